@@ -1,0 +1,43 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each creates the virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL := postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test lint postgres i18n run clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Kent Bot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## chat with the bot offline, in this terminal (no token, no network)
+	$(BIN)/kentbot demo $(ARGS)
+
+run: $(STAMP)  ## run the real bot: needs KENTBOT_TOKEN in the environment
+	$(BIN)/kentbot run $(ARGS)
+
+test: $(STAMP) postgres lint  ## lint, type-check, and run every test on SQLite and PostgreSQL
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Start the local PostgreSQL server when it is installed but down (CI machines have it).
+postgres:
+	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+		echo "starting the local PostgreSQL server"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start || true; \
+		for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+
+i18n: $(STAMP)  ## extract texts from the code into locales/ and report untranslated ones
+	$(BIN)/python locales/update_catalogs.py
+
+clean:
+	rm -rf $(VENV) data/demo.sqlite .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Building the python-telegram-bot Application: handlers, rate limiter, defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.commands import register_commands
+from bot.config import Config, file_url_for
+from core.reference_data import sync_reference_data
+from db.engine import transaction
+from db.migrate import upgrade
+from handlers import basics, errors
+from handlers.common import Deps
+
+
+def prepare_database(engine: Engine, config: Config) -> None:
+    """Create or upgrade the schema and copy config's reference data in."""
+    upgrade(engine)
+    with transaction(engine) as session:
+        sync_reference_data(session, config)
+
+
+def build_application(
+    config: Config,
+    engine: Engine,
+    token: str,
+    api_url: str,
+    *,
+    rate_limit: bool = True,
+    collect_errors: bool = False,
+) -> Application:
+    async def post_init(app: Application) -> None:
+        await register_commands(app.bot, config.municipality.default_language)
+
+    builder: Any = (
+        Application.builder()
+        .token(token)
+        .base_url(api_url.rstrip("/"))
+        .base_file_url(file_url_for(api_url))
+        .defaults(Defaults(tzinfo=config.tz))
+        .post_init(post_init)
+        .concurrent_updates(False)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: Application = builder.build()
+    app.bot_data["deps"] = Deps(engine=engine, config=config,
+                                errors=[] if collect_errors else None)
+    basics.register(app)
+    errors.register(app)
+    basics.register_fallbacks(app)
+    return app

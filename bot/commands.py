@@ -1,0 +1,26 @@
+"""The command list shown in Telegram's menu, registered with setMyCommands per language."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n import N_, translator
+
+COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Main menu")),
+    ("yardim", N_("What the bot can do")),
+    ("dil", N_("Change the language")),
+]
+
+
+def commands_for(language: str) -> list[BotCommand]:
+    t = translator(language)
+    return [BotCommand(name, t._(description)) for name, description in COMMANDS]
+
+
+async def register_commands(bot: Bot, default_language: str = "tr") -> None:
+    """The default list is in the municipality's language; each language gets its own."""
+    await bot.set_my_commands(commands_for(default_language))
+    for language in SUPPORTED_LANGUAGES:
+        await bot.set_my_commands(commands_for(language), language_code=language)

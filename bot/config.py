@@ -1,0 +1,305 @@
+"""Loading and validating config.toml, and reading deployment values from the environment.
+
+A municipality's IT staff edit config.toml by hand, so every mistake is reported
+with the file, the line and the dotted key that is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = REPO_ROOT / "config.toml"
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+SUPPORTED_LANGUAGES = ("tr", "en")
+CODE_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+
+
+class ConfigError(Exception):
+    """config.toml is missing, unreadable or wrong; the message names the key and line."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Texts(_Strict):
+    """A text in each supported language; Turkish is required, others fall back to it."""
+
+    tr: str = Field(min_length=1)
+    en: str | None = None
+
+    def get(self, language: str) -> str:
+        value = getattr(self, language, None)
+        return value if isinstance(value, str) and value else self.tr
+
+
+class Municipality(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str = ""
+    timezone: str = "Europe/Istanbul"
+    default_language: str = "tr"
+    phone: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+
+class BotSettings(_Strict):
+    admins: list[int] = Field(default_factory=list)
+    supervisors_chat_id: int | None = None
+
+
+class WorkingTime(_Strict):
+    days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
+    start: time = time(8, 30)
+    end: time = time(17, 30)
+    public_holidays: bool = True
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 7 for day in value):
+            raise ValueError("days are 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingTime:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class Kvkk(_Strict):
+    retention_days: int = Field(default=730, ge=30)
+    data_controller: str = ""
+
+
+class Limits(_Strict):
+    requests_per_hour: int = Field(default=5, ge=1)
+    messages_per_minute: int = Field(default=30, ge=1)
+
+
+class Schedule(_Strict):
+    daily_digest: time = time(8, 30)
+    weekly_digest_day: str = "monday"
+    weekly_digest: time = time(8, 45)
+    indicator_snapshot: time = time(2, 0)
+
+    @field_validator("weekly_digest_day")
+    @classmethod
+    def _weekday_name(cls, value: str) -> str:
+        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        if value.lower() not in names:
+            raise ValueError(f"must be one of {', '.join(names)}")
+        return value.lower()
+
+
+class Department(_Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: Texts
+    chat_id: int | None = None
+
+
+class Category(_Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    department: str
+    sla_hours: int = Field(ge=1, le=2000)
+    name: Texts
+    keywords: list[str] = Field(default_factory=list)
+
+
+class AssemblyTarget(_Strict):
+    events: int | None = Field(default=None, ge=0)
+    participants: int | None = Field(default=None, ge=0)
+    members: int | None = Field(default=None, ge=0)
+
+
+class Assembly(_Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: Texts
+    description: Texts
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    max_age: int | None = Field(default=None, ge=0, le=120)
+    guardian_required: bool = False
+    targets: dict[int, AssemblyTarget] = Field(default_factory=dict)
+
+
+class YearTargets(_Strict):
+    satisfaction_percent: float | None = Field(default=None, ge=0, le=100)
+    new_projects: int | None = Field(default=None, ge=0)
+    missed_call_rate_percent: float | None = Field(default=None, ge=0, le=100)
+    average_response_days: float | None = Field(default=None, ge=0)
+    council_events: int | None = Field(default=None, ge=0)
+    council_participants: int | None = Field(default=None, ge=0)
+    total_requests: int | None = Field(default=None, ge=0)
+    total_calls: int | None = Field(default=None, ge=0)
+    information_calls: int | None = Field(default=None, ge=0)
+    application_calls: int | None = Field(default=None, ge=0)
+    missed_calls: int | None = Field(default=None, ge=0)
+    completed_calls: int | None = Field(default=None, ge=0)
+
+
+class Config(_Strict):
+    municipality: Municipality
+    bot: BotSettings = BotSettings()
+    working_time: WorkingTime = WorkingTime()
+    kvkk: Kvkk = Kvkk()
+    limits: Limits = Limits()
+    schedule: Schedule = Schedule()
+    departments: list[Department] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    assemblies: list[Assembly] = Field(default_factory=list)
+    targets: dict[int, YearTargets] = Field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.municipality.timezone)
+
+    def department(self, code: str) -> Department:
+        return next(d for d in self.departments if d.code == code)
+
+    def category(self, code: str) -> Category:
+        return next(c for c in self.categories if c.code == code)
+
+
+def _cross_check(config: Config) -> list[tuple[tuple[str | int, ...], str]]:
+    """Rules that span several tables; each problem comes with the path of the bad key."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for table in ("departments", "categories", "assemblies"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(config, table)):
+            if item.code in seen:
+                problems.append(((table, index, "code"), f"duplicate code {item.code!r}"))
+            seen.add(item.code)
+    departments = {d.code for d in config.departments}
+    for index, category in enumerate(config.categories):
+        if category.department not in departments:
+            problems.append(
+                (
+                    ("categories", index, "department"),
+                    f"unknown department {category.department!r}; "
+                    f"known: {', '.join(sorted(departments))}",
+                )
+            )
+    for index, assembly in enumerate(config.assemblies):
+        low, high = assembly.min_age, assembly.max_age
+        if low is not None and high is not None and low > high:
+            problems.append((("assemblies", index, "max_age"), "max_age is below min_age"))
+    return problems
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
+
+
+def locate(text: str, path: tuple[str | int, ...]) -> int | None:
+    """Best-effort line number (1-based) of a dotted key path in a TOML text.
+
+    tomllib keeps no positions, so we walk the table headers, counting
+    array-of-tables entries, until the path's table is found, then its key.
+    """
+    wanted_table = list(path)
+    counters: dict[str, int] = {}
+    current: list[str | int] = []
+    best: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2).replace('"', "")
+            parts: list[str | int] = list(name.split("."))
+            if header.group(1) == "[[":
+                counters[name] = counters.get(name, -1) + 1
+                parts.append(counters[name])
+            current = [int(p) if isinstance(p, str) and p.isdigit() else p for p in parts]
+            if wanted_table[: len(current)] == current:
+                best = number
+            continue
+        match = _KEY.match(line)
+        if not match:
+            continue
+        key = match.group(1).replace('"', "")
+        full = [*current, int(key) if key.isdigit() else key]
+        if wanted_table[: len(full)] == full:
+            best = number
+    return best
+
+
+def _format_path(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def parse_config(text: str, source: str = "config.toml") -> Config:
+    """Parse and validate a config text; raise ConfigError naming every bad key with its line."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+            problems.append((loc, error["msg"]))
+    else:
+        problems = _cross_check(config)
+    if problems:
+        lines = []
+        for loc, message in problems:
+            line = locate(text, loc)
+            where = f"{source}:{line}" if line else source
+            lines.append(f"{where}: {_format_path(loc) or '(top level)'}: {message}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+    return config
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    config_path = Path(path or os.environ.get("KENTBOT_CONFIG") or DEFAULT_CONFIG_PATH)
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {config_path}: {exc.strerror}") from exc
+    return parse_config(text, source=str(config_path))
+
+
+def default_database_url() -> str:
+    default = f"sqlite:///{DEFAULT_DATA_DIR / 'kentbot.sqlite'}"
+    return os.environ.get("KENTBOT_DATABASE_URL") or default
+
+
+def default_api_url() -> str:
+    return os.environ.get("KENTBOT_API_URL") or TELEGRAM_API_URL
+
+
+def file_url_for(api_url: str) -> str:
+    """Telegram serves files from /file/bot<token>/...; a self-hosted server does the same."""
+    base = api_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base + "/file/bot"

@@ -1,0 +1,60 @@
+"""Running the bot's Application on its own event loop in a thread (tests and demo mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from telegram import Update
+from telegram.ext import Application
+
+
+class BotThread:
+    """Polls in a daemon thread so that the caller's thread stays free to drive a chat."""
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+        self._loop = asyncio.new_event_loop()
+        self._started = threading.Event()
+        self._failure: BaseException | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="kentbot", daemon=True)
+
+    def start(self, timeout: float = 15) -> BotThread:
+        self._thread.start()
+        if not self._started.wait(timeout):
+            raise TimeoutError("the bot did not start in time")
+        if self._failure is not None:
+            raise RuntimeError("the bot failed to start") from self._failure
+        return self
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        self._stop = asyncio.Event()
+        try:
+            await self.app.initialize()
+            if self.app.post_init:
+                await self.app.post_init(self.app)
+            await self.app.start()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+        except BaseException as exc:  # reported to the starting thread
+            self._failure = exc
+            self._started.set()
+            return
+        self._started.set()
+        await self._stop.wait()
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+
+    def stop(self, timeout: float = 15) -> None:
+        if self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)

@@ -1,0 +1,209 @@
+"""The tables: citizens, requests and their audit trail, staff, call-centre days, the council.
+
+Times are aware UTC datetimes (see db.types.UTCDateTime); codes are ASCII.
+Indexes follow what the indicators filter and group by: time, channel, type,
+department, status.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import TelegramId, UTCDateTime, utcnow
+
+
+def _time(*, index: bool = False, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime, index=index, nullable=nullable))
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+def _tg_id(*, unique: bool = False, index: bool = False, nullable: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(TelegramId, unique=unique, index=index, nullable=nullable),
+    )
+
+
+class Citizen(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int | None = _tg_id(unique=True)
+    first_name: str | None = Field(default=None, max_length=128)
+    last_name: str | None = Field(default=None, max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    telegram_language: str | None = Field(default=None, max_length=16)
+    birth_date: date | None = None
+    consent_at: datetime | None = _time()
+    blocked_at: datetime | None = _time()
+    deleted_at: datetime | None = _time()
+    created_at: datetime = _created()
+
+
+class Department(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name_tr: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    chat_id: int | None = _tg_id(index=True)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    department_code: str = Field(foreign_key="department.code", max_length=32, index=True)
+    sla_hours: int
+    name_tr: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+
+
+class StaffMember(SQLModel, table=True):
+    __tablename__ = "staff_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = _tg_id(unique=True, nullable=False)
+    name: str | None = Field(default=None, max_length=200)
+    role: str = Field(max_length=16, index=True)  # admin, supervisor, staff, coordinator
+    department_code: str | None = Field(default=None, foreign_key="department.code", max_length=32)
+    active: bool = True
+    created_at: datetime = _created()
+
+
+class RequestCounter(SQLModel, table=True):
+    """The last public number given each year; numbers are never reused."""
+
+    __tablename__ = "request_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class Request(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_request_channel_created", "channel", "created_at"),
+        Index("ix_request_department_status", "department_code", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=16, unique=True)
+    channel: str = Field(max_length=16, index=True)
+    type: str = Field(max_length=16, index=True)
+    category_code: str = Field(foreign_key="category.code", max_length=32)
+    department_code: str = Field(foreign_key="department.code", max_length=32)
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    text: str
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = Field(default=None, max_length=500)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    status: str = Field(max_length=16, index=True, default="new")
+    created_at: datetime = _created()
+    first_response_at: datetime | None = _time(index=True)
+    resolved_at: datetime | None = _time(index=True)
+    due_at: datetime | None = _time(index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    card_chat_id: int | None = _tg_id()
+    card_message_id: int | None = None
+    # A hash of an imported row, so importing the same file twice adds nothing.
+    import_key: str | None = Field(default=None, max_length=64, unique=True)
+    updated_at: datetime = _created()
+
+
+class RequestEvent(SQLModel, table=True):
+    """Every change of a request: the audit trail response times are computed from."""
+
+    __tablename__ = "request_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    at: datetime = _created()
+    kind: str = Field(max_length=24, index=True)
+    actor: str = Field(max_length=16)  # citizen, staff, system
+    actor_telegram_id: int | None = _tg_id()
+    text: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    kind: str = Field(max_length=16, default="photo")
+    telegram_file_id: str | None = Field(default=None, max_length=256)
+    file_unique_id: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _created()
+    deleted_at: datetime | None = _time()
+
+
+class SatisfactionAnswer(SQLModel, table=True):
+    __tablename__ = "satisfaction_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int | None = Field(default=None, foreign_key="request.id", unique=True)
+    score: int = Field(ge=1, le=5)
+    comment: str | None = None
+    answered_at: datetime = _created()
+
+
+class CallCentreDay(SQLModel, table=True):
+    __tablename__ = "call_centre_day"
+
+    day: date = Field(primary_key=True)
+    total: int
+    information: int
+    application: int
+    missed: int
+
+
+class Assembly(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name_tr: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("assembly_code", "citizen_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assembly_code: str = Field(foreign_key="assembly.code", max_length=32, index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    guardian_id: int | None = Field(default=None, foreign_key="citizen.id")
+    joined_at: datetime = _created()
+    left_at: datetime | None = _time()
+
+
+class CouncilEvent(SQLModel, table=True):
+    __tablename__ = "council_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assembly_code: str = Field(foreign_key="assembly.code", max_length=32, index=True)
+    title: str = Field(max_length=200)
+    description: str = ""
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    place: str = Field(default="", max_length=300)
+    capacity: int = Field(ge=1)
+    registration_deadline: datetime | None = _time()
+    members_only: bool = False
+    cancelled_at: datetime | None = _time()
+    created_at: datetime = _created()
+
+
+class Registration(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "citizen_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="council_event.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    status: str = Field(max_length=16, index=True)  # registered, waitlisted, cancelled, ...
+    code: str = Field(max_length=16, unique=True)
+    created_at: datetime = _created()
+    checked_in_at: datetime | None = _time()

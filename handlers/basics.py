@@ -1,0 +1,164 @@
+"""/start, /yardim (/help), /dil, the main menu, and an answer for anything unexpected."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n import resolve_language, translator
+from core import citizens
+from db.engine import transaction
+from handlers.common import deps, is_private, texts
+from handlers.menu import greeting, help_text, main_menu, unknown_text
+
+LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greets the citizen by name and shows the main menu."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    config = deps(context).config
+    with transaction(deps(context).engine) as session:
+        citizen = citizens.get_or_create(session, user.id, user.language_code)
+        t = translator(resolve_language(citizen.language, user.language_code))
+    await message.reply_text(
+        greeting(t, html.escape(user.first_name), html.escape(config.municipality.name)),
+        reply_markup=main_menu(t),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explains what the bot does."""
+    message = update.effective_message
+    if message is None:
+        return
+    t = texts(update, context)
+    municipality = deps(context).config.municipality
+    await message.reply_text(
+        help_text(t, html.escape(municipality.name), municipality.phone),
+        parse_mode=ParseMode.HTML,
+        reply_markup=main_menu(t),
+    )
+
+
+def _language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")]
+         for code in SUPPORTED_LANGUAGES]
+    )
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offers the languages; with an argument (`/dil en`) switches at once."""
+    message = update.effective_message
+    if message is None:
+        return
+    if context.args and context.args[0].lower() in SUPPORTED_LANGUAGES:
+        await _switch_language(update, context, context.args[0].lower())
+        return
+    t = texts(update, context)
+    await message.reply_text(t._("Please choose your language:"), reply_markup=_language_keyboard())
+
+
+async def _switch_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    with transaction(deps(context).engine) as session:
+        citizens.set_language(session, user.id, code, user.language_code)
+    t = translator(code)
+    await message.reply_text(
+        t._("Language set to English.") if code == "en" else t._("Language set to Turkish."),
+        reply_markup=main_menu(t),
+    )
+
+
+async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    code = query.data.split(":", 1)[1]
+    if code not in SUPPORTED_LANGUAGES:
+        await query.answer()
+        return
+    user = query.from_user
+    with transaction(deps(context).engine) as session:
+        citizens.set_language(session, user.id, code, user.language_code)
+    t = translator(code)
+    await query.answer()
+    done = t._("Language set to English.") if code == "en" else t._("Language set to Turkish.")
+    await query.edit_message_text(done, reply_markup=main_menu(t))
+
+
+async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Menu buttons whose feature has no handler of its own yet."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    t = texts(update, context)
+    await query.answer()
+    action = query.data.split(":", 1)[1]
+    if action == "language":
+        await query.edit_message_text(
+            t._("Please choose your language:"), reply_markup=_language_keyboard()
+        )
+    elif action == "help":
+        municipality = deps(context).config.municipality
+        await query.edit_message_text(
+            help_text(t, html.escape(municipality.name), municipality.phone),
+            parse_mode=ParseMode.HTML,
+            reply_markup=main_menu(t),
+        )
+    else:
+        await query.edit_message_text(
+            t._("This part of the service is being prepared and will open soon. "
+                "Thank you for your patience."),
+            reply_markup=main_menu(t),
+        )
+
+
+async def unknown_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything no other handler took, in a private chat: never leave the citizen in silence."""
+    message = update.effective_message
+    if message is None or not is_private(update):
+        return
+    t = texts(update, context)
+    await message.reply_text(unknown_text(t), reply_markup=main_menu(t))
+
+
+async def unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button from an old or forged message: tell the user instead of spinning forever."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = texts(update, context)
+    await query.answer(t._("This button is no longer valid. Please use /start."), show_alert=True)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler(["yardim", "help"], help_command))
+    app.add_handler(CommandHandler(["dil", "language"], language_command))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help)$"))
+
+
+def register_fallbacks(app: Application) -> None:
+    """Added last: within a group the first matching handler wins, so these catch the rest."""
+    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
+    app.add_handler(CallbackQueryHandler(unknown_callback))
+    app.add_handler(MessageHandler(filters.ALL, unknown_message))

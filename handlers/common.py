@@ -1,0 +1,49 @@
+"""What every handler needs: the database, the configuration and the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.config import Config
+from bot.i18n import Translator, translator
+from core import citizens
+from db.engine import transaction
+
+
+@dataclass
+class Deps:
+    """Shared by all handlers through `application.bot_data['deps']`."""
+
+    engine: Engine
+    config: Config
+    # Filled only in tests: handler errors are collected here so a test can fail on them.
+    errors: list[BaseException] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    value = context.application.bot_data["deps"]
+    assert isinstance(value, Deps)
+    return value
+
+
+def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    user = update.effective_user
+    if user is None:
+        return deps(context).config.municipality.default_language
+    with transaction(deps(context).engine) as session:
+        return citizens.language_of(session, user.id, user.language_code)
+
+
+def texts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    return translator(user_language(update, context))
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == "private"

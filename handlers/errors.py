@@ -1,0 +1,68 @@
+"""The error handler: log with context, apologise to the user, never crash the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import translator
+from core import citizens
+from db.engine import transaction
+from handlers.common import deps, user_language
+
+log = logging.getLogger("kentbot.errors")
+
+
+def _describe(update: object) -> str:
+    """Ids only: logs must not carry message texts, phone numbers or locations."""
+    if not isinstance(update, Update):
+        return "no update"
+    parts = [f"update_id={update.update_id}"]
+    if update.effective_user:
+        parts.append(f"user_id={update.effective_user.id}")
+    if update.effective_chat:
+        parts.append(f"chat_id={update.effective_chat.id}")
+    if update.callback_query:
+        parts.append("kind=callback_query")
+    elif update.effective_message:
+        parts.append("kind=message")
+    return " ".join(parts)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    if error is None:
+        return
+    shared = deps(context)
+    if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
+        # The citizen blocked the bot: stop writing to them until they come back.
+        with transaction(shared.engine) as session:
+            citizens.mark_blocked(session, update.effective_user.id)
+        log.info("user blocked the bot: %s", _describe(update))
+        return
+    if isinstance(error, RetryAfter | TimedOut | NetworkError):
+        log.warning("Telegram unavailable (%s): %s", type(error).__name__, _describe(update))
+    else:
+        log.error("handler failed: %s", _describe(update), exc_info=error)
+    if shared.errors is not None:
+        shared.errors.append(error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    try:
+        t = translator(user_language(update, context))
+        await context.bot.send_message(
+            update.effective_chat.id,
+            t._("Sorry, something went wrong on our side. Your earlier entries are safe; "
+                "please try again in a moment, or type /start."),
+        )
+    except Exception:  # the apology itself failed (Telegram down?): the log has the cause
+        log.warning("could not send the apology: %s", _describe(update))
+
+
+def register(app: Application) -> None:
+    app.add_error_handler(on_error)

@@ -1,0 +1,56 @@
+"""The main menu and the texts of /start and /yardim."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import N_, Translator
+
+# (callback data, label); labels are translated when the menu is shown.
+MAIN_MENU: list[list[tuple[str, str]]] = [
+    [("menu:request", N_("📝 File a request or complaint"))],
+    [("menu:mine", N_("📋 My requests"))],
+    [("menu:council", N_("🏛 City Council")), ("menu:events", N_("📅 Events"))],
+    [("menu:language", N_("🌐 Language")), ("menu:help", N_("❓ Help"))],
+]
+
+
+def main_menu(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t._(label), callback_data=data) for data, label in row]
+         for row in MAIN_MENU]
+    )
+
+
+def greeting(t: Translator, first_name: str, municipality: str) -> str:
+    return t._(
+        "Hello {name}! 👋\n"
+        "I am the digital assistant of {municipality}. You can send your requests, "
+        "complaints and suggestions to the right department, follow them, and join "
+        "the City Council's assemblies and events.\n\n"
+        "What would you like to do?"
+    ).format(name=first_name, municipality=municipality)
+
+
+def help_text(t: Translator, municipality: str, phone: str) -> str:
+    text = t._(
+        "ℹ️ <b>What can I do?</b>\n\n"
+        "/talep — file a request, complaint, suggestion or question; it goes to the "
+        "responsible department and you get a tracking number\n"
+        "/taleplerim — follow your requests and their answers\n"
+        "/meclis — the City Council's assemblies\n"
+        "/etkinlikler — upcoming City Council events\n"
+        "/dil — change the language\n"
+        "/iptal — stop what you are doing\n\n"
+        "Your requests are answered by {municipality} staff during working hours."
+    ).format(municipality=municipality)
+    if phone:
+        text += "\n" + t._("For urgent matters call {phone}.").format(phone=phone)
+    return text
+
+
+def unknown_text(t: Translator) -> str:
+    return t._(
+        "Sorry, I did not understand that. 🙏 Please choose from the menu below, "
+        "or type /yardim to see what I can do."
+    )

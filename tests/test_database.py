@@ -1,0 +1,57 @@
+"""The schema: migrations on both databases, reference data from config, UTC times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.config import Config
+from core import citizens
+from db.engine import transaction
+from db.migrate import downgrade, upgrade
+from db.models import Category, Citizen, Department, StaffMember
+
+
+def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"citizen", "request", "request_event", "department", "category", "staff_member",
+            "call_centre_day", "assembly", "membership", "council_event", "registration",
+            "satisfaction_answer", "attachment"} <= tables
+    indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("request")}
+    assert ("created_at",) in indexed and ("channel", "created_at") in indexed
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)  # and back up again
+
+
+def test_reference_data_comes_from_config(db: Engine, config: Config) -> None:
+    with transaction(db) as session:
+        departments = session.exec(select(Department)).all()
+        assert {d.code for d in departments} == {d.code for d in config.departments}
+        cop = session.get(Category, "cop")
+        assert cop is not None and cop.department_code == "temizlik" and "çöp" in cop.keywords
+        admins = session.exec(select(StaffMember).where(StaffMember.role == "admin")).all()
+        assert [a.telegram_id for a in admins] == config.bot.admins
+
+
+def test_times_are_stored_in_utc_and_read_back_aware(db: Engine) -> None:
+    istanbul = timezone(timedelta(hours=3))
+    with transaction(db) as session:
+        citizen = citizens.get_or_create(session, 42, "tr")
+        citizen.consent_at = datetime(2026, 11, 24, 17, 0, tzinfo=istanbul)
+    with transaction(db) as session:
+        stored = session.exec(select(Citizen).where(Citizen.telegram_id == 42)).one()
+        assert stored.consent_at == datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+        assert stored.consent_at.tzinfo is not None
+
+
+def test_language_choice_is_remembered(db: Engine) -> None:
+    with transaction(db) as session:
+        assert citizens.language_of(session, 7, "en") == "en"
+        citizens.set_language(session, 7, "tr", "en")
+    with transaction(db) as session:
+        assert citizens.language_of(session, 7, "en") == "tr"
