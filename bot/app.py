@@ -9,10 +9,12 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot.commands import register_commands
 from bot.config import Config, file_url_for
+from core.intake import category_keywords
 from core.reference_data import sync_reference_data
+from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.migrate import upgrade
-from handlers import basics, errors
+from handlers import admin, basics, errors, filing, my_requests, staff_desk
 from handlers.common import Deps
 
 
@@ -47,9 +49,12 @@ def build_application(
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app: Application = builder.build()
-    app.bot_data["deps"] = Deps(engine=engine, config=config,
-                                errors=[] if collect_errors else None)
-    basics.register(app)
-    errors.register(app)
+    deps = Deps(engine=engine, config=config, errors=[] if collect_errors else None)
+    deps.extras["calendar"] = WorkingCalendar.from_config(config)
+    with transaction(engine) as session:
+        deps.extras["keywords"] = category_keywords(session)
+    app.bot_data["deps"] = deps
+    for module in (basics, filing, my_requests, staff_desk, admin, errors):
+        module.register(app)
     basics.register_fallbacks(app)
     return app

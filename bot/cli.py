@@ -86,7 +86,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     from bot.emulator.__main__ import main as emulator_main
 
-    return emulator_main(args.rest)
+    sys.argv = ["kentbot emulator", *args.rest]
+    emulator_main()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,9 @@ from bot.i18n import N_, translator
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Main menu")),
+    ("talep", N_("File a request or complaint")),
+    ("taleplerim", N_("Follow my requests")),
+    ("iptal", N_("Stop what I am doing")),
     ("yardim", N_("What the bot can do")),
     ("dil", N_("Change the language")),
 ]

@@ -76,6 +76,9 @@ class WorkingTime(_Strict):
     days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
     start: time = time(8, 30)
     end: time = time(17, 30)
+    # The lunch break does not count either: 08:30-17:30 less 12:30-13:30 is 8 hours.
+    lunch_start: time | None = time(12, 30)
+    lunch_end: time | None = time(13, 30)
     public_holidays: bool = True
 
     @field_validator("days")
@@ -89,6 +92,11 @@ class WorkingTime(_Strict):
     def _start_before_end(self) -> WorkingTime:
         if self.start >= self.end:
             raise ValueError("start must be before end")
+        if (self.lunch_start is None) != (self.lunch_end is None):
+            raise ValueError("give both lunch_start and lunch_end, or neither")
+        if self.lunch_start and self.lunch_end and not (
+                self.start <= self.lunch_start < self.lunch_end <= self.end):
+            raise ValueError("the lunch break must lie inside the working day")
         return self
 
 

@@ -6,8 +6,8 @@ memory when first used, so no .mo file has to be built or committed.
 
 from __future__ import annotations
 
-import gettext
 import datetime as dt
+import gettext
 from functools import cache
 from io import BytesIO
 from pathlib import Path

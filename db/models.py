@@ -207,3 +207,36 @@ class Registration(SQLModel, table=True):
     code: str = Field(max_length=16, unique=True)
     created_at: datetime = _created()
     checked_in_at: datetime | None = _time()
+
+
+class RequestDraft(SQLModel, table=True):
+    """A request being filed: the step and what the citizen gave so far, saved as they go,
+    so a restart of the bot never loses a half-filled complaint."""
+
+    __tablename__ = "request_draft"
+
+    citizen_id: int = Field(foreign_key="citizen.id", primary_key=True,
+                            sa_column_kwargs={"autoincrement": False})
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The bot message the flow edits in place, and the chat it is in.
+    message_id: int | None = None
+    updated_at: datetime = _created()
+
+
+class MessageLink(SQLModel, table=True):
+    """Which request a bot message in a chat belongs to, and what a reply to it means.
+
+    Staff answer by replying to a request's card (or to a prompt under it), and
+    citizens answer a question by replying to it; this table resolves the reply.
+    """
+
+    __tablename__ = "message_link"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = _tg_id(nullable=False)
+    message_id: int
+    request_id: int = Field(foreign_key="request.id", index=True)
+    purpose: str = Field(max_length=16)  # card, answer, ask, reject, citizen, question
+    created_at: datetime = _created()

@@ -19,6 +19,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language, translator
 from core import citizens
 from db.engine import transaction
+from handlers import filing, my_requests, staff_desk
 from handlers.common import deps, is_private, texts
 from handlers.menu import greeting, help_text, main_menu, unknown_text
 
@@ -116,6 +117,8 @@ async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.edit_message_text(
             t._("Please choose your language:"), reply_markup=_language_keyboard()
         )
+    elif action == "home":
+        await query.edit_message_text(t._("What would you like to do?"), reply_markup=main_menu(t))
     elif action == "help":
         municipality = deps(context).config.municipality
         await query.edit_message_text(
@@ -131,11 +134,18 @@ async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
-async def unknown_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Anything no other handler took, in a private chat: never leave the citizen in silence."""
+async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Messages no command took: a staff reply in a group, a step of a flow, free text that
+    can become a request; anything else in a private chat gets a helpful answer."""
     message = update.effective_message
-    if message is None or not is_private(update):
+    if message is None or update.effective_user is None:
         return
+    if not is_private(update):
+        await staff_desk.on_group_message(update, context)
+        return
+    for handler in (my_requests.on_message, filing.on_message, filing.offer_filing):
+        if await handler(update, context):
+            return
     t = texts(update, context)
     await message.reply_text(unknown_text(t), reply_markup=main_menu(t))
 
@@ -154,11 +164,11 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(["yardim", "help"], help_command))
     app.add_handler(CommandHandler(["dil", "language"], language_command))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help)$"))
+    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help|home)$"))
 
 
 def register_fallbacks(app: Application) -> None:
     """Added last: within a group the first matching handler wins, so these catch the rest."""
     app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
     app.add_handler(CallbackQueryHandler(unknown_callback))
-    app.add_handler(MessageHandler(filters.ALL, unknown_message))
+    app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, any_message))

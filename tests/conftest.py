@@ -78,3 +78,88 @@ def db(engine: Engine, config: Config) -> Engine:
 
     prepare_database(engine, config)
     return engine
+
+
+# --- End-to-end: the real bot against the Bot API emulator -------------------------------
+
+from dataclasses import dataclass, field  # noqa: E402
+
+from bot.emulator.client import EmulatorClient, SimGroup, SimUser  # noqa: E402
+from bot.emulator.server import RunningEmulator, start_in_thread  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[RunningEmulator]:
+    server = start_in_thread()
+    yield server
+    server.stop()
+
+
+def with_staff_groups(config: Config, chat_ids: dict[str, int], supervisors: int) -> Config:
+    """The example config with its placeholder group ids replaced by real (emulated) groups."""
+    departments = [d.model_copy(update={"chat_id": chat_ids.get(d.code)})
+                   for d in config.departments]
+    return config.model_copy(update={
+        "departments": departments,
+        "bot": config.bot.model_copy(update={"supervisors_chat_id": supervisors}),
+    })
+
+
+@dataclass
+class Kent:
+    """A running Kent Bot wired to the emulator, with a staff group per department."""
+
+    emu: EmulatorClient
+    engine: Engine
+    config: Config
+    groups: dict[str, SimGroup]
+    supervisors: SimGroup
+    errors: list[BaseException] = field(default_factory=list)
+
+    def citizen(self, first_name: str = "Ayşe", language_code: str | None = "tr",
+                last_name: str | None = "Yılmaz") -> SimUser:
+        return self.emu.create_user(first_name=first_name, last_name=last_name,
+                                    language_code=language_code)
+
+    def staff(self, department: str | None, role: str = "staff",
+              first_name: str = "Mehmet") -> SimUser:
+        """A staff member, recorded in the database and added to the department's group."""
+        from core import staff as staff_core
+        from db.engine import transaction
+
+        user = self.emu.create_user(first_name=first_name, last_name="Kaya", language_code="tr")
+        group = self.groups.get(department or "", self.supervisors)
+        group.add_member(user)
+        with transaction(self.engine) as session:
+            staff_core.upsert(session, user.id, role, department, name=f"{first_name} Kaya")
+        return user
+
+
+@pytest.fixture
+def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+    from bot.app import build_application
+    from bot.runner import BotThread
+    from core.reference_data import sync_reference_data
+    from db.engine import transaction
+
+    emu = EmulatorClient(emulator_server.base_url)
+    emu.reset()
+    token = f"{uuid.uuid4().int % 10**9}:TEST"
+    emu.create_bot(token=token, username="kentbot_test", first_name="Kent Bot")
+    groups = {d.code: emu.create_group(f"{d.name.tr} — personel") for d in config.departments
+              if d.chat_id is not None}
+    supervisors = emu.create_group("Amirler")
+    wired = with_staff_groups(config, {code: g.id for code, g in groups.items()}, supervisors.id)
+    with transaction(db) as session:
+        sync_reference_data(session, wired)
+    app = build_application(wired, db, token, emulator_server.api_url, rate_limit=False,
+                            collect_errors=True)
+    thread = BotThread(app).start()
+    harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors)
+    try:
+        yield harness
+    finally:
+        thread.stop()
+        emu.close()
+    errors = app.bot_data["deps"].errors
+    assert not errors, f"handler errors: {errors!r}"

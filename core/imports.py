@@ -1,0 +1,473 @@
+"""Bulk import of requests from the other channels, and of call-centre days, from CSV files.
+
+Requests also arrive by phone, in person, on the web, through CİMER, İBB, Açık
+Kapı, Bilgi Edinme and social media; importing them keeps the indicators
+complete. Both imports are all or nothing: every row is checked first, every
+problem is reported with its row number and column, and a single bad row
+stores nothing, so a staff member fixes the spreadsheet and imports it again.
+
+Row numbers count CSV records the way a spreadsheet numbers its rows: the
+header is row 1, the first data row is row 2 (a quoted text spanning several
+lines is still one row).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from bot.config import Config
+from core import codes, numbering
+from core.working_time import WorkingCalendar
+from db.engine import transaction
+from db.models import CallCentreDay, Category, Request, RequestEvent
+from db.types import utcnow
+
+# The codes live with their labels in core.codes; these are the orders files use.
+CHANNELS: tuple[str, ...] = tuple(codes.CHANNELS)
+REQUEST_TYPES: tuple[str, ...] = tuple(codes.REQUEST_TYPES)
+
+REQUEST_COLUMNS = (
+    "received_at", "channel", "type", "category", "text", "first_response_at", "resolved_at",
+)
+CALL_COLUMNS = ("date", "total", "information", "application", "missed")
+MAX_TEXT = 2000
+# Rows per INSERT batch and keys per IN (...): well under SQLite's 32766 and
+# PostgreSQL's 65535 bound parameters, large enough that round trips don't dominate.
+CHUNK = 5000
+# An error message lists at most this many problems; the exception keeps them all.
+SHOWN_ERRORS = 20
+
+# Core tables for bulk statements: executemany without building an ORM object per row.
+_REQUEST_TABLE: Table = SQLModel.metadata.tables[str(Request.__tablename__)]
+_EVENT_TABLE: Table = SQLModel.metadata.tables[str(RequestEvent.__tablename__)]
+_CALL_TABLE: Table = SQLModel.metadata.tables[str(CallCentreDay.__tablename__)]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_T = TypeVar("_T")
+
+
+@dataclass
+class RowError:
+    row: int  # as a spreadsheet counts it: the header is row 1
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did. Requests: `added` and `skipped_existing` (imported before).
+    Call-centre days: `added` (new dates), `updated` (changed values), `unchanged`.
+    `errors` is always empty: a file with errors raises ImportFailed instead."""
+
+    rows: int
+    added: int
+    skipped_existing: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportFailed(Exception):
+    """The file has errors and nothing was stored; `errors` lists every one of them."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        lines = [str(error) for error in errors[:SHOWN_ERRORS]]
+        if len(errors) > SHOWN_ERRORS:
+            lines.append(f"... and {len(errors) - SHOWN_ERRORS} more")
+        super().__init__(f"{len(errors)} error(s), nothing imported:\n  " + "\n  ".join(lines))
+
+
+# --- reading CSV ---------------------------------------------------------------------------
+
+
+def _read_rows_tolerant(path: Path, columns: tuple[str, ...],
+                        errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Rows of the file; a row with the wrong number of fields is recorded in `errors`."""
+    for row_number, values in _read_rows_raw(path, columns):
+        if isinstance(values, RowError):
+            errors.append(values)
+        else:
+            yield row_number, values
+
+
+def _read_rows_raw(path: Path, columns: tuple[str, ...]
+                   ) -> Iterator[tuple[int, list[str] | RowError]]:
+    raw = path.read_bytes()
+    try:
+        # utf-8-sig drops the byte order mark Excel writes in front of "CSV UTF-8" files.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed([RowError(line, None, "the file is not UTF-8 text; save it as "
+                                                  "\"CSV UTF-8 (comma delimited)\"")]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row_number = 0
+    index: dict[str, int] = {}
+    width = 0
+    try:
+        for record in reader:
+            row_number += 1
+            if row_number == 1:
+                index = _header_index(record, columns)
+                width = len(record)
+                continue
+            if not any(value.strip() for value in record):
+                continue  # blank lines and the ",,,," rows spreadsheets leave at the end
+            if len(record) != width and (len(record) < width or any(
+                    value.strip() for value in record[width:])):
+                yield row_number, RowError(
+                    row_number, None, f"has {len(record)} fields but the header has {width}")
+                continue
+            yield row_number, [record[index[name]] for name in columns]
+    except csv.Error as exc:
+        raise ImportFailed([RowError(row_number + 1, None, f"unreadable CSV: {exc}")]) from exc
+    if row_number == 0:
+        raise ImportFailed([RowError(1, None, "the file is empty; a header row is required: "
+                                              + ",".join(columns))])
+
+
+def _header_index(header: list[str], columns: tuple[str, ...]) -> dict[str, int]:
+    names = [name.strip().lower() for name in header]
+    if len(names) == 1 and ";" in names[0]:
+        raise ImportFailed([RowError(1, None, "the columns are separated by semicolons; save "
+                                              "the file as comma-separated CSV")])
+    errors: list[RowError] = []
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name in index:
+            errors.append(RowError(1, name, "column appears twice in the header"))
+        index.setdefault(name, position)
+    missing = [name for name in columns if name not in index]
+    errors.extend(
+        RowError(1, name, "column missing from the header; expected " + ",".join(columns))
+        for name in missing
+    )
+    if errors:
+        raise ImportFailed(errors)
+    # Extra columns (notes, a source id) are allowed and ignored.
+    return {name: index[name] for name in columns}
+
+
+def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _RequestRow:
+    row: int
+    received_at: datetime
+    channel: str
+    type: str
+    category: str
+    text: str
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    content: str  # the normalised row; its hash plus the occurrence index is the import key
+    key: str = ""
+
+
+def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
+    """Import requests received by other channels from a CSV file; all or nothing.
+
+    Columns: received_at, channel, type, category, text, first_response_at,
+    resolved_at. Times are ISO 8601 ("2024-03-05 10:00", "2024-03-05T10:00:00+03:00");
+    without an offset they are the municipality's local time (config.tz). The two
+    response times may be empty. A row with a resolution but no first response
+    takes the resolution as its first response: resolving a request is an answer
+    to the citizen, and the response-time indicator must not lose the row.
+
+    Each row's import key is a hash of its normalised content and of how many
+    identical rows came before it in the file, so importing the same file again
+    adds nothing while two identical rows in one file stay two requests.
+
+    Raises ImportFailed listing every error when any row is wrong.
+    """
+    tz = config.tz
+    now = utcnow()
+    errors: list[RowError] = []
+    with transaction(engine) as session:
+        categories = _usable_categories(session, config)
+    rows: list[_RequestRow] = []
+    read = 0
+    for row_number, values in _read_rows_tolerant(path, REQUEST_COLUMNS, errors):
+        read += 1
+        parsed = _parse_request(row_number, values, tz, now, categories, errors)
+        if parsed is not None:
+            rows.append(parsed)
+    if errors:
+        raise ImportFailed(errors)
+
+    occurrences: dict[str, int] = defaultdict(int)
+    for item in rows:
+        digest = hashlib.sha256(item.content.encode()).hexdigest()
+        # Identical rows in one file are distinct requests: number their occurrences.
+        item.key = hashlib.sha256(f"{digest}:{occurrences[digest]}".encode()).hexdigest()
+        occurrences[digest] += 1
+
+    calendar = WorkingCalendar.from_config(config)
+    sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
+    with transaction(engine) as session:
+        existing = _existing_keys(session, [item.key for item in rows])
+        new = sorted((item for item in rows if item.key not in existing),
+                     key=lambda item: (item.received_at, item.row))
+        numbers = _allocate_numbers(session, new, tz)
+        imported_at = utcnow()
+        for chunk in _chunks(new):
+            request_rows: list[dict[str, Any]] = []
+            for item in chunk:
+                department, hours = sla[item.category]
+                request_rows.append(_request_values(item, numbers[item.key], department,
+                                                    calendar.add_working_hours(item.received_at,
+                                                                               hours)))
+            inserted = session.execute(
+                insert(_REQUEST_TABLE).returning(_REQUEST_TABLE.c.id,
+                                                 _REQUEST_TABLE.c.import_key),
+                request_rows,
+            )
+            ids = {key: request_id for request_id, key in inserted}
+            session.execute(insert(_EVENT_TABLE), [
+                {"request_id": ids[item.key], "at": imported_at, "kind": "imported",
+                 "actor": "system", "actor_telegram_id": None, "text": None,
+                 "data": {"file": path.name, "row": item.row}}
+                for item in chunk
+            ])
+    return ImportReport(rows=read, added=len(new), skipped_existing=len(rows) - len(new))
+
+
+def _usable_categories(session: Session, config: Config) -> dict[str, bool]:
+    """Category code -> usable. Only configured categories that the database holds are
+    usable (a request row needs both); codes the database keeps from an older config
+    are known but inactive, which earns a clearer message than "unknown"."""
+    configured = {c.code for c in config.categories}
+    table = SQLModel.metadata.tables[str(Category.__tablename__)]
+    stored = session.execute(select(table.c.code, table.c.active)).all()
+    return {code: bool(active) and code in configured for code, active in stored}
+
+
+def _parse_request(row: int, values: list[str], tz: ZoneInfo, now: datetime,
+                   categories: dict[str, bool], errors: list[RowError]) -> _RequestRow | None:
+    received_raw, channel, type_, category, text, first_raw, resolved_raw = values
+    count = len(errors)
+    received = _time(row, "received_at", received_raw, tz, now, errors, required=True)
+    first = _time(row, "first_response_at", first_raw, tz, now, errors)
+    resolved = _time(row, "resolved_at", resolved_raw, tz, now, errors)
+
+    channel = channel.strip().lower()
+    if channel not in CHANNELS:
+        errors.append(RowError(row, "channel", _unknown("channel", channel, CHANNELS)))
+    type_ = type_.strip().lower()
+    if type_ not in REQUEST_TYPES:
+        errors.append(RowError(row, "type", _unknown("type", type_, REQUEST_TYPES)))
+    category = category.strip().lower()
+    if not categories.get(category, False):
+        known = sorted(code for code, usable in categories.items() if usable)
+        if category in categories:
+            message = f"category {category!r} is no longer in use; known: {', '.join(known)}"
+        else:
+            message = _unknown("category", category, known)
+        errors.append(RowError(row, "category", message))
+    text = text.strip()
+    if not text:
+        errors.append(RowError(row, "text", "text is empty"))
+    elif len(text) > MAX_TEXT:
+        errors.append(RowError(row, "text", f"text has {len(text)} characters; "
+                                            f"at most {MAX_TEXT} are allowed"))
+    elif "\x00" in text:
+        # PostgreSQL refuses NUL in text and would fail the whole import at insert time.
+        errors.append(RowError(row, "text", "text contains a NUL character"))
+
+    if received is not None:
+        if first is not None and first < received:
+            errors.append(RowError(row, "first_response_at", "is before received_at"))
+        if resolved is not None and resolved < received:
+            errors.append(RowError(row, "resolved_at", "is before received_at"))
+        elif resolved is not None and first is not None and resolved < first:
+            errors.append(RowError(row, "resolved_at", "is before first_response_at"))
+    if len(errors) > count or received is None:
+        return None
+    content = "\x1f".join((
+        received.isoformat(), channel, type_, category,
+        # Re-saving a file in another editor may change line endings or spacing.
+        " ".join(unicodedata.normalize("NFC", text).split()),
+        first.isoformat() if first else "", resolved.isoformat() if resolved else "",
+    ))
+    return _RequestRow(row, received, channel, type_, category, text, first, resolved, content)
+
+
+def _time(row: int, column: str, value: str, tz: ZoneInfo, now: datetime,
+          errors: list[RowError], *, required: bool = False) -> datetime | None:
+    value = value.strip()
+    if not value:
+        if required:
+            errors.append(RowError(row, column, "is empty"))
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        errors.append(RowError(row, column, f"{value!r} is not an ISO 8601 time such as "
+                                            "2024-03-05 10:00 or 2024-03-05T10:00:00+03:00"))
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    parsed = parsed.astimezone(UTC)
+    if parsed > now:
+        errors.append(RowError(row, column, f"{value} is in the future"))
+        return None
+    return parsed
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+    shown = repr(value) if value else "(empty)"
+    return f"unknown {what} {shown}; known: {', '.join(known)}"
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """The keys of `keys` already in the database; only the file's keys are asked for, so
+    the cost follows the file, not the years of requests already stored."""
+    found: set[str] = set()
+    column = _REQUEST_TABLE.c.import_key
+    for chunk in _chunks(keys):
+        found.update(session.execute(select(column).where(column.in_(chunk))).scalars())
+    return found
+
+
+def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo
+                      ) -> dict[str, str]:
+    """Import key -> public number; one allocation per year, in order of arrival."""
+    by_year: dict[int, list[_RequestRow]] = defaultdict(list)
+    for item in rows:
+        by_year[item.received_at.astimezone(tz).year].append(item)
+    numbers: dict[str, str] = {}
+    for year in sorted(by_year):
+        items = by_year[year]
+        for item, number in zip(items, numbering.allocate(session, year, len(items)),
+                                strict=True):
+            numbers[item.key] = number
+    return numbers
+
+
+def _request_values(item: _RequestRow, number: str, department: str,
+                    due_at: datetime) -> dict[str, Any]:
+    first = item.first_response_at or item.resolved_at
+    status = "resolved" if item.resolved_at else "answered" if first else "new"
+    return {
+        "number": number,
+        "channel": item.channel,
+        "type": item.type,
+        "category_code": item.category,
+        "department_code": department,
+        "citizen_id": None,
+        "text": item.text,
+        "status": status,
+        "created_at": item.received_at,
+        "first_response_at": first,
+        "resolved_at": item.resolved_at,
+        "due_at": due_at,
+        "import_key": item.key,
+        "updated_at": max(t for t in (item.received_at, first, item.resolved_at) if t),
+    }
+
+
+# --- call-centre days ----------------------------------------------------------------------
+
+
+def import_calls(engine: Engine, path: Path) -> ImportReport:
+    """Import call-centre days (date,total,information,application,missed); all or nothing.
+
+    Each row must satisfy total = information + application + missed, as the
+    call-centre system's figures do. A date already stored is overwritten with the
+    file's values (counted as updated, or unchanged when they are equal).
+    """
+    errors: list[RowError] = []
+    days: dict[date, tuple[int, int, int, int]] = {}
+    first_row: dict[date, int] = {}
+    read = 0
+    for row, values in _read_rows_tolerant(path, CALL_COLUMNS, errors):
+        read += 1
+        count = len(errors)
+        day_raw = values[0].strip()
+        day: date | None = None
+        if not _DATE.match(day_raw):
+            errors.append(RowError(row, "date", f"{day_raw!r} is not a date like 2024-03-05"))
+        else:
+            try:
+                day = date.fromisoformat(day_raw)
+            except ValueError:
+                errors.append(RowError(row, "date", f"{day_raw} is not a valid date"))
+        numbers: list[int] = []
+        for column, value in zip(CALL_COLUMNS[1:], values[1:], strict=True):
+            value = value.strip()
+            if value.isascii() and value.isdigit():
+                numbers.append(int(value))
+            else:
+                errors.append(RowError(row, column, f"{value!r} is not a whole number "
+                                                    "(digits only, no thousands separator)"))
+        if len(errors) > count:
+            continue
+        total, information, application, missed = numbers
+        if total != information + application + missed:
+            errors.append(RowError(
+                row, "total", f"total {total} is not information + application + missed "
+                              f"= {information + application + missed}"))
+            continue
+        assert day is not None
+        if day in first_row:
+            errors.append(RowError(row, "date", f"{day} is already on row {first_row[day]}"))
+            continue
+        first_row[day] = row
+        days[day] = (total, information, application, missed)
+    if errors:
+        raise ImportFailed(errors)
+
+    if not days:
+        return ImportReport(rows=read, added=0)
+    table = _CALL_TABLE
+    with transaction(engine) as session:
+        stored = {
+            row.day: (row.total, row.information, row.application, row.missed)
+            for row in session.execute(
+                select(table).where(table.c.day.between(min(days), max(days))))
+        }
+        added = [day for day in days if day not in stored]
+        changed = [day for day in days if day in stored and stored[day] != days[day]]
+        if added:
+            session.execute(insert(table), [_call_values(day, days[day]) for day in added])
+        if changed:
+            session.execute(
+                update(table).where(table.c.day == bindparam("b_day")).values(
+                    total=bindparam("b_total"), information=bindparam("b_information"),
+                    application=bindparam("b_application"), missed=bindparam("b_missed")),
+                [{f"b_{k}": v for k, v in _call_values(day, days[day]).items()}
+                 for day in changed],
+            )
+    return ImportReport(rows=read, added=len(added), updated=len(changed),
+                        unchanged=len(days) - len(added) - len(changed))
+
+
+def _call_values(day: date, values: tuple[int, int, int, int]) -> dict[str, Any]:
+    total, information, application, missed = values
+    return {"day": day, "total": total, "information": information,
+            "application": application, "missed": missed}

@@ -1,0 +1,284 @@
+"""Filing a request step by step: the draft, its steps, validation and submission.
+
+The draft lives in the database and is saved after every step, so a restart
+of the bot, or a citizen who comes back tomorrow, continues where they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from core import numbering
+from core.codes import CHANNELS, REQUEST_TYPES
+from core.text_match import CategoryKeywords, suggest
+from core.working_time import WorkingCalendar
+from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
+from db.types import utcnow
+
+# The order of the filing steps; Back walks it backwards.
+STEPS = ("type", "category", "text", "location", "photos", "phone", "summary")
+# Staff registering a request that came by phone, in person, CİMER, ... (/kayit).
+RECORD_STEPS = ("channel", "type", "category", "text", "phone", "summary")
+MAX_TEXT = 2000
+MAX_ADDRESS = 500
+MAX_PHOTOS = 3
+
+
+class InvalidInput(ValueError):
+    """The citizen's input does not fit the step; `reason` picks the message shown."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: Request
+    department_code: str
+
+
+def draft_of(session: Session, citizen: Citizen) -> RequestDraft | None:
+    assert citizen.id is not None
+    return session.get(RequestDraft, citizen.id)
+
+
+def _save(session: Session, draft: RequestDraft, step: str, **changes: Any) -> RequestDraft:
+    # A new dict, so that SQLAlchemy sees the JSON column change.
+    draft.data = {**draft.data, **changes}
+    draft.step = step
+    draft.updated_at = utcnow()
+    session.add(draft)
+    return draft
+
+
+def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise InvalidInput("empty")
+    if len(value) > limit:
+        raise InvalidInput("too_long")
+    return value
+
+
+def start(
+    session: Session, citizen: Citizen, prefilled_text: str | None = None,
+    keywords: list[CategoryKeywords] | None = None,
+) -> RequestDraft:
+    """Begin (or restart) filing; free text the citizen wrote first becomes the description."""
+    assert citizen.id is not None
+    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="type")
+    draft.data, draft.message_id = {}, None
+    data: dict[str, Any] = {}
+    if prefilled_text:
+        try:
+            data["text"] = clean_text(prefilled_text)
+        except InvalidInput:
+            pass
+        else:
+            data["suggested"] = suggest(prefilled_text, keywords or category_keywords(session))
+    step = "type" if citizen.consent_at else "kvkk"
+    return _save(session, draft, step, **data)
+
+
+def offer(session: Session, citizen: Citizen, text: str,
+          keywords: list[CategoryKeywords] | None = None) -> bool:
+    """Free text outside any flow: keep it, so "Yes, file it" can start a request with it.
+
+    Short greetings ("merhaba") that match no topic are not offered."""
+    assert citizen.id is not None
+    value = text.strip()[:MAX_TEXT]
+    if len(value) < 15 and not suggest(value, keywords or category_keywords(session)):
+        return False
+    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="offer")
+    draft.data, draft.message_id = {}, None
+    _save(session, draft, "offer", offer=value)
+    return True
+
+
+def category_keywords(session: Session) -> list[CategoryKeywords]:
+    rows = session.exec(select(Category).where(Category.active == True)).all()  # noqa: E712
+    return [
+        CategoryKeywords(code=c.code, keywords=tuple(c.keywords),
+                         names=tuple(n for n in (c.name_tr, c.name_en) if n))
+        for c in rows
+    ]
+
+
+def accept_consent(session: Session, citizen: Citizen, draft: RequestDraft,
+                   first_name: str | None, last_name: str | None, username: str | None) -> None:
+    """KVKK accepted: from now on the citizen's name may be stored with their requests."""
+    citizen.consent_at = utcnow()
+    citizen.first_name, citizen.last_name, citizen.username = first_name, last_name, username
+    session.add(citizen)
+    _save(session, draft, "type")
+
+
+def steps_of(draft: RequestDraft) -> tuple[str, ...]:
+    return RECORD_STEPS if draft.data.get("mode") == "record" else STEPS
+
+
+def next_step(draft: RequestDraft, current: str) -> str:
+    if draft.data.get("editing"):
+        return "summary"
+    steps = steps_of(draft)
+    index = steps.index(current)
+    step = steps[index + 1]
+    if step == "text" and draft.data.get("text"):
+        # The description was written before the flow began: no need to ask again.
+        step = steps[index + 2]
+    return step
+
+
+def previous_step(draft: RequestDraft) -> str:
+    steps = steps_of(draft)
+    if draft.step not in steps or draft.step == steps[0]:
+        return steps[0]
+    return steps[steps.index(draft.step) - 1]
+
+
+def go_back(session: Session, draft: RequestDraft) -> RequestDraft:
+    return _save(session, draft, previous_step(draft), editing=False)
+
+
+def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
+    """Jump to a step from the summary's Edit menu; finishing it returns to the summary."""
+    if step not in steps_of(draft):
+        raise InvalidInput("unknown_step")
+    return _save(session, draft, step, editing=True)
+
+
+def start_record(session: Session, staff_citizen: Citizen) -> RequestDraft:
+    """A staff member begins registering a request received by another channel."""
+    assert staff_citizen.id is not None
+    draft = draft_of(session, staff_citizen) or RequestDraft(citizen_id=staff_citizen.id,
+                                                             step="channel")
+    draft.data, draft.message_id = {}, None
+    return _save(session, draft, "channel", mode="record")
+
+
+def set_channel(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+    if code not in CHANNELS or code == "telegram":
+        raise InvalidInput("unknown_channel")
+    return _save(session, draft, next_step(draft, "channel"), channel=code)
+
+
+def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+    if code not in REQUEST_TYPES:
+        raise InvalidInput("unknown_type")
+    return _save(session, draft, next_step(draft, "type"), type=code)
+
+
+def set_category(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+    category = session.get(Category, code)
+    if category is None or not category.active:
+        raise InvalidInput("unknown_category")
+    return _save(session, draft, next_step(draft, "category"), category=code)
+
+
+def set_text(session: Session, draft: RequestDraft, text: str | None) -> RequestDraft:
+    return _save(session, draft, next_step(draft, "text"), text=clean_text(text))
+
+
+def set_location(session: Session, draft: RequestDraft, latitude: float, longitude: float
+                 ) -> RequestDraft:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InvalidInput("bad_location")
+    return _save(session, draft, next_step(draft, "location"),
+                 latitude=latitude, longitude=longitude)
+
+
+def set_address(session: Session, draft: RequestDraft, address: str | None) -> RequestDraft:
+    return _save(session, draft, next_step(draft, "location"),
+                 address=clean_text(address, MAX_ADDRESS))
+
+
+def skip(session: Session, draft: RequestDraft) -> RequestDraft:
+    """Leave an optional step (location, photos, phone) as it is and go on."""
+    if draft.step not in ("location", "photos", "phone") or draft.step not in steps_of(draft):
+        raise InvalidInput("not_optional")
+    return _save(session, draft, next_step(draft, draft.step))
+
+
+def add_photo(session: Session, draft: RequestDraft, file_id: str, file_unique_id: str
+              ) -> RequestDraft:
+    photos = list(draft.data.get("photos", []))
+    if len(photos) >= MAX_PHOTOS:
+        raise InvalidInput("too_many_photos")
+    photos.append({"file_id": file_id, "file_unique_id": file_unique_id})
+    step = next_step(draft, "photos") if len(photos) >= MAX_PHOTOS else draft.step
+    return _save(session, draft, step, photos=photos)
+
+
+def clear_photos(session: Session, draft: RequestDraft) -> RequestDraft:
+    return _save(session, draft, draft.step, photos=[])
+
+
+def set_phone(session: Session, draft: RequestDraft, phone: str) -> RequestDraft:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not 10 <= len(digits) <= 15:
+        raise InvalidInput("bad_phone")
+    normalised = "+" + digits if phone.strip().startswith("+") else digits
+    return _save(session, draft, next_step(draft, "phone"), phone=normalised)
+
+
+def cancel(session: Session, citizen: Citizen) -> bool:
+    draft = draft_of(session, citizen)
+    if draft is None:
+        return False
+    session.delete(draft)
+    return True
+
+
+def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: WorkingCalendar,
+           now: datetime | None = None) -> Submitted:
+    """Store the request, route it by its category and start its SLA clock.
+
+    The draft is deleted in the same transaction, so pressing Send twice files once.
+    """
+    data = draft.data
+    if draft.step != "summary" or not data.get("type") or not data.get("category") \
+            or not data.get("text"):
+        raise InvalidInput("incomplete")
+    category = session.get(Category, data["category"])
+    if category is None:
+        raise InvalidInput("unknown_category")
+    now = now or utcnow()
+    year = now.astimezone(calendar.tz).year
+    recorded = data.get("mode") == "record"
+    request = Request(
+        number=numbering.allocate(session, year)[0],
+        channel=data["channel"] if recorded else "telegram",
+        type=data["type"],
+        category_code=category.code,
+        department_code=category.department_code,
+        citizen_id=None if recorded else citizen.id,
+        text=data["text"],
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        address=data.get("address"),
+        contact_phone=data.get("phone"),
+        status="new",
+        created_at=now,
+        updated_at=now,
+        due_at=calendar.add_working_hours(now, category.sla_hours),
+    )
+    session.add(request)
+    session.flush()
+    assert request.id is not None
+    for photo in data.get("photos", []):
+        session.add(Attachment(request_id=request.id, telegram_file_id=photo["file_id"],
+                               file_unique_id=photo["file_unique_id"], created_at=now))
+    session.add(RequestEvent(request_id=request.id, at=now, kind="created",
+                             actor="staff" if recorded else "citizen",
+                             actor_telegram_id=citizen.telegram_id,
+                             data={"department": category.department_code}))
+    if data.get("phone") and not recorded:
+        citizen.phone = data["phone"]
+        session.add(citizen)
+    session.delete(draft)
+    return Submitted(request=request, department_code=category.department_code)

@@ -1,0 +1,40 @@
+"""Public tracking numbers `YYYY-NNNNNN`: unique, increasing per year, never reused."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from db.models import RequestCounter
+
+
+def format_number(year: int, sequence: int) -> str:
+    return f"{year}-{sequence:06d}"
+
+
+def allocate(session: Session, year: int, count: int = 1) -> list[str]:
+    """Reserve `count` consecutive numbers of `year` inside the caller's transaction.
+
+    The counter row is bumped with one UPDATE, which takes a row lock on
+    PostgreSQL and the write lock on SQLite, so two sessions never get the same
+    numbers; a rolled-back transaction gives its numbers back unseen.
+    """
+    if count < 1:
+        return []
+    for _attempt in range(2):
+        result = session.execute(
+            update(RequestCounter)
+            .where(RequestCounter.year == year)  # type: ignore[arg-type]
+            .values(last=RequestCounter.last + count)
+            .returning(RequestCounter.__table__.c.last)  # type: ignore[attr-defined]
+        ).first()
+        if result is not None:
+            last = int(result[0])
+            return [format_number(year, n) for n in range(last - count + 1, last + 1)]
+        try:
+            with session.begin_nested():
+                session.add(RequestCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another transaction created this year's row first; bump it
+    raise RuntimeError(f"could not allocate a request number for {year}")

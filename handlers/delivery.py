@@ -1,0 +1,126 @@
+"""Putting a request in front of people: the staff card and the citizen's notifications."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+from telegram import Bot, InputMediaPhoto, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot.config import Config
+from bot.i18n import resolve_language, translator
+from core import citizens, routing, workflow
+from db.engine import transaction
+from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
+from handlers.request_views import card, card_keyboard, citizen_notice, question_keyboard
+
+log = logging.getLogger("kentbot.delivery")
+
+
+def _card_text(engine: Engine, config: Config, request_id: int) -> tuple[Request, str]:
+    with transaction(engine) as session:
+        request = session.get(Request, request_id)
+        assert request is not None
+        events = workflow.history(session, request)
+        citizen = session.get(Citizen, request.citizen_id) if request.citizen_id else None
+        assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
+        name = None
+        if citizen is not None and citizen.deleted_at is None:
+            name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
+        text = card(request, session.get(Category, request.category_code),
+                    session.get(Department, request.department_code), events,
+                    len(workflow.attachments(session, request)), name,
+                    (assignee.name or str(assignee.telegram_id)) if assignee else None,
+                    config.municipality.default_language)
+        return request, text
+
+
+async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -> Message | None:
+    """Post the request's card in its department's group, with its map pin and photos."""
+    request, text = _card_text(engine, config, request_id)
+    with transaction(engine) as session:
+        chat_id = routing.staff_chat(session, config, request.department_code)
+        photos = [a.telegram_file_id for a in workflow.attachments(session, request)
+                  if a.telegram_file_id]
+    if chat_id is None:
+        log.error("no staff group for department %s and no supervisors' group; request %s "
+                  "waits in the database", request.department_code, request.id)
+        return None
+    message = await bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML,
+        reply_markup=card_keyboard(request, config.municipality.default_language),
+        link_preview_options=None,
+    )
+    with transaction(engine) as session:
+        stored = session.get(Request, request_id)
+        assert stored is not None
+        workflow.set_card(session, stored, chat_id, message.message_id)
+    reply = ReplyParameters(message_id=message.message_id)
+    if request.latitude is not None and request.longitude is not None:
+        await bot.send_location(chat_id, request.latitude, request.longitude,
+                                reply_parameters=reply)
+    if len(photos) == 1:
+        await bot.send_photo(chat_id, photos[0], reply_parameters=reply)
+    elif photos:
+        await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in photos],
+                                   reply_parameters=reply)
+    return message
+
+
+async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int) -> None:
+    """Re-render the card in place after a change."""
+    request, text = _card_text(engine, config, request_id)
+    if request.card_chat_id is None or request.card_message_id is None:
+        return
+    try:
+        await bot.edit_message_text(
+            text, chat_id=request.card_chat_id, message_id=request.card_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=card_keyboard(request, config.municipality.default_language),
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+
+
+async def retire_card(bot: Bot, chat_id: int, message_id: int, note: str) -> None:
+    """The old card after a redirection: keep it readable, take its buttons away."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id,
+                                            reply_markup=None)
+        await bot.send_message(chat_id, note, reply_parameters=ReplyParameters(
+            message_id=message_id, allow_sending_without_reply=True))
+    except BadRequest as exc:
+        log.warning("could not retire card %s/%s: %s", chat_id, message_id, exc)
+
+
+async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: int) -> bool:
+    """Tell the citizen of a staff action, in their language. False if nobody to tell."""
+    with transaction(engine) as session:
+        request = session.get(Request, request_id)
+        event = session.get(RequestEvent, event_id)
+        assert request is not None and event is not None
+        citizen = session.get(Citizen, request.citizen_id) if request.citizen_id else None
+        if citizen is None or citizen.telegram_id is None or citizen.blocked_at is not None:
+            return False
+        t = translator(resolve_language(citizen.language, citizen.telegram_language))
+        text = citizen_notice(t, request, event, session.get(Department,
+                                                             request.department_code))
+        chat_id = citizen.telegram_id
+    if text is None:
+        return False
+    markup = question_keyboard(t, request) if event.kind == "question" else None
+    try:
+        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                         reply_markup=markup)
+    except Forbidden:
+        with transaction(engine) as session:
+            citizens.mark_blocked(session, chat_id)
+        log.info("citizen of request %s blocked the bot; notice not delivered", request_id)
+        return False
+    if event.kind == "question":
+        with transaction(engine) as session:
+            workflow.link_message(session, chat_id, message.message_id, request_id, "question")
+    return True

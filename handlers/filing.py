@@ -1,0 +1,466 @@
+"""Filing a request by chat (/talep), and staff registering one from another channel (/kayit).
+
+The steps and their rules are in core.intake; this module only reads the
+update, calls it, and shows the next screen, editing the flow's message in
+place when the citizen pressed a button.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session, col, select
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.i18n import N_, Translator, all_translators, resolve_language, translator
+from core import citizens, intake, staff
+from core.intake import InvalidInput
+from core.working_time import WorkingCalendar
+from db.engine import transaction
+from db.models import Category, Citizen, Department, RequestDraft
+from handlers import request_views as views
+from handlers.common import deps, is_private
+from handlers.delivery import post_card
+from handlers.menu import main_menu
+
+log = logging.getLogger("kentbot.filing")
+
+INPUT_ERRORS: dict[str, str] = {
+    "empty": N_("The message is empty. Please write a few words about the matter."),
+    "too_long": N_("That is too long: please keep it under 2000 characters "
+                   "(yours has {length}). You can send details later as a note."),
+    "bad_location": N_("That location could not be read. Please try again or type the address."),
+    "too_many_photos": N_("You have already added 3 photos, the most we accept."),
+    "bad_phone": N_("That does not look like a phone number. Please use the button, "
+                    "type a number like 0555 123 45 67, or skip."),
+    "not_your_contact": N_("Please share your own number with the button below."),
+    "incomplete": N_("Some steps are missing. Please go through them again."),
+    "unknown_category": N_("That topic is no longer available. Please choose another."),
+    "use_buttons": N_("Please use the buttons of the last message to continue."),
+    "photo_expected": N_("Please send a photo, or tap Continue."),
+}
+
+
+def input_error(t: Translator, reason: str | None) -> str:
+    message = INPUT_ERRORS.get(reason or "", INPUT_ERRORS["use_buttons"])
+    return t._(message)
+
+
+def matches(text: str | None, label: str) -> bool:
+    """Reply-keyboard text in any language (the citizen may have switched language)."""
+    return text is not None and any(text.strip() == t._(label) for t in all_translators())
+
+
+def _citizen(session: Session, update: Update) -> Citizen:
+    user = update.effective_user
+    assert user is not None
+    return citizens.get_or_create(session, user.id, user.language_code)
+
+
+def _t(citizen: Citizen) -> Translator:
+    return translator(resolve_language(citizen.language, citizen.telegram_language))
+
+
+def _screen(session: Session, draft: RequestDraft, t: Translator, show_all: bool = False
+            ) -> views.Screen:
+    step = draft.step
+    if step == "channel":
+        return views.Screen(t._("📨 Which channel did this request come from?"),
+                            views.channel_keyboard(t))
+    if step == "type":
+        return views.type_screen(t, draft)
+    if step == "category":
+        categories = list(session.exec(select(Category).where(Category.active == True)  # noqa: E712
+                                       .order_by(col(Category.name_tr))).all())
+        return views.category_screen(t, draft, categories, show_all)
+    if step == "text":
+        return views.text_screen(t)
+    if step == "location":
+        return views.location_screen(t)
+    if step == "photos":
+        return views.photos_screen(t, len(draft.data.get("photos", [])))
+    if step == "phone":
+        if draft.data.get("mode") == "record":
+            return views.Screen(
+                t._("📞 The citizen's phone number or e-mail, if they gave one "
+                    "(or tap Skip):"),
+                InlineKeyboardMarkup([[InlineKeyboardButton(t._(views.SKIP),
+                                                            callback_data="f:skip")]]))
+        return views.phone_screen(t)
+    category = session.get(Category, draft.data.get("category", ""))
+    department = session.get(Department, category.department_code) if category else None
+    return views.Screen(views.draft_summary(t, draft, category, department),
+                        views.summary_keyboard(t))
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
+                screen: views.Screen, edit: bool) -> None:
+    """Edit the flow's message when the citizen pressed one of its buttons; otherwise send
+    a new one. A reply keyboard (location, contact) can only come with a new message."""
+    engine = deps(context).engine
+    chat = update.effective_chat
+    assert chat is not None
+    with transaction(engine) as session:
+        draft = session.get(RequestDraft, citizen_id)
+        keyboard_shown = bool(draft and draft.data.get("keyboard"))
+        flow_message = draft.message_id if draft else None
+    query = update.callback_query
+    if (edit and screen.keyboard is None and query is not None and query.message is not None
+            and query.message.message_id == flow_message):
+        try:
+            await query.edit_message_text(screen.text, parse_mode=ParseMode.HTML,
+                                          reply_markup=screen.inline)
+        except BadRequest as exc:
+            if "not modified" not in str(exc):
+                raise
+        return
+    if screen.keyboard is not None:
+        sent: Message = await context.bot.send_message(
+            chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard)
+    elif keyboard_shown:
+        # Take the reply keyboard away, then give the message its inline buttons.
+        sent = await context.bot.send_message(chat.id, screen.text, parse_mode=ParseMode.HTML,
+                                              reply_markup=ReplyKeyboardRemove())
+        if screen.inline is not None:
+            await sent.edit_reply_markup(reply_markup=screen.inline)
+    else:
+        sent = await context.bot.send_message(chat.id, screen.text, parse_mode=ParseMode.HTML,
+                                              reply_markup=screen.inline)
+    with transaction(engine) as session:
+        draft = session.get(RequestDraft, citizen_id)
+        if draft is not None:
+            draft.message_id = sent.message_id
+            draft.data = {**draft.data, "keyboard": screen.keyboard is not None}
+            session.add(draft)
+
+
+async def _show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
+                     edit: bool, show_all: bool = False) -> None:
+    config = deps(context).config
+    with transaction(deps(context).engine) as session:
+        draft = session.get(RequestDraft, citizen_id)
+        citizen = session.get(Citizen, citizen_id)
+        if draft is None or citizen is None:
+            return
+        t = _t(citizen)
+        if draft.step == "kvkk":
+            screen = views.kvkk_screen(t, config.kvkk.data_controller or
+                                       config.municipality.name, config.kvkk.retention_days)
+        else:
+            screen = _screen(session, draft, t, show_all)
+    await _show(update, context, citizen_id, screen, edit)
+
+
+async def _say(update: Update, text: str, remove_keyboard: bool = False,
+               menu: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    markup = ReplyKeyboardRemove() if remove_keyboard else menu
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                       prefilled: str | None = None) -> None:
+    if not is_private(update):
+        return
+    with transaction(deps(context).engine) as session:
+        citizen = _citizen(session, update)
+        intake.start(session, citizen, prefilled, deps(context).extras.get("keywords"))
+        citizen_id = citizen.id
+    assert citizen_id is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    await _show_step(update, context, citizen_id, edit=update.callback_query is not None)
+
+
+async def talep_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/talep: begin filing a request."""
+    await start_filing(update, context)
+
+
+async def record_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kayit: staff register a request that came by phone, in person, CİMER, ..."""
+    if not is_private(update) or update.effective_user is None:
+        return
+    with transaction(deps(context).engine) as session:
+        citizen = _citizen(session, update)
+        t = _t(citizen)
+        if not staff.is_staff(session, update.effective_user.id):
+            allowed = False
+        else:
+            allowed = True
+            intake.start_record(session, citizen)
+        citizen_id = citizen.id
+    if not allowed:
+        await _say(update, t._("This command is for municipal staff."))
+        return
+    assert citizen_id is not None
+    await _show_step(update, context, citizen_id, edit=False)
+
+
+async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/iptal: leave whatever flow the citizen is in; nothing is sent."""
+    if not is_private(update):
+        return
+    with transaction(deps(context).engine) as session:
+        citizen = _citizen(session, update)
+        had = intake.cancel(session, citizen)
+        t = _t(citizen)
+    text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
+    await _say(update, text, remove_keyboard=True)
+    await _say(update, t._("What would you like to do?"), menu=main_menu(t))
+
+
+async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button of the filing flow (`f:...`)."""
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    parts = query.data.split(":")
+    action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
+    engine, config = deps(context).engine, deps(context).config
+    if action == "offer":
+        with transaction(engine) as session:
+            draft = intake.draft_of(session, _citizen(session, update))
+            offered = draft.data.get("offer") if draft and draft.step == "offer" else None
+        await start_filing(update, context, prefilled=offered)
+        return
+    with transaction(engine) as session:
+        citizen = _citizen(session, update)
+        t = _t(citizen)
+        draft = intake.draft_of(session, citizen)
+        citizen_id = citizen.id
+        stale = draft is None or (query.message is not None
+                                  and draft.message_id not in (None, query.message.message_id))
+    assert citizen_id is not None
+    if stale:
+        await query.answer(t._("This form is closed. Please start again with /talep."),
+                           show_alert=True)
+        return
+    if action == "cancel":
+        await _cancel_flow(update, context, citizen_id)
+        return
+    if action == "send":
+        await _submit(update, context, citizen_id)
+        return
+    show_all = False
+    try:
+        with transaction(engine) as session:
+            draft = session.get(RequestDraft, citizen_id)
+            current = session.get(Citizen, citizen_id)
+            assert draft is not None and current is not None
+            user = update.effective_user
+            if action == "kvkk" and arg == "yes":
+                intake.accept_consent(session, current, draft, user.first_name, user.last_name,
+                                      user.username)
+            elif action == "kvkk":
+                intake.cancel(session, current)
+            elif action == "ch":
+                intake.set_channel(session, draft, arg)
+            elif action == "type":
+                intake.set_type(session, draft, arg)
+            elif action == "cat":
+                intake.set_category(session, draft, arg)
+            elif action == "allcat":
+                show_all = True
+            elif action == "back":
+                intake.go_back(session, draft)
+            elif action == "skip":
+                intake.skip(session, draft)
+            elif action == "edit":
+                pass
+            elif action == "goto":
+                intake.go_to(session, draft, arg)
+            elif action == "summary":
+                draft.step = "summary"
+                session.add(draft)
+            else:
+                raise InvalidInput("use_buttons")
+    except InvalidInput as exc:
+        await query.answer(input_error(t, exc.reason),
+                           show_alert=True)
+        return
+    await query.answer()
+    if action == "kvkk" and arg != "yes":
+        await query.edit_message_text(
+            t._("Understood. Without your consent we cannot take a request by chat; you can "
+                "still call {phone} or visit the Solution Centre.").format(
+                phone=config.municipality.phone or "—"),
+            reply_markup=main_menu(t))
+        return
+    if action == "edit":
+        await query.edit_message_reply_markup(reply_markup=views.edit_menu(t))
+        return
+    await _show_step(update, context, citizen_id, edit=True, show_all=show_all)
+
+
+async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int
+                       ) -> None:
+    with transaction(deps(context).engine) as session:
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None
+        draft = intake.draft_of(session, citizen)
+        keyboard = bool(draft and draft.data.get("keyboard"))
+        intake.cancel(session, citizen)
+        t = _t(citizen)
+    query = update.callback_query
+    text = t._("Cancelled. Nothing was sent.")
+    if query is not None:
+        await query.answer()
+        if not keyboard:
+            await query.edit_message_text(text, reply_markup=main_menu(t))
+            return
+    await _say(update, text, remove_keyboard=True)
+
+
+async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int) -> None:
+    engine, config = deps(context).engine, deps(context).config
+    calendar: WorkingCalendar = deps(context).extras["calendar"]
+    query = update.callback_query
+    assert query is not None
+    with transaction(engine) as session:
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None
+        t = _t(citizen)
+        draft = intake.draft_of(session, citizen)
+        error: str | None = None
+        try:
+            if draft is None:
+                raise InvalidInput("incomplete")
+            recorded = draft.data.get("mode") == "record"
+            submitted = intake.submit(session, citizen, draft, calendar)
+        except InvalidInput as exc:
+            error = exc.reason
+        else:
+            request = submitted.request
+            department = session.get(Department, submitted.department_code)
+            text = views.receipt(t, request, department)
+            if recorded:
+                text = t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
+                    number=request.number, department=views.esc(
+                        views.department_name(department, t)))
+    if error is not None:
+        await query.answer(input_error(t, error),
+                           show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    assert request.id is not None
+    log.info("request %s filed (department %s)", request.number, submitted.department_code)
+    await post_card(context.bot, engine, config, request.id)
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A private message while filing; returns False when no filing step wants it."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    engine = deps(context).engine
+    with transaction(engine) as session:
+        citizen = _citizen(session, update)
+        draft = intake.draft_of(session, citizen)
+        if draft is None or draft.step in ("offer", "note", "reply"):
+            return False
+        t = _t(citizen)
+        step, citizen_id = draft.step, citizen.id
+    assert citizen_id is not None
+    text = message.text
+    if matches(text, views.CANCEL):
+        await _cancel_flow(update, context, citizen_id)
+        return True
+    error: str | None = None
+    length = len(text or "")
+    try:
+        with transaction(engine) as session:
+            draft = session.get(RequestDraft, citizen_id)
+            assert draft is not None
+            if matches(text, views.BACK):
+                intake.go_back(session, draft)
+            elif step == "text" and (text is not None or message.caption is not None):
+                length = len(text or message.caption or "")
+                intake.set_text(session, draft, text or message.caption)
+                if message.photo:
+                    intake.add_photo(session, draft, message.photo[-1].file_id,
+                                     message.photo[-1].file_unique_id)
+            elif step == "location":
+                if message.location is not None:
+                    intake.set_location(session, draft, message.location.latitude,
+                                        message.location.longitude)
+                elif matches(text, views.SKIP):
+                    intake.skip(session, draft)
+                elif message.venue is not None:
+                    intake.set_location(session, draft, message.venue.location.latitude,
+                                        message.venue.location.longitude)
+                else:
+                    length = len(text or "")
+                    intake.set_address(session, draft, text)
+            elif step == "photos":
+                if message.photo:
+                    intake.add_photo(session, draft, message.photo[-1].file_id,
+                                     message.photo[-1].file_unique_id)
+                elif matches(text, views.SKIP) or matches(text, views.DONE):
+                    intake.skip(session, draft)
+                else:
+                    raise InvalidInput("photo_expected")
+            elif step == "phone":
+                if message.contact is not None:
+                    if message.contact.user_id not in (None, user.id):
+                        raise InvalidInput("not_your_contact")
+                    intake.set_phone(session, draft, message.contact.phone_number)
+                elif matches(text, views.SKIP):
+                    intake.skip(session, draft)
+                else:
+                    intake.set_phone(session, draft, text or "")
+            else:
+                raise InvalidInput("use_buttons")
+    except InvalidInput as exc:
+        error = exc.reason
+    if error is not None:
+        template = input_error(t, error)
+        await message.reply_text(template.format(length=length))
+        if error == "use_buttons":
+            await _show_step(update, context, citizen_id, edit=False)
+        return True
+    await _show_step(update, context, citizen_id, edit=False)
+    return True
+
+
+async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Free text outside any flow that looks like a request: offer to file it."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    text = message.text.strip()
+    with transaction(deps(context).engine) as session:
+        citizen = _citizen(session, update)
+        t = _t(citizen)
+        if not intake.offer(session, citizen, text, deps(context).extras.get("keywords")):
+            return False
+    await message.reply_text(
+        t._("Would you like to send this to the municipality as a request or complaint?"),
+        reply_markup=InlineKeyboardMarkup([
+            [InlineKeyboardButton(t._("📝 Yes, file it"), callback_data="f:offer")],
+            [InlineKeyboardButton(t._("🏠 Main menu"), callback_data="menu:home")],
+        ]))
+    return True
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(["talep", "sikayet"], talep_command))
+    app.add_handler(CommandHandler("kayit", record_command))
+    app.add_handler(CommandHandler(["iptal", "cancel"], cancel_command))
+    app.add_handler(CallbackQueryHandler(flow_button, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(lambda u, c: start_filing(u, c),
+                                         pattern=r"^menu:request$"))

@@ -1,0 +1,330 @@
+"""How requests look in Telegram: the filing screens, the receipt, the staff card, the
+citizen's notifications and history. Texts only; sending is the handlers' job."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.i18n import N_, Translator, translator
+from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
+from core.intake import MAX_PHOTOS
+from core.workflow import is_overdue
+from db.models import Category, Department, Request, RequestDraft, RequestEvent
+from db.types import utcnow
+
+# Reply-keyboard labels; incoming text is matched against them in every language.
+SKIP, BACK, CANCEL, DONE = N_("⏭ Skip"), N_("⬅️ Back"), N_("✖️ Cancel"), N_("✅ Continue")
+SHARE_LOCATION, SHARE_PHONE = N_("📍 Share my location"), N_("📞 Share my phone number")
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    inline: InlineKeyboardMarkup | None = None
+    keyboard: ReplyKeyboardMarkup | None = None
+
+
+def esc(value: str | None) -> str:
+    return html.escape(value or "")
+
+
+def category_name(category: Category, t: Translator) -> str:
+    return (category.name_en if t.language == "en" and category.name_en else category.name_tr)
+
+
+def department_name(department: Department | None, t: Translator) -> str:
+    if department is None:
+        return "—"
+    return department.name_en if t.language == "en" and department.name_en else department.name_tr
+
+
+def _nav(t: Translator, back: bool = True) -> list[InlineKeyboardButton]:
+    row = [InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel")]
+    if back:
+        row.insert(0, InlineKeyboardButton(t._(BACK), callback_data="f:back"))
+    return row
+
+
+def kvkk_screen(t: Translator, controller: str, retention_days: int) -> Screen:
+    text = t._(
+        "🔒 <b>Personal data notice (KVKK)</b>\n\n"
+        "To handle your request, {controller} stores what you send here: your name, "
+        "your Telegram account, the description, the location and photos you share and, "
+        "if you give it, your phone number. They are used only to answer and follow up "
+        "your request and to produce anonymous statistics, are seen only by the staff "
+        "who handle it, and are erased {days} days after the request is closed. "
+        "You can ask for a copy or erasure of your data at any time.\n\n"
+        "Do you accept?"
+    ).format(controller=esc(controller), days=retention_days)
+    return Screen(text, InlineKeyboardMarkup([
+        [InlineKeyboardButton(t._("✅ I accept"), callback_data="f:kvkk:yes")],
+        [InlineKeyboardButton(t._("✖️ I do not accept"), callback_data="f:kvkk:no")],
+    ]))
+
+
+def type_screen(t: Translator, draft: RequestDraft) -> Screen:
+    text = t._("📝 <b>New request</b> — step 1 of 6\n\nWhat would you like to send us?")
+    if draft.data.get("text"):
+        text += "\n\n" + t._("Your message: <i>{text}</i>").format(text=esc(draft.data["text"]))
+    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:type:{code}")
+               for code, label in REQUEST_TYPES.items()]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return Screen(text, InlineKeyboardMarkup([*rows, _nav(t, back=False)]))
+
+
+def category_screen(t: Translator, draft: RequestDraft, categories: list[Category],
+                    show_all: bool = False) -> Screen:
+    suggested = [c for code in draft.data.get("suggested", []) for c in categories
+                 if c.code == code]
+    if suggested and not show_all:
+        text = t._("📂 Step 2 of 6 — These topics seem to fit what you wrote. Please choose one:")
+        shown = suggested
+    else:
+        text = t._("📂 Step 2 of 6 — Which topic is it about?")
+        shown = categories
+    rows = [[InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")]
+            for c in shown]
+    if shown is suggested:
+        rows.append([InlineKeyboardButton(t._("📂 Other topics"), callback_data="f:allcat")])
+    return Screen(text, InlineKeyboardMarkup([*rows, _nav(t)]))
+
+
+def text_screen(t: Translator) -> Screen:
+    return Screen(
+        t._("✍️ Step 3 of 6 — Please describe the matter in a message (at most 2000 characters). "
+            "Where, what, since when?"),
+        InlineKeyboardMarkup([_nav(t)]),
+    )
+
+
+def _reply_keyboard(t: Translator, first: list[KeyboardButton]) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [first, [KeyboardButton(t._(BACK)), KeyboardButton(t._(CANCEL))]],
+        resize_keyboard=True, is_persistent=True,
+    )
+
+
+def location_screen(t: Translator) -> Screen:
+    return Screen(
+        t._("📍 Step 4 of 6 — Where is it? Share your location with the button below, "
+            "or type the address or neighbourhood. You can also skip this step."),
+        keyboard=_reply_keyboard(t, [KeyboardButton(t._(SHARE_LOCATION), request_location=True),
+                                     KeyboardButton(t._(SKIP))]),
+    )
+
+
+def photos_screen(t: Translator, count: int) -> Screen:
+    if count:
+        text = t._("🖼 Photo {count} of {max} received. Send another, or tap Continue.").format(
+            count=count, max=MAX_PHOTOS)
+    else:
+        text = t._("🖼 Step 5 of 6 — You may send up to {max} photos, or skip this step.").format(
+            max=MAX_PHOTOS)
+    return Screen(text, keyboard=_reply_keyboard(t, [KeyboardButton(t._(DONE if count else SKIP))]))
+
+
+def phone_screen(t: Translator) -> Screen:
+    return Screen(
+        t._("📞 Step 6 of 6 — May staff call you if needed? Share your number with the "
+            "button below, or skip. (Optional)"),
+        keyboard=_reply_keyboard(t, [KeyboardButton(t._(SHARE_PHONE), request_contact=True),
+                                     KeyboardButton(t._(SKIP))]),
+    )
+
+
+def draft_summary(t: Translator, draft: RequestDraft, category: Category | None,
+                  department: Department | None) -> str:
+    data = draft.data
+    lines = [t._("📋 <b>Please check your request</b>"), ""]
+    lines.append(t._("Type: {value}").format(value=t._(REQUEST_TYPES.get(data.get("type", ""),
+                                                                         "—"))))
+    lines.append(t._("Topic: {value}").format(
+        value=esc(category_name(category, t)) if category else "—"))
+    lines.append(t._("Department: {value}").format(value=esc(department_name(department, t))))
+    lines.append(t._("Description: {value}").format(value=esc(data.get("text"))))
+    if data.get("latitude") is not None:
+        lines.append(t._("Location: shared on the map"))
+    elif data.get("address"):
+        lines.append(t._("Address: {value}").format(value=esc(data["address"])))
+    else:
+        lines.append(t._("Location: not given"))
+    lines.append(t._("Photos: {count}").format(count=len(data.get("photos", []))))
+    lines.append(t._("Phone: {value}").format(value=esc(data.get("phone")) or t._("not given")))
+    return "\n".join(lines)
+
+
+def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t._("📨 Send"), callback_data="f:send")],
+        [InlineKeyboardButton(t._("✏️ Edit"), callback_data="f:edit"),
+         InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel")],
+    ])
+
+
+def edit_menu(t: Translator) -> InlineKeyboardMarkup:
+    fields = [("type", N_("Type")), ("category", N_("Topic")), ("text", N_("Description")),
+              ("location", N_("Location")), ("photos", N_("Photos")), ("phone", N_("Phone"))]
+    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
+               for step, label in fields]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t._(BACK),
+                                                              callback_data="f:summary")]])
+
+
+def receipt(t: Translator, request: Request, department: Department | None) -> str:
+    assert request.due_at is not None
+    return t._(
+        "✅ <b>Your request has been received.</b>\n\n"
+        "Tracking number: <b>{number}</b>\n"
+        "Department: {department}\n"
+        "You will get an answer at the latest by {due}.\n\n"
+        "You will be told here of every step. Use /taleplerim to follow it."
+    ).format(number=request.number, department=esc(department_name(department, t)),
+             due=t.datetime(request.due_at))
+
+
+def _age(t: Translator, since: datetime, now: datetime) -> str:
+    return t.duration(now - since)
+
+
+def card(request: Request, category: Category | None, department: Department | None,
+         events: list[RequestEvent], photo_count: int, citizen_name: str | None,
+         assignee_name: str | None, language: str = "tr", now: datetime | None = None) -> str:
+    """The request as staff see it in their group; re-rendered after every action."""
+    t = translator(language)
+    now = now or utcnow()
+    head = "⚠️ " if is_overdue(request, now) else ("🆕 " if request.status == "new" else "📌 ")
+    lines = [
+        f"{head}<b>{request.number}</b> · {esc(t._(REQUEST_TYPES.get(request.type, '')))} · "
+        f"{esc(category_name(category, t)) if category else esc(request.category_code)}",
+        "🏢 " + esc(department_name(department, t)),
+        "📨 " + esc(t._(CHANNELS.get(request.channel, request.channel))),
+    ]
+    if citizen_name:
+        lines.append("👤 " + esc(citizen_name))
+    if request.contact_phone:
+        lines.append("📞 " + esc(request.contact_phone))
+    lines += ["", esc(request.text), ""]
+    if request.latitude is not None and request.longitude is not None:
+        lines.append(t._("📍 <a href=\"{url}\">Location on the map</a>").format(
+            url=f"https://www.openstreetmap.org/?mlat={request.latitude:.6f}"
+                f"&mlon={request.longitude:.6f}#map=18/{request.latitude:.6f}/"
+                f"{request.longitude:.6f}"))
+    if request.address:
+        lines.append("📍 " + esc(request.address))
+    if photo_count:
+        lines.append(t._("🖼 {count} photo(s) below").format(count=photo_count))
+    lines.append(t._("🕒 Received {when} ({age} ago)").format(
+        when=t.short_datetime(request.created_at), age=_age(t, request.created_at, now)))
+    if request.due_at:
+        lines.append(t._("⏰ Due {due}").format(due=t.datetime(request.due_at)))
+    if is_overdue(request, now):
+        lines.append(t._("⚠️ <b>OVERDUE</b>: no answer yet"))
+    status = t._(STATUSES.get(request.status, request.status))
+    lines.append(t._("📌 Status: {status}").format(status=status)
+                 + (" · 🙋 " + esc(assignee_name) if assignee_name else ""))
+    shown = [e for e in events if e.kind != "created"][-4:]
+    if shown:
+        lines.append("")
+        for event in shown:
+            label = esc(t._(EVENT_LABELS.get(event.kind, event.kind)))
+            lines.append(f"• {t.short_datetime(event.at)} {label}"
+                         + (f": {esc(_clip(event.text))}" if event.text else ""))
+    return "\n".join(lines)
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EVENT_LABELS: dict[str, str] = {
+    "created": N_("received"),
+    "imported": N_("imported"),
+    "assigned": N_("taken on by staff"),
+    "answered": N_("answered"),
+    "question": N_("question to the citizen"),
+    "citizen_reply": N_("citizen's answer"),
+    "note": N_("citizen's note"),
+    "photo": N_("citizen's photo"),
+    "resolved": N_("resolved"),
+    "rejected": N_("rejected"),
+    "redirected": N_("redirected to another department"),
+    "cancelled": N_("withdrawn by the citizen"),
+    "reopened": N_("reopened"),
+}
+
+
+def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarkup | None:
+    if request.status not in OPEN_STATUSES:
+        return None
+    t = translator(language)
+    rid = request.id
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t._("🙋 Assign to me"), callback_data=f"st:as:{rid}"),
+         InlineKeyboardButton(t._("💬 Answer"), callback_data=f"st:an:{rid}")],
+        [InlineKeyboardButton(t._("✅ Resolve"), callback_data=f"st:rs:{rid}"),
+         InlineKeyboardButton(t._("↪️ Redirect"), callback_data=f"st:rd:{rid}")],
+        [InlineKeyboardButton(t._("⛔ Reject"), callback_data=f"st:rj:{rid}"),
+         InlineKeyboardButton(t._("❓ Ask the citizen"), callback_data=f"st:ak:{rid}")],
+    ])
+
+
+def citizen_notice(t: Translator, request: Request, event: RequestEvent,
+                   department: Department | None) -> str | None:
+    """What the citizen is told of a staff action; None when they need not be told."""
+    number, dept = request.number, esc(department_name(department, t))
+    text = esc(event.text)
+    if event.kind == "assigned":
+        return t._("🙋 Your request {number} is now being handled by {department}.").format(
+            number=number, department=dept)
+    if event.kind == "answered":
+        return t._("💬 <b>Answer to your request {number}</b> ({department}):\n\n{text}").format(
+            number=number, department=dept, text=text)
+    if event.kind == "question":
+        return t._("❓ <b>{department} asks about your request {number}:</b>\n\n{text}\n\n"
+                   "Please reply to this message, or tap the button below.").format(
+            number=number, department=dept, text=text)
+    if event.kind == "resolved":
+        body = t._("✅ <b>Your request {number} has been resolved.</b>").format(number=number)
+        return body + ("\n\n" + text if text else "") + "\n\n" + t._("Thank you for helping "
+                                                                      "us improve our city.")
+    if event.kind == "rejected":
+        return t._("⛔ Your request {number} could not be carried out.\nReason: {text}").format(
+            number=number, text=text)
+    if event.kind == "redirected":
+        return t._("↪️ Your request {number} has been passed to {department}, "
+                   "which is responsible for it.").format(number=number, department=dept)
+    return None
+
+
+def question_keyboard(t: Translator, request: Request) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t._("✍️ Answer"),
+                                                       callback_data=f"my:r:{request.id}")]])
+
+
+def list_line(t: Translator, request: Request, category: Category | None, now: datetime) -> str:
+    status = t._(STATUSES.get(request.status, request.status))
+    name = category_name(category, t) if category else request.category_code
+    age = _age(t, request.created_at, now)
+    return f"<b>{request.number}</b> · {esc(name)} · {esc(status)} · {age}"
+
+
+def status_line(t: Translator, request: Request) -> str:
+    return t._("📌 Status: {status}").format(status=t._(STATUSES.get(request.status,
+                                                                     request.status)))
+
+
+def channel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:ch:{code}")
+               for code, label in CHANNELS.items() if code != "telegram"]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, _nav(t, back=False)])
