@@ -31,6 +31,7 @@ def setup_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _config(path: str | None) -> Config:
@@ -77,6 +78,75 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    from core import staff
+    from core.codes import STAFF_ROLES
+    from core.staff import StaffError
+    from db.engine import make_engine, transaction
+    from db.migrate import upgrade
+
+    _config(args.config)
+    engine = make_engine(args.database_url or default_database_url())
+    upgrade(engine)
+    try:
+        with transaction(engine) as session:
+            if args.action == "list":
+                for member in staff.listing(session):
+                    print(f"{member.telegram_id}\t{member.role}\t"
+                          f"{member.department_code or '-'}\t{member.name or ''}")
+            elif args.action == "add":
+                member = staff.upsert(session, args.telegram_id, args.role, args.department,
+                                      args.name)
+                print(f"{member.telegram_id} is now {member.role}"
+                      + (f" of {member.department_code}" if member.department_code else ""))
+            elif args.action == "remove":
+                if not staff.remove(session, args.telegram_id):
+                    print(f"{args.telegram_id} is not an active staff member", file=sys.stderr)
+                    return 1
+                print(f"{args.telegram_id} is no longer staff")
+    except StaffError as exc:
+        hints = {"unknown_role": f"roles: {', '.join(STAFF_ROLES)}",
+                 "unknown_department": "see [[departments]] in config.toml",
+                 "department_required": "staff and coordinators need --department"}
+        print(f"kentbot staff: {exc.reason.replace('_', ' ')} ({hints.get(exc.reason, '')})",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.app import prepare_database
+    from core.imports import ImportFailed, import_calls, import_requests
+    from db.engine import make_engine
+
+    config = _config(args.config)
+    engine = make_engine(args.database_url or default_database_url())
+    prepare_database(engine, config)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"kentbot import: no such file: {path}", file=sys.stderr)
+        return 2
+    try:
+        if args.kind == "requests":
+            report = import_requests(engine, config, path)
+            print(f"{path.name}: {report.rows} rows, {report.added} requests added, "
+                  f"{report.skipped_existing} already imported")
+        else:
+            report = import_calls(engine, path)
+            print(f"{path.name}: {report.rows} days, {report.added} added, "
+                  f"{report.updated} updated, {report.unchanged} unchanged")
+    except ImportFailed as exc:
+        print(f"kentbot import: {path.name} was not imported; fix these rows and run again:",
+              file=sys.stderr)
+        for error in exc.errors:
+            column = f" {error.column}" if error.column else ""
+            print(f"  row {error.row}{column}: {error.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -117,6 +187,23 @@ def build_parser() -> argparse.ArgumentParser:
     db = with_common(sub.add_parser("db", help="database schema"))
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(func=cmd_db)
+
+    staff = with_common(sub.add_parser("staff", help="manage staff members"))
+    staff_sub = staff.add_subparsers(dest="action", required=True)
+    staff_sub.add_parser("list", help="list active staff")
+    add = staff_sub.add_parser("add", help="add a staff member or change their role")
+    add.add_argument("telegram_id", type=int)
+    add.add_argument("role", choices=["admin", "supervisor", "staff", "coordinator"])
+    add.add_argument("--department", help="department code from config.toml")
+    add.add_argument("--name")
+    remove = staff_sub.add_parser("remove", help="take away every staff power at once")
+    remove.add_argument("telegram_id", type=int)
+    staff.set_defaults(func=cmd_staff)
+
+    importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))
+    importer.add_argument("kind", choices=["requests", "calls"])
+    importer.add_argument("file", help="CSV file (see README)")
+    importer.set_defaults(func=cmd_import)
 
     emulator = sub.add_parser("emulator", help="run the Bot API emulator on its own")
     emulator.add_argument("rest", nargs=argparse.REMAINDER,

@@ -62,6 +62,7 @@ def _record(session: Session, request: Request, kind: str, actor: str, actor_id:
         request.first_response_at = now
     session.add(event)
     session.add(request)
+    session.flush()  # the caller needs the event's id to notify about it
     return event
 
 

@@ -143,9 +143,10 @@ async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not is_private(update):
         await staff_desk.on_group_message(update, context)
         return
-    for handler in (my_requests.on_message, filing.on_message, filing.offer_filing):
-        if await handler(update, context):
-            return
+    if not (message.text or "").startswith("/"):
+        for handler in (my_requests.on_message, filing.on_message, filing.offer_filing):
+            if await handler(update, context):
+                return
     t = texts(update, context)
     await message.reply_text(unknown_text(t), reply_markup=main_menu(t))
 

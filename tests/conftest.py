@@ -82,7 +82,8 @@ def db(engine: Engine, config: Config) -> Engine:
 
 # --- End-to-end: the real bot against the Bot API emulator -------------------------------
 
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Any  # noqa: E402
 
 from bot.emulator.client import EmulatorClient, SimGroup, SimUser  # noqa: E402
 from bot.emulator.server import RunningEmulator, start_in_thread  # noqa: E402
@@ -114,7 +115,7 @@ class Kent:
     config: Config
     groups: dict[str, SimGroup]
     supervisors: SimGroup
-    errors: list[BaseException] = field(default_factory=list)
+    app: Any = None
 
     def citizen(self, first_name: str = "Ayşe", language_code: str | None = "tr",
                 last_name: str | None = "Yılmaz") -> SimUser:
@@ -155,7 +156,8 @@ def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterat
     app = build_application(wired, db, token, emulator_server.api_url, rate_limit=False,
                             collect_errors=True)
     thread = BotThread(app).start()
-    harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors)
+    harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors,
+                   app=app)
     try:
         yield harness
     finally:

@@ -293,6 +293,8 @@ class BotApi:
         batch = copy.deepcopy(bot.pending[:limit])
         if batch:
             bot.delivered_upto = max(bot.delivered_upto, batch[-1]["update_id"])
+            # The bot starts handling these now: the quiet period of wait_idle starts here.
+            self.world.last_call_end = time.monotonic()
             self.world.activity_signal.fire()
         return batch
 

@@ -238,8 +238,9 @@ class EmulatorClient:
     def pending_updates(self) -> int:
         return int(self.get("pending")["pending"])
 
-    def wait_idle(self, timeout: float = 5.0, quiet: float = 0.1) -> None:
-        """Until the bot has fetched every update and made no API call for `quiet` seconds."""
+    def wait_idle(self, timeout: float = 5.0, quiet: float = 0.2) -> None:
+        """Until the bot has fetched every update, has no API call in flight, and nothing was
+        fetched or called for `quiet` seconds (raise it for handlers that work long silently)."""
         result = self.get("idle", timeout=timeout, quiet=quiet)
         if not result["idle"]:
             raise TimeoutError(f"bot not idle after {timeout}s: {result}")
@@ -405,21 +406,31 @@ class SimUser(_Watcher):
     def edit(self, message_id: int, text: str, chat: Any = None) -> JSON:
         return self._act("edit_message", chat, message_id=message_id, text=text)
 
-    def press(self, button: str, chat: Any = None, message_id: int | None = None) -> JSON:
+    def press(self, button: str, chat: Any = None, message_id: int | None = None,
+              timeout: float = 5.0) -> JSON:
         """Taps an inline button by its text (newest bot message having it unless message_id);
-        if no inline button matches, taps the reply-keyboard button, i.e. sends its text."""
+        if no inline button matches, taps the reply-keyboard button, i.e. sends its text.
+        Waits up to `timeout` for the button to appear, so a test need not wait first."""
         cid = chat_id_of(chat, self.id)
-        try:
-            query = self._act("press_button", chat, text=button, message_id=message_id)
-        except EmulatorError:
-            keyboard = self.client.chat_state(cid).get("reply_keyboard") or {}
-            labels = [b if isinstance(b, str) else b.get("text")
-                      for row in keyboard.get("keyboard", []) for b in row]
-            if message_id is None and button in labels:
-                return self.send(button, chat=chat)
-            raise
-        self._last_query_id = query["id"]
-        return query
+        deadline = time.monotonic() + timeout
+        after = self.client.last_seq()
+        while True:
+            try:
+                query = self._act("press_button", chat, text=button, message_id=message_id)
+            except EmulatorError:
+                keyboard = self.client.chat_state(cid).get("reply_keyboard") or {}
+                labels = [b if isinstance(b, str) else b.get("text")
+                          for row in keyboard.get("keyboard", []) for b in row]
+                if message_id is None and button in labels:
+                    return self.send(button, chat=chat)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise
+                events = self.client.wait_events(cid, after, remaining, kinds="message,edit")
+                after = events[-1]["seq"] if events else after
+                continue
+            self._last_query_id = query["id"]
+            return query
 
     def press_data(self, message_id: int, data: str, chat: Any = None) -> JSON:
         """Forges a callback_query with any data for any message id (security tests)."""
@@ -477,6 +488,12 @@ class SimGroup(_Watcher):
 
     def __repr__(self) -> str:
         return f"SimGroup({self.id}, {self.title!r})"
+
+    def add_member(self, user: SimUser) -> None:
+        self.client.post(f"groups/{self.id}/members", {"user_id": user.id})
+
+    def remove_member(self, user: SimUser) -> None:
+        self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "remove": True})
 
     def wait_message(self, contains: str | None = None, timeout: float = 5.0,
                      predicate: Any = None) -> BotMessage:

@@ -125,6 +125,22 @@ async def create_group(request: web.Request) -> web.Response:
     return ok(chat.to_dict())
 
 
+async def group_members(request: web.Request) -> web.Response:
+    body = await body_of(request)
+    world = emu_of(request).world
+    chat = world.chats[int(request.match_info["chat_id"])]
+    if chat.type == "private":
+        raise ValueError("not a group")
+    user_id = int(body["user_id"])
+    if user_id not in world.users:
+        raise ValueError(f"unknown user {user_id}")
+    if body.get("remove"):
+        chat.member_ids = [m for m in chat.member_ids if m != user_id]
+    elif user_id not in chat.member_ids:
+        chat.member_ids.append(user_id)
+    return ok({"chat": chat.to_dict(), "member_ids": chat.member_ids})
+
+
 async def block_user(request: web.Request) -> web.Response:
     body = await body_of(request)
     emu = emu_of(request)
@@ -264,6 +280,7 @@ def add_control_routes(app: web.Application) -> None:
         ("POST", "/_emu/bots", create_bot),
         ("POST", "/_emu/users", create_user),
         ("POST", "/_emu/groups", create_group),
+        ("POST", "/_emu/groups/{chat_id}/members", group_members),
         ("POST", "/_emu/users/{user_id}/block", block_user),
         ("POST", "/_emu/actions/{action}", action),
         ("POST", "/_emu/updates", raw_update),

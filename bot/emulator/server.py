@@ -27,12 +27,19 @@ class Emulator:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.initial_settings = Settings(**settings.to_dict())
+        # Bots given at start-up (--token) survive reset(), so a demo never loses its bot.
+        self.startup_bots: list[tuple[str, str, str]] = []
         self.flood = FloodControl(settings)
         self.faults = FaultInjector(settings)
         self.world = World()
         self.webhooks = WebhookDispatcher(self.world)
         self.api = BotApi(self.world, self.flood, self.faults, self.webhooks.changed)
         self.actions = UserActions(self.world)
+
+    def add_startup_bot(self, token: str, username: str, first_name: str) -> None:
+        self.startup_bots.append((token, username, first_name))
+        self.world.add_bot(token, username, first_name, False)
 
     async def reset(self) -> None:
         old = self.world
@@ -41,6 +48,10 @@ class Emulator:
         self.webhooks = WebhookDispatcher(self.world)
         self.api = BotApi(self.world, self.flood, self.faults, self.webhooks.changed)
         self.actions = UserActions(self.world)
+        for token, username, first_name in self.startup_bots:
+            self.world.add_bot(token, username, first_name, False)
+        for key, value in self.initial_settings.to_dict().items():
+            setattr(self.settings, key, value)
         self.flood.reset()
         self.faults.reseed()
         # Wake long polls on the old world so they return instead of hanging.
@@ -142,7 +153,7 @@ async def serve(
     """Starts the emulator in the running loop; `token` pre-creates that bot."""
     app = create_app(Settings(**settings))
     if token:
-        app[EMULATOR_KEY].world.add_bot(token, username, first_name, False)
+        app[EMULATOR_KEY].add_startup_bot(token, username, first_name)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

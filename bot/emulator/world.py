@@ -201,6 +201,11 @@ class World:
         started: bool = False,
     ) -> User:
         uid = user_id if user_id is not None else next(self._user_ids)
+        while user_id is None and uid in self.users:
+            # An explicitly numbered user took this id earlier; never hand it out twice.
+            uid = next(self._user_ids)
+        if uid in self.users:
+            raise ValueError(f"user {uid} exists already")
         user = User(uid, first_name, last_name, username, language_code, started=started)
         self.users[uid] = user
         self.chats[uid] = Chat(uid, "private", user=user)

@@ -73,16 +73,16 @@ def test_long_poll_wakes_on_user_message(emu: EmulatorClient, ayse: SimUser) -> 
 
 def test_bot_cannot_write_first(emu: EmulatorClient) -> None:
     stranger = emu.create_user(first_name="Mehmet")
-    with pytest.raises(Forbidden, match="(?i)can't initiate"):
+    with pytest.raises(Forbidden, match=r"(?i)can't initiate"):
         with_bot(emu, lambda bot: bot.send_message(stranger.id, "hi"))
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         with_bot(emu, lambda bot: bot.send_message(424242, "hi"))
 
 
 def test_blocked_user(emu: EmulatorClient, ayse: SimUser) -> None:
     ayse.send("/start")
     ayse.block()
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         with_bot(emu, lambda bot: bot.send_message(ayse.id, "hi"))
     updates = with_bot(emu, lambda bot: bot.get_updates())
     assert updates[-1].my_chat_member is not None
@@ -108,7 +108,7 @@ def test_inline_keyboard_press_and_alert(emu: EmulatorClient, ayse: SimUser) -> 
         assert query.message is not None and query.message.message_id == menu.message_id
         assert query.from_user.id == ayse.id
         await query.answer("Lütfen önce konum paylaşın", show_alert=True)
-        with pytest.raises(BadRequest, match="(?i)query is too old"):
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
             await query.answer("twice")
 
     with_bot(emu, answer)
@@ -121,8 +121,8 @@ def test_press_requires_existing_button(emu: EmulatorClient, ayse: SimUser) -> N
     from bot.emulator.client import EmulatorError
 
     ayse.send("/start")
-    with pytest.raises(EmulatorError, match="(?i)no message with button"):
-        ayse.press("Yok")
+    with pytest.raises(EmulatorError, match=r"(?i)no message with button"):
+        ayse.press("Yok", timeout=0.3)
 
 
 def test_edit_message_and_not_modified(emu: EmulatorClient, ayse: SimUser) -> None:
@@ -134,14 +134,14 @@ def test_edit_message_and_not_modified(emu: EmulatorClient, ayse: SimUser) -> No
         edited = await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id,
                                              reply_markup=kb)
         assert edited.edit_date is not None  # type: ignore[union-attr]
-        with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
             await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id, reply_markup=kb)
         # leaving out reply_markup removes the keyboard, as on Telegram
         await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id)
-        with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+        with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
             await bot.edit_message_text("x", ayse.id, 9999)
         await bot.delete_message(ayse.id, sent.message_id)
-        with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+        with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
             await bot.delete_message(ayse.id, sent.message_id)
 
     with_bot(emu, go)
@@ -156,15 +156,15 @@ def test_edit_message_and_not_modified(emu: EmulatorClient, ayse: SimUser) -> No
 def test_text_errors(emu: EmulatorClient, ayse: SimUser) -> None:
     ayse.send("/start")
     too_long_data = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="ş" * 33)]])
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         with_bot(emu, lambda bot: bot.send_message(ayse.id, "hi", reply_markup=too_long_data))
-    with pytest.raises(BadRequest, match="(?i)message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         with_bot(emu, lambda bot: bot.send_message(ayse.id, "   "))
-    with pytest.raises(BadRequest, match="(?i)message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         with_bot(emu, lambda bot: bot.send_message(ayse.id, "a" * 4097))
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         with_bot(emu, lambda bot: bot.send_message(ayse.id, "a < b <i>", parse_mode="HTML"))
-    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
         with_bot(emu, lambda bot: bot.send_photo(ayse.id, tiny_png(), caption="c" * 1025))
     assert ayse.transcript() == []
 

@@ -1,0 +1,109 @@
+"""`kentbot demo`: the bot and the Bot API emulator together, chatted with from the terminal.
+
+No token and no network: the emulator plays Telegram on 127.0.0.1, the bot
+runs on a fresh SQLite database with a few sample requests, and the person at
+the keyboard is a citizen (and, with --staff, also a supervisor in the staff
+group that every department shares in the demo).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.config import DEFAULT_DATA_DIR, Config
+from bot.emulator.client import EmulatorClient, SimGroup, SimUser
+from bot.emulator.server import start_in_thread
+from bot.emulator.terminal import chat_in_terminal
+from core import citizens, intake, staff, workflow
+from core.working_time import WorkingCalendar
+from db.engine import make_engine, transaction
+from db.models import CallCentreDay
+from db.types import utcnow
+
+DEMO_TOKEN = "100000001:DEMO"
+DEMO_DATABASE = DEFAULT_DATA_DIR / "demo.sqlite"
+
+
+def demo_config(config: Config, group_id: int) -> Config:
+    """Every department's requests go to the one demo staff group."""
+    return config.model_copy(update={
+        "departments": [d.model_copy(update={"chat_id": group_id}) for d in config.departments],
+        "bot": config.bot.model_copy(update={"supervisors_chat_id": group_id}),
+    })
+
+
+def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, supervisor: SimUser
+                     ) -> None:
+    """Two earlier requests of the demo citizen, so /taleplerim has something to show."""
+    calendar = WorkingCalendar.from_config(config)
+    now = utcnow()
+    with transaction(engine) as session:
+        staff.upsert(session, supervisor.id, "supervisor", None, name="Demo Personel")
+        person = citizens.get_or_create(session, citizen.id, "tr")
+        person.consent_at = now - timedelta(days=10)
+        person.first_name = citizen.first_name
+        samples = [
+            ("talep", "park", "Mahallemizdeki parka gölgelik yapılabilir mi?", 9,
+             [("answer", "Talebiniz 2027 yatırım programına alındı."), ("resolve", None)]),
+            ("sikayet", "yol", "Atatürk Caddesi 15 önünde kaldırım taşları kırık.", 3,
+             [("assign", None), ("answer", "Ekiplerimiz bu hafta onarım yapacak.")]),
+        ]
+        for kind, category, text, days_ago, actions in samples:
+            draft = intake.start(session, person)
+            intake.set_type(session, draft, kind)
+            intake.set_category(session, draft, category)
+            intake.set_text(session, draft, text)
+            draft.step = "summary"
+            filed = intake.submit(session, person, draft, calendar,
+                                  now=now - timedelta(days=days_ago))
+            session.flush()
+            assert filed.request.id is not None
+            for offset, (action, answer) in enumerate(actions, start=1):
+                workflow.staff_action(session, filed.request.id, supervisor.id, action, answer,
+                                      now=now - timedelta(days=days_ago) + timedelta(hours=offset))
+        for back in range(1, 8):
+            day = (now - timedelta(days=back)).date()
+            session.merge(CallCentreDay(day=day, total=560, information=260, application=230,
+                                        missed=70))
+
+
+def run_demo(config: Config, staff: bool = False, database_url: str | None = None) -> int:
+    from bot.app import build_application, prepare_database
+    from bot.runner import BotThread
+
+    # The terminal is the user interface: keep the log quiet unless something is wrong.
+    logging.getLogger().setLevel(logging.WARNING)
+    if database_url is None:
+        Path(DEMO_DATABASE).unlink(missing_ok=True)
+        database_url = f"sqlite:///{DEMO_DATABASE}"
+    server = start_in_thread()
+    client = EmulatorClient(server.base_url)
+    client.create_bot(token=DEMO_TOKEN, username="kentbot_demo", first_name="Kent Bot")
+    citizen = client.create_user(first_name="Ayşe", last_name="Yılmaz", language_code="tr")
+    supervisor = client.create_user(first_name="Demo", last_name="Personel", language_code="tr")
+    group: SimGroup = client.create_group("Belediye personel grubu", members=[supervisor])
+    wired = demo_config(config, group.id)
+    engine = make_engine(database_url)
+    prepare_database(engine, wired)
+    seed_sample_data(engine, wired, citizen, supervisor)
+    app = build_application(wired, engine, DEMO_TOKEN, server.api_url, rate_limit=False)
+    bot = BotThread(app).start()
+    print("Kent Bot demo — Telegram emulator on", server.base_url)
+    print("You are Ayşe, a citizen. Type /start. Type :help for the demo's commands.")
+    if staff:
+        print("With :as staff you act as a supervisor in the staff group (:as citizen to "
+              "come back).")
+    try:
+        chat_in_terminal(client, citizen, group if staff else None,
+                         staff=supervisor if staff else None)
+    finally:
+        bot.stop()
+        server.stop()
+        engine.dispose()
+    return 0
+
+

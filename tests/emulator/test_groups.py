@@ -1,0 +1,86 @@
+"""Staff groups: replies to cards, commands with @botname, privacy mode, forged callbacks."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.emulator.client import EmulatorClient, SimUser
+from tests.emulator.helpers import with_bot
+
+
+def test_staff_reply_to_card_in_group(emu: EmulatorClient) -> None:
+    staff1 = emu.create_user(first_name="Can", username="can_fen")
+    staff2 = emu.create_user(first_name="Elif")
+    group = emu.create_group("Fen İşleri", members=[staff1, staff2])
+    claim = InlineKeyboardMarkup([[InlineKeyboardButton("Üstlen", callback_data="claim:42")]])
+    with_bot(emu, lambda bot: bot.send_message(group.id, "Talep #42: çukur", reply_markup=claim))
+    card = group.wait_message(contains="Talep #42")
+    staff1.send("Ekip yola çıktı", chat=group, reply_to=card.message_id)
+    staff2.press("Üstlen", chat=group, message_id=card.message_id)
+    staff1.send("/durum@kentbot_test", chat=group)
+
+    async def go(bot: Bot) -> None:
+        updates = await bot.get_updates()
+        reply = updates[0].message
+        assert reply is not None and reply.chat.id == group.id
+        assert reply.reply_to_message is not None
+        assert reply.reply_to_message.message_id == card.message_id
+        assert reply.reply_to_message.text == "Talep #42: çukur"
+        assert reply.reply_to_message.from_user is not None
+        assert reply.reply_to_message.from_user.is_bot
+        query = updates[1].callback_query
+        assert query is not None and query.data == "claim:42"
+        assert query.from_user.first_name == "Elif"
+        command = updates[2].message
+        assert command is not None and command.entities[0].length == len("/durum@kentbot_test")
+        await bot.send_message(group.id, "Üstlenildi", reply_to_message_id=card.message_id)
+
+    with_bot(emu, go)
+    answer = group.wait_message(contains="Üstlenildi")
+    assert answer.reply_to_message_id == card.message_id
+
+
+def test_privacy_mode_when_bot_is_not_admin(emu: EmulatorClient) -> None:
+    staff = emu.create_user(first_name="Can")
+    group = emu.create_group("Zabıta", members=[staff], bot_is_admin=False)
+    with_bot(emu, lambda bot: bot.send_message(group.id, "kart"))
+    card = group.wait_message(contains="kart")
+    staff.send("sohbet", chat=group)  # not for the bot: it never sees this
+    staff.send("cevap", chat=group, reply_to=card.message_id)
+    updates = with_bot(emu, lambda bot: bot.get_updates())
+    assert [u.message.text for u in updates if u.message] == ["cevap"]
+
+
+def test_forged_callback_data(emu: EmulatorClient, ayse: SimUser) -> None:
+    ayse.send("/start")
+    with_bot(emu, lambda bot: bot.send_message(ayse.id, "Menü"))
+    menu = ayse.wait_message(contains="Menü")
+    ayse.press_data(menu.message_id, "admin:delete_all")
+    ayse.press_data(9999, "x")  # even a message that does not exist
+    updates = with_bot(emu, lambda bot: bot.get_updates())
+    queries = [u.callback_query for u in updates if u.callback_query]
+    assert [q.data for q in queries] == ["admin:delete_all", "x"]
+
+
+def test_raw_update_is_delivered_as_is(emu: EmulatorClient, ayse: SimUser) -> None:
+    raw = {"update_id": 777, "message": {"message_id": 5, "date": 0,
+                                         "chat": {"id": ayse.id, "type": "private"},
+                                         "text": "ham"}}
+    emu.enqueue_update(raw)
+    updates = with_bot(emu, lambda bot: bot.get_updates())
+    assert updates[0].update_id == 777 and updates[0].message is not None
+    assert updates[0].message.text == "ham"
+
+
+def test_add_and_remove_member(emu: EmulatorClient, ayse: SimUser) -> None:
+    from bot.emulator.client import EmulatorError
+
+    group = emu.create_group("Park Bahçeler")
+    with pytest.raises(EmulatorError, match="not a member"):
+        ayse.send("selam", chat=group)
+    group.add_member(ayse)
+    ayse.send("selam", chat=group)
+    group.remove_member(ayse)
+    with pytest.raises(EmulatorError, match="not a member"):
+        ayse.send("selam", chat=group)

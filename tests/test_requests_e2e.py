@@ -1,0 +1,290 @@
+"""Issue 3 end to end: a citizen files a complaint, staff handle it in their group, and the
+citizen hears of every step; forged input changes nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.emulator.client import BotMessage, SimUser
+from db.engine import transaction
+from db.models import Request, RequestEvent
+from tests.conftest import Kent
+
+
+def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki çöpler üç gündür "
+                   "toplanmadı, konteyner taştı.", photo: bool = True,
+                   location: bool = True) -> BotMessage:
+    """Walks the whole filing flow as a citizen would; returns the receipt."""
+    citizen.send("/talep")
+    citizen.wait_message(contains="Kişisel Verilerin Korunması")
+    citizen.press("✅ Kabul ediyorum")
+    citizen.wait_message(contains="Bize ne iletmek istersiniz?")
+    citizen.press("Şikayet")
+    citizen.wait_message(contains="Hangi konuyla ilgili?")
+    citizen.press("Çöp toplama")
+    citizen.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    citizen.send(text)
+    citizen.wait_message(contains="Nerede?")
+    if location:
+        citizen.share_location(41.0255, 29.1020)
+    else:
+        citizen.send("⏭ Atla")
+    citizen.wait_message(contains="En fazla 3 fotoğraf")
+    if photo:
+        citizen.send_photo(caption=None)
+        citizen.wait_message(contains="Fotoğraf 1/3 alındı")
+        citizen.send("✅ Devam")
+    else:
+        citizen.send("⏭ Atla")
+    citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    citizen.share_contact("+90 555 111 22 33")
+    summary = citizen.wait_message(contains="Lütfen talebinizi kontrol edin",
+                                   predicate=lambda m: "📨 Gönder" in m.flat_buttons)
+    assert "Temizlik İşleri Müdürlüğü" in summary.text
+    citizen.press("📨 Gönder")
+    return citizen.wait_message(contains="Talebiniz alındı")
+
+
+def stored(kent: Kent, number: str) -> Request:
+    with transaction(kent.engine) as session:
+        return session.exec(select(Request).where(Request.number == number)).one()
+
+
+def number_in(receipt: BotMessage) -> str:
+    import re
+
+    match = re.search(r"\b(\d{4}-\d{6})\b", receipt.text)
+    assert match, receipt.text
+    return match.group(1)
+
+
+def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
+    ayse = kent.citizen("Ayşe", "tr")
+    mehmet = kent.staff("temizlik", first_name="Mehmet")
+    group = kent.groups["temizlik"]
+
+    receipt = file_complaint(kent, ayse)
+    number = number_in(receipt)
+    assert "Temizlik İşleri Müdürlüğü" in receipt.text
+    assert "En geç" in receipt.text and "tarihine kadar" in receipt.text
+    request = stored(kent, number)
+    assert request.channel == "telegram" and request.type == "sikayet"
+    assert request.category_code == "cop" and request.department_code == "temizlik"
+    assert (request.latitude, request.longitude) == (41.0255, 29.1020)
+    assert request.contact_phone == "+905551112233"
+    assert request.first_response_at is None and request.due_at is not None
+
+    card = group.wait_message(contains=number)
+    assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
+    assert "🙋 Üstlen" in card.flat_buttons and "✅ Çözüldü" in card.flat_buttons
+    pin = group.wait_message(predicate=lambda m: m.location is not None)
+    assert pin.reply_to_message_id == card.message_id
+    photo = group.wait_message(predicate=lambda m: m.photo is not None)
+    assert photo.reply_to_message_id == card.message_id
+
+    mehmet.press("🙋 Üstlen", chat=group, message_id=card.message_id)
+    ayse.wait_message(contains=f"{number} numaralı talebiniz Temizlik İşleri Müdürlüğü "
+                               "tarafından işleme alındı")
+    group.wait_message(contains="Mehmet Kaya", predicate=lambda m: m.message_id ==
+                       card.message_id)
+
+    mehmet.reply(card.message_id, "Ekiplerimiz bugün öğleden sonra toplayacak.", chat=group)
+    answer = ayse.wait_message(contains="Ekiplerimiz bugün öğleden sonra toplayacak.")
+    assert f"{number} numaralı talebinizin yanıtı" in answer.text
+    group.wait_message(contains="Vatandaşa iletildi")
+
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    ayse.wait_message(contains=f"{number} numaralı talebiniz çözüldü")
+    final = group.wait_message(contains="Durum: Çözüldü",
+                               predicate=lambda m: m.message_id == card.message_id)
+    assert final.flat_buttons == []  # closed: no more buttons
+
+    request = stored(kent, number)
+    assert request.status == "resolved"
+    assert request.first_response_at is not None and request.resolved_at is not None
+    assert request.created_at <= request.first_response_at <= request.resolved_at
+    with transaction(kent.engine) as session:
+        kinds = [e.kind for e in session.exec(
+            select(RequestEvent).where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.id)).all()]
+        actors = {e.actor_telegram_id for e in session.exec(
+            select(RequestEvent).where(RequestEvent.request_id == request.id,
+                                       RequestEvent.kind != "created")).all()}
+    assert kinds == ["created", "assigned", "answered", "resolved"]
+    assert actors == {mehmet.id}
+
+
+def test_free_text_first_suggests_categories(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("Sokağımızdaki lambalar 3 gündür yanmıyor")
+    ayse.wait_message(contains="talep veya şikayet olarak iletmek ister misiniz?")
+    ayse.press("📝 Evet, talep olarak ilet")
+    ayse.wait_message(contains="Kişisel Verilerin Korunması")
+    ayse.press("✅ Kabul ediyorum")
+    types = ayse.wait_message(contains="Mesajınız: Sokağımızdaki lambalar")
+    assert "Talep" in types.flat_buttons
+    ayse.press("Talep")
+    suggestions = ayse.wait_message(contains="Yazdığınıza uygun görünen konular")
+    assert suggestions.flat_buttons[0] == "Sokak aydınlatması"
+    assert "📂 Diğer konular" in suggestions.flat_buttons
+    ayse.press("Sokak aydınlatması")
+    # The description was already given, so the next step is the location.
+    ayse.wait_message(contains="Nerede?")
+
+
+def test_bad_input_is_refused_politely_and_the_draft_survives(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.press("Talep")
+    ayse.press("Park, yeşil alan ve oyun grubu")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.send("x" * 2001)
+    ayse.wait_message(contains="sizinki 2001 karakter")
+    ayse.send("   ")
+    ayse.wait_message(contains="Mesaj boş")
+    ayse.send("Parktaki salıncak kırık, çocuklar için tehlikeli.")
+    ayse.wait_message(contains="Nerede?")
+    ayse.send("⬅️ Geri")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.send("/iptal")
+    ayse.wait_message(contains="İptal edildi. Hiçbir şey gönderilmedi.")
+    with transaction(kent.engine) as session:
+        assert session.exec(select(Request)).all() == []
+
+
+def test_citizens_never_see_each_others_requests(kent: Kent) -> None:
+    ayse, ali = kent.citizen("Ayşe"), kent.citizen("Ali", last_name="Demir")
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    request = stored(kent, number)
+
+    ali.send(f"/taleplerim {number}")
+    ali.wait_message(contains=f"{number} numaralı bir talebiniz bulunmuyor")
+    ali.send("/start")
+    menu = ali.wait_message(contains="Merhaba Ali")
+    for forged in (f"my:v:{request.id}", f"my:wy:{request.id}", f"my:n:{request.id}",
+                   "my:v:abc", "my:p:-5"):
+        ali.press_data(menu.message_id, forged)
+        if forged != "my:p:-5":
+            alert = ali.last_alert()
+            assert alert is not None and alert.text == "Talep bulunamadı."
+    assert stored(kent, number).status == "new"
+
+    ayse.send("/taleplerim")
+    listing = ayse.wait_message(contains="Talepleriniz")
+    assert number in listing.text
+    ayse.press(number)
+    detail = ayse.wait_message(contains="Geçmiş")
+    assert "çöpler üç gündür" in detail.text
+
+
+def test_staff_of_another_department_cannot_act(kent: Kent) -> None:
+    ayse = kent.citizen()
+    kent.staff("temizlik", first_name="Mehmet")
+    intruder = kent.staff("park", first_name="Zeynep")
+    outsider = kent.emu.create_user(first_name="Yabancı")
+    group = kent.groups["temizlik"]
+    group.add_member(intruder)
+    group.add_member(outsider)
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = group.wait_message(contains=number)
+    request = stored(kent, number)
+
+    for person in (intruder, outsider):
+        person.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+        alert = person.last_alert(chat=group)
+        assert alert is not None and alert.show_alert and "yalnızca bu birimin" in alert.text
+        person.press_data(card.message_id, f"st:to:{request.id}:imar", chat=group)
+        assert "yalnızca bu birimin" in (person.last_alert(chat=group) or alert).text
+        person.reply(card.message_id, "Bu yanıt gitmemeli", chat=group)
+        group.wait_message(contains="yalnızca bu birimin")
+    ayse.expect_no_message(within=0.5)
+    after = stored(kent, number)
+    assert (after.status, after.department_code, after.first_response_at) == \
+        ("new", "temizlik", None)
+
+
+def test_redirect_question_and_withdrawal(kent: Kent) -> None:
+    ayse = kent.citizen()
+    mehmet = kent.staff("temizlik")
+    imar_supervisor = kent.staff(None, role="supervisor", first_name="Selin")
+    group = kent.groups["temizlik"]
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = group.wait_message(contains=number)
+    request = stored(kent, number)
+
+    # Redirect to İmar, which has no group of its own: the card goes to the supervisors.
+    mehmet.press("↪️ Yönlendir", chat=group, message_id=card.message_id)
+    group.wait_message(predicate=lambda m: "İmar ve Şehircilik Müdürlüğü" in m.flat_buttons)
+    mehmet.press("İmar ve Şehircilik Müdürlüğü", chat=group, message_id=card.message_id)
+    ayse.wait_message(contains="İmar ve Şehircilik Müdürlüğü birimine iletildi")
+    new_card = kent.supervisors.wait_message(contains=number)
+    assert stored(kent, number).department_code == "imar"
+    # The old department lost the request.
+    mehmet.press_data(card.message_id, f"st:rs:{request.id}", chat=group)
+    assert "yalnızca bu birimin" in (mehmet.last_alert(chat=group) or "").text  # type: ignore[union-attr]
+
+    # A supervisor asks the citizen; the citizen's reply comes back to the card's thread.
+    imar_supervisor.press("❓ Vatandaşa sor", chat=kent.supervisors,
+                          message_id=new_card.message_id)
+    prompt = kent.supervisors.wait_message(contains="vatandaşa sormak istediğiniz soruyu")
+    imar_supervisor.reply(prompt.message_id, "Binanın kapı numarası nedir?",
+                          chat=kent.supervisors)
+    question = ayse.wait_message(contains="Binanın kapı numarası nedir?")
+    ayse.reply(question.message_id, "Kapı numarası 12.")
+    ayse.wait_message(contains="ilgili birime iletildi")
+    relayed = kent.supervisors.wait_message(contains=f"Vatandaşın {number} hakkındaki yanıtı")
+    assert "Kapı numarası 12." in relayed.text
+    assert relayed.reply_to_message_id == new_card.message_id
+    assert stored(kent, number).first_response_at is not None
+
+    ayse.send("/taleplerim")
+    ayse.wait_message(contains="Talepleriniz")
+    ayse.press(number)
+    ayse.wait_message(contains="Geçmiş")
+    ayse.press("↩️ Geri çek")
+    ayse.wait_message(contains="geri çekmek istediğinize emin misiniz?")
+    ayse.press("Evet, geri çek")
+    ayse.wait_message(contains="Durum: Geri çekildi")
+    kent.supervisors.wait_message(contains=f"Vatandaş {number} numaralı talebi geri çekti")
+    assert stored(kent, number).status == "cancelled"
+
+
+def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> None:
+    admin = kent.emu.create_user(first_name="Admin", id=kent.config.bot.admins[0])
+    newcomer = kent.emu.create_user(first_name="Can")
+    newcomer.send("/kayit")
+    newcomer.wait_message(contains="Bu komut belediye personeli içindir")
+
+    admin.send(f"/personel ekle {newcomer.id} personel park")
+    admin.wait_message(contains=f"{newcomer.id} artık Personel (park)")
+    newcomer.send("/kayit")
+    newcomer.wait_message(contains="hangi kanaldan geldi?")
+    newcomer.press("Çağrı merkezi")
+    newcomer.press("Talep")
+    newcomer.wait_message(contains="Hangi konuyla ilgili?")
+    newcomer.press("Ağaç budama ve kesim")
+    newcomer.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    newcomer.send("Okul önündeki çam ağacının dalları kırılmak üzere.")
+    newcomer.wait_message(contains="verdiyse telefon numarası")
+    newcomer.send("0532 000 11 22")
+    newcomer.wait_message(contains="Lütfen talebinizi kontrol edin")
+    newcomer.press("📨 Gönder")
+    receipt = newcomer.wait_message(contains="numarasıyla kaydedildi")
+    number = number_in(receipt)
+    request = stored(kent, number)
+    assert (request.channel, request.citizen_id, request.department_code) == \
+        ("phone", None, "park")
+    card = kent.groups["park"].wait_message(contains=number)
+    assert "Çağrı merkezi" in card.text
+
+    admin.send(f"/personel sil {newcomer.id}")
+    admin.wait_message(contains=f"{newcomer.id} artık personel değil")
+    kent.groups["park"].add_member(newcomer)
+    newcomer.press("✅ Çözüldü", chat=kent.groups["park"], message_id=card.message_id)
+    assert "yalnızca bu birimin" in (newcomer.last_alert(chat=kent.groups["park"]) or "").text  # type: ignore[union-attr]
+    assert stored(kent, number).status == "new"
+
+    outsider = kent.citizen("Ali")
+    outsider.send(f"/personel ekle {outsider.id} admin")
+    outsider.wait_message(contains="Bu komut yöneticiler içindir")
