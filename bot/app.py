@@ -16,6 +16,7 @@ from db.engine import transaction
 from db.migrate import upgrade
 from handlers import admin, basics, errors, filing, my_requests, staff_desk
 from handlers.common import Deps
+from scheduler.schedule import register_jobs
 
 
 def prepare_database(engine: Engine, config: Config) -> None:
@@ -57,4 +58,5 @@ def build_application(
     for module in (basics, filing, my_requests, staff_desk, admin, errors):
         module.register(app)
     basics.register_fallbacks(app)
+    register_jobs(app)
     return app

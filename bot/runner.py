@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application
+
+T = TypeVar("T")
 
 
 class BotThread:
@@ -53,6 +57,10 @@ class BotThread:
         await self.app.updater.stop()
         await self.app.stop()
         await self.app.shutdown()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        """Run a coroutine on the bot's loop (e.g. a scheduled job, from a test) and wait."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     def stop(self, timeout: float = 15) -> None:
         if self._stop is not None and self._thread.is_alive():

@@ -112,6 +112,8 @@ class Request(SQLModel, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="staff_member.id")
     card_chat_id: int | None = _tg_id()
     card_message_id: int | None = None
+    # When the card was last re-rendered to show that the request is overdue.
+    overdue_marked_at: datetime | None = _time()
     # A hash of an imported row, so importing the same file twice adds nothing.
     import_key: str | None = Field(default=None, max_length=64, unique=True)
     updated_at: datetime = _created()

@@ -116,6 +116,13 @@ class Kent:
     groups: dict[str, SimGroup]
     supervisors: SimGroup
     app: Any = None
+    thread: Any = None
+
+    def run_job(self, job: Any) -> None:
+        """Run a scheduled job's callback now, on the bot's event loop."""
+        from telegram.ext import CallbackContext
+
+        self.thread.run(job(CallbackContext(self.app)))
 
     def citizen(self, first_name: str = "Ayşe", language_code: str | None = "tr",
                 last_name: str | None = "Yılmaz") -> SimUser:
@@ -157,7 +164,7 @@ def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterat
                             collect_errors=True)
     thread = BotThread(app).start()
     harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors,
-                   app=app)
+                   app=app, thread=thread)
     try:
         yield harness
     finally:

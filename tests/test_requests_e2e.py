@@ -288,3 +288,28 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     outsider = kent.citizen("Ali")
     outsider.send(f"/personel ekle {outsider.id} admin")
     outsider.wait_message(contains="Bu komut yöneticiler içindir")
+
+
+def test_overdue_requests_are_marked_on_their_card_once(kent: Kent) -> None:
+    from datetime import timedelta
+
+    from db.types import utcnow
+    from handlers.sla_jobs import mark_overdue_cards
+
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    group = kent.groups["temizlik"]
+    card = group.wait_message(contains=number)
+    assert "SÜRESİ GEÇTİ" not in card.text
+    kent.run_job(mark_overdue_cards)
+    group.expect_no_message(within=0.3)  # not due yet: nothing changes
+    with transaction(kent.engine) as session:
+        request = session.exec(select(Request).where(Request.number == number)).one()
+        request.due_at = utcnow() - timedelta(minutes=1)
+        session.add(request)
+    kent.run_job(mark_overdue_cards)
+    marked = group.wait_message(contains="SÜRESİ GEÇTİ",
+                                predicate=lambda m: m.message_id == card.message_id)
+    assert marked.text.startswith("⚠️")
+    kent.run_job(mark_overdue_cards)
+    group.expect_no_message(within=0.3)  # marked once, never twice
