@@ -46,8 +46,8 @@ REQUEST_COLUMNS = (
 )
 CALL_COLUMNS = ("date", "total", "information", "application", "missed")
 MAX_TEXT = 2000
-# Rows per INSERT batch and keys per IN (...): well under SQLite's 32766 and
-# PostgreSQL's 65535 bound parameters, large enough that round trips don't dominate.
+# Rows per executemany: bounds the parameter lists held at once; larger batches
+# gained nothing measurable.
 CHUNK = 5000
 # An error message lists at most this many problems; the exception keeps them all.
 SHOWN_ERRORS = 20
@@ -99,18 +99,14 @@ class ImportFailed(Exception):
 # --- reading CSV ---------------------------------------------------------------------------
 
 
-def _read_rows_tolerant(path: Path, columns: tuple[str, ...],
-                        errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
-    """Rows of the file; a row with the wrong number of fields is recorded in `errors`."""
-    for row_number, values in _read_rows_raw(path, columns):
-        if isinstance(values, RowError):
-            errors.append(values)
-        else:
-            yield row_number, values
+def _read_rows(path: Path, columns: tuple[str, ...],
+               errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row number, values in `columns` order) for each data row that is not blank.
 
-
-def _read_rows_raw(path: Path, columns: tuple[str, ...]
-                   ) -> Iterator[tuple[int, list[str] | RowError]]:
+    A row with the wrong number of fields goes to `errors` and reading goes on;
+    what makes the whole file unreadable (not UTF-8, a bad header, broken quoting)
+    raises ImportFailed at once.
+    """
     raw = path.read_bytes()
     try:
         # utf-8-sig drops the byte order mark Excel writes in front of "CSV UTF-8" files.
@@ -132,10 +128,10 @@ def _read_rows_raw(path: Path, columns: tuple[str, ...]
                 continue
             if not any(value.strip() for value in record):
                 continue  # blank lines and the ",,,," rows spreadsheets leave at the end
-            if len(record) != width and (len(record) < width or any(
-                    value.strip() for value in record[width:])):
-                yield row_number, RowError(
-                    row_number, None, f"has {len(record)} fields but the header has {width}")
+            # Trailing empty fields are harmless (spreadsheets pad rows); others are not.
+            if len(record) < width or any(value.strip() for value in record[width:]):
+                errors.append(RowError(row_number, None,
+                                       f"has {len(record)} fields but the header has {width}"))
                 continue
             yield row_number, [record[index[name]] for name in columns]
     except csv.Error as exc:
@@ -212,7 +208,7 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
         categories = _usable_categories(session, config)
     rows: list[_RequestRow] = []
     read = 0
-    for row_number, values in _read_rows_tolerant(path, REQUEST_COLUMNS, errors):
+    for row_number, values in _read_rows(path, REQUEST_COLUMNS, errors):
         read += 1
         parsed = _parse_request(row_number, values, tz, now, categories, errors)
         if parsed is not None:
@@ -412,7 +408,7 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
     days: dict[date, tuple[int, int, int, int]] = {}
     first_row: dict[date, int] = {}
     read = 0
-    for row, values in _read_rows_tolerant(path, CALL_COLUMNS, errors):
+    for row, values in _read_rows(path, CALL_COLUMNS, errors):
         read += 1
         count = len(errors)
         day_raw = values[0].strip()
@@ -440,7 +436,7 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
                 row, "total", f"total {total} is not information + application + missed "
                               f"= {information + application + missed}"))
             continue
-        assert day is not None
+        assert day is not None  # a bad date added an error above
         if day in first_row:
             errors.append(RowError(row, "date", f"{day} is already on row {first_row[day]}"))
             continue
@@ -454,8 +450,9 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
     table = _CALL_TABLE
     with transaction(engine) as session:
         stored = {
-            row.day: (row.total, row.information, row.application, row.missed)
-            for row in session.execute(
+            stored_day.day: (stored_day.total, stored_day.information,
+                             stored_day.application, stored_day.missed)
+            for stored_day in session.execute(
                 select(table).where(table.c.day.between(min(days), max(days))))
         }
         added = [day for day in days if day not in stored]

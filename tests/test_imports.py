@@ -184,6 +184,21 @@ def test_a_missing_header_column_is_reported_on_row_1(
     assert count(db, Request) == 0
 
 
+def test_unreadable_files_are_explained(db: Engine, config: Config, tmp_path: Path) -> None:
+    semicolons = tmp_path / "excel_tr.csv"
+    semicolons.write_text(";".join(REQUEST_HEADER) + "\n", encoding="utf-8")
+    latin = tmp_path / "cp1254.csv"
+    latin.write_bytes((",".join(REQUEST_HEADER) + "\n2024-03-05 10:00,phone,talep,yol,"
+                       "Çukur,,\n").encode("cp1254"))
+
+    with pytest.raises(ImportFailed, match="semicolons"):
+        import_requests(db, config, semicolons)
+    with pytest.raises(ImportFailed) as failure:
+        import_requests(db, config, latin)
+    assert failure.value.errors[0].row == 2
+    assert "UTF-8" in failure.value.errors[0].message
+
+
 def test_an_inactive_category_is_refused(db: Engine, config: Config, tmp_path: Path) -> None:
     with Session(db) as session:
         session.add(Category(code="eski", department_code="fen", sla_hours=8,
