@@ -65,29 +65,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from core.reference_data import sync_reference_data
-    from db.engine import make_engine, transaction
-    from db.migrate import upgrade
+    from bot.app import prepare_database
+    from db.engine import make_engine
 
     config = _config(args.config)
     engine = make_engine(args.database_url or default_database_url())
-    upgrade(engine)
-    with transaction(engine) as session:
-        sync_reference_data(session, config)
+    prepare_database(engine, config)
     print("database schema is up to date")
     return 0
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
+    from bot.app import prepare_database
     from core import staff
     from core.codes import STAFF_ROLES
     from core.staff import StaffError
     from db.engine import make_engine, transaction
-    from db.migrate import upgrade
 
-    _config(args.config)
     engine = make_engine(args.database_url or default_database_url())
-    upgrade(engine)
+    prepare_database(engine, _config(args.config))
     try:
         with transaction(engine) as session:
             if args.action == "list":
