@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import TelegramId, UTCDateTime, utcnow
@@ -172,42 +172,79 @@ class Assembly(SQLModel, table=True):
 
 
 class Membership(SQLModel, table=True):
+    """A citizen's place in an assembly; leaving sets left_at, re-joining clears it.
+
+    A child (Children's Assembly) is a Citizen row without a Telegram id, created by
+    the guardian who uses the bot; guardian_id points at that guardian, and the
+    membership counts only once the guardian has confirmed (guardian_confirmed_at).
+    """
+
     __table_args__ = (UniqueConstraint("assembly_code", "citizen_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assembly_code: str = Field(foreign_key="assembly.code", max_length=32, index=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
-    guardian_id: int | None = Field(default=None, foreign_key="citizen.id")
+    guardian_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    guardian_confirmed_at: datetime | None = _time()
     joined_at: datetime = _created()
     left_at: datetime | None = _time()
 
 
 class CouncilEvent(SQLModel, table=True):
+    """An assembly's event; `registered` counts taken seats and `last_seq` numbers arrivals.
+
+    Both counters change only in a conditional UPDATE on this row, which is what
+    keeps seats from being oversold; the CHECK constraint is the safety net.
+    """
+
     __tablename__ = "council_event"
+    __table_args__ = (
+        CheckConstraint("registered >= 0 AND registered <= capacity",
+                        name="ck_council_event_seats"),
+        CheckConstraint("capacity >= 1", name="ck_council_event_capacity"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     assembly_code: str = Field(foreign_key="assembly.code", max_length=32, index=True)
     title: str = Field(max_length=200)
     description: str = ""
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
-    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     place: str = Field(default="", max_length=300)
     capacity: int = Field(ge=1)
     registration_deadline: datetime | None = _time()
     members_only: bool = False
+    registered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Bumped by every edit and the cancellation: the calendar file's SEQUENCE, so
+    # calendar apps replace the copy they have.
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     cancelled_at: datetime | None = _time()
+    created_by: int | None = _tg_id()
     created_at: datetime = _created()
 
 
 class Registration(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("event_id", "citizen_id"),)
+    """One citizen's registration for one event; withdrawing and registering again reuses it.
+
+    status: registered, waitlisted, cancelled (withdrawn), attended, no_show.
+    seq is the arrival number within the event: it orders the waiting list.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "citizen_id"),
+        UniqueConstraint("event_id", "seq", name="uq_registration_event_seq"),
+        Index("ix_registration_event_status_seq", "event_id", "status", "seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="council_event.id", index=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     status: str = Field(max_length=16, index=True)  # registered, waitlisted, cancelled, ...
+    seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     code: str = Field(max_length=16, unique=True)
     created_at: datetime = _created()
+    updated_at: datetime | None = _time()
     checked_in_at: datetime | None = _time()
 
 
