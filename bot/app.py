@@ -50,11 +50,11 @@ def build_application(
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app: Application = builder.build()
-    deps = Deps(engine=engine, config=config, errors=[] if collect_errors else None)
-    deps.extras["calendar"] = WorkingCalendar.from_config(config)
     with transaction(engine) as session:
-        deps.extras["keywords"] = category_keywords(session)
-    app.bot_data["deps"] = deps
+        keywords = category_keywords(session)
+    app.bot_data["deps"] = Deps(engine=engine, config=config,
+                                calendar=WorkingCalendar.from_config(config), keywords=keywords,
+                                errors=[] if collect_errors else None)
     for module in (basics, filing, my_requests, staff_desk, admin, errors):
         module.register(app)
     basics.register_fallbacks(app)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -12,6 +11,8 @@ from telegram.ext import ContextTypes
 from bot.config import Config
 from bot.i18n import Translator, translator
 from core import citizens
+from core.text_match import CategoryKeywords
+from core.working_time import WorkingCalendar
 from db.engine import transaction
 
 
@@ -21,9 +22,11 @@ class Deps:
 
     engine: Engine
     config: Config
+    calendar: WorkingCalendar
+    # Each category's keywords, folded once at start for suggesting topics from free text.
+    keywords: list[CategoryKeywords]
     # Filled only in tests: handler errors are collected here so a test can fail on them.
     errors: list[BaseException] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

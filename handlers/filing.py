@@ -24,7 +24,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import N_, Translator, all_translators, resolve_language, translator
 from core import citizens, intake, staff
 from core.intake import InvalidInput
-from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
@@ -175,7 +174,7 @@ async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return
     with transaction(deps(context).engine) as session:
         citizen = _citizen(session, update)
-        intake.start(session, citizen, prefilled, deps(context).extras.get("keywords"))
+        intake.start(session, citizen, prefilled, deps(context).keywords)
         citizen_id = citizen.id
     assert citizen_id is not None
     if update.callback_query:
@@ -325,7 +324,7 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citiz
 
 async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int) -> None:
     engine, config = deps(context).engine, deps(context).config
-    calendar: WorkingCalendar = deps(context).extras["calendar"]
+    calendar = deps(context).calendar
     query = update.callback_query
     assert query is not None
     with transaction(engine) as session:
@@ -446,7 +445,7 @@ async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     with transaction(deps(context).engine) as session:
         citizen = _citizen(session, update)
         t = _t(citizen)
-        if not intake.offer(session, citizen, text, deps(context).extras.get("keywords")):
+        if not intake.offer(session, citizen, text, deps(context).keywords):
             return False
     await message.reply_text(
         t._("Would you like to send this to the municipality as a request or complaint?"),

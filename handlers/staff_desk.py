@@ -16,7 +16,6 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.i18n import N_, Translator, translator
@@ -69,8 +68,11 @@ def _staff_language(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id: int,
-                 action: str, text: str | None = None, department: str | None = None) -> str | None:
-    """Run the action; on success update the card and tell the citizen. Returns an error key."""
+                 action: str, text: str | None = None, department: str | None = None
+                 ) -> tuple[str | None, bool]:
+    """Run the action; on success update the card and tell the citizen.
+
+    Returns an error key (None on success) and whether a citizen was told."""
     user = update.effective_user
     assert user is not None
     engine, config = deps(context).engine, deps(context).config
@@ -81,11 +83,11 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id:
             old_card = (change.request.card_chat_id, change.request.card_message_id)
             new_department = change.request.department_code
     except NotAllowed:
-        return "not_allowed"
+        return "not_allowed", False
     except NotFound:
-        return "not_found"
+        return "not_found", False
     except InvalidAction as exc:
-        return exc.reason
+        return exc.reason, False
     assert event_id is not None
     if action == "redirect":
         t = translator(_staff_language(context))
@@ -98,8 +100,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id:
         await post_card(context.bot, engine, config, request_id)
     else:
         await refresh_card(context.bot, engine, config, request_id)
-    await notify_citizen(context.bot, engine, request_id, event_id)
-    return None
+    return None, await notify_citizen(context.bot, engine, request_id, event_id)
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,7 +132,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     action = ACTIONS.get(code)
     if code == "to" and len(parts) == 4:
-        error = await _apply(update, context, request_id, "redirect", department=parts[3])
+        error, _ = await _apply(update, context, request_id, "redirect", department=parts[3])
         await query.answer(_error(t, error) if error else t._("Redirected."),
                            show_alert=bool(error))
         return
@@ -165,7 +166,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             workflow.link_message(session, prompt.chat.id, prompt.message_id, request_id, purpose)
         return
     if action in ("assign", "resolve"):
-        error = await _apply(update, context, request_id, action)
+        error, _ = await _apply(update, context, request_id, action)
         done = t._("Taken on.") if action == "assign" else t._("Marked as resolved.")
         await query.answer(_error(t, error) if error else done,
                            show_alert=bool(error))
@@ -189,11 +190,15 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not text:
         await message.reply_text(t._("Please answer with a text message."))
         return True
-    error = await _apply(update, context, link.request_id, REPLY_MEANS[link.purpose], text.strip())
+    error, told = await _apply(update, context, link.request_id, REPLY_MEANS[link.purpose],
+                               text.strip())
     if error:
         await message.reply_text(_error(t, error))
+    elif told:
+        await message.reply_text(t._("✅ Sent to the citizen."))
     else:
-        await message.reply_text(t._("✅ Sent to the citizen."), parse_mode=ParseMode.HTML)
+        await message.reply_text(t._("✅ Recorded. This request has no Telegram contact; "
+                                     "please reach the citizen by phone if needed."))
     return True
 
 

@@ -277,13 +277,17 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
         ("phone", None, "park")
     card = kent.groups["park"].wait_message(contains=number)
     assert "Çağrı merkezi" in card.text
+    colleague = kent.staff("park", first_name="Deniz")
+    colleague.reply(card.message_id, "Ekip yarın sabah gidecek.", chat=kent.groups["park"])
+    kent.groups["park"].wait_message(contains="Telegram iletişimi yok")
+    assert stored(kent, number).status == "answered"
 
     admin.send(f"/personel sil {newcomer.id}")
     admin.wait_message(contains=f"{newcomer.id} artık personel değil")
     kent.groups["park"].add_member(newcomer)
     newcomer.press("✅ Çözüldü", chat=kent.groups["park"], message_id=card.message_id)
     assert "yalnızca bu birimin" in (newcomer.last_alert(chat=kent.groups["park"]) or "").text  # type: ignore[union-attr]
-    assert stored(kent, number).status == "new"
+    assert stored(kent, number).status == "answered"  # the refused press changed nothing
 
     outsider = kent.citizen("Ali")
     outsider.send(f"/personel ekle {outsider.id} admin")
