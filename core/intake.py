@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from core import numbering
@@ -135,6 +136,8 @@ def next_step(draft: RequestDraft, current: str) -> str:
 
 
 def previous_step(draft: RequestDraft) -> str:
+    if draft.step == "kvkk":
+        return "kvkk"  # there is nothing before the consent notice, and no way around it
     steps = steps_of(draft)
     if draft.step not in steps or draft.step == steps[0]:
         return steps[0]
@@ -241,15 +244,27 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     The draft is deleted in the same transaction, so pressing Send twice files once.
     """
     data = draft.data
+    recorded = data.get("mode") == "record"
     if draft.step != "summary" or not data.get("type") or not data.get("category") \
             or not data.get("text"):
         raise InvalidInput("incomplete")
+    if not recorded and citizen.consent_at is None:
+        raise InvalidInput("consent_required")
     category = session.get(Category, data["category"])
     if category is None:
         raise InvalidInput("unknown_category")
+    # Claim the draft first: of two Send presses racing each other, only the one that
+    # deletes it files the request (the other deletes nothing and stops here).
+    claimed = session.execute(
+        delete(RequestDraft).where(
+            RequestDraft.citizen_id == draft.citizen_id,  # type: ignore[arg-type]
+            RequestDraft.step == "summary",  # type: ignore[arg-type]
+        ).execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidInput("incomplete")
     now = now or utcnow()
     year = now.astimezone(calendar.tz).year
-    recorded = data.get("mode") == "record"
     request = Request(
         number=numbering.allocate(session, year)[0],
         channel=data["channel"] if recorded else "telegram",
@@ -280,5 +295,5 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     if data.get("phone") and not recorded:
         citizen.phone = data["phone"]
         session.add(citizen)
-    session.delete(draft)
+    session.expunge(draft)
     return Submitted(request=request, department_code=category.department_code)

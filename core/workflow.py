@@ -89,6 +89,12 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
     request = load_for_update(session, request_id)
     member = authorize(session, telegram_id, request)
     _open(request)
+    if action in ("answer", "ask") and not text:
+        raise InvalidAction("text_required")
+    if action == "reject" and not text:
+        raise InvalidAction("reason_required")
+    if text is not None and len(text) > 4000:
+        raise InvalidAction("too_long")
     previous = request.department_code
     if action == "assign":
         if request.assignee_id == member.id and request.status == "assigned":
@@ -106,8 +112,6 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
         request.resolved_at = now
         kind = "resolved"
     elif action == "reject":
-        if not text:
-            raise InvalidAction("reason_required")
         request.status = "rejected"
         kind = "rejected"
     elif action == "redirect":
@@ -122,10 +126,6 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
         kind = "redirected"
     else:
         raise InvalidAction("unknown_action")
-    if action in ("answer", "ask") and not text:
-        raise InvalidAction("text_required")
-    if text is not None and len(text) > 4000:
-        raise InvalidAction("too_long")
     event = _record(session, request, kind, "staff", telegram_id, now, text,
                     **({"from": previous, "to": request.department_code}
                        if kind == "redirected" else {}))

@@ -57,6 +57,17 @@ def draft_step(db: Engine, citizen_id: int,
         return draft
 
 
+def using(step: Callable[..., object], *args: object) -> Callable[[Session, RequestDraft], object]:
+    """A filing step with its arguments, for `draft_step`."""
+    return lambda session, draft: step(session, draft, *args)
+
+
+def loaded_draft(session: Session, citizen_id: int) -> RequestDraft:
+    draft = session.get(RequestDraft, citizen_id)
+    assert draft is not None
+    return draft
+
+
 def stored_draft(db: Engine, citizen_id: int) -> RequestDraft | None:
     with transaction(db) as session:
         return session.get(RequestDraft, citizen_id)
@@ -99,8 +110,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     assert draft.step == "kvkk"  # no consent yet: the KVKK notice comes first
 
     with transaction(db) as session:
-        draft = session.get(RequestDraft, cid)
-        assert draft is not None
+        draft = loaded_draft(session, cid)
         intake.accept_consent(session, citizen_of(session, cid), draft, "Ayşe", "Yılmaz", "ayse")
     with transaction(db) as session:
         citizen = citizen_of(session, cid)
@@ -130,7 +140,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
         "photos", 41.0255, 29.1020)
 
     for n in (1, 2):
-        draft = draft_step(db, cid, lambda s, d, n=n: intake.add_photo(s, d, f"f{n}", f"u{n}"))
+        draft = draft_step(db, cid, using(intake.add_photo, f"f{n}", f"u{n}"))
         assert draft.step == "photos" and len(draft.data["photos"]) == n
     draft = draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f3", "u3"))
     assert draft.step == "phone"  # the third photo moves on by itself
@@ -143,15 +153,14 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
 
     for bad in ("12345", "abc", "+90 555 111 22 33 44 55 66"):
         with pytest.raises(intake.InvalidInput) as error:
-            draft_step(db, cid, lambda s, d, bad=bad: intake.set_phone(s, d, bad))
+            draft_step(db, cid, using(intake.set_phone, bad))
         assert error.value.reason == "bad_phone"
     draft = draft_step(db, cid, lambda s, d: intake.set_phone(s, d, " +90 (555) 111-22-33 "))
     assert (draft.step, draft.data["phone"]) == ("summary", "+905551112233")
 
     now = datetime(2026, 11, 24, 10, 0, tzinfo=IST)  # a Tuesday morning
     with transaction(db) as session:
-        draft = session.get(RequestDraft, cid)
-        assert draft is not None
+        draft = loaded_draft(session, cid)
         submitted = intake.submit(session, citizen_of(session, cid), draft, calendar, now=now)
     assert submitted.department_code == "temizlik"
 
@@ -194,11 +203,11 @@ def test_phone_normalisation(db: Engine) -> None:
         with transaction(db) as session:
             draft = intake.start(session, citizen_of(session, cid))
             draft.step = "phone"
-        draft = draft_step(db, cid, lambda s, d, typed=typed: intake.set_phone(s, d, typed))
+        draft = draft_step(db, cid, using(intake.set_phone, typed))
         assert (draft.step, draft.data["phone"]) == ("summary", expected)
     for bad in ("555 111 22 3", "1234567890123456", ""):
         with pytest.raises(intake.InvalidInput) as error:
-            draft_step(db, cid, lambda s, d, bad=bad: intake.set_phone(s, d, bad))
+            draft_step(db, cid, using(intake.set_phone, bad))
         assert error.value.reason == "bad_phone"
 
 
@@ -335,7 +344,7 @@ def test_go_to_an_unknown_step_is_refused(db: Engine) -> None:
     walk_to_summary(db, cid)
     for step in ("kvkk", "channel", "nowhere"):
         with pytest.raises(intake.InvalidInput) as error:
-            draft_step(db, cid, lambda s, d, step=step: intake.go_to(s, d, step))
+            draft_step(db, cid, using(intake.go_to, step))
         assert error.value.reason == "unknown_step"
     stored = stored_draft(db, cid)
     assert stored is not None and stored.step == "summary"
@@ -413,18 +422,19 @@ def test_submitting_twice_files_once(db: Engine, calendar: WorkingCalendar) -> N
     cid = make_citizen(db, 7030)
     walk_to_summary(db, cid)
     with transaction(db) as session:
-        draft = session.get(RequestDraft, cid)
-        assert draft is not None
+        draft = loaded_draft(session, cid)
         intake.submit(session, citizen_of(session, cid), draft, calendar)
     with transaction(db) as session:
         assert intake.draft_of(session, citizen_of(session, cid)) is None
-    # The second press finds no draft: there is nothing to file.
-    with pytest.raises(intake.InvalidInput), transaction(db) as session:
-        draft = intake.draft_of(session, citizen_of(session, cid))
-        if draft is None:
-            raise intake.InvalidInput("incomplete")
-        intake.submit(session, citizen_of(session, cid), draft, calendar)
+    # The second press finds no draft (the bot then answers "incomplete"): nothing more is
+    # filed, and a fresh draft, started again, cannot be sent before it is complete.
+    with pytest.raises(intake.InvalidInput) as error, transaction(db) as session:
+        citizen = citizen_of(session, cid)
+        again = intake.draft_of(session, citizen) or intake.start(session, citizen)
+        intake.submit(session, citizen, again, calendar)
+    assert error.value.reason == "incomplete"
     assert count_requests(db) == 1
+    assert stored_draft(db, cid) is None  # the failed attempt was rolled back
 
 
 def test_two_sends_racing_file_once(db: Engine, calendar: WorkingCalendar) -> None:
@@ -451,8 +461,7 @@ def test_submit_of_an_incomplete_draft(db: Engine, calendar: WorkingCalendar,
     cid = make_citizen(db, 7032)
     walk_to_summary(db, cid)
     with pytest.raises(intake.InvalidInput) as error, transaction(db) as session:
-        draft = session.get(RequestDraft, cid)
-        assert draft is not None
+        draft = loaded_draft(session, cid)
         if missing == "step":
             draft.step = "phone"
         else:
@@ -517,7 +526,7 @@ def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
     assert (draft.step, draft.data) == ("channel", {"mode": "record"})
     for channel in ("telegram", "fax", ""):
         with pytest.raises(intake.InvalidInput) as error:
-            draft_step(db, cid, lambda s, d, channel=channel: intake.set_channel(s, d, channel))
+            draft_step(db, cid, using(intake.set_channel, channel))
         assert error.value.reason == "unknown_channel"
     assert draft_step(db, cid, lambda s, d: intake.set_channel(s, d, "cimer")).step == "type"
     assert draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep")).step == "category"
@@ -527,8 +536,7 @@ def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
     draft = draft_step(db, cid, lambda s, d: intake.set_phone(s, d, "0555 222 33 44"))
     assert draft.step == "summary"
     with transaction(db) as session:
-        draft = session.get(RequestDraft, cid)
-        assert draft is not None
+        draft = loaded_draft(session, cid)
         intake.submit(session, citizen_of(session, cid), draft, calendar)
     with transaction(db) as session:
         request = session.exec(select(Request)).one()
