@@ -11,6 +11,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Main menu")),
     ("talep", N_("File a request or complaint")),
     ("taleplerim", N_("Follow my requests")),
+    ("meclis", N_("City Council assemblies")),
+    ("etkinlikler", N_("Upcoming City Council events")),
     ("iptal", N_("Stop what I am doing")),
     ("yardim", N_("What the bot can do")),
     ("dil", N_("Change the language")),

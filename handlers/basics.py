@@ -19,7 +19,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language, translator
 from core import citizens
 from db.engine import transaction
-from handlers import filing, my_requests, staff_desk
+from handlers import council, filing, my_requests, staff_desk
 from handlers.common import deps, is_private, texts
 from handlers.menu import greeting, help_text, main_menu, unknown_text
 
@@ -30,6 +30,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greets the citizen by name and shows the main menu."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
+        return
+    if context.args and context.args[0].startswith("ev_") and context.args[0][3:].isdigit():
+        # A poster's deep link: t.me/<bot>?start=ev_<id> opens that event.
+        await council.show_event(update, context, int(context.args[0][3:]))
         return
     config = deps(context).config
     with transaction(deps(context).engine) as session:
@@ -144,7 +148,8 @@ async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await staff_desk.on_group_message(update, context)
         return
     if not (message.text or "").startswith("/"):
-        for handler in (my_requests.on_message, filing.on_message, filing.offer_filing):
+        for handler in (my_requests.on_message, council.on_message, filing.on_message,
+                    filing.offer_filing):
             if await handler(update, context):
                 return
     t = texts(update, context)

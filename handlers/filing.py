@@ -369,7 +369,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     with transaction(engine) as session:
         citizen = _citizen(session, update)
         draft = intake.draft_of(session, citizen)
-        if draft is None or draft.step in ("offer", "note", "reply"):
+        if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
             return False
         t = _t(citizen)
         step, citizen_id = draft.step, citizen.id
