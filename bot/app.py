@@ -14,7 +14,16 @@ from core.reference_data import sync_reference_data
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.migrate import upgrade
-from handlers import admin, basics, council, errors, filing, my_requests, staff_desk
+from handlers import (
+    admin,
+    basics,
+    council,
+    errors,
+    filing,
+    my_requests,
+    staff_desk,
+    survey,
+)
 from handlers.common import Deps
 from scheduler.schedule import register_jobs
 
@@ -55,8 +64,8 @@ def build_application(
     app.bot_data["deps"] = Deps(engine=engine, config=config,
                                 calendar=WorkingCalendar.from_config(config), keywords=keywords,
                                 errors=[] if collect_errors else None)
-    for module in (basics, filing, my_requests, staff_desk, council, admin, errors):
+    for module in (basics, filing, my_requests, staff_desk, council, survey, admin, errors):
         module.register(app)
     basics.register_fallbacks(app)
-    register_jobs(app)
+    register_jobs(app, config)
     return app

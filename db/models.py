@@ -112,8 +112,13 @@ class Request(SQLModel, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="staff_member.id")
     card_chat_id: int | None = _tg_id()
     card_message_id: int | None = None
-    # When the card was last re-rendered to show that the request is overdue.
+    # When the card was marked overdue and the supervisors were told (once).
     overdue_marked_at: datetime | None = _time()
+    # When staff were reminded that 80 % of the working-time target is used (once).
+    sla_reminded_at: datetime | None = _time()
+    # The satisfaction survey: asked once on resolution, asked again once after 3 days.
+    survey_asked_at: datetime | None = _time()
+    survey_reminded_at: datetime | None = _time()
     # A hash of an imported row, so importing the same file twice adds nothing.
     import_key: str | None = Field(default=None, max_length=64, unique=True)
     updated_at: datetime = _created()
@@ -145,7 +150,11 @@ class Attachment(SQLModel, table=True):
 
 
 class SatisfactionAnswer(SQLModel, table=True):
+    """One citizen's rating of how their request was handled (1-5); 4 and 5 count as
+    satisfied in the municipality's indicator. Imported answers have no request."""
+
     __tablename__ = "satisfaction_answer"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="ck_satisfaction_score"),)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int | None = Field(default=None, foreign_key="request.id", unique=True)
@@ -246,6 +255,8 @@ class Registration(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime | None = _time()
     checked_in_at: datetime | None = _time()
+    reminded_24h_at: datetime | None = _time()
+    reminded_2h_at: datetime | None = _time()
 
 
 class RequestDraft(SQLModel, table=True):
@@ -279,3 +290,16 @@ class MessageLink(SQLModel, table=True):
     request_id: int = Field(foreign_key="request.id", index=True)
     purpose: str = Field(max_length=16)  # card, answer, ask, reject, citizen, question
     created_at: datetime = _created()
+
+
+class JobRun(SQLModel, table=True):
+    """A scheduled job's unit of work that must happen once (e.g. the daily digest of
+    2026-11-24): the unique key makes a second run, on this or another instance, a no-op."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("job", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=32)
+    key: str = Field(max_length=64)
+    done_at: datetime = _created()

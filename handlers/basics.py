@@ -19,7 +19,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language, translator
 from core import citizens
 from db.engine import transaction
-from handlers import council, filing, my_requests, staff_desk
+from handlers import council, filing, my_requests, staff_desk, survey
 from handlers.common import deps, is_private, texts
 from handlers.menu import greeting, help_text, main_menu, unknown_text
 
@@ -148,8 +148,8 @@ async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await staff_desk.on_group_message(update, context)
         return
     if not (message.text or "").startswith("/"):
-        for handler in (my_requests.on_message, council.on_message, filing.on_message,
-                    filing.offer_filing):
+        for handler in (survey.on_message, my_requests.on_message, council.on_message,
+                    filing.on_message, filing.offer_filing):
             if await handler(update, context):
                 return
     t = texts(update, context)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -14,6 +16,7 @@ from core import citizens
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
 from db.engine import transaction
+from db.types import utcnow
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Deps:
     keywords: list[CategoryKeywords]
     # Filled only in tests: handler errors are collected here so a test can fail on them.
     errors: list[BaseException] | None = None
+    # What scheduled jobs take as "now"; tests freeze it.
+    clock: Callable[[], datetime] = utcnow
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

@@ -1,29 +1,58 @@
-"""Scheduled work that touches Telegram: re-rendering the cards of overdue requests."""
+"""Scheduled work on requests: the 80 % reminder and the overdue escalation."""
 
 from __future__ import annotations
 
+import html
 import logging
 
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from core.sla import mark_newly_overdue
+from bot.i18n import translator
+from core import routing
+from core.sla import due_for_reminder, mark_newly_overdue
 from db.engine import transaction
-from db.types import utcnow
+from db.models import Request
 from handlers.common import deps
 from handlers.delivery import refresh_card
 
 log = logging.getLogger("kentbot.sla")
 
 
-async def mark_overdue_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
-    engine, config = deps(context).engine, deps(context).config
-    with transaction(engine) as session:
-        overdue = mark_newly_overdue(session, utcnow())
+async def sla_watch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: remind once at 80 % of the target, escalate once when overdue."""
+    shared = deps(context)
+    now = shared.clock()
+    t = translator(shared.config.municipality.default_language)
+    with transaction(shared.engine) as session:
+        reminders = due_for_reminder(session, shared.calendar, now)
+        targets = {r.request_id: r.assignee_telegram_id or routing.staff_chat(
+            session, shared.config, r.department_code) for r in reminders}
+    for reminder in reminders:
+        chat = targets[reminder.request_id]
+        if chat is None:
+            continue
+        try:
+            await context.bot.send_message(chat, t._(
+                "⏰ {number} has used 80 % of its answer time and has no answer yet.").format(
+                number=reminder.number))
+        except TelegramError as exc:
+            log.warning("SLA reminder for %s not sent: %s", reminder.number, type(exc).__name__)
+
+    with transaction(shared.engine) as session:
+        overdue = mark_newly_overdue(session, now)
+        rows = [session.get(Request, request_id) for request_id in overdue]
+        listed = [(r.number, r.department_code) for r in rows if r is not None]
     for request_id in overdue:
         try:
-            await refresh_card(context.bot, engine, config, request_id)
+            await refresh_card(context.bot, shared.engine, shared.config, request_id)
         except TelegramError as exc:
             log.warning("could not mark request %s overdue on its card: %s", request_id, exc)
-    if overdue:
-        log.info("%d request(s) became overdue", len(overdue))
+    supervisors = shared.config.bot.supervisors_chat_id
+    if listed and supervisors is not None:
+        lines = [t._("⚠️ <b>Overdue without an answer</b> ({count}):").format(count=len(listed))]
+        lines += [f"• {number} — {html.escape(department)}" for number, department in listed]
+        await context.bot.send_message(supervisors, "\n".join(lines)[:4000],
+                                       parse_mode=ParseMode.HTML)
+        log.info("%d request(s) became overdue", len(listed))

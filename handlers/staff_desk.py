@@ -25,6 +25,7 @@ from core.workflow import InvalidAction, NotFound
 from db.engine import transaction
 from db.models import Department, Request
 from handlers import request_views as views
+from handlers import survey
 from handlers.common import deps
 from handlers.delivery import notify_citizen, post_card, refresh_card, retire_card
 
@@ -167,6 +168,8 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if action in ("assign", "resolve"):
         error, _ = await _apply(update, context, request_id, action)
+        if action == "resolve" and error is None:
+            await survey.ask_now(context, request_id)
         done = t._("Taken on.") if action == "assign" else t._("Marked as resolved.")
         await query.answer(_error(t, error) if error else done,
                            show_alert=bool(error))

@@ -1,19 +1,29 @@
 """The schedule: which job runs when (python-telegram-bot's JobQueue, i.e. APScheduler).
 
 Every job is an idempotent sweep over the database, so a late, repeated or
-missed run after a restart loses nothing and sends nothing twice.
+missed run after a restart loses nothing and sends nothing twice. Times of day
+come from config.toml's [schedule] and are in the municipality's time zone.
 """
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers.sla_jobs import mark_overdue_cards
+from bot.config import Config
+from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.sla_jobs import sla_watch
+from handlers.survey import survey_sweep
 
-OVERDUE_SWEEP_SECONDS = 300
+SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600}
 
 
-def register_jobs(app: Application) -> None:
-    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    app.job_queue.run_repeating(mark_overdue_cards, interval=OVERDUE_SWEEP_SECONDS, first=30,
-                                name="sla:overdue-cards")
+def register_jobs(app: Application, config: Config) -> None:
+    queue = app.job_queue
+    assert queue is not None, "install python-telegram-bot[job-queue]"
+    queue.run_repeating(sla_watch, interval=SWEEP_SECONDS["sla"], first=30, name="sla")
+    queue.run_repeating(survey_sweep, interval=SWEEP_SECONDS["survey"], first=60,
+                        name="survey")
+    queue.run_repeating(event_reminder_sweep, interval=SWEEP_SECONDS["event-reminders"],
+                        first=45, name="event-reminders")
+    queue.run_repeating(no_show_sweep, interval=SWEEP_SECONDS["no-shows"], first=120,
+                        name="no-shows")

@@ -13,11 +13,12 @@ from tests.conftest import Kent
 
 def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki çöpler üç gündür "
                    "toplanmadı, konteyner taştı.", photo: bool = True,
-                   location: bool = True) -> BotMessage:
+                   location: bool = True, first_time: bool = True) -> BotMessage:
     """Walks the whole filing flow as a citizen would; returns the receipt."""
     citizen.send("/talep")
-    citizen.wait_message(contains="Kişisel Verilerin Korunması")
-    citizen.press("✅ Kabul ediyorum")
+    if first_time:  # the KVKK notice is shown once, until accepted
+        citizen.wait_message(contains="Kişisel Verilerin Korunması")
+        citizen.press("✅ Kabul ediyorum")
     citizen.wait_message(contains="Bize ne iletmek istersiniz?")
     citizen.press("Şikayet")
     citizen.wait_message(contains="Hangi konuyla ilgili?")
@@ -298,22 +299,22 @@ def test_overdue_requests_are_marked_on_their_card_once(kent: Kent) -> None:
     from datetime import timedelta
 
     from db.types import utcnow
-    from handlers.sla_jobs import mark_overdue_cards
+    from handlers.sla_jobs import sla_watch
 
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     group = kent.groups["temizlik"]
     card = group.wait_message(contains=number)
     assert "SÜRESİ GEÇTİ" not in card.text
-    kent.run_job(mark_overdue_cards)
+    kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # not due yet: nothing changes
     with transaction(kent.engine) as session:
         request = session.exec(select(Request).where(Request.number == number)).one()
         request.due_at = utcnow() - timedelta(minutes=1)
         session.add(request)
-    kent.run_job(mark_overdue_cards)
+    kent.run_job(sla_watch)
     marked = group.wait_message(contains="SÜRESİ GEÇTİ",
                                 predicate=lambda m: m.message_id == card.message_id)
     assert marked.text.startswith("⚠️")
-    kent.run_job(mark_overdue_cards)
+    kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # marked once, never twice

@@ -1,0 +1,54 @@
+"""Scheduled council work: event reminders with the check-in code, and no-shows."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import resolve_language, translator
+from core import citizens, council, event_reminders
+from db.engine import transaction
+from db.models import Citizen, CouncilEvent
+from handlers.common import deps
+
+log = logging.getLogger("kentbot.council")
+
+
+async def event_reminder_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        items = event_reminders.due(session, shared.clock())
+        chats = council.recipients(session, [i.citizen_id for i in items])
+        messages = []
+        for item in items:
+            chat = chats.get(item.citizen_id)
+            event = session.get(CouncilEvent, item.event_id)
+            if chat is None or event is None:
+                continue
+            person = session.get(Citizen, item.citizen_id)
+            reader = citizens.get_or_create(session, chat, None)
+            t = translator(resolve_language(reader.language, reader.telegram_language))
+            text = (t._("⏰ Tomorrow: {title}, {when}, {place}.") if item.which == "24h" else
+                    t._("⏰ In two hours: {title}, {when}, {place}.")).format(
+                title=event.title, when=t.datetime(event.starts_at), place=event.place)
+            text += "\n" + t._("Check-in code for {name}: {code}").format(
+                name=person.first_name if person else "", code=item.code)
+            messages.append((chat, text))
+    for chat, text in messages:
+        try:
+            await context.bot.send_message(chat, text)
+        except Forbidden:
+            with transaction(shared.engine) as session:
+                citizens.mark_blocked(session, chat)
+        except TelegramError as exc:
+            log.warning("event reminder not sent to %s: %s", chat, type(exc).__name__)
+
+
+async def no_show_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        count = council.mark_no_shows(session, shared.clock())
+    if count:
+        log.info("%d registration(s) marked as no-show", count)

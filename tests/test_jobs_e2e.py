@@ -1,0 +1,139 @@
+"""Issue 5's jobs with a frozen clock: each fires once at the right moment, never twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from db.engine import transaction
+from db.models import Registration, Request, SatisfactionAnswer
+from db.types import utcnow
+from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.sla_jobs import sla_watch
+from handlers.survey import survey_sweep
+from tests.conftest import Kent
+from tests.test_council_e2e import create_event, register
+from tests.test_requests_e2e import file_complaint, number_in, stored
+
+
+def freeze(kent: Kent, moment: datetime) -> None:
+    kent.app.bot_data["deps"].clock = lambda: moment
+
+
+def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    group = kent.groups["temizlik"]
+    card = group.wait_message(contains=number)
+    request = stored(kent, number)
+    calendar = kent.app.bot_data["deps"].calendar
+    assert request.due_at is not None
+
+    freeze(kent, calendar.add_working_hours(request.created_at, 8 * 0.7))
+    kent.run_job(sla_watch)
+    group.expect_no_message(within=0.3)  # 70 %: too early
+
+    freeze(kent, calendar.add_working_hours(request.created_at, 8 * 0.85))
+    kent.run_job(sla_watch)
+    group.wait_message(contains=f"{number} yanıt süresinin %80'ini kullandı")
+    kent.run_job(sla_watch)
+    group.expect_no_message(within=0.3)  # once only
+
+    freeze(kent, request.due_at + timedelta(minutes=5))
+    kent.run_job(sla_watch)
+    group.wait_message(contains="SÜRESİ GEÇTİ", predicate=lambda m: m.message_id ==
+                       card.message_id)
+    escalation = kent.supervisors.wait_message(contains="Süresi geçen")
+    assert number in escalation.text
+    kent.run_job(sla_watch)
+    kent.supervisors.expect_no_message(within=0.3)
+    group.expect_no_message(within=0.3)
+
+
+def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
+    ayse = kent.citizen()
+    mehmet = kent.staff("temizlik")
+    group = kent.groups["temizlik"]
+    first = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = group.wait_message(contains=first)
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    ayse.wait_message(contains=f"{first} numaralı talebiniz çözüldü")
+    survey = ayse.wait_message(contains=f"{first} numaralı talebinizin ele alınışından")
+    assert "5 ⭐" in survey.flat_buttons
+    ayse.press("5 ⭐", message_id=survey.message_id)
+    ayse.wait_message(contains="Yanıtınız için teşekkür ederiz")
+    ayse.send("Çok hızlıydınız, teşekkürler.")
+    ayse.wait_message(contains="yorumunuz kaydedildi")
+    ayse.press_data(survey.message_id, survey.raw["reply_markup"]["inline_keyboard"][0][0][
+        "callback_data"])
+    assert "zaten yanıtladınız" in (ayse.last_alert() or survey).text  # type: ignore[union-attr]
+    with transaction(kent.engine) as session:
+        answer = session.exec(select(SatisfactionAnswer)).one()
+        assert (answer.score, answer.comment) == (5, "Çok hızlıydınız, teşekkürler.")
+
+    # A second request: its survey goes unanswered, is asked again once after 3 days.
+    second = number_in(file_complaint(kent, ayse, photo=False, location=False,
+                                      first_time=False))
+    card2 = group.wait_message(contains=second)
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card2.message_id)
+    ayse.wait_message(contains=f"{second} numaralı talebinizin ele alınışından")
+    resolved_at = stored(kent, second).resolved_at
+    assert resolved_at is not None
+    freeze(kent, utcnow() + timedelta(days=1))
+    kent.run_job(survey_sweep)
+    ayse.expect_no_message(within=0.3)
+    freeze(kent, utcnow() + timedelta(days=3, hours=1))
+    kent.run_job(survey_sweep)
+    reminder = ayse.wait_message(contains="Hatırlatma")
+    assert second in reminder.text
+    freeze(kent, utcnow() + timedelta(days=10))
+    kent.run_job(survey_sweep)
+    ayse.expect_no_message(within=0.3)  # never more
+
+    ayse.press("❌ Sorunum çözülmedi", message_id=reminder.message_id)
+    ayse.wait_message(contains="yeniden açıldı")
+    # The card gets its buttons back: staff can act again.
+    reopened_card = group.wait_message(contains="Yeniden açıldı", predicate=lambda m:
+                                       m.message_id == card2.message_id)
+    assert "✅ Çözüldü" in reopened_card.flat_buttons
+    group.wait_message(contains=f"{second} numaralı talebin çözülmediğini söylüyor")
+    assert stored(kent, second).status == "reopened"
+
+
+def test_event_reminders_24h_and_2h_once_then_no_shows(kent: Kent) -> None:
+    coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
+    event_id = create_event(kent, coordinator, "Kadınlar Meclisi", "Kadın sağlığı semineri", 5)
+    ayse = kent.citizen()
+    register(ayse, event_id)
+    ayse.wait_message(predicate=lambda m: m.photo is not None)
+    ayse.wait_message(predicate=lambda m: m.document is not None)
+    with transaction(kent.engine) as session:
+        registration = session.exec(select(Registration)).one()
+        from db.models import CouncilEvent
+
+        event = session.get(CouncilEvent, event_id)
+        assert event is not None
+        starts, ends, code = event.starts_at, event.ends_at, registration.code
+
+    freeze(kent, starts - timedelta(hours=30))
+    kent.run_job(event_reminder_sweep)
+    ayse.expect_no_message(within=0.3)
+    freeze(kent, starts - timedelta(hours=23))
+    kent.run_job(event_reminder_sweep)
+    tomorrow = ayse.wait_message(contains="Yarın: Kadın sağlığı semineri")
+    assert code in tomorrow.text
+    kent.run_job(event_reminder_sweep)
+    ayse.expect_no_message(within=0.3)
+    freeze(kent, starts - timedelta(minutes=90))
+    kent.run_job(event_reminder_sweep)
+    ayse.wait_message(contains="İki saat sonra: Kadın sağlığı semineri")
+    kent.run_job(event_reminder_sweep)
+    ayse.expect_no_message(within=0.3)
+
+    freeze(kent, ends + timedelta(minutes=1))
+    kent.run_job(no_show_sweep)
+    kent.run_job(no_show_sweep)
+    with transaction(kent.engine) as session:
+        assert session.exec(select(Registration)).one().status == "no_show"
+        assert session.exec(select(Request)).all() == []
