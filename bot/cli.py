@@ -143,6 +143,50 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_event(args: argparse.Namespace) -> int:
+    from bot.app import prepare_database
+    from core import council
+    from core.council import CouncilError
+    from core.dates import parse_local_datetime
+    from db.engine import make_engine, transaction
+    from db.types import utcnow
+
+    config = _config(args.config)
+    engine = make_engine(args.database_url or default_database_url())
+    prepare_database(engine, config)
+    if args.action == "list":
+        with transaction(engine) as session:
+            for item in council.upcoming_events(session, utcnow(), args.assembly):
+                event = item.event
+                start = event.starts_at.astimezone(config.tz).strftime("%d.%m.%Y %H:%M")
+                print(f"{event.id}\t{event.assembly_code}\t{start}\t{event.title}\t"
+                      f"{item.seats_left}/{event.capacity} seats left\t{item.waiting} waiting")
+        return 0
+    if not config.bot.admins:
+        print("kentbot event: add an admin to [bot] admins in config.toml first",
+              file=sys.stderr)
+        return 2
+    try:
+        starts = parse_local_datetime(args.start, config.tz)
+        ends = parse_local_datetime(args.end, config.tz)
+        deadline = parse_local_datetime(args.deadline, config.tz) if args.deadline else None
+    except ValueError as exc:
+        print(f"kentbot event: {exc}; write times like 25.12.2026 14:00", file=sys.stderr)
+        return 2
+    try:
+        with transaction(engine) as session:
+            # The command line is the municipality's own IT: it acts as the first admin.
+            event = council.create_event(
+                session, config.bot.admins[0], args.assembly, args.title, args.description,
+                starts, ends, args.place, args.capacity, deadline, args.members_only,
+                now=utcnow())
+            print(f"event {event.id} created; poster link: t.me/<bot>?start=ev_{event.id}")
+    except CouncilError as exc:
+        print(f"kentbot event: {exc.reason.replace('_', ' ')}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -195,6 +239,22 @@ def build_parser() -> argparse.ArgumentParser:
     remove = staff_sub.add_parser("remove", help="take away every staff power at once")
     remove.add_argument("telegram_id", type=int)
     staff.set_defaults(func=cmd_staff)
+
+    event = with_common(sub.add_parser("event", help="City Council events"))
+    event_sub = event.add_subparsers(dest="action", required=True)
+    listing = event_sub.add_parser("list", help="upcoming events with seats left")
+    listing.add_argument("--assembly", help="assembly code from config.toml")
+    add_event = event_sub.add_parser("add", help="create an event")
+    add_event.add_argument("--assembly", required=True, help="assembly code from config.toml")
+    add_event.add_argument("--title", required=True)
+    add_event.add_argument("--description", default="")
+    add_event.add_argument("--start", required=True, help='e.g. "25.12.2026 14:00"')
+    add_event.add_argument("--end", required=True, help='e.g. "25.12.2026 16:00"')
+    add_event.add_argument("--place", required=True)
+    add_event.add_argument("--capacity", required=True, type=int)
+    add_event.add_argument("--deadline", help="registration deadline (default: the start)")
+    add_event.add_argument("--members-only", action="store_true")
+    event.set_defaults(func=cmd_event)
 
     importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))
     importer.add_argument("kind", choices=["requests", "calls"])

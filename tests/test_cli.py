@@ -302,3 +302,24 @@ def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
         assert demo.wait(timeout=15) == 0, "".join(seen)
     finally:
         stop(demo)
+
+
+def test_event_add_and_list_from_the_command_line(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path / "events.sqlite")
+    created = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
+                      "--title", "Gençlik buluşması", "--start", "20.12.2030 14:00",
+                      "--end", "20.12.2030 16:00", "--place", "Gençlik Merkezi",
+                      "--capacity", "40")
+    assert created.returncode == 0, created.stderr
+    assert "event 1 created" in created.stdout and "start=ev_1" in created.stdout
+    listed = kentbot("event", "--database-url", db, "list")
+    assert "Gençlik buluşması" in listed.stdout and "40/40 seats left" in listed.stdout
+    assert "20.12.2030 14:00" in listed.stdout  # shown in Istanbul time, as typed
+    wrong = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
+                    "--title", "Ters", "--start", "20.12.2030 14:00", "--end",
+                    "20.12.2030 13:00", "--place", "X", "--capacity", "4")
+    assert wrong.returncode == 2 and "bad times" in wrong.stderr
+    garbled = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
+                      "--title", "T", "--start", "yarın", "--end", "20.12.2030 13:00",
+                      "--place", "X", "--capacity", "4")
+    assert garbled.returncode == 2 and "25.12.2026 14:00" in garbled.stderr
