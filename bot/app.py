@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.commands import register_commands
 from bot.config import Config, file_url_for
+from bot.sending import PatientRateLimiter
 from core.intake import category_keywords
 from core.reference_data import sync_reference_data
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.migrate import upgrade
+from db.models import FailedDelivery
 from handlers import (
     admin,
     basics,
     council,
     errors,
     filing,
+    guard,
     my_requests,
     staff_desk,
     survey,
@@ -33,6 +37,14 @@ def prepare_database(engine: Engine, config: Config) -> None:
     upgrade(engine)
     with transaction(engine) as session:
         sync_reference_data(session, config)
+
+
+def _recorder(engine: Engine) -> Callable[[int | None, str, str, int], None]:
+    def record(chat_id: int | None, method: str, error: str, attempts: int) -> None:
+        with transaction(engine) as session:
+            session.add(FailedDelivery(chat_id=chat_id, method=method, error=error,
+                                       attempts=attempts))
+    return record
 
 
 def build_application(
@@ -57,14 +69,15 @@ def build_application(
         .concurrent_updates(False)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PatientRateLimiter(on_failure=_recorder(engine)))
     app: Application = builder.build()
     with transaction(engine) as session:
         keywords = category_keywords(session)
     app.bot_data["deps"] = Deps(engine=engine, config=config,
                                 calendar=WorkingCalendar.from_config(config), keywords=keywords,
                                 errors=[] if collect_errors else None)
-    for module in (basics, filing, my_requests, staff_desk, council, survey, admin, errors):
+    for module in (guard, basics, filing, my_requests, staff_desk, council, survey, admin,
+                   errors):
         module.register(app)
     basics.register_fallbacks(app)
     register_jobs(app, config)

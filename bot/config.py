@@ -168,6 +168,20 @@ class YearTargets(_Strict):
     application_calls: int | None = Field(default=None, ge=0)
     missed_calls: int | None = Field(default=None, ge=0)
     completed_calls: int | None = Field(default=None, ge=0)
+    # Forecast requests per channel code (ÖNGÖRÜLEN); channels not listed have none.
+    channels: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_forecasts(cls, value: dict[str, int]) -> dict[str, int]:
+        # The channel codes live in core.codes, which imports this module; the pattern
+        # at least catches a Turkish label typed where the code belongs.
+        for code, count in value.items():
+            if not re.match(CODE_PATTERN, code):
+                raise ValueError(f"{code!r} is not a channel code such as phone or in_person")
+            if count < 0:
+                raise ValueError(f"{code}: a forecast cannot be negative")
+        return value
 
 
 class Config(_Strict):

@@ -303,3 +303,51 @@ class JobRun(SQLModel, table=True):
     job: str = Field(max_length=32)
     key: str = Field(max_length=64)
     done_at: datetime = _created()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled: a webhook retry or a poller restart that
+    delivers the same update again finds its id here and is ignored. Old ids are
+    pruned, since Telegram restarts its numbering after a quiet week."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(TelegramId, primary_key=True, autoincrement=False))
+    processed_at: datetime = _created()
+
+
+class FailedDelivery(SQLModel, table=True):
+    """A message Telegram refused after every retry: recorded so nothing is lost silently.
+    No message text is kept here (it may be personal); the chat and method say enough to
+    find the request or registration it belonged to."""
+
+    __tablename__ = "failed_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int | None = _tg_id(index=True)
+    method: str = Field(max_length=48)
+    error: str = Field(max_length=300)
+    attempts: int
+    failed_at: datetime = _created()
+
+
+class IndicatorSnapshot(SQLModel, table=True):
+    """The indicators of one period as computed at `computed_at` (Indicators.to_dict()).
+
+    The nightly job stores the current and previous day, week, month, quarter,
+    half and year, so history and digests read one row instead of re-aggregating;
+    one row per (kind, period_start), replaced on each refresh.
+    """
+
+    __tablename__ = "indicator_snapshot"
+    __table_args__ = (UniqueConstraint("kind", "period_start", name="uq_indicator_snapshot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)
+    # "start"/"end" are SQL keywords: prefixed to keep hand-written queries simple.
+    period_start: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    period_end: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    label: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = Field(default_factory=utcnow,
+                                  sa_column=Column(UTCDateTime, nullable=False))

@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, Translator, all_translators, resolve_language, translator
-from core import citizens, intake, staff
+from core import citizens, flood, intake, staff
 from core.intake import InvalidInput
 from db.engine import transaction
 from db.models import Category, Citizen, Department, RequestDraft
@@ -172,11 +172,26 @@ async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
                        prefilled: str | None = None) -> None:
     if not is_private(update):
         return
-    with transaction(deps(context).engine) as session:
+    shared = deps(context)
+    with transaction(shared.engine) as session:
         citizen = _citizen(session, update)
-        intake.start(session, citizen, prefilled, deps(context).keywords)
+        t = _t(citizen)
+        assert citizen.id is not None and citizen.telegram_id is not None
+        limit = shared.config.limits.requests_per_hour
+        too_many = flood.requests_last_hour(session, citizen.id, shared.clock()) >= limit \
+            and not staff.is_staff(session, citizen.telegram_id)
+        if not too_many:
+            intake.start(session, citizen, prefilled, shared.keywords)
         citizen_id = citizen.id
-    assert citizen_id is not None
+    if too_many:
+        refusal = t._("You have sent {count} requests in the last hour, the most we take by "
+                      "chat. Please wait a little; for urgent matters call {phone}.").format(
+            count=limit, phone=shared.config.municipality.phone or "—")
+        if update.callback_query:
+            await update.callback_query.answer(refusal, show_alert=True)
+        else:
+            await _say(update, refusal)
+        return
     if update.callback_query:
         await update.callback_query.answer()
     await _show_step(update, context, citizen_id, edit=update.callback_query is not None)

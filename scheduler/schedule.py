@@ -11,10 +11,12 @@ from telegram.ext import Application
 
 from bot.config import Config
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.guard import housekeeping
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 
-SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600}
+SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600,
+                 "housekeeping": 3600}
 
 
 def register_jobs(app: Application, config: Config) -> None:
@@ -27,3 +29,5 @@ def register_jobs(app: Application, config: Config) -> None:
                         first=45, name="event-reminders")
     queue.run_repeating(no_show_sweep, interval=SWEEP_SECONDS["no-shows"], first=120,
                         name="no-shows")
+    queue.run_repeating(housekeeping, interval=SWEEP_SECONDS["housekeeping"], first=300,
+                        name="housekeeping")

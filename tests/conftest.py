@@ -143,8 +143,9 @@ class Kent:
         return user
 
 
-@pytest.fixture
-def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+def start_kent(emulator_server: RunningEmulator, db: Engine, config: Config,
+               rate_limit: bool = False) -> tuple[Kent, Any]:
+    """The bot wired to a freshly reset emulator; returns the harness and its thread."""
     from bot.app import build_application
     from bot.runner import BotThread
     from core.reference_data import sync_reference_data
@@ -160,15 +161,25 @@ def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterat
     wired = with_staff_groups(config, {code: g.id for code, g in groups.items()}, supervisors.id)
     with transaction(db) as session:
         sync_reference_data(session, wired)
-    app = build_application(wired, db, token, emulator_server.api_url, rate_limit=False,
+    app = build_application(wired, db, token, emulator_server.api_url, rate_limit=rate_limit,
                             collect_errors=True)
     thread = BotThread(app).start()
     harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors,
                    app=app, thread=thread)
+    return harness, thread
+
+
+def stop_kent(harness: Kent) -> None:
+    harness.thread.stop()
+    harness.emu.close()
+    errors = harness.app.bot_data["deps"].errors
+    assert not errors, f"handler errors: {errors!r}"
+
+
+@pytest.fixture
+def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+    harness, _ = start_kent(emulator_server, db, config)
     try:
         yield harness
     finally:
-        thread.stop()
-        emu.close()
-    errors = app.bot_data["deps"].errors
-    assert not errors, f"handler errors: {errors!r}"
+        stop_kent(harness)

@@ -1,0 +1,71 @@
+"""Runs before every other handler: drops redelivered updates, and slows down floods."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from core import staff, updates
+from core.flood import MessageWindow
+from db.engine import transaction
+from handlers.common import deps, is_private, texts
+
+log = logging.getLogger("kentbot.guard")
+
+
+async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The same update delivered twice (a webhook retry, a poller restart) acts once."""
+    with transaction(deps(context).engine) as session:
+        fresh = updates.first_time(session, update.update_id, deps(context).clock())
+    if not fresh:
+        log.info("update %s delivered again; ignored", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def flood_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """More than the configured messages a minute get one polite refusal; staff are exempt."""
+    user = update.effective_user
+    if user is None or not is_private(update):
+        return
+    window: MessageWindow = context.application.bot_data.setdefault(
+        "flood", MessageWindow(deps(context).config.limits.messages_per_minute))
+    ok = window.allow(user.id, deps(context).clock())
+    if ok:
+        return
+    with transaction(deps(context).engine) as session:
+        exempt = staff.is_staff(session, user.id)
+    if exempt:
+        return
+    warned: set[int] = context.application.bot_data.setdefault("flood_warned", set())
+    if user.id not in warned:
+        warned.add(user.id)
+        t = texts(update, context)
+        if update.callback_query:
+            await update.callback_query.answer(t._("You are sending messages very fast. "
+                                                   "Please wait a minute."), show_alert=True)
+        elif update.effective_message:
+            await update.effective_message.reply_text(
+                t._("You are sending messages very fast. Please wait a minute and try again; "
+                    "nothing you sent before is lost."))
+    raise ApplicationHandlerStop
+
+
+async def calm_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message that passed the window: the next flood gets its warning again."""
+    user = update.effective_user
+    if user is not None:
+        context.application.bot_data.setdefault("flood_warned", set()).discard(user.id)
+
+
+async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: forget old update ids."""
+    with transaction(deps(context).engine) as session:
+        updates.prune(session, deps(context).clock())
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, once_only), group=-2)
+    app.add_handler(TypeHandler(Update, flood_control), group=-1)
+    app.add_handler(TypeHandler(Update, calm_again), group=1)

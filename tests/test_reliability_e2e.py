@@ -1,0 +1,179 @@
+"""Issue 6: redelivered updates act once, floods get a polite refusal, and Telegram's
+faults (HTTP 500s, 429 flood limits) lose no complaint."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+from telegram import Update
+from telegram.error import NetworkError
+
+from bot.config import Config
+from bot.emulator.client import SimUser
+from bot.emulator.server import RunningEmulator
+from bot.sending import PatientRateLimiter
+from core import intake
+from core.flood import MessageWindow
+from db.engine import transaction
+from db.models import Citizen, FailedDelivery, ProcessedUpdate, Request, RequestDraft
+from tests.conftest import Kent, start_kent, stop_kent
+
+
+def test_a_redelivered_update_has_effect_once(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.press("Şikayet")
+    ayse.press("Çöp toplama")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    raw = {"update_id": 987_654_321, "message": {
+        "message_id": 9_999, "date": int(time.time()),
+        "chat": {"id": ayse.id, "type": "private", "first_name": "Ayşe"},
+        "from": {"id": ayse.id, "is_bot": False, "first_name": "Ayşe", "language_code": "tr"},
+        "text": "Konteyner taştı, lütfen boşaltın.",
+    }}
+    update = Update.de_json(raw, kent.app.bot)
+    kent.thread.run(kent.app.process_update(update))
+    ayse.wait_message(contains="Nerede?")
+    kent.thread.run(kent.app.process_update(Update.de_json(raw, kent.app.bot)))
+    ayse.expect_no_message(within=0.5)
+    with transaction(kent.engine) as session:
+        citizen = session.exec(select(Citizen).where(Citizen.telegram_id == ayse.id)).one()
+        draft = session.get(RequestDraft, citizen.id)
+        assert draft is not None and draft.step == "location"
+        assert session.get(ProcessedUpdate, 987_654_321) is not None
+
+
+def test_message_floods_get_one_polite_refusal_and_staff_are_exempt(kent: Kent) -> None:
+    kent.app.bot_data["flood"] = MessageWindow(per_minute=5)
+    ali = kent.citizen("Ali")
+    for n in range(8):
+        ali.send(f"merhaba {n}")
+    kent.emu.wait_idle(timeout=10)
+    texts = [m.text for m in ali.transcript()]
+    assert sum("anlayamadım" in t for t in texts) == 5
+    assert sum("Çok hızlı mesaj" in t for t in texts) == 1  # one refusal, then silence
+    mehmet = kent.staff("fen")
+    for n in range(8):
+        mehmet.send(f"merhaba {n}")
+    kent.emu.wait_idle(timeout=10)
+    assert sum("anlayamadım" in m.text for m in mehmet.transcript()) == 8
+
+
+def test_too_many_requests_in_an_hour_are_refused_politely(kent: Kent) -> None:
+    ali = kent.citizen("Ali")
+    ali.send("/start")
+    ali.wait_message(contains="Merhaba Ali")
+    calendar = kent.app.bot_data["deps"].calendar
+    with transaction(kent.engine) as session:
+        citizen = session.exec(select(Citizen).where(Citizen.telegram_id == ali.id)).one()
+        citizen.consent_at = citizen.created_at
+        for n in range(kent.config.limits.requests_per_hour):
+            draft = intake.start(session, citizen)
+            intake.set_type(session, draft, "talep")
+            intake.set_category(session, draft, "park")
+            intake.set_text(session, draft, f"Parkta kırık bank {n}")
+            draft.step = "summary"
+            intake.submit(session, citizen, draft, calendar)
+    ali.send("/talep")
+    ali.wait_message(contains="Son bir saatte 5 talep")
+    with transaction(kent.engine) as session:
+        assert session.exec(select(func.count()).select_from(Request)).one() == 5
+
+
+@pytest.fixture
+def kent_limited(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+    """The bot as in production: with its rate limiter and retries."""
+    harness, _ = start_kent(emulator_server, db, config, rate_limit=True)
+    try:
+        yield harness
+    finally:
+        harness.emu.set_fault_rate(0.0)
+        harness.emu.set_flood(False)
+        stop_kent(harness)
+
+
+def quick_complaint(citizen: SimUser, text: str, timeout: float = 90) -> str:
+    citizen.send("/talep")
+    citizen.press("✅ Kabul ediyorum", timeout=timeout)
+    citizen.press("Şikayet", timeout=timeout)
+    citizen.press("Çöp toplama", timeout=timeout)
+    citizen.wait_message(contains="Lütfen konuyu", timeout=timeout)
+    citizen.send(text)
+    citizen.wait_message(contains="Nerede?", timeout=timeout)
+    citizen.send("⏭ Atla")
+    citizen.wait_message(contains="En fazla 3 fotoğraf", timeout=timeout)
+    citizen.send("⏭ Atla")
+    citizen.wait_message(contains="Gerekirse personel", timeout=timeout)
+    citizen.send("⏭ Atla")
+    citizen.press("📨 Gönder", timeout=timeout)
+    receipt = citizen.wait_message(contains="Talebiniz alındı", timeout=timeout)
+    match = re.search(r"\d{4}-\d{6}", receipt.text)
+    assert match
+    return match.group(0)
+
+
+def test_faults_and_flood_limits_lose_no_complaint(kent_limited: Kent) -> None:
+    kent = kent_limited
+    kent.emu.set_fault_rate(0.1, seed=7)
+    kent.emu.set_flood(True)
+    citizens = [kent.citizen(f"Vatandaş{n}", last_name=None) for n in range(12)]
+    numbers: dict[int, str] = {}
+    failures: list[BaseException] = []
+
+    def file(citizen: SimUser) -> None:
+        try:
+            numbers[citizen.id] = quick_complaint(citizen, f"Çöpler toplanmadı {citizen.id}")
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=file, args=(c,)) for c in citizens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    assert failures == []
+    assert len(numbers) == len(citizens) == len(set(numbers.values()))
+    stats = kent.emu.stats()
+    assert stats["500"] > 0  # the faults really happened, and were retried
+    with transaction(kent.engine) as session:
+        stored = session.exec(select(Request.number)).all()
+        assert sorted(stored) == sorted(numbers.values())  # each stored exactly once
+
+
+def test_a_message_that_finally_fails_is_recorded() -> None:
+    recorded: list[tuple[int | None, str, str, int]] = []
+    limiter = PatientRateLimiter(on_failure=lambda *row: recorded.append(row),
+                                 network_retries=3, first_delay=0.01)
+    calls = 0
+
+    async def always_failing(*args: object, **kwargs: object) -> bool:
+        nonlocal calls
+        calls += 1
+        raise NetworkError("Internal Server Error (500)")
+
+    async def main() -> None:
+        await limiter.initialize()
+        with pytest.raises(NetworkError):
+            await limiter.process_request(always_failing, (), {}, "sendMessage",
+                                          {"chat_id": 42}, None)
+
+    asyncio.run(main())
+    assert calls == 4
+    assert recorded == [(42, "sendMessage", "NetworkError: Internal Server Error (500)", 4)]
+
+
+def test_failed_deliveries_are_stored(db: Engine) -> None:
+    from bot.app import _recorder
+
+    _recorder(db)(42, "sendMessage", "NetworkError: boom", 6)
+    with transaction(db) as session:
+        row = session.exec(select(FailedDelivery)).one()
+        assert (row.chat_id, row.method, row.attempts) == (42, "sendMessage", 6)
