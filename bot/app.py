@@ -21,6 +21,7 @@ from handlers import (
     admin,
     basics,
     council,
+    digests,
     errors,
     filing,
     guard,
@@ -76,8 +77,8 @@ def build_application(
     app.bot_data["deps"] = Deps(engine=engine, config=config,
                                 calendar=WorkingCalendar.from_config(config), keywords=keywords,
                                 errors=[] if collect_errors else None)
-    for module in (guard, basics, filing, my_requests, staff_desk, council, survey, admin,
-                   errors):
+    for module in (guard, basics, filing, my_requests, staff_desk, council, survey, digests,
+                   admin, errors):
         module.register(app)
     basics.register_fallbacks(app)
     register_jobs(app, config)

@@ -187,6 +187,39 @@ def cmd_event(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.app import prepare_database
+    from core import reports
+    from core.dates import parse_date
+    from db.engine import make_engine, transaction
+
+    config = _config(args.config)
+    try:
+        until = parse_date(args.until) if args.until else None
+    except ValueError:
+        print(f"kentbot report: --until {args.until!r} is not a date; write 2025-06-30 or "
+              "30.06.2025", file=sys.stderr)
+        return 2
+    engine = make_engine(args.database_url or default_database_url())
+    prepare_database(engine, config)
+    with transaction(engine) as session:
+        report = reports.build_report(session, config, args.year, until)
+    if args.format == "xlsx":
+        output = Path(args.output or f"performans-{args.year}.xlsx")
+        reports.write_xlsx(report, output)
+        print(f"written {output}")
+        return 0
+    text = reports.write_markdown(report) if args.format == "md" else reports.write_csv(report)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"written {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -255,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_event.add_argument("--deadline", help="registration deadline (default: the start)")
     add_event.add_argument("--members-only", action="store_true")
     event.set_defaults(func=cmd_event)
+
+    report = with_common(sub.add_parser("report", help="the performance table (seed layout)"))
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--until", help="count up to this day (default: the whole year)")
+    report.add_argument("--format", choices=["xlsx", "md", "csv"], default="xlsx")
+    report.add_argument("--output", help="file to write (xlsx default: performans-YEAR.xlsx)")
+    report.set_defaults(func=cmd_report)
 
     importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))
     importer.add_argument("kind", choices=["requests", "calls"])

@@ -125,6 +125,12 @@ class Schedule(_Strict):
         return value.lower()
 
 
+class Digests(_Strict):
+    """Who gets the daily and weekly digests: staff groups or managers' user ids."""
+
+    recipients: list[int] = Field(default_factory=list)
+
+
 class Department(_Strict):
     code: str = Field(pattern=CODE_PATTERN)
     name: Texts
@@ -191,6 +197,7 @@ class Config(_Strict):
     kvkk: Kvkk = Kvkk()
     limits: Limits = Limits()
     schedule: Schedule = Schedule()
+    digests: Digests = Digests()
     departments: list[Department] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
     assemblies: list[Assembly] = Field(default_factory=list)

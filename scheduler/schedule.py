@@ -11,10 +11,12 @@ from telegram.ext import Application
 
 from bot.config import Config
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from handlers.guard import housekeeping
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600,
                  "housekeeping": 3600}
 
@@ -31,3 +33,12 @@ def register_jobs(app: Application, config: Config) -> None:
                         name="no-shows")
     queue.run_repeating(housekeeping, interval=SWEEP_SECONDS["housekeeping"], first=300,
                         name="housekeeping")
+    schedule, tz = config.schedule, config.tz
+    queue.run_daily(daily_digest, time=schedule.daily_digest.replace(tzinfo=tz),
+                    name="digest-daily")
+    # JobQueue counts days from 0 = Sunday.
+    weekday = (WEEKDAYS.index(schedule.weekly_digest_day) + 1) % 7
+    queue.run_daily(weekly_digest, time=schedule.weekly_digest.replace(tzinfo=tz),
+                    days=(weekday,), name="digest-weekly")
+    queue.run_daily(nightly_snapshots, time=schedule.indicator_snapshot.replace(tzinfo=tz),
+                    name="indicator-snapshots")

@@ -103,6 +103,7 @@ def with_staff_groups(config: Config, chat_ids: dict[str, int], supervisors: int
     return config.model_copy(update={
         "departments": departments,
         "bot": config.bot.model_copy(update={"supervisors_chat_id": supervisors}),
+        "digests": config.digests.model_copy(update={"recipients": [supervisors]}),
     })
 
 

@@ -129,6 +129,7 @@ class EmulatorClient:
     def __init__(self, base_url: str, bot: str | None = None, timeout: float = 30.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.bot = bot
+        self._token: str | None = bot if bot and ":" in bot else None
         self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
         self.api_url = self.base_url + "/bot"
         self.file_url = self.base_url + "/file/bot"
@@ -176,10 +177,21 @@ class EmulatorClient:
     def reset(self) -> None:
         self.post("reset")
 
+    def download(self, file_id: str, token: str | None = None) -> bytes:
+        """A file's bytes as the bot would fetch them: getFile, then the file URL."""
+        token = token or self._token
+        if token is None:
+            raise EmulatorError("no bot token known: create_bot first or pass token")
+        info = self._result(self.http.post(f"/bot{token}/getFile", json={"file_id": file_id}))
+        response = self.http.get(f"/file/bot{token}/{info['file_path']}")
+        response.raise_for_status()
+        return response.content
+
     def create_bot(
         self, token: str, username: str = "kentbot_test", first_name: str = "Kent Bot",
         can_read_all_group_messages: bool = False,
     ) -> JSON:
+        self._token = token
         return dict(self.post("bots", {
             "token": token, "username": username, "first_name": first_name,
             "can_read_all_group_messages": can_read_all_group_messages,

@@ -1,0 +1,289 @@
+"""The municipality's indicators (performance programme, goal 7.1.1) for any period.
+
+One function, `compute`, serves the nightly snapshots, the digests, the staff
+commands and the reports, so every place shows the same figure. It runs a
+handful of SQL aggregates (GROUP BY channel, sums over call-centre days, the
+council's counts); nothing loops over rows in Python, so a year of 150,000
+requests costs the same few queries as a day.
+
+Definitions follow ../shared/INDICATORS.md:
+
+- satisfaction: answers scoring 4 or 5 among all answers given in the period;
+- average response: mean of (first response - arrival) over requests that
+  arrived in the period and have been answered, in days;
+- requests: every request that arrived in the period, whatever its type and
+  status (the programme counts what came in), per channel; complaints are the
+  `sikayet` ones;
+- call centre: sums of the imported call-centre days (local dates) in the
+  period; completed = total - missed; missed-call rate = missed / total;
+- Kent Konseyi: events held, attendances, members at the end of the period.
+
+Each figure has the year's target from config beside it in `targets`, keyed by
+the field name (per channel or assembly: "requests_by_channel.phone",
+"council_members.kadin") and in the field's unit (the missed-call rate as a
+ratio, satisfaction in percent). Targets are yearly; a month shows its year's.
+"New projects" (indicator 2) is entered by staff, not derived: only its target
+is carried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel
+
+from bot.config import Config, YearTargets
+from core import codes, council
+from core.periods import KINDS, Period, period, previous
+from db.models import CallCentreDay, IndicatorSnapshot, Request, SatisfactionAnswer
+
+# The General Assembly is counted by who attended it; the other assemblies by members.
+GENERAL_ASSEMBLY = "genel_kurul"
+COMPLAINT = "sikayet"
+SATISFIED_FROM = 4
+SECONDS_PER_DAY = 86_400
+
+_REQUEST: Table = SQLModel.metadata.tables[str(Request.__tablename__)]
+_ANSWER: Table = SQLModel.metadata.tables[str(SatisfactionAnswer.__tablename__)]
+_CALLS: Table = SQLModel.metadata.tables[str(CallCentreDay.__tablename__)]
+_SNAPSHOT: Table = SQLModel.metadata.tables[str(IndicatorSnapshot.__tablename__)]
+
+Target = float | int | None
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The figures of one period; see the module docstring for each definition."""
+
+    period: Period
+    satisfaction_percent: float | None
+    satisfaction_answers: int
+    average_response_days: float | None
+    responded_requests: int
+    requests_total: int
+    requests_by_channel: dict[str, int]
+    complaints_total: int
+    complaints_by_channel: dict[str, int]
+    calls_total: int
+    calls_information: int
+    calls_application: int
+    calls_missed: int
+    calls_completed: int
+    missed_call_rate: float | None
+    council_events_total: int
+    council_events: dict[str, int]
+    council_participants_total: int
+    council_participants: dict[str, int]
+    council_members: dict[str, int]
+    targets: dict[str, Target] = field(default_factory=dict)
+
+    def target(self, key: str) -> Target:
+        return self.targets.get(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (the period's times as ISO strings)."""
+        data = asdict(self)
+        data["period"] = self.period.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Indicators:
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        values["period"] = Period.from_dict(data["period"])
+        return cls(**values)
+
+
+# --- the aggregates ------------------------------------------------------------------------
+
+
+def _satisfaction(session: Session, start: datetime, end: datetime) -> tuple[float | None, int]:
+    satisfied = func.sum(case((_ANSWER.c.score >= SATISFIED_FROM, 1), else_=0))
+    total, happy = session.execute(
+        select(func.count(), satisfied)
+        .where(_ANSWER.c.answered_at >= start, _ANSWER.c.answered_at < end)
+    ).one()
+    if not total:
+        return None, 0
+    return 100.0 * int(happy or 0) / int(total), int(total)
+
+
+def _response_days(session: Session) -> ColumnElement[Any]:
+    """avg(first response - arrival) in days, in the dialect's own date arithmetic."""
+    created, first = _REQUEST.c.created_at, _REQUEST.c.first_response_at
+    if session.get_bind().dialect.name == "postgresql":
+        # Both columns are timestamp without time zone (UTC): their difference is an interval.
+        seconds = func.extract("epoch", first.op("-")(created))
+        return func.avg(seconds) / SECONDS_PER_DAY
+    # julianday is a double; rounding each difference to whole milliseconds keeps a mean
+    # of exact 2-day answers at exactly 2 instead of 1.9999999999.
+    millis = func.round((func.julianday(first) - func.julianday(created)) * 86_400_000)
+    return func.avg(millis) / 86_400_000.0
+
+
+def _average_response(session: Session, start: datetime,
+                      end: datetime) -> tuple[float | None, int]:
+    average, count = session.execute(
+        select(_response_days(session), func.count())
+        .where(_REQUEST.c.created_at >= start, _REQUEST.c.created_at < end,
+               _REQUEST.c.first_response_at.is_not(None))
+    ).one()
+    return (None if average is None else float(average)), int(count)
+
+
+def _requests(session: Session, start: datetime,
+              end: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    complaints = func.sum(case((_REQUEST.c.type == COMPLAINT, 1), else_=0))
+    rows = session.execute(
+        select(_REQUEST.c.channel, func.count(), complaints)
+        .where(_REQUEST.c.created_at >= start, _REQUEST.c.created_at < end)
+        .group_by(_REQUEST.c.channel)
+    ).all()
+    # Every known channel appears, with 0 when nothing came by it.
+    by_channel = dict.fromkeys(codes.CHANNELS, 0)
+    complaints_by_channel = dict.fromkeys(codes.CHANNELS, 0)
+    for channel, count, complaint_count in rows:
+        by_channel[channel] = int(count)
+        complaints_by_channel[channel] = int(complaint_count or 0)
+    return by_channel, complaints_by_channel
+
+
+def _calls(session: Session, config: Config, span: Period) -> tuple[int, int, int, int]:
+    first, after = span.local_dates(config.tz)
+    row = session.execute(
+        select(func.coalesce(func.sum(_CALLS.c.total), 0),
+               func.coalesce(func.sum(_CALLS.c.information), 0),
+               func.coalesce(func.sum(_CALLS.c.application), 0),
+               func.coalesce(func.sum(_CALLS.c.missed), 0))
+        .where(_CALLS.c.day >= first, _CALLS.c.day < after)
+    ).one()
+    total, information, application, missed = (int(value) for value in row)
+    return total, information, application, missed
+
+
+def _ordered(config: Config, counts: dict[str, int]) -> dict[str, int]:
+    """Assemblies in config order (as the programme lists them), then any others."""
+    order = [a.code for a in config.assemblies if a.code in counts]
+    order += sorted(code for code in counts if code not in order)
+    return {code: counts[code] for code in order}
+
+
+def _targets(config: Config, year: int) -> dict[str, Target]:
+    goals = config.targets.get(year) or YearTargets()
+    missed_rate = goals.missed_call_rate_percent
+    targets: dict[str, Target] = {
+        "satisfaction_percent": goals.satisfaction_percent,
+        "new_projects": goals.new_projects,
+        "missed_call_rate": None if missed_rate is None else missed_rate / 100,
+        "average_response_days": goals.average_response_days,
+        "requests_total": goals.total_requests,
+        "calls_total": goals.total_calls,
+        "calls_information": goals.information_calls,
+        "calls_application": goals.application_calls,
+        "calls_missed": goals.missed_calls,
+        "calls_completed": goals.completed_calls,
+        "council_events_total": goals.council_events,
+        "council_participants_total": goals.council_participants,
+    }
+    for channel in codes.CHANNELS:
+        targets[f"requests_by_channel.{channel}"] = goals.channels.get(channel)
+    for assembly in config.assemblies:
+        goal = assembly.targets.get(year)
+        targets[f"council_events.{assembly.code}"] = goal.events if goal else None
+        targets[f"council_participants.{assembly.code}"] = goal.participants if goal else None
+        targets[f"council_members.{assembly.code}"] = goal.members if goal else None
+    return targets
+
+
+def compute(session: Session, config: Config, span: Period) -> Indicators:
+    """All indicators of `span`, with the targets of the year the period starts in.
+
+    Council participants in total follow the programme's own arithmetic
+    ("400 General Assembly + 5 x 960"): the General Assembly's attendances in
+    the period plus the members, at the period's end, of every other assembly.
+    `council_participants` per assembly holds the attendances of each.
+    """
+    satisfaction, answers = _satisfaction(session, span.start, span.end)
+    average, responded = _average_response(session, span.start, span.end)
+    by_channel, complaints = _requests(session, span.start, span.end)
+    total, information, application, missed = _calls(session, config, span)
+    events = _ordered(config, council.events_per_assembly(session, span.start, span.end))
+    attendances = _ordered(config,
+                           council.participants_per_assembly(session, span.start, span.end))
+    members = _ordered(config, council.members_per_assembly(session, span.end))
+    participants = attendances.get(GENERAL_ASSEMBLY, 0) + sum(
+        count for code, count in members.items() if code != GENERAL_ASSEMBLY)
+    return Indicators(
+        period=span,
+        satisfaction_percent=satisfaction,
+        satisfaction_answers=answers,
+        average_response_days=average,
+        responded_requests=responded,
+        requests_total=sum(by_channel.values()),
+        requests_by_channel=by_channel,
+        complaints_total=sum(complaints.values()),
+        complaints_by_channel=complaints,
+        calls_total=total,
+        calls_information=information,
+        calls_application=application,
+        calls_missed=missed,
+        calls_completed=total - missed,
+        missed_call_rate=missed / total if total else None,
+        council_events_total=sum(events.values()),
+        council_events=events,
+        council_participants_total=participants,
+        council_participants=attendances,
+        council_members=members,
+        targets=_targets(config, span.start.astimezone(config.tz).year),
+    )
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+
+def store_snapshot(session: Session, config: Config, span: Period,
+                   computed_at: datetime) -> Indicators:
+    """Compute `span` and upsert its snapshot row (one per kind and start)."""
+    figures = compute(session, config, span)
+    values = {"kind": span.kind, "period_start": span.start, "period_end": span.end,
+              "label": span.label, "data": figures.to_dict(), "computed_at": computed_at}
+    # A native upsert, so two instances refreshing at once cannot both insert.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_SNAPSHOT).values(**values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["kind", "period_start"],
+        set_={name: statement.excluded[name]
+              for name in ("period_end", "label", "data", "computed_at")},
+    ))
+    return figures
+
+
+def snapshot(session: Session, kind: str, start: datetime) -> Indicators | None:
+    """The stored indicators of the period of `kind` starting at `start`, if any."""
+    data = session.execute(
+        select(_SNAPSHOT.c.data).where(_SNAPSHOT.c.kind == kind,
+                                       _SNAPSHOT.c.period_start == start)
+    ).scalar_one_or_none()
+    return None if data is None else Indicators.from_dict(data)
+
+
+def refresh_snapshots(session: Session, config: Config, now: datetime) -> list[Period]:
+    """Recompute the current and the previous period of every kind; safe to run again.
+
+    The previous ones are refreshed too because late entries (an imported
+    call-centre day, a response given after midnight) still change them.
+    """
+    today = now.astimezone(config.tz).date()
+    refreshed: list[Period] = []
+    for kind in KINDS:
+        current = period(kind, today, config.tz)
+        for span in (previous(current, config.tz), current):
+            store_snapshot(session, config, span, now)
+            refreshed.append(span)
+    return refreshed

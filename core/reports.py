@@ -1,0 +1,399 @@
+"""The performance report in the programme's own layout, as xlsx, Markdown or CSV.
+
+The layout is the seed's (performance programme 2025, goal 7.1.1): a
+"PERFORMANS GÖSTERGELERİ" table of six numbered indicators with a HEDEFLENEN
+(target) column, then "İZLEME GÖSTERGELERİ", the monitoring rows, with an
+ÖNGÖRÜLEN (forecast) column; labels and units are spelled as the seed spells
+them, so the table can be pasted into next year's programme. GERÇEKLEŞEN is the
+year up to `until` (or the whole year), computed by core.indicators.compute.
+
+Markdown and CSV carry Turkish-formatted strings (Babel: 148.748, %13,4); the
+xlsx carries real numbers with Excel number formats, so the figures stay
+numbers a civil servant can sum, and Excel shows them in the reader's locale.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from bot.config import Config
+from bot.i18n import Translator, translator
+from core import codes
+from core.indicators import GENERAL_ASSEMBLY, Indicators, compute
+from core.periods import Period, between
+
+PERFORMANCE = "PERFORMANS GÖSTERGELERİ"
+MONITORING = "İZLEME GÖSTERGELERİ"
+ACTUAL = "GERÇEKLEŞEN"
+TARGET = "HEDEFLENEN"
+FORECAST = "ÖNGÖRÜLEN"
+UNIT = "Birim"
+EMPTY = "-"
+GOAL = ("PERFORMANS HEDEFİ 7.1.1. Paydaş ilişkilerini teknolojik ve yüz yüze iletişim "
+        "kanalları ile güçlendirmek, vatandaşların ve kurumların kent kararlarına "
+        "katılımlarını sağlamak.")
+FOOTNOTES = (
+    "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile "
+    "belirlenmiştir.",
+    "**Gelen talep ve şikâyet sayısı; Telefonla, Şahsen, İnternet, Açık Kapı, Bilgi Edinme, "
+    "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dahil toplam sayıdır.",
+    "***29/05/2024 tarihinden itibaren",
+    "Yeni proje sayısı (2. gösterge) personel tarafından girilir; bu raporda hesaplanmaz.",
+)
+
+# The seed's row labels, per channel and per assembly, in the seed's order.
+CHANNEL_LABELS: dict[str, str] = {
+    "in_person": "Çözüm Merkezine şahsen gelen şikâyet-talep sayısı",
+    "phone": "Çağrı merkezine gelen şikâyet talep sayısı",
+    "web": "Çağrı Merkezine internet yoluyla gelen şikâyet-talep sayısı",
+    "bilgi_edinme": "Bilgi Edinme müracaatı sayısı",
+    "cimer": "CİMER müracaat sayısı",
+    "ibb": "İBB müracaat sayısı",
+    "acik_kapi": "Açık Kapı müracaat sayısı",
+    "facebook": "Sosyal Medya - Facebook müracaatı sayısı",
+    "twitter": "Sosyal Medya - Twitter müracaatı sayısı",
+    "instagram": "Sosyal Medya - Instagram müracaatı sayısı",
+    "whatsapp": "Sosyal Medya - Whatsapp müracaat sayısı***",
+    # Not in the seed: this bot is the new channel, and the total must stay complete.
+    "telegram": "Kent Bot (Telegram) müracaat sayısı",
+}
+EVENT_LABELS: dict[str, str] = {
+    "genel_kurul": "Kent Konseyi Genel Kurul toplantı sayısı",
+    "kidemli": "Kıdemli Hemşehri Meclisi etkinlik sayısı",
+    "kadin": "Kadınlar Meclisi etkinlik sayısı",
+    "genclik": "Gençlik Meclisi etkinlik sayısı",
+    "cocuk": "Çocuk Meclisi etkinlik sayısı",
+    "engelli": "Engelliler meclisi etkinlik sayısı",
+}
+MEMBER_LABELS: dict[str, str] = {
+    "kidemli": "Kıdemli Hemşehri Meclisi üye sayısı",
+    "kadin": "Kadınlar Meclisi üye sayısı",
+    "genclik": "Gençlik Meclisi üye sayısı",
+    "cocuk": "Çocuk Meclisi üye sayısı",
+    "engelli": "Engelliler meclisi üye sayısı",
+}
+GENERAL_ASSEMBLY_PARTICIPANTS = "Kent Konseyi Genel Kurul katılımcı sayısı"
+
+Value = float | int | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table. `kind` is count, percent (values are ratios) or days;
+    `number` ("1.") marks the seed's numbered rows, the others sit beneath them."""
+
+    label: str
+    unit: str
+    kind: str
+    actual: Value
+    target: Value
+    number: str | None = None
+    key: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.number} {self.label}" if self.number else self.label
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    target_heading: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    municipality: str
+    year: int
+    until: date | None
+    period: Period
+    indicators: Indicators
+    sections: tuple[Section, ...]
+
+    @property
+    def title(self) -> str:
+        title = f"{self.municipality} — {self.year} Yılı Performans Göstergeleri"
+        if self.until is not None:
+            title += f" ({_tr().date(self.until)} tarihine kadar)"
+        return title
+
+    @property
+    def actual_heading(self) -> str:
+        """The year under GERÇEKLEŞEN, like the seed's "2024 (6 Aylık)"."""
+        if self.until is None:
+            return str(self.year)
+        return f"{self.year} ({_tr().date(self.until, 'short')} tarihine kadar)"
+
+    @property
+    def target_year(self) -> str:
+        return str(self.year)
+
+
+def _tr() -> Translator:
+    return translator("tr")
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value / 100
+
+
+def _assembly_name(config: Config, code: str) -> str:
+    found = next((a for a in config.assemblies if a.code == code), None)
+    return found.name.tr if found else code
+
+
+def _performance_rows(figures: Indicators) -> tuple[Row, ...]:
+    target = figures.target
+    return (
+        Row("Halkla ilişkiler hizmetleri vatandaş memnuniyeti", "[%]", "percent",
+            _percent(figures.satisfaction_percent),
+            _percent(_float(target("satisfaction_percent"))), "1.", "satisfaction_percent"),
+        Row("Halkla ilişkiler alanında hazırlanan yeni proje sayısı", "[adet]", "count",
+            None, target("new_projects"), "2.", "new_projects"),
+        Row("Kaçan çağrı oranı*", "[%]", "percent", figures.missed_call_rate,
+            target("missed_call_rate"), "3.", "missed_call_rate"),
+        Row("Talep ve şikayet ile ilgili ortalama geri dönüş süresi", "[gün]", "days",
+            figures.average_response_days, target("average_response_days"), "4.",
+            "average_response_days"),
+        Row("Kent Konseyi toplam etkinlik sayısı", "[adet]", "count",
+            figures.council_events_total, target("council_events_total"), "5.",
+            "council_events_total"),
+        Row("Kent Konseyi toplam katılımcı sayısı", "[kişi]", "count",
+            figures.council_participants_total, target("council_participants_total"), "6.",
+            "council_participants_total"),
+    )
+
+
+def _float(value: Value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
+    target = figures.target
+    rows = [Row("Toplam gelen talep ve şikayet sayısı**", "[adet]", "count",
+                figures.requests_total, target("requests_total"), "1.", "requests_total")]
+    channels = [c for c in CHANNEL_LABELS if c in figures.requests_by_channel]
+    channels += [c for c in figures.requests_by_channel if c not in channels]
+    for channel in channels:
+        label = CHANNEL_LABELS.get(channel) or f"{codes.CHANNELS.get(channel, channel)} sayısı"
+        key = f"requests_by_channel.{channel}"
+        rows.append(Row(label, "[adet]", "count", figures.requests_by_channel[channel],
+                        target(key), key=key))
+    rows += [
+        Row('Çağrı merkezine gelen "toplam çağrı" sayısı', "[adet]", "count",
+            figures.calls_total, target("calls_total"), "2.", "calls_total"),
+        Row('"Bilgi amaçlı çağrı" sayısı', "[adet]", "count", figures.calls_information,
+            target("calls_information"), key="calls_information"),
+        Row('"Başvuru amaçlı çağrı" sayısı (gelen şikâyet talep sayısı)', "[adet]", "count",
+            figures.calls_application, target("calls_application"), key="calls_application"),
+        Row("Kaçan çağrı sayısı", "[adet]", "count", figures.calls_missed,
+            target("calls_missed"), key="calls_missed"),
+        Row("Tamamlanan çağrı sayısı", "[adet]", "count", figures.calls_completed,
+            target("calls_completed"), key="calls_completed"),
+        Row("Kent Konseyi toplantı/etkinlik sayısı", "[adet]", "count",
+            figures.council_events_total, target("council_events_total"), "3.",
+            "council_events_total"),
+    ]
+    for code, count in figures.council_events.items():
+        label = EVENT_LABELS.get(code) or f"{_assembly_name(config, code)} etkinlik sayısı"
+        key = f"council_events.{code}"
+        rows.append(Row(label, "[adet]", "count", count, target(key), key=key))
+    rows.append(Row("Kent Konseyi toplantı/etkinlik katılımcı sayısı", "[adet]", "count",
+                    figures.council_participants_total, target("council_participants_total"),
+                    "4.", "council_participants_total"))
+    key = f"council_participants.{GENERAL_ASSEMBLY}"
+    rows.append(Row(GENERAL_ASSEMBLY_PARTICIPANTS, "[adet]", "count",
+                    figures.council_participants.get(GENERAL_ASSEMBLY, 0), target(key), key=key))
+    for code, count in figures.council_members.items():
+        if code == GENERAL_ASSEMBLY:
+            continue
+        label = MEMBER_LABELS.get(code) or f"{_assembly_name(config, code)} üye sayısı"
+        key = f"council_members.{code}"
+        rows.append(Row(label, "[adet]", "count", count, target(key), key=key))
+    return tuple(rows)
+
+
+def build_report(session: Session, config: Config, year: int, until: date | None) -> Report:
+    """The year's report; with `until`, the actual column covers 1 January to `until`."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if until is not None:
+        if until < first:
+            raise ValueError(f"{until} is before the year {year} starts")
+        last = min(until, last)
+    span = between(first, last, config.tz)
+    if until is None or last == date(year, 12, 31):
+        span = Period(span.start, span.end, "year", str(year))
+    figures = compute(session, config, span)
+    sections = (
+        Section(PERFORMANCE, TARGET, _performance_rows(figures)),
+        Section(MONITORING, FORECAST, _monitoring_rows(config, figures)),
+    )
+    return Report(config.municipality.name, year, until, span, figures, sections)
+
+
+# --- Turkish strings (Markdown, CSV) -------------------------------------------------------
+
+
+def _days(value: float) -> float | int:
+    """Whole days without decimals ("2"), others with one ("2,3")."""
+    rounded = round(value, 1)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def format_value(kind: str, value: Value, tr: Translator | None = None) -> str:
+    """A cell as a Turkish civil servant writes it: 148.748, %13,4, 2 (days), "-" if none."""
+    if value is None:
+        return EMPTY
+    tr = tr or _tr()
+    if kind == "percent":
+        return tr.percent(float(value), 1)
+    if kind == "days":
+        return tr.number(_days(float(value)))
+    return tr.number(int(value))
+
+
+def _table(report: Report, section: Section) -> list[list[str]]:
+    """The section as the seed prints it: two heading lines, then one line per row."""
+    lines = [[section.title, UNIT, ACTUAL, section.target_heading],
+             ["", "", report.actual_heading, report.target_year]]
+    lines += [[row.text, row.unit, format_value(row.kind, row.actual),
+               format_value(row.kind, row.target)] for row in section.rows]
+    return lines
+
+
+def write_markdown(report: Report) -> str:
+    def cell(text: str) -> str:
+        # Labels carry the seed's footnote asterisks, which Markdown would read as emphasis.
+        return text.replace("|", "\\|").replace("*", "\\*")
+
+    out = [f"# {report.title}", "", f"**{GOAL}**", ""]
+    for section in report.sections:
+        heading, years, *rows = _table(report, section)
+        out.append(f"| {heading[0]} | {heading[1]} | {heading[2]} {years[2]} | "
+                   f"{heading[3]} {years[3]} |")
+        out.append("|---|:-:|--:|--:|")
+        for row, values in zip(section.rows, rows, strict=True):
+            label = cell(values[0])
+            if row.number:
+                label = f"**{label}**"
+            out.append(f"| {label} | {values[1]} | {values[2]} | {values[3]} |")
+        out.append("")
+    out += [cell(note) + "  " for note in FOOTNOTES]
+    return "\n".join(out) + "\n"
+
+
+def write_csv(report: Report) -> str:
+    """Semicolon-separated, as Excel expects in a Turkish locale (the comma is the decimal
+    sign there). Write it with encoding="utf-8-sig" so Excel reads the Turkish letters."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([report.title])
+    writer.writerow([GOAL])
+    for section in report.sections:
+        writer.writerow([])
+        writer.writerows(_table(report, section))
+    writer.writerow([])
+    writer.writerows([note] for note in FOOTNOTES)
+    return buffer.getvalue()
+
+
+# --- xlsx ----------------------------------------------------------------------------------
+
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+DAYS_FORMAT = "0.0"
+WHOLE_DAYS_FORMAT = "0"
+
+
+def number_format(kind: str, value: float | int) -> str:
+    if kind == "percent":
+        return PERCENT_FORMAT
+    if kind == "days":
+        return WHOLE_DAYS_FORMAT if isinstance(_days(float(value)), int) else DAYS_FORMAT
+    return COUNT_FORMAT
+
+
+def write_xlsx(report: Report, path: Path | str) -> None:
+    """The table as a worksheet: numbers stay numbers, with Excel number formats."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"Performans {report.year}"
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    heading_fill = PatternFill("solid", fgColor="D9E1F2")
+    bold = Font(bold=True)
+
+    sheet.merge_cells("A1:D1")
+    sheet["A1"] = report.title
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.merge_cells("A2:D2")
+    sheet["A2"] = GOAL
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[2].height = 32
+    line = 4
+    for section in report.sections:
+        for values in ([section.title, UNIT, ACTUAL, section.target_heading],
+                       ["", "", report.actual_heading, report.target_year]):
+            for column, heading in enumerate(values, start=1):
+                cell = sheet.cell(line, column, heading)
+                cell.font, cell.fill, cell.border = bold, heading_fill, border
+                cell.alignment = Alignment(horizontal="left" if column == 1 else "center",
+                                           vertical="center", wrap_text=True)
+            line += 1
+        # As in the seed: the section title and the unit span both heading lines.
+        sheet.merge_cells(start_row=line - 2, end_row=line - 1, start_column=1, end_column=1)
+        sheet.merge_cells(start_row=line - 2, end_row=line - 1, start_column=2, end_column=2)
+        if report.until is not None:
+            # Spreadsheet programs do not grow a row for wrapped text written by a library.
+            sheet.row_dimensions[line - 1].height = 30
+        for row in section.rows:
+            label = sheet.cell(line, 1, row.text)
+            label.alignment = Alignment(indent=0 if row.number else 1, wrap_text=True)
+            unit = sheet.cell(line, 2, row.unit)
+            unit.alignment = Alignment(horizontal="center")
+            for column, value in ((3, row.actual), (4, row.target)):
+                cell = sheet.cell(line, column)
+                if value is None:
+                    cell.value = EMPTY
+                    cell.alignment = Alignment(horizontal="right")
+                else:
+                    cell.value = value
+                    cell.number_format = number_format(row.kind, value)
+            for column in range(1, 5):
+                sheet.cell(line, column).border = border
+                if row.number:
+                    sheet.cell(line, column).font = bold
+            line += 1
+        line += 1
+    for note in FOOTNOTES:
+        cell = sheet.cell(line, 1, note)
+        cell.font = Font(italic=True, size=9)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(start_row=line, end_row=line, start_column=1, end_column=4)
+        # Rows do not grow by themselves; about 120 small letters fit across the table.
+        sheet.row_dimensions[line].height = 12 * (1 + len(note) // 120)
+        line += 1
+    for letter, width in (("A", 62), ("B", 9), ("C", 16), ("D", 16)):
+        sheet.column_dimensions[letter].width = width
+    # One page wide when printed or exported to PDF.
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:2"
+    book.save(Path(path))
+
+
+__all__ = ["Report", "Row", "Section", "build_report", "format_value", "write_csv",
+           "write_markdown", "write_xlsx"]

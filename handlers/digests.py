@@ -1,0 +1,202 @@
+"""Staff digests (daily, weekly with a chart), /ozet on demand, /rapor as an Excel file,
+and the nightly indicator snapshot."""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.i18n import Translator, translator
+from core import digests, indicators, reports, staff
+from core.charts import weekly_chart
+from db.engine import transaction
+from db.models import JobRun
+from handlers.common import deps
+
+log = logging.getLogger("kentbot.digests")
+
+
+def _pct(t: Translator, value: float | None) -> str:
+    return "—" if value is None else t.percent(value / 100)
+
+
+def _days(t: Translator, value: float | None) -> str:
+    return "—" if value is None else t._("{days} days").format(days=t.number(round(value, 1)))
+
+
+def _progress(t: Translator, actual: float | int | None, target: float | int | None,
+              show: str) -> str:
+    if target is None:
+        return show
+    return t._("{actual} (target {target})").format(actual=show, target=t.number(target))
+
+
+def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
+    """The digest as one Telegram message (HTML), in the staff's language."""
+    figures, year = digest.figures, digest.year
+    title = {"daily": t._("📊 <b>Daily summary</b>"), "weekly": t._("📊 <b>Weekly summary</b>"),
+             "today": t._("📊 <b>Summary for today so far</b>")}[digest.kind]
+    first = digest.span.start.astimezone(tz).date()
+    last = (digest.span.end.astimezone(tz) - timedelta(seconds=1)).date()
+    period = t.date(first) if first == last else \
+        f"{t.date(first, 'short')} – {t.date(last, 'short')}"
+    lines = [f"{title} · {period}", "", t._("<b>Requests by department</b> "
+                                           "(new / open / overdue / resolved)")]
+    for line in digest.departments:
+        if line.new or line.open or line.resolved:
+            mark = " ⚠️" if line.overdue else ""
+            lines.append(f"• {html.escape(line.name)}: {line.new} / {line.open} / "
+                         f"{line.overdue} / {line.resolved}{mark}")
+    if all(not (d.new or d.open or d.resolved) for d in digest.departments):
+        lines.append(t._("No requests."))
+    lines += [
+        "",
+        t._("Requests received: {count}").format(count=t.number(figures.requests_total)),
+        t._("Average response time: {days}").format(days=_days(t, figures.average_response_days)),
+        t._("Citizen satisfaction: {percent} ({answers} answers)").format(
+            percent=_pct(t, figures.satisfaction_percent), answers=figures.satisfaction_answers),
+    ]
+    if figures.calls_total:
+        lines.append(t._("Missed-call rate: {percent}").format(
+            percent=t.percent(figures.missed_call_rate or 0)))
+    if digest.events:
+        lines += ["", t._("<b>Upcoming City Council events</b>")]
+        for item in digest.events:
+            event = item.event
+            lines.append(t._("• {when} {title}: {registered} registered, {left} seats left").format(
+                when=t.short_datetime(event.starts_at), title=html.escape(event.title),
+                registered=event.capacity - item.seats_left, left=item.seats_left))
+    lines += ["", t._("<b>This year so far</b>")]
+    target = year.targets
+    lines.append(t._("Satisfaction: {value}").format(value=_progress(
+        t, year.satisfaction_percent, target.get("satisfaction_percent"),
+        _pct(t, year.satisfaction_percent))))
+    lines.append(t._("Average response time: {days}").format(days=_progress(
+        t, year.average_response_days, target.get("average_response_days"),
+        _days(t, year.average_response_days))))
+    lines.append(t._("Requests and complaints: {value}").format(value=_progress(
+        t, year.requests_total, target.get("requests_total"), t.number(year.requests_total))))
+    lines.append(t._("City Council events: {value}").format(value=_progress(
+        t, year.council_events_total, target.get("council_events_total"),
+        t.number(year.council_events_total))))
+    lines.append(t._("City Council participants: {value}").format(value=_progress(
+        t, year.council_participants_total, target.get("council_participants_total"),
+        t.number(year.council_participants_total))))
+    return "\n".join(lines)[:4000]
+
+
+def chart_for(t: Translator, digest: digests.Digest) -> bytes:
+    return weekly_chart(digest.days, digest.year.targets.get("average_response_days"), {
+        "title": t._("Requests per day and response time"),
+        "requests": t._("Requests"), "response": t._("Response time (days)"),
+        "target": t._("Target"),
+    })
+
+
+def _claim(context: ContextTypes.DEFAULT_TYPE, job: str, key: str) -> bool:
+    """True once per (job, key), across restarts and instances."""
+    try:
+        with transaction(deps(context).engine) as session:
+            session.add(JobRun(job=job, key=key))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def send_digest(context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
+    shared = deps(context)
+    now = shared.clock()
+    key = now.astimezone(shared.config.tz).date().isoformat()
+    if not _claim(context, f"digest-{kind}", key):
+        return
+    t = translator(shared.config.municipality.default_language)
+    with transaction(shared.engine) as session:
+        digest = digests.build(session, shared.config, kind, now)
+    text = render(t, digest, shared.config.tz)
+    chart = chart_for(t, digest) if kind == "weekly" else None
+    recipients = shared.config.digests.recipients or [
+        c for c in (shared.config.bot.supervisors_chat_id,) if c is not None]
+    for chat_id in recipients:
+        try:
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            if chart is not None:
+                await context.bot.send_photo(chat_id, InputFile(chart, filename="haftalik.png"))
+        except TelegramError as exc:
+            log.warning("%s digest not delivered to %s: %s", kind, chat_id, type(exc).__name__)
+
+
+async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_digest(context, "daily")
+
+
+async def weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_digest(context, "weekly")
+
+
+async def nightly_snapshots(context: ContextTypes.DEFAULT_TYPE) -> None:
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        refreshed = indicators.refresh_snapshots(session, shared.config, shared.clock())
+    log.info("indicator snapshots refreshed: %d periods", len(refreshed))
+
+
+async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ozet: today's summary so far, for staff (in a group or a private chat)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    shared = deps(context)
+    t = translator(shared.config.municipality.default_language)
+    with transaction(shared.engine) as session:
+        allowed = staff.is_staff(session, user.id)
+        digest = digests.build(session, shared.config, "today", shared.clock()) if allowed \
+            else None
+    if digest is None:
+        await message.reply_text(t._("This command is for municipal staff."))
+        return
+    await message.reply_text(render(t, digest, shared.config.tz), parse_mode=ParseMode.HTML)
+
+
+async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rapor [YEAR]: the performance table as an Excel file, for staff."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    shared = deps(context)
+    t = translator(shared.config.municipality.default_language)
+    today = shared.clock().astimezone(shared.config.tz).date()
+    args = context.args or []
+    year = int(args[0]) if args and args[0].isdigit() and 2000 <= int(args[0]) <= 2100 \
+        else today.year
+    until: date | None = today if year == today.year else None
+    with transaction(shared.engine) as session:
+        if not staff.is_staff(session, user.id):
+            allowed = False
+        else:
+            allowed = True
+            report = reports.build_report(session, shared.config, year, until)
+    if not allowed:
+        await message.reply_text(t._("This command is for municipal staff."))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"performans-{year}.xlsx"
+        reports.write_xlsx(report, path)
+        data = path.read_bytes()
+    await message.reply_document(InputFile(data, filename=f"performans-{year}.xlsx"),
+                                 caption=t._("📈 Performance indicators {year}").format(
+                                     year=year))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("ozet", summary_command))
+    app.add_handler(CommandHandler("rapor", report_command))
