@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from handlers import (
     filing,
     guard,
     my_requests,
+    privacy,
     staff_desk,
     survey,
 )
@@ -48,6 +50,15 @@ def _recorder(engine: Engine) -> Callable[[int | None, str, str, int], None]:
     return record
 
 
+def quiet_library_logs() -> None:
+    """python-telegram-bot logs whole updates and API calls at DEBUG: message texts,
+    phone numbers, locations. Those must never reach a log, whatever the log level."""
+    logging.getLogger("telegram").setLevel(max(logging.INFO,
+                                                logging.getLogger("telegram").level))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
 def build_application(
     config: Config,
     engine: Engine,
@@ -57,6 +68,8 @@ def build_application(
     rate_limit: bool = True,
     collect_errors: bool = False,
 ) -> Application:
+    quiet_library_logs()
+
     async def post_init(app: Application) -> None:
         await register_commands(app.bot, config.municipality.default_language)
 
@@ -78,7 +91,7 @@ def build_application(
                                 calendar=WorkingCalendar.from_config(config), keywords=keywords,
                                 errors=[] if collect_errors else None)
     for module in (guard, basics, filing, my_requests, staff_desk, council, survey, digests,
-                   admin, errors):
+                   privacy, admin, errors):
         module.register(app)
     basics.register_fallbacks(app)
     register_jobs(app, config)

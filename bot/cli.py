@@ -8,8 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from telegram import Update
-
+from bot import service
 from bot.config import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -44,6 +43,7 @@ def _config(path: str | None) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application, prepare_database
+    from bot.leadership import leading, step_down_when_lost
     from db.engine import make_engine
 
     config = _config(args.config)
@@ -55,13 +55,40 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    webhook = None
+    if args.webhook:
+        try:
+            webhook = _webhook(args.webhook, args.listen)
+        except ValueError as exc:
+            print(f"kentbot: {exc}", file=sys.stderr)
+            return 2
     engine = make_engine(args.database_url or default_database_url())
-    prepare_database(engine, config)
     api_url = args.api_url or default_api_url()
-    app = build_application(config, engine, token, api_url)
-    log.info("Kent Bot starts polling %s", api_url.split("/bot")[0])
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    # Only the instance holding leadership talks to Telegram and runs jobs; others stand by.
+    # It migrates too: two fresh instances would race on CREATE TABLE, and a standby of a
+    # newer version must not change the schema or reference data under a running leader.
+    with leading(engine) as leadership:
+        prepare_database(engine, config)
+        app = build_application(config, engine, token, api_url)
+        step_down_when_lost(app, leadership)
+        log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
+        service.run(app, webhook)
+    return 1 if leadership.lost else 0  # non-zero: a supervisor restarts it as a standby
+
+
+def _webhook(url: str, listen: str | None) -> service.Webhook:
+    import secrets
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).scheme not in ("https", "http"):
+        raise ValueError(f"--webhook {url!r} is not an http(s) URL")
+    host, _, port = (listen or "127.0.0.1:8443").rpartition(":")
+    if not port.isdigit():
+        raise ValueError(f"--listen {listen!r} must look like 127.0.0.1:8443")
+    # Telegram sends the secret with every update; a new one each start is fine, because
+    # setWebhook registers it again.
+    secret = os.environ.get("KENTBOT_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+    return service.Webhook(url=url, host=host or "127.0.0.1", port=int(port), secret=secret)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -204,8 +231,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(args.database_url or default_database_url())
     prepare_database(engine, config)
-    with transaction(engine) as session:
-        report = reports.build_report(session, config, args.year, until)
+    try:
+        with transaction(engine) as session:
+            report = reports.build_report(session, config, args.year, until)
+    except ValueError as exc:
+        print(f"kentbot report: {exc}", file=sys.stderr)
+        return 2
     if args.format == "xlsx":
         output = Path(args.output or f"performans-{args.year}.xlsx")
         reports.write_xlsx(report, output)
@@ -213,7 +244,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     text = reports.write_markdown(report) if args.format == "md" else reports.write_csv(report)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        # A BOM lets Excel read the Turkish letters of a CSV file.
+        Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
+                                     else "utf-8")
         print(f"written {args.output}")
     else:
         sys.stdout.write(text)
@@ -250,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = with_common(sub.add_parser("run", help="run the bot (long polling)"))
     run.add_argument("--api-url", help="Bot API base URL, e.g. http://127.0.0.1:8081/bot "
                      "(default $KENTBOT_API_URL or Telegram's)")
+    run.add_argument("--webhook", metavar="URL",
+                     help="receive updates on this public URL instead of polling")
+    run.add_argument("--listen", metavar="HOST:PORT",
+                     help="where the webhook server listens (default 127.0.0.1:8443)")
     run.set_defaults(func=cmd_run)
 
     demo = with_common(sub.add_parser("demo", help="chat with the bot offline, in the terminal"))

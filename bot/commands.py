@@ -14,6 +14,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("meclis", N_("City Council assemblies")),
     ("etkinlikler", N_("Upcoming City Council events")),
     ("iptal", N_("Stop what I am doing")),
+    ("verilerim", N_("The data you hold about me")),
     ("yardim", N_("What the bot can do")),
     ("dil", N_("Change the language")),
 ]

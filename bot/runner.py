@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from telegram import Update
 from telegram.ext import Application
+
+from bot.polling import poll
 
 T = TypeVar("T")
 
@@ -22,6 +24,7 @@ class BotThread:
         self._started = threading.Event()
         self._failure: BaseException | None = None
         self._stop: asyncio.Event | None = None
+        self._poller: asyncio.Task[None] | None = None
         self._thread = threading.Thread(target=self._run, name="kentbot", daemon=True)
 
     def start(self, timeout: float = 15) -> BotThread:
@@ -43,18 +46,16 @@ class BotThread:
             if self.app.post_init:
                 await self.app.post_init(self.app)
             await self.app.start()
-            assert self.app.updater is not None
-            await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
-            )
+            self._poller = asyncio.create_task(poll(self.app, self._stop, timeout=5))
         except BaseException as exc:  # reported to the starting thread
             self._failure = exc
             self._started.set()
             return
         self._started.set()
         await self._stop.wait()
-        assert self.app.updater is not None
-        await self.app.updater.stop()
+        self._poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._poller
         await self.app.stop()
         await self.app.shutdown()
 

@@ -18,6 +18,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from sqlmodel import Session
@@ -241,9 +242,16 @@ def build_report(session: Session, config: Config, year: int, until: date | None
 # --- Turkish strings (Markdown, CSV) -------------------------------------------------------
 
 
+def half_up(value: float, digits: int) -> float:
+    """Rounded as Excel and a civil servant round (0,9425 -> 0,943), not to even as
+    Babel and round() do, so the Markdown/CSV figures match the xlsx ones."""
+    step = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def _days(value: float) -> float | int:
     """Whole days without decimals ("2"), others with one ("2,3")."""
-    rounded = round(value, 1)
+    rounded = half_up(value, 1)
     return int(rounded) if rounded == int(rounded) else rounded
 
 
@@ -253,7 +261,7 @@ def format_value(kind: str, value: Value, tr: Translator | None = None) -> str:
         return EMPTY
     tr = tr or _tr()
     if kind == "percent":
-        return tr.percent(float(value), 1)
+        return tr.percent(half_up(float(value), 3), 1)
     if kind == "days":
         return tr.number(_days(float(value)))
     return tr.number(int(value))

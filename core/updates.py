@@ -13,6 +13,10 @@ from db.models import ProcessedUpdate
 KEEP_FOR = timedelta(days=3)
 
 
+def seen(session: Session, update_id: int) -> bool:
+    return session.get(ProcessedUpdate, update_id) is not None
+
+
 def first_time(session: Session, update_id: int, now: datetime) -> bool:
     """Record the update; False when it was seen before (a redelivery).
 

@@ -254,8 +254,10 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         t = _t(citizen)
         draft = intake.draft_of(session, citizen)
         citizen_id = citizen.id
-        stale = draft is None or (query.message is not None
-                                  and draft.message_id not in (None, query.message.message_id))
+        # Buttons of an older flow message are stale. A newer one is the current form even
+        # if a crash kept its id from being saved (ids only grow within a chat).
+        stale = draft is None or (query.message is not None and draft.message_id is not None
+                                  and query.message.message_id < draft.message_id)
     assert citizen_id is not None
     if stale:
         await query.answer(t._("This form is closed. Please start again with /talep."),
@@ -386,6 +388,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         draft = intake.draft_of(session, citizen)
         if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
             return False
+        if draft.data.get("input", 0) >= message.message_id:
+            # Delivered again after a crash: this message already moved the flow on.
+            return True
         t = _t(citizen)
         step, citizen_id = draft.step, citizen.id
     assert citizen_id is not None
@@ -438,6 +443,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                     intake.set_phone(session, draft, text or "")
             else:
                 raise InvalidInput("use_buttons")
+            # In the same transaction as the step it caused, so a redelivery is recognised.
+            draft.data = {**draft.data, "input": message.message_id}
     except InvalidInput as exc:
         error = exc.reason
     if error is not None:

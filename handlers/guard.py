@@ -18,10 +18,17 @@ log = logging.getLogger("kentbot.guard")
 async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The same update delivered twice (a webhook retry, a poller restart) acts once."""
     with transaction(deps(context).engine) as session:
-        fresh = updates.first_time(session, update.update_id, deps(context).clock())
-    if not fresh:
+        done = updates.seen(session, update.update_id)
+    if done:
         log.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def mark_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After every handler: a crash before this point gets the update handled again
+    (polling confirms it only after it is handled), a crash after it does not."""
+    with transaction(deps(context).engine) as session:
+        updates.first_time(session, update.update_id, deps(context).clock())
 
 
 async def flood_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,3 +76,4 @@ def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, once_only), group=-2)
     app.add_handler(TypeHandler(Update, flood_control), group=-1)
     app.add_handler(TypeHandler(Update, calm_again), group=1)
+    app.add_handler(TypeHandler(Update, mark_done), group=100)

@@ -13,6 +13,7 @@ from bot.config import Config
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from handlers.guard import housekeeping
+from handlers.privacy import retention_job
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 
@@ -42,3 +43,5 @@ def register_jobs(app: Application, config: Config) -> None:
                     days=(weekday,), name="digest-weekly")
     queue.run_daily(nightly_snapshots, time=schedule.indicator_snapshot.replace(tzinfo=tz),
                     name="indicator-snapshots")
+    queue.run_daily(retention_job, time=schedule.indicator_snapshot.replace(tzinfo=tz),
+                    name="kvkk-retention")

@@ -140,7 +140,7 @@ def test_run_serves_the_emulator_and_stops_on_sigterm(
             stop(bot)
             emu.close()
     output = log_path.read_text()
-    assert "starts polling" in output
+    assert "is polling for updates" in output
     assert TOKEN not in output, f"the bot token leaked into the log:\n{output}"
 
 

@@ -154,4 +154,7 @@ def test_values_are_formatted_the_turkish_way() -> None:
     assert reports.format_value("percent", 27690 / 206041) == "%13,4"
     assert reports.format_value("days", 2.0) == "2"
     assert reports.format_value("days", 2.26) == "2,3"
+    # Half up, as Excel shows the same cell: 1131 / 1200 = 0,9425.
+    assert reports.format_value("percent", 1131 / 1200) == "%94,3"
+    assert reports.format_value("days", 2.25) == "2,3"
     assert reports.format_value("count", None) == "-"

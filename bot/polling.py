@@ -1,0 +1,47 @@
+"""Long polling that confirms an update to Telegram only after it has been handled.
+
+python-telegram-bot's Updater asks for the next batch (which confirms the last one)
+while the previous batch is still being handled, so a process killed at that moment
+loses the updates in hand. Here each batch is handled first and confirmed by the
+next getUpdates; a batch interrupted by a crash is delivered again, and the
+processed-update table (handlers/guard.py) keeps what was already done from being
+done twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+log = logging.getLogger("kentbot.polling")
+
+
+async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None:
+    offset: int | None = None
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            updates = await app.bot.get_updates(
+                offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES,
+                read_timeout=timeout + 10)
+        except InvalidToken:
+            raise
+        except RetryAfter as exc:
+            await asyncio.sleep(exc.retry_after if isinstance(exc.retry_after, int | float)
+                                else exc.retry_after.total_seconds())
+            continue
+        except (NetworkError, TimedOut, Conflict) as exc:
+            log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            delay = min(delay * 2, 30.0)
+            continue
+        delay = 1.0
+        for update in updates:
+            await app.process_update(update)
+            offset = update.update_id + 1

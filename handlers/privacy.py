@@ -1,0 +1,130 @@
+"""KVKK in the citizen's chat: /verilerim (what we hold), /verilerimi_sil (erase it), and
+the retention job that erases old closed requests' personal data."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.i18n import Translator
+from core import privacy
+from db.engine import transaction
+from handlers.common import deps, is_private, texts
+from handlers.delivery import refresh_card
+
+log = logging.getLogger("kentbot.privacy")
+
+EXPORT_FILE = "verilerim.json"
+ERASE = "kvkk:erase"
+KEEP = "kvkk:keep"
+
+
+def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t._("🗑 Yes, erase my data"), callback_data=ERASE)],
+        [InlineKeyboardButton(t._("✖️ No, keep it"), callback_data=KEEP)],
+    ])
+
+
+async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/verilerim: everything stored about the citizen, as a JSON file."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not is_private(update):
+        return
+    t = texts(update, context)
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        citizen = privacy.citizen_of(session, user.id)
+        data = privacy.export(session, citizen, shared.clock()) if citizen else None
+    if data is None:
+        await message.reply_text(t._("We hold no personal data about you."))
+        return
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await message.reply_document(
+        InputFile(payload, filename=EXPORT_FILE),
+        caption=t._("📄 Everything we store about you (KVKK article 11). "
+                    "To erase your personal data, send /verilerimi_sil."),
+    )
+
+
+async def erase_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/verilerimi_sil: says what erasing means and asks to confirm with a button."""
+    message = update.effective_message
+    if message is None or not is_private(update):
+        return
+    t = texts(update, context)
+    await message.reply_text(
+        t._("🗑 <b>Erase my personal data</b>\n\n"
+            "Your name, phone number, birth date, the texts, addresses, locations and "
+            "photos of your requests, and those of the children you registered, will be "
+            "erased. This cannot be undone.\n\n"
+            "Your requests stay in our statistics without anything that identifies you. "
+            "Open requests stay open, but we will no longer be able to notify you about "
+            "them.\n\nDo you want to erase your data?"),
+        reply_markup=_erase_keyboard(t),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def _say(query: CallbackQuery, text: str) -> None:
+    """Replace the question with the outcome; a forged or too old message cannot be edited,
+    so the outcome then comes as a new message."""
+    try:
+        await query.edit_message_text(text)
+    except BadRequest:
+        if query.message is not None:
+            await query.get_bot().send_message(query.message.chat.id, text)
+
+
+async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """kvkk:erase erases (once, whatever is pressed twice); kvkk:keep leaves everything."""
+    query = update.callback_query
+    if query is None or query.data is None or not is_private(update):
+        if query is not None:
+            await query.answer()
+        return
+    # Translated before erasing: afterwards the citizen's language is gone with them.
+    t = texts(update, context)
+    await query.answer()
+    if query.data == KEEP:
+        await _say(query, t._("Nothing was erased."))
+    if query.data != ERASE:
+        return
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        citizen = privacy.citizen_of(session, query.from_user.id)
+        erased = privacy.erase(session, citizen, shared.clock()) if citizen else None
+    await _say(query, t._("✅ Your personal data has been erased. If you write to us again, "
+                          "you will start afresh."))
+    if erased is None:
+        return
+    log.info("citizen data erased on request: %d request(s), %d child(ren)",
+             len(erased.request_ids), erased.children)
+    # The staff groups' cards show the request's text and phone: re-render them blank.
+    for request_id in erased.request_ids:
+        try:
+            await refresh_card(context.bot, shared.engine, shared.config, request_id)
+        except TelegramError as exc:
+            log.warning("card of request %s not refreshed after erasure: %s", request_id,
+                        type(exc).__name__)
+
+
+async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: erase the personal data of requests closed longer ago than the retention period."""
+    shared = deps(context)
+    with transaction(shared.engine) as session:
+        count = privacy.retention_sweep(session, shared.clock(),
+                                        shared.config.kvkk.retention_days)
+    if count:
+        log.info("retention: personal data of %d closed request(s) erased", count)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(["verilerim", "mydata"], my_data))
+    app.add_handler(CommandHandler(["verilerimi_sil", "erase_my_data"], erase_command))
+    app.add_handler(CallbackQueryHandler(erase_button, pattern=r"^kvkk:"))

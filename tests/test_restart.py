@@ -1,0 +1,95 @@
+"""Issue 6.1: SIGKILL the real bot process in the middle of a conversation and start it
+again: the citizen continues where they were, and no request is lost or stored twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.emulator.client import EmulatorClient
+from tests.test_cli import KENTBOT, REPO, TOKEN, clean_env, free_port, stop, wait_for_port
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
+    port = free_port()
+    with (tmp_path / "emulator.log").open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.emulator", "--host", "127.0.0.1", "--port", str(port),
+             "--token", TOKEN], cwd=REPO, env=clean_env(), stdout=out,
+            stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(port, process)  # type: ignore[arg-type]
+            client = EmulatorClient(f"http://127.0.0.1:{port}", bot=TOKEN)
+            yield client
+            client.close()
+        finally:
+            stop(process)
+
+
+def start_bot(emulator: EmulatorClient, database: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_API_URL=emulator.api_url,
+                    KENTBOT_DATABASE_URL=f"sqlite:///{database}")
+    with log.open("a") as out:
+        return subprocess.Popen([KENTBOT, "run"], cwd=REPO, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+
+
+def requests_stored(database: Path) -> int:
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        count = int(connection.execute(text("select count(*) from request")).scalar_one())
+    engine.dispose()
+    return count
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def test_sigkill_mid_conversation_loses_nothing(emulator: EmulatorClient,
+                                                tmp_path: Path) -> None:
+    database, log = tmp_path / "kentbot.sqlite", tmp_path / "bot.log"
+    bot = start_bot(emulator, database, log)
+    try:
+        ayse = emulator.create_user(first_name="Ayşe", language_code="tr")
+        ayse.send("/talep")
+        ayse.wait_message(contains="Kişisel Verilerin Korunması", timeout=20)
+        ayse.press("✅ Kabul ediyorum")
+        ayse.press("Şikayet")
+        ayse.press("Çöp toplama")
+        ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+        ayse.send("Konteyner üç gündür boşaltılmadı.")
+        ayse.wait_message(contains="Nerede?")
+
+        kill(bot)  # mid-conversation, no chance to clean up
+        ayse.send("Atatürk Caddesi No 5")  # arrives while the bot is down
+        bot = start_bot(emulator, database, log)
+        ayse.wait_message(contains="En fazla 3 fotoğraf", timeout=20)  # the draft survived
+        ayse.send("⏭ Atla")
+        ayse.wait_message(contains="Gerekirse personel")
+        ayse.send("⏭ Atla")
+        ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
+        assert "Atatürk Caddesi No 5" in ayse.transcript()[-1].text
+
+        ayse.press("📨 Gönder")
+        kill(bot)  # right after Send: the update may or may not have been handled
+        bot = start_bot(emulator, database, log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and requests_stored(database) == 0:
+            time.sleep(0.2)
+        emulator.wait_idle(timeout=10, quiet=0.5)
+        assert requests_stored(database) == 1  # stored, and only once
+        receipts = [m for m in ayse.transcript() if "Talebiniz alındı" in m.text]
+        assert len(receipts) <= 1
+    finally:
+        stop(bot)
