@@ -33,6 +33,7 @@ def demo_config(config: Config, group_id: int) -> Config:
     return config.model_copy(update={
         "departments": [d.model_copy(update={"chat_id": group_id}) for d in config.departments],
         "bot": config.bot.model_copy(update={"supervisors_chat_id": group_id}),
+        "digests": config.digests.model_copy(update={"recipients": [group_id]}),
     })
 
 
