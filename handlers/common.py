@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.config import Config
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, resolve_language, translator
 from core import citizens
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
 from db.engine import transaction
+from db.models import Citizen
 from db.types import utcnow
 
 
@@ -55,3 +57,14 @@ def texts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
 def is_private(update: Update) -> bool:
     chat = update.effective_chat
     return chat is not None and chat.type == "private"
+
+
+def citizen_of(session: Session, update: Update) -> Citizen:
+    """The citizen behind the update (created on first contact, without personal data)."""
+    user = update.effective_user
+    assert user is not None
+    return citizens.get_or_create(session, user.id, user.language_code)
+
+
+def translator_of(citizen: Citizen) -> Translator:
+    return translator(resolve_language(citizen.language, citizen.telegram_language))

@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator, resolve_language, translator
+from bot.i18n import N_, Translator
 from core import citizens, council
 from core.calendar_export import event_ics
 from core.checkin import qr_png
@@ -29,7 +29,7 @@ from core.dates import parse_date, parse_local_datetime
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
-from handlers.common import deps, is_private
+from handlers.common import citizen_of, deps, is_private, translator_of
 
 log = logging.getLogger("kentbot.council")
 
@@ -90,16 +90,6 @@ def prompt(t: Translator, field: str) -> str:
     return t._(message)
 
 
-def _citizen(session: Session, update: Update) -> Citizen:
-    user = update.effective_user
-    assert user is not None
-    return citizens.get_or_create(session, user.id, user.language_code)
-
-
-def _t(citizen: Citizen) -> Translator:
-    return translator(resolve_language(citizen.language, citizen.telegram_language))
-
-
 def _name(assembly: Assembly, t: Translator) -> str:
     return assembly.name_en if t.language == "en" and assembly.name_en else assembly.name_tr
 
@@ -139,7 +129,7 @@ async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None
 
 def _assemblies_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen
                        ) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     assert citizen.id is not None
     mine = {m.assembly_code for m in council.memberships_of(session, citizen.id)
             if m.guardian_id is None}
@@ -158,7 +148,7 @@ def _assemblies_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, cit
 
 def _assembly_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen,
                      code: str) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     assembly = session.get(Assembly, code)
     if assembly is None or not assembly.active:
         raise CouncilError("not_found")
@@ -191,7 +181,7 @@ async def assemblies_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if not is_private(update):
         return
     with transaction(deps(context).engine) as session:
-        text, markup = _assemblies_screen(context, session, _citizen(session, update))
+        text, markup = _assemblies_screen(context, session, citizen_of(session, update))
     await _answer(update, text, markup)
 
 
@@ -220,7 +210,7 @@ def _consent(session: Session, citizen: Citizen, first_name: str, last_name: str
 async def _start_join(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session,
                       citizen: Citizen, code: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """What joining asks next: consent, a birth date, the child's name, or nothing."""
-    t = _t(citizen)
+    t = translator_of(citizen)
     config = deps(context).config
     rules = next((a for a in config.assemblies if a.code == code), None)
     if rules is None:
@@ -260,8 +250,8 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     follow_up: Any = None
     markup: InlineKeyboardMarkup | None
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         try:
             if action == "list":
                 text, markup = _assemblies_screen(context, session, citizen)
@@ -344,11 +334,11 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     reply: str | None = None
     markup: InlineKeyboardMarkup | None = None
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
+        citizen = citizen_of(session, update)
         draft = session.get(RequestDraft, citizen.id)
         if draft is None or not draft.step.startswith("c_"):
             return False
-        t = _t(citizen)
+        t = translator_of(citizen)
         data, step = dict(draft.data), draft.step
         today = now.astimezone(config.tz).date()
         try:
@@ -406,7 +396,7 @@ def _when(t: Translator, event: CouncilEvent) -> str:
 
 def _events_screen(session: Session, citizen: Citizen, now: datetime, assembly: str | None
                    ) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     events = council.upcoming_events(session, now, assembly)
     names = {a.code: _name(a, t) for a in council.assemblies(session)}
     if not events:
@@ -434,7 +424,7 @@ def _events_screen(session: Session, citizen: Citizen, now: datetime, assembly: 
 
 def _event_screen(session: Session, citizen: Citizen, event_id: int, now: datetime
                   ) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     details = council.event_details(session, event_id, citizen.id)
     event = details.event
     lines = [f"📅 <b>{html.escape(event.title)}</b>", "🏛 " + html.escape(
@@ -478,7 +468,7 @@ async def events_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not is_private(update):
         return
     with transaction(deps(context).engine) as session:
-        text, markup = _events_screen(session, _citizen(session, update), utcnow(), None)
+        text, markup = _events_screen(session, citizen_of(session, update), utcnow(), None)
     await _answer(update, text, markup)
 
 
@@ -486,11 +476,11 @@ async def show_event(update: Update, context: ContextTypes.DEFAULT_TYPE, event_i
     """A poster's deep link t.me/<bot>?start=ev_<id> opens the event directly."""
     markup: InlineKeyboardMarkup | None
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
+        citizen = citizen_of(session, update)
         try:
             text, markup = _event_screen(session, citizen, event_id, utcnow())
         except CouncilError as exc:
-            text, markup = refusal(_t(citizen), exc.reason), None
+            text, markup = refusal(translator_of(citizen), exc.reason), None
     await _answer(update, text, markup)
 
 
@@ -501,7 +491,7 @@ async def _send_registration(context: ContextTypes.DEFAULT_TYPE, chat_id: int, e
     engine, config = deps(context).engine, deps(context).config
     with transaction(engine) as session:
         citizen = citizens.get_or_create(session, chat_id, None)
-        t = _t(citizen)
+        t = translator_of(citizen)
         event = session.get(CouncilEvent, event_id)
         assembly = session.get(Assembly, event.assembly_code) if event else None
         if event is None or assembly is None:
@@ -549,7 +539,7 @@ async def _tell_registrants(context: ContextTypes.DEFAULT_TYPE, event_id: int,
         texts = {}
         for chat_id in set(chats.values()):
             person = citizens.get_or_create(session, chat_id, None)
-            t = _t(person)
+            t = translator_of(person)
             if event is None:
                 continue
             texts[chat_id] = (t._("✏️ The event {title} has changed: now {when}, {place}.") if
@@ -593,7 +583,7 @@ async def broadcast(context: ContextTypes.DEFAULT_TYPE, texts: dict[int, str]) -
 def _creation_input(config: Any, session: Session, citizen: Citizen, data: dict[str, Any],
                     text: str, now: datetime) -> tuple[str, InlineKeyboardMarkup | None]:
     """One typed field of a new event; returns the next question."""
-    t = _t(citizen)
+    t = translator_of(citizen)
     field = data["field"]
     value: Any = text
     if field in ("starts_at", "ends_at"):
@@ -638,7 +628,7 @@ def _event_summary(t: Translator, data: dict[str, Any], assembly: str) -> str:
 def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen,
                      action: str, arg: str, now: datetime
                      ) -> tuple[str, InlineKeyboardMarkup | None]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     assert citizen.telegram_id is not None
     if not council.may_manage(session, citizen.telegram_id):
         raise CouncilError("not_allowed")
@@ -675,7 +665,7 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
 def _cancel_button(session: Session, citizen: Citizen, action: str, event_id: int,
                    now: datetime) -> tuple[str, InlineKeyboardMarkup | None,
                                            list[council.Notice]]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     assert citizen.telegram_id is not None
     if not council.may_manage(session, citizen.telegram_id):
         raise CouncilError("not_allowed")
@@ -693,8 +683,8 @@ async def add_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if not is_private(update):
         return
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         allowed = citizen.telegram_id is not None and council.may_manage(
             session, citizen.telegram_id)
         rows = [[InlineKeyboardButton(_name(a, t), callback_data=f"c:ea:{a.code}")]
@@ -713,8 +703,8 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     config = deps(context).config
     notices: list[council.Notice] = []
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         usage = t._("Usage: /etkinlik_duzenle ID FIELD VALUE\nFields: baslik, aciklama, "
                     "baslangic, bitis, yer, kontenjan, son_kayit")
         field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
@@ -761,8 +751,8 @@ async def cancel_event_command(update: Update, context: ContextTypes.DEFAULT_TYP
         return
     args = context.args or []
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         try:
             if not args or not args[0].isdigit():
                 raise CouncilError("not_found")
@@ -778,8 +768,8 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     args = context.args or []
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         if not council.may_manage(session, update.effective_user.id):
             reply = refusal(t, "not_allowed")
         elif not args or not args[0].isdigit():
@@ -809,8 +799,8 @@ async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     assert message is not None
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         audience: list[int] = []
         if not council.may_manage(session, update.effective_user.id):
             reply: str | None = refusal(t, "not_allowed")

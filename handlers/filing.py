@@ -21,13 +21,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator, all_translators, resolve_language, translator
-from core import citizens, flood, intake, staff
+from bot.i18n import N_, Translator, all_translators
+from core import flood, intake, staff
 from core.intake import InvalidInput
 from db.engine import transaction
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
-from handlers.common import deps, is_private
+from handlers.common import citizen_of, deps, is_private, translator_of
 from handlers.delivery import post_card
 from handlers.menu import main_menu
 
@@ -57,16 +57,6 @@ def input_error(t: Translator, reason: str | None) -> str:
 def matches(text: str | None, label: str) -> bool:
     """Reply-keyboard text in any language (the citizen may have switched language)."""
     return text is not None and any(text.strip() == t._(label) for t in all_translators())
-
-
-def _citizen(session: Session, update: Update) -> Citizen:
-    user = update.effective_user
-    assert user is not None
-    return citizens.get_or_create(session, user.id, user.language_code)
-
-
-def _t(citizen: Citizen) -> Translator:
-    return translator(resolve_language(citizen.language, citizen.telegram_language))
 
 
 def _screen(session: Session, draft: RequestDraft, t: Translator, show_all: bool = False
@@ -150,7 +140,7 @@ async def _show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen
         citizen = session.get(Citizen, citizen_id)
         if draft is None or citizen is None:
             return
-        t = _t(citizen)
+        t = translator_of(citizen)
         if draft.step == "kvkk":
             screen = views.kvkk_screen(t, config.kvkk.data_controller or
                                        config.municipality.name, config.kvkk.retention_days)
@@ -174,8 +164,8 @@ async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return
     shared = deps(context)
     with transaction(shared.engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         assert citizen.id is not None and citizen.telegram_id is not None
         limit = shared.config.limits.requests_per_hour
         too_many = flood.requests_last_hour(session, citizen.id, shared.clock()) >= limit \
@@ -207,8 +197,8 @@ async def record_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not is_private(update) or update.effective_user is None:
         return
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         if not staff.is_staff(session, update.effective_user.id):
             allowed = False
         else:
@@ -227,9 +217,9 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not is_private(update):
         return
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
+        citizen = citizen_of(session, update)
         had = intake.cancel(session, citizen)
-        t = _t(citizen)
+        t = translator_of(citizen)
     text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
     await _say(update, text, remove_keyboard=True)
     await _say(update, t._("What would you like to do?"), menu=main_menu(t))
@@ -245,13 +235,13 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     engine, config = deps(context).engine, deps(context).config
     if action == "offer":
         with transaction(engine) as session:
-            draft = intake.draft_of(session, _citizen(session, update))
+            draft = intake.draft_of(session, citizen_of(session, update))
             offered = draft.data.get("offer") if draft and draft.step == "offer" else None
         await start_filing(update, context, prefilled=offered)
         return
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         draft = intake.draft_of(session, citizen)
         citizen_id = citizen.id
         # Buttons of an older flow message are stale. A newer one is the current form even
@@ -328,7 +318,7 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citiz
         draft = intake.draft_of(session, citizen)
         keyboard = bool(draft and draft.data.get("keyboard"))
         intake.cancel(session, citizen)
-        t = _t(citizen)
+        t = translator_of(citizen)
     query = update.callback_query
     text = t._("Cancelled. Nothing was sent.")
     if query is not None:
@@ -347,7 +337,7 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
     with transaction(engine) as session:
         citizen = session.get(Citizen, citizen_id)
         assert citizen is not None
-        t = _t(citizen)
+        t = translator_of(citizen)
         draft = intake.draft_of(session, citizen)
         error: str | None = None
         try:
@@ -384,14 +374,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         return False
     engine = deps(context).engine
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
+        citizen = citizen_of(session, update)
         draft = intake.draft_of(session, citizen)
         if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
             return False
         if draft.data.get("input", 0) >= message.message_id:
             # Delivered again after a crash: this message already moved the flow on.
             return True
-        t = _t(citizen)
+        t = translator_of(citizen)
         step, citizen_id = draft.step, citizen.id
     assert citizen_id is not None
     text = message.text
@@ -465,8 +455,8 @@ async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
         return False
     text = message.text.strip()
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         if not intake.offer(session, citizen, text, deps(context).keywords):
             return False
     await message.reply_text(

@@ -11,15 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator, resolve_language, translator
-from core import citizens, intake, workflow
+from bot.i18n import N_, translator
+from core import intake, workflow
 from core.codes import OPEN_STATUSES
 from core.workflow import InvalidAction, NotFound
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestDraft
 from db.types import utcnow
 from handlers import request_views as views
-from handlers.common import deps, is_private
+from handlers.common import citizen_of, deps, is_private, translator_of
 from handlers.delivery import refresh_card
 from handlers.menu import main_menu
 
@@ -33,18 +33,8 @@ RELAY: dict[str, str] = {
 }
 
 
-def _citizen(session: Session, update: Update) -> Citizen:
-    user = update.effective_user
-    assert user is not None
-    return citizens.get_or_create(session, user.id, user.language_code)
-
-
-def _t(citizen: Citizen) -> Translator:
-    return translator(resolve_language(citizen.language, citizen.telegram_language))
-
-
 def _list_screen(session: Session, citizen: Citizen, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     rows, total = workflow.list_for_citizen(session, citizen, page, PER_PAGE)
     if total == 0:
         return (t._("You have not filed any request yet. Use /talep to send one."),
@@ -72,7 +62,7 @@ def _list_screen(session: Session, citizen: Citizen, page: int) -> tuple[str, In
 
 def _detail_screen(session: Session, citizen: Citizen, request: Request
                    ) -> tuple[str, InlineKeyboardMarkup]:
-    t = _t(citizen)
+    t = translator_of(citizen)
     category = session.get(Category, request.category_code)
     department = session.get(Department, request.department_code)
     topic = views.category_name(category, t) if category else ""
@@ -110,12 +100,13 @@ async def my_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None or not is_private(update):
         return
     with transaction(deps(context).engine) as session:
-        citizen = _citizen(session, update)
+        citizen = citizen_of(session, update)
         if context.args:
             try:
                 request = workflow.citizen_request_by_number(session, citizen, context.args[0])
             except NotFound:
-                text = _t(citizen)._("No request of yours has the number {number}.").format(
+                t = translator_of(citizen)
+                text = t._("No request of yours has the number {number}.").format(
                     number=views.esc(context.args[0][:20]))
                 markup = None
             else:
@@ -136,8 +127,8 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = deps(context).engine
     prompt: str | None = None
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         if not arg.isdigit():
             arg = "-1"
         try:
@@ -222,8 +213,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         return False
     engine = deps(context).engine
     with transaction(engine) as session:
-        citizen = _citizen(session, update)
-        t = _t(citizen)
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
         draft = intake.draft_of(session, citizen)
         request_id: int | None = None
         kind = ""
