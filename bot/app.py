@@ -53,8 +53,8 @@ def _recorder(engine: Engine) -> Callable[[int | None, str, str, int], None]:
 def quiet_library_logs() -> None:
     """python-telegram-bot logs whole updates and API calls at DEBUG: message texts,
     phone numbers, locations. Those must never reach a log, whatever the log level."""
-    logging.getLogger("telegram").setLevel(max(logging.INFO,
-                                                logging.getLogger("telegram").level))
+    root = logging.getLogger().getEffectiveLevel()
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 

@@ -18,7 +18,7 @@ from bot.config import DEFAULT_DATA_DIR, Config
 from bot.emulator.client import EmulatorClient, SimGroup, SimUser
 from bot.emulator.server import start_in_thread
 from bot.emulator.terminal import chat_in_terminal
-from core import citizens, intake, staff, workflow
+from core import citizens, council, intake, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
 from db.models import CallCentreDay
@@ -66,6 +66,15 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
             for offset, (action, answer) in enumerate(actions, start=1):
                 workflow.staff_action(session, filed.request.id, supervisor.id, action, answer,
                                       now=now - timedelta(days=days_ago) + timedelta(hours=offset))
+        # Two upcoming City Council events, so /etkinlikler has something to show.
+        for days, assembly, title, place, capacity in (
+                (3, "kadin", "Kadın sağlığı semineri", "Kültür Merkezi Salon 2", 40),
+                (6, "genclik", "Gençlik buluşması: kentimiz için fikirler", "Gençlik Merkezi", 2)):
+            start = (now + timedelta(days=days)).astimezone(config.tz).replace(
+                hour=14, minute=0, second=0, microsecond=0)
+            council.create_event(session, supervisor.id, assembly, title, "", start,
+                                 start + timedelta(hours=2), place, capacity, None, False,
+                                 now=now)
         for back in range(1, 8):
             day = (now - timedelta(days=back)).date()
             session.merge(CallCentreDay(day=day, total=560, information=260, application=230,

@@ -402,7 +402,7 @@ def _events_screen(session: Session, citizen: Citizen, now: datetime, assembly: 
     if not events:
         text = t._("📅 There are no upcoming events yet. Check again soon.")
     else:
-        lines = [t._("📅 <b>Upcoming City Council events</b>"), ""]
+        lines = [t._("📅 <b>Upcoming City Council events</b>")]
         for item in events:
             event = item.event
             lines.append(t._("<b>{title}</b> — {assembly}\n{when} · {place} · seats left: "
@@ -410,7 +410,7 @@ def _events_screen(session: Session, citizen: Citizen, now: datetime, assembly: 
                 title=html.escape(event.title), assembly=html.escape(
                     names.get(event.assembly_code, "")),
                 when=_when(t, event), place=html.escape(event.place), seats=item.seats_left))
-        text = "\n\n".join(["\n".join(lines[:2]), *lines[2:]])
+        text = "\n\n".join(lines)
     rows = [[InlineKeyboardButton(f"{item.event.title[:40]} · "
                                   f"{t.short_datetime(item.event.starts_at)}",
                                   callback_data=f"c:e:{item.event.id}")] for item in events[:10]]
