@@ -12,7 +12,7 @@ from core import staff
 from core.codes import STAFF_ROLES
 from core.staff import StaffError
 from db.engine import transaction
-from handlers.common import deps, texts
+from handlers.common import MAX_TELEGRAM_ID, as_id, deps, texts
 
 # Turkish words admins may type for the roles.
 ROLE_ALIASES = {"yonetici": "admin", "yönetici": "admin", "amir": "supervisor",
@@ -52,16 +52,17 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                  + (f" · {m.department_code}" if m.department_code else ""))
                 reply = "\n".join(lines) + "\n\n" + usage
             elif args[0] in ("ekle", "add", "rol", "set") and len(args) in (3, 4) \
-                    and args[1].lstrip("-").isdigit():
-                member = staff.upsert(session, int(args[1]), parse_role(args[2]),
+                    and (target := as_id(args[1], MAX_TELEGRAM_ID)) is not None:
+                member = staff.upsert(session, target, parse_role(args[2]),
                                       args[3] if len(args) == 4 else None)
                 reply = t._("✅ {id} is now {role}{department}.").format(
                     id=member.telegram_id, role=t._(STAFF_ROLES[member.role]),
                     department=f" ({member.department_code})" if member.department_code else "")
-            elif args[0] in ("sil", "remove") and len(args) == 2 and args[1].isdigit():
-                if int(args[1]) == user.id:
+            elif args[0] in ("sil", "remove") and len(args) == 2 \
+                    and (target := as_id(args[1], MAX_TELEGRAM_ID)) is not None:
+                if target == user.id:
                     raise StaffError("self")
-                removed = staff.remove(session, int(args[1]))
+                removed = staff.remove(session, target)
                 reply = (t._("✅ {id} is no longer staff.") if removed
                          else t._("{id} is not staff.")).format(id=args[1])
             else:

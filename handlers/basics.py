@@ -20,7 +20,7 @@ from bot.i18n import resolve_language, translator
 from core import citizens
 from db.engine import transaction
 from handlers import council, filing, my_requests, staff_desk, survey
-from handlers.common import deps, is_private, texts
+from handlers.common import as_id, deps, is_private, texts
 from handlers.menu import greeting, help_text, main_menu, unknown_text
 
 LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
@@ -31,9 +31,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    if context.args and context.args[0].startswith("ev_") and context.args[0][3:].isdigit():
+    event_id = as_id(context.args[0][3:]) if context.args and \
+        context.args[0].startswith("ev_") else None
+    if event_id is not None:
         # A poster's deep link: t.me/<bot>?start=ev_<id> opens that event.
-        await council.show_event(update, context, int(context.args[0][3:]))
+        await council.show_event(update, context, event_id)
         return
     config = deps(context).config
     with transaction(deps(context).engine) as session:

@@ -68,3 +68,19 @@ def citizen_of(session: Session, update: Update) -> Citizen:
 
 def translator_of(citizen: Citizen) -> Translator:
     return translator(resolve_language(citizen.language, citizen.telegram_language))
+
+
+# Row ids are 32-bit integers in the database; Telegram ids fit in 52 bits.
+MAX_ROW_ID = 2**31 - 1
+MAX_TELEGRAM_ID = 2**52
+
+
+def as_id(text: str | None, limit: int = MAX_ROW_ID) -> int | None:
+    """A number typed or sent in button data, if it can be an id; None otherwise.
+
+    str.isdigit() also accepts "²" and "٣", and Python's int has no size limit, so
+    both are checked here before anything reaches the database."""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    value = int(text)
+    return value if 0 < value <= limit else None

@@ -29,7 +29,7 @@ from core.dates import parse_date, parse_local_datetime
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
-from handlers.common import citizen_of, deps, is_private, translator_of
+from handlers.common import as_id, citizen_of, deps, is_private, translator_of
 
 log = logging.getLogger("kentbot.council")
 
@@ -245,6 +245,7 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data = {"menu:council": "c:list", "menu:events": "c:ev"}.get(query.data, query.data)
     parts = data.split(":")
     action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
+    number = as_id(arg) or 0  # ids of events and memberships; 0 finds nothing
     engine, config = deps(context).engine, deps(context).config
     now = utcnow()
     follow_up: Any = None
@@ -267,7 +268,7 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 text, markup = _assembly_screen(context, session, citizen, arg)
                 text = t._("You have left the assembly.") + "\n\n" + text
             elif action == "gc":
-                membership = council.confirm_guardian(session, citizen, int(arg), now)
+                membership = council.confirm_guardian(session, citizen, number, now)
                 child = session.get(Citizen, membership.citizen_id)
                 text = t._("✅ Thank you. {name} is now a member of the {assembly}.").format(
                     name=html.escape(child.first_name or "") if child else "",
@@ -277,9 +278,9 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             elif action in ("ev", "evf"):
                 text, markup = _events_screen(session, citizen, now, arg or None)
             elif action == "e":
-                text, markup = _event_screen(session, citizen, int(arg), now)
+                text, markup = _event_screen(session, citizen, number, now)
             elif action == "r" and citizen.consent_at is None:
-                event = council.event_details(session, int(arg)).event
+                event = council.event_details(session, number).event
                 if event.members_only:
                     raise CouncilError("members_only")  # say so before asking for consent
                 text, markup = _consent_screen(
@@ -288,21 +289,21 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 if action == "kr":
                     _consent(session, citizen, query.from_user.first_name,
                              query.from_user.last_name, now)
-                booking = council.register(session, citizen, int(arg), now)
-                text, markup = _event_screen(session, citizen, int(arg), now)
+                booking = council.register(session, citizen, number, now)
+                text, markup = _event_screen(session, citizen, number, now)
                 follow_up = ("registered", booking.status, booking.code, booking.position,
-                             int(arg))
+                             number)
             elif action == "w":
-                promoted = council.withdraw(session, citizen, int(arg), now)
-                text, markup = _event_screen(session, citizen, int(arg), now)
+                promoted = council.withdraw(session, citizen, number, now)
+                text, markup = _event_screen(session, citizen, number, now)
                 text = t._("You have withdrawn. Thank you for freeing your seat.") + "\n\n" + text
                 follow_up = ("promoted", promoted)
             elif action in ("em", "ec", "ex", "ea"):
                 text, markup = _creation_button(context, session, citizen, action, arg, now)
                 follow_up = ("created", None) if action == "ec" else None
             elif action in ("cx", "cxy"):
-                text, markup, notices = _cancel_button(session, citizen, action, int(arg), now)
-                follow_up = ("cancelled", notices, int(arg))
+                text, markup, notices = _cancel_button(session, citizen, action, number, now)
+                follow_up = ("cancelled", notices, number)
             else:
                 raise CouncilError("not_found")
         except (CouncilError, ValueError) as exc:
@@ -591,9 +592,9 @@ def _creation_input(config: Any, session: Session, citizen: Citizen, data: dict[
     elif field == "deadline":
         value = None if text == "-" else parse_local_datetime(text, config.tz).isoformat()
     elif field == "capacity":
-        if not text.isdigit() or int(text) < 1:
+        value = as_id(text, limit=1_000_000)
+        if value is None:
             raise CouncilError("bad_capacity")
-        value = int(text)
     elif field == "description" and text == "-":
         value = ""
     elif field == "title" and not 1 <= len(text) <= 200:
@@ -710,7 +711,8 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
         value = " ".join(args[2:])
         try:
-            if not args or not args[0].isdigit() or field not in FIELD_PROMPTS:
+            event_id = as_id(args[0]) if args else None
+            if event_id is None or field not in FIELD_PROMPTS:
                 reply = usage
             else:
                 changes: dict[str, Any] = {}
@@ -719,12 +721,13 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 elif field == "deadline":
                     changes["registration_deadline"] = parse_local_datetime(value, config.tz)
                 elif field == "capacity":
-                    if not value.isdigit():
+                    capacity = as_id(value, limit=1_000_000)
+                    if capacity is None:
                         raise CouncilError("bad_capacity")
-                    changes["capacity"] = int(value)
+                    changes["capacity"] = capacity
                 else:
                     changes[field] = value
-                notices = council.edit_event(session, update.effective_user.id, int(args[0]),
+                notices = council.edit_event(session, update.effective_user.id, event_id,
                                              utcnow(), **changes)
                 reply = t._("✅ Event {id} updated; {count} people are being told.").format(
                     id=args[0], count=len(notices))
@@ -736,8 +739,7 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             reply, notices = t._("That is not a date and time I can read. Please write it "
                                  "like 25.12.2026 14:00."), []
     await _answer(update, reply)
-    if notices:
-        event_id = int(args[0])
+    if notices and event_id is not None:
         promoted = [n for n in notices if n.promoted]
         await _tell_registrants(context, event_id, [n for n in notices if not n.promoted],
                                 changed=True)
@@ -754,9 +756,10 @@ async def cancel_event_command(update: Update, context: ContextTypes.DEFAULT_TYP
         citizen = citizen_of(session, update)
         t = translator_of(citizen)
         try:
-            if not args or not args[0].isdigit():
+            event_id = as_id(args[0]) if args else None
+            if event_id is None:
                 raise CouncilError("not_found")
-            text, markup, _ = _cancel_button(session, citizen, "cx", int(args[0]), utcnow())
+            text, markup, _ = _cancel_button(session, citizen, "cx", event_id, utcnow())
         except CouncilError as exc:
             text, markup = refusal(t, exc.reason), None
     await _answer(update, text, markup)
@@ -772,12 +775,12 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         t = translator_of(citizen)
         if not council.may_manage(session, update.effective_user.id):
             reply = refusal(t, "not_allowed")
-        elif not args or not args[0].isdigit():
+        elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
             try:
                 registration = council.check_in(session, update.effective_user.id,
-                                                int(args[0]), args[1], utcnow())
+                                                as_id(args[0]) or 0, args[1], utcnow())
                 person = session.get(Citizen, registration.citizen_id)
                 reply = t._("✅ Checked in: {name}.").format(
                     name=html.escape(person.first_name or "") if person else "")
@@ -785,7 +788,7 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 session.rollback()
                 reply = refusal(t, exc.reason)
         else:
-            _set_state(session, citizen, "c_checkin", event=int(args[0]))
+            _set_state(session, citizen, "c_checkin", event=as_id(args[0]))
             reply = t._("Check-in for event {id}: type each code as people arrive. "
                         "/iptal to stop.").format(id=args[0])
     await _answer(update, reply)
@@ -807,8 +810,8 @@ async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         elif len(args) >= 3 and args[0] in ("meclis", "assembly") and session.get(
                 Assembly, args[1]) is not None:
             audience, reply = council.assembly_audience(session, args[1]), None
-        elif len(args) >= 3 and args[0] in ("etkinlik", "event") and args[1].isdigit():
-            audience, reply = council.event_audience(session, int(args[1])), None
+        elif len(args) >= 3 and args[0] in ("etkinlik", "event") and as_id(args[1]):
+            audience, reply = council.event_audience(session, as_id(args[1]) or 0), None
         else:
             reply = t._("Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID "
                         "TEXT")

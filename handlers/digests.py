@@ -21,7 +21,7 @@ from core import digests, indicators, reports, staff
 from core.charts import weekly_chart
 from db.engine import transaction
 from db.models import JobRun
-from handlers.common import deps
+from handlers.common import as_id, deps
 
 log = logging.getLogger("kentbot.digests")
 
@@ -176,8 +176,8 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     t = translator(shared.config.municipality.default_language)
     today = shared.clock().astimezone(shared.config.tz).date()
     args = context.args or []
-    year = int(args[0]) if args and args[0].isdigit() and 2000 <= int(args[0]) <= 2100 \
-        else today.year
+    asked = as_id(args[0], limit=2100) if args else None
+    year = asked if asked is not None and asked >= 2000 else today.year
     until: date | None = today if year == today.year else None
     with transaction(shared.engine) as session:
         if not staff.is_staff(session, user.id):

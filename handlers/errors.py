@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import translator
@@ -37,6 +37,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if error is None:
         return
     shared = deps(context)
+    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        # The same button pressed twice: the screen already shows what was asked for.
+        return
     if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
         # The citizen blocked the bot: stop writing to them until they come back.
         with transaction(shared.engine) as session:

@@ -19,7 +19,7 @@ from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestDraft
 from db.types import utcnow
 from handlers import request_views as views
-from handlers.common import citizen_of, deps, is_private, translator_of
+from handlers.common import as_id, citizen_of, deps, is_private, translator_of
 from handlers.delivery import refresh_card
 from handlers.menu import main_menu
 
@@ -129,13 +129,12 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(engine) as session:
         citizen = citizen_of(session, update)
         t = translator_of(citizen)
-        if not arg.isdigit():
-            arg = "-1"
+        number = as_id(arg, limit=100_000) or 0  # a page, or a request id (0 finds nothing)
         try:
             if action == "p":
-                text, markup = _list_screen(session, citizen, max(0, int(arg)))
+                text, markup = _list_screen(session, citizen, number)
             else:
-                request = workflow.citizen_request(session, citizen, int(arg))
+                request = workflow.citizen_request(session, citizen, number)
                 if action == "v":
                     text, markup = _detail_screen(session, citizen, request)
                 elif action in ("n", "r"):
@@ -155,7 +154,7 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                              callback_data=f"my:wy:{request.id}"),
                         InlineKeyboardButton(t._("No"), callback_data=f"my:v:{request.id}")]])
                 elif action == "wy":
-                    change = workflow.citizen_action(session, citizen, int(arg), "withdraw")
+                    change = workflow.citizen_action(session, citizen, number, "withdraw")
                     text, markup = _detail_screen(session, citizen, change.request)
                     withdrawn = change.request
                 else:

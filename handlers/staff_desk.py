@@ -26,7 +26,7 @@ from db.engine import transaction
 from db.models import Department, Request
 from handlers import request_views as views
 from handlers import survey
-from handlers.common import deps
+from handlers.common import as_id, deps
 from handlers.delivery import notify_citizen, post_card, refresh_card, retire_card
 
 log = logging.getLogger("kentbot.staff")
@@ -111,10 +111,11 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     t = translator(_staff_language(context))
     parts = query.data.split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    request_id = as_id(parts[2]) if len(parts) >= 3 else None
+    if request_id is None:
         await query.answer(_error(t, "not_found"), show_alert=True)
         return
-    code, request_id = parts[1], int(parts[2])
+    code = parts[1]
     engine, user = deps(context).engine, update.effective_user
     with transaction(engine) as session:
         request = session.get(Request, request_id)

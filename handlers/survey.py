@@ -16,7 +16,7 @@ from core.workflow import InvalidAction, NotFound
 from db.engine import transaction
 from db.models import Citizen, Request, RequestDraft
 from db.types import utcnow
-from handlers.common import deps
+from handlers.common import as_id, deps
 from handlers.delivery import refresh_card
 
 log = logging.getLogger("kentbot.survey")
@@ -83,14 +83,15 @@ async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                         update.effective_user.language_code)
         t = translator(resolve_language(person.language, person.telegram_language))
         try:
-            if len(parts) != 3 or not parts[1].isdigit():
+            found = as_id(parts[1]) if len(parts) == 3 else None
+            if found is None:
                 raise NotFound(query.data)
-            request_id = int(parts[1])
+            request_id = found
             if parts[2] == "x":
                 reopened = survey.not_solved(session, person, request_id, now)
                 text = t._("🔁 We are sorry. Your request {number} has been reopened and the "
                            "department has been told.").format(number=reopened.number)
-            elif parts[2].isdigit():
+            elif parts[2] in ("1", "2", "3", "4", "5"):
                 survey.answer(session, person, request_id, int(parts[2]), now)
                 assert person.id is not None
                 draft = session.get(RequestDraft, person.id) or RequestDraft(
