@@ -76,7 +76,7 @@ def _screen(session: Session, draft: RequestDraft, t: Translator, show_all: bool
     if step == "location":
         return views.location_screen(t)
     if step == "photos":
-        return views.photos_screen(t, len(draft.data.get("photos", [])))
+        return views.photos_screen(t)
     if step == "phone":
         if draft.data.get("mode") == "record":
             return views.Screen(
@@ -100,7 +100,6 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
     assert chat is not None
     with transaction(engine) as session:
         draft = session.get(RequestDraft, citizen_id)
-        keyboard_shown = bool(draft and draft.data.get("keyboard"))
         flow_message = draft.message_id if draft else None
     query = update.callback_query
     if (edit and screen.keyboard is None and query is not None and query.message is not None
@@ -112,18 +111,9 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
             if "not modified" not in str(exc):
                 raise
         return
-    if screen.keyboard is not None:
-        sent: Message = await context.bot.send_message(
-            chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard)
-    elif keyboard_shown:
-        # Take the reply keyboard away, then give the message its inline buttons.
-        sent = await context.bot.send_message(chat.id, screen.text, parse_mode=ParseMode.HTML,
-                                              reply_markup=ReplyKeyboardRemove())
-        if screen.inline is not None:
-            await sent.edit_reply_markup(reply_markup=screen.inline)
-    else:
-        sent = await context.bot.send_message(chat.id, screen.text, parse_mode=ParseMode.HTML,
-                                              reply_markup=screen.inline)
+    sent: Message = await context.bot.send_message(
+        chat.id, screen.text, parse_mode=ParseMode.HTML,
+        reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline)
     with transaction(engine) as session:
         draft = session.get(RequestDraft, citizen_id)
         if draft is not None:
@@ -442,6 +432,12 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         await message.reply_text(template.format(length=length))
         if error == "use_buttons":
             await _show_step(update, context, citizen_id, edit=False)
+        return True
+    with transaction(engine) as session:
+        draft = session.get(RequestDraft, citizen_id)
+        still_photos = draft is not None and draft.step == "photos" and step == "photos"
+    if still_photos:
+        # Another photo is welcome; the chat already shows it, so no extra message.
         return True
     await _show_step(update, context, citizen_id, edit=False)
     return True

@@ -109,7 +109,9 @@ def text_screen(t: Translator) -> Screen:
 def _reply_keyboard(t: Translator, first: list[KeyboardButton]) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         [first, [KeyboardButton(t._(BACK)), KeyboardButton(t._(CANCEL))]],
-        resize_keyboard=True, is_persistent=True,
+        # One-time: it folds away once used, so the next screen needs no extra call to
+        # remove it (each call counts against Telegram's 30 messages a second).
+        resize_keyboard=True, one_time_keyboard=True,
     )
 
 
@@ -122,14 +124,10 @@ def location_screen(t: Translator) -> Screen:
     )
 
 
-def photos_screen(t: Translator, count: int) -> Screen:
-    if count:
-        text = t._("🖼 Photo {count} of {max} received. Send another, or tap Continue.").format(
-            count=count, max=MAX_PHOTOS)
-    else:
-        text = t._("🖼 Step 5 of 6 — You may send up to {max} photos, or skip this step.").format(
-            max=MAX_PHOTOS)
-    return Screen(text, keyboard=_reply_keyboard(t, [KeyboardButton(t._(DONE if count else SKIP))]))
+def photos_screen(t: Translator) -> Screen:
+    text = t._("🖼 Step 5 of 6 — You may send up to {max} photos. Tap Continue when you are "
+               "done, or right away to add none.").format(max=MAX_PHOTOS)
+    return Screen(text, keyboard=_reply_keyboard(t, [KeyboardButton(t._(DONE))]))
 
 
 def phone_screen(t: Translator) -> Screen:

@@ -33,10 +33,7 @@ def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki �
     citizen.wait_message(contains="En fazla 3 fotoğraf")
     if photo:
         citizen.send_photo(caption=None)
-        citizen.wait_message(contains="Fotoğraf 1/3 alındı")
-        citizen.send("✅ Devam")
-    else:
-        citizen.send("⏭ Atla")
+    citizen.send("✅ Devam")
     citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
     citizen.share_contact("+90 555 111 22 33")
     summary = citizen.wait_message(contains="Lütfen talebinizi kontrol edin",
