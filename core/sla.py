@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
@@ -65,3 +65,14 @@ def mark_newly_overdue(session: Session, now: datetime) -> list[int]:
         request.overdue_marked_at = now
         session.add(request)
     return [r.id for r in rows if r.id is not None]
+
+
+def without_card(session: Session, now: datetime, grace: timedelta) -> list[int]:
+    """Open requests whose card never reached a staff group (a crash, a Telegram outage)."""
+    rows = session.exec(
+        select(Request.id).where(col(Request.status).in_(OPEN_STATUSES),
+                                 col(Request.card_message_id).is_(None),
+                                 col(Request.created_at) < now - grace)
+        .order_by(col(Request.id)).limit(200)
+    ).all()
+    return [r for r in rows if r is not None]

@@ -353,7 +353,11 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
     assert request.id is not None
     log.info("request %s filed (department %s)", request.number, submitted.department_code)
-    await post_card(context.bot, engine, config, request.id)
+    # In the background: a busy staff group (Telegram allows 20 messages a minute per
+    # group) must not hold up the next citizen. A card lost to a crash is posted by the
+    # SLA sweep (handlers/sla_jobs.py).
+    context.application.create_task(post_card(context.bot, engine, config, request.id),
+                                    update=update)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -11,19 +12,31 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translator
 from core import routing
-from core.sla import due_for_reminder, mark_newly_overdue
+from core.sla import due_for_reminder, mark_newly_overdue, without_card
 from db.engine import transaction
 from db.models import Request
 from handlers.common import deps
-from handlers.delivery import refresh_card
+from handlers.delivery import post_card, refresh_card
 
 log = logging.getLogger("kentbot.sla")
 
 
+CARD_GRACE = timedelta(minutes=10)
+
+
 async def sla_watch(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: remind once at 80 % of the target, escalate once when overdue."""
+    """Job: post cards that never arrived, remind once at 80 % of the target, escalate
+    once when overdue."""
     shared = deps(context)
     now = shared.clock()
+    with transaction(shared.engine) as session:
+        missing = without_card(session, now, CARD_GRACE)
+    for request_id in missing:
+        try:
+            await post_card(context.bot, shared.engine, shared.config, request_id)
+        except TelegramError as exc:
+            log.warning("card of request %s still not posted: %s", request_id,
+                        type(exc).__name__)
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         reminders = due_for_reminder(session, shared.calendar, now)

@@ -137,3 +137,29 @@ def test_event_reminders_24h_and_2h_once_then_no_shows(kent: Kent) -> None:
     with transaction(kent.engine) as session:
         assert session.exec(select(Registration)).one().status == "no_show"
         assert session.exec(select(Request)).all() == []
+
+
+def test_a_card_that_never_reached_the_group_is_posted_by_the_sweep(kent: Kent) -> None:
+    from sqlmodel import select as sql_select
+
+    from core import citizens, intake
+    from db.models import Citizen
+
+    calendar = kent.app.bot_data["deps"].calendar
+    with transaction(kent.engine) as session:  # filed, then the bot died before the card
+        person = citizens.get_or_create(session, 555, "tr")
+        person.consent_at = utcnow()
+        draft = intake.start(session, person)
+        intake.set_type(session, draft, "talep")
+        intake.set_category(session, draft, "park")
+        intake.set_text(session, draft, "Parktaki çeşme bozuk.")
+        draft.step = "summary"
+        number = intake.submit(session, person, draft, calendar).request.number
+        assert session.exec(sql_select(Citizen)).first() is not None
+    group = kent.groups["park"]
+    freeze(kent, utcnow() + timedelta(minutes=11))
+    kent.run_job(sla_watch)
+    card = group.wait_message(contains=number)
+    assert "Parktaki çeşme bozuk." in card.text
+    kent.run_job(sla_watch)
+    group.expect_no_message(within=0.4)  # posted once
