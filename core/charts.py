@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-
-import matplotlib.pyplot as plt
-
 from core.digests import DayPoint
 
 
@@ -17,6 +11,13 @@ def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[s
                  ) -> bytes:
     """A PNG: bars = requests per day (left axis), line = average response time in days
     (right axis), dashed = the target. `labels` carries the translated texts."""
+    # Imported here, not at start: matplotlib costs ~40 MB and a second of start-up,
+    # and only the weekly digest needs it.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on a server
+    import matplotlib.pyplot as plt
+
     figure, left = plt.subplots(figsize=(8, 4.2), dpi=110)
     names = [d.day.strftime("%d.%m") for d in days]
     left.bar(names, [d.requests for d in days], color="#4C78A8", label=labels["requests"])
