@@ -112,7 +112,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Menu buttons whose feature has no handler of its own yet."""
+    """The menu entries that only change this screen: language, help, back to the menu."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -130,12 +130,6 @@ async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.edit_message_text(
             help_text(t, html.escape(municipality.name), municipality.phone),
             parse_mode=ParseMode.HTML,
-            reply_markup=main_menu(t),
-        )
-    else:
-        await query.edit_message_text(
-            t._("This part of the service is being prepared and will open soon. "
-                "Thank you for your patience."),
             reply_markup=main_menu(t),
         )
 
@@ -177,6 +171,5 @@ def register(app: Application) -> None:
 
 def register_fallbacks(app: Application) -> None:
     """Added last: within a group the first matching handler wins, so these catch the rest."""
-    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
     app.add_handler(CallbackQueryHandler(unknown_callback))
     app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, any_message))
