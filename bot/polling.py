@@ -42,6 +42,32 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             delay = min(delay * 2, 30.0)
             continue
         delay = 1.0
-        for update in updates:
+        if updates:
+            await handle_batch(app, updates)
+            offset = updates[-1].update_id + 1
+
+
+def chat_key(update: Update) -> int:
+    """Updates with the same key are handled in the order they came."""
+    chat = update.effective_chat
+    if chat is not None:
+        return chat.id
+    user = update.effective_user
+    return user.id if user is not None else 0
+
+
+async def handle_batch(app: Application, updates: list[Update]) -> None:
+    """Handle a batch chat by chat, the chats side by side.
+
+    While one citizen's handler waits for Telegram (or for a send slot behind a
+    broadcast), the others need not wait behind it; within a chat the order stays, so
+    a flow sees its steps one after another."""
+    by_chat: dict[int, list[Update]] = {}
+    for update in updates:
+        by_chat.setdefault(chat_key(update), []).append(update)
+
+    async def in_order(chat_updates: list[Update]) -> None:
+        for update in chat_updates:
             await app.process_update(update)
-            offset = update.update_id + 1
+
+    await asyncio.gather(*(in_order(group) for group in by_chat.values()))

@@ -20,7 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.polling import poll
+from bot.polling import chat_key, poll
 
 log = logging.getLogger("kentbot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -36,7 +36,9 @@ class Webhook:
 
 def webhook_app(app: Application, secret: str, path: str) -> web.Application:
     """The HTTP endpoint Telegram posts updates to; anything without the secret gets 403."""
-    lock = asyncio.Lock()  # one update at a time, as in polling
+    # One update at a time per chat, as in polling; different chats side by side.
+    locks: dict[int, asyncio.Lock] = {}
+    waiting: dict[int, int] = {}  # requests holding or waiting for each chat's lock
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -48,8 +50,16 @@ def webhook_app(app: Application, secret: str, path: str) -> web.Application:
             update = Update.de_json(payload, app.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="not an update")
-        async with lock:
-            await app.process_update(update)
+        key = chat_key(update)
+        lock = locks.setdefault(key, asyncio.Lock())
+        waiting[key] = waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await app.process_update(update)
+        finally:
+            waiting[key] -= 1
+            if not waiting[key]:
+                del waiting[key], locks[key]
         return web.Response(text="ok")
 
     server = web.Application(client_max_size=2 * 1024 * 1024)

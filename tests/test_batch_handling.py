@@ -1,0 +1,58 @@
+"""A getUpdates batch is handled chat by chat: in order within a chat, chats side by side."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any
+
+from telegram import Chat, Message, Update, User
+
+from bot.polling import handle_batch
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    user = User(chat_id, "Ayşe", is_bot=False)
+    chat = Chat(chat_id, "private")
+    message = Message(update_id, datetime.now(timezone.utc), chat, from_user=user, text="x")
+    return Update(update_id, message=message)
+
+
+class RecordingApp:
+    """Stands in for the Application: the test is about the order handle_batch awaits in."""
+
+    def __init__(self, slow_chat: int) -> None:
+        self.slow_chat = slow_chat
+        self.release = asyncio.Event()
+        self.log: list[tuple[str, int]] = []
+
+    async def process_update(self, update: Update) -> None:
+        assert update.effective_chat is not None
+        self.log.append(("start", update.update_id))
+        if update.effective_chat.id == self.slow_chat:
+            await self.release.wait()
+        self.log.append(("end", update.update_id))
+
+
+async def _run(app: RecordingApp, updates: list[Update]) -> None:
+    batch = asyncio.ensure_future(handle_batch(app, updates))  # type: ignore[arg-type]
+    # Everything of the other chats finishes while the slow chat still waits.
+    for _ in range(50):
+        await asyncio.sleep(0)
+    app.log.append(("released", 0))
+    app.release.set()
+    await batch
+
+
+def test_a_slow_chat_does_not_hold_up_the_others_and_order_holds_within_a_chat() -> None:
+    updates = [_update(1, 10), _update(2, 20), _update(3, 10), _update(4, 30), _update(5, 20)]
+    app = RecordingApp(slow_chat=10)
+    asyncio.run(_run(app, updates))
+    log: list[Any] = app.log
+    released = log.index(("released", 0))
+    for other in (2, 4, 5):
+        assert log.index(("end", other)) < released
+    # Chat 10's second update starts only after its first has ended.
+    assert log.index(("end", 1)) < log.index(("start", 3))
+    assert log.index(("end", 2)) < log.index(("start", 5))
+    assert sorted(u for kind, u in log if kind == "end") == [1, 2, 3, 4, 5]
