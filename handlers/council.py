@@ -8,7 +8,6 @@ a new event's fields) are kept in the per-citizen draft row, like a request's.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from datetime import datetime
@@ -17,10 +16,11 @@ from typing import Any
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, Translator
+from bot.sending import bulk
 from core import citizens, council
 from core.calendar_export import event_ics
 from core.checkin import qr_png
@@ -554,18 +554,15 @@ async def _tell_registrants(context: ContextTypes.DEFAULT_TYPE, event_id: int,
 async def broadcast(context: ContextTypes.DEFAULT_TYPE, texts: dict[int, str]) -> tuple[int, int]:
     """Send one text per chat within Telegram's limits; returns (delivered, attempted).
 
-    The application's rate limiter paces the sends; a 429 waits as long as Telegram
-    asks and tries again, a 403 (blocked) marks the citizen and moves on."""
+    The sends are bulk: the application's rate limiter lets replies to people go first,
+    and a 429 pauses only the bulk sends and is retried there (a bounded number of
+    times). A 403 (blocked) marks the citizen and moves on; a send that still fails is
+    recorded as a failed delivery by the limiter and counted as not delivered."""
     delivered = 0
-    for chat_id, text in texts.items():
-        for _attempt in range(5):
+    with bulk():
+        for chat_id, text in texts.items():
             try:
                 await context.bot.send_message(chat_id, text)
-            except RetryAfter as exc:
-                wait = exc.retry_after
-                await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds")
-                                    else float(wait))
-                continue
             except Forbidden:
                 with transaction(deps(context).engine) as session:
                     citizens.mark_blocked(session, chat_id)
@@ -574,7 +571,6 @@ async def broadcast(context: ContextTypes.DEFAULT_TYPE, texts: dict[int, str]) -
                             type(exc).__name__)
             else:
                 delivered += 1
-            break
     return delivered, len(texts)
 
 

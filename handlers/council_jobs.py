@@ -8,6 +8,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import resolve_language, translator
+from bot.sending import bulk
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent
@@ -36,14 +37,15 @@ async def event_reminder_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
             text += "\n" + t._("Check-in code for {name}: {code}").format(
                 name=person.first_name if person else "", code=item.code)
             messages.append((chat, text))
-    for chat, text in messages:
-        try:
-            await context.bot.send_message(chat, text)
-        except Forbidden:
-            with transaction(shared.engine) as session:
-                citizens.mark_blocked(session, chat)
-        except TelegramError as exc:
-            log.warning("event reminder not sent to %s: %s", chat, type(exc).__name__)
+    with bulk():  # many at once: replies to people go first
+        for chat, text in messages:
+            try:
+                await context.bot.send_message(chat, text)
+            except Forbidden:
+                with transaction(shared.engine) as session:
+                    citizens.mark_blocked(session, chat)
+            except TelegramError as exc:
+                log.warning("event reminder not sent to %s: %s", chat, type(exc).__name__)
 
 
 async def no_show_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:

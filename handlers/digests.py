@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.i18n import Translator, translator
+from bot.sending import bulk
 from core import digests, indicators, reports, staff
 from core.charts import weekly_chart
 from db.engine import transaction
@@ -126,13 +127,16 @@ async def send_digest(context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
     chart = chart_for(t, digest) if kind == "weekly" else None
     recipients = shared.config.digests.recipients or [
         c for c in (shared.config.bot.supervisors_chat_id,) if c is not None]
-    for chat_id in recipients:
-        try:
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-            if chart is not None:
-                await context.bot.send_photo(chat_id, InputFile(chart, filename="haftalik.png"))
-        except TelegramError as exc:
-            log.warning("%s digest not delivered to %s: %s", kind, chat_id, type(exc).__name__)
+    with bulk():  # scheduled and not awaited by anyone: replies to people go first
+        for chat_id in recipients:
+            try:
+                await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+                if chart is not None:
+                    await context.bot.send_photo(chat_id,
+                                                 InputFile(chart, filename="haftalik.png"))
+            except TelegramError as exc:
+                log.warning("%s digest not delivered to %s: %s", kind, chat_id,
+                            type(exc).__name__)
 
 
 async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
