@@ -1,0 +1,29 @@
+"""An update id is recorded once; a second delivery is recognised, on both databases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from core import updates
+from db.engine import transaction
+from db.models import ProcessedUpdate
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_an_update_counts_the_first_time_only(db: Engine) -> None:
+    with transaction(db) as session:
+        assert not updates.seen(session, 7001)
+        assert updates.first_time(session, 7001, NOW)
+    with transaction(db) as session:
+        assert updates.seen(session, 7001)
+        # The redelivery changes nothing and does not break the transaction it is in.
+        assert not updates.first_time(session, 7001, NOW + timedelta(hours=1))
+        assert updates.first_time(session, 7002, NOW)
+    with transaction(db) as session:
+        rows = session.exec(select(ProcessedUpdate).order_by(ProcessedUpdate.update_id)).all()
+        assert [(r.update_id, r.processed_at) for r in rows] == [(7001, NOW), (7002, NOW)]
+        assert updates.prune(session, NOW + updates.KEEP_FOR + timedelta(seconds=1)) == 2
