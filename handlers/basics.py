@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -19,8 +20,9 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language, translator
 from core import citizens
 from db.engine import transaction
+from db.models import RequestDraft
 from handlers import council, filing, my_requests, staff_desk, survey
-from handlers.common import as_id, deps, is_private, texts
+from handlers.common import as_id, citizen_of, deps, is_private, texts
 from handlers.menu import greeting, help_text, main_menu, unknown_text
 
 LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
@@ -144,12 +146,37 @@ async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await staff_desk.on_group_message(update, context)
         return
     if not (message.text or "").startswith("/"):
-        for handler in (survey.on_message, my_requests.on_message, council.on_message,
-                    filing.on_message, filing.offer_filing):
+        for handler in (*_candidates(update, context), filing.offer_filing):
             if await handler(update, context):
                 return
     t = texts(update, context)
     await message.reply_text(unknown_text(t), reply_markup=main_menu(t))
+
+
+MessageCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[bool]]
+
+
+def _candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[MessageCallback]:
+    """The flows that may want this message, read from the citizen's one pending state.
+
+    Asking every flow in turn cost a transaction each; the state row says which to ask.
+    A reply to a staff question belongs to that request whatever else is pending."""
+    with transaction(deps(context).engine) as session:
+        citizen = citizen_of(session, update)
+        draft = session.get(RequestDraft, citizen.id)
+        step = draft.step if draft is not None else None
+    message = update.effective_message
+    replying = message is not None and message.reply_to_message is not None
+    if step == "survey_comment":
+        return [survey.on_message]
+    first: list[MessageCallback] = [my_requests.on_message] if replying else []
+    if step in ("note", "reply"):
+        return [my_requests.on_message]
+    if step is not None and step.startswith("c_"):
+        return [*first, council.on_message]
+    if step is not None:
+        return [*first, filing.on_message]
+    return first
 
 
 async def unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
