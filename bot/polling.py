@@ -18,6 +18,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from db.engine import one_connection
+
 log = logging.getLogger("kentbot.polling")
 
 
@@ -47,6 +49,20 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             offset = updates[-1].update_id + 1
 
 
+# Updates in hand at once. Each holds a database connection (the pool has 5 + 10).
+CONCURRENT_UPDATES = 8
+
+
+async def handle(app: Application, update: Update) -> None:
+    """One update, its handlers sharing one database connection."""
+    limit: asyncio.Semaphore = app.bot_data.setdefault(
+        "update_slots", asyncio.Semaphore(CONCURRENT_UPDATES))
+    deps = app.bot_data.get("deps")
+    async with limit:
+        with one_connection(deps.engine) if deps is not None else contextlib.nullcontext():
+            await app.process_update(update)
+
+
 def chat_key(update: Update) -> int:
     """Updates with the same key are handled in the order they came."""
     chat = update.effective_chat
@@ -68,6 +84,6 @@ async def handle_batch(app: Application, updates: list[Update]) -> None:
 
     async def in_order(chat_updates: list[Update]) -> None:
         for update in chat_updates:
-            await app.process_update(update)
+            await handle(app, update)
 
     await asyncio.gather(*(in_order(group) for group in by_chat.values()))

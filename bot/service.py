@@ -20,7 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.polling import chat_key, poll
+from bot.polling import chat_key, handle, poll
 
 log = logging.getLogger("kentbot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -55,7 +55,7 @@ def webhook_app(app: Application, secret: str, path: str) -> web.Application:
         waiting[key] = waiting.get(key, 0) + 1
         try:
             async with lock:
-                await app.process_update(update)
+                await handle(app, update)
         finally:
             waiting[key] -= 1
             if not waiting[key]:

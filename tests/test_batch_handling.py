@@ -25,6 +25,7 @@ class RecordingApp:
         self.slow_chat = slow_chat
         self.release = asyncio.Event()
         self.log: list[tuple[str, int]] = []
+        self.bot_data: dict[str, Any] = {}
 
     async def process_update(self, update: Update) -> None:
         assert update.effective_chat is not None
