@@ -20,10 +20,19 @@ from core.working_time import WorkingCalendar
 from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
 from db.types import utcnow
 
-# The order of the filing steps; Back walks it backwards.
-STEPS = ("type", "category", "text", "location", "photos", "phone", "summary")
+# The order of the filing steps; Back walks it backwards. The type (talep, şikayet, ...) is
+# chosen on the topic screen ("category"), and the location and the photos are given in
+# one step ("location"), so that a complete request takes as few messages as possible.
+STEPS = ("category", "text", "location", "phone", "summary")
 # Staff registering a request that came by phone, in person, CİMER, ... (/kayit).
-RECORD_STEPS = ("channel", "type", "category", "text", "phone", "summary")
+RECORD_STEPS = ("channel", "category", "text", "phone", "summary")
+# Steps of earlier versions that drafts saved before an upgrade may still be at.
+RENAMED_STEPS = {"type": "category", "photos": "location"}
+# Preselected on the topic screen. Most of what citizens send the municipality by chat is a
+# report that something is wrong (rubbish not collected, a broken lamp, a pothole), which is
+# a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle
+# on the topic screen and in the summary, where it can be changed.
+DEFAULT_TYPE = "sikayet"
 MAX_TEXT = 2000
 MAX_ADDRESS = 500
 MAX_PHOTOS = 3
@@ -45,7 +54,25 @@ class Submitted:
 
 def draft_of(session: Session, citizen: Citizen) -> RequestDraft | None:
     assert citizen.id is not None
-    return session.get(RequestDraft, citizen.id)
+    return load(session, citizen.id)
+
+
+def load(session: Session, citizen_id: int) -> RequestDraft | None:
+    """The citizen's draft, its step brought up to date (see `upgrade`)."""
+    draft = session.get(RequestDraft, citizen_id)
+    return upgrade(draft) if draft is not None else None
+
+
+def upgrade(draft: RequestDraft) -> RequestDraft:
+    """A draft saved at a step that no longer exists continues at the step that took it over.
+
+    The change is saved with whatever the caller's transaction does next."""
+    step = RENAMED_STEPS.get(draft.step)
+    if step is not None:
+        draft.step = step
+        if not draft.data.get("type"):
+            draft.data = {**draft.data, "type": DEFAULT_TYPE}
+    return draft
 
 
 def _save(session: Session, draft: RequestDraft, step: str, **changes: Any) -> RequestDraft:
@@ -72,9 +99,9 @@ def start(
 ) -> RequestDraft:
     """Begin (or restart) filing; free text the citizen wrote first becomes the description."""
     assert citizen.id is not None
-    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="type")
+    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="category")
     draft.data, draft.message_id = {}, None
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"type": DEFAULT_TYPE}
     if prefilled_text:
         try:
             data["text"] = clean_text(prefilled_text)
@@ -82,7 +109,7 @@ def start(
             pass
         else:
             data["suggested"] = suggest(prefilled_text, keywords or category_keywords(session))
-    step = "type" if citizen.consent_at else "kvkk"
+    step = "category" if citizen.consent_at else "kvkk"
     return _save(session, draft, step, **data)
 
 
@@ -116,7 +143,7 @@ def accept_consent(session: Session, citizen: Citizen, draft: RequestDraft,
     citizen.consent_at = utcnow()
     citizen.first_name, citizen.last_name, citizen.username = first_name, last_name, username
     session.add(citizen)
-    _save(session, draft, "type")
+    _save(session, draft, "category")
 
 
 def steps_of(draft: RequestDraft) -> tuple[str, ...]:
@@ -138,6 +165,7 @@ def next_step(draft: RequestDraft, current: str) -> str:
 def previous_step(draft: RequestDraft) -> str:
     if draft.step == "kvkk":
         return "kvkk"  # there is nothing before the consent notice, and no way around it
+    upgrade(draft)
     steps = steps_of(draft)
     if draft.step not in steps or draft.step == steps[0]:
         return steps[0]
@@ -150,7 +178,8 @@ def go_back(session: Session, draft: RequestDraft) -> RequestDraft:
 
 def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
     """Jump to a step from the summary's Edit menu; finishing it returns to the summary."""
-    if step not in steps_of(draft):
+    step = RENAMED_STEPS.get(step, step)  # an Edit menu sent before an upgrade
+    if step not in steps_of(draft) or step == "summary":
         raise InvalidInput("unknown_step")
     return _save(session, draft, step, editing=True)
 
@@ -161,7 +190,7 @@ def start_record(session: Session, staff_citizen: Citizen) -> RequestDraft:
     draft = draft_of(session, staff_citizen) or RequestDraft(citizen_id=staff_citizen.id,
                                                              step="channel")
     draft.data, draft.message_id = {}, None
-    return _save(session, draft, "channel", mode="record")
+    return _save(session, draft, "channel", mode="record", type=DEFAULT_TYPE)
 
 
 def set_channel(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
@@ -171,9 +200,19 @@ def set_channel(session: Session, draft: RequestDraft, code: str) -> RequestDraf
 
 
 def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+    """The type toggle of the topic screen (or the summary's): the step stays where it is."""
     if code not in REQUEST_TYPES:
         raise InvalidInput("unknown_type")
-    return _save(session, draft, next_step(draft, "type"), type=code)
+    if draft.step not in ("category", "summary"):
+        raise InvalidInput("use_buttons")
+    return _save(session, draft, draft.step, type=code)
+
+
+def show_all_topics(session: Session, draft: RequestDraft) -> RequestDraft:
+    """"Other topics": the topic screen lists every topic, not only the suggested ones."""
+    if draft.step != "category":
+        raise InvalidInput("use_buttons")
+    return _save(session, draft, draft.step, all_topics=True)
 
 
 def set_category(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
@@ -187,22 +226,26 @@ def set_text(session: Session, draft: RequestDraft, text: str | None) -> Request
     return _save(session, draft, next_step(draft, "text"), text=clean_text(text))
 
 
+# The location step takes a map location (or venue), a typed address and up to MAX_PHOTOS
+# photos, in any order and each as often as the citizen likes (a later one replaces an
+# earlier one); it stays on the step until Continue (`skip`).
+
+
 def set_location(session: Session, draft: RequestDraft, latitude: float, longitude: float
                  ) -> RequestDraft:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise InvalidInput("bad_location")
-    return _save(session, draft, next_step(draft, "location"),
-                 latitude=latitude, longitude=longitude)
+    return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
 
 
 def set_address(session: Session, draft: RequestDraft, address: str | None) -> RequestDraft:
-    return _save(session, draft, next_step(draft, "location"),
-                 address=clean_text(address, MAX_ADDRESS))
+    return _save(session, draft, draft.step, address=clean_text(address, MAX_ADDRESS))
 
 
 def skip(session: Session, draft: RequestDraft) -> RequestDraft:
-    """Leave an optional step (location, photos, phone) as it is and go on."""
-    if draft.step not in ("location", "photos", "phone") or draft.step not in steps_of(draft):
+    """Continue (or skip) past an optional step (location and photos, phone)."""
+    upgrade(draft)
+    if draft.step not in ("location", "phone") or draft.step not in steps_of(draft):
         raise InvalidInput("not_optional")
     return _save(session, draft, next_step(draft, draft.step))
 
@@ -213,8 +256,7 @@ def add_photo(session: Session, draft: RequestDraft, file_id: str, file_unique_i
     if len(photos) >= MAX_PHOTOS:
         raise InvalidInput("too_many_photos")
     photos.append({"file_id": file_id, "file_unique_id": file_unique_id})
-    step = next_step(draft, "photos") if len(photos) >= MAX_PHOTOS else draft.step
-    return _save(session, draft, step, photos=photos)
+    return _save(session, draft, draft.step, photos=photos)
 
 
 def clear_photos(session: Session, draft: RequestDraft) -> RequestDraft:

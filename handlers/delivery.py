@@ -14,72 +14,120 @@ from bot.i18n import resolve_language, translator
 from core import citizens, routing, workflow
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
-from handlers.request_views import card, card_keyboard, citizen_notice, question_keyboard
+from handlers.request_views import (
+    CAPTION_LIMIT,
+    card,
+    card_keyboard,
+    citizen_notice,
+    question_keyboard,
+    visible_length,
+)
 
 log = logging.getLogger("kentbot.delivery")
 
 
-def _card_text(engine: Engine, config: Config, request_id: int) -> tuple[Request, str]:
+# The purpose of a card's message link when the card is the caption of the request's photo:
+# its later edits must change the caption (editMessageCaption), not the text.
+PHOTO_CARD = "card_photo"
+
+
+def _card_text(engine: Engine, config: Config, request_id: int, new: bool = False
+               ) -> tuple[Request, str, bool, list[str]]:
+    """The request, its card, whether the card is a photo's caption, and its photos' file ids.
+
+    A `new` card goes on the photo when there is exactly one and the whole card fits in a
+    caption; an existing card stays what it was posted as (its message link says which)."""
     with transaction(engine) as session:
         request = session.get(Request, request_id)
         assert request is not None
         events = workflow.history(session, request)
         citizen = session.get(Citizen, request.citizen_id) if request.citizen_id else None
         assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
+        photos = [a.telegram_file_id for a in workflow.attachments(session, request)
+                  if a.telegram_file_id]
+        if new:
+            on_photo = len(photos) == 1
+        else:
+            link = None
+            if request.card_chat_id is not None and request.card_message_id is not None:
+                link = workflow.linked(session, request.card_chat_id, request.card_message_id)
+            on_photo = link is not None and link.purpose == PHOTO_CARD
         name = None
         if citizen is not None and citizen.deleted_at is None:
             name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
-        text = card(request, session.get(Category, request.category_code),
-                    session.get(Department, request.department_code), events,
-                    len(workflow.attachments(session, request)), name,
-                    (assignee.name or str(assignee.telegram_id)) if assignee else None,
-                    config.municipality.default_language)
-        return request, text
+        category = session.get(Category, request.category_code)
+        department = session.get(Department, request.department_code)
+        assignee_name = (assignee.name or str(assignee.telegram_id)) if assignee else None
+        language = config.municipality.default_language
+
+        def render(on_photo: bool) -> str:
+            return card(request, category, department, events, len(photos), name,
+                        assignee_name, language, on_photo=on_photo,
+                        # Once posted on a photo, the card must stay short enough for it.
+                        limit=CAPTION_LIMIT if on_photo and not new else None)
+
+        text = render(on_photo)
+        if on_photo and new and visible_length(text) > CAPTION_LIMIT:
+            on_photo, text = False, render(False)
+        return request, text, on_photo, photos
 
 
 async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -> Message | None:
-    """Post the request's card in its department's group, with its map pin and photos."""
-    request, text = _card_text(engine, config, request_id)
+    """Post the request's card in its department's group.
+
+    With exactly one photo the card is that photo's caption: one message instead of two.
+    Otherwise (no photo, several, or a card too long for a caption) the card is a text and
+    the photos follow as replies to it. The location needs no message of its own: the card
+    links to the map."""
+    request, text, on_photo, photos = _card_text(engine, config, request_id, new=True)
     with transaction(engine) as session:
         chat_id = routing.staff_chat(session, config, request.department_code)
-        photos = [a.telegram_file_id for a in workflow.attachments(session, request)
-                  if a.telegram_file_id]
     if chat_id is None:
         log.error("no staff group for department %s and no supervisors' group; request %s "
                   "waits in the database", request.department_code, request.id)
         return None
-    message = await bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML,
-        reply_markup=card_keyboard(request, config.municipality.default_language),
-        link_preview_options=None,
-    )
+    keyboard = card_keyboard(request, config.municipality.default_language)
+    message: Message
+    if on_photo:
+        message = await bot.send_photo(chat_id, photos[0], caption=text,
+                                       parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    else:
+        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                         reply_markup=keyboard, link_preview_options=None)
     with transaction(engine) as session:
         stored = session.get(Request, request_id)
         assert stored is not None
-        workflow.set_card(session, stored, chat_id, message.message_id)
+        if on_photo:
+            assert stored.id is not None
+            stored.card_chat_id, stored.card_message_id = chat_id, message.message_id
+            session.add(stored)
+            workflow.link_message(session, chat_id, message.message_id, stored.id, PHOTO_CARD)
+        else:
+            workflow.set_card(session, stored, chat_id, message.message_id)
     reply = ReplyParameters(message_id=message.message_id)
-    if request.latitude is not None and request.longitude is not None:
-        await bot.send_location(chat_id, request.latitude, request.longitude,
-                                reply_parameters=reply)
-    if len(photos) == 1:
+    if len(photos) == 1 and not on_photo:
         await bot.send_photo(chat_id, photos[0], reply_parameters=reply)
-    elif photos:
+    elif len(photos) > 1:
         await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in photos],
                                    reply_parameters=reply)
     return message
 
 
 async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int) -> None:
-    """Re-render the card in place after a change."""
-    request, text = _card_text(engine, config, request_id)
+    """Re-render the card in place after a change: its text, or its caption on a photo."""
+    request, text, on_photo, _ = _card_text(engine, config, request_id)
     if request.card_chat_id is None or request.card_message_id is None:
         return
+    keyboard = card_keyboard(request, config.municipality.default_language)
     try:
-        await bot.edit_message_text(
-            text, chat_id=request.card_chat_id, message_id=request.card_message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=card_keyboard(request, config.municipality.default_language),
-        )
+        if on_photo:
+            await bot.edit_message_caption(
+                chat_id=request.card_chat_id, message_id=request.card_message_id,
+                caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        else:
+            await bot.edit_message_text(
+                text, chat_id=request.card_chat_id, message_id=request.card_message_id,
+                parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise

@@ -38,14 +38,16 @@ INPUT_ERRORS: dict[str, str] = {
     "too_long": N_("That is too long: please keep it under 2000 characters "
                    "(yours has {length}). You can send details later as a note."),
     "bad_location": N_("That location could not be read. Please try again or type the address."),
-    "too_many_photos": N_("You have already added 3 photos, the most we accept."),
+    "too_many_photos": N_("You have already added 3 photos, the most we accept. "
+                          "Tap Continue to go on."),
     "bad_phone": N_("That does not look like a phone number. Please use the button, "
                     "type a number like 0555 123 45 67, or skip."),
     "not_your_contact": N_("Please share your own number with the button below."),
     "incomplete": N_("Some steps are missing. Please go through them again."),
     "unknown_category": N_("That topic is no longer available. Please choose another."),
     "use_buttons": N_("Please use the buttons of the last message to continue."),
-    "photo_expected": N_("Please send a photo, or tap Continue."),
+    "location_expected": N_("Please share the location with the button, type the address, "
+                            "send a photo, or tap Continue."),
 }
 
 
@@ -54,29 +56,40 @@ def input_error(t: Translator, reason: str | None) -> str:
     return t._(message)
 
 
-def matches(text: str | None, label: str) -> bool:
-    """Reply-keyboard text in any language (the citizen may have switched language)."""
-    return text is not None and any(text.strip() == t._(label) for t in all_translators())
+def matches(text: str | None, label: str, typed: bool = False) -> bool:
+    """Reply-keyboard text in any language (the citizen may have switched language).
+
+    `typed`: also the label's words typed by hand ("devam" for "✅ Devam"), as a citizen
+    does when the one-time keyboard has folded away."""
+    if text is None:
+        return False
+    value = text.strip()
+    for t in all_translators():
+        shown = t._(label)
+        if value == shown or (typed and _words(value) == _words(shown)):
+            return True
+    return False
 
 
-def _screen(session: Session, draft: RequestDraft, t: Translator, show_all: bool = False
-            ) -> views.Screen:
+def _words(text: str) -> str:
+    """The text without its leading emoji and spaces, case-folded."""
+    start = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
+    return text[start:].strip().casefold()
+
+
+def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Screen:
     step = draft.step
     if step == "channel":
         return views.Screen(t._("📨 Which channel did this request come from?"),
                             views.channel_keyboard(t))
-    if step == "type":
-        return views.type_screen(t, draft)
     if step == "category":
         categories = list(session.exec(select(Category).where(Category.active == True)  # noqa: E712
                                        .order_by(col(Category.name_tr))).all())
-        return views.category_screen(t, draft, categories, show_all)
+        return views.category_screen(t, draft, categories)
     if step == "text":
         return views.text_screen(t)
     if step == "location":
         return views.location_screen(t)
-    if step == "photos":
-        return views.photos_screen(t)
     if step == "phone":
         if draft.data.get("mode") == "record":
             return views.Screen(
@@ -91,16 +104,23 @@ def _screen(session: Session, draft: RequestDraft, t: Translator, show_all: bool
                         views.summary_keyboard(t))
 
 
+def _render(session: Session, draft: RequestDraft, t: Translator,
+            context: ContextTypes.DEFAULT_TYPE) -> views.Screen:
+    """The screen of the draft's current step."""
+    if draft.step == "kvkk":
+        config = deps(context).config
+        return views.kvkk_screen(t, config.kvkk.data_controller or config.municipality.name,
+                                 config.kvkk.retention_days)
+    return _screen(session, draft, t)
+
+
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
-                screen: views.Screen, edit: bool) -> None:
-    """Edit the flow's message when the citizen pressed one of its buttons; otherwise send
-    a new one. A reply keyboard (location, contact) can only come with a new message."""
-    engine = deps(context).engine
+                screen: views.Screen, flow_message: int | None, edit: bool) -> None:
+    """Edit the flow's message (`flow_message`, as the caller loaded it) when the citizen
+    pressed one of its buttons; otherwise send a new one and remember it. A reply keyboard
+    (location, contact) can only come with a new message."""
     chat = update.effective_chat
     assert chat is not None
-    with transaction(engine) as session:
-        draft = session.get(RequestDraft, citizen_id)
-        flow_message = draft.message_id if draft else None
     query = update.callback_query
     if (edit and screen.keyboard is None and query is not None and query.message is not None
             and query.message.message_id == flow_message):
@@ -114,7 +134,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
     sent: Message = await context.bot.send_message(
         chat.id, screen.text, parse_mode=ParseMode.HTML,
         reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline)
-    with transaction(engine) as session:
+    with transaction(deps(context).engine) as session:
         draft = session.get(RequestDraft, citizen_id)
         if draft is not None:
             draft.message_id = sent.message_id
@@ -123,20 +143,15 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
 
 
 async def _show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
-                     edit: bool, show_all: bool = False) -> None:
-    config = deps(context).config
+                     edit: bool) -> None:
     with transaction(deps(context).engine) as session:
-        draft = session.get(RequestDraft, citizen_id)
+        draft = intake.load(session, citizen_id)
         citizen = session.get(Citizen, citizen_id)
         if draft is None or citizen is None:
             return
-        t = translator_of(citizen)
-        if draft.step == "kvkk":
-            screen = views.kvkk_screen(t, config.kvkk.data_controller or
-                                       config.municipality.name, config.kvkk.retention_days)
-        else:
-            screen = _screen(session, draft, t, show_all)
-    await _show(update, context, citizen_id, screen, edit)
+        screen = _render(session, draft, translator_of(citizen), context)
+        flow_message = draft.message_id
+    await _show(update, context, citizen_id, screen, flow_message, edit)
 
 
 async def _say(update: Update, text: str, remove_keyboard: bool = False,
@@ -218,7 +233,8 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every inline button of the filing flow (`f:...`)."""
     query = update.callback_query
-    if query is None or query.data is None or update.effective_user is None:
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
         return
     parts = query.data.split(":")
     action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
@@ -229,16 +245,65 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             offered = draft.data.get("offer") if draft and draft.step == "offer" else None
         await start_filing(update, context, prefilled=offered)
         return
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
-        draft = intake.draft_of(session, citizen)
-        citizen_id = citizen.id
-        # Buttons of an older flow message are stale. A newer one is the current form even
-        # if a crash kept its id from being saved (ids only grow within a chat).
-        stale = draft is None or (query.message is not None and draft.message_id is not None
-                                  and query.message.message_id < draft.message_id)
-    assert citizen_id is not None
+    t: Translator | None = None
+    error: str | None = None
+    stale = unchanged = False
+    screen: views.Screen | None = None
+    markup: InlineKeyboardMarkup | None = None
+    try:
+        # One transaction: find the draft, apply the button, render the next screen.
+        with transaction(engine) as session:
+            citizen = citizen_of(session, update)
+            t = translator_of(citizen)
+            citizen_id = citizen.id
+            saved = session.get(RequestDraft, citizen_id)
+            saved_step = saved.step if saved is not None else None  # before any upgrade
+            draft = intake.draft_of(session, citizen)
+            # Buttons of an older flow message are stale. A newer one is the current form
+            # even if a crash kept its id from being saved (ids only grow within a chat).
+            stale = draft is None or (query.message is not None and draft.message_id is not None
+                                      and query.message.message_id < draft.message_id)
+            if draft is not None and not stale and action not in ("cancel", "send"):
+                flow_message = draft.message_id
+                if action == "kvkk" and arg == "yes":
+                    intake.accept_consent(session, citizen, draft, user.first_name,
+                                          user.last_name, user.username)
+                elif action == "kvkk":
+                    intake.cancel(session, citizen)
+                elif action == "ch":
+                    intake.set_channel(session, draft, arg)
+                elif action == "type":
+                    # Tapping the type already chosen on the topic screen changes nothing:
+                    # no edit to make. (On the summary's type picker it returns to the
+                    # summary; on a type screen of an earlier version it shows the topics.)
+                    unchanged = (draft.data.get("type") == arg
+                                 and draft.step == saved_step == "category")
+                    if not unchanged:
+                        intake.set_type(session, draft, arg)
+                elif action == "cat":
+                    intake.set_category(session, draft, arg)
+                elif action == "allcat":
+                    intake.show_all_topics(session, draft)
+                elif action == "back":
+                    intake.go_back(session, draft)
+                elif action == "skip":
+                    intake.skip(session, draft)
+                elif action == "edit":
+                    markup = views.edit_menu(t, intake.steps_of(draft))
+                elif action == "types":
+                    markup = views.type_picker(t, draft.data.get("type"))
+                elif action == "goto":
+                    intake.go_to(session, draft, arg)
+                elif action == "summary":
+                    draft.step = "summary"
+                    session.add(draft)
+                else:
+                    raise InvalidInput("use_buttons")
+                if action != "kvkk" or arg == "yes":
+                    screen = _render(session, draft, t, context)
+    except InvalidInput as exc:
+        error = exc.reason
+    assert t is not None and citizen_id is not None
     if stale:
         await query.answer(t._("This form is closed. Please start again with /talep."),
                            show_alert=True)
@@ -249,42 +314,8 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if action == "send":
         await _submit(update, context, citizen_id)
         return
-    show_all = False
-    try:
-        with transaction(engine) as session:
-            draft = session.get(RequestDraft, citizen_id)
-            current = session.get(Citizen, citizen_id)
-            assert draft is not None and current is not None
-            user = update.effective_user
-            if action == "kvkk" and arg == "yes":
-                intake.accept_consent(session, current, draft, user.first_name, user.last_name,
-                                      user.username)
-            elif action == "kvkk":
-                intake.cancel(session, current)
-            elif action == "ch":
-                intake.set_channel(session, draft, arg)
-            elif action == "type":
-                intake.set_type(session, draft, arg)
-            elif action == "cat":
-                intake.set_category(session, draft, arg)
-            elif action == "allcat":
-                show_all = True
-            elif action == "back":
-                intake.go_back(session, draft)
-            elif action == "skip":
-                intake.skip(session, draft)
-            elif action == "edit":
-                pass
-            elif action == "goto":
-                intake.go_to(session, draft, arg)
-            elif action == "summary":
-                draft.step = "summary"
-                session.add(draft)
-            else:
-                raise InvalidInput("use_buttons")
-    except InvalidInput as exc:
-        await query.answer(input_error(t, exc.reason),
-                           show_alert=True)
+    if error is not None:
+        await query.answer(input_error(t, error), show_alert=True)
         return
     await query.answer()
     if action == "kvkk" and arg != "yes":
@@ -294,10 +325,13 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 phone=config.municipality.phone or "—"),
             reply_markup=main_menu(t))
         return
-    if action == "edit":
-        await query.edit_message_reply_markup(reply_markup=views.edit_menu(t))
+    if unchanged:
         return
-    await _show_step(update, context, citizen_id, edit=True, show_all=show_all)
+    if markup is not None:
+        await query.edit_message_reply_markup(reply_markup=markup)
+        return
+    assert screen is not None
+    await _show(update, context, citizen_id, screen, flow_message, edit=True)
 
 
 async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int
@@ -367,84 +401,97 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     if message is None or user is None:
         return False
     engine = deps(context).engine
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
-        draft = intake.draft_of(session, citizen)
-        if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
-            return False
-        if draft.data.get("input", 0) >= message.message_id:
-            # Delivered again after a crash: this message already moved the flow on.
-            return True
-        t = translator_of(citizen)
-        step, citizen_id = draft.step, citizen.id
-    assert citizen_id is not None
     text = message.text
-    if matches(text, views.CANCEL):
-        await _cancel_flow(update, context, citizen_id)
-        return True
-    error: str | None = None
     length = len(text or "")
+    error: str | None = None
+    cancelling = False
+    screen: views.Screen | None = None
+    t: Translator | None = None
     try:
+        # One transaction: find the draft, take the input, render the next screen.
         with transaction(engine) as session:
-            draft = session.get(RequestDraft, citizen_id)
-            assert draft is not None
-            if matches(text, views.BACK):
-                intake.go_back(session, draft)
-            elif step == "text" and (text is not None or message.caption is not None):
-                length = len(text or message.caption or "")
-                intake.set_text(session, draft, text or message.caption)
-                if message.photo:
-                    intake.add_photo(session, draft, message.photo[-1].file_id,
-                                     message.photo[-1].file_unique_id)
-            elif step == "location":
-                if message.location is not None:
-                    intake.set_location(session, draft, message.location.latitude,
-                                        message.location.longitude)
-                elif matches(text, views.SKIP):
-                    intake.skip(session, draft)
-                elif message.venue is not None:
-                    intake.set_location(session, draft, message.venue.location.latitude,
-                                        message.venue.location.longitude)
-                else:
-                    length = len(text or "")
-                    intake.set_address(session, draft, text)
-            elif step == "photos":
-                if message.photo:
-                    intake.add_photo(session, draft, message.photo[-1].file_id,
-                                     message.photo[-1].file_unique_id)
-                elif matches(text, views.SKIP) or matches(text, views.DONE):
-                    intake.skip(session, draft)
-                else:
-                    raise InvalidInput("photo_expected")
-            elif step == "phone":
-                if message.contact is not None:
-                    if message.contact.user_id not in (None, user.id):
-                        raise InvalidInput("not_your_contact")
-                    intake.set_phone(session, draft, message.contact.phone_number)
-                elif matches(text, views.SKIP):
-                    intake.skip(session, draft)
-                else:
-                    intake.set_phone(session, draft, text or "")
+            citizen = citizen_of(session, update)
+            draft = intake.draft_of(session, citizen)
+            if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
+                return False
+            if draft.data.get("input", 0) >= message.message_id:
+                # Delivered again after a crash: this message already moved the flow on.
+                return True
+            t = translator_of(citizen)
+            step, citizen_id = draft.step, citizen.id
+            if matches(text, views.CANCEL):
+                cancelling = True
             else:
-                raise InvalidInput("use_buttons")
-            # In the same transaction as the step it caused, so a redelivery is recognised.
-            draft.data = {**draft.data, "input": message.message_id}
+                if step == "text":
+                    length = len(text or message.caption or "")
+                _take(session, draft, message, user.id)
+                # In the same transaction as the step it caused, so a redelivery is
+                # recognised.
+                draft.data = {**draft.data, "input": message.message_id}
+                # Within the location step, what the citizen sent shows in the chat: no
+                # message answers it. Every other input moves to a screen.
+                if not (step == draft.step == "location"):
+                    screen = _render(session, draft, t, context)
+                    flow_message = draft.message_id
     except InvalidInput as exc:
         error = exc.reason
+    assert t is not None and citizen_id is not None
+    if cancelling:
+        await _cancel_flow(update, context, citizen_id)
+        return True
     if error is not None:
         template = input_error(t, error)
         await message.reply_text(template.format(length=length))
         if error == "use_buttons":
             await _show_step(update, context, citizen_id, edit=False)
         return True
-    with transaction(engine) as session:
-        draft = session.get(RequestDraft, citizen_id)
-        still_photos = draft is not None and draft.step == "photos" and step == "photos"
-    if still_photos:
-        # Another photo is welcome; the chat already shows it, so no extra message.
-        return True
-    await _show_step(update, context, citizen_id, edit=False)
+    if screen is not None:
+        await _show(update, context, citizen_id, screen, flow_message, edit=False)
     return True
+
+
+def _take(session: Session, draft: RequestDraft, message: Message, user_id: int) -> None:
+    """Apply a message to the draft's step; raises InvalidInput when it does not fit."""
+    text, step = message.text, draft.step
+    if matches(text, views.BACK):
+        intake.go_back(session, draft)
+    elif step == "text" and (text is not None or message.caption is not None):
+        intake.set_text(session, draft, text or message.caption)
+        if message.photo:
+            intake.add_photo(session, draft, message.photo[-1].file_id,
+                             message.photo[-1].file_unique_id)
+    elif step == "location":
+        # A location, a venue, an address and photos, in any order, until Continue.
+        if message.venue is not None:
+            venue = message.venue
+            intake.set_location(session, draft, venue.location.latitude,
+                                venue.location.longitude)
+            place = ", ".join(p for p in (venue.title, venue.address) if p)
+            if place:
+                intake.set_address(session, draft, place[:intake.MAX_ADDRESS])
+        elif message.location is not None:
+            intake.set_location(session, draft, message.location.latitude,
+                                message.location.longitude)
+        elif message.photo:
+            intake.add_photo(session, draft, message.photo[-1].file_id,
+                             message.photo[-1].file_unique_id)
+        elif matches(text, views.DONE, typed=True) or matches(text, views.SKIP, typed=True):
+            intake.skip(session, draft)
+        elif text is not None:
+            intake.set_address(session, draft, text)
+        else:
+            raise InvalidInput("location_expected")
+    elif step == "phone":
+        if message.contact is not None:
+            if message.contact.user_id not in (None, user_id):
+                raise InvalidInput("not_your_contact")
+            intake.set_phone(session, draft, message.contact.phone_number)
+        elif matches(text, views.SKIP):
+            intake.skip(session, draft)
+        else:
+            intake.set_phone(session, draft, text or "")
+    else:
+        raise InvalidInput("use_buttons")
 
 
 async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -4,6 +4,7 @@ citizen's notifications and history. Texts only; sending is the handlers' job.""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,36 +72,64 @@ def kvkk_screen(t: Translator, controller: str, retention_days: int) -> Screen:
     ]))
 
 
-def type_screen(t: Translator, draft: RequestDraft) -> Screen:
-    text = t._("📝 <b>New request</b> — step 1 of 6\n\nWhat would you like to send us?")
-    if draft.data.get("text"):
-        text += "\n\n" + t._("Your message: <i>{text}</i>").format(text=esc(draft.data["text"]))
-    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:type:{code}")
-               for code, label in REQUEST_TYPES.items()]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return Screen(text, InlineKeyboardMarkup([*rows, _nav(t, back=False)]))
+# The type toggles above the topics: short labels, so that four fit in one row. Thanks
+# (teşekkür) is rarely filed by chat; it stays available in the summary's Edit menu.
+TYPE_TOGGLES: dict[str, str] = {
+    "talep": N_("Request"),
+    "sikayet": N_("Complaint"),
+    "bilgi": N_("Info"),
+    "oneri": N_("Suggestion"),
+}
+CHOSEN = "✅ "
 
 
-def category_screen(t: Translator, draft: RequestDraft, categories: list[Category],
-                    show_all: bool = False) -> Screen:
-    suggested = [c for code in draft.data.get("suggested", []) for c in categories
+def _type_buttons(t: Translator, chosen: str | None, labels: dict[str, str]
+                  ) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton((CHOSEN if code == chosen else "") + t._(label),
+                                 callback_data=f"f:type:{code}")
+            for code, label in labels.items()]
+
+
+def category_screen(t: Translator, draft: RequestDraft, categories: list[Category]) -> Screen:
+    """Step 1: the type (a row of toggles, one preselected) and the topic, on one screen.
+
+    Tapping a type edits this screen; tapping a topic moves on."""
+    data = draft.data
+    suggested = [c for code in data.get("suggested", []) for c in categories
                  if c.code == code]
-    if suggested and not show_all:
-        text = t._("📂 Step 2 of 6 — These topics seem to fit what you wrote. Please choose one:")
+    lines = [t._("📝 <b>New request</b> — step 1 of 4")]
+    if data.get("text"):
+        lines.append(t._("Your message: <i>{text}</i>").format(text=esc(data["text"])))
+    chosen = data.get("type")
+    lines.append(t._("Type: <b>{value}</b> (tap another type above the topics to change it)")
+                 .format(value=esc(t._(REQUEST_TYPES.get(chosen or "", "—")))))
+    if suggested and not data.get("all_topics"):
+        lines.append(t._("📂 These topics seem to fit what you wrote. Please choose one:"))
         shown = suggested
     else:
-        text = t._("📂 Step 2 of 6 — Which topic is it about?")
+        lines.append(t._("📂 Which topic is it about?"))
         shown = categories
-    rows = [[InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")]
-            for c in shown]
+    rows = [_type_buttons(t, chosen, TYPE_TOGGLES)]
+    rows += [[InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")]
+             for c in shown]
     if shown is suggested:
         rows.append([InlineKeyboardButton(t._("📂 Other topics"), callback_data="f:allcat")])
-    return Screen(text, InlineKeyboardMarkup([*rows, _nav(t)]))
+    # Back only when recording (to the channel); for citizens this is the first step.
+    return Screen("\n\n".join(lines), InlineKeyboardMarkup(
+        [*rows, _nav(t, back=data.get("mode") == "record")]))
+
+
+def type_picker(t: Translator, chosen: str | None) -> InlineKeyboardMarkup:
+    """The summary's Edit → Type: every type, Thanks included, two to a row."""
+    buttons = _type_buttons(t, chosen, REQUEST_TYPES)
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t._(BACK),
+                                                              callback_data="f:summary")]])
 
 
 def text_screen(t: Translator) -> Screen:
     return Screen(
-        t._("✍️ Step 3 of 6 — Please describe the matter in a message (at most 2000 characters). "
+        t._("✍️ Step 2 of 4 — Please describe the matter in a message (at most 2000 characters). "
             "Where, what, since when?"),
         InlineKeyboardMarkup([_nav(t)]),
     )
@@ -116,23 +145,19 @@ def _reply_keyboard(t: Translator, first: list[KeyboardButton]) -> ReplyKeyboard
 
 
 def location_screen(t: Translator) -> Screen:
-    return Screen(
-        t._("📍 Step 4 of 6 — Where is it? Share your location with the button below, "
-            "or type the address or neighbourhood. You can also skip this step."),
-        keyboard=_reply_keyboard(t, [KeyboardButton(t._(SHARE_LOCATION), request_location=True),
-                                     KeyboardButton(t._(SKIP))]),
-    )
-
-
-def photos_screen(t: Translator) -> Screen:
-    text = t._("🖼 Step 5 of 6 — You may send up to {max} photos. Tap Continue when you are "
-               "done, or right away to add none.").format(max=MAX_PHOTOS)
-    return Screen(text, keyboard=_reply_keyboard(t, [KeyboardButton(t._(DONE))]))
+    """Step 3: the location and the photos, in any order, then Continue."""
+    text = t._("📍 Step 3 of 4 — Where is it? Share your location with the button below, or "
+               "type the address or neighbourhood.\n\n🖼 You can also send up to {max} photos."
+               "\n\nWhen you are done, tap <b>Continue</b> (or right away, to give neither)."
+               ).format(max=MAX_PHOTOS)
+    return Screen(text, keyboard=_reply_keyboard(t, [
+        KeyboardButton(t._(SHARE_LOCATION), request_location=True),
+        KeyboardButton(t._(DONE))]))
 
 
 def phone_screen(t: Translator) -> Screen:
     return Screen(
-        t._("📞 Step 6 of 6 — May staff call you if needed? Share your number with the "
+        t._("📞 Step 4 of 4 — May staff call you if needed? Share your number with the "
             "button below, or skip. (Optional)"),
         keyboard=_reply_keyboard(t, [KeyboardButton(t._(SHARE_PHONE), request_contact=True),
                                      KeyboardButton(t._(SKIP))]),
@@ -168,11 +193,12 @@ def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
     ])
 
 
-def edit_menu(t: Translator) -> InlineKeyboardMarkup:
-    fields = [("type", N_("Type")), ("category", N_("Topic")), ("text", N_("Description")),
-              ("location", N_("Location")), ("photos", N_("Photos")), ("phone", N_("Phone"))]
-    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
-               for step, label in fields]
+def edit_menu(t: Translator, steps: tuple[str, ...]) -> InlineKeyboardMarkup:
+    fields = [("category", N_("Topic")), ("text", N_("Description")),
+              ("location", N_("Location / photos")), ("phone", N_("Phone"))]
+    buttons = [InlineKeyboardButton(t._("Type"), callback_data="f:types")]
+    buttons += [InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
+                for step, label in fields if step in steps]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t._(BACK),
                                                               callback_data="f:summary")]])
@@ -194,12 +220,50 @@ def _age(t: Translator, since: datetime, now: datetime) -> str:
     return t.duration(now - since)
 
 
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption, in UTF-16 code units
+
+
+def visible_length(text: str) -> int:
+    """How long Telegram counts an HTML text: without its tags, entities resolved, in
+    UTF-16 code units (an emoji such as 🆕 counts 2)."""
+    plain = html.unescape(re.sub(r"<[^>]*>", "", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
 def card(request: Request, category: Category | None, department: Department | None,
          events: list[RequestEvent], photo_count: int, citizen_name: str | None,
-         assignee_name: str | None, language: str = "tr", now: datetime | None = None) -> str:
-    """The request as staff see it in their group; re-rendered after every action."""
+         assignee_name: str | None, language: str = "tr", now: datetime | None = None,
+         on_photo: bool = False, limit: int | None = None) -> str:
+    """The request as staff see it in their group; re-rendered after every action.
+
+    `on_photo`: the card is the caption of the request's (first) photo, so that photo is
+    not "below". `limit`: the card must fit in that many characters (a caption); the
+    history's texts, then the history, then the description are shortened to fit."""
+    def render(clip: int, history: int, text: str) -> str:
+        return _card(request, category, department, events, photo_count, citizen_name,
+                     assignee_name, language, now or utcnow(), on_photo, clip, history, text)
+
+    full = render(200, 4, request.text)
+    if limit is None or visible_length(full) <= limit:
+        return full
+    for clip, history in ((60, 4), (0, 4), (0, 2), (0, 0)):
+        shorter = render(clip, history, request.text)
+        if visible_length(shorter) <= limit:
+            return shorter
+    over = visible_length(shorter) - limit
+    kept = max(0, len(request.text) - over - 2)
+    while True:  # the description is plain text: one character less is one less shown
+        text = render(0, 0, request.text[:kept] + "…")
+        if visible_length(text) <= limit or kept == 0:
+            return text
+        kept = max(0, kept - (visible_length(text) - limit))
+
+
+def _card(request: Request, category: Category | None, department: Department | None,
+          events: list[RequestEvent], photo_count: int, citizen_name: str | None,
+          assignee_name: str | None, language: str, now: datetime, on_photo: bool,
+          clip: int, history: int, description: str) -> str:
     t = translator(language)
-    now = now or utcnow()
     head = "⚠️ " if is_overdue(request, now) else ("🆕 " if request.status == "new" else "📌 ")
     lines = [
         f"{head}<b>{request.number}</b> · {esc(t._(REQUEST_TYPES.get(request.type, '')))} · "
@@ -211,7 +275,7 @@ def card(request: Request, category: Category | None, department: Department | N
         lines.append("👤 " + esc(citizen_name))
     if request.contact_phone:
         lines.append("📞 " + esc(request.contact_phone))
-    lines += ["", esc(request.text), ""]
+    lines += ["", esc(description), ""]
     if request.latitude is not None and request.longitude is not None:
         lines.append(t._("📍 <a href=\"{url}\">Location on the map</a>").format(
             url=f"https://www.openstreetmap.org/?mlat={request.latitude:.6f}"
@@ -219,8 +283,9 @@ def card(request: Request, category: Category | None, department: Department | N
                 f"{request.longitude:.6f}"))
     if request.address:
         lines.append("📍 " + esc(request.address))
-    if photo_count:
-        lines.append(t._("🖼 {count} photo(s) below").format(count=photo_count))
+    below = photo_count - 1 if on_photo else photo_count
+    if below > 0:
+        lines.append(t._("🖼 {count} photo(s) below").format(count=below))
     lines.append(t._("🕒 Received {when} ({age} ago)").format(
         when=t.short_datetime(request.created_at), age=_age(t, request.created_at, now)))
     if request.due_at:
@@ -230,13 +295,13 @@ def card(request: Request, category: Category | None, department: Department | N
     status = t._(STATUSES.get(request.status, request.status))
     lines.append(t._("📌 Status: {status}").format(status=status)
                  + (" · 🙋 " + esc(assignee_name) if assignee_name else ""))
-    shown = [e for e in events if e.kind != "created"][-4:]
+    shown = [e for e in events if e.kind != "created"][-history:] if history else []
     if shown:
         lines.append("")
         for event in shown:
             label = esc(t._(EVENT_LABELS.get(event.kind, event.kind)))
             lines.append(f"• {t.short_datetime(event.at)} {label}"
-                         + (f": {esc(_clip(event.text))}" if event.text else ""))
+                         + (f": {esc(_clip(event.text, clip))}" if event.text and clip else ""))
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ from db.models import Department, Request
 from handlers import request_views as views
 from handlers import survey
 from handlers.common import as_id, deps
-from handlers.delivery import notify_citizen, post_card, refresh_card, retire_card
+from handlers.delivery import PHOTO_CARD, notify_citizen, post_card, refresh_card, retire_card
 
 log = logging.getLogger("kentbot.staff")
 
@@ -43,8 +43,8 @@ PROMPTS: dict[str, tuple[str, str]] = {
                            "{number}. The citizen will see it.")),
 }
 # What a reply to a linked message means.
-REPLY_MEANS = {"card": "answer", "answer": "answer", "citizen": "answer", "ask": "ask",
-               "reject": "reject"}
+REPLY_MEANS = {"card": "answer", PHOTO_CARD: "answer", "answer": "answer", "citizen": "answer",
+               "ask": "ask", "reject": "reject"}
 
 ERRORS: dict[str, str] = {
     "not_allowed": N_("⛔ Only staff of this department, supervisors and admins can do this."),

@@ -80,10 +80,11 @@ def file_request(db: Engine, calendar: WorkingCalendar, citizen_id: int, categor
     with transaction(db) as session:
         citizen = citizen_of(session, citizen_id)
         draft = intake.start(session, citizen)
-        intake.set_type(session, draft, request_type)
+        if request_type != intake.DEFAULT_TYPE:
+            intake.set_type(session, draft, request_type)
         intake.set_category(session, draft, category)
         intake.set_text(session, draft, text)
-        for _ in ("location", "photos", "phone"):
+        for _ in ("location", "phone"):
             intake.skip(session, draft)
         assert draft.step == "summary"
         return intake.submit(session, citizen, draft, calendar, now=now).request
@@ -117,12 +118,16 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
         assert citizen.consent_at is not None
         assert (citizen.first_name, citizen.last_name, citizen.username) == (
             "Ayşe", "Yılmaz", "ayse")
-    assert (draft.step, draft.data) == ("type", {})
+    # Type and topic share the first screen; the type comes preselected.
+    assert (draft.step, draft.data) == ("category", {"type": "sikayet"})
 
     with pytest.raises(intake.InvalidInput) as error:
         draft_step(db, cid, lambda s, d: intake.set_type(s, d, "dilekce"))
     assert error.value.reason == "unknown_type"
-    assert draft_step(db, cid, lambda s, d: intake.set_type(s, d, "sikayet")).step == "category"
+    draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep"))
+    assert (draft.step, draft.data["type"]) == ("category", "talep")  # a toggle: no step on
+    draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "sikayet"))
+    assert (draft.step, draft.data["type"]) == ("category", "sikayet")
 
     with pytest.raises(intake.InvalidInput) as error:
         draft_step(db, cid, lambda s, d: intake.set_category(s, d, "yok_boyle"))
@@ -135,18 +140,20 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     with pytest.raises(intake.InvalidInput) as error:
         draft_step(db, cid, lambda s, d: intake.set_location(s, d, 91.0, 29.0))
     assert error.value.reason == "bad_location"
+    # The location step takes photos too, before or after the location, up to 3.
+    draft = draft_step(db, cid, using(intake.add_photo, "f1", "u1"))
+    assert draft.step == "location" and len(draft.data["photos"]) == 1
     draft = draft_step(db, cid, lambda s, d: intake.set_location(s, d, 41.0255, 29.1020))
     assert (draft.step, draft.data["latitude"], draft.data["longitude"]) == (
-        "photos", 41.0255, 29.1020)
-
-    for n in (1, 2):
+        "location", 41.0255, 29.1020)
+    for n in (2, 3):
         draft = draft_step(db, cid, using(intake.add_photo, f"f{n}", f"u{n}"))
-        assert draft.step == "photos" and len(draft.data["photos"]) == n
-    draft = draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f3", "u3"))
-    assert draft.step == "phone"  # the third photo moves on by itself
+        assert draft.step == "location" and len(draft.data["photos"]) == n
     with pytest.raises(intake.InvalidInput) as error:
         draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f4", "u4"))
     assert error.value.reason == "too_many_photos"
+    draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))  # Continue
+    assert draft.step == "phone"
     stored = stored_draft(db, cid)
     assert stored is not None and stored.step == "phone"
     assert [p["file_id"] for p in stored.data["photos"]] == ["f1", "f2", "f3"]
@@ -223,15 +230,21 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
         draft_step(db, cid, lambda s, d: intake.set_address(s, d, "x" * 501))
     assert error.value.reason == "too_long"
     draft = draft_step(db, cid, lambda s, d: intake.set_address(s, d, " Atatürk Cd. No 5 "))
-    assert (draft.step, draft.data["address"]) == ("photos", "Atatürk Cd. No 5")
+    assert (draft.step, draft.data["address"]) == ("location", "Atatürk Cd. No 5")
     assert "latitude" not in draft.data
+    # A photo after the address, then a location: all kept, still on the step.
+    draft = draft_step(db, cid, using(intake.add_photo, "f1", "u1"))
+    draft = draft_step(db, cid, lambda s, d: intake.set_location(s, d, 41.0, 29.0))
+    assert draft.step == "location"
+    assert (draft.data["address"], draft.data["latitude"], len(draft.data["photos"])) == (
+        "Atatürk Cd. No 5", 41.0, 1)
 
     draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))
     assert draft.step == "phone"
     draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))
     assert draft.step == "summary" and "phone" not in draft.data
-    # Only location, photos and phone may be skipped.
-    for step in ("type", "category", "text", "summary"):
+    # Only the location (with photos) and the phone may be skipped.
+    for step in ("category", "text", "summary"):
         with transaction(db) as session:
             stored = session.get(RequestDraft, cid)
             assert stored is not None
@@ -247,13 +260,14 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
 
 
 @pytest.mark.parametrize(("current", "previous"), [
-    ("type", "type"),
-    ("category", "type"),
+    ("category", "category"),
     ("text", "category"),
     ("location", "text"),
-    ("photos", "location"),
-    ("phone", "photos"),
+    ("phone", "location"),
     ("summary", "phone"),
+    # Drafts saved by an earlier version at steps that have since been merged.
+    ("type", "category"),
+    ("photos", "text"),
 ])
 def test_back_goes_to_the_previous_step(db: Engine, current: str, previous: str) -> None:
     cid = make_citizen(db, 7010)
@@ -267,8 +281,7 @@ def test_back_goes_to_the_previous_step(db: Engine, current: str, previous: str)
 
 @pytest.mark.parametrize(("current", "previous"), [
     ("channel", "channel"),
-    ("type", "channel"),
-    ("category", "type"),
+    ("category", "channel"),
     ("text", "category"),
     ("phone", "text"),
     ("summary", "phone"),
@@ -301,19 +314,20 @@ def walk_to_summary(db: Engine, citizen_id: int) -> None:
         intake.set_category(session, draft, "yol")
         intake.set_text(session, draft, "Kaldırımda büyük bir çukur var, yaşlılar düşüyor.")
         intake.set_address(session, draft, "Çiçek Sk. 3")
-        intake.skip(session, draft)
+        intake.skip(session, draft)  # Continue, without photos
         intake.set_phone(session, draft, "05551112233")
         assert draft.step == "summary"
 
 
 @pytest.mark.parametrize(("step", "action", "key", "value"), [
-    ("type", lambda s, d: intake.set_type(s, d, "oneri"), "type", "oneri"),
     ("category", lambda s, d: intake.set_category(s, d, "aydinlatma"), "category", "aydinlatma"),
     ("text", lambda s, d: intake.set_text(s, d, "Sokak lambası yanmıyor."), "text",
      "Sokak lambası yanmıyor."),
-    ("location", lambda s, d: intake.set_location(s, d, 40.9, 29.2), "latitude", 40.9),
-    ("location", lambda s, d: intake.set_address(s, d, "Gül Sk. 8"), "address", "Gül Sk. 8"),
-    ("photos", lambda s, d: intake.skip(s, d), "address", "Çiçek Sk. 3"),
+    ("location", lambda s, d: (intake.set_location(s, d, 40.9, 29.2), intake.skip(s, d)),
+     "latitude", 40.9),
+    ("location", lambda s, d: (intake.set_address(s, d, "Gül Sk. 8"), intake.skip(s, d)),
+     "address", "Gül Sk. 8"),
+    ("location", lambda s, d: intake.skip(s, d), "address", "Çiçek Sk. 3"),
     ("phone", lambda s, d: intake.set_phone(s, d, "+905559998877"), "phone", "+905559998877"),
 ])
 def test_edit_from_the_summary_returns_to_the_summary(
@@ -332,11 +346,58 @@ def test_edit_from_the_summary_returns_to_the_summary(
 def test_edit_photos_from_the_summary(db: Engine) -> None:
     cid = make_citizen(db, 7014)
     walk_to_summary(db, cid)
-    draft_step(db, cid, lambda s, d: intake.go_to(s, d, "photos"))
-    draft = draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f1", "u1"))
-    assert draft.step == "photos"  # more photos may follow
-    draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))
-    assert draft.step == "summary" and len(draft.data["photos"]) == 1
+    # "photos" is what an Edit menu sent before the steps were merged asks for.
+    for step in ("location", "photos"):
+        draft = draft_step(db, cid, lambda s, d, step=step: intake.go_to(s, d, step))
+        assert draft.step == "location"
+        draft = draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f1", "u1"))
+        assert draft.step == "location"  # more photos, or the location, may follow
+        draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))
+        assert draft.step == "summary"
+    assert len(draft.data["photos"]) == 2
+
+
+def test_type_changes_from_the_summary_stay_on_the_summary(db: Engine) -> None:
+    cid = make_citizen(db, 7016)
+    walk_to_summary(db, cid)
+    draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "tesekkur"))
+    assert (draft.step, draft.data["type"]) == ("summary", "tesekkur")
+    # Not on the other steps: the toggles are on the topic screen and the summary only.
+    draft_step(db, cid, lambda s, d: intake.go_to(s, d, "text"))
+    with pytest.raises(intake.InvalidInput) as error:
+        draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep"))
+    assert error.value.reason == "use_buttons"
+
+
+@pytest.mark.parametrize(("old", "new"), [("type", "category"), ("photos", "location")])
+def test_drafts_at_steps_of_an_earlier_version_continue(db: Engine, calendar: WorkingCalendar,
+                                                        old: str, new: str) -> None:
+    """Drafts stored before the type and the photos steps were merged away carry on at the
+    step that took them over, and can still be filed."""
+    cid = make_citizen(db, 7017)
+    with transaction(db) as session:
+        data = {} if old == "type" else {"type": "talep", "category": "cop", "text": COMPLAINT,
+                                         "photos": [{"file_id": "f1", "file_unique_id": "u1"}]}
+        session.add(RequestDraft(citizen_id=cid, step=old, data=data))
+    with transaction(db) as session:
+        draft = intake.draft_of(session, citizen_of(session, cid))
+        assert draft is not None and draft.step == new
+        assert draft.data["type"] == ("sikayet" if old == "type" else "talep")
+    stored = stored_draft(db, cid)
+    assert stored is not None and stored.step == new  # the upgrade was saved
+    with transaction(db) as session:
+        draft = loaded_draft(session, cid)
+        if old == "type":
+            intake.set_category(session, draft, "cop")
+            intake.set_text(session, draft, COMPLAINT)
+        intake.add_photo(session, draft, "f2", "u2")
+        intake.skip(session, draft)
+        intake.skip(session, draft)
+        assert draft.step == "summary"
+        request = intake.submit(session, citizen_of(session, cid), draft, calendar).request
+        photos = session.exec(select(Attachment).where(Attachment.request_id == request.id)
+                              ).all()
+        assert len(photos) == (1 if old == "type" else 2)
 
 
 def test_go_to_an_unknown_step_is_refused(db: Engine) -> None:
@@ -357,11 +418,9 @@ def test_start_with_prefilled_text_skips_the_text_step(db: Engine) -> None:
     cid = make_citizen(db, 7020)
     with transaction(db) as session:
         draft = intake.start(session, citizen_of(session, cid), f"  {COMPLAINT} ")
-    assert draft.step == "type"
+    assert draft.step == "category"
     assert draft.data["text"] == COMPLAINT
     assert draft.data["suggested"][0] == "cop"
-    draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "sikayet"))
-    assert draft.step == "category"
     draft = draft_step(db, cid, lambda s, d: intake.set_category(s, d, "cop"))
     assert draft.step == "location"  # the text step is not asked again
     assert draft.data["text"] == COMPLAINT
@@ -374,9 +433,9 @@ def test_start_again_clears_the_previous_draft(db: Engine) -> None:
         intake.set_type(session, draft, "talep")
     with transaction(db) as session:
         draft = intake.start(session, citizen_of(session, cid))
-    assert (draft.step, draft.data) == ("type", {})
+    assert (draft.step, draft.data) == ("category", {"type": "sikayet"})
     stored = stored_draft(db, cid)
-    assert stored is not None and stored.data == {}
+    assert stored is not None and stored.data == {"type": "sikayet"}
 
 
 @pytest.mark.parametrize("prefilled", ["   ", "x" * 2001])
@@ -384,8 +443,7 @@ def test_unusable_prefilled_text_is_not_kept(db: Engine, prefilled: str) -> None
     cid = make_citizen(db, 7022)
     with transaction(db) as session:
         draft = intake.start(session, citizen_of(session, cid), prefilled)
-    assert draft.data == {}
-    draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep"))
+    assert draft.data == {"type": "sikayet"}
     draft = draft_step(db, cid, lambda s, d: intake.set_category(s, d, "cop"))
     assert draft.step == "text"
 
@@ -523,12 +581,12 @@ def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
     cid = make_citizen(db, 7050)
     with transaction(db) as session:
         draft = intake.start_record(session, citizen_of(session, cid))
-    assert (draft.step, draft.data) == ("channel", {"mode": "record"})
+    assert (draft.step, draft.data) == ("channel", {"mode": "record", "type": "sikayet"})
     for channel in ("telegram", "fax", ""):
         with pytest.raises(intake.InvalidInput) as error:
             draft_step(db, cid, using(intake.set_channel, channel))
         assert error.value.reason == "unknown_channel"
-    assert draft_step(db, cid, lambda s, d: intake.set_channel(s, d, "cimer")).step == "type"
+    assert draft_step(db, cid, lambda s, d: intake.set_channel(s, d, "cimer")).step == "category"
     assert draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep")).step == "category"
     assert draft_step(db, cid, lambda s, d: intake.set_category(s, d, "park")).step == "text"
     draft = draft_step(db, cid, lambda s, d: intake.set_text(s, d, "Parktaki salıncak kırık."))

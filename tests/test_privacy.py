@@ -84,7 +84,7 @@ def file_full(session: Session, calendar: WorkingCalendar, citizen: Citizen, cat
         intake.set_location(session, draft, LAT, LON)
     if photo:
         intake.add_photo(session, draft, photo, photo + "-u")
-    intake.skip(session, draft)  # photos
+    intake.skip(session, draft)  # Continue: the location step (with photos) is done
     if phone:
         intake.set_phone(session, draft, phone)
     else:

@@ -30,7 +30,6 @@ def test_a_redelivered_update_has_effect_once(kent: Kent) -> None:
     ayse = kent.citizen()
     ayse.send("/talep")
     ayse.press("✅ Kabul ediyorum")
-    ayse.press("Şikayet")
     ayse.press("Çöp toplama")
     ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     raw = {"update_id": 987_654_321, "message": {
@@ -103,13 +102,10 @@ def kent_limited(emulator_server: RunningEmulator, db: Engine, config: Config) -
 def quick_complaint(citizen: SimUser, text: str, timeout: float = 90) -> str:
     citizen.send("/talep")
     citizen.press("✅ Kabul ediyorum", timeout=timeout)
-    citizen.press("Şikayet", timeout=timeout)
-    citizen.press("Çöp toplama", timeout=timeout)
+    citizen.press("Çöp toplama", timeout=timeout)  # the type "Şikayet" comes preselected
     citizen.wait_message(contains="Lütfen konuyu", timeout=timeout)
     citizen.send(text)
     citizen.wait_message(contains="Nerede?", timeout=timeout)
-    citizen.send("⏭ Atla")
-    citizen.wait_message(contains="En fazla 3 fotoğraf", timeout=timeout)
     citizen.send("⏭ Atla")
     citizen.wait_message(contains="Gerekirse personel", timeout=timeout)
     citizen.send("⏭ Atla")

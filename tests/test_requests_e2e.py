@@ -19,18 +19,16 @@ def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki �
     if first_time:  # the KVKK notice is shown once, until accepted
         citizen.wait_message(contains="Kişisel Verilerin Korunması")
         citizen.press("✅ Kabul ediyorum")
-    citizen.wait_message(contains="Bize ne iletmek istersiniz?")
-    citizen.press("Şikayet")
-    citizen.wait_message(contains="Hangi konuyla ilgili?")
+    # Type and topic on one screen; "Şikayet" comes preselected.
+    topics = citizen.wait_message(contains="Hangi konuyla ilgili?")
+    assert topics.buttons[0] == ["Talep", "✅ Şikayet", "Bilgi", "Öneri"]
     citizen.press("Çöp toplama")
     citizen.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     citizen.send(text)
+    # Location and photos in one step, then Continue.
     citizen.wait_message(contains="Nerede?")
     if location:
         citizen.share_location(41.0255, 29.1020)
-    else:
-        citizen.send("⏭ Atla")
-    citizen.wait_message(contains="En fazla 3 fotoğraf")
     if photo:
         citizen.send_photo(caption=None)
     citizen.send("✅ Devam")
@@ -72,19 +70,21 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     assert request.contact_phone == "+905551112233"
     assert request.first_response_at is None and request.due_at is not None
 
+    # One photo: the card is its caption, and the map link stands for the location.
     card = group.wait_message(contains=number)
+    assert card.photo is not None and card.caption is not None
     assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
+    assert "fotoğraf aşağıda" not in card.text
     assert "🙋 Üstlen" in card.flat_buttons and "✅ Çözüldü" in card.flat_buttons
-    pin = group.wait_message(predicate=lambda m: m.location is not None)
-    assert pin.reply_to_message_id == card.message_id
-    photo = group.wait_message(predicate=lambda m: m.photo is not None)
-    assert photo.reply_to_message_id == card.message_id
+    group.expect_no_message(within=0.3)  # no map pin, no second photo
 
     mehmet.press("🙋 Üstlen", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{number} numaralı talebiniz Temizlik İşleri Müdürlüğü "
                                "tarafından işleme alındı")
-    group.wait_message(contains="Mehmet Kaya", predicate=lambda m: m.message_id ==
-                       card.message_id)
+    taken = group.wait_message(contains="Mehmet Kaya", predicate=lambda m: m.message_id ==
+                               card.message_id)
+    assert taken.edited and taken.photo is not None  # its caption was edited
+    assert "🙋 Üstlen" in taken.flat_buttons
 
     mehmet.reply(card.message_id, "Ekiplerimiz bugün öğleden sonra toplayacak.", chat=group)
     answer = ayse.wait_message(contains="Ekiplerimiz bugün öğleden sonra toplayacak.")
@@ -119,12 +119,13 @@ def test_free_text_first_suggests_categories(kent: Kent) -> None:
     ayse.press("📝 Evet, talep olarak ilet")
     ayse.wait_message(contains="Kişisel Verilerin Korunması")
     ayse.press("✅ Kabul ediyorum")
-    types = ayse.wait_message(contains="Mesajınız: Sokağımızdaki lambalar")
-    assert "Talep" in types.flat_buttons
-    ayse.press("Talep")
-    suggestions = ayse.wait_message(contains="Yazdığınıza uygun görünen konular")
-    assert suggestions.flat_buttons[0] == "Sokak aydınlatması"
+    suggestions = ayse.wait_message(contains="Mesajınız: Sokağımızdaki lambalar")
+    assert "Yazdığınıza uygun görünen konular" in suggestions.text
+    assert suggestions.buttons[1] == ["Sokak aydınlatması"]
     assert "📂 Diğer konular" in suggestions.flat_buttons
+    ayse.press("Talep")  # the type toggle keeps the suggestions on screen
+    suggestions = ayse.wait_message(contains="Tür: Talep")
+    assert "✅ Talep" in suggestions.flat_buttons and "📂 Diğer konular" in suggestions.flat_buttons
     ayse.press("Sokak aydınlatması")
     # The description was already given, so the next step is the location.
     ayse.wait_message(contains="Nerede?")
@@ -134,7 +135,6 @@ def test_bad_input_is_refused_politely_and_the_draft_survives(kent: Kent) -> Non
     ayse = kent.citizen()
     ayse.send("/talep")
     ayse.press("✅ Kabul ediyorum")
-    ayse.press("Talep")
     ayse.press("Park, yeşil alan ve oyun grubu")
     ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     ayse.send("x" * 2001)
@@ -259,8 +259,9 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     newcomer.send("/kayit")
     newcomer.wait_message(contains="hangi kanaldan geldi?")
     newcomer.press("Çağrı merkezi")
-    newcomer.press("Talep")
     newcomer.wait_message(contains="Hangi konuyla ilgili?")
+    newcomer.press("Talep")
+    newcomer.wait_message(contains="Tür: Talep")
     newcomer.press("Ağaç budama ve kesim")
     newcomer.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     newcomer.send("Okul önündeki çam ağacının dalları kırılmak üzere.")
@@ -271,8 +272,8 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     receipt = newcomer.wait_message(contains="numarasıyla kaydedildi")
     number = number_in(receipt)
     request = stored(kent, number)
-    assert (request.channel, request.citizen_id, request.department_code) == \
-        ("phone", None, "park")
+    assert (request.channel, request.citizen_id, request.department_code, request.type) == \
+        ("phone", None, "park", "talep")
     card = kent.groups["park"].wait_message(contains=number)
     assert "Çağrı merkezi" in card.text
     colleague = kent.staff("park", first_name="Deniz")
@@ -315,3 +316,175 @@ def test_overdue_requests_are_marked_on_their_card_once(kent: Kent) -> None:
     assert marked.text.startswith("⚠️")
     kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # marked once, never twice
+
+
+def test_type_toggles_on_the_topic_screen_and_in_the_summary(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.press("✅ Kabul ediyorum")
+    topics = ayse.wait_message(contains="Hangi konuyla ilgili?")
+    assert "Tür: Şikayet" in topics.text and "✅ Şikayet" in topics.flat_buttons
+
+    # Another type: the same message is edited, the step stays.
+    ayse.press("Talep")
+    toggled = ayse.wait_message(contains="Tür: Talep")
+    assert toggled.message_id == topics.message_id and toggled.edited
+    assert toggled.buttons[0] == ["✅ Talep", "Şikayet", "Bilgi", "Öneri"]
+    # The type already chosen: nothing to change, nothing sent or edited.
+    ayse.press("✅ Talep")
+    ayse.expect_no_message(within=0.3)
+
+    ayse.press("Park, yeşil alan ve oyun grubu")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.press("⬅️ Geri")  # Back returns to the type and topic screen, type kept
+    back = ayse.wait_message(contains="Hangi konuyla ilgili?")
+    assert back.message_id == topics.message_id and "✅ Talep" in back.flat_buttons
+    ayse.press("Park, yeşil alan ve oyun grubu")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.send("Parktaki salıncak kırık, çocuklar için tehlikeli.")
+    ayse.wait_message(contains="Nerede?")
+    ayse.send("✅ Devam")
+    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.send("⏭ Atla")
+    summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
+    assert "Tür: Talep" in summary.text
+
+    # The summary's Edit → Type offers every type, thanks included, and returns to it.
+    ayse.press("✏️ Düzenle")
+    ayse.press("Tür")
+    picker = ayse.wait_message(predicate=lambda m: "Teşekkür" in m.flat_buttons)
+    assert picker.message_id == summary.message_id and "✅ Talep" in picker.flat_buttons
+    ayse.press("Öneri")
+    changed = ayse.wait_message(contains="Tür: Öneri")
+    assert changed.message_id == summary.message_id and "📨 Gönder" in changed.flat_buttons
+    ayse.press("📨 Gönder")
+    number = number_in(ayse.wait_message(contains="Talebiniz alındı"))
+    assert stored(kent, number).type == "oneri"
+
+
+def test_location_and_photos_in_one_step(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.press("Çöp toplama")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.send("Konteyner taştı, çöpler sokağa yayıldı.")
+    prompt = ayse.wait_message(contains="Nerede?")
+    assert "fotoğraf" in prompt.text and prompt.reply_keyboard is not None
+
+    # A location, then photos: none of them gets an answer of its own.
+    ayse.share_location(41.0255, 29.1020)
+    ayse.send_photo()
+    ayse.send_photo()
+    ayse.expect_no_message(within=0.3)
+    # Something that is neither: a polite error, the step stays.
+    ayse.send_sticker()
+    ayse.wait_message(contains="konumu düğmeyle paylaşın, adresi yazın, bir fotoğraf gönderin")
+    # An address as well, and a third photo; a fourth is refused.
+    ayse.send("Çiçek Sk. No 3, Kozyatağı")
+    ayse.send_photo()
+    ayse.expect_no_message(within=0.3)
+    ayse.send_photo()
+    ayse.wait_message(contains="En fazla 3 fotoğraf ekleyebilirsiniz")
+    ayse.send("devam")  # the label's word typed by hand works like the button
+    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.send("⏭ Atla")
+    summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
+    assert "Konum: haritada paylaşıldı" in summary.text and "Fotoğraf: 3" in summary.text
+    ayse.press("📨 Gönder")
+    number = number_in(ayse.wait_message(contains="Talebiniz alındı"))
+    request = stored(kent, number)
+    assert (request.latitude, request.address) == (41.0255, "Çiçek Sk. No 3, Kozyatağı")
+
+    # Several photos: the card is a text and the photos follow it as an album.
+    group = kent.groups["temizlik"]
+    card = group.wait_message(contains=number)
+    assert card.photo is None and "3 fotoğraf aşağıda" in card.text
+    album = group.wait_message(predicate=lambda m: m.photo is not None)
+    assert album.reply_to_message_id == card.message_id
+
+
+def test_a_photo_first_then_a_typed_address(kent: Kent) -> None:
+    ayse = kent.citizen()
+    ayse.send("Parktaki salıncak kırık, çocuklar için tehlikeli.")
+    ayse.press("📝 Evet, talep olarak ilet")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.press("Park, yeşil alan ve oyun grubu")
+    ayse.wait_message(contains="Nerede?")  # the description was already given
+    ayse.send_photo()
+    ayse.send("Gül Sk. 8 önündeki park")
+    ayse.expect_no_message(within=0.3)
+    ayse.send("✅ Devam")
+    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.send("⏭ Atla")
+    summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
+    assert "Adres: Gül Sk. 8 önündeki park" in summary.text and "Fotoğraf: 1" in summary.text
+
+
+def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> None:
+    """A card on a photo is edited as a caption, which Telegram caps at 1024 characters:
+    long answers in its history are shortened to fit. A card that is too long for a
+    caption from the start is a text, with the photo under it."""
+    ayse = kent.citizen()
+    mehmet = kent.staff("temizlik")
+    group = kent.groups["temizlik"]
+    number = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "x" * 700,
+                                      location=False))
+    card = group.wait_message(contains=number)
+    assert card.photo is not None
+    for n in range(3):
+        mehmet.reply(card.message_id, f"Yanıt {n}: " + "y" * 900, chat=group)
+        ayse.wait_message(contains=f"Yanıt {n}")
+        group.wait_message(contains="Vatandaşa iletildi")
+        edited = next(m for m in group.transcript() if m.message_id == card.message_id)
+        assert edited.caption is not None and len(edited.caption) <= 1024
+        assert "Durum: Yanıtlandı" in edited.caption and "yanıtlandı" in edited.caption
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    final = group.wait_message(contains="Durum: Çözüldü",
+                               predicate=lambda m: m.message_id == card.message_id)
+    assert final.photo is not None and final.flat_buttons == []
+
+    long_one = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "z" * 1500,
+                                        location=False, first_time=False))
+    text_card = group.wait_message(contains=long_one)
+    assert text_card.photo is None and "1 fotoğraf aşağıda" in text_card.text
+    photo = group.wait_message(predicate=lambda m: m.photo is not None)
+    assert photo.reply_to_message_id == text_card.message_id
+
+
+def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
+    """After an upgrade, a citizen who was at the old type step, or at the old photos step,
+    carries on where the new flow has that step."""
+    from db.models import RequestDraft
+
+    ayse, ali = kent.citizen(), kent.citizen("Ali", last_name="Demir")
+    for person in (ayse, ali):
+        person.send("/talep")
+        person.press("✅ Kabul ediyorum")
+        person.wait_message(contains="Hangi konuyla ilgili?")
+    with transaction(kent.engine) as session:
+        for draft in session.exec(select(RequestDraft)).all():
+            if draft.data.get("type") is None:
+                continue
+            if draft.citizen_id == min(d.citizen_id for d in session.exec(
+                    select(RequestDraft)).all()):
+                draft.step, draft.data = "type", {}
+            else:
+                draft.step, draft.data = "photos", {
+                    "type": "talep", "category": "cop", "text": "Çöpler toplanmadı.",
+                    "photos": [{"file_id": "old", "file_unique_id": "old-u"}]}
+            session.add(draft)
+    first, second = sorted((ayse, ali), key=lambda p: p.id)
+    # The old type step: a type button shows the type and topic screen.
+    first.press_data(first.transcript()[-1].message_id, "f:type:talep")
+    first.wait_message(contains="Tür: Talep")
+    first.press("Çöp toplama")
+    first.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    # The old photos step: more photos are taken, then Continue goes on.
+    second.send_photo()
+    second.expect_no_message(within=0.3)
+    second.send("✅ Devam")
+    second.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    second.send("⏭ Atla")
+    summary = second.wait_message(contains="Lütfen talebinizi kontrol edin")
+    assert "Fotoğraf: 2" in summary.text and "Tür: Talep" in summary.text
