@@ -30,8 +30,9 @@ def get_or_create(session: Session, telegram_id: int, telegram_language: str | N
 
 def language_of(session: Session, telegram_id: int, telegram_language: str | None) -> str:
     citizen = session.exec(select(Citizen).where(Citizen.telegram_id == telegram_id)).first()
-    stored = citizen.language if citizen else None
-    return resolve_language(stored, telegram_language)
+    if citizen is None:
+        return resolve_language(None, telegram_language)
+    return resolve_language(citizen.language, telegram_language or citizen.telegram_language)
 
 
 def set_language(

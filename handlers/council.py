@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, translator
 from bot.sending import bulk
 from core import citizens, council
 from core.calendar_export import event_ics
@@ -539,8 +539,7 @@ async def _tell_registrants(context: ContextTypes.DEFAULT_TYPE, event_id: int,
         event = session.get(CouncilEvent, event_id)
         texts = {}
         for chat_id in set(chats.values()):
-            person = citizens.get_or_create(session, chat_id, None)
-            t = translator_of(person)
+            t = translator(citizens.language_of(session, chat_id, None))
             if event is None:
                 continue
             texts[chat_id] = (t._("✏️ The event {title} has changed: now {when}, {place}.") if
