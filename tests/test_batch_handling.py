@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Chat, Message, Update, User
@@ -14,7 +14,7 @@ from bot.polling import handle_batch
 def _update(update_id: int, chat_id: int) -> Update:
     user = User(chat_id, "Ayşe", is_bot=False)
     chat = Chat(chat_id, "private")
-    message = Message(update_id, datetime.now(timezone.utc), chat, from_user=user, text="x")
+    message = Message(update_id, datetime.now(UTC), chat, from_user=user, text="x")
     return Update(update_id, message=message)
 
 
