@@ -84,7 +84,8 @@ COMMANDS = [
     "bilinmeyen", "START",
 ]
 CALLBACK_PREFIXES = [
-    "f:", "f:kvkk:", "f:kvkk:yes", "f:type:", "f:type:sikayet", "f:cat:", "f:cat:cop",
+    "f:", "f:kvkk:", "f:kvkk:yes", "f:type:", "f:type:sikayet", "f:type:tesekkur", "f:types",
+    "f:cat:", "f:cat:cop",
     "f:goto:", "f:ch:", "f:offer", "f:send", "f:cancel", "f:skip", "f:back", "f:edit",
     "f:summary", "f:allcat", "f:zz:", "my:p:", "my:v:", "my:n:", "my:r:", "my:w:", "my:wy:",
     "my:", "menu:mine", "st:as:", "st:an:", "st:rs:", "st:rd:", "st:rj:", "st:ak:", "st:bk:",
@@ -431,8 +432,7 @@ def enter_filing(person: SimUser) -> None:
     """Up to the description step, as a Turkish-speaking citizen."""
     person.send("/talep")
     person.press("✅ Kabul ediyorum")
-    person.press("Şikayet")
-    person.press("Çöp toplama")
+    person.press("Çöp toplama")  # the type "Şikayet" comes preselected
     person.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
 
 
@@ -468,7 +468,7 @@ class Filed:
     request_id: int
     number: str
     card: int
-    thread: list[int]  # the bot's messages under the card: photo, location pin
+    thread: list[int]  # the bot's messages under the card (photos, unless it is on its photo)
 
     def __repr__(self) -> str:
         return f"Filed({self.number})"
