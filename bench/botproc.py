@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from collections import Counter
 
+from sqlalchemy import event
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -33,11 +35,19 @@ def run_kent(args: argparse.Namespace) -> dict[str, object]:
     engine = make_engine(args.database_url)
     with transaction(engine) as session:
         sync_reference_data(session, config)
+    # What the database work per update is made of: statements, and pool checkouts.
+    statements: Counter[str] = Counter()
+    checkouts = [0]
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_rest: statements.update([" ".join(sql.split())[:90]]))
+    event.listen(engine.pool, "checkout", lambda *_: checkouts.__setitem__(0, checkouts[0] + 1))
     app = build_application(config, engine, args.token, args.api_url,
                             rate_limit=args.rate_limit, collect_errors=True)
     service.run(app)
     errors = app.bot_data["deps"].errors or []
-    return {"errors": len(errors), "first_errors": [repr(e)[:300] for e in errors[:3]]}
+    return {"errors": len(errors), "first_errors": [repr(e)[:300] for e in errors[:3]],
+            "statements": sum(statements.values()), "checkouts": checkouts[0],
+            "top_statements": statements.most_common(8)}
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,7 +1,7 @@
 """Per-update cost of Kent Bot against the framework floor (issue 7, point 1).
 
-N simulated citizens go through the complete complaint flow (KVKK, type, topic, text,
-location, photo, continue, phone, send: 10 updates each, 9 of them answered) against
+N simulated citizens go through the complete complaint flow (KVKK, topic with its type,
+text, location, photo, continue, phone, send: 9 updates each, 7 of them answered) against
 the emulator with its flood limits off; then a bare python-telegram-bot echo bot is
 driven through the same number of updates, with the same concurrency, against the same
 emulator (reset in between). Both bots run in their own process; the drivers and the
@@ -44,10 +44,9 @@ from bench.common import (
 )
 from bot.config import load_config
 
-# The answered steps; the photo (between location and continue) has no answer of its own.
-STEPS = ("/talep", "KVKK accept", "type", "topic", "text", "location", "photo+continue",
-         "phone", "send")
-ECHO_MESSAGES = 10
+# The answered steps; the location and the photo (before continue) get no answer.
+STEPS = ("/talep", "KVKK accept", "topic", "text", "continue", "phone", "send")
+ECHO_MESSAGES = 9
 
 
 @dataclass
@@ -134,13 +133,19 @@ def report(name: str, busy: Phase, paced: Phase, result: dict, rate: float) -> N
           f"{describe_ms(paced.latencies)}")
     print(f"   bot CPU while paced: {paced.cpu_ms:.2f} ms/update; handler errors: "
           f"{result.get('errors')}; driver failures: {len(busy.failures) + len(paced.failures)}")
+    if "statements" in result:
+        updates = busy.updates + paced.updates + 3 * ECHO_MESSAGES  # with the warm-up
+        print(f"   database per update: {result['statements'] / updates:.1f} SQL statements, "
+              f"{result['checkouts'] / updates:.2f} connection checkouts; most frequent:")
+        for sql, count in result["top_statements"]:
+            print(f"     {count / updates:5.2f}  {sql}")
     for failure in (busy.failures + paced.failures)[:3]:
         print(f"   failure: {failure!r}"[:300])
 
 
 def main() -> None:
     p = parser(__doc__)
-    p.add_argument("--n", type=int, default=200, help="citizens (10 updates each)")
+    p.add_argument("--n", type=int, default=200, help="citizens (9 updates each)")
     p.add_argument("--concurrency", type=int, default=16, help="citizens acting at once")
     p.add_argument("--rate", type=float, default=50.0, help="paced updates per second")
     p.add_argument("--paced", type=int, default=100, help="citizens in the paced phase")
