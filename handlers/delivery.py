@@ -79,6 +79,22 @@ async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -
     Otherwise (no photo, several, or a card too long for a caption) the card is a text and
     the photos follow as replies to it. The location needs no message of its own: the card
     links to the map."""
+    if request_id in _posting:
+        return None  # already on its way (the SLA sweep met a card still being posted)
+    _posting.add(request_id)
+    try:
+        return await _post_card(bot, engine, config, request_id)
+    finally:
+        _posting.discard(request_id)
+
+
+# Cards being posted by this process. The database learns of a card only once it is
+# sent, and a group's queue (20 messages a minute) can hold one for a while.
+_posting: set[int] = set()
+
+
+async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
+                     ) -> Message | None:
     request, text, on_photo, photos = _card_text(engine, config, request_id, new=True)
     with transaction(engine) as session:
         chat_id = routing.staff_chat(session, config, request.department_code)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlmodel import select
+from telegram.ext import CallbackContext
 
 from db.engine import transaction
 from db.models import Registration, Request, SatisfactionAnswer
 from db.types import utcnow
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.delivery import post_card
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 from tests.conftest import Kent
@@ -49,6 +52,32 @@ def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
     kent.run_job(sla_watch)
     kent.supervisors.expect_no_message(within=0.3)
     group.expect_no_message(within=0.3)
+
+
+def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) -> None:
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    group = kent.groups["temizlik"]
+    group.wait_message(contains=number)
+    request = stored(kent, number)
+    assert request.id is not None
+    with transaction(kent.engine) as session:  # as if the card had never been posted
+        row = session.get(Request, request.id)
+        assert row is not None
+        row.card_chat_id = row.card_message_id = None
+        session.add(row)
+    deps = kent.app.bot_data["deps"]
+    freeze(kent, request.created_at + timedelta(minutes=11))
+
+    async def post_and_sweep() -> None:
+        # The sweep runs while the first post waits for Telegram.
+        await asyncio.gather(post_card(kent.app.bot, kent.engine, deps.config, request.id),
+                             sla_watch(CallbackContext(kent.app)))
+
+    kent.thread.run(post_and_sweep())
+    again = group.wait_message(contains=number)
+    group.expect_no_message(within=0.5)
+    assert stored(kent, number).card_message_id == again.message_id
 
 
 def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
