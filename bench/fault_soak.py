@@ -33,11 +33,10 @@ WAIT = 600.0
 def complaint(citizen: SimUser, n: int) -> str:
     citizen.send("/talep")
     citizen.press("✅ Kabul ediyorum", timeout=WAIT)
-    citizen.press("Şikayet", timeout=WAIT)
-    citizen.press("Çöp toplama", timeout=WAIT)
+    citizen.press("Çöp toplama", timeout=WAIT)  # the type "Şikayet" comes preselected
     citizen.wait_message(contains="Lütfen konuyu", timeout=WAIT)
     citizen.send(f"Sokağımızdaki çöpler toplanmadı ({n}).")
-    for expect in ("Nerede?", "En fazla 3 fotoğraf", "Gerekirse personel"):
+    for expect in ("Nerede?", "Gerekirse personel"):
         citizen.wait_message(contains=expect, timeout=WAIT)
         citizen.send("⏭ Atla")
     citizen.press("📨 Gönder", timeout=WAIT)

@@ -17,29 +17,24 @@ tests/test_requests_e2e.py:
 
 from __future__ import annotations
 
-import base64
-import re
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench.common import (
-    COMPLAINT_TEXT,
     JSON,
     BotProcess,
     Person,
     World,
     database,
     emulator,
+    file_complaint,
     heading,
     new_citizen,
     parser,
     prepared,
 )
 from bot.config import load_config
-from bot.emulator.client import BotMessage
-from bot.emulator.media import tiny_png
 from core import staff as staff_core
 from db.engine import transaction
 
@@ -92,39 +87,6 @@ def tally(calls: list[JSON], citizen: int, group: int, staff_queries: set[str]
 
 FLOWS = {"complete": "complete flow", "retyped": "complete flow, type changed",
          "short": "short flow"}
-
-
-def file_complaint(citizen: Person, flow: str) -> str:
-    """One complaint through the filing flow of the current code; returns its number."""
-    def step(action: str, expect: str, predicate: Callable[[BotMessage], bool] | None = None,
-             **body: object) -> BotMessage:
-        return citizen.step(action, expect, predicate, **body)
-
-    step("send_message", "Kişisel Verilerin Korunması", text="/talep")
-    # Type and topic share one screen; "Şikayet" is preselected.
-    topics = step("press_button", "Hangi konuyla ilgili?", text="✅ Kabul ediyorum")
-    if "✅ Şikayet" not in topics.flat_buttons:
-        raise AssertionError(f"no preselected type in {topics.flat_buttons}")
-    if flow == "retyped":
-        step("press_button", "Tür: Talep", text="Talep")
-    step("press_button", "Lütfen konuyu bir mesajla anlatın", text="Çöp toplama")
-    step("send_message", "Nerede?", text=f"{COMPLAINT_TEXT} ({citizen.id})")
-    with_send = lambda m: "📨 Gönder" in m.flat_buttons  # noqa: E731
-    if flow != "short":
-        # The location and the photo get no answer of their own: the chat shows them.
-        citizen.act("send_location", latitude=41.0255, longitude=29.1020)
-        citizen.act("send_photo", data_base64=base64.b64encode(tiny_png()).decode())
-        step("send_message", "Gerekirse personel", text="✅ Devam")
-        step("send_contact", "Lütfen talebinizi kontrol edin", with_send,
-             phone_number="+90 555 111 22 33", own=True)
-    else:
-        step("send_message", "Gerekirse personel", text="⏭ Atla")
-        step("send_message", "Lütfen talebinizi kontrol edin", with_send, text="⏭ Atla")
-    receipt = step("press_button", "Talebiniz alındı", text="📨 Gönder")
-    match = re.search(r"\b\d{4}-\d{6}\b", receipt.text)
-    if match is None:
-        raise AssertionError(f"no tracking number in {receipt.text!r}")
-    return match.group(0)
 
 
 def settle(world: World) -> None:
@@ -180,7 +142,8 @@ def main() -> None:
                     citizen = new_citizen(world.emu, 1000 * i + k)
                     settle(world)
                     start = world.emu.stats()["calls"]
-                    number = file_complaint(citizen, flow)
+                    number = file_complaint(citizen, full=flow != "short",
+                                            retype=flow == "retyped")
                     settle(world)
                     middle = world.emu.stats()["calls"]
                     staff_queries = handle(world, staff, citizen, number)
