@@ -23,15 +23,15 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 
 def run_kent(args: argparse.Namespace) -> dict[str, object]:
-    from bench.common import wire
     from bot import service
     from bot.app import build_application
     from bot.config import load_config
+    from bot.emulator.wiring import with_staff_groups
     from core.reference_data import sync_reference_data
     from db.engine import make_engine, transaction
 
     wiring = json.loads(args.wiring)
-    config = wire(load_config(), wiring["groups"], wiring["supervisors"])
+    config = with_staff_groups(load_config(), wiring["groups"], wiring["supervisors"])
     engine = make_engine(args.database_url)
     with transaction(engine) as session:
         sync_reference_data(session, config)

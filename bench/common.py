@@ -105,18 +105,6 @@ def prepared(db: Database, config: Config) -> None:
 # --- the emulator and the wired configuration ------------------------------------------------
 
 
-def wire(config: Config, groups: dict[str, int], supervisors: int) -> Config:
-    """config.toml with its placeholder staff groups replaced by emulated groups (as the
-    tests' with_staff_groups does)."""
-    departments = [d.model_copy(update={"chat_id": groups.get(d.code)})
-                   for d in config.departments]
-    return config.model_copy(update={
-        "departments": departments,
-        "bot": config.bot.model_copy(update={"supervisors_chat_id": supervisors}),
-        "digests": config.digests.model_copy(update={"recipients": [supervisors]}),
-    })
-
-
 @dataclass
 class World:
     """The emulator (its own process), the bot account, and the emulated staff groups."""
@@ -174,12 +162,17 @@ def emulator(flood: bool = False, staff_groups: bool = True) -> Iterator[World]:
         yield world
     finally:
         emu.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(proc, timeout=10)
+
+
+def terminate(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `timeout`; always reaped."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 # --- the bot in its own process --------------------------------------------------------------

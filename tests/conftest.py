@@ -87,6 +87,7 @@ from typing import Any  # noqa: E402
 
 from bot.emulator.client import EmulatorClient, SimGroup, SimUser  # noqa: E402
 from bot.emulator.server import RunningEmulator, start_in_thread  # noqa: E402
+from bot.emulator.wiring import with_staff_groups  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -94,17 +95,6 @@ def emulator_server() -> Iterator[RunningEmulator]:
     server = start_in_thread()
     yield server
     server.stop()
-
-
-def with_staff_groups(config: Config, chat_ids: dict[str, int], supervisors: int) -> Config:
-    """The example config with its placeholder group ids replaced by real (emulated) groups."""
-    departments = [d.model_copy(update={"chat_id": chat_ids.get(d.code)})
-                   for d in config.departments]
-    return config.model_copy(update={
-        "departments": departments,
-        "bot": config.bot.model_copy(update={"supervisors_chat_id": supervisors}),
-        "digests": config.digests.model_copy(update={"recipients": [supervisors]}),
-    })
 
 
 @dataclass
