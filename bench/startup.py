@@ -29,6 +29,7 @@ from bench.common import (
     heading,
     parser,
     proc_rss_mb,
+    terminate,
     wait_for_call,
 )
 
@@ -53,12 +54,7 @@ def launch(world: World, db: Database, idle: float) -> dict[str, float]:
         time.sleep(idle)
         rss_later = proc_rss_mb(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(proc, timeout=20)
     return {"first_call": first["time"] - started, "get_updates": polled["time"] - started,
             "rss": rss, "rss_later": rss_later, "first_method": first["method"]}
 
