@@ -57,9 +57,8 @@ async def handle(app: Application, update: Update) -> None:
     """One update, its handlers sharing one database connection."""
     limit: asyncio.Semaphore = app.bot_data.setdefault(
         "update_slots", asyncio.Semaphore(CONCURRENT_UPDATES))
-    deps = app.bot_data.get("deps")
     async with limit:
-        with one_connection(deps.engine) if deps is not None else contextlib.nullcontext():
+        with one_connection(app.bot_data["deps"].engine):
             await app.process_update(update)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from telegram import Chat, Message, Update, User
 
 from bot.polling import handle_batch
+from db.engine import make_engine
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -25,7 +27,7 @@ class RecordingApp:
         self.slow_chat = slow_chat
         self.release = asyncio.Event()
         self.log: list[tuple[str, int]] = []
-        self.bot_data: dict[str, Any] = {}
+        self.bot_data: dict[str, Any] = {"deps": SimpleNamespace(engine=make_engine("sqlite://"))}
 
     async def process_update(self, update: Update) -> None:
         assert update.effective_chat is not None
