@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from bot.sending import retry_seconds
 from db.engine import one_connection
 
 log = logging.getLogger("kentbot.polling")
@@ -34,8 +35,7 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            await asyncio.sleep(exc.retry_after if isinstance(exc.retry_after, int | float)
-                                else exc.retry_after.total_seconds())
+            await asyncio.sleep(retry_seconds(exc))
             continue
         except (NetworkError, TimedOut, Conflict) as exc:
             log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
