@@ -222,11 +222,13 @@ def linked(session: Session, chat_id: int, message_id: int) -> MessageLink | Non
         MessageLink.chat_id == chat_id, MessageLink.message_id == message_id)).first()
 
 
-def set_card(session: Session, request: Request, chat_id: int, message_id: int) -> None:
+def set_card(session: Session, request: Request, chat_id: int, message_id: int,
+             purpose: str = "card") -> None:
+    """Remember the request's card; `purpose` tells later edits what kind of message it is."""
     assert request.id is not None
     request.card_chat_id, request.card_message_id = chat_id, message_id
     session.add(request)
-    link_message(session, chat_id, message_id, request.id, "card")
+    link_message(session, chat_id, message_id, request.id, purpose)
 
 
 def is_overdue(request: Request, now: datetime | None = None) -> bool:

@@ -113,13 +113,8 @@ async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
     with transaction(engine) as session:
         stored = session.get(Request, request_id)
         assert stored is not None
-        if on_photo:
-            assert stored.id is not None
-            stored.card_chat_id, stored.card_message_id = chat_id, message.message_id
-            session.add(stored)
-            workflow.link_message(session, chat_id, message.message_id, stored.id, PHOTO_CARD)
-        else:
-            workflow.set_card(session, stored, chat_id, message.message_id)
+        workflow.set_card(session, stored, chat_id, message.message_id,
+                          PHOTO_CARD if on_photo else "card")
     reply = ReplyParameters(message_id=message.message_id)
     if len(photos) == 1 and not on_photo:
         await bot.send_photo(chat_id, photos[0], reply_parameters=reply)
