@@ -5,7 +5,8 @@ while the previous batch is still being handled, so a process killed at that mom
 loses the updates in hand. Here each batch is handled first and confirmed by the
 next getUpdates; a batch interrupted by a crash is delivered again, and the
 processed-update table (handlers/guard.py) keeps what was already done from being
-done twice.
+done twice. Only a poller's first batch can hold such redeliveries, so only its
+updates are looked up there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.ext import Application
 
 from bot.sending import retry_seconds
 from db.engine import one_connection
+from handlers import guard
 
 log = logging.getLogger("kentbot.polling")
 
@@ -27,6 +29,8 @@ log = logging.getLogger("kentbot.polling")
 async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None:
     offset: int | None = None
     delay = 1.0
+    # A new poller's first batch may hold updates handled but not confirmed before.
+    maybe_redelivered = True
     while not stop.is_set():
         try:
             updates = await app.bot.get_updates(
@@ -38,6 +42,9 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             await asyncio.sleep(retry_seconds(exc))
             continue
         except (NetworkError, TimedOut, Conflict) as exc:
+            # Another poller of this bot (a leadership hand-over) may hand back updates
+            # it did not confirm.
+            maybe_redelivered = maybe_redelivered or isinstance(exc, Conflict)
             log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
@@ -45,11 +52,14 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             continue
         delay = 1.0
         if updates:
-            await handle_batch(app, updates)
+            with contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries():
+                await handle_batch(app, updates)
+            maybe_redelivered = False
             offset = updates[-1].update_id + 1
 
 
-# Updates in hand at once. Each holds a database connection (the pool has 5 + 10).
+# Updates in hand at once. Each holds a database connection (the pool has 5 + 10), and a
+# checkout from an exhausted pool would block the event loop: see test_batch_handling.
 CONCURRENT_UPDATES = 8
 
 

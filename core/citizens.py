@@ -6,16 +6,34 @@ them (their Telegram id and language); names and phone numbers come later.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language
-from db.models import Citizen
+from db.engine import UpdateSession
+from db.models import Citizen, RequestDraft
 from db.types import utcnow
 
 
+def find(session: Session, telegram_id: int) -> Citizen | None:
+    """The citizen with this Telegram id; no query when the session holds them already
+    (an update's transactions keep its citizen loaded: db.engine.one_connection).
+
+    Their draft comes in the same query: nearly every handler of a citizen's message
+    reads it next, and then finds it in the session."""
+    if isinstance(session, UpdateSession):
+        kept = session.kept_citizen(telegram_id)
+        if kept is not None:
+            return kept
+    found = session.exec(
+        select(Citizen, RequestDraft)
+        .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
+        .where(Citizen.telegram_id == telegram_id)).first()
+    return found[0] if found is not None else None
+
+
 def get_or_create(session: Session, telegram_id: int, telegram_language: str | None) -> Citizen:
-    citizen = session.exec(select(Citizen).where(Citizen.telegram_id == telegram_id)).first()
+    citizen = find(session, telegram_id)
     if citizen is None:
         citizen = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
         session.add(citizen)
@@ -29,7 +47,7 @@ def get_or_create(session: Session, telegram_id: int, telegram_language: str | N
 
 
 def language_of(session: Session, telegram_id: int, telegram_language: str | None) -> str:
-    citizen = session.exec(select(Citizen).where(Citizen.telegram_id == telegram_id)).first()
+    citizen = find(session, telegram_id)
     if citizen is None:
         return resolve_language(None, telegram_language)
     return resolve_language(citizen.language, telegram_language or citizen.telegram_language)
@@ -47,6 +65,6 @@ def set_language(
 
 def mark_blocked(session: Session, telegram_id: int) -> None:
     """Telegram answered 403: the citizen blocked the bot; stop sending until they write again."""
-    citizen = session.exec(select(Citizen).where(Citizen.telegram_id == telegram_id)).first()
+    citizen = find(session, telegram_id)
     if citizen is not None and citizen.blocked_at is None:
         citizen.blocked_at = utcnow()

@@ -9,10 +9,13 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.config import Config
+from db.engine import forget_reference_rows
 from db.models import Assembly, Category, Department, StaffMember
 
 
 def sync_reference_data(session: Session, config: Config) -> None:
+    # Update handlers keep departments and categories in memory (db.engine.UpdateSession).
+    forget_reference_rows(session.connection().engine)
     departments = {d.code: d for d in session.exec(select(Department)).all()}
     for dept in config.departments:
         row = departments.pop(dept.code, None) or Department(code=dept.code, name_tr="")

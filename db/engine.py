@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
+
+from db.models import Category, Citizen, Department, RequestDraft
 
 
 def normalise_url(url: str) -> str:
@@ -33,7 +39,63 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # TCP keepalives find a connection that a firewall or load balancer dropped while it
+    # was idle (they stay silent, so the checkout's look at the socket cannot see it).
+    kwargs["connect_args"] = {**KEEPALIVES, **kwargs.get("connect_args", {})}
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _drop_nul_characters)
+    event.listen(engine, "checkout", _replace_if_closed_by_server)
+    return engine
+
+
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10,
+              "keepalives_count": 3}
+
+
+def _drop_nul_characters(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL refuses NUL in text, so a message carrying one ("/takip \\x00") would fail
+    its handler; SQLite stores it. Nobody types one on purpose: the driver drops them from
+    every text it sends, whatever handler it comes from."""
+    for dumper in _nul_free_dumpers():
+        dbapi_connection.adapters.register_dumper(str, dumper)
+
+
+@cache
+def _nul_free_dumpers() -> tuple[type, ...]:
+    # Imported here: a SQLite deployment need not load psycopg at start-up.
+    from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
+
+    class Text(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", ""))
+
+    class Binary(StrBinaryDumper):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", ""))
+
+    # Per type, the dumper registered last serves plain %s parameters: Text, which leaves
+    # the string untyped for PostgreSQL to cast (to a date, a number), as psycopg does.
+    return Binary, Text
+
+
+def _replace_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server closed (a restart, an administrator, an idle
+    timeout) is replaced before anyone uses it.
+
+    An idle PostgreSQL connection receives nothing unasked except the server's goodbye,
+    so a socket with something to read is one to drop. This looks at the socket, where
+    SQLAlchemy's `pool_pre_ping` sends a query: one round trip per checkout, which is one
+    per update. The pool retries the checkout with a new connection."""
+    from select import POLLIN, poll  # not on Windows, where only SQLite is supported
+
+    try:
+        socket = dbapi_connection.fileno()
+    except Exception as exc:  # psycopg already knows the connection is lost
+        raise DisconnectionError(str(exc)) from exc
+    waiting = poll()
+    waiting.register(socket, POLLIN)
+    if waiting.poll(0):
+        raise DisconnectionError("the server closed this connection")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,37 +107,169 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# The connection an update's handlers share (see `one_connection`).
-_shared: ContextVar[Connection | None] = ContextVar("kentbot_shared_connection", default=None)
+@dataclass
+class _Update:
+    """What the transactions of one update share (see `one_connection`)."""
+
+    connection: Connection
+    session: UpdateSession
+    busy: bool = False  # a transaction of this update is open on them
+
+
+_shared: ContextVar[_Update | None] = ContextVar("kentbot_shared_connection", default=None)
+
+# Rows nearly every transaction of a citizen's update reads: the citizen and their draft.
+KEPT_BETWEEN_TRANSACTIONS: tuple[type, ...] = (Citizen, RequestDraft)
+
+
+class UpdateSession(Session):
+    """The session of one update's transactions: it holds on to the rows it keeps.
+
+    A session's identity map refers to its rows weakly, so a row nobody else refers to
+    would be gone by the next transaction (SQLAlchemy's "session referencing behavior";
+    `kept` is its strong-reference recipe, for the kept types only)."""
+
+    @property
+    def kept(self) -> dict[int, object]:
+        kept: dict[int, object] = self.info.setdefault("kept", {})
+        return kept
+
+    @property
+    def citizens(self) -> dict[int, Citizen]:
+        """The kept citizens by Telegram id (a broadcast's update may load hundreds)."""
+        citizens: dict[int, Citizen] = self.info.setdefault("citizens", {})
+        return citizens
+
+    def kept_citizen(self, telegram_id: int) -> Citizen | None:
+        """The kept citizen with this Telegram id, if it is still theirs and in the session."""
+        row = self.citizens.get(telegram_id)
+        return row if row is not None and row.telegram_id == telegram_id and row in self \
+            else None
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        """Departments and categories from memory: they change only when config.toml is
+        synced, and the bot reads config.toml only when it starts (`forget_reference_rows`).
+        What it returns is detached and shared by every update: read it, never change it."""
+        if entity not in REFERENCE_TYPES or kwargs:
+            return super().get(entity, ident, **kwargs)
+        rows = _reference.setdefault(self.connection().engine, {})
+        key = (entity, ident)
+        if key not in rows:
+            row = super().get(entity, ident)
+            if row is None:
+                return None
+            self.expunge(row)
+            rows[key] = row
+        return rows[key]
+
+
+# Rows that change only when the configuration is synced (core.reference_data), kept per
+# database for the whole process.
+REFERENCE_TYPES: tuple[type, ...] = (Category, Department)
+_reference: WeakKeyDictionary[Engine, dict[tuple[type, Any], Any]] = WeakKeyDictionary()
+
+
+def forget_reference_rows(engine: Engine) -> None:
+    """After the departments and categories were synced: read them afresh."""
+    _reference.pop(engine, None)
+
+
+@event.listens_for(UpdateSession, "loaded_as_persistent")
+@event.listens_for(UpdateSession, "pending_to_persistent")
+def _hold(session: Session, row: object) -> None:
+    if isinstance(session, UpdateSession) and isinstance(row, KEPT_BETWEEN_TRANSACTIONS):
+        session.kept[id(row)] = row
+        if isinstance(row, Citizen) and row.telegram_id is not None:
+            session.citizens[row.telegram_id] = row
 
 
 @contextmanager
 def one_connection(engine: Engine) -> Iterator[None]:
-    """Let every `transaction` in this block (and this task) use one pooled connection.
+    """Let every `transaction` in this block (and this task) use one pooled connection and
+    one session.
 
     A handler opens several short transactions around its Telegram calls. Each took a
-    connection from the pool, which on PostgreSQL costs a liveness ping on the way out
-    and a rollback on the way back: two extra round trips per transaction. Held for one
-    update, the connection is pinged once. Each transaction still commits on its own."""
-    with engine.connect() as connection:
-        token = _shared.set(connection)
+    connection from the pool, with a liveness check on the way out and a reset on the
+    way back. Held for one update, the connection is checked out once. Each transaction
+    still commits on its own.
+
+    The session keeps the rows of `KEPT_BETWEEN_TRANSACTIONS` loaded from one
+    transaction to the next, so the update reads the citizen and their draft once
+    instead of in every transaction. The update's own changes keep them current. A
+    change another update or a job makes while this update is in hand (its Telegram
+    calls included) is seen by the next update; a write over a row deleted meanwhile
+    fails (StaleDataError) and is answered with the usual apology. Every other row is
+    let go at each commit, as a closed session would. Tasks started during the update
+    share the session until the update ends."""
+    with engine.connect() as connection, \
+            UpdateSession(connection, expire_on_commit=False) as session:
+        token = _shared.set(_Update(connection, session))
         try:
             yield
         finally:
             _shared.reset(token)
 
 
+def _usable(engine: Engine) -> _Update | None:
+    """The update's shared connection, unless this transaction cannot share it: it is
+    nested in another, or runs in a task that outlived its update."""
+    shared = _shared.get()
+    if (shared is None or shared.busy or shared.connection.engine is not engine
+            or shared.connection.closed or shared.connection.in_transaction()):
+        return None
+    return shared
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
-    shared = _shared.get()
-    # Nested, or a task that outlived its update: take a connection of its own.
-    usable = (shared is not None and shared.engine is engine and not shared.closed
-              and not shared.in_transaction())
-    with Session(shared if usable else engine, expire_on_commit=False) as session:
-        try:
+    shared = _usable(engine)
+    if shared is None:
+        with Session(engine, expire_on_commit=False) as session:
+            yield from _committed(session)
+        return
+    session = shared.session
+    shared.busy = True
+    try:
+        yield from _committed(session)
+        for row in list(session.identity_map.values()):
+            if not isinstance(row, KEPT_BETWEEN_TRANSACTIONS):
+                session.expunge(row)
+    except BaseException:
+        session.expunge_all()  # rolled back: nothing loaded is to be trusted
+        session.kept.clear()
+        session.citizens.clear()
+        raise
+    finally:
+        shared.busy = False
+
+
+def _committed(session: Session) -> Iterator[Session]:
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Session]:
+    """Each statement commits on its own: for reads, and for writes that need no other.
+
+    On PostgreSQL a transaction costs a BEGIN and a COMMIT round trip besides its
+    statements, which more than doubles the cost of a lone read or insert."""
+    shared = _usable(engine)
+    if shared is None:
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            with Session(connection, expire_on_commit=False) as session:
+                yield from _committed(session)
+        return
+    shared.connection.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with transaction(engine) as session:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    finally:
+        shared.connection.execution_options(
+            isolation_level=engine.dialect.default_isolation_level)

@@ -19,7 +19,7 @@ from telegram.ext import (
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language, translator
 from core import citizens
-from db.engine import transaction
+from db.engine import autocommit, transaction
 from db.models import RequestDraft
 from handlers import council, filing, my_requests, staff_desk, survey
 from handlers.common import as_id, citizen_of, deps, is_private, texts
@@ -161,7 +161,7 @@ def _candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[Mess
 
     Asking every flow in turn cost a transaction each; the state row says which to ask.
     A reply to a staff question belongs to that request whatever else is pending."""
-    with transaction(deps(context).engine) as session:
+    with autocommit(deps(context).engine) as session:
         citizen = citizen_of(session, update)
         draft = session.get(RequestDraft, citizen.id)
         step = draft.step if draft is not None else None

@@ -24,7 +24,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import N_, Translator, all_translators
 from core import flood, intake, staff
 from core.intake import InvalidInput
-from db.engine import transaction
+from db.engine import autocommit, transaction
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
@@ -134,7 +134,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
     sent: Message = await context.bot.send_message(
         chat.id, screen.text, parse_mode=ParseMode.HTML,
         reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline)
-    with transaction(deps(context).engine) as session:
+    with autocommit(deps(context).engine) as session:  # one UPDATE: the draft is loaded
         draft = session.get(RequestDraft, citizen_id)
         if draft is not None:
             draft.message_id = sent.message_id

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.polling import handle_batch
@@ -59,3 +60,49 @@ def test_a_slow_chat_does_not_hold_up_the_others_and_order_holds_within_a_chat()
     assert log.index(("end", 1)) < log.index(("start", 3))
     assert log.index(("end", 2)) < log.index(("start", 5))
     assert sorted(u for kind, u in log if kind == "end") == [1, 2, 3, 4, 5]
+
+
+def test_the_updates_in_hand_leave_pooled_connections_for_background_work() -> None:
+    """Each update in hand holds a pooled connection until it is done, and a checkout from
+    an exhausted pool waits synchronously, which would stop the event loop itself. So the
+    pool must have room beyond CONCURRENT_UPDATES for cards, jobs and the outbox."""
+    from sqlalchemy.pool import QueuePool
+
+    from bot.polling import CONCURRENT_UPDATES
+    from tests.conftest import PG_URL
+
+    for url in (PG_URL, "sqlite:////tmp/kentbot-pool-check.sqlite"):
+        pool = make_engine(url).pool
+        assert isinstance(pool, QueuePool)
+        # Card posts, the jobs and the outbox worker each hold one for a moment.
+        assert pool.size() + pool._max_overflow >= CONCURRENT_UPDATES + 4, url
+
+
+def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only those can hold updates handled before (bot/polling.py)."""
+    from telegram.error import Conflict
+
+    from bot import polling
+    from handlers import guard
+
+    looked_up: list[bool] = []
+    stop = asyncio.Event()
+    answers: list[Any] = [[_update(1, 5)], [_update(2, 5)], Conflict("another poller"),
+                          [_update(3, 5)], [_update(4, 5)]]
+
+    async def get_updates(**_: Any) -> list[Update]:
+        answer = answers.pop(0)
+        if not answers:
+            stop.set()
+        if isinstance(answer, Exception):
+            raise answer
+        return list(answer)
+
+    async def record(_app: Any, _updates: list[Update]) -> None:
+        looked_up.append(guard._maybe_redelivered.get())
+
+    monkeypatch.setattr(polling, "handle_batch", record)
+    app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
+    asyncio.run(polling.poll(app, stop))  # type: ignore[arg-type]
+    assert looked_up == [True, False, True, False]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from telegram import Update
@@ -48,6 +49,39 @@ def test_a_redelivered_update_has_effect_once(kent: Kent) -> None:
         draft = session.get(RequestDraft, citizen.id)
         assert draft is not None and draft.step == "location"
         assert session.get(ProcessedUpdate, 987_654_321) is not None
+
+
+def test_a_pollers_later_batches_are_not_looked_up(kent: Kent) -> None:
+    """Only a new poller's first batch can hold updates handled before (each getUpdates
+    confirms the batch before it), so later updates are recorded without a lookup."""
+    ayse = kent.citizen()
+    ayse.send("/start")
+    ayse.wait_message(contains="Ayşe")
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        statements.append(" ".join(sql.split()))
+
+    def recorded(count: int) -> None:
+        """Wait until `count` updates are recorded (after the reply, not before it)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with transaction(kent.engine) as session:
+                if session.exec(select(func.count()).select_from(ProcessedUpdate)).one() >= count:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"{count} updates were not recorded within 5 s")
+
+    recorded(1)
+    event.listen(kent.engine, "before_cursor_execute", record)
+    try:
+        ayse.send("/yardim")
+        ayse.wait_message(contains="/talep")
+        recorded(2)
+    finally:
+        event.remove(kent.engine, "before_cursor_execute", record)
+    on_updates = [s for s in statements if "processed_update" in s and "count(" not in s]
+    assert len(on_updates) == 1 and on_updates[0].startswith("INSERT"), on_updates
 
 
 def test_message_floods_get_one_polite_refusal_and_staff_are_exempt(kent: Kent) -> None:

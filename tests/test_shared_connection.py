@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from db.engine import one_connection, transaction
-from db.models import Citizen
+from bot.config import Config
+from core import citizens, intake
+from core.reference_data import sync_reference_data
+from db.engine import autocommit, one_connection, transaction
+from db.models import Category, Citizen, Department, ProcessedUpdate, RequestDraft
+from db.types import utcnow
 
 
 def _names(db: Engine) -> list[str | None]:
@@ -40,3 +48,87 @@ def test_transactions_in_one_update_share_a_connection_and_commit_each(db: Engin
         with transaction(db) as after:
             after.add(Citizen(telegram_id=5, first_name="Ali"))
     assert _names(db) == ["Ayşe", "Zeynep", "Mehmet", "Ali"]
+
+
+@contextmanager
+def _statements(db: Engine) -> Iterator[list[str]]:
+    """The SQL statements the database receives inside the block."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        seen.append(sql.split()[0].upper())
+
+    event.listen(db, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db, "before_cursor_execute", record)
+
+
+def test_an_update_reads_its_citizen_and_draft_once(db: Engine) -> None:
+    with transaction(db) as session:
+        citizen = Citizen(telegram_id=77, first_name="Ayşe")
+        session.add(citizen)
+        session.flush()
+        session.add(RequestDraft(citizen_id=citizen.id, step="text", data={"type": "sikayet"}))
+        session.add(ProcessedUpdate(update_id=5, processed_at=utcnow()))
+        citizen_id = citizen.id
+    with one_connection(db), _statements(db) as sql:
+        with autocommit(db) as session:
+            citizens.get_or_create(session, 77, None)
+            assert sql == ["SELECT"]  # the citizen with their draft, in one query
+        with transaction(db) as session:
+            again = citizens.get_or_create(session, 77, None)
+            draft = intake.draft_of(session, again)
+            assert draft is not None and draft.step == "text"
+            assert sql == ["SELECT"]
+            intake.set_text(session, draft, "Kaldırım kırık, yayalar yola iniyor.")
+            processed = session.get(ProcessedUpdate, 5)
+        assert [s for s in sql if s != "SELECT"] == ["UPDATE"]
+        with transaction(db) as session:
+            # Any other row is read afresh, as it would be in a new session.
+            assert session.get(ProcessedUpdate, 5) is not processed
+            draft = intake.draft_of(session, citizens.get_or_create(session, 77, None))
+            assert draft is not None and draft.step == "location"
+        try:
+            with transaction(db) as session:
+                draft = intake.draft_of(session, citizens.get_or_create(session, 77, None))
+                assert draft is not None
+                draft.step = "phone"
+                session.add(draft)
+                session.flush()
+                raise RuntimeError("handler failed")
+        except RuntimeError:
+            pass
+        reads = sql.count("SELECT")
+        with transaction(db) as session:
+            # Rolled back: the draft is read again, at the step it kept.
+            draft = intake.draft_of(session, citizens.get_or_create(session, 77, None))
+            assert draft is not None and draft.step == "location"
+        assert sql.count("SELECT") == reads + 1
+    with transaction(db) as session:
+        stored = session.get(RequestDraft, citizen_id)
+        assert stored is not None and stored.step == "location"
+        assert stored.data["text"] == "Kaldırım kırık, yayalar yola iniyor."
+
+
+def test_departments_and_categories_are_read_once_until_the_next_sync(
+        db: Engine, config: Config) -> None:
+    with _statements(db) as sql:
+        for _update in range(2):
+            with one_connection(db), transaction(db) as session:
+                category = session.get(Category, "yol")
+                assert category is not None and category.department_code == "fen"
+                department = session.get(Department, category.department_code)
+                assert department is not None and department.name_tr == "Fen İşleri Müdürlüğü"
+        assert sql == ["SELECT", "SELECT"]
+        fen = config.departments[0]
+        assert fen.code == "fen"
+        fen = fen.model_copy(update={"name": fen.name.model_copy(
+            update={"tr": "Fen ve Yapı İşleri Müdürlüğü"})})
+        renamed = config.model_copy(update={"departments": [fen, *config.departments[1:]]})
+        with transaction(db) as session:
+            sync_reference_data(session, renamed)
+        with one_connection(db), transaction(db) as session:
+            department = session.get(Department, "fen")
+            assert department is not None and department.name_tr == "Fen ve Yapı İşleri Müdürlüğü"
