@@ -4,9 +4,10 @@ The emulator enforces Telegram's flood limits (30 messages/s overall, 1/s per pr
 chat after a burst of 3, 20/min per group) and Kent Bot runs as in production, with its
 rate limiter. 5,760 members (six assemblies of 960) are created in the emulator and the
 database (citizens and memberships inserted directly); a coordinator sends
-`/duyuru meclis <code> ...` once per assembly (the same `broadcast` code path, six
-announcements at once), and a few seconds later 20 citizens start filing complaints
-(the short flow: 9 updates each, one after another).
+`/duyuru meclis <code> ...` once per assembly (six batches in the outbox at once, which
+its one worker sends oldest first; the end of each is the coordinator's "delivered"
+message), and a few seconds later 20 citizens start filing complaints (the short flow:
+9 updates each, one after another).
 
 Printed, from the emulator's call log: announcement messages per second (first to
 last delivery), 429 answers against all sends, members who got nothing, and the

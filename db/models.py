@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import TelegramId, UTCDateTime, utcnow
@@ -354,3 +354,45 @@ class IndicatorSnapshot(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     computed_at: datetime = Field(default_factory=utcnow,
                                   sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Announcement(SQLModel, table=True):
+    """One batch of outbox messages: a /duyuru, or an event's change or cancellation notice.
+
+    `finished_at` is set once, by the worker that finds no message of the batch left to
+    send; that worker, and only it, tells the requester (if any) how many were delivered.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # announcement, event_change, event_cancel
+    requester_chat_id: int | None = _tg_id()
+    language: str | None = Field(default=None, max_length=8)  # the requester's
+    created_at: datetime = _created()
+    finished_at: datetime | None = _time(index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to one chat, sent by the outbox worker through the bulk line.
+
+    Status: pending (waiting), sending (claimed by a worker), then sent, blocked (403)
+    or failed (gave up). `next_try_at` is set exactly while the row is open (pending or
+    sending): when it is due, or, for a claimed row, when its claim runs out and another
+    worker may take it. Done rows have NULL there, so the worker's "due now" query is
+    one range over `ix_outbox_message_due`.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_due", "next_try_at", "id"),
+        # Batch counts and "is anything of this batch still open?" read only this index.
+        Index("ix_outbox_message_announcement_status", "announcement_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    announcement_id: int = Field(foreign_key="announcement.id")
+    chat_id: int = _tg_id(nullable=False)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=8)
+    attempts: int = 0
+    next_try_at: datetime | None = _time()
+    error: str | None = Field(default=None, max_length=200)  # the last one, for operators

@@ -16,12 +16,11 @@ from typing import Any
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, Translator, translator
-from bot.sending import bulk
-from core import citizens, council
+from core import citizens, council, outbox
 from core.calendar_export import event_ics
 from core.checkin import qr_png
 from core.council import CouncilError
@@ -30,6 +29,7 @@ from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
 from handlers.common import as_id, citizen_of, deps, is_private, translator_of
+from handlers.outbox import wake
 
 log = logging.getLogger("kentbot.council")
 
@@ -303,7 +303,8 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 follow_up = ("created", None) if action == "ec" else None
             elif action in ("cx", "cxy"):
                 text, markup, notices = _cancel_button(session, citizen, action, number, now)
-                follow_up = ("cancelled", notices, number)
+                _queue_event_notices(session, number, notices, changed=False)
+                follow_up = ("queued",) if notices else None
             else:
                 raise CouncilError("not_found")
         except (CouncilError, ValueError) as exc:
@@ -320,8 +321,8 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _send_registration(context, query.from_user.id, event_id, code, status, position)
     elif follow_up[0] == "promoted" and follow_up[1] is not None:
         await _tell_promoted(context, follow_up[1])
-    elif follow_up[0] == "cancelled" and follow_up[1]:
-        await _tell_registrants(context, follow_up[2], follow_up[1], changed=False)
+    elif follow_up[0] == "queued":
+        wake(context.application)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -531,46 +532,23 @@ async def _tell_promoted(context: ContextTypes.DEFAULT_TYPE, notice: council.Not
         log.info("promoted registrant blocked the bot (citizen %s)", notice.citizen_id)
 
 
-async def _tell_registrants(context: ContextTypes.DEFAULT_TYPE, event_id: int,
-                            notices: list[council.Notice], changed: bool) -> None:
-    """An edit or cancellation reaches everyone registered or waiting, in their language."""
-    with transaction(deps(context).engine) as session:
-        chats = council.recipients(session, [n.citizen_id for n in notices])
-        event = session.get(CouncilEvent, event_id)
-        texts = {}
-        for chat_id in set(chats.values()):
-            t = translator(citizens.language_of(session, chat_id, None))
-            if event is None:
-                continue
-            texts[chat_id] = (t._("✏️ The event {title} has changed: now {when}, {place}.") if
-                              changed else t._("❌ The event {title} on {when} has been "
-                                               "cancelled. We are sorry.")).format(
-                title=event.title, when=t.datetime(event.starts_at), place=event.place)
-    sent, total = await broadcast(context, texts)
-    log.info("event %s change told to %d of %d", event_id, sent, total)
-
-
-async def broadcast(context: ContextTypes.DEFAULT_TYPE, texts: dict[int, str]) -> tuple[int, int]:
-    """Send one text per chat within Telegram's limits; returns (delivered, attempted).
-
-    The sends are bulk: the application's rate limiter lets replies to people go first,
-    and a 429 pauses only the bulk sends and is retried there (a bounded number of
-    times). A 403 (blocked) marks the citizen and moves on; a send that still fails is
-    recorded as a failed delivery by the limiter and counted as not delivered."""
-    delivered = 0
-    with bulk():
-        for chat_id, text in texts.items():
-            try:
-                await context.bot.send_message(chat_id, text)
-            except Forbidden:
-                with transaction(deps(context).engine) as session:
-                    citizens.mark_blocked(session, chat_id)
-            except TelegramError as exc:
-                log.warning("announcement not delivered to chat %s: %s", chat_id,
-                            type(exc).__name__)
-            else:
-                delivered += 1
-    return delivered, len(texts)
+def _queue_event_notices(session: Session, event_id: int, notices: list[council.Notice],
+                         changed: bool) -> None:
+    """An edit or cancellation reaches everyone registered or waiting, in their language:
+    queued in the transaction that made the change, and sent by the outbox worker."""
+    chats = council.recipients(session, [n.citizen_id for n in notices])
+    event = session.get(CouncilEvent, event_id)
+    if event is None or not chats:
+        return
+    texts = {}
+    for chat_id in set(chats.values()):
+        t = translator(citizens.language_of(session, chat_id, None))
+        texts[chat_id] = (t._("✏️ The event {title} has changed: now {when}, {place}.") if
+                          changed else t._("❌ The event {title} on {when} has been "
+                                           "cancelled. We are sorry.")).format(
+            title=event.title, when=t.datetime(event.starts_at), place=event.place)
+    outbox.enqueue(session, texts, kind="event_change" if changed else "event_cancel",
+                   now=utcnow())
 
 
 # --- Coordinators --------------------------------------------------------------------------
@@ -724,6 +702,8 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                     changes[field] = value
                 notices = council.edit_event(session, update.effective_user.id, event_id,
                                              utcnow(), **changes)
+                _queue_event_notices(session, event_id, [n for n in notices if not n.promoted],
+                                     changed=True)
                 reply = t._("✅ Event {id} updated; {count} people are being told.").format(
                     id=args[0], count=len(notices))
         except CouncilError as exc:
@@ -734,11 +714,10 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             reply, notices = t._("That is not a date and time I can read. Please write it "
                                  "like 25.12.2026 14:00."), []
     await _answer(update, reply)
-    if notices and event_id is not None:
-        promoted = [n for n in notices if n.promoted]
-        await _tell_registrants(context, event_id, [n for n in notices if not n.promoted],
-                                changed=True)
-        for notice in promoted:
+    if any(not n.promoted for n in notices):
+        wake(context.application)
+    for notice in notices:
+        if notice.promoted:
             await _tell_promoted(context, notice)
 
 
@@ -789,8 +768,15 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _answer(update, reply)
 
 
+def _announcement_body(text: str | None) -> str:
+    """The text after `/duyuru meclis CODE`, as typed (line breaks kept)."""
+    parts = (text or "").split(maxsplit=3)
+    return parts[3] if len(parts) > 3 else ""
+
+
 async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/duyuru meclis CODE TEXT, or /duyuru etkinlik ID TEXT: a message to all of them."""
+    """/duyuru meclis CODE TEXT, or /duyuru etkinlik ID TEXT: a message to all of them,
+    queued in the outbox; the coordinator hears the count when the last one is through."""
     if not is_private(update) or update.effective_user is None:
         return
     args = context.args or []
@@ -810,21 +796,16 @@ async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         else:
             reply = t._("Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID "
                         "TEXT")
+        if reply is None:
+            text = "📣 " + _announcement_body(message.text)
+            outbox.enqueue(session, dict.fromkeys(audience, text), kind="announcement",
+                           now=utcnow(), requester_chat_id=update.effective_user.id,
+                           language=t.language)
     if reply is not None:
         await _answer(update, reply)
         return
-    # The text after the first three words, as typed (line breaks kept).
-    body = (message.text or "").split(maxsplit=3)[3] if len((message.text or "").split(
-        maxsplit=3)) > 3 else ""
     await _answer(update, t._("📣 Sending to {count} people…").format(count=len(audience)))
-
-    async def run() -> None:
-        sent, total = await broadcast(context, dict.fromkeys(audience, "📣 " + body))
-        await context.bot.send_message(update.effective_user.id,  # type: ignore[union-attr]
-                                       t._("📣 Announcement delivered to {sent} of {total}.")
-                                       .format(sent=sent, total=total))
-
-    context.application.create_task(run(), update=update)
+    wake(context.application)
 
 
 def register(app: Application) -> None:

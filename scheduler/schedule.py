@@ -13,13 +13,14 @@ from bot.config import Config
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from handlers.guard import housekeeping
+from handlers.outbox import outbox_cleanup, outbox_tick
 from handlers.privacy import retention_job
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600,
-                 "housekeeping": 3600}
+                 "housekeeping": 3600, "outbox": 5}
 
 
 def register_jobs(app: Application, config: Config) -> None:
@@ -32,6 +33,11 @@ def register_jobs(app: Application, config: Config) -> None:
                         first=45, name="event-reminders")
     queue.run_repeating(no_show_sweep, interval=SWEEP_SECONDS["no-shows"], first=120,
                         name="no-shows")
+    # The outbox: a tick at boot resumes what a stopped or crashed process left, and one
+    # every 5 s catches retries that came due. New batches do not wait for it (their
+    # handler wakes the worker at once); an idle tick is two indexed reads, and a tick
+    # during a drain only asks it to look again (handlers.outbox).
+    queue.run_repeating(outbox_tick, interval=SWEEP_SECONDS["outbox"], first=1, name="outbox")
     queue.run_repeating(housekeeping, interval=SWEEP_SECONDS["housekeeping"], first=300,
                         name="housekeeping")
     schedule, tz = config.schedule, config.tz
@@ -43,5 +49,7 @@ def register_jobs(app: Application, config: Config) -> None:
                     days=(weekday,), name="digest-weekly")
     queue.run_daily(nightly_snapshots, time=schedule.indicator_snapshot.replace(tzinfo=tz),
                     name="indicator-snapshots")
+    queue.run_daily(outbox_cleanup, time=schedule.indicator_snapshot.replace(tzinfo=tz),
+                    name="outbox-cleanup")
     queue.run_daily(retention_job, time=schedule.indicator_snapshot.replace(tzinfo=tz),
                     name="kvkk-retention")

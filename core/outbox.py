@@ -1,0 +1,210 @@
+"""The outbox: messages to many people (announcements, event notices) kept as database rows
+until Telegram has taken them, so a restart in the middle of a batch resumes it.
+
+A batch (`Announcement`) holds one `OutboxMessage` per chat. A worker claims the rows that
+are due, sends them and records each outcome; a claim is a lease, so rows claimed by a
+process that died are claimed again once it runs out. When no row of a batch is open any
+more, `finish_ready` closes the batch exactly once and gives its counts for the report.
+
+Plain functions over a session, no Telegram: the caller decides what an error means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, func, insert, update
+from sqlmodel import Session, col, select
+
+from core import citizens
+from db.models import Announcement, OutboxMessage
+
+PENDING, SENDING, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
+OPEN = (PENDING, SENDING)
+
+# Attempts per message, counting the claim that a crash interrupted: a message that makes
+# the process die (or Telegram refuse) five times is given up rather than tried forever.
+MAX_ATTEMPTS = 5
+# Waits after a failed attempt: 30 s, 1, 2, 4 min. The rate limiter has already retried
+# 429s and network errors for some seconds before a send fails here, so the cause is
+# lasting (Telegram down, our network gone) and is worth minutes, not seconds.
+FIRST_RETRY = timedelta(seconds=30)
+# How long a claim holds. A worker sends what it claimed within seconds (a batch is about
+# a second of the bulk line, slower only while replies to people or a 429 hold the line
+# up); a claim older than this belongs to a process that died, and is taken over.
+CLAIM_FOR = timedelta(minutes=5)
+ERROR_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed message: send `text` to `chat_id`, then record the outcome by `id`."""
+
+    id: int
+    announcement_id: int
+    chat_id: int
+    text: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    open: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A batch just closed: whom to tell (if anyone), in which language, and its counts."""
+
+    announcement_id: int
+    kind: str
+    requester_chat_id: int | None
+    language: str | None
+    counts: Counts
+
+
+def enqueue(session: Session, texts: Mapping[int, str], *, kind: str, now: datetime,
+            requester_chat_id: int | None = None, language: str | None = None) -> int:
+    """Store a batch: one message per chat, all due now. Returns the batch's id.
+
+    Written in the caller's transaction, so the batch exists exactly when what caused it
+    (an event's cancellation, say) is committed. NUL characters are dropped: PostgreSQL
+    refuses them in text, and Telegram shows nothing for them."""
+    batch = Announcement(kind=kind, requester_chat_id=requester_chat_id, language=language,
+                         created_at=now)
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    if texts:
+        # One multi-row INSERT: an assembly has thousands of members.
+        session.execute(insert(OutboxMessage), [
+            {"announcement_id": batch.id, "chat_id": chat_id, "text": text.replace("\x00", ""),
+             "status": PENDING, "attempts": 0, "next_try_at": now}
+            for chat_id, text in texts.items()])
+    return batch.id
+
+
+def claim(session: Session, now: datetime, limit: int) -> list[Due]:
+    """Up to `limit` due messages, oldest first, claimed for CLAIM_FOR.
+
+    A due message out of attempts is failed instead, so one whose sending keeps killing
+    the process ends rather than coming back forever. With nothing due this is a single
+    read: the worker asks every few seconds, and must not take SQLite's write lock then."""
+    while True:
+        due = session.exec(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(col(OutboxMessage.next_try_at) <= now)
+            .order_by(col(OutboxMessage.next_try_at), col(OutboxMessage.id)).limit(limit)
+            .with_for_update(skip_locked=True)  # PostgreSQL: another claimer skips these
+        ).all()
+        if not due:
+            return []
+        spent = [row_id for row_id, attempts in due if attempts >= MAX_ATTEMPTS]
+        if spent:
+            session.execute(
+                update(OutboxMessage).where(col(OutboxMessage.id).in_(spent))
+                .values(status=FAILED, next_try_at=None,
+                        error=func.coalesce(OutboxMessage.error, "claimed too often")))
+        usable = [row_id for row_id, attempts in due if attempts < MAX_ATTEMPTS]
+        if usable:
+            return _take(session, usable, now)
+
+
+def _take(session: Session, ids: list[int | None], now: datetime) -> list[Due]:
+    # The condition is repeated so that only rows still due are taken: a claimer that
+    # raced us to them (SQLite has no row locks) gets them, not both of us.
+    rows = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.next_try_at) <= now)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1,
+                next_try_at=now + CLAIM_FOR)
+        .returning(col(OutboxMessage.id), col(OutboxMessage.announcement_id),
+                   col(OutboxMessage.chat_id), col(OutboxMessage.text),
+                   col(OutboxMessage.attempts))
+    ).all()
+    return sorted((Due(*row) for row in rows), key=lambda due: due.id)
+
+
+def _close(session: Session, message_id: int, status: str, error: str | None = None) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == SENDING)
+        .values(status=status, next_try_at=None,
+                error=error[:ERROR_LENGTH] if error is not None else None))
+
+
+def mark_sent(session: Session, message_id: int) -> None:
+    _close(session, message_id, SENT)
+
+
+def mark_blocked(session: Session, message: Due) -> None:
+    """The person blocked the bot (403): the message is done, and the citizen is marked
+    so that nothing else is sent to them until they write again."""
+    _close(session, message.id, BLOCKED)
+    citizens.mark_blocked(session, message.chat_id)
+
+
+def mark_failed(session: Session, message_id: int, error: str) -> None:
+    """Give up on a message that trying again cannot help (e.g. the chat does not exist)."""
+    _close(session, message_id, FAILED, error)
+
+
+def retry_later(session: Session, message: Due, now: datetime, error: str) -> bool:
+    """Put a message back for a later try with backoff; fail it once its attempts are
+    spent. Returns whether it will be tried again."""
+    if message.attempts >= MAX_ATTEMPTS:
+        mark_failed(session, message.id, error)
+        return False
+    wait = FIRST_RETRY * 2 ** (message.attempts - 1)
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message.id, col(OutboxMessage.status) == SENDING)
+        .values(status=PENDING, next_try_at=now + wait, error=error[:ERROR_LENGTH]))
+    return True
+
+
+def counts(session: Session, announcement_id: int) -> Counts:
+    by_status = dict(session.exec(
+        select(OutboxMessage.status, func.count())
+        .where(col(OutboxMessage.announcement_id) == announcement_id)
+        .group_by(col(OutboxMessage.status))
+    ).all())
+    return Counts(total=sum(by_status.values()), sent=by_status.get(SENT, 0),
+                  blocked=by_status.get(BLOCKED, 0), failed=by_status.get(FAILED, 0),
+                  open=sum(by_status.get(status, 0) for status in OPEN))
+
+
+def finish_ready(session: Session, now: datetime) -> list[Finished]:
+    """Close every batch with no open message left, each exactly once (a conditional
+    UPDATE: of two workers, or two runs, only one gets a batch)."""
+    still_open = exists().where(col(OutboxMessage.announcement_id) == col(Announcement.id),
+                                col(OutboxMessage.status).in_(OPEN))
+    ready = session.exec(select(Announcement).where(
+        col(Announcement.finished_at).is_(None), ~still_open)).all()
+    finished = []
+    for batch in ready:
+        closed = session.execute(
+            update(Announcement)
+            .where(col(Announcement.id) == batch.id, col(Announcement.finished_at).is_(None))
+            .values(finished_at=now))
+        if closed.rowcount and batch.id is not None:  # type: ignore[attr-defined]
+            finished.append(Finished(batch.id, batch.kind, batch.requester_chat_id,
+                                     batch.language, counts(session, batch.id)))
+    return finished
+
+
+def prune(session: Session, finished_before: datetime) -> int:
+    """Forget batches finished before `finished_before`, with their messages (texts and
+    chat ids are personal data, and nothing reads a closed batch again). Returns how
+    many batches went."""
+    old = select(Announcement.id).where(col(Announcement.finished_at) < finished_before)
+    session.execute(delete(OutboxMessage).where(col(OutboxMessage.announcement_id).in_(old)))
+    result = session.execute(delete(Announcement).where(
+        col(Announcement.finished_at) < finished_before))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,174 @@
+"""The outbox worker: sends what core.outbox holds through the rate limiter's bulk line,
+records each outcome, and tells a coordinator once their announcement is through.
+
+There is one drain per Application, and an Application exists only on the instance that
+leads (see bot.leadership), so one process sends. The drain runs until nothing is due,
+then ends; it is started
+
+- by `outbox_tick`, a repeating job (scheduler.schedule): at boot, which resumes whatever
+  a stopped or crashed process left, and every few seconds after, which catches rows
+  whose retry came due and rows written by anything that did not wake us;
+- by `wake`, right after a handler enqueues a batch, so an announcement starts at once
+  rather than up to a tick later.
+
+Asking for a drain while one runs only makes it look again before it ends, so the two
+never send side by side and a row enqueued during a drain is not left for the next tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import translator
+from bot.sending import bulk
+from core import citizens, outbox
+from db.engine import transaction
+from db.types import utcnow
+from handlers.common import Deps, deps
+
+log = logging.getLogger("kentbot.outbox")
+
+# Messages claimed at a time: about one second of the bulk line (29.5/s). They are sent
+# side by side, so a slow answer from Telegram does not hold the others up, and a batch is
+# small enough that a crash leaves few messages to be tried again after their claim.
+BATCH = 30
+# Closed batches are kept this long for operators to look into, then forgotten.
+KEEP_FINISHED = timedelta(days=30)
+
+
+@dataclass
+class _Drain:
+    running: bool = False
+    again: bool = False  # asked for while running: look for due rows once more
+
+
+def _state(app: Application[Any, Any, Any, Any, Any, Any]) -> _Drain:
+    state = app.bot_data.setdefault("outbox", _Drain())
+    assert isinstance(state, _Drain)
+    return state
+
+
+def _deps(app: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
+    value = app.bot_data["deps"]
+    assert isinstance(value, Deps)
+    return value
+
+
+def wake(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start draining the outbox now, unless a drain is running (it will look again)."""
+    state = _state(app)
+    if state.running:
+        state.again = True
+        return
+    if not app.running:
+        return  # the boot tick of the next start will find the rows
+    state.running = True
+    # A fresh context: the drain outlives the update that woke it, and must not inherit
+    # its database connection (db.engine.one_connection) or anything else it set.
+    contextvars.Context().run(app.create_task, _drain(app, state), name="outbox drain")
+
+
+async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: only starts a drain, so that a drain lasting minutes neither
+    blocks the job queue nor makes APScheduler skip (and warn about) later ticks."""
+    wake(context.application)
+
+
+async def outbox_cleanup(context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(deps(context).engine) as session:
+        gone = outbox.prune(session, utcnow() - KEEP_FINISHED)
+    if gone:
+        log.info("forgot %d finished announcement(s)", gone)
+
+
+async def _drain(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) -> None:
+    try:
+        # Stopping (app.running turns False) waits for the batch in hand only; the rest
+        # stays pending for the next start.
+        while app.running:
+            state.again = False
+            while app.running and await _send_batch(app):
+                pass
+            await _report_finished(app)
+            if not state.again:
+                break
+    finally:
+        state.running = False
+
+
+async def _send_batch(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Claim due messages and send them; False when nothing was due."""
+    engine = _deps(app).engine
+    with transaction(engine) as session:
+        messages = outbox.claim(session, utcnow(), BATCH)
+    if not messages:
+        return False
+    with bulk():  # replies to people chatting go first; a 429 pauses only this line
+        await asyncio.gather(*(_deliver(app.bot, engine, m) for m in messages))
+    await _report_finished(app)
+    return True
+
+
+async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
+    """Send one message and record how it went (each in its own transaction, so a crash
+    repeats as few sends as possible)."""
+    try:
+        await bot.send_message(message.chat_id, message.text)
+    except Exception as exc:  # recorded below, whatever it was: the row must not hang
+        error: Exception | None = exc
+    else:
+        error = None
+    with transaction(engine) as session:
+        if error is None:
+            outbox.mark_sent(session, message.id)
+        elif isinstance(error, Forbidden):
+            outbox.mark_blocked(session, message)
+        elif isinstance(error, BadRequest):
+            # 400 (chat not found, text too long, ...): the same request fails again.
+            outbox.mark_failed(session, message.id, _describe(error))
+        else:
+            again = outbox.retry_later(session, message, utcnow(), _describe(error))
+            log.log(logging.WARNING if isinstance(error, TelegramError) else logging.ERROR,
+                    "outbox message %s to chat %s not sent (%s); %s", message.id,
+                    message.chat_id, type(error).__name__,
+                    "will retry" if again else "giving up",
+                    exc_info=not isinstance(error, TelegramError))
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+async def _report_finished(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Tell each requester of a batch that just closed how many got it, once."""
+    shared = _deps(app)
+    with transaction(shared.engine) as session:
+        finished = outbox.finish_ready(session, utcnow())
+    for batch in finished:
+        counts = batch.counts
+        log.info("announcement %s (%s) done: %d sent, %d blocked, %d failed of %d",
+                 batch.announcement_id, batch.kind, counts.sent, counts.blocked,
+                 counts.failed, counts.total)
+        if batch.requester_chat_id is None:
+            continue
+        t = translator(batch.language or shared.config.municipality.default_language)
+        try:
+            await app.bot.send_message(
+                batch.requester_chat_id, t._("📣 Announcement delivered to {sent} of {total}.")
+                .format(sent=counts.sent, total=counts.total))
+        except Forbidden:
+            with transaction(shared.engine) as session:
+                citizens.mark_blocked(session, batch.requester_chat_id)
+        except TelegramError as exc:
+            # Told at most once: the batch is closed before the report is sent.
+            log.warning("announcement %s report not sent to %s: %s", batch.announcement_id,
+                        batch.requester_chat_id, type(exc).__name__)
