@@ -10,24 +10,30 @@ Erasing overwrites in place rather than deleting rows: request counts per channe
 type, response times, satisfaction scores, members and participants are all computed
 from these rows. The schema has no "erased" flag (adding one needs a migration), so a
 request whose text is `ERASED` counts as done; that is what makes the sweep idempotent.
+
+Copies of the citizen's photos also sit in the staff groups, where Telegram holds them, not
+us: both kinds of erasure return them (`Erased.photos`) for the caller to take out once the
+erasure is committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, type_coerce, update
 from sqlmodel import Session, col, select
 
+from core.workflow import PHOTO, PHOTO_CARD
 from db.models import (
     Attachment,
     Citizen,
     CouncilEvent,
     Membership,
     MessageLink,
+    OutboxMessage,
     Registration,
     Request,
     RequestDraft,
@@ -44,14 +50,34 @@ EXPORT_FORMAT = "kentbot-kvkk-export/1"
 # Rows per UPDATE ... WHERE id IN (...): keeps statements small when the first sweep
 # after installation finds years of closed requests.
 _CHUNK = 500
+# Telegram lets a bot delete a group message only within 48 hours of sending it. A link is
+# written just after its message went out; the hour's margin covers that and clock drift.
+DELETE_WINDOW = timedelta(hours=47)
+
+
+@dataclass(frozen=True)
+class GroupPhoto:
+    """A citizen's photo in a staff group, to be taken out after their data was erased."""
+
+    request_id: int
+    chat_id: int
+    message_id: int
+    # PHOTO (a reply under a text card) or PHOTO_CARD (a card on the photo's caption).
+    purpose: str
+    # The request's card is this photo's caption: it must be shown again without the photo.
+    current_card: bool
+    # Recent enough for Telegram to delete; an older one can only be replaced.
+    deletable: bool
 
 
 @dataclass(frozen=True)
 class Erased:
-    """What `erase` touched: the requests (their staff cards may need re-rendering)."""
+    """What an erasure touched: the requests (their staff cards need re-rendering) and the
+    photos they left in staff groups."""
 
     request_ids: list[int]
     children: int
+    photos: list[GroupPhoto] = field(default_factory=list)
 
 
 def citizen_of(session: Session, telegram_id: int) -> Citizen | None:
@@ -219,6 +245,35 @@ def _blank_requests(session: Session, ids: Sequence[int], now: datetime) -> None
             .values(comment=None))
 
 
+def _group_photos(session: Session, ids: Sequence[int], now: datetime) -> list[GroupPhoto]:
+    """The photos these requests left in staff groups: replies under text cards, and cards on
+    a photo (the current one, or one retired by a redirection).
+
+    The replies' links go now: nothing else uses them, and the caller deletes or replaces
+    their messages. A photo card's link stays until the card itself is deleted, since staff
+    may still act on it."""
+    found: list[GroupPhoto] = []
+    for chunk in _chunks(ids):
+        rows = session.exec(
+            select(MessageLink, Request)
+            .join(Request, col(Request.id) == col(MessageLink.request_id))
+            .where(col(MessageLink.request_id).in_(chunk),
+                   col(MessageLink.purpose).in_((PHOTO, PHOTO_CARD)))
+            .order_by(col(MessageLink.id))
+        ).all()
+        found += [GroupPhoto(
+            request_id=link.request_id, chat_id=link.chat_id, message_id=link.message_id,
+            purpose=link.purpose,
+            current_card=link.purpose == PHOTO_CARD and (
+                request.card_chat_id, request.card_message_id) == (link.chat_id,
+                                                                   link.message_id),
+            deletable=link.created_at > now - DELETE_WINDOW,
+        ) for link, request in rows]
+        session.execute(delete(MessageLink).where(col(MessageLink.request_id).in_(chunk),
+                                                  col(MessageLink.purpose) == PHOTO))
+    return found
+
+
 def _anonymise(session: Session, citizen: Citizen, now: datetime) -> None:
     citizen.first_name = citizen.last_name = citizen.username = citizen.phone = None
     citizen.birth_date = None
@@ -240,8 +295,13 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     """
     assert citizen.id is not None
     telegram_id = citizen.telegram_id
-    request_ids = [rid for rid in session.exec(
-        select(Request.id).where(Request.citizen_id == citizen.id)).all() if rid is not None]
+    requests = session.exec(select(Request.id, Request.text)
+                            .where(Request.citizen_id == citizen.id)
+                            .order_by(col(Request.id))).all()
+    request_ids = [rid for rid, _ in requests if rid is not None]
+    # Requests the retention sweep erased earlier had their photos taken out then.
+    photos = _group_photos(session, [rid for rid, text in requests
+                                     if rid is not None and text != ERASED], now)
     _blank_requests(session, request_ids, now)
     if request_ids and telegram_id is not None:
         # Their own notes and answers may have been filed on their requests under their
@@ -255,6 +315,8 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
         # Links from their private chat's messages to requests; links in staff groups
         # stay, so staff can still answer or close an open request from its card.
         session.execute(delete(MessageLink).where(col(MessageLink.chat_id) == telegram_id))
+        # Announcements queued for their chat name it: they go (one not yet sent is not).
+        session.execute(delete(OutboxMessage).where(col(OutboxMessage.chat_id) == telegram_id))
     children = _children(session, citizen.id)
     for child in children:
         assert child.id is not None
@@ -262,7 +324,7 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
         _anonymise(session, child, now)
     _anonymise(session, citizen, now)
     session.flush()
-    return Erased(request_ids=request_ids, children=len(children))
+    return Erased(request_ids=request_ids, children=len(children), photos=photos)
 
 
 # --- Retention ----------------------------------------------------------------------------
@@ -291,9 +353,9 @@ def expired(session: Session, now: datetime, retention_days: int) -> list[int]:
     ).all() if rid is not None]
 
 
-def retention_sweep(session: Session, now: datetime, retention_days: int) -> int:
+def retention_sweep(session: Session, now: datetime, retention_days: int) -> Erased:
     """Erase the personal data of requests closed longer ago than the retention period,
-    whether or not their citizen still uses the bot; returns how many were erased.
+    whether or not their citizen still uses the bot; returns the requests erased.
 
     The citizen's profile is left alone (they may be filing new requests); only what the
     old requests hold goes. Running it again finds nothing new to do.
@@ -301,5 +363,6 @@ def retention_sweep(session: Session, now: datetime, retention_days: int) -> int
     if retention_days < 1:
         raise ValueError("retention_days must be positive")
     ids = expired(session, now, retention_days)
+    photos = _group_photos(session, ids, now)
     _blank_requests(session, ids, now)
-    return len(ids)
+    return Erased(request_ids=ids, children=0, photos=photos)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from core.codes import OPEN_STATUSES
@@ -30,6 +30,14 @@ from db.types import utcnow
 
 # Staff actions that answer the citizen, and so count as a first response.
 RESPONDING = frozenset({"answered", "question", "resolved", "rejected"})
+
+# Purposes of the message links a request's card writes in its staff group.
+CARD = "card"
+# The card is the caption of the request's only photo: its edits change the caption.
+PHOTO_CARD = "card_photo"
+# A citizen's photo posted as a reply under a text card. Nothing is done with a reply to
+# it; the link exists so that erasing the citizen's data can take the photo away too.
+PHOTO = "photo"
 
 
 class InvalidAction(ValueError):
@@ -222,13 +230,30 @@ def linked(session: Session, chat_id: int, message_id: int) -> MessageLink | Non
         MessageLink.chat_id == chat_id, MessageLink.message_id == message_id)).first()
 
 
+def unlink(session: Session, chat_id: int, message_id: int) -> None:
+    """Forget a message's link (the message was deleted)."""
+    session.execute(delete(MessageLink).where(col(MessageLink.chat_id) == chat_id,
+                                              col(MessageLink.message_id) == message_id))
+
+
 def set_card(session: Session, request: Request, chat_id: int, message_id: int,
-             purpose: str = "card") -> None:
+             purpose: str = CARD) -> None:
     """Remember the request's card; `purpose` tells later edits what kind of message it is."""
     assert request.id is not None
     request.card_chat_id, request.card_message_id = chat_id, message_id
     session.add(request)
     link_message(session, chat_id, message_id, request.id, purpose)
+
+
+def forget_card(session: Session, request_id: int, chat_id: int, message_id: int) -> None:
+    """The request's card message was deleted: no later edit may aim at it. Until a new card
+    is stored, an open request counts as one without a card, which the SLA sweep posts."""
+    request = session.get(Request, request_id)
+    if request is not None and (request.card_chat_id, request.card_message_id) == (
+            chat_id, message_id):
+        request.card_chat_id = request.card_message_id = None
+        session.add(request)
+    unlink(session, chat_id, message_id)
 
 
 def is_overdue(request: Request, now: datetime | None = None) -> bool:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+import struct
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
 from telegram import Bot, InputMediaPhoto, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.config import Config
 from bot.i18n import resolve_language, translator
 from core import citizens, routing, workflow
+from core.privacy import Erased, GroupPhoto
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from handlers.request_views import (
@@ -28,7 +34,7 @@ log = logging.getLogger("kentbot.delivery")
 
 # The purpose of a card's message link when the card is the caption of the request's photo:
 # its later edits must change the caption (editMessageCaption), not the text.
-PHOTO_CARD = "card_photo"
+PHOTO_CARD = workflow.PHOTO_CARD
 
 
 def _card_text(engine: Engine, config: Config, request_id: int, new: bool = False
@@ -79,18 +85,20 @@ async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -
     Otherwise (no photo, several, or a card too long for a caption) the card is a text and
     the photos follow as replies to it. The location needs no message of its own: the card
     links to the map."""
-    if request_id in _posting:
+    posting = _posting.setdefault(engine, set())
+    if request_id in posting:
         return None  # already on its way (the SLA sweep met a card still being posted)
-    _posting.add(request_id)
+    posting.add(request_id)
     try:
         return await _post_card(bot, engine, config, request_id)
     finally:
-        _posting.discard(request_id)
+        posting.discard(request_id)
 
 
-# Cards being posted by this process. The database learns of a card only once it is
-# sent, and a group's queue (20 messages a minute) can hold one for a while.
-_posting: set[int] = set()
+# Cards being posted by this process, per database (request ids are per database). The
+# database learns of a card only once it is sent, and a group's queue (20 messages a
+# minute) can hold one for a while.
+_posting: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
 
 
 async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
@@ -114,13 +122,20 @@ async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
         stored = session.get(Request, request_id)
         assert stored is not None
         workflow.set_card(session, stored, chat_id, message.message_id,
-                          PHOTO_CARD if on_photo else "card")
+                          PHOTO_CARD if on_photo else workflow.CARD)
     reply = ReplyParameters(message_id=message.message_id)
+    replies: Sequence[Message] = ()
     if len(photos) == 1 and not on_photo:
-        await bot.send_photo(chat_id, photos[0], reply_parameters=reply)
+        replies = [await bot.send_photo(chat_id, photos[0], reply_parameters=reply)]
     elif len(photos) > 1:
-        await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in photos],
-                                   reply_parameters=reply)
+        replies = await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in photos],
+                                             reply_parameters=reply)
+    if replies:
+        # Remembered so that erasing the citizen's data can take these copies away too.
+        with transaction(engine) as session:
+            for sent in replies:
+                workflow.link_message(session, chat_id, sent.message_id, request_id,
+                                      workflow.PHOTO)
     return message
 
 
@@ -142,6 +157,92 @@ async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
+
+
+async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: Erased
+                              ) -> None:
+    """After an erasure, already committed: the requests' cards re-rendered without the
+    personal data, and the citizen's photos taken out of the staff groups.
+
+    Telegram failures are logged and skipped: the database no longer holds the data, and
+    one message that cannot be changed must not keep the others as they were."""
+    # A card on a photo is shown again when its photo goes (or with the placeholder).
+    on_photo = {p.request_id for p in erased.photos if p.current_card}
+    for request_id in erased.request_ids:
+        if request_id in on_photo:
+            continue
+        try:
+            await refresh_card(bot, engine, config, request_id)
+        except TelegramError as exc:
+            log.warning("card of request %s not refreshed after erasure: %s", request_id,
+                        type(exc).__name__)
+    for photo in erased.photos:
+        try:
+            await _take_out(bot, engine, config, photo)
+        except TelegramError as exc:
+            log.warning("photo %s/%s of request %s left in its staff group after erasure: %s",
+                        photo.chat_id, photo.message_id, photo.request_id,
+                        type(exc).__name__)
+
+
+async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto) -> None:
+    """Delete a citizen's photo from a staff group or, when Telegram no longer allows that
+    (48 hours after sending), replace it with the placeholder. A deleted card is posted
+    again as a text, so staff can still act on the request."""
+    if photo.deletable:
+        try:
+            await bot.delete_message(photo.chat_id, photo.message_id)
+        except BadRequest as exc:
+            # Older than we thought (the send was slow, clocks differ) or deleted by hand:
+            # the replacement below tells which.
+            log.info("photo %s/%s not deleted (%s); replacing it", photo.chat_id,
+                     photo.message_id, exc)
+        else:
+            if photo.purpose == PHOTO_CARD:
+                with transaction(engine) as session:
+                    workflow.forget_card(session, photo.request_id, photo.chat_id,
+                                         photo.message_id)
+            if photo.current_card:
+                await post_card(bot, engine, config, photo.request_id)
+            return
+    media = InputMediaPhoto(placeholder_png())
+    keyboard = None
+    if photo.current_card:
+        request, text, _, _ = _card_text(engine, config, photo.request_id)
+        media = InputMediaPhoto(placeholder_png(), caption=text, parse_mode=ParseMode.HTML)
+        keyboard = card_keyboard(request, config.municipality.default_language)
+    await bot.edit_message_media(media, chat_id=photo.chat_id, message_id=photo.message_id,
+                                 reply_markup=keyboard)
+
+
+@cache
+def placeholder_png(width: int = 320, height: int = 240) -> bytes:
+    """What a citizen's photo becomes when it can no longer be deleted: a plain grey image
+    with a frame and a diagonal cross, the usual sign for "no picture". Drawn here, as a
+    PNG by hand, to keep matplotlib (40 MB) out of this path and no image file in the
+    repository."""
+    background, ink = b"\xe6\xe6\xe6", b"\xa0\xa0\xa0"
+    rows = []
+    for y in range(height):
+        row = bytearray(background * width)
+        for x in (round(y * (width - 1) / (height - 1)),
+                  round((height - 1 - y) * (width - 1) / (height - 1))):
+            for dx in range(-1, 2):  # three pixels wide, so it survives downscaling
+                if 0 <= x + dx < width:
+                    row[3 * (x + dx):3 * (x + dx) + 3] = ink
+        if y < 4 or y >= height - 4:
+            row[:] = ink * width
+        else:
+            row[:12] = row[-12:] = ink * 4
+        rows.append(b"\x00" + bytes(row))  # filter type 0 (none) before every row
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
 
 
 async def retire_card(bot: Bot, chat_id: int, message_id: int, note: str) -> None:

@@ -8,14 +8,14 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import Translator
 from core import privacy
 from db.engine import transaction
 from handlers.common import deps, is_private, texts
-from handlers.delivery import refresh_card
+from handlers.delivery import clear_after_erasure
 
 log = logging.getLogger("kentbot.privacy")
 
@@ -103,25 +103,26 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                           "you will start afresh."))
     if erased is None:
         return
-    log.info("citizen data erased on request: %d request(s), %d child(ren)",
-             len(erased.request_ids), erased.children)
-    # The staff groups' cards show the request's text and phone: re-render them blank.
-    for request_id in erased.request_ids:
-        try:
-            await refresh_card(context.bot, shared.engine, shared.config, request_id)
-        except TelegramError as exc:
-            log.warning("card of request %s not refreshed after erasure: %s", request_id,
-                        type(exc).__name__)
+    log.info("citizen data erased on request: %d request(s), %d child(ren), %d photo(s) in "
+             "staff groups", len(erased.request_ids), erased.children, len(erased.photos))
+    # The staff groups' cards show the request's text and phone, and copies of its photos.
+    # In the background, as a card is posted after filing: staff groups take 20 messages a
+    # minute, and updates are handled one at a time.
+    context.application.create_task(
+        clear_after_erasure(context.bot, shared.engine, shared.config, erased), update=update)
 
 
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: erase the personal data of requests closed longer ago than the retention period."""
     shared = deps(context)
     with transaction(shared.engine) as session:
-        count = privacy.retention_sweep(session, shared.clock(),
-                                        shared.config.kvkk.retention_days)
-    if count:
-        log.info("retention: personal data of %d closed request(s) erased", count)
+        erased = privacy.retention_sweep(session, shared.clock(),
+                                         shared.config.kvkk.retention_days)
+    if erased.request_ids:
+        log.info("retention: personal data of %d closed request(s) erased, %d photo(s) in "
+                 "staff groups", len(erased.request_ids), len(erased.photos))
+        # As for a citizen's own erasure: the cards and photos in the staff groups too.
+        await clear_after_erasure(context.bot, shared.engine, shared.config, erased)
 
 
 def register(app: Application) -> None:

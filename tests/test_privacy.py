@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.config import Config
-from core import council, indicators, intake, privacy, staff, survey, workflow
+from core import council, indicators, intake, outbox, privacy, staff, survey, workflow
 from core.periods import period
 from core.working_time import WorkingCalendar
 from db.engine import transaction
@@ -24,6 +24,7 @@ from db.models import (
     Citizen,
     Membership,
     MessageLink,
+    OutboxMessage,
     Registration,
     Request,
     RequestDraft,
@@ -243,6 +244,9 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
     assert all(s in everything for s in AYSE_STRINGS)  # the check below can fail
 
     with transaction(db) as s:
+        outbox.enqueue(s, dict.fromkeys((AYSE, BURAK), "📣 Gençlik buluşması yarın."),
+                       kind="announcement", now=T0)
+    with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
         assert ayse is not None
         erased = privacy.erase(s, ayse, T0 + timedelta(days=1))
@@ -276,6 +280,8 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
         assert s.get(RequestDraft, ids["ayse"]) is None
         assert s.exec(select(MessageLink).where(MessageLink.chat_id == AYSE)).first() is None
         assert s.exec(select(MessageLink).where(MessageLink.chat_id == BURAK)).first()
+        # An announcement queued for her chat goes too; the other citizen's stays.
+        assert [m.chat_id for m in s.exec(select(OutboxMessage))] == [BURAK]
         # The other citizen keeps everything.
         other = s.get(Request, ids["other"])
         assert other is not None and other.text == BURAK_TEXT and other.contact_phone == \
@@ -345,12 +351,13 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
     before = counts(db, config)
     with transaction(db) as s:
         assert set(privacy.expired(s, SWEEP_AT, RETENTION)) == gone
-        assert privacy.retention_sweep(s, SWEEP_AT, RETENTION) == 4
+        assert len(privacy.retention_sweep(s, SWEEP_AT, RETENTION).request_ids) == 4
     first_pass = all_rows_text(db)
     assert counts(db, config) == before
     with transaction(db) as s:
-        assert privacy.retention_sweep(s, SWEEP_AT, RETENTION) == 0
-        assert privacy.retention_sweep(s, SWEEP_AT + timedelta(hours=1), RETENTION) == 0
+        assert privacy.retention_sweep(s, SWEEP_AT, RETENTION).request_ids == []
+        assert privacy.retention_sweep(s, SWEEP_AT + timedelta(hours=1),
+                                       RETENTION).request_ids == []
     assert all_rows_text(db) == first_pass
 
     with transaction(db) as s:

@@ -25,7 +25,7 @@ SEND_METHODS = frozenset({
 })
 # Methods that fault injection may fail.
 FAULTY_METHODS = SEND_METHODS | {
-    "editmessagetext", "editmessagecaption", "editmessagereplymarkup",
+    "editmessagetext", "editmessagecaption", "editmessagemedia", "editmessagereplymarkup",
 }
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -495,6 +495,47 @@ class BotApi:
         return self.apply_edit(bot, chat, msg, {
             "caption": fields.get("caption"),
             "caption_entities": fields.get("caption_entities"),
+            "reply_markup": inline,
+        })
+
+    async def api_editMessageMedia(self, bot: BotAccount, p: Params) -> JSON:
+        chat, msg = self.editable(bot, p)
+        if not any(k in msg for k in ("photo", "document")):
+            raise bad_request("there is no media in the message to edit")
+        media = p.obj("media")
+        if not isinstance(media, dict) or not media.get("media"):
+            raise bad_request("can't parse InputMedia JSON object")
+        ref = str(media["media"])
+        upload = None
+        if ref.startswith("attach://"):
+            upload = p.uploads.get(ref[len("attach://"):])
+            if upload is None:
+                raise bad_request("there is no media in the request")
+        kind = media.get("type")
+        # As on Telegram, an album's photo can only become another photo (or a video, which
+        # the emulator does not have), and a document in an album only another document.
+        if "media_group_id" in msg and kind != ("photo" if "photo" in msg else "document"):
+            raise bad_request("MEDIA_INVALID")
+        data = upload.data if upload else None
+        if kind == "photo":
+            content: JSON = {"photo": self.photo_from(data, None if data else ref),
+                             "document": None}
+        elif kind == "document":
+            name = upload.filename if upload else ref
+            content = {"document": self.document_from(data, name, None), "photo": None}
+        else:
+            raise bad_request("unsupported media type")
+        # The new media's caption replaces the old one; none given removes it.
+        caption, entities = apply_parse_mode(
+            str(media.get("caption") or ""), media.get("parse_mode"),
+            media.get("caption_entities"))
+        if len(caption) > CAPTION_LIMIT:
+            raise bad_request(errors.CAPTION_TOO_LONG)
+        inline, _ = self.markup(p)
+        return self.apply_edit(bot, chat, msg, {
+            **content,
+            "caption": caption or None,
+            "caption_entities": entities or None,
             "reply_markup": inline,
         })
 
