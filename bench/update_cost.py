@@ -35,9 +35,11 @@ from bench.common import (
     emulator,
     file_complaint,
     heading,
+    machine_cpu_seconds,
     new_citizen,
     parser,
     percentile,
+    postgres_cpu_seconds,
     prepared,
     proc_cpu_seconds,
     run_workers,
@@ -56,6 +58,9 @@ class Phase:
     cpu: float = 0.0
     emulator_cpu: float = 0.0
     driver_cpu: float = 0.0
+    postgres_cpu: float = 0.0
+    machine_busy: float = 0.0
+    machine_all: float = 0.0
     latencies: list[float] = field(default_factory=list)
     by_step: dict[int, list[float]] = field(default_factory=dict)
     failures: list[BaseException] = field(default_factory=list)
@@ -87,11 +92,15 @@ def measure(world: World, bot: BotProcess, people: int, concurrency: int,
                 phase.by_step.setdefault(n, []).append(value)
 
     emu0, own0 = proc_cpu_seconds(world.proc.pid), time.process_time()
+    pg0, (busy0, all0) = postgres_cpu_seconds(), machine_cpu_seconds()
     cpu0, t0 = bot.cpu(), time.monotonic()
     phase.failures = run_workers(concurrency, work, people, timeout)
     phase.seconds, phase.cpu = time.monotonic() - t0, bot.cpu() - cpu0
     phase.emulator_cpu = proc_cpu_seconds(world.proc.pid) - emu0
     phase.driver_cpu = time.process_time() - own0
+    phase.postgres_cpu = postgres_cpu_seconds() - pg0
+    busy1, all1 = machine_cpu_seconds()
+    phase.machine_busy, phase.machine_all = busy1 - busy0, all1 - all0
     phase.late = pacer.late if pacer is not None else 0
     return phase
 
@@ -127,7 +136,9 @@ def report(name: str, busy: Phase, paced: Phase, result: dict, rate: float) -> N
           f"{busy.rate:.1f} updates/s; bot CPU {busy.cpu_ms:.2f} ms/update")
     print(f"   CPU busy while driven flat out: bot {100 * busy.cpu / busy.seconds:.0f} %, "
           f"emulator {100 * busy.emulator_cpu / busy.seconds:.0f} %, simulated people "
-          f"{100 * busy.driver_cpu / busy.seconds:.0f} % (of one core each)")
+          f"{100 * busy.driver_cpu / busy.seconds:.0f} %, PostgreSQL "
+          f"{100 * busy.postgres_cpu / busy.seconds:.0f} % (of one core each); the machine "
+          f"{100 * busy.machine_busy / busy.machine_all:.0f} % busy over all its cores")
     print(f"   paced at {rate:g}/s: {paced.updates} updates in {paced.seconds:.1f} s "
           f"({paced.rate:.1f}/s achieved, {paced.late} slots late); latency "
           f"{describe_ms(paced.latencies)}")

@@ -7,7 +7,10 @@ import io
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlmodel import select
 
+from db.engine import transaction
+from db.models import Request
 from db.types import utcnow
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from tests.conftest import Kent
@@ -22,6 +25,14 @@ def at_local(kent: Kent, days_ahead: int, hour: int, minute: int) -> datetime:
 def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:
     ayse = kent.citizen()
     file_complaint(kent, ayse, photo=False, location=False)
+    # As if filed at 10:00 today: filed after 17:30 (or before 08:30), its 8 working hours
+    # would run out before tomorrow 08:30 and it would count as overdue as well.
+    with transaction(kent.engine) as session:
+        request = session.exec(select(Request)).one()
+        request.created_at = at_local(kent, 0, 10, 0)
+        request.due_at = kent.app.bot_data["deps"].calendar.add_working_hours(
+            request.created_at, 8)
+        session.add(request)
     kent.app.bot_data["deps"].clock = lambda: at_local(kent, 1, 8, 30)
     kent.run_job(daily_digest)
     digest = kent.supervisors.wait_message(contains="Günlük özet")
