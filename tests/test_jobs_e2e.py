@@ -17,6 +17,7 @@ from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 from tests.conftest import Kent
 from tests.test_council_e2e import create_event, register
+from tests.test_leadership import wait_until
 from tests.test_requests_e2e import file_complaint, number_in, stored
 
 
@@ -58,7 +59,10 @@ def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) ->
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     group = kent.groups["temizlik"]
-    group.wait_message(contains=number)
+    card = group.wait_message(contains=number)
+    # Telegram has the card before the bot has stored its id: let the first post finish.
+    wait_until(lambda: stored(kent, number).card_message_id == card.message_id, 5.0,
+               "the card's id stored")
     request = stored(kent, number)
     assert request.id is not None
     with transaction(kent.engine) as session:  # as if the card had never been posted
