@@ -17,7 +17,8 @@ import json
 import logging
 from collections import Counter
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import Pool
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -38,9 +39,10 @@ def run_kent(args: argparse.Namespace) -> dict[str, object]:
     # What the database work per update is made of: statements, and pool checkouts.
     statements: Counter[str] = Counter()
     checkouts = [0]
-    event.listen(engine, "before_cursor_execute",
+    # Every engine and pool: on PostgreSQL the updates run on the engine's non-blocking twin.
+    event.listen(Engine, "before_cursor_execute",
                  lambda _c, _cur, sql, *_rest: statements.update([" ".join(sql.split())[:90]]))
-    event.listen(engine.pool, "checkout", lambda *_: checkouts.__setitem__(0, checkouts[0] + 1))
+    event.listen(Pool, "checkout", lambda *_: checkouts.__setitem__(0, checkouts[0] + 1))
     app = build_application(config, engine, args.token, args.api_url,
                             rate_limit=args.rate_limit, collect_errors=True)
     service.run(app)

@@ -20,7 +20,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.ext import Application
 
 from bot.sending import retry_seconds
-from db.engine import one_connection
+from db.engine import one_connection, without_blocking
 from handlers import guard
 
 log = logging.getLogger("kentbot.polling")
@@ -68,8 +68,12 @@ async def handle(app: Application, update: Update) -> None:
     limit: asyncio.Semaphore = app.bot_data.setdefault(
         "update_slots", asyncio.Semaphore(CONCURRENT_UPDATES))
     async with limit:
-        with one_connection(app.bot_data["deps"].engine):
-            await app.process_update(update)
+        await without_blocking(app.bot_data["deps"].engine, _handle(app, update))
+
+
+async def _handle(app: Application, update: Update) -> None:
+    with one_connection(app.bot_data["deps"].engine):
+        await app.process_update(update)
 
 
 def chat_key(update: Update) -> int:

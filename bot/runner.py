@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Coroutine
@@ -61,7 +62,11 @@ class BotThread:
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         """Run a coroutine on the bot's loop (e.g. a scheduled job, from a test) and wait."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+        return self.submit(coroutine).result(timeout)
+
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start a coroutine on the bot's loop; its future tells when it is done."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
     def stop(self, timeout: float = 15) -> None:
         if self._stop is not None and self._thread.is_alive():

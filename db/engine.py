@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
@@ -16,7 +17,10 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
+from db import nonblocking
 from db.models import Category, Citizen, Department, RequestDraft
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -42,10 +46,66 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # TCP keepalives find a connection that a firewall or load balancer dropped while it
     # was idle (they stay silent, so the checkout's look at the socket cannot see it).
     kwargs["connect_args"] = {**KEEPALIVES, **kwargs.get("connect_args", {})}
+    # Each update in hand holds a connection (bot.polling.CONCURRENT_UPDATES), and the
+    # pool closes a connection returned beyond pool_size: enough stay open for them all.
+    kwargs.setdefault("pool_size", 12)
     engine = create_engine(url, **kwargs)
+    _listen_postgres(engine)
+    _twin_recipes[engine] = (url, kwargs)
+    return engine
+
+
+def _listen_postgres(engine: Engine) -> None:
     event.listen(engine, "connect", _drop_nul_characters)
     event.listen(engine, "checkout", _replace_if_closed_by_server)
-    return engine
+    event.listen(engine, "engine_disposed", _dispose_twin)
+
+
+# A PostgreSQL engine's twin on psycopg's async driver, for code under db.nonblocking.run.
+# It has a pool of its own; made on first use, so processes that never need it (the CLI, a
+# SQLite deployment) do not load the asyncio machinery.
+_twin_recipes: WeakKeyDictionary[Engine, tuple[str, dict[str, Any]]] = WeakKeyDictionary()
+_twins: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+async def without_blocking(engine: Engine, coroutine: Coroutine[Any, Any, T]) -> T:
+    """Await `coroutine`; on PostgreSQL, under db.nonblocking.run so that its waits for the
+    server let the event loop go on. SQLite answers in-process: nothing to gain there."""
+    if engine in _twin_recipes:
+        return await nonblocking.run(coroutine)
+    return await coroutine
+
+
+def here(engine: Engine) -> Engine:
+    """The engine to use from this code: the non-blocking twin under db.nonblocking.run."""
+    if engine not in _twin_recipes or not nonblocking.active():
+        return engine
+    twin = _twins.get(engine)
+    if twin is None:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        url, kwargs = _twin_recipes[engine]
+        twin = _twins[engine] = create_async_engine(url, **kwargs).sync_engine
+        _listen_postgres(twin)
+    return twin
+
+
+def _dispose_twin(engine: Engine) -> None:
+    """Disposing of an engine closes its twin's pooled connections too."""
+    twin = _twins.pop(engine, None)
+    if twin is None:
+        return
+    # The async driver's close is a coroutine, awaited through a greenlet; closing a
+    # psycopg connection never waits, so one step runs it to its end, from any thread.
+    from sqlalchemy.util import greenlet_spawn
+
+    steps = greenlet_spawn(twin.dispose)
+    try:
+        steps.send(None)
+    except StopIteration:
+        return
+    steps.close()
+    raise RuntimeError("closing the async driver's connections had to wait")
 
 
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10,
@@ -56,8 +116,9 @@ def _drop_nul_characters(dbapi_connection: Any, _record: Any) -> None:
     """PostgreSQL refuses NUL in text, so a message carrying one ("/takip \\x00") would fail
     its handler; SQLite stores it. Nobody types one on purpose: the driver drops them from
     every text it sends, whatever handler it comes from."""
+    adapters = getattr(dbapi_connection, "driver_connection", dbapi_connection).adapters
     for dumper in _nul_free_dumpers():
-        dbapi_connection.adapters.register_dumper(str, dumper)
+        adapters.register_dumper(str, dumper)
 
 
 @cache
@@ -89,7 +150,7 @@ def _replace_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: An
     from select import POLLIN, poll  # not on Windows, where only SQLite is supported
 
     try:
-        socket = dbapi_connection.fileno()
+        socket = getattr(dbapi_connection, "driver_connection", dbapi_connection).fileno()
     except Exception as exc:  # psycopg already knows the connection is lost
         raise DisconnectionError(str(exc)) from exc
     waiting = poll()
@@ -113,6 +174,7 @@ class _Update:
 
     connection: Connection
     session: UpdateSession
+    owner: asyncio.Task[Any] | None  # the update's task; None outside an event loop
     busy: bool = False  # a transaction of this update is open on them
 
 
@@ -172,6 +234,9 @@ _reference: WeakKeyDictionary[Engine, dict[tuple[type, Any], Any]] = WeakKeyDict
 def forget_reference_rows(engine: Engine) -> None:
     """After the departments and categories were synced: read them afresh."""
     _reference.pop(engine, None)
+    twin = _twins.get(engine)
+    if twin is not None:
+        _reference.pop(twin, None)
 
 
 @event.listens_for(UpdateSession, "loaded_as_persistent")
@@ -199,11 +264,11 @@ def one_connection(engine: Engine) -> Iterator[None]:
     change another update or a job makes while this update is in hand (its Telegram
     calls included) is seen by the next update; a write over a row deleted meanwhile
     fails (StaleDataError) and is answered with the usual apology. Every other row is
-    let go at each commit, as a closed session would. Tasks started during the update
-    share the session until the update ends."""
-    with engine.connect() as connection, \
+    let go at each commit, as a closed session would. Tasks the update starts get
+    connections of their own (`_usable`)."""
+    with here(engine).connect() as connection, \
             UpdateSession(connection, expire_on_commit=False) as session:
-        token = _shared.set(_Update(connection, session))
+        token = _shared.set(_Update(connection, session, _current_task()))
         try:
             yield
         finally:
@@ -212,12 +277,25 @@ def one_connection(engine: Engine) -> Iterator[None]:
 
 def _usable(engine: Engine) -> _Update | None:
     """The update's shared connection, unless this transaction cannot share it: it is
-    nested in another, or runs in a task that outlived its update."""
+    nested in another, or runs in a task the update started (a card post, say), which
+    inherits the update's context variables.
+
+    Such a task runs interleaved with its update, and on PostgreSQL that includes the
+    moments either waits for the server (db.nonblocking): sharing the connection, one
+    could find it in the other's transaction, or closed under it when the update ends."""
     shared = _shared.get()
-    if (shared is None or shared.busy or shared.connection.engine is not engine
+    if (shared is None or shared.busy or shared.owner is not _current_task()
+            or shared.connection.engine is not here(engine)
             or shared.connection.closed or shared.connection.in_transaction()):
         return None
     return shared
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no event loop: a script, a test, the CLI
+        return None
 
 
 @contextmanager
@@ -225,7 +303,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     shared = _usable(engine)
     if shared is None:
-        with Session(engine, expire_on_commit=False) as session:
+        with Session(here(engine), expire_on_commit=False) as session:
             yield from _committed(session)
         return
     session = shared.session
@@ -261,7 +339,7 @@ def autocommit(engine: Engine) -> Iterator[Session]:
     statements, which more than doubles the cost of a lone read or insert."""
     shared = _usable(engine)
     if shared is None:
-        with engine.connect() as connection:
+        with here(engine).connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT")
             with Session(connection, expire_on_commit=False) as session:
                 yield from _committed(session)
@@ -272,4 +350,4 @@ def autocommit(engine: Engine) -> Iterator[Session]:
             yield session
     finally:
         shared.connection.execution_options(
-            isolation_level=engine.dialect.default_isolation_level)
+            isolation_level=shared.connection.dialect.default_isolation_level)

@@ -24,7 +24,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import N_, Translator, all_translators
 from core import flood, intake, staff
 from core.intake import InvalidInput
-from db.engine import autocommit, transaction
+from db.engine import autocommit, transaction, without_blocking
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
@@ -390,8 +390,9 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
     # In the background: a busy staff group (Telegram allows 20 messages a minute per
     # group) must not hold up the next citizen. A card lost to a crash is posted by the
     # SLA sweep (handlers/sla_jobs.py).
-    context.application.create_task(post_card(context.bot, engine, config, request.id),
-                                    update=update)
+    context.application.create_task(
+        without_blocking(engine, post_card(context.bot, engine, config, request.id)),
+        update=update)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -31,7 +31,7 @@ from telegram.ext import Application, ContextTypes
 from bot.i18n import translator
 from bot.sending import bulk
 from core import citizens, outbox
-from db.engine import transaction
+from db.engine import transaction, without_blocking
 from db.types import utcnow
 from handlers.common import Deps, deps
 
@@ -74,7 +74,8 @@ def wake(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     state.running = True
     # A fresh context: the drain outlives the update that woke it, and must not inherit
     # its database connection (db.engine.one_connection) or anything else it set.
-    contextvars.Context().run(app.create_task, _drain(app, state), name="outbox drain")
+    drain = without_blocking(_deps(app).engine, _drain(app, state))
+    contextvars.Context().run(app.create_task, drain, name="outbox drain")
 
 
 async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.i18n import Translator
 from core import privacy
-from db.engine import transaction
+from db.engine import transaction, without_blocking
 from handlers.common import deps, is_private, texts
 from handlers.delivery import clear_after_erasure
 
@@ -108,8 +108,8 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     # The staff groups' cards show the request's text and phone, and copies of its photos.
     # In the background, as a card is posted after filing: staff groups take 20 messages a
     # minute, and updates are handled one at a time.
-    context.application.create_task(
-        clear_after_erasure(context.bot, shared.engine, shared.config, erased), update=update)
+    context.application.create_task(without_blocking(shared.engine, clear_after_erasure(
+        context.bot, shared.engine, shared.config, erased)), update=update)
 
 
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:

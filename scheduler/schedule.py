@@ -7,9 +7,14 @@ come from config.toml's [schedule] and are in the municipality's time zone.
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot.config import Config
+from db.engine import without_blocking
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from handlers.guard import housekeeping
@@ -18,14 +23,39 @@ from handlers.privacy import retention_job
 from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 
+Job = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, None]]
+
+
+class _NonBlocking:
+    """Registers jobs with the job queue, each run so that its waits for PostgreSQL let
+    the updates in hand go on (db.engine.without_blocking), as updates are handled."""
+
+    def __init__(self, queue: JobQueue[Any] | None) -> None:
+        assert queue is not None, "install python-telegram-bot[job-queue]"
+        self.queue = queue
+
+    def run_repeating(self, callback: Job, **kwargs: Any) -> None:
+        self.queue.run_repeating(_nonblocking(callback), **kwargs)
+
+    def run_daily(self, callback: Job, **kwargs: Any) -> None:
+        self.queue.run_daily(_nonblocking(callback), **kwargs)
+
+
+def _nonblocking(callback: Job) -> Job:
+    @wraps(callback)
+    async def job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await without_blocking(context.bot_data["deps"].engine, callback(context))
+
+    return job
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SWEEP_SECONDS = {"sla": 300, "survey": 900, "event-reminders": 300, "no-shows": 3600,
                  "housekeeping": 3600, "outbox": 5}
 
 
 def register_jobs(app: Application, config: Config) -> None:
-    queue = app.job_queue
-    assert queue is not None, "install python-telegram-bot[job-queue]"
+    queue = _NonBlocking(app.job_queue)
     queue.run_repeating(sla_watch, interval=SWEEP_SECONDS["sla"], first=30, name="sla")
     queue.run_repeating(survey_sweep, interval=SWEEP_SECONDS["survey"], first=60,
                         name="survey")

@@ -80,6 +80,17 @@ def db(engine: Engine, config: Config) -> Engine:
     return engine
 
 
+@pytest.fixture
+def pg(config: Config) -> Iterator[Engine]:
+    """A migrated PostgreSQL database only, for what SQLite cannot show (two writers at
+    once, a server that makes the client wait)."""
+    from bot.app import prepare_database
+
+    for engine in _postgres_engine():
+        prepare_database(engine, config)
+        yield engine
+
+
 # --- End-to-end: the real bot against the Bot API emulator -------------------------------
 
 from dataclasses import dataclass  # noqa: E402

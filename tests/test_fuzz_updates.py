@@ -40,7 +40,7 @@ from db.engine import transaction
 from db.models import Request, RequestEvent
 from handlers.request_views import BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE, SKIP
 from tests.conftest import Kent
-from tests.test_requests_e2e import file_complaint, number_in
+from tests.test_requests_e2e import card_of, file_complaint, number_in
 
 JSON = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
@@ -492,7 +492,7 @@ def filed(arena: Arena) -> Filed:
     kent.staff("temizlik", first_name="Mehmet")
     number = number_in(file_complaint(kent, ayse))
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     kent.emu.wait_idle(timeout=10)
     with transaction(kent.engine) as session:
         request = session.exec(select(Request).where(Request.number == number)).one()

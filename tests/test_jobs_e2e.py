@@ -17,8 +17,7 @@ from handlers.sla_jobs import sla_watch
 from handlers.survey import survey_sweep
 from tests.conftest import Kent
 from tests.test_council_e2e import create_event, register
-from tests.test_leadership import wait_until
-from tests.test_requests_e2e import file_complaint, number_in, stored
+from tests.test_requests_e2e import card_of, file_complaint, number_in, stored
 
 
 def freeze(kent: Kent, moment: datetime) -> None:
@@ -29,7 +28,7 @@ def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     request = stored(kent, number)
     calendar = kent.app.bot_data["deps"].calendar
     assert request.due_at is not None
@@ -59,10 +58,7 @@ def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) ->
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
-    # Telegram has the card before the bot has stored its id: let the first post finish.
-    wait_until(lambda: stored(kent, number).card_message_id == card.message_id, 5.0,
-               "the card's id stored")
+    card_of(kent, group, number)  # the first post is done, its id stored
     request = stored(kent, number)
     assert request.id is not None
     with transaction(kent.engine) as session:  # as if the card had never been posted
@@ -89,7 +85,7 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
     first = number_in(file_complaint(kent, ayse, photo=False, location=False))
-    card = group.wait_message(contains=first)
+    card = card_of(kent, group, first)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{first} numaralı talebiniz çözüldü")
     survey = ayse.wait_message(contains=f"{first} numaralı talebinizin ele alınışından")
@@ -192,7 +188,7 @@ def test_a_card_that_never_reached_the_group_is_posted_by_the_sweep(kent: Kent) 
     group = kent.groups["park"]
     freeze(kent, utcnow() + timedelta(minutes=11))
     kent.run_job(sla_watch)
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert "Parktaki çeşme bozuk." in card.text
     kent.run_job(sla_watch)
     group.expect_no_message(within=0.4)  # posted once

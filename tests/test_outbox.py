@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.config import Config
 from core import outbox
 from db.engine import transaction
 from db.migrate import downgrade, upgrade
 from db.models import Announcement, Citizen, OutboxMessage
-from tests.conftest import _postgres_engine
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -185,16 +181,6 @@ def test_prune_forgets_only_batches_finished_before_the_cutoff(db: Engine) -> No
     with transaction(db) as session:
         assert session.get(Announcement, old) is None
         assert [m.announcement_id for m in session.exec(select(OutboxMessage))] == [recent_open]
-
-
-@pytest.fixture
-def pg(config: Config) -> Iterator[Engine]:
-    """PostgreSQL only: SQLite has one writer at a time, so a second claimer waits instead."""
-    from bot.app import prepare_database
-
-    for engine in _postgres_engine():
-        prepare_database(engine, config)
-        yield engine
 
 
 def test_two_claimers_at_once_get_different_rows_on_postgresql(pg: Engine) -> None:

@@ -31,7 +31,7 @@ from handlers.delivery import clear_after_erasure, placeholder_png
 from handlers.privacy import retention_job
 from tests.conftest import Kent
 from tests.test_jobs_e2e import freeze
-from tests.test_requests_e2e import file_complaint, number_in, stored
+from tests.test_requests_e2e import card_of, file_complaint, number_in, stored
 
 COMPLAINT = "Sokağımızdaki çöpler üç gündür toplanmadı, konteyner taştı."
 PHONE = "+905551112233"
@@ -85,7 +85,7 @@ def test_citizen_gets_their_data_then_erases_it(kent: Kent) -> None:
     ayse = kent.citizen("Ayşe", "tr")
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert PHONE in card.text
 
     sent = ask_export(kent, ayse)
@@ -186,7 +186,7 @@ def test_retention_job_erases_requests_closed_long_ago(kent: Kent) -> None:
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{number} numaralı talebiniz çözüldü")
     resolved_at = stored(kent, number).resolved_at
@@ -272,7 +272,7 @@ def test_erasure_takes_the_photo_card_out_and_posts_the_card_again(kent: Kent) -
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert card.photo is not None  # one photo: the card is its caption
     kent.emu.wait_idle()  # the link is written once the card is sent
     assert links_of(kent, number) == [(card.message_id, PHOTO_CARD)]
@@ -302,7 +302,7 @@ def test_erasure_deletes_every_photo_under_a_text_card(kent: Kent) -> None:
     ayse = kent.citizen("Ayşe", "tr")
     group = kent.groups["temizlik"]
     number = file_with_photos(kent, ayse, 2)
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert card.photo is None and "2 fotoğraf aşağıda" in card.text
     first = group.wait_message(predicate=lambda m: m.photo is not None)
     second = group.wait_message(predicate=lambda m: m.photo is not None)
@@ -328,7 +328,7 @@ def test_erasure_also_deletes_a_photo_card_retired_by_a_redirection(kent: Kent) 
     mehmet = kent.staff("temizlik")
     group, supervisors = kent.groups["temizlik"], kent.supervisors
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
-    old_card = group.wait_message(contains=number)
+    old_card = card_of(kent, group, number)
     mehmet.press("↪️ Yönlendir", chat=group, message_id=old_card.message_id)
     group.wait_message(predicate=lambda m: "İmar ve Şehircilik Müdürlüğü" in m.flat_buttons)
     mehmet.press("İmar ve Şehircilik Müdürlüğü", chat=group, message_id=old_card.message_id)
@@ -371,9 +371,9 @@ def test_photos_that_can_no_longer_be_deleted_are_replaced(
     ayse = kent.citizen("Ayşe", "tr")
     group = kent.groups["temizlik"]
     single = number_in(file_complaint(kent, ayse, text=COMPLAINT))
-    card = group.wait_message(contains=single)
+    card = card_of(kent, group, single)
     several = file_with_photos(kent, ayse, 2, first_time=False)
-    text_card = group.wait_message(contains=several)
+    text_card = card_of(kent, group, several)
     photos = [group.wait_message(predicate=lambda m: m.photo is not None) for _ in range(2)]
     kent.emu.wait_idle()
     with transaction(kent.engine) as session:
@@ -445,7 +445,7 @@ def _complaint_flow_logged(kent: Kent, caplog: pytest.LogCaptureFixture) -> None
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{number} numaralı talebiniz çözüldü")
     ask_export(kent, ayse)

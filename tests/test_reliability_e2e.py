@@ -73,13 +73,14 @@ def test_a_pollers_later_batches_are_not_looked_up(kent: Kent) -> None:
         raise AssertionError(f"{count} updates were not recorded within 5 s")
 
     recorded(1)
-    event.listen(kent.engine, "before_cursor_execute", record)
+    # Every engine: on PostgreSQL the bot's updates run on the engine's non-blocking twin.
+    event.listen(Engine, "before_cursor_execute", record)
     try:
         ayse.send("/yardim")
         ayse.wait_message(contains="/talep")
         recorded(2)
     finally:
-        event.remove(kent.engine, "before_cursor_execute", record)
+        event.remove(Engine, "before_cursor_execute", record)
     on_updates = [s for s in statements if "processed_update" in s and "count(" not in s]
     assert len(on_updates) == 1 and on_updates[0].startswith("INSERT"), on_updates
 

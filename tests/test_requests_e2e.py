@@ -3,9 +3,11 @@ citizen hears of every step; forged input changes nothing."""
 
 from __future__ import annotations
 
+import time
+
 from sqlmodel import select
 
-from bot.emulator.client import BotMessage, SimUser
+from bot.emulator.client import BotMessage, SimGroup, SimUser
 from db.engine import transaction
 from db.models import Request, RequestEvent
 from tests.conftest import Kent
@@ -46,6 +48,19 @@ def stored(kent: Kent, number: str) -> Request:
         return session.exec(select(Request).where(Request.number == number)).one()
 
 
+def card_of(kent: Kent, group: SimGroup, number: str) -> BotMessage:
+    """The request's card, once the bot has stored it as the card: staff can act on it.
+
+    Telegram has the card a moment before the bot's database does, and a reply to a card
+    the bot does not know yet is not taken as an answer."""
+    card = group.wait_message(contains=number)
+    deadline = time.monotonic() + 5
+    while stored(kent, number).card_message_id != card.message_id:
+        assert time.monotonic() < deadline, f"the card of {number} was not stored"
+        time.sleep(0.02)
+    return card
+
+
 def number_in(receipt: BotMessage) -> str:
     import re
 
@@ -71,7 +86,7 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     assert request.first_response_at is None and request.due_at is not None
 
     # One photo: the card is its caption, and the map link stands for the location.
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert card.photo is not None and card.caption is not None
     assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
     assert "fotoğraf aşağıda" not in card.text
@@ -185,7 +200,7 @@ def test_staff_of_another_department_cannot_act(kent: Kent) -> None:
     group.add_member(intruder)
     group.add_member(outsider)
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     request = stored(kent, number)
 
     for person in (intruder, outsider):
@@ -208,7 +223,7 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     imar_supervisor = kent.staff(None, role="supervisor", first_name="Selin")
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     request = stored(kent, number)
 
     # Redirect to İmar, which has no group of its own: the card goes to the supervisors.
@@ -274,7 +289,7 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     request = stored(kent, number)
     assert (request.channel, request.citizen_id, request.department_code, request.type) == \
         ("phone", None, "park", "talep")
-    card = kent.groups["park"].wait_message(contains=number)
+    card = card_of(kent, kent.groups["park"], number)
     assert "Çağrı merkezi" in card.text
     colleague = kent.staff("park", first_name="Deniz")
     colleague.reply(card.message_id, "Ekip yarın sabah gidecek.", chat=kent.groups["park"])
@@ -302,7 +317,7 @@ def test_overdue_requests_are_marked_on_their_card_once(kent: Kent) -> None:
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert "SÜRESİ GEÇTİ" not in card.text
     kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # not due yet: nothing changes
@@ -398,7 +413,7 @@ def test_location_and_photos_in_one_step(kent: Kent) -> None:
 
     # Several photos: the card is a text and the photos follow it as an album.
     group = kent.groups["temizlik"]
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert card.photo is None and "3 fotoğraf aşağıda" in card.text
     album = group.wait_message(predicate=lambda m: m.photo is not None)
     assert album.reply_to_message_id == card.message_id
@@ -430,7 +445,7 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "x" * 700,
                                       location=False))
-    card = group.wait_message(contains=number)
+    card = card_of(kent, group, number)
     assert card.photo is not None
     for n in range(3):
         mehmet.reply(card.message_id, f"Yanıt {n}: " + "y" * 900, chat=group)
@@ -446,7 +461,7 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
 
     long_one = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "z" * 1500,
                                         location=False, first_time=False))
-    text_card = group.wait_message(contains=long_one)
+    text_card = card_of(kent, group, long_one)
     assert text_card.photo is None and "1 fotoğraf aşağıda" in text_card.text
     photo = group.wait_message(predicate=lambda m: m.photo is not None)
     assert photo.reply_to_message_id == text_card.message_id
