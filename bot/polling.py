@@ -2,17 +2,22 @@
 
 python-telegram-bot's Updater asks for the next batch (which confirms the last one)
 while the previous batch is still being handled, so a process killed at that moment
-loses the updates in hand. Here each batch is handled first and confirmed by the
-next getUpdates; a batch interrupted by a crash is delivered again, and the
+loses the updates in hand. Here the offset a getUpdates confirms never passes an update
+still in hand; updates interrupted by a crash are delivered again, and the
 processed-update table (handlers/guard.py) keeps what was already done from being
 done twice. Only a poller's first batch can hold such redeliveries, so only its
 updates are looked up there.
+
+Usually a batch is done before the next is asked for. When an update takes longer than
+`PATIENCE`, the poller asks again from the oldest update in hand and starts only the
+new ones, so one slow update does not hold up everyone else's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 
 from telegram import Update
@@ -27,39 +32,116 @@ log = logging.getLogger("kentbot.polling")
 
 
 async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None:
-    offset: int | None = None
+    in_hand = InHand(app)
     delay = 1.0
     # A new poller's first batch may hold updates handled but not confirmed before.
     maybe_redelivered = True
-    while not stop.is_set():
-        try:
-            updates = await app.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES,
-                read_timeout=timeout + 10)
-        except InvalidToken:
-            raise
-        except RetryAfter as exc:
-            await asyncio.sleep(retry_seconds(exc))
-            continue
-        except (NetworkError, TimedOut, Conflict) as exc:
-            # Another poller of this bot (a leadership hand-over) may hand back updates
-            # it did not confirm.
-            maybe_redelivered = maybe_redelivered or isinstance(exc, Conflict)
-            log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-            delay = min(delay * 2, 30.0)
-            continue
-        delay = 1.0
-        if updates:
+    try:
+        while not stop.is_set():
+            # Lagging behind a slow update: ask without waiting, since Telegram hands back
+            # the unconfirmed ones in hand at once anyway.
+            lagging = bool(in_hand)
+            try:
+                updates = await app.bot.get_updates(
+                    offset=in_hand.confirm_offset, timeout=0 if lagging else timeout,
+                    allowed_updates=Update.ALL_TYPES, read_timeout=timeout + 10)
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_seconds(exc))
+                continue
+            except (NetworkError, TimedOut, Conflict) as exc:
+                # Another poller of this bot (a leadership hand-over) may hand back updates
+                # it did not confirm.
+                maybe_redelivered = maybe_redelivered or isinstance(exc, Conflict)
+                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
+                            delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
             with contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries():
-                await handle_batch(app, updates)
-            maybe_redelivered = False
-            offset = updates[-1].update_id + 1
+                started = in_hand.start(updates)
+            maybe_redelivered = maybe_redelivered and not started
+            await in_hand.settle(PATIENCE)
+        await in_hand.settle(None)
+    finally:
+        in_hand.cancel()
 
 
-# Updates in hand at once. Each holds a database connection (the pool has 5 + 10), and a
-# checkout from an exhausted pool would block the event loop: see test_batch_handling.
+# How long the updates in hand may take before the poller looks for new ones while they
+# finish: a citizen's update waiting on a locked row, or on a staff group's 20 messages a
+# minute, must not hold up everyone else's.
+PATIENCE = 1.0
+
+
+class InHand:
+    """The updates being handled: chat by chat, the chats side by side.
+
+    While one citizen's handler waits (for Telegram, a send slot behind a broadcast, or
+    the database), the others need not wait behind it; within a chat the order stays, so
+    a flow sees its steps one after another.
+
+    Telegram confirms every update below the offset a getUpdates asks for, so the offset
+    never passes the oldest update still in hand: a crash loses nothing. Asking again
+    from there returns the updates in hand, and those done since, again; they are known
+    by id and skipped."""
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+        self.next_id: int | None = None  # every update below it has been started
+        self.tasks: dict[int, asyncio.Task[None]] = {}  # by update id, until done
+        self.last_of_chat: dict[int, asyncio.Task[None]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks)
+
+    @property
+    def confirm_offset(self) -> int | None:
+        return min(self.tasks) if self.tasks else self.next_id
+
+    def start(self, updates: list[Update]) -> int:
+        """Start the updates not started before; returns how many."""
+        fresh = [u for u in updates if self.next_id is None or u.update_id >= self.next_id]
+        for update in fresh:
+            key = chat_key(update)
+            task = asyncio.create_task(self._in_turn(self.last_of_chat.get(key), update))
+            self.tasks[update.update_id] = self.last_of_chat[key] = task
+            task.add_done_callback(functools.partial(self._done, update.update_id, key))
+        if fresh:
+            self.next_id = fresh[-1].update_id + 1
+        return len(fresh)
+
+    async def _in_turn(self, before: asyncio.Task[None] | None, update: Update) -> None:
+        if before is not None:
+            await asyncio.wait([before])  # whatever became of it
+        await handle(self.app, update)
+
+    def _done(self, update_id: int, key: int, task: asyncio.Task[None]) -> None:
+        self.tasks.pop(update_id, None)
+        if self.last_of_chat.get(key) is task:
+            del self.last_of_chat[key]
+
+    async def settle(self, patience: float | None) -> None:
+        """Wait until every update in hand is done, or `patience` seconds pass; an update
+        that failed outside its handlers stops the poller, as before."""
+        waiting = list(self.tasks.values())
+        if not waiting:
+            return
+        done, _ = await asyncio.wait(waiting, timeout=patience)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+    def cancel(self) -> None:
+        for task in self.tasks.values():
+            task.cancel()
+
+
+# Updates in hand at once. Each holds a database connection (the pool has 5 + 10 on
+# SQLite, 12 + 10 on PostgreSQL), and a checkout from an exhausted blocking pool would
+# block the event loop: see test_batch_handling.
 CONCURRENT_UPDATES = 8
 
 
@@ -86,17 +168,7 @@ def chat_key(update: Update) -> int:
 
 
 async def handle_batch(app: Application, updates: list[Update]) -> None:
-    """Handle a batch chat by chat, the chats side by side.
-
-    While one citizen's handler waits for Telegram (or for a send slot behind a
-    broadcast), the others need not wait behind it; within a chat the order stays, so
-    a flow sees its steps one after another."""
-    by_chat: dict[int, list[Update]] = {}
-    for update in updates:
-        by_chat.setdefault(chat_key(update), []).append(update)
-
-    async def in_order(chat_updates: list[Update]) -> None:
-        for update in chat_updates:
-            await handle(app, update)
-
-    await asyncio.gather(*(in_order(group) for group in by_chat.values()))
+    """Handle a batch chat by chat, the chats side by side (see `InHand`)."""
+    in_hand = InHand(app)
+    in_hand.start(updates)
+    await in_hand.settle(None)

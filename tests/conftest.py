@@ -93,6 +93,7 @@ def pg(config: Config) -> Iterator[Engine]:
 
 # --- End-to-end: the real bot against the Bot API emulator -------------------------------
 
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -178,10 +179,17 @@ def stop_kent(harness: Kent) -> None:
     assert not errors, f"handler errors: {errors!r}"
 
 
-@pytest.fixture
-def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+@contextmanager
+def running_kent(emulator_server: RunningEmulator, db: Engine, config: Config
+                 ) -> Iterator[Kent]:
     harness, _ = start_kent(emulator_server, db, config)
     try:
         yield harness
     finally:
         stop_kent(harness)
+
+
+@pytest.fixture
+def kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+    with running_kent(emulator_server, db, config) as harness:
+        yield harness

@@ -99,10 +99,63 @@ def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
             raise answer
         return list(answer)
 
-    async def record(_app: Any, _updates: list[Update]) -> None:
+    async def record(_app: Any, _update: Update) -> None:
         looked_up.append(guard._maybe_redelivered.get())
 
-    monkeypatch.setattr(polling, "handle_batch", record)
+    monkeypatch.setattr(polling, "handle", record)
     app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
     asyncio.run(polling.poll(app, stop))  # type: ignore[arg-type]
     assert looked_up == [True, False, True, False]
+
+
+def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is_done(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One citizen's update waiting long (a locked row, a busy staff group) lets the poller
+    go on fetching and handling the others, in order within each chat, while the offset it
+    confirms stays at the slow update until that is done."""
+    from bot import polling
+
+    monkeypatch.setattr(polling, "PATIENCE", 0.05)
+    log: list[tuple[str, int]] = []
+    offsets: list[int | None] = []
+    telegram = [_update(1, 10)]  # what Telegram holds, unconfirmed
+
+    async def get_updates(offset: int | None = None, timeout: int = 0, **_: Any
+                          ) -> list[Update]:
+        offsets.append(offset)
+        if offset is not None:  # confirms everything below it
+            telegram[:] = [u for u in telegram if u.update_id >= offset]
+        await asyncio.sleep(0.05 if timeout and not telegram else 0.005)
+        return list(telegram)
+
+    async def handle(_app: Any, update: Update) -> None:
+        log.append(("start", update.update_id))
+        if update.update_id == 1:
+            await release.wait()
+        log.append(("end", update.update_id))
+
+    async def until(condition: Any) -> None:
+        for _ in range(500):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"not within 5 s: {log}, offsets {offsets}")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
+        poller = asyncio.create_task(polling.poll(app, stop))  # type: ignore[arg-type]
+        await until(lambda: ("start", 1) in log)
+        telegram.extend([_update(2, 20), _update(3, 10)])
+        await until(lambda: ("end", 2) in log)
+        assert ("start", 3) not in log  # chat 10 waits for its first update
+        assert all(offset is None or offset <= 1 for offset in offsets)
+        release.set()
+        await until(lambda: ("end", 3) in log and offsets[-1] == 4)
+        stop.set()
+        await poller
+        assert [u for kind, u in log if kind == "start"] == [1, 2, 3]
+
+    release = asyncio.Event()
+    monkeypatch.setattr(polling, "handle", handle)
+    asyncio.run(main())

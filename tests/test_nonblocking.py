@@ -19,7 +19,7 @@ from db import nonblocking
 from db.engine import autocommit, here, make_engine, one_connection, transaction
 from db.models import Citizen, ProcessedUpdate
 from db.types import utcnow
-from tests.conftest import PG_URL, Kent, start_kent, stop_kent
+from tests.conftest import PG_URL, Kent, running_kent
 from tests.test_leadership import wait_until
 
 SLOW = "SELECT pg_sleep(0.5)"
@@ -152,11 +152,8 @@ def test_disposing_the_engine_closes_the_twins_connections(pg: Engine) -> None:
 
 @pytest.fixture
 def kent_pg(emulator_server: RunningEmulator, pg: Engine, config: Config) -> Iterator[Kent]:
-    harness, _ = start_kent(emulator_server, pg, config)
-    try:
+    with running_kent(emulator_server, pg, config) as harness:
         yield harness
-    finally:
-        stop_kent(harness)
 
 
 def test_a_job_waiting_on_a_locked_row_does_not_hold_up_citizens(kent_pg: Kent) -> None:
@@ -186,3 +183,30 @@ def _waiting_on_locks(engine: Engine) -> int:
         return int(connection.execute(text(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
             "AND datname = current_database()")).scalar_one())
+
+
+def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Kent) -> None:
+    """Needs both: the loop free while PostgreSQL makes Ayşe's update wait, and the poller
+    fetching past an update still in hand (bot/polling.InHand)."""
+    kent = kent_pg
+    ayse, mehmet = kent.citizen(), kent.citizen("Mehmet", last_name="Kaya")
+    ayse.send("/talep")
+    ayse.wait_message(contains="Kişisel Verilerin Korunması")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.wait_message(contains="Hangi konuyla ilgili?")
+    ayse.press("Çöp toplama")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    with kent.engine.connect() as locker:
+        # Another writer holds Ayşe's draft: her next step waits for it.
+        locker.execute(text("SELECT 1 FROM request_draft JOIN citizen "
+                            "ON citizen.id = request_draft.citizen_id "
+                            "WHERE citizen.telegram_id = :id FOR UPDATE OF request_draft"),
+                       {"id": ayse.id})
+        ayse.send("Sokağımızdaki çöpler üç gündür toplanmadı.")
+        wait_until(lambda: _waiting_on_locks(kent.engine) == 1, 5.0, "her step waits")
+        mehmet.send("/yardim")
+        assert "/talep" in mehmet.wait_message(contains="Neler yapabilirim?", timeout=5).text
+        ayse.expect_no_message(within=0.2)
+        locker.rollback()
+    # Nothing of hers was lost: her step goes on once the row is free.
+    ayse.wait_message(contains="Nerede?")
