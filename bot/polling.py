@@ -40,6 +40,7 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
         while not stop.is_set():
             # Lagging behind a slow update: ask without waiting, since Telegram hands back
             # the unconfirmed ones in hand at once anyway.
+            in_hand.raise_failure()  # before its update could be confirmed
             lagging = bool(in_hand)
             try:
                 updates = await app.bot.get_updates(
@@ -67,7 +68,7 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             await in_hand.settle(PATIENCE)
         await in_hand.settle(None)
     finally:
-        in_hand.cancel()
+        await in_hand.cancel()
 
 
 # How long the updates in hand may take before the poller looks for new ones while they
@@ -93,6 +94,7 @@ class InHand:
         self.next_id: int | None = None  # every update below it has been started
         self.tasks: dict[int, asyncio.Task[None]] = {}  # by update id, until done
         self.last_of_chat: dict[int, asyncio.Task[None]] = {}
+        self.failure: BaseException | None = None  # of an update, outside its handlers
 
     def __bool__(self) -> bool:
         return bool(self.tasks)
@@ -119,24 +121,32 @@ class InHand:
         await handle(self.app, update)
 
     def _done(self, update_id: int, key: int, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None and self.failure is None:
+            self.failure = task.exception()
         self.tasks.pop(update_id, None)
         if self.last_of_chat.get(key) is task:
             del self.last_of_chat[key]
 
-    async def settle(self, patience: float | None) -> None:
-        """Wait until every update in hand is done, or `patience` seconds pass; an update
-        that failed outside its handlers stops the poller, as before."""
-        waiting = list(self.tasks.values())
-        if not waiting:
-            return
-        done, _ = await asyncio.wait(waiting, timeout=patience)
-        for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+    def raise_failure(self) -> None:
+        """An update that failed outside its handlers (the database unreachable, say)
+        stops the poller before the next getUpdates could confirm it."""
+        if self.failure is not None:
+            raise self.failure
 
-    def cancel(self) -> None:
-        for task in self.tasks.values():
+    async def settle(self, patience: float | None) -> None:
+        """Wait until every update in hand is done, or `patience` seconds pass."""
+        if self.tasks:
+            await asyncio.wait(list(self.tasks.values()), timeout=patience)
+        self.raise_failure()
+
+    async def cancel(self) -> None:
+        """Cancel the updates in hand and wait until they have cleaned up (rolled back,
+        given their connections back)."""
+        waiting = list(self.tasks.values())
+        for task in waiting:
             task.cancel()
+        if waiting:
+            await asyncio.wait(waiting)
 
 
 # Updates in hand at once. Each holds a database connection (the pool has 5 + 10 on

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import resolve_language
 from db.engine import UpdateSession
+from db.inserts import insert_unless_exists
 from db.models import Citizen, RequestDraft
 from db.types import utcnow
 
@@ -35,15 +36,24 @@ def find(session: Session, telegram_id: int) -> Citizen | None:
 def get_or_create(session: Session, telegram_id: int, telegram_language: str | None) -> Citizen:
     citizen = find(session, telegram_id)
     if citizen is None:
-        citizen = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
-        session.add(citizen)
-        session.flush()
+        citizen = _create(session, telegram_id, telegram_language)
     elif telegram_language and citizen.telegram_language != telegram_language:
         citizen.telegram_language = telegram_language
     if citizen.blocked_at is not None:
         # They wrote to us, so they no longer block the bot.
         citizen.blocked_at = None
     return citizen
+
+
+def _create(session: Session, telegram_id: int, telegram_language: str | None) -> Citizen:
+    """A new citizen; or, if another transaction created them a moment ago (a job and
+    their first message, each waiting for PostgreSQL in turn), theirs."""
+    values = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
+    session.execute(insert_unless_exists(session, Citizen, "telegram_id",
+                                         **values.model_dump(exclude={"id"})))
+    created = find(session, telegram_id)
+    assert created is not None
+    return created
 
 
 def language_of(session: Session, telegram_id: int, telegram_language: str | None) -> str:

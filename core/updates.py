@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from db.inserts import insert_unless_exists
 from db.models import ProcessedUpdate
 
 KEEP_FOR = timedelta(days=3)
@@ -24,10 +23,8 @@ def first_time(session: Session, update_id: int, now: datetime) -> bool:
     The primary key decides, so two instances or two deliveries racing each other
     cannot both see True. One INSERT … ON CONFLICT DO NOTHING, where a SAVEPOINT
     around a plain INSERT took three round trips on every update."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ProcessedUpdate).values(update_id=update_id, processed_at=now)
-    statement = statement.on_conflict_do_nothing(index_elements=["update_id"])
+    statement = insert_unless_exists(session, ProcessedUpdate, "update_id",
+                                     update_id=update_id, processed_at=now)
     # rowcount is -1 for this statement under psycopg 3; RETURNING says it on both.
     inserted = session.execute(statement.returning(col(ProcessedUpdate.update_id))).first()
     return inserted is not None

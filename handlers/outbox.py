@@ -114,7 +114,9 @@ async def _send_batch(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
     if not messages:
         return False
     with bulk():  # replies to people chatting go first; a 429 pauses only this line
-        await asyncio.gather(*(_deliver(app.bot, engine, m) for m in messages))
+        # gather runs each in a task of its own, outside this greenlet: each needs its own.
+        await asyncio.gather(*(without_blocking(engine, _deliver(app.bot, engine, m))
+                               for m in messages))
     await _report_finished(app)
     return True
 

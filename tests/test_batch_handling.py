@@ -159,3 +159,34 @@ def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is
     release = asyncio.Event()
     monkeypatch.setattr(polling, "handle", handle)
     asyncio.run(main())
+
+
+def test_an_update_that_fails_outside_its_handlers_stops_the_poller_unconfirmed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database unreachable, say: the poller stops, and Telegram keeps the update (no
+    getUpdates confirms it), even when it failed while the poller was asking for more."""
+    from bot import polling
+
+    monkeypatch.setattr(polling, "PATIENCE", 0.01)
+    offsets: list[int | None] = []
+    telegram = [_update(1, 10)]
+    stop = asyncio.Event()
+
+    async def get_updates(offset: int | None = None, **_: Any) -> list[Update]:
+        offsets.append(offset)
+        if offset is not None:
+            telegram[:] = [u for u in telegram if u.update_id >= offset]
+        if len(offsets) > 50:
+            stop.set()
+        await asyncio.sleep(0.1)  # the failure comes while the poller waits here
+        return list(telegram)
+
+    async def handle(_app: Any, _update: Update) -> None:
+        await asyncio.sleep(0.25)
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(polling, "handle", handle)
+    app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
+    with pytest.raises(OSError, match="database unreachable"):
+        asyncio.run(polling.poll(app, stop))  # type: ignore[arg-type]
+    assert all(offset is None or offset <= 1 for offset in offsets), offsets

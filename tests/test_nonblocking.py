@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -11,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.config import Config
 from bot.emulator.server import RunningEmulator
@@ -210,3 +211,30 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
         locker.rollback()
     # Nothing of hers was lost: her step goes on once the row is free.
     ayse.wait_message(contains="Nerede?")
+
+
+def test_a_citizen_another_transaction_creates_meanwhile_is_taken_not_refused(
+        pg: Engine) -> None:
+    """Transactions now interleave at every round trip, so a job and a person's first
+    message can both find no citizen and both insert one: the second takes the first's."""
+    from core import citizens
+
+    result: dict[str, object] = {}
+
+    def first_message() -> None:
+        try:
+            with transaction(pg) as session:
+                result["id"] = citizens.get_or_create(session, 77, "tr").id
+        except Exception as exc:  # reported below
+            result["error"] = exc
+
+    with Session(pg) as job:
+        job.add(Citizen(telegram_id=77, first_name="Önce"))
+        job.flush()  # inserted, not yet committed: the other insert waits for its key
+        thread = threading.Thread(target=first_message)
+        thread.start()
+        wait_until(lambda: _waiting_on_locks(pg) == 1, 5.0, "the second insert waits")
+        job.commit()
+        created = job.exec(select(Citizen)).one().id
+    thread.join(10)
+    assert result == {"id": created}
