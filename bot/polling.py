@@ -175,10 +175,3 @@ def chat_key(update: Update) -> int:
         return chat.id
     user = update.effective_user
     return user.id if user is not None else 0
-
-
-async def handle_batch(app: Application, updates: list[Update]) -> None:
-    """Handle a batch chat by chat, the chats side by side (see `InHand`)."""
-    in_hand = InHand(app)
-    in_hand.start(updates)
-    await in_hand.settle(None)

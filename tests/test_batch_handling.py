@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram import Chat, Message, Update, User
 
-from bot.polling import handle_batch
+from bot.polling import InHand
 from db.engine import make_engine
 
 
@@ -22,7 +22,7 @@ def _update(update_id: int, chat_id: int) -> Update:
 
 
 class RecordingApp:
-    """Stands in for the Application: the test is about the order handle_batch awaits in."""
+    """Stands in for the Application: the test is about the order InHand handles in."""
 
     def __init__(self, slow_chat: int) -> None:
         self.slow_chat = slow_chat
@@ -39,7 +39,9 @@ class RecordingApp:
 
 
 async def _run(app: RecordingApp, updates: list[Update]) -> None:
-    batch = asyncio.ensure_future(handle_batch(app, updates))  # type: ignore[arg-type]
+    in_hand = InHand(app)  # type: ignore[arg-type]
+    in_hand.start(updates)
+    batch = asyncio.ensure_future(in_hand.settle(None))
     # Everything of the other chats finishes while the slow chat still waits.
     for _ in range(50):
         await asyncio.sleep(0)

@@ -274,7 +274,6 @@ def test_erasure_takes_the_photo_card_out_and_posts_the_card_again(kent: Kent) -
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
     card = card_of(kent, group, number)
     assert card.photo is not None  # one photo: the card is its caption
-    kent.emu.wait_idle()  # the link is written once the card is sent
     assert links_of(kent, number) == [(card.message_id, PHOTO_CARD)]
 
     erase_by_button(ayse)
