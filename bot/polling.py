@@ -11,6 +11,10 @@ updates are looked up there.
 Usually a batch is done before the next is asked for. When an update takes longer than
 `PATIENCE`, the poller asks again from the oldest update in hand and starts only the
 new ones, so one slow update does not hold up everyone else's.
+
+The poller records the updates it handled in the processed-update table itself, all
+those done since its last getUpdates in one statement before the next one, instead of
+one statement per update in `guard.mark_done`.
 """
 
 from __future__ import annotations
@@ -19,13 +23,16 @@ import asyncio
 import contextlib
 import functools
 import logging
+from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.sending import retry_seconds
-from db.engine import one_connection, without_blocking
+from core import updates
+from db.engine import autocommit, one_connection, without_blocking
 from handlers import guard
 
 log = logging.getLogger("kentbot.polling")
@@ -41,9 +48,10 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             # Lagging behind a slow update: ask without waiting, since Telegram hands back
             # the unconfirmed ones in hand at once anyway.
             in_hand.raise_failure()  # before its update could be confirmed
+            await in_hand.record_handled()  # before they are confirmed
             lagging = bool(in_hand)
             try:
-                updates = await app.bot.get_updates(
+                batch = await app.bot.get_updates(
                     offset=in_hand.confirm_offset, timeout=0 if lagging else timeout,
                     allowed_updates=Update.ALL_TYPES, read_timeout=timeout + 10)
             except InvalidToken:
@@ -62,13 +70,20 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            with contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries():
-                started = in_hand.start(updates)
+            with guard.recorded_by_poller(), \
+                    contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries():
+                started = in_hand.start(batch)
             maybe_redelivered = maybe_redelivered and not started
             await in_hand.settle(PATIENCE)
         await in_hand.settle(None)
     finally:
         await in_hand.cancel()
+        # Handled but never confirmed: the next poller gets them again, and skips them.
+        try:
+            await in_hand.record_handled()
+        except Exception:
+            log.exception("could not record the updates handled last; a redelivery of "
+                          "them will be handled again")
 
 
 # How long the updates in hand may take before the poller looks for new ones while they
@@ -95,6 +110,7 @@ class InHand:
         self.tasks: dict[int, asyncio.Task[None]] = {}  # by update id, until done
         self.last_of_chat: dict[int, asyncio.Task[None]] = {}
         self.failure: BaseException | None = None  # of an update, outside its handlers
+        self.handled: list[int] = []  # ids done since the last `record_handled`
 
     def __bool__(self) -> bool:
         return bool(self.tasks)
@@ -103,9 +119,9 @@ class InHand:
     def confirm_offset(self) -> int | None:
         return min(self.tasks) if self.tasks else self.next_id
 
-    def start(self, updates: list[Update]) -> int:
+    def start(self, batch: list[Update]) -> int:
         """Start the updates not started before; returns how many."""
-        fresh = [u for u in updates if self.next_id is None or u.update_id >= self.next_id]
+        fresh = [u for u in batch if self.next_id is None or u.update_id >= self.next_id]
         for update in fresh:
             key = chat_key(update)
             task = asyncio.create_task(self._in_turn(self.last_of_chat.get(key), update))
@@ -121,11 +137,35 @@ class InHand:
         await handle(self.app, update)
 
     def _done(self, update_id: int, key: int, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None and self.failure is None:
-            self.failure = task.exception()
+        if task.cancelled():
+            pass
+        elif task.exception() is not None:
+            self.failure = self.failure or task.exception()
+        else:
+            self.handled.append(update_id)
         self.tasks.pop(update_id, None)
         if self.last_of_chat.get(key) is task:
             del self.last_of_chat[key]
+
+    async def record_handled(self) -> None:
+        """Record the updates handled since the last call as processed, in one statement.
+
+        Called before every getUpdates, which confirms them to Telegram: an update
+        confirmed is never delivered again, and one delivered again (after a crash or a
+        hand-over to another poller) is found here and skipped (`guard.once_only`)."""
+        if not self.handled:
+            return
+        handled, self.handled = self.handled, []
+        deps = self.app.bot_data["deps"]
+        try:
+            new = await without_blocking(deps.engine, _record(deps.engine, handled,
+                                                              deps.clock()))
+        except BaseException:
+            self.handled[:0] = handled  # to be tried again, or the poller stops
+            raise
+        if len(new) < len(handled):
+            log.info("updates %s were recorded before: delivered again, or handled by "
+                     "another poller too", sorted(set(handled) - new))
 
     def raise_failure(self) -> None:
         """An update that failed outside its handlers (the database unreachable, say)
@@ -166,6 +206,11 @@ async def handle(app: Application, update: Update) -> None:
 async def _handle(app: Application, update: Update) -> None:
     with one_connection(app.bot_data["deps"].engine):
         await app.process_update(update)
+
+
+async def _record(engine: Engine, update_ids: list[int], now: datetime) -> set[int]:
+    with autocommit(engine) as session:
+        return updates.record(session, update_ids, now)
 
 
 def chat_key(update: Update) -> int:

@@ -50,7 +50,7 @@ def _create(session: Session, telegram_id: int, telegram_language: str | None) -
     their first message, each waiting for PostgreSQL in turn), theirs."""
     values = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
     session.execute(insert_unless_exists(session, Citizen, "telegram_id",
-                                         **values.model_dump(exclude={"id"})))
+                                         [values.model_dump(exclude={"id"})]))
     created = find(session, telegram_id)
     assert created is not None
     return created

@@ -8,10 +8,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from telegram import Chat, Message, Update, User
 
 from bot.polling import InHand
-from db.engine import make_engine
+from db.engine import make_engine, transaction
+from db.models import ProcessedUpdate
+from db.types import utcnow
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -36,6 +39,18 @@ class RecordingApp:
         if update.effective_chat.id == self.slow_chat:
             await self.release.wait()
         self.log.append(("end", update.update_id))
+
+
+def _polled_app(get_updates: Any, engine: Any) -> Any:
+    """What `polling.poll` uses of an Application: the bot's getUpdates, and the database
+    it records handled updates in."""
+    return SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates),
+                           bot_data={"deps": SimpleNamespace(engine=engine, clock=utcnow)})
+
+
+def _recorded(engine: Any) -> set[int]:
+    with transaction(engine) as session:
+        return set(session.exec(select(ProcessedUpdate.update_id)))
 
 
 async def _run(app: RecordingApp, updates: list[Update]) -> None:
@@ -81,7 +96,7 @@ def test_the_updates_in_hand_leave_pooled_connections_for_background_work() -> N
 
 
 def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
     """Only those can hold updates handled before (bot/polling.py)."""
     from telegram.error import Conflict
 
@@ -103,15 +118,16 @@ def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
 
     async def record(_app: Any, _update: Update) -> None:
         looked_up.append(guard._maybe_redelivered.get())
+        assert guard._recorded_by_poller.get()  # so mark_done leaves it to the poller
 
     monkeypatch.setattr(polling, "handle", record)
-    app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
-    asyncio.run(polling.poll(app, stop))  # type: ignore[arg-type]
+    asyncio.run(polling.poll(_polled_app(get_updates, db), stop))
     assert looked_up == [True, False, True, False]
+    assert _recorded(db) == {1, 2, 3, 4}
 
 
 def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is_done(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
     """One citizen's update waiting long (a locked row, a busy staff group) lets the poller
     go on fetching and handling the others, in order within each chat, while the offset it
     confirms stays at the slow update until that is done."""
@@ -145,8 +161,7 @@ def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is
 
     async def main() -> None:
         stop = asyncio.Event()
-        app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
-        poller = asyncio.create_task(polling.poll(app, stop))  # type: ignore[arg-type]
+        poller = asyncio.create_task(polling.poll(_polled_app(get_updates, db), stop))
         await until(lambda: ("start", 1) in log)
         telegram.extend([_update(2, 20), _update(3, 10)])
         await until(lambda: ("end", 2) in log)
@@ -164,7 +179,7 @@ def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is
 
 
 def test_an_update_that_fails_outside_its_handlers_stops_the_poller_unconfirmed(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
     """The database unreachable, say: the poller stops, and Telegram keeps the update (no
     getUpdates confirms it), even when it failed while the poller was asking for more."""
     from bot import polling
@@ -188,7 +203,63 @@ def test_an_update_that_fails_outside_its_handlers_stops_the_poller_unconfirmed(
         raise OSError("database unreachable")
 
     monkeypatch.setattr(polling, "handle", handle)
-    app = SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates))
     with pytest.raises(OSError, match="database unreachable"):
-        asyncio.run(polling.poll(app, stop))  # type: ignore[arg-type]
+        asyncio.run(polling.poll(_polled_app(get_updates, db), stop))
     assert all(offset is None or offset <= 1 for offset in offsets), offsets
+    assert _recorded(db) == set()  # so a redelivery is handled, not skipped
+
+
+@pytest.mark.parametrize("ending", ["stop", "cancel"])
+def test_what_a_getupdates_confirms_was_recorded_as_processed_before(
+        monkeypatch: pytest.MonkeyPatch, db: Any, ending: str) -> None:
+    """The poller records handled updates in one statement per batch, not each update
+    itself. Whatever a getUpdates confirms (Telegram never delivers it again) must be in
+    the table by then; and so must what was handled but never confirmed because the
+    poller stopped, or was cancelled (as `kentbot run` does on SIGTERM), so that the next
+    poller skips it when Telegram delivers it again. An update cancelled is not done."""
+    from bot import polling
+
+    batches = [[_update(1, 10), _update(2, 20), _update(3, 10)],
+               [_update(4, 20), _update(5, 30), _update(6, 40)]]
+    confirmed_unrecorded: list[set[int]] = []
+    handled: list[int] = []
+    stop = asyncio.Event()
+    five_handled, release_six = asyncio.Event(), asyncio.Event()
+
+    async def get_updates(offset: int | None = None, **_: Any) -> list[Update]:
+        if offset is not None:
+            confirmed_unrecorded.append(set(range(1, offset)) - _recorded(db))
+        if batches:
+            return batches.pop(0)
+        await asyncio.sleep(0.01)
+        return []
+
+    async def handle(_app: Any, update: Update) -> None:
+        await asyncio.sleep(0.001 * update.update_id)
+        if update.update_id == 6:
+            await release_six.wait()
+        handled.append(update.update_id)
+        if update.update_id == 5:
+            five_handled.set()
+
+    async def main() -> None:
+        poller = asyncio.create_task(polling.poll(_polled_app(get_updates, db), stop))
+        await asyncio.wait_for(five_handled.wait(), 5)
+        if ending == "stop":
+            stop.set()
+            release_six.set()
+            await poller
+        else:
+            poller.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await poller
+
+    monkeypatch.setattr(polling, "handle", handle)
+    asyncio.run(main())
+    assert confirmed_unrecorded and not any(confirmed_unrecorded)
+    if ending == "stop":
+        assert sorted(handled) == [1, 2, 3, 4, 5, 6]
+        assert _recorded(db) == {1, 2, 3, 4, 5, 6}
+    else:
+        assert sorted(handled) == [1, 2, 3, 4, 5]
+        assert _recorded(db) == {1, 2, 3, 4, 5}

@@ -17,13 +17,16 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def test_an_update_counts_the_first_time_only(db: Engine) -> None:
     with transaction(db) as session:
         assert not updates.seen(session, 7001)
-        assert updates.first_time(session, 7001, NOW)
+        assert updates.record(session, [7001], NOW) == {7001}
     with transaction(db) as session:
         assert updates.seen(session, 7001)
         # The redelivery changes nothing and does not break the transaction it is in.
-        assert not updates.first_time(session, 7001, NOW + timedelta(hours=1))
-        assert updates.first_time(session, 7002, NOW)
+        later = NOW + timedelta(hours=1)
+        assert updates.record(session, [7003, 7001, 7002, 7003], later) == {7002, 7003}
+        assert updates.record(session, [], later) == set()
     with transaction(db) as session:
         rows = session.exec(select(ProcessedUpdate).order_by(ProcessedUpdate.update_id)).all()
-        assert [(r.update_id, r.processed_at) for r in rows] == [(7001, NOW), (7002, NOW)]
-        assert updates.prune(session, NOW + updates.KEEP_FOR + timedelta(seconds=1)) == 2
+        assert [(r.update_id, r.processed_at) for r in rows] == [
+            (7001, NOW), (7002, later), (7003, later)]
+        assert updates.prune(session, later + updates.KEEP_FOR) == 1
+        assert updates.prune(session, later + updates.KEEP_FOR + timedelta(seconds=1)) == 2
