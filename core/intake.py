@@ -17,6 +17,7 @@ from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
+from db import reference
 from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
 from db.types import utcnow
 
@@ -216,7 +217,7 @@ def show_all_topics(session: Session, draft: RequestDraft) -> RequestDraft:
 
 
 def set_category(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
-    category = session.get(Category, code)
+    category = reference.get(session, Category, code)
     if category is None or not category.active:
         raise InvalidInput("unknown_category")
     return _save(session, draft, next_step(draft, "category"), category=code)
@@ -292,7 +293,7 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
         raise InvalidInput("incomplete")
     if not recorded and citizen.consent_at is None:
         raise InvalidInput("consent_required")
-    category = session.get(Category, data["category"])
+    category = reference.get(session, Category, data["category"])
     if category is None:
         raise InvalidInput("unknown_category")
     # Claim the draft first: of two Send presses racing each other, only the one that

@@ -6,16 +6,20 @@ longer lists is marked inactive.
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.config import Config
-from db.engine import forget_reference_rows
+from db import reference
 from db.models import Assembly, Category, Department, StaffMember
 
 
 def sync_reference_data(session: Session, config: Config) -> None:
-    # Update handlers keep departments and categories in memory (db.engine.UpdateSession).
-    forget_reference_rows(session.connection().engine)
+    # The process keeps departments and categories in memory (db.reference): forgotten
+    # once the new ones are committed, so no one reads the old ones again meanwhile.
+    engine = session.get_bind().engine
+    event.listen(session, "after_commit", lambda _session: reference.forget(engine),
+                 once=True)
     departments = {d.code: d for d in session.exec(select(Department)).all()}
     for dept in config.departments:
         row = departments.pop(dept.code, None) or Department(code=dept.code, name_tr="")

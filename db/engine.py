@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
-from db import nonblocking
-from db.models import Category, Citizen, Department, RequestDraft
+from db import nonblocking, reference
+from db.models import Citizen, RequestDraft
 
 T = TypeVar("T")
 
@@ -87,6 +87,7 @@ def here(engine: Engine) -> Engine:
         url, kwargs = _twin_recipes[engine]
         twin = _twins[engine] = create_async_engine(url, **kwargs).sync_engine
         _listen_postgres(twin)
+        reference.same_database(twin, engine)
     return twin
 
 
@@ -207,36 +208,6 @@ class UpdateSession(Session):
         row = self.citizens.get(telegram_id)
         return row if row is not None and row.telegram_id == telegram_id and row in self \
             else None
-
-    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
-        """Departments and categories from memory: they change only when config.toml is
-        synced, and the bot reads config.toml only when it starts (`forget_reference_rows`).
-        What it returns is detached and shared by every update: read it, never change it."""
-        if entity not in REFERENCE_TYPES or kwargs:
-            return super().get(entity, ident, **kwargs)
-        rows = _reference.setdefault(self.connection().engine, {})
-        key = (entity, ident)
-        if key not in rows:
-            row = super().get(entity, ident)
-            if row is None:
-                return None
-            self.expunge(row)
-            rows[key] = row
-        return rows[key]
-
-
-# Rows that change only when the configuration is synced (core.reference_data), kept per
-# database for the whole process.
-REFERENCE_TYPES: tuple[type, ...] = (Category, Department)
-_reference: WeakKeyDictionary[Engine, dict[tuple[type, Any], Any]] = WeakKeyDictionary()
-
-
-def forget_reference_rows(engine: Engine) -> None:
-    """After the departments and categories were synced: read them afresh."""
-    _reference.pop(engine, None)
-    twin = _twins.get(engine)
-    if twin is not None:
-        _reference.pop(twin, None)
 
 
 @event.listens_for(UpdateSession, "loaded_as_persistent")

@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.i18n import resolve_language, translator
 from core import citizens, routing, workflow
 from core.privacy import Erased, GroupPhoto
+from db import reference
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from handlers.request_views import (
@@ -61,8 +62,8 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
         name = None
         if citizen is not None and citizen.deleted_at is None:
             name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
-        category = session.get(Category, request.category_code)
-        department = session.get(Department, request.department_code)
+        category = reference.get(session, Category, request.category_code)
+        department = reference.get(session, Department, request.department_code)
         assignee_name = (assignee.name or str(assignee.telegram_id)) if assignee else None
         language = config.municipality.default_language
 
@@ -266,8 +267,8 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
         if citizen is None or citizen.telegram_id is None or citizen.blocked_at is not None:
             return False
         t = translator(resolve_language(citizen.language, citizen.telegram_language))
-        text = citizen_notice(t, request, event, session.get(Department,
-                                                             request.department_code))
+        text = citizen_notice(t, request, event, reference.get(
+            session, Department, request.department_code))
         chat_id = citizen.telegram_id
     if text is None:
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -24,6 +24,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import N_, Translator, all_translators
 from core import flood, intake, staff
 from core.intake import InvalidInput
+from core.text_match import fold
+from db import reference
 from db.engine import autocommit, transaction, without_blocking
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
@@ -83,8 +85,9 @@ def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Scree
         return views.Screen(t._("📨 Which channel did this request come from?"),
                             views.channel_keyboard(t))
     if step == "category":
-        categories = list(session.exec(select(Category).where(Category.active == True)  # noqa: E712
-                                       .order_by(col(Category.name_tr))).all())
+        # Alphabetical the Turkish way (Ç with C, İ with I), not by code point.
+        categories = sorted((c for c in reference.every(session, Category) if c.active),
+                            key=lambda c: fold(c.name_tr))
         return views.category_screen(t, draft, categories)
     if step == "text":
         return views.text_screen(t)
@@ -98,8 +101,9 @@ def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Scree
                 InlineKeyboardMarkup([[InlineKeyboardButton(t._(views.SKIP),
                                                             callback_data="f:skip")]]))
         return views.phone_screen(t)
-    category = session.get(Category, draft.data.get("category", ""))
-    department = session.get(Department, category.department_code) if category else None
+    category = reference.get(session, Category, draft.data.get("category"))
+    department = reference.get(session, Department, category.department_code) \
+        if category else None
     return views.Screen(views.draft_summary(t, draft, category, department),
                         views.summary_keyboard(t))
 
@@ -373,7 +377,7 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
             error = exc.reason
         else:
             request = submitted.request
-            department = session.get(Department, submitted.department_code)
+            department = reference.get(session, Department, submitted.department_code)
             text = views.receipt(t, request, department)
             if recorded:
                 text = t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(

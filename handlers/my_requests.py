@@ -15,6 +15,7 @@ from bot.i18n import N_, translator
 from core import intake, workflow
 from core.codes import OPEN_STATUSES
 from core.workflow import InvalidAction, NotFound
+from db import reference
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestDraft
 from db.types import utcnow
@@ -45,8 +46,8 @@ def _list_screen(session: Session, citizen: Citizen, page: int) -> tuple[str, In
              ""]
     buttons = []
     for request in rows:
-        lines.append(views.list_line(t, request, session.get(Category, request.category_code),
-                                     now))
+        category = reference.get(session, Category, request.category_code)
+        lines.append(views.list_line(t, request, category, now))
         buttons.append([InlineKeyboardButton(request.number, callback_data=f"my:v:{request.id}")])
     nav = []
     if page > 0:
@@ -63,8 +64,8 @@ def _list_screen(session: Session, citizen: Citizen, page: int) -> tuple[str, In
 def _detail_screen(session: Session, citizen: Citizen, request: Request
                    ) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
-    category = session.get(Category, request.category_code)
-    department = session.get(Department, request.department_code)
+    category = reference.get(session, Category, request.category_code)
+    department = reference.get(session, Department, request.department_code)
     topic = views.category_name(category, t) if category else ""
     lines = [
         f"<b>{request.number}</b> · {views.esc(topic)}",

@@ -9,11 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.config import Config
 from core import citizens, intake
-from core.reference_data import sync_reference_data
 from db.engine import autocommit, one_connection, transaction
-from db.models import Category, Citizen, Department, ProcessedUpdate, RequestDraft
+from db.models import Citizen, ProcessedUpdate, RequestDraft
 from db.types import utcnow
 
 
@@ -110,25 +108,3 @@ def test_an_update_reads_its_citizen_and_draft_once(db: Engine) -> None:
         stored = session.get(RequestDraft, citizen_id)
         assert stored is not None and stored.step == "location"
         assert stored.data["text"] == "Kaldırım kırık, yayalar yola iniyor."
-
-
-def test_departments_and_categories_are_read_once_until_the_next_sync(
-        db: Engine, config: Config) -> None:
-    with _statements(db) as sql:
-        for _update in range(2):
-            with one_connection(db), transaction(db) as session:
-                category = session.get(Category, "yol")
-                assert category is not None and category.department_code == "fen"
-                department = session.get(Department, category.department_code)
-                assert department is not None and department.name_tr == "Fen İşleri Müdürlüğü"
-        assert sql == ["SELECT", "SELECT"]
-        fen = config.departments[0]
-        assert fen.code == "fen"
-        fen = fen.model_copy(update={"name": fen.name.model_copy(
-            update={"tr": "Fen ve Yapı İşleri Müdürlüğü"})})
-        renamed = config.model_copy(update={"departments": [fen, *config.departments[1:]]})
-        with transaction(db) as session:
-            sync_reference_data(session, renamed)
-        with one_connection(db), transaction(db) as session:
-            department = session.get(Department, "fen")
-            assert department is not None and department.name_tr == "Fen ve Yapı İşleri Müdürlüğü"
