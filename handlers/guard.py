@@ -1,4 +1,5 @@
-"""Runs before every other handler: drops redelivered updates, and slows down floods."""
+"""Runs before every other handler: drops redelivered updates, slows down floods, and
+reads the citizen."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from core import staff, updates
+from core import citizens, staff, updates
 from core.flood import MessageWindow
 from db.engine import autocommit, transaction
 from handlers.common import deps, is_private, texts
@@ -106,6 +107,20 @@ async def flood_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
+async def load_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Read the citizen of a private chat, with their draft, before any handler runs.
+
+    Nearly every handler of a citizen's update reads them first. Read here, alone (no
+    BEGIN, no COMMIT), into the update's session, which keeps them
+    (db.engine.one_connection): a handler's transaction then sends only its writes, and
+    one that only saves a step sends it alone too (db.engine.transaction)."""
+    user = update.effective_user
+    if user is None or not is_private(update):
+        return
+    with autocommit(deps(context).engine) as session:
+        citizens.find(session, user.id)
+
+
 async def calm_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message that passed the window: the next flood gets its warning again."""
     user = update.effective_user
@@ -120,7 +135,8 @@ async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, once_only), group=-2)
-    app.add_handler(TypeHandler(Update, flood_control), group=-1)
+    app.add_handler(TypeHandler(Update, once_only), group=-3)
+    app.add_handler(TypeHandler(Update, flood_control), group=-2)
+    app.add_handler(TypeHandler(Update, load_citizen), group=-1)
     app.add_handler(TypeHandler(Update, calm_again), group=1)
     app.add_handler(TypeHandler(Update, mark_done), group=100)

@@ -78,7 +78,7 @@ def test_a_failing_handler_is_logged_and_the_citizen_gets_an_apology(kent: Kent)
     async def broken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise RuntimeError("boom")
 
-    kent.app.add_handler(CommandHandler("bozuk", broken), group=-3)
+    kent.app.add_handler(CommandHandler("bozuk", broken), group=-4)
     ayse = kent.citizen()
     ayse.send("/bozuk")
     ayse.wait_message(contains="Üzgünüz, bizden kaynaklanan bir sorun oluştu")
