@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from core.codes import OPEN_STATUSES
 from core.staff import authorize
+from db.inserts import insert_unless_exists
 from db.models import (
     Attachment,
     Citizen,
@@ -218,11 +219,11 @@ def attachments(session: Session, request: Request) -> list[Attachment]:
 
 def link_message(session: Session, chat_id: int, message_id: int, request_id: int,
                  purpose: str) -> None:
-    existing = session.exec(select(MessageLink).where(
-        MessageLink.chat_id == chat_id, MessageLink.message_id == message_id)).first()
-    if existing is None:
-        session.add(MessageLink(chat_id=chat_id, message_id=message_id, request_id=request_id,
-                                purpose=purpose))
+    """Link a message to its request; a message linked already keeps its link."""
+    link = MessageLink(chat_id=chat_id, message_id=message_id, request_id=request_id,
+                       purpose=purpose)
+    session.execute(insert_unless_exists(session, MessageLink, ("chat_id", "message_id"),
+                                         [link.model_dump(exclude={"id"})]))
 
 
 def linked(session: Session, chat_id: int, message_id: int) -> MessageLink | None:
@@ -236,13 +237,12 @@ def unlink(session: Session, chat_id: int, message_id: int) -> None:
                                               col(MessageLink.message_id) == message_id))
 
 
-def set_card(session: Session, request: Request, chat_id: int, message_id: int,
+def set_card(session: Session, request_id: int, chat_id: int, message_id: int,
              purpose: str = CARD) -> None:
     """Remember the request's card; `purpose` tells later edits what kind of message it is."""
-    assert request.id is not None
-    request.card_chat_id, request.card_message_id = chat_id, message_id
-    session.add(request)
-    link_message(session, chat_id, message_id, request.id, purpose)
+    session.execute(update(Request).where(col(Request.id) == request_id)
+                    .values(card_chat_id=chat_id, card_message_id=message_id))
+    link_message(session, chat_id, message_id, request_id, purpose)
 
 
 def forget_card(session: Session, request_id: int, chat_id: int, message_id: int) -> None:

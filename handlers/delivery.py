@@ -120,9 +120,7 @@ async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
         message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                          reply_markup=keyboard, link_preview_options=None)
     with transaction(engine) as session:
-        stored = session.get(Request, request_id)
-        assert stored is not None
-        workflow.set_card(session, stored, chat_id, message.message_id,
+        workflow.set_card(session, request_id, chat_id, message.message_id,
                           PHOTO_CARD if on_photo else workflow.CARD)
     reply = ReplyParameters(message_id=message.message_id)
     replies: Sequence[Message] = ()

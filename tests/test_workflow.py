@@ -346,3 +346,22 @@ def test_history_is_in_time_order(db: Engine, request_id: int) -> None:
     _, events = load(db, request_id)
     assert [e.kind for e in events] == ["created", "assigned", "answered"]
     assert [e.at for e in events] == sorted(e.at for e in events)
+
+
+def test_a_card_is_stored_and_a_linked_message_keeps_its_first_link(
+        db: Engine, request_id: int, calendar: WorkingCalendar) -> None:
+    """Two tasks may link the same message (a card post and the SLA sweep's repost racing
+    each other): the second neither fails nor changes the first link."""
+    other = file_request(db, calendar, make_citizen(db, 8002), "cop", now=T0)
+    assert other.id is not None
+    with transaction(db) as session:
+        workflow.set_card(session, request_id, -100, 501, workflow.PHOTO_CARD)
+    with transaction(db) as session:
+        workflow.link_message(session, -100, 501, other.id, "question")
+    with transaction(db) as session:
+        request = session.get(Request, request_id)
+        assert request is not None
+        assert (request.card_chat_id, request.card_message_id) == (-100, 501)
+        link = workflow.linked(session, -100, 501)
+        assert link is not None
+        assert (link.request_id, link.purpose) == (request_id, workflow.PHOTO_CARD)
