@@ -18,18 +18,28 @@ from db.types import utcnow
 
 def find(session: Session, telegram_id: int) -> Citizen | None:
     """The citizen with this Telegram id; no query when the session holds them already
-    (an update's transactions keep its citizen loaded: db.engine.one_connection).
+    (an update's transactions keep its citizen loaded: db.engine.one_connection), or
+    found already that there is none.
 
     Their draft comes in the same query: nearly every handler of a citizen's message
-    reads it next, and then finds it in the session."""
+    reads it next, and then finds it (or that there is none) in the session."""
     if isinstance(session, UpdateSession):
         kept = session.kept_citizen(telegram_id)
-        if kept is not None:
+        if kept is not None or telegram_id in session.strangers:
             return kept
+    return _read(session, telegram_id)
+
+
+def _read(session: Session, telegram_id: int) -> Citizen | None:
     found = session.exec(
         select(Citizen, RequestDraft)
         .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
         .where(Citizen.telegram_id == telegram_id)).first()
+    if isinstance(session, UpdateSession):  # what is missing is remembered too
+        if found is None:
+            session.strangers.add(telegram_id)
+        elif found[1] is None and found[0].id is not None:
+            session.draftless.add(found[0].id)
     return found[0] if found is not None else None
 
 
@@ -51,7 +61,9 @@ def _create(session: Session, telegram_id: int, telegram_language: str | None) -
     values = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
     session.execute(insert_unless_exists(session, Citizen, "telegram_id",
                                          [values.model_dump(exclude={"id"})]))
-    created = find(session, telegram_id)
+    if isinstance(session, UpdateSession):
+        session.strangers.discard(telegram_id)
+    created = _read(session, telegram_id)
     assert created is not None
     return created
 

@@ -209,6 +209,41 @@ class UpdateSession(Session):
         return row if row is not None and row.telegram_id == telegram_id and row in self \
             else None
 
+    # What a read of this update found missing, so that asking again costs no query: a
+    # first message's sender who is no citizen yet, a citizen without a draft (most
+    # updates outside a flow). Forgotten when such a row is added, and on a rollback.
+    @property
+    def strangers(self) -> set[int]:
+        """Telegram ids with no citizen."""
+        strangers: set[int] = self.info.setdefault("strangers", set())
+        return strangers
+
+    @property
+    def draftless(self) -> set[int]:
+        """Ids of citizens with no draft."""
+        draftless: set[int] = self.info.setdefault("draftless", set())
+        return draftless
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        if entity is RequestDraft and ident in self.draftless and not kwargs:
+            return None
+        return super().get(entity, ident, **kwargs)
+
+    def forget_kept(self) -> None:
+        """After a rollback: nothing loaded is to be trusted."""
+        self.expunge_all()
+        for collection in (self.kept, self.citizens, self.strangers, self.draftless):
+            collection.clear()
+
+
+@event.listens_for(UpdateSession, "transient_to_pending")
+def _no_longer_missing(session: Session, row: object) -> None:
+    if isinstance(session, UpdateSession):
+        if isinstance(row, RequestDraft):
+            session.draftless.discard(row.citizen_id)
+        elif isinstance(row, Citizen) and row.telegram_id is not None:
+            session.strangers.discard(row.telegram_id)
+
 
 @event.listens_for(UpdateSession, "loaded_as_persistent")
 @event.listens_for(UpdateSession, "pending_to_persistent")
@@ -290,9 +325,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
             if not isinstance(row, KEPT_BETWEEN_TRANSACTIONS):
                 session.expunge(row)
     except BaseException:
-        session.expunge_all()  # rolled back: nothing loaded is to be trusted
-        session.kept.clear()
-        session.citizens.clear()
+        session.forget_kept()  # rolled back
         raise
     finally:
         shared.busy = False

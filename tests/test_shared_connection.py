@@ -108,3 +108,31 @@ def test_an_update_reads_its_citizen_and_draft_once(db: Engine) -> None:
         stored = session.get(RequestDraft, citizen_id)
         assert stored is not None and stored.step == "location"
         assert stored.data["text"] == "Kaldırım kırık, yayalar yola iniyor."
+
+
+def test_what_an_update_found_missing_is_not_asked_for_again(db: Engine) -> None:
+    """A first message: no citizen yet, then no draft. Found missing once, they are not
+    looked for again, until the update adds them or a rollback forgets what it knew."""
+    with one_connection(db), _statements(db) as sql:
+        with autocommit(db) as session:
+            assert citizens.find(session, 88) is None
+        with transaction(db) as session:
+            assert citizens.find(session, 88) is None
+            citizen = citizens.get_or_create(session, 88, "tr")
+            assert intake.draft_of(session, citizen) is None
+            assert sql == ["SELECT", "INSERT", "SELECT"]  # looked for, created, loaded
+            started = intake.start(session, citizen)  # added: no longer missing
+        assert sql[3:] == ["INSERT"]
+        with transaction(db) as session:
+            citizen = citizens.get_or_create(session, 88, "tr")
+            assert intake.draft_of(session, citizen) is started and started.step == "kvkk"
+        assert len(sql) == 4
+        try:
+            with transaction(db) as session:
+                assert citizens.find(session, 89) is None
+                raise RuntimeError("handler failed")
+        except RuntimeError:
+            pass
+        with autocommit(db) as session:
+            assert citizens.find(session, 89) is None
+        assert sql[4:] == ["SELECT", "SELECT"]  # the rollback forgot that 89 was missing
