@@ -344,6 +344,14 @@ def _committed(session: Session, shared: Connection | None = None) -> Iterator[S
         raise
 
 
+def untouched(session: Session) -> bool:
+    """Nothing of this update's unit of work has gone to the database yet: waiting inside
+    it (for Telegram, say) holds no lock and no transaction open."""
+    shared = _shared.get()
+    return shared is not None and shared.session is session \
+        and not shared.connection.in_transaction()
+
+
 def _one_update_left(session: Session, connection: Connection) -> bool:
     """Nothing was sent in this transaction yet, and committing it sends one UPDATE (or
     nothing): no new or deleted rows, at most one changed (every table maps one class)."""

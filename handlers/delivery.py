@@ -19,7 +19,7 @@ from bot.i18n import resolve_language, translator
 from core import citizens, routing, workflow
 from core.privacy import Erased, GroupPhoto
 from db import reference
-from db.engine import transaction
+from db.engine import autocommit, transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from handlers.request_views import (
     CAPTION_LIMIT,
@@ -43,8 +43,11 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
     """The request, its card, whether the card is a photo's caption, and its photos' file ids.
 
     A `new` card goes on the photo when there is exactly one and the whole card fits in a
-    caption; an existing card stays what it was posted as (its message link says which)."""
-    with transaction(engine) as session:
+    caption; an existing card stays what it was posted as (its message link says which).
+
+    Read without a transaction: under READ COMMITTED one would add its BEGIN and COMMIT
+    round trips and no consistency (each statement sees what is committed when it runs)."""
+    with autocommit(engine) as session:
         request = session.get(Request, request_id)
         assert request is not None
         events = workflow.history(session, request)

@@ -26,7 +26,7 @@ from core import flood, intake, staff
 from core.intake import InvalidInput
 from core.text_match import fold
 from db import reference
-from db.engine import autocommit, transaction, without_blocking
+from db.engine import autocommit, transaction, untouched, without_blocking
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
@@ -119,10 +119,14 @@ def _render(session: Session, draft: RequestDraft, t: Translator,
 
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
-                screen: views.Screen, flow_message: int | None, edit: bool) -> None:
+                screen: views.Screen, flow_message: int | None, edit: bool,
+                draft: RequestDraft | None = None) -> None:
     """Edit the flow's message (`flow_message`, as the caller loaded it) when the citizen
     pressed one of its buttons; otherwise send a new one and remember it. A reply keyboard
-    (location, contact) can only come with a new message."""
+    (location, contact) can only come with a new message.
+
+    A caller that passes its `draft` before committing the step saves the new message's
+    id with the step, in one statement; otherwise it is saved here."""
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
@@ -138,12 +142,20 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
     sent: Message = await context.bot.send_message(
         chat.id, screen.text, parse_mode=ParseMode.HTML,
         reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline)
+    if draft is not None:
+        _shown(draft, sent, screen)
+        return
     with autocommit(deps(context).engine) as session:  # one UPDATE: the draft is loaded
         draft = session.get(RequestDraft, citizen_id)
         if draft is not None:
-            draft.message_id = sent.message_id
-            draft.data = {**draft.data, "keyboard": screen.keyboard is not None}
+            _shown(draft, sent, screen)
             session.add(draft)
+
+
+def _shown(draft: RequestDraft, sent: Message, screen: views.Screen) -> None:
+    """The flow's message is now `sent`."""
+    draft.message_id = sent.message_id
+    draft.data = {**draft.data, "keyboard": screen.keyboard is not None}
 
 
 async def _show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
@@ -438,6 +450,13 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                 if not (step == draft.step == "location"):
                     screen = _render(session, draft, t, context)
                     flow_message = draft.message_id
+                    if untouched(session):
+                        # Sent before the step is saved, so that the step and the new
+                        # message's id go in one statement: nothing has gone to the
+                        # database yet, so the wait for Telegram holds no lock.
+                        await _show(update, context, draft.citizen_id, screen, flow_message,
+                                    edit=False, draft=draft)
+                        screen = None
     except InvalidInput as exc:
         error = exc.reason
     assert t is not None and citizen_id is not None

@@ -186,6 +186,14 @@ def _waiting_on_locks(engine: Engine) -> int:
             "AND datname = current_database()")).scalar_one())
 
 
+def _step_of(engine: Engine, telegram_id: int) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT step FROM request_draft JOIN citizen ON citizen.id = "
+            "request_draft.citizen_id WHERE citizen.telegram_id = :id"),
+            {"id": telegram_id}).scalar()
+
+
 def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Kent) -> None:
     """Needs both: the loop free while PostgreSQL makes Ayşe's update wait, and the poller
     fetching past an update still in hand (bot/polling.InHand)."""
@@ -204,13 +212,15 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
                             "WHERE citizen.telegram_id = :id FOR UPDATE OF request_draft"),
                        {"id": ayse.id})
         ayse.send("Sokağımızdaki çöpler üç gündür toplanmadı.")
+        # Her next screen goes out first; saving her step (with its id) waits.
+        ayse.wait_message(contains="Nerede?")
         wait_until(lambda: _waiting_on_locks(kent.engine) == 1, 5.0, "her step waits")
         mehmet.send("/yardim")
         assert "/talep" in mehmet.wait_message(contains="Neler yapabilirim?", timeout=5).text
-        ayse.expect_no_message(within=0.2)
+        assert _step_of(kent.engine, ayse.id) == "text"
         locker.rollback()
-    # Nothing of hers was lost: her step goes on once the row is free.
-    ayse.wait_message(contains="Nerede?")
+    # Nothing of hers was lost: her step is saved once the row is free.
+    wait_until(lambda: _step_of(kent.engine, ayse.id) == "location", 5.0, "her step saved")
 
 
 def test_a_citizen_another_transaction_creates_meanwhile_is_taken_not_refused(

@@ -503,3 +503,53 @@ def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
     second.send("⏭ Atla")
     summary = second.wait_message(contains="Lütfen talebinizi kontrol edin")
     assert "Fotoğraf: 2" in summary.text and "Tür: Talep" in summary.text
+
+
+def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -> None:
+    """Sent before the step is saved, the screen's id goes with the step in one statement;
+    so its buttons edit it in place, and the reply keyboard it carries is known."""
+    from sqlalchemy import Engine, event
+
+    from core import citizens
+    from db.models import RequestDraft
+
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.wait_message(contains="Kişisel Verilerin Korunması")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.wait_message(contains="Hangi konuyla ilgili?")
+    ayse.press("Çöp toplama")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+
+    def draft_after(answer: str, screen: str) -> RequestDraft:
+        saves: list[str] = []
+
+        def saved(_c: object, _cur: object, sql: str, *_rest: object) -> None:
+            if sql.startswith("UPDATE request_draft"):
+                saves.append(sql)
+
+        # Every engine: on PostgreSQL updates run on the engine's non-blocking twin.
+        event.listen(Engine, "before_cursor_execute", saved)
+        try:
+            ayse.send(answer)
+            shown = ayse.wait_message(contains=screen)
+            deadline = time.monotonic() + 5
+            while True:
+                with transaction(kent.engine) as session:
+                    citizen = citizens.find(session, ayse.id)
+                    assert citizen is not None
+                    draft = session.get(RequestDraft, citizen.id)
+                if draft is not None and draft.message_id == shown.message_id:
+                    break
+                assert time.monotonic() < deadline, f"the screen was not remembered: {draft}"
+                time.sleep(0.02)
+        finally:
+            event.remove(Engine, "before_cursor_execute", saved)
+        assert len(saves) == 1, saves  # the step and the screen together
+        return draft
+
+    where = draft_after("Sokağımızdaki çöpler üç gündür toplanmadı.", "Nerede?")
+    assert where.step == "location" and where.data["keyboard"] is True
+    assert where.data["text"] == "Sokağımızdaki çöpler üç gündür toplanmadı."
+    phone = draft_after("✅ Devam", "Gerekirse personel sizi arayabilsin mi?")
+    assert phone.step == "phone" and phone.data["keyboard"] is True

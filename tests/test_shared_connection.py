@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core import citizens, intake
-from db.engine import autocommit, one_connection, transaction
+from db.engine import autocommit, one_connection, transaction, untouched
 from db.models import Citizen, ProcessedUpdate, RequestDraft
 from db.types import utcnow
 
@@ -136,3 +136,16 @@ def test_what_an_update_found_missing_is_not_asked_for_again(db: Engine) -> None
         with autocommit(db) as session:
             assert citizens.find(session, 89) is None
         assert sql[4:] == ["SELECT", "SELECT"]  # the rollback forgot that 89 was missing
+
+
+def test_an_update_knows_whether_its_unit_of_work_has_gone_to_the_database(db: Engine) -> None:
+    """What lets a handler wait for Telegram inside a unit of work (handlers/filing.py)."""
+    with one_connection(db):
+        with transaction(db) as session:
+            assert untouched(session)
+            assert citizens.find(session, 404) is None
+            assert not untouched(session)
+        with transaction(db) as session:
+            assert untouched(session)  # a new unit of work
+    with transaction(db) as session:
+        assert not untouched(session)  # outside an update nothing is known: no
