@@ -6,6 +6,7 @@ them (their Telegram id and language); names and phone numbers come later.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.config import SUPPORTED_LANGUAGES
@@ -30,11 +31,15 @@ def find(session: Session, telegram_id: int) -> Citizen | None:
     return _read(session, telegram_id)
 
 
+# Built once: the statement nearly every update runs (building it each time was a tenth of
+# its cost).
+_WITH_DRAFT = (select(Citizen, RequestDraft)
+               .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
+               .where(col(Citizen.telegram_id) == bindparam("telegram_id")))
+
+
 def _read(session: Session, telegram_id: int) -> Citizen | None:
-    found = session.exec(
-        select(Citizen, RequestDraft)
-        .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
-        .where(Citizen.telegram_id == telegram_id)).first()
+    found = session.exec(_WITH_DRAFT, params={"telegram_id": telegram_id}).first()
     if isinstance(session, UpdateSession):  # what is missing is remembered too
         if found is None:
             session.strangers.add(telegram_id)
