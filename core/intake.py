@@ -51,6 +51,9 @@ class InvalidInput(ValueError):
 class Submitted:
     request: Request
     department_code: str
+    # What the request's card shows besides the request, as stored with it.
+    event: RequestEvent
+    photo_ids: list[str]
 
 
 def draft_of(session: Session, citizen: Citizen) -> RequestDraft | None:
@@ -328,15 +331,18 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     session.add(request)
     session.flush()
     assert request.id is not None
-    for photo in data.get("photos", []):
+    photos = data.get("photos", [])
+    for photo in photos:
         session.add(Attachment(request_id=request.id, telegram_file_id=photo["file_id"],
                                file_unique_id=photo["file_unique_id"], created_at=now))
-    session.add(RequestEvent(request_id=request.id, at=now, kind="created",
-                             actor="staff" if recorded else "citizen",
-                             actor_telegram_id=citizen.telegram_id,
-                             data={"department": category.department_code}))
+    event = RequestEvent(request_id=request.id, at=now, kind="created",
+                         actor="staff" if recorded else "citizen",
+                         actor_telegram_id=citizen.telegram_id,
+                         data={"department": category.department_code})
+    session.add(event)
     if data.get("phone") and not recorded:
         citizen.phone = data["phone"]
         session.add(citizen)
     session.expunge(draft)
-    return Submitted(request=request, department_code=category.department_code)
+    return Submitted(request=request, department_code=category.department_code, event=event,
+                     photo_ids=[photo["file_id"] for photo in photos])

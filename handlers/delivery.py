@@ -10,13 +10,14 @@ from functools import cache
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from telegram import Bot, InputMediaPhoto, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.config import Config
 from bot.i18n import resolve_language, translator
-from core import citizens, routing, workflow
+from core import citizens, intake, routing, workflow
 from core.privacy import Erased, GroupPhoto
 from db import reference
 from db.engine import autocommit, transaction
@@ -38,9 +39,12 @@ log = logging.getLogger("kentbot.delivery")
 PHOTO_CARD = workflow.PHOTO_CARD
 
 
-def _card_text(engine: Engine, config: Config, request_id: int, new: bool = False
-               ) -> tuple[Request, str, bool, list[str]]:
-    """The request, its card, whether the card is a photo's caption, and its photos' file ids.
+# A request, its card, whether the card is a photo's caption, and its photos' file ids.
+Card = tuple[Request, str, bool, list[str]]
+
+
+def _card_text(engine: Engine, config: Config, request_id: int, new: bool = False) -> Card:
+    """The request and its card, read from the database.
 
     A `new` card goes on the photo when there is exactly one and the whole card fits in a
     caption; an existing card stays what it was posted as (its message link says which).
@@ -55,34 +59,52 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
         assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
         photos = [a.telegram_file_id for a in workflow.attachments(session, request)
                   if a.telegram_file_id]
-        if new:
-            on_photo = len(photos) == 1
-        else:
+        on_photo = None
+        if not new:
             link = None
             if request.card_chat_id is not None and request.card_message_id is not None:
                 link = workflow.linked(session, request.card_chat_id, request.card_message_id)
             on_photo = link is not None and link.purpose == PHOTO_CARD
-        name = None
-        if citizen is not None and citizen.deleted_at is None:
-            name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
-        category = reference.get(session, Category, request.category_code)
-        department = reference.get(session, Department, request.department_code)
-        assignee_name = (assignee.name or str(assignee.telegram_id)) if assignee else None
-        language = config.municipality.default_language
-
-        def render(on_photo: bool) -> str:
-            return card(request, category, department, events, len(photos), name,
-                        assignee_name, language, on_photo=on_photo,
-                        # Once posted on a photo, the card must stay short enough for it.
-                        limit=CAPTION_LIMIT if on_photo and not new else None)
-
-        text = render(on_photo)
-        if on_photo and new and visible_length(text) > CAPTION_LIMIT:
-            on_photo, text = False, render(False)
-        return request, text, on_photo, photos
+        return _render(session, config, request, events, citizen, assignee, photos, on_photo)
 
 
-async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -> Message | None:
+def new_card(session: Session, config: Config, submitted: intake.Submitted,
+             citizen: Citizen | None) -> Card:
+    """A request's first card, from what filing it just stored: the card post need not read
+    it all back (four queries)."""
+    request = submitted.request
+    return _render(session, config, request, [submitted.event],
+                   citizen if request.citizen_id else None, None, submitted.photo_ids, None)
+
+
+def _render(session: Session, config: Config, request: Request, events: list[RequestEvent],
+            citizen: Citizen | None, assignee: StaffMember | None, photos: list[str],
+            on_photo: bool | None) -> Card:
+    """`on_photo` None: a new card, on the photo if there is exactly one and it fits."""
+    new = on_photo is None
+    name = None
+    if citizen is not None and citizen.deleted_at is None:
+        name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
+    category = reference.get(session, Category, request.category_code)
+    department = reference.get(session, Department, request.department_code)
+    assignee_name = (assignee.name or str(assignee.telegram_id)) if assignee else None
+    language = config.municipality.default_language
+
+    def render(on_photo: bool) -> str:
+        return card(request, category, department, events, len(photos), name,
+                    assignee_name, language, on_photo=on_photo,
+                    # Once posted on a photo, the card must stay short enough for it.
+                    limit=CAPTION_LIMIT if on_photo and not new else None)
+
+    shown_on_photo = len(photos) == 1 if on_photo is None else on_photo
+    text = render(shown_on_photo)
+    if shown_on_photo and new and visible_length(text) > CAPTION_LIMIT:
+        shown_on_photo, text = False, render(False)
+    return request, text, shown_on_photo, photos
+
+
+async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int,
+                    ready: Card | None = None) -> Message | None:
     """Post the request's card in its department's group.
 
     With exactly one photo the card is that photo's caption: one message instead of two.
@@ -94,7 +116,7 @@ async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -
         return None  # already on its way (the SLA sweep met a card still being posted)
     posting.add(request_id)
     try:
-        return await _post_card(bot, engine, config, request_id)
+        return await _post_card(bot, engine, config, request_id, ready)
     finally:
         posting.discard(request_id)
 
@@ -105,9 +127,9 @@ async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int) -
 _posting: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
 
 
-async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int
-                     ) -> Message | None:
-    request, text, on_photo, photos = _card_text(engine, config, request_id, new=True)
+async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int,
+                     ready: Card | None) -> Message | None:
+    request, text, on_photo, photos = ready or _card_text(engine, config, request_id, new=True)
     with transaction(engine) as session:
         chat_id = routing.staff_chat(session, config, request.department_code)
     if chat_id is None:

@@ -30,7 +30,7 @@ from db.engine import autocommit, transaction, untouched, without_blocking
 from db.models import Category, Citizen, Department, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
-from handlers.delivery import post_card
+from handlers.delivery import new_card, post_card
 from handlers.menu import main_menu
 
 log = logging.getLogger("kentbot.filing")
@@ -389,6 +389,7 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
             error = exc.reason
         else:
             request = submitted.request
+            ready = new_card(session, config, submitted, citizen)
             department = reference.get(session, Department, submitted.department_code)
             text = views.receipt(t, request, department)
             if recorded:
@@ -407,7 +408,7 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
     # group) must not hold up the next citizen. A card lost to a crash is posted by the
     # SLA sweep (handlers/sla_jobs.py).
     context.application.create_task(
-        without_blocking(engine, post_card(context.bot, engine, config, request.id)),
+        without_blocking(engine, post_card(context.bot, engine, config, request.id, ready)),
         update=update)
 
 

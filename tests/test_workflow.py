@@ -13,7 +13,7 @@ from bot.config import Config
 from core import intake, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import Attachment, Department, Request, RequestEvent, StaffMember
+from db.models import Attachment, Citizen, Department, Request, RequestEvent, StaffMember
 from tests.test_intake import citizen_of, file_request, make_citizen
 
 IST = ZoneInfo("Europe/Istanbul")
@@ -365,3 +365,31 @@ def test_a_card_is_stored_and_a_linked_message_keeps_its_first_link(
         link = workflow.linked(session, -100, 501)
         assert link is not None
         assert (link.request_id, link.purpose) == (request_id, workflow.PHOTO_CARD)
+
+
+@pytest.mark.parametrize("photos", [0, 1, 2])
+def test_a_new_card_from_the_filing_transaction_is_the_card_the_database_gives(
+        db: Engine, config: Config, calendar: WorkingCalendar, photos: int) -> None:
+    """Filing renders the card from what it just stored, so the card post does not read it
+    back; the SLA sweep's repost reads it from the database. Both must post the same."""
+    from handlers.delivery import _card_text, new_card
+
+    cid = make_citizen(db, 8003)
+    with transaction(db) as session:
+        citizen = session.get(Citizen, cid)
+        assert citizen is not None
+        citizen.first_name, citizen.last_name = "Ayşe", "Yılmaz"
+        draft = intake.start(session, citizen)
+        intake.set_category(session, draft, "cop")
+        intake.set_text(session, draft, "Konteyner taştı, çöpler sokağa yayıldı.")
+        intake.set_location(session, draft, 41.0255, 29.1020)
+        for n in range(photos):
+            intake.add_photo(session, draft, f"file-{n}", f"unique-{n}")
+        intake.skip(session, draft)  # the location step
+        intake.set_phone(session, draft, "+90 555 111 22 33")
+        submitted = intake.submit(session, citizen, draft, calendar, now=T0)
+        request, text, on_photo, photo_ids = new_card(session, config, submitted, citizen)
+    assert request.id is not None
+    stored = _card_text(db, config, request.id, new=True)
+    assert (stored[1], stored[2], stored[3]) == (text, on_photo, photo_ids)
+    assert on_photo == (photos == 1) and "Ayşe Yılmaz" in text
