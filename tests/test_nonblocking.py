@@ -22,6 +22,7 @@ from db.models import Citizen, ProcessedUpdate
 from db.types import utcnow
 from tests.conftest import PG_URL, Kent, running_kent
 from tests.test_leadership import wait_until
+from tests.test_requests_e2e import to_the_text_step
 
 SLOW = "SELECT pg_sleep(0.5)"
 
@@ -199,12 +200,7 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
     fetching past an update still in hand (bot/polling.InHand)."""
     kent = kent_pg
     ayse, mehmet = kent.citizen(), kent.citizen("Mehmet", last_name="Kaya")
-    ayse.send("/talep")
-    ayse.wait_message(contains="Kişisel Verilerin Korunması")
-    ayse.press("✅ Kabul ediyorum")
-    ayse.wait_message(contains="Hangi konuyla ilgili?")
-    ayse.press("Çöp toplama")
-    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    to_the_text_step(ayse)
     with kent.engine.connect() as locker:
         # Another writer holds Ayşe's draft: her next step waits for it.
         locker.execute(text("SELECT 1 FROM request_draft JOIN citizen "

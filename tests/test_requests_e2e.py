@@ -43,6 +43,16 @@ def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki �
     return citizen.wait_message(contains="Talebiniz alındı")
 
 
+def to_the_text_step(citizen: SimUser) -> None:
+    """A first-time citizen starts filing and picks the topic: the flow asks for the text."""
+    citizen.send("/talep")
+    citizen.wait_message(contains="Kişisel Verilerin Korunması")
+    citizen.press("✅ Kabul ediyorum")
+    citizen.wait_message(contains="Hangi konuyla ilgili?")
+    citizen.press("Çöp toplama")
+    citizen.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+
+
 def stored(kent: Kent, number: str) -> Request:
     with transaction(kent.engine) as session:
         return session.exec(select(Request).where(Request.number == number)).one()
@@ -514,12 +524,7 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
     from db.models import RequestDraft
 
     ayse = kent.citizen()
-    ayse.send("/talep")
-    ayse.wait_message(contains="Kişisel Verilerin Korunması")
-    ayse.press("✅ Kabul ediyorum")
-    ayse.wait_message(contains="Hangi konuyla ilgili?")
-    ayse.press("Çöp toplama")
-    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    to_the_text_step(ayse)
 
     def draft_after(answer: str, screen: str) -> RequestDraft:
         saves: list[str] = []
