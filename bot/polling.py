@@ -65,6 +65,7 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
                 maybe_redelivered = maybe_redelivered or isinstance(exc, Conflict)
                 log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
                             delay)
+                await in_hand.record_handled()  # not left unrecorded through the wait
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 delay = min(delay * 2, 30.0)
@@ -163,9 +164,12 @@ class InHand:
         except BaseException:
             self.handled[:0] = handled  # to be tried again, or the poller stops
             raise
-        if len(new) < len(handled):
-            log.info("updates %s were recorded before: delivered again, or handled by "
-                     "another poller too", sorted(set(handled) - new))
+        skipped: set[int] = self.app.bot_data.get("redelivered_skipped", set())
+        twice = set(handled) - new - skipped
+        skipped.difference_update(handled)
+        if twice:
+            # Not looked up, yet recorded before: two pollers at once (a hand-over).
+            log.warning("updates %s were handled twice", sorted(twice))
 
     def raise_failure(self) -> None:
         """An update that failed outside its handlers (the database unreachable, say)

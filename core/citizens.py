@@ -43,8 +43,11 @@ def _read(session: Session, telegram_id: int) -> Citizen | None:
     if isinstance(session, UpdateSession):  # what is missing is remembered too
         if found is None:
             session.strangers.add(telegram_id)
-        elif found[1] is None and found[0].id is not None:
-            session.draftless.add(found[0].id)
+        elif found[0].id is not None:
+            if found[1] is None:
+                session.draftless.add(found[0].id)
+            else:
+                session.draftless.discard(found[0].id)
     return found[0] if found is not None else None
 
 

@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, Translator, all_translators
@@ -424,6 +424,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     error: str | None = None
     cancelling = False
     screen: views.Screen | None = None
+    unsent: TelegramError | None = None
     t: Translator | None = None
     try:
         # One transaction: find the draft, take the input, render the next screen.
@@ -454,12 +455,18 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                     if untouched(session):
                         # Sent before the step is saved, so that the step and the new
                         # message's id go in one statement: nothing has gone to the
-                        # database yet, so the wait for Telegram holds no lock.
-                        await _show(update, context, draft.citizen_id, screen, flow_message,
-                                    edit=False, draft=draft)
+                        # database yet, so the wait for Telegram holds no lock. A failed
+                        # send loses the screen, never the citizen's answer.
+                        try:
+                            await _show(update, context, draft.citizen_id, screen,
+                                        flow_message, edit=False, draft=draft)
+                        except TelegramError as exc:
+                            unsent = exc
                         screen = None
     except InvalidInput as exc:
         error = exc.reason
+    if unsent is not None:
+        raise unsent  # the step is saved; the usual apology follows
     assert t is not None and citizen_id is not None
     if cancelling:
         await _cancel_flow(update, context, citizen_id)

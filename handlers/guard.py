@@ -46,6 +46,9 @@ async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         done = updates.seen(session, update.update_id)
     if done:
         log.info("update %s delivered again; ignored", update.update_id)
+        # So that the poller, recording it again, does not take it for handled twice.
+        context.application.bot_data.setdefault("redelivered_skipped", set()).add(
+            update.update_id)
         raise ApplicationHandlerStop
 
 

@@ -263,3 +263,36 @@ def test_what_a_getupdates_confirms_was_recorded_as_processed_before(
     else:
         assert sorted(handled) == [1, 2, 3, 4, 5]
         assert _recorded(db) == {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("skipped", [False, True])
+def test_an_update_recorded_before_is_reported_as_handled_twice_unless_it_was_skipped(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, db: Any,
+        skipped: bool) -> None:
+    """Recorded already when the poller records it: another poller handled it too (a
+    hand-over), which is worth a warning; or `guard.once_only` found it and skipped it."""
+    from bot import polling
+    from core import updates
+
+    with transaction(db) as session:
+        updates.record(session, [2], utcnow())
+    stop = asyncio.Event()
+    batches = [[_update(1, 10), _update(2, 20)]]
+
+    async def get_updates(**_: Any) -> list[Update]:
+        if batches:
+            return batches.pop(0)
+        stop.set()
+        return []
+
+    async def handle(_app: Any, update: Update) -> None:
+        if skipped and update.update_id == 2:
+            app.bot_data["redelivered_skipped"] = {2}
+
+    app = _polled_app(get_updates, db)
+    monkeypatch.setattr(polling, "handle", handle)
+    with caplog.at_level("WARNING", logger="kentbot.polling"):
+        asyncio.run(polling.poll(app, stop))
+    twice = [r.getMessage() for r in caplog.records if "handled twice" in r.getMessage()]
+    assert twice == ([] if skipped else ["updates [2] were handled twice"])
+    assert _recorded(db) == {1, 2}

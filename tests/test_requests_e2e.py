@@ -4,6 +4,7 @@ citizen hears of every step; forged input changes nothing."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlmodel import select
 
@@ -558,3 +559,36 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
     assert where.data["text"] == "Sokağımızdaki çöpler üç gündür toplanmadı."
     phone = draft_after("✅ Devam", "Gerekirse personel sizi arayabilsin mi?")
     assert phone.step == "phone" and phone.data["keyboard"] is True
+
+
+def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
+        kent: Kent, monkeypatch: Any) -> None:
+    """The screen is sent before the step is saved; a failed send (Telegram unreachable,
+    injected for her chat only) loses the screen, never her answer."""
+    from telegram.error import NetworkError
+
+    from core import citizens
+    from db.models import RequestDraft
+
+    ayse = kent.citizen()
+    to_the_text_step(ayse)
+    bot_type = type(kent.app.bot)
+    send = bot_type.send_message
+
+    async def unreachable(self: Any, chat_id: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        if chat_id == ayse.id and "Nerede?" in text:
+            raise NetworkError("Telegram unreachable")
+        return await send(self, chat_id, text, *args, **kwargs)
+
+    monkeypatch.setattr(bot_type, "send_message", unreachable)
+    ayse.send("Sokağımızdaki çöpler üç gündür toplanmadı.")
+    ayse.wait_message(contains="Üzgünüz")  # the usual apology
+    with transaction(kent.engine) as session:
+        citizen = citizens.find(session, ayse.id)
+        assert citizen is not None
+        draft = session.get(RequestDraft, citizen.id)
+    assert draft is not None and draft.step == "location"
+    assert draft.data["text"] == "Sokağımızdaki çöpler üç gündür toplanmadı."
+    errors = kent.app.bot_data["deps"].errors
+    assert [str(e) for e in errors] == ["Telegram unreachable"]
+    errors.clear()
