@@ -164,7 +164,7 @@ class InHand:
         except BaseException:
             self.handled[:0] = handled  # to be tried again, or the poller stops
             raise
-        skipped: set[int] = self.app.bot_data.get("redelivered_skipped", set())
+        skipped = guard.skipped(self.app)
         twice = set(handled) - new - skipped
         skipped.difference_update(handled)
         if twice:

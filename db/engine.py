@@ -192,37 +192,23 @@ class UpdateSession(Session):
     would be gone by the next transaction (SQLAlchemy's "session referencing behavior";
     `kept` is its strong-reference recipe, for the kept types only)."""
 
-    @property
-    def kept(self) -> dict[int, object]:
-        kept: dict[int, object] = self.info.setdefault("kept", {})
-        return kept
-
-    @property
-    def citizens(self) -> dict[int, Citizen]:
-        """The kept citizens by Telegram id (a broadcast's update may load hundreds)."""
-        citizens: dict[int, Citizen] = self.info.setdefault("citizens", {})
-        return citizens
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: dict[int, object] = {}
+        # The kept citizens by Telegram id (a broadcast's update may load hundreds).
+        self.citizens: dict[int, Citizen] = {}
+        # What a read of this update found missing, so that asking again costs no query:
+        # Telegram ids with no citizen (a first message's sender), ids of citizens with no
+        # draft (most updates outside a flow). Forgotten when such a row is added, and on
+        # a rollback.
+        self.strangers: set[int] = set()
+        self.draftless: set[int] = set()
 
     def kept_citizen(self, telegram_id: int) -> Citizen | None:
         """The kept citizen with this Telegram id, if it is still theirs and in the session."""
         row = self.citizens.get(telegram_id)
         return row if row is not None and row.telegram_id == telegram_id and row in self \
             else None
-
-    # What a read of this update found missing, so that asking again costs no query: a
-    # first message's sender who is no citizen yet, a citizen without a draft (most
-    # updates outside a flow). Forgotten when such a row is added, and on a rollback.
-    @property
-    def strangers(self) -> set[int]:
-        """Telegram ids with no citizen."""
-        strangers: set[int] = self.info.setdefault("strangers", set())
-        return strangers
-
-    @property
-    def draftless(self) -> set[int]:
-        """Ids of citizens with no draft."""
-        draftless: set[int] = self.info.setdefault("draftless", set())
-        return draftless
 
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         if entity is RequestDraft and ident in self.draftless and not kwargs:

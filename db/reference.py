@@ -22,7 +22,7 @@ from db.models import Category, Department
 Row = TypeVar("Row", Category, Department)
 
 # Per database (the sync engine: a PostgreSQL engine's non-blocking twin shares its rows),
-# each type's rows by primary key; None until the type was read whole.
+# each type's rows by primary key, once the type was read whole.
 _rows: WeakKeyDictionary[Engine, dict[type, dict[str, Any]]] = WeakKeyDictionary()
 _origins: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 

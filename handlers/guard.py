@@ -46,10 +46,15 @@ async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         done = updates.seen(session, update.update_id)
     if done:
         log.info("update %s delivered again; ignored", update.update_id)
-        # So that the poller, recording it again, does not take it for handled twice.
-        context.application.bot_data.setdefault("redelivered_skipped", set()).add(
-            update.update_id)
+        skipped(context.application).add(update.update_id)
         raise ApplicationHandlerStop
+
+
+def skipped(app: Application) -> set[int]:
+    """Ids `once_only` skipped as delivered again, until the poller records them: it
+    must not take them for handled twice."""
+    ids: set[int] = app.bot_data.setdefault("redelivered_skipped", set())
+    return ids
 
 
 # True while the poller records the updates it handles itself (bot/polling.py).
