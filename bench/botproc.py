@@ -2,12 +2,14 @@
 
     python -m bench.botproc --kind kent --api-url URL --token T --database-url URL \
         --wiring '{"groups": {...}, "supervisors": -100...}' [--rate-limit]
-    python -m bench.botproc --kind echo --api-url URL --token T
+    python -m bench.botproc --kind echo|echo-aiohttp --api-url URL --token T
 
 `kent` is Kent Bot as `kentbot run` builds it (build_application, then the production
 poller of bot.service), with the emulated staff groups wired in; `echo` is the bare
 python-telegram-bot floor: one MessageHandler that replies with the text, polled by
-python-telegram-bot's own Updater. Both stop on SIGTERM and print one JSON line.
+python-telegram-bot's own Updater; `echo-aiohttp` is the same echo bot on Kent Bot's
+HTTP client (bot/transport.py), the like-for-like floor. All stop on SIGTERM and print
+one JSON line.
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def run_echo(args: argparse.Namespace) -> dict[str, object]:
-    app = Application.builder().token(args.token).base_url(args.api_url.rstrip("/")).build()
+    builder = Application.builder().token(args.token).base_url(args.api_url.rstrip("/"))
+    if args.kind == "echo-aiohttp":
+        from bot.transport import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(1))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES)
     return {"errors": 0}
@@ -67,7 +74,7 @@ def run_echo(args: argparse.Namespace) -> dict[str, object]:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", choices=("kent", "echo"), required=True)
+    p.add_argument("--kind", choices=("kent", "echo", "echo-aiohttp"), required=True)
     p.add_argument("--api-url", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--database-url")

@@ -124,7 +124,7 @@ def run_bot(world: World, kind: str, db: Database | None, args: argparse.Namespa
         measure(world, bot, 3, 3, one, None, 60)  # warm-up: imports, caches, connections
         busy = measure(world, bot, n, concurrency, one, None, args.timeout)
         paced = measure(world, bot, paced_people, args.paced_concurrency, one,
-                        Pacer(rate), args.timeout)
+                        Pacer(rate), args.timeout) if paced_people else Phase()
     finally:
         result = bot.stop()
     return busy, paced, result
@@ -179,6 +179,10 @@ def main() -> None:
         echo_args.paced = kent_paced.updates // ECHO_MESSAGES
         echo_busy, echo_paced, echo_result = run_bot(world, "echo", None, echo_args,
                                                      echo_flow)
+        world.emu.reset()
+        world.emu.create_bot(token=world.token, username="echo_bench", first_name="Echo")
+        echo_args.paced = 0
+        same_busy, _, _ = run_bot(world, "echo-aiohttp", None, echo_args, echo_flow)
     report("Kent Bot (complete complaint flow)", kent_busy, kent_paced, kent_result, args.rate)
     for n, values in sorted(kent_paced.by_step.items()):
         name = STEPS[n] if n < len(STEPS) else str(n)
@@ -189,6 +193,11 @@ def main() -> None:
     print(f"   cost per update by throughput: {echo_busy.rate / kent_busy.rate:.2f}x "
           f"(target <= 2x)")
     print(f"   cost per update by bot CPU time: {kent_busy.cpu_ms / echo_busy.cpu_ms:.2f}x")
+    print("-- like for like: the echo bot on Kent Bot's HTTP client (bot/transport.py)")
+    print(f"   throughput: {same_busy.updates} updates in {same_busy.seconds:.1f} s = "
+          f"{same_busy.rate:.1f} updates/s; bot CPU {same_busy.cpu_ms:.2f} ms/update")
+    print(f"   Kent Bot / this echo bot: by throughput {same_busy.rate / kent_busy.rate:.2f}x, "
+          f"by bot CPU time {kent_busy.cpu_ms / same_busy.cpu_ms:.2f}x")
     kent_ms = [v * 1000 for v in kent_paced.latencies]
     print(f"   Kent Bot latency at {args.rate:g}/s: median "
           f"{statistics.median(kent_ms) if kent_ms else float('nan'):.1f} ms (target < 20), "

@@ -12,6 +12,7 @@ from telegram.ext import Application, Defaults
 from bot.commands import register_commands
 from bot.config import Config, file_url_for
 from bot.sending import PatientRateLimiter
+from bot.transport import AiohttpRequest
 from core.intake import category_keywords
 from core.reference_data import sync_reference_data
 from core.working_time import WorkingCalendar
@@ -79,6 +80,9 @@ def build_application(
         .base_url(api_url.rstrip("/"))
         .base_file_url(file_url_for(api_url))
         .defaults(Defaults(tzinfo=config.tz))
+        # getUpdates has a connection of its own, so a long poll never holds up a reply.
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(1))
         .post_init(post_init)
         .concurrent_updates(False)
     )

@@ -1,0 +1,129 @@
+"""The HTTP client under every Bot API call: python-telegram-bot's request interface on
+aiohttp instead of its default httpx.
+
+Measured against the emulator (bench/README.md, Findings 1), one call through httpx cost
+the bot about 1.3–1.7 ms of CPU, through aiohttp about 0.35 ms; with more than one call
+per update, that was the largest single share of an update's cost. aiohttp is already
+here for the webhook server.
+
+Behaviour kept from python-telegram-bot's HTTPXRequest, which the rest of the bot relies
+on: a timeout raises `TimedOut` and any other transport failure `NetworkError` (so
+`bot.sending` retries the same way); the same default timeouts, with the longer write
+allowance for uploads; proxies from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, as httpx read them.
+aiohttp's own `trust_env` would read them (and ~/.netrc) again on every call, which cost
+more than the call itself; they are read once per host instead, when first needed after
+`initialize`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+# python-telegram-bot's defaults for HTTPXRequest, in seconds.
+CONNECT, READ, WRITE, POOL, MEDIA_WRITE = 5.0, 5.0, 5.0, 1.0, 20.0
+
+
+class AiohttpRequest(BaseRequest):
+    """One connection pool to the Bot API; python-telegram-bot opens and closes it with
+    the bot (`initialize`, `shutdown`), and may open it again after closing."""
+
+    __slots__ = ("_defaults", "_pool_size", "_proxies", "_session")
+
+    def __init__(self, connection_pool_size: int = 256, *, read_timeout: float | None = READ,
+                 connect_timeout: float | None = CONNECT, write_timeout: float | None = WRITE,
+                 pool_timeout: float | None = POOL) -> None:
+        self._pool_size = connection_pool_size
+        self._defaults = {"read": read_timeout, "connect": connect_timeout,
+                          "write": write_timeout, "pool": pool_timeout}
+        # Created in `initialize`: an aiohttp session belongs to the running event loop.
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}  # by (scheme, host)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._defaults["read"]
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._proxies.clear()
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                # python-telegram-bot reads the status and the body itself.
+                raise_for_status=False,
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        timeout = self._timeout(files=bool(files), read=read_timeout, write=write_timeout,
+                                connect=connect_timeout, pool=pool_timeout)
+        data: Any = None
+        if request_data is not None:
+            data = request_data.json_parameters
+            if files:
+                data = _form(data, files)
+        try:
+            async with session.request(method, url, data=data, timeout=timeout,
+                                       proxy=self._proxy_for(url),
+                                       headers={"User-Agent": self.USER_AGENT}) as response:
+                return response.status, await response.read()
+        except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors too
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            # The class name says what failed when the message is empty.
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+    def _proxy_for(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._proxies:
+            bypass = proxy_bypass(parts.hostname or "")
+            self._proxies[key] = None if bypass else getproxies().get(parts.scheme)
+        return self._proxies[key]
+
+    def _timeout(self, *, files: bool, **given: Any) -> aiohttp.ClientTimeout:
+        chosen = {name: self._defaults[name] if value is BaseRequest.DEFAULT_NONE else value
+                  for name, value in given.items()}
+        if files and given["write"] is BaseRequest.DEFAULT_NONE:
+            chosen["write"] = MEDIA_WRITE
+        # aiohttp has no write timeout of its own and counts the wait for a free pool
+        # connection as part of connecting; a whole call is bounded by the sum of its parts.
+        parts = list(chosen.values())
+        return aiohttp.ClientTimeout(
+            total=None if None in parts else sum(parts),
+            connect=_sum(chosen["pool"], chosen["connect"]),
+            sock_connect=chosen["connect"],
+            sock_read=chosen["read"],
+        )
+
+
+def _sum(*parts: float | None) -> float | None:
+    return None if None in parts else sum(p for p in parts if p is not None)
+
+
+def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
+    form = aiohttp.FormData(fields)
+    for name, (filename, content, mimetype) in files.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
