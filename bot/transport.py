@@ -25,6 +25,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# A timeout not given by the caller (python-telegram-bot's DefaultValue).
+_UNSET = type(BaseRequest.DEFAULT_NONE)
 # python-telegram-bot's defaults for HTTPXRequest, in seconds.
 CONNECT, READ, WRITE, POOL, MEDIA_WRITE = 5.0, 5.0, 5.0, 1.0, 20.0
 
@@ -103,15 +105,14 @@ class AiohttpRequest(BaseRequest):
         return self._proxies[key]
 
     def _timeout(self, *, files: bool, **given: Any) -> aiohttp.ClientTimeout:
-        chosen = {name: self._defaults[name] if value is BaseRequest.DEFAULT_NONE else value
+        chosen = {name: self._defaults[name] if isinstance(value, _UNSET) else value
                   for name, value in given.items()}
-        if files and given["write"] is BaseRequest.DEFAULT_NONE:
+        if files and isinstance(given["write"], _UNSET):
             chosen["write"] = MEDIA_WRITE
         # aiohttp has no write timeout of its own and counts the wait for a free pool
         # connection as part of connecting; a whole call is bounded by the sum of its parts.
-        parts = list(chosen.values())
         return aiohttp.ClientTimeout(
-            total=None if None in parts else sum(parts),
+            total=_sum(*chosen.values()),
             connect=_sum(chosen["pool"], chosen["connect"]),
             sock_connect=chosen["connect"],
             sock_read=chosen["read"],
