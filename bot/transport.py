@@ -1,15 +1,16 @@
 """The HTTP client under every Bot API call: python-telegram-bot's request interface on
 aiohttp instead of its default httpx.
 
-Measured against the emulator (bench/README.md, Findings 1), one call through httpx cost
-the bot about 1.3–1.7 ms of CPU, through aiohttp about 0.35 ms; with more than one call
-per update, that was the largest single share of an update's cost. aiohttp is already
-here for the webhook server.
+Measured against a local Bot API stand-in (bench/README.md, Findings 1, fifth round), one
+call through httpx cost the bot about 1.2–1.7 ms of CPU, through aiohttp about 0.3 ms;
+with more than one call per update, that was the largest single share of an update's
+cost. aiohttp is already here for the webhook server.
 
 Behaviour kept from python-telegram-bot's HTTPXRequest, which the rest of the bot relies
 on: a timeout raises `TimedOut` and any other transport failure `NetworkError` (so
 `bot.sending` retries the same way); the same default timeouts, with the longer write
-allowance for uploads; proxies from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, as httpx read them.
+allowance for uploads; proxies from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY; certifi's CA
+bundle.
 aiohttp's own `trust_env` would read them (and ~/.netrc) again on every call, which cost
 more than the call itself; they are read once per host instead, when first needed after
 `initialize`.
@@ -17,11 +18,14 @@ more than the call itself; they are read once per host instead, when first neede
 
 from __future__ import annotations
 
+import re
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -55,7 +59,10 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._proxies.clear()
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                # The CA bundle httpx used, so a host without system certificates works.
+                connector=aiohttp.TCPConnector(
+                    limit=self._pool_size,
+                    ssl=ssl.create_default_context(cafile=certifi.where())),
                 # python-telegram-bot reads the status and the body itself.
                 raise_for_status=False,
             )
@@ -90,18 +97,25 @@ class AiohttpRequest(BaseRequest):
                                        proxy=self._proxy_for(url),
                                        headers={"User-Agent": self.USER_AGENT}) as response:
                 return response.status, await response.read()
+        # aiohttp's messages can hold the URL, and with it the bot token: they are kept
+        # out of the error and its cause, which end up in logs and in failed_delivery.
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors too
-            raise TimedOut from err
+            raise TimedOut(f"Timed out: {_without_token(str(err))}") from None
         except aiohttp.ClientError as err:
             # The class name says what failed when the message is empty.
-            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+            raise NetworkError(
+                f"aiohttp.{type(err).__name__}: {_without_token(str(err))}") from None
 
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)
         key = (parts.scheme, parts.netloc)
         if key not in self._proxies:
-            bypass = proxy_bypass(parts.hostname or "")
-            self._proxies[key] = None if bypass else getproxies().get(parts.scheme)
+            proxies = getproxies()
+            proxy = proxies.get(parts.scheme) or proxies.get("all")
+            if proxy and "://" not in proxy:
+                proxy = "http://" + proxy  # as httpx reads "proxy:3128"
+            bypass = proxy_bypass(parts.hostname or "") or proxy_bypass(parts.netloc)
+            self._proxies[key] = None if bypass else proxy
         return self._proxies[key]
 
     def _timeout(self, *, files: bool, **given: Any) -> aiohttp.ClientTimeout:
@@ -111,8 +125,9 @@ class AiohttpRequest(BaseRequest):
             chosen["write"] = MEDIA_WRITE
         # aiohttp has no write timeout of its own and counts the wait for a free pool
         # connection as part of connecting; a whole call is bounded by the sum of its parts.
+        # An upload's whole transfer is not capped: httpx's write timeout was per write.
         return aiohttp.ClientTimeout(
-            total=_sum(*chosen.values()),
+            total=None if files else _sum(*chosen.values()),
             connect=_sum(chosen["pool"], chosen["connect"]),
             sock_connect=chosen["connect"],
             sock_read=chosen["read"],
@@ -123,8 +138,16 @@ def _sum(*parts: float | None) -> float | None:
     return None if None in parts else sum(p for p in parts if p is not None)
 
 
+_TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+")
+
+
+def _without_token(text: str) -> str:
+    return _TOKEN_IN_URL.sub("/bot<token>", text)
+
+
 def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
-    form = aiohttp.FormData(fields)
+    # Unquoted, as httpx sent them: "şikâyet.xlsx" stays readable in the chat.
+    form = aiohttp.FormData(fields, quote_fields=False)
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form

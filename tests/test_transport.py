@@ -132,7 +132,7 @@ def test_calls_go_through_the_proxy_the_environment_names(
     async def run() -> Any:
         server, port = await serve(proxy)
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
-        for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
             monkeypatch.delenv(name, raising=False)
         request = AiohttpRequest()
         await request.initialize()
@@ -169,9 +169,38 @@ def test_it_is_used_only_while_open_and_can_be_opened_again(
 def test_a_host_the_environment_exempts_is_reached_directly(
         emu: EmulatorClient, emulator_server: RunningEmulator,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nobody there
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
 
     me = with_bot(emulator_server.api_url, lambda bot: bot.get_me())
 
     assert me.username == "kentbot_test"
+
+
+def test_a_failed_call_does_not_carry_the_token() -> None:
+    """aiohttp names the URL in some errors; those reach logs and failed_delivery."""
+    async def garbled(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    async def run() -> None:
+        server, port = await serve(garbled)
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
+        finally:
+            await request.shutdown()
+            server.close()
+
+    with pytest.raises(NetworkError) as raised:
+        asyncio.run(run())
+    error = raised.value
+    told = str(error) + repr(error.__cause__) + repr(error.__context__ if not
+                                                      error.__suppress_context__ else None)
+    assert "aiohttp." in str(error)
+    assert TOKEN not in told
