@@ -8,10 +8,9 @@ cost. aiohttp is already here for the webhook server.
 
 Behaviour kept from python-telegram-bot's HTTPXRequest, which the rest of the bot relies
 on: a timeout raises `TimedOut` and any other transport failure `NetworkError` (so
-`bot.sending` retries the same way); the same default timeouts, with the longer write
-allowance for uploads; proxies from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY; certifi's CA
-bundle.
-aiohttp's own `trust_env` would read them (and ~/.netrc) again on every call, which cost
+`bot.sending` retries the same way); the same default timeouts, with a longer allowance
+for uploads; certifi's CA bundle; proxies from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY.
+aiohttp's own `trust_env` would read those (and ~/.netrc) again on every call, which cost
 more than the call itself; they are read once per host instead, when first needed after
 `initialize`.
 """
@@ -20,6 +19,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -32,7 +32,10 @@ from telegram.request import BaseRequest, RequestData
 # A timeout not given by the caller (python-telegram-bot's DefaultValue).
 _UNSET = type(BaseRequest.DEFAULT_NONE)
 # python-telegram-bot's defaults for HTTPXRequest, in seconds.
-CONNECT, READ, WRITE, POOL, MEDIA_WRITE = 5.0, 5.0, 5.0, 1.0, 20.0
+CONNECT, READ, WRITE, POOL = 5.0, 5.0, 5.0, 1.0
+# An upload's whole transfer. aiohttp bounds no single write, as httpx did (20 s each), so
+# this is a backstop for a stalled upload, generous for the reports and charts we send.
+MEDIA_WRITE = 120.0
 
 
 class AiohttpRequest(BaseRequest):
@@ -60,9 +63,7 @@ class AiohttpRequest(BaseRequest):
             self._proxies.clear()
             self._session = aiohttp.ClientSession(
                 # The CA bundle httpx used, so a host without system certificates works.
-                connector=aiohttp.TCPConnector(
-                    limit=self._pool_size,
-                    ssl=ssl.create_default_context(cafile=certifi.where())),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls()),
                 # python-telegram-bot reads the status and the body itself.
                 raise_for_status=False,
             )
@@ -125,13 +126,18 @@ class AiohttpRequest(BaseRequest):
             chosen["write"] = MEDIA_WRITE
         # aiohttp has no write timeout of its own and counts the wait for a free pool
         # connection as part of connecting; a whole call is bounded by the sum of its parts.
-        # An upload's whole transfer is not capped: httpx's write timeout was per write.
         return aiohttp.ClientTimeout(
-            total=None if files else _sum(*chosen.values()),
+            total=_sum(*chosen.values()),
             connect=_sum(chosen["pool"], chosen["connect"]),
             sock_connect=chosen["connect"],
             sock_read=chosen["read"],
         )
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """One context for every pool: loading the CA bundle takes a while at start-up."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _sum(*parts: float | None) -> float | None:

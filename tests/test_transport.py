@@ -72,6 +72,16 @@ def test_telegrams_refusal_keeps_its_reason(
         with_bot(emulator_server.api_url, lambda bot: bot.send_message(424242, "Merhaba"))
 
 
+async def post_once(url: str, **timeouts: float) -> Any:
+    """One call on a client opened for it and closed after."""
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        return await request.post(url, **timeouts)
+    finally:
+        await request.shutdown()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -79,16 +89,8 @@ def free_port() -> int:
 
 
 def test_a_refused_connection_is_a_network_error() -> None:
-    async def run() -> None:
-        request = AiohttpRequest()
-        await request.initialize()
-        try:
-            await request.post(f"http://127.0.0.1:{free_port()}/bot{TOKEN}/getMe")
-        finally:
-            await request.shutdown()
-
     with pytest.raises(NetworkError) as raised:
-        asyncio.run(run())
+        asyncio.run(post_once(f"http://127.0.0.1:{free_port()}/bot{TOKEN}/getMe"))
     assert not isinstance(raised.value, TimedOut)
 
 
@@ -105,12 +107,9 @@ def test_a_server_that_never_answers_is_a_timeout() -> None:
 
     async def run() -> None:
         server, port = await serve(stall)
-        request = AiohttpRequest()
-        await request.initialize()
         try:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", read_timeout=0.3)
+            await post_once(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", read_timeout=0.3)
         finally:
-            await request.shutdown()
             server.close()
 
     with pytest.raises(TimedOut):
@@ -134,12 +133,9 @@ def test_calls_go_through_the_proxy_the_environment_names(
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
         for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
             monkeypatch.delenv(name, raising=False)
-        request = AiohttpRequest()
-        await request.initialize()
         try:
-            return await request.post(f"http://api.telegram.invalid/bot{TOKEN}/close")
+            return await post_once(f"http://api.telegram.invalid/bot{TOKEN}/close")
         finally:
-            await request.shutdown()
             server.close()
 
     assert asyncio.run(run()) is True
@@ -189,12 +185,9 @@ def test_a_failed_call_does_not_carry_the_token() -> None:
 
     async def run() -> None:
         server, port = await serve(garbled)
-        request = AiohttpRequest()
-        await request.initialize()
         try:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
+            await post_once(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
         finally:
-            await request.shutdown()
             server.close()
 
     with pytest.raises(NetworkError) as raised:
