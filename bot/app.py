@@ -12,6 +12,7 @@ from telegram.ext import Application, Defaults
 from bot.commands import register_commands
 from bot.config import Config, file_url_for
 from bot.sending import PatientRateLimiter
+from bot.telegram_bot import KentBot
 from bot.transport import AiohttpRequest
 from core.intake import category_keywords
 from core.reference_data import sync_reference_data
@@ -74,20 +75,17 @@ def build_application(
     async def post_init(app: Application) -> None:
         await register_commands(app.bot, config.municipality.default_language)
 
-    builder: Any = (
-        Application.builder()
-        .token(token)
-        .base_url(api_url.rstrip("/"))
-        .base_file_url(file_url_for(api_url))
-        .defaults(Defaults(tzinfo=config.tz))
+    bot = KentBot(
+        token,
+        base_url=api_url.rstrip("/"),
+        base_file_url=file_url_for(api_url),
+        defaults=Defaults(tzinfo=config.tz),
         # getUpdates has a connection of its own, so a long poll never holds up a reply.
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(1))
-        .post_init(post_init)
-        .concurrent_updates(False)
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(1),
+        rate_limiter=PatientRateLimiter(on_failure=_recorder(engine)) if rate_limit else None,
     )
-    if rate_limit:
-        builder = builder.rate_limiter(PatientRateLimiter(on_failure=_recorder(engine)))
+    builder: Any = Application.builder().bot(bot).post_init(post_init).concurrent_updates(False)
     app: Application = builder.build()
     with transaction(engine) as session:
         keywords = category_keywords(session)

@@ -39,6 +39,9 @@ PHOTO_CARD = "card_photo"
 # A citizen's photo posted as a reply under a text card. Nothing is done with a reply to
 # it; the link exists so that erasing the citizen's data can take the photo away too.
 PHOTO = "photo"
+# In the citizen's private chat: the summary they pressed Send on, now its receipt. A Send
+# pressed on it again (redelivered after a crash) shows the receipt of this request.
+RECEIPT = "receipt"
 
 
 class InvalidAction(ValueError):

@@ -291,7 +291,7 @@ class MessageLink(SQLModel, table=True):
     chat_id: int = _tg_id(nullable=False)
     message_id: int
     request_id: int = Field(foreign_key="request.id", index=True)
-    purpose: str = Field(max_length=16)  # card, answer, ask, reject, citizen, question
+    purpose: str = Field(max_length=16)  # card, answer, ask, reject, citizen, question, receipt
     created_at: datetime = _created()
 
 

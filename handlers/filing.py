@@ -22,12 +22,12 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, Translator, all_translators
-from core import flood, intake, staff
+from core import flood, intake, staff, workflow
 from core.intake import InvalidInput
 from core.text_match import fold
 from db import reference
 from db.engine import autocommit, transaction, untouched, without_blocking
-from db.models import Category, Citizen, Department, RequestDraft
+from db.models import Category, Citizen, Department, Request, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
 from handlers.delivery import new_card, post_card
@@ -321,6 +321,8 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         error = exc.reason
     assert t is not None and citizen_id is not None
     if stale:
+        if action == "send" and await _receipt_again(update, context, t):
+            return
         await query.answer(t._("This form is closed. Please start again with /talep."),
                            show_alert=True)
         return
@@ -390,26 +392,61 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
         else:
             request = submitted.request
             ready = new_card(session, config, submitted, citizen)
-            department = reference.get(session, Department, submitted.department_code)
-            text = views.receipt(t, request, department)
-            if recorded:
-                text = t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
-                    number=request.number, department=views.esc(
-                        views.department_name(department, t)))
+            text = _receipt(session, t, request, recorded)
+            if query.message is not None:
+                # Send pressed again on this summary (redelivered after a crash, or tapped
+                # again when the receipt did not show) finds the request by this link.
+                assert request.id is not None
+                workflow.link_message(session, query.message.chat.id, query.message.message_id,
+                                      request.id, workflow.RECEIPT)
     if error is not None:
         await query.answer(input_error(t, error),
                            show_alert=True)
         return
-    await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
     assert request.id is not None
     log.info("request %s filed (department %s)", request.number, submitted.department_code)
     # In the background: a busy staff group (Telegram allows 20 messages a minute per
-    # group) must not hold up the next citizen. A card lost to a crash is posted by the
-    # SLA sweep (handlers/sla_jobs.py).
+    # group) must not hold up the next citizen. Started first, so that the department
+    # has it even when the receipt cannot be shown; a card lost to a crash is posted by
+    # the SLA sweep (handlers/sla_jobs.py).
     context.application.create_task(
         without_blocking(engine, post_card(context.bot, engine, config, request.id, ready)),
         update=update)
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+
+def _receipt(session: Session, t: Translator, request: Request, recorded: bool) -> str:
+    department = reference.get(session, Department, request.department_code)
+    if not recorded:
+        return views.receipt(t, request, department)
+    return t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
+        number=request.number, department=views.esc(views.department_name(department, t)))
+
+
+async def _receipt_again(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                         t: Translator) -> bool:
+    """A Send pressed on a summary that was filed already: show its receipt again.
+
+    The bot stopped after storing the request but before the receipt replaced the summary
+    (Telegram then redelivers the press), or the receipt could not be sent and the citizen
+    tapped Send again. The summary sits in the presser's own private chat, which is what
+    makes the request theirs to see.
+    """
+    query = update.callback_query
+    assert query is not None
+    if query.message is None:
+        return False
+    with transaction(deps(context).engine) as session:
+        link = workflow.linked(session, query.message.chat.id, query.message.message_id)
+        request = session.get(Request, link.request_id) \
+            if link is not None and link.purpose == workflow.RECEIPT else None
+        if request is None:
+            return False
+        text = _receipt(session, t, request, recorded=request.citizen_id is None)
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    return True
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.emulator.client import BotMessage, SimGroup, SimUser
 from bot.emulator.media import image_size
 from core import privacy
-from core.workflow import PHOTO_CARD
+from core.workflow import PHOTO_CARD, RECEIPT
 from db.engine import transaction
 from db.models import Attachment, Citizen, MessageLink, Request, RequestEvent
 from handlers import privacy as privacy_handlers
@@ -271,10 +271,12 @@ def test_erasure_takes_the_photo_card_out_and_posts_the_card_again(kent: Kent) -
     ayse = kent.citizen("Ayşe", "tr")
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
-    number = number_in(file_complaint(kent, ayse, text=COMPLAINT))
+    receipt = file_complaint(kent, ayse, text=COMPLAINT)
+    number = number_in(receipt)
     card = card_of(kent, group, number)
     assert card.photo is not None  # one photo: the card is its caption
-    assert links_of(kent, number) == [(card.message_id, PHOTO_CARD)]
+    assert links_of(kent, number) == [(receipt.message_id, RECEIPT),
+                                      (card.message_id, PHOTO_CARD)]
 
     erase_by_button(ayse)
     again = group.wait_message(predicate=lambda m: number in m.text and not m.edited)
@@ -307,8 +309,9 @@ def test_erasure_deletes_every_photo_under_a_text_card(kent: Kent) -> None:
     second = group.wait_message(predicate=lambda m: m.photo is not None)
     assert first.reply_to_message_id == second.reply_to_message_id == card.message_id
     kent.emu.wait_idle()  # the links are written once the photos are sent
-    assert links_of(kent, number) == [(card.message_id, "card"), (first.message_id, "photo"),
-                                      (second.message_id, "photo")]
+    receipt = ayse.transcript()[-1]
+    assert links_of(kent, number) == [(receipt.message_id, RECEIPT), (card.message_id, "card"),
+                                      (first.message_id, "photo"), (second.message_id, "photo")]
 
     erase_by_button(ayse)
     group.wait_message(predicate=lambda m: m.message_id == card.message_id

@@ -18,6 +18,14 @@ def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki �
                    "toplanmadı, konteyner taştı.", photo: bool = True,
                    location: bool = True, first_time: bool = True) -> BotMessage:
     """Walks the whole filing flow as a citizen would; returns the receipt."""
+    to_the_summary(citizen, text, photo=photo, location=location, first_time=first_time)
+    citizen.press("📨 Gönder")
+    return citizen.wait_message(contains="Talebiniz alındı")
+
+
+def to_the_summary(citizen: SimUser, text: str, photo: bool = True, location: bool = True,
+                   first_time: bool = True) -> BotMessage:
+    """Every step of the filing flow up to the summary, which it returns."""
     citizen.send("/talep")
     if first_time:  # the KVKK notice is shown once, until accepted
         citizen.wait_message(contains="Kişisel Verilerin Korunması")
@@ -40,8 +48,7 @@ def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki �
     summary = citizen.wait_message(contains="Lütfen talebinizi kontrol edin",
                                    predicate=lambda m: "📨 Gönder" in m.flat_buttons)
     assert "Temizlik İşleri Müdürlüğü" in summary.text
-    citizen.press("📨 Gönder")
-    return citizen.wait_message(contains="Talebiniz alındı")
+    return summary
 
 
 def to_the_text_step(citizen: SimUser) -> None:

@@ -558,7 +558,8 @@ class BotApi:
 
     async def api_answerCallbackQuery(self, bot: BotAccount, p: Params) -> bool:
         record = self.world.callbacks.get(p.string("callback_query_id") or "")
-        if record is None or record.answered or record.bot_id != bot.id:
+        if record is None or record.answered or record.bot_id != bot.id or \
+                time.monotonic() - record.pressed_at > self.flood.settings.callback_answer_seconds:
             raise bad_request(errors.QUERY_INVALID)
         text = p.string("text")
         if text is not None and len(text) > 200:

@@ -228,6 +228,10 @@ class EmulatorClient:
     def set_fault_rate(self, rate: float, seed: int | None = None) -> JSON:
         return dict(self.post("settings", {"fault_rate": rate, "fault_seed": seed}))
 
+    def set_answer_window(self, seconds: float) -> JSON:
+        """How long after a button press the bot may still answer it (Telegram: seconds)."""
+        return dict(self.post("settings", {"callback_answer_seconds": seconds}))
+
     def settings(self) -> JSON:
         return dict(self.get("settings"))
 

@@ -20,6 +20,9 @@ class Settings:
     group_burst: float = 20.0
     fault_rate: float = 0.0
     fault_seed: int | None = None
+    # Telegram refuses to answer a button press after a few seconds ("query is too old");
+    # the exact window is unpublished. An update redelivered after a restart is older.
+    callback_answer_seconds: float = 15.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -141,6 +141,7 @@ class CallbackRecord:
     chat_id: int
     message_id: int
     answered: bool = False
+    pressed_at: float = field(default_factory=time.monotonic)
 
 
 class World:

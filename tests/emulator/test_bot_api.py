@@ -117,6 +117,27 @@ def test_inline_keyboard_press_and_alert(emu: EmulatorClient, ayse: SimUser) -> 
     assert alert.text == "Lütfen önce konum paylaşın"
 
 
+def test_a_press_can_be_answered_only_for_a_while(emu: EmulatorClient, ayse: SimUser) -> None:
+    """As on Telegram: an answer that comes too late is refused, and no alert is shown."""
+    ayse.send("/start")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Evet", callback_data="yes")]])
+    with_bot(emu, lambda bot: bot.send_message(ayse.id, "Onaylıyor musunuz?",
+                                               reply_markup=keyboard))
+    ayse.wait_message(contains="Onaylıyor")
+    emu.set_answer_window(0.2)
+    ayse.press("Evet")
+    time.sleep(0.3)
+
+    async def answer_late(bot: Bot) -> None:
+        query = (await bot.get_updates(offset=-1))[-1].callback_query
+        assert query is not None
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+            await query.answer("Geç kaldı", show_alert=True)
+
+    with_bot(emu, answer_late)
+    assert ayse.last_alert(timeout=0.5) is None
+
+
 def test_press_requires_existing_button(emu: EmulatorClient, ayse: SimUser) -> None:
     from bot.emulator.client import EmulatorError
 
