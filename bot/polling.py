@@ -31,6 +31,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.ext import Application
 
 from bot.sending import retry_seconds
+from bot.telegram_bot import handling
 from core import updates
 from db.engine import autocommit, one_connection, without_blocking
 from handlers import guard
@@ -208,7 +209,7 @@ async def handle(app: Application, update: Update) -> None:
 
 
 async def _handle(app: Application, update: Update) -> None:
-    with one_connection(app.bot_data["deps"].engine):
+    with one_connection(app.bot_data["deps"].engine), handling(update.callback_query):
         await app.process_update(update)
 
 

@@ -252,6 +252,10 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = update.effective_user
     if query is None or query.data is None or user is None:
         return
+    if not is_private(update):
+        # The flow lives in private chats only: its data pressed elsewhere is forged.
+        await query.answer()
+        return
     parts = query.data.split(":")
     action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
     engine, config = deps(context).engine, deps(context).config
@@ -263,7 +267,7 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     t: Translator | None = None
     error: str | None = None
-    stale = unchanged = False
+    stale = unchanged = current = False
     screen: views.Screen | None = None
     markup: InlineKeyboardMarkup | None = None
     try:
@@ -279,6 +283,8 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             # even if a crash kept its id from being saved (ids only grow within a chat).
             stale = draft is None or (query.message is not None and draft.message_id is not None
                                       and query.message.message_id < draft.message_id)
+            current = draft is not None and query.message is not None \
+                and draft.message_id == query.message.message_id
             if draft is not None and not stale and action not in ("cancel", "send"):
                 flow_message = draft.message_id
                 if action == "kvkk" and arg == "yes":
@@ -320,9 +326,11 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except InvalidInput as exc:
         error = exc.reason
     assert t is not None and citizen_id is not None
+    # Send on any other message than the draft's own may be on a summary filed already
+    # (its receipt lost): it must show that receipt, never file the draft there is now.
+    if action == "send" and not current and await _receipt_again(update, context, t):
+        return
     if stale:
-        if action == "send" and await _receipt_again(update, context, t):
-            return
         await query.answer(t._("This form is closed. Please start again with /talep."),
                            show_alert=True)
         return

@@ -62,6 +62,9 @@ def test_send_pressed_again_after_a_lost_receipt_shows_that_receipt(
     with transaction(kent.engine) as session:
         (number,) = session.exec(select(Request.number)).all()
     card_of(kent, kent.groups["temizlik"], number)
+    # Unsure, she writes; the bot offers to file that text, which makes it a new draft.
+    ayse.send("Şikayetim gönderildi mi acaba?")
+    ayse.wait_message(contains="talep veya şikayet olarak")
 
     ayse.press("📨 Gönder", message_id=summary.message_id)
     receipt = ayse.wait_message(contains="Talebiniz alındı")
@@ -84,3 +87,16 @@ def test_send_on_someone_elses_filed_summary_shows_nothing_of_it(kent: Kent) -> 
     assert all(number_in(receipt) not in m.text for m in zeynep.transcript())
     with transaction(kent.engine) as session:
         assert session.exec(select(func.count()).select_from(Request)).one() == 1
+
+
+def test_a_refusal_too_late_to_show_as_an_alert_comes_as_a_message(kent: Kent) -> None:
+    """A button of a form she cancelled, pressed when Telegram no longer takes answers:
+    the 'form closed' alert comes as a message instead of being lost."""
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    notice = ayse.wait_message(contains="Kişisel Verilerin Korunması")
+    ayse.send("/iptal")
+    ayse.wait_message(contains="İptal edildi")
+    kent.emu.set_answer_window(0)
+    ayse.press("✅ Kabul ediyorum", message_id=notice.message_id)
+    ayse.wait_message(contains="Bu form kapandı. Lütfen /talep ile yeniden başlayın.")

@@ -599,3 +599,21 @@ def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
     errors = kent.app.bot_data["deps"].errors
     assert [str(e) for e in errors] == ["Telegram unreachable"]
     errors.clear()
+
+
+def test_filing_buttons_forged_in_a_group_do_nothing(kent: Kent) -> None:
+    """The filing flow lives in private chats: its Send forged in a group where she is a
+    member neither files her draft nor turns the group's message into her receipt."""
+    from db.models import RequestDraft
+
+    ayse = kent.citizen()
+    to_the_summary(ayse, "Parktaki bank kırık.")
+    group = kent.groups["temizlik"]
+    group.add_member(ayse)
+    # A message id above her summary's, so that it does not look like an old form's.
+    ayse.press_data(10_000, "f:send", chat=group)
+    kent.emu.wait_idle()
+    with transaction(kent.engine) as session:
+        assert session.exec(select(Request)).all() == []
+        assert [d.step for d in session.exec(select(RequestDraft)).all()] == ["summary"]
+    assert group.transcript() == []
