@@ -109,6 +109,20 @@ def emulator_server() -> Iterator[RunningEmulator]:
     server.stop()
 
 
+# The bot of `emu`, for tests that call the Bot API themselves.
+BOT_TOKEN = "777000:ALONE"
+
+
+@pytest.fixture
+def emu(emulator_server: RunningEmulator) -> Iterator[EmulatorClient]:
+    """The emulator, reset, with one bot (BOT_TOKEN) and no Kent Bot polling it."""
+    client = EmulatorClient(emulator_server.base_url)
+    client.reset()
+    client.create_bot(token=BOT_TOKEN, username="kentbot_test", first_name="Kent Bot")
+    yield client
+    client.close()
+
+
 @dataclass
 class Kent:
     """A running Kent Bot wired to the emulator, with a staff group per department."""

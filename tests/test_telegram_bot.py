@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.server import RunningEmulator
 from bot.telegram_bot import KentBot, handling
-
-TOKEN = "777001:PRESSES"
-
-
-@pytest.fixture
-def emu(emulator_server: RunningEmulator) -> Iterator[EmulatorClient]:
-    client = EmulatorClient(emulator_server.base_url)
-    client.reset()
-    client.create_bot(token=TOKEN, username="kentbot_test", first_name="Kent Bot")
-    yield client
-    client.close()
+from tests.conftest import BOT_TOKEN as TOKEN
 
 
 def pressed(emu: EmulatorClient, ayse: SimUser,

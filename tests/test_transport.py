@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -15,17 +15,7 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from bot.emulator.client import EmulatorClient
 from bot.emulator.server import RunningEmulator
 from bot.transport import AiohttpRequest
-
-TOKEN = "777000:TRANSPORT"
-
-
-@pytest.fixture
-def emu(emulator_server: RunningEmulator) -> Iterator[EmulatorClient]:
-    client = EmulatorClient(emulator_server.base_url)
-    client.reset()
-    client.create_bot(token=TOKEN, username="kentbot_test", first_name="Kent Bot")
-    yield client
-    client.close()
+from tests.conftest import BOT_TOKEN as TOKEN
 
 
 def with_bot(api_url: str, use: Callable[[Bot], Awaitable[Any]]) -> Any:
