@@ -110,7 +110,7 @@ def emulator_server() -> Iterator[RunningEmulator]:
 
 
 # The bot of `emu`, for tests that call the Bot API themselves.
-BOT_TOKEN = "777000:ALONE"
+BOT_TOKEN = "123456:TEST"
 
 
 @pytest.fixture

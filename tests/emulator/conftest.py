@@ -1,31 +1,14 @@
-"""One emulator per test session, reset before each test."""
+"""The emulator's own tests: the session's emulator (tests/conftest.py), reset before
+each test, with one bot and no Kent Bot on it."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
 from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.server import RunningEmulator, start_in_thread
+from tests.conftest import BOT_TOKEN as TOKEN
 
-TOKEN = "123456:TEST"
-
-
-@pytest.fixture(scope="session")
-def running() -> Iterator[RunningEmulator]:
-    server = start_in_thread()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def emu(running: RunningEmulator) -> Iterator[EmulatorClient]:
-    client = EmulatorClient(running.base_url)
-    client.reset()
-    client.create_bot(token=TOKEN, username="kentbot_test", first_name="Kent Bot")
-    yield client
-    client.close()
+__all__ = ["TOKEN"]
 
 
 @pytest.fixture
