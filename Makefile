@@ -27,6 +27,7 @@ test: $(STAMP) postgres lint  ## lint, type-check, and run every test on SQLite 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Start the local PostgreSQL server when it is installed but down (CI machines have it).
 postgres:

@@ -28,10 +28,10 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 def run_kent(args: argparse.Namespace) -> dict[str, object]:
     from bot import service
     from bot.app import build_application
-    from bot.config import load_config
-    from bot.emulator.wiring import with_staff_groups
+    from common.config import load_config
     from core.reference_data import sync_reference_data
     from db.engine import make_engine, transaction
+    from tests.wiring import with_staff_groups
 
     wiring = json.loads(args.wiring)
     config = with_staff_groups(load_config(), wiring["groups"], wiring["supervisors"])

@@ -40,7 +40,7 @@ from bench.common import (
     percentile,
     prepared,
 )
-from bot.config import load_config
+from common.config import load_config
 from core import staff as staff_core
 from db.engine import transaction
 from db.models import Citizen, Membership

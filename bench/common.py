@@ -31,10 +31,10 @@ from urllib.parse import quote
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.config import Config, load_config
-from bot.emulator.client import BotMessage, EmulatorClient
-from bot.emulator.media import tiny_png
+from common.config import Config, load_config
 from db.engine import make_engine
+from emulator.client import BotMessage, EmulatorClient
+from emulator.media import tiny_png
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -132,10 +132,10 @@ def free_port() -> int:
 
 @contextmanager
 def emulator(flood: bool = False, staff_groups: bool = True) -> Iterator[World]:
-    """`python -m bot.emulator` in a process of its own (so that neither the bot nor the
+    """`python -m emulator` in a process of its own (so that neither the bot nor the
     simulated people share its interpreter lock), with a bot and a group per department."""
     port = free_port()
-    args = [PYTHON, "-m", "bot.emulator", "--host", "127.0.0.1", "--port", str(port)]
+    args = [PYTHON, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(args + (["--flood"] if flood else []), cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"

@@ -19,12 +19,12 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from bot.app import build_application, prepare_database
-from bot.config import load_config
-from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.server import start_in_thread
 from bot.runner import BotThread
+from common.config import load_config
 from db.engine import make_engine, transaction
 from db.models import FailedDelivery, Request
+from emulator.client import EmulatorClient, SimUser
+from emulator.server import start_in_thread
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 WAIT = 600.0

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.common import PYTHON, REPO, database, heading, parser, prepared
-from bot.config import Config, load_config
+from common.config import Config, load_config
 from core import codes
 from db.engine import transaction
 from db.models import Request, RequestEvent

@@ -34,7 +34,7 @@ from sqlalchemy import Table, insert, text
 from sqlmodel import SQLModel
 
 from bench.common import PYTHON, REPO, database, heading, parser, prepared
-from bot.config import Config, load_config
+from common.config import Config, load_config
 from core import codes
 from db.engine import make_engine
 from db.models import (

@@ -34,7 +34,7 @@ from bench.common import (
     parser,
     prepared,
 )
-from bot.config import load_config
+from common.config import load_config
 from core import staff as staff_core
 from db.engine import transaction
 

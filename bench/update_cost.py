@@ -44,7 +44,7 @@ from bench.common import (
     proc_cpu_seconds,
     run_workers,
 )
-from bot.config import load_config
+from common.config import load_config
 
 # The answered steps; the location and the photo (before continue) get no answer.
 STEPS = ("/talep", "KVKK accept", "topic", "text", "continue", "phone", "send")

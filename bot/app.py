@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine
 from telegram.ext import Application, Defaults
 
 from bot.commands import register_commands
-from bot.config import Config, file_url_for
 from bot.sending import PatientRateLimiter
 from bot.telegram_bot import KentBot
 from bot.transport import AiohttpRequest
+from common.config import Config, file_url_for
 from core.intake import category_keywords
 from core.reference_data import sync_reference_data
 from core.working_time import WorkingCalendar

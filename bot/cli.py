@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import service
-from bot.config import (
+from common.config import (
     DEFAULT_CONFIG_PATH,
     Config,
     ConfigError,
@@ -17,6 +17,7 @@ from bot.config import (
     default_database_url,
     load_config,
 )
+from emulator.options import add_arguments as add_emulator_arguments
 
 log = logging.getLogger("kentbot")
 
@@ -260,10 +261,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    from bot.emulator.__main__ import main as emulator_main
+    from emulator.__main__ import run
 
-    sys.argv = ["kentbot emulator", *args.rest]
-    emulator_main()
+    run(args)
     return 0
 
 
@@ -339,8 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.set_defaults(func=cmd_import)
 
     emulator = sub.add_parser("emulator", help="run the Bot API emulator on its own")
-    emulator.add_argument("rest", nargs=argparse.REMAINDER,
-                          help="options of the emulator (--port, --token, --flood, ...)")
+    add_emulator_arguments(emulator)
     emulator.set_defaults(func=cmd_emulator)
     return parser
 

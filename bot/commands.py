@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand
 
-from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import N_, translator
+from common.config import SUPPORTED_LANGUAGES
+from common.i18n import N_, translator
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Main menu")),

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.config import DEFAULT_DATA_DIR, Config
-from bot.emulator.client import EmulatorClient, SimGroup, SimUser
-from bot.emulator.server import start_in_thread
-from bot.emulator.terminal import chat_in_terminal
+from common.config import DEFAULT_DATA_DIR, Config
 from core import citizens, council, intake, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
 from db.models import CallCentreDay
 from db.types import utcnow
+from emulator.client import EmulatorClient, SimGroup, SimUser
+from emulator.server import start_in_thread
+from emulator.terminal import chat_in_terminal
 
 DEMO_TOKEN = "100000001:DEMO"
 DEMO_DATABASE = DEFAULT_DATA_DIR / "demo.sqlite"

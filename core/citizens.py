@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import resolve_language
+from common.config import SUPPORTED_LANGUAGES
+from common.i18n import resolve_language
 from db.engine import UpdateSession
 from db.inserts import insert_unless_exists
 from db.models import Citizen, RequestDraft

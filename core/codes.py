@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from common.i18n import N_
 
 REQUEST_TYPES: dict[str, str] = {
     "talep": N_("Request"),

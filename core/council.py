@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, func, or_, update
 from sqlmodel import Session, col, select
 
-from bot.config import Assembly as AssemblyConfig
-from bot.config import Config
+from common.config import Assembly as AssemblyConfig
+from common.config import Config
 from core import staff
 from core.checkin import new_code, normalise_code
 from db.models import Assembly, Citizen, CouncilEvent, Membership, Registration, StaffMember

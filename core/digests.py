@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from bot.config import Config
+from common.config import Config
 from core import council, indicators
 from core.codes import OPEN_STATUSES
 from core.periods import Period, between, period

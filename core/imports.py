@@ -30,7 +30,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from bot.config import Config
+from common.config import Config
 from core import codes, numbering
 from core.working_time import WorkingCalendar
 from db.engine import transaction

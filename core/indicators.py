@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
 
-from bot.config import Config, YearTargets
+from common.config import Config, YearTargets
 from core import codes, council
 from core.periods import KINDS, Period, period, previous
 from db.models import CallCentreDay, IndicatorSnapshot, Request, SatisfactionAnswer

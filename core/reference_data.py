@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from bot.config import Config
+from common.config import Config
 from db import reference
 from db.models import Assembly, Category, Department, StaffMember
 

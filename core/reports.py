@@ -23,8 +23,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.config import Config
-from bot.i18n import Translator, translator
+from common.config import Config
+from common.i18n import Translator, translator
 from core import codes
 from core.indicators import GENERAL_ASSEMBLY, Indicators, compute
 from core.periods import Period, between

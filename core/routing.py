@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.config import Config
+from common.config import Config
 from db import reference
 from db.models import Department
 

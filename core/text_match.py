@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.config import Config
+    from common.config import Config
 
 # Shorter keyword tokens only match a whole word: "iş" (job) must not match "işgal".
 MIN_PREFIX_LETTERS = 3

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 if TYPE_CHECKING:
-    from bot.config import Config
+    from common.config import Config
 
 # Long enough for the largest SLA the config allows (2000 h) plus several years of
 # holidays; reaching it means the calendar can never accumulate the requested time.

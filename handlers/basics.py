@@ -16,8 +16,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import resolve_language, translator
+from common.config import SUPPORTED_LANGUAGES
+from common.i18n import resolve_language, translator
 from core import citizens
 from db.engine import autocommit, transaction
 from db.models import RequestDraft

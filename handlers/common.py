@@ -11,8 +11,8 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.config import Config
-from bot.i18n import Translator, resolve_language, translator
+from common.config import Config
+from common.i18n import Translator, resolve_language, translator
 from core import citizens
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar

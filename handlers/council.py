@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator, translator
+from common.i18n import N_, Translator, translator
 from core import citizens, council, outbox
 from core.calendar_export import event_ics
 from core.checkin import qr_png

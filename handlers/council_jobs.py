@@ -7,8 +7,8 @@ import logging
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import resolve_language, translator
 from bot.sending import bulk
+from common.i18n import resolve_language, translator
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent

@@ -15,8 +15,8 @@ from telegram import Bot, InputMediaPhoto, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.config import Config
-from bot.i18n import resolve_language, translator
+from common.config import Config
+from common.i18n import resolve_language, translator
 from core import citizens, intake, routing, workflow
 from core.privacy import Erased, GroupPhoto
 from db import reference

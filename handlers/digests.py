@@ -16,8 +16,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.i18n import Translator, translator
 from bot.sending import bulk
+from common.i18n import Translator, translator
 from core import digests, indicators, reports, staff
 from core.charts import weekly_chart
 from db.engine import transaction

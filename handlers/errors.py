@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import translator
+from common.i18n import translator
 from core import citizens
 from db.engine import transaction
 from handlers.common import deps, user_language

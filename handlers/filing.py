@@ -21,7 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, Translator, all_translators
+from common.i18n import N_, Translator, all_translators
 from core import flood, intake, staff, workflow
 from core.intake import InvalidInput
 from core.text_match import fold

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, Translator
+from common.i18n import N_, Translator
 
 # (callback data, label); labels are translated when the menu is shown.
 MAIN_MENU: list[list[tuple[str, str]]] = [

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, translator
+from common.i18n import N_, translator
 from core import intake, workflow
 from core.codes import OPEN_STATUSES
 from core.workflow import InvalidAction, NotFound

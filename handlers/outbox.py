@@ -28,8 +28,8 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import translator
 from bot.sending import bulk
+from common.i18n import translator
 from core import citizens, outbox
 from db.engine import transaction, without_blocking
 from db.types import utcnow

@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import Translator
+from common.i18n import Translator
 from core import privacy
 from db.engine import transaction, without_blocking
 from handlers.common import deps, is_private, texts

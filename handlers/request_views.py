@@ -15,7 +15,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.i18n import N_, Translator, translator
+from common.i18n import N_, Translator, translator
 from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.intake import MAX_PHOTOS
 from core.workflow import is_overdue

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import translator
+from common.i18n import translator
 from core import routing
 from core.sla import due_for_reminder, mark_newly_overdue, without_card
 from db.engine import transaction

@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.i18n import N_, Translator, translator
+from common.i18n import N_, Translator, translator
 from core import staff, workflow
 from core.staff import NotAllowed
 from core.workflow import InvalidAction, NotFound

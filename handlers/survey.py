@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.i18n import Translator, resolve_language, translator
+from common.i18n import Translator, resolve_language, translator
 from core import citizens, survey
 from core.workflow import InvalidAction, NotFound
 from db.engine import transaction

@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, JobQueue
 
-from bot.config import Config
+from common.config import Config
 from db.engine import without_blocking
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest

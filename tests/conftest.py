@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.config import Config, load_config
+from common.config import Config, load_config
 from db.engine import make_engine
 
 PG_URL = os.environ.get("KENTBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -97,9 +97,9 @@ from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
-from bot.emulator.client import EmulatorClient, SimGroup, SimUser  # noqa: E402
-from bot.emulator.server import RunningEmulator, start_in_thread  # noqa: E402
-from bot.emulator.wiring import with_staff_groups  # noqa: E402
+from emulator.client import EmulatorClient, SimGroup, SimUser  # noqa: E402
+from emulator.server import RunningEmulator, start_in_thread  # noqa: E402
+from tests.wiring import with_staff_groups  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from bot.emulator.client import EmulatorClient
+from emulator.client import EmulatorClient
 
 REPO = Path(__file__).resolve().parent.parent
 KENTBOT = str(Path(sys.executable).with_name("kentbot"))
@@ -85,7 +86,7 @@ def emulator_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     log = tmp_path_factory.mktemp("emulator") / "emulator.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.emulator", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
              "--token", TOKEN],
             cwd=REPO, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, text=True,
         )
@@ -98,6 +99,25 @@ def emulator_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=5)
             stop(process)
+
+
+@pytest.mark.parametrize("command", [[sys.executable, "-m", "emulator"], [KENTBOT, "emulator"]],
+                         ids=["python -m emulator", "kentbot emulator"])
+def test_the_emulator_starts_on_its_own_with_a_port_and_a_token(
+    command: list[str], tmp_path: Path
+) -> None:
+    port = free_port()
+    with (tmp_path / "emulator.log").open("w") as out:
+        process = subprocess.Popen([*command, "--port", str(port), "--token", "123:T"],
+                                   cwd=REPO, env=clean_env(), stdout=out,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            wait_for_port(port, process)
+            me = httpx.get(f"http://127.0.0.1:{port}/bot123:T/getMe", timeout=5).json()
+            assert me["ok"] and me["result"]["id"] == 123 and me["result"]["is_bot"]
+        finally:
+            stop(process)
+    assert "Telegram Bot API emulator on" in (tmp_path / "emulator.log").read_text()
 
 
 @pytest.mark.parametrize("api_url_from", ["option", "environment"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_CONFIG_PATH, ConfigError, file_url_for, load_config, parse_config
+from common.config import DEFAULT_CONFIG_PATH, ConfigError, file_url_for, load_config, parse_config
 
 EXAMPLE = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
 

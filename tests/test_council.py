@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.config import Config
+from common.config import Config
 from core import citizens, council, staff
 from core.calendar_export import event_ics
 from core.checkin import ALPHABET, CODE_LENGTH, qr_png

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.emulator.client import SimUser
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent, Membership, Registration
 from db.types import utcnow
+from emulator.client import SimUser
 from tests.conftest import Kent
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.config import Config
+from common.config import Config
 from core import citizens
 from db.engine import transaction
 from db.migrate import downgrade, upgrade

@@ -33,11 +33,11 @@ from sqlmodel import func, select
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.emulator.client import SimGroup, SimUser
-from bot.emulator.formatting import utf16_len
-from bot.i18n import all_translators
+from common.i18n import all_translators
 from db.engine import transaction
 from db.models import Request, RequestEvent
+from emulator.client import SimGroup, SimUser
+from emulator.formatting import utf16_len
 from handlers.request_views import BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE, SKIP
 from tests.conftest import Kent
 from tests.test_requests_e2e import card_of, file_complaint, number_in

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import po_path, resolve_language, translator
+from common.config import SUPPORTED_LANGUAGES
+from common.i18n import po_path, resolve_language, translator
 from locales.update_catalogs import extract
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.config import Config
+from common.config import Config
 from core.imports import ImportFailed, import_calls, import_requests
 from core.working_time import WorkingCalendar
 from db.models import CallCentreDay, Category, Request, RequestCounter, RequestEvent

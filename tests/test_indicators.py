@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from bot.app import prepare_database
-from bot.config import Config
-from bot.i18n import translator
+from common.config import Config
+from common.i18n import translator
 from core import indicators
 from core.periods import KINDS, Period, between, period, previous
 from db.engine import transaction

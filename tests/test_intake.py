@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from bot.config import Config
+from common.config import Config
 from core import citizens, intake, numbering, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import transaction

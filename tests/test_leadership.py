@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.emulator.client import EmulatorClient, SimUser
 from bot.leadership import (
     FileLeadership,
     Leadership,
@@ -28,6 +27,7 @@ from bot.leadership import (
     wait_for_leadership,
 )
 from db.engine import make_engine
+from emulator.client import EmulatorClient, SimUser
 from tests.conftest import _PG_PROBLEM, PG_URL
 from tests.test_cli import KENTBOT, REPO, TOKEN, clean_env, free_port, stop, wait_for_port
 
@@ -205,7 +205,7 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
     port = free_port()
     with (tmp_path / "emulator.log").open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.emulator", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
              "--token", TOKEN], cwd=REPO, env=clean_env(), stdout=out,
             stderr=subprocess.STDOUT, text=True)
         try:

@@ -14,12 +14,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.config import Config
-from bot.emulator.server import RunningEmulator
+from common.config import Config
 from db import nonblocking
 from db.engine import autocommit, here, make_engine, one_connection, transaction
 from db.models import Citizen, ProcessedUpdate
 from db.types import utcnow
+from emulator.server import RunningEmulator
 from tests.conftest import PG_URL, Kent, running_kent
 from tests.test_leadership import wait_until
 from tests.test_requests_e2e import to_the_text_step

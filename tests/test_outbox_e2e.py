@@ -13,14 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.app import build_application
-from bot.config import Config
-from bot.emulator.client import SimUser
-from bot.emulator.server import RunningEmulator
 from bot.runner import BotThread
+from common.config import Config
 from core import citizens, council, outbox
 from db.engine import transaction
 from db.models import Citizen, Membership, OutboxMessage
 from db.types import utcnow
+from emulator.client import SimUser
+from emulator.server import RunningEmulator
 from handlers.outbox import outbox_tick
 from tests.conftest import Kent, start_kent, stop_kent
 

@@ -15,12 +15,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from telegram.error import RetryAfter
 
-from bot.config import Config
-from bot.emulator.server import RunningEmulator
 from bot.sending import PatientRateLimiter, PriorityBucket, bulk, is_bulk
+from common.config import Config
 from db.engine import transaction
 from db.models import Citizen, FailedDelivery, Membership
 from db.types import utcnow
+from emulator.server import RunningEmulator
 from tests.conftest import start_kent, stop_kent
 
 RATE = 50.0  # tokens per second: a 40-message bulk queue takes about a second

@@ -14,7 +14,7 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from bot.config import Config
+from common.config import Config
 from core import council, indicators, intake, outbox, privacy, staff, survey, workflow
 from core.periods import period
 from core.working_time import WorkingCalendar

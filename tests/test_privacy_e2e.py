@@ -20,12 +20,12 @@ from telegram import Bot
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.emulator.client import BotMessage, SimGroup, SimUser
-from bot.emulator.media import image_size
 from core import privacy
 from core.workflow import PHOTO_CARD, RECEIPT
 from db.engine import transaction
 from db.models import Attachment, Citizen, MessageLink, Request, RequestEvent
+from emulator.client import BotMessage, SimGroup, SimUser
+from emulator.media import image_size
 from handlers import privacy as privacy_handlers
 from handlers.delivery import clear_after_erasure, placeholder_png
 from handlers.privacy import retention_job

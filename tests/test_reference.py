@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.config import Config
+from common.config import Config
 from core.reference_data import sync_reference_data
 from db import reference
 from db.engine import autocommit, one_connection, transaction, without_blocking

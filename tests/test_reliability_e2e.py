@@ -16,14 +16,14 @@ from sqlmodel import func, select
 from telegram import Update
 from telegram.error import NetworkError
 
-from bot.config import Config
-from bot.emulator.client import SimUser
-from bot.emulator.server import RunningEmulator
 from bot.sending import PatientRateLimiter
+from common.config import Config
 from core import intake
 from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import Citizen, FailedDelivery, ProcessedUpdate, Request, RequestDraft
+from emulator.client import SimUser
+from emulator.server import RunningEmulator
 from tests.conftest import Kent, start_kent, stop_kent
 
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from bot.config import Config
+from common.config import Config
 from core import reports
 from db.engine import transaction
 from db.models import CallCentreDay, CouncilEvent, Request, SatisfactionAnswer

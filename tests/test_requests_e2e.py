@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.emulator.client import BotMessage, SimGroup, SimUser
 from db.engine import transaction
 from db.models import Request, RequestEvent
+from emulator.client import BotMessage, SimGroup, SimUser
 from tests.conftest import Kent
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.emulator.client import EmulatorClient
+from emulator.client import EmulatorClient
 from tests.test_cli import KENTBOT, REPO, TOKEN, clean_env, free_port, stop, wait_for_port
 
 
@@ -23,7 +23,7 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
     port = free_port()
     with (tmp_path / "emulator.log").open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.emulator", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
              "--token", TOKEN], cwd=REPO, env=clean_env(), stdout=out,
             stderr=subprocess.STDOUT)
         try:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator.client import EmulatorClient, SimUser
 from bot.telegram_bot import KentBot, handling
+from emulator.client import EmulatorClient, SimUser
 from tests.conftest import BOT_TOKEN as TOKEN
 
 

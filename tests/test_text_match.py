@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import Config
+from common.config import Config
 from core.text_match import CategoryKeywords, fold, keywords_from_config, suggest, tokens
 
 CATEGORIES = [
@@ -184,7 +184,7 @@ def test_real_config(config: Config, text: str, expected: str) -> None:
 
 
 def test_real_config_with_load_config() -> None:
-    from bot.config import load_config
+    from common.config import load_config
 
     categories = keywords_from_config(load_config())
     assert suggest("Kaldırımı işgal eden seyyar satıcılar", categories)[:2] == ["zabita", "yol"]

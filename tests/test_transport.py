@@ -12,9 +12,9 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.emulator.client import EmulatorClient
-from bot.emulator.server import RunningEmulator
 from bot.transport import AiohttpRequest
+from emulator.client import EmulatorClient
+from emulator.server import RunningEmulator
 from tests.conftest import BOT_TOKEN as TOKEN
 
 

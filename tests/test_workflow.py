@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.config import Config
+from common.config import Config
 from core import intake, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import transaction

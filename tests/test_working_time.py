@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import Config
+from common.config import Config
 from core.working_time import DEFAULT_LUNCH, WorkingCalendar
 
 IST = ZoneInfo("Europe/Istanbul")

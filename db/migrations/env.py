@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from bot.config import default_database_url
+from common.config import default_database_url
 from db.engine import make_engine
 
 target_metadata = SQLModel.metadata

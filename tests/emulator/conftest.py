@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.conftest import BOT_TOKEN as TOKEN
 
 __all__ = ["TOKEN"]

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from telegram import Bot
 
-from bot.emulator.client import EmulatorClient
+from emulator.client import EmulatorClient
 from tests.emulator.conftest import TOKEN
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.emulator.conftest import TOKEN
 
 

@@ -19,8 +19,8 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden
 
-from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.media import tiny_png
+from emulator.client import EmulatorClient, SimUser
+from emulator.media import tiny_png
 from tests.emulator.conftest import TOKEN
 from tests.emulator.helpers import with_bot
 
@@ -139,7 +139,7 @@ def test_a_press_can_be_answered_only_for_a_while(emu: EmulatorClient, ayse: Sim
 
 
 def test_press_requires_existing_button(emu: EmulatorClient, ayse: SimUser) -> None:
-    from bot.emulator.client import EmulatorError
+    from emulator.client import EmulatorError
 
     ayse.send("/start")
     with pytest.raises(EmulatorError, match=r"(?i)no message with button"):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from telegram import Bot
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.emulator.conftest import TOKEN
 
 POLL = dtm.timedelta(seconds=0.2)

@@ -13,8 +13,8 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.media import tiny_png
+from emulator.client import EmulatorClient, SimUser
+from emulator.media import tiny_png
 from tests.emulator.helpers import with_bot
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Üstlen", callback_data="claim:7")]])

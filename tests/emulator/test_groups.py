@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.emulator.helpers import with_bot
 
 
@@ -74,7 +74,7 @@ def test_raw_update_is_delivered_as_is(emu: EmulatorClient, ayse: SimUser) -> No
 
 
 def test_add_and_remove_member(emu: EmulatorClient, ayse: SimUser) -> None:
-    from bot.emulator.client import EmulatorError
+    from emulator.client import EmulatorError
 
     group = emu.create_group("Park Bahçeler")
     with pytest.raises(EmulatorError, match="not a member"):

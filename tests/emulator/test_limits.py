@@ -7,7 +7,7 @@ import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.emulator.conftest import TOKEN
 from tests.emulator.helpers import with_bot
 

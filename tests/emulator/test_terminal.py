@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator.client import EmulatorClient, SimUser
-from bot.emulator.terminal import chat_in_terminal
+from emulator.client import EmulatorClient, SimUser
+from emulator.terminal import chat_in_terminal
 from tests.emulator.helpers import with_bot
 
 

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from telegram.error import Conflict
 
-from bot.emulator.client import EmulatorClient, SimUser
+from emulator.client import EmulatorClient, SimUser
 from tests.emulator.helpers import with_bot
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.server import EMULATOR_KEY, Emulator
-from bot.emulator.useractions import ActionError
-from bot.emulator.world import JSON
+from emulator.server import EMULATOR_KEY, Emulator
+from emulator.useractions import ActionError
+from emulator.world import JSON
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 

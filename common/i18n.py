@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from bot.config import REPO_ROOT, SUPPORTED_LANGUAGES
+from common.config import REPO_ROOT, SUPPORTED_LANGUAGES
 
 LOCALES_DIR = REPO_ROOT / "locales"
 DOMAIN = "kentbot"

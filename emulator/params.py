@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from multidict import MultiDictProxy
 
-from bot.emulator.errors import bad_request
+from emulator.errors import bad_request
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.emulator.client import BotMessage, EmulatorClient, EmulatorError, SimGroup, SimUser
+from emulator.client import BotMessage, EmulatorClient, EmulatorError, SimGroup, SimUser
 
 HELP = """Komutlar / commands:
   text or /command      send it

@@ -9,12 +9,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.emulator import content, errors
-from bot.emulator.errors import ApiError, bad_request, forbidden
-from bot.emulator.formatting import apply_parse_mode
-from bot.emulator.limits import FaultInjector, FloodControl
-from bot.emulator.params import Params
-from bot.emulator.world import JSON, BotAccount, Chat, StoredFile, Webhook, World
+from emulator import content, errors
+from emulator.errors import ApiError, bad_request, forbidden
+from emulator.formatting import apply_parse_mode
+from emulator.limits import FaultInjector, FloodControl
+from emulator.params import Params
+from emulator.world import JSON, BotAccount, Chat, StoredFile, Webhook, World
 
 Method = Callable[[BotAccount, Params], Awaitable[Any]]
 

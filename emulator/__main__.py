@@ -1,12 +1,14 @@
-"""`python -m bot.emulator --port 8081 --token 123:ABC [--flood] [--fault-rate 0.1]`"""
+"""`python -m emulator --port 8081 --token 123:ABC [--flood] [--fault-rate 0.1]`"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
-from bot.emulator.server import serve
+from emulator.options import add_arguments
+from emulator.server import serve
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -23,18 +25,16 @@ async def main_async(args: argparse.Namespace) -> None:
         await serving.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.emulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--token", help="create this bot at start, e.g. 123:ABC")
-    parser.add_argument("--username", default="kentbot_test")
-    parser.add_argument("--flood", action="store_true", help="enforce Telegram's flood limits")
-    parser.add_argument("--fault-rate", type=float, default=0.0)
-    parser.add_argument("--fault-seed", type=int, default=None)
-    args = parser.parse_args()
+def run(args: argparse.Namespace) -> None:
+    """Serves until interrupted (Ctrl-C ends it quietly)."""
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main_async(args))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    add_arguments(parser)
+    run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.notify import Signal
+from emulator.notify import Signal
 
 JSON = dict[str, Any]
 

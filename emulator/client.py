@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from bot.emulator.media import tiny_png
+from emulator.media import tiny_png
 
 JSON = dict[str, Any]
 

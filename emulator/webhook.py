@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from bot.emulator.world import BotAccount, World
+from emulator.world import BotAccount, World
 
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
 

@@ -7,9 +7,9 @@ import time
 import uuid
 from typing import Any
 
-from bot.emulator import content
-from bot.emulator.formatting import utf16_len
-from bot.emulator.world import JSON, BotAccount, CallbackRecord, Chat, User, World
+from emulator import content
+from emulator.formatting import utf16_len
+from emulator.world import JSON, BotAccount, CallbackRecord, Chat, User, World
 
 
 class ActionError(Exception):

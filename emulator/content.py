@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.media import extension_for, image_size, tiny_png
-from bot.emulator.world import World
+from emulator.media import extension_for, image_size, tiny_png
+from emulator.world import World
 
 JSON = dict[str, Any]
 

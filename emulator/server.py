@@ -10,14 +10,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import errors
-from bot.emulator.botapi import BotApi
-from bot.emulator.errors import ApiError
-from bot.emulator.limits import FaultInjector, FloodControl, Settings
-from bot.emulator.params import Params
-from bot.emulator.useractions import UserActions
-from bot.emulator.webhook import WebhookDispatcher
-from bot.emulator.world import World
+from emulator import errors
+from emulator.botapi import BotApi
+from emulator.errors import ApiError
+from emulator.limits import FaultInjector, FloodControl, Settings
+from emulator.params import Params
+from emulator.useractions import UserActions
+from emulator.webhook import WebhookDispatcher
+from emulator.world import World
 
 EMULATOR_KEY: web.AppKey[Emulator] = web.AppKey("emulator")
 
@@ -110,7 +110,7 @@ async def handle_file(request: web.Request) -> web.StreamResponse:
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
-    from bot.emulator.control import add_control_routes
+    from emulator.control import add_control_routes
 
     app = web.Application(client_max_size=60 * 1024 * 1024)
     emu = Emulator(settings or Settings())
@@ -175,7 +175,7 @@ class RunningEmulator:
         self.file_url = self.base_url + "/file/bot"
 
     def client(self) -> Any:
-        from bot.emulator.client import EmulatorClient
+        from emulator.client import EmulatorClient
 
         return EmulatorClient(self.base_url)
 

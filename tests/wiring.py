@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import Config
+from common.config import Config
 
 
 def with_staff_groups(config: Config, chat_ids: dict[str, int], supervisors: int) -> Config:
