@@ -107,7 +107,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from bot.app import prepare_database
     from core import staff
     from core.codes import STAFF_ROLES
-    from core.staff import StaffError
+    from core.refusals import Refused
     from db.engine import make_engine, transaction
 
     engine = make_engine(args.database_url or default_database_url())
@@ -128,7 +128,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
                     print(f"{args.telegram_id} is not an active staff member", file=sys.stderr)
                     return 1
                 print(f"{args.telegram_id} is no longer staff")
-    except StaffError as exc:
+    except Refused as exc:
         hints = {"unknown_role": f"roles: {', '.join(STAFF_ROLES)}",
                  "unknown_department": "see [[departments]] in config.toml",
                  "department_required": "staff and coordinators need --department"}
@@ -174,8 +174,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_event(args: argparse.Namespace) -> int:
     from bot.app import prepare_database
     from core import council
-    from core.council import CouncilError
     from core.dates import parse_local_datetime
+    from core.refusals import Refused
     from db.engine import make_engine, transaction
     from db.types import utcnow
 
@@ -209,7 +209,7 @@ def cmd_event(args: argparse.Namespace) -> int:
                 starts, ends, args.place, args.capacity, deadline, args.members_only,
                 now=utcnow())
             print(f"event {event.id} created; poster link: t.me/<bot>?start=ev_{event.id}")
-    except CouncilError as exc:
+    except Refused as exc:
         print(f"kentbot event: {exc.reason.replace('_', ' ')}", file=sys.stderr)
         return 2
     return 0

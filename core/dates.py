@@ -39,3 +39,11 @@ def parse_local_datetime(text: str, tz: ZoneInfo) -> datetime:
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def aware(value: datetime) -> datetime:
+    """The datetime itself, once checked to carry its time zone (core's rules take aware
+    times only)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; pass aware datetimes")
+    return value

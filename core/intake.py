@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
+from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
 from db import reference
@@ -37,14 +38,6 @@ DEFAULT_TYPE = "sikayet"
 MAX_TEXT = 2000
 MAX_ADDRESS = 500
 MAX_PHOTOS = 3
-
-
-class InvalidInput(ValueError):
-    """The citizen's input does not fit the step; `reason` picks the message shown."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -91,9 +84,9 @@ def _save(session: Session, draft: RequestDraft, step: str, **changes: Any) -> R
 def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
     value = (text or "").strip()
     if not value:
-        raise InvalidInput("empty")
+        raise Refused("empty")
     if len(value) > limit:
-        raise InvalidInput("too_long")
+        raise Refused("too_long")
     return value
 
 
@@ -109,7 +102,7 @@ def start(
     if prefilled_text:
         try:
             data["text"] = clean_text(prefilled_text)
-        except InvalidInput:
+        except Refused:
             pass
         else:
             data["suggested"] = suggest(prefilled_text, keywords or category_keywords(session))
@@ -184,7 +177,7 @@ def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
     """Jump to a step from the summary's Edit menu; finishing it returns to the summary."""
     step = RENAMED_STEPS.get(step, step)  # an Edit menu sent before an upgrade
     if step not in steps_of(draft) or step == "summary":
-        raise InvalidInput("unknown_step")
+        raise Refused("unknown_step")
     return _save(session, draft, step, editing=True)
 
 
@@ -199,30 +192,30 @@ def start_record(session: Session, staff_citizen: Citizen) -> RequestDraft:
 
 def set_channel(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
     if code not in CHANNELS or code == "telegram":
-        raise InvalidInput("unknown_channel")
+        raise Refused("unknown_channel")
     return _save(session, draft, next_step(draft, "channel"), channel=code)
 
 
 def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
     """The type toggle of the topic screen (or the summary's): the step stays where it is."""
     if code not in REQUEST_TYPES:
-        raise InvalidInput("unknown_type")
+        raise Refused("unknown_type")
     if draft.step not in ("category", "summary"):
-        raise InvalidInput("use_buttons")
+        raise Refused("use_buttons")
     return _save(session, draft, draft.step, type=code)
 
 
 def show_all_topics(session: Session, draft: RequestDraft) -> RequestDraft:
     """"Other topics": the topic screen lists every topic, not only the suggested ones."""
     if draft.step != "category":
-        raise InvalidInput("use_buttons")
+        raise Refused("use_buttons")
     return _save(session, draft, draft.step, all_topics=True)
 
 
 def set_category(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
     category = reference.get(session, Category, code)
     if category is None or not category.active:
-        raise InvalidInput("unknown_category")
+        raise Refused("unknown_category")
     return _save(session, draft, next_step(draft, "category"), category=code)
 
 
@@ -238,7 +231,7 @@ def set_text(session: Session, draft: RequestDraft, text: str | None) -> Request
 def set_location(session: Session, draft: RequestDraft, latitude: float, longitude: float
                  ) -> RequestDraft:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise InvalidInput("bad_location")
+        raise Refused("bad_location")
     return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
 
 
@@ -250,7 +243,7 @@ def skip(session: Session, draft: RequestDraft) -> RequestDraft:
     """Continue (or skip) past an optional step (location and photos, phone)."""
     upgrade(draft)
     if draft.step not in ("location", "phone") or draft.step not in steps_of(draft):
-        raise InvalidInput("not_optional")
+        raise Refused("not_optional")
     return _save(session, draft, next_step(draft, draft.step))
 
 
@@ -258,7 +251,7 @@ def add_photo(session: Session, draft: RequestDraft, file_id: str, file_unique_i
               ) -> RequestDraft:
     photos = list(draft.data.get("photos", []))
     if len(photos) >= MAX_PHOTOS:
-        raise InvalidInput("too_many_photos")
+        raise Refused("too_many_photos")
     photos.append({"file_id": file_id, "file_unique_id": file_unique_id})
     return _save(session, draft, draft.step, photos=photos)
 
@@ -270,7 +263,7 @@ def clear_photos(session: Session, draft: RequestDraft) -> RequestDraft:
 def set_phone(session: Session, draft: RequestDraft, phone: str) -> RequestDraft:
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not 10 <= len(digits) <= 15:
-        raise InvalidInput("bad_phone")
+        raise Refused("bad_phone")
     normalised = "+" + digits if phone.strip().startswith("+") else digits
     return _save(session, draft, next_step(draft, "phone"), phone=normalised)
 
@@ -293,12 +286,12 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     recorded = data.get("mode") == "record"
     if draft.step != "summary" or not data.get("type") or not data.get("category") \
             or not data.get("text"):
-        raise InvalidInput("incomplete")
+        raise Refused("incomplete")
     if not recorded and citizen.consent_at is None:
-        raise InvalidInput("consent_required")
+        raise Refused("consent_required")
     category = reference.get(session, Category, data["category"])
     if category is None:
-        raise InvalidInput("unknown_category")
+        raise Refused("unknown_category")
     # Claim the draft first: of two Send presses racing each other, only the one that
     # deletes it files the request (the other deletes nothing and stops here).
     claimed = session.execute(
@@ -308,7 +301,7 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
         ).execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidInput("incomplete")
+        raise Refused("incomplete")
     now = now or utcnow()
     year = now.astimezone(calendar.tz).year
     request = Request(

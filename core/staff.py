@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core.codes import STAFF_ROLES
+from core.refusals import Refused
 from db.models import Department, Request, StaffMember
 from db.types import utcnow
 
@@ -18,14 +19,6 @@ GLOBAL_ROLES = frozenset({"admin", "supervisor"})
 
 class NotAllowed(PermissionError):
     """The person is not staff of the request's department, nor a supervisor or admin."""
-
-
-class StaffError(ValueError):
-    """A staff-management command had a bad argument; `reason` picks the message."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def active_member(session: Session, telegram_id: int) -> StaffMember | None:
@@ -62,13 +55,13 @@ def upsert(session: Session, telegram_id: int, role: str, department_code: str |
            name: str | None = None) -> StaffMember:
     """Add a staff member or change their role and department; takes effect at once."""
     if role not in STAFF_ROLES:
-        raise StaffError("unknown_role")
+        raise Refused("unknown_role")
     if department_code is not None:
         department = session.get(Department, department_code)
         if department is None or not department.active:
-            raise StaffError("unknown_department")
+            raise Refused("unknown_department")
     if role in ("staff", "coordinator") and department_code is None:
-        raise StaffError("department_required")
+        raise Refused("department_required")
     member = session.exec(
         select(StaffMember).where(StaffMember.telegram_id == telegram_id)
     ).first()

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.workflow import InvalidAction, NotFound, citizen_request
+from core.refusals import Refused
+from core.workflow import NotFound, citizen_request
 from db.models import Citizen, Request, RequestEvent, SatisfactionAnswer
 
 ASK_AGAIN_AFTER = timedelta(days=3)
@@ -73,13 +74,13 @@ def answer(session: Session, citizen: Citizen, request_id: int, score: int,
     """The citizen's rating of their own resolved request; once per request."""
     request = citizen_request(session, citizen, request_id)
     if not 1 <= score <= 5:
-        raise InvalidAction("bad_score")
+        raise Refused("bad_score")
     if request.status != "resolved":
-        raise InvalidAction("not_resolved")
+        raise Refused("not_resolved")
     existing = session.exec(select(SatisfactionAnswer).where(
         SatisfactionAnswer.request_id == request_id)).first()
     if existing is not None:
-        raise InvalidAction("already_answered")
+        raise Refused("already_answered")
     row = SatisfactionAnswer(request_id=request_id, score=score, answered_at=now)
     session.add(row)
     session.add(RequestEvent(request_id=request_id, at=now, kind="rated", actor="citizen",
@@ -102,7 +103,7 @@ def not_solved(session: Session, citizen: Citizen, request_id: int, now: datetim
     """The citizen says the problem is not solved: the request is open again."""
     request = citizen_request(session, citizen, request_id)
     if request.status != "resolved":
-        raise InvalidAction("not_resolved")
+        raise Refused("not_resolved")
     request.status, request.resolved_at, request.updated_at = "reopened", None, now
     session.add(request)
     session.add(RequestEvent(request_id=request_id, at=now, kind="reopened", actor="citizen",

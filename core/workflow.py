@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from core.codes import OPEN_STATUSES
+from core.refusals import Refused
 from core.staff import authorize
 from db.inserts import insert_unless_exists
 from db.models import (
@@ -42,14 +43,6 @@ PHOTO = "photo"
 # In the citizen's private chat: the summary they pressed Send on, now its receipt. A Send
 # pressed on it again (redelivered after a crash) shows the receipt of this request.
 RECEIPT = "receipt"
-
-
-class InvalidAction(ValueError):
-    """The action does not fit the request's state (e.g. answering a closed request)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class NotFound(LookupError):
@@ -90,7 +83,7 @@ def load_for_update(session: Session, request_id: int) -> Request:
 
 def _open(request: Request) -> None:
     if request.status not in OPEN_STATUSES:
-        raise InvalidAction("closed")
+        raise Refused("closed")
 
 
 def staff_action(session: Session, request_id: int, telegram_id: int, action: str,
@@ -102,15 +95,15 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
     member = authorize(session, telegram_id, request)
     _open(request)
     if action in ("answer", "ask") and not text:
-        raise InvalidAction("text_required")
+        raise Refused("text_required")
     if action == "reject" and not text:
-        raise InvalidAction("reason_required")
+        raise Refused("reason_required")
     if text is not None and len(text) > 4000:
-        raise InvalidAction("too_long")
+        raise Refused("too_long")
     previous = request.department_code
     if action == "assign":
         if request.assignee_id == member.id and request.status == "assigned":
-            raise InvalidAction("already_assigned")
+            raise Refused("already_assigned")
         request.assignee_id = member.id
         request.status = "assigned"
         kind = "assigned"
@@ -129,15 +122,15 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
     elif action == "redirect":
         target = session.get(Department, department_code) if department_code else None
         if target is None or not target.active:
-            raise InvalidAction("unknown_department")
+            raise Refused("unknown_department")
         if target.code == request.department_code:
-            raise InvalidAction("same_department")
+            raise Refused("same_department")
         request.department_code = target.code
         request.status = "new"
         request.assignee_id = None
         kind = "redirected"
     else:
-        raise InvalidAction("unknown_action")
+        raise Refused("unknown_action")
     event = _record(session, request, kind, "staff", telegram_id, now, text,
                     **({"from": previous, "to": request.department_code}
                        if kind == "redirected" else {}))
@@ -173,21 +166,21 @@ def citizen_action(session: Session, citizen: Citizen, request_id: int, action: 
         kind = "cancelled"
     elif action == "note":
         if not text:
-            raise InvalidAction("text_required")
+            raise Refused("text_required")
         kind = "note"
     elif action == "reply":
         if not text:
-            raise InvalidAction("text_required")
+            raise Refused("text_required")
         kind = "citizen_reply"
     elif action == "photo":
         if photo is None:
-            raise InvalidAction("photo_required")
+            raise Refused("photo_required")
         assert request.id is not None
         session.add(Attachment(request_id=request.id, telegram_file_id=photo[0],
                                file_unique_id=photo[1], created_at=now))
         kind = "photo"
     else:
-        raise InvalidAction("unknown_action")
+        raise Refused("unknown_action")
     event = _record(session, request, kind, "citizen", citizen.telegram_id, now, text)
     return Change(request=request, event=event)
 

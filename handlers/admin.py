@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from core import staff
 from core.codes import STAFF_ROLES
-from core.staff import StaffError
+from core.refusals import Refused
 from db.engine import transaction
 from handlers.common import MAX_TELEGRAM_ID, as_id, deps, texts
 
@@ -22,7 +22,7 @@ ROLE_ALIASES = {"yonetici": "admin", "yönetici": "admin", "amir": "supervisor",
 def parse_role(word: str) -> str:
     role = ROLE_ALIASES.get(word.lower(), word.lower())
     if role not in STAFF_ROLES:
-        raise StaffError("unknown_role")
+        raise Refused("unknown_role")
     return role
 
 
@@ -61,13 +61,13 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             elif args[0] in ("sil", "remove") and len(args) == 2 \
                     and (target := as_id(args[1], MAX_TELEGRAM_ID)) is not None:
                 if target == user.id:
-                    raise StaffError("self")
+                    raise Refused("self")
                 removed = staff.remove(session, target)
                 reply = (t._("✅ {id} is no longer staff.") if removed
                          else t._("{id} is not staff.")).format(id=args[1])
             else:
                 reply = usage
-    except StaffError as exc:
+    except Refused as exc:
         reply = {
             "unknown_role": t._("Unknown role. Roles: admin, supervisor, staff, coordinator."),
             "unknown_department": t._("Unknown department. Departments: {codes}.").format(

@@ -23,8 +23,8 @@ from common.i18n import N_, Translator, translator
 from core import citizens, council, outbox
 from core.calendar_export import event_ics
 from core.checkin import qr_png
-from core.council import CouncilError
 from core.dates import parse_date, parse_local_datetime
+from core.refusals import Refused
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
@@ -151,7 +151,7 @@ def _assembly_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
     t = translator_of(citizen)
     assembly = session.get(Assembly, code)
     if assembly is None or not assembly.active:
-        raise CouncilError("not_found")
+        raise Refused("not_found")
     assert citizen.id is not None
     member = council.is_member(session, citizen.id, code)
     rules = next(a for a in deps(context).config.assemblies if a.code == code)
@@ -214,7 +214,7 @@ async def _start_join(update: Update, context: ContextTypes.DEFAULT_TYPE, sessio
     config = deps(context).config
     rules = next((a for a in config.assemblies if a.code == code), None)
     if rules is None:
-        raise CouncilError("not_found")
+        raise Refused("not_found")
     if citizen.consent_at is None:
         return _consent_screen(t, config.kvkk.data_controller or config.municipality.name,
                                f"c:kv:{code}")
@@ -282,7 +282,7 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             elif action == "r" and citizen.consent_at is None:
                 event = council.event_details(session, number).event
                 if event.members_only:
-                    raise CouncilError("members_only")  # say so before asking for consent
+                    raise Refused("members_only")  # say so before asking for consent
                 text, markup = _consent_screen(
                     t, config.kvkk.data_controller or config.municipality.name, f"c:kr:{arg}")
             elif action in ("r", "kr"):
@@ -306,9 +306,9 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 _queue_event_notices(session, number, notices, changed=False)
                 follow_up = ("queued",) if notices else None
             else:
-                raise CouncilError("not_found")
-        except (CouncilError, ValueError) as exc:
-            reason = exc.reason if isinstance(exc, CouncilError) else "not_found"
+                raise Refused("not_found")
+        except (Refused, ValueError) as exc:
+            reason = exc.reason if isinstance(exc, Refused) else "not_found"
             session.rollback()
             await query.answer(refusal(t, reason), show_alert=True)
             return
@@ -350,7 +350,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                 reply = _joined_text(t, session, data["assembly"])
             elif step == "c_child_name":
                 if len(text.split()) < 2:
-                    raise CouncilError("bad_name")
+                    raise Refused("bad_name")
                 _set_state(session, citizen, "c_child_birth", assembly=data["assembly"],
                            child=text)
                 reply = t._("🎂 Your child's date of birth (like 05.04.2015):")
@@ -376,7 +376,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                 reply, markup = _creation_input(config, session, citizen, data, text, now)
             else:
                 return False
-        except CouncilError as exc:
+        except Refused as exc:
             reply = refusal(t, exc.reason)
             if step == "c_checkin":
                 reply += " " + t._("Next code, or /iptal to stop.")
@@ -481,7 +481,7 @@ async def show_event(update: Update, context: ContextTypes.DEFAULT_TYPE, event_i
         citizen = citizen_of(session, update)
         try:
             text, markup = _event_screen(session, citizen, event_id, utcnow())
-        except CouncilError as exc:
+        except Refused as exc:
             text, markup = refusal(translator_of(citizen), exc.reason), None
     await _answer(update, text, markup)
 
@@ -567,11 +567,11 @@ def _creation_input(config: Any, session: Session, citizen: Citizen, data: dict[
     elif field == "capacity":
         value = as_id(text, limit=1_000_000)
         if value is None:
-            raise CouncilError("bad_capacity")
+            raise Refused("bad_capacity")
     elif field == "description" and text == "-":
         value = ""
     elif field == "title" and not 1 <= len(text) <= 200:
-        raise CouncilError("bad_title")
+        raise Refused("bad_title")
     data[field] = value
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
@@ -605,7 +605,7 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
     if not council.may_manage(session, citizen.telegram_id):
-        raise CouncilError("not_allowed")
+        raise Refused("not_allowed")
     draft = session.get(RequestDraft, citizen.id)
     data = dict(draft.data) if draft is not None and draft.step == "c_event" else {}
     if action == "ea":
@@ -615,7 +615,7 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
         _clear_state(session, citizen)
         return t._("Cancelled. No event was created."), None
     if not data or "place" not in data:
-        raise CouncilError("not_found")
+        raise Refused("not_found")
     assembly = session.get(Assembly, data["assembly"])
     name = _name(assembly, t) if assembly else data["assembly"]
     if action == "em":
@@ -642,7 +642,7 @@ def _cancel_button(session: Session, citizen: Citizen, action: str, event_id: in
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
     if not council.may_manage(session, citizen.telegram_id):
-        raise CouncilError("not_allowed")
+        raise Refused("not_allowed")
     if action == "cx":
         return t._("Cancel event {id} and tell everyone registered?").format(id=event_id), \
             InlineKeyboardMarkup([[InlineKeyboardButton(t._("Yes, cancel the event"),
@@ -696,7 +696,7 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 elif field == "capacity":
                     capacity = as_id(value, limit=1_000_000)
                     if capacity is None:
-                        raise CouncilError("bad_capacity")
+                        raise Refused("bad_capacity")
                     changes["capacity"] = capacity
                 else:
                     changes[field] = value
@@ -706,7 +706,7 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                                      changed=True)
                 reply = t._("✅ Event {id} updated; {count} people are being told.").format(
                     id=args[0], count=len(notices))
-        except CouncilError as exc:
+        except Refused as exc:
             session.rollback()
             reply, notices = refusal(t, exc.reason), []
         except ValueError:
@@ -732,9 +732,9 @@ async def cancel_event_command(update: Update, context: ContextTypes.DEFAULT_TYP
         try:
             event_id = as_id(args[0]) if args else None
             if event_id is None:
-                raise CouncilError("not_found")
+                raise Refused("not_found")
             text, markup, _ = _cancel_button(session, citizen, "cx", event_id, utcnow())
-        except CouncilError as exc:
+        except Refused as exc:
             text, markup = refusal(t, exc.reason), None
     await _answer(update, text, markup)
 
@@ -758,7 +758,7 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 person = session.get(Citizen, registration.citizen_id)
                 reply = t._("✅ Checked in: {name}.").format(
                     name=html.escape(person.first_name or "") if person else "")
-            except CouncilError as exc:
+            except Refused as exc:
                 session.rollback()
                 reply = refusal(t, exc.reason)
         else:

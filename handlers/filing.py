@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from common.i18n import N_, Translator, all_translators
 from core import flood, intake, staff, workflow
-from core.intake import InvalidInput
+from core.refusals import Refused
 from core.text_match import fold
 from db import reference
 from db.engine import autocommit, transaction, untouched, without_blocking
@@ -320,10 +320,10 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                     draft.step = "summary"
                     session.add(draft)
                 else:
-                    raise InvalidInput("use_buttons")
+                    raise Refused("use_buttons")
                 if action != "kvkk" or arg == "yes":
                     screen = _render(session, draft, t, context)
-    except InvalidInput as exc:
+    except Refused as exc:
         error = exc.reason
     assert t is not None and citizen_id is not None
     # Send on any other message than the draft's own may be on a summary filed already
@@ -392,10 +392,10 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id
         error: str | None = None
         try:
             if draft is None:
-                raise InvalidInput("incomplete")
+                raise Refused("incomplete")
             recorded = draft.data.get("mode") == "record"
             submitted = intake.submit(session, citizen, draft, calendar)
-        except InvalidInput as exc:
+        except Refused as exc:
             error = exc.reason
         else:
             request = submitted.request
@@ -508,7 +508,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                         except TelegramError as exc:
                             unsent = exc
                         screen = None
-    except InvalidInput as exc:
+    except Refused as exc:
         error = exc.reason
     if unsent is not None:
         raise unsent  # the step is saved; the usual apology follows
@@ -528,7 +528,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
 
 
 def _take(session: Session, draft: RequestDraft, message: Message, user_id: int) -> None:
-    """Apply a message to the draft's step; raises InvalidInput when it does not fit."""
+    """Apply a message to the draft's step; raises Refused when it does not fit."""
     text, step = message.text, draft.step
     if matches(text, views.BACK):
         intake.go_back(session, draft)
@@ -557,18 +557,18 @@ def _take(session: Session, draft: RequestDraft, message: Message, user_id: int)
         elif text is not None:
             intake.set_address(session, draft, text)
         else:
-            raise InvalidInput("location_expected")
+            raise Refused("location_expected")
     elif step == "phone":
         if message.contact is not None:
             if message.contact.user_id not in (None, user_id):
-                raise InvalidInput("not_your_contact")
+                raise Refused("not_your_contact")
             intake.set_phone(session, draft, message.contact.phone_number)
         elif matches(text, views.SKIP):
             intake.skip(session, draft)
         else:
             intake.set_phone(session, draft, text or "")
     else:
-        raise InvalidInput("use_buttons")
+        raise Refused("use_buttons")
 
 
 async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

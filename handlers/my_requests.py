@@ -14,7 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from common.i18n import N_, translator
 from core import intake, workflow
 from core.codes import OPEN_STATUSES
-from core.workflow import InvalidAction, NotFound
+from core.refusals import Refused
+from core.workflow import NotFound
 from db import reference
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request, RequestDraft
@@ -140,14 +141,14 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     text, markup = _detail_screen(session, citizen, request)
                 elif action in ("n", "r"):
                     if request.status not in OPEN_STATUSES:
-                        raise InvalidAction("closed")
+                        raise Refused("closed")
                     _set_step(session, citizen, "note" if action == "n" else "reply", request)
                     prompt = (t._("Send your note or a photo for {number}.") if action == "n"
                               else t._("Write your answer for {number}.")).format(
                         number=request.number)
                 elif action == "w":
                     if request.status not in OPEN_STATUSES:
-                        raise InvalidAction("closed")
+                        raise Refused("closed")
                     text = t._("Do you really want to withdraw {number}?").format(
                         number=request.number)
                     markup = InlineKeyboardMarkup([[
@@ -163,7 +164,7 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except NotFound:
             await query.answer(t._("Request not found."), show_alert=True)
             return
-        except InvalidAction:
+        except Refused:
             await query.answer(t._("This request is closed; it can no longer be changed."),
                                show_alert=True)
             return
@@ -235,13 +236,13 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
                 change = workflow.citizen_action(session, citizen, request_id, "photo", text,
                                                  photo=(photo.file_id, photo.file_unique_id))
             elif text and len(text) > intake.MAX_TEXT:
-                raise InvalidAction("too_long")
+                raise Refused("too_long")
             else:
                 change = workflow.citizen_action(session, citizen, request_id,
                                                  "note" if kind == "note" else "reply", text)
         except NotFound:
             error = t._("Request not found.")
-        except InvalidAction as exc:
+        except Refused as exc:
             error = {
                 "closed": t._("This request is closed; it can no longer be changed."),
                 "too_long": t._("That is too long: please keep it under 2000 characters."),

@@ -20,8 +20,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from common.i18n import N_, Translator, translator
 from core import staff, workflow
+from core.refusals import Refused
 from core.staff import NotAllowed
-from core.workflow import InvalidAction, NotFound
+from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Department, Request
 from handlers import request_views as views
@@ -87,7 +88,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id:
         return "not_allowed", False
     except NotFound:
         return "not_found", False
-    except InvalidAction as exc:
+    except Refused as exc:
         return exc.reason, False
     assert event_id is not None
     if action == "redirect":

@@ -12,7 +12,8 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from common.i18n import Translator, resolve_language, translator
 from core import citizens, survey
-from core.workflow import InvalidAction, NotFound
+from core.refusals import Refused
+from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Citizen, Request, RequestDraft
 from db.types import utcnow
@@ -107,7 +108,7 @@ async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             session.rollback()
             await query.answer(t._("Request not found."), show_alert=True)
             return
-        except InvalidAction as exc:
+        except Refused as exc:
             session.rollback()
             await query.answer(t._("You have already answered this survey. Thank you!")
                                if exc.reason == "already_answered" else

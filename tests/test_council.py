@@ -18,7 +18,7 @@ from common.config import Config
 from core import citizens, council, staff
 from core.calendar_export import event_ics
 from core.checkin import ALPHABET, CODE_LENGTH, qr_png
-from core.council import CouncilError
+from core.refusals import Refused
 from db.engine import make_engine, transaction
 from db.models import Citizen, CouncilEvent, Membership, Registration
 
@@ -53,12 +53,12 @@ def new_event(session: Session, *, assembly: str = "kadin", capacity: int = 2,
         starts_at + timedelta(hours=2), "Kültür Merkezi", capacity, deadline, members_only)
 
 
-def reason(excinfo: pytest.ExceptionInfo[CouncilError]) -> str:
+def reason(excinfo: pytest.ExceptionInfo[Refused]) -> str:
     return excinfo.value.reason
 
 
 def refused(expected: str, call: Any, *args: Any, **kwargs: Any) -> None:
-    with pytest.raises(CouncilError) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         call(*args, **kwargs)
     assert reason(excinfo) == expected
 

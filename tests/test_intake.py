@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from common.config import Config
 from core import citizens, intake, numbering, staff, workflow
+from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
@@ -121,7 +122,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     # Type and topic share the first screen; the type comes preselected.
     assert (draft.step, draft.data) == ("category", {"type": "sikayet"})
 
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_type(s, d, "dilekce"))
     assert error.value.reason == "unknown_type"
     draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep"))
@@ -129,7 +130,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     draft = draft_step(db, cid, lambda s, d: intake.set_type(s, d, "sikayet"))
     assert (draft.step, draft.data["type"]) == ("category", "sikayet")
 
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_category(s, d, "yok_boyle"))
     assert error.value.reason == "unknown_category"
     assert draft_step(db, cid, lambda s, d: intake.set_category(s, d, "cop")).step == "text"
@@ -137,7 +138,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     draft = draft_step(db, cid, lambda s, d: intake.set_text(s, d, f"  {COMPLAINT}\n"))
     assert (draft.step, draft.data["text"]) == ("location", COMPLAINT)
 
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_location(s, d, 91.0, 29.0))
     assert error.value.reason == "bad_location"
     # The location step takes photos too, before or after the location, up to 3.
@@ -149,7 +150,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     for n in (2, 3):
         draft = draft_step(db, cid, using(intake.add_photo, f"f{n}", f"u{n}"))
         assert draft.step == "location" and len(draft.data["photos"]) == n
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.add_photo(s, d, "f4", "u4"))
     assert error.value.reason == "too_many_photos"
     draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))  # Continue
@@ -159,7 +160,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     assert [p["file_id"] for p in stored.data["photos"]] == ["f1", "f2", "f3"]
 
     for bad in ("12345", "abc", "+90 555 111 22 33 44 55 66"):
-        with pytest.raises(intake.InvalidInput) as error:
+        with pytest.raises(Refused) as error:
             draft_step(db, cid, using(intake.set_phone, bad))
         assert error.value.reason == "bad_phone"
     draft = draft_step(db, cid, lambda s, d: intake.set_phone(s, d, " +90 (555) 111-22-33 "))
@@ -213,7 +214,7 @@ def test_phone_normalisation(db: Engine) -> None:
         draft = draft_step(db, cid, using(intake.set_phone, typed))
         assert (draft.step, draft.data["phone"]) == ("summary", expected)
     for bad in ("555 111 22 3", "1234567890123456", ""):
-        with pytest.raises(intake.InvalidInput) as error:
+        with pytest.raises(Refused) as error:
             draft_step(db, cid, using(intake.set_phone, bad))
         assert error.value.reason == "bad_phone"
 
@@ -223,10 +224,10 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
     with transaction(db) as session:
         draft = intake.start(session, citizen_of(session, cid))
         draft.step = "location"
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_address(s, d, "   "))
     assert error.value.reason == "empty"
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_address(s, d, "x" * 501))
     assert error.value.reason == "too_long"
     draft = draft_step(db, cid, lambda s, d: intake.set_address(s, d, " Atatürk Cd. No 5 "))
@@ -249,7 +250,7 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
             stored = session.get(RequestDraft, cid)
             assert stored is not None
             stored.step = step
-        with pytest.raises(intake.InvalidInput) as error:
+        with pytest.raises(Refused) as error:
             draft_step(db, cid, lambda s, d: intake.skip(s, d))
         assert error.value.reason == "not_optional"
         stored_after = stored_draft(db, cid)
@@ -364,7 +365,7 @@ def test_type_changes_from_the_summary_stay_on_the_summary(db: Engine) -> None:
     assert (draft.step, draft.data["type"]) == ("summary", "tesekkur")
     # Not on the other steps: the toggles are on the topic screen and the summary only.
     draft_step(db, cid, lambda s, d: intake.go_to(s, d, "text"))
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_type(s, d, "talep"))
     assert error.value.reason == "use_buttons"
 
@@ -404,7 +405,7 @@ def test_go_to_an_unknown_step_is_refused(db: Engine) -> None:
     cid = make_citizen(db, 7015)
     walk_to_summary(db, cid)
     for step in ("kvkk", "channel", "nowhere"):
-        with pytest.raises(intake.InvalidInput) as error:
+        with pytest.raises(Refused) as error:
             draft_step(db, cid, using(intake.go_to, step))
         assert error.value.reason == "unknown_step"
     stored = stored_draft(db, cid)
@@ -456,7 +457,7 @@ def test_text_refused(db: Engine, text: str | None, reason: str) -> None:
     with transaction(db) as session:
         draft = intake.start(session, citizen_of(session, cid))
         draft.step = "text"
-    with pytest.raises(intake.InvalidInput) as error:
+    with pytest.raises(Refused) as error:
         draft_step(db, cid, lambda s, d: intake.set_text(s, d, text))
     assert error.value.reason == reason
     stored = stored_draft(db, cid)
@@ -486,7 +487,7 @@ def test_submitting_twice_files_once(db: Engine, calendar: WorkingCalendar) -> N
         assert intake.draft_of(session, citizen_of(session, cid)) is None
     # The second press finds no draft (the bot then answers "incomplete"): nothing more is
     # filed, and a fresh draft, started again, cannot be sent before it is complete.
-    with pytest.raises(intake.InvalidInput) as error, transaction(db) as session:
+    with pytest.raises(Refused) as error, transaction(db) as session:
         citizen = citizen_of(session, cid)
         again = intake.draft_of(session, citizen) or intake.start(session, citizen)
         intake.submit(session, citizen, again, calendar)
@@ -518,7 +519,7 @@ def test_submit_of_an_incomplete_draft(db: Engine, calendar: WorkingCalendar,
                                        missing: str) -> None:
     cid = make_citizen(db, 7032)
     walk_to_summary(db, cid)
-    with pytest.raises(intake.InvalidInput) as error, transaction(db) as session:
+    with pytest.raises(Refused) as error, transaction(db) as session:
         draft = loaded_draft(session, cid)
         if missing == "step":
             draft.step = "phone"
@@ -583,7 +584,7 @@ def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
         draft = intake.start_record(session, citizen_of(session, cid))
     assert (draft.step, draft.data) == ("channel", {"mode": "record", "type": "sikayet"})
     for channel in ("telegram", "fax", ""):
-        with pytest.raises(intake.InvalidInput) as error:
+        with pytest.raises(Refused) as error:
             draft_step(db, cid, using(intake.set_channel, channel))
         assert error.value.reason == "unknown_channel"
     assert draft_step(db, cid, lambda s, d: intake.set_channel(s, d, "cimer")).step == "category"

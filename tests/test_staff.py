@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from common.config import Config
 from core import staff, workflow
+from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Department, Request, RequestEvent, StaffMember
@@ -163,7 +164,7 @@ def test_upsert_again_restores_and_changes_powers(db: Engine, requests: dict[str
 ])
 def test_upsert_validates_role_and_department(db: Engine, role: str, department: str | None,
                                               reason: str) -> None:
-    with pytest.raises(staff.StaffError) as error, transaction(db) as session:
+    with pytest.raises(Refused) as error, transaction(db) as session:
         staff.upsert(session, 9300, role, department)
     assert error.value.reason == reason
     with transaction(db) as session:
@@ -177,7 +178,7 @@ def test_upsert_refuses_an_inactive_department(db: Engine) -> None:
         assert department is not None
         department.active = False
         session.add(department)
-    with pytest.raises(staff.StaffError) as error, transaction(db) as session:
+    with pytest.raises(Refused) as error, transaction(db) as session:
         staff.upsert(session, 9301, "staff", "imar")
     assert error.value.reason == "unknown_department"
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from common.config import Config
 from core import intake, staff, workflow
+from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Attachment, Citizen, Department, Request, RequestEvent, StaffMember
@@ -120,7 +121,7 @@ def test_redirect(db: Engine, request_id: int) -> None:
 ])
 def test_redirect_refused(db: Engine, request_id: int, department: str | None,
                           reason: str) -> None:
-    with pytest.raises(workflow.InvalidAction) as error:
+    with pytest.raises(Refused) as error:
         act(db, request_id, "redirect", department=department)
     assert error.value.reason == reason
     request, events = load(db, request_id)
@@ -133,7 +134,7 @@ def test_redirect_to_an_inactive_department_refused(db: Engine, request_id: int)
         assert department is not None
         department.active = False
         session.add(department)
-    with pytest.raises(workflow.InvalidAction) as error:
+    with pytest.raises(Refused) as error:
         act(db, request_id, "redirect", department="zabita")
     assert error.value.reason == "unknown_department"
     assert load(db, request_id)[0].department_code == "temizlik"
@@ -162,7 +163,7 @@ def test_each_responding_action_sets_the_first_response(db: Engine, request_id: 
 
 def test_assign(db: Engine, request_id: int) -> None:
     act(db, request_id, "assign")
-    with pytest.raises(workflow.InvalidAction) as error:
+    with pytest.raises(Refused) as error:
         act(db, request_id, "assign")
     assert error.value.reason == "already_assigned"
     act(db, request_id, "assign", who=OTHER)  # a colleague takes it over
@@ -183,7 +184,7 @@ def test_assign(db: Engine, request_id: int) -> None:
 ])
 def test_action_refused_changes_nothing(db: Engine, request_id: int, action: str,
                                         text: str | None, reason: str) -> None:
-    with pytest.raises(workflow.InvalidAction) as error:
+    with pytest.raises(Refused) as error:
         act(db, request_id, action, text)
     assert error.value.reason == reason
     request, events = load(db, request_id)
@@ -209,11 +210,11 @@ def test_no_action_on_a_closed_request(db: Engine, request_id: int, closing: str
         ("assign", None, None), ("answer", "Tamam", None), ("ask", "Nerede?", None),
         ("resolve", None, None), ("reject", "Hayır", None), ("redirect", None, "zabita"),
     ]:
-        with pytest.raises(workflow.InvalidAction) as error:
+        with pytest.raises(Refused) as error:
             act(db, request_id, action, text, department)
         assert error.value.reason == "closed"
     for action, text in [("note", "Ek bilgi"), ("reply", "Cevap"), ("withdraw", None)]:
-        with pytest.raises(workflow.InvalidAction) as error, transaction(db) as session:
+        with pytest.raises(Refused) as error, transaction(db) as session:
             citizen = citizen_of(session, closed.citizen_id or 0)
             workflow.citizen_action(session, citizen, request_id, action, text)
         assert error.value.reason == "closed"
@@ -246,10 +247,10 @@ def test_citizen_actions_on_their_own_request(db: Engine, request_id: int) -> No
                                              now=T0 + timedelta(minutes=minutes))
         assert change.event.kind == kind and change.actor is None
     for action in ("note", "reply"):
-        with pytest.raises(workflow.InvalidAction) as error, transaction(db) as session:
+        with pytest.raises(Refused) as error, transaction(db) as session:
             workflow.citizen_action(session, citizen_of(session, cid), request_id, action, "")
         assert error.value.reason == "text_required"
-    with pytest.raises(workflow.InvalidAction) as error, transaction(db) as session:
+    with pytest.raises(Refused) as error, transaction(db) as session:
         workflow.citizen_action(session, citizen_of(session, cid), request_id, "photo")
     assert error.value.reason == "photo_required"
 
