@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -20,20 +20,10 @@ from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.migrate import upgrade
 from db.models import FailedDelivery
-from handlers import (
-    admin,
-    basics,
-    council,
-    digests,
-    errors,
-    filing,
-    guard,
-    my_requests,
-    privacy,
-    staff_desk,
-    survey,
-)
+from handlers import dispatch, errors, guard
 from handlers.common import Deps
+from handlers.feature import Feature, problems
+from handlers.features import FEATURES
 from scheduler.schedule import register_jobs
 
 
@@ -69,11 +59,18 @@ def build_application(
     *,
     rate_limit: bool = True,
     collect_errors: bool = False,
+    features: Sequence[Feature] = FEATURES,
 ) -> Application:
+    """The Application with every feature's handlers and jobs; a feature list with
+    problems (handlers.feature.problems: personal data nothing erases, a command or step
+    two features claim) is refused before anything starts."""
+    found = problems(features)
+    if found:
+        raise ValueError("the feature list is inconsistent: " + "; ".join(found))
     quiet_library_logs()
 
     async def post_init(app: Application) -> None:
-        await register_commands(app.bot, config.municipality.default_language)
+        await register_commands(app.bot, features, config.municipality.default_language)
 
     bot = KentBot(
         token,
@@ -91,10 +88,16 @@ def build_application(
         keywords = category_keywords(session)
     app.bot_data["deps"] = Deps(engine=engine, config=config,
                                 calendar=WorkingCalendar.from_config(config), keywords=keywords,
-                                errors=[] if collect_errors else None)
-    for module in (guard, basics, filing, my_requests, staff_desk, council, survey, digests,
-                   privacy, admin, errors):
-        module.register(app)
-    basics.register_fallbacks(app)
-    register_jobs(app, config)
+                                errors=[] if collect_errors else None, features=features)
+    # The shell's pipeline first (groups before and after the features'), then each
+    # feature's commands and buttons, then what none of them took.
+    guard.register(app)
+    for feature in features:
+        for command in feature.commands:
+            app.add_handler(command.handler())
+        for handler in feature.handlers:
+            app.add_handler(handler)
+    dispatch.register(app)
+    errors.register(app)
+    register_jobs(app, config, features)
     return app

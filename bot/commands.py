@@ -1,32 +1,27 @@
-"""The command list shown in Telegram's menu, registered with setMyCommands per language."""
+"""The command list shown in Telegram's menu, registered with setMyCommands per language:
+the features' commands that have a description (handlers.feature.Command), by place."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from telegram import Bot, BotCommand
 
 from common.config import SUPPORTED_LANGUAGES
-from common.i18n import N_, translator
-
-COMMANDS: list[tuple[str, str]] = [
-    ("start", N_("Main menu")),
-    ("talep", N_("File a request or complaint")),
-    ("taleplerim", N_("Follow my requests")),
-    ("meclis", N_("City Council assemblies")),
-    ("etkinlikler", N_("Upcoming City Council events")),
-    ("iptal", N_("Stop what I am doing")),
-    ("verilerim", N_("The data you hold about me")),
-    ("yardim", N_("What the bot can do")),
-    ("dil", N_("Change the language")),
-]
+from common.i18n import translator
+from handlers.feature import Feature, commands_of
 
 
-def commands_for(language: str) -> list[BotCommand]:
+def commands_for(language: str, features: Sequence[Feature]) -> list[BotCommand]:
     t = translator(language)
-    return [BotCommand(name, t._(description)) for name, description in COMMANDS]
+    listed = sorted((c for c in commands_of(features) if c.description is not None),
+                    key=lambda c: c.place)
+    return [BotCommand(c.names[0], t._(c.description or "")) for c in listed]
 
 
-async def register_commands(bot: Bot, default_language: str = "tr") -> None:
+async def register_commands(bot: Bot, features: Sequence[Feature],
+                            default_language: str = "tr") -> None:
     """The default list is in the municipality's language; each language gets its own."""
-    await bot.set_my_commands(commands_for(default_language))
+    await bot.set_my_commands(commands_for(default_language, features))
     for language in SUPPORTED_LANGUAGES:
-        await bot.set_my_commands(commands_for(language), language_code=language)
+        await bot.set_my_commands(commands_for(language, features), language_code=language)

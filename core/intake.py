@@ -30,6 +30,9 @@ STEPS = ("category", "text", "location", "phone", "summary")
 RECORD_STEPS = ("channel", "category", "text", "phone", "summary")
 # Steps of earlier versions that drafts saved before an upgrade may still be at.
 RENAMED_STEPS = {"type": "category", "photos": "location"}
+# Every step a filing draft can be at: the consent notice, an offer to file typed text,
+# the steps of both modes, and those of earlier versions.
+FLOW_STEPS = frozenset(("kvkk", "offer", *STEPS, *RECORD_STEPS, *RENAMED_STEPS))
 # Preselected on the topic screen. Most of what citizens send the municipality by chat is a
 # report that something is wrong (rubbish not collected, a broken lamp, a pothole), which is
 # a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle

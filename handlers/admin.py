@@ -6,13 +6,14 @@ import html
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
 from core import staff
 from core.codes import STAFF_ROLES
 from core.refusals import Refused
 from db.engine import transaction
 from handlers.common import MAX_TELEGRAM_ID, as_id, deps, texts
+from handlers.feature import Command, Feature
 
 # Turkish words admins may type for the roles.
 ROLE_ALIASES = {"yonetici": "admin", "yönetici": "admin", "amir": "supervisor",
@@ -78,7 +79,7 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("personel", staff_command))
+FEATURE = Feature(name="admin", commands=(Command(("personel",), staff_command),))
+
 
 

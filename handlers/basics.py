@@ -1,29 +1,24 @@
-"""/start, /yardim (/help), /dil, the main menu, and an answer for anything unexpected."""
+"""/start, /yardim (/help), /dil and the main menu's own buttons."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
-    MessageHandler,
-    filters,
 )
 
 from common.config import SUPPORTED_LANGUAGES
-from common.i18n import resolve_language, translator
+from common.i18n import N_, resolve_language, translator
 from core import citizens
-from db.engine import autocommit, transaction
-from db.models import RequestDraft
-from handlers import council, filing, my_requests, staff_desk, survey
-from handlers.common import as_id, citizen_of, deps, is_private, texts
-from handlers.menu import greeting, help_text, main_menu, unknown_text
+from db.engine import transaction
+from handlers import council
+from handlers.common import as_id, deps, texts
+from handlers.feature import Command, Feature, MenuButton
+from handlers.menu import greeting, help_text, main_menu
 
 LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
 
@@ -45,7 +40,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         t = translator(resolve_language(citizen.language, user.language_code))
     await message.reply_text(
         greeting(t, html.escape(user.first_name), html.escape(config.municipality.name)),
-        reply_markup=main_menu(t),
+        reply_markup=main_menu(t, deps(context).features),
         parse_mode=ParseMode.HTML,
     )
 
@@ -60,7 +55,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await message.reply_text(
         help_text(t, html.escape(municipality.name), municipality.phone),
         parse_mode=ParseMode.HTML,
-        reply_markup=main_menu(t),
+        reply_markup=main_menu(t, deps(context).features),
     )
 
 
@@ -92,7 +87,7 @@ async def _switch_language(update: Update, context: ContextTypes.DEFAULT_TYPE, c
     t = translator(code)
     await message.reply_text(
         t._("Language set to English.") if code == "en" else t._("Language set to Turkish."),
-        reply_markup=main_menu(t),
+        reply_markup=main_menu(t, deps(context).features),
     )
 
 
@@ -110,7 +105,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     t = translator(code)
     await query.answer()
     done = t._("Language set to English.") if code == "en" else t._("Language set to Turkish.")
-    await query.edit_message_text(done, reply_markup=main_menu(t))
+    await query.edit_message_text(done, reply_markup=main_menu(t, deps(context).features))
 
 
 async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -126,77 +121,28 @@ async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             t._("Please choose your language:"), reply_markup=_language_keyboard()
         )
     elif action == "home":
-        await query.edit_message_text(t._("What would you like to do?"), reply_markup=main_menu(t))
+        await query.edit_message_text(t._("What would you like to do?"),
+                                      reply_markup=main_menu(t, deps(context).features))
     elif action == "help":
         municipality = deps(context).config.municipality
         await query.edit_message_text(
             help_text(t, html.escape(municipality.name), municipality.phone),
             parse_mode=ParseMode.HTML,
-            reply_markup=main_menu(t),
+            reply_markup=main_menu(t, deps(context).features),
         )
 
 
-async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Messages no command took: a staff reply in a group, a step of a flow, free text that
-    can become a request; anything else in a private chat gets a helpful answer."""
-    message = update.effective_message
-    if message is None or update.effective_user is None:
-        return
-    if not is_private(update):
-        await staff_desk.on_group_message(update, context)
-        return
-    if not (message.text or "").startswith("/"):
-        for handler in (*_candidates(update, context), filing.offer_filing):
-            if await handler(update, context):
-                return
-    t = texts(update, context)
-    await message.reply_text(unknown_text(t), reply_markup=main_menu(t))
-
-
-MessageCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[bool]]
-
-
-def _candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[MessageCallback]:
-    """The flows that may want this message, read from the citizen's one pending state.
-
-    Asking every flow in turn cost a transaction each; the state row says which to ask.
-    A reply to a staff question belongs to that request whatever else is pending."""
-    with autocommit(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        draft = session.get(RequestDraft, citizen.id)
-        step = draft.step if draft is not None else None
-    message = update.effective_message
-    replying = message is not None and message.reply_to_message is not None
-    if step == "survey_comment":
-        return [survey.on_message]
-    first: list[MessageCallback] = [my_requests.on_message] if replying else []
-    if step in ("note", "reply"):
-        return [my_requests.on_message]
-    if step is not None and step.startswith("c_"):
-        return [*first, council.on_message]
-    if step is not None:
-        return [*first, filing.on_message]
-    return first
-
-
-async def unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button from an old or forged message: tell the user instead of spinning forever."""
-    query = update.callback_query
-    if query is None:
-        return
-    t = texts(update, context)
-    await query.answer(t._("This button is no longer valid. Please use /start."), show_alert=True)
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler(["yardim", "help"], help_command))
-    app.add_handler(CommandHandler(["dil", "language"], language_command))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help|home)$"))
-
-
-def register_fallbacks(app: Application) -> None:
-    """Added last: within a group the first matching handler wins, so these catch the rest."""
-    app.add_handler(CallbackQueryHandler(unknown_callback))
-    app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, any_message))
+FEATURE = Feature(
+    name="start",
+    commands=(
+        Command(("start",), start, N_("Main menu"), place=10),
+        Command(("yardim", "help"), help_command, N_("What the bot can do"), place=80),
+        Command(("dil", "language"), language_command, N_("Change the language"), place=90),
+    ),
+    handlers=(
+        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help|home)$"),
+    ),
+    menu=(MenuButton("menu:language", N_("🌐 Language"), row=40),
+          MenuButton("menu:help", N_("❓ Help"), row=40)),
+)

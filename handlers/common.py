@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,11 +14,13 @@ from telegram.ext import ContextTypes
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
 from core import citizens
+from core.privacy import PersonalData
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen
 from db.types import utcnow
+from handlers.feature import Feature, personal_data_of
 
 
 @dataclass
@@ -34,6 +36,13 @@ class Deps:
     errors: list[BaseException] | None = None
     # What scheduled jobs take as "now"; tests freeze it.
     clock: Callable[[], datetime] = utcnow
+    # The bot's features (handlers/features.py), for the menu, the step router and KVKK.
+    features: Sequence[Feature] = ()
+
+    @property
+    def personal_data(self) -> list[PersonalData]:
+        """What every feature stores about a citizen (core.privacy goes over it)."""
+        return personal_data_of(self.features)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

@@ -17,18 +17,21 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from common.i18n import N_, Translator, translator
-from core import citizens, council, outbox
+from core import citizens, conversation, council, outbox
 from core.calendar_export import event_ics
 from core.checkin import qr_png
+from core.council import personal_data as council_personal_data
 from core.dates import parse_date, parse_local_datetime
 from core.refusals import Refused
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
 from handlers.common import as_id, citizen_of, deps, is_private, translator_of
+from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.feature import Command, Every, Feature, MenuButton, Steps
 from handlers.outbox import wake
 
 log = logging.getLogger("kentbot.council")
@@ -97,20 +100,6 @@ def _name(assembly: Assembly, t: Translator) -> str:
 def _description(context: ContextTypes.DEFAULT_TYPE, code: str, t: Translator) -> str:
     found = next((a for a in deps(context).config.assemblies if a.code == code), None)
     return found.description.get(t.language) if found else ""
-
-
-def _set_state(session: Session, citizen: Citizen, step: str, **data: Any) -> None:
-    assert citizen.id is not None
-    draft = session.get(RequestDraft, citizen.id) or RequestDraft(citizen_id=citizen.id,
-                                                                   step=step)
-    draft.step, draft.data, draft.message_id, draft.updated_at = step, data, None, utcnow()
-    session.add(draft)
-
-
-def _clear_state(session: Session, citizen: Citizen) -> None:
-    draft = session.get(RequestDraft, citizen.id)
-    if draft is not None:
-        session.delete(draft)
 
 
 async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None,
@@ -219,11 +208,11 @@ async def _start_join(update: Update, context: ContextTypes.DEFAULT_TYPE, sessio
         return _consent_screen(t, config.kvkk.data_controller or config.municipality.name,
                                f"c:kv:{code}")
     if rules.guardian_required:
-        _set_state(session, citizen, "c_child_name", assembly=code)
+        conversation.set_step(session, citizen, "c_child_name", assembly=code)
         return t._("👧 Please write your child's first and last name:"), None
     needs_age = rules.min_age is not None or rules.max_age is not None
     if needs_age and citizen.birth_date is None:
-        _set_state(session, citizen, "c_birth", assembly=code)
+        conversation.set_step(session, citizen, "c_birth", assembly=code)
         return t._("🎂 This assembly has an age rule. Please write your date of birth "
                    "(like 25.11.1990):"), None
     council.join(session, config, citizen, code, None, utcnow().astimezone(config.tz).date())
@@ -346,19 +335,19 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         try:
             if step == "c_birth":
                 council.join(session, config, citizen, data["assembly"], parse_date(text), today)
-                _clear_state(session, citizen)
+                conversation.clear(session, citizen)
                 reply = _joined_text(t, session, data["assembly"])
             elif step == "c_child_name":
                 if len(text.split()) < 2:
                     raise Refused("bad_name")
-                _set_state(session, citizen, "c_child_birth", assembly=data["assembly"],
+                conversation.set_step(session, citizen, "c_child_birth", assembly=data["assembly"],
                            child=text)
                 reply = t._("🎂 Your child's date of birth (like 05.04.2015):")
             elif step == "c_child_birth":
                 first, _, last = data["child"].partition(" ")
                 membership = council.join_child(session, config, citizen, data["assembly"],
                                                 first, last, parse_date(text), today)
-                _clear_state(session, citizen)
+                conversation.clear(session, citizen)
                 reply = t._("Please confirm that you are {name}'s parent or legal guardian and "
                             "agree to their membership and to us keeping their name and date "
                             "of birth for it.").format(name=html.escape(data["child"]))
@@ -576,7 +565,7 @@ def _creation_input(config: Any, session: Session, citizen: Citizen, data: dict[
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
     data["field"] = next_field
-    _set_state(session, citizen, "c_event", **data)
+    conversation.set_step(session, citizen, "c_event", **data)
     if next_field == "members_only":
         return t._("🔒 Only for members of the assembly?"), InlineKeyboardMarkup([[
             InlineKeyboardButton(t._("Yes, members only"), callback_data="c:em:y"),
@@ -609,10 +598,10 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
     draft = session.get(RequestDraft, citizen.id)
     data = dict(draft.data) if draft is not None and draft.step == "c_event" else {}
     if action == "ea":
-        _set_state(session, citizen, "c_event", assembly=arg, field="title")
+        conversation.set_step(session, citizen, "c_event", assembly=arg, field="title")
         return prompt(t, "title"), None
     if action == "ex":
-        _clear_state(session, citizen)
+        conversation.clear(session, citizen)
         return t._("Cancelled. No event was created."), None
     if not data or "place" not in data:
         raise Refused("not_found")
@@ -620,7 +609,7 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
     name = _name(assembly, t) if assembly else data["assembly"]
     if action == "em":
         data["members_only"] = arg == "y"
-        _set_state(session, citizen, "c_event", **data)
+        conversation.set_step(session, citizen, "c_event", **data)
         return _event_summary(t, data, name), InlineKeyboardMarkup([[
             InlineKeyboardButton(t._("✅ Create"), callback_data="c:ec"),
             InlineKeyboardButton(t._("✖️ Cancel"), callback_data="c:ex")]])
@@ -630,7 +619,7 @@ def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
         data.get("description", ""), datetime.fromisoformat(data["starts_at"]),
         datetime.fromisoformat(data["ends_at"]), data["place"], int(data["capacity"]),
         deadline, bool(data.get("members_only")), now=now)
-    _clear_state(session, citizen)
+    conversation.clear(session, citizen)
     username = context.bot.username
     return t._("✅ Event created (number {id}). Link for posters: {link}").format(
         id=event.id, link=f"https://t.me/{username}?start=ev_{event.id}"), None
@@ -762,7 +751,7 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 session.rollback()
                 reply = refusal(t, exc.reason)
         else:
-            _set_state(session, citizen, "c_checkin", event=as_id(args[0]))
+            conversation.set_step(session, citizen, "c_checkin", event=as_id(args[0]))
             reply = t._("Check-in for event {id}: type each code as people arrive. "
                         "/iptal to stop.").format(id=args[0])
     await _answer(update, reply)
@@ -808,13 +797,24 @@ async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     wake(context.application)
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler(["meclis", "konsey"], assemblies_command))
-    app.add_handler(CommandHandler(["etkinlikler", "etkinlik"], events_command))
-    app.add_handler(CommandHandler("etkinlik_ekle", add_event_command))
-    app.add_handler(CommandHandler("etkinlik_duzenle", edit_event_command))
-    app.add_handler(CommandHandler("etkinlik_iptal", cancel_event_command))
-    app.add_handler(CommandHandler("yoklama", checkin_command))
-    app.add_handler(CommandHandler("duyuru", announce_command))
-    app.add_handler(CallbackQueryHandler(council_button,
-                                         pattern=r"^(c:|menu:council$|menu:events$)"))
+FEATURE = Feature(
+    name="council",
+    commands=(
+        Command(("meclis", "konsey"), assemblies_command, N_("City Council assemblies"),
+                place=40),
+        Command(("etkinlikler", "etkinlik"), events_command, N_("Upcoming City Council events"),
+                place=50),
+        Command(("etkinlik_ekle",), add_event_command),
+        Command(("etkinlik_duzenle",), edit_event_command),
+        Command(("etkinlik_iptal",), cancel_event_command),
+        Command(("yoklama",), checkin_command),
+        Command(("duyuru",), announce_command),
+    ),
+    handlers=(CallbackQueryHandler(council_button, pattern=r"^(c:|menu:council$|menu:events$)"),),
+    menu=(MenuButton("menu:council", N_("🏛 City Council"), row=30),
+          MenuButton("menu:events", N_("📅 Events"), row=30)),
+    steps=Steps(on_message, prefix="c_"),
+    jobs=(Every("event-reminders", event_reminder_sweep, seconds=300, first=45),
+          Every("no-shows", no_show_sweep, seconds=3600, first=120)),
+    personal_data=(council_personal_data.PERSONAL_DATA,),
+)

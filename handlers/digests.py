@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.sending import bulk
 from common.i18n import Translator, translator
@@ -23,6 +23,7 @@ from core.charts import weekly_chart
 from db.engine import transaction
 from db.models import JobRun
 from handlers.common import as_id, deps
+from handlers.feature import Command, Daily, Feature
 
 log = logging.getLogger("kentbot.digests")
 
@@ -201,6 +202,14 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                      year=year))
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("ozet", summary_command))
-    app.add_handler(CommandHandler("rapor", report_command))
+FEATURE = Feature(
+    name="digests",
+    commands=(Command(("ozet",), summary_command), Command(("rapor",), report_command)),
+    jobs=(
+        Daily("digest-daily", daily_digest, at=lambda schedule: schedule.daily_digest),
+        Daily("digest-weekly", weekly_digest, at=lambda schedule: schedule.weekly_digest,
+              weekday=lambda schedule: schedule.weekly_digest_day),
+        Daily("indicator-snapshots", nightly_snapshots,
+              at=lambda schedule: schedule.indicator_snapshot),
+    ),
+)

@@ -19,10 +19,10 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from common.i18n import N_, Translator, all_translators
-from core import flood, intake, staff, workflow
+from core import flood, intake, request_privacy, staff, workflow
 from core.refusals import Refused
 from core.text_match import fold
 from db import reference
@@ -31,6 +31,7 @@ from db.models import Category, Citizen, Department, Request, RequestDraft
 from handlers import request_views as views
 from handlers.common import citizen_of, deps, is_private, translator_of
 from handlers.delivery import new_card, post_card
+from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
 
 log = logging.getLogger("kentbot.filing")
@@ -243,7 +244,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         t = translator_of(citizen)
     text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
     await _say(update, text, remove_keyboard=True)
-    await _say(update, t._("What would you like to do?"), menu=main_menu(t))
+    await _say(update, t._("What would you like to do?"), menu=main_menu(t, deps(context).features))
 
 
 async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -349,7 +350,7 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             t._("Understood. Without your consent we cannot take a request by chat; you can "
                 "still call {phone} or visit the Solution Centre.").format(
                 phone=config.municipality.phone or "—"),
-            reply_markup=main_menu(t))
+            reply_markup=main_menu(t, deps(context).features))
         return
     if unchanged:
         return
@@ -374,7 +375,7 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citiz
     if query is not None:
         await query.answer()
         if not keyboard:
-            await query.edit_message_text(text, reply_markup=main_menu(t))
+            await query.edit_message_text(text, reply_markup=main_menu(t, deps(context).features))
             return
     await _say(update, text, remove_keyboard=True)
 
@@ -592,10 +593,20 @@ async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     return True
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler(["talep", "sikayet"], talep_command))
-    app.add_handler(CommandHandler("kayit", record_command))
-    app.add_handler(CommandHandler(["iptal", "cancel"], cancel_command))
-    app.add_handler(CallbackQueryHandler(flow_button, pattern=r"^f:"))
-    app.add_handler(CallbackQueryHandler(lambda u, c: start_filing(u, c),
-                                         pattern=r"^menu:request$"))
+FEATURE = Feature(
+    name="requests",
+    commands=(
+        Command(("talep", "sikayet"), talep_command, N_("File a request or complaint"),
+                place=20),
+        Command(("kayit",), record_command),
+        Command(("iptal", "cancel"), cancel_command, N_("Stop what I am doing"), place=60),
+    ),
+    handlers=(
+        CallbackQueryHandler(flow_button, pattern=r"^f:"),
+        CallbackQueryHandler(lambda u, c: start_filing(u, c), pattern=r"^menu:request$"),
+    ),
+    menu=(MenuButton("menu:request", N_("📝 File a request or complaint"), row=10),),
+    steps=Steps(on_message, names=intake.FLOW_STEPS),
+    on_free_text=offer_filing,
+    personal_data=(request_privacy.PERSONAL_DATA,),
+)

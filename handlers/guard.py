@@ -15,6 +15,7 @@ from core import citizens, staff, updates
 from core.flood import MessageWindow
 from db.engine import autocommit, transaction
 from handlers.common import deps, is_private, texts
+from handlers.feature import Every, Feature
 
 log = logging.getLogger("kentbot.guard")
 
@@ -148,3 +149,8 @@ def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, load_citizen), group=-1)
     app.add_handler(TypeHandler(Update, calm_again), group=1)
     app.add_handler(TypeHandler(Update, mark_done), group=100)
+
+
+# The pipeline above is the shell's (bot/app.py registers it); its clean-up is a job.
+FEATURE = Feature(name="updates",
+                  jobs=(Every("housekeeping", housekeeping, seconds=3600, first=300),))

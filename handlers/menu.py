@@ -1,24 +1,20 @@
-"""The main menu and the texts of /start and /yardim."""
+"""The main menu (the features' buttons) and the texts of /start and /yardim."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from common.i18n import N_, Translator
-
-# (callback data, label); labels are translated when the menu is shown.
-MAIN_MENU: list[list[tuple[str, str]]] = [
-    [("menu:request", N_("📝 File a request or complaint"))],
-    [("menu:mine", N_("📋 My requests"))],
-    [("menu:council", N_("🏛 City Council")), ("menu:events", N_("📅 Events"))],
-    [("menu:language", N_("🌐 Language")), ("menu:help", N_("❓ Help"))],
-]
+from common.i18n import Translator
+from handlers.feature import Feature, menu_rows
 
 
-def main_menu(t: Translator) -> InlineKeyboardMarkup:
+def main_menu(t: Translator, features: Sequence[Feature]) -> InlineKeyboardMarkup:
+    """The features' menu buttons, row by row (handlers.feature.MenuButton)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._(label), callback_data=data) for data, label in row]
-         for row in MAIN_MENU]
+        [[InlineKeyboardButton(t._(button.label), callback_data=button.data) for button in row]
+         for row in menu_rows(features)]
     )
 
 

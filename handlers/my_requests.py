@@ -6,23 +6,26 @@ for anyone else's request, whatever number or callback data is sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from common.i18n import N_, translator
-from core import intake, workflow
+from core import conversation, intake, workflow
 from core.codes import OPEN_STATUSES
 from core.refusals import Refused
 from core.workflow import NotFound
 from db import reference
 from db.engine import transaction
-from db.models import Category, Citizen, Department, Request, RequestDraft
+from db.models import Category, Citizen, Department, Request
 from db.types import utcnow
 from handlers import request_views as views
 from handlers.common import as_id, citizen_of, deps, is_private, translator_of
 from handlers.delivery import refresh_card
+from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
 
 PER_PAGE = 5
@@ -35,12 +38,13 @@ RELAY: dict[str, str] = {
 }
 
 
-def _list_screen(session: Session, citizen: Citizen, page: int) -> tuple[str, InlineKeyboardMarkup]:
+def _list_screen(session: Session, citizen: Citizen, page: int, features: Sequence[Feature]
+                 ) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
     rows, total = workflow.list_for_citizen(session, citizen, page, PER_PAGE)
     if total == 0:
         return (t._("You have not filed any request yet. Use /talep to send one."),
-                main_menu(t))
+                main_menu(t, features))
     now = utcnow()
     pages = (total + PER_PAGE - 1) // PER_PAGE
     lines = [t._("📋 <b>Your requests</b> ({page}/{pages})").format(page=page + 1, pages=pages),
@@ -114,7 +118,7 @@ async def my_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             else:
                 text, markup = _detail_screen(session, citizen, request)
         else:
-            text, markup = _list_screen(session, citizen, 0)
+            text, markup = _list_screen(session, citizen, 0, deps(context).features)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
@@ -134,7 +138,7 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         number = as_id(arg, limit=100_000) or 0  # a page, or a request id (0 finds nothing)
         try:
             if action == "p":
-                text, markup = _list_screen(session, citizen, number)
+                text, markup = _list_screen(session, citizen, number, deps(context).features)
             else:
                 request = workflow.citizen_request(session, citizen, number)
                 if action == "v":
@@ -142,7 +146,8 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 elif action in ("n", "r"):
                     if request.status not in OPEN_STATUSES:
                         raise Refused("closed")
-                    _set_step(session, citizen, "note" if action == "n" else "reply", request)
+                    conversation.set_step(session, citizen, "note" if action == "n" else "reply",
+                                          request_id=request.id)
                     prompt = (t._("Send your note or a photo for {number}.") if action == "n"
                               else t._("Write your answer for {number}.")).format(
                         number=request.number)
@@ -175,14 +180,6 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     if action == "wy":
         await _relay_to_staff(context, withdrawn, "cancelled", None, None)
-
-
-def _set_step(session: Session, citizen: Citizen, step: str, request: Request) -> None:
-    assert citizen.id is not None
-    draft = intake.draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step=step)
-    draft.step, draft.data, draft.message_id = step, {"request_id": request.id}, None
-    draft.updated_at = utcnow()
-    session.add(draft)
 
 
 async def _relay_to_staff(context: ContextTypes.DEFAULT_TYPE, request: Request, kind: str,
@@ -261,6 +258,12 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return True
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler(["taleplerim", "takip"], my_requests))
-    app.add_handler(CallbackQueryHandler(my_button, pattern=r"^(my:|menu:mine$)"))
+FEATURE = Feature(
+    name="my_requests",
+    commands=(Command(("taleplerim", "takip"), my_requests, N_("Follow my requests"), place=30),),
+    handlers=(CallbackQueryHandler(my_button, pattern=r"^(my:|menu:mine$)"),),
+    menu=(MenuButton("menu:mine", N_("📋 My requests"), row=20),),
+    # A note or an answer to a staff question, typed after its button or as a reply.
+    steps=Steps(on_message, names=frozenset(("note", "reply"))),
+    on_reply=on_message,
+)

@@ -34,6 +34,7 @@ from core import citizens, outbox
 from db.engine import transaction, without_blocking
 from db.types import utcnow
 from handlers.common import Deps, deps
+from handlers.feature import Daily, Every, Feature
 
 log = logging.getLogger("kentbot.outbox")
 
@@ -175,3 +176,16 @@ async def _report_finished(app: Application[Any, Any, Any, Any, Any, Any]) -> No
             # Told at most once: the batch is closed before the report is sent.
             log.warning("announcement %s report not sent to %s: %s", batch.announcement_id,
                         batch.requester_chat_id, type(exc).__name__)
+
+
+FEATURE = Feature(
+    name="outbox",
+    jobs=(
+        # A tick at boot resumes what a stopped or crashed process left, and one every 5 s
+        # catches retries that came due. New batches do not wait for it (their handler
+        # wakes the worker at once); an idle tick is two indexed reads, and a tick during a
+        # drain only asks it to look again.
+        Every("outbox", outbox_tick, seconds=5, first=1),
+        Daily("outbox-cleanup", outbox_cleanup, at=lambda schedule: schedule.indicator_snapshot),
+    ),
+)

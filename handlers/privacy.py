@@ -9,13 +9,14 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from common.i18n import Translator
+from common.i18n import N_, Translator
 from core import privacy
 from db.engine import transaction, without_blocking
 from handlers.common import deps, is_private, texts
 from handlers.delivery import clear_after_erasure
+from handlers.feature import Command, Daily, Feature
 
 log = logging.getLogger("kentbot.privacy")
 
@@ -40,7 +41,8 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     shared = deps(context)
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, user.id)
-        data = privacy.export(session, citizen, shared.clock()) if citizen else None
+        data = privacy.export(session, citizen, shared.personal_data,
+                                     shared.clock()) if citizen else None
     if data is None:
         await message.reply_text(t._("We hold no personal data about you."))
         return
@@ -98,7 +100,8 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     shared = deps(context)
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, query.from_user.id)
-        erased = privacy.erase(session, citizen, shared.clock()) if citizen else None
+        erased = privacy.erase(session, citizen, shared.personal_data,
+                                    shared.clock()) if citizen else None
     await _say(query, t._("✅ Your personal data has been erased. If you write to us again, "
                           "you will start afresh."))
     if erased is None:
@@ -116,7 +119,7 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: erase the personal data of requests closed longer ago than the retention period."""
     shared = deps(context)
     with transaction(shared.engine) as session:
-        erased = privacy.retention_sweep(session, shared.clock(),
+        erased = privacy.retention_sweep(session, shared.personal_data, shared.clock(),
                                          shared.config.kvkk.retention_days)
     if erased.request_ids:
         log.info("retention: personal data of %d closed request(s) erased, %d photo(s) in "
@@ -125,7 +128,13 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await clear_after_erasure(context.bot, shared.engine, shared.config, erased)
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler(["verilerim", "mydata"], my_data))
-    app.add_handler(CommandHandler(["verilerimi_sil", "erase_my_data"], erase_command))
-    app.add_handler(CallbackQueryHandler(erase_button, pattern=r"^kvkk:"))
+FEATURE = Feature(
+    name="privacy",
+    commands=(
+        Command(("verilerim", "mydata"), my_data, N_("The data you hold about me"), place=70),
+        Command(("verilerimi_sil", "erase_my_data"), erase_command),
+    ),
+    handlers=(CallbackQueryHandler(erase_button, pattern=r"^kvkk:"),),
+    jobs=(Daily("kvkk-retention", retention_job,
+                at=lambda schedule: schedule.indicator_snapshot),),
+)

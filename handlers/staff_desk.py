@@ -16,7 +16,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from common.i18n import N_, Translator, translator
 from core import staff, workflow
@@ -29,6 +29,8 @@ from handlers import request_views as views
 from handlers import survey
 from handlers.common import as_id, deps
 from handlers.delivery import PHOTO_CARD, notify_citizen, post_card, refresh_card, retire_card
+from handlers.feature import Every, Feature
+from handlers.sla_jobs import sla_watch
 
 log = logging.getLogger("kentbot.staff")
 
@@ -207,5 +209,10 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return True
 
 
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(card_button, pattern=r"^st:"))
+FEATURE = Feature(
+    name="staff_desk",
+    handlers=(CallbackQueryHandler(card_button, pattern=r"^st:"),),
+    on_group_message=on_group_message,
+    # Overdue requests are marked, and cards lost on the way are posted again.
+    jobs=(Every("sla", sla_watch, seconds=300, first=30),),
+)

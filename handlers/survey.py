@@ -8,7 +8,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from common.i18n import Translator, resolve_language, translator
 from core import citizens, survey
@@ -19,6 +19,7 @@ from db.models import Citizen, Request, RequestDraft
 from db.types import utcnow
 from handlers.common import as_id, deps
 from handlers.delivery import refresh_card
+from handlers.feature import Every, Feature, Steps
 
 log = logging.getLogger("kentbot.survey")
 
@@ -147,5 +148,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return True
 
 
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(survey_button, pattern=r"^sv:"))
+FEATURE = Feature(
+    name="survey",
+    handlers=(CallbackQueryHandler(survey_button, pattern=r"^sv:"),),
+    # The comment after a score takes whatever the citizen sends next, a reply included.
+    steps=Steps(on_message, names=frozenset(("survey_comment",)), before_replies=True),
+    jobs=(Every("survey", survey_sweep, seconds=900, first=60),),
+)

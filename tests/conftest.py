@@ -161,12 +161,14 @@ class Kent:
 
 
 def start_kent(emulator_server: RunningEmulator, db: Engine, config: Config,
-               rate_limit: bool = False) -> tuple[Kent, Any]:
-    """The bot wired to a freshly reset emulator; returns the harness and its thread."""
+               rate_limit: bool = False, features: Any = None) -> tuple[Kent, Any]:
+    """The bot wired to a freshly reset emulator; returns the harness and its thread.
+    `features`: another feature list than the bot's (handlers/features.py)."""
     from bot.app import build_application
     from bot.runner import BotThread
     from core.reference_data import sync_reference_data
     from db.engine import transaction
+    from handlers.features import FEATURES
 
     emu = EmulatorClient(emulator_server.base_url)
     emu.reset()
@@ -179,7 +181,7 @@ def start_kent(emulator_server: RunningEmulator, db: Engine, config: Config,
     with transaction(db) as session:
         sync_reference_data(session, wired)
     app = build_application(wired, db, token, emulator_server.api_url, rate_limit=rate_limit,
-                            collect_errors=True)
+                            collect_errors=True, features=features or FEATURES)
     thread = BotThread(app).start()
     harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors,
                    app=app, thread=thread)

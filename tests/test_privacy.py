@@ -15,7 +15,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from common.config import Config
-from core import council, indicators, intake, outbox, privacy, staff, survey, workflow
+from core import (
+    council,
+    indicators,
+    intake,
+    outbox,
+    privacy,
+    request_privacy,
+    staff,
+    survey,
+    workflow,
+)
 from core.periods import period
 from core.working_time import WorkingCalendar
 from db.engine import transaction
@@ -32,7 +42,11 @@ from db.models import (
     SatisfactionAnswer,
 )
 from db.types import utcnow
+from handlers.feature import personal_data_of
+from handlers.features import FEATURES
 
+# What the bot's features store about a citizen, as /verilerim and /verilerimi_sil see it.
+PARTS = personal_data_of(FEATURES)
 IST = ZoneInfo("Europe/Istanbul")
 T0 = datetime(2026, 3, 3, 9, 0, tzinfo=IST)  # a Tuesday morning
 STAFF = 8101
@@ -191,7 +205,7 @@ def export_of(db: Engine, citizen_id: int) -> dict[str, Any]:
     with transaction(db) as s:
         citizen = s.get(Citizen, citizen_id)
         assert citizen is not None
-        data = privacy.export(s, citizen, now=T0)
+        data = privacy.export(s, citizen, PARTS, now=T0)
     return json.loads(json.dumps(data))  # must survive JSON as it is
 
 
@@ -249,7 +263,7 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
     with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
         assert ayse is not None
-        erased = privacy.erase(s, ayse, T0 + timedelta(days=1))
+        erased = privacy.erase(s, ayse, PARTS, T0 + timedelta(days=1))
     assert sorted(erased.request_ids) == sorted([ids["first"], ids["second"]])
     assert erased.children == 1
 
@@ -293,7 +307,7 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
     with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
         assert ayse is not None
-        privacy.erase(s, ayse, T0 + timedelta(days=2))
+        privacy.erase(s, ayse, PARTS, T0 + timedelta(days=2))
     assert all_rows_text(db) == after
 
 
@@ -350,13 +364,13 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
     kept = {resolved_late, recent, open_old}
     before = counts(db, config)
     with transaction(db) as s:
-        assert set(privacy.expired(s, SWEEP_AT, RETENTION)) == gone
-        assert len(privacy.retention_sweep(s, SWEEP_AT, RETENTION).request_ids) == 4
+        assert set(request_privacy.expired(s, SWEEP_AT, RETENTION)) == gone
+        assert len(privacy.retention_sweep(s, PARTS, SWEEP_AT, RETENTION).request_ids) == 4
     first_pass = all_rows_text(db)
     assert counts(db, config) == before
     with transaction(db) as s:
-        assert privacy.retention_sweep(s, SWEEP_AT, RETENTION).request_ids == []
-        assert privacy.retention_sweep(s, SWEEP_AT + timedelta(hours=1),
+        assert privacy.retention_sweep(s, PARTS, SWEEP_AT, RETENTION).request_ids == []
+        assert privacy.retention_sweep(s, PARTS, SWEEP_AT + timedelta(hours=1),
                                        RETENTION).request_ids == []
     assert all_rows_text(db) == first_pass
 
@@ -385,7 +399,7 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
 
 def test_retention_days_must_be_positive(db: Engine) -> None:
     with transaction(db) as s, pytest.raises(ValueError):
-        privacy.retention_sweep(s, SWEEP_AT, 0)
+        privacy.retention_sweep(s, PARTS, SWEEP_AT, 0)
 
 
 def test_citizen_of_creates_nobody(db: Engine) -> None:

@@ -381,7 +381,8 @@ def test_photos_that_can_no_longer_be_deleted_are_replaced(
     with transaction(kent.engine) as session:
         citizen = privacy.citizen_of(session, ayse.id)
         assert citizen is not None
-        erased = privacy.erase(session, citizen, kent.app.bot_data["deps"].clock())
+        erased = privacy.erase(session, citizen, kent.app.bot_data["deps"].personal_data,
+                               kent.app.bot_data["deps"].clock())
     assert [(p.message_id, p.current_card, p.deletable) for p in erased.photos] == [
         (card.message_id, True, True), (photos[0].message_id, False, True),
         (photos[1].message_id, False, True)]

@@ -1,0 +1,34 @@
+"""The bot's features, in order: the Application, Telegram's command list, the main menu,
+the step router, the schedule and the KVKK code all loop over this list. Adding a feature
+is one line here (docs/developer-guide.md, "Adding a feature")."""
+
+from __future__ import annotations
+
+from handlers import (
+    admin,
+    basics,
+    council,
+    digests,
+    filing,
+    guard,
+    my_requests,
+    outbox,
+    privacy,
+    staff_desk,
+    survey,
+)
+from handlers.feature import Feature
+
+FEATURES: tuple[Feature, ...] = (
+    basics.FEATURE,
+    filing.FEATURE,
+    my_requests.FEATURE,
+    staff_desk.FEATURE,
+    council.FEATURE,
+    survey.FEATURE,
+    digests.FEATURE,
+    privacy.FEATURE,
+    admin.FEATURE,
+    outbox.FEATURE,
+    guard.FEATURE,
+)

@@ -1,0 +1,63 @@
+"""The example feature of docs/developer-guide.md, "Adding a feature": on which days rubbish is
+collected in a neighbourhood. A command, a main-menu button, a conversation step and a
+job; tests/test_features.py runs it through the emulator, and checks that the guide shows
+this very code."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from common.i18n import N_
+from core import conversation
+from core.text_match import fold
+from db.engine import transaction
+from handlers.common import citizen_of, deps, translator_of
+from handlers.feature import Command, Every, Feature, MenuButton, Steps
+
+DAYS = {"merkez": N_("Monday and Thursday"), "cumhuriyet": N_("Tuesday and Friday")}
+STEP = "collection_area"
+
+
+async def ask_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cop or the menu button: asks for the neighbourhood and waits at STEP."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    with transaction(deps(context).engine) as session:
+        citizen = citizen_of(session, update)
+        conversation.set_step(session, citizen, STEP)
+        t = translator_of(citizen)
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id,
+                                   t._("Which neighbourhood do you live in?"))
+
+
+async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The typed neighbourhood: its collection days, and the step ends."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return False
+    with transaction(deps(context).engine) as session:
+        citizen = citizen_of(session, update)
+        t = translator_of(citizen)
+        days = DAYS.get(fold(message.text))
+        if days is not None:
+            conversation.clear(session, citizen)
+    await message.reply_text(
+        t._("Rubbish is collected on {days}.").format(days=t._(days)) if days else
+        t._("I do not know that neighbourhood. Please check its name and write it again."))
+    return True
+
+
+async def remind_staff(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A job: nothing to do in the example (a real one would sweep the database)."""
+
+
+FEATURE = Feature(
+    name="collection_days",
+    commands=(Command(("cop", "rubbish"), ask_area, N_("Rubbish collection days"), place=55),),
+    handlers=(CallbackQueryHandler(ask_area, pattern=r"^menu:rubbish$"),),
+    menu=(MenuButton("menu:rubbish", N_("🗑 Collection days"), row=35),),
+    steps=Steps(on_area, names=frozenset((STEP,))),
+    jobs=(Every("collection-reminder", remind_staff, seconds=3600, first=600),),
+)
