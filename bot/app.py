@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from telegram.ext import Application, Defaults
+from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.commands import register_commands
 from bot.sending import PatientRateLimiter
@@ -21,7 +21,7 @@ from db.engine import transaction
 from db.migrate import upgrade
 from db.models import FailedDelivery
 from handlers import dispatch, errors, guard
-from handlers.common import Deps
+from handlers.common import Deps, KentContext
 from handlers.feature import Feature, problems
 from handlers.features import FEATURES
 from scheduler.schedule import register_jobs
@@ -82,7 +82,8 @@ def build_application(
         get_updates_request=AiohttpRequest(1),
         rate_limiter=PatientRateLimiter(on_failure=_recorder(engine)) if rate_limit else None,
     )
-    builder: Any = Application.builder().bot(bot).post_init(post_init).concurrent_updates(False)
+    builder: Any = (Application.builder().bot(bot).post_init(post_init).concurrent_updates(False)
+                    .context_types(ContextTypes(context=KentContext)))
     app: Application = builder.build()
     with transaction(engine) as session:
         keywords = category_keywords(session)

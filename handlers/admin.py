@@ -6,13 +6,12 @@ import html
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from core import staff
 from core.codes import STAFF_ROLES
 from core.refusals import Refused
 from db.engine import transaction
-from handlers.common import MAX_TELEGRAM_ID, as_id, deps, texts
+from handlers.common import MAX_TELEGRAM_ID, KentContext, as_id
 from handlers.feature import Command, Feature
 
 # Turkish words admins may type for the roles.
@@ -27,13 +26,13 @@ def parse_role(word: str) -> str:
     return role
 
 
-async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def staff_command(update: Update, context: KentContext) -> None:
     """/personel [ekle ID ROL [BIRIM] | sil ID]; without arguments, the list."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    t = texts(update, context)
-    engine = deps(context).engine
+    t = context.texts()
+    engine = context.engine
     with transaction(engine) as session:
         allowed = staff.is_admin(session, user.id)
     if not allowed:
@@ -72,7 +71,7 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         reply = {
             "unknown_role": t._("Unknown role. Roles: admin, supervisor, staff, coordinator."),
             "unknown_department": t._("Unknown department. Departments: {codes}.").format(
-                codes=", ".join(d.code for d in deps(context).config.departments)),
+                codes=", ".join(d.code for d in context.config.departments)),
             "department_required": t._("Staff and coordinators need a department."),
             "self": t._("You cannot remove yourself."),
         }[exc.reason]

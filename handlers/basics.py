@@ -8,7 +8,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     CallbackQueryHandler,
-    ContextTypes,
 )
 
 from common.config import SUPPORTED_LANGUAGES
@@ -16,14 +15,14 @@ from common.i18n import N_, resolve_language, translator
 from core import citizens
 from db.engine import transaction
 from handlers import council
-from handlers.common import as_id, deps, texts
+from handlers.common import KentContext, as_id
 from handlers.feature import Command, Feature, MenuButton
 from handlers.menu import greeting, help_text, main_menu
 
 LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: KentContext) -> None:
     """Greets the citizen by name and shows the main menu."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
@@ -34,28 +33,28 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # A poster's deep link: t.me/<bot>?start=ev_<id> opens that event.
         await council.show_event(update, context, event_id)
         return
-    config = deps(context).config
-    with transaction(deps(context).engine) as session:
+    config = context.config
+    with transaction(context.engine) as session:
         citizen = citizens.get_or_create(session, user.id, user.language_code)
         t = translator(resolve_language(citizen.language, user.language_code))
     await message.reply_text(
         greeting(t, html.escape(user.first_name), html.escape(config.municipality.name)),
-        reply_markup=main_menu(t, deps(context).features),
+        reply_markup=main_menu(t, context.deps.features),
         parse_mode=ParseMode.HTML,
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: KentContext) -> None:
     """Explains what the bot does."""
     message = update.effective_message
     if message is None:
         return
-    t = texts(update, context)
-    municipality = deps(context).config.municipality
+    t = context.texts()
+    municipality = context.config.municipality
     await message.reply_text(
         help_text(t, html.escape(municipality.name), municipality.phone),
         parse_mode=ParseMode.HTML,
-        reply_markup=main_menu(t, deps(context).features),
+        reply_markup=main_menu(t, context.deps.features),
     )
 
 
@@ -66,7 +65,7 @@ def _language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language_command(update: Update, context: KentContext) -> None:
     """Offers the languages; with an argument (`/dil en`) switches at once."""
     message = update.effective_message
     if message is None:
@@ -74,24 +73,24 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if context.args and context.args[0].lower() in SUPPORTED_LANGUAGES:
         await _switch_language(update, context, context.args[0].lower())
         return
-    t = texts(update, context)
+    t = context.texts()
     await message.reply_text(t._("Please choose your language:"), reply_markup=_language_keyboard())
 
 
-async def _switch_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+async def _switch_language(update: Update, context: KentContext, code: str) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         citizens.set_language(session, user.id, code, user.language_code)
     t = translator(code)
     await message.reply_text(
         t._("Language set to English.") if code == "en" else t._("Language set to Turkish."),
-        reply_markup=main_menu(t, deps(context).features),
+        reply_markup=main_menu(t, context.deps.features),
     )
 
 
-async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language_chosen(update: Update, context: KentContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -100,20 +99,20 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer()
         return
     user = query.from_user
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         citizens.set_language(session, user.id, code, user.language_code)
     t = translator(code)
     await query.answer()
     done = t._("Language set to English.") if code == "en" else t._("Language set to Turkish.")
-    await query.edit_message_text(done, reply_markup=main_menu(t, deps(context).features))
+    await query.edit_message_text(done, reply_markup=main_menu(t, context.deps.features))
 
 
-async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def menu_pressed(update: Update, context: KentContext) -> None:
     """The menu entries that only change this screen: language, help, back to the menu."""
     query = update.callback_query
     if query is None or query.data is None:
         return
-    t = texts(update, context)
+    t = context.texts()
     await query.answer()
     action = query.data.split(":", 1)[1]
     if action == "language":
@@ -122,13 +121,13 @@ async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
     elif action == "home":
         await query.edit_message_text(t._("What would you like to do?"),
-                                      reply_markup=main_menu(t, deps(context).features))
+                                      reply_markup=main_menu(t, context.deps.features))
     elif action == "help":
-        municipality = deps(context).config.municipality
+        municipality = context.config.municipality
         await query.edit_message_text(
             help_text(t, html.escape(municipality.name), municipality.phone),
             parse_mode=ParseMode.HTML,
-            reply_markup=main_menu(t, deps(context).features),
+            reply_markup=main_menu(t, context.deps.features),
         )
 
 

@@ -1,15 +1,19 @@
-"""What every handler needs: the database, the configuration and the user's language."""
+"""What every handler needs: the typed context (the database, the configuration, the
+person behind the update and their language), and small helpers for reading updates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Concatenate, NamedTuple, ParamSpec
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
@@ -20,7 +24,9 @@ from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen
 from db.types import utcnow
-from handlers.feature import Feature, personal_data_of
+
+if TYPE_CHECKING:
+    from handlers.feature import Feature
 
 
 @dataclass
@@ -42,25 +48,87 @@ class Deps:
     @property
     def personal_data(self) -> list[PersonalData]:
         """What every feature stores about a citizen (core.privacy goes over it)."""
-        return personal_data_of(self.features)
+        return [part for feature in self.features for part in feature.personal_data]
 
 
-def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
-    value = context.application.bot_data["deps"]
-    assert isinstance(value, Deps)
-    return value
+class CitizenTransaction(NamedTuple):
+    """A transaction with the citizen behind the update in it, and their language."""
+
+    session: Session
+    citizen: Citizen
+    t: Translator
 
 
-def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    user = update.effective_user
-    if user is None:
-        return deps(context).config.municipality.default_language
-    with transaction(deps(context).engine) as session:
-        return citizens.language_of(session, user.id, user.language_code)
+class KentContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler and job gets (python-telegram-bot's context_types): the shared
+    dependencies, and for an update the person behind it.
+
+    It takes the place of the openings every handler used to repeat: looking the
+    dependencies up, the citizen in a transaction, and their translator."""
+
+    _update: Update | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+                    ) -> KentContext:
+        context: KentContext = super().from_update(update, application)
+        context._update = update if isinstance(update, Update) else None
+        return context
+
+    @property
+    def deps(self) -> Deps:
+        value = self.application.bot_data["deps"]
+        assert isinstance(value, Deps)
+        return value
+
+    @property
+    def engine(self) -> Engine:
+        return self.deps.engine
+
+    @property
+    def config(self) -> Config:
+        return self.deps.config
+
+    @property
+    def user_id(self) -> int:
+        """The Telegram id of the person behind the update (a @private handler has one)."""
+        assert self._user_id is not None, "an update without a person"
+        return self._user_id
+
+    @contextmanager
+    def citizen_transaction(self) -> Iterator[CitizenTransaction]:
+        """`with context.citizen_transaction() as (session, citizen, t):` a transaction
+        with the update's citizen (created on first contact, without personal data)."""
+        assert self._update is not None, "only an update has a citizen"
+        with transaction(self.engine) as session:
+            citizen = citizen_of(session, self._update)
+            yield CitizenTransaction(session, citizen, translator_of(citizen))
+
+    def texts(self) -> Translator:
+        """The translator for the person behind the update (the municipality's language
+        for a job, or an update without a person)."""
+        user = self._update.effective_user if self._update is not None else None
+        if user is None:
+            return translator(self.config.municipality.default_language)
+        with transaction(self.engine) as session:
+            return translator(citizens.language_of(session, user.id, user.language_code))
 
 
-def texts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
-    return translator(user_language(update, context))
+P = ParamSpec("P")
+Handler = Callable[Concatenate[Update, KentContext, P], Coroutine[Any, Any, None]]
+
+
+def private(handler: Handler[P]) -> Handler[P]:
+    """The handler acts in private chats only, with a person behind the update: elsewhere
+    (a group, a channel) it does nothing, so a citizen's flow never runs in a group."""
+
+    @wraps(handler)
+    async def in_private(update: Update, context: KentContext, /, *args: P.args,
+                         **kwargs: P.kwargs) -> None:
+        if is_private(update) and update.effective_user is not None:
+            await handler(update, context, *args, **kwargs)
+
+    return in_private
 
 
 def is_private(update: Update) -> bool:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator, translator
 from core import citizens, conversation, council, outbox
@@ -29,7 +29,7 @@ from core.refusals import Refused
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration, RequestDraft
 from db.types import utcnow
-from handlers.common import as_id, citizen_of, deps, is_private, translator_of
+from handlers.common import KentContext, as_id, private, translator_of
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 from handlers.outbox import wake
@@ -97,8 +97,8 @@ def _name(assembly: Assembly, t: Translator) -> str:
     return assembly.name_en if t.language == "en" and assembly.name_en else assembly.name_tr
 
 
-def _description(context: ContextTypes.DEFAULT_TYPE, code: str, t: Translator) -> str:
-    found = next((a for a in deps(context).config.assemblies if a.code == code), None)
+def _description(context: KentContext, code: str, t: Translator) -> str:
+    found = next((a for a in context.config.assemblies if a.code == code), None)
     return found.description.get(t.language) if found else ""
 
 
@@ -116,7 +116,7 @@ async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None
 # --- Assemblies and membership -----------------------------------------------------------
 
 
-def _assemblies_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen
+def _assemblies_screen(context: KentContext, session: Session, citizen: Citizen
                        ) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
     assert citizen.id is not None
@@ -124,7 +124,7 @@ def _assemblies_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, cit
             if m.guardian_id is None}
     lines = [t._("🏛 <b>City Council assemblies</b>"), ""]
     rows = []
-    for assembly in council.assemblies(session, deps(context).config):
+    for assembly in council.assemblies(session, context.config):
         mark = " ✅" if assembly.code in mine else ""
         lines.append(f"<b>{html.escape(_name(assembly, t))}</b>{mark}\n"
                      f"{html.escape(_description(context, assembly.code, t))}")
@@ -135,7 +135,7 @@ def _assemblies_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, cit
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def _assembly_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen,
+def _assembly_screen(context: KentContext, session: Session, citizen: Citizen,
                      code: str) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
     assembly = session.get(Assembly, code)
@@ -143,7 +143,7 @@ def _assembly_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
         raise Refused("not_found")
     assert citizen.id is not None
     member = council.is_member(session, citizen.id, code)
-    rules = next(a for a in deps(context).config.assemblies if a.code == code)
+    rules = next(a for a in context.config.assemblies if a.code == code)
     lines = [f"🏛 <b>{html.escape(_name(assembly, t))}</b>",
              html.escape(_description(context, code, t)), ""]
     if member:
@@ -165,12 +165,11 @@ def _assembly_screen(context: ContextTypes.DEFAULT_TYPE, session: Session, citiz
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-async def assemblies_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def assemblies_command(update: Update, context: KentContext) -> None:
     """/meclis: the assemblies, with the citizen's memberships."""
-    if not is_private(update):
-        return
-    with transaction(deps(context).engine) as session:
-        text, markup = _assemblies_screen(context, session, citizen_of(session, update))
+    with context.citizen_transaction() as (session, citizen, _):
+        text, markup = _assemblies_screen(context, session, citizen)
     await _answer(update, text, markup)
 
 
@@ -196,11 +195,11 @@ def _consent(session: Session, citizen: Citizen, first_name: str, last_name: str
     session.add(citizen)
 
 
-async def _start_join(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session,
+async def _start_join(update: Update, context: KentContext, session: Session,
                       citizen: Citizen, code: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """What joining asks next: consent, a birth date, the child's name, or nothing."""
     t = translator_of(citizen)
-    config = deps(context).config
+    config = context.config
     rules = next((a for a in config.assemblies if a.code == code), None)
     if rules is None:
         raise Refused("not_found")
@@ -226,7 +225,7 @@ def _joined_text(t: Translator, session: Session, code: str) -> str:
                "See them with /etkinlikler.").format(assembly=html.escape(name))
 
 
-async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def council_button(update: Update, context: KentContext) -> None:
     """Every `c:` button and the menu's City Council and Events entries."""
     query = update.callback_query
     if query is None or query.data is None:
@@ -235,13 +234,11 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     parts = data.split(":")
     action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
     number = as_id(arg) or 0  # ids of events and memberships; 0 finds nothing
-    engine, config = deps(context).engine, deps(context).config
+    config = context.config
     now = utcnow()
     follow_up: Any = None
     markup: InlineKeyboardMarkup | None
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         try:
             if action == "list":
                 text, markup = _assemblies_screen(context, session, citizen)
@@ -314,18 +311,17 @@ async def council_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         wake(context.application)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_message(update: Update, context: KentContext) -> bool:
     """Typed answers to a council question (birth date, child, event field, check-in code)."""
     message = update.effective_message
     if message is None or not message.text:
         return False
-    engine, config = deps(context).engine, deps(context).config
+    config = context.config
     text = message.text.strip()
     now = utcnow()
     reply: str | None = None
     markup: InlineKeyboardMarkup | None = None
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
+    with context.citizen_transaction() as (session, citizen, _):
         draft = session.get(RequestDraft, citizen.id)
         if draft is None or not draft.step.startswith("c_"):
             return False
@@ -454,20 +450,18 @@ def _event_screen(session: Session, citizen: Citizen, event_id: int, now: dateti
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-async def events_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def events_command(update: Update, context: KentContext) -> None:
     """/etkinlikler: upcoming events, with filters by assembly."""
-    if not is_private(update):
-        return
-    with transaction(deps(context).engine) as session:
-        text, markup = _events_screen(session, citizen_of(session, update), utcnow(), None)
+    with context.citizen_transaction() as (session, citizen, _):
+        text, markup = _events_screen(session, citizen, utcnow(), None)
     await _answer(update, text, markup)
 
 
-async def show_event(update: Update, context: ContextTypes.DEFAULT_TYPE, event_id: int) -> None:
+async def show_event(update: Update, context: KentContext, event_id: int) -> None:
     """A poster's deep link t.me/<bot>?start=ev_<id> opens the event directly."""
     markup: InlineKeyboardMarkup | None
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
+    with context.citizen_transaction() as (session, citizen, _):
         try:
             text, markup = _event_screen(session, citizen, event_id, utcnow())
         except Refused as exc:
@@ -475,11 +469,11 @@ async def show_event(update: Update, context: ContextTypes.DEFAULT_TYPE, event_i
     await _answer(update, text, markup)
 
 
-async def _send_registration(context: ContextTypes.DEFAULT_TYPE, chat_id: int, event_id: int,
+async def _send_registration(context: KentContext, chat_id: int, event_id: int,
                              code: str, status: str, position: int | None,
                              promoted: bool = False) -> None:
     """The registration's code as text and QR image, and the event as an .ics file."""
-    engine, config = deps(context).engine, deps(context).config
+    engine, config = context.engine, context.config
     with transaction(engine) as session:
         citizen = citizens.get_or_create(session, chat_id, None)
         t = translator_of(citizen)
@@ -506,9 +500,9 @@ async def _send_registration(context: ContextTypes.DEFAULT_TYPE, chat_id: int, e
                                     caption=t._("📆 Add it to your calendar."))
 
 
-async def _tell_promoted(context: ContextTypes.DEFAULT_TYPE, notice: council.Notice) -> None:
+async def _tell_promoted(context: KentContext, notice: council.Notice) -> None:
     """The first in line got a freed seat: they get their code, QR and calendar file."""
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         chat = council.recipients(session, [notice.citizen_id]).get(notice.citizen_id)
         registration = session.get(Registration, notice.registration_id)
         event_id = registration.event_id if registration else None
@@ -588,7 +582,7 @@ def _event_summary(t: Translator, data: dict[str, Any], assembly: str) -> str:
     return "\n".join(lines)
 
 
-def _creation_button(context: ContextTypes.DEFAULT_TYPE, session: Session, citizen: Citizen,
+def _creation_button(context: KentContext, session: Session, citizen: Citizen,
                      action: str, arg: str, now: datetime
                      ) -> tuple[str, InlineKeyboardMarkup | None]:
     t = translator_of(citizen)
@@ -641,33 +635,27 @@ def _cancel_button(session: Session, citizen: Citizen, action: str, event_id: in
         id=event_id, count=len(notices)), None, notices
 
 
-async def add_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def add_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_ekle: a coordinator creates an event step by step."""
-    if not is_private(update):
-        return
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         allowed = citizen.telegram_id is not None and council.may_manage(
             session, citizen.telegram_id)
         rows = [[InlineKeyboardButton(_name(a, t), callback_data=f"c:ea:{a.code}")]
-                for a in council.assemblies(session, deps(context).config)]
+                for a in council.assemblies(session, context.config)]
     if not allowed:
         await _answer(update, refusal(t, "not_allowed"))
         return
     await _answer(update, t._("🏛 Which assembly's event?"), InlineKeyboardMarkup(rows))
 
 
-async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def edit_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_duzenle ID FIELD VALUE, e.g. `/etkinlik_duzenle 4 yer Kültür Merkezi`."""
-    if not is_private(update) or update.effective_user is None:
-        return
     args = context.args or []
-    config = deps(context).config
+    config = context.config
     notices: list[council.Notice] = []
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, _, t):
         usage = t._("Usage: /etkinlik_duzenle ID FIELD VALUE\nFields: baslik, aciklama, "
                     "baslangic, bitis, yer, kontenjan, son_kayit")
         field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
@@ -689,7 +677,7 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                     changes["capacity"] = capacity
                 else:
                     changes[field] = value
-                notices = council.edit_event(session, update.effective_user.id, event_id,
+                notices = council.edit_event(session, context.user_id, event_id,
                                              utcnow(), **changes)
                 _queue_event_notices(session, event_id, [n for n in notices if not n.promoted],
                                      changed=True)
@@ -710,14 +698,11 @@ async def edit_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             await _tell_promoted(context, notice)
 
 
-async def cancel_event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def cancel_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_iptal ID: asks for confirmation, then tells every registrant."""
-    if not is_private(update):
-        return
     args = context.args or []
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         try:
             event_id = as_id(args[0]) if args else None
             if event_id is None:
@@ -728,21 +713,18 @@ async def cancel_event_command(update: Update, context: ContextTypes.DEFAULT_TYP
     await _answer(update, text, markup)
 
 
-async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def checkin_command(update: Update, context: KentContext) -> None:
     """/yoklama ID [CODE]: check people in at the door; without a code, codes follow."""
-    if not is_private(update) or update.effective_user is None:
-        return
     args = context.args or []
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
-        if not council.may_manage(session, update.effective_user.id):
+    with context.citizen_transaction() as (session, citizen, t):
+        if not council.may_manage(session, context.user_id):
             reply = refusal(t, "not_allowed")
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
             try:
-                registration = council.check_in(session, update.effective_user.id,
+                registration = council.check_in(session, context.user_id,
                                                 as_id(args[0]) or 0, args[1], utcnow())
                 person = session.get(Citizen, registration.citizen_id)
                 reply = t._("✅ Checked in: {name}.").format(
@@ -763,19 +745,16 @@ def _announcement_body(text: str | None) -> str:
     return parts[3] if len(parts) > 3 else ""
 
 
-async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def announce_command(update: Update, context: KentContext) -> None:
     """/duyuru meclis CODE TEXT, or /duyuru etkinlik ID TEXT: a message to all of them,
     queued in the outbox; the coordinator hears the count when the last one is through."""
-    if not is_private(update) or update.effective_user is None:
-        return
     args = context.args or []
     message = update.effective_message
     assert message is not None
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, _, t):
         audience: list[int] = []
-        if not council.may_manage(session, update.effective_user.id):
+        if not council.may_manage(session, context.user_id):
             reply: str | None = refusal(t, "not_allowed")
         elif len(args) >= 3 and args[0] in ("meclis", "assembly") and session.get(
                 Assembly, args[1]) is not None:
@@ -788,7 +767,7 @@ async def announce_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if reply is None:
             text = "📣 " + _announcement_body(message.text)
             outbox.enqueue(session, dict.fromkeys(audience, text), kind="announcement",
-                           now=utcnow(), requester_chat_id=update.effective_user.id,
+                           now=utcnow(), requester_chat_id=context.user_id,
                            language=t.language)
     if reply is not None:
         await _answer(update, reply)

@@ -5,20 +5,19 @@ from __future__ import annotations
 import logging
 
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.sending import bulk
 from common.i18n import resolve_language, translator
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent
-from handlers.common import deps
+from handlers.common import KentContext
 
 log = logging.getLogger("kentbot.council")
 
 
-async def event_reminder_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    shared = deps(context)
+async def event_reminder_sweep(context: KentContext) -> None:
+    shared = context.deps
     with transaction(shared.engine) as session:
         items = event_reminders.due(session, shared.clock())
         chats = council.recipients(session, [i.citizen_id for i in items])
@@ -48,8 +47,8 @@ async def event_reminder_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
                 log.warning("event reminder not sent to %s: %s", chat, type(exc).__name__)
 
 
-async def no_show_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    shared = deps(context)
+async def no_show_sweep(context: KentContext) -> None:
+    shared = context.deps
     with transaction(shared.engine) as session:
         count = council.mark_no_shows(session, shared.clock())
     if count:

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.sending import bulk
 from common.i18n import Translator, translator
@@ -22,7 +21,7 @@ from core import digests, indicators, reports, staff
 from core.charts import weekly_chart
 from db.engine import transaction
 from db.models import JobRun
-from handlers.common import as_id, deps
+from handlers.common import KentContext, as_id
 from handlers.feature import Command, Daily, Feature
 
 log = logging.getLogger("kentbot.digests")
@@ -105,18 +104,18 @@ def chart_for(t: Translator, digest: digests.Digest) -> bytes:
     })
 
 
-def _claim(context: ContextTypes.DEFAULT_TYPE, job: str, key: str) -> bool:
+def _claim(context: KentContext, job: str, key: str) -> bool:
     """True once per (job, key), across restarts and instances."""
     try:
-        with transaction(deps(context).engine) as session:
+        with transaction(context.engine) as session:
             session.add(JobRun(job=job, key=key))
     except IntegrityError:
         return False
     return True
 
 
-async def send_digest(context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
-    shared = deps(context)
+async def send_digest(context: KentContext, kind: str) -> None:
+    shared = context.deps
     now = shared.clock()
     key = now.astimezone(shared.config.tz).date().isoformat()
     if not _claim(context, f"digest-{kind}", key):
@@ -140,27 +139,27 @@ async def send_digest(context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
                             type(exc).__name__)
 
 
-async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_digest(context: KentContext) -> None:
     await send_digest(context, "daily")
 
 
-async def weekly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def weekly_digest(context: KentContext) -> None:
     await send_digest(context, "weekly")
 
 
-async def nightly_snapshots(context: ContextTypes.DEFAULT_TYPE) -> None:
-    shared = deps(context)
+async def nightly_snapshots(context: KentContext) -> None:
+    shared = context.deps
     with transaction(shared.engine) as session:
         refreshed = indicators.refresh_snapshots(session, shared.config, shared.clock())
     log.info("indicator snapshots refreshed: %d periods", len(refreshed))
 
 
-async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def summary_command(update: Update, context: KentContext) -> None:
     """/ozet: today's summary so far, for staff (in a group or a private chat)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    shared = deps(context)
+    shared = context.deps
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         allowed = staff.is_staff(session, user.id)
@@ -172,12 +171,12 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(render(t, digest, shared.config.tz), parse_mode=ParseMode.HTML)
 
 
-async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def report_command(update: Update, context: KentContext) -> None:
     """/rapor [YEAR]: the performance table as an Excel file, for staff."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    shared = deps(context)
+    shared = context.deps
     t = translator(shared.config.municipality.default_language)
     today = shared.clock().astimezone(shared.config.tz).date()
     args = context.args or []

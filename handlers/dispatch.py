@@ -7,22 +7,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from db.engine import autocommit
 from db.models import RequestDraft
-from handlers.common import citizen_of, deps, is_private, texts
+from handlers.common import KentContext, citizen_of, is_private
 from handlers.feature import Feature, MessageCallback
 from handlers.menu import main_menu, unknown_text
 
 
-async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def any_message(update: Update, context: KentContext) -> None:
     """Messages no command took: a staff reply in a group, a step of a flow, free text that
     can become a request; anything else in a private chat gets a helpful answer."""
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
-    features = deps(context).features
+    features = context.deps.features
     if not is_private(update):
         for feature in features:
             if feature.on_group_message and await feature.on_group_message(update, context):
@@ -32,11 +32,11 @@ async def any_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         for handler in candidates(update, context, features):
             if await handler(update, context):
                 return
-    t = texts(update, context)
+    t = context.texts()
     await message.reply_text(unknown_text(t), reply_markup=main_menu(t, features))
 
 
-def candidates(update: Update, context: ContextTypes.DEFAULT_TYPE,
+def candidates(update: Update, context: KentContext,
                features: Sequence[Feature]) -> list[MessageCallback]:
     """The handlers that may want this private message, in order, read from the citizen's
     one pending step: the replies' handlers for a reply to one of our messages (a staff
@@ -45,7 +45,7 @@ def candidates(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
     Asking every feature in turn cost a transaction each; the stored step says which to
     ask."""
-    with autocommit(deps(context).engine) as session:
+    with autocommit(context.engine) as session:
         citizen = citizen_of(session, update)
         draft = session.get(RequestDraft, citizen.id)
         step = draft.step if draft is not None else None
@@ -61,12 +61,12 @@ def candidates(update: Update, context: ContextTypes.DEFAULT_TYPE,
     return found + [f.on_free_text for f in features if f.on_free_text is not None]
 
 
-async def unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_callback(update: Update, context: KentContext) -> None:
     """A button from an old or forged message: tell the user instead of spinning forever."""
     query = update.callback_query
     if query is None:
         return
-    t = texts(update, context)
+    t = context.texts()
     await query.answer(t._("This button is no longer valid. Please use /start."), show_alert=True)
 
 

@@ -6,12 +6,11 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
-from common.i18n import translator
 from core import citizens
 from db.engine import transaction
-from handlers.common import deps, user_language
+from handlers.common import KentContext
 
 log = logging.getLogger("kentbot.errors")
 
@@ -32,11 +31,11 @@ def _describe(update: object) -> str:
     return " ".join(parts)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: KentContext) -> None:
     error = context.error
     if error is None:
         return
-    shared = deps(context)
+    shared = context.deps
     if isinstance(error, BadRequest) and "not modified" in str(error).lower():
         # The same button pressed twice: the screen already shows what was asked for.
         return
@@ -57,7 +56,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat.type != "private":
         return
     try:
-        t = translator(user_language(update, context))
+        t = context.texts()
         await context.bot.send_message(
             update.effective_chat.id,
             t._("Sorry, something went wrong on our side. Your earlier entries are safe; "

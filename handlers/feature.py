@@ -15,15 +15,16 @@ from datetime import time
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackContext, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CommandHandler
 
 from common.config import Schedule
 from core.privacy import PersonalData
+from handlers.common import KentContext
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+Callback = Callable[[Update, KentContext], Coroutine[Any, Any, None]]
 # A message handler that says whether it took the message (False: ask the next one).
-MessageCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[bool]]
-JobCallback = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, None]]
+MessageCallback = Callable[[Update, KentContext], Awaitable[bool]]
+JobCallback = Callable[[KentContext], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)

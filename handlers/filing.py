@@ -19,7 +19,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator, all_translators
 from core import flood, intake, request_privacy, staff, workflow
@@ -29,7 +29,7 @@ from db import reference
 from db.engine import autocommit, transaction, untouched, without_blocking
 from db.models import Category, Citizen, Department, Request, RequestDraft
 from handlers import request_views as views
-from handlers.common import citizen_of, deps, is_private, translator_of
+from handlers.common import KentContext, is_private, private, translator_of
 from handlers.delivery import new_card, post_card
 from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
@@ -110,16 +110,16 @@ def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Scree
 
 
 def _render(session: Session, draft: RequestDraft, t: Translator,
-            context: ContextTypes.DEFAULT_TYPE) -> views.Screen:
+            context: KentContext) -> views.Screen:
     """The screen of the draft's current step."""
     if draft.step == "kvkk":
-        config = deps(context).config
+        config = context.config
         return views.kvkk_screen(t, config.kvkk.data_controller or config.municipality.name,
                                  config.kvkk.retention_days)
     return _screen(session, draft, t)
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
+async def _show(update: Update, context: KentContext, citizen_id: int,
                 screen: views.Screen, flow_message: int | None, edit: bool,
                 draft: RequestDraft | None = None) -> None:
     """Edit the flow's message (`flow_message`, as the caller loaded it) when the citizen
@@ -146,7 +146,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: 
     if draft is not None:
         _shown(draft, sent, screen)
         return
-    with autocommit(deps(context).engine) as session:  # one UPDATE: the draft is loaded
+    with autocommit(context.engine) as session:  # one UPDATE: the draft is loaded
         draft = session.get(RequestDraft, citizen_id)
         if draft is not None:
             _shown(draft, sent, screen)
@@ -159,9 +159,9 @@ def _shown(draft: RequestDraft, sent: Message, screen: views.Screen) -> None:
     draft.data = {**draft.data, "keyboard": screen.keyboard is not None}
 
 
-async def _show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int,
+async def _show_step(update: Update, context: KentContext, citizen_id: int,
                      edit: bool) -> None:
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         draft = intake.load(session, citizen_id)
         citizen = session.get(Citizen, citizen_id)
         if draft is None or citizen is None:
@@ -180,14 +180,11 @@ async def _say(update: Update, text: str, remove_keyboard: bool = False,
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
+@private
+async def start_filing(update: Update, context: KentContext,
                        prefilled: str | None = None) -> None:
-    if not is_private(update):
-        return
-    shared = deps(context)
-    with transaction(shared.engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    shared = context.deps
+    with context.citizen_transaction() as (session, citizen, t):
         assert citizen.id is not None and citizen.telegram_id is not None
         limit = shared.config.limits.requests_per_hour
         too_many = flood.requests_last_hour(session, citizen.id, shared.clock()) >= limit \
@@ -209,19 +206,16 @@ async def start_filing(update: Update, context: ContextTypes.DEFAULT_TYPE,
     await _show_step(update, context, citizen_id, edit=update.callback_query is not None)
 
 
-async def talep_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def talep_command(update: Update, context: KentContext) -> None:
     """/talep: begin filing a request."""
     await start_filing(update, context)
 
 
-async def record_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def record_command(update: Update, context: KentContext) -> None:
     """/kayit: staff register a request that came by phone, in person, CİMER, ..."""
-    if not is_private(update) or update.effective_user is None:
-        return
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
-        if not staff.is_staff(session, update.effective_user.id):
+    with context.citizen_transaction() as (session, citizen, t):
+        if not staff.is_staff(session, context.user_id):
             allowed = False
         else:
             allowed = True
@@ -234,20 +228,18 @@ async def record_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _show_step(update, context, citizen_id, edit=False)
 
 
-async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def cancel_command(update: Update, context: KentContext) -> None:
     """/iptal: leave whatever flow the citizen is in; nothing is sent."""
-    if not is_private(update):
-        return
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
+    with context.citizen_transaction() as (session, citizen, _):
         had = intake.cancel(session, citizen)
         t = translator_of(citizen)
     text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
     await _say(update, text, remove_keyboard=True)
-    await _say(update, t._("What would you like to do?"), menu=main_menu(t, deps(context).features))
+    await _say(update, t._("What would you like to do?"), menu=main_menu(t, context.deps.features))
 
 
-async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flow_button(update: Update, context: KentContext) -> None:
     """Every inline button of the filing flow (`f:...`)."""
     query = update.callback_query
     user = update.effective_user
@@ -259,10 +251,10 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     parts = query.data.split(":")
     action, arg = parts[1], (parts[2] if len(parts) > 2 else "")
-    engine, config = deps(context).engine, deps(context).config
+    config = context.config
     if action == "offer":
-        with transaction(engine) as session:
-            draft = intake.draft_of(session, citizen_of(session, update))
+        with context.citizen_transaction() as (session, citizen, _):
+            draft = intake.draft_of(session, citizen)
             offered = draft.data.get("offer") if draft and draft.step == "offer" else None
         await start_filing(update, context, prefilled=offered)
         return
@@ -273,9 +265,7 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     markup: InlineKeyboardMarkup | None = None
     try:
         # One transaction: find the draft, apply the button, render the next screen.
-        with transaction(engine) as session:
-            citizen = citizen_of(session, update)
-            t = translator_of(citizen)
+        with context.citizen_transaction() as (session, citizen, t):
             citizen_id = citizen.id
             saved = session.get(RequestDraft, citizen_id)
             saved_step = saved.step if saved is not None else None  # before any upgrade
@@ -350,7 +340,7 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             t._("Understood. Without your consent we cannot take a request by chat; you can "
                 "still call {phone} or visit the Solution Centre.").format(
                 phone=config.municipality.phone or "—"),
-            reply_markup=main_menu(t, deps(context).features))
+            reply_markup=main_menu(t, context.deps.features))
         return
     if unchanged:
         return
@@ -361,9 +351,9 @@ async def flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _show(update, context, citizen_id, screen, flow_message, edit=True)
 
 
-async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int
+async def _cancel_flow(update: Update, context: KentContext, citizen_id: int
                        ) -> None:
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         citizen = session.get(Citizen, citizen_id)
         assert citizen is not None
         draft = intake.draft_of(session, citizen)
@@ -375,14 +365,14 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, citiz
     if query is not None:
         await query.answer()
         if not keyboard:
-            await query.edit_message_text(text, reply_markup=main_menu(t, deps(context).features))
+            await query.edit_message_text(text, reply_markup=main_menu(t, context.deps.features))
             return
     await _say(update, text, remove_keyboard=True)
 
 
-async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, citizen_id: int) -> None:
-    engine, config = deps(context).engine, deps(context).config
-    calendar = deps(context).calendar
+async def _submit(update: Update, context: KentContext, citizen_id: int) -> None:
+    engine, config = context.engine, context.config
+    calendar = context.deps.calendar
     query = update.callback_query
     assert query is not None
     with transaction(engine) as session:
@@ -433,7 +423,7 @@ def _receipt(session: Session, t: Translator, request: Request, recorded: bool) 
         number=request.number, department=views.esc(views.department_name(department, t)))
 
 
-async def _receipt_again(update: Update, context: ContextTypes.DEFAULT_TYPE,
+async def _receipt_again(update: Update, context: KentContext,
                          t: Translator) -> bool:
     """A Send pressed on a summary that was filed already: show its receipt again.
 
@@ -446,7 +436,7 @@ async def _receipt_again(update: Update, context: ContextTypes.DEFAULT_TYPE,
     assert query is not None
     if query.message is None:
         return False
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         link = workflow.linked(session, query.message.chat.id, query.message.message_id)
         request = session.get(Request, link.request_id) \
             if link is not None and link.purpose == workflow.RECEIPT else None
@@ -458,13 +448,12 @@ async def _receipt_again(update: Update, context: ContextTypes.DEFAULT_TYPE,
     return True
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_message(update: Update, context: KentContext) -> bool:
     """A private message while filing; returns False when no filing step wants it."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return False
-    engine = deps(context).engine
     text = message.text
     length = len(text or "")
     error: str | None = None
@@ -474,8 +463,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     t: Translator | None = None
     try:
         # One transaction: find the draft, take the input, render the next screen.
-        with transaction(engine) as session:
-            citizen = citizen_of(session, update)
+        with context.citizen_transaction() as (session, citizen, _):
             draft = intake.draft_of(session, citizen)
             if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
                 return False
@@ -572,17 +560,15 @@ def _take(session: Session, draft: RequestDraft, message: Message, user_id: int)
         raise Refused("use_buttons")
 
 
-async def offer_filing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def offer_filing(update: Update, context: KentContext) -> bool:
     """Free text outside any flow that looks like a request: offer to file it."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or not message.text:
         return False
     text = message.text.strip()
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
-        if not intake.offer(session, citizen, text, deps(context).keywords):
+    with context.citizen_transaction() as (session, citizen, t):
+        if not intake.offer(session, citizen, text, context.deps.keywords):
             return False
     await message.reply_text(
         t._("Would you like to send this to the municipality as a request or complaint?"),

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from core import citizens, staff, updates
 from core.flood import MessageWindow
 from db.engine import autocommit, transaction
-from handlers.common import deps, is_private, texts
+from handlers.common import KentContext, is_private
 from handlers.feature import Every, Feature
 
 log = logging.getLogger("kentbot.guard")
@@ -39,11 +39,11 @@ def first_deliveries() -> Iterator[None]:
         _maybe_redelivered.reset(token)
 
 
-async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def once_only(update: Update, context: KentContext) -> None:
     """The same update delivered twice (a webhook retry, a poller restart) acts once."""
     if not _maybe_redelivered.get():
         return
-    with autocommit(deps(context).engine) as session:
+    with autocommit(context.engine) as session:
         done = updates.seen(session, update.update_id)
     if done:
         log.info("update %s delivered again; ignored", update.update_id)
@@ -75,37 +75,37 @@ def recorded_by_poller() -> Iterator[None]:
         _recorded_by_poller.reset(token)
 
 
-async def mark_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mark_done(update: Update, context: KentContext) -> None:
     """After every handler: a crash before this point gets the update handled again
     (the webhook answers Telegram only after it is handled), a crash after it does not."""
     if _recorded_by_poller.get():
         return
-    with autocommit(deps(context).engine) as session:
-        first = updates.record(session, [update.update_id], deps(context).clock())
+    with autocommit(context.engine) as session:
+        first = updates.record(session, [update.update_id], context.deps.clock())
     if not first:
         # Handled twice without a lookup: two pollers at once (a leadership hand-over)
         # or two webhook deliveries racing each other.
         log.warning("update %s was handled twice", update.update_id)
 
 
-async def flood_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flood_control(update: Update, context: KentContext) -> None:
     """More than the configured messages a minute get one polite refusal; staff are exempt."""
     user = update.effective_user
     if user is None or not is_private(update):
         return
     window: MessageWindow = context.application.bot_data.setdefault(
-        "flood", MessageWindow(deps(context).config.limits.messages_per_minute))
-    ok = window.allow(user.id, deps(context).clock())
+        "flood", MessageWindow(context.config.limits.messages_per_minute))
+    ok = window.allow(user.id, context.deps.clock())
     if ok:
         return
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         exempt = staff.is_staff(session, user.id)
     if exempt:
         return
     warned: set[int] = context.application.bot_data.setdefault("flood_warned", set())
     if user.id not in warned:
         warned.add(user.id)
-        t = texts(update, context)
+        t = context.texts()
         if update.callback_query:
             await update.callback_query.answer(t._("You are sending messages very fast. "
                                                    "Please wait a minute."), show_alert=True)
@@ -116,7 +116,7 @@ async def flood_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
-async def load_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def load_citizen(update: Update, context: KentContext) -> None:
     """Read the citizen of a private chat, with their draft, before any handler runs.
 
     Nearly every handler of a citizen's update reads them first. Read here, alone (no
@@ -126,21 +126,21 @@ async def load_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     user = update.effective_user
     if user is None or not is_private(update):
         return
-    with autocommit(deps(context).engine) as session:
+    with autocommit(context.engine) as session:
         citizens.find(session, user.id)
 
 
-async def calm_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def calm_again(update: Update, context: KentContext) -> None:
     """A message that passed the window: the next flood gets its warning again."""
     user = update.effective_user
     if user is not None:
         context.application.bot_data.setdefault("flood_warned", set()).discard(user.id)
 
 
-async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def housekeeping(context: KentContext) -> None:
     """Job: forget old update ids."""
-    with transaction(deps(context).engine) as session:
-        updates.prune(session, deps(context).clock())
+    with transaction(context.engine) as session:
+        updates.prune(session, context.deps.clock())
 
 
 def register(app: Application) -> None:

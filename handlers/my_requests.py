@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, translator
 from core import conversation, intake, workflow
@@ -23,7 +23,7 @@ from db.engine import transaction
 from db.models import Category, Citizen, Department, Request
 from db.types import utcnow
 from handlers import request_views as views
-from handlers.common import as_id, citizen_of, deps, is_private, translator_of
+from handlers.common import KentContext, as_id, private, translator_of
 from handlers.delivery import refresh_card
 from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
@@ -100,13 +100,13 @@ def _detail_screen(session: Session, citizen: Citizen, request: Request
     return text, InlineKeyboardMarkup(rows)
 
 
-async def my_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def my_requests(update: Update, context: KentContext) -> None:
     """/taleplerim [number]: the list, or one request by its number."""
     message = update.effective_message
-    if message is None or not is_private(update):
+    if message is None:
         return
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
+    with context.citizen_transaction() as (session, citizen, _):
         if context.args:
             try:
                 request = workflow.citizen_request_by_number(session, citizen, context.args[0])
@@ -118,11 +118,11 @@ async def my_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             else:
                 text, markup = _detail_screen(session, citizen, request)
         else:
-            text, markup = _list_screen(session, citizen, 0, deps(context).features)
+            text, markup = _list_screen(session, citizen, 0, context.deps.features)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def my_button(update: Update, context: KentContext) -> None:
     """my:p:<page>, my:v:<id>, my:n:<id>, my:r:<id>, my:w:<id>, my:wy:<id>, and menu:mine."""
     query = update.callback_query
     if query is None or query.data is None:
@@ -130,15 +130,12 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = query.data.split(":")
     action = "p" if query.data == "menu:mine" else parts[1]
     arg = parts[2] if len(parts) > 2 else "0"
-    engine = deps(context).engine
     prompt: str | None = None
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         number = as_id(arg, limit=100_000) or 0  # a page, or a request id (0 finds nothing)
         try:
             if action == "p":
-                text, markup = _list_screen(session, citizen, number, deps(context).features)
+                text, markup = _list_screen(session, citizen, number, context.deps.features)
             else:
                 request = workflow.citizen_request(session, citizen, number)
                 if action == "v":
@@ -182,10 +179,10 @@ async def my_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _relay_to_staff(context, withdrawn, "cancelled", None, None)
 
 
-async def _relay_to_staff(context: ContextTypes.DEFAULT_TYPE, request: Request, kind: str,
+async def _relay_to_staff(context: KentContext, request: Request, kind: str,
                           text: str | None, photo: str | None) -> None:
     """Bring the citizen's words into the card's thread, where staff can reply to them."""
-    engine, config = deps(context).engine, deps(context).config
+    engine, config = context.engine, context.config
     await refresh_card(context.bot, engine, config, request.id or 0)
     if request.card_chat_id is None or request.card_message_id is None:
         return
@@ -204,15 +201,12 @@ async def _relay_to_staff(context: ContextTypes.DEFAULT_TYPE, request: Request, 
         workflow.link_message(session, sent.chat.id, sent.message_id, request.id, "citizen")
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_message(update: Update, context: KentContext) -> bool:
     """A note, photo or answer from the citizen for one of their requests."""
     message = update.effective_message
     if message is None:
         return False
-    engine = deps(context).engine
-    with transaction(engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         draft = intake.draft_of(session, citizen)
         request_id: int | None = None
         kind = ""

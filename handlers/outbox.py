@@ -26,14 +26,14 @@ from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.sending import bulk
 from common.i18n import translator
 from core import citizens, outbox
 from db.engine import transaction, without_blocking
 from db.types import utcnow
-from handlers.common import Deps, deps
+from handlers.common import Deps, KentContext
 from handlers.feature import Daily, Every, Feature
 
 log = logging.getLogger("kentbot.outbox")
@@ -79,14 +79,14 @@ def wake(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     contextvars.Context().run(app.create_task, drain, name="outbox drain")
 
 
-async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def outbox_tick(context: KentContext) -> None:
     """The repeating job: only starts a drain, so that a drain lasting minutes neither
     blocks the job queue nor makes APScheduler skip (and warn about) later ticks."""
     wake(context.application)
 
 
-async def outbox_cleanup(context: ContextTypes.DEFAULT_TYPE) -> None:
-    with transaction(deps(context).engine) as session:
+async def outbox_cleanup(context: KentContext) -> None:
+    with transaction(context.engine) as session:
         gone = outbox.prune(session, utcnow() - KEEP_FINISHED)
     if gone:
         log.info("forgot %d finished announcement(s)", gone)

@@ -9,12 +9,12 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator
 from core import privacy
 from db.engine import transaction, without_blocking
-from handlers.common import deps, is_private, texts
+from handlers.common import KentContext, is_private, private
 from handlers.delivery import clear_after_erasure
 from handlers.feature import Command, Daily, Feature
 
@@ -32,17 +32,18 @@ def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
     ])
 
 
-async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def my_data(update: Update, context: KentContext) -> None:
     """/verilerim: everything stored about the citizen, as a JSON file."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or not is_private(update):
+    message = update.effective_message
+    if message is None:
         return
-    t = texts(update, context)
-    shared = deps(context)
+    t = context.texts()
+    shared = context.deps
     with transaction(shared.engine) as session:
-        citizen = privacy.citizen_of(session, user.id)
+        citizen = privacy.citizen_of(session, context.user_id)
         data = privacy.export(session, citizen, shared.personal_data,
-                                     shared.clock()) if citizen else None
+                              shared.clock()) if citizen else None
     if data is None:
         await message.reply_text(t._("We hold no personal data about you."))
         return
@@ -54,12 +55,13 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def erase_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def erase_command(update: Update, context: KentContext) -> None:
     """/verilerimi_sil: says what erasing means and asks to confirm with a button."""
     message = update.effective_message
-    if message is None or not is_private(update):
+    if message is None:
         return
-    t = texts(update, context)
+    t = context.texts()
     await message.reply_text(
         t._("🗑 <b>Erase my personal data</b>\n\n"
             "Your name, phone number, birth date, the texts, addresses, locations and "
@@ -83,7 +85,7 @@ async def _say(query: CallbackQuery, text: str) -> None:
             await query.get_bot().send_message(query.message.chat.id, text)
 
 
-async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def erase_button(update: Update, context: KentContext) -> None:
     """kvkk:erase erases (once, whatever is pressed twice); kvkk:keep leaves everything."""
     query = update.callback_query
     if query is None or query.data is None or not is_private(update):
@@ -91,13 +93,13 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await query.answer()
         return
     # Translated before erasing: afterwards the citizen's language is gone with them.
-    t = texts(update, context)
+    t = context.texts()
     await query.answer()
     if query.data == KEEP:
         await _say(query, t._("Nothing was erased."))
     if query.data != ERASE:
         return
-    shared = deps(context)
+    shared = context.deps
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, query.from_user.id)
         erased = privacy.erase(session, citizen, shared.personal_data,
@@ -115,9 +117,9 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         context.bot, shared.engine, shared.config, erased)), update=update)
 
 
-async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def retention_job(context: KentContext) -> None:
     """Job: erase the personal data of requests closed longer ago than the retention period."""
-    shared = deps(context)
+    shared = context.deps
     with transaction(shared.engine) as session:
         erased = privacy.retention_sweep(session, shared.personal_data, shared.clock(),
                                          shared.config.kvkk.retention_days)

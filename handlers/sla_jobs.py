@@ -8,14 +8,13 @@ from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from common.i18n import translator
 from core import routing
 from core.sla import due_for_reminder, mark_newly_overdue, without_card
 from db.engine import transaction
 from db.models import Request
-from handlers.common import deps
+from handlers.common import KentContext
 from handlers.delivery import post_card, refresh_card
 
 log = logging.getLogger("kentbot.sla")
@@ -24,10 +23,10 @@ log = logging.getLogger("kentbot.sla")
 CARD_GRACE = timedelta(minutes=10)
 
 
-async def sla_watch(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sla_watch(context: KentContext) -> None:
     """Job: post cards that never arrived, remind once at 80 % of the target, escalate
     once when overdue."""
-    shared = deps(context)
+    shared = context.deps
     now = shared.clock()
     with transaction(shared.engine) as session:
         missing = without_card(session, now, CARD_GRACE)

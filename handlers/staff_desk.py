@@ -16,7 +16,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator, translator
 from core import staff, workflow
@@ -27,7 +27,7 @@ from db.engine import transaction
 from db.models import Department, Request
 from handlers import request_views as views
 from handlers import survey
-from handlers.common import as_id, deps
+from handlers.common import KentContext, as_id
 from handlers.delivery import PHOTO_CARD, notify_citizen, post_card, refresh_card, retire_card
 from handlers.feature import Every, Feature
 from handlers.sla_jobs import sla_watch
@@ -67,11 +67,11 @@ def _error(t: Translator, key: str | None) -> str:
     return t._(message)
 
 
-def _staff_language(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return deps(context).config.municipality.default_language
+def _staff_language(context: KentContext) -> str:
+    return context.config.municipality.default_language
 
 
-async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id: int,
+async def _apply(update: Update, context: KentContext, request_id: int,
                  action: str, text: str | None = None, department: str | None = None
                  ) -> tuple[str | None, bool]:
     """Run the action; on success update the card and tell the citizen.
@@ -79,7 +79,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id:
     Returns an error key (None on success) and whether a citizen was told."""
     user = update.effective_user
     assert user is not None
-    engine, config = deps(context).engine, deps(context).config
+    engine, config = context.engine, context.config
     try:
         with transaction(engine) as session:
             change = workflow.staff_action(session, request_id, user.id, action, text, department)
@@ -107,7 +107,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, request_id:
     return None, await notify_citizen(context.bot, engine, request_id, event_id)
 
 
-async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def card_button(update: Update, context: KentContext) -> None:
     """A button on a request card: st:<action>:<request id>[:<department>]."""
     query = update.callback_query
     if query is None or query.data is None or update.effective_user is None:
@@ -119,7 +119,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(_error(t, "not_found"), show_alert=True)
         return
     code = parts[1]
-    engine, user = deps(context).engine, update.effective_user
+    engine, user = context.engine, update.effective_user
     with transaction(engine) as session:
         request = session.get(Request, request_id)
         member = staff.active_member(session, user.id)
@@ -181,13 +181,13 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(_error(t, "not_found"), show_alert=True)
 
 
-async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_group_message(update: Update, context: KentContext) -> bool:
     """A reply in a staff group to a card, a prompt or a relayed citizen message."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return False
-    engine = deps(context).engine
+    engine = context.engine
     with transaction(engine) as session:
         link = workflow.linked(session, message.chat.id, message.reply_to_message.message_id)
     if link is None or link.purpose not in REPLY_MEANS:

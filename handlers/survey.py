@@ -8,7 +8,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import Translator, resolve_language, translator
 from core import citizens, survey
@@ -17,7 +17,7 @@ from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Citizen, Request, RequestDraft
 from db.types import utcnow
-from handlers.common import as_id, deps
+from handlers.common import KentContext, as_id
 from handlers.delivery import refresh_card
 from handlers.feature import Every, Feature, Steps
 
@@ -31,8 +31,8 @@ def _keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
         t._("❌ My problem is not solved"), callback_data=f"sv:{request_id}:x")]])
 
 
-async def send_survey(context: ContextTypes.DEFAULT_TYPE, item: survey.SurveyDue) -> None:
-    with transaction(deps(context).engine) as session:
+async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
+    with transaction(context.engine) as session:
         person = citizens.get_or_create(session, item.telegram_id, None)
         t = translator(resolve_language(person.language, person.telegram_language))
     text = (t._("🔔 A reminder: ") if item.reminder else "") + t._(
@@ -42,13 +42,13 @@ async def send_survey(context: ContextTypes.DEFAULT_TYPE, item: survey.SurveyDue
         await context.bot.send_message(item.telegram_id, text,
                                        reply_markup=_keyboard(t, item.request_id))
     except Forbidden:
-        with transaction(deps(context).engine) as session:
+        with transaction(context.engine) as session:
             citizens.mark_blocked(session, item.telegram_id)
 
 
-async def ask_now(context: ContextTypes.DEFAULT_TYPE, request_id: int) -> None:
+async def ask_now(context: KentContext, request_id: int) -> None:
     """Right after a resolution; the sweep catches whatever this misses."""
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         if not survey.claim(session, request_id, utcnow()):
             return
         request = session.get(Request, request_id)
@@ -60,10 +60,10 @@ async def ask_now(context: ContextTypes.DEFAULT_TYPE, request_id: int) -> None:
     await send_survey(context, item)
 
 
-async def survey_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def survey_sweep(context: KentContext) -> None:
     """Job: first asks that were missed, and the one reminder after three days."""
-    with transaction(deps(context).engine) as session:
-        items = survey.due(session, deps(context).clock())
+    with transaction(context.engine) as session:
+        items = survey.due(session, context.deps.clock())
     for item in items:
         try:
             await send_survey(context, item)
@@ -72,13 +72,13 @@ async def survey_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
                         type(exc).__name__)
 
 
-async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def survey_button(update: Update, context: KentContext) -> None:
     query = update.callback_query
     if query is None or query.data is None or update.effective_user is None:
         return
     parts = query.data.split(":")
-    engine, config = deps(context).engine, deps(context).config
-    now = deps(context).clock()
+    engine, config = context.engine, context.config
+    now = context.deps.clock()
     reopened: Request | None = None
     with transaction(engine) as session:
         person = citizens.get_or_create(session, update.effective_user.id,
@@ -129,12 +129,12 @@ async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                                  allow_sending_without_reply=True))
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_message(update: Update, context: KentContext) -> bool:
     """The optional comment after a rating."""
     message = update.effective_message
     if message is None or update.effective_user is None or not message.text:
         return False
-    with transaction(deps(context).engine) as session:
+    with transaction(context.engine) as session:
         person = citizens.get_or_create(session, update.effective_user.id,
                                         update.effective_user.language_code)
         draft = session.get(RequestDraft, person.id)

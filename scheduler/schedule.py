@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from functools import wraps
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, JobQueue
+from telegram.ext import Application, JobQueue
 
 from common.config import Config
 from db.engine import without_blocking
+from handlers.common import KentContext
 from handlers.feature import Every, Feature, JobCallback
 
 
@@ -35,8 +36,8 @@ class _NonBlocking:
 
 def _nonblocking(callback: JobCallback) -> JobCallback:
     @wraps(callback)
-    async def job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-        await without_blocking(context.bot_data["deps"].engine, callback(context))
+    async def job(context: KentContext) -> None:
+        await without_blocking(context.engine, callback(context))
 
     return job
 

@@ -137,9 +137,7 @@ class Kent:
 
     def run_job(self, job: Any) -> None:
         """Run a scheduled job's callback now, on the bot's event loop."""
-        from telegram.ext import CallbackContext
-
-        self.thread.run(job(CallbackContext(self.app)))
+        self.thread.run(job(self.app.context_types.context(self.app)))
 
     def citizen(self, first_name: str = "Ayşe", language_code: str | None = "tr",
                 last_name: str | None = "Yılmaz") -> SimUser:

@@ -6,7 +6,6 @@ import asyncio
 from datetime import datetime, timedelta
 
 from sqlmodel import select
-from telegram.ext import CallbackContext
 
 from db.engine import transaction
 from db.models import Registration, Request, SatisfactionAnswer
@@ -72,7 +71,7 @@ def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) ->
     async def post_and_sweep() -> None:
         # The sweep runs while the first post waits for Telegram.
         await asyncio.gather(post_card(kent.app.bot, kent.engine, deps.config, request.id),
-                             sla_watch(CallbackContext(kent.app)))
+                             sla_watch(kent.app.context_types.context(kent.app)))
 
     kent.thread.run(post_and_sweep())
     again = group.wait_message(contains=number)

@@ -6,40 +6,34 @@ this very code."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_
 from core import conversation
 from core.text_match import fold
-from db.engine import transaction
-from handlers.common import citizen_of, deps, translator_of
+from handlers.common import KentContext, private
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 
 DAYS = {"merkez": N_("Monday and Thursday"), "cumhuriyet": N_("Tuesday and Friday")}
 STEP = "collection_area"
 
 
-async def ask_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@private
+async def ask_area(update: Update, context: KentContext) -> None:
     """/cop or the menu button: asks for the neighbourhood and waits at STEP."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
+    with context.citizen_transaction() as (session, citizen, t):
         conversation.set_step(session, citizen, STEP)
-        t = translator_of(citizen)
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id,
-                                   t._("Which neighbourhood do you live in?"))
+    await context.bot.send_message(context.user_id, t._("Which neighbourhood do you live in?"))
 
 
-async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_area(update: Update, context: KentContext) -> bool:
     """The typed neighbourhood: its collection days, and the step ends."""
     message = update.effective_message
     if message is None or not message.text:
         return False
-    with transaction(deps(context).engine) as session:
-        citizen = citizen_of(session, update)
-        t = translator_of(citizen)
+    with context.citizen_transaction() as (session, citizen, t):
         days = DAYS.get(fold(message.text))
         if days is not None:
             conversation.clear(session, citizen)
@@ -49,7 +43,7 @@ async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return True
 
 
-async def remind_staff(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remind_staff(context: KentContext) -> None:
     """A job: nothing to do in the example (a real one would sweep the database)."""
 
 
