@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint postgres i18n run clean
+.PHONY: demo test lint format postgres i18n run clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Kent Bot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -24,10 +24,17 @@ run: $(STAMP)  ## run the real bot: needs KENTBOT_TOKEN in the environment
 test: $(STAMP) postgres lint  ## lint, type-check, and run every test on SQLite and PostgreSQL
 	$(BIN)/python -m pytest $(ARGS)
 
+# The one place style, types and layers are checked (CI runs it through `make test`; the
+# pre-commit hook runs it before each commit).
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+format: $(STAMP)  ## format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Start the local PostgreSQL server when it is installed but down (CI machines have it).
 postgres:

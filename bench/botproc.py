@@ -42,16 +42,24 @@ def run_kent(args: argparse.Namespace) -> dict[str, object]:
     statements: Counter[str] = Counter()
     checkouts = [0]
     # Every engine and pool: on PostgreSQL the updates run on the engine's non-blocking twin.
-    event.listen(Engine, "before_cursor_execute",
-                 lambda _c, _cur, sql, *_rest: statements.update([" ".join(sql.split())[:90]]))
+    event.listen(
+        Engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_rest: statements.update([" ".join(sql.split())[:90]]),
+    )
     event.listen(Pool, "checkout", lambda *_: checkouts.__setitem__(0, checkouts[0] + 1))
-    app = build_application(config, engine, args.token, args.api_url,
-                            rate_limit=args.rate_limit, collect_errors=True)
+    app = build_application(
+        config, engine, args.token, args.api_url, rate_limit=args.rate_limit, collect_errors=True
+    )
     service.run(app)
     errors = app.bot_data["deps"].errors or []
-    return {"errors": len(errors), "first_errors": [repr(e)[:300] for e in errors[:3]],
-            "statements": sum(statements.values()), "checkouts": checkouts[0],
-            "top_statements": statements.most_common(8)}
+    return {
+        "errors": len(errors),
+        "first_errors": [repr(e)[:300] for e in errors[:3]],
+        "statements": sum(statements.values()),
+        "checkouts": checkouts[0],
+        "top_statements": statements.most_common(8),
+    }
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,8 +89,9 @@ def main() -> None:
     p.add_argument("--wiring", default='{"groups": {}, "supervisors": 0}')
     p.add_argument("--rate-limit", action="store_true")
     args = p.parse_args()
-    logging.basicConfig(level=logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     result = run_kent(args) if args.kind == "kent" else run_echo(args)
     print(json.dumps(result), flush=True)

@@ -136,8 +136,12 @@ def emulator(flood: bool = False, staff_groups: bool = True) -> Iterator[World]:
     simulated people share its interpreter lock), with a bot and a group per department."""
     port = free_port()
     args = [PYTHON, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(args + (["--flood"] if flood else []), cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args + (["--flood"] if flood else []),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     emu = EmulatorClient(base_url, timeout=120)
     try:
@@ -157,7 +161,8 @@ def emulator(flood: bool = False, staff_groups: bool = True) -> Iterator[World]:
             for department in load_config().departments:
                 if department.chat_id is not None:
                     world.groups[department.code] = emu.create_group(
-                        f"{department.name.tr} — personel").id
+                        f"{department.name.tr} — personel"
+                    ).id
             world.supervisors = emu.create_group("Amirler").id
         yield world
     finally:
@@ -215,8 +220,9 @@ def proc_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def wait_for_call(emu: EmulatorClient, method: str, timeout: float,
-                  proc: subprocess.Popen[bytes] | None = None) -> JSON:
+def wait_for_call(
+    emu: EmulatorClient, method: str, timeout: float, proc: subprocess.Popen[bytes] | None = None
+) -> JSON:
     """The first call of `method` in the emulator's call log (polled every 5 ms)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -232,18 +238,33 @@ def wait_for_call(emu: EmulatorClient, method: str, timeout: float,
 class BotProcess:
     """`python -m bench.botproc` (Kent Bot or the bare echo bot) polling the emulator."""
 
-    def __init__(self, world: World, kind: str, db: Database | None = None,
-                 rate_limit: bool = False, log: Path | None = None) -> None:
-        args = [PYTHON, "-m", "bench.botproc", "--kind", kind, "--api-url",
-                world.api_url, "--token", world.token,
-                "--wiring", json.dumps(world.wiring())]
+    def __init__(
+        self,
+        world: World,
+        kind: str,
+        db: Database | None = None,
+        rate_limit: bool = False,
+        log: Path | None = None,
+    ) -> None:
+        args = [
+            PYTHON,
+            "-m",
+            "bench.botproc",
+            "--kind",
+            kind,
+            "--api-url",
+            world.api_url,
+            "--token",
+            world.token,
+            "--wiring",
+            json.dumps(world.wiring()),
+        ]
         if db is not None:
             args += ["--database-url", db.url]
         if rate_limit:
             args.append("--rate-limit")
         self._log = open(log or os.devnull, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE,
-                                     stderr=self._log)
+        self.proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=self._log)
         self.world = world
         self.result: JSON = {}
 
@@ -289,31 +310,47 @@ class Person:
 
     def act(self, action: str, **body: Any) -> JSON:
         self.updates += 1
-        return dict(self.emu.post(f"actions/{action}",
-                                  {"user_id": self.id, "chat_id": self.chat_id, **body}))
+        return dict(
+            self.emu.post(
+                f"actions/{action}", {"user_id": self.id, "chat_id": self.chat_id, **body}
+            )
+        )
 
-    def step(self, action: str, expect: str, predicate: Callable[[BotMessage], bool] | None
-             = None, timeout: float = 60.0, **body: Any) -> BotMessage:
+    def step(
+        self,
+        action: str,
+        expect: str,
+        predicate: Callable[[BotMessage], bool] | None = None,
+        timeout: float = 60.0,
+        **body: Any,
+    ) -> BotMessage:
         """Act, then wait for the bot message containing `expect`; records the latency."""
         started = time.time()
         self.act(action, **body)
         return self.wait(expect, predicate, timeout, started)
 
-    def wait(self, expect: str, predicate: Callable[[BotMessage], bool] | None = None,
-             timeout: float = 60.0, started: float | None = None) -> BotMessage:
+    def wait(
+        self,
+        expect: str,
+        predicate: Callable[[BotMessage], bool] | None = None,
+        timeout: float = 60.0,
+        started: float | None = None,
+    ) -> BotMessage:
         deadline = time.monotonic() + timeout
         first: float | None = None
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no bot message containing {expect!r} in {self.chat_id}")
-            for event in self.emu.wait_events(self.chat_id, self.cursor, remaining,
-                                              kinds="message,edit"):
+            for event in self.emu.wait_events(
+                self.chat_id, self.cursor, remaining, kinds="message,edit"
+            ):
                 self.cursor = event["seq"]
                 if started is not None and first is None and event["time"] >= started:
                     first = event["time"]
-                msg = BotMessage(event["message"], event["kind"], event["seq"],
-                                 event.get("reply_keyboard"))
+                msg = BotMessage(
+                    event["message"], event["kind"], event["seq"], event.get("reply_keyboard")
+                )
                 if expect in msg.text and (predicate is None or predicate(msg)):
                     if started is not None:
                         self.latencies.append((first or event["time"]) - started)
@@ -321,15 +358,30 @@ class Person:
 
 
 def new_citizen(emu: EmulatorClient, n: int, started: bool = False) -> Person:
-    return Person(emu, emu.post("users", {"first_name": f"Vatandaş{n}", "last_name": "Test",
-                                          "language_code": "tr", "started": started}))
+    return Person(
+        emu,
+        emu.post(
+            "users",
+            {
+                "first_name": f"Vatandaş{n}",
+                "last_name": "Test",
+                "language_code": "tr",
+                "started": started,
+            },
+        ),
+    )
 
 
 COMPLAINT_TEXT = "Sokağımızdaki çöpler üç gündür toplanmadı, konteyner taştı."
 
 
-def file_complaint(citizen: Person, pace: Callable[[], None] = lambda: None,
-                   full: bool = True, retype: bool = False, timeout: float = 60.0) -> str:
+def file_complaint(
+    citizen: Person,
+    pace: Callable[[], None] = lambda: None,
+    full: bool = True,
+    retype: bool = False,
+    timeout: float = 60.0,
+) -> str:
     """The filing flow of tests/test_requests_e2e.py; returns the tracking number.
 
     full: KVKK, the topic (with the preselected type "Şikayet"), the text, a location and
@@ -338,8 +390,10 @@ def file_complaint(citizen: Person, pace: Callable[[], None] = lambda: None,
     full=False, the short flow of tests/test_reliability_e2e.py skips the location and the
     phone (7 updates). retype changes the type to "Talep" on the topic screen (one more).
     `pace` runs before each action (the paced benchmarks block there)."""
-    def step(action: str, expect: str, predicate: Callable[[BotMessage], bool] | None = None,
-             **body: Any) -> BotMessage:
+
+    def step(
+        action: str, expect: str, predicate: Callable[[BotMessage], bool] | None = None, **body: Any
+    ) -> BotMessage:
         pace()
         return citizen.step(action, expect, predicate, timeout=timeout, **body)
 
@@ -360,8 +414,13 @@ def file_complaint(citizen: Person, pace: Callable[[], None] = lambda: None,
         quiet("send_location", latitude=41.0255, longitude=29.1020)
         quiet("send_photo", data_base64=base64.b64encode(tiny_png()).decode())
         step("send_message", "Gerekirse personel", text="✅ Devam")
-        step("send_contact", "Lütfen talebinizi kontrol edin", with_send,
-             phone_number="+90 555 111 22 33", own=True)
+        step(
+            "send_contact",
+            "Lütfen talebinizi kontrol edin",
+            with_send,
+            phone_number="+90 555 111 22 33",
+            own=True,
+        )
     else:
         step("send_message", "Gerekirse personel", text="⏭ Atla")
         step("send_message", "Lütfen talebinizi kontrol edin", with_send, text="⏭ Atla")
@@ -391,8 +450,9 @@ class Pacer:
             self.late += 1
 
 
-def run_workers(count: int, work: Callable[[int], None], items: int,
-                timeout: float) -> list[BaseException]:
+def run_workers(
+    count: int, work: Callable[[int], None], items: int, timeout: float
+) -> list[BaseException]:
     """`count` threads take item numbers 0..items-1 in turn and call work(i) on each."""
     lock = threading.Lock()
     todo = iter(range(items))
@@ -434,5 +494,7 @@ def describe_ms(values: list[float]) -> str:
     if not values:
         return "no samples"
     ms = [v * 1000 for v in values]
-    return (f"median {statistics.median(ms):.1f} ms, p90 {percentile(ms, 90):.1f} ms, "
-            f"p99 {percentile(ms, 99):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})")
+    return (
+        f"median {statistics.median(ms):.1f} ms, p90 {percentile(ms, 90):.1f} ms, "
+        f"p99 {percentile(ms, 99):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})"
+    )

@@ -60,17 +60,20 @@ def main() -> None:
         admin = make_engine(PG_URL)
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"},
-                             pool_size=20)
+        engine = make_engine(
+            PG_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=20
+        )
     server = start_in_thread()
     emu = EmulatorClient(server.base_url)
     token = "424242:SOAK"
     emu.create_bot(token=token)
     group = emu.create_group("Personel")
-    wired = config.model_copy(update={
-        "departments": [d.model_copy(update={"chat_id": group.id}) for d in config.departments],
-        "limits": config.limits.model_copy(update={"messages_per_minute": 1000}),
-    })
+    wired = config.model_copy(
+        update={
+            "departments": [d.model_copy(update={"chat_id": group.id}) for d in config.departments],
+            "limits": config.limits.model_copy(update={"messages_per_minute": 1000}),
+        }
+    )
     prepare_database(engine, wired)
     bot = BotThread(build_application(wired, engine, token, server.api_url)).start()
     emu.set_fault_rate(opts.fault_rate, seed=1)
@@ -101,8 +104,10 @@ def main() -> None:
         failed = session.exec(select(func.count()).select_from(FailedDelivery)).one()
     bot.stop()
     server.stop()
-    print(f"== fault soak: {opts.n} citizens, {opts.db}, fault rate {opts.fault_rate:.0%}, "
-          "flood limits on")
+    print(
+        f"== fault soak: {opts.n} citizens, {opts.db}, fault rate {opts.fault_rate:.0%}, "
+        "flood limits on"
+    )
     print(f"   requests stored:     {stored} ({distinct} distinct numbers)")
     print(f"   receipts delivered:  {sum(1 for n in numbers if n)}")
     print(f"   citizens who failed: {len(failures)}")

@@ -31,8 +31,26 @@ from db.models import Request, RequestEvent
 
 TARGET_SECONDS = 30.0
 KENTBOT = str(Path(PYTHON).parent / "kentbot")
-WORDS = ("çöp", "konteyner", "sokak", "lamba", "yol", "çukur", "park", "ağaç", "kaldırım",
-         "otobüs", "durak", "gürültü", "su", "kanal", "köpek", "bank", "tabela", "ışık")
+WORDS = (
+    "çöp",
+    "konteyner",
+    "sokak",
+    "lamba",
+    "yol",
+    "çukur",
+    "park",
+    "ağaç",
+    "kaldırım",
+    "otobüs",
+    "durak",
+    "gürültü",
+    "su",
+    "kanal",
+    "köpek",
+    "bank",
+    "tabela",
+    "ışık",
+)
 
 
 def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
@@ -43,26 +61,50 @@ def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
     first_day = datetime(2025, 1, 1)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["received_at", "channel", "type", "category", "text",
-                         "first_response_at", "resolved_at"])
+        writer.writerow(
+            [
+                "received_at",
+                "channel",
+                "type",
+                "category",
+                "text",
+                "first_response_at",
+                "resolved_at",
+            ]
+        )
         for n in range(rows):
             received = first_day + timedelta(seconds=rng.randrange(365 * 86_400 - 30 * 86_400))
-            first = received + timedelta(hours=rng.randrange(1, 200)) \
-                if rng.random() < 0.8 else None
-            resolved = (first or received) + timedelta(hours=rng.randrange(0, 100)) \
-                if first and rng.random() < 0.75 else None
+            first = (
+                received + timedelta(hours=rng.randrange(1, 200)) if rng.random() < 0.8 else None
+            )
+            resolved = (
+                (first or received) + timedelta(hours=rng.randrange(0, 100))
+                if first and rng.random() < 0.75
+                else None
+            )
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(4, 20)))
-            writer.writerow([
-                received.strftime("%Y-%m-%d %H:%M"), rng.choice(channels), rng.choice(types),
-                rng.choice(categories), f"{text} (kayıt {n})",
-                first.strftime("%Y-%m-%d %H:%M") if first else "",
-                resolved.isoformat(sep=" ", timespec="minutes") if resolved else ""])
+            writer.writerow(
+                [
+                    received.strftime("%Y-%m-%d %H:%M"),
+                    rng.choice(channels),
+                    rng.choice(types),
+                    rng.choice(categories),
+                    f"{text} (kayıt {n})",
+                    first.strftime("%Y-%m-%d %H:%M") if first else "",
+                    resolved.isoformat(sep=" ", timespec="minutes") if resolved else "",
+                ]
+            )
 
 
 def run_import(path: Path, url: str) -> tuple[float, str]:
     began = time.monotonic()
-    done = subprocess.run([KENTBOT, "import", "requests", str(path), "--database-url", url],
-                          cwd=REPO, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        [KENTBOT, "import", "requests", str(path), "--database-url", url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     seconds = time.monotonic() - began
     if done.returncode != 0:
         raise RuntimeError(f"kentbot import failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -73,15 +115,21 @@ def main() -> None:
     p = parser(__doc__)
     p.add_argument("--n", type=int, default=150_000, help="rows in the file")
     args = p.parse_args()
-    heading("kentbot import requests", db=args.db, rows=f"{args.n:,}",
-            target=f"< {TARGET_SECONDS:g} s on SQLite")
+    heading(
+        "kentbot import requests",
+        db=args.db,
+        rows=f"{args.n:,}",
+        target=f"< {TARGET_SECONDS:g} s on SQLite",
+    )
     config = load_config()
     with tempfile.TemporaryDirectory(prefix="kentbench-") as tmp, database(args.db) as db:
         path = Path(tmp) / "requests-2025.csv"
         began = time.monotonic()
         write_csv(path, args.n, config)
-        print(f"   wrote {path.name} ({path.stat().st_size / 2**20:.1f} MB) in "
-              f"{time.monotonic() - began:.1f} s")
+        print(
+            f"   wrote {path.name} ({path.stat().st_size / 2**20:.1f} MB) in "
+            f"{time.monotonic() - began:.1f} s"
+        )
         prepared(db, config)
         seconds, said = run_import(path, db.url)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -90,9 +138,11 @@ def main() -> None:
             stored = session.execute(select(func.count()).select_from(Request)).scalar_one()
             events = session.execute(select(func.count()).select_from(RequestEvent)).scalar_one()
     print(f"   kentbot said: {said}")
-    print(f"-- first import: {seconds:.1f} s = {args.n / seconds:,.0f} rows/s "
-          f"(target < {TARGET_SECONDS:g} s); peak RSS of the import process {peak:.0f} MB; "
-          f"stored {stored:,} requests and {events:,} events")
+    print(
+        f"-- first import: {seconds:.1f} s = {args.n / seconds:,.0f} rows/s "
+        f"(target < {TARGET_SECONDS:g} s); peak RSS of the import process {peak:.0f} MB; "
+        f"stored {stored:,} requests and {events:,} events"
+    )
     print(f"-- same file again: {again:.1f} s; kentbot said: {said_again}")
 
 

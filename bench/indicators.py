@@ -83,8 +83,9 @@ def bulk(engine: Any, model: type[SQLModel], rows: Iterator[dict[str, Any]]) -> 
 # --- generators ------------------------------------------------------------------------------
 
 
-def request_rows(config: Config, start: int, count: int, rng: random.Random
-                 ) -> Iterator[dict[str, Any]]:
+def request_rows(
+    config: Config, start: int, count: int, rng: random.Random
+) -> Iterator[dict[str, Any]]:
     """Requests numbered from `start`; each year's numbers stay unique (YYYY-NNNNNNN)."""
     categories = [(c.code, c.department, c.sla_hours) for c in config.categories]
     channels = list(codes.CHANNELS)
@@ -94,17 +95,24 @@ def request_rows(config: Config, start: int, count: int, rng: random.Random
         created = FIRST_DAY + timedelta(seconds=rng.randrange(SPAN_SECONDS))
         category, department, sla = rng.choice(categories)
         answered = rng.random() < 0.85
-        first = created + timedelta(minutes=rng.randrange(10, 60 * 24 * 10)) if answered \
-            else None
-        resolved = first + timedelta(hours=rng.randrange(0, 72)) if first and \
-            rng.random() < 0.8 else None
+        first = created + timedelta(minutes=rng.randrange(10, 60 * 24 * 10)) if answered else None
+        resolved = (
+            first + timedelta(hours=rng.randrange(0, 72)) if first and rng.random() < 0.8 else None
+        )
         yield {
-            "number": f"{created.year}-B{n:08d}", "channel": rng.choices(channels, weights)[0],
-            "type": rng.choice(types), "category_code": category, "department_code": department,
-            "citizen_id": None, "text": "Bench talep metni", "status":
-            "resolved" if resolved else "answered" if first else "new",
-            "created_at": created, "first_response_at": first, "resolved_at": resolved,
-            "due_at": created + timedelta(hours=sla * 3), "import_key": None,
+            "number": f"{created.year}-B{n:08d}",
+            "channel": rng.choices(channels, weights)[0],
+            "type": rng.choice(types),
+            "category_code": category,
+            "department_code": department,
+            "citizen_id": None,
+            "text": "Bench talep metni",
+            "status": "resolved" if resolved else "answered" if first else "new",
+            "created_at": created,
+            "first_response_at": first,
+            "resolved_at": resolved,
+            "due_at": created + timedelta(hours=sla * 3),
+            "import_key": None,
             "updated_at": resolved or first or created,
         }
 
@@ -114,18 +122,30 @@ def grow_requests(engine: Any, config: Config, start: int, count: int, seed: int
     began = time.monotonic()
     requests, events, answers = table(Request), table(RequestEvent), table(SatisfactionAnswer)
     with engine.begin() as connection:
-        low = 1 + connection.execute(
-            text(f"SELECT coalesce(max(id), 0) FROM {requests.name}")).scalar_one()
+        low = (
+            1
+            + connection.execute(
+                text(f"SELECT coalesce(max(id), 0) FROM {requests.name}")
+            ).scalar_one()
+        )
     bulk(engine, Request, request_rows(config, start, count, random.Random(seed)))
     with engine.begin() as connection:
-        connection.execute(text(
-            f"INSERT INTO {events.name} (request_id, at, kind, actor, data) "
-            f"SELECT id, created_at, 'created', 'citizen', '{{}}' FROM {requests.name} "
-            f"WHERE id >= :low"), {"low": low})
-        connection.execute(text(
-            f"INSERT INTO {answers.name} (request_id, score, answered_at) "
-            f"SELECT id, 1 + (id % 5), resolved_at FROM {requests.name} "
-            f"WHERE id >= :low AND resolved_at IS NOT NULL AND id % 10 = 0"), {"low": low})
+        connection.execute(
+            text(
+                f"INSERT INTO {events.name} (request_id, at, kind, actor, data) "
+                f"SELECT id, created_at, 'created', 'citizen', '{{}}' FROM {requests.name} "
+                f"WHERE id >= :low"
+            ),
+            {"low": low},
+        )
+        connection.execute(
+            text(
+                f"INSERT INTO {answers.name} (request_id, score, answered_at) "
+                f"SELECT id, 1 + (id % 5), resolved_at FROM {requests.name} "
+                f"WHERE id >= :low AND resolved_at IS NOT NULL AND id % 10 = 0"
+            ),
+            {"low": low},
+        )
     return time.monotonic() - began
 
 
@@ -133,47 +153,90 @@ def council_and_calls(engine: Any, config: Config, seed: int) -> None:
     rng = random.Random(seed)
     assemblies = [a.code for a in config.assemblies]
     people = 20_000
-    bulk(engine, Citizen, ({"telegram_id": 500_000_000 + n, "first_name": f"Üye{n}",
-                            "language": "tr", "consent_at": FIRST_DAY, "created_at": FIRST_DAY}
-                           for n in range(people)))
+    bulk(
+        engine,
+        Citizen,
+        (
+            {
+                "telegram_id": 500_000_000 + n,
+                "first_name": f"Üye{n}",
+                "language": "tr",
+                "consent_at": FIRST_DAY,
+                "created_at": FIRST_DAY,
+            }
+            for n in range(people)
+        ),
+    )
     with engine.begin() as connection:
         first_citizen = connection.execute(
-            text(f"SELECT min(id) FROM {table(Citizen).name}")).scalar_one()
-    bulk(engine, Membership, ({"assembly_code": assemblies[n % 6],
-                               "citizen_id": first_citizen + n,
-                               "joined_at": FIRST_DAY + timedelta(days=n % 1500)}
-                              for n in range(6 * 960)))
+            text(f"SELECT min(id) FROM {table(Citizen).name}")
+        ).scalar_one()
+    bulk(
+        engine,
+        Membership,
+        (
+            {
+                "assembly_code": assemblies[n % 6],
+                "citizen_id": first_citizen + n,
+                "joined_at": FIRST_DAY + timedelta(days=n % 1500),
+            }
+            for n in range(6 * 960)
+        ),
+    )
 
     def events() -> Iterator[dict[str, Any]]:
         for n in range(20_000):
             starts = FIRST_DAY + timedelta(seconds=rng.randrange(SPAN_SECONDS))
-            yield {"assembly_code": assemblies[n % 6], "title": f"Etkinlik {n}",
-                   "description": "", "starts_at": starts, "ends_at": starts + timedelta(hours=2),
-                   "place": "Kültür Merkezi", "capacity": 50, "registered": 10, "last_seq": 10,
-                   "revision": 0, "members_only": False, "created_at": starts}
+            yield {
+                "assembly_code": assemblies[n % 6],
+                "title": f"Etkinlik {n}",
+                "description": "",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "place": "Kültür Merkezi",
+                "capacity": 50,
+                "registered": 10,
+                "last_seq": 10,
+                "revision": 0,
+                "members_only": False,
+                "created_at": starts,
+            }
 
     bulk(engine, CouncilEvent, events())
     with engine.begin() as connection:
         first_event = connection.execute(
-            text(f"SELECT min(id) FROM {table(CouncilEvent).name}")).scalar_one()
+            text(f"SELECT min(id) FROM {table(CouncilEvent).name}")
+        ).scalar_one()
 
     def registrations() -> Iterator[dict[str, Any]]:
         for event in range(20_000):
             for seq, person in enumerate(rng.sample(range(people), 10), 1):
-                yield {"event_id": first_event + event, "citizen_id": first_citizen + person,
-                       "status": "attended" if rng.random() < 0.6 else "no_show", "seq": seq,
-                       "code": f"{event:06d}{seq:02d}", "created_at": FIRST_DAY}
+                yield {
+                    "event_id": first_event + event,
+                    "citizen_id": first_citizen + person,
+                    "status": "attended" if rng.random() < 0.6 else "no_show",
+                    "seq": seq,
+                    "code": f"{event:06d}{seq:02d}",
+                    "created_at": FIRST_DAY,
+                }
 
     bulk(engine, Registration, registrations())
     first_day = date(2023, 1, 1)
 
     def days() -> Iterator[dict[str, Any]]:
         for n in range(3 * 365 + 1):
-            information, application, missed = (rng.randrange(200, 600), rng.randrange(50, 200),
-                                                rng.randrange(0, 60))
-            yield {"day": first_day + timedelta(days=n), "information": information,
-                   "application": application, "missed": missed,
-                   "total": information + application + missed}
+            information, application, missed = (
+                rng.randrange(200, 600),
+                rng.randrange(50, 200),
+                rng.randrange(0, 60),
+            )
+            yield {
+                "day": first_day + timedelta(days=n),
+                "information": information,
+                "application": application,
+                "missed": missed,
+                "total": information + application + missed,
+            }
 
     bulk(engine, CallCentreDay, days())
 
@@ -198,7 +261,8 @@ def parts_of(config: Config, span: Any) -> dict[str, Any]:
         "call centre": lambda s: ind._calls(s, config, span),
         "council events": lambda s: council_core.events_per_assembly(s, span.start, span.end),
         "council attendances": lambda s: council_core.participants_per_assembly(
-            s, span.start, span.end),
+            s, span.start, span.end
+        ),
         "council members": lambda s: council_core.members_per_assembly(s, span.end),
     }
 
@@ -237,8 +301,10 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
 
     config = load_config()
     engine = make_engine(url)
-    spans = {"year 2025": period("year", date(2025, 6, 1), config.tz),
-             "2021-2025": between(date(2021, 1, 1), date(2025, 12, 31), config.tz)}
+    spans = {
+        "year 2025": period("year", date(2025, 6, 1), config.tz),
+        "2021-2025": between(date(2021, 1, 1), date(2025, 12, 31), config.tz),
+    }
     result: dict[str, Any] = {}
     tracemalloc.start()
     for name, span in spans.items():
@@ -248,10 +314,13 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
             with transaction(engine) as session:
                 figures = compute(session, config, span)
             times.append(time.perf_counter() - began)
-        result[name] = {"cold": times[0], "median": statistics.median(times[1:]),
-                        "requests": figures.requests_total,
-                        "events": figures.council_events_total,
-                        "calls": figures.calls_total}
+        result[name] = {
+            "cold": times[0],
+            "median": statistics.median(times[1:]),
+            "requests": figures.requests_total,
+            "events": figures.council_events_total,
+            "calls": figures.calls_total,
+        }
     result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -271,9 +340,14 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
 
 
 def measured(url: str, repeat: int) -> dict[str, Any]:
-    out = subprocess.run([PYTHON, "-m", "bench.indicators", "--measure", url, "--repeat",
-                          str(repeat)], cwd=REPO, capture_output=True, text=True, timeout=900,
-                         check=True).stdout
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.indicators", "--measure", url, "--repeat", str(repeat)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -281,14 +355,20 @@ def show(rows: int, result: dict[str, Any]) -> None:
     print(f"-- {rows:,} requests")
     for name in ("year 2025", "2021-2025"):
         r = result[name]
-        print(f"   {name:<10} cold {r['cold']:.3f} s, warm median {r['median']:.3f} s "
-              f"({r['requests']:,} requests, {r['events']:,} council events, "
-              f"{r['calls']:,} calls in the period)")
-    print(f"   peak memory of the measuring process: {result['maxrss_mb']:.0f} MB resident "
-          f"(ru_maxrss), {result['tracemalloc_peak_mb']:.1f} MB Python allocations "
-          f"(tracemalloc)")
-    print("   a year, aggregate by aggregate (warm median): " + ", ".join(
-        f"{part} {seconds:.3f} s" for part, seconds in result["parts"].items()))
+        print(
+            f"   {name:<10} cold {r['cold']:.3f} s, warm median {r['median']:.3f} s "
+            f"({r['requests']:,} requests, {r['events']:,} council events, "
+            f"{r['calls']:,} calls in the period)"
+        )
+    print(
+        f"   peak memory of the measuring process: {result['maxrss_mb']:.0f} MB resident "
+        f"(ru_maxrss), {result['tracemalloc_peak_mb']:.1f} MB Python allocations "
+        f"(tracemalloc)"
+    )
+    print(
+        "   a year, aggregate by aggregate (warm median): "
+        + ", ".join(f"{part} {seconds:.3f} s" for part, seconds in result["parts"].items())
+    )
     for plan in result["plans"]:
         print(f"   plan: {plan}")
 
@@ -303,10 +383,14 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure, args.repeat)))
         return
-    heading("indicators at scale", db=args.db, requests=f"{args.small:,} then {args.n:,}",
-            council="20,000 events, 200,000 registrations, 5,760 memberships",
-            call_centre="3 years of days", targets=f"< {TARGET_SECONDS} s for a year, "
-            f"< {TARGET_MB} MB")
+    heading(
+        "indicators at scale",
+        db=args.db,
+        requests=f"{args.small:,} then {args.n:,}",
+        council="20,000 events, 200,000 registrations, 5,760 memberships",
+        call_centre="3 years of days",
+        targets=f"< {TARGET_SECONDS} s for a year, < {TARGET_MB} MB",
+    )
     config = load_config()
     results: dict[int, dict[str, Any]] = {}
     with database(args.db) as db:
@@ -320,20 +404,27 @@ def main() -> None:
                 continue
             seconds = grow_requests(db.engine, config, made, rows - made, seed=rows)
             analyze(db.engine)
-            print(f"   generated {rows - made:,} requests (+ events, answers) in {seconds:.1f} s "
-                  f"({(rows - made) / seconds:,.0f} rows/s)", flush=True)
+            print(
+                f"   generated {rows - made:,} requests (+ events, answers) in {seconds:.1f} s "
+                f"({(rows - made) / seconds:,.0f} rows/s)",
+                flush=True,
+            )
             made = rows
             results[rows] = measured(db.url, args.repeat)
             show(rows, results[rows])
     if len(results) == 2:
         small, large = (results[k] for k in sorted(results))
         for name in ("year 2025", "2021-2025"):
-            print(f"-- growth {name}: x{large[name]['median'] / small[name]['median']:.1f} time "
-                  f"for x{args.n / args.small:.0f} rows")
+            print(
+                f"-- growth {name}: x{large[name]['median'] / small[name]['median']:.1f} time "
+                f"for x{args.n / args.small:.0f} rows"
+            )
     final = results[max(results)]
-    print(f"-- at {max(results):,} rows: a year in {final['year 2025']['median']:.2f} s warm, "
-          f"{final['year 2025']['cold']:.2f} s cold (target < {TARGET_SECONDS} s); peak "
-          f"{final['maxrss_mb']:.0f} MB (target < {TARGET_MB} MB)")
+    print(
+        f"-- at {max(results):,} rows: a year in {final['year 2025']['median']:.2f} s warm, "
+        f"{final['year 2025']['cold']:.2f} s cold (target < {TARGET_SECONDS} s); peak "
+        f"{final['maxrss_mb']:.0f} MB (target < {TARGET_MB} MB)"
+    )
     sys.stdout.flush()
 
 

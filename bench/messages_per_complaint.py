@@ -60,12 +60,15 @@ class Tally:
 
     def line(self) -> str:
         methods = ", ".join(f"{m} {n}" for m, n in sorted(self.by_method.items()))
-        return (f"{self.messages:3} sends+edits, {self.answers} answerCallbackQuery, "
-                f"{self.other} other   [{methods}]")
+        return (
+            f"{self.messages:3} sends+edits, {self.answers} answerCallbackQuery, "
+            f"{self.other} other   [{methods}]"
+        )
 
 
-def tally(calls: list[JSON], citizen: int, group: int, staff_queries: set[str]
-          ) -> tuple[Tally, Tally]:
+def tally(
+    calls: list[JSON], citizen: int, group: int, staff_queries: set[str]
+) -> tuple[Tally, Tally]:
     """(citizen side, staff group side); a callback answer goes to the side that pressed."""
     sides = (Tally(), Tally())
     for call in calls:
@@ -85,8 +88,11 @@ def tally(calls: list[JSON], citizen: int, group: int, staff_queries: set[str]
     return sides
 
 
-FLOWS = {"complete": "complete flow", "retyped": "complete flow, type changed",
-         "short": "short flow"}
+FLOWS = {
+    "complete": "complete flow",
+    "retyped": "complete flow, type changed",
+    "short": "short flow",
+}
 
 
 def settle(world: World) -> None:
@@ -98,8 +104,9 @@ def handle(world: World, staff: Person, citizen: Person, number: str) -> set[str
     card = staff.wait(number)
     queries = {staff.act("press_button", text="🙋 Üstlen", message_id=card.message_id)["id"]}
     citizen.wait("tarafından işleme alındı")
-    staff.act("send_message", text="Ekiplerimiz bugün öğleden sonra toplayacak.",
-              reply_to=card.message_id)
+    staff.act(
+        "send_message", text="Ekiplerimiz bugün öğleden sonra toplayacak.", reply_to=card.message_id
+    )
     citizen.wait("Ekiplerimiz bugün öğleden sonra toplayacak.")
     staff.wait("Vatandaşa iletildi")
     queries.add(staff.act("press_button", text="✅ Çözüldü", message_id=card.message_id)["id"])
@@ -122,8 +129,12 @@ def main() -> None:
     p.add_argument("--n", type=int, default=3, help="complaints per flow (counts must agree)")
     p.add_argument("--trace", action="store_true", help="list the calls of the last complaint")
     args = p.parse_args()
-    heading("Bot API calls per complaint", db=args.db, complaints=args.n,
-            target=f"<= {TARGET} sends+edits")
+    heading(
+        "Bot API calls per complaint",
+        db=args.db,
+        complaints=args.n,
+        target=f"<= {TARGET} sends+edits",
+    )
     config = load_config()
     results: dict[str, list[tuple[Tally, Tally]]] = {}
     with database(args.db) as db, emulator() as world:
@@ -134,16 +145,16 @@ def main() -> None:
             member = world.emu.post("users", {"first_name": "Mehmet", "last_name": "Kaya"})
             world.emu.post(f"groups/{group}/members", {"user_id": member["id"]})
             with transaction(db.engine) as session:
-                staff_core.upsert(session, int(member["id"]), "staff", "temizlik",
-                                  name="Mehmet Kaya")
+                staff_core.upsert(
+                    session, int(member["id"]), "staff", "temizlik", name="Mehmet Kaya"
+                )
             staff = Person(world.emu, member, chat_id=group)
             for i in range(args.n):
                 for k, (flow, name) in enumerate(FLOWS.items()):
                     citizen = new_citizen(world.emu, 1000 * i + k)
                     settle(world)
                     start = world.emu.stats()["calls"]
-                    number = file_complaint(citizen, full=flow != "short",
-                                            retype=flow == "retyped")
+                    number = file_complaint(citizen, full=flow != "short", retype=flow == "retyped")
                     settle(world)
                     middle = world.emu.stats()["calls"]
                     staff_queries = handle(world, staff, citizen, number)
@@ -151,9 +162,11 @@ def main() -> None:
                     calls = world.emu.calls(after=start)
                     split = middle - start
                     results.setdefault(f"filing ({name})", []).append(
-                        tally(calls[:split], citizen.id, group, set()))
+                        tally(calls[:split], citizen.id, group, set())
+                    )
                     results.setdefault(f"handling (after the {name})", []).append(
-                        tally(calls[split:], citizen.id, group, staff_queries))
+                        tally(calls[split:], citizen.id, group, staff_queries)
+                    )
                     if args.trace and i == args.n - 1:
                         trace(name, calls, split)
                     time.sleep(0.1)
@@ -162,19 +175,25 @@ def main() -> None:
     print(f"   handler errors: {outcome.get('errors')}")
     for name, runs in results.items():
         citizen_side, group_side = runs[-1]
-        same = all(r[0].by_method == citizen_side.by_method and
-                   r[1].by_method == group_side.by_method for r in runs)
+        same = all(
+            r[0].by_method == citizen_side.by_method and r[1].by_method == group_side.by_method
+            for r in runs
+        )
         print(f"-- {name}: {len(runs)} runs, {'identical' if same else 'DIFFERENT'} counts")
         print(f"   citizen chat: {citizen_side.line()}")
         print(f"   staff group:  {group_side.line()}")
         total = citizen_side.messages + group_side.messages
-        print(f"   total sends+edits: {total} (target <= {TARGET}); "
-              f"with callback answers: {total + citizen_side.answers + group_side.answers}")
+        print(
+            f"   total sends+edits: {total} (target <= {TARGET}); "
+            f"with callback answers: {total + citizen_side.answers + group_side.answers}"
+        )
     filing = results["filing (complete flow)"][-1]
     handling = results["handling (after the complete flow)"][-1]
     whole = sum(t.messages for t in (*filing, *handling))
-    print(f"-- one complete complaint, filed and handled: {whole} sends+edits; at Telegram's "
-          f"30 messages/s that is {30 / whole:.1f} complaints/s for the whole bot")
+    print(
+        f"-- one complete complaint, filed and handled: {whole} sends+edits; at Telegram's "
+        f"30 messages/s that is {30 / whole:.1f} complaints/s for the whole bot"
+    )
 
 
 if __name__ == "__main__":

@@ -75,9 +75,15 @@ class Phase:
         return 1000 * self.cpu / self.updates if self.updates else float("nan")
 
 
-def measure(world: World, bot: BotProcess, people: int, concurrency: int,
-            one: Callable[[Person, Callable[[], None]], None], pacer: Pacer | None,
-            timeout: float) -> Phase:
+def measure(
+    world: World,
+    bot: BotProcess,
+    people: int,
+    concurrency: int,
+    one: Callable[[Person, Callable[[], None]], None],
+    pacer: Pacer | None,
+    timeout: float,
+) -> Phase:
     phase = Phase()
     lock = threading.Lock()
     pace: Callable[[], None] = pacer if pacer is not None else (lambda: None)
@@ -115,16 +121,26 @@ def echo_flow(person: Person, pace: Callable[[], None]) -> None:
         person.step("send_message", f"merhaba {person.id} {n}", text=f"merhaba {person.id} {n}")
 
 
-def run_bot(world: World, kind: str, db: Database | None, args: argparse.Namespace,
-            one: Callable[[Person, Callable[[], None]], None]) -> tuple[Phase, Phase, dict]:
+def run_bot(
+    world: World,
+    kind: str,
+    db: Database | None,
+    args: argparse.Namespace,
+    one: Callable[[Person, Callable[[], None]], None],
+) -> tuple[Phase, Phase, dict]:
     n, concurrency = args.n, args.concurrency
     rate, paced_people = args.rate, args.paced
     bot = BotProcess(world, kind, db, rate_limit=args.rate_limit).start()
     try:
         measure(world, bot, 3, 3, one, None, 60)  # warm-up: imports, caches, connections
         busy = measure(world, bot, n, concurrency, one, None, args.timeout)
-        paced = measure(world, bot, paced_people, args.paced_concurrency, one,
-                        Pacer(rate), args.timeout) if paced_people else Phase()
+        paced = (
+            measure(
+                world, bot, paced_people, args.paced_concurrency, one, Pacer(rate), args.timeout
+            )
+            if paced_people
+            else Phase()
+        )
     finally:
         result = bot.stop()
     return busy, paced, result
@@ -132,22 +148,32 @@ def run_bot(world: World, kind: str, db: Database | None, args: argparse.Namespa
 
 def report(name: str, busy: Phase, paced: Phase, result: dict, rate: float) -> None:
     print(f"-- {name}")
-    print(f"   throughput: {busy.updates} updates in {busy.seconds:.1f} s = "
-          f"{busy.rate:.1f} updates/s; bot CPU {busy.cpu_ms:.2f} ms/update")
-    print(f"   CPU busy while driven flat out: bot {100 * busy.cpu / busy.seconds:.0f} %, "
-          f"emulator {100 * busy.emulator_cpu / busy.seconds:.0f} %, simulated people "
-          f"{100 * busy.driver_cpu / busy.seconds:.0f} %, PostgreSQL "
-          f"{100 * busy.postgres_cpu / busy.seconds:.0f} % (of one core each); the machine "
-          f"{100 * busy.machine_busy / busy.machine_all:.0f} % busy over all its cores")
-    print(f"   paced at {rate:g}/s: {paced.updates} updates in {paced.seconds:.1f} s "
-          f"({paced.rate:.1f}/s achieved, {paced.late} slots late); latency "
-          f"{describe_ms(paced.latencies)}")
-    print(f"   bot CPU while paced: {paced.cpu_ms:.2f} ms/update; handler errors: "
-          f"{result.get('errors')}; driver failures: {len(busy.failures) + len(paced.failures)}")
+    print(
+        f"   throughput: {busy.updates} updates in {busy.seconds:.1f} s = "
+        f"{busy.rate:.1f} updates/s; bot CPU {busy.cpu_ms:.2f} ms/update"
+    )
+    print(
+        f"   CPU busy while driven flat out: bot {100 * busy.cpu / busy.seconds:.0f} %, "
+        f"emulator {100 * busy.emulator_cpu / busy.seconds:.0f} %, simulated people "
+        f"{100 * busy.driver_cpu / busy.seconds:.0f} %, PostgreSQL "
+        f"{100 * busy.postgres_cpu / busy.seconds:.0f} % (of one core each); the machine "
+        f"{100 * busy.machine_busy / busy.machine_all:.0f} % busy over all its cores"
+    )
+    print(
+        f"   paced at {rate:g}/s: {paced.updates} updates in {paced.seconds:.1f} s "
+        f"({paced.rate:.1f}/s achieved, {paced.late} slots late); latency "
+        f"{describe_ms(paced.latencies)}"
+    )
+    print(
+        f"   bot CPU while paced: {paced.cpu_ms:.2f} ms/update; handler errors: "
+        f"{result.get('errors')}; driver failures: {len(busy.failures) + len(paced.failures)}"
+    )
     if "statements" in result:
         updates = busy.updates + paced.updates + 3 * ECHO_MESSAGES  # with the warm-up
-        print(f"   database per update: {result['statements'] / updates:.1f} SQL statements, "
-              f"{result['checkouts'] / updates:.2f} connection checkouts; most frequent:")
+        print(
+            f"   database per update: {result['statements'] / updates:.1f} SQL statements, "
+            f"{result['checkouts'] / updates:.2f} connection checkouts; most frequent:"
+        )
         for sql, count in result["top_statements"]:
             print(f"     {count / updates:5.2f}  {sql}")
     for failure in (busy.failures + paced.failures)[:3]:
@@ -161,13 +187,21 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=50.0, help="paced updates per second")
     p.add_argument("--paced", type=int, default=100, help="citizens in the paced phase")
     p.add_argument("--paced-concurrency", type=int, default=10)
-    p.add_argument("--rate-limit", action="store_true",
-                   help="Kent Bot with its production rate limiter (30 sends/s)")
+    p.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="Kent Bot with its production rate limiter (30 sends/s)",
+    )
     p.add_argument("--timeout", type=float, default=300, help="seconds per phase at most")
     args = p.parse_args()
-    heading("update cost: Kent Bot vs bare python-telegram-bot echo bot", db=args.db,
-            citizens=args.n, concurrency=args.concurrency, paced=f"{args.rate:g} updates/s",
-            rate_limiter="on" if args.rate_limit else "off (flood limits off too)")
+    heading(
+        "update cost: Kent Bot vs bare python-telegram-bot echo bot",
+        db=args.db,
+        citizens=args.n,
+        concurrency=args.concurrency,
+        paced=f"{args.rate:g} updates/s",
+        rate_limiter="on" if args.rate_limit else "off (flood limits off too)",
+    )
     config = load_config()
     with database(args.db) as db, emulator() as world:
         prepared(db, config)
@@ -177,8 +211,7 @@ def main() -> None:
         echo_args = type(args)(**vars(args))
         echo_args.n = kent_busy.updates // ECHO_MESSAGES
         echo_args.paced = kent_paced.updates // ECHO_MESSAGES
-        echo_busy, echo_paced, echo_result = run_bot(world, "echo", None, echo_args,
-                                                     echo_flow)
+        echo_busy, echo_paced, echo_result = run_bot(world, "echo", None, echo_args, echo_flow)
         world.emu.reset()
         world.emu.create_bot(token=world.token, username="echo_bench", first_name="Echo")
         echo_args.paced = 0
@@ -186,22 +219,31 @@ def main() -> None:
     report("Kent Bot (complete complaint flow)", kent_busy, kent_paced, kent_result, args.rate)
     for n, values in sorted(kent_paced.by_step.items()):
         name = STEPS[n] if n < len(STEPS) else str(n)
-        print(f"     step {n + 1:2} {name:<14} median {1000 * statistics.median(values):6.1f} ms"
-              f"  p99 {1000 * percentile(values, 99):6.1f} ms")
+        print(
+            f"     step {n + 1:2} {name:<14} median {1000 * statistics.median(values):6.1f} ms"
+            f"  p99 {1000 * percentile(values, 99):6.1f} ms"
+        )
     report("bare echo bot", echo_busy, echo_paced, echo_result, args.rate)
     print("-- ratios (Kent Bot / echo bot)")
-    print(f"   cost per update by throughput: {echo_busy.rate / kent_busy.rate:.2f}x "
-          f"(target <= 2x)")
+    print(
+        f"   cost per update by throughput: {echo_busy.rate / kent_busy.rate:.2f}x (target <= 2x)"
+    )
     print(f"   cost per update by bot CPU time: {kent_busy.cpu_ms / echo_busy.cpu_ms:.2f}x")
     print("-- like for like: the echo bot on Kent Bot's HTTP client (bot/transport.py)")
-    print(f"   throughput: {same_busy.updates} updates in {same_busy.seconds:.1f} s = "
-          f"{same_busy.rate:.1f} updates/s; bot CPU {same_busy.cpu_ms:.2f} ms/update")
-    print(f"   Kent Bot / this echo bot: by throughput {same_busy.rate / kent_busy.rate:.2f}x, "
-          f"by bot CPU time {kent_busy.cpu_ms / same_busy.cpu_ms:.2f}x")
+    print(
+        f"   throughput: {same_busy.updates} updates in {same_busy.seconds:.1f} s = "
+        f"{same_busy.rate:.1f} updates/s; bot CPU {same_busy.cpu_ms:.2f} ms/update"
+    )
+    print(
+        f"   Kent Bot / this echo bot: by throughput {same_busy.rate / kent_busy.rate:.2f}x, "
+        f"by bot CPU time {kent_busy.cpu_ms / same_busy.cpu_ms:.2f}x"
+    )
     kent_ms = [v * 1000 for v in kent_paced.latencies]
-    print(f"   Kent Bot latency at {args.rate:g}/s: median "
-          f"{statistics.median(kent_ms) if kent_ms else float('nan'):.1f} ms (target < 20), "
-          f"p99 {percentile(kent_ms, 99):.1f} ms (target < 100)")
+    print(
+        f"   Kent Bot latency at {args.rate:g}/s: median "
+        f"{statistics.median(kent_ms) if kent_ms else float('nan'):.1f} ms (target < 20), "
+        f"p99 {percentile(kent_ms, 99):.1f} ms (target < 100)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def prepare_database(engine: Engine, config: Config) -> None:
 def _recorder(engine: Engine) -> Callable[[int | None, str, str, int], None]:
     def record(chat_id: int | None, method: str, error: str, attempts: int) -> None:
         with transaction(engine) as session:
-            session.add(FailedDelivery(chat_id=chat_id, method=method, error=error,
-                                       attempts=attempts))
+            session.add(
+                FailedDelivery(chat_id=chat_id, method=method, error=error, attempts=attempts)
+            )
+
     return record
 
 
@@ -82,14 +84,24 @@ def build_application(
         get_updates_request=AiohttpRequest(1),
         rate_limiter=PatientRateLimiter(on_failure=_recorder(engine)) if rate_limit else None,
     )
-    builder: Any = (Application.builder().bot(bot).post_init(post_init).concurrent_updates(False)
-                    .context_types(ContextTypes(context=KentContext)))
+    builder: Any = (
+        Application.builder()
+        .bot(bot)
+        .post_init(post_init)
+        .concurrent_updates(False)
+        .context_types(ContextTypes(context=KentContext))
+    )
     app: Application = builder.build()
     with transaction(engine) as session:
         keywords = category_keywords(session)
-    app.bot_data["deps"] = Deps(engine=engine, config=config,
-                                calendar=WorkingCalendar.from_config(config), keywords=keywords,
-                                errors=[] if collect_errors else None, features=features)
+    app.bot_data["deps"] = Deps(
+        engine=engine,
+        config=config,
+        calendar=WorkingCalendar.from_config(config),
+        keywords=keywords,
+        errors=[] if collect_errors else None,
+        features=features,
+    )
     # The shell's pipeline first (groups before and after the features'), then each
     # feature's commands and buttons, then what none of them took.
     guard.register(app)

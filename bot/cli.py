@@ -116,24 +116,33 @@ def cmd_staff(args: argparse.Namespace) -> int:
         with transaction(engine) as session:
             if args.action == "list":
                 for member in staff.listing(session):
-                    print(f"{member.telegram_id}\t{member.role}\t"
-                          f"{member.department_code or '-'}\t{member.name or ''}")
+                    print(
+                        f"{member.telegram_id}\t{member.role}\t"
+                        f"{member.department_code or '-'}\t{member.name or ''}"
+                    )
             elif args.action == "add":
-                member = staff.upsert(session, args.telegram_id, args.role, args.department,
-                                      args.name)
-                print(f"{member.telegram_id} is now {member.role}"
-                      + (f" of {member.department_code}" if member.department_code else ""))
+                member = staff.upsert(
+                    session, args.telegram_id, args.role, args.department, args.name
+                )
+                print(
+                    f"{member.telegram_id} is now {member.role}"
+                    + (f" of {member.department_code}" if member.department_code else "")
+                )
             elif args.action == "remove":
                 if not staff.remove(session, args.telegram_id):
                     print(f"{args.telegram_id} is not an active staff member", file=sys.stderr)
                     return 1
                 print(f"{args.telegram_id} is no longer staff")
     except Refused as exc:
-        hints = {"unknown_role": f"roles: {', '.join(STAFF_ROLES)}",
-                 "unknown_department": "see [[departments]] in config.toml",
-                 "department_required": "staff and coordinators need --department"}
-        print(f"kentbot staff: {exc.reason.replace('_', ' ')} ({hints.get(exc.reason, '')})",
-              file=sys.stderr)
+        hints = {
+            "unknown_role": f"roles: {', '.join(STAFF_ROLES)}",
+            "unknown_department": "see [[departments]] in config.toml",
+            "department_required": "staff and coordinators need --department",
+        }
+        print(
+            f"kentbot staff: {exc.reason.replace('_', ' ')} ({hints.get(exc.reason, '')})",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -155,15 +164,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if args.kind == "requests":
             report = import_requests(engine, config, path)
-            print(f"{path.name}: {report.rows} rows, {report.added} requests added, "
-                  f"{report.skipped_existing} already imported")
+            print(
+                f"{path.name}: {report.rows} rows, {report.added} requests added, "
+                f"{report.skipped_existing} already imported"
+            )
         else:
             report = import_calls(engine, path)
-            print(f"{path.name}: {report.rows} days, {report.added} added, "
-                  f"{report.updated} updated, {report.unchanged} unchanged")
+            print(
+                f"{path.name}: {report.rows} days, {report.added} added, "
+                f"{report.updated} updated, {report.unchanged} unchanged"
+            )
     except ImportFailed as exc:
-        print(f"kentbot import: {path.name} was not imported; fix these rows and run again:",
-              file=sys.stderr)
+        print(
+            f"kentbot import: {path.name} was not imported; fix these rows and run again:",
+            file=sys.stderr,
+        )
         for error in exc.errors:
             column = f" {error.column}" if error.column else ""
             print(f"  row {error.row}{column}: {error.message}", file=sys.stderr)
@@ -187,12 +202,13 @@ def cmd_event(args: argparse.Namespace) -> int:
             for item in council.upcoming_events(session, utcnow(), args.assembly):
                 event = item.event
                 start = event.starts_at.astimezone(config.tz).strftime("%d.%m.%Y %H:%M")
-                print(f"{event.id}\t{event.assembly_code}\t{start}\t{event.title}\t"
-                      f"{item.seats_left}/{event.capacity} seats left\t{item.waiting} waiting")
+                print(
+                    f"{event.id}\t{event.assembly_code}\t{start}\t{event.title}\t"
+                    f"{item.seats_left}/{event.capacity} seats left\t{item.waiting} waiting"
+                )
         return 0
     if not config.bot.admins:
-        print("kentbot event: add an admin to [bot] admins in config.toml first",
-              file=sys.stderr)
+        print("kentbot event: add an admin to [bot] admins in config.toml first", file=sys.stderr)
         return 2
     try:
         starts = parse_local_datetime(args.start, config.tz)
@@ -205,9 +221,19 @@ def cmd_event(args: argparse.Namespace) -> int:
         with transaction(engine) as session:
             # The command line is the municipality's own IT: it acts as the first admin.
             event = council.create_event(
-                session, config.bot.admins[0], args.assembly, args.title, args.description,
-                starts, ends, args.place, args.capacity, deadline, args.members_only,
-                now=utcnow())
+                session,
+                config.bot.admins[0],
+                args.assembly,
+                args.title,
+                args.description,
+                starts,
+                ends,
+                args.place,
+                args.capacity,
+                deadline,
+                args.members_only,
+                now=utcnow(),
+            )
             print(f"event {event.id} created; poster link: t.me/<bot>?start=ev_{event.id}")
     except Refused as exc:
         print(f"kentbot event: {exc.reason.replace('_', ' ')}", file=sys.stderr)
@@ -227,8 +253,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         until = parse_date(args.until) if args.until else None
     except ValueError:
-        print(f"kentbot report: --until {args.until!r} is not a date; write 2025-06-30 or "
-              "30.06.2025", file=sys.stderr)
+        print(
+            f"kentbot report: --until {args.until!r} is not a date; write 2025-06-30 or 30.06.2025",
+            file=sys.stderr,
+        )
         return 2
     engine = make_engine(args.database_url or default_database_url())
     prepare_database(engine, config)
@@ -246,8 +274,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     text = reports.write_markdown(report) if args.format == "md" else reports.write_csv(report)
     if args.output:
         # A BOM lets Excel read the Turkish letters of a CSV file.
-        Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
-                                     else "utf-8")
+        Path(args.output).write_text(
+            text, encoding="utf-8-sig" if args.format == "csv" else "utf-8"
+        )
         print(f"written {args.output}")
     else:
         sys.stdout.write(text)
@@ -274,24 +303,36 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--config", help=f"configuration file (default {DEFAULT_CONFIG_PATH.name}"
-                       " or $KENTBOT_CONFIG)")
-        p.add_argument("--database-url", help="database URL (default $KENTBOT_DATABASE_URL or "
-                       "a SQLite file in data/)")
+        p.add_argument(
+            "--config",
+            help=f"configuration file (default {DEFAULT_CONFIG_PATH.name} or $KENTBOT_CONFIG)",
+        )
+        p.add_argument(
+            "--database-url",
+            help="database URL (default $KENTBOT_DATABASE_URL or a SQLite file in data/)",
+        )
         return p
 
     run = with_common(sub.add_parser("run", help="run the bot (long polling)"))
-    run.add_argument("--api-url", help="Bot API base URL, e.g. http://127.0.0.1:8081/bot "
-                     "(default $KENTBOT_API_URL or Telegram's)")
-    run.add_argument("--webhook", metavar="URL",
-                     help="receive updates on this public URL instead of polling")
-    run.add_argument("--listen", metavar="HOST:PORT",
-                     help="where the webhook server listens (default 127.0.0.1:8443)")
+    run.add_argument(
+        "--api-url",
+        help="Bot API base URL, e.g. http://127.0.0.1:8081/bot "
+        "(default $KENTBOT_API_URL or Telegram's)",
+    )
+    run.add_argument(
+        "--webhook", metavar="URL", help="receive updates on this public URL instead of polling"
+    )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook server listens (default 127.0.0.1:8443)",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = with_common(sub.add_parser("demo", help="chat with the bot offline, in the terminal"))
-    demo.add_argument("--staff", action="store_true",
-                      help="also join a department's staff group to act as staff")
+    demo.add_argument(
+        "--staff", action="store_true", help="also join a department's staff group to act as staff"
+    )
     demo.set_defaults(func=cmd_demo)
 
     db = with_common(sub.add_parser("db", help="database schema"))

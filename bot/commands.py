@@ -14,13 +14,15 @@ from handlers.feature import Feature, commands_of
 
 def commands_for(language: str, features: Sequence[Feature]) -> list[BotCommand]:
     t = translator(language)
-    listed = sorted((c for c in commands_of(features) if c.description is not None),
-                    key=lambda c: c.place)
+    listed = sorted(
+        (c for c in commands_of(features) if c.description is not None), key=lambda c: c.place
+    )
     return [BotCommand(c.names[0], t._(c.description or "")) for c in listed]
 
 
-async def register_commands(bot: Bot, features: Sequence[Feature],
-                            default_language: str = "tr") -> None:
+async def register_commands(
+    bot: Bot, features: Sequence[Feature], default_language: str = "tr"
+) -> None:
     """The default list is in the municipality's language; each language gets its own."""
     await bot.set_my_commands(commands_for(default_language, features))
     for language in SUPPORTED_LANGUAGES:

@@ -30,15 +30,16 @@ DEMO_DATABASE = DEFAULT_DATA_DIR / "demo.sqlite"
 
 def demo_config(config: Config, group_id: int) -> Config:
     """Every department's requests go to the one demo staff group."""
-    return config.model_copy(update={
-        "departments": [d.model_copy(update={"chat_id": group_id}) for d in config.departments],
-        "bot": config.bot.model_copy(update={"supervisors_chat_id": group_id}),
-        "digests": config.digests.model_copy(update={"recipients": [group_id]}),
-    })
+    return config.model_copy(
+        update={
+            "departments": [d.model_copy(update={"chat_id": group_id}) for d in config.departments],
+            "bot": config.bot.model_copy(update={"supervisors_chat_id": group_id}),
+            "digests": config.digests.model_copy(update={"recipients": [group_id]}),
+        }
+    )
 
 
-def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, supervisor: SimUser
-                     ) -> None:
+def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, supervisor: SimUser) -> None:
     """Two earlier requests of the demo citizen, so /taleplerim has something to show."""
     calendar = WorkingCalendar.from_config(config)
     now = utcnow()
@@ -48,10 +49,20 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
         person.consent_at = now - timedelta(days=10)
         person.first_name = citizen.first_name
         samples = [
-            ("talep", "park", "Mahallemizdeki parka gölgelik yapılabilir mi?", 9,
-             [("answer", "Talebiniz 2027 yatırım programına alındı."), ("resolve", None)]),
-            ("sikayet", "yol", "Atatürk Caddesi 15 önünde kaldırım taşları kırık.", 3,
-             [("assign", None), ("answer", "Ekiplerimiz bu hafta onarım yapacak.")]),
+            (
+                "talep",
+                "park",
+                "Mahallemizdeki parka gölgelik yapılabilir mi?",
+                9,
+                [("answer", "Talebiniz 2027 yatırım programına alındı."), ("resolve", None)],
+            ),
+            (
+                "sikayet",
+                "yol",
+                "Atatürk Caddesi 15 önünde kaldırım taşları kırık.",
+                3,
+                [("assign", None), ("answer", "Ekiplerimiz bu hafta onarım yapacak.")],
+            ),
         ]
         for kind, category, text, days_ago, actions in samples:
             draft = intake.start(session, person)
@@ -59,26 +70,49 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
             intake.set_category(session, draft, category)
             intake.set_text(session, draft, text)
             draft.step = "summary"
-            filed = intake.submit(session, person, draft, calendar,
-                                  now=now - timedelta(days=days_ago))
+            filed = intake.submit(
+                session, person, draft, calendar, now=now - timedelta(days=days_ago)
+            )
             session.flush()
             assert filed.request.id is not None
             for offset, (action, answer) in enumerate(actions, start=1):
-                workflow.staff_action(session, filed.request.id, supervisor.id, action, answer,
-                                      now=now - timedelta(days=days_ago) + timedelta(hours=offset))
+                workflow.staff_action(
+                    session,
+                    filed.request.id,
+                    supervisor.id,
+                    action,
+                    answer,
+                    now=now - timedelta(days=days_ago) + timedelta(hours=offset),
+                )
         # Two upcoming City Council events, so /etkinlikler has something to show.
         for days, assembly, title, place, capacity in (
-                (3, "kadin", "Kadın sağlığı semineri", "Kültür Merkezi Salon 2", 40),
-                (6, "genclik", "Gençlik buluşması: kentimiz için fikirler", "Gençlik Merkezi", 2)):
-            start = (now + timedelta(days=days)).astimezone(config.tz).replace(
-                hour=14, minute=0, second=0, microsecond=0)
-            council.create_event(session, supervisor.id, assembly, title, "", start,
-                                 start + timedelta(hours=2), place, capacity, None, False,
-                                 now=now)
+            (3, "kadin", "Kadın sağlığı semineri", "Kültür Merkezi Salon 2", 40),
+            (6, "genclik", "Gençlik buluşması: kentimiz için fikirler", "Gençlik Merkezi", 2),
+        ):
+            start = (
+                (now + timedelta(days=days))
+                .astimezone(config.tz)
+                .replace(hour=14, minute=0, second=0, microsecond=0)
+            )
+            council.create_event(
+                session,
+                supervisor.id,
+                assembly,
+                title,
+                "",
+                start,
+                start + timedelta(hours=2),
+                place,
+                capacity,
+                None,
+                False,
+                now=now,
+            )
         for back in range(1, 8):
             day = (now - timedelta(days=back)).date()
-            session.merge(CallCentreDay(day=day, total=560, information=260, application=230,
-                                        missed=70))
+            session.merge(
+                CallCentreDay(day=day, total=560, information=260, application=230, missed=70)
+            )
 
 
 def run_demo(config: Config, staff: bool = False, database_url: str | None = None) -> int:
@@ -105,15 +139,15 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     print("Kent Bot demo — Telegram emulator on", server.base_url)
     print("You are Ayşe, a citizen. Type /start. Type :help for the demo's commands.")
     if staff:
-        print("With :as staff you act as a supervisor in the staff group (:as citizen to "
-              "come back).")
+        print(
+            "With :as staff you act as a supervisor in the staff group (:as citizen to come back)."
+        )
     try:
-        chat_in_terminal(client, citizen, group if staff else None,
-                         staff=supervisor if staff else None)
+        chat_in_terminal(
+            client, citizen, group if staff else None, staff=supervisor if staff else None
+        )
     finally:
         bot.stop()
         server.stop()
         engine.dispose()
     return 0
-
-

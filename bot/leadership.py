@@ -280,8 +280,11 @@ def wait_for_leadership(
     """
     if leadership.try_acquire():
         return
-    log.info("standing by: another instance leads (%s); retrying every %.0f s",
-             leadership.describe(), retry_every)
+    log.info(
+        "standing by: another instance leads (%s); retrying every %.0f s",
+        leadership.describe(),
+        retry_every,
+    )
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -331,9 +334,11 @@ def step_down_when_lost(
             ok = False
         if not ok:
             leadership.lost = True
-            log.error("lost leadership (%s): stopping so that a standby takes over",
-                      leadership.describe())
+            log.error(
+                "lost leadership (%s): stopping so that a standby takes over", leadership.describe()
+            )
             os.kill(os.getpid(), signal.SIGTERM)
 
-    app.job_queue.run_repeating(check, interval=check_every, first=check_every,
-                                name="leadership check")
+    app.job_queue.run_repeating(
+        check, interval=check_every, first=check_every, name="leadership check"
+    )

@@ -53,8 +53,11 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             lagging = bool(in_hand)
             try:
                 batch = await app.bot.get_updates(
-                    offset=in_hand.confirm_offset, timeout=0 if lagging else timeout,
-                    allowed_updates=Update.ALL_TYPES, read_timeout=timeout + 10)
+                    offset=in_hand.confirm_offset,
+                    timeout=0 if lagging else timeout,
+                    allowed_updates=Update.ALL_TYPES,
+                    read_timeout=timeout + 10,
+                )
             except InvalidToken:
                 raise
             except RetryAfter as exc:
@@ -64,16 +67,17 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
                 # Another poller of this bot (a leadership hand-over) may hand back updates
                 # it did not confirm.
                 maybe_redelivered = maybe_redelivered or isinstance(exc, Conflict)
-                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
-                            delay)
+                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await in_hand.record_handled()  # not left unrecorded through the wait
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            with guard.recorded_by_poller(), \
-                    contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries():
+            with (
+                guard.recorded_by_poller(),
+                contextlib.nullcontext() if maybe_redelivered else guard.first_deliveries(),
+            ):
                 started = in_hand.start(batch)
             maybe_redelivered = maybe_redelivered and not started
             await in_hand.settle(PATIENCE)
@@ -84,8 +88,10 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
         try:
             await in_hand.record_handled()
         except Exception:
-            log.exception("could not record the updates handled last; a redelivery of "
-                          "them will be handled again")
+            log.exception(
+                "could not record the updates handled last; a redelivery of "
+                "them will be handled again"
+            )
 
 
 # How long the updates in hand may take before the poller looks for new ones while they
@@ -160,8 +166,7 @@ class InHand:
         handled, self.handled = self.handled, []
         deps = self.app.bot_data["deps"]
         try:
-            new = await without_blocking(deps.engine, _record(deps.engine, handled,
-                                                              deps.clock()))
+            new = await without_blocking(deps.engine, _record(deps.engine, handled, deps.clock()))
         except BaseException:
             self.handled[:0] = handled  # to be tried again, or the poller stops
             raise
@@ -203,7 +208,8 @@ CONCURRENT_UPDATES = 8
 async def handle(app: Application, update: Update) -> None:
     """One update, its handlers sharing one database connection."""
     limit: asyncio.Semaphore = app.bot_data.setdefault(
-        "update_slots", asyncio.Semaphore(CONCURRENT_UPDATES))
+        "update_slots", asyncio.Semaphore(CONCURRENT_UPDATES)
+    )
     async with limit:
         await without_blocking(app.bot_data["deps"].engine, _handle(app, update))
 

@@ -95,8 +95,11 @@ class PriorityBucket:
         loop = self._bind()
         now = loop.time()
         self._refill(now)
-        if self._tokens >= 1 and not self._waiting(self._interactive) and (
-                not bulk or (now >= self._bulk_paused_until and not self._waiting(self._bulk))):
+        if (
+            self._tokens >= 1
+            and not self._waiting(self._interactive)
+            and (not bulk or (now >= self._bulk_paused_until and not self._waiting(self._bulk)))
+        ):
             self._tokens -= 1
             return
         waiter: asyncio.Future[None] = loop.create_future()
@@ -113,8 +116,7 @@ class PriorityBucket:
 
     def waiting(self) -> tuple[int, int]:
         """(interactive, bulk) requests waiting for a token."""
-        return (sum(not w.done() for w in self._interactive),
-                sum(not w.done() for w in self._bulk))
+        return (sum(not w.done() for w in self._interactive), sum(not w.done() for w in self._bulk))
 
     # -- inside ---------------------------------------------------------------------------
 
@@ -187,12 +189,20 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
     on. On an interactive send only that request waits out its `retry_after`.
     """
 
-    def __init__(self, overall_max_rate: float = OVERALL_PER_SECOND,
-                 overall_time_period: float = 1, group_max_rate: float = 20,
-                 group_time_period: float = 60, max_retries: int = 0,
-                 burst: float = OVERALL_BURST) -> None:
-        self._bucket = (PriorityBucket(overall_max_rate / overall_time_period, burst)
-                        if overall_max_rate and overall_time_period else None)
+    def __init__(
+        self,
+        overall_max_rate: float = OVERALL_PER_SECOND,
+        overall_time_period: float = 1,
+        group_max_rate: float = 20,
+        group_time_period: float = 60,
+        max_retries: int = 0,
+        burst: float = OVERALL_BURST,
+    ) -> None:
+        self._bucket = (
+            PriorityBucket(overall_max_rate / overall_time_period, burst)
+            if overall_max_rate and overall_time_period
+            else None
+        )
         self._group_max_rate = group_max_rate if group_time_period else 0
         self._group_time_period = group_time_period
         self._group_limiters: dict[str | int, AsyncLimiter] = {}
@@ -214,8 +224,9 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
                 if key != group and limiter.has_capacity(limiter.max_rate):
                     del self._group_limiters[key]
         if group not in self._group_limiters:
-            self._group_limiters[group] = AsyncLimiter(self._group_max_rate,
-                                                       self._group_time_period)
+            self._group_limiters[group] = AsyncLimiter(
+                self._group_max_rate, self._group_time_period
+            )
         return self._group_limiters[group]
 
     async def process_request(
@@ -231,8 +242,11 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         chat_id = data.get("chat_id")
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)  # type: ignore[arg-type]
-        group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(
-            chat_id, str) else None
+        group = (
+            chat_id
+            if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str)
+            else None
+        )
         bulk_send = is_bulk()
         for attempt in range(max_retries + 1):
             if group is not None and self._group_max_rate:
@@ -246,8 +260,12 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
                     log.warning("%s: rate limited after %d retries", endpoint, max_retries)
                     raise
                 wait = retry_seconds(exc) + 0.1
-                log.info("%s (%s) rate limited; retrying in %.1f s", endpoint,
-                         "bulk" if bulk_send else "interactive", wait)
+                log.info(
+                    "%s (%s) rate limited; retrying in %.1f s",
+                    endpoint,
+                    "bulk" if bulk_send else "interactive",
+                    wait,
+                )
                 if bulk_send and self._bucket is not None:
                     self._bucket.pause_bulk(wait)  # the retry then waits for the bulk line
                 else:
@@ -264,8 +282,13 @@ class PatientRateLimiter(PriorityRateLimiter):
     at once for the caller to handle.
     """
 
-    def __init__(self, on_failure: Callable[[int | None, str, str, int], None] | None = None,
-                 network_retries: int = 5, first_delay: float = 0.2, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        on_failure: Callable[[int | None, str, str, int], None] | None = None,
+        network_retries: int = 5,
+        first_delay: float = 0.2,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("max_retries", 5)
         super().__init__(**kwargs)
         self._on_failure = on_failure
@@ -285,8 +308,9 @@ class PatientRateLimiter(PriorityRateLimiter):
         delay = self._first_delay
         for attempt in range(1, self._network_retries + 2):
             try:
-                return await super().process_request(callback, args, kwargs, endpoint, data,
-                                                     rate_limit_args)
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
             except BadRequest:
                 raise
             except RetryAfter as exc:  # the 429 retries above are spent
@@ -300,18 +324,24 @@ class PatientRateLimiter(PriorityRateLimiter):
                 delay = min(delay * 2, 10.0)
         raise AssertionError("unreachable")
 
-    def _failed(self, data: dict[str, Any], endpoint: str, exc: Exception, attempts: int,
-                retried: bool) -> None:
+    def _failed(
+        self, data: dict[str, Any], endpoint: str, exc: Exception, attempts: int, retried: bool
+    ) -> None:
         if not retried:
             return
         chat = data.get("chat_id")
-        chat_id = int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() \
-            else None
-        log.error("%s to chat %s failed after %d attempts: %s", endpoint, chat_id, attempts,
-                  type(exc).__name__)
+        chat_id = (
+            int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() else None
+        )
+        log.error(
+            "%s to chat %s failed after %d attempts: %s",
+            endpoint,
+            chat_id,
+            attempts,
+            type(exc).__name__,
+        )
         if self._on_failure is not None:
             try:
-                self._on_failure(chat_id, endpoint, f"{type(exc).__name__}: {exc}"[:300],
-                                 attempts)
+                self._on_failure(chat_id, endpoint, f"{type(exc).__name__}: {exc}"[:300], attempts)
             except Exception:  # recording must never hide the original error
                 log.exception("could not record the failed delivery")

@@ -88,8 +88,9 @@ async def serve(app: Application, webhook: Webhook | None = None) -> None:
             runner = web.AppRunner(webhook_app(app, webhook.secret, path))
             await runner.setup()
             await web.TCPSite(runner, webhook.host, webhook.port).start()
-            await app.bot.set_webhook(webhook.url, secret_token=webhook.secret,
-                                      allowed_updates=Update.ALL_TYPES)
+            await app.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+            )
             log.info("Kent Bot receives updates on %s:%d%s", webhook.host, webhook.port, path)
         stopped = asyncio.create_task(stop.wait())
         waiting = {stopped} | ({task} if task else set())

@@ -45,8 +45,9 @@ def handling(query: CallbackQuery | None) -> Iterator[None]:
     press = None
     if query is not None:
         chat = query.message.chat if query.message is not None else None
-        press = _Press(query.id, chat.id if chat is not None and chat.type == ChatType.PRIVATE
-                       else None)
+        press = _Press(
+            query.id, chat.id if chat is not None and chat.type == ChatType.PRIVATE else None
+        )
     token = _press.set(press)
     try:
         yield
@@ -57,16 +58,16 @@ def handling(query: CallbackQuery | None) -> Iterator[None]:
 class KentBot(ExtBot[Any]):
     __slots__ = ()
 
-    async def answer_callback_query(self, callback_query_id: str, text: str | None = None,
-                                    *args: Any, **kwargs: Any) -> bool:
+    async def answer_callback_query(
+        self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any
+    ) -> bool:
         press = _press.get()
         if press is not None and press.query_id != callback_query_id:
             press = None
         if press is not None and press.answered:
             raise RuntimeError("a button press was answered twice")
         try:
-            answered = await super().answer_callback_query(callback_query_id, text, *args,
-                                                           **kwargs)
+            answered = await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
         except BadRequest as err:
             if "query is too old" not in err.message.lower():
                 raise

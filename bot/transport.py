@@ -44,12 +44,22 @@ class AiohttpRequest(BaseRequest):
 
     __slots__ = ("_defaults", "_pool_size", "_proxies", "_session")
 
-    def __init__(self, connection_pool_size: int = 256, *, read_timeout: float | None = READ,
-                 connect_timeout: float | None = CONNECT, write_timeout: float | None = WRITE,
-                 pool_timeout: float | None = POOL) -> None:
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        *,
+        read_timeout: float | None = READ,
+        connect_timeout: float | None = CONNECT,
+        write_timeout: float | None = WRITE,
+        pool_timeout: float | None = POOL,
+    ) -> None:
         self._pool_size = connection_pool_size
-        self._defaults = {"read": read_timeout, "connect": connect_timeout,
-                          "write": write_timeout, "pool": pool_timeout}
+        self._defaults = {
+            "read": read_timeout,
+            "connect": connect_timeout,
+            "write": write_timeout,
+            "pool": pool_timeout,
+        }
         # Created in `initialize`: an aiohttp session belongs to the running event loop.
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}  # by (scheme, host)
@@ -86,17 +96,27 @@ class AiohttpRequest(BaseRequest):
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
-        timeout = self._timeout(files=bool(files), read=read_timeout, write=write_timeout,
-                                connect=connect_timeout, pool=pool_timeout)
+        timeout = self._timeout(
+            files=bool(files),
+            read=read_timeout,
+            write=write_timeout,
+            connect=connect_timeout,
+            pool=pool_timeout,
+        )
         data: Any = None
         if request_data is not None:
             data = request_data.json_parameters
             if files:
                 data = _form(data, files)
         try:
-            async with session.request(method, url, data=data, timeout=timeout,
-                                       proxy=self._proxy_for(url),
-                                       headers={"User-Agent": self.USER_AGENT}) as response:
+            async with session.request(
+                method,
+                url,
+                data=data,
+                timeout=timeout,
+                proxy=self._proxy_for(url),
+                headers={"User-Agent": self.USER_AGENT},
+            ) as response:
                 return response.status, await response.read()
         # aiohttp's messages can hold the URL, and with it the bot token: they are kept
         # out of the error and its cause, which end up in logs and in failed_delivery.
@@ -105,7 +125,8 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as err:
             # The class name says what failed when the message is empty.
             raise NetworkError(
-                f"aiohttp.{type(err).__name__}: {_without_token(str(err))}") from None
+                f"aiohttp.{type(err).__name__}: {_without_token(str(err))}"
+            ) from None
 
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -120,8 +141,10 @@ class AiohttpRequest(BaseRequest):
         return self._proxies[key]
 
     def _timeout(self, *, files: bool, **given: Any) -> aiohttp.ClientTimeout:
-        chosen = {name: self._defaults[name] if isinstance(value, _UNSET) else value
-                  for name, value in given.items()}
+        chosen = {
+            name: self._defaults[name] if isinstance(value, _UNSET) else value
+            for name, value in given.items()
+        }
         if files and isinstance(given["write"], _UNSET):
             chosen["write"] = MEDIA_WRITE
         # aiohttp has no write timeout of its own and counts the wait for a free pool

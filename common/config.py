@@ -94,8 +94,11 @@ class WorkingTime(_Strict):
             raise ValueError("start must be before end")
         if (self.lunch_start is None) != (self.lunch_end is None):
             raise ValueError("give both lunch_start and lunch_end, or neither")
-        if self.lunch_start and self.lunch_end and not (
-                self.start <= self.lunch_start < self.lunch_end <= self.end):
+        if (
+            self.lunch_start
+            and self.lunch_end
+            and not (self.start <= self.lunch_start < self.lunch_end <= self.end)
+        ):
             raise ValueError("the lunch break must lie inside the working day")
         return self
 

@@ -42,8 +42,15 @@ def event_ics(
     return calendar.to_ical()
 
 
-def _vevent(event: CouncilEvent, assembly_name: str, code: str | None, tz: tzinfo,
-            code_label: str, url: str | None, now: datetime | None) -> Event:
+def _vevent(
+    event: CouncilEvent,
+    assembly_name: str,
+    code: str | None,
+    tz: tzinfo,
+    code_label: str,
+    url: str | None,
+    now: datetime | None,
+) -> Event:
     assert event.id is not None
     vevent = Event()
     vevent.add("uid", event_uid(event.id))

@@ -7,8 +7,7 @@ import io
 from core.digests import DayPoint
 
 
-def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[str, str]
-                 ) -> bytes:
+def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[str, str]) -> bytes:
     """A PNG: bars = requests per day (left axis), line = average response time in days
     (right axis), dashed = the target. `labels` carries the translated texts."""
     # Imported here, not at start: matplotlib costs ~40 MB and a second of start-up,
@@ -24,19 +23,34 @@ def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[s
     left.set_ylabel(labels["requests"])
     left.set_title(labels["title"])
     right = left.twinx()
-    right.plot(names, [d.average_response_days if d.average_response_days is not None
-                       else float("nan") for d in days],
-               color="#E45756", marker="o", label=labels["response"])
+    right.plot(
+        names,
+        [
+            d.average_response_days if d.average_response_days is not None else float("nan")
+            for d in days
+        ],
+        color="#E45756",
+        marker="o",
+        label=labels["response"],
+    )
     if target_days is not None:
-        right.axhline(target_days, color="#E45756", linestyle="--", linewidth=1,
-                      label=labels["target"])
+        right.axhline(
+            target_days, color="#E45756", linestyle="--", linewidth=1, label=labels["target"]
+        )
     right.set_ylabel(labels["response"])
     right.set_ylim(bottom=0)
     left_handles, left_labels = left.get_legend_handles_labels()
     right_handles, right_labels = right.get_legend_handles_labels()
     # Below the plot, so it never hides a bar.
-    left.legend(left_handles + right_handles, left_labels + right_labels, loc="upper center",
-                bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8, frameon=False)
+    left.legend(
+        left_handles + right_handles,
+        left_labels + right_labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

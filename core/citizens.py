@@ -33,9 +33,11 @@ def find(session: Session, telegram_id: int) -> Citizen | None:
 
 # Built once: the statement nearly every update runs (building it each time was a tenth of
 # its cost).
-_WITH_DRAFT = (select(Citizen, RequestDraft)
-               .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
-               .where(col(Citizen.telegram_id) == bindparam("telegram_id")))
+_WITH_DRAFT = (
+    select(Citizen, RequestDraft)
+    .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
+    .where(col(Citizen.telegram_id) == bindparam("telegram_id"))
+)
 
 
 def _read(session: Session, telegram_id: int) -> Citizen | None:
@@ -67,8 +69,9 @@ def _create(session: Session, telegram_id: int, telegram_language: str | None) -
     """A new citizen; or, if another transaction created them a moment ago (a job and
     their first message, each waiting for PostgreSQL in turn), theirs."""
     values = Citizen(telegram_id=telegram_id, telegram_language=telegram_language)
-    session.execute(insert_unless_exists(session, Citizen, "telegram_id",
-                                         [values.model_dump(exclude={"id"})]))
+    session.execute(
+        insert_unless_exists(session, Citizen, "telegram_id", [values.model_dump(exclude={"id"})])
+    )
     if isinstance(session, UpdateSession):
         session.strangers.discard(telegram_id)
     created = _read(session, telegram_id)

@@ -17,8 +17,7 @@ from db.types import utcnow
 def set_step(session: Session, citizen: Citizen, step: str, **data: Any) -> None:
     """The citizen is now at `step`, with `data`; whatever step they were at is over."""
     assert citizen.id is not None
-    draft = session.get(RequestDraft, citizen.id) or RequestDraft(citizen_id=citizen.id,
-                                                                   step=step)
+    draft = session.get(RequestDraft, citizen.id) or RequestDraft(citizen_id=citizen.id, step=step)
     draft.step, draft.data, draft.message_id, draft.updated_at = step, data, None, utcnow()
     session.add(draft)
 

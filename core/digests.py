@@ -49,24 +49,31 @@ def _department_lines(session: Session, span: Period, now: datetime) -> list[Dep
     """One GROUP BY over requests: counts per department for the period and right now."""
     in_span = and_(col(Request.created_at) >= span.start, col(Request.created_at) < span.end)
     is_open = col(Request.status).in_(OPEN_STATUSES)
-    overdue = and_(is_open, col(Request.first_response_at).is_(None),
-                   col(Request.due_at) < now)
+    overdue = and_(is_open, col(Request.first_response_at).is_(None), col(Request.due_at) < now)
     resolved = and_(col(Request.resolved_at) >= span.start, col(Request.resolved_at) < span.end)
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((condition, 1), else_=0))
 
     rows = session.execute(
-        sa_select(col(Department.code), col(Department.name_tr), count(in_span), count(is_open),
-               count(overdue), count(resolved))
+        sa_select(
+            col(Department.code),
+            col(Department.name_tr),
+            count(in_span),
+            count(is_open),
+            count(overdue),
+            count(resolved),
+        )
         .select_from(Department)
         .outerjoin(Request, col(Request.department_code) == col(Department.code))
         .where(col(Department.active).is_(True))
         .group_by(col(Department.code), col(Department.name_tr))
         .order_by(col(Department.name_tr))
     ).all()
-    return [DepartmentLine(code, name, int(n or 0), int(o or 0), int(d or 0), int(r or 0))
-            for code, name, n, o, d, r in rows]
+    return [
+        DepartmentLine(code, name, int(n or 0), int(o or 0), int(d or 0), int(r or 0))
+        for code, name, n, o, d, r in rows
+    ]
 
 
 def _days(session: Session, config: Config, last: date, count: int) -> list[DayPoint]:
@@ -94,7 +101,10 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         departments=_department_lines(session, span, now),
         figures=indicators.compute(session, config, span),
         year=indicators.compute(session, config, year),
-        events=[e for e in council.upcoming_events(session, now, limit=10)
-                if e.event.starts_at < now + timedelta(days=14)],
+        events=[
+            e
+            for e in council.upcoming_events(session, now, limit=10)
+            if e.event.starts_at < now + timedelta(days=14)
+        ],
         days=_days(session, config, today - timedelta(days=1), 7) if kind == "weekly" else [],
     )

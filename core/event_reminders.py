@@ -35,16 +35,22 @@ def due(session: Session, now: datetime) -> list[EventReminder]:
         rows = session.exec(
             select(Registration, CouncilEvent)
             .join(CouncilEvent, col(CouncilEvent.id) == col(Registration.event_id))
-            .where(col(Registration.status) == "registered", column.is_(None),
-                   col(CouncilEvent.cancelled_at).is_(None),
-                   col(CouncilEvent.starts_at) <= now + ahead,
-                   col(CouncilEvent.starts_at) > now + later)
+            .where(
+                col(Registration.status) == "registered",
+                column.is_(None),
+                col(CouncilEvent.cancelled_at).is_(None),
+                col(CouncilEvent.starts_at) <= now + ahead,
+                col(CouncilEvent.starts_at) > now + later,
+            )
             .with_for_update(of=Registration, skip_locked=True)
         ).all()
         for registration, event in rows:
             setattr(registration, f"reminded_{which}_at", now)
             session.add(registration)
             assert registration.id is not None and event.id is not None
-            out.append(EventReminder(registration.id, registration.citizen_id, event.id,
-                                     registration.code, which))
+            out.append(
+                EventReminder(
+                    registration.id, registration.citizen_id, event.id, registration.code, which
+                )
+            )
     return out

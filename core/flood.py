@@ -27,16 +27,22 @@ class MessageWindow:
             return False
         window.append(now)
         if len(self._seen) > 50_000:  # forget idle people so memory stays bounded
-            for stale in [u for u, w in self._seen.items() if not w or w[-1] < now - timedelta(
-                    minutes=1)]:
+            for stale in [
+                u for u, w in self._seen.items() if not w or w[-1] < now - timedelta(minutes=1)
+            ]:
                 del self._seen[stale]
         return True
 
 
 def requests_last_hour(session: Session, citizen_id: int, now: datetime) -> int:
     """Counted from the database, so the limit holds across restarts."""
-    return int(session.exec(
-        select(func.count()).select_from(Request).where(
-            col(Request.citizen_id) == citizen_id,
-            col(Request.created_at) > now - timedelta(hours=1))
-    ).one())
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Request)
+            .where(
+                col(Request.citizen_id) == citizen_id,
+                col(Request.created_at) > now - timedelta(hours=1),
+            )
+        ).one()
+    )

@@ -42,7 +42,13 @@ CHANNELS: tuple[str, ...] = tuple(codes.CHANNELS)
 REQUEST_TYPES: tuple[str, ...] = tuple(codes.REQUEST_TYPES)
 
 REQUEST_COLUMNS = (
-    "received_at", "channel", "type", "category", "text", "first_response_at", "resolved_at",
+    "received_at",
+    "channel",
+    "type",
+    "category",
+    "text",
+    "first_response_at",
+    "resolved_at",
 )
 CALL_COLUMNS = ("date", "total", "information", "application", "missed")
 MAX_TEXT = 2000
@@ -99,8 +105,9 @@ class ImportFailed(Exception):
 # --- reading CSV ---------------------------------------------------------------------------
 
 
-def _read_rows(path: Path, columns: tuple[str, ...],
-               errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+def _read_rows(
+    path: Path, columns: tuple[str, ...], errors: list[RowError]
+) -> Iterator[tuple[int, list[str]]]:
     """Yield (row number, values in `columns` order) for each data row that is not blank.
 
     A row with the wrong number of fields goes to `errors` and reading goes on;
@@ -113,8 +120,15 @@ def _read_rows(path: Path, columns: tuple[str, ...],
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed([RowError(line, None, "the file is not UTF-8 text; save it as "
-                                                  "\"CSV UTF-8 (comma delimited)\"")]) from exc
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    None,
+                    'the file is not UTF-8 text; save it as "CSV UTF-8 (comma delimited)"',
+                )
+            ]
+        ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     row_number = 0
     index: dict[str, int] = {}
@@ -130,22 +144,33 @@ def _read_rows(path: Path, columns: tuple[str, ...],
                 continue  # blank lines and the ",,,," rows spreadsheets leave at the end
             # Trailing empty fields are harmless (spreadsheets pad rows); others are not.
             if len(record) < width or any(value.strip() for value in record[width:]):
-                errors.append(RowError(row_number, None,
-                                       f"has {len(record)} fields but the header has {width}"))
+                errors.append(
+                    RowError(
+                        row_number, None, f"has {len(record)} fields but the header has {width}"
+                    )
+                )
                 continue
             yield row_number, [record[index[name]] for name in columns]
     except csv.Error as exc:
         raise ImportFailed([RowError(row_number + 1, None, f"unreadable CSV: {exc}")]) from exc
     if row_number == 0:
-        raise ImportFailed([RowError(1, None, "the file is empty; a header row is required: "
-                                              + ",".join(columns))])
+        raise ImportFailed(
+            [RowError(1, None, "the file is empty; a header row is required: " + ",".join(columns))]
+        )
 
 
 def _header_index(header: list[str], columns: tuple[str, ...]) -> dict[str, int]:
     names = [name.strip().lower() for name in header]
     if len(names) == 1 and ";" in names[0]:
-        raise ImportFailed([RowError(1, None, "the columns are separated by semicolons; save "
-                                              "the file as comma-separated CSV")])
+        raise ImportFailed(
+            [
+                RowError(
+                    1,
+                    None,
+                    "the columns are separated by semicolons; save the file as comma-separated CSV",
+                )
+            ]
+        )
     errors: list[RowError] = []
     index: dict[str, int] = {}
     for position, name in enumerate(names):
@@ -227,26 +252,40 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
     with transaction(engine) as session:
         existing = _ids_by_key(session, rows)
-        new = sorted((item for item in rows if item.key not in existing),
-                     key=lambda item: (item.received_at, item.row))
+        new = sorted(
+            (item for item in rows if item.key not in existing),
+            key=lambda item: (item.received_at, item.row),
+        )
         numbers = _allocate_numbers(session, new, tz)
         for chunk in _chunks(new):
-            session.execute(insert(_REQUEST_TABLE), [
-                _request_values(item, numbers[item.key], *sla[item.category], calendar)
-                for item in chunk
-            ])
+            session.execute(
+                insert(_REQUEST_TABLE),
+                [
+                    _request_values(item, numbers[item.key], *sla[item.category], calendar)
+                    for item in chunk
+                ],
+            )
         # Ids come back by one range read rather than INSERT ... RETURNING, which made
         # SQLAlchemy send multi-row VALUES statements that took PostgreSQL three times as
         # long as a plain executemany.
         ids = _ids_by_key(session, new)
         imported_at = utcnow()
         for chunk in _chunks(new):
-            session.execute(insert(_EVENT_TABLE), [
-                {"request_id": ids[item.key], "at": imported_at, "kind": "imported",
-                 "actor": "system", "actor_telegram_id": None, "text": None,
-                 "data": {"file": path.name, "row": item.row}}
-                for item in chunk
-            ])
+            session.execute(
+                insert(_EVENT_TABLE),
+                [
+                    {
+                        "request_id": ids[item.key],
+                        "at": imported_at,
+                        "kind": "imported",
+                        "actor": "system",
+                        "actor_telegram_id": None,
+                        "text": None,
+                        "data": {"file": path.name, "row": item.row},
+                    }
+                    for item in chunk
+                ],
+            )
     return ImportReport(rows=read, added=len(new), skipped_existing=len(rows) - len(new))
 
 
@@ -260,8 +299,14 @@ def _usable_categories(session: Session, config: Config) -> dict[str, bool]:
     return {code: bool(active) and code in configured for code, active in stored}
 
 
-def _parse_request(row: int, values: list[str], tz: ZoneInfo, now: datetime,
-                   categories: dict[str, bool], errors: list[RowError]) -> _RequestRow | None:
+def _parse_request(
+    row: int,
+    values: list[str],
+    tz: ZoneInfo,
+    now: datetime,
+    categories: dict[str, bool],
+    errors: list[RowError],
+) -> _RequestRow | None:
     received_raw, channel, type_, category, text, first_raw, resolved_raw = values
     count = len(errors)
     received = _time(row, "received_at", received_raw, tz, now, errors, required=True)
@@ -286,8 +331,11 @@ def _parse_request(row: int, values: list[str], tz: ZoneInfo, now: datetime,
     if not text:
         errors.append(RowError(row, "text", "text is empty"))
     elif len(text) > MAX_TEXT:
-        errors.append(RowError(row, "text", f"text has {len(text)} characters; "
-                                            f"at most {MAX_TEXT} are allowed"))
+        errors.append(
+            RowError(
+                row, "text", f"text has {len(text)} characters; at most {MAX_TEXT} are allowed"
+            )
+        )
     elif "\x00" in text:
         # PostgreSQL refuses NUL in text and would fail the whole import at insert time.
         errors.append(RowError(row, "text", "text contains a NUL character"))
@@ -301,17 +349,31 @@ def _parse_request(row: int, values: list[str], tz: ZoneInfo, now: datetime,
             errors.append(RowError(row, "resolved_at", "is before first_response_at"))
     if len(errors) > count or received is None:
         return None
-    content = "\x1f".join((
-        received.isoformat(), channel, type_, category,
-        # Re-saving a file in another editor may change line endings or spacing.
-        " ".join(unicodedata.normalize("NFC", text).split()),
-        first.isoformat() if first else "", resolved.isoformat() if resolved else "",
-    ))
+    content = "\x1f".join(
+        (
+            received.isoformat(),
+            channel,
+            type_,
+            category,
+            # Re-saving a file in another editor may change line endings or spacing.
+            " ".join(unicodedata.normalize("NFC", text).split()),
+            first.isoformat() if first else "",
+            resolved.isoformat() if resolved else "",
+        )
+    )
     return _RequestRow(row, received, channel, type_, category, text, first, resolved, content)
 
 
-def _time(row: int, column: str, value: str, tz: ZoneInfo, now: datetime,
-          errors: list[RowError], *, required: bool = False) -> datetime | None:
+def _time(
+    row: int,
+    column: str,
+    value: str,
+    tz: ZoneInfo,
+    now: datetime,
+    errors: list[RowError],
+    *,
+    required: bool = False,
+) -> datetime | None:
     value = value.strip()
     if not value:
         if required:
@@ -320,8 +382,14 @@ def _time(row: int, column: str, value: str, tz: ZoneInfo, now: datetime,
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        errors.append(RowError(row, column, f"{value!r} is not an ISO 8601 time such as "
-                                            "2024-03-05 10:00 or 2024-03-05T10:00:00+03:00"))
+        errors.append(
+            RowError(
+                row,
+                column,
+                f"{value!r} is not an ISO 8601 time such as "
+                "2024-03-05 10:00 or 2024-03-05T10:00:00+03:00",
+            )
+        )
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
@@ -351,14 +419,14 @@ def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, int]:
     earliest = min(item.received_at for item in rows)
     latest = max(item.received_at for item in rows)
     found = session.execute(
-        select(table.c.import_key, table.c.id).where(table.c.created_at.between(earliest, latest),
-                                                     table.c.import_key.is_not(None))
+        select(table.c.import_key, table.c.id).where(
+            table.c.created_at.between(earliest, latest), table.c.import_key.is_not(None)
+        )
     )
     return {key: request_id for key, request_id in found}
 
 
-def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo
-                      ) -> dict[str, str]:
+def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo) -> dict[str, str]:
     """Import key -> public number; one allocation per year, in order of arrival."""
     by_year: dict[int, list[_RequestRow]] = defaultdict(list)
     for item in rows:
@@ -366,14 +434,14 @@ def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo
     numbers: dict[str, str] = {}
     for year in sorted(by_year):
         items = by_year[year]
-        for item, number in zip(items, numbering.allocate(session, year, len(items)),
-                                strict=True):
+        for item, number in zip(items, numbering.allocate(session, year, len(items)), strict=True):
             numbers[item.key] = number
     return numbers
 
 
-def _request_values(item: _RequestRow, number: str, department: str, sla_hours: int,
-                    calendar: WorkingCalendar) -> dict[str, Any]:
+def _request_values(
+    item: _RequestRow, number: str, department: str, sla_hours: int, calendar: WorkingCalendar
+) -> dict[str, Any]:
     first = item.first_response_at or item.resolved_at
     status = "resolved" if item.resolved_at else "answered" if first else "new"
     return {
@@ -426,15 +494,25 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
             if value.isascii() and value.isdigit():
                 numbers.append(int(value))
             else:
-                errors.append(RowError(row, column, f"{value!r} is not a whole number "
-                                                    "(digits only, no thousands separator)"))
+                errors.append(
+                    RowError(
+                        row,
+                        column,
+                        f"{value!r} is not a whole number (digits only, no thousands separator)",
+                    )
+                )
         if len(errors) > count:
             continue
         total, information, application, missed = numbers
         if total != information + application + missed:
-            errors.append(RowError(
-                row, "total", f"total {total} is not information + application + missed "
-                              f"= {information + application + missed}"))
+            errors.append(
+                RowError(
+                    row,
+                    "total",
+                    f"total {total} is not information + application + missed "
+                    f"= {information + application + missed}",
+                )
+            )
             continue
         assert day is not None  # a bad date added an error above
         if day in first_row:
@@ -450,10 +528,15 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
     table = _CALL_TABLE
     with transaction(engine) as session:
         stored = {
-            stored_day.day: (stored_day.total, stored_day.information,
-                             stored_day.application, stored_day.missed)
+            stored_day.day: (
+                stored_day.total,
+                stored_day.information,
+                stored_day.application,
+                stored_day.missed,
+            )
             for stored_day in session.execute(
-                select(table).where(table.c.day.between(min(days), max(days))))
+                select(table).where(table.c.day.between(min(days), max(days)))
+            )
         }
         added = [day for day in days if day not in stored]
         changed = [day for day in days if day in stored and stored[day] != days[day]]
@@ -461,17 +544,30 @@ def import_calls(engine: Engine, path: Path) -> ImportReport:
             session.execute(insert(table), [_call_values(day, days[day]) for day in added])
         if changed:
             session.execute(
-                update(table).where(table.c.day == bindparam("b_day")).values(
-                    total=bindparam("b_total"), information=bindparam("b_information"),
-                    application=bindparam("b_application"), missed=bindparam("b_missed")),
-                [{f"b_{k}": v for k, v in _call_values(day, days[day]).items()}
-                 for day in changed],
+                update(table)
+                .where(table.c.day == bindparam("b_day"))
+                .values(
+                    total=bindparam("b_total"),
+                    information=bindparam("b_information"),
+                    application=bindparam("b_application"),
+                    missed=bindparam("b_missed"),
+                ),
+                [{f"b_{k}": v for k, v in _call_values(day, days[day]).items()} for day in changed],
             )
-    return ImportReport(rows=read, added=len(added), updated=len(changed),
-                        unchanged=len(days) - len(added) - len(changed))
+    return ImportReport(
+        rows=read,
+        added=len(added),
+        updated=len(changed),
+        unchanged=len(days) - len(added) - len(changed),
+    )
 
 
 def _call_values(day: date, values: tuple[int, int, int, int]) -> dict[str, Any]:
     total, information, application, missed = values
-    return {"day": day, "total": total, "information": information,
-            "application": application, "missed": missed}
+    return {
+        "day": day,
+        "total": total,
+        "information": information,
+        "application": application,
+        "missed": missed,
+    }

@@ -105,8 +105,9 @@ class Indicators:
 def _satisfaction(session: Session, start: datetime, end: datetime) -> tuple[float | None, int]:
     satisfied = func.sum(case((_ANSWER.c.score >= SATISFIED_FROM, 1), else_=0))
     total, happy = session.execute(
-        select(func.count(), satisfied)
-        .where(_ANSWER.c.answered_at >= start, _ANSWER.c.answered_at < end)
+        select(func.count(), satisfied).where(
+            _ANSWER.c.answered_at >= start, _ANSWER.c.answered_at < end
+        )
     ).one()
     if not total:
         return None, 0
@@ -126,18 +127,20 @@ def _response_days(session: Session) -> ColumnElement[Any]:
     return func.avg(millis) / 86_400_000.0
 
 
-def _average_response(session: Session, start: datetime,
-                      end: datetime) -> tuple[float | None, int]:
+def _average_response(session: Session, start: datetime, end: datetime) -> tuple[float | None, int]:
     average, count = session.execute(
-        select(_response_days(session), func.count())
-        .where(_REQUEST.c.created_at >= start, _REQUEST.c.created_at < end,
-               _REQUEST.c.first_response_at.is_not(None))
+        select(_response_days(session), func.count()).where(
+            _REQUEST.c.created_at >= start,
+            _REQUEST.c.created_at < end,
+            _REQUEST.c.first_response_at.is_not(None),
+        )
     ).one()
     return (None if average is None else float(average)), int(count)
 
 
-def _requests(session: Session, start: datetime,
-              end: datetime) -> tuple[dict[str, int], dict[str, int]]:
+def _requests(
+    session: Session, start: datetime, end: datetime
+) -> tuple[dict[str, int], dict[str, int]]:
     complaints = func.sum(case((_REQUEST.c.type == COMPLAINT, 1), else_=0))
     rows = session.execute(
         select(_REQUEST.c.channel, func.count(), complaints)
@@ -156,11 +159,12 @@ def _requests(session: Session, start: datetime,
 def _calls(session: Session, config: Config, span: Period) -> tuple[int, int, int, int]:
     first, after = span.local_dates(config.tz)
     row = session.execute(
-        select(func.coalesce(func.sum(_CALLS.c.total), 0),
-               func.coalesce(func.sum(_CALLS.c.information), 0),
-               func.coalesce(func.sum(_CALLS.c.application), 0),
-               func.coalesce(func.sum(_CALLS.c.missed), 0))
-        .where(_CALLS.c.day >= first, _CALLS.c.day < after)
+        select(
+            func.coalesce(func.sum(_CALLS.c.total), 0),
+            func.coalesce(func.sum(_CALLS.c.information), 0),
+            func.coalesce(func.sum(_CALLS.c.application), 0),
+            func.coalesce(func.sum(_CALLS.c.missed), 0),
+        ).where(_CALLS.c.day >= first, _CALLS.c.day < after)
     ).one()
     total, information, application, missed = (int(value) for value in row)
     return total, information, application, missed
@@ -213,11 +217,11 @@ def compute(session: Session, config: Config, span: Period) -> Indicators:
     by_channel, complaints = _requests(session, span.start, span.end)
     total, information, application, missed = _calls(session, config, span)
     events = _ordered(config, council.events_per_assembly(session, span.start, span.end))
-    attendances = _ordered(config,
-                           council.participants_per_assembly(session, span.start, span.end))
+    attendances = _ordered(config, council.participants_per_assembly(session, span.start, span.end))
     members = _ordered(config, council.members_per_assembly(session, span.end))
     participants = attendances.get(GENERAL_ASSEMBLY, 0) + sum(
-        count for code, count in members.items() if code != GENERAL_ASSEMBLY)
+        count for code, count in members.items() if code != GENERAL_ASSEMBLY
+    )
     return Indicators(
         period=span,
         satisfaction_percent=satisfaction,
@@ -246,29 +250,39 @@ def compute(session: Session, config: Config, span: Period) -> Indicators:
 # --- snapshots -----------------------------------------------------------------------------
 
 
-def store_snapshot(session: Session, config: Config, span: Period,
-                   computed_at: datetime) -> Indicators:
+def store_snapshot(
+    session: Session, config: Config, span: Period, computed_at: datetime
+) -> Indicators:
     """Compute `span` and upsert its snapshot row (one per kind and start)."""
     figures = compute(session, config, span)
-    values = {"kind": span.kind, "period_start": span.start, "period_end": span.end,
-              "label": span.label, "data": figures.to_dict(), "computed_at": computed_at}
+    values = {
+        "kind": span.kind,
+        "period_start": span.start,
+        "period_end": span.end,
+        "label": span.label,
+        "data": figures.to_dict(),
+        "computed_at": computed_at,
+    }
     # A native upsert, so two instances refreshing at once cannot both insert.
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(_SNAPSHOT).values(**values)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["kind", "period_start"],
-        set_={name: statement.excluded[name]
-              for name in ("period_end", "label", "data", "computed_at")},
-    ))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "period_start"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("period_end", "label", "data", "computed_at")
+            },
+        )
+    )
     return figures
 
 
 def snapshot(session: Session, kind: str, start: datetime) -> Indicators | None:
     """The stored indicators of the period of `kind` starting at `start`, if any."""
     data = session.execute(
-        select(_SNAPSHOT.c.data).where(_SNAPSHOT.c.kind == kind,
-                                       _SNAPSHOT.c.period_start == start)
+        select(_SNAPSHOT.c.data).where(_SNAPSHOT.c.kind == kind, _SNAPSHOT.c.period_start == start)
     ).scalar_one_or_none()
     return None if data is None else Indicators.from_dict(data)
 

@@ -94,7 +94,9 @@ def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
 
 
 def start(
-    session: Session, citizen: Citizen, prefilled_text: str | None = None,
+    session: Session,
+    citizen: Citizen,
+    prefilled_text: str | None = None,
     keywords: list[CategoryKeywords] | None = None,
 ) -> RequestDraft:
     """Begin (or restart) filing; free text the citizen wrote first becomes the description."""
@@ -113,8 +115,9 @@ def start(
     return _save(session, draft, step, **data)
 
 
-def offer(session: Session, citizen: Citizen, text: str,
-          keywords: list[CategoryKeywords] | None = None) -> bool:
+def offer(
+    session: Session, citizen: Citizen, text: str, keywords: list[CategoryKeywords] | None = None
+) -> bool:
     """Free text outside any flow: keep it, so "Yes, file it" can start a request with it.
 
     Short greetings ("merhaba") that match no topic are not offered."""
@@ -131,14 +134,23 @@ def offer(session: Session, citizen: Citizen, text: str,
 def category_keywords(session: Session) -> list[CategoryKeywords]:
     rows = session.exec(select(Category).where(Category.active == True)).all()  # noqa: E712
     return [
-        CategoryKeywords(code=c.code, keywords=tuple(c.keywords),
-                         names=tuple(n for n in (c.name_tr, c.name_en) if n))
+        CategoryKeywords(
+            code=c.code,
+            keywords=tuple(c.keywords),
+            names=tuple(n for n in (c.name_tr, c.name_en) if n),
+        )
         for c in rows
     ]
 
 
-def accept_consent(session: Session, citizen: Citizen, draft: RequestDraft,
-                   first_name: str | None, last_name: str | None, username: str | None) -> None:
+def accept_consent(
+    session: Session,
+    citizen: Citizen,
+    draft: RequestDraft,
+    first_name: str | None,
+    last_name: str | None,
+    username: str | None,
+) -> None:
     """KVKK accepted: from now on the citizen's name may be stored with their requests."""
     citizen.consent_at = utcnow()
     citizen.first_name, citizen.last_name, citizen.username = first_name, last_name, username
@@ -187,8 +199,9 @@ def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
 def start_record(session: Session, staff_citizen: Citizen) -> RequestDraft:
     """A staff member begins registering a request received by another channel."""
     assert staff_citizen.id is not None
-    draft = draft_of(session, staff_citizen) or RequestDraft(citizen_id=staff_citizen.id,
-                                                             step="channel")
+    draft = draft_of(session, staff_citizen) or RequestDraft(
+        citizen_id=staff_citizen.id, step="channel"
+    )
     draft.data, draft.message_id = {}, None
     return _save(session, draft, "channel", mode="record", type=DEFAULT_TYPE)
 
@@ -209,7 +222,7 @@ def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
 
 
 def show_all_topics(session: Session, draft: RequestDraft) -> RequestDraft:
-    """"Other topics": the topic screen lists every topic, not only the suggested ones."""
+    """ "Other topics": the topic screen lists every topic, not only the suggested ones."""
     if draft.step != "category":
         raise Refused("use_buttons")
     return _save(session, draft, draft.step, all_topics=True)
@@ -231,8 +244,9 @@ def set_text(session: Session, draft: RequestDraft, text: str | None) -> Request
 # earlier one); it stays on the step until Continue (`skip`).
 
 
-def set_location(session: Session, draft: RequestDraft, latitude: float, longitude: float
-                 ) -> RequestDraft:
+def set_location(
+    session: Session, draft: RequestDraft, latitude: float, longitude: float
+) -> RequestDraft:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise Refused("bad_location")
     return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
@@ -250,8 +264,9 @@ def skip(session: Session, draft: RequestDraft) -> RequestDraft:
     return _save(session, draft, next_step(draft, draft.step))
 
 
-def add_photo(session: Session, draft: RequestDraft, file_id: str, file_unique_id: str
-              ) -> RequestDraft:
+def add_photo(
+    session: Session, draft: RequestDraft, file_id: str, file_unique_id: str
+) -> RequestDraft:
     photos = list(draft.data.get("photos", []))
     if len(photos) >= MAX_PHOTOS:
         raise Refused("too_many_photos")
@@ -279,16 +294,25 @@ def cancel(session: Session, citizen: Citizen) -> bool:
     return True
 
 
-def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: WorkingCalendar,
-           now: datetime | None = None) -> Submitted:
+def submit(
+    session: Session,
+    citizen: Citizen,
+    draft: RequestDraft,
+    calendar: WorkingCalendar,
+    now: datetime | None = None,
+) -> Submitted:
     """Store the request, route it by its category and start its SLA clock.
 
     The draft is deleted in the same transaction, so pressing Send twice files once.
     """
     data = draft.data
     recorded = data.get("mode") == "record"
-    if draft.step != "summary" or not data.get("type") or not data.get("category") \
-            or not data.get("text"):
+    if (
+        draft.step != "summary"
+        or not data.get("type")
+        or not data.get("category")
+        or not data.get("text")
+    ):
         raise Refused("incomplete")
     if not recorded and citizen.consent_at is None:
         raise Refused("consent_required")
@@ -298,10 +322,12 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     # Claim the draft first: of two Send presses racing each other, only the one that
     # deletes it files the request (the other deletes nothing and stops here).
     claimed = session.execute(
-        delete(RequestDraft).where(
+        delete(RequestDraft)
+        .where(
             RequestDraft.citizen_id == draft.citizen_id,  # type: ignore[arg-type]
             RequestDraft.step == "summary",  # type: ignore[arg-type]
-        ).execution_options(synchronize_session=False)
+        )
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused("incomplete")
@@ -329,16 +355,30 @@ def submit(session: Session, citizen: Citizen, draft: RequestDraft, calendar: Wo
     assert request.id is not None
     photos = data.get("photos", [])
     for photo in photos:
-        session.add(Attachment(request_id=request.id, telegram_file_id=photo["file_id"],
-                               file_unique_id=photo["file_unique_id"], created_at=now))
-    event = RequestEvent(request_id=request.id, at=now, kind="created",
-                         actor="staff" if recorded else "citizen",
-                         actor_telegram_id=citizen.telegram_id,
-                         data={"department": category.department_code})
+        session.add(
+            Attachment(
+                request_id=request.id,
+                telegram_file_id=photo["file_id"],
+                file_unique_id=photo["file_unique_id"],
+                created_at=now,
+            )
+        )
+    event = RequestEvent(
+        request_id=request.id,
+        at=now,
+        kind="created",
+        actor="staff" if recorded else "citizen",
+        actor_telegram_id=citizen.telegram_id,
+        data={"department": category.department_code},
+    )
     session.add(event)
     if data.get("phone") and not recorded:
         citizen.phone = data["phone"]
         session.add(citizen)
     session.expunge(draft)
-    return Submitted(request=request, department_code=category.department_code, event=event,
-                     photo_ids=[photo["file_id"] for photo in photos])
+    return Submitted(
+        request=request,
+        department_code=category.department_code,
+        event=event,
+        photo_ids=[photo["file_id"] for photo in photos],
+    )

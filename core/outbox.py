@@ -69,24 +69,42 @@ class Finished:
     counts: Counts
 
 
-def enqueue(session: Session, texts: Mapping[int, str], *, kind: str, now: datetime,
-            requester_chat_id: int | None = None, language: str | None = None) -> int:
+def enqueue(
+    session: Session,
+    texts: Mapping[int, str],
+    *,
+    kind: str,
+    now: datetime,
+    requester_chat_id: int | None = None,
+    language: str | None = None,
+) -> int:
     """Store a batch: one message per chat, all due now. Returns the batch's id.
 
     Written in the caller's transaction, so the batch exists exactly when what caused it
     (an event's cancellation, say) is committed. NUL characters are dropped: PostgreSQL
     refuses them in text, and Telegram shows nothing for them."""
-    batch = Announcement(kind=kind, requester_chat_id=requester_chat_id, language=language,
-                         created_at=now)
+    batch = Announcement(
+        kind=kind, requester_chat_id=requester_chat_id, language=language, created_at=now
+    )
     session.add(batch)
     session.flush()
     assert batch.id is not None
     if texts:
         # One multi-row INSERT: an assembly has thousands of members.
-        session.execute(insert(OutboxMessage), [
-            {"announcement_id": batch.id, "chat_id": chat_id, "text": text.replace("\x00", ""),
-             "status": PENDING, "attempts": 0, "next_try_at": now}
-            for chat_id, text in texts.items()])
+        session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "announcement_id": batch.id,
+                    "chat_id": chat_id,
+                    "text": text.replace("\x00", ""),
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_try_at": now,
+                }
+                for chat_id, text in texts.items()
+            ],
+        )
     return batch.id
 
 
@@ -100,7 +118,8 @@ def claim(session: Session, now: datetime, limit: int) -> list[Due]:
         due = session.exec(
             select(OutboxMessage.id, OutboxMessage.attempts)
             .where(col(OutboxMessage.next_try_at) <= now)
-            .order_by(col(OutboxMessage.next_try_at), col(OutboxMessage.id)).limit(limit)
+            .order_by(col(OutboxMessage.next_try_at), col(OutboxMessage.id))
+            .limit(limit)
             .with_for_update(skip_locked=True)  # PostgreSQL: another claimer skips these
         ).all()
         if not due:
@@ -108,9 +127,14 @@ def claim(session: Session, now: datetime, limit: int) -> list[Due]:
         spent = [row_id for row_id, attempts in due if attempts >= MAX_ATTEMPTS]
         if spent:
             session.execute(
-                update(OutboxMessage).where(col(OutboxMessage.id).in_(spent))
-                .values(status=FAILED, next_try_at=None,
-                        error=func.coalesce(OutboxMessage.error, "claimed too often")))
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(spent))
+                .values(
+                    status=FAILED,
+                    next_try_at=None,
+                    error=func.coalesce(OutboxMessage.error, "claimed too often"),
+                )
+            )
         usable = [row_id for row_id, attempts in due if attempts < MAX_ATTEMPTS]
         if usable:
             return _take(session, usable, now)
@@ -122,11 +146,14 @@ def _take(session: Session, ids: list[int | None], now: datetime) -> list[Due]:
     rows = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.next_try_at) <= now)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1,
-                next_try_at=now + CLAIM_FOR)
-        .returning(col(OutboxMessage.id), col(OutboxMessage.announcement_id),
-                   col(OutboxMessage.chat_id), col(OutboxMessage.text),
-                   col(OutboxMessage.attempts))
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_try_at=now + CLAIM_FOR)
+        .returning(
+            col(OutboxMessage.id),
+            col(OutboxMessage.announcement_id),
+            col(OutboxMessage.chat_id),
+            col(OutboxMessage.text),
+            col(OutboxMessage.attempts),
+        )
     ).all()
     return sorted((Due(*row) for row in rows), key=lambda due: due.id)
 
@@ -135,8 +162,12 @@ def _close(session: Session, message_id: int, status: str, error: str | None = N
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == SENDING)
-        .values(status=status, next_try_at=None,
-                error=error[:ERROR_LENGTH] if error is not None else None))
+        .values(
+            status=status,
+            next_try_at=None,
+            error=error[:ERROR_LENGTH] if error is not None else None,
+        )
+    )
 
 
 def mark_sent(session: Session, message_id: int) -> None:
@@ -165,37 +196,55 @@ def retry_later(session: Session, message: Due, now: datetime, error: str) -> bo
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message.id, col(OutboxMessage.status) == SENDING)
-        .values(status=PENDING, next_try_at=now + wait, error=error[:ERROR_LENGTH]))
+        .values(status=PENDING, next_try_at=now + wait, error=error[:ERROR_LENGTH])
+    )
     return True
 
 
 def counts(session: Session, announcement_id: int) -> Counts:
-    by_status = dict(session.exec(
-        select(OutboxMessage.status, func.count())
-        .where(col(OutboxMessage.announcement_id) == announcement_id)
-        .group_by(col(OutboxMessage.status))
-    ).all())
-    return Counts(total=sum(by_status.values()), sent=by_status.get(SENT, 0),
-                  blocked=by_status.get(BLOCKED, 0), failed=by_status.get(FAILED, 0),
-                  open=sum(by_status.get(status, 0) for status in OPEN))
+    by_status = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count())
+            .where(col(OutboxMessage.announcement_id) == announcement_id)
+            .group_by(col(OutboxMessage.status))
+        ).all()
+    )
+    return Counts(
+        total=sum(by_status.values()),
+        sent=by_status.get(SENT, 0),
+        blocked=by_status.get(BLOCKED, 0),
+        failed=by_status.get(FAILED, 0),
+        open=sum(by_status.get(status, 0) for status in OPEN),
+    )
 
 
 def finish_ready(session: Session, now: datetime) -> list[Finished]:
     """Close every batch with no open message left, each exactly once (a conditional
     UPDATE: of two workers, or two runs, only one gets a batch)."""
-    still_open = exists().where(col(OutboxMessage.announcement_id) == col(Announcement.id),
-                                col(OutboxMessage.status).in_(OPEN))
-    ready = session.exec(select(Announcement).where(
-        col(Announcement.finished_at).is_(None), ~still_open)).all()
+    still_open = exists().where(
+        col(OutboxMessage.announcement_id) == col(Announcement.id),
+        col(OutboxMessage.status).in_(OPEN),
+    )
+    ready = session.exec(
+        select(Announcement).where(col(Announcement.finished_at).is_(None), ~still_open)
+    ).all()
     finished = []
     for batch in ready:
         closed = session.execute(
             update(Announcement)
             .where(col(Announcement.id) == batch.id, col(Announcement.finished_at).is_(None))
-            .values(finished_at=now))
+            .values(finished_at=now)
+        )
         if closed.rowcount and batch.id is not None:  # type: ignore[attr-defined]
-            finished.append(Finished(batch.id, batch.kind, batch.requester_chat_id,
-                                     batch.language, counts(session, batch.id)))
+            finished.append(
+                Finished(
+                    batch.id,
+                    batch.kind,
+                    batch.requester_chat_id,
+                    batch.language,
+                    counts(session, batch.id),
+                )
+            )
     return finished
 
 
@@ -205,6 +254,7 @@ def prune(session: Session, finished_before: datetime) -> int:
     many batches went."""
     old = select(Announcement.id).where(col(Announcement.finished_at) < finished_before)
     session.execute(delete(OutboxMessage).where(col(OutboxMessage.announcement_id).in_(old)))
-    result = session.execute(delete(Announcement).where(
-        col(Announcement.finished_at) < finished_before))
+    result = session.execute(
+        delete(Announcement).where(col(Announcement.finished_at) < finished_before)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]

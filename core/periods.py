@@ -30,14 +30,21 @@ class Period:
         return self.start.astimezone(tz).date(), self.end.astimezone(tz).date()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "kind": self.kind, "label": self.label}
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "kind": self.kind,
+            "label": self.label,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Period:
-        return cls(start=datetime.fromisoformat(data["start"]).astimezone(UTC),
-                   end=datetime.fromisoformat(data["end"]).astimezone(UTC),
-                   kind=str(data["kind"]), label=str(data["label"]))
+        return cls(
+            start=datetime.fromisoformat(data["start"]).astimezone(UTC),
+            end=datetime.fromisoformat(data["end"]).astimezone(UTC),
+            kind=str(data["kind"]),
+            label=str(data["label"]),
+        )
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -62,8 +69,11 @@ def _first_days(kind: str, day: date) -> tuple[date, date, str]:
     first = date(day.year, index * months + 1, 1)
     after_month = index * months + months + 1
     after = date(day.year + 1, 1, 1) if after_month > 12 else date(day.year, after_month, 1)
-    label = {"month": f"{day.year}-{first.month:02d}", "quarter": f"{day.year}-Q{index + 1}",
-             "half": f"{day.year}-H{index + 1}"}[kind]
+    label = {
+        "month": f"{day.year}-{first.month:02d}",
+        "quarter": f"{day.year}-Q{index + 1}",
+        "half": f"{day.year}-H{index + 1}",
+    }[kind]
     return first, after, label
 
 
@@ -82,5 +92,9 @@ def between(first: date, last: date, tz: ZoneInfo) -> Period:
     """The local days first..last inclusive, as a period of kind "range"."""
     if last < first:
         raise ValueError(f"{last} is before {first}")
-    return Period(local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz),
-                  "range", f"{first.isoformat()}..{last.isoformat()}")
+    return Period(
+        local_midnight(first, tz),
+        local_midnight(last + timedelta(days=1), tz),
+        "range",
+        f"{first.isoformat()}..{last.isoformat()}",
+    )

@@ -67,9 +67,11 @@ class Erased:
     photos: list[GroupPhoto] = field(default_factory=list)
 
     def __add__(self, other: Erased) -> Erased:
-        return Erased(request_ids=self.request_ids + other.request_ids,
-                      children=self.children + other.children,
-                      photos=self.photos + other.photos)
+        return Erased(
+            request_ids=self.request_ids + other.request_ids,
+            children=self.children + other.children,
+            photos=self.photos + other.photos,
+        )
 
 
 @dataclass(frozen=True)
@@ -120,18 +122,25 @@ def profile(citizen: Citizen) -> dict[str, Any]:
     }
 
 
-def export(session: Session, citizen: Citizen, parts: Sequence[PersonalData],
-           now: datetime | None = None) -> dict[str, Any]:
+def export(
+    session: Session, citizen: Citizen, parts: Sequence[PersonalData], now: datetime | None = None
+) -> dict[str, Any]:
     """Everything stored about the citizen: their profile, what each feature holds, and the
     conversation they are in the middle of."""
     assert citizen.id is not None
-    data: dict[str, Any] = {"format": EXPORT_FORMAT, "generated_at": iso(now or utcnow()),
-                            "profile": profile(citizen)}
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "generated_at": iso(now or utcnow()),
+        "profile": profile(citizen),
+    }
     for part in parts:
         data.update(part.export(session, citizen))
     draft = session.get(RequestDraft, citizen.id)
-    data["draft"] = None if draft is None else {
-        "step": draft.step, "data": draft.data, "updated_at": iso(draft.updated_at)}
+    data["draft"] = (
+        None
+        if draft is None
+        else {"step": draft.step, "data": draft.data, "updated_at": iso(draft.updated_at)}
+    )
     return data
 
 
@@ -150,8 +159,9 @@ def anonymise(session: Session, citizen: Citizen, now: datetime) -> None:
     session.add(citizen)
 
 
-def erase(session: Session, citizen: Citizen, parts: Sequence[PersonalData],
-          now: datetime) -> Erased:
+def erase(
+    session: Session, citizen: Citizen, parts: Sequence[PersonalData], now: datetime
+) -> Erased:
     """Erase the citizen's personal data, feature by feature, while keeping the rows that
     indicators count; then their conversation state and their profile.
 
@@ -165,8 +175,9 @@ def erase(session: Session, citizen: Citizen, parts: Sequence[PersonalData],
         erased += part.erase(session, citizen, now)
     session.execute(delete(RequestDraft).where(col(RequestDraft.citizen_id) == citizen.id))
     if citizen.telegram_id is not None:
-        session.execute(delete(FailedDelivery)
-                        .where(col(FailedDelivery.chat_id) == citizen.telegram_id))
+        session.execute(
+            delete(FailedDelivery).where(col(FailedDelivery.chat_id) == citizen.telegram_id)
+        )
     anonymise(session, citizen, now)
     session.flush()
     return erased
@@ -175,8 +186,9 @@ def erase(session: Session, citizen: Citizen, parts: Sequence[PersonalData],
 # --- Retention ----------------------------------------------------------------------------
 
 
-def retention_sweep(session: Session, parts: Sequence[PersonalData], now: datetime,
-                    retention_days: int) -> Erased:
+def retention_sweep(
+    session: Session, parts: Sequence[PersonalData], now: datetime, retention_days: int
+) -> Erased:
     """Erase what the features kept longer than the retention period, whether or not its
     citizen still uses the bot. Running it again finds nothing new to do."""
     if retention_days < 1:

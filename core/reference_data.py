@@ -18,8 +18,7 @@ def sync_reference_data(session: Session, config: Config) -> None:
     # The process keeps departments and categories in memory (db.reference): forgotten
     # once the new ones are committed, so no one reads the old ones again meanwhile.
     engine = session.get_bind().engine
-    event.listen(session, "after_commit", lambda _session: reference.forget(engine),
-                 once=True)
+    event.listen(session, "after_commit", lambda _session: reference.forget(engine), once=True)
     departments = {d.code: d for d in session.exec(select(Department)).all()}
     for dept in config.departments:
         row = departments.pop(dept.code, None) or Department(code=dept.code, name_tr="")

@@ -36,12 +36,13 @@ TARGET = "HEDEFLENEN"
 FORECAST = "ÖNGÖRÜLEN"
 UNIT = "Birim"
 EMPTY = "-"
-GOAL = ("PERFORMANS HEDEFİ 7.1.1. Paydaş ilişkilerini teknolojik ve yüz yüze iletişim "
-        "kanalları ile güçlendirmek, vatandaşların ve kurumların kent kararlarına "
-        "katılımlarını sağlamak.")
+GOAL = (
+    "PERFORMANS HEDEFİ 7.1.1. Paydaş ilişkilerini teknolojik ve yüz yüze iletişim "
+    "kanalları ile güçlendirmek, vatandaşların ve kurumların kent kararlarına "
+    "katılımlarını sağlamak."
+)
 FOOTNOTES = (
-    "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile "
-    "belirlenmiştir.",
+    "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir.",
     "**Gelen talep ve şikâyet sayısı; Telefonla, Şahsen, İnternet, Açık Kapı, Bilgi Edinme, "
     "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dahil toplam sayıdır.",
     "***29/05/2024 tarihinden itibaren",
@@ -153,22 +154,60 @@ def _assembly_name(config: Config, code: str) -> str:
 def _performance_rows(figures: Indicators) -> tuple[Row, ...]:
     target = figures.target
     return (
-        Row("Halkla ilişkiler hizmetleri vatandaş memnuniyeti", "[%]", "percent",
+        Row(
+            "Halkla ilişkiler hizmetleri vatandaş memnuniyeti",
+            "[%]",
+            "percent",
             _percent(figures.satisfaction_percent),
-            _percent(_float(target("satisfaction_percent"))), "1.", "satisfaction_percent"),
-        Row("Halkla ilişkiler alanında hazırlanan yeni proje sayısı", "[adet]", "count",
-            None, target("new_projects"), "2.", "new_projects"),
-        Row("Kaçan çağrı oranı*", "[%]", "percent", figures.missed_call_rate,
-            target("missed_call_rate"), "3.", "missed_call_rate"),
-        Row("Talep ve şikayet ile ilgili ortalama geri dönüş süresi", "[gün]", "days",
-            figures.average_response_days, target("average_response_days"), "4.",
-            "average_response_days"),
-        Row("Kent Konseyi toplam etkinlik sayısı", "[adet]", "count",
-            figures.council_events_total, target("council_events_total"), "5.",
-            "council_events_total"),
-        Row("Kent Konseyi toplam katılımcı sayısı", "[kişi]", "count",
-            figures.council_participants_total, target("council_participants_total"), "6.",
-            "council_participants_total"),
+            _percent(_float(target("satisfaction_percent"))),
+            "1.",
+            "satisfaction_percent",
+        ),
+        Row(
+            "Halkla ilişkiler alanında hazırlanan yeni proje sayısı",
+            "[adet]",
+            "count",
+            None,
+            target("new_projects"),
+            "2.",
+            "new_projects",
+        ),
+        Row(
+            "Kaçan çağrı oranı*",
+            "[%]",
+            "percent",
+            figures.missed_call_rate,
+            target("missed_call_rate"),
+            "3.",
+            "missed_call_rate",
+        ),
+        Row(
+            "Talep ve şikayet ile ilgili ortalama geri dönüş süresi",
+            "[gün]",
+            "days",
+            figures.average_response_days,
+            target("average_response_days"),
+            "4.",
+            "average_response_days",
+        ),
+        Row(
+            "Kent Konseyi toplam etkinlik sayısı",
+            "[adet]",
+            "count",
+            figures.council_events_total,
+            target("council_events_total"),
+            "5.",
+            "council_events_total",
+        ),
+        Row(
+            "Kent Konseyi toplam katılımcı sayısı",
+            "[kişi]",
+            "count",
+            figures.council_participants_total,
+            target("council_participants_total"),
+            "6.",
+            "council_participants_total",
+        ),
     )
 
 
@@ -178,40 +217,105 @@ def _float(value: Value) -> float | None:
 
 def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
     target = figures.target
-    rows = [Row("Toplam gelen talep ve şikayet sayısı**", "[adet]", "count",
-                figures.requests_total, target("requests_total"), "1.", "requests_total")]
+    rows = [
+        Row(
+            "Toplam gelen talep ve şikayet sayısı**",
+            "[adet]",
+            "count",
+            figures.requests_total,
+            target("requests_total"),
+            "1.",
+            "requests_total",
+        )
+    ]
     channels = [c for c in CHANNEL_LABELS if c in figures.requests_by_channel]
     channels += [c for c in figures.requests_by_channel if c not in channels]
     for channel in channels:
         label = CHANNEL_LABELS.get(channel) or f"{codes.CHANNELS.get(channel, channel)} sayısı"
         key = f"requests_by_channel.{channel}"
-        rows.append(Row(label, "[adet]", "count", figures.requests_by_channel[channel],
-                        target(key), key=key))
+        rows.append(
+            Row(
+                label, "[adet]", "count", figures.requests_by_channel[channel], target(key), key=key
+            )
+        )
     rows += [
-        Row('Çağrı merkezine gelen "toplam çağrı" sayısı', "[adet]", "count",
-            figures.calls_total, target("calls_total"), "2.", "calls_total"),
-        Row('"Bilgi amaçlı çağrı" sayısı', "[adet]", "count", figures.calls_information,
-            target("calls_information"), key="calls_information"),
-        Row('"Başvuru amaçlı çağrı" sayısı (gelen şikâyet talep sayısı)', "[adet]", "count",
-            figures.calls_application, target("calls_application"), key="calls_application"),
-        Row("Kaçan çağrı sayısı", "[adet]", "count", figures.calls_missed,
-            target("calls_missed"), key="calls_missed"),
-        Row("Tamamlanan çağrı sayısı", "[adet]", "count", figures.calls_completed,
-            target("calls_completed"), key="calls_completed"),
-        Row("Kent Konseyi toplantı/etkinlik sayısı", "[adet]", "count",
-            figures.council_events_total, target("council_events_total"), "3.",
-            "council_events_total"),
+        Row(
+            'Çağrı merkezine gelen "toplam çağrı" sayısı',
+            "[adet]",
+            "count",
+            figures.calls_total,
+            target("calls_total"),
+            "2.",
+            "calls_total",
+        ),
+        Row(
+            '"Bilgi amaçlı çağrı" sayısı',
+            "[adet]",
+            "count",
+            figures.calls_information,
+            target("calls_information"),
+            key="calls_information",
+        ),
+        Row(
+            '"Başvuru amaçlı çağrı" sayısı (gelen şikâyet talep sayısı)',
+            "[adet]",
+            "count",
+            figures.calls_application,
+            target("calls_application"),
+            key="calls_application",
+        ),
+        Row(
+            "Kaçan çağrı sayısı",
+            "[adet]",
+            "count",
+            figures.calls_missed,
+            target("calls_missed"),
+            key="calls_missed",
+        ),
+        Row(
+            "Tamamlanan çağrı sayısı",
+            "[adet]",
+            "count",
+            figures.calls_completed,
+            target("calls_completed"),
+            key="calls_completed",
+        ),
+        Row(
+            "Kent Konseyi toplantı/etkinlik sayısı",
+            "[adet]",
+            "count",
+            figures.council_events_total,
+            target("council_events_total"),
+            "3.",
+            "council_events_total",
+        ),
     ]
     for code, count in figures.council_events.items():
         label = EVENT_LABELS.get(code) or f"{_assembly_name(config, code)} etkinlik sayısı"
         key = f"council_events.{code}"
         rows.append(Row(label, "[adet]", "count", count, target(key), key=key))
-    rows.append(Row("Kent Konseyi toplantı/etkinlik katılımcı sayısı", "[adet]", "count",
-                    figures.council_participants_total, target("council_participants_total"),
-                    "4.", "council_participants_total"))
+    rows.append(
+        Row(
+            "Kent Konseyi toplantı/etkinlik katılımcı sayısı",
+            "[adet]",
+            "count",
+            figures.council_participants_total,
+            target("council_participants_total"),
+            "4.",
+            "council_participants_total",
+        )
+    )
     key = f"council_participants.{GENERAL_ASSEMBLY}"
-    rows.append(Row(GENERAL_ASSEMBLY_PARTICIPANTS, "[adet]", "count",
-                    figures.council_participants.get(GENERAL_ASSEMBLY, 0), target(key), key=key))
+    rows.append(
+        Row(
+            GENERAL_ASSEMBLY_PARTICIPANTS,
+            "[adet]",
+            "count",
+            figures.council_participants.get(GENERAL_ASSEMBLY, 0),
+            target(key),
+            key=key,
+        )
+    )
     for code, count in figures.council_members.items():
         if code == GENERAL_ASSEMBLY:
             continue
@@ -269,10 +373,14 @@ def format_value(kind: str, value: Value, tr: Translator | None = None) -> str:
 
 def _table(report: Report, section: Section) -> list[list[str]]:
     """The section as the seed prints it: two heading lines, then one line per row."""
-    lines = [[section.title, UNIT, ACTUAL, section.target_heading],
-             ["", "", report.actual_heading, report.target_year]]
-    lines += [[row.text, row.unit, format_value(row.kind, row.actual),
-               format_value(row.kind, row.target)] for row in section.rows]
+    lines = [
+        [section.title, UNIT, ACTUAL, section.target_heading],
+        ["", "", report.actual_heading, report.target_year],
+    ]
+    lines += [
+        [row.text, row.unit, format_value(row.kind, row.actual), format_value(row.kind, row.target)]
+        for row in section.rows
+    ]
     return lines
 
 
@@ -284,8 +392,9 @@ def write_markdown(report: Report) -> str:
     out = [f"# {report.title}", "", f"**{GOAL}**", ""]
     for section in report.sections:
         heading, years, *rows = _table(report, section)
-        out.append(f"| {heading[0]} | {heading[1]} | {heading[2]} {years[2]} | "
-                   f"{heading[3]} {years[3]} |")
+        out.append(
+            f"| {heading[0]} | {heading[1]} | {heading[2]} {years[2]} | {heading[3]} {years[3]} |"
+        )
         out.append("|---|:-:|--:|--:|")
         for row, values in zip(section.rows, rows, strict=True):
             label = cell(values[0])
@@ -351,13 +460,18 @@ def write_xlsx(report: Report, path: Path | str) -> None:
     sheet.row_dimensions[2].height = 32
     line = 4
     for section in report.sections:
-        for values in ([section.title, UNIT, ACTUAL, section.target_heading],
-                       ["", "", report.actual_heading, report.target_year]):
+        for values in (
+            [section.title, UNIT, ACTUAL, section.target_heading],
+            ["", "", report.actual_heading, report.target_year],
+        ):
             for column, heading in enumerate(values, start=1):
                 cell = sheet.cell(line, column, heading)
                 cell.font, cell.fill, cell.border = bold, heading_fill, border
-                cell.alignment = Alignment(horizontal="left" if column == 1 else "center",
-                                           vertical="center", wrap_text=True)
+                cell.alignment = Alignment(
+                    horizontal="left" if column == 1 else "center",
+                    vertical="center",
+                    wrap_text=True,
+                )
             line += 1
         # As in the seed: the section title and the unit span both heading lines.
         sheet.merge_cells(start_row=line - 2, end_row=line - 1, start_column=1, end_column=1)
@@ -403,5 +517,13 @@ def write_xlsx(report: Report, path: Path | str) -> None:
     book.save(Path(path))
 
 
-__all__ = ["Report", "Row", "Section", "build_report", "format_value", "write_csv",
-           "write_markdown", "write_xlsx"]
+__all__ = [
+    "Report",
+    "Row",
+    "Section",
+    "build_report",
+    "format_value",
+    "write_csv",
+    "write_markdown",
+    "write_xlsx",
+]

@@ -42,23 +42,37 @@ DELETE_WINDOW = timedelta(hours=47)
 def _event(event: RequestEvent) -> dict[str, Any]:
     # Staff members' Telegram ids are their personal data, not the citizen's: only the
     # kind of actor is given.
-    return {"at": iso(event.at), "kind": event.kind, "actor": event.actor,
-            "text": event.text, "data": event.data}
+    return {
+        "at": iso(event.at),
+        "kind": event.kind,
+        "actor": event.actor,
+        "text": event.text,
+        "data": event.data,
+    }
 
 
 def _attachment(attachment: Attachment) -> dict[str, Any]:
-    return {"kind": attachment.kind, "telegram_file_id": attachment.telegram_file_id,
-            "file_unique_id": attachment.file_unique_id,
-            "created_at": iso(attachment.created_at), "deleted_at": iso(attachment.deleted_at)}
+    return {
+        "kind": attachment.kind,
+        "telegram_file_id": attachment.telegram_file_id,
+        "file_unique_id": attachment.file_unique_id,
+        "created_at": iso(attachment.created_at),
+        "deleted_at": iso(attachment.deleted_at),
+    }
 
 
 def _request(session: Session, request: Request) -> dict[str, Any]:
-    events = session.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)
-                          .order_by(col(RequestEvent.at), col(RequestEvent.id))).all()
-    files = session.exec(select(Attachment).where(Attachment.request_id == request.id)
-                         .order_by(col(Attachment.id))).all()
-    answer = session.exec(select(SatisfactionAnswer)
-                          .where(SatisfactionAnswer.request_id == request.id)).first()
+    events = session.exec(
+        select(RequestEvent)
+        .where(RequestEvent.request_id == request.id)
+        .order_by(col(RequestEvent.at), col(RequestEvent.id))
+    ).all()
+    files = session.exec(
+        select(Attachment).where(Attachment.request_id == request.id).order_by(col(Attachment.id))
+    ).all()
+    answer = session.exec(
+        select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == request.id)
+    ).first()
     return {
         "number": request.number,
         "channel": request.channel,
@@ -77,15 +91,22 @@ def _request(session: Session, request: Request) -> dict[str, Any]:
         "due_at": iso(request.due_at),
         "events": [_event(e) for e in events],
         "attachments": [_attachment(a) for a in files],
-        "satisfaction": None if answer is None else {
-            "score": answer.score, "comment": answer.comment,
-            "answered_at": iso(answer.answered_at)},
+        "satisfaction": None
+        if answer is None
+        else {
+            "score": answer.score,
+            "comment": answer.comment,
+            "answered_at": iso(answer.answered_at),
+        },
     }
 
 
 def export(session: Session, citizen: Citizen) -> dict[str, Any]:
-    requests = session.exec(select(Request).where(Request.citizen_id == citizen.id)
-                            .order_by(col(Request.created_at), col(Request.id))).all()
+    requests = session.exec(
+        select(Request)
+        .where(Request.citizen_id == citizen.id)
+        .order_by(col(Request.created_at), col(Request.id))
+    ).all()
     return {"requests": [_request(session, r) for r in requests]}
 
 
@@ -94,7 +115,7 @@ def export(session: Session, citizen: Citizen) -> dict[str, Any]:
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+        yield ids[start : start + _CHUNK]
 
 
 def _blank_requests(session: Session, ids: Sequence[int], now: datetime) -> None:
@@ -102,27 +123,35 @@ def _blank_requests(session: Session, ids: Sequence[int], now: datetime) -> None
     type, category, status and times) stay, and so do the scores of their surveys."""
     for chunk in _chunks(ids):
         session.execute(
-            update(Request).where(col(Request.id).in_(chunk))
-            .values(text=ERASED, address=None, contact_phone=None, latitude=None,
-                    longitude=None))
+            update(Request)
+            .where(col(Request.id).in_(chunk))
+            .values(text=ERASED, address=None, contact_phone=None, latitude=None, longitude=None)
+        )
         # Staff answers are blanked too: they are addressed to the citizen and often
         # quote them. Kind, time and actor stay for the audit trail and response times.
         session.execute(
-            update(RequestEvent).where(col(RequestEvent.request_id).in_(chunk),
-                                       col(RequestEvent.text).is_not(None))
-            .values(text=ERASED))
+            update(RequestEvent)
+            .where(col(RequestEvent.request_id).in_(chunk), col(RequestEvent.text).is_not(None))
+            .values(text=ERASED)
+        )
         session.execute(
-            update(Attachment).where(col(Attachment.request_id).in_(chunk),
-                                     col(Attachment.deleted_at).is_(None))
-            .values(deleted_at=now))
+            update(Attachment)
+            .where(col(Attachment.request_id).in_(chunk), col(Attachment.deleted_at).is_(None))
+            .values(deleted_at=now)
+        )
         session.execute(
-            update(Attachment).where(col(Attachment.request_id).in_(chunk))
+            update(Attachment)
+            .where(col(Attachment.request_id).in_(chunk))
             .values(telegram_file_id=None, file_unique_id=None)
-            )
+        )
         session.execute(
-            update(SatisfactionAnswer).where(col(SatisfactionAnswer.request_id).in_(chunk),
-                                             col(SatisfactionAnswer.comment).is_not(None))
-            .values(comment=None))
+            update(SatisfactionAnswer)
+            .where(
+                col(SatisfactionAnswer.request_id).in_(chunk),
+                col(SatisfactionAnswer.comment).is_not(None),
+            )
+            .values(comment=None)
+        )
 
 
 def _group_photos(session: Session, ids: Sequence[int], now: datetime) -> list[GroupPhoto]:
@@ -137,20 +166,30 @@ def _group_photos(session: Session, ids: Sequence[int], now: datetime) -> list[G
         rows = session.exec(
             select(MessageLink, Request)
             .join(Request, col(Request.id) == col(MessageLink.request_id))
-            .where(col(MessageLink.request_id).in_(chunk),
-                   col(MessageLink.purpose).in_((PHOTO, PHOTO_CARD)))
+            .where(
+                col(MessageLink.request_id).in_(chunk),
+                col(MessageLink.purpose).in_((PHOTO, PHOTO_CARD)),
+            )
             .order_by(col(MessageLink.id))
         ).all()
-        found += [GroupPhoto(
-            request_id=link.request_id, chat_id=link.chat_id, message_id=link.message_id,
-            purpose=link.purpose,
-            current_card=link.purpose == PHOTO_CARD and (
-                request.card_chat_id, request.card_message_id) == (link.chat_id,
-                                                                   link.message_id),
-            deletable=link.created_at > now - DELETE_WINDOW,
-        ) for link, request in rows]
-        session.execute(delete(MessageLink).where(col(MessageLink.request_id).in_(chunk),
-                                                  col(MessageLink.purpose) == PHOTO))
+        found += [
+            GroupPhoto(
+                request_id=link.request_id,
+                chat_id=link.chat_id,
+                message_id=link.message_id,
+                purpose=link.purpose,
+                current_card=link.purpose == PHOTO_CARD
+                and (request.card_chat_id, request.card_message_id)
+                == (link.chat_id, link.message_id),
+                deletable=link.created_at > now - DELETE_WINDOW,
+            )
+            for link, request in rows
+        ]
+        session.execute(
+            delete(MessageLink).where(
+                col(MessageLink.request_id).in_(chunk), col(MessageLink.purpose) == PHOTO
+            )
+        )
     return found
 
 
@@ -158,21 +197,27 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     """Blank the citizen's requests and take their photos' links; their open requests stay
     open, without text or contact details, so staff can still close them."""
     telegram_id = citizen.telegram_id
-    requests = session.exec(select(Request.id, Request.text)
-                            .where(Request.citizen_id == citizen.id)
-                            .order_by(col(Request.id))).all()
+    requests = session.exec(
+        select(Request.id, Request.text)
+        .where(Request.citizen_id == citizen.id)
+        .order_by(col(Request.id))
+    ).all()
     request_ids = [rid for rid, _ in requests if rid is not None]
     # Requests the retention sweep erased earlier had their photos taken out then.
-    photos = _group_photos(session, [rid for rid, text in requests
-                                     if rid is not None and text != ERASED], now)
+    photos = _group_photos(
+        session, [rid for rid, text in requests if rid is not None and text != ERASED], now
+    )
     _blank_requests(session, request_ids, now)
     if request_ids and telegram_id is not None:
         # Their own notes and answers may have been filed on their requests under their
         # Telegram id; the id goes with the person.
         session.execute(
-            update(RequestEvent).where(col(RequestEvent.request_id).in_(request_ids),
-                                       col(RequestEvent.actor) == "citizen")
-            .values(actor_telegram_id=None))
+            update(RequestEvent)
+            .where(
+                col(RequestEvent.request_id).in_(request_ids), col(RequestEvent.actor) == "citizen"
+            )
+            .values(actor_telegram_id=None)
+        )
     if telegram_id is not None:
         # Links from their private chat's messages to requests; links in staff groups
         # stay, so staff can still answer or close an open request from its card.
@@ -186,24 +231,36 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
 def _closed_at() -> Any:
     """When the request was closed: its resolution time, else its last closing event (a
     rejection or withdrawal), else its last change (imported rows have no events)."""
-    closing = (select(func.max(RequestEvent.at))
-               .where(col(RequestEvent.request_id) == col(Request.id),
-                      col(RequestEvent.kind).in_(CLOSING_EVENTS))
-               .scalar_subquery())
+    closing = (
+        select(func.max(RequestEvent.at))
+        .where(
+            col(RequestEvent.request_id) == col(Request.id),
+            col(RequestEvent.kind).in_(CLOSING_EVENTS),
+        )
+        .scalar_subquery()
+    )
     # type_coerce keeps UTCDateTime's conversion of the bound cutoff (aware -> naive UTC).
-    return type_coerce(func.coalesce(col(Request.resolved_at), closing, col(Request.updated_at)),
-                       UTCDateTime)
+    return type_coerce(
+        func.coalesce(col(Request.resolved_at), closing, col(Request.updated_at)), UTCDateTime
+    )
 
 
 def expired(session: Session, now: datetime, retention_days: int) -> list[int]:
     """Ids of requests closed more than `retention_days` ago whose data is still there."""
     cutoff = now - timedelta(days=retention_days)
-    return [rid for rid in session.exec(
-        select(Request.id).where(col(Request.status).in_(CLOSED_STATUSES),
-                                 col(Request.text) != ERASED,
-                                 _closed_at() < cutoff)
-        .order_by(col(Request.id))
-    ).all() if rid is not None]
+    return [
+        rid
+        for rid in session.exec(
+            select(Request.id)
+            .where(
+                col(Request.status).in_(CLOSED_STATUSES),
+                col(Request.text) != ERASED,
+                _closed_at() < cutoff,
+            )
+            .order_by(col(Request.id))
+        ).all()
+        if rid is not None
+    ]
 
 
 def expire(session: Session, now: datetime, retention_days: int) -> Erased:
@@ -218,4 +275,7 @@ def expire(session: Session, now: datetime, retention_days: int) -> Erased:
 
 PERSONAL_DATA = PersonalData(
     tables=(Request, RequestEvent, Attachment, SatisfactionAnswer, MessageLink),
-    export=export, erase=erase, expire=expire)
+    export=export,
+    erase=erase,
+    expire=expire,
+)

@@ -24,17 +24,21 @@ class Reminder:
 
 
 def _unanswered_open() -> ColumnElement[bool]:
-    return and_(col(Request.status).in_(OPEN_STATUSES), col(Request.first_response_at).is_(None),
-                col(Request.due_at).is_not(None))
+    return and_(
+        col(Request.status).in_(OPEN_STATUSES),
+        col(Request.first_response_at).is_(None),
+        col(Request.due_at).is_not(None),
+    )
 
 
-def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime
-                     ) -> list[Reminder]:
+def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime) -> list[Reminder]:
     """Requests that have used 80 % of their target without an answer; each is returned
     (and marked) once, so running the sweep late or twice reminds nobody twice."""
     rows = session.exec(
-        select(Request).where(_unanswered_open(), col(Request.sla_reminded_at).is_(None),
-                              col(Request.due_at) > now)
+        select(Request)
+        .where(
+            _unanswered_open(), col(Request.sla_reminded_at).is_(None), col(Request.due_at) > now
+        )
         .with_for_update(skip_locked=True)
     ).all()
     out = []
@@ -45,8 +49,14 @@ def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime
         request.sla_reminded_at = now
         session.add(request)
         assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
-        out.append(Reminder(request.id, request.number, request.department_code,
-                            assignee.telegram_id if assignee and assignee.active else None))
+        out.append(
+            Reminder(
+                request.id,
+                request.number,
+                request.department_code,
+                assignee.telegram_id if assignee and assignee.active else None,
+            )
+        )
     return out
 
 
@@ -57,8 +67,10 @@ def mark_newly_overdue(session: Session, now: datetime) -> list[int]:
     or after a restart, each request is reported once.
     """
     rows = session.exec(
-        select(Request).where(_unanswered_open(), col(Request.overdue_marked_at).is_(None),
-                              col(Request.due_at) < now)
+        select(Request)
+        .where(
+            _unanswered_open(), col(Request.overdue_marked_at).is_(None), col(Request.due_at) < now
+        )
         .with_for_update(skip_locked=True)
     ).all()
     for request in rows:
@@ -70,9 +82,13 @@ def mark_newly_overdue(session: Session, now: datetime) -> list[int]:
 def without_card(session: Session, now: datetime, grace: timedelta) -> list[int]:
     """Open requests whose card never reached a staff group (a crash, a Telegram outage)."""
     rows = session.exec(
-        select(Request.id).where(col(Request.status).in_(OPEN_STATUSES),
-                                 col(Request.card_message_id).is_(None),
-                                 col(Request.created_at) < now - grace)
-        .order_by(col(Request.id)).limit(200)
+        select(Request.id)
+        .where(
+            col(Request.status).in_(OPEN_STATUSES),
+            col(Request.card_message_id).is_(None),
+            col(Request.created_at) < now - grace,
+        )
+        .order_by(col(Request.id))
+        .limit(200)
     ).all()
     return [r for r in rows if r is not None]

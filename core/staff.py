@@ -22,9 +22,7 @@ class NotAllowed(PermissionError):
 
 
 def active_member(session: Session, telegram_id: int) -> StaffMember | None:
-    member = session.exec(
-        select(StaffMember).where(StaffMember.telegram_id == telegram_id)
-    ).first()
+    member = session.exec(select(StaffMember).where(StaffMember.telegram_id == telegram_id)).first()
     return member if member is not None and member.active else None
 
 
@@ -51,8 +49,13 @@ def is_staff(session: Session, telegram_id: int) -> bool:
     return active_member(session, telegram_id) is not None
 
 
-def upsert(session: Session, telegram_id: int, role: str, department_code: str | None,
-           name: str | None = None) -> StaffMember:
+def upsert(
+    session: Session,
+    telegram_id: int,
+    role: str,
+    department_code: str | None,
+    name: str | None = None,
+) -> StaffMember:
     """Add a staff member or change their role and department; takes effect at once."""
     if role not in STAFF_ROLES:
         raise Refused("unknown_role")
@@ -62,9 +65,7 @@ def upsert(session: Session, telegram_id: int, role: str, department_code: str |
             raise Refused("unknown_department")
     if role in ("staff", "coordinator") and department_code is None:
         raise Refused("department_required")
-    member = session.exec(
-        select(StaffMember).where(StaffMember.telegram_id == telegram_id)
-    ).first()
+    member = session.exec(select(StaffMember).where(StaffMember.telegram_id == telegram_id)).first()
     if member is None:
         member = StaffMember(telegram_id=telegram_id, role=role, created_at=utcnow())
     member.role, member.department_code, member.active = role, department_code, True
@@ -86,8 +87,14 @@ def remove(session: Session, telegram_id: int) -> bool:
 
 
 def listing(session: Session) -> list[StaffMember]:
-    return list(session.exec(
-        select(StaffMember).where(StaffMember.active == True)  # noqa: E712
-        .order_by(col(StaffMember.department_code), col(StaffMember.role),
-                  col(StaffMember.telegram_id))
-    ).all())
+    return list(
+        session.exec(
+            select(StaffMember)
+            .where(StaffMember.active == True)  # noqa: E712
+            .order_by(
+                col(StaffMember.department_code),
+                col(StaffMember.role),
+                col(StaffMember.telegram_id),
+            )
+        ).all()
+    )

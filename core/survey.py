@@ -31,8 +31,11 @@ def claim(session: Session, request_id: int, now: datetime) -> bool:
     A conditional UPDATE, so the resolution handler and the sweep never both ask."""
     result = session.execute(
         update(Request)
-        .where(col(Request.id) == request_id, col(Request.status) == "resolved",
-               col(Request.survey_asked_at).is_(None))
+        .where(
+            col(Request.id) == request_id,
+            col(Request.status) == "resolved",
+            col(Request.survey_asked_at).is_(None),
+        )
         .values(survey_asked_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -42,9 +45,11 @@ def due(session: Session, now: datetime) -> list[SurveyDue]:
     """Surveys to send now, each claimed in this transaction: first asks for resolved
     requests never asked, and one reminder for those asked 3+ days ago and unanswered."""
     answered = select(SatisfactionAnswer.request_id).where(
-        col(SatisfactionAnswer.request_id).is_not(None))
+        col(SatisfactionAnswer.request_id).is_not(None)
+    )
     rows = session.exec(
-        select(Request, Citizen).join(Citizen, col(Citizen.id) == col(Request.citizen_id))
+        select(Request, Citizen)
+        .join(Citizen, col(Citizen.id) == col(Request.citizen_id))
         .where(
             col(Request.status) == "resolved",
             col(Citizen.telegram_id).is_not(None),
@@ -52,9 +57,12 @@ def due(session: Session, now: datetime) -> list[SurveyDue]:
             col(Citizen.blocked_at).is_(None),
             col(Request.id).not_in(answered),
             (col(Request.survey_asked_at).is_(None))
-            | ((col(Request.survey_asked_at) <= now - ASK_AGAIN_AFTER)
-               & col(Request.survey_reminded_at).is_(None)),
-        ).with_for_update(of=Request, skip_locked=True)
+            | (
+                (col(Request.survey_asked_at) <= now - ASK_AGAIN_AFTER)
+                & col(Request.survey_reminded_at).is_(None)
+            ),
+        )
+        .with_for_update(of=Request, skip_locked=True)
     ).all()
     out = []
     for request, citizen in rows:
@@ -69,30 +77,41 @@ def due(session: Session, now: datetime) -> list[SurveyDue]:
     return out
 
 
-def answer(session: Session, citizen: Citizen, request_id: int, score: int,
-           now: datetime) -> SatisfactionAnswer:
+def answer(
+    session: Session, citizen: Citizen, request_id: int, score: int, now: datetime
+) -> SatisfactionAnswer:
     """The citizen's rating of their own resolved request; once per request."""
     request = citizen_request(session, citizen, request_id)
     if not 1 <= score <= 5:
         raise Refused("bad_score")
     if request.status != "resolved":
         raise Refused("not_resolved")
-    existing = session.exec(select(SatisfactionAnswer).where(
-        SatisfactionAnswer.request_id == request_id)).first()
+    existing = session.exec(
+        select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == request_id)
+    ).first()
     if existing is not None:
         raise Refused("already_answered")
     row = SatisfactionAnswer(request_id=request_id, score=score, answered_at=now)
     session.add(row)
-    session.add(RequestEvent(request_id=request_id, at=now, kind="rated", actor="citizen",
-                             actor_telegram_id=citizen.telegram_id, data={"score": score}))
+    session.add(
+        RequestEvent(
+            request_id=request_id,
+            at=now,
+            kind="rated",
+            actor="citizen",
+            actor_telegram_id=citizen.telegram_id,
+            data={"score": score},
+        )
+    )
     session.flush()
     return row
 
 
 def add_comment(session: Session, citizen: Citizen, request_id: int, comment: str) -> None:
     request = citizen_request(session, citizen, request_id)
-    row = session.exec(select(SatisfactionAnswer).where(
-        SatisfactionAnswer.request_id == request.id)).first()
+    row = session.exec(
+        select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == request.id)
+    ).first()
     if row is None:
         raise NotFound(request_id)
     row.comment = comment.strip()[:2000]
@@ -106,7 +125,14 @@ def not_solved(session: Session, citizen: Citizen, request_id: int, now: datetim
         raise Refused("not_resolved")
     request.status, request.resolved_at, request.updated_at = "reopened", None, now
     session.add(request)
-    session.add(RequestEvent(request_id=request_id, at=now, kind="reopened", actor="citizen",
-                             actor_telegram_id=citizen.telegram_id))
+    session.add(
+        RequestEvent(
+            request_id=request_id,
+            at=now,
+            kind="reopened",
+            actor="citizen",
+            actor_telegram_id=citizen.telegram_id,
+        )
+    )
     session.flush()
     return request

@@ -35,6 +35,7 @@ def record(session: Session, update_ids: Iterable[int], now: datetime) -> set[in
 
 def prune(session: Session, now: datetime) -> int:
     """Forget old ids: Telegram redelivers within hours, and restarts ids after a week."""
-    result = session.execute(delete(ProcessedUpdate).where(
-        col(ProcessedUpdate.processed_at) < now - KEEP_FOR))
+    result = session.execute(
+        delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < now - KEEP_FOR)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -57,11 +57,26 @@ class Change:
     previous_department: str | None = None
 
 
-def _record(session: Session, request: Request, kind: str, actor: str, actor_id: int | None,
-            now: datetime, text: str | None = None, **data: Any) -> RequestEvent:
+def _record(
+    session: Session,
+    request: Request,
+    kind: str,
+    actor: str,
+    actor_id: int | None,
+    now: datetime,
+    text: str | None = None,
+    **data: Any,
+) -> RequestEvent:
     assert request.id is not None
-    event = RequestEvent(request_id=request.id, at=now, kind=kind, actor=actor,
-                         actor_telegram_id=actor_id, text=text, data=data)
+    event = RequestEvent(
+        request_id=request.id,
+        at=now,
+        kind=kind,
+        actor=actor,
+        actor_telegram_id=actor_id,
+        text=text,
+        data=data,
+    )
     request.updated_at = now
     if kind in RESPONDING and request.first_response_at is None:
         request.first_response_at = now
@@ -86,9 +101,15 @@ def _open(request: Request) -> None:
         raise Refused("closed")
 
 
-def staff_action(session: Session, request_id: int, telegram_id: int, action: str,
-                 text: str | None = None, department_code: str | None = None,
-                 now: datetime | None = None) -> Change:
+def staff_action(
+    session: Session,
+    request_id: int,
+    telegram_id: int,
+    action: str,
+    text: str | None = None,
+    department_code: str | None = None,
+    now: datetime | None = None,
+) -> Change:
     """Apply one staff action after checking, on the server, that this person may."""
     now = now or utcnow()
     request = load_for_update(session, request_id)
@@ -131,11 +152,22 @@ def staff_action(session: Session, request_id: int, telegram_id: int, action: st
         kind = "redirected"
     else:
         raise Refused("unknown_action")
-    event = _record(session, request, kind, "staff", telegram_id, now, text,
-                    **({"from": previous, "to": request.department_code}
-                       if kind == "redirected" else {}))
-    return Change(request=request, event=event, actor=member,
-                  previous_department=previous if kind == "redirected" else None)
+    event = _record(
+        session,
+        request,
+        kind,
+        "staff",
+        telegram_id,
+        now,
+        text,
+        **({"from": previous, "to": request.department_code} if kind == "redirected" else {}),
+    )
+    return Change(
+        request=request,
+        event=event,
+        actor=member,
+        previous_department=previous if kind == "redirected" else None,
+    )
 
 
 def citizen_request(session: Session, citizen: Citizen, request_id: int) -> Request:
@@ -153,9 +185,15 @@ def citizen_request_by_number(session: Session, citizen: Citizen, number: str) -
     return request
 
 
-def citizen_action(session: Session, citizen: Citizen, request_id: int, action: str,
-                   text: str | None = None, photo: tuple[str, str] | None = None,
-                   now: datetime | None = None) -> Change:
+def citizen_action(
+    session: Session,
+    citizen: Citizen,
+    request_id: int,
+    action: str,
+    text: str | None = None,
+    photo: tuple[str, str] | None = None,
+    now: datetime | None = None,
+) -> Change:
     """A note, a photo, an answer to staff's question, or withdrawal, on the citizen's own
     open request."""
     now = now or utcnow()
@@ -176,8 +214,14 @@ def citizen_action(session: Session, citizen: Citizen, request_id: int, action: 
         if photo is None:
             raise Refused("photo_required")
         assert request.id is not None
-        session.add(Attachment(request_id=request.id, telegram_file_id=photo[0],
-                               file_unique_id=photo[1], created_at=now))
+        session.add(
+            Attachment(
+                request_id=request.id,
+                telegram_file_id=photo[0],
+                file_unique_id=photo[1],
+                created_at=now,
+            )
+        )
         kind = "photo"
     else:
         raise Refused("unknown_action")
@@ -185,59 +229,82 @@ def citizen_action(session: Session, citizen: Citizen, request_id: int, action: 
     return Change(request=request, event=event)
 
 
-def list_for_citizen(session: Session, citizen: Citizen, page: int = 0, per_page: int = 5
-                     ) -> tuple[list[Request], int]:
+def list_for_citizen(
+    session: Session, citizen: Citizen, page: int = 0, per_page: int = 5
+) -> tuple[list[Request], int]:
     """The citizen's requests, newest first, one page at a time, and how many there are."""
     where = Request.citizen_id == citizen.id
     total = session.exec(select(func.count()).select_from(Request).where(where)).one()
     rows = session.exec(
-        select(Request).where(where)
+        select(Request)
+        .where(where)
         .order_by(col(Request.created_at).desc(), col(Request.id).desc())
-        .offset(page * per_page).limit(per_page)
+        .offset(page * per_page)
+        .limit(per_page)
     ).all()
     return list(rows), int(total)
 
 
 def history(session: Session, request: Request) -> list[RequestEvent]:
-    return list(session.exec(
-        select(RequestEvent).where(RequestEvent.request_id == request.id)
-        .order_by(col(RequestEvent.at), col(RequestEvent.id))
-    ).all())
+    return list(
+        session.exec(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(col(RequestEvent.at), col(RequestEvent.id))
+        ).all()
+    )
 
 
 def attachments(session: Session, request: Request) -> list[Attachment]:
-    return list(session.exec(
-        select(Attachment).where(Attachment.request_id == request.id,
-                                 col(Attachment.deleted_at).is_(None))
-        .order_by(col(Attachment.id))
-    ).all())
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(Attachment.request_id == request.id, col(Attachment.deleted_at).is_(None))
+            .order_by(col(Attachment.id))
+        ).all()
+    )
 
 
-def link_message(session: Session, chat_id: int, message_id: int, request_id: int,
-                 purpose: str) -> None:
+def link_message(
+    session: Session, chat_id: int, message_id: int, request_id: int, purpose: str
+) -> None:
     """Link a message to its request; a message linked already keeps its link."""
-    link = MessageLink(chat_id=chat_id, message_id=message_id, request_id=request_id,
-                       purpose=purpose)
-    session.execute(insert_unless_exists(session, MessageLink, ("chat_id", "message_id"),
-                                         [link.model_dump(exclude={"id"})]))
+    link = MessageLink(
+        chat_id=chat_id, message_id=message_id, request_id=request_id, purpose=purpose
+    )
+    session.execute(
+        insert_unless_exists(
+            session, MessageLink, ("chat_id", "message_id"), [link.model_dump(exclude={"id"})]
+        )
+    )
 
 
 def linked(session: Session, chat_id: int, message_id: int) -> MessageLink | None:
-    return session.exec(select(MessageLink).where(
-        MessageLink.chat_id == chat_id, MessageLink.message_id == message_id)).first()
+    return session.exec(
+        select(MessageLink).where(
+            MessageLink.chat_id == chat_id, MessageLink.message_id == message_id
+        )
+    ).first()
 
 
 def unlink(session: Session, chat_id: int, message_id: int) -> None:
     """Forget a message's link (the message was deleted)."""
-    session.execute(delete(MessageLink).where(col(MessageLink.chat_id) == chat_id,
-                                              col(MessageLink.message_id) == message_id))
+    session.execute(
+        delete(MessageLink).where(
+            col(MessageLink.chat_id) == chat_id, col(MessageLink.message_id) == message_id
+        )
+    )
 
 
-def set_card(session: Session, request_id: int, chat_id: int, message_id: int,
-             purpose: str = CARD) -> None:
+def set_card(
+    session: Session, request_id: int, chat_id: int, message_id: int, purpose: str = CARD
+) -> None:
     """Remember the request's card; `purpose` tells later edits what kind of message it is."""
-    session.execute(update(Request).where(col(Request.id) == request_id)
-                    .values(card_chat_id=chat_id, card_message_id=message_id))
+    session.execute(
+        update(Request)
+        .where(col(Request.id) == request_id)
+        .values(card_chat_id=chat_id, card_message_id=message_id)
+    )
     link_message(session, chat_id, message_id, request_id, purpose)
 
 
@@ -246,7 +313,9 @@ def forget_card(session: Session, request_id: int, chat_id: int, message_id: int
     is stored, an open request counts as one without a card, which the SLA sweep posts."""
     request = session.get(Request, request_id)
     if request is not None and (request.card_chat_id, request.card_message_id) == (
-            chat_id, message_id):
+        chat_id,
+        message_id,
+    ):
         request.card_chat_id = request.card_message_id = None
         session.add(request)
     unlink(session, chat_id, message_id)

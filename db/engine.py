@@ -109,8 +109,12 @@ def _dispose_twin(engine: Engine) -> None:
     raise RuntimeError("closing the async driver's connections had to wait")
 
 
-KEEPALIVES = {"keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10,
-              "keepalives_count": 3}
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 60,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def _drop_nul_characters(dbapi_connection: Any, _record: Any) -> None:
@@ -207,8 +211,7 @@ class UpdateSession(Session):
     def kept_citizen(self, telegram_id: int) -> Citizen | None:
         """The kept citizen with this Telegram id, if it is still theirs and in the session."""
         row = self.citizens.get(telegram_id)
-        return row if row is not None and row.telegram_id == telegram_id and row in self \
-            else None
+        return row if row is not None and row.telegram_id == telegram_id and row in self else None
 
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         if entity is RequestDraft and ident in self.draftless and not kwargs:
@@ -258,8 +261,10 @@ def one_connection(engine: Engine) -> Iterator[None]:
     fails (StaleDataError) and is answered with the usual apology. Every other row is
     let go at each commit, as a closed session would. Tasks the update starts get
     connections of their own (`_usable`)."""
-    with here(engine).connect() as connection, \
-            UpdateSession(connection, expire_on_commit=False) as session:
+    with (
+        here(engine).connect() as connection,
+        UpdateSession(connection, expire_on_commit=False) as session,
+    ):
         token = _shared.set(_Update(connection, session, _current_task()))
         try:
             yield
@@ -276,9 +281,14 @@ def _usable(engine: Engine) -> _Update | None:
     moments either waits for the server (db.nonblocking): sharing the connection, one
     could find it in the other's transaction, or closed under it when the update ends."""
     shared = _shared.get()
-    if (shared is None or shared.busy or shared.owner is not _current_task()
-            or shared.connection.engine is not here(engine)
-            or shared.connection.closed or shared.connection.in_transaction()):
+    if (
+        shared is None
+        or shared.busy
+        or shared.owner is not _current_task()
+        or shared.connection.engine is not here(engine)
+        or shared.connection.closed
+        or shared.connection.in_transaction()
+    ):
         return None
     return shared
 
@@ -334,15 +344,20 @@ def untouched(session: Session) -> bool:
     """Nothing of this update's unit of work has gone to the database yet: waiting inside
     it (for Telegram, say) holds no lock and no transaction open."""
     shared = _shared.get()
-    return shared is not None and shared.session is session \
-        and not shared.connection.in_transaction()
+    return (
+        shared is not None and shared.session is session and not shared.connection.in_transaction()
+    )
 
 
 def _one_update_left(session: Session, connection: Connection) -> bool:
     """Nothing was sent in this transaction yet, and committing it sends one UPDATE (or
     nothing): no new or deleted rows, at most one changed (every table maps one class)."""
-    if connection.in_transaction() or session.new or session.deleted \
-            or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    if (
+        connection.in_transaction()
+        or session.new
+        or session.deleted
+        or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    ):
         return False
     return sum(1 for row in session.dirty if session.is_modified(row)) <= 1
 

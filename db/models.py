@@ -211,8 +211,9 @@ class CouncilEvent(SQLModel, table=True):
 
     __tablename__ = "council_event"
     __table_args__ = (
-        CheckConstraint("registered >= 0 AND registered <= capacity",
-                        name="ck_council_event_seats"),
+        CheckConstraint(
+            "registered >= 0 AND registered <= capacity", name="ck_council_event_seats"
+        ),
         CheckConstraint("capacity >= 1", name="ck_council_event_capacity"),
     )
 
@@ -268,8 +269,9 @@ class RequestDraft(SQLModel, table=True):
 
     __tablename__ = "request_draft"
 
-    citizen_id: int = Field(foreign_key="citizen.id", primary_key=True,
-                            sa_column_kwargs={"autoincrement": False})
+    citizen_id: int = Field(
+        foreign_key="citizen.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     step: str = Field(max_length=32)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # The bot message the flow edits in place, and the chat it is in.
@@ -352,8 +354,9 @@ class IndicatorSnapshot(SQLModel, table=True):
     period_end: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     label: str = Field(max_length=32)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    computed_at: datetime = Field(default_factory=utcnow,
-                                  sa_column=Column(UTCDateTime, nullable=False))
+    computed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class Announcement(SQLModel, table=True):

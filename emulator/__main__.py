@@ -13,8 +13,13 @@ from emulator.server import serve
 
 async def main_async(args: argparse.Namespace) -> None:
     serving = await serve(
-        args.host, args.port, token=args.token, username=args.username,
-        flood=args.flood, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
+        args.host,
+        args.port,
+        token=args.token,
+        username=args.username,
+        flood=args.flood,
+        fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed,
     )
     print(f"Telegram Bot API emulator on {serving.base_url}", flush=True)
     print(f"  bot API:  {serving.base_url}/bot<token>/<method>", flush=True)

@@ -19,13 +19,27 @@ from emulator.world import JSON, BotAccount, Chat, StoredFile, Webhook, World
 Method = Callable[[BotAccount, Params], Awaitable[Any]]
 
 # Methods that put a message in a chat: these are flood-limited.
-SEND_METHODS = frozenset({
-    "sendmessage", "sendphoto", "senddocument", "sendlocation", "sendvenue", "sendcontact",
-    "sendmediagroup", "sendsticker", "sendvoice", "copymessage", "forwardmessage",
-})
+SEND_METHODS = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendlocation",
+        "sendvenue",
+        "sendcontact",
+        "sendmediagroup",
+        "sendsticker",
+        "sendvoice",
+        "copymessage",
+        "forwardmessage",
+    }
+)
 # Methods that fault injection may fail.
 FAULTY_METHODS = SEND_METHODS | {
-    "editmessagetext", "editmessagecaption", "editmessagemedia", "editmessagereplymarkup",
+    "editmessagetext",
+    "editmessagecaption",
+    "editmessagemedia",
+    "editmessagereplymarkup",
 }
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -110,8 +124,10 @@ class BotApi:
     @staticmethod
     def check_inline_button(button: Any) -> None:
         if not isinstance(button, dict) or not button.get("text"):
-            raise bad_request("can't parse inline keyboard button: Text buttons are "
-                              "unallowed in the inline keyboard")
+            raise bad_request(
+                "can't parse inline keyboard button: Text buttons are "
+                "unallowed in the inline keyboard"
+            )
         if "callback_data" in button:
             data = button["callback_data"]
             if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
@@ -119,12 +135,23 @@ class BotApi:
         elif "url" in button:
             if not re.match(r"^(https?|tg)://", str(button["url"])):
                 raise bad_request("BUTTON_URL_INVALID")
-        elif not any(k in button for k in (
-            "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-            "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
-        )):
-            raise bad_request("can't parse inline keyboard button: Text buttons are "
-                              "unallowed in the inline keyboard")
+        elif not any(
+            k in button
+            for k in (
+                "web_app",
+                "login_url",
+                "switch_inline_query",
+                "switch_inline_query_current_chat",
+                "switch_inline_query_chosen_chat",
+                "copy_text",
+                "callback_game",
+                "pay",
+            )
+        ):
+            raise bad_request(
+                "can't parse inline keyboard button: Text buttons are "
+                "unallowed in the inline keyboard"
+            )
 
     def reply_target(self, p: Params, chat: Chat) -> JSON | None:
         reply_id = p.integer("reply_to_message_id")
@@ -179,7 +206,11 @@ class BotApi:
         if keyboard is not None:
             chat.reply_keyboard = keyboard if "keyboard" in keyboard else None
         self.world.record_event(
-            "message", chat.id, msg["message_id"], message=msg, reply_keyboard=keyboard,
+            "message",
+            chat.id,
+            msg["message_id"],
+            message=msg,
+            reply_keyboard=keyboard,
             bot_id=bot.id,
         )
         return msg
@@ -189,7 +220,7 @@ class BotApi:
         upload = p.uploads.get(name)
         ref = p.string(name)
         if upload is None and ref and ref.startswith("attach://"):
-            upload = p.uploads.get(ref[len("attach://"):])
+            upload = p.uploads.get(ref[len("attach://") :])
         if upload is not None:
             return upload.data, upload.filename, upload.content_type
         if not ref:
@@ -212,9 +243,7 @@ class BotApi:
             return copy.deepcopy(self.world.photo_sets[ref])
         return content.photo_sizes(self.world, self.known_file(ref).data)
 
-    def document_from(
-        self, data: bytes | None, name: str | None, mime: str | None
-    ) -> JSON:
+    def document_from(self, data: bytes | None, name: str | None, mime: str | None) -> JSON:
         if data is not None:
             return content.document(self.world, data, name, mime)
         assert name is not None
@@ -281,9 +310,9 @@ class BotApi:
         # Another getUpdates supersedes this one: wake it so it can answer 409.
         self.world.updates_signal.fire()
         await self.world.updates_signal.wait_until(
-            lambda: bool(bot.pending)
-            or bot.poll_generation != generation
-            or bot.webhook is not None,
+            lambda: (
+                bool(bot.pending) or bot.poll_generation != generation or bot.webhook is not None
+            ),
             timeout,
         )
         if bot.poll_generation != generation:
@@ -413,7 +442,7 @@ class BotApi:
         prepared: list[JSON] = []
         for item in media:
             ref = str(item.get("media", ""))
-            upload = p.uploads.get(ref[len("attach://"):]) if ref.startswith("attach://") else None
+            upload = p.uploads.get(ref[len("attach://") :]) if ref.startswith("attach://") else None
             data = upload.data if upload else None
             fields: JSON = {"media_group_id": group_id}
             if item.get("caption"):
@@ -492,11 +521,16 @@ class BotApi:
             raise bad_request("there is no caption in the message to edit")
         fields = self.caption_fields(p)
         inline, _ = self.markup(p)
-        return self.apply_edit(bot, chat, msg, {
-            "caption": fields.get("caption"),
-            "caption_entities": fields.get("caption_entities"),
-            "reply_markup": inline,
-        })
+        return self.apply_edit(
+            bot,
+            chat,
+            msg,
+            {
+                "caption": fields.get("caption"),
+                "caption_entities": fields.get("caption_entities"),
+                "reply_markup": inline,
+            },
+        )
 
     async def api_editMessageMedia(self, bot: BotAccount, p: Params) -> JSON:
         chat, msg = self.editable(bot, p)
@@ -508,7 +542,7 @@ class BotApi:
         ref = str(media["media"])
         upload = None
         if ref.startswith("attach://"):
-            upload = p.uploads.get(ref[len("attach://"):])
+            upload = p.uploads.get(ref[len("attach://") :])
             if upload is None:
                 raise bad_request("there is no media in the request")
         kind = media.get("type")
@@ -518,8 +552,10 @@ class BotApi:
             raise bad_request("MEDIA_INVALID")
         data = upload.data if upload else None
         if kind == "photo":
-            content: JSON = {"photo": self.photo_from(data, None if data else ref),
-                             "document": None}
+            content: JSON = {
+                "photo": self.photo_from(data, None if data else ref),
+                "document": None,
+            }
         elif kind == "document":
             name = upload.filename if upload else ref
             content = {"document": self.document_from(data, name, None), "photo": None}
@@ -527,17 +563,22 @@ class BotApi:
             raise bad_request("unsupported media type")
         # The new media's caption replaces the old one; none given removes it.
         caption, entities = apply_parse_mode(
-            str(media.get("caption") or ""), media.get("parse_mode"),
-            media.get("caption_entities"))
+            str(media.get("caption") or ""), media.get("parse_mode"), media.get("caption_entities")
+        )
         if len(caption) > CAPTION_LIMIT:
             raise bad_request(errors.CAPTION_TOO_LONG)
         inline, _ = self.markup(p)
-        return self.apply_edit(bot, chat, msg, {
-            **content,
-            "caption": caption or None,
-            "caption_entities": entities or None,
-            "reply_markup": inline,
-        })
+        return self.apply_edit(
+            bot,
+            chat,
+            msg,
+            {
+                **content,
+                "caption": caption or None,
+                "caption_entities": entities or None,
+                "reply_markup": inline,
+            },
+        )
 
     async def api_editMessageReplyMarkup(self, bot: BotAccount, p: Params) -> JSON:
         chat, msg = self.editable(bot, p)
@@ -558,17 +599,27 @@ class BotApi:
 
     async def api_answerCallbackQuery(self, bot: BotAccount, p: Params) -> bool:
         record = self.world.callbacks.get(p.string("callback_query_id") or "")
-        if record is None or record.answered or record.bot_id != bot.id or \
-                time.monotonic() - record.pressed_at > self.flood.settings.callback_answer_seconds:
+        if (
+            record is None
+            or record.answered
+            or record.bot_id != bot.id
+            or time.monotonic() - record.pressed_at > self.flood.settings.callback_answer_seconds
+        ):
             raise bad_request(errors.QUERY_INVALID)
         text = p.string("text")
         if text is not None and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         record.answered = True
         self.world.record_event(
-            "callback_answer", record.chat_id, record.message_id,
-            user_id=record.user_id, callback_query_id=record.id, text=text,
-            show_alert=p.flag("show_alert"), url=p.string("url"), bot_id=bot.id,
+            "callback_answer",
+            record.chat_id,
+            record.message_id,
+            user_id=record.user_id,
+            callback_query_id=record.id,
+            text=text,
+            show_alert=p.flag("show_alert"),
+            url=p.string("url"),
+            bot_id=bot.id,
         )
         return True
 
@@ -621,8 +672,11 @@ class BotApi:
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": {
-                "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                "premium_subscription": False, "gifts_from_channels": False,
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
             },
         }
 
@@ -679,9 +733,17 @@ class BotApi:
 
 def administrator(user: JSON) -> JSON:
     rights = (
-        "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-        "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
-        "can_post_stories", "can_edit_stories", "can_delete_stories", "can_pin_messages",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_pin_messages",
     )
     return {
         "status": "administrator",

@@ -1,10 +1,10 @@
 """Synchronous client of the emulator's control API: what end-to-end tests are written in.
 
-    emu = EmulatorClient(base_url)
-    emu.create_bot(token="123456:TEST", username="kentbot_test")
-    ayse = emu.create_user(first_name="Ayşe", language_code="tr")
-    ayse.send("/start")
-    ayse.wait_message(contains="Merhaba").buttons
+emu = EmulatorClient(base_url)
+emu.create_bot(token="123456:TEST", username="kentbot_test")
+ayse = emu.create_user(first_name="Ayşe", language_code="tr")
+ayse.send("/start")
+ayse.wait_message(contains="Merhaba").buttons
 """
 
 from __future__ import annotations
@@ -110,8 +110,9 @@ class BotMessage:
         head = f"#{self.message_id}{marker}" + (f" [{media}]" if media else "")
         lines = [f"{head} {self.text}"]
         if self.buttons:
-            lines.append("   buttons: " + " | ".join(" ".join(f"[{b}]" for b in row)
-                                                     for row in self.buttons))
+            lines.append(
+                "   buttons: " + " | ".join(" ".join(f"[{b}]" for b in row) for row in self.buttons)
+            )
         return "\n".join(lines)
 
 
@@ -167,9 +168,7 @@ class EmulatorClient:
             params.setdefault("bot", self.bot)
         if "timeout" in params:
             http_timeout = httpx.Timeout(float(params["timeout"]) + 10)
-            return self._result(
-                self.http.get(f"/_emu/{path}", params=params, timeout=http_timeout)
-            )
+            return self._result(self.http.get(f"/_emu/{path}", params=params, timeout=http_timeout))
         return self._result(self.http.get(f"/_emu/{path}", params=params))
 
     # -- setup -----------------------------------------------------------------------------
@@ -188,36 +187,65 @@ class EmulatorClient:
         return response.content
 
     def create_bot(
-        self, token: str, username: str = "kentbot_test", first_name: str = "Kent Bot",
+        self,
+        token: str,
+        username: str = "kentbot_test",
+        first_name: str = "Kent Bot",
         can_read_all_group_messages: bool = False,
     ) -> JSON:
         self._token = token
-        return dict(self.post("bots", {
-            "token": token, "username": username, "first_name": first_name,
-            "can_read_all_group_messages": can_read_all_group_messages,
-        }))
+        return dict(
+            self.post(
+                "bots",
+                {
+                    "token": token,
+                    "username": username,
+                    "first_name": first_name,
+                    "can_read_all_group_messages": can_read_all_group_messages,
+                },
+            )
+        )
 
     def create_user(
-        self, first_name: str = "Test", last_name: str | None = None,
-        username: str | None = None, language_code: str | None = "tr",
-        id: int | None = None, started: bool = False,
+        self,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "tr",
+        id: int | None = None,
+        started: bool = False,
     ) -> SimUser:
         """`started=True` lets the bot write first, as if the person had opened the bot before."""
-        data = self.post("users", {
-            "first_name": first_name, "last_name": last_name, "username": username,
-            "language_code": language_code, "id": id, "started": started,
-        })
+        data = self.post(
+            "users",
+            {
+                "first_name": first_name,
+                "last_name": last_name,
+                "username": username,
+                "language_code": language_code,
+                "id": id,
+                "started": started,
+            },
+        )
         return SimUser(self, data)
 
     def create_group(
-        self, title: str, members: list[SimUser] | None = None, type: str = "supergroup",
+        self,
+        title: str,
+        members: list[SimUser] | None = None,
+        type: str = "supergroup",
         bot_is_admin: bool = True,
     ) -> SimGroup:
         """The bot is always a member; as admin (default) it sees every message."""
-        data = self.post("groups", {
-            "title": title, "type": type, "bot_is_admin": bot_is_admin,
-            "member_ids": [m.id for m in members or []],
-        })
+        data = self.post(
+            "groups",
+            {
+                "title": title,
+                "type": type,
+                "bot_is_admin": bot_is_admin,
+                "member_ids": [m.id for m in members or []],
+            },
+        )
         return SimGroup(self, data)
 
     def set_flood(self, enabled: bool = True, **numbers: float) -> JSON:
@@ -248,8 +276,13 @@ class EmulatorClient:
         return list(self.get("calls", method=method, after=after))
 
     def commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
-        return list(self.get("commands", language_code=language_code,
-                             scope=json.dumps(scope or {"type": "default"})))
+        return list(
+            self.get(
+                "commands",
+                language_code=language_code,
+                scope=json.dumps(scope or {"type": "default"}),
+            )
+        )
 
     def pending_updates(self) -> int:
         return int(self.get("pending")["pending"])
@@ -261,12 +294,14 @@ class EmulatorClient:
         if not result["idle"]:
             raise TimeoutError(f"bot not idle after {timeout}s: {result}")
 
-    def events(self, chat_id: int | None = None, after: int = 0,
-               kinds: str | None = None) -> list[JSON]:
+    def events(
+        self, chat_id: int | None = None, after: int = 0, kinds: str | None = None
+    ) -> list[JSON]:
         return list(self.get("events", chat_id=chat_id, after=after, kinds=kinds))
 
-    def wait_events(self, chat_ids: list[int] | int | None, after: int, timeout: float,
-                    kinds: str | None = None) -> list[JSON]:
+    def wait_events(
+        self, chat_ids: list[int] | int | None, after: int, timeout: float, kinds: str | None = None
+    ) -> list[JSON]:
         """Long-polls: returns as soon as an event newer than `after` exists, else []."""
         ids = [chat_ids] if isinstance(chat_ids, int) else chat_ids
         chat_id = ",".join(str(i) for i in ids) if ids else None
@@ -314,29 +349,35 @@ class _Watcher:
 
     def _timeout_text(self, chat_id: int, timeout: float, describe: str) -> str:
         transcript = "\n".join(str(m) for m in self._transcript(chat_id)[-8:]) or "(no messages)"
-        return f"no bot message {describe} in chat {chat_id} within {timeout}s. Chat now:\n" \
-               f"{transcript}"
+        return (
+            f"no bot message {describe} in chat {chat_id} within {timeout}s. Chat now:\n"
+            f"{transcript}"
+        )
 
     def _transcript(self, chat_id: int) -> list[BotMessage]:
         state = self.client.chat_state(chat_id)
         return [
             BotMessage(m, "edit" if "edit_date" in m else "message")
-            for m in state["messages"] if m["from"].get("is_bot")
+            for m in state["messages"]
+            if m["from"].get("is_bot")
         ]
 
-    def _wait_message(self, chat_id: int, contains: str | None, timeout: float,
-                      predicate: Any) -> BotMessage:
+    def _wait_message(
+        self, chat_id: int, contains: str | None, timeout: float, predicate: Any
+    ) -> BotMessage:
         def accept(event: JSON) -> bool:
-            msg = BotMessage(event["message"], event["kind"], event["seq"],
-                             event.get("reply_keyboard"))
+            msg = BotMessage(
+                event["message"], event["kind"], event["seq"], event.get("reply_keyboard")
+            )
             if contains is not None and contains not in msg.text:
                 return False
             return predicate is None or bool(predicate(msg))
 
         describe = f"containing {contains!r}" if contains is not None else "at all"
         event = self._wait_event(chat_id, timeout, "message,edit", accept, describe)
-        return BotMessage(event["message"], event["kind"], event["seq"],
-                          event.get("reply_keyboard"))
+        return BotMessage(
+            event["message"], event["kind"], event["seq"], event.get("reply_keyboard")
+        )
 
     def _expect_none(self, chat_id: int, within: float) -> None:
         cursor = self.cursors.setdefault(chat_id, _Cursor())
@@ -366,9 +407,16 @@ class SimUser(_Watcher):
 
     def _act(self, action: str, chat: Any = None, **body: Any) -> JSON:
         body = {k: v for k, v in body.items() if v is not None}
-        return dict(self.client.post(f"actions/{action}", {
-            "user_id": self.id, "chat_id": chat_id_of(chat, self.id), **body,
-        }))
+        return dict(
+            self.client.post(
+                f"actions/{action}",
+                {
+                    "user_id": self.id,
+                    "chat_id": chat_id_of(chat, self.id),
+                    **body,
+                },
+            )
+        )
 
     # -- doing -----------------------------------------------------------------------------
 
@@ -378,39 +426,88 @@ class SimUser(_Watcher):
     def reply(self, message_id: int, text: str, chat: Any = None) -> JSON:
         return self.send(text, chat=chat, reply_to=message_id)
 
-    def share_location(self, latitude: float, longitude: float, chat: Any = None,
-                       live_period: int | None = None, reply_to: int | None = None) -> JSON:
-        return self._act("send_location", chat, latitude=latitude, longitude=longitude,
-                         live_period=live_period, reply_to=reply_to)
+    def share_location(
+        self,
+        latitude: float,
+        longitude: float,
+        chat: Any = None,
+        live_period: int | None = None,
+        reply_to: int | None = None,
+    ) -> JSON:
+        return self._act(
+            "send_location",
+            chat,
+            latitude=latitude,
+            longitude=longitude,
+            live_period=live_period,
+            reply_to=reply_to,
+        )
 
-    def move_location(self, message_id: int, latitude: float, longitude: float,
-                      chat: Any = None) -> JSON:
+    def move_location(
+        self, message_id: int, latitude: float, longitude: float, chat: Any = None
+    ) -> JSON:
         """A live-location update: arrives as an edited_message."""
-        return self._act("edit_message", chat, message_id=message_id, latitude=latitude,
-                         longitude=longitude)
+        return self._act(
+            "edit_message", chat, message_id=message_id, latitude=latitude, longitude=longitude
+        )
 
-    def share_venue(self, latitude: float, longitude: float, title: str, address: str,
-                    chat: Any = None) -> JSON:
-        return self._act("send_venue", chat, latitude=latitude, longitude=longitude,
-                         title=title, address=address)
+    def share_venue(
+        self, latitude: float, longitude: float, title: str, address: str, chat: Any = None
+    ) -> JSON:
+        return self._act(
+            "send_venue", chat, latitude=latitude, longitude=longitude, title=title, address=address
+        )
 
-    def share_contact(self, phone_number: str, chat: Any = None, own: bool = True,
-                      first_name: str | None = None, last_name: str | None = None) -> JSON:
+    def share_contact(
+        self,
+        phone_number: str,
+        chat: Any = None,
+        own: bool = True,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> JSON:
         """own=True is the "share my phone number" button: contact.user_id is the sender."""
-        return self._act("send_contact", chat, phone_number=phone_number, own=own,
-                         first_name=first_name, last_name=last_name)
+        return self._act(
+            "send_contact",
+            chat,
+            phone_number=phone_number,
+            own=own,
+            first_name=first_name,
+            last_name=last_name,
+        )
 
-    def send_photo(self, data: bytes | None = None, caption: str | None = None,
-                   chat: Any = None, reply_to: int | None = None) -> JSON:
+    def send_photo(
+        self,
+        data: bytes | None = None,
+        caption: str | None = None,
+        chat: Any = None,
+        reply_to: int | None = None,
+    ) -> JSON:
         data = data if data is not None else tiny_png()
-        return self._act("send_photo", chat, caption=caption, reply_to=reply_to,
-                         data_base64=base64.b64encode(data).decode())
+        return self._act(
+            "send_photo",
+            chat,
+            caption=caption,
+            reply_to=reply_to,
+            data_base64=base64.b64encode(data).decode(),
+        )
 
-    def send_document(self, data: bytes, file_name: str = "belge.pdf",
-                      mime_type: str | None = "application/pdf", caption: str | None = None,
-                      chat: Any = None) -> JSON:
-        return self._act("send_document", chat, file_name=file_name, mime_type=mime_type,
-                         caption=caption, data_base64=base64.b64encode(data).decode())
+    def send_document(
+        self,
+        data: bytes,
+        file_name: str = "belge.pdf",
+        mime_type: str | None = "application/pdf",
+        caption: str | None = None,
+        chat: Any = None,
+    ) -> JSON:
+        return self._act(
+            "send_document",
+            chat,
+            file_name=file_name,
+            mime_type=mime_type,
+            caption=caption,
+            data_base64=base64.b64encode(data).decode(),
+        )
 
     def send_sticker(self, emoji: str = "👍", chat: Any = None) -> JSON:
         return self._act("send_sticker", chat, emoji=emoji)
@@ -422,8 +519,9 @@ class SimUser(_Watcher):
     def edit(self, message_id: int, text: str, chat: Any = None) -> JSON:
         return self._act("edit_message", chat, message_id=message_id, text=text)
 
-    def press(self, button: str, chat: Any = None, message_id: int | None = None,
-              timeout: float = 5.0) -> JSON:
+    def press(
+        self, button: str, chat: Any = None, message_id: int | None = None, timeout: float = 5.0
+    ) -> JSON:
         """Taps an inline button by its text (newest bot message having it unless message_id);
         if no inline button matches, taps the reply-keyboard button, i.e. sends its text.
         Waits up to `timeout` for the button to appear, so a test need not wait first."""
@@ -435,8 +533,11 @@ class SimUser(_Watcher):
                 query = self._act("press_button", chat, text=button, message_id=message_id)
             except EmulatorError:
                 keyboard = self.client.chat_state(cid).get("reply_keyboard") or {}
-                labels = [b if isinstance(b, str) else b.get("text")
-                          for row in keyboard.get("keyboard", []) for b in row]
+                labels = [
+                    b if isinstance(b, str) else b.get("text")
+                    for row in keyboard.get("keyboard", [])
+                    for b in row
+                ]
                 if message_id is None and button in labels:
                     return self.send(button, chat=chat)
                 remaining = deadline - time.monotonic()
@@ -462,8 +563,13 @@ class SimUser(_Watcher):
 
     # -- seeing ----------------------------------------------------------------------------
 
-    def wait_message(self, contains: str | None = None, timeout: float = 5.0,
-                     chat: Any = None, predicate: Any = None) -> BotMessage:
+    def wait_message(
+        self,
+        contains: str | None = None,
+        timeout: float = 5.0,
+        chat: Any = None,
+        predicate: Any = None,
+    ) -> BotMessage:
         """Next bot message (new or edited) in the chat after the ones already consumed."""
         return self._wait_message(chat_id_of(chat, self.id), contains, timeout, predicate)
 
@@ -485,8 +591,9 @@ class SimUser(_Watcher):
                 mine = [e for e in mine if e["callback_query_id"] == self._last_query_id]
             if mine:
                 e = mine[-1]
-                return Alert(e.get("text"), bool(e.get("show_alert")), e.get("url"),
-                             e["callback_query_id"])
+                return Alert(
+                    e.get("text"), bool(e.get("show_alert")), e.get("url"), e["callback_query_id"]
+                )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
@@ -511,8 +618,9 @@ class SimGroup(_Watcher):
     def remove_member(self, user: SimUser) -> None:
         self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "remove": True})
 
-    def wait_message(self, contains: str | None = None, timeout: float = 5.0,
-                     predicate: Any = None) -> BotMessage:
+    def wait_message(
+        self, contains: str | None = None, timeout: float = 5.0, predicate: Any = None
+    ) -> BotMessage:
         return self._wait_message(self.id, contains, timeout, predicate)
 
     def expect_no_message(self, within: float = 0.5) -> None:

@@ -11,8 +11,18 @@ JSON = dict[str, Any]
 
 # Fields that make up a message's content, copied by copyMessage/forwardMessage.
 CONTENT_FIELDS = (
-    "text", "entities", "caption", "caption_entities", "photo", "document", "location",
-    "venue", "contact", "sticker", "voice", "media_group_id",
+    "text",
+    "entities",
+    "caption",
+    "caption_entities",
+    "photo",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "sticker",
+    "voice",
+    "media_group_id",
 )
 
 

@@ -65,7 +65,8 @@ def select_events(emu: Emulator, request: web.Request) -> list[JSON]:
     limit = int(request.query.get("limit", 1000))
     # seq is the 1-based index, so everything after `after` is a slice.
     selected = [
-        e for e in emu.world.events[after:]
+        e
+        for e in emu.world.events[after:]
         if (chat_ids is None or e["chat_id"] in chat_ids) and (not kinds or e["kind"] in kinds)
     ]
     return selected[:limit]
@@ -92,7 +93,9 @@ async def create_bot(request: web.Request) -> web.Response:
     if ":" not in token or not token.split(":", 1)[0].isdigit():
         raise ValueError("token must look like '<digits>:<secret>'")
     bot = emu_of(request).world.add_bot(
-        token, body.get("username", "kentbot_test"), body.get("first_name", "Kent Bot"),
+        token,
+        body.get("username", "kentbot_test"),
+        body.get("first_name", "Kent Bot"),
         bool(body.get("can_read_all_group_messages", False)),
     )
     return ok(bot.user_dict())
@@ -212,11 +215,13 @@ async def wait(request: web.Request) -> web.Response:
 async def chat_state(request: web.Request) -> web.Response:
     world = emu_of(request).world
     chat = world.chats[int(request.match_info["chat_id"])]
-    return ok({
-        "chat": chat.to_dict(),
-        "messages": [chat.messages[k] for k in sorted(chat.messages)],
-        "reply_keyboard": chat.reply_keyboard,
-    })
+    return ok(
+        {
+            "chat": chat.to_dict(),
+            "messages": [chat.messages[k] for k in sorted(chat.messages)],
+            "reply_keyboard": chat.reply_keyboard,
+        }
+    )
 
 
 async def calls(request: web.Request) -> web.Response:
@@ -238,18 +243,25 @@ async def commands(request: web.Request) -> web.Response:
     scope = json.loads(request.query.get("scope", '{"type": "default"}'))
     key = (json.dumps(scope, sort_keys=True), request.query.get("language_code", ""))
     if request.query.get("all"):
-        return ok([
-            {"scope": json.loads(s), "language_code": lang, "commands": cmds}
-            for (s, lang), cmds in bot.commands.items()
-        ])
+        return ok(
+            [
+                {"scope": json.loads(s), "language_code": lang, "commands": cmds}
+                for (s, lang), cmds in bot.commands.items()
+            ]
+        )
     return ok(bot.commands.get(key, []))
 
 
 async def pending(request: web.Request) -> web.Response:
     world = emu_of(request).world
     bot = world.bot(request.query.get("bot"))
-    return ok({"pending": len(bot.pending), "undelivered": bot.undelivered(),
-               "webhook": bot.webhook.url if bot.webhook else None})
+    return ok(
+        {
+            "pending": len(bot.pending),
+            "undelivered": bot.undelivered(),
+            "webhook": bot.webhook.url if bot.webhook else None,
+        }
+    )
 
 
 async def idle(request: web.Request) -> web.Response:
@@ -268,8 +280,14 @@ async def idle(request: web.Request) -> web.Response:
         else:
             rest = deadline - now
         if now >= deadline:
-            return ok({"idle": False, "pending": len(bot.pending),
-                       "undelivered": bot.undelivered(), "in_flight": world.in_flight})
+            return ok(
+                {
+                    "idle": False,
+                    "pending": len(bot.pending),
+                    "undelivered": bot.undelivered(),
+                    "in_flight": world.in_flight,
+                }
+            )
         await world.activity_signal.wait(min(rest, deadline - now))
 
 

@@ -59,8 +59,10 @@ class _TelegramHTML(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1][0] != tag:
-            raise cant_parse(f'Unmatched end tag at byte offset {self.getpos()[1]}, expected '
-                             f'"</{self.stack[-1][0] if self.stack else ""}>", found "</{tag}>"')
+            raise cant_parse(
+                f"Unmatched end tag at byte offset {self.getpos()[1]}, expected "
+                f'"</{self.stack[-1][0] if self.stack else ""}>", found "</{tag}>"'
+            )
         _, start, entity = self.stack.pop()
         length = utf16_len(self.text) - start
         if length > 0:
@@ -79,14 +81,20 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     parser.feed(text)
     parser.close()
     if parser.stack:
-        raise cant_parse(f"Can't find end tag corresponding to start tag \"{parser.stack[-1][0]}\"")
+        raise cant_parse(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1][0]}"')
     entities = sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
     return parser.text, entities
 
 
 MDV2_RESERVED = set("_*[]()~`>#+-=|{}.!")
-MDV2_MARKS = [("||", "spoiler"), ("__", "underline"), ("*", "bold"), ("_", "italic"),
-              ("~", "strikethrough"), ("`", "code")]
+MDV2_MARKS = [
+    ("||", "spoiler"),
+    ("__", "underline"),
+    ("*", "bold"),
+    ("_", "italic"),
+    ("~", "strikethrough"),
+    ("`", "code"),
+]
 
 
 def parse_markdown(text: str, v2: bool) -> tuple[str, list[dict[str, Any]]]:
@@ -106,8 +114,14 @@ def parse_markdown(text: str, v2: bool) -> tuple[str, list[dict[str, Any]]]:
                 start = utf16_len(out)
                 label = m.group(1).replace("\\", "") if v2 else m.group(1)
                 out += label
-                entities.append({"type": "text_link", "offset": start,
-                                 "length": utf16_len(label), "url": m.group(2)})
+                entities.append(
+                    {
+                        "type": "text_link",
+                        "offset": start,
+                        "length": utf16_len(label),
+                        "url": m.group(2),
+                    }
+                )
                 i += m.end()
                 continue
         mark = next((m for m, _ in MDV2_MARKS if text.startswith(m, i)), None)
@@ -116,8 +130,9 @@ def parse_markdown(text: str, v2: bool) -> tuple[str, list[dict[str, Any]]]:
             if mark in open_marks:
                 start = open_marks.pop(mark)
                 if utf16_len(out) > start:
-                    entities.append({"type": kind, "offset": start,
-                                     "length": utf16_len(out) - start})
+                    entities.append(
+                        {"type": kind, "offset": start, "length": utf16_len(out) - start}
+                    )
             else:
                 open_marks[mark] = utf16_len(out)
             i += len(mark)
@@ -129,8 +144,9 @@ def parse_markdown(text: str, v2: bool) -> tuple[str, list[dict[str, Any]]]:
         out += ch
         i += 1
     if open_marks:
-        raise cant_parse(f"Can't find end of the entity starting at byte offset "
-                         f"{min(open_marks.values())}")
+        raise cant_parse(
+            f"Can't find end of the entity starting at byte offset {min(open_marks.values())}"
+        )
     return out, sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 

@@ -165,8 +165,9 @@ async def serve(
 class RunningEmulator:
     """An emulator serving from its own loop in a daemon thread."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, serving: ServingEmulator,
-                 thread: threading.Thread) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, serving: ServingEmulator, thread: threading.Thread
+    ) -> None:
         self._loop = loop
         self._serving = serving
         self._thread = thread

@@ -91,18 +91,18 @@ class TerminalChat:
         if msg.document:
             lines.append(f"   [belge / document: {msg.document.get('file_name', '')}]")
         if msg.location:
-            lines.append(f"   [konum / location: {msg.location['latitude']}, "
-                         f"{msg.location['longitude']}]")
+            lines.append(
+                f"   [konum / location: {msg.location['latitude']}, {msg.location['longitude']}]"
+            )
         if msg.reply_to_message_id:
             lines.append(f"   (yanıt / reply to #{msg.reply_to_message_id})")
         numbered = self.keyboard_of(msg)
         if numbered:
             self.buttons[chat_id] = numbered
-            lines.append("   " + "  ".join(f"[{i}] {b.label}" for i, b in
-                                           enumerate(numbered, 1)))
+            lines.append("   " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(numbered, 1)))
         elif msg.removes_keyboard or (
-            kind == "edit" and any(b.message_id == msg.message_id
-                                   for b in self.buttons.get(chat_id, []))
+            kind == "edit"
+            and any(b.message_id == msg.message_id for b in self.buttons.get(chat_id, []))
         ):
             self.buttons.pop(chat_id, None)
         self.say("\n".join(lines))
@@ -110,12 +110,22 @@ class TerminalChat:
     @staticmethod
     def keyboard_of(msg: BotMessage) -> list[Button]:
         if msg.inline_keyboard:
-            return [Button("inline", b["text"], msg.message_id, b)
-                    for row in msg.inline_keyboard for b in row]
+            return [
+                Button("inline", b["text"], msg.message_id, b)
+                for row in msg.inline_keyboard
+                for b in row
+            ]
         keyboard = (msg.reply_keyboard or {}).get("keyboard", [])
-        return [Button("reply", b if isinstance(b, str) else b["text"], None,
-                       b if isinstance(b, dict) else {"text": b})
-                for row in keyboard for b in row]
+        return [
+            Button(
+                "reply",
+                b if isinstance(b, str) else b["text"],
+                None,
+                b if isinstance(b, dict) else {"text": b},
+            )
+            for row in keyboard
+            for b in row
+        ]
 
     # -- watching --------------------------------------------------------------------------
 
@@ -132,7 +142,8 @@ class TerminalChat:
             for event in events:
                 after = event["seq"]
                 if event["kind"] == "callback_answer" and event.get("user_id") not in (
-                    self.user.id, self.staff.id
+                    self.user.id,
+                    self.staff.id,
                 ):
                     continue
                 self.render(event)

@@ -92,8 +92,11 @@ class UserActions:
 
     def send_venue(self, body: JSON) -> JSON:
         loc = content.location(float(body["latitude"]), float(body["longitude"]))
-        venue = {"location": loc, "title": body.get("title", ""),
-                 "address": body.get("address", "")}
+        venue = {
+            "location": loc,
+            "title": body.get("title", ""),
+            "address": body.get("address", ""),
+        }
         return self.post(body, {"location": loc, "venue": venue})
 
     def send_contact(self, body: JSON) -> JSON:
@@ -118,9 +121,11 @@ class UserActions:
         return self.post(body, fields)
 
     def send_document(self, body: JSON, data: bytes) -> JSON:
-        fields: JSON = {"document": content.document(
-            self.world, data, body.get("file_name") or "file.bin", body.get("mime_type")
-        )}
+        fields: JSON = {
+            "document": content.document(
+                self.world, data, body.get("file_name") or "file.bin", body.get("mime_type")
+            )
+        }
         if body.get("caption"):
             fields["caption"] = body["caption"]
         return self.post(body, fields)
@@ -142,8 +147,11 @@ class UserActions:
         if "latitude" in body:
             if "location" not in msg:
                 raise ActionError("message has no location")
-            msg["location"] = {**msg["location"], "latitude": float(body["latitude"]),
-                               "longitude": float(body["longitude"])}
+            msg["location"] = {
+                **msg["location"],
+                "latitude": float(body["latitude"]),
+                "longitude": float(body["longitude"]),
+            }
         msg["edit_date"] = int(time.time())
         if self.bot_sees(bot, chat, msg):
             self.world.enqueue(bot, "edited_message", msg)
@@ -165,9 +173,7 @@ class UserActions:
             assert msg is not None
             button = find_button(msg, text, data)
             if button is None:
-                raise ActionError(
-                    f"message {msg['message_id']} has no button {text or data!r} now"
-                )
+                raise ActionError(f"message {msg['message_id']} has no button {text or data!r} now")
             data = button.get("callback_data")
             if data is None:
                 raise ActionError(f"button {button.get('text')!r} is not a callback button")
@@ -211,13 +217,17 @@ class UserActions:
             return d
 
         chat = self.world.chats[user.id]
-        self.world.enqueue(bot, "my_chat_member", {
-            "chat": chat.to_dict(),
-            "from": user.to_dict(),
-            "date": int(time.time()),
-            "old_chat_member": member(old),
-            "new_chat_member": member(new),
-        })
+        self.world.enqueue(
+            bot,
+            "my_chat_member",
+            {
+                "chat": chat.to_dict(),
+                "from": user.to_dict(),
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
 
 
 def find_button(msg: JSON, text: str | None, data: str | None) -> dict[str, Any] | None:

@@ -27,8 +27,9 @@ async def start(update: Update, context: KentContext) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    event_id = as_id(context.args[0][3:]) if context.args and \
-        context.args[0].startswith("ev_") else None
+    event_id = (
+        as_id(context.args[0][3:]) if context.args and context.args[0].startswith("ev_") else None
+    )
     if event_id is not None:
         # A poster's deep link: t.me/<bot>?start=ev_<id> opens that event.
         await council.show_event(update, context, event_id)
@@ -60,8 +61,10 @@ async def help_command(update: Update, context: KentContext) -> None:
 
 def _language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")]
-         for code in SUPPORTED_LANGUAGES]
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")]
+            for code in SUPPORTED_LANGUAGES
+        ]
     )
 
 
@@ -120,8 +123,9 @@ async def menu_pressed(update: Update, context: KentContext) -> None:
             t._("Please choose your language:"), reply_markup=_language_keyboard()
         )
     elif action == "home":
-        await query.edit_message_text(t._("What would you like to do?"),
-                                      reply_markup=main_menu(t, context.deps.features))
+        await query.edit_message_text(
+            t._("What would you like to do?"), reply_markup=main_menu(t, context.deps.features)
+        )
     elif action == "help":
         municipality = context.config.municipality
         await query.edit_message_text(
@@ -142,6 +146,8 @@ FEATURE = Feature(
         CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
         CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help|home)$"),
     ),
-    menu=(MenuButton("menu:language", N_("🌐 Language"), row=40),
-          MenuButton("menu:help", N_("❓ Help"), row=40)),
+    menu=(
+        MenuButton("menu:language", N_("🌐 Language"), row=40),
+        MenuButton("menu:help", N_("❓ Help"), row=40),
+    ),
 )

@@ -69,8 +69,9 @@ class KentContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     _update: Update | None = None
 
     @classmethod
-    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
-                    ) -> KentContext:
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> KentContext:
         context: KentContext = super().from_update(update, application)
         context._update = update if isinstance(update, Update) else None
         return context
@@ -123,8 +124,9 @@ def private(handler: Handler[P]) -> Handler[P]:
     (a group, a channel) it does nothing, so a citizen's flow never runs in a group."""
 
     @wraps(handler)
-    async def in_private(update: Update, context: KentContext, /, *args: P.args,
-                         **kwargs: P.kwargs) -> None:
+    async def in_private(
+        update: Update, context: KentContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
         if is_private(update) and update.effective_user is not None:
             await handler(update, context, *args, **kwargs)
 

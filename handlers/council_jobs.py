@@ -30,11 +30,14 @@ async def event_reminder_sweep(context: KentContext) -> None:
             person = session.get(Citizen, item.citizen_id)
             reader = citizens.get_or_create(session, chat, None)
             t = translator(resolve_language(reader.language, reader.telegram_language))
-            text = (t._("⏰ Tomorrow: {title}, {when}, {place}.") if item.which == "24h" else
-                    t._("⏰ In two hours: {title}, {when}, {place}.")).format(
-                title=event.title, when=t.datetime(event.starts_at), place=event.place)
+            text = (
+                t._("⏰ Tomorrow: {title}, {when}, {place}.")
+                if item.which == "24h"
+                else t._("⏰ In two hours: {title}, {when}, {place}.")
+            ).format(title=event.title, when=t.datetime(event.starts_at), place=event.place)
             text += "\n" + t._("Check-in code for {name}: {code}").format(
-                name=person.first_name if person else "", code=item.code)
+                name=person.first_name if person else "", code=item.code
+            )
             messages.append((chat, text))
     with bulk():  # many at once: replies to people go first
         for chat, text in messages:

@@ -57,8 +57,9 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
         events = workflow.history(session, request)
         citizen = session.get(Citizen, request.citizen_id) if request.citizen_id else None
         assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
-        photos = [a.telegram_file_id for a in workflow.attachments(session, request)
-                  if a.telegram_file_id]
+        photos = [
+            a.telegram_file_id for a in workflow.attachments(session, request) if a.telegram_file_id
+        ]
         on_photo = None
         if not new:
             link = None
@@ -68,18 +69,34 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
         return _render(session, config, request, events, citizen, assignee, photos, on_photo)
 
 
-def new_card(session: Session, config: Config, submitted: intake.Submitted,
-             citizen: Citizen | None) -> Card:
+def new_card(
+    session: Session, config: Config, submitted: intake.Submitted, citizen: Citizen | None
+) -> Card:
     """A request's first card, from what filing it just stored: the card post need not read
     it all back (four queries)."""
     request = submitted.request
-    return _render(session, config, request, [submitted.event],
-                   citizen if request.citizen_id else None, None, submitted.photo_ids, None)
+    return _render(
+        session,
+        config,
+        request,
+        [submitted.event],
+        citizen if request.citizen_id else None,
+        None,
+        submitted.photo_ids,
+        None,
+    )
 
 
-def _render(session: Session, config: Config, request: Request, events: list[RequestEvent],
-            citizen: Citizen | None, assignee: StaffMember | None, photos: list[str],
-            on_photo: bool | None) -> Card:
+def _render(
+    session: Session,
+    config: Config,
+    request: Request,
+    events: list[RequestEvent],
+    citizen: Citizen | None,
+    assignee: StaffMember | None,
+    photos: list[str],
+    on_photo: bool | None,
+) -> Card:
     """`on_photo` None: a new card, on the photo if there is exactly one and it fits."""
     new = on_photo is None
     name = None
@@ -91,10 +108,19 @@ def _render(session: Session, config: Config, request: Request, events: list[Req
     language = config.municipality.default_language
 
     def render(on_photo: bool) -> str:
-        return card(request, category, department, events, len(photos), name,
-                    assignee_name, language, on_photo=on_photo,
-                    # Once posted on a photo, the card must stay short enough for it.
-                    limit=CAPTION_LIMIT if on_photo and not new else None)
+        return card(
+            request,
+            category,
+            department,
+            events,
+            len(photos),
+            name,
+            assignee_name,
+            language,
+            on_photo=on_photo,
+            # Once posted on a photo, the card must stay short enough for it.
+            limit=CAPTION_LIMIT if on_photo and not new else None,
+        )
 
     shown_on_photo = len(photos) == 1 if on_photo is None else on_photo
     text = render(shown_on_photo)
@@ -103,8 +129,9 @@ def _render(session: Session, config: Config, request: Request, events: list[Req
     return request, text, shown_on_photo, photos
 
 
-async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int,
-                    ready: Card | None = None) -> Message | None:
+async def post_card(
+    bot: Bot, engine: Engine, config: Config, request_id: int, ready: Card | None = None
+) -> Message | None:
     """Post the request's card in its department's group.
 
     With exactly one photo the card is that photo's caption: one message instead of two.
@@ -127,39 +154,55 @@ async def post_card(bot: Bot, engine: Engine, config: Config, request_id: int,
 _posting: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
 
 
-async def _post_card(bot: Bot, engine: Engine, config: Config, request_id: int,
-                     ready: Card | None) -> Message | None:
+async def _post_card(
+    bot: Bot, engine: Engine, config: Config, request_id: int, ready: Card | None
+) -> Message | None:
     request, text, on_photo, photos = ready or _card_text(engine, config, request_id, new=True)
     with transaction(engine) as session:
         chat_id = routing.staff_chat(session, config, request.department_code)
     if chat_id is None:
-        log.error("no staff group for department %s and no supervisors' group; request %s "
-                  "waits in the database", request.department_code, request.id)
+        log.error(
+            "no staff group for department %s and no supervisors' group; request %s "
+            "waits in the database",
+            request.department_code,
+            request.id,
+        )
         return None
     keyboard = card_keyboard(request, config.municipality.default_language)
     message: Message
     if on_photo:
-        message = await bot.send_photo(chat_id, photos[0], caption=text,
-                                       parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        message = await bot.send_photo(
+            chat_id, photos[0], caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
     else:
-        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                         reply_markup=keyboard, link_preview_options=None)
+        message = await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+            link_preview_options=None,
+        )
     with transaction(engine) as session:
-        workflow.set_card(session, request_id, chat_id, message.message_id,
-                          PHOTO_CARD if on_photo else workflow.CARD)
+        workflow.set_card(
+            session,
+            request_id,
+            chat_id,
+            message.message_id,
+            PHOTO_CARD if on_photo else workflow.CARD,
+        )
     reply = ReplyParameters(message_id=message.message_id)
     replies: Sequence[Message] = ()
     if len(photos) == 1 and not on_photo:
         replies = [await bot.send_photo(chat_id, photos[0], reply_parameters=reply)]
     elif len(photos) > 1:
-        replies = await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in photos],
-                                             reply_parameters=reply)
+        replies = await bot.send_media_group(
+            chat_id, [InputMediaPhoto(p) for p in photos], reply_parameters=reply
+        )
     if replies:
         # Remembered so that erasing the citizen's data can take these copies away too.
         with transaction(engine) as session:
             for sent in replies:
-                workflow.link_message(session, chat_id, sent.message_id, request_id,
-                                      workflow.PHOTO)
+                workflow.link_message(session, chat_id, sent.message_id, request_id, workflow.PHOTO)
     return message
 
 
@@ -172,19 +215,26 @@ async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int
     try:
         if on_photo:
             await bot.edit_message_caption(
-                chat_id=request.card_chat_id, message_id=request.card_message_id,
-                caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+                chat_id=request.card_chat_id,
+                message_id=request.card_message_id,
+                caption=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
         else:
             await bot.edit_message_text(
-                text, chat_id=request.card_chat_id, message_id=request.card_message_id,
-                parse_mode=ParseMode.HTML, reply_markup=keyboard)
+                text,
+                chat_id=request.card_chat_id,
+                message_id=request.card_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
 
 
-async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: Erased
-                              ) -> None:
+async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: Erased) -> None:
     """After an erasure, already committed: the requests' cards re-rendered without the
     personal data, and the citizen's photos taken out of the staff groups.
 
@@ -198,15 +248,20 @@ async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: 
         try:
             await refresh_card(bot, engine, config, request_id)
         except TelegramError as exc:
-            log.warning("card of request %s not refreshed after erasure: %s", request_id,
-                        type(exc).__name__)
+            log.warning(
+                "card of request %s not refreshed after erasure: %s", request_id, type(exc).__name__
+            )
     for photo in erased.photos:
         try:
             await _take_out(bot, engine, config, photo)
         except TelegramError as exc:
-            log.warning("photo %s/%s of request %s left in its staff group after erasure: %s",
-                        photo.chat_id, photo.message_id, photo.request_id,
-                        type(exc).__name__)
+            log.warning(
+                "photo %s/%s of request %s left in its staff group after erasure: %s",
+                photo.chat_id,
+                photo.message_id,
+                photo.request_id,
+                type(exc).__name__,
+            )
 
 
 async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto) -> None:
@@ -219,13 +274,13 @@ async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto)
         except BadRequest as exc:
             # Older than we thought (the send was slow, clocks differ) or deleted by hand:
             # the replacement below tells which.
-            log.info("photo %s/%s not deleted (%s); replacing it", photo.chat_id,
-                     photo.message_id, exc)
+            log.info(
+                "photo %s/%s not deleted (%s); replacing it", photo.chat_id, photo.message_id, exc
+            )
         else:
             if photo.purpose == PHOTO_CARD:
                 with transaction(engine) as session:
-                    workflow.forget_card(session, photo.request_id, photo.chat_id,
-                                         photo.message_id)
+                    workflow.forget_card(session, photo.request_id, photo.chat_id, photo.message_id)
             if photo.current_card:
                 await post_card(bot, engine, config, photo.request_id)
             return
@@ -235,8 +290,9 @@ async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto)
         request, text, _, _ = _card_text(engine, config, photo.request_id)
         media = InputMediaPhoto(placeholder_png(), caption=text, parse_mode=ParseMode.HTML)
         keyboard = card_keyboard(request, config.municipality.default_language)
-    await bot.edit_message_media(media, chat_id=photo.chat_id, message_id=photo.message_id,
-                                 reply_markup=keyboard)
+    await bot.edit_message_media(
+        media, chat_id=photo.chat_id, message_id=photo.message_id, reply_markup=keyboard
+    )
 
 
 @cache
@@ -249,11 +305,13 @@ def placeholder_png(width: int = 320, height: int = 240) -> bytes:
     rows = []
     for y in range(height):
         row = bytearray(background * width)
-        for x in (round(y * (width - 1) / (height - 1)),
-                  round((height - 1 - y) * (width - 1) / (height - 1))):
+        for x in (
+            round(y * (width - 1) / (height - 1)),
+            round((height - 1 - y) * (width - 1) / (height - 1)),
+        ):
             for dx in range(-1, 2):  # three pixels wide, so it survives downscaling
                 if 0 <= x + dx < width:
-                    row[3 * (x + dx):3 * (x + dx) + 3] = ink
+                    row[3 * (x + dx) : 3 * (x + dx) + 3] = ink
         if y < 4 or y >= height - 4:
             row[:] = ink * width
         else:
@@ -261,21 +319,32 @@ def placeholder_png(width: int = 320, height: int = 240) -> bytes:
         rows.append(b"\x00" + bytes(row))  # filter type 0 (none) before every row
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def retire_card(bot: Bot, chat_id: int, message_id: int, note: str) -> None:
     """The old card after a redirection: keep it readable, take its buttons away."""
     try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id,
-                                            reply_markup=None)
-        await bot.send_message(chat_id, note, reply_parameters=ReplyParameters(
-            message_id=message_id, allow_sending_without_reply=True))
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=None
+        )
+        await bot.send_message(
+            chat_id,
+            note,
+            reply_parameters=ReplyParameters(
+                message_id=message_id, allow_sending_without_reply=True
+            ),
+        )
     except BadRequest as exc:
         log.warning("could not retire card %s/%s: %s", chat_id, message_id, exc)
 
@@ -290,15 +359,17 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
         if citizen is None or citizen.telegram_id is None or citizen.blocked_at is not None:
             return False
         t = translator(resolve_language(citizen.language, citizen.telegram_language))
-        text = citizen_notice(t, request, event, reference.get(
-            session, Department, request.department_code))
+        text = citizen_notice(
+            t, request, event, reference.get(session, Department, request.department_code)
+        )
         chat_id = citizen.telegram_id
     if text is None:
         return False
     markup = question_keyboard(t, request) if event.kind == "question" else None
     try:
-        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                         reply_markup=markup)
+        message = await bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
     except Forbidden:
         with transaction(engine) as session:
             citizens.mark_blocked(session, chat_id)

@@ -35,8 +35,9 @@ def _days(t: Translator, value: float | None) -> str:
     return "—" if value is None else t._("{days} days").format(days=t.number(round(value, 1)))
 
 
-def _progress(t: Translator, actual: float | int | None, target: float | int | None,
-              show: str) -> str:
+def _progress(
+    t: Translator, actual: float | int | None, target: float | int | None, show: str
+) -> str:
     if target is None:
         return show
     return t._("{actual} (target {target})").format(actual=show, target=t.number(target))
@@ -45,19 +46,28 @@ def _progress(t: Translator, actual: float | int | None, target: float | int | N
 def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
     """The digest as one Telegram message (HTML), in the staff's language."""
     figures, year = digest.figures, digest.year
-    title = {"daily": t._("📊 <b>Daily summary</b>"), "weekly": t._("📊 <b>Weekly summary</b>"),
-             "today": t._("📊 <b>Summary for today so far</b>")}[digest.kind]
+    title = {
+        "daily": t._("📊 <b>Daily summary</b>"),
+        "weekly": t._("📊 <b>Weekly summary</b>"),
+        "today": t._("📊 <b>Summary for today so far</b>"),
+    }[digest.kind]
     first = digest.span.start.astimezone(tz).date()
     last = (digest.span.end.astimezone(tz) - timedelta(seconds=1)).date()
-    period = t.date(first) if first == last else \
-        f"{t.date(first, 'short')} – {t.date(last, 'short')}"
-    lines = [f"{title} · {period}", "", t._("<b>Requests by department</b> "
-                                           "(new / open / overdue / resolved)")]
+    period = (
+        t.date(first) if first == last else f"{t.date(first, 'short')} – {t.date(last, 'short')}"
+    )
+    lines = [
+        f"{title} · {period}",
+        "",
+        t._("<b>Requests by department</b> (new / open / overdue / resolved)"),
+    ]
     for line in digest.departments:
         if line.new or line.open or line.resolved:
             mark = " ⚠️" if line.overdue else ""
-            lines.append(f"• {html.escape(line.name)}: {line.new} / {line.open} / "
-                         f"{line.overdue} / {line.resolved}{mark}")
+            lines.append(
+                f"• {html.escape(line.name)}: {line.new} / {line.open} / "
+                f"{line.overdue} / {line.resolved}{mark}"
+            )
     if all(not (d.new or d.open or d.resolved) for d in digest.departments):
         lines.append(t._("No requests."))
     lines += [
@@ -65,43 +75,90 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
         t._("Requests received: {count}").format(count=t.number(figures.requests_total)),
         t._("Average response time: {days}").format(days=_days(t, figures.average_response_days)),
         t._("Citizen satisfaction: {percent} ({answers} answers)").format(
-            percent=_pct(t, figures.satisfaction_percent), answers=figures.satisfaction_answers),
+            percent=_pct(t, figures.satisfaction_percent), answers=figures.satisfaction_answers
+        ),
     ]
     if figures.calls_total:
-        lines.append(t._("Missed-call rate: {percent}").format(
-            percent=t.percent(figures.missed_call_rate or 0)))
+        lines.append(
+            t._("Missed-call rate: {percent}").format(
+                percent=t.percent(figures.missed_call_rate or 0)
+            )
+        )
     if digest.events:
         lines += ["", t._("<b>Upcoming City Council events</b>")]
         for item in digest.events:
             event = item.event
-            lines.append(t._("• {when} {title}: {registered} registered, {left} seats left").format(
-                when=t.short_datetime(event.starts_at), title=html.escape(event.title),
-                registered=event.capacity - item.seats_left, left=item.seats_left))
+            lines.append(
+                t._("• {when} {title}: {registered} registered, {left} seats left").format(
+                    when=t.short_datetime(event.starts_at),
+                    title=html.escape(event.title),
+                    registered=event.capacity - item.seats_left,
+                    left=item.seats_left,
+                )
+            )
     lines += ["", t._("<b>This year so far</b>")]
     target = year.targets
-    lines.append(t._("Satisfaction: {value}").format(value=_progress(
-        t, year.satisfaction_percent, target.get("satisfaction_percent"),
-        _pct(t, year.satisfaction_percent))))
-    lines.append(t._("Average response time: {days}").format(days=_progress(
-        t, year.average_response_days, target.get("average_response_days"),
-        _days(t, year.average_response_days))))
-    lines.append(t._("Requests and complaints: {value}").format(value=_progress(
-        t, year.requests_total, target.get("requests_total"), t.number(year.requests_total))))
-    lines.append(t._("City Council events: {value}").format(value=_progress(
-        t, year.council_events_total, target.get("council_events_total"),
-        t.number(year.council_events_total))))
-    lines.append(t._("City Council participants: {value}").format(value=_progress(
-        t, year.council_participants_total, target.get("council_participants_total"),
-        t.number(year.council_participants_total))))
+    lines.append(
+        t._("Satisfaction: {value}").format(
+            value=_progress(
+                t,
+                year.satisfaction_percent,
+                target.get("satisfaction_percent"),
+                _pct(t, year.satisfaction_percent),
+            )
+        )
+    )
+    lines.append(
+        t._("Average response time: {days}").format(
+            days=_progress(
+                t,
+                year.average_response_days,
+                target.get("average_response_days"),
+                _days(t, year.average_response_days),
+            )
+        )
+    )
+    lines.append(
+        t._("Requests and complaints: {value}").format(
+            value=_progress(
+                t, year.requests_total, target.get("requests_total"), t.number(year.requests_total)
+            )
+        )
+    )
+    lines.append(
+        t._("City Council events: {value}").format(
+            value=_progress(
+                t,
+                year.council_events_total,
+                target.get("council_events_total"),
+                t.number(year.council_events_total),
+            )
+        )
+    )
+    lines.append(
+        t._("City Council participants: {value}").format(
+            value=_progress(
+                t,
+                year.council_participants_total,
+                target.get("council_participants_total"),
+                t.number(year.council_participants_total),
+            )
+        )
+    )
     return "\n".join(lines)[:4000]
 
 
 def chart_for(t: Translator, digest: digests.Digest) -> bytes:
-    return weekly_chart(digest.days, digest.year.targets.get("average_response_days"), {
-        "title": t._("Requests per day and response time"),
-        "requests": t._("Requests"), "response": t._("Response time (days)"),
-        "target": t._("Target"),
-    })
+    return weekly_chart(
+        digest.days,
+        digest.year.targets.get("average_response_days"),
+        {
+            "title": t._("Requests per day and response time"),
+            "requests": t._("Requests"),
+            "response": t._("Response time (days)"),
+            "target": t._("Target"),
+        },
+    )
 
 
 def _claim(context: KentContext, job: str, key: str) -> bool:
@@ -126,17 +183,16 @@ async def send_digest(context: KentContext, kind: str) -> None:
     text = render(t, digest, shared.config.tz)
     chart = chart_for(t, digest) if kind == "weekly" else None
     recipients = shared.config.digests.recipients or [
-        c for c in (shared.config.bot.supervisors_chat_id,) if c is not None]
+        c for c in (shared.config.bot.supervisors_chat_id,) if c is not None
+    ]
     with bulk():  # scheduled and not awaited by anyone: replies to people go first
         for chat_id in recipients:
             try:
                 await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
                 if chart is not None:
-                    await context.bot.send_photo(chat_id,
-                                                 InputFile(chart, filename="haftalik.png"))
+                    await context.bot.send_photo(chat_id, InputFile(chart, filename="haftalik.png"))
             except TelegramError as exc:
-                log.warning("%s digest not delivered to %s: %s", kind, chat_id,
-                            type(exc).__name__)
+                log.warning("%s digest not delivered to %s: %s", kind, chat_id, type(exc).__name__)
 
 
 async def daily_digest(context: KentContext) -> None:
@@ -163,8 +219,7 @@ async def summary_command(update: Update, context: KentContext) -> None:
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         allowed = staff.is_staff(session, user.id)
-        digest = digests.build(session, shared.config, "today", shared.clock()) if allowed \
-            else None
+        digest = digests.build(session, shared.config, "today", shared.clock()) if allowed else None
     if digest is None:
         await message.reply_text(t._("This command is for municipal staff."))
         return
@@ -196,9 +251,10 @@ async def report_command(update: Update, context: KentContext) -> None:
         path = Path(folder) / f"performans-{year}.xlsx"
         reports.write_xlsx(report, path)
         data = path.read_bytes()
-    await message.reply_document(InputFile(data, filename=f"performans-{year}.xlsx"),
-                                 caption=t._("📈 Performance indicators {year}").format(
-                                     year=year))
+    await message.reply_document(
+        InputFile(data, filename=f"performans-{year}.xlsx"),
+        caption=t._("📈 Performance indicators {year}").format(year=year),
+    )
 
 
 FEATURE = Feature(
@@ -206,9 +262,16 @@ FEATURE = Feature(
     commands=(Command(("ozet",), summary_command), Command(("rapor",), report_command)),
     jobs=(
         Daily("digest-daily", daily_digest, at=lambda schedule: schedule.daily_digest),
-        Daily("digest-weekly", weekly_digest, at=lambda schedule: schedule.weekly_digest,
-              weekday=lambda schedule: schedule.weekly_digest_day),
-        Daily("indicator-snapshots", nightly_snapshots,
-              at=lambda schedule: schedule.indicator_snapshot),
+        Daily(
+            "digest-weekly",
+            weekly_digest,
+            at=lambda schedule: schedule.weekly_digest,
+            weekday=lambda schedule: schedule.weekly_digest_day,
+        ),
+        Daily(
+            "indicator-snapshots",
+            nightly_snapshots,
+            at=lambda schedule: schedule.indicator_snapshot,
+        ),
     ),
 )

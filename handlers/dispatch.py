@@ -36,8 +36,9 @@ async def any_message(update: Update, context: KentContext) -> None:
     await message.reply_text(unknown_text(t), reply_markup=main_menu(t, features))
 
 
-def candidates(update: Update, context: KentContext,
-               features: Sequence[Feature]) -> list[MessageCallback]:
+def candidates(
+    update: Update, context: KentContext, features: Sequence[Feature]
+) -> list[MessageCallback]:
     """The handlers that may want this private message, in order, read from the citizen's
     one pending step: the replies' handlers for a reply to one of our messages (a staff
     question belongs to its request whatever else is pending), the step's owner, and the
@@ -51,8 +52,14 @@ def candidates(update: Update, context: KentContext,
         step = draft.step if draft is not None else None
     message = update.effective_message
     replying = message is not None and message.reply_to_message is not None
-    owner = next((f.steps for f in features
-                  if f.steps is not None and step is not None and f.steps.owns(step)), None)
+    owner = next(
+        (
+            f.steps
+            for f in features
+            if f.steps is not None and step is not None and f.steps.owns(step)
+        ),
+        None,
+    )
     found: list[MessageCallback] = []
     if replying and not (owner is not None and owner.before_replies):
         found += [f.on_reply for f in features if f.on_reply is not None]

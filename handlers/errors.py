@@ -59,8 +59,10 @@ async def on_error(update: object, context: KentContext) -> None:
         t = context.texts()
         await context.bot.send_message(
             update.effective_chat.id,
-            t._("Sorry, something went wrong on our side. Your earlier entries are safe; "
-                "please try again in a moment, or type /start."),
+            t._(
+                "Sorry, something went wrong on our side. Your earlier entries are safe; "
+                "please try again in a moment, or type /start."
+            ),
         )
     except Exception:  # the apology itself failed (Telegram down?): the log has the cause
         log.warning("could not send the apology: %s", _describe(update))

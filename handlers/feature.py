@@ -137,8 +137,12 @@ def problems(features: Sequence[Feature]) -> list[str]:
     first would silently win)."""
     found: list[str] = []
     for feature in features:
-        found += [f"{feature.name}: personal data in {', '.join(t.__name__ for t in part.tables)}"
-                  " has no erase hook" for part in feature.personal_data if part.erase is None]
+        found += [
+            f"{feature.name}: personal data in {', '.join(t.__name__ for t in part.tables)}"
+            " has no erase hook"
+            for part in feature.personal_data
+            if part.erase is None
+        ]
 
     def clashes(kind: str, owned: Iterable[tuple[str, str]]) -> None:
         owners: dict[str, str] = {}
@@ -151,6 +155,7 @@ def problems(features: Sequence[Feature]) -> list[str]:
     clashes("job", ((f.name, j.name) for f in features for j in f.jobs))
     clashes("menu button", ((f.name, b.data) for f in features for b in f.menu))
     clashes("step", ((f.name, step) for f in features if f.steps for step in f.steps.names))
-    clashes("step prefix", ((f.name, f.steps.prefix) for f in features
-                            if f.steps and f.steps.prefix))
+    clashes(
+        "step prefix", ((f.name, f.steps.prefix) for f in features if f.steps and f.steps.prefix)
+    )
     return found

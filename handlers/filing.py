@@ -38,19 +38,26 @@ log = logging.getLogger("kentbot.filing")
 
 INPUT_ERRORS: dict[str, str] = {
     "empty": N_("The message is empty. Please write a few words about the matter."),
-    "too_long": N_("That is too long: please keep it under 2000 characters "
-                   "(yours has {length}). You can send details later as a note."),
+    "too_long": N_(
+        "That is too long: please keep it under 2000 characters "
+        "(yours has {length}). You can send details later as a note."
+    ),
     "bad_location": N_("That location could not be read. Please try again or type the address."),
-    "too_many_photos": N_("You have already added 3 photos, the most we accept. "
-                          "Tap Continue to go on."),
-    "bad_phone": N_("That does not look like a phone number. Please use the button, "
-                    "type a number like 0555 123 45 67, or skip."),
+    "too_many_photos": N_(
+        "You have already added 3 photos, the most we accept. Tap Continue to go on."
+    ),
+    "bad_phone": N_(
+        "That does not look like a phone number. Please use the button, "
+        "type a number like 0555 123 45 67, or skip."
+    ),
     "not_your_contact": N_("Please share your own number with the button below."),
     "incomplete": N_("Some steps are missing. Please go through them again."),
     "unknown_category": N_("That topic is no longer available. Please choose another."),
     "use_buttons": N_("Please use the buttons of the last message to continue."),
-    "location_expected": N_("Please share the location with the button, type the address, "
-                            "send a photo, or tap Continue."),
+    "location_expected": N_(
+        "Please share the location with the button, type the address, "
+        "send a photo, or tap Continue."
+    ),
 }
 
 
@@ -83,12 +90,15 @@ def _words(text: str) -> str:
 def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Screen:
     step = draft.step
     if step == "channel":
-        return views.Screen(t._("📨 Which channel did this request come from?"),
-                            views.channel_keyboard(t))
+        return views.Screen(
+            t._("📨 Which channel did this request come from?"), views.channel_keyboard(t)
+        )
     if step == "category":
         # Alphabetical the Turkish way (Ç with C, İ with I), not by code point.
-        categories = sorted((c for c in reference.every(session, Category) if c.active),
-                            key=lambda c: fold(c.name_tr))
+        categories = sorted(
+            (c for c in reference.every(session, Category) if c.active),
+            key=lambda c: fold(c.name_tr),
+        )
         return views.category_screen(t, draft, categories)
     if step == "text":
         return views.text_screen(t)
@@ -97,31 +107,40 @@ def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Scree
     if step == "phone":
         if draft.data.get("mode") == "record":
             return views.Screen(
-                t._("📞 The citizen's phone number or e-mail, if they gave one "
-                    "(or tap Skip):"),
-                InlineKeyboardMarkup([[InlineKeyboardButton(t._(views.SKIP),
-                                                            callback_data="f:skip")]]))
+                t._("📞 The citizen's phone number or e-mail, if they gave one (or tap Skip):"),
+                InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(t._(views.SKIP), callback_data="f:skip")]]
+                ),
+            )
         return views.phone_screen(t)
     category = reference.get(session, Category, draft.data.get("category"))
-    department = reference.get(session, Department, category.department_code) \
-        if category else None
-    return views.Screen(views.draft_summary(t, draft, category, department),
-                        views.summary_keyboard(t))
+    department = reference.get(session, Department, category.department_code) if category else None
+    return views.Screen(
+        views.draft_summary(t, draft, category, department), views.summary_keyboard(t)
+    )
 
 
-def _render(session: Session, draft: RequestDraft, t: Translator,
-            context: KentContext) -> views.Screen:
+def _render(
+    session: Session, draft: RequestDraft, t: Translator, context: KentContext
+) -> views.Screen:
     """The screen of the draft's current step."""
     if draft.step == "kvkk":
         config = context.config
-        return views.kvkk_screen(t, config.kvkk.data_controller or config.municipality.name,
-                                 config.kvkk.retention_days)
+        return views.kvkk_screen(
+            t, config.kvkk.data_controller or config.municipality.name, config.kvkk.retention_days
+        )
     return _screen(session, draft, t)
 
 
-async def _show(update: Update, context: KentContext, citizen_id: int,
-                screen: views.Screen, flow_message: int | None, edit: bool,
-                draft: RequestDraft | None = None) -> None:
+async def _show(
+    update: Update,
+    context: KentContext,
+    citizen_id: int,
+    screen: views.Screen,
+    flow_message: int | None,
+    edit: bool,
+    draft: RequestDraft | None = None,
+) -> None:
     """Edit the flow's message (`flow_message`, as the caller loaded it) when the citizen
     pressed one of its buttons; otherwise send a new one and remember it. A reply keyboard
     (location, contact) can only come with a new message.
@@ -131,18 +150,27 @@ async def _show(update: Update, context: KentContext, citizen_id: int,
     chat = update.effective_chat
     assert chat is not None
     query = update.callback_query
-    if (edit and screen.keyboard is None and query is not None and query.message is not None
-            and query.message.message_id == flow_message):
+    if (
+        edit
+        and screen.keyboard is None
+        and query is not None
+        and query.message is not None
+        and query.message.message_id == flow_message
+    ):
         try:
-            await query.edit_message_text(screen.text, parse_mode=ParseMode.HTML,
-                                          reply_markup=screen.inline)
+            await query.edit_message_text(
+                screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.inline
+            )
         except BadRequest as exc:
             if "not modified" not in str(exc):
                 raise
         return
     sent: Message = await context.bot.send_message(
-        chat.id, screen.text, parse_mode=ParseMode.HTML,
-        reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline)
+        chat.id,
+        screen.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=screen.keyboard if screen.keyboard is not None else screen.inline,
+    )
     if draft is not None:
         _shown(draft, sent, screen)
         return
@@ -159,8 +187,7 @@ def _shown(draft: RequestDraft, sent: Message, screen: views.Screen) -> None:
     draft.data = {**draft.data, "keyboard": screen.keyboard is not None}
 
 
-async def _show_step(update: Update, context: KentContext, citizen_id: int,
-                     edit: bool) -> None:
+async def _show_step(update: Update, context: KentContext, citizen_id: int, edit: bool) -> None:
     with transaction(context.engine) as session:
         draft = intake.load(session, citizen_id)
         citizen = session.get(Citizen, citizen_id)
@@ -171,8 +198,12 @@ async def _show_step(update: Update, context: KentContext, citizen_id: int,
     await _show(update, context, citizen_id, screen, flow_message, edit)
 
 
-async def _say(update: Update, text: str, remove_keyboard: bool = False,
-               menu: InlineKeyboardMarkup | None = None) -> None:
+async def _say(
+    update: Update,
+    text: str,
+    remove_keyboard: bool = False,
+    menu: InlineKeyboardMarkup | None = None,
+) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -181,21 +212,22 @@ async def _say(update: Update, text: str, remove_keyboard: bool = False,
 
 
 @private
-async def start_filing(update: Update, context: KentContext,
-                       prefilled: str | None = None) -> None:
+async def start_filing(update: Update, context: KentContext, prefilled: str | None = None) -> None:
     shared = context.deps
     with context.citizen_transaction() as (session, citizen, t):
         assert citizen.id is not None and citizen.telegram_id is not None
         limit = shared.config.limits.requests_per_hour
-        too_many = flood.requests_last_hour(session, citizen.id, shared.clock()) >= limit \
-            and not staff.is_staff(session, citizen.telegram_id)
+        too_many = flood.requests_last_hour(
+            session, citizen.id, shared.clock()
+        ) >= limit and not staff.is_staff(session, citizen.telegram_id)
         if not too_many:
             intake.start(session, citizen, prefilled, shared.keywords)
         citizen_id = citizen.id
     if too_many:
-        refusal = t._("You have sent {count} requests in the last hour, the most we take by "
-                      "chat. Please wait a little; for urgent matters call {phone}.").format(
-            count=limit, phone=shared.config.municipality.phone or "—")
+        refusal = t._(
+            "You have sent {count} requests in the last hour, the most we take by "
+            "chat. Please wait a little; for urgent matters call {phone}."
+        ).format(count=limit, phone=shared.config.municipality.phone or "—")
         if update.callback_query:
             await update.callback_query.answer(refusal, show_alert=True)
         else:
@@ -272,15 +304,22 @@ async def flow_button(update: Update, context: KentContext) -> None:
             draft = intake.draft_of(session, citizen)
             # Buttons of an older flow message are stale. A newer one is the current form
             # even if a crash kept its id from being saved (ids only grow within a chat).
-            stale = draft is None or (query.message is not None and draft.message_id is not None
-                                      and query.message.message_id < draft.message_id)
-            current = draft is not None and query.message is not None \
+            stale = draft is None or (
+                query.message is not None
+                and draft.message_id is not None
+                and query.message.message_id < draft.message_id
+            )
+            current = (
+                draft is not None
+                and query.message is not None
                 and draft.message_id == query.message.message_id
+            )
             if draft is not None and not stale and action not in ("cancel", "send"):
                 flow_message = draft.message_id
                 if action == "kvkk" and arg == "yes":
-                    intake.accept_consent(session, citizen, draft, user.first_name,
-                                          user.last_name, user.username)
+                    intake.accept_consent(
+                        session, citizen, draft, user.first_name, user.last_name, user.username
+                    )
                 elif action == "kvkk":
                     intake.cancel(session, citizen)
                 elif action == "ch":
@@ -289,8 +328,9 @@ async def flow_button(update: Update, context: KentContext) -> None:
                     # Tapping the type already chosen on the topic screen changes nothing:
                     # no edit to make. (On the summary's type picker it returns to the
                     # summary; on a type screen of an earlier version it shows the topics.)
-                    unchanged = (draft.data.get("type") == arg
-                                 and draft.step == saved_step == "category")
+                    unchanged = (
+                        draft.data.get("type") == arg and draft.step == saved_step == "category"
+                    )
                     if not unchanged:
                         intake.set_type(session, draft, arg)
                 elif action == "cat":
@@ -322,8 +362,9 @@ async def flow_button(update: Update, context: KentContext) -> None:
     if action == "send" and not current and await _receipt_again(update, context, t):
         return
     if stale:
-        await query.answer(t._("This form is closed. Please start again with /talep."),
-                           show_alert=True)
+        await query.answer(
+            t._("This form is closed. Please start again with /talep."), show_alert=True
+        )
         return
     if action == "cancel":
         await _cancel_flow(update, context, citizen_id)
@@ -337,10 +378,12 @@ async def flow_button(update: Update, context: KentContext) -> None:
     await query.answer()
     if action == "kvkk" and arg != "yes":
         await query.edit_message_text(
-            t._("Understood. Without your consent we cannot take a request by chat; you can "
-                "still call {phone} or visit the Solution Centre.").format(
-                phone=config.municipality.phone or "—"),
-            reply_markup=main_menu(t, context.deps.features))
+            t._(
+                "Understood. Without your consent we cannot take a request by chat; you can "
+                "still call {phone} or visit the Solution Centre."
+            ).format(phone=config.municipality.phone or "—"),
+            reply_markup=main_menu(t, context.deps.features),
+        )
         return
     if unchanged:
         return
@@ -351,8 +394,7 @@ async def flow_button(update: Update, context: KentContext) -> None:
     await _show(update, context, citizen_id, screen, flow_message, edit=True)
 
 
-async def _cancel_flow(update: Update, context: KentContext, citizen_id: int
-                       ) -> None:
+async def _cancel_flow(update: Update, context: KentContext, citizen_id: int) -> None:
     with transaction(context.engine) as session:
         citizen = session.get(Citizen, citizen_id)
         assert citizen is not None
@@ -396,11 +438,15 @@ async def _submit(update: Update, context: KentContext, citizen_id: int) -> None
                 # Send pressed again on this summary (redelivered after a crash, or tapped
                 # again when the receipt did not show) finds the request by this link.
                 assert request.id is not None
-                workflow.link_message(session, query.message.chat.id, query.message.message_id,
-                                      request.id, workflow.RECEIPT)
+                workflow.link_message(
+                    session,
+                    query.message.chat.id,
+                    query.message.message_id,
+                    request.id,
+                    workflow.RECEIPT,
+                )
     if error is not None:
-        await query.answer(input_error(t, error),
-                           show_alert=True)
+        await query.answer(input_error(t, error), show_alert=True)
         return
     assert request.id is not None
     log.info("request %s filed (department %s)", request.number, submitted.department_code)
@@ -410,7 +456,8 @@ async def _submit(update: Update, context: KentContext, citizen_id: int) -> None
     # the SLA sweep (handlers/sla_jobs.py).
     context.application.create_task(
         without_blocking(engine, post_card(context.bot, engine, config, request.id, ready)),
-        update=update)
+        update=update,
+    )
     await query.answer()
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
@@ -420,11 +467,11 @@ def _receipt(session: Session, t: Translator, request: Request, recorded: bool) 
     if not recorded:
         return views.receipt(t, request, department)
     return t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
-        number=request.number, department=views.esc(views.department_name(department, t)))
+        number=request.number, department=views.esc(views.department_name(department, t))
+    )
 
 
-async def _receipt_again(update: Update, context: KentContext,
-                         t: Translator) -> bool:
+async def _receipt_again(update: Update, context: KentContext, t: Translator) -> bool:
     """A Send pressed on a summary that was filed already: show its receipt again.
 
     The bot stopped after storing the request but before the receipt replaced the summary
@@ -438,8 +485,11 @@ async def _receipt_again(update: Update, context: KentContext,
         return False
     with transaction(context.engine) as session:
         link = workflow.linked(session, query.message.chat.id, query.message.message_id)
-        request = session.get(Request, link.request_id) \
-            if link is not None and link.purpose == workflow.RECEIPT else None
+        request = (
+            session.get(Request, link.request_id)
+            if link is not None and link.purpose == workflow.RECEIPT
+            else None
+        )
         if request is None:
             return False
         text = _receipt(session, t, request, recorded=request.citizen_id is None)
@@ -492,8 +542,15 @@ async def on_message(update: Update, context: KentContext) -> bool:
                         # database yet, so the wait for Telegram holds no lock. A failed
                         # send loses the screen, never the citizen's answer.
                         try:
-                            await _show(update, context, draft.citizen_id, screen,
-                                        flow_message, edit=False, draft=draft)
+                            await _show(
+                                update,
+                                context,
+                                draft.citizen_id,
+                                screen,
+                                flow_message,
+                                edit=False,
+                                draft=draft,
+                            )
                         except TelegramError as exc:
                             unsent = exc
                         screen = None
@@ -524,23 +581,25 @@ def _take(session: Session, draft: RequestDraft, message: Message, user_id: int)
     elif step == "text" and (text is not None or message.caption is not None):
         intake.set_text(session, draft, text or message.caption)
         if message.photo:
-            intake.add_photo(session, draft, message.photo[-1].file_id,
-                             message.photo[-1].file_unique_id)
+            intake.add_photo(
+                session, draft, message.photo[-1].file_id, message.photo[-1].file_unique_id
+            )
     elif step == "location":
         # A location, a venue, an address and photos, in any order, until Continue.
         if message.venue is not None:
             venue = message.venue
-            intake.set_location(session, draft, venue.location.latitude,
-                                venue.location.longitude)
+            intake.set_location(session, draft, venue.location.latitude, venue.location.longitude)
             place = ", ".join(p for p in (venue.title, venue.address) if p)
             if place:
-                intake.set_address(session, draft, place[:intake.MAX_ADDRESS])
+                intake.set_address(session, draft, place[: intake.MAX_ADDRESS])
         elif message.location is not None:
-            intake.set_location(session, draft, message.location.latitude,
-                                message.location.longitude)
+            intake.set_location(
+                session, draft, message.location.latitude, message.location.longitude
+            )
         elif message.photo:
-            intake.add_photo(session, draft, message.photo[-1].file_id,
-                             message.photo[-1].file_unique_id)
+            intake.add_photo(
+                session, draft, message.photo[-1].file_id, message.photo[-1].file_unique_id
+            )
         elif matches(text, views.DONE, typed=True) or matches(text, views.SKIP, typed=True):
             intake.skip(session, draft)
         elif text is not None:
@@ -572,18 +631,20 @@ async def offer_filing(update: Update, context: KentContext) -> bool:
             return False
     await message.reply_text(
         t._("Would you like to send this to the municipality as a request or complaint?"),
-        reply_markup=InlineKeyboardMarkup([
-            [InlineKeyboardButton(t._("📝 Yes, file it"), callback_data="f:offer")],
-            [InlineKeyboardButton(t._("🏠 Main menu"), callback_data="menu:home")],
-        ]))
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(t._("📝 Yes, file it"), callback_data="f:offer")],
+                [InlineKeyboardButton(t._("🏠 Main menu"), callback_data="menu:home")],
+            ]
+        ),
+    )
     return True
 
 
 FEATURE = Feature(
     name="requests",
     commands=(
-        Command(("talep", "sikayet"), talep_command, N_("File a request or complaint"),
-                place=20),
+        Command(("talep", "sikayet"), talep_command, N_("File a request or complaint"), place=20),
         Command(("kayit",), record_command),
         Command(("iptal", "cancel"), cancel_command, N_("Stop what I am doing"), place=60),
     ),

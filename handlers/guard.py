@@ -59,8 +59,7 @@ def skipped(app: Application) -> set[int]:
 
 
 # True while the poller records the updates it handles itself (bot/polling.py).
-_recorded_by_poller: ContextVar[bool] = ContextVar("kentbot_recorded_by_poller",
-                                                   default=False)
+_recorded_by_poller: ContextVar[bool] = ContextVar("kentbot_recorded_by_poller", default=False)
 
 
 @contextmanager
@@ -94,7 +93,8 @@ async def flood_control(update: Update, context: KentContext) -> None:
     if user is None or not is_private(update):
         return
     window: MessageWindow = context.application.bot_data.setdefault(
-        "flood", MessageWindow(context.config.limits.messages_per_minute))
+        "flood", MessageWindow(context.config.limits.messages_per_minute)
+    )
     ok = window.allow(user.id, context.deps.clock())
     if ok:
         return
@@ -107,12 +107,16 @@ async def flood_control(update: Update, context: KentContext) -> None:
         warned.add(user.id)
         t = context.texts()
         if update.callback_query:
-            await update.callback_query.answer(t._("You are sending messages very fast. "
-                                                   "Please wait a minute."), show_alert=True)
+            await update.callback_query.answer(
+                t._("You are sending messages very fast. Please wait a minute."), show_alert=True
+            )
         elif update.effective_message:
             await update.effective_message.reply_text(
-                t._("You are sending messages very fast. Please wait a minute and try again; "
-                    "nothing you sent before is lost."))
+                t._(
+                    "You are sending messages very fast. Please wait a minute and try again; "
+                    "nothing you sent before is lost."
+                )
+            )
     raise ApplicationHandlerStop
 
 
@@ -152,5 +156,6 @@ def register(app: Application) -> None:
 
 
 # The pipeline above is the shell's (bot/app.py registers it); its clean-up is a job.
-FEATURE = Feature(name="updates",
-                  jobs=(Every("housekeeping", housekeeping, seconds=3600, first=300),))
+FEATURE = Feature(
+    name="updates", jobs=(Every("housekeeping", housekeeping, seconds=3600, first=300),)
+)

@@ -13,8 +13,10 @@ from handlers.feature import Feature, menu_rows
 def main_menu(t: Translator, features: Sequence[Feature]) -> InlineKeyboardMarkup:
     """The features' menu buttons, row by row (handlers.feature.MenuButton)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._(button.label), callback_data=button.data) for button in row]
-         for row in menu_rows(features)]
+        [
+            [InlineKeyboardButton(t._(button.label), callback_data=button.data) for button in row]
+            for row in menu_rows(features)
+        ]
     )
 
 

@@ -38,17 +38,19 @@ RELAY: dict[str, str] = {
 }
 
 
-def _list_screen(session: Session, citizen: Citizen, page: int, features: Sequence[Feature]
-                 ) -> tuple[str, InlineKeyboardMarkup]:
+def _list_screen(
+    session: Session, citizen: Citizen, page: int, features: Sequence[Feature]
+) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
     rows, total = workflow.list_for_citizen(session, citizen, page, PER_PAGE)
     if total == 0:
-        return (t._("You have not filed any request yet. Use /talep to send one."),
-                main_menu(t, features))
+        return (
+            t._("You have not filed any request yet. Use /talep to send one."),
+            main_menu(t, features),
+        )
     now = utcnow()
     pages = (total + PER_PAGE - 1) // PER_PAGE
-    lines = [t._("📋 <b>Your requests</b> ({page}/{pages})").format(page=page + 1, pages=pages),
-             ""]
+    lines = [t._("📋 <b>Your requests</b> ({page}/{pages})").format(page=page + 1, pages=pages), ""]
     buttons = []
     for request in rows:
         category = reference.get(session, Category, request.category_code)
@@ -66,8 +68,9 @@ def _list_screen(session: Session, citizen: Citizen, page: int, features: Sequen
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def _detail_screen(session: Session, citizen: Citizen, request: Request
-                   ) -> tuple[str, InlineKeyboardMarkup]:
+def _detail_screen(
+    session: Session, citizen: Citizen, request: Request
+) -> tuple[str, InlineKeyboardMarkup]:
     t = translator_of(citizen)
     category = reference.get(session, Category, request.category_code)
     department = reference.get(session, Department, request.department_code)
@@ -84,14 +87,25 @@ def _detail_screen(session: Session, citizen: Citizen, request: Request
     for event in workflow.history(session, request):
         label = t._(views.EVENT_LABELS.get(event.kind, event.kind))
         line = f"• {t.short_datetime(event.at)} — {views.esc(label)}"
-        if event.text and event.kind in ("answered", "question", "rejected", "resolved", "note",
-                                         "citizen_reply"):
+        if event.text and event.kind in (
+            "answered",
+            "question",
+            "rejected",
+            "resolved",
+            "note",
+            "citizen_reply",
+        ):
             line += f": {views.esc(event.text)}"
         lines.append(line)
     rows = []
     if request.status in OPEN_STATUSES:
-        rows.append([InlineKeyboardButton(t._("📝 Add a note or photo"),
-                                          callback_data=f"my:n:{request.id}")])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t._("📝 Add a note or photo"), callback_data=f"my:n:{request.id}"
+                )
+            ]
+        )
         rows.append([InlineKeyboardButton(t._("↩️ Withdraw"), callback_data=f"my:w:{request.id}")])
     rows.append([InlineKeyboardButton(t._("⬅️ My requests"), callback_data="my:p:0")])
     text = "\n".join(lines)
@@ -113,7 +127,8 @@ async def my_requests(update: Update, context: KentContext) -> None:
             except NotFound:
                 t = translator_of(citizen)
                 text = t._("No request of yours has the number {number}.").format(
-                    number=views.esc(context.args[0][:20]))
+                    number=views.esc(context.args[0][:20])
+                )
                 markup = None
             else:
                 text, markup = _detail_screen(session, citizen, request)
@@ -143,20 +158,33 @@ async def my_button(update: Update, context: KentContext) -> None:
                 elif action in ("n", "r"):
                     if request.status not in OPEN_STATUSES:
                         raise Refused("closed")
-                    conversation.set_step(session, citizen, "note" if action == "n" else "reply",
-                                          request_id=request.id)
-                    prompt = (t._("Send your note or a photo for {number}.") if action == "n"
-                              else t._("Write your answer for {number}.")).format(
-                        number=request.number)
+                    conversation.set_step(
+                        session,
+                        citizen,
+                        "note" if action == "n" else "reply",
+                        request_id=request.id,
+                    )
+                    prompt = (
+                        t._("Send your note or a photo for {number}.")
+                        if action == "n"
+                        else t._("Write your answer for {number}.")
+                    ).format(number=request.number)
                 elif action == "w":
                     if request.status not in OPEN_STATUSES:
                         raise Refused("closed")
                     text = t._("Do you really want to withdraw {number}?").format(
-                        number=request.number)
-                    markup = InlineKeyboardMarkup([[
-                        InlineKeyboardButton(t._("Yes, withdraw"),
-                                             callback_data=f"my:wy:{request.id}"),
-                        InlineKeyboardButton(t._("No"), callback_data=f"my:v:{request.id}")]])
+                        number=request.number
+                    )
+                    markup = InlineKeyboardMarkup(
+                        [
+                            [
+                                InlineKeyboardButton(
+                                    t._("Yes, withdraw"), callback_data=f"my:wy:{request.id}"
+                                ),
+                                InlineKeyboardButton(t._("No"), callback_data=f"my:v:{request.id}"),
+                            ]
+                        ]
+                    )
                 elif action == "wy":
                     change = workflow.citizen_action(session, citizen, number, "withdraw")
                     text, markup = _detail_screen(session, citizen, change.request)
@@ -167,8 +195,9 @@ async def my_button(update: Update, context: KentContext) -> None:
             await query.answer(t._("Request not found."), show_alert=True)
             return
         except Refused:
-            await query.answer(t._("This request is closed; it can no longer be changed."),
-                               show_alert=True)
+            await query.answer(
+                t._("This request is closed; it can no longer be changed."), show_alert=True
+            )
             return
     await query.answer()
     if prompt is not None:
@@ -179,8 +208,9 @@ async def my_button(update: Update, context: KentContext) -> None:
         await _relay_to_staff(context, withdrawn, "cancelled", None, None)
 
 
-async def _relay_to_staff(context: KentContext, request: Request, kind: str,
-                          text: str | None, photo: str | None) -> None:
+async def _relay_to_staff(
+    context: KentContext, request: Request, kind: str, text: str | None, photo: str | None
+) -> None:
     """Bring the citizen's words into the card's thread, where staff can reply to them."""
     engine, config = context.engine, context.config
     await refresh_card(context.bot, engine, config, request.id or 0)
@@ -190,12 +220,14 @@ async def _relay_to_staff(context: KentContext, request: Request, kind: str,
     head = t._(RELAY[kind]).format(number=request.number)
     reply = ReplyParameters(message_id=request.card_message_id, allow_sending_without_reply=True)
     if photo:
-        sent = await context.bot.send_photo(request.card_chat_id, photo, caption=head,
-                                            reply_parameters=reply)
+        sent = await context.bot.send_photo(
+            request.card_chat_id, photo, caption=head, reply_parameters=reply
+        )
     else:
         body = head + ("\n\n" + views.esc(text) if text else "")
-        sent = await context.bot.send_message(request.card_chat_id, body,
-                                              parse_mode=ParseMode.HTML, reply_parameters=reply)
+        sent = await context.bot.send_message(
+            request.card_chat_id, body, parse_mode=ParseMode.HTML, reply_parameters=reply
+        )
     with transaction(engine) as session:
         assert request.id is not None
         workflow.link_message(session, sent.chat.id, sent.message_id, request.id, "citizen")
@@ -224,13 +256,20 @@ async def on_message(update: Update, context: KentContext) -> bool:
         error: str | None = None
         try:
             if photo is not None:
-                change = workflow.citizen_action(session, citizen, request_id, "photo", text,
-                                                 photo=(photo.file_id, photo.file_unique_id))
+                change = workflow.citizen_action(
+                    session,
+                    citizen,
+                    request_id,
+                    "photo",
+                    text,
+                    photo=(photo.file_id, photo.file_unique_id),
+                )
             elif text and len(text) > intake.MAX_TEXT:
                 raise Refused("too_long")
             else:
-                change = workflow.citizen_action(session, citizen, request_id,
-                                                 "note" if kind == "note" else "reply", text)
+                change = workflow.citizen_action(
+                    session, citizen, request_id, "note" if kind == "note" else "reply", text
+                )
         except NotFound:
             error = t._("Request not found.")
         except Refused as exc:
@@ -246,8 +285,9 @@ async def on_message(update: Update, context: KentContext) -> bool:
     if error is not None:
         await message.reply_text(error)
         return True
-    await message.reply_text(t._("✅ Added to {number}; the department has been told.").format(
-        number=request.number))
+    await message.reply_text(
+        t._("✅ Added to {number}; the department has been told.").format(number=request.number)
+    )
     await _relay_to_staff(context, request, event_kind, text, photo.file_id if photo else None)
     return True
 

@@ -116,8 +116,9 @@ async def _send_batch(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
         return False
     with bulk():  # replies to people chatting go first; a 429 pauses only this line
         # gather runs each in a task of its own, outside this greenlet: each needs its own.
-        await asyncio.gather(*(without_blocking(engine, _deliver(app.bot, engine, m))
-                               for m in messages))
+        await asyncio.gather(
+            *(without_blocking(engine, _deliver(app.bot, engine, m)) for m in messages)
+        )
     await _report_finished(app)
     return True
 
@@ -141,11 +142,15 @@ async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
             outbox.mark_failed(session, message.id, _describe(error))
         else:
             again = outbox.retry_later(session, message, utcnow(), _describe(error))
-            log.log(logging.WARNING if isinstance(error, TelegramError) else logging.ERROR,
-                    "outbox message %s to chat %s not sent (%s); %s", message.id,
-                    message.chat_id, type(error).__name__,
-                    "will retry" if again else "giving up",
-                    exc_info=not isinstance(error, TelegramError))
+            log.log(
+                logging.WARNING if isinstance(error, TelegramError) else logging.ERROR,
+                "outbox message %s to chat %s not sent (%s); %s",
+                message.id,
+                message.chat_id,
+                type(error).__name__,
+                "will retry" if again else "giving up",
+                exc_info=not isinstance(error, TelegramError),
+            )
 
 
 def _describe(error: Exception) -> str:
@@ -159,23 +164,36 @@ async def _report_finished(app: Application[Any, Any, Any, Any, Any, Any]) -> No
         finished = outbox.finish_ready(session, utcnow())
     for batch in finished:
         counts = batch.counts
-        log.info("announcement %s (%s) done: %d sent, %d blocked, %d failed of %d",
-                 batch.announcement_id, batch.kind, counts.sent, counts.blocked,
-                 counts.failed, counts.total)
+        log.info(
+            "announcement %s (%s) done: %d sent, %d blocked, %d failed of %d",
+            batch.announcement_id,
+            batch.kind,
+            counts.sent,
+            counts.blocked,
+            counts.failed,
+            counts.total,
+        )
         if batch.requester_chat_id is None:
             continue
         t = translator(batch.language or shared.config.municipality.default_language)
         try:
             await app.bot.send_message(
-                batch.requester_chat_id, t._("📣 Announcement delivered to {sent} of {total}.")
-                .format(sent=counts.sent, total=counts.total))
+                batch.requester_chat_id,
+                t._("📣 Announcement delivered to {sent} of {total}.").format(
+                    sent=counts.sent, total=counts.total
+                ),
+            )
         except Forbidden:
             with transaction(shared.engine) as session:
                 citizens.mark_blocked(session, batch.requester_chat_id)
         except TelegramError as exc:
             # Told at most once: the batch is closed before the report is sent.
-            log.warning("announcement %s report not sent to %s: %s", batch.announcement_id,
-                        batch.requester_chat_id, type(exc).__name__)
+            log.warning(
+                "announcement %s report not sent to %s: %s",
+                batch.announcement_id,
+                batch.requester_chat_id,
+                type(exc).__name__,
+            )
 
 
 FEATURE = Feature(

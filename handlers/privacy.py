@@ -26,10 +26,12 @@ KEEP = "kvkk:keep"
 
 
 def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t._("🗑 Yes, erase my data"), callback_data=ERASE)],
-        [InlineKeyboardButton(t._("✖️ No, keep it"), callback_data=KEEP)],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t._("🗑 Yes, erase my data"), callback_data=ERASE)],
+            [InlineKeyboardButton(t._("✖️ No, keep it"), callback_data=KEEP)],
+        ]
+    )
 
 
 @private
@@ -42,16 +44,21 @@ async def my_data(update: Update, context: KentContext) -> None:
     shared = context.deps
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, context.user_id)
-        data = privacy.export(session, citizen, shared.personal_data,
-                              shared.clock()) if citizen else None
+        data = (
+            privacy.export(session, citizen, shared.personal_data, shared.clock())
+            if citizen
+            else None
+        )
     if data is None:
         await message.reply_text(t._("We hold no personal data about you."))
         return
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await message.reply_document(
         InputFile(payload, filename=EXPORT_FILE),
-        caption=t._("📄 Everything we store about you (KVKK article 11). "
-                    "To erase your personal data, send /verilerimi_sil."),
+        caption=t._(
+            "📄 Everything we store about you (KVKK article 11). "
+            "To erase your personal data, send /verilerimi_sil."
+        ),
     )
 
 
@@ -63,13 +70,15 @@ async def erase_command(update: Update, context: KentContext) -> None:
         return
     t = context.texts()
     await message.reply_text(
-        t._("🗑 <b>Erase my personal data</b>\n\n"
+        t._(
+            "🗑 <b>Erase my personal data</b>\n\n"
             "Your name, phone number, birth date, the texts, addresses, locations and "
             "photos of your requests, and those of the children you registered, will be "
             "erased. This cannot be undone.\n\n"
             "Your requests stay in our statistics without anything that identifies you. "
             "Open requests stay open, but we will no longer be able to notify you about "
-            "them.\n\nDo you want to erase your data?"),
+            "them.\n\nDo you want to erase your data?"
+        ),
         reply_markup=_erase_keyboard(t),
         parse_mode=ParseMode.HTML,
     )
@@ -102,30 +111,50 @@ async def erase_button(update: Update, context: KentContext) -> None:
     shared = context.deps
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, query.from_user.id)
-        erased = privacy.erase(session, citizen, shared.personal_data,
-                                    shared.clock()) if citizen else None
-    await _say(query, t._("✅ Your personal data has been erased. If you write to us again, "
-                          "you will start afresh."))
+        erased = (
+            privacy.erase(session, citizen, shared.personal_data, shared.clock())
+            if citizen
+            else None
+        )
+    await _say(
+        query,
+        t._(
+            "✅ Your personal data has been erased. If you write to us again, "
+            "you will start afresh."
+        ),
+    )
     if erased is None:
         return
-    log.info("citizen data erased on request: %d request(s), %d child(ren), %d photo(s) in "
-             "staff groups", len(erased.request_ids), erased.children, len(erased.photos))
+    log.info(
+        "citizen data erased on request: %d request(s), %d child(ren), %d photo(s) in staff groups",
+        len(erased.request_ids),
+        erased.children,
+        len(erased.photos),
+    )
     # The staff groups' cards show the request's text and phone, and copies of its photos.
     # In the background, as a card is posted after filing: staff groups take 20 messages a
     # minute, and updates are handled one at a time.
-    context.application.create_task(without_blocking(shared.engine, clear_after_erasure(
-        context.bot, shared.engine, shared.config, erased)), update=update)
+    context.application.create_task(
+        without_blocking(
+            shared.engine, clear_after_erasure(context.bot, shared.engine, shared.config, erased)
+        ),
+        update=update,
+    )
 
 
 async def retention_job(context: KentContext) -> None:
     """Job: erase the personal data of requests closed longer ago than the retention period."""
     shared = context.deps
     with transaction(shared.engine) as session:
-        erased = privacy.retention_sweep(session, shared.personal_data, shared.clock(),
-                                         shared.config.kvkk.retention_days)
+        erased = privacy.retention_sweep(
+            session, shared.personal_data, shared.clock(), shared.config.kvkk.retention_days
+        )
     if erased.request_ids:
-        log.info("retention: personal data of %d closed request(s) erased, %d photo(s) in "
-                 "staff groups", len(erased.request_ids), len(erased.photos))
+        log.info(
+            "retention: personal data of %d closed request(s) erased, %d photo(s) in staff groups",
+            len(erased.request_ids),
+            len(erased.photos),
+        )
         # As for a citizen's own erasure: the cards and photos in the staff groups too.
         await clear_after_erasure(context.bot, shared.engine, shared.config, erased)
 
@@ -137,6 +166,5 @@ FEATURE = Feature(
         Command(("verilerimi_sil", "erase_my_data"), erase_command),
     ),
     handlers=(CallbackQueryHandler(erase_button, pattern=r"^kvkk:"),),
-    jobs=(Daily("kvkk-retention", retention_job,
-                at=lambda schedule: schedule.indicator_snapshot),),
+    jobs=(Daily("kvkk-retention", retention_job, at=lambda schedule: schedule.indicator_snapshot),),
 )

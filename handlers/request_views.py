@@ -39,7 +39,7 @@ def esc(value: str | None) -> str:
 
 
 def category_name(category: Category, t: Translator) -> str:
-    return (category.name_en if t.language == "en" and category.name_en else category.name_tr)
+    return category.name_en if t.language == "en" and category.name_en else category.name_tr
 
 
 def department_name(department: Department | None, t: Translator) -> str:
@@ -66,10 +66,15 @@ def kvkk_screen(t: Translator, controller: str, retention_days: int) -> Screen:
         "You can ask for a copy or erasure of your data at any time.\n\n"
         "Do you accept?"
     ).format(controller=esc(controller), days=retention_days)
-    return Screen(text, InlineKeyboardMarkup([
-        [InlineKeyboardButton(t._("✅ I accept"), callback_data="f:kvkk:yes")],
-        [InlineKeyboardButton(t._("✖️ I do not accept"), callback_data="f:kvkk:no")],
-    ]))
+    return Screen(
+        text,
+        InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(t._("✅ I accept"), callback_data="f:kvkk:yes")],
+                [InlineKeyboardButton(t._("✖️ I do not accept"), callback_data="f:kvkk:no")],
+            ]
+        ),
+    )
 
 
 # The type toggles above the topics: short labels, so that four fit in one row. Thanks
@@ -83,11 +88,15 @@ TYPE_TOGGLES: dict[str, str] = {
 CHOSEN = "✅ "
 
 
-def _type_buttons(t: Translator, chosen: str | None, labels: dict[str, str]
-                  ) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton((CHOSEN if code == chosen else "") + t._(label),
-                                 callback_data=f"f:type:{code}")
-            for code, label in labels.items()]
+def _type_buttons(
+    t: Translator, chosen: str | None, labels: dict[str, str]
+) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(
+            (CHOSEN if code == chosen else "") + t._(label), callback_data=f"f:type:{code}"
+        )
+        for code, label in labels.items()
+    ]
 
 
 def category_screen(t: Translator, draft: RequestDraft, categories: list[Category]) -> Screen:
@@ -95,14 +104,16 @@ def category_screen(t: Translator, draft: RequestDraft, categories: list[Categor
 
     Tapping a type edits this screen; tapping a topic moves on."""
     data = draft.data
-    suggested = [c for code in data.get("suggested", []) for c in categories
-                 if c.code == code]
+    suggested = [c for code in data.get("suggested", []) for c in categories if c.code == code]
     lines = [t._("📝 <b>New request</b> — step 1 of 4")]
     if data.get("text"):
         lines.append(t._("Your message: <i>{text}</i>").format(text=esc(data["text"])))
     chosen = data.get("type")
-    lines.append(t._("Type: <b>{value}</b> (tap another type above the topics to change it)")
-                 .format(value=esc(t._(REQUEST_TYPES.get(chosen or "", "—")))))
+    lines.append(
+        t._("Type: <b>{value}</b> (tap another type above the topics to change it)").format(
+            value=esc(t._(REQUEST_TYPES.get(chosen or "", "—")))
+        )
+    )
     if suggested and not data.get("all_topics"):
         lines.append(t._("📂 These topics seem to fit what you wrote. Please choose one:"))
         shown = suggested
@@ -110,27 +121,33 @@ def category_screen(t: Translator, draft: RequestDraft, categories: list[Categor
         lines.append(t._("📂 Which topic is it about?"))
         shown = categories
     rows = [_type_buttons(t, chosen, TYPE_TOGGLES)]
-    rows += [[InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")]
-             for c in shown]
+    rows += [
+        [InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")] for c in shown
+    ]
     if shown is suggested:
         rows.append([InlineKeyboardButton(t._("📂 Other topics"), callback_data="f:allcat")])
     # Back only when recording (to the channel); for citizens this is the first step.
-    return Screen("\n\n".join(lines), InlineKeyboardMarkup(
-        [*rows, _nav(t, back=data.get("mode") == "record")]))
+    return Screen(
+        "\n\n".join(lines),
+        InlineKeyboardMarkup([*rows, _nav(t, back=data.get("mode") == "record")]),
+    )
 
 
 def type_picker(t: Translator, chosen: str | None) -> InlineKeyboardMarkup:
     """The summary's Edit → Type: every type, Thanks included, two to a row."""
     buttons = _type_buttons(t, chosen, REQUEST_TYPES)
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t._(BACK),
-                                                              callback_data="f:summary")]])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(
+        [*rows, [InlineKeyboardButton(t._(BACK), callback_data="f:summary")]]
+    )
 
 
 def text_screen(t: Translator) -> Screen:
     return Screen(
-        t._("✍️ Step 2 of 4 — Please describe the matter in a message (at most 2000 characters). "
-            "Where, what, since when?"),
+        t._(
+            "✍️ Step 2 of 4 — Please describe the matter in a message (at most 2000 characters). "
+            "Where, what, since when?"
+        ),
         InlineKeyboardMarkup([_nav(t)]),
     )
 
@@ -140,38 +157,50 @@ def _reply_keyboard(t: Translator, first: list[KeyboardButton]) -> ReplyKeyboard
         [first, [KeyboardButton(t._(BACK)), KeyboardButton(t._(CANCEL))]],
         # One-time: it folds away once used, so the next screen needs no extra call to
         # remove it (each call counts against Telegram's 30 messages a second).
-        resize_keyboard=True, one_time_keyboard=True,
+        resize_keyboard=True,
+        one_time_keyboard=True,
     )
 
 
 def location_screen(t: Translator) -> Screen:
     """Step 3: the location and the photos, in any order, then Continue."""
-    text = t._("📍 Step 3 of 4 — Where is it? Share your location with the button below, or "
-               "type the address or neighbourhood.\n\n🖼 You can also send up to {max} photos."
-               "\n\nWhen you are done, tap <b>Continue</b> (or right away, to give neither)."
-               ).format(max=MAX_PHOTOS)
-    return Screen(text, keyboard=_reply_keyboard(t, [
-        KeyboardButton(t._(SHARE_LOCATION), request_location=True),
-        KeyboardButton(t._(DONE))]))
+    text = t._(
+        "📍 Step 3 of 4 — Where is it? Share your location with the button below, or "
+        "type the address or neighbourhood.\n\n🖼 You can also send up to {max} photos."
+        "\n\nWhen you are done, tap <b>Continue</b> (or right away, to give neither)."
+    ).format(max=MAX_PHOTOS)
+    return Screen(
+        text,
+        keyboard=_reply_keyboard(
+            t,
+            [KeyboardButton(t._(SHARE_LOCATION), request_location=True), KeyboardButton(t._(DONE))],
+        ),
+    )
 
 
 def phone_screen(t: Translator) -> Screen:
     return Screen(
-        t._("📞 Step 4 of 4 — May staff call you if needed? Share your number with the "
-            "button below, or skip. (Optional)"),
-        keyboard=_reply_keyboard(t, [KeyboardButton(t._(SHARE_PHONE), request_contact=True),
-                                     KeyboardButton(t._(SKIP))]),
+        t._(
+            "📞 Step 4 of 4 — May staff call you if needed? Share your number with the "
+            "button below, or skip. (Optional)"
+        ),
+        keyboard=_reply_keyboard(
+            t, [KeyboardButton(t._(SHARE_PHONE), request_contact=True), KeyboardButton(t._(SKIP))]
+        ),
     )
 
 
-def draft_summary(t: Translator, draft: RequestDraft, category: Category | None,
-                  department: Department | None) -> str:
+def draft_summary(
+    t: Translator, draft: RequestDraft, category: Category | None, department: Department | None
+) -> str:
     data = draft.data
     lines = [t._("📋 <b>Please check your request</b>"), ""]
-    lines.append(t._("Type: {value}").format(value=t._(REQUEST_TYPES.get(data.get("type", ""),
-                                                                         "—"))))
-    lines.append(t._("Topic: {value}").format(
-        value=esc(category_name(category, t)) if category else "—"))
+    lines.append(
+        t._("Type: {value}").format(value=t._(REQUEST_TYPES.get(data.get("type", ""), "—")))
+    )
+    lines.append(
+        t._("Topic: {value}").format(value=esc(category_name(category, t)) if category else "—")
+    )
     lines.append(t._("Department: {value}").format(value=esc(department_name(department, t))))
     lines.append(t._("Description: {value}").format(value=esc(data.get("text"))))
     if data.get("latitude") is not None:
@@ -186,22 +215,34 @@ def draft_summary(t: Translator, draft: RequestDraft, category: Category | None,
 
 
 def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t._("📨 Send"), callback_data="f:send")],
-        [InlineKeyboardButton(t._("✏️ Edit"), callback_data="f:edit"),
-         InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t._("📨 Send"), callback_data="f:send")],
+            [
+                InlineKeyboardButton(t._("✏️ Edit"), callback_data="f:edit"),
+                InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel"),
+            ],
+        ]
+    )
 
 
 def edit_menu(t: Translator, steps: tuple[str, ...]) -> InlineKeyboardMarkup:
-    fields = [("category", N_("Topic")), ("text", N_("Description")),
-              ("location", N_("Location / photos")), ("phone", N_("Phone"))]
+    fields = [
+        ("category", N_("Topic")),
+        ("text", N_("Description")),
+        ("location", N_("Location / photos")),
+        ("phone", N_("Phone")),
+    ]
     buttons = [InlineKeyboardButton(t._("Type"), callback_data="f:types")]
-    buttons += [InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
-                for step, label in fields if step in steps]
-    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t._(BACK),
-                                                              callback_data="f:summary")]])
+    buttons += [
+        InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
+        for step, label in fields
+        if step in steps
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup(
+        [*rows, [InlineKeyboardButton(t._(BACK), callback_data="f:summary")]]
+    )
 
 
 def receipt(t: Translator, request: Request, department: Department | None) -> str:
@@ -212,8 +253,11 @@ def receipt(t: Translator, request: Request, department: Department | None) -> s
         "Department: {department}\n"
         "You will get an answer at the latest by {due}.\n\n"
         "You will be told here of every step. Use /taleplerim to follow it."
-    ).format(number=request.number, department=esc(department_name(department, t)),
-             due=t.datetime(request.due_at))
+    ).format(
+        number=request.number,
+        department=esc(department_name(department, t)),
+        due=t.datetime(request.due_at),
+    )
 
 
 def _age(t: Translator, since: datetime, now: datetime) -> str:
@@ -230,18 +274,41 @@ def visible_length(text: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-def card(request: Request, category: Category | None, department: Department | None,
-         events: list[RequestEvent], photo_count: int, citizen_name: str | None,
-         assignee_name: str | None, language: str = "tr", now: datetime | None = None,
-         on_photo: bool = False, limit: int | None = None) -> str:
+def card(
+    request: Request,
+    category: Category | None,
+    department: Department | None,
+    events: list[RequestEvent],
+    photo_count: int,
+    citizen_name: str | None,
+    assignee_name: str | None,
+    language: str = "tr",
+    now: datetime | None = None,
+    on_photo: bool = False,
+    limit: int | None = None,
+) -> str:
     """The request as staff see it in their group; re-rendered after every action.
 
     `on_photo`: the card is the caption of the request's (first) photo, so that photo is
     not "below". `limit`: the card must fit in that many characters (a caption); the
     history's texts, then the history, then the description are shortened to fit."""
+
     def render(clip: int, history: int, text: str) -> str:
-        return _card(request, category, department, events, photo_count, citizen_name,
-                     assignee_name, language, now or utcnow(), on_photo, clip, history, text)
+        return _card(
+            request,
+            category,
+            department,
+            events,
+            photo_count,
+            citizen_name,
+            assignee_name,
+            language,
+            now or utcnow(),
+            on_photo,
+            clip,
+            history,
+            text,
+        )
 
     full = render(200, 4, request.text)
     if limit is None or visible_length(full) <= limit:
@@ -259,10 +326,21 @@ def card(request: Request, category: Category | None, department: Department | N
         kept = max(0, kept - (visible_length(text) - limit))
 
 
-def _card(request: Request, category: Category | None, department: Department | None,
-          events: list[RequestEvent], photo_count: int, citizen_name: str | None,
-          assignee_name: str | None, language: str, now: datetime, on_photo: bool,
-          clip: int, history: int, description: str) -> str:
+def _card(
+    request: Request,
+    category: Category | None,
+    department: Department | None,
+    events: list[RequestEvent],
+    photo_count: int,
+    citizen_name: str | None,
+    assignee_name: str | None,
+    language: str,
+    now: datetime,
+    on_photo: bool,
+    clip: int,
+    history: int,
+    description: str,
+) -> str:
     t = translator(language)
     head = "⚠️ " if is_overdue(request, now) else ("🆕 " if request.status == "new" else "📌 ")
     lines = [
@@ -277,31 +355,41 @@ def _card(request: Request, category: Category | None, department: Department | 
         lines.append("📞 " + esc(request.contact_phone))
     lines += ["", esc(description), ""]
     if request.latitude is not None and request.longitude is not None:
-        lines.append(t._("📍 <a href=\"{url}\">Location on the map</a>").format(
-            url=f"https://www.openstreetmap.org/?mlat={request.latitude:.6f}"
+        lines.append(
+            t._('📍 <a href="{url}">Location on the map</a>').format(
+                url=f"https://www.openstreetmap.org/?mlat={request.latitude:.6f}"
                 f"&mlon={request.longitude:.6f}#map=18/{request.latitude:.6f}/"
-                f"{request.longitude:.6f}"))
+                f"{request.longitude:.6f}"
+            )
+        )
     if request.address:
         lines.append("📍 " + esc(request.address))
     below = photo_count - 1 if on_photo else photo_count
     if below > 0:
         lines.append(t._("🖼 {count} photo(s) below").format(count=below))
-    lines.append(t._("🕒 Received {when} ({age} ago)").format(
-        when=t.short_datetime(request.created_at), age=_age(t, request.created_at, now)))
+    lines.append(
+        t._("🕒 Received {when} ({age} ago)").format(
+            when=t.short_datetime(request.created_at), age=_age(t, request.created_at, now)
+        )
+    )
     if request.due_at:
         lines.append(t._("⏰ Due {due}").format(due=t.datetime(request.due_at)))
     if is_overdue(request, now):
         lines.append(t._("⚠️ <b>OVERDUE</b>: no answer yet"))
     status = t._(STATUSES.get(request.status, request.status))
-    lines.append(t._("📌 Status: {status}").format(status=status)
-                 + (" · 🙋 " + esc(assignee_name) if assignee_name else ""))
+    lines.append(
+        t._("📌 Status: {status}").format(status=status)
+        + (" · 🙋 " + esc(assignee_name) if assignee_name else "")
+    )
     shown = [e for e in events if e.kind != "created"][-history:] if history else []
     if shown:
         lines.append("")
         for event in shown:
             label = esc(t._(EVENT_LABELS.get(event.kind, event.kind)))
-            lines.append(f"• {t.short_datetime(event.at)} {label}"
-                         + (f": {esc(_clip(event.text, clip))}" if event.text and clip else ""))
+            lines.append(
+                f"• {t.short_datetime(event.at)} {label}"
+                + (f": {esc(_clip(event.text, clip))}" if event.text and clip else "")
+            )
     return "\n".join(lines)
 
 
@@ -331,47 +419,66 @@ def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarku
         return None
     t = translator(language)
     rid = request.id
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t._("🙋 Assign to me"), callback_data=f"st:as:{rid}"),
-         InlineKeyboardButton(t._("💬 Answer"), callback_data=f"st:an:{rid}")],
-        [InlineKeyboardButton(t._("✅ Resolve"), callback_data=f"st:rs:{rid}"),
-         InlineKeyboardButton(t._("↪️ Redirect"), callback_data=f"st:rd:{rid}")],
-        [InlineKeyboardButton(t._("⛔ Reject"), callback_data=f"st:rj:{rid}"),
-         InlineKeyboardButton(t._("❓ Ask the citizen"), callback_data=f"st:ak:{rid}")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("🙋 Assign to me"), callback_data=f"st:as:{rid}"),
+                InlineKeyboardButton(t._("💬 Answer"), callback_data=f"st:an:{rid}"),
+            ],
+            [
+                InlineKeyboardButton(t._("✅ Resolve"), callback_data=f"st:rs:{rid}"),
+                InlineKeyboardButton(t._("↪️ Redirect"), callback_data=f"st:rd:{rid}"),
+            ],
+            [
+                InlineKeyboardButton(t._("⛔ Reject"), callback_data=f"st:rj:{rid}"),
+                InlineKeyboardButton(t._("❓ Ask the citizen"), callback_data=f"st:ak:{rid}"),
+            ],
+        ]
+    )
 
 
-def citizen_notice(t: Translator, request: Request, event: RequestEvent,
-                   department: Department | None) -> str | None:
+def citizen_notice(
+    t: Translator, request: Request, event: RequestEvent, department: Department | None
+) -> str | None:
     """What the citizen is told of a staff action; None when they need not be told."""
     number, dept = request.number, esc(department_name(department, t))
     text = esc(event.text)
     if event.kind == "assigned":
         return t._("🙋 Your request {number} is now being handled by {department}.").format(
-            number=number, department=dept)
+            number=number, department=dept
+        )
     if event.kind == "answered":
         return t._("💬 <b>Answer to your request {number}</b> ({department}):\n\n{text}").format(
-            number=number, department=dept, text=text)
+            number=number, department=dept, text=text
+        )
     if event.kind == "question":
-        return t._("❓ <b>{department} asks about your request {number}:</b>\n\n{text}\n\n"
-                   "Please reply to this message, or tap the button below.").format(
-            number=number, department=dept, text=text)
+        return t._(
+            "❓ <b>{department} asks about your request {number}:</b>\n\n{text}\n\n"
+            "Please reply to this message, or tap the button below."
+        ).format(number=number, department=dept, text=text)
     if event.kind == "resolved":
         body = t._("✅ <b>Your request {number} has been resolved.</b>").format(number=number)
-        return body + ("\n\n" + text if text else "") + "\n\n" + t._("Thank you for helping "
-                                                                      "us improve our city.")
+        return (
+            body
+            + ("\n\n" + text if text else "")
+            + "\n\n"
+            + t._("Thank you for helping us improve our city.")
+        )
     if event.kind == "rejected":
         return t._("⛔ Your request {number} could not be carried out.\nReason: {text}").format(
-            number=number, text=text)
+            number=number, text=text
+        )
     if event.kind == "redirected":
-        return t._("↪️ Your request {number} has been passed to {department}, "
-                   "which is responsible for it.").format(number=number, department=dept)
+        return t._(
+            "↪️ Your request {number} has been passed to {department}, which is responsible for it."
+        ).format(number=number, department=dept)
     return None
 
 
 def question_keyboard(t: Translator, request: Request) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t._("✍️ Answer"),
-                                                       callback_data=f"my:r:{request.id}")]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t._("✍️ Answer"), callback_data=f"my:r:{request.id}")]]
+    )
 
 
 def list_line(t: Translator, request: Request, category: Category | None, now: datetime) -> str:
@@ -382,12 +489,16 @@ def list_line(t: Translator, request: Request, category: Category | None, now: d
 
 
 def status_line(t: Translator, request: Request) -> str:
-    return t._("📌 Status: {status}").format(status=t._(STATUSES.get(request.status,
-                                                                     request.status)))
+    return t._("📌 Status: {status}").format(
+        status=t._(STATUSES.get(request.status, request.status))
+    )
 
 
 def channel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(t._(label), callback_data=f"f:ch:{code}")
-               for code, label in CHANNELS.items() if code != "telegram"]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    buttons = [
+        InlineKeyboardButton(t._(label), callback_data=f"f:ch:{code}")
+        for code, label in CHANNELS.items()
+        if code != "telegram"
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup([*rows, _nav(t, back=False)])

@@ -34,21 +34,26 @@ async def sla_watch(context: KentContext) -> None:
         try:
             await post_card(context.bot, shared.engine, shared.config, request_id)
         except TelegramError as exc:
-            log.warning("card of request %s still not posted: %s", request_id,
-                        type(exc).__name__)
+            log.warning("card of request %s still not posted: %s", request_id, type(exc).__name__)
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         reminders = due_for_reminder(session, shared.calendar, now)
-        targets = {r.request_id: r.assignee_telegram_id or routing.staff_chat(
-            session, shared.config, r.department_code) for r in reminders}
+        targets = {
+            r.request_id: r.assignee_telegram_id
+            or routing.staff_chat(session, shared.config, r.department_code)
+            for r in reminders
+        }
     for reminder in reminders:
         chat = targets[reminder.request_id]
         if chat is None:
             continue
         try:
-            await context.bot.send_message(chat, t._(
-                "⏰ {number} has used 80 % of its answer time and has no answer yet.").format(
-                number=reminder.number))
+            await context.bot.send_message(
+                chat,
+                t._("⏰ {number} has used 80 % of its answer time and has no answer yet.").format(
+                    number=reminder.number
+                ),
+            )
         except TelegramError as exc:
             log.warning("SLA reminder for %s not sent: %s", reminder.number, type(exc).__name__)
 
@@ -65,6 +70,7 @@ async def sla_watch(context: KentContext) -> None:
     if listed and supervisors is not None:
         lines = [t._("⚠️ <b>Overdue without an answer</b> ({count}):").format(count=len(listed))]
         lines += [f"• {number} — {html.escape(department)}" for number, department in listed]
-        await context.bot.send_message(supervisors, "\n".join(lines)[:4000],
-                                       parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            supervisors, "\n".join(lines)[:4000], parse_mode=ParseMode.HTML
+        )
         log.info("%d request(s) became overdue", len(listed))

@@ -34,20 +34,44 @@ from handlers.sla_jobs import sla_watch
 
 log = logging.getLogger("kentbot.staff")
 
-ACTIONS = {"as": "assign", "an": "answer", "rs": "resolve", "rd": "redirect", "rj": "reject",
-           "ak": "ask"}
+ACTIONS = {
+    "as": "assign",
+    "an": "answer",
+    "rs": "resolve",
+    "rd": "redirect",
+    "rj": "reject",
+    "ak": "ask",
+}
 # Actions that need a text: the staff member replies to a prompt with it.
 PROMPTS: dict[str, tuple[str, str]] = {
-    "answer": ("answer", N_("💬 {name}, reply to this message with your answer to {number}. "
-                           "It goes to the citizen as written.")),
-    "ask": ("ask", N_("❓ {name}, reply to this message with your question about {number} "
-                     "for the citizen.")),
-    "reject": ("reject", N_("⛔ {name}, reply to this message with the reason for rejecting "
-                           "{number}. The citizen will see it.")),
+    "answer": (
+        "answer",
+        N_(
+            "💬 {name}, reply to this message with your answer to {number}. "
+            "It goes to the citizen as written."
+        ),
+    ),
+    "ask": (
+        "ask",
+        N_("❓ {name}, reply to this message with your question about {number} for the citizen."),
+    ),
+    "reject": (
+        "reject",
+        N_(
+            "⛔ {name}, reply to this message with the reason for rejecting "
+            "{number}. The citizen will see it."
+        ),
+    ),
 }
 # What a reply to a linked message means.
-REPLY_MEANS = {"card": "answer", PHOTO_CARD: "answer", "answer": "answer", "citizen": "answer",
-               "ask": "ask", "reject": "reject"}
+REPLY_MEANS = {
+    "card": "answer",
+    PHOTO_CARD: "answer",
+    "answer": "answer",
+    "citizen": "answer",
+    "ask": "ask",
+    "reject": "reject",
+}
 
 ERRORS: dict[str, str] = {
     "not_allowed": N_("⛔ Only staff of this department, supervisors and admins can do this."),
@@ -71,9 +95,14 @@ def _staff_language(context: KentContext) -> str:
     return context.config.municipality.default_language
 
 
-async def _apply(update: Update, context: KentContext, request_id: int,
-                 action: str, text: str | None = None, department: str | None = None
-                 ) -> tuple[str | None, bool]:
+async def _apply(
+    update: Update,
+    context: KentContext,
+    request_id: int,
+    action: str,
+    text: str | None = None,
+    department: str | None = None,
+) -> tuple[str | None, bool]:
     """Run the action; on success update the card and tell the citizen.
 
     Returns an error key (None on success) and whether a citizen was told."""
@@ -98,9 +127,14 @@ async def _apply(update: Update, context: KentContext, request_id: int,
         with transaction(engine) as session:
             target = session.get(Department, new_department)
         if old_card[0] is not None and old_card[1] is not None:
-            await retire_card(context.bot, old_card[0], old_card[1], t._(
-                "↪️ Redirected to {department} by {name}.").format(
-                department=views.department_name(target, t), name=user.full_name))
+            await retire_card(
+                context.bot,
+                old_card[0],
+                old_card[1],
+                t._("↪️ Redirected to {department} by {name}.").format(
+                    department=views.department_name(target, t), name=user.full_name
+                ),
+            )
         await post_card(context.bot, engine, config, request_id)
     else:
         await refresh_card(context.bot, engine, config, request_id)
@@ -125,9 +159,11 @@ async def card_button(update: Update, context: KentContext) -> None:
         member = staff.active_member(session, user.id)
         allowed = request is not None and staff.may_act(member, request.department_code)
         number = request.number if request else ""
-        departments = [d for d in session.exec(select(Department).where(
-            Department.active == True)).all()  # noqa: E712
-            if request is None or d.code != request.department_code]
+        departments = [
+            d
+            for d in session.exec(select(Department).where(Department.active == True)).all()  # noqa: E712
+            if request is None or d.code != request.department_code
+        ]
     if request is None:
         await query.answer(_error(t, "not_found"), show_alert=True)
         return
@@ -138,19 +174,26 @@ async def card_button(update: Update, context: KentContext) -> None:
     action = ACTIONS.get(code)
     if code == "to" and len(parts) == 4:
         error, _ = await _apply(update, context, request_id, "redirect", department=parts[3])
-        await query.answer(_error(t, error) if error else t._("Redirected."),
-                           show_alert=bool(error))
+        await query.answer(
+            _error(t, error) if error else t._("Redirected."), show_alert=bool(error)
+        )
         return
     if code == "bk":
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=views.card_keyboard(
-            request, _staff_language(context)))
+        await query.edit_message_reply_markup(
+            reply_markup=views.card_keyboard(request, _staff_language(context))
+        )
         return
     if action == "redirect":
         await query.answer()
-        rows = [[InlineKeyboardButton(views.department_name(d, t),
-                                      callback_data=f"st:to:{request_id}:{d.code}")]
-                for d in departments]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    views.department_name(d, t), callback_data=f"st:to:{request_id}:{d.code}"
+                )
+            ]
+            for d in departments
+        ]
         rows.append([InlineKeyboardButton(t._(views.BACK), callback_data=f"st:bk:{request_id}")])
         await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
         return
@@ -175,8 +218,7 @@ async def card_button(update: Update, context: KentContext) -> None:
         if action == "resolve" and error is None:
             await survey.ask_now(context, request_id)
         done = t._("Taken on.") if action == "assign" else t._("Marked as resolved.")
-        await query.answer(_error(t, error) if error else done,
-                           show_alert=bool(error))
+        await query.answer(_error(t, error) if error else done, show_alert=bool(error))
         return
     await query.answer(_error(t, "not_found"), show_alert=True)
 
@@ -197,15 +239,20 @@ async def on_group_message(update: Update, context: KentContext) -> bool:
     if not text:
         await message.reply_text(t._("Please answer with a text message."))
         return True
-    error, told = await _apply(update, context, link.request_id, REPLY_MEANS[link.purpose],
-                               text.strip())
+    error, told = await _apply(
+        update, context, link.request_id, REPLY_MEANS[link.purpose], text.strip()
+    )
     if error:
         await message.reply_text(_error(t, error))
     elif told:
         await message.reply_text(t._("✅ Sent to the citizen."))
     else:
-        await message.reply_text(t._("✅ Recorded. This request has no Telegram contact; "
-                                     "please reach the citizen by phone if needed."))
+        await message.reply_text(
+            t._(
+                "✅ Recorded. This request has no Telegram contact; "
+                "please reach the citizen by phone if needed."
+            )
+        )
     return True
 
 

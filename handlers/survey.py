@@ -25,10 +25,23 @@ log = logging.getLogger("kentbot.survey")
 
 
 def _keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    stars = [InlineKeyboardButton(f"{'⭐' * n}" if n < 3 else f"{n} ⭐",
-                                  callback_data=f"sv:{request_id}:{n}") for n in range(1, 6)]
-    return InlineKeyboardMarkup([stars[:3], stars[3:], [InlineKeyboardButton(
-        t._("❌ My problem is not solved"), callback_data=f"sv:{request_id}:x")]])
+    stars = [
+        InlineKeyboardButton(
+            f"{'⭐' * n}" if n < 3 else f"{n} ⭐", callback_data=f"sv:{request_id}:{n}"
+        )
+        for n in range(1, 6)
+    ]
+    return InlineKeyboardMarkup(
+        [
+            stars[:3],
+            stars[3:],
+            [
+                InlineKeyboardButton(
+                    t._("❌ My problem is not solved"), callback_data=f"sv:{request_id}:x"
+                )
+            ],
+        ]
+    )
 
 
 async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
@@ -37,10 +50,12 @@ async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
         t = translator(resolve_language(person.language, person.telegram_language))
     text = (t._("🔔 A reminder: ") if item.reminder else "") + t._(
         "⭐ How satisfied are you with how your request {number} was handled? "
-        "1 = not at all, 5 = very.").format(number=item.number)
+        "1 = not at all, 5 = very."
+    ).format(number=item.number)
     try:
-        await context.bot.send_message(item.telegram_id, text,
-                                       reply_markup=_keyboard(t, item.request_id))
+        await context.bot.send_message(
+            item.telegram_id, text, reply_markup=_keyboard(t, item.request_id)
+        )
     except Forbidden:
         with transaction(context.engine) as session:
             citizens.mark_blocked(session, item.telegram_id)
@@ -52,8 +67,9 @@ async def ask_now(context: KentContext, request_id: int) -> None:
         if not survey.claim(session, request_id, utcnow()):
             return
         request = session.get(Request, request_id)
-        person = session.get(Citizen, request.citizen_id) if request and request.citizen_id \
-            else None
+        person = (
+            session.get(Citizen, request.citizen_id) if request and request.citizen_id else None
+        )
         if request is None or person is None or person.telegram_id is None:
             return
         item = survey.SurveyDue(request_id, request.number, person.telegram_id, False)
@@ -68,8 +84,7 @@ async def survey_sweep(context: KentContext) -> None:
         try:
             await send_survey(context, item)
         except TelegramError as exc:
-            log.warning("survey for request %s not sent: %s", item.request_id,
-                        type(exc).__name__)
+            log.warning("survey for request %s not sent: %s", item.request_id, type(exc).__name__)
 
 
 async def survey_button(update: Update, context: KentContext) -> None:
@@ -81,8 +96,9 @@ async def survey_button(update: Update, context: KentContext) -> None:
     now = context.deps.clock()
     reopened: Request | None = None
     with transaction(engine) as session:
-        person = citizens.get_or_create(session, update.effective_user.id,
-                                        update.effective_user.language_code)
+        person = citizens.get_or_create(
+            session, update.effective_user.id, update.effective_user.language_code
+        )
         t = translator(resolve_language(person.language, person.telegram_language))
         try:
             found = as_id(parts[1]) if len(parts) == 3 else None
@@ -91,18 +107,26 @@ async def survey_button(update: Update, context: KentContext) -> None:
             request_id = found
             if parts[2] == "x":
                 reopened = survey.not_solved(session, person, request_id, now)
-                text = t._("🔁 We are sorry. Your request {number} has been reopened and the "
-                           "department has been told.").format(number=reopened.number)
+                text = t._(
+                    "🔁 We are sorry. Your request {number} has been reopened and the "
+                    "department has been told."
+                ).format(number=reopened.number)
             elif parts[2] in ("1", "2", "3", "4", "5"):
                 survey.answer(session, person, request_id, int(parts[2]), now)
                 assert person.id is not None
                 draft = session.get(RequestDraft, person.id) or RequestDraft(
-                    citizen_id=person.id, step="survey_comment")
-                draft.step, draft.data, draft.updated_at = "survey_comment", {
-                    "request_id": request_id}, now
+                    citizen_id=person.id, step="survey_comment"
+                )
+                draft.step, draft.data, draft.updated_at = (
+                    "survey_comment",
+                    {"request_id": request_id},
+                    now,
+                )
                 session.add(draft)
-                text = t._("🙏 Thank you for your answer! If you like, write a comment in one "
-                           "message (or /iptal).")
+                text = t._(
+                    "🙏 Thank you for your answer! If you like, write a comment in one "
+                    "message (or /iptal)."
+                )
             else:
                 raise NotFound(query.data)
         except NotFound:
@@ -111,9 +135,12 @@ async def survey_button(update: Update, context: KentContext) -> None:
             return
         except Refused as exc:
             session.rollback()
-            await query.answer(t._("You have already answered this survey. Thank you!")
-                               if exc.reason == "already_answered" else
-                               t._("This survey is closed."), show_alert=True)
+            await query.answer(
+                t._("You have already answered this survey. Thank you!")
+                if exc.reason == "already_answered"
+                else t._("This survey is closed."),
+                show_alert=True,
+            )
             return
     await query.answer()
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
@@ -123,10 +150,13 @@ async def survey_button(update: Update, context: KentContext) -> None:
             staff_t = translator(config.municipality.default_language)
             await context.bot.send_message(
                 reopened.card_chat_id,
-                staff_t._("🔁 The citizen says {number} is not solved; it is open again.")
-                .format(number=reopened.number),
-                reply_parameters=ReplyParameters(message_id=reopened.card_message_id,
-                                                 allow_sending_without_reply=True))
+                staff_t._("🔁 The citizen says {number} is not solved; it is open again.").format(
+                    number=reopened.number
+                ),
+                reply_parameters=ReplyParameters(
+                    message_id=reopened.card_message_id, allow_sending_without_reply=True
+                ),
+            )
 
 
 async def on_message(update: Update, context: KentContext) -> bool:
@@ -135,8 +165,9 @@ async def on_message(update: Update, context: KentContext) -> bool:
     if message is None or update.effective_user is None or not message.text:
         return False
     with transaction(context.engine) as session:
-        person = citizens.get_or_create(session, update.effective_user.id,
-                                        update.effective_user.language_code)
+        person = citizens.get_or_create(
+            session, update.effective_user.id, update.effective_user.language_code
+        )
         draft = session.get(RequestDraft, person.id)
         if draft is None or draft.step != "survey_comment":
             return False

@@ -25,8 +25,12 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / folder, method_map, keywords=KEYWORDS
         ):
-            template.add(message, locations=[(f"{folder}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+            template.add(
+                message,
+                locations=[(f"{folder}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 
@@ -49,8 +53,9 @@ def update(language: str, template: Catalog) -> list[str]:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     catalog.obsolete.clear()
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=True,
-                 include_lineno=False)
+        write_po(
+            handle, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False
+        )
     return missing
 
 

@@ -52,13 +52,12 @@ def register_jobs(app: Application, config: Config, features: Sequence[Feature])
     schedule, tz = config.schedule, config.tz
     for job in (job for feature in features for job in feature.jobs):
         if isinstance(job, Every):
-            queue.run_repeating(job.callback, interval=job.seconds, first=job.first,
-                                name=job.name)
+            queue.run_repeating(job.callback, interval=job.seconds, first=job.first, name=job.name)
         elif job.weekday is None:
-            queue.run_daily(job.callback, time=job.at(schedule).replace(tzinfo=tz),
-                            name=job.name)
+            queue.run_daily(job.callback, time=job.at(schedule).replace(tzinfo=tz), name=job.name)
         else:
             # JobQueue counts days from 0 = Sunday.
             day = (WEEKDAYS.index(job.weekday(schedule)) + 1) % 7
-            queue.run_daily(job.callback, time=job.at(schedule).replace(tzinfo=tz),
-                            days=(day,), name=job.name)
+            queue.run_daily(
+                job.callback, time=job.at(schedule).replace(tzinfo=tz), days=(day,), name=job.name
+            )

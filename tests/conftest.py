@@ -139,13 +139,19 @@ class Kent:
         """Run a scheduled job's callback now, on the bot's event loop."""
         self.thread.run(job(self.app.context_types.context(self.app)))
 
-    def citizen(self, first_name: str = "Ayşe", language_code: str | None = "tr",
-                last_name: str | None = "Yılmaz") -> SimUser:
-        return self.emu.create_user(first_name=first_name, last_name=last_name,
-                                    language_code=language_code)
+    def citizen(
+        self,
+        first_name: str = "Ayşe",
+        language_code: str | None = "tr",
+        last_name: str | None = "Yılmaz",
+    ) -> SimUser:
+        return self.emu.create_user(
+            first_name=first_name, last_name=last_name, language_code=language_code
+        )
 
-    def staff(self, department: str | None, role: str = "staff",
-              first_name: str = "Mehmet") -> SimUser:
+    def staff(
+        self, department: str | None, role: str = "staff", first_name: str = "Mehmet"
+    ) -> SimUser:
         """A staff member, recorded in the database and added to the department's group."""
         from core import staff as staff_core
         from db.engine import transaction
@@ -158,8 +164,13 @@ class Kent:
         return user
 
 
-def start_kent(emulator_server: RunningEmulator, db: Engine, config: Config,
-               rate_limit: bool = False, features: Any = None) -> tuple[Kent, Any]:
+def start_kent(
+    emulator_server: RunningEmulator,
+    db: Engine,
+    config: Config,
+    rate_limit: bool = False,
+    features: Any = None,
+) -> tuple[Kent, Any]:
     """The bot wired to a freshly reset emulator; returns the harness and its thread.
     `features`: another feature list than the bot's (handlers/features.py)."""
     from bot.app import build_application
@@ -172,17 +183,34 @@ def start_kent(emulator_server: RunningEmulator, db: Engine, config: Config,
     emu.reset()
     token = f"{uuid.uuid4().int % 10**9}:TEST"
     emu.create_bot(token=token, username="kentbot_test", first_name="Kent Bot")
-    groups = {d.code: emu.create_group(f"{d.name.tr} — personel") for d in config.departments
-              if d.chat_id is not None}
+    groups = {
+        d.code: emu.create_group(f"{d.name.tr} — personel")
+        for d in config.departments
+        if d.chat_id is not None
+    }
     supervisors = emu.create_group("Amirler")
     wired = with_staff_groups(config, {code: g.id for code, g in groups.items()}, supervisors.id)
     with transaction(db) as session:
         sync_reference_data(session, wired)
-    app = build_application(wired, db, token, emulator_server.api_url, rate_limit=rate_limit,
-                            collect_errors=True, features=features or FEATURES)
+    app = build_application(
+        wired,
+        db,
+        token,
+        emulator_server.api_url,
+        rate_limit=rate_limit,
+        collect_errors=True,
+        features=features or FEATURES,
+    )
     thread = BotThread(app).start()
-    harness = Kent(emu=emu, engine=db, config=wired, groups=groups, supervisors=supervisors,
-                   app=app, thread=thread)
+    harness = Kent(
+        emu=emu,
+        engine=db,
+        config=wired,
+        groups=groups,
+        supervisors=supervisors,
+        app=app,
+        thread=thread,
+    )
     return harness, thread
 
 
@@ -194,8 +222,7 @@ def stop_kent(harness: Kent) -> None:
 
 
 @contextmanager
-def running_kent(emulator_server: RunningEmulator, db: Engine, config: Config
-                 ) -> Iterator[Kent]:
+def running_kent(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
     harness, _ = start_kent(emulator_server, db, config)
     try:
         yield harness

@@ -44,8 +44,10 @@ class RecordingApp:
 def _polled_app(get_updates: Any, engine: Any) -> Any:
     """What `polling.poll` uses of an Application: the bot's getUpdates, and the database
     it records handled updates in."""
-    return SimpleNamespace(bot=SimpleNamespace(get_updates=get_updates),
-                           bot_data={"deps": SimpleNamespace(engine=engine, clock=utcnow)})
+    return SimpleNamespace(
+        bot=SimpleNamespace(get_updates=get_updates),
+        bot_data={"deps": SimpleNamespace(engine=engine, clock=utcnow)},
+    )
 
 
 def _recorded(engine: Any) -> set[int]:
@@ -96,7 +98,8 @@ def test_the_updates_in_hand_leave_pooled_connections_for_background_work() -> N
 
 
 def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
-        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    monkeypatch: pytest.MonkeyPatch, db: Any
+) -> None:
     """Only those can hold updates handled before (bot/polling.py)."""
     from telegram.error import Conflict
 
@@ -105,8 +108,13 @@ def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
 
     looked_up: list[bool] = []
     stop = asyncio.Event()
-    answers: list[Any] = [[_update(1, 5)], [_update(2, 5)], Conflict("another poller"),
-                          [_update(3, 5)], [_update(4, 5)]]
+    answers: list[Any] = [
+        [_update(1, 5)],
+        [_update(2, 5)],
+        Conflict("another poller"),
+        [_update(3, 5)],
+        [_update(4, 5)],
+    ]
 
     async def get_updates(**_: Any) -> list[Update]:
         answer = answers.pop(0)
@@ -127,7 +135,8 @@ def test_a_pollers_first_batch_and_one_after_a_conflict_are_looked_up(
 
 
 def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is_done(
-        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    monkeypatch: pytest.MonkeyPatch, db: Any
+) -> None:
     """One citizen's update waiting long (a locked row, a busy staff group) lets the poller
     go on fetching and handling the others, in order within each chat, while the offset it
     confirms stays at the slow update until that is done."""
@@ -138,8 +147,7 @@ def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is
     offsets: list[int | None] = []
     telegram = [_update(1, 10)]  # what Telegram holds, unconfirmed
 
-    async def get_updates(offset: int | None = None, timeout: int = 0, **_: Any
-                          ) -> list[Update]:
+    async def get_updates(offset: int | None = None, timeout: int = 0, **_: Any) -> list[Update]:
         offsets.append(offset)
         if offset is not None:  # confirms everything below it
             telegram[:] = [u for u in telegram if u.update_id >= offset]
@@ -179,7 +187,8 @@ def test_a_slow_update_holds_up_neither_later_ones_nor_is_confirmed_before_it_is
 
 
 def test_an_update_that_fails_outside_its_handlers_stops_the_poller_unconfirmed(
-        monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    monkeypatch: pytest.MonkeyPatch, db: Any
+) -> None:
     """The database unreachable, say: the poller stops, and Telegram keeps the update (no
     getUpdates confirms it), even when it failed while the poller was asking for more."""
     from bot import polling
@@ -211,7 +220,8 @@ def test_an_update_that_fails_outside_its_handlers_stops_the_poller_unconfirmed(
 
 @pytest.mark.parametrize("ending", ["stop", "cancel"])
 def test_what_a_getupdates_confirms_was_recorded_as_processed_before(
-        monkeypatch: pytest.MonkeyPatch, db: Any, ending: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, db: Any, ending: str
+) -> None:
     """The poller records handled updates in one statement per batch, not each update
     itself. Whatever a getUpdates confirms (Telegram never delivers it again) must be in
     the table by then; and so must what was handled but never confirmed because the
@@ -219,8 +229,10 @@ def test_what_a_getupdates_confirms_was_recorded_as_processed_before(
     poller skips it when Telegram delivers it again. An update cancelled is not done."""
     from bot import polling
 
-    batches = [[_update(1, 10), _update(2, 20), _update(3, 10)],
-               [_update(4, 20), _update(5, 30), _update(6, 40)]]
+    batches = [
+        [_update(1, 10), _update(2, 20), _update(3, 10)],
+        [_update(4, 20), _update(5, 30), _update(6, 40)],
+    ]
     confirmed_unrecorded: list[set[int]] = []
     handled: list[int] = []
     stop = asyncio.Event()
@@ -267,8 +279,8 @@ def test_what_a_getupdates_confirms_was_recorded_as_processed_before(
 
 @pytest.mark.parametrize("skipped", [False, True])
 def test_an_update_recorded_before_is_reported_as_handled_twice_unless_it_was_skipped(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, db: Any,
-        skipped: bool) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, db: Any, skipped: bool
+) -> None:
     """Recorded already when the poller records it: another poller handled it too (a
     hand-over), which is worth a warning; or `guard.once_only` found it and skipped it."""
     from bot import polling

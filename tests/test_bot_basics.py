@@ -16,9 +16,14 @@ def test_start_greets_by_name_in_turkish_with_the_main_menu(kent: Kent) -> None:
     ayse.send("/start")
     reply = ayse.wait_message(contains="Merhaba Ayşe!")
     assert "Örnek İlçe Belediyesi" in reply.text
-    assert reply.flat_buttons == ["📝 Talep / şikayet bildir", "📋 Taleplerim",
-                                    "🏛 Kent Konseyi", "📅 Etkinlikler", "🌐 Dil / Language",
-                                    "❓ Yardım"]
+    assert reply.flat_buttons == [
+        "📝 Talep / şikayet bildir",
+        "📋 Taleplerim",
+        "🏛 Kent Konseyi",
+        "📅 Etkinlikler",
+        "🌐 Dil / Language",
+        "❓ Yardım",
+    ]
 
 
 def test_telegram_language_is_used_when_we_have_it(kent: Kent) -> None:

@@ -44,8 +44,13 @@ def sqlite_url(path: Path) -> str:
 
 def kentbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [KENTBOT, *args], cwd=REPO, env=env or clean_env(), capture_output=True, text=True,
-        timeout=CLI_TIMEOUT, check=False,
+        [KENTBOT, *args],
+        cwd=REPO,
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
     )
 
 
@@ -86,9 +91,22 @@ def emulator_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     log = tmp_path_factory.mktemp("emulator") / "emulator.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
-             "--token", TOKEN],
-            cwd=REPO, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--token",
+                TOKEN,
+            ],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             wait_for_port(port, process)
@@ -101,16 +119,24 @@ def emulator_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             stop(process)
 
 
-@pytest.mark.parametrize("command", [[sys.executable, "-m", "emulator"], [KENTBOT, "emulator"]],
-                         ids=["python -m emulator", "kentbot emulator"])
+@pytest.mark.parametrize(
+    "command",
+    [[sys.executable, "-m", "emulator"], [KENTBOT, "emulator"]],
+    ids=["python -m emulator", "kentbot emulator"],
+)
 def test_the_emulator_starts_on_its_own_with_a_port_and_a_token(
     command: list[str], tmp_path: Path
 ) -> None:
     port = free_port()
     with (tmp_path / "emulator.log").open("w") as out:
-        process = subprocess.Popen([*command, "--port", str(port), "--token", "123:T"],
-                                   cwd=REPO, env=clean_env(), stdout=out,
-                                   stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--token", "123:T"],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             wait_for_port(port, process)
             me = httpx.get(f"http://127.0.0.1:{port}/bot123:T/getMe", timeout=5).json()
@@ -135,8 +161,9 @@ def test_run_serves_the_emulator_and_stops_on_sigterm(
     log_path = tmp_path / "bot.log"
     emu = EmulatorClient(f"http://127.0.0.1:{emulator_port}", bot=TOKEN, timeout=15)
     with log_path.open("w") as log:
-        bot = subprocess.Popen([KENTBOT, *args], cwd=REPO, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, text=True)
+        bot = subprocess.Popen(
+            [KENTBOT, *args], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
         try:
             user = emu.create_user(first_name="John", last_name="Smith", language_code="en")
             user.send("/start")
@@ -187,8 +214,14 @@ def test_broken_config_names_file_line_and_key(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("".join(lines), encoding="utf-8")
 
-    result = kentbot("db", "upgrade", "--config", str(broken),
-                     "--database-url", sqlite_url(tmp_path / "k.sqlite"))
+    result = kentbot(
+        "db",
+        "upgrade",
+        "--config",
+        str(broken),
+        "--database-url",
+        sqlite_url(tmp_path / "k.sqlite"),
+    )
     assert result.returncode == 2, result
     assert f"{broken}:{number + 1}" in result.stderr
     assert f"categories[{index}].sla_hours" in result.stderr
@@ -230,8 +263,9 @@ def test_staff_add_list_remove(tmp_path: Path) -> None:
     upgraded = kentbot("db", "upgrade", *common)
     assert upgraded.returncode == 0, upgraded
 
-    added = kentbot("staff", *common, "add", "555", "staff", "--department", "fen",
-                    "--name", "Ali Veli")
+    added = kentbot(
+        "staff", *common, "add", "555", "staff", "--department", "fen", "--name", "Ali Veli"
+    )
     assert added.returncode == 0, added
     assert "555 is now staff of fen" in added.stdout
 
@@ -267,8 +301,9 @@ def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
-def _read_until(lines: queue.Queue[str | None], needle: str, seen: list[str],
-                timeout: float = 15.0) -> str:
+def _read_until(
+    lines: queue.Queue[str | None], needle: str, seen: list[str], timeout: float = 15.0
+) -> str:
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
@@ -289,8 +324,14 @@ def _read_until(lines: queue.Queue[str | None], needle: str, seen: list[str],
 def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
     demo = subprocess.Popen(
         [KENTBOT, "demo", "--staff", "--database-url", sqlite_url(tmp_path / "demo.sqlite")],
-        cwd=REPO, env=clean_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, encoding="utf-8", bufsize=1,
+        cwd=REPO,
+        env=clean_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        bufsize=1,
     )
     assert demo.stdin is not None and demo.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
@@ -326,20 +367,64 @@ def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
 
 def test_event_add_and_list_from_the_command_line(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path / "events.sqlite")
-    created = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
-                      "--title", "Gençlik buluşması", "--start", "20.12.2030 14:00",
-                      "--end", "20.12.2030 16:00", "--place", "Gençlik Merkezi",
-                      "--capacity", "40")
+    created = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "Gençlik buluşması",
+        "--start",
+        "20.12.2030 14:00",
+        "--end",
+        "20.12.2030 16:00",
+        "--place",
+        "Gençlik Merkezi",
+        "--capacity",
+        "40",
+    )
     assert created.returncode == 0, created.stderr
     assert "event 1 created" in created.stdout and "start=ev_1" in created.stdout
     listed = kentbot("event", "--database-url", db, "list")
     assert "Gençlik buluşması" in listed.stdout and "40/40 seats left" in listed.stdout
     assert "20.12.2030 14:00" in listed.stdout  # shown in Istanbul time, as typed
-    wrong = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
-                    "--title", "Ters", "--start", "20.12.2030 14:00", "--end",
-                    "20.12.2030 13:00", "--place", "X", "--capacity", "4")
+    wrong = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "Ters",
+        "--start",
+        "20.12.2030 14:00",
+        "--end",
+        "20.12.2030 13:00",
+        "--place",
+        "X",
+        "--capacity",
+        "4",
+    )
     assert wrong.returncode == 2 and "bad times" in wrong.stderr
-    garbled = kentbot("event", "--database-url", db, "add", "--assembly", "genclik",
-                      "--title", "T", "--start", "yarın", "--end", "20.12.2030 13:00",
-                      "--place", "X", "--capacity", "4")
+    garbled = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "T",
+        "--start",
+        "yarın",
+        "--end",
+        "20.12.2030 13:00",
+        "--place",
+        "X",
+        "--capacity",
+        "4",
+    )
     assert garbled.returncode == 2 and "25.12.2026 14:00" in garbled.stderr

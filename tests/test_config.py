@@ -15,15 +15,26 @@ def test_example_config_describes_the_municipality() -> None:
     config = load_config()
     assert config.municipality.timezone == "Europe/Istanbul"
     codes = {d.code for d in config.departments}
-    assert {"fen", "temizlik", "park", "zabita", "ulasim", "sosyal", "imar", "kent_konseyi",
-            "istihdam"} <= codes
+    assert {
+        "fen",
+        "temizlik",
+        "park",
+        "zabita",
+        "ulasim",
+        "sosyal",
+        "imar",
+        "kent_konseyi",
+        "istihdam",
+    } <= codes
     assert all(c.department in codes for c in config.categories)
     assemblies = {a.code: a for a in config.assemblies}
     assert len(assemblies) == 6
     # The 2025 programme: 2 + 5 x 12 = 62 events, 400 + 5 x 960 = 5200 people.
     events = sum(a.targets[2025].events or 0 for a in assemblies.values())
-    people = sum((a.targets[2025].participants or 0) + (a.targets[2025].members or 0)
-                 for a in assemblies.values())
+    people = sum(
+        (a.targets[2025].participants or 0) + (a.targets[2025].members or 0)
+        for a in assemblies.values()
+    )
     assert (events, people) == (62, 5200)
     assert config.targets[2025].council_events == 62
     assert config.targets[2025].missed_call_rate_percent == 12.2

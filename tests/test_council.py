@@ -45,12 +45,29 @@ def years_ago(years: int, days: int = 0) -> date:
     return TODAY.replace(year=TODAY.year - years) - timedelta(days=days)
 
 
-def new_event(session: Session, *, assembly: str = "kadin", capacity: int = 2,
-              members_only: bool = False, starts_at: datetime = START,
-              deadline: datetime | None = None, actor: int = COORDINATOR) -> CouncilEvent:
+def new_event(
+    session: Session,
+    *,
+    assembly: str = "kadin",
+    capacity: int = 2,
+    members_only: bool = False,
+    starts_at: datetime = START,
+    deadline: datetime | None = None,
+    actor: int = COORDINATOR,
+) -> CouncilEvent:
     return council.create_event(
-        session, actor, assembly, "Mahalle buluşması", "Açıklama", starts_at,
-        starts_at + timedelta(hours=2), "Kültür Merkezi", capacity, deadline, members_only)
+        session,
+        actor,
+        assembly,
+        "Mahalle buluşması",
+        "Açıklama",
+        starts_at,
+        starts_at + timedelta(hours=2),
+        "Kültür Merkezi",
+        capacity,
+        deadline,
+        members_only,
+    )
 
 
 def reason(excinfo: pytest.ExceptionInfo[Refused]) -> str:
@@ -72,15 +89,31 @@ def test_eligibility_comes_from_the_assemblies_age_range(db: Engine, config: Con
         refused("not_eligible", council.join, s, config, young, "genclik", years_ago(14), TODAY)
         refused("not_eligible", council.join, s, config, old, "genclik", years_ago(30), TODAY)
         # The day before the 15th birthday is still 14.
-        refused("not_eligible", council.join, s, config, young, "genclik",
-                years_ago(15) + timedelta(days=1), TODAY)
+        refused(
+            "not_eligible",
+            council.join,
+            s,
+            config,
+            young,
+            "genclik",
+            years_ago(15) + timedelta(days=1),
+            TODAY,
+        )
         assert council.join(s, config, young, "genclik", years_ago(15), TODAY).id
         assert council.join(s, config, old, "genclik", years_ago(29, days=300), TODAY).id
         refused("not_eligible", council.join, s, config, senior, "kidemli", years_ago(64), TODAY)
         assert council.join(s, config, senior, "kidemli", years_ago(65), TODAY).id
         refused("birth_date_required", council.join, s, config, nobody, "kidemli", None, TODAY)
-        refused("bad_birth_date", council.join, s, config, nobody, "genclik",
-                TODAY + timedelta(days=1), TODAY)
+        refused(
+            "bad_birth_date",
+            council.join,
+            s,
+            config,
+            nobody,
+            "genclik",
+            TODAY + timedelta(days=1),
+            TODAY,
+        )
         # No age range: anyone may join, no birth date needed.
         assert council.join(s, config, nobody, "kadin", None, TODAY).id
         refused("not_found", council.join, s, config, nobody, "yok", None, TODAY)
@@ -102,14 +135,36 @@ def test_a_guardian_registers_a_child_and_confirms(db: Engine, config: Config) -
     with transaction(db) as s:
         guardian, stranger = person(s, 10), person(s, 11)
         assert guardian.id is not None
-        refused("guardian_required", council.join, s, config, guardian, "cocuk",
-                years_ago(9), TODAY)
-        refused("not_eligible", council.join_child, s, config, guardian, "cocuk", "Ali",
-                "Yılmaz", years_ago(15), TODAY)
-        refused("bad_name", council.join_child, s, config, guardian, "cocuk", " ", None,
-                years_ago(9), TODAY)
-        membership = council.join_child(s, config, guardian, "cocuk", "Ali", "Yılmaz",
-                                        years_ago(9), TODAY)
+        refused(
+            "guardian_required", council.join, s, config, guardian, "cocuk", years_ago(9), TODAY
+        )
+        refused(
+            "not_eligible",
+            council.join_child,
+            s,
+            config,
+            guardian,
+            "cocuk",
+            "Ali",
+            "Yılmaz",
+            years_ago(15),
+            TODAY,
+        )
+        refused(
+            "bad_name",
+            council.join_child,
+            s,
+            config,
+            guardian,
+            "cocuk",
+            " ",
+            None,
+            years_ago(9),
+            TODAY,
+        )
+        membership = council.join_child(
+            s, config, guardian, "cocuk", "Ali", "Yılmaz", years_ago(9), TODAY
+        )
         child = s.get(Citizen, membership.citizen_id)
         assert child is not None and child.telegram_id is None and child.first_name == "Ali"
         assert membership.guardian_id == guardian.id
@@ -125,8 +180,18 @@ def test_a_guardian_registers_a_child_and_confirms(db: Engine, config: Config) -
         assert council.member_counts(s)["cocuk"] == 1
         assert [c.first_name for c, _ in council.children_of(s, guardian.id)] == ["Ali"]
         # The same child again is the same row, already a member.
-        refused("already_member", council.join_child, s, config, guardian, "cocuk", "Ali",
-                "Yılmaz", years_ago(9), TODAY)
+        refused(
+            "already_member",
+            council.join_child,
+            s,
+            config,
+            guardian,
+            "cocuk",
+            "Ali",
+            "Yılmaz",
+            years_ago(9),
+            TODAY,
+        )
         # Messages for the child go to the guardian; only the guardian may take it out.
         assert council.recipients(s, [child.id or 0]) == {child.id: 10}
         assert council.assembly_audience(s, "cocuk") == [10]
@@ -149,8 +214,9 @@ def test_leave_and_rejoin(db: Engine, config: Config) -> None:
         again = council.join(s, config, citizen, "kadin", None, TODAY)
         assert again.id == first.id and again.left_at is None
         assert council.member_counts(s)["kadin"] == 1
-        assert council.members_per_assembly(s, datetime.now(UTC) + timedelta(seconds=5))[
-            "kadin"] == 1
+        assert (
+            council.members_per_assembly(s, datetime.now(UTC) + timedelta(seconds=5))["kadin"] == 1
+        )
         assert council.members_per_assembly(s, NOW - timedelta(days=30))["kadin"] == 0
 
 
@@ -183,11 +249,29 @@ def test_event_fields_are_validated(db: Engine) -> None:
         actor = coordinator(s)
         end = START + timedelta(hours=1)
 
-        def create(title: str = "Toplantı", starts: datetime = START, ends: datetime = end,
-                   capacity: int = 10, deadline: datetime | None = None,
-                   assembly: str = "kadin", now: datetime | None = None) -> CouncilEvent:
-            return council.create_event(s, actor, assembly, title, "", starts, ends, "Salon",
-                                        capacity, deadline, False, now=now)
+        def create(
+            title: str = "Toplantı",
+            starts: datetime = START,
+            ends: datetime = end,
+            capacity: int = 10,
+            deadline: datetime | None = None,
+            assembly: str = "kadin",
+            now: datetime | None = None,
+        ) -> CouncilEvent:
+            return council.create_event(
+                s,
+                actor,
+                assembly,
+                title,
+                "",
+                starts,
+                ends,
+                "Salon",
+                capacity,
+                deadline,
+                False,
+                now=now,
+            )
 
         refused("bad_title", create, title="  ")
         refused("bad_title", create, title="x" * 201)
@@ -210,18 +294,43 @@ def test_edit_and_cancel_tell_everyone_and_capacity_promotes(db: Engine) -> None
         assert event.id is not None
         for citizen in people:
             council.register(s, citizen, event.id, NOW)
-        refused("capacity_below_registered", council.edit_event, s, COORDINATOR, event.id, NOW,
-                capacity=1)
-        refused("bad_times", council.edit_event, s, COORDINATOR, event.id, NOW,
-                ends_at=START - timedelta(hours=1))
-        notices = council.edit_event(s, COORDINATOR, event.id, NOW, capacity=4,
-                                     place="Yeni Salon", registration_deadline=None)
+        refused(
+            "capacity_below_registered",
+            council.edit_event,
+            s,
+            COORDINATOR,
+            event.id,
+            NOW,
+            capacity=1,
+        )
+        refused(
+            "bad_times",
+            council.edit_event,
+            s,
+            COORDINATOR,
+            event.id,
+            NOW,
+            ends_at=START - timedelta(hours=1),
+        )
+        notices = council.edit_event(
+            s,
+            COORDINATOR,
+            event.id,
+            NOW,
+            capacity=4,
+            place="Yeni Salon",
+            registration_deadline=None,
+        )
         by_citizen = {n.citizen_id: n for n in notices}
         assert len(notices) == 5
         assert [by_citizen[p.id or 0].status for p in people] == [
-            "registered", "registered", "registered", "registered", "waitlisted"]
-        assert [by_citizen[p.id or 0].promoted for p in people] == [
-            False, False, True, True, False]
+            "registered",
+            "registered",
+            "registered",
+            "registered",
+            "waitlisted",
+        ]
+        assert [by_citizen[p.id or 0].promoted for p in people] == [False, False, True, True, False]
         assert event.place == "Yeni Salon" and event.registered == 4 and event.revision == 1
         assert event.registration_deadline is None
         # Shrinking to exactly the seats taken is fine.
@@ -236,8 +345,9 @@ def test_edit_and_cancel_tell_everyone_and_capacity_promotes(db: Engine) -> None
         refused("event_cancelled", council.edit_event, s, COORDINATOR, event.id, NOW, title="x")
         later = new_event(s)
         assert later.id is not None
-        refused("event_past", council.edit_event, s, COORDINATOR, later.id,
-                later.ends_at, title="x")
+        refused(
+            "event_past", council.edit_event, s, COORDINATOR, later.id, later.ends_at, title="x"
+        )
         refused("not_found", council.cancel_event, s, COORDINATOR, 12345, NOW)
 
 
@@ -255,7 +365,9 @@ def test_upcoming_events_show_seats_left(db: Engine) -> None:
             council.register(s, citizen, soon.id, NOW)
         listed = council.upcoming_events(s, NOW)
         assert [(e.event.id, e.seats_left, e.waiting) for e in listed] == [
-            (soon.id, 0, 1), (later.id, 5, 0)]
+            (soon.id, 0, 1),
+            (later.id, 5, 0),
+        ]
         assert [e.event.id for e in council.upcoming_events(s, NOW, "genclik")] == [later.id]
         details = council.event_details(s, soon.id, c.id)
         assert details.assembly.code == "kadin" and details.seats_left == 0
@@ -276,7 +388,11 @@ def test_waiting_list_and_withdrawal_promote_the_first_in_line(db: Engine) -> No
         assert event.id is not None
         booked = [council.register(s, p, event.id, NOW) for p in (a, b, c, d)]
         assert [(x.status, x.position) for x in booked] == [
-            ("registered", None), ("registered", None), ("waitlisted", 1), ("waitlisted", 2)]
+            ("registered", None),
+            ("registered", None),
+            ("waitlisted", 1),
+            ("waitlisted", 2),
+        ]
         assert len({x.code for x in booked}) == 4
         promoted = council.withdraw(s, a, event.id, NOW)
         assert promoted is not None and promoted.citizen_id == c.id and promoted.promoted
@@ -292,10 +408,19 @@ def test_waiting_list_and_withdrawal_promote_the_first_in_line(db: Engine) -> No
         assert council.withdraw(s, b, event.id, NOW) is not None
         s.refresh(event)
         assert event.registered == 2
-        statuses = dict(s.exec(select(Registration.citizen_id, Registration.status)
-                               .where(Registration.event_id == event.id)).all())
-        assert statuses == {a.id: "registered", b.id: "cancelled", c.id: "registered",
-                            d.id: "cancelled"}
+        statuses = dict(
+            s.exec(
+                select(Registration.citizen_id, Registration.status).where(
+                    Registration.event_id == event.id
+                )
+            ).all()
+        )
+        assert statuses == {
+            a.id: "registered",
+            b.id: "cancelled",
+            c.id: "registered",
+            d.id: "cancelled",
+        }
 
 
 def test_every_registration_refusal_has_its_reason(db: Engine, config: Config) -> None:
@@ -310,8 +435,9 @@ def test_every_registration_refusal_has_its_reason(db: Engine, config: Config) -
         refused("not_found", council.register, s, citizen, 12345, NOW)
         refused("event_cancelled", council.register, s, citizen, cancelled.id, NOW)
         refused("event_past", council.register, s, citizen, event.id, START)
-        refused("deadline_passed", council.register, s, citizen, event.id,
-                START - timedelta(hours=1))
+        refused(
+            "deadline_passed", council.register, s, citizen, event.id, START - timedelta(hours=1)
+        )
         refused("consent_required", council.register, s, unconsented, event.id, NOW)
         refused("members_only", council.register, s, citizen, members.id, NOW)
         council.join(s, config, citizen, "genclik", years_ago(20), TODAY)
@@ -361,8 +487,9 @@ def test_no_shows_are_marked_after_the_event(db: Engine) -> None:
         assert council.mark_no_shows(s, START + timedelta(hours=1)) == 0  # not over yet
         assert council.mark_no_shows(s, event.ends_at) == 1
         assert council.mark_no_shows(s, event.ends_at) == 0
-        statuses = sorted(s.exec(select(Registration.status)
-                                 .where(Registration.event_id == event.id)).all())
+        statuses = sorted(
+            s.exec(select(Registration.status).where(Registration.event_id == event.id)).all()
+        )
         assert statuses == ["attended", "no_show", "waitlisted"]
 
 
@@ -402,8 +529,12 @@ def _wide_engine(engine: Engine, connections: int) -> Engine:
         return make_engine(url, pool_size=connections, max_overflow=0)
     with engine.connect() as connection:
         schema = connection.execute(text("select current_schema()")).scalar_one()
-    return make_engine(url, pool_size=connections, max_overflow=0,
-                       connect_args={"options": f"-csearch_path={schema}"})
+    return make_engine(
+        url,
+        pool_size=connections,
+        max_overflow=0,
+        connect_args={"options": f"-csearch_path={schema}"},
+    )
 
 
 def test_200_simultaneous_registrations_never_oversell_50_seats(db: Engine) -> None:
@@ -441,8 +572,11 @@ def test_200_simultaneous_registrations_never_oversell_50_seats(db: Engine) -> N
     assert elapsed < 60, f"took {elapsed:.1f} s"
 
     with transaction(db) as s:
-        rows = s.exec(select(Registration).where(Registration.event_id == event_id)
-                      .order_by(col(Registration.seq))).all()
+        rows = s.exec(
+            select(Registration)
+            .where(Registration.event_id == event_id)
+            .order_by(col(Registration.seq))
+        ).all()
         seated = [r.seq for r in rows if r.status == "registered"]
         waiting = [r for r in rows if r.status == "waitlisted"]
         assert len(seated) == 50 and len(waiting) == 150
@@ -461,8 +595,7 @@ def test_the_seat_counter_cannot_exceed_capacity_even_if_code_forgot(db: Engine)
         event = new_event(s, capacity=1)
         event_id = event.id
     with pytest.raises(Exception, match=r"(?i)check|constraint"), transaction(db) as s:
-        s.execute(text("UPDATE council_event SET registered = 2 WHERE id = :id"),
-                  {"id": event_id})
+        s.execute(text("UPDATE council_event SET registered = 2 WHERE id = :id"), {"id": event_id})
 
 
 # --- QR and calendar ----------------------------------------------------------------------
@@ -476,10 +609,16 @@ def test_qr_png_is_a_png_image() -> None:
 
 def _event(**overrides: Any) -> CouncilEvent:
     fields: dict[str, Any] = dict(
-        id=7, assembly_code="genclik", title="Gençlik buluşması", description="Tanışma",
+        id=7,
+        assembly_code="genclik",
+        title="Gençlik buluşması",
+        description="Tanışma",
         starts_at=datetime(2026, 12, 5, 15, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 12, 5, 17, 0, tzinfo=UTC), place="Kültür Merkezi",
-        capacity=50, revision=2)
+        ends_at=datetime(2026, 12, 5, 17, 0, tzinfo=UTC),
+        place="Kültür Merkezi",
+        capacity=50,
+        revision=2,
+    )
     fields.update(overrides)
     return CouncilEvent(**fields)
 
@@ -501,8 +640,11 @@ def test_ics_describes_the_event_and_carries_the_code() -> None:
     assert str(vevent["location"]) == "Kültür Merkezi"
     assert "ACD347" in str(vevent["description"]) and "Tanışma" in str(vevent["description"])
     assert str(vevent["status"]) == "CONFIRMED" and int(vevent["sequence"]) == 2
-    zones = [c for c in Calendar.from_ical(event_ics(_event(), "x", None, istanbul)).walk()
-             if c.name == "VTIMEZONE"]
+    zones = [
+        c
+        for c in Calendar.from_ical(event_ics(_event(), "x", None, istanbul)).walk()
+        if c.name == "VTIMEZONE"
+    ]
     assert [str(z["tzid"]) for z in zones] == ["Europe/Istanbul"]
     without_code = _vevent(event_ics(_event(), "Gençlik Meclisi", None, istanbul))
     assert "ACD347" not in str(without_code["description"])

@@ -25,8 +25,14 @@ def accept_and_join(citizen: SimUser, assembly: str) -> None:
     citizen.press("✅ Kabul ediyorum")
 
 
-def create_event(kent: Kent, coordinator: SimUser, assembly: str, title: str, capacity: int,
-                 members_only: bool = False) -> int:
+def create_event(
+    kent: Kent,
+    coordinator: SimUser,
+    assembly: str,
+    title: str,
+    capacity: int,
+    members_only: bool = False,
+) -> int:
     start = (utcnow() + timedelta(days=7)).astimezone(kent.config.tz)
     coordinator.send("/etkinlik_ekle")
     coordinator.wait_message(contains="Hangi meclisin etkinliği?")
@@ -56,8 +62,9 @@ def create_event(kent: Kent, coordinator: SimUser, assembly: str, title: str, ca
     return int(match.group(1))
 
 
-def register(citizen: SimUser, event_id: int, expect: str = "Kayıt ol",
-             consent: bool = True) -> None:
+def register(
+    citizen: SimUser, event_id: int, expect: str = "Kayıt ol", consent: bool = True
+) -> None:
     citizen.send(f"/start ev_{event_id}")
     citizen.wait_message(contains="Kültür Merkezi Salon 2")
     citizen.press("✅ Kayıt ol" if expect == "Kayıt ol" else "⏳ Bekleme listesine gir")
@@ -109,14 +116,14 @@ def test_a_guardian_registers_a_child(kent: Kent) -> None:
     veli.send("05.04.2015")
     confirm = veli.wait_message(contains="yasal vasisi olduğunuzu")
     with transaction(kent.engine) as session:
-        pending = session.exec(select(Membership).where(
-            Membership.assembly_code == "cocuk")).one()
+        pending = session.exec(select(Membership).where(Membership.assembly_code == "cocuk")).one()
         assert pending.guardian_confirmed_at is None
     veli.press("✅ Veli / vasi olarak onaylıyorum", message_id=confirm.message_id)
     veli.wait_message(contains="Elif artık Çocuk Meclisi üyesi")
     with transaction(kent.engine) as session:
-        membership = session.exec(select(Membership).where(
-            Membership.assembly_code == "cocuk")).one()
+        membership = session.exec(
+            select(Membership).where(Membership.assembly_code == "cocuk")
+        ).one()
         child = session.get(Citizen, membership.citizen_id)
         guardian = session.exec(select(Citizen).where(Citizen.telegram_id == veli.id)).one()
         assert membership.guardian_confirmed_at is not None
@@ -173,8 +180,9 @@ def test_events_registration_waiting_list_and_check_in(kent: Kent) -> None:
 
 def test_members_only_refusal_cancellation_and_announcement(kent: Kent) -> None:
     coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
-    event_id = create_event(kent, coordinator, "Kadınlar Meclisi", "Üyeler toplantısı", 10,
-                            members_only=True)
+    event_id = create_event(
+        kent, coordinator, "Kadınlar Meclisi", "Üyeler toplantısı", 10, members_only=True
+    )
     ali = kent.citizen("Ali")
     ali.send(f"/start ev_{event_id}")
     ali.wait_message(contains="Üyeler toplantısı")

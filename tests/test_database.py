@@ -18,9 +18,21 @@ from db.models import Category, Citizen, Department, StaffMember
 def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
-    assert {"citizen", "request", "request_event", "department", "category", "staff_member",
-            "call_centre_day", "assembly", "membership", "council_event", "registration",
-            "satisfaction_answer", "attachment"} <= tables
+    assert {
+        "citizen",
+        "request",
+        "request_event",
+        "department",
+        "category",
+        "staff_member",
+        "call_centre_day",
+        "assembly",
+        "membership",
+        "council_event",
+        "registration",
+        "satisfaction_answer",
+        "attachment",
+    } <= tables
     indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("request")}
     # The indicators' two request aggregates read only these (covering) indexes.
     assert ("channel", "created_at", "type") in indexed

@@ -29,8 +29,9 @@ def test_a_connection_the_server_closed_is_replaced(pg: Engine) -> None:
             # With a timeout, the call returns only once the backend has exited, so its
             # goodbye has been sent to the pooled socket. (Polling pg_stat_activity instead
             # was flaky: a transaction keeps its first snapshot of that view.)
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
-                                      {"pid": old}).scalar(), "the backend did not end"
+            assert connection.execute(
+                text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": old}
+            ).scalar(), "the backend did not end"
     finally:
         admin.dispose()
     with transaction(pg) as session:

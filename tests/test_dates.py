@@ -12,8 +12,9 @@ from core.dates import age_on, parse_date, parse_local_datetime
 IST = ZoneInfo("Europe/Istanbul")
 
 
-@pytest.mark.parametrize("text", ["25.11.2026", "25/11/2026", "25-11-2026", "2026-11-25",
-                                  " 25.11.2026 "])
+@pytest.mark.parametrize(
+    "text", ["25.11.2026", "25/11/2026", "25-11-2026", "2026-11-25", " 25.11.2026 "]
+)
 def test_dates_in_the_usual_spellings(text: str) -> None:
     assert parse_date(text) == date(2026, 11, 25)
 

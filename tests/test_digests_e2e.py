@@ -30,8 +30,7 @@ def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:
     with transaction(kent.engine) as session:
         request = session.exec(select(Request)).one()
         request.created_at = at_local(kent, 0, 10, 0)
-        request.due_at = kent.app.bot_data["deps"].calendar.add_working_hours(
-            request.created_at, 8)
+        request.due_at = kent.app.bot_data["deps"].calendar.add_working_hours(request.created_at, 8)
         session.add(request)
     kent.app.bot_data["deps"].clock = lambda: at_local(kent, 1, 8, 30)
     kent.run_job(daily_digest)
@@ -42,8 +41,7 @@ def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:
     kent.supervisors.expect_no_message(within=0.4)  # a second run, a restart: nothing
 
     # In a year with targets in config.toml, progress is shown against them.
-    kent.app.bot_data["deps"].clock = lambda: datetime(2025, 6, 2, 8, 30,
-                                                       tzinfo=kent.config.tz)
+    kent.app.bot_data["deps"].clock = lambda: datetime(2025, 6, 2, 8, 30, tzinfo=kent.config.tz)
     kent.run_job(daily_digest)
     progress = kent.supervisors.wait_message(contains="Günlük özet")
     assert "Kent Konseyi etkinlikleri: 0 (hedef 62)" in progress.text

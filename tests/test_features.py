@@ -33,23 +33,31 @@ def test_the_feature_list_has_no_problems() -> None:
 def test_personal_data_without_an_erase_hook_is_a_problem_and_the_bot_refuses_to_start(
     config: Config, tmp_path: Path
 ) -> None:
-    leaky = Feature("leaky", personal_data=(privacy.PersonalData(
-        tables=(Citizen,), export=lambda session, citizen: {}, erase=None),))
-    assert problems((*FEATURES, leaky)) == [
-        "leaky: personal data in Citizen has no erase hook"]
+    leaky = Feature(
+        "leaky",
+        personal_data=(
+            privacy.PersonalData(tables=(Citizen,), export=lambda session, citizen: {}, erase=None),
+        ),
+    )
+    assert problems((*FEATURES, leaky)) == ["leaky: personal data in Citizen has no erase hook"]
     from db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'k.sqlite'}")
     with pytest.raises(ValueError, match="leaky: personal data in Citizen has no erase hook"):
-        build_application(config, engine, "1:T", "http://127.0.0.1:9/bot",
-                          features=(*FEATURES, leaky))
+        build_application(
+            config, engine, "1:T", "http://127.0.0.1:9/bot", features=(*FEATURES, leaky)
+        )
     engine.dispose()
 
 
 def test_two_features_claiming_one_command_or_step_is_a_problem() -> None:
-    clash = Feature("clash", commands=FEATURES[1].commands[:1],
-                    steps=collection_days.FEATURE.steps.__class__(
-                        collection_days.on_area, names=frozenset(("note",))))
+    clash = Feature(
+        "clash",
+        commands=FEATURES[1].commands[:1],
+        steps=collection_days.FEATURE.steps.__class__(
+            collection_days.on_area, names=frozenset(("note",))
+        ),
+    )
     found = problems((*FEATURES, clash))
     assert "command 'talep' is claimed by requests and clash" in found
     assert "step 'note' is claimed by my_requests and clash" in found
@@ -61,8 +69,11 @@ def _tied_to_a_citizen() -> set[str]:
     tables: dict[str, Table] = dict(SQLModel.metadata.tables)
     tied = {"citizen"}
     while True:
-        more = {name for name, table in tables.items() if name not in tied and any(
-            fk.column.table.name in tied for fk in table.foreign_keys)}
+        more = {
+            name
+            for name, table in tables.items()
+            if name not in tied and any(fk.column.table.name in tied for fk in table.foreign_keys)
+        }
         if not more:
             break
         tied |= more
@@ -101,18 +112,23 @@ def test_the_command_menu_and_the_main_menu_come_from_the_features() -> None:
         ("dil", "Dili değiştir"),
     ]
     assert [[b.data for b in row] for row in menu_rows(FEATURES)] == [
-        ["menu:request"], ["menu:mine"], ["menu:council", "menu:events"],
-        ["menu:language", "menu:help"]]
+        ["menu:request"],
+        ["menu:mine"],
+        ["menu:council", "menu:events"],
+        ["menu:language", "menu:help"],
+    ]
 
 
 # --- The guide's example feature, added with one line --------------------------------------
 
 
 @pytest.fixture
-def kent_with_example(emulator_server: RunningEmulator, db: Engine, config: Config
-                      ) -> Iterator[Kent]:
-    harness, _ = start_kent(emulator_server, db, config,
-                            features=(*FEATURES, collection_days.FEATURE))
+def kent_with_example(
+    emulator_server: RunningEmulator, db: Engine, config: Config
+) -> Iterator[Kent]:
+    harness, _ = start_kent(
+        emulator_server, db, config, features=(*FEATURES, collection_days.FEATURE)
+    )
     try:
         yield harness
     finally:

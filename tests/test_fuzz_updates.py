@@ -51,48 +51,207 @@ Step = tuple[Any, ...]
 FUZZ: dict[str, Any] = {
     "deadline": None,
     "phases": [Phase.explicit, Phase.reuse, Phase.generate],
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                              HealthCheck.data_too_large],
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 }
 
 # --- Strategies -----------------------------------------------------------------------------
 
 # Reply-keyboard labels in every language: the texts the flows react to.
-LABELS = sorted({t._(label) for t in all_translators()
-                 for label in (SKIP, BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE)})
+LABELS = sorted(
+    {
+        t._(label)
+        for t in all_translators()
+        for label in (SKIP, BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE)
+    }
+)
 SPECIAL_TEXTS = [
-    "", " ", "\n\t ", "\x00", "\x00\x01\x7f", "\u200f\u202eمرحبا بالعالم", "שלום עולם",
-    "\u200b", "\ufeff", "🇹🇷🏳️‍🌈👨‍👩‍👧‍👦", "İıŞşĞğÜüÖöÇç", "<b>kalın</b> &amp; <i>", "</code>",
-    "{name} {0} %s %(x)s", "Sokağımızdaki çöpler toplanmadı", "lambalar yanmıyor",
-    "25.11.1990", "0555 123 45 67", "+90 555 111 22 33", "2026-000001", "/", "//", "/ start",
+    "",
+    " ",
+    "\n\t ",
+    "\x00",
+    "\x00\x01\x7f",
+    "\u200f\u202eمرحبا بالعالم",
+    "שלום עולם",
+    "\u200b",
+    "\ufeff",
+    "🇹🇷🏳️‍🌈👨‍👩‍👧‍👦",
+    "İıŞşĞğÜüÖöÇç",
+    "<b>kalın</b> &amp; <i>",
+    "</code>",
+    "{name} {0} %s %(x)s",
+    "Sokağımızdaki çöpler toplanmadı",
+    "lambalar yanmıyor",
+    "25.11.1990",
+    "0555 123 45 67",
+    "+90 555 111 22 33",
+    "2026-000001",
+    "/",
+    "//",
+    "/ start",
     *LABELS,
 ]
 # Words the handlers look for in arguments and callback data.
 TOKENS = [
-    "ev_1", "ev_", "ev_²", "ev_99999999999999999999", "ev_-1", "2026-000001", "0000-000000",
-    "meclis", "etkinlik", "assembly", "event", "genclik", "kadin", "cocuk", "genel_kurul",
-    "baslik", "yer", "kontenjan", "baslangic", "bitis", "son_kayit", "aciklama",
-    "ekle", "sil", "rol", "add", "remove", "admin", "yonetici", "staff", "coordinator",
-    "temizlik", "imar", "park", "fen", "cop", "sikayet", "talep", "oneri",
-    "en", "tr", "EN", "de", "yes", "x", "y", "n", "²", "٣", "¹²", "Ⅻ", "-", "-0", "0", "1",
-    "2", "3", "5", "25.12.2030", "14:00", "25.12.2030 14:00",
+    "ev_1",
+    "ev_",
+    "ev_²",
+    "ev_99999999999999999999",
+    "ev_-1",
+    "2026-000001",
+    "0000-000000",
+    "meclis",
+    "etkinlik",
+    "assembly",
+    "event",
+    "genclik",
+    "kadin",
+    "cocuk",
+    "genel_kurul",
+    "baslik",
+    "yer",
+    "kontenjan",
+    "baslangic",
+    "bitis",
+    "son_kayit",
+    "aciklama",
+    "ekle",
+    "sil",
+    "rol",
+    "add",
+    "remove",
+    "admin",
+    "yonetici",
+    "staff",
+    "coordinator",
+    "temizlik",
+    "imar",
+    "park",
+    "fen",
+    "cop",
+    "sikayet",
+    "talep",
+    "oneri",
+    "en",
+    "tr",
+    "EN",
+    "de",
+    "yes",
+    "x",
+    "y",
+    "n",
+    "²",
+    "٣",
+    "¹²",
+    "Ⅻ",
+    "-",
+    "-0",
+    "0",
+    "1",
+    "2",
+    "3",
+    "5",
+    "25.12.2030",
+    "14:00",
+    "25.12.2030 14:00",
 ]
 COMMANDS = [
-    "start", "taleplerim", "takip", "dil", "language", "yoklama", "personel", "duyuru",
-    "etkinlik_duzenle", "etkinlik_iptal", "etkinlik_ekle", "talep", "sikayet", "kayit",
-    "iptal", "cancel", "meclis", "konsey", "etkinlikler", "etkinlik", "yardim", "help",
-    "bilinmeyen", "START",
+    "start",
+    "taleplerim",
+    "takip",
+    "dil",
+    "language",
+    "yoklama",
+    "personel",
+    "duyuru",
+    "etkinlik_duzenle",
+    "etkinlik_iptal",
+    "etkinlik_ekle",
+    "talep",
+    "sikayet",
+    "kayit",
+    "iptal",
+    "cancel",
+    "meclis",
+    "konsey",
+    "etkinlikler",
+    "etkinlik",
+    "yardim",
+    "help",
+    "bilinmeyen",
+    "START",
 ]
 CALLBACK_PREFIXES = [
-    "f:", "f:kvkk:", "f:kvkk:yes", "f:type:", "f:type:sikayet", "f:type:tesekkur", "f:types",
-    "f:cat:", "f:cat:cop",
-    "f:goto:", "f:ch:", "f:offer", "f:send", "f:cancel", "f:skip", "f:back", "f:edit",
-    "f:summary", "f:allcat", "f:zz:", "my:p:", "my:v:", "my:n:", "my:r:", "my:w:", "my:wy:",
-    "my:", "menu:mine", "st:as:", "st:an:", "st:rs:", "st:rd:", "st:rj:", "st:ak:", "st:bk:",
-    "st:to:", "st:", "c:list", "c:a:", "c:j:", "c:kv:", "c:l:", "c:gc:", "c:ev", "c:evf:",
-    "c:e:", "c:r:", "c:kr:", "c:w:", "c:em:", "c:ec", "c:ex", "c:ea:", "c:cx:", "c:cxy:", "c:",
-    "sv:", "lang:", "lang:en", "lang:tr", "menu:", "menu:request", "menu:council",
-    "menu:events", "menu:help", "menu:home", "menu:language",
+    "f:",
+    "f:kvkk:",
+    "f:kvkk:yes",
+    "f:type:",
+    "f:type:sikayet",
+    "f:type:tesekkur",
+    "f:types",
+    "f:cat:",
+    "f:cat:cop",
+    "f:goto:",
+    "f:ch:",
+    "f:offer",
+    "f:send",
+    "f:cancel",
+    "f:skip",
+    "f:back",
+    "f:edit",
+    "f:summary",
+    "f:allcat",
+    "f:zz:",
+    "my:p:",
+    "my:v:",
+    "my:n:",
+    "my:r:",
+    "my:w:",
+    "my:wy:",
+    "my:",
+    "menu:mine",
+    "st:as:",
+    "st:an:",
+    "st:rs:",
+    "st:rd:",
+    "st:rj:",
+    "st:ak:",
+    "st:bk:",
+    "st:to:",
+    "st:",
+    "c:list",
+    "c:a:",
+    "c:j:",
+    "c:kv:",
+    "c:l:",
+    "c:gc:",
+    "c:ev",
+    "c:evf:",
+    "c:e:",
+    "c:r:",
+    "c:kr:",
+    "c:w:",
+    "c:em:",
+    "c:ec",
+    "c:ex",
+    "c:ea:",
+    "c:cx:",
+    "c:cxy:",
+    "c:",
+    "sv:",
+    "lang:",
+    "lang:en",
+    "lang:tr",
+    "menu:",
+    "menu:request",
+    "menu:council",
+    "menu:events",
+    "menu:help",
+    "menu:home",
+    "menu:language",
 ]
 
 short_text = st.text(max_size=30)
@@ -101,14 +260,32 @@ any_text = st.one_of(
     st.text(min_size=1, max_size=500),
     st.sampled_from(SPECIAL_TEXTS),
     # Oversized: around and beyond Telegram's 4096 characters.
-    st.builds(lambda c, n: c * n, st.sampled_from(["x", "ğ", "😀", "ب", " a"]),
-              st.integers(1990, 5000)),
+    st.builds(
+        lambda c, n: c * n, st.sampled_from(["x", "ğ", "😀", "ب", " a"]), st.integers(1990, 5000)
+    ),
 )
 # Numbers as text: small ids that may exist, ids beyond 64 bits, digits int() cannot read.
-WEIRD_NUMBERS = ["²", "٣", "¹²", "Ⅻ", "𝟙", "99999999999999999999", "9223372036854775808",
-                 "2147483648", "-9223372036854775809", "0x1", "1_000", " 1", "1e3", "١٢٣"]
-ids = st.one_of(st.integers(-3, 30).map(str), st.integers(-(2**70), 2**70).map(str),
-                st.sampled_from(WEIRD_NUMBERS))
+WEIRD_NUMBERS = [
+    "²",
+    "٣",
+    "¹²",
+    "Ⅻ",
+    "𝟙",
+    "99999999999999999999",
+    "9223372036854775808",
+    "2147483648",
+    "-9223372036854775809",
+    "0x1",
+    "1_000",
+    " 1",
+    "1e3",
+    "١٢٣",
+]
+ids = st.one_of(
+    st.integers(-3, 30).map(str),
+    st.integers(-(2**70), 2**70).map(str),
+    st.sampled_from(WEIRD_NUMBERS),
+)
 # Telegram's message ids are positive 32-bit numbers.
 message_id = st.one_of(st.integers(1, 30), st.integers(1, 2**31 - 1))
 junk_token = st.one_of(
@@ -117,9 +294,12 @@ junk_token = st.one_of(
     st.sampled_from(TOKENS),
 )
 junk_args = st.one_of(st.lists(junk_token, max_size=5).map(" ".join), any_text)
-command_text = st.builds(lambda name, mention, args: f"/{name}{mention} {args}".rstrip(),
-                         st.sampled_from(COMMANDS),
-                         st.sampled_from(["", "", "", "@kentbot_test", "@baska_bot"]), junk_args)
+command_text = st.builds(
+    lambda name, mention, args: f"/{name}{mention} {args}".rstrip(),
+    st.sampled_from(COMMANDS),
+    st.sampled_from(["", "", "", "@kentbot_test", "@baska_bot"]),
+    junk_args,
+)
 
 
 def _fit_callback_data(data: str) -> str:
@@ -129,19 +309,28 @@ def _fit_callback_data(data: str) -> str:
 
 
 known_callback = st.builds(
-    lambda prefix, arg, more: prefix + arg + more, st.sampled_from(CALLBACK_PREFIXES),
+    lambda prefix, arg, more: prefix + arg + more,
+    st.sampled_from(CALLBACK_PREFIXES),
     st.one_of(ids, ids, ids, st.just(""), st.sampled_from(TOKENS), short_text),
-    st.one_of(st.just(""), st.just(""), st.builds(lambda x: f":{x}", junk_token)))
-callback_data = st.one_of(known_callback, known_callback, known_callback,
-                          st.text(min_size=1, max_size=64)).map(_fit_callback_data)
-latitude = st.one_of(st.floats(-90, 90), st.floats(-1e6, 1e6, allow_nan=False,
-                                                   allow_infinity=False),
-                     st.sampled_from([41.0255, 0.0, -90.0, 90.0, 90.000001]))
-longitude = st.one_of(st.floats(-180, 180), st.floats(-1e6, 1e6, allow_nan=False,
-                                                      allow_infinity=False),
-                      st.sampled_from([29.102, 0.0, 180.0, -180.000001]))
-phone = st.one_of(st.sampled_from(["+90 555 111 22 33", "05551112233", "555", "+1", "",
-                                   "+" + "9" * 40]), short_text)
+    st.one_of(st.just(""), st.just(""), st.builds(lambda x: f":{x}", junk_token)),
+)
+callback_data = st.one_of(
+    known_callback, known_callback, known_callback, st.text(min_size=1, max_size=64)
+).map(_fit_callback_data)
+latitude = st.one_of(
+    st.floats(-90, 90),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    st.sampled_from([41.0255, 0.0, -90.0, 90.0, 90.000001]),
+)
+longitude = st.one_of(
+    st.floats(-180, 180),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    st.sampled_from([29.102, 0.0, 180.0, -180.000001]),
+)
+phone = st.one_of(
+    st.sampled_from(["+90 555 111 22 33", "05551112233", "555", "+1", "", "+" + "9" * 40]),
+    short_text,
+)
 caption = st.one_of(st.none(), st.text(max_size=1024), st.sampled_from(SPECIAL_TEXTS))
 emoji = st.sampled_from(["👍", "😡", "🗑", "❤️", "🤷‍♀️"])
 who = st.integers(0, 3)
@@ -158,23 +347,31 @@ private_step = st.one_of(
     st.tuples(st.just("photo"), who, caption),
     st.tuples(st.just("sticker"), who, emoji),
     st.tuples(st.just("voice"), who, st.integers(0, 7200)),
-    st.tuples(st.just("document"), who, st.sampled_from(["belge.pdf", "x", "..", "çöp.jpg"]),
-              st.sampled_from(["application/pdf", "image/jpeg", None]), caption),
+    st.tuples(
+        st.just("document"),
+        who,
+        st.sampled_from(["belge.pdf", "x", "..", "çöp.jpg"]),
+        st.sampled_from(["application/pdf", "image/jpeg", None]),
+        caption,
+    ),
     st.tuples(st.just("callback"), who, callback_data, anywhere),
     st.tuples(st.just("callback"), who, callback_data, anywhere),
     st.tuples(st.just("command"), who, command_text),
 )
 group_text = st.one_of(any_text, command_text).filter(lambda s: s.strip() != "")
 group_step = st.one_of(
-    st.tuples(st.just("group_text"), who, st.integers(0, 2), group_text,
-              st.one_of(st.none(), anywhere)),
-    st.tuples(st.just("group_photo"), who, st.integers(0, 2), caption, st.one_of(st.none(),
-                                                                               anywhere)),
+    st.tuples(
+        st.just("group_text"), who, st.integers(0, 2), group_text, st.one_of(st.none(), anywhere)
+    ),
+    st.tuples(
+        st.just("group_photo"), who, st.integers(0, 2), caption, st.one_of(st.none(), anywhere)
+    ),
     st.tuples(st.just("group_sticker"), who, st.integers(0, 2), emoji),
     st.tuples(st.just("group_callback"), who, st.integers(0, 2), callback_data, anywhere),
     st.tuples(st.just("channel_post"), any_text, st.booleans()),
-    st.tuples(st.just("my_chat_member"), st.sampled_from(["member", "left", "kicked",
-                                                           "administrator"])),
+    st.tuples(
+        st.just("my_chat_member"), st.sampled_from(["member", "left", "kicked", "administrator"])
+    ),
 )
 fuzz_step = st.one_of(private_step, private_step, group_step)
 
@@ -207,14 +404,21 @@ class Arena:
     def groups(self) -> list[SimGroup]:
         return [*self.foreign, self.kent.groups["temizlik"]]
 
-    def newcomers(self, count: int, languages: tuple[str | None, ...] = ("tr", "en", None, "ar"),
-                  groups: bool = True) -> list[SimUser]:
+    def newcomers(
+        self,
+        count: int,
+        languages: tuple[str | None, ...] = ("tr", "en", None, "ar"),
+        groups: bool = True,
+    ) -> list[SimUser]:
         people = []
         for i in range(count):
             n = next(self.people)
             person = self.kent.emu.create_user(
-                first_name=f"Vatandaş{n}", last_name="Deneme" if n % 2 else None,
-                language_code=languages[i % len(languages)], started=True)
+                first_name=f"Vatandaş{n}",
+                last_name="Deneme" if n % 2 else None,
+                language_code=languages[i % len(languages)],
+                started=True,
+            )
             if groups:
                 for group in self.groups:
                     group.add_member(person)
@@ -243,16 +447,20 @@ class Arena:
 
     def explain(self) -> str:
         """Which updates failed, and where."""
-        return "\n".join(f"{type(error).__name__}: {str(error).splitlines()[0][:100]} at "
-                         f"{_where(error)}\n    update: {_summary(update)}"
-                         for update, error in self.failures)
+        return "\n".join(
+            f"{type(error).__name__}: {str(error).splitlines()[0][:100]} at "
+            f"{_where(error)}\n    update: {_summary(update)}"
+            for update, error in self.failures
+        )
 
 
 def _where(error: BaseException) -> str:
     """The project's frames of a traceback, innermost last."""
-    frames = [f"{Path(f.filename).relative_to(ROOT)}:{f.lineno}"
-              for f in traceback.extract_tb(error.__traceback__)
-              if Path(f.filename).is_relative_to(ROOT) and ".venv" not in f.filename]
+    frames = [
+        f"{Path(f.filename).relative_to(ROOT)}:{f.lineno}"
+        for f in traceback.extract_tb(error.__traceback__)
+        if Path(f.filename).is_relative_to(ROOT) and ".venv" not in f.filename
+    ]
     return " > ".join(frames[-3:])
 
 
@@ -267,8 +475,20 @@ def _summary(update: object) -> str:
     if message is None:
         return f"{next(iter(update.to_dict().keys() - {'update_id'}), '?')} in {where}"
     content = message.text if message.text is not None else message.caption
-    kinds = [k for k in ("photo", "sticker", "voice", "document", "location", "venue",
-                         "contact", "reply_to_message") if getattr(message, k)]
+    kinds = [
+        k
+        for k in (
+            "photo",
+            "sticker",
+            "voice",
+            "document",
+            "location",
+            "venue",
+            "contact",
+            "reply_to_message",
+        )
+        if getattr(message, k)
+    ]
     edited = "edited " if update.edited_message or update.edited_channel_post else ""
     return f"{edited}message {content!r:.300} {kinds} in {where}"
 
@@ -282,23 +502,25 @@ def text_fields(text: str) -> JSON:
     fields: JSON = {"text": text}
     if text.startswith("/"):
         command = text.split()[0] if text.split() else text
-        fields["entities"] = [{"type": "bot_command", "offset": 0,
-                               "length": utf16_len(command)}]
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
     return fields
 
 
 @pytest.fixture
 def arena(kent: Kent) -> Arena:
     # The configured admin first, so that no fuzzing citizen gets its id by chance.
-    admin = kent.emu.create_user(first_name="Yönetici", id=kent.config.bot.admins[0],
-                                 language_code="tr", started=True)
-    foreign = [kent.emu.create_group("Mahalle Sohbet", members=[admin]),
-               kent.emu.create_group("Apartman Yönetimi", members=[admin], type="group",
-                                     bot_is_admin=False)]
+    admin = kent.emu.create_user(
+        first_name="Yönetici", id=kent.config.bot.admins[0], language_code="tr", started=True
+    )
+    foreign = [
+        kent.emu.create_group("Mahalle Sohbet", members=[admin]),
+        kent.emu.create_group(
+            "Apartman Yönetimi", members=[admin], type="group", bot_is_admin=False
+        ),
+    ]
     kent.groups["temizlik"].add_member(admin)
     bot_id = int(kent.app.bot.token.split(":", 1)[0])
-    bot_user = {"id": bot_id, "is_bot": True, "first_name": "Kent Bot",
-                "username": "kentbot_test"}
+    bot_user = {"id": bot_id, "is_bot": True, "first_name": "Kent Bot", "username": "kentbot_test"}
     arena = Arena(kent=kent, admin=admin, foreign=foreign, bot_user=bot_user)
 
     async def remember(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -310,8 +532,11 @@ def arena(kent: Kent) -> Arena:
 
 
 def bot_message_ids(kent: Kent, chat_id: int) -> list[int]:
-    return [int(m["message_id"]) for m in kent.emu.chat_state(chat_id)["messages"]
-            if m["from"].get("is_bot")]
+    return [
+        int(m["message_id"])
+        for m in kent.emu.chat_state(chat_id)["messages"]
+        if m["from"].get("is_bot")
+    ]
 
 
 def latest_answer(kent: Kent, person: SimUser) -> int:
@@ -341,9 +566,11 @@ class Targets:
     @classmethod
     def now(cls, arena: Arena, people: list[SimUser]) -> Targets:
         kent = arena.kent
-        return cls(private={p.id: bot_message_ids(kent, p.id) for p in people},
-                   group_any={g.id: all_message_ids(kent, g.id) for g in arena.groups},
-                   group_bot={g.id: bot_message_ids(kent, g.id) for g in arena.groups})
+        return cls(
+            private={p.id: bot_message_ids(kent, p.id) for p in people},
+            group_any={g.id: all_message_ids(kent, g.id) for g in arena.groups},
+            group_bot={g.id: bot_message_ids(kent, g.id) for g in arena.groups},
+        )
 
 
 def perform(arena: Arena, actors: list[SimUser], step: Step, targets: Targets) -> None:
@@ -351,56 +578,91 @@ def perform(arena: Arena, actors: list[SimUser], step: Step, targets: Targets) -
     kind = step[0]
     if kind == "channel_post":
         _, text, edited = step
-        post = {"message_id": next(arena.message_ids), "date": int(time.time()),
-                "chat": {"id": -1009999999999, "type": "channel", "title": "Belediye Haber"},
-                "sender_chat": {"id": -1009999999999, "type": "channel",
-                                "title": "Belediye Haber"}, **text_fields(text)}
+        post = {
+            "message_id": next(arena.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": -1009999999999, "type": "channel", "title": "Belediye Haber"},
+            "sender_chat": {"id": -1009999999999, "type": "channel", "title": "Belediye Haber"},
+            **text_fields(text),
+        }
         arena.kent.emu.enqueue_update({"edited_channel_post" if edited else "channel_post": post})
         return
     if kind == "my_chat_member":
         group = arena.foreign[0]
         status = step[1]
-        arena.kent.emu.enqueue_update({"my_chat_member": {
-            "chat": {"id": group.id, "type": "supergroup", "title": group.title},
-            "from": arena.admin.data, "date": int(time.time()),
-            "old_chat_member": {"status": "member", "user": arena.bot_user},
-            "new_chat_member": {"status": status, "user": arena.bot_user,
-                                **({"until_date": 0} if status == "kicked" else {}),
-                                **({"can_be_edited": False, "can_manage_chat": True,
-                                    "can_change_info": True, "can_delete_messages": True,
-                                    "can_invite_users": True, "can_restrict_members": True,
-                                    "can_pin_messages": True, "can_promote_members": False,
-                                    "can_manage_video_chats": True, "is_anonymous": False,
-                                    "can_post_stories": False, "can_edit_stories": False,
-                                    "can_delete_stories": False}
-                                   if status == "administrator" else {})},
-        }})
+        arena.kent.emu.enqueue_update(
+            {
+                "my_chat_member": {
+                    "chat": {"id": group.id, "type": "supergroup", "title": group.title},
+                    "from": arena.admin.data,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "member", "user": arena.bot_user},
+                    "new_chat_member": {
+                        "status": status,
+                        "user": arena.bot_user,
+                        **({"until_date": 0} if status == "kicked" else {}),
+                        **(
+                            {
+                                "can_be_edited": False,
+                                "can_manage_chat": True,
+                                "can_change_info": True,
+                                "can_delete_messages": True,
+                                "can_invite_users": True,
+                                "can_restrict_members": True,
+                                "can_pin_messages": True,
+                                "can_promote_members": False,
+                                "can_manage_video_chats": True,
+                                "is_anonymous": False,
+                                "can_post_stories": False,
+                                "can_edit_stories": False,
+                                "can_delete_stories": False,
+                            }
+                            if status == "administrator"
+                            else {}
+                        ),
+                    },
+                }
+            }
+        )
         return
     person = actors[step[1] % len(actors)]
     if kind in ("text", "command"):
         arena.raw_private(person, text_fields(step[2]))
     elif kind == "edited":
-        arena.raw_private(person, {**text_fields(step[2]), "message_id": step[3]},
-                          kind="edited_message")
+        arena.raw_private(
+            person, {**text_fields(step[2]), "message_id": step[3]}, kind="edited_message"
+        )
     elif kind == "reply":
         _, _, text, replied_id, to_bot = step
-        replied = {"message_id": replied_id, "date": int(time.time()) - 60,
-                   "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
-                   "from": arena.bot_user if to_bot else person.data, "text": "…"}
+        replied = {
+            "message_id": replied_id,
+            "date": int(time.time()) - 60,
+            "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+            "from": arena.bot_user if to_bot else person.data,
+            "text": "…",
+        }
         arena.raw_private(person, {**text_fields(text), "reply_to_message": replied})
     elif kind == "location":
         arena.raw_private(person, {"location": {"latitude": step[2], "longitude": step[3]}})
     elif kind == "venue":
         _, _, lat, lon, title, address = step
         location = {"latitude": lat, "longitude": lon}
-        arena.raw_private(person, {"location": location, "venue": {
-            "location": location, "title": title, "address": address}})
+        arena.raw_private(
+            person,
+            {
+                "location": location,
+                "venue": {"location": location, "title": title, "address": address},
+            },
+        )
     elif kind == "contact":
         _, _, number, whose = step
         contact: JSON = {"phone_number": number, "first_name": "Komşu"}
         if whose == "own":
-            contact = {"phone_number": number, "first_name": person.first_name,
-                       "user_id": person.id}
+            contact = {
+                "phone_number": number,
+                "first_name": person.first_name,
+                "user_id": person.id,
+            }
         elif whose == "other":
             contact["user_id"] = arena.admin.id
         arena.raw_private(person, {"contact": contact})
@@ -412,8 +674,7 @@ def perform(arena: Arena, actors: list[SimUser], step: Step, targets: Targets) -
         person.send_voice(duration=step[2])
     elif kind == "document":
         _, _, name, mime, text = step
-        person.send_document(b"%PDF-1.4 fuzz", file_name=name, mime_type=mime,
-                             caption=text or None)
+        person.send_document(b"%PDF-1.4 fuzz", file_name=name, mime_type=mime, caption=text or None)
     elif kind == "callback":
         target = pick(targets.private.get(person.id, []), step[3])
         if target is not None:
@@ -486,11 +747,24 @@ def request_state(kent: Kent, request_id: int) -> tuple[Any, ...]:
     with transaction(kent.engine) as session:
         request = session.get(Request, request_id)
         assert request is not None
-        events = session.exec(select(func.count()).select_from(RequestEvent)
-                              .where(RequestEvent.request_id == request_id)).one()
-        return (request.status, request.department_code, request.first_response_at,
-                request.assignee_id, request.text, request.resolved_at, request.contact_phone,
-                request.card_chat_id, request.card_message_id, request.survey_asked_at, events)
+        events = session.exec(
+            select(func.count())
+            .select_from(RequestEvent)
+            .where(RequestEvent.request_id == request_id)
+        ).one()
+        return (
+            request.status,
+            request.department_code,
+            request.first_response_at,
+            request.assignee_id,
+            request.text,
+            request.resolved_at,
+            request.contact_phone,
+            request.card_chat_id,
+            request.card_message_id,
+            request.survey_asked_at,
+            events,
+        )
 
 
 @pytest.fixture
@@ -506,26 +780,50 @@ def filed(arena: Arena) -> Filed:
         request = session.exec(select(Request).where(Request.number == number)).one()
         assert request.id is not None
         request_id = request.id
-    thread = [m.message_id for m in group.transcript() if m.reply_to_message_id ==
-              card.message_id]
+    thread = [m.message_id for m in group.transcript() if m.reply_to_message_id == card.message_id]
     return Filed(ayse, request_id, number, card.message_id, thread)
 
 
 FORGED_TEMPLATES = [
-    *(f"st:{code}:{{id}}{dept}" for code in ("as", "an", "rs", "rd", "rj", "ak", "bk", "to", "zz")
-      for dept in ("", ":imar", ":park", ":temizlik")),
+    *(
+        f"st:{code}:{{id}}{dept}"
+        for code in ("as", "an", "rs", "rd", "rj", "ak", "bk", "to", "zz")
+        for dept in ("", ":imar", ":park", ":temizlik")
+    ),
     *(f"my:{code}:{{id}}" for code in ("v", "n", "r", "w", "wy")),
     *(f"sv:{{id}}:{score}" for score in ("1", "3", "5", "x", "0", "9", "")),
 ]
 intruder_step = st.one_of(
-    st.tuples(st.just("press"), who, st.sampled_from(FORGED_TEMPLATES),
-              st.sampled_from(["card", "thread", "private"])),
-    st.tuples(st.just("reply"), who, st.sampled_from(["card", "thread"]),
-              st.one_of(any_text, command_text).filter(lambda s: s.strip() != "")),
+    st.tuples(
+        st.just("press"),
+        who,
+        st.sampled_from(FORGED_TEMPLATES),
+        st.sampled_from(["card", "thread", "private"]),
+    ),
+    st.tuples(
+        st.just("reply"),
+        who,
+        st.sampled_from(["card", "thread"]),
+        st.one_of(any_text, command_text).filter(lambda s: s.strip() != ""),
+    ),
     st.tuples(st.just("reply_photo"), who, st.sampled_from(["card", "thread"]), caption),
-    st.tuples(st.just("say"), who, st.one_of(any_text, st.sampled_from(
-        ["/taleplerim {number}", "/takip {number}", "/taleplerim {number} x", "/start",
-         "Notum: su borusu patladı", "4"])).filter(lambda s: s != "")),
+    st.tuples(
+        st.just("say"),
+        who,
+        st.one_of(
+            any_text,
+            st.sampled_from(
+                [
+                    "/taleplerim {number}",
+                    "/takip {number}",
+                    "/taleplerim {number} x",
+                    "/start",
+                    "Notum: su borusu patladı",
+                    "4",
+                ]
+            ),
+        ).filter(lambda s: s != ""),
+    ),
 )
 
 
@@ -573,10 +871,16 @@ def test_forged_actions_change_nothing(arena: Arena, filed: Filed, steps: list[S
 # --- 3. A citizen's message outside any flow is answered ------------------------------------
 
 first_message = st.one_of(
-    st.tuples(st.just("text"), st.text(min_size=1, max_size=4096).map(str.strip)
-              .filter(lambda s: s != "" and not s.startswith("/"))),
-    st.tuples(st.just("text"), st.sampled_from([s for s in SPECIAL_TEXTS
-                                                if s.strip() and not s.startswith("/")])),
+    st.tuples(
+        st.just("text"),
+        st.text(min_size=1, max_size=4096)
+        .map(str.strip)
+        .filter(lambda s: s != "" and not s.startswith("/")),
+    ),
+    st.tuples(
+        st.just("text"),
+        st.sampled_from([s for s in SPECIAL_TEXTS if s.strip() and not s.startswith("/")]),
+    ),
     st.tuples(st.just("sticker"), emoji),
     st.tuples(st.just("photo"), caption),
     st.tuples(st.just("voice"), st.integers(1, 60)),
@@ -611,20 +915,21 @@ def test_a_fresh_citizen_is_always_answered(arena: Arena, messages: list[Step]) 
 
     def answered(person: SimUser) -> bool:
         try:
-            person.wait_message(timeout=max(0.1, deadline - time.monotonic()),
-                                predicate=lambda m: m.text.strip())
+            person.wait_message(
+                timeout=max(0.1, deadline - time.monotonic()), predicate=lambda m: m.text.strip()
+            )
         except TimeoutError:
             return False
         return True
 
-    unanswered = [(message, [m.text for m in person.transcript()])
-                  for person, message in zip(people, messages, strict=True)
-                  if not answered(person)]
+    unanswered = [
+        (message, [m.text for m in person.transcript()])
+        for person, message in zip(people, messages, strict=True)
+        if not answered(person)
+    ]
     kent.emu.wait_idle(timeout=60, quiet=0.3)
     assert_no_errors(arena)
     assert unanswered == []
-
-
 
 
 # --- Regressions: the smallest inputs the properties above found ---------------------------
@@ -633,8 +938,10 @@ def test_a_fresh_citizen_is_always_answered(arena: Arena, messages: list[Step]) 
 def _errors_after(arena: Arena, act: Any) -> list[str]:
     act()
     arena.kent.emu.wait_idle(timeout=10)
-    return [f"{type(e).__name__}: {str(e).splitlines()[0][:70]} at {_where(e)}"
-            for e in arena.clear_errors()]
+    return [
+        f"{type(e).__name__}: {str(e).splitlines()[0][:70]} at {_where(e)}"
+        for e in arena.clear_errors()
+    ]
 
 
 def test_numbers_in_buttons_and_commands_that_are_no_ids_are_refused(arena: Arena) -> None:
@@ -646,20 +953,33 @@ def test_numbers_in_buttons_and_commands_that_are_no_ids_are_refused(arena: Aren
     menu = latest_answer(kent, citizen)
     arena.clear_errors()
     failures: dict[str, list[str]] = {}
-    for data in ("my:v:99999999999999999999", "my:p:99999999999999999999", "my:v:²",
-                 "st:as:99999999999999999999", "st:as:²", "sv:99999999999999999999:1",
-                 "sv:²:1", "c:e:99999999999999999999", "c:gc:99999999999999999999"):
+    for data in (
+        "my:v:99999999999999999999",
+        "my:p:99999999999999999999",
+        "my:v:²",
+        "st:as:99999999999999999999",
+        "st:as:²",
+        "sv:99999999999999999999:1",
+        "sv:²:1",
+        "c:e:99999999999999999999",
+        "c:gc:99999999999999999999",
+    ):
         if errors := _errors_after(arena, lambda d=data: citizen.press_data(menu, d)):
             failures[f"citizen presses {data!r}"] = errors
     for text in ("/start ev_99999999999999999999", "/start ev_²", "/etkinlik_iptal ²"):
         if errors := _errors_after(arena, lambda t=text: citizen.send(t)):
             failures[f"citizen sends {text!r}"] = errors
-    for text in ("/yoklama ²", "/yoklama 99999999999999999999 KOD",
-                 "/etkinlik_duzenle 99999999999999999999 yer Kültür Merkezi",
-                 "/duyuru etkinlik 99999999999999999999 Merhaba", "/duyuru etkinlik ² Merhaba",
-                 "/personel ekle 99999999999999999999 personel temizlik",
-                 "/personel ekle ² personel temizlik", "/personel sil 99999999999999999999",
-                 "/personel sil ²"):
+    for text in (
+        "/yoklama ²",
+        "/yoklama 99999999999999999999 KOD",
+        "/etkinlik_duzenle 99999999999999999999 yer Kültür Merkezi",
+        "/duyuru etkinlik 99999999999999999999 Merhaba",
+        "/duyuru etkinlik ² Merhaba",
+        "/personel ekle 99999999999999999999 personel temizlik",
+        "/personel ekle ² personel temizlik",
+        "/personel sil 99999999999999999999",
+        "/personel sil ²",
+    ):
         if errors := _errors_after(arena, lambda t=text: arena.admin.send(t)):
             failures[f"admin sends {text!r}"] = errors
     assert failures == {}, "\n".join(f"{what}: {errors}" for what, errors in failures.items())
@@ -677,6 +997,7 @@ def test_pressing_a_menu_button_twice_is_harmless(arena: Arena) -> None:
     menu = citizen.wait_message(contains="Merhaba")
     citizen.press("📋 Taleplerim", message_id=menu.message_id)
     citizen.wait_message(contains="Henüz", predicate=lambda m: m.message_id == menu.message_id)
-    again += _errors_after(arena, lambda: citizen.press("📋 Taleplerim",
-                                                        message_id=menu.message_id))
+    again += _errors_after(
+        arena, lambda: citizen.press("📋 Taleplerim", message_id=menu.message_id)
+    )
     assert again == [], "\n".join(again)

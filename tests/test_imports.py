@@ -19,13 +19,19 @@ from core.working_time import WorkingCalendar
 from db.models import CallCentreDay, Category, Request, RequestCounter, RequestEvent
 
 DATA = Path(__file__).parent / "data"
-REQUEST_HEADER = ["received_at", "channel", "type", "category", "text",
-                  "first_response_at", "resolved_at"]
+REQUEST_HEADER = [
+    "received_at",
+    "channel",
+    "type",
+    "category",
+    "text",
+    "first_response_at",
+    "resolved_at",
+]
 CALL_HEADER = ["date", "total", "information", "application", "missed"]
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], *, bom: bool = False
-              ) -> Path:
+def write_csv(path: Path, header: list[str], rows: list[list[str]], *, bom: bool = False) -> Path:
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -64,13 +70,24 @@ def test_valid_file_imports_with_numbers_departments_statuses_and_utc_times(
 
     # Numbers follow arrival within each year; the 2023 row has its own counter.
     assert (pothole.number, rubbish.number, question.number) == (
-        "2024-000001", "2024-000002", "2024-000003")
+        "2024-000001",
+        "2024-000002",
+        "2024-000003",
+    )
     assert shade.number == "2023-000001"
-    assert (rubbish.department_code, pothole.department_code, question.department_code,
-            shade.department_code) == ("temizlik", "fen", "halkla_iliskiler", "park")
+    assert (
+        rubbish.department_code,
+        pothole.department_code,
+        question.department_code,
+        shade.department_code,
+    ) == ("temizlik", "fen", "halkla_iliskiler", "park")
     assert (rubbish.channel, rubbish.type, rubbish.category_code) == ("phone", "sikayet", "cop")
     assert (rubbish.status, pothole.status, question.status, shade.status) == (
-        "resolved", "new", "answered", "resolved")
+        "resolved",
+        "new",
+        "answered",
+        "resolved",
+    )
 
     # Local 10:00 in Istanbul (UTC+3) is stored as 07:00 UTC.
     assert rubbish.created_at == utc(2024, 3, 5, 7, 0)
@@ -143,8 +160,15 @@ def test_every_error_is_reported_with_its_row_and_nothing_is_stored(
         ["2024-03-05 10:00", "phone", "talep", "yol", "x" * 2001, "", ""],
         good,
         ["2024-03-05 10:00", "phone", "dilek", "yol", "Tür yanlış", "", ""],
-        ["2024-03-05 10:00", "phone", "talep", "yol", "Çözüm önce", "2024-03-05 12:00",
-         "2024-03-05 11:00"],
+        [
+            "2024-03-05 10:00",
+            "phone",
+            "talep",
+            "yol",
+            "Çözüm önce",
+            "2024-03-05 12:00",
+            "2024-03-05 11:00",
+        ],
         ["2999-01-01 10:00", "phone", "talep", "yol", "Gelecekten", "", ""],
         ["2024-03-05 10:00", "phone", "talep"],
         good,
@@ -156,8 +180,15 @@ def test_every_error_is_reported_with_its_row_and_nothing_is_stored(
 
     found = [(e.row, e.column) for e in failure.value.errors]
     assert found == [
-        (2, "channel"), (3, "category"), (4, "received_at"), (5, "first_response_at"),
-        (6, "text"), (7, "text"), (9, "type"), (10, "resolved_at"), (11, "received_at"),
+        (2, "channel"),
+        (3, "category"),
+        (4, "received_at"),
+        (5, "first_response_at"),
+        (6, "text"),
+        (7, "text"),
+        (9, "type"),
+        (10, "resolved_at"),
+        (11, "received_at"),
         (12, None),
     ]
     messages = {(e.row, e.column): e.message for e in failure.value.errors}
@@ -174,8 +205,9 @@ def test_a_missing_header_column_is_reported_on_row_1(
     db: Engine, config: Config, tmp_path: Path
 ) -> None:
     header = [name for name in REQUEST_HEADER if name != "type"]
-    path = write_csv(tmp_path / "no_type.csv", header,
-                     [["2024-03-05 10:00", "phone", "yol", "Çukur", "", ""]])
+    path = write_csv(
+        tmp_path / "no_type.csv", header, [["2024-03-05 10:00", "phone", "yol", "Çukur", "", ""]]
+    )
 
     with pytest.raises(ImportFailed) as failure:
         import_requests(db, config, path)
@@ -188,8 +220,9 @@ def test_unreadable_files_are_explained(db: Engine, config: Config, tmp_path: Pa
     semicolons = tmp_path / "excel_tr.csv"
     semicolons.write_text(";".join(REQUEST_HEADER) + "\n", encoding="utf-8")
     latin = tmp_path / "cp1254.csv"
-    latin.write_bytes((",".join(REQUEST_HEADER) + "\n2024-03-05 10:00,phone,talep,yol,"
-                       "Çukur,,\n").encode("cp1254"))
+    latin.write_bytes(
+        (",".join(REQUEST_HEADER) + "\n2024-03-05 10:00,phone,talep,yol,Çukur,,\n").encode("cp1254")
+    )
 
     with pytest.raises(ImportFailed, match="semicolons"):
         import_requests(db, config, semicolons)
@@ -201,11 +234,15 @@ def test_unreadable_files_are_explained(db: Engine, config: Config, tmp_path: Pa
 
 def test_an_inactive_category_is_refused(db: Engine, config: Config, tmp_path: Path) -> None:
     with Session(db) as session:
-        session.add(Category(code="eski", department_code="fen", sla_hours=8,
-                             name_tr="Eski", active=False))
+        session.add(
+            Category(code="eski", department_code="fen", sla_hours=8, name_tr="Eski", active=False)
+        )
         session.commit()
-    path = write_csv(tmp_path / "old.csv", REQUEST_HEADER,
-                     [["2024-03-05 10:00", "phone", "talep", "eski", "Eski kategori", "", ""]])
+    path = write_csv(
+        tmp_path / "old.csv",
+        REQUEST_HEADER,
+        [["2024-03-05 10:00", "phone", "talep", "eski", "Eski kategori", "", ""]],
+    )
 
     with pytest.raises(ImportFailed) as failure:
         import_requests(db, config, path)
@@ -217,8 +254,7 @@ def test_an_inactive_category_is_refused(db: Engine, config: Config, tmp_path: P
 
 def test_bom_and_explicit_offsets(db: Engine, config: Config, tmp_path: Path) -> None:
     rows = [
-        ["2024-03-05T10:00:00+00:00", "web", "talep", "yol", "Ofsetli", "2024-03-05T12:00:00Z",
-         ""],
+        ["2024-03-05T10:00:00+00:00", "web", "talep", "yol", "Ofsetli", "2024-03-05T12:00:00Z", ""],
         ["2024-03-05T13:00:00+03:00", "twitter", "oneri", "park", "Yerel ofset", "", ""],
     ]
     path = write_csv(tmp_path / "bom.csv", REQUEST_HEADER, rows, bom=True)
@@ -236,11 +272,16 @@ def test_bom_and_explicit_offsets(db: Engine, config: Config, tmp_path: Path) ->
 def test_the_same_moment_written_differently_is_the_same_row(
     db: Engine, config: Config, tmp_path: Path
 ) -> None:
-    local = write_csv(tmp_path / "local.csv", REQUEST_HEADER,
-                      [["2024-03-05 10:00", "phone", "talep", "yol", "Çukur  var", "", ""]])
-    offset = write_csv(tmp_path / "offset.csv", REQUEST_HEADER,
-                       [["2024-03-05T07:00:00+00:00", "Phone", "talep", "yol", " Çukur var ",
-                         "", ""]])
+    local = write_csv(
+        tmp_path / "local.csv",
+        REQUEST_HEADER,
+        [["2024-03-05 10:00", "phone", "talep", "yol", "Çukur  var", "", ""]],
+    )
+    offset = write_csv(
+        tmp_path / "offset.csv",
+        REQUEST_HEADER,
+        [["2024-03-05T07:00:00+00:00", "Phone", "talep", "yol", " Çukur var ", "", ""]],
+    )
     import_requests(db, config, local)
 
     report = import_requests(db, config, offset)
@@ -251,11 +292,15 @@ def test_the_same_moment_written_differently_is_the_same_row(
 def test_blank_lines_and_extra_columns_are_ignored(
     db: Engine, config: Config, tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path / "extra.csv", [*REQUEST_HEADER, "notes"], [
-        ["2024-03-05 10:00", "phone", "talep", "yol", "Çukur", "", "", "not"],
-        [""] * 8,
-        ["2024-03-05 11:00", "phone", "talep", "yol", "Bir çukur daha", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "extra.csv",
+        [*REQUEST_HEADER, "notes"],
+        [
+            ["2024-03-05 10:00", "phone", "talep", "yol", "Çukur", "", "", "not"],
+            [""] * 8,
+            ["2024-03-05 11:00", "phone", "talep", "yol", "Bir çukur daha", "", "", ""],
+        ],
+    )
 
     report = import_requests(db, config, path)
 
@@ -267,8 +312,10 @@ def test_blank_lines_and_extra_columns_are_ignored(
 
 def call_days(engine: Engine) -> dict[date, tuple[int, int, int, int]]:
     with Session(engine) as session:
-        return {d.day: (d.total, d.information, d.application, d.missed)
-                for d in session.exec(select(CallCentreDay)).all()}
+        return {
+            d.day: (d.total, d.information, d.application, d.missed)
+            for d in session.exec(select(CallCentreDay)).all()
+        }
 
 
 def test_calls_import_and_reimport_unchanged(db: Engine) -> None:
@@ -283,11 +330,15 @@ def test_calls_import_and_reimport_unchanged(db: Engine) -> None:
 
 def test_calls_changed_values_are_updated(db: Engine, tmp_path: Path) -> None:
     import_calls(db, DATA / "calls_valid.csv")
-    path = write_csv(tmp_path / "fixed.csv", CALL_HEADER, [
-        ["2024-03-04", "612", "280", "250", "82"],
-        ["2024-03-05", "600", "280", "240", "80"],
-        ["2024-03-07", "500", "250", "200", "50"],
-    ])
+    path = write_csv(
+        tmp_path / "fixed.csv",
+        CALL_HEADER,
+        [
+            ["2024-03-04", "612", "280", "250", "82"],
+            ["2024-03-05", "600", "280", "240", "80"],
+            ["2024-03-07", "500", "250", "200", "50"],
+        ],
+    )
 
     report = import_calls(db, path)
 
@@ -298,23 +349,30 @@ def test_calls_changed_values_are_updated(db: Engine, tmp_path: Path) -> None:
     assert len(days) == 4
 
 
-def test_calls_errors_are_reported_by_row_and_nothing_is_stored(
-    db: Engine, tmp_path: Path
-) -> None:
-    path = write_csv(tmp_path / "calls_bad.csv", CALL_HEADER, [
-        ["2024-03-04", "612", "280", "250", "82"],
-        ["2024-03-05", "591", "270", "240", "80"],  # 270 + 240 + 80 = 590
-        ["2024-03-04", "612", "280", "250", "82"],
-        ["05.03.2024", "1", "1", "0", "0"],
-        ["2024-03-08", "1.234", "1", "0", "-1"],
-        ["2024-02-30", "0", "0", "0", "0"],
-    ])
+def test_calls_errors_are_reported_by_row_and_nothing_is_stored(db: Engine, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "calls_bad.csv",
+        CALL_HEADER,
+        [
+            ["2024-03-04", "612", "280", "250", "82"],
+            ["2024-03-05", "591", "270", "240", "80"],  # 270 + 240 + 80 = 590
+            ["2024-03-04", "612", "280", "250", "82"],
+            ["05.03.2024", "1", "1", "0", "0"],
+            ["2024-03-08", "1.234", "1", "0", "-1"],
+            ["2024-02-30", "0", "0", "0", "0"],
+        ],
+    )
 
     with pytest.raises(ImportFailed) as failure:
         import_calls(db, path)
 
     assert [(e.row, e.column) for e in failure.value.errors] == [
-        (3, "total"), (4, "date"), (5, "date"), (6, "total"), (6, "missed"), (7, "date"),
+        (3, "total"),
+        (4, "date"),
+        (5, "date"),
+        (6, "total"),
+        (6, "missed"),
+        (7, "date"),
     ]
     assert "590" in failure.value.errors[0].message
     assert "row 2" in failure.value.errors[1].message
@@ -337,9 +395,12 @@ def test_2023_call_totals_survive_a_round_trip(db: Engine, tmp_path: Path) -> No
     assert report.added == 365
     with Session(db) as session:
         sums = session.exec(
-            select(func.sum(CallCentreDay.total), func.sum(CallCentreDay.information),
-                   func.sum(CallCentreDay.application), func.sum(CallCentreDay.missed))
-            .where(col(CallCentreDay.day).between(date(2023, 1, 1), date(2023, 12, 31)))
+            select(
+                func.sum(CallCentreDay.total),
+                func.sum(CallCentreDay.information),
+                func.sum(CallCentreDay.application),
+                func.sum(CallCentreDay.missed),
+            ).where(col(CallCentreDay.day).between(date(2023, 1, 1), date(2023, 12, 31)))
         ).one()
     assert tuple(int(s) for s in sums) == (206_041, 94_206, 84_145, 27_690)
     assert round(100 * sums[3] / sums[0], 1) == 13.4

@@ -42,16 +42,35 @@ IST = ZoneInfo("Europe/Istanbul")
 
 # The seed's components: requests per channel, call-centre totals, satisfaction.
 SEED_2023: dict[str, Any] = {
-    "channels": {"in_person": 1922, "phone": 65701, "web": 10015, "bilgi_edinme": 127,
-                 "cimer": 4136, "ibb": 7484, "acik_kapi": 2594, "facebook": 24011,
-                 "twitter": 9028, "instagram": 23730},
+    "channels": {
+        "in_person": 1922,
+        "phone": 65701,
+        "web": 10015,
+        "bilgi_edinme": 127,
+        "cimer": 4136,
+        "ibb": 7484,
+        "acik_kapi": 2594,
+        "facebook": 24011,
+        "twitter": 9028,
+        "instagram": 23730,
+    },
     "calls": {"information": 94206, "application": 84145, "missed": 27690},
     "answers": (1000, 900),  # answers, of which satisfied: 90,0 %
 }
 SEED_2024_H1: dict[str, Any] = {
-    "channels": {"in_person": 1164, "phone": 39043, "web": 5768, "bilgi_edinme": 57,
-                 "cimer": 2850, "ibb": 4456, "acik_kapi": 865, "facebook": 221, "twitter": 248,
-                 "instagram": 1660, "whatsapp": 760},
+    "channels": {
+        "in_person": 1164,
+        "phone": 39043,
+        "web": 5768,
+        "bilgi_edinme": 57,
+        "cimer": 2850,
+        "ibb": 4456,
+        "acik_kapi": 865,
+        "facebook": 221,
+        "twitter": 248,
+        "instagram": 1660,
+        "whatsapp": 760,
+    },
     "calls": {"information": 69222, "application": 39043, "missed": 18588},
     "answers": (400, 380),  # 95,0 %
 }
@@ -72,17 +91,27 @@ def _spread(span: Period, index: int, count: int) -> datetime:
     return span.start + timedelta(seconds=int(seconds * (index + 0.5) / count))
 
 
-def _request_rows(span: Period, channels: dict[str, int], year: int,
-                  category: str, department: str) -> list[dict[str, Any]]:
+def _request_rows(
+    span: Period, channels: dict[str, int], year: int, category: str, department: str
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for channel, count in channels.items():
         for index in range(count):
             created = _spread(span, index, count)
-            rows.append({"number": "", "channel": channel,
-                         "type": "sikayet" if index % 3 == 0 else "talep",
-                         "category_code": category, "department_code": department, "text": "",
-                         "status": "answered", "created_at": created, "updated_at": created,
-                         "first_response_at": None})
+            rows.append(
+                {
+                    "number": "",
+                    "channel": channel,
+                    "type": "sikayet" if index % 3 == 0 else "talep",
+                    "category_code": category,
+                    "department_code": department,
+                    "text": "",
+                    "status": "answered",
+                    "created_at": created,
+                    "updated_at": created,
+                    "first_response_at": None,
+                }
+            )
     rows.sort(key=lambda row: (row["created_at"], row["channel"]))
     # Answered in 36 h or 60 h alternately (every seventh stays unanswered): a mean of
     # exactly 2 days, whatever the count, once an odd one out is set to 48 h.
@@ -106,16 +135,21 @@ def _call_rows(span: Period, calls: dict[str, int]) -> list[dict[str, Any]]:
         for name, total in calls.items():
             share, rest = divmod(total, days)
             values[name] = share + (1 if index < rest else 0)
-        rows.append({"day": first + timedelta(days=index), **values,
-                     "total": sum(values.values())})
+        rows.append({"day": first + timedelta(days=index), **values, "total": sum(values.values())})
     return rows
 
 
 def _answer_rows(span: Period, answers: tuple[int, int]) -> list[dict[str, Any]]:
     count, satisfied = answers
-    return [{"score": (5, 4)[index % 2] if index < satisfied else (1, 2, 3)[index % 3],
-             "answered_at": _spread(span, index, count), "comment": None, "request_id": None}
-            for index in range(count)]
+    return [
+        {
+            "score": (5, 4)[index % 2] if index < satisfied else (1, 2, 3)[index % 3],
+            "answered_at": _spread(span, index, count),
+            "comment": None,
+            "request_id": None,
+        }
+        for index in range(count)
+    ]
 
 
 def load_seed(engine: Engine, config: Config) -> None:
@@ -126,13 +160,11 @@ def load_seed(engine: Engine, config: Config) -> None:
         for span, seed, year in ((year_2023, SEED_2023, 2023), (half_2024, SEED_2024_H1, 2024)):
             # Requests go in as minimal rows: only what the indicators read, plus the
             # NOT NULL columns; numbers are unique per year like the real ones.
-            rows = _request_rows(span, seed["channels"], year, category.code,
-                                 category.department)
+            rows = _request_rows(span, seed["channels"], year, category.code, category.department)
             for start in range(0, len(rows), CHUNK):
-                session.execute(insert(_table(Request)), rows[start:start + CHUNK])
+                session.execute(insert(_table(Request)), rows[start : start + CHUNK])
             session.execute(insert(_table(CallCentreDay)), _call_rows(span, seed["calls"]))
-            session.execute(insert(_table(SatisfactionAnswer)),
-                            _answer_rows(span, seed["answers"]))
+            session.execute(insert(_table(SatisfactionAnswer)), _answer_rows(span, seed["answers"]))
 
 
 def seeded_engine(kind: str, folder: Path, config: Config) -> Iterator[Engine]:
@@ -151,8 +183,9 @@ def seeded_engine(kind: str, folder: Path, config: Config) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           config: Config) -> Iterator[Engine]:
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, config: Config
+) -> Iterator[Engine]:
     """A migrated database of each kind holding the seed's components, built once."""
     yield from seeded_engine(request.param, tmp_path_factory.mktemp("seed"), config)
 
@@ -163,7 +196,10 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def test_periods_follow_istanbul_calendar_boundaries() -> None:
     half = period("half", date(2024, 6, 30), IST)
     assert (half.start, half.end, half.label) == (
-        datetime(2023, 12, 31, 21, tzinfo=UTC), datetime(2024, 6, 30, 21, tzinfo=UTC), "2024-H1")
+        datetime(2023, 12, 31, 21, tzinfo=UTC),
+        datetime(2024, 6, 30, 21, tzinfo=UTC),
+        "2024-H1",
+    )
     assert period("half", date(2024, 7, 1), IST).label == "2024-H2"
     assert period("half", date(2024, 7, 1), IST).end == datetime(2024, 12, 31, 21, tzinfo=UTC)
     week = period("week", date(2024, 7, 3), IST)  # a Wednesday
@@ -183,8 +219,10 @@ def test_periods_follow_istanbul_calendar_boundaries() -> None:
     assert (year.label, year.end) == ("2024", datetime(2024, 12, 31, 21, tzinfo=UTC))
     assert previous(year, IST).label == "2023"
     assert previous(period("week", date(2025, 1, 1), IST), IST).label == "2024-W52"
-    assert between(date(2025, 1, 1), date(2025, 3, 31), IST).end == period(
-        "quarter", date(2025, 2, 1), IST).end
+    assert (
+        between(date(2025, 1, 1), date(2025, 3, 31), IST).end
+        == period("quarter", date(2025, 2, 1), IST).end
+    )
     with pytest.raises(ValueError):
         period("fortnight", date(2024, 1, 1), IST)
 
@@ -196,16 +234,30 @@ def test_periods_round_trip_as_json() -> None:
 
 
 def _request(session: Session, number: str, created: datetime, **values: Any) -> None:
-    session.add(Request(number=number, channel=values.pop("channel", "telegram"),
-                        type=values.pop("type", "talep"), category_code="cop",
-                        department_code="temizlik", text="", created_at=created, **values))
+    session.add(
+        Request(
+            number=number,
+            channel=values.pop("channel", "telegram"),
+            type=values.pop("type", "talep"),
+            category_code="cop",
+            department_code="temizlik",
+            text="",
+            created_at=created,
+            **values,
+        )
+    )
 
 
 def test_a_request_belongs_to_the_half_of_its_istanbul_date(db: Engine, config: Config) -> None:
     with transaction(db) as session:
         _request(session, "2024-000001", datetime(2024, 6, 30, 23, 30, tzinfo=IST))
-        _request(session, "2024-000002", datetime(2024, 7, 1, 0, 10, tzinfo=IST),
-                 channel="whatsapp", type="sikayet")
+        _request(
+            session,
+            "2024-000002",
+            datetime(2024, 7, 1, 0, 10, tzinfo=IST),
+            channel="whatsapp",
+            type="sikayet",
+        )
     with transaction(db) as session:
         first = indicators.compute(session, config, period("half", date(2024, 1, 1), IST))
         second = indicators.compute(session, config, period("half", date(2024, 12, 1), IST))
@@ -225,16 +277,20 @@ def test_seed_2023_reproduced_to_the_digit(seeded: Engine, config: Config) -> No
     tr = translator("tr")
     with transaction(seeded) as session:
         figures = indicators.compute(session, config, seed_periods()[0])
-    assert figures.requests_by_channel == {
-        "telegram": 0, "whatsapp": 0, **SEED_2023["channels"]}
+    assert figures.requests_by_channel == {"telegram": 0, "whatsapp": 0, **SEED_2023["channels"]}
     assert figures.requests_total == 148748 and tr.number(figures.requests_total) == "148.748"
-    expected_complaints = {channel: (count + 2) // 3
-                           for channel, count in SEED_2023["channels"].items()}
+    expected_complaints = {
+        channel: (count + 2) // 3 for channel, count in SEED_2023["channels"].items()
+    }
     assert {c: n for c, n in figures.complaints_by_channel.items() if n} == expected_complaints
     assert figures.complaints_total == sum(expected_complaints.values())
-    assert (figures.calls_total, figures.calls_information, figures.calls_application,
-            figures.calls_missed, figures.calls_completed) == (
-        206041, 94206, 84145, 27690, 178351)
+    assert (
+        figures.calls_total,
+        figures.calls_information,
+        figures.calls_application,
+        figures.calls_missed,
+        figures.calls_completed,
+    ) == (206041, 94206, 84145, 27690, 178351)
     assert figures.missed_call_rate is not None
     assert tr.percent(figures.missed_call_rate) == "%13,4"
     assert figures.satisfaction_percent == 90.0
@@ -251,9 +307,13 @@ def test_seed_2024_first_half_reproduced_to_the_digit(seeded: Engine, config: Co
         figures = indicators.compute(session, config, seed_periods()[1])
     assert figures.requests_by_channel == {"telegram": 0, **SEED_2024_H1["channels"]}
     assert figures.requests_total == 57092 and tr.number(figures.requests_total) == "57.092"
-    assert (figures.calls_total, figures.calls_information, figures.calls_application,
-            figures.calls_missed, figures.calls_completed) == (
-        126853, 69222, 39043, 18588, 108265)
+    assert (
+        figures.calls_total,
+        figures.calls_information,
+        figures.calls_application,
+        figures.calls_missed,
+        figures.calls_completed,
+    ) == (126853, 69222, 39043, 18588, 108265)
     assert figures.missed_call_rate is not None
     assert tr.percent(figures.missed_call_rate) == "%14,7"
     assert tr.number(figures.calls_completed) == "108.265"
@@ -264,8 +324,10 @@ def test_seed_2024_first_half_reproduced_to_the_digit(seeded: Engine, config: Co
 def test_a_quarter_of_the_seed_adds_up_with_the_others(seeded: Engine, config: Config) -> None:
     """Sub-periods partition the year: the four quarters sum to the year's figures."""
     with transaction(seeded) as session:
-        quarters = [indicators.compute(session, config, period("quarter", date(2023, m, 1), IST))
-                    for m in (1, 4, 7, 10)]
+        quarters = [
+            indicators.compute(session, config, period("quarter", date(2023, m, 1), IST))
+            for m in (1, 4, 7, 10)
+        ]
     assert sum(q.requests_total for q in quarters) == 148748
     assert sum(q.calls_missed for q in quarters) == 27690
 
@@ -280,13 +342,19 @@ def test_targets_of_2025_stand_beside_the_figures(db: Engine, config: Config) ->
     assert targets["satisfaction_percent"] == 95.0
     assert targets["missed_call_rate"] == pytest.approx(0.122)
     assert targets["average_response_days"] == 2
-    assert targets["requests_total"] == 114100 == sum(
-        targets[f"requests_by_channel.{c}"] or 0 for c in figures.requests_by_channel)
+    assert (
+        targets["requests_total"]
+        == 114100
+        == sum(targets[f"requests_by_channel.{c}"] or 0 for c in figures.requests_by_channel)
+    )
     assert targets["requests_by_channel.phone"] == 75000
     assert targets["requests_by_channel.telegram"] is None
     assert targets["calls_completed"] == 215000
-    assert targets["council_events_total"] == 62 == sum(
-        targets[f"council_events.{a}"] or 0 for a in figures.council_events)
+    assert (
+        targets["council_events_total"]
+        == 62
+        == sum(targets[f"council_events.{a}"] or 0 for a in figures.council_events)
+    )
     assert targets["council_participants_total"] == 5200
     assert targets["council_participants.genel_kurul"] == 400
     assert targets["council_members.kadin"] == 960
@@ -300,33 +368,64 @@ def test_council_events_participants_and_members(db: Engine, config: Config) -> 
         session.add_all(people)
         session.flush()
         events = [
-            CouncilEvent(assembly_code=code, title="Toplantı", starts_at=start,
-                         ends_at=start + timedelta(hours=2), capacity=50, registered=3,
-                         cancelled_at=cancelled)
+            CouncilEvent(
+                assembly_code=code,
+                title="Toplantı",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=50,
+                registered=3,
+                cancelled_at=cancelled,
+            )
             for code, start, cancelled in (
-                ("genel_kurul", inside, None), ("genel_kurul", inside + timedelta(days=30), None),
-                ("kadin", inside, None), ("kadin", inside, inside),  # cancelled: not held
+                ("genel_kurul", inside, None),
+                ("genel_kurul", inside + timedelta(days=30), None),
+                ("kadin", inside, None),
+                ("kadin", inside, inside),  # cancelled: not held
                 ("genclik", datetime(2024, 12, 31, 23, 0, tzinfo=IST), None),  # last year
-            )]
+            )
+        ]
         session.add_all(events)
         session.flush()
         for n, person in enumerate(people[:3]):
-            for event, status in ((events[0], "attended"), (events[1], "no_show"),
-                                  (events[2], "attended")):
-                session.add(Registration(event_id=event.id, citizen_id=person.id,
-                                         status=status, seq=n + 1, code=f"C{event.id}-{n}"))
+            for event, status in (
+                (events[0], "attended"),
+                (events[1], "no_show"),
+                (events[2], "attended"),
+            ):
+                session.add(
+                    Registration(
+                        event_id=event.id,
+                        citizen_id=person.id,
+                        status=status,
+                        seq=n + 1,
+                        code=f"C{event.id}-{n}",
+                    )
+                )
         joined = datetime(2025, 2, 1, tzinfo=IST)
         for person in people:
-            session.add(Membership(assembly_code="kadin", citizen_id=person.id,
-                                   joined_at=joined))
-        session.add(Membership(assembly_code="genclik", citizen_id=people[0].id,
-                               joined_at=joined, left_at=datetime(2025, 3, 1, tzinfo=IST)))
-        session.add(Membership(assembly_code="genel_kurul", citizen_id=people[1].id,
-                               joined_at=joined))
+            session.add(Membership(assembly_code="kadin", citizen_id=person.id, joined_at=joined))
+        session.add(
+            Membership(
+                assembly_code="genclik",
+                citizen_id=people[0].id,
+                joined_at=joined,
+                left_at=datetime(2025, 3, 1, tzinfo=IST),
+            )
+        )
+        session.add(
+            Membership(assembly_code="genel_kurul", citizen_id=people[1].id, joined_at=joined)
+        )
     with transaction(db) as session:
         figures = indicators.compute(session, config, span)
-    assert figures.council_events == {"genel_kurul": 2, "kidemli": 0, "kadin": 1, "genclik": 0,
-                                      "cocuk": 0, "engelli": 0}
+    assert figures.council_events == {
+        "genel_kurul": 2,
+        "kidemli": 0,
+        "kadin": 1,
+        "genclik": 0,
+        "cocuk": 0,
+        "engelli": 0,
+    }
     assert figures.council_events_total == 3
     assert figures.council_participants["genel_kurul"] == 3  # attendances, not no-shows
     assert figures.council_participants["kadin"] == 3
@@ -342,13 +441,19 @@ def test_council_events_participants_and_members(db: Engine, config: Config) -> 
 def test_snapshot_stores_and_reads_back_equal(db: Engine, config: Config) -> None:
     span = period("month", date(2025, 3, 1), IST)
     with transaction(db) as session:
-        _request(session, "2025-000001", datetime(2025, 3, 2, 9, tzinfo=IST),
-                 first_response_at=datetime(2025, 3, 4, 9, tzinfo=IST))
+        _request(
+            session,
+            "2025-000001",
+            datetime(2025, 3, 2, 9, tzinfo=IST),
+            first_response_at=datetime(2025, 3, 4, 9, tzinfo=IST),
+        )
         session.add(SatisfactionAnswer(score=4, answered_at=datetime(2025, 3, 5, tzinfo=IST)))
-        session.add(CallCentreDay(day=date(2025, 3, 1), total=10, information=5,
-                                  application=3, missed=2))
-        stored = indicators.store_snapshot(session, config, span,
-                                           datetime(2025, 3, 6, 2, tzinfo=UTC))
+        session.add(
+            CallCentreDay(day=date(2025, 3, 1), total=10, information=5, application=3, missed=2)
+        )
+        stored = indicators.store_snapshot(
+            session, config, span, datetime(2025, 3, 6, 2, tzinfo=UTC)
+        )
     with transaction(db) as session:
         read = indicators.snapshot(session, "month", span.start)
         assert indicators.snapshot(session, "week", span.start) is None
@@ -369,8 +474,9 @@ def test_refresh_snapshots_twice_gives_the_same_rows(db: Engine, config: Config)
         second = indicators.refresh_snapshots(session, config, now)
     with transaction(db) as session:
         after = session.execute(select(_table(IndicatorSnapshot))).all()
-        count = session.execute(select(func.count()).select_from(
-            _table(IndicatorSnapshot))).scalar_one()
+        count = session.execute(
+            select(func.count()).select_from(_table(IndicatorSnapshot))
+        ).scalar_one()
         half = indicators.snapshot(session, "half", period("half", date(2025, 1, 1), IST).start)
     assert first == second and count == len(first) == 2 * len(KINDS)
     assert sorted(before) == sorted(after)

@@ -48,8 +48,9 @@ def citizen_of(session: Session, citizen_id: int) -> Citizen:
     return citizen
 
 
-def draft_step(db: Engine, citizen_id: int,
-               action: Callable[[Session, RequestDraft], object]) -> RequestDraft:
+def draft_step(
+    db: Engine, citizen_id: int, action: Callable[[Session, RequestDraft], object]
+) -> RequestDraft:
     """Run one filing step on the stored draft in its own transaction; return the draft."""
     with transaction(db) as session:
         draft = session.get(RequestDraft, citizen_id)
@@ -74,9 +75,15 @@ def stored_draft(db: Engine, citizen_id: int) -> RequestDraft | None:
         return session.get(RequestDraft, citizen_id)
 
 
-def file_request(db: Engine, calendar: WorkingCalendar, citizen_id: int, category: str = "cop",
-                 text: str = COMPLAINT, now: datetime | None = None,
-                 request_type: str = "sikayet") -> Request:
+def file_request(
+    db: Engine,
+    calendar: WorkingCalendar,
+    citizen_id: int,
+    category: str = "cop",
+    text: str = COMPLAINT,
+    now: datetime | None = None,
+    request_type: str = "sikayet",
+) -> Request:
     """The shortest complete filing: type, category, text, skip the optional steps, send."""
     with transaction(db) as session:
         citizen = citizen_of(session, citizen_id)
@@ -118,7 +125,10 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
         citizen = citizen_of(session, cid)
         assert citizen.consent_at is not None
         assert (citizen.first_name, citizen.last_name, citizen.username) == (
-            "Ayşe", "Yılmaz", "ayse")
+            "Ayşe",
+            "Yılmaz",
+            "ayse",
+        )
     # Type and topic share the first screen; the type comes preselected.
     assert (draft.step, draft.data) == ("category", {"type": "sikayet"})
 
@@ -146,7 +156,10 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     assert draft.step == "location" and len(draft.data["photos"]) == 1
     draft = draft_step(db, cid, lambda s, d: intake.set_location(s, d, 41.0255, 29.1020))
     assert (draft.step, draft.data["latitude"], draft.data["longitude"]) == (
-        "location", 41.0255, 29.1020)
+        "location",
+        41.0255,
+        29.1020,
+    )
     for n in (2, 3):
         draft = draft_step(db, cid, using(intake.add_photo, f"f{n}", f"u{n}"))
         assert draft.step == "location" and len(draft.data["photos"]) == n
@@ -178,22 +191,35 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
         assert request.id == submitted.request.id
         assert re.fullmatch(r"2026-\d{6}", request.number)
         assert (request.channel, request.type, request.category_code) == (
-            "telegram", "sikayet", "cop")
+            "telegram",
+            "sikayet",
+            "cop",
+        )
         assert (request.department_code, request.citizen_id, request.status) == (
-            "temizlik", cid, "new")
+            "temizlik",
+            cid,
+            "new",
+        )
         assert request.text == COMPLAINT
         assert (request.latitude, request.longitude) == (41.0255, 29.1020)
         assert request.contact_phone == "+905551112233"
         assert request.created_at == now
         assert request.due_at == calendar.add_working_hours(now, 8)
         assert request.first_response_at is None and request.assignee_id is None
-        photos = session.exec(select(Attachment).where(Attachment.request_id == request.id)
-                              .order_by(col(Attachment.id))).all()
+        photos = session.exec(
+            select(Attachment)
+            .where(Attachment.request_id == request.id)
+            .order_by(col(Attachment.id))
+        ).all()
         assert [(p.telegram_file_id, p.file_unique_id) for p in photos] == [
-            ("f1", "u1"), ("f2", "u2"), ("f3", "u3")]
+            ("f1", "u1"),
+            ("f2", "u2"),
+            ("f3", "u3"),
+        ]
         events = session.exec(select(RequestEvent)).all()
         assert [(e.kind, e.actor, e.actor_telegram_id) for e in events] == [
-            ("created", "citizen", 7001)]
+            ("created", "citizen", 7001)
+        ]
         assert events[0].data == {"department": "temizlik"}
         assert citizen_of(session, cid).phone == "+905551112233"
 
@@ -238,7 +264,10 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
     draft = draft_step(db, cid, lambda s, d: intake.set_location(s, d, 41.0, 29.0))
     assert draft.step == "location"
     assert (draft.data["address"], draft.data["latitude"], len(draft.data["photos"])) == (
-        "Atatürk Cd. No 5", 41.0, 1)
+        "Atatürk Cd. No 5",
+        41.0,
+        1,
+    )
 
     draft = draft_step(db, cid, lambda s, d: intake.skip(s, d))
     assert draft.step == "phone"
@@ -260,16 +289,19 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
 # --- Back and Edit -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("current", "previous"), [
-    ("category", "category"),
-    ("text", "category"),
-    ("location", "text"),
-    ("phone", "location"),
-    ("summary", "phone"),
-    # Drafts saved by an earlier version at steps that have since been merged.
-    ("type", "category"),
-    ("photos", "text"),
-])
+@pytest.mark.parametrize(
+    ("current", "previous"),
+    [
+        ("category", "category"),
+        ("text", "category"),
+        ("location", "text"),
+        ("phone", "location"),
+        ("summary", "phone"),
+        # Drafts saved by an earlier version at steps that have since been merged.
+        ("type", "category"),
+        ("photos", "text"),
+    ],
+)
 def test_back_goes_to_the_previous_step(db: Engine, current: str, previous: str) -> None:
     cid = make_citizen(db, 7010)
     with transaction(db) as session:
@@ -280,13 +312,16 @@ def test_back_goes_to_the_previous_step(db: Engine, current: str, previous: str)
     assert draft.data["editing"] is False and draft.data["type"] == "talep"
 
 
-@pytest.mark.parametrize(("current", "previous"), [
-    ("channel", "channel"),
-    ("category", "channel"),
-    ("text", "category"),
-    ("phone", "text"),
-    ("summary", "phone"),
-])
+@pytest.mark.parametrize(
+    ("current", "previous"),
+    [
+        ("channel", "channel"),
+        ("category", "channel"),
+        ("text", "category"),
+        ("phone", "text"),
+        ("summary", "phone"),
+    ],
+)
 def test_back_in_record_mode(db: Engine, current: str, previous: str) -> None:
     cid = make_citizen(db, 7011)
     with transaction(db) as session:
@@ -320,19 +355,42 @@ def walk_to_summary(db: Engine, citizen_id: int) -> None:
         assert draft.step == "summary"
 
 
-@pytest.mark.parametrize(("step", "action", "key", "value"), [
-    ("category", lambda s, d: intake.set_category(s, d, "aydinlatma"), "category", "aydinlatma"),
-    ("text", lambda s, d: intake.set_text(s, d, "Sokak lambası yanmıyor."), "text",
-     "Sokak lambası yanmıyor."),
-    ("location", lambda s, d: (intake.set_location(s, d, 40.9, 29.2), intake.skip(s, d)),
-     "latitude", 40.9),
-    ("location", lambda s, d: (intake.set_address(s, d, "Gül Sk. 8"), intake.skip(s, d)),
-     "address", "Gül Sk. 8"),
-    ("location", lambda s, d: intake.skip(s, d), "address", "Çiçek Sk. 3"),
-    ("phone", lambda s, d: intake.set_phone(s, d, "+905559998877"), "phone", "+905559998877"),
-])
+@pytest.mark.parametrize(
+    ("step", "action", "key", "value"),
+    [
+        (
+            "category",
+            lambda s, d: intake.set_category(s, d, "aydinlatma"),
+            "category",
+            "aydinlatma",
+        ),
+        (
+            "text",
+            lambda s, d: intake.set_text(s, d, "Sokak lambası yanmıyor."),
+            "text",
+            "Sokak lambası yanmıyor.",
+        ),
+        (
+            "location",
+            lambda s, d: (intake.set_location(s, d, 40.9, 29.2), intake.skip(s, d)),
+            "latitude",
+            40.9,
+        ),
+        (
+            "location",
+            lambda s, d: (intake.set_address(s, d, "Gül Sk. 8"), intake.skip(s, d)),
+            "address",
+            "Gül Sk. 8",
+        ),
+        ("location", lambda s, d: intake.skip(s, d), "address", "Çiçek Sk. 3"),
+        ("phone", lambda s, d: intake.set_phone(s, d, "+905559998877"), "phone", "+905559998877"),
+    ],
+)
 def test_edit_from_the_summary_returns_to_the_summary(
-    db: Engine, step: str, action: Callable[[Session, RequestDraft], object], key: str,
+    db: Engine,
+    step: str,
+    action: Callable[[Session, RequestDraft], object],
+    key: str,
     value: object,
 ) -> None:
     cid = make_citizen(db, 7013)
@@ -371,14 +429,23 @@ def test_type_changes_from_the_summary_stay_on_the_summary(db: Engine) -> None:
 
 
 @pytest.mark.parametrize(("old", "new"), [("type", "category"), ("photos", "location")])
-def test_drafts_at_steps_of_an_earlier_version_continue(db: Engine, calendar: WorkingCalendar,
-                                                        old: str, new: str) -> None:
+def test_drafts_at_steps_of_an_earlier_version_continue(
+    db: Engine, calendar: WorkingCalendar, old: str, new: str
+) -> None:
     """Drafts stored before the type and the photos steps were merged away carry on at the
     step that took them over, and can still be filed."""
     cid = make_citizen(db, 7017)
     with transaction(db) as session:
-        data = {} if old == "type" else {"type": "talep", "category": "cop", "text": COMPLAINT,
-                                         "photos": [{"file_id": "f1", "file_unique_id": "u1"}]}
+        data = (
+            {}
+            if old == "type"
+            else {
+                "type": "talep",
+                "category": "cop",
+                "text": COMPLAINT,
+                "photos": [{"file_id": "f1", "file_unique_id": "u1"}],
+            }
+        )
         session.add(RequestDraft(citizen_id=cid, step=old, data=data))
     with transaction(db) as session:
         draft = intake.draft_of(session, citizen_of(session, cid))
@@ -396,8 +463,7 @@ def test_drafts_at_steps_of_an_earlier_version_continue(db: Engine, calendar: Wo
         intake.skip(session, draft)
         assert draft.step == "summary"
         request = intake.submit(session, citizen_of(session, cid), draft, calendar).request
-        photos = session.exec(select(Attachment).where(Attachment.request_id == request.id)
-                              ).all()
+        photos = session.exec(select(Attachment).where(Attachment.request_id == request.id)).all()
         assert len(photos) == (1 if old == "type" else 2)
 
 
@@ -449,9 +515,15 @@ def test_unusable_prefilled_text_is_not_kept(db: Engine, prefilled: str) -> None
     assert draft.step == "text"
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("", "empty"), (None, "empty"), ("   \n\t ", "empty"), ("x" * 2001, "too_long"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        (None, "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * 2001, "too_long"),
+    ],
+)
 def test_text_refused(db: Engine, text: str | None, reason: str) -> None:
     cid = make_citizen(db, 7023)
     with transaction(db) as session:
@@ -515,8 +587,7 @@ def test_two_sends_racing_file_once(db: Engine, calendar: WorkingCalendar) -> No
 
 
 @pytest.mark.parametrize("missing", ["step", "type", "category", "text"])
-def test_submit_of_an_incomplete_draft(db: Engine, calendar: WorkingCalendar,
-                                       missing: str) -> None:
+def test_submit_of_an_incomplete_draft(db: Engine, calendar: WorkingCalendar, missing: str) -> None:
     cid = make_citizen(db, 7032)
     walk_to_summary(db, cid)
     with pytest.raises(Refused) as error, transaction(db) as session:
@@ -535,12 +606,12 @@ def test_submit_of_an_incomplete_draft(db: Engine, calendar: WorkingCalendar,
 # --- numbers -------------------------------------------------------------------------------
 
 
-def test_numbers_are_formatted_increasing_and_unique(db: Engine,
-                                                     calendar: WorkingCalendar) -> None:
+def test_numbers_are_formatted_increasing_and_unique(db: Engine, calendar: WorkingCalendar) -> None:
     now = datetime(2026, 3, 2, 9, 0, tzinfo=IST)
     cid = make_citizen(db, 7040)
-    numbers = [file_request(db, calendar, cid, now=now + timedelta(minutes=i)).number
-               for i in range(3)]
+    numbers = [
+        file_request(db, calendar, cid, now=now + timedelta(minutes=i)).number for i in range(3)
+    ]
     assert all(re.fullmatch(r"2026-\d{6}", n) for n in numbers)
     assert numbers == sorted(numbers) and len(set(numbers)) == 3
 
@@ -577,8 +648,9 @@ def test_the_number_year_is_the_local_year(db: Engine, calendar: WorkingCalendar
 # --- record mode (staff registering a phone call, CİMER, ...) ------------------------------
 
 
-def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
-                                                       calendar: WorkingCalendar) -> None:
+def test_record_mode_stores_the_channel_and_no_citizen(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
     cid = make_citizen(db, 7050)
     with transaction(db) as session:
         draft = intake.start_record(session, citizen_of(session, cid))
@@ -600,7 +672,10 @@ def test_record_mode_stores_the_channel_and_no_citizen(db: Engine,
     with transaction(db) as session:
         request = session.exec(select(Request)).one()
         assert (request.channel, request.citizen_id, request.department_code) == (
-            "cimer", None, "park")
+            "cimer",
+            None,
+            "park",
+        )
         assert request.contact_phone == "05552223344"
         event = session.exec(select(RequestEvent)).one()
         assert (event.kind, event.actor, event.actor_telegram_id) == ("created", "staff", 7050)
@@ -646,7 +721,8 @@ def test_due_time_skips_a_public_holiday(db: Engine, calendar: WorkingCalendar) 
 
 
 def test_is_overdue_after_due_time_and_only_without_response(
-    db: Engine, calendar: WorkingCalendar,
+    db: Engine,
+    calendar: WorkingCalendar,
 ) -> None:
     cid = make_citizen(db, 7062)
     friday = datetime(2026, 11, 27, 16, 0, tzinfo=IST)
@@ -672,8 +748,9 @@ def test_is_overdue_after_due_time_and_only_without_response(
 
     # A question counts as the first response: not overdue any more, however late.
     with transaction(db) as session:
-        workflow.staff_action(session, request.id, 7063, "ask", "Hangi sokak?",
-                              now=due + timedelta(hours=3))
+        workflow.staff_action(
+            session, request.id, 7063, "ask", "Hangi sokak?", now=due + timedelta(hours=3)
+        )
     with transaction(db) as session:
         stored = session.get(Request, request.id)
         assert stored is not None and stored.first_response_at is not None

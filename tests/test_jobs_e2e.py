@@ -44,8 +44,7 @@ def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
 
     freeze(kent, request.due_at + timedelta(minutes=5))
     kent.run_job(sla_watch)
-    group.wait_message(contains="SÜRESİ GEÇTİ", predicate=lambda m: m.message_id ==
-                       card.message_id)
+    group.wait_message(contains="SÜRESİ GEÇTİ", predicate=lambda m: m.message_id == card.message_id)
     escalation = kent.supervisors.wait_message(contains="Süresi geçen")
     assert number in escalation.text
     kent.run_job(sla_watch)
@@ -70,8 +69,10 @@ def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) ->
 
     async def post_and_sweep() -> None:
         # The sweep runs while the first post waits for Telegram.
-        await asyncio.gather(post_card(kent.app.bot, kent.engine, deps.config, request.id),
-                             sla_watch(kent.app.context_types.context(kent.app)))
+        await asyncio.gather(
+            post_card(kent.app.bot, kent.engine, deps.config, request.id),
+            sla_watch(kent.app.context_types.context(kent.app)),
+        )
 
     kent.thread.run(post_and_sweep())
     again = group.wait_message(contains=number)
@@ -93,16 +94,16 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     ayse.wait_message(contains="Yanıtınız için teşekkür ederiz")
     ayse.send("Çok hızlıydınız, teşekkürler.")
     ayse.wait_message(contains="yorumunuz kaydedildi")
-    ayse.press_data(survey.message_id, survey.raw["reply_markup"]["inline_keyboard"][0][0][
-        "callback_data"])
+    ayse.press_data(
+        survey.message_id, survey.raw["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
     assert "zaten yanıtladınız" in (ayse.last_alert() or survey).text  # type: ignore[union-attr]
     with transaction(kent.engine) as session:
         answer = session.exec(select(SatisfactionAnswer)).one()
         assert (answer.score, answer.comment) == (5, "Çok hızlıydınız, teşekkürler.")
 
     # A second request: its survey goes unanswered, is asked again once after 3 days.
-    second = number_in(file_complaint(kent, ayse, photo=False, location=False,
-                                      first_time=False))
+    second = number_in(file_complaint(kent, ayse, photo=False, location=False, first_time=False))
     card2 = group.wait_message(contains=second)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card2.message_id)
     ayse.wait_message(contains=f"{second} numaralı talebinizin ele alınışından")
@@ -122,8 +123,9 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     ayse.press("❌ Sorunum çözülmedi", message_id=reminder.message_id)
     ayse.wait_message(contains="yeniden açıldı")
     # The card gets its buttons back: staff can act again.
-    reopened_card = group.wait_message(contains="Yeniden açıldı", predicate=lambda m:
-                                       m.message_id == card2.message_id)
+    reopened_card = group.wait_message(
+        contains="Yeniden açıldı", predicate=lambda m: m.message_id == card2.message_id
+    )
     assert "✅ Çözüldü" in reopened_card.flat_buttons
     group.wait_message(contains=f"{second} numaralı talebin çözülmediğini söylüyor")
     assert stored(kent, second).status == "reopened"

@@ -35,7 +35,8 @@ def test_presses_too_old_to_answer_still_do_what_was_asked(kent: Kent) -> None:
 
 
 def test_send_pressed_again_after_a_lost_receipt_shows_that_receipt(
-        kent: Kent, monkeypatch: Any) -> None:
+    kent: Kent, monkeypatch: Any
+) -> None:
     """The request was stored but its receipt never replaced the summary (Telegram
     unreachable here; a crash does the same, and Telegram then redelivers the press).
     The department has its card all the same, and pressing Send again shows the receipt

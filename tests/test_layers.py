@@ -19,8 +19,15 @@ LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     # The copy comes first on the path, before the installed (editable) packages.
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.run([LINT_IMPORTS, "--no-cache"], cwd=tree, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +35,9 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("layers")
     shutil.copy(REPO / "pyproject.toml", root)
     for package in PACKAGES:
-        shutil.copytree(REPO / package, root / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     return root
 
 
@@ -39,13 +47,20 @@ def test_the_code_as_it_is_keeps_every_layer_contract(tree: Path) -> None:
     assert "0 broken" in result.stdout
 
 
-@pytest.mark.parametrize(("module", "line", "contract"), [
-    ("core/routing.py", "from handlers import menu", "core/ holds the rules"),
-    ("core/intake.py", "import telegram", "core/ holds the rules"),
-    ("db/models.py", "from core import intake", "db/ stores and knows no domain rule"),
-    ("common/i18n.py", "import db.engine", "common/ (config, i18n)"),
-    ("emulator/limits.py", "from common.config import Config", "the emulator stands on its own"),
-])
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("core/routing.py", "from handlers import menu", "core/ holds the rules"),
+        ("core/intake.py", "import telegram", "core/ holds the rules"),
+        ("db/models.py", "from core import intake", "db/ stores and knows no domain rule"),
+        ("common/i18n.py", "import db.engine", "common/ (config, i18n)"),
+        (
+            "emulator/limits.py",
+            "from common.config import Config",
+            "the emulator stands on its own",
+        ),
+    ],
+)
 def test_breaking_a_layer_on_purpose_fails_the_lint(
     tree: Path, tmp_path: Path, module: str, line: str, contract: str
 ) -> None:

@@ -75,10 +75,16 @@ def terminate_lock_holder(key: str) -> int:
     admin = make_engine(PG_URL)
     try:
         with admin.begin() as connection:
-            return len(connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                "AND granted AND classid = :high AND objid = :low AND objsubid = 1"),
-                {"high": value >> 32, "low": value & 0xFFFFFFFF}).all())
+            return len(
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                        " WHERE locktype = 'advisory' AND granted"
+                        " AND classid = :high AND objid = :low AND objsubid = 1"
+                    ),
+                    {"high": value >> 32, "low": value & 0xFFFFFFFF},
+                ).all()
+            )
     finally:
         admin.dispose()
 
@@ -86,9 +92,7 @@ def terminate_lock_holder(key: str) -> int:
 # --- the locks themselves ----------------------------------------------------------------
 
 
-def test_postgres_lock_has_one_holder_until_released_or_cut(
-    pg_url: str, leader_key: str
-) -> None:
+def test_postgres_lock_has_one_holder_until_released_or_cut(pg_url: str, leader_key: str) -> None:
     engine = make_engine(pg_url)
     first = leadership_for(engine, leader_key)
     second = leadership_for(engine, leader_key)
@@ -119,19 +123,24 @@ def test_postgres_lock_has_one_holder_until_released_or_cut(
         engine.dispose()
 
 
-def test_postgres_lock_is_freed_when_its_holder_process_dies(
-    pg_url: str, leader_key: str
-) -> None:
+def test_postgres_lock_is_freed_when_its_holder_process_dies(pg_url: str, leader_key: str) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\n"
-         "from bot.leadership import leadership_for\n"
-         "from db.engine import make_engine\n"
-         f"held = leadership_for(make_engine({pg_url!r}), {leader_key!r})\n"
-         "assert held.try_acquire()\n"
-         "print('held', flush=True)\n"
-         "time.sleep(60)\n"],
-        cwd=REPO, env=clean_env(), stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from bot.leadership import leadership_for\n"
+            "from db.engine import make_engine\n"
+            f"held = leadership_for(make_engine({pg_url!r}), {leader_key!r})\n"
+            "assert held.try_acquire()\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        cwd=REPO,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     engine = make_engine(pg_url)
     waiting = leadership_for(engine, leader_key)
     try:
@@ -205,9 +214,23 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
     port = free_port()
     with (tmp_path / "emulator.log").open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
-             "--token", TOKEN], cwd=REPO, env=clean_env(), stdout=out,
-            stderr=subprocess.STDOUT, text=True)
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--token",
+                TOKEN,
+            ],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             wait_for_port(port, process)
             client = EmulatorClient(f"http://127.0.0.1:{port}", bot=TOKEN, timeout=15)
@@ -220,15 +243,21 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
 class Instance:
     """One `kentbot run` process and its log."""
 
-    def __init__(self, name: str, emulator: EmulatorClient, database_url: str, key: str,
-                 logs: Path) -> None:
+    def __init__(
+        self, name: str, emulator: EmulatorClient, database_url: str, key: str, logs: Path
+    ) -> None:
         self.name = name
         self.log = logs / f"{name}.log"
-        env = clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_API_URL=emulator.api_url,
-                        KENTBOT_DATABASE_URL=database_url, KENTBOT_LEADER_KEY=key)
+        env = clean_env(
+            KENTBOT_TOKEN=TOKEN,
+            KENTBOT_API_URL=emulator.api_url,
+            KENTBOT_DATABASE_URL=database_url,
+            KENTBOT_LEADER_KEY=key,
+        )
         with self.log.open("w") as out:
-            self.process = subprocess.Popen([KENTBOT, "run"], cwd=REPO, env=env, stdout=out,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [KENTBOT, "run"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -246,8 +275,9 @@ class Instance:
 
 
 @contextlib.contextmanager
-def processes(emulator: EmulatorClient, database_url: str, key: str,
-              logs: Path) -> Iterator[Callable[[str], Instance]]:
+def processes(
+    emulator: EmulatorClient, database_url: str, key: str, logs: Path
+) -> Iterator[Callable[[str], Instance]]:
     """Starts instances on demand; kills every one of them at the end."""
     started: list[Instance] = []
 
@@ -269,8 +299,9 @@ def hellos(user: SimUser) -> int:
 def conflicts(emulator: EmulatorClient, since: float = 0.0) -> list[dict[str, object]]:
     """getUpdates calls started after `since` that another getUpdates cut off with 409:
     the mark of two pollers."""
-    return [c for c in emulator.calls(method="getUpdates")
-            if c["status"] == 409 and c["time"] >= since]
+    return [
+        c for c in emulator.calls(method="getUpdates") if c["status"] == 409 and c["time"] >= since
+    ]
 
 
 def answers_once(emulator: EmulatorClient, name: str, timeout: float) -> SimUser:
@@ -282,14 +313,18 @@ def answers_once(emulator: EmulatorClient, name: str, timeout: float) -> SimUser
     return user
 
 
-def one_leads_and_the_other_takes_over(emulator: EmulatorClient,
-                                       start: Callable[[str], Instance]) -> Instance:
+def one_leads_and_the_other_takes_over(
+    emulator: EmulatorClient, start: Callable[[str], Instance]
+) -> Instance:
     """Two instances start at once: one leads and answers, the other stands by silently. The
     leader is SIGKILLed and the standby answers within 30 s. Returns the new leader."""
     a, b = start("a"), start("b")
     ayse = answers_once(emulator, "Ayse", timeout=25)
-    wait_until(lambda: (a.leading and b.standing_by) or (b.leading and a.standing_by),
-               15, f"one leader and one standby: {a!r}\n{b!r}")
+    wait_until(
+        lambda: (a.leading and b.standing_by) or (b.leading and a.standing_by),
+        15,
+        f"one leader and one standby: {a!r}\n{b!r}",
+    )
     leader, standby = (a, b) if a.leading else (b, a)
     # Longer than a standby's retry interval: had the standby polled, the emulator would
     # have cut one of the two long polls with 409 Conflict.
@@ -311,8 +346,9 @@ def one_leads_and_the_other_takes_over(emulator: EmulatorClient,
     return standby
 
 
-def test_two_processes_on_postgresql(emulator: EmulatorClient, pg_url: str,
-                                     leader_key: str, tmp_path: Path) -> None:
+def test_two_processes_on_postgresql(
+    emulator: EmulatorClient, pg_url: str, leader_key: str, tmp_path: Path
+) -> None:
     with processes(emulator, pg_url, leader_key, tmp_path) as start:
         leader = one_leads_and_the_other_takes_over(emulator, start)
         standby = start("c")
@@ -326,8 +362,9 @@ def test_two_processes_on_postgresql(emulator: EmulatorClient, pg_url: str,
         assert standby.leading, standby
 
 
-def test_two_processes_on_one_sqlite_file(emulator: EmulatorClient, leader_key: str,
-                                          tmp_path: Path) -> None:
+def test_two_processes_on_one_sqlite_file(
+    emulator: EmulatorClient, leader_key: str, tmp_path: Path
+) -> None:
     database = f"sqlite:///{tmp_path / 'kentbot.sqlite'}"
     with processes(emulator, database, leader_key, tmp_path) as start:
         one_leads_and_the_other_takes_over(emulator, start)

@@ -45,8 +45,7 @@ async def _slow_transaction(db: Engine) -> None:
 def test_an_update_waiting_for_postgresql_lets_the_loop_run(pg: Engine) -> None:
     async def main() -> tuple[int, int]:
         blocking = await _ticks_while(asyncio.ensure_future(_slow_transaction(pg)))
-        waiting = await _ticks_while(
-            asyncio.ensure_future(nonblocking.run(_slow_transaction(pg))))
+        waiting = await _ticks_while(asyncio.ensure_future(nonblocking.run(_slow_transaction(pg))))
         return blocking, waiting
 
     blocking, waiting = asyncio.run(main())
@@ -142,9 +141,12 @@ def test_disposing_the_engine_closes_the_twins_connections(pg: Engine) -> None:
 
     def connections() -> int:
         with pg.connect() as connection:
-            return int(connection.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
-                {"name": name}).scalar_one())
+            return int(
+                connection.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": name},
+                ).scalar_one()
+            )
 
     asyncio.run(nonblocking.run(use()))
     assert connections() == 1  # the twin's, back in its pool
@@ -182,17 +184,25 @@ def test_a_job_waiting_on_a_locked_row_does_not_hold_up_citizens(kent_pg: Kent) 
 def _waiting_on_locks(engine: Engine) -> int:
     # A connection of its own: within a transaction pg_stat_activity is a snapshot.
     with engine.connect() as connection:
-        return int(connection.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND datname = current_database()")).scalar_one())
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ).scalar_one()
+        )
 
 
 def _step_of(engine: Engine, telegram_id: int) -> str | None:
     with engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT step FROM request_draft JOIN citizen ON citizen.id = "
-            "request_draft.citizen_id WHERE citizen.telegram_id = :id"),
-            {"id": telegram_id}).scalar()
+        return connection.execute(
+            text(
+                "SELECT step FROM request_draft JOIN citizen ON citizen.id = "
+                "request_draft.citizen_id WHERE citizen.telegram_id = :id"
+            ),
+            {"id": telegram_id},
+        ).scalar()
 
 
 def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Kent) -> None:
@@ -203,10 +213,14 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
     to_the_text_step(ayse)
     with kent.engine.connect() as locker:
         # Another writer holds Ayşe's draft: her next step waits for it.
-        locker.execute(text("SELECT 1 FROM request_draft JOIN citizen "
-                            "ON citizen.id = request_draft.citizen_id "
-                            "WHERE citizen.telegram_id = :id FOR UPDATE OF request_draft"),
-                       {"id": ayse.id})
+        locker.execute(
+            text(
+                "SELECT 1 FROM request_draft JOIN citizen "
+                "ON citizen.id = request_draft.citizen_id "
+                "WHERE citizen.telegram_id = :id FOR UPDATE OF request_draft"
+            ),
+            {"id": ayse.id},
+        )
         ayse.send("Sokağımızdaki çöpler üç gündür toplanmadı.")
         # Her next screen goes out first; saving her step (with its id) waits.
         ayse.wait_message(contains="Nerede?")
@@ -219,8 +233,7 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
     wait_until(lambda: _step_of(kent.engine, ayse.id) == "location", 5.0, "her step saved")
 
 
-def test_a_citizen_another_transaction_creates_meanwhile_is_taken_not_refused(
-        pg: Engine) -> None:
+def test_a_citizen_another_transaction_creates_meanwhile_is_taken_not_refused(pg: Engine) -> None:
     """Transactions now interleave at every round trip, so a job and a person's first
     message can both find no citizen and both insert one: the second takes the first's."""
     from core import citizens

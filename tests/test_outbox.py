@@ -30,8 +30,13 @@ def test_migration_0009_creates_and_drops_the_outbox(engine: Engine) -> None:
 
 def _batch(db: Engine, chats: range | list[int], **kwargs: object) -> int:
     with transaction(db) as session:
-        return outbox.enqueue(session, {chat: f"hello {chat}" for chat in chats},
-                              kind="announcement", now=NOW, **kwargs)  # type: ignore[arg-type]
+        return outbox.enqueue(
+            session,
+            {chat: f"hello {chat}" for chat in chats},
+            kind="announcement",
+            now=NOW,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
 
 def _claim(db: Engine, now: datetime = NOW, limit: int = 100) -> list[outbox.Due]:
@@ -57,8 +62,9 @@ def test_claims_are_oldest_first_limited_and_never_handed_out_twice(db: Engine) 
     assert {m.announcement_id for m in rest} == {first, second}
     assert _claim(db, NOW + outbox.CLAIM_FOR - timedelta(seconds=1)) == []  # still claimed
     with transaction(db) as session:
-        assert outbox.counts(session, first) == outbox.Counts(total=5, sent=0, blocked=0,
-                                                              failed=0, open=5)
+        assert outbox.counts(session, first) == outbox.Counts(
+            total=5, sent=0, blocked=0, failed=0, open=5
+        )
         assert {_row(session, m.id).status for m in taken + rest} == {outbox.SENDING}
 
 
@@ -68,8 +74,7 @@ def test_a_text_postgresql_cannot_store_is_stored_without_its_nul(db: Engine) ->
     assert [m.text for m in _claim(db)] == ["ab"]
 
 
-def test_rows_claimed_by_a_process_that_died_are_claimed_again_after_the_lease(
-        db: Engine) -> None:
+def test_rows_claimed_by_a_process_that_died_are_claimed_again_after_the_lease(db: Engine) -> None:
     _batch(db, [7, 8])
     crashed = _claim(db)
     assert len(crashed) == 2
@@ -101,14 +106,15 @@ def test_outcomes_close_the_row_and_a_block_marks_the_citizen(db: Engine) -> Non
         outbox.mark_blocked(session, two)
         outbox.mark_failed(session, three.id, "BadRequest: Chat not found")
     with transaction(db) as session:
-        assert [(_row(session, m.id).status, _row(session, m.id).next_try_at)
-                for m in (one, two, three)] == [("sent", None), ("blocked", None),
-                                                ("failed", None)]
+        assert [
+            (_row(session, m.id).status, _row(session, m.id).next_try_at) for m in (one, two, three)
+        ] == [("sent", None), ("blocked", None), ("failed", None)]
         assert _row(session, three.id).error == "BadRequest: Chat not found"
         citizen = session.exec(select(Citizen).where(Citizen.telegram_id == 2)).one()
         assert citizen.blocked_at is not None
-        assert outbox.counts(session, batch) == outbox.Counts(total=3, sent=1, blocked=1,
-                                                              failed=1, open=0)
+        assert outbox.counts(session, batch) == outbox.Counts(
+            total=3, sent=1, blocked=1, failed=1, open=0
+        )
     assert _claim(db, NOW + timedelta(days=1)) == []  # nothing done comes back
 
 
@@ -120,8 +126,7 @@ def test_an_outcome_for_a_row_no_longer_claimed_changes_nothing(db: Engine) -> N
         outbox.mark_failed(session, message.id, "late")  # e.g. a second, confused worker
         outbox.retry_later(session, message, NOW, "late")
     with transaction(db) as session:
-        assert (_row(session, message.id).status, _row(session, message.id).error) == (
-            "sent", None)
+        assert (_row(session, message.id).status, _row(session, message.id).error) == ("sent", None)
 
 
 def test_retries_back_off_and_end_in_failure(db: Engine) -> None:
@@ -138,7 +143,7 @@ def test_retries_back_off_and_end_in_failure(db: Engine) -> None:
             waits.append(row.next_try_at - now)
         assert _claim(db, row.next_try_at - timedelta(seconds=1)) == []  # not before its time
         now = row.next_try_at
-    assert waits == [outbox.FIRST_RETRY * 2 ** n for n in range(outbox.MAX_ATTEMPTS - 1)]
+    assert waits == [outbox.FIRST_RETRY * 2**n for n in range(outbox.MAX_ATTEMPTS - 1)]
     with transaction(db) as session:
         assert (row.status, row.error) == ("failed", "NetworkError: down")
         assert outbox.counts(session, batch).failed == 1
@@ -159,8 +164,15 @@ def test_a_batch_closes_once_when_nothing_is_open(db: Engine) -> None:
     with transaction(db) as session:
         outbox.mark_blocked(session, two)
         closed = outbox.finish_ready(session, NOW + timedelta(hours=1))
-        assert closed == [outbox.Finished(batch, "announcement", 900, "en", outbox.Counts(
-            total=2, sent=1, blocked=1, failed=0, open=0))]
+        assert closed == [
+            outbox.Finished(
+                batch,
+                "announcement",
+                900,
+                "en",
+                outbox.Counts(total=2, sent=1, blocked=1, failed=0, open=0),
+            )
+        ]
         assert outbox.finish_ready(session, NOW + timedelta(hours=2)) == []
         announcement = session.get(Announcement, batch)
         assert announcement is not None

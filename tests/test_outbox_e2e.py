@@ -29,39 +29,59 @@ TEXT = "Yarınki toplantı 14:00'te."
 
 def add_members(kent: Kent, count: int, assembly: str = "kadin") -> list[SimUser]:
     """People who opened the bot before, as members of an assembly."""
-    people = [kent.emu.create_user(first_name=f"Üye{n}", language_code="tr", started=True)
-              for n in range(count)]
+    people = [
+        kent.emu.create_user(first_name=f"Üye{n}", language_code="tr", started=True)
+        for n in range(count)
+    ]
     with transaction(kent.engine) as session:
         for person in people:
-            citizen = Citizen(telegram_id=person.id, first_name=person.data["first_name"],
-                              language="tr", consent_at=utcnow(), created_at=utcnow())
+            citizen = Citizen(
+                telegram_id=person.id,
+                first_name=person.data["first_name"],
+                language="tr",
+                consent_at=utcnow(),
+                created_at=utcnow(),
+            )
             session.add(citizen)
             session.flush()
             assert citizen.id is not None
-            session.add(Membership(assembly_code=assembly, citizen_id=citizen.id,
-                                   joined_at=utcnow()))
+            session.add(
+                Membership(assembly_code=assembly, citizen_id=citizen.id, joined_at=utcnow())
+            )
     return people
 
 
 def deliveries(kent: Kent, after: int, chats: list[int]) -> Counter[int]:
     """How many messages each of `chats` was given (Telegram's 200s, 429s excluded)."""
     wanted = set(chats)
-    return Counter(int(c["params"]["chat_id"]) for c in kent.emu.calls("sendMessage", after=after)
-                   if c["status"] == 200 and int(c["params"]["chat_id"]) in wanted)
+    return Counter(
+        int(c["params"]["chat_id"])
+        for c in kent.emu.calls("sendMessage", after=after)
+        if c["status"] == 200 and int(c["params"]["chat_id"]) in wanted
+    )
 
 
 def rows_by_status(db: Engine) -> dict[str, int]:
     with transaction(db) as session:
-        return dict(session.exec(select(OutboxMessage.status, func.count())
-                                 .group_by(OutboxMessage.status)).all())
+        return dict(
+            session.exec(
+                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+            ).all()
+        )
 
 
 def restart(kent: Kent, emulator_server: RunningEmulator, rate_limit: bool) -> None:
     """Stop the running bot as SIGTERM would, and start a new one on the same database."""
     kent.thread.stop()
     assert not kent.app.bot_data["deps"].errors
-    app = build_application(kent.config, kent.engine, kent.app.bot.token,
-                            emulator_server.api_url, rate_limit=rate_limit, collect_errors=True)
+    app = build_application(
+        kent.config,
+        kent.engine,
+        kent.app.bot.token,
+        emulator_server.api_url,
+        rate_limit=rate_limit,
+        collect_errors=True,
+    )
     kent.app, kent.thread = app, BotThread(app).start()
 
 
@@ -109,7 +129,8 @@ def test_every_member_gets_it_once_and_a_blocked_one_is_counted_out(kent: Kent) 
 
 
 def test_a_restart_in_the_middle_of_an_announcement_resumes_it(
-        limited: Kent, emulator_server: RunningEmulator) -> None:
+    limited: Kent, emulator_server: RunningEmulator
+) -> None:
     kent = limited
     members = add_members(kent, 150)
     coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
@@ -124,14 +145,14 @@ def test_a_restart_in_the_middle_of_an_announcement_resumes_it(
     assert left.get("sending", 0) == 0 and 0 < left.get("pending", 0) < 150, left
     coordinator.wait_message(contains="Duyuru 150 kişiden 150 kişiye iletildi", timeout=60)
     kent.emu.wait_idle(timeout=10, quiet=0.5)
-    assert deliveries(kent, start, [m.id for m in members]) == Counter(
-        {m.id: 1 for m in members})
+    assert deliveries(kent, start, [m.id for m in members]) == Counter({m.id: 1 for m in members})
     assert rows_by_status(kent.engine) == {"sent": 150}
     assert len(reports(coordinator)) == 1
 
 
 def test_messages_a_crashed_process_left_are_sent_by_the_next_start(
-        kent: Kent, emulator_server: RunningEmulator) -> None:
+    kent: Kent, emulator_server: RunningEmulator
+) -> None:
     members = add_members(kent, 12)
     coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
     coordinator.send("/start")  # she has opened the bot, so it may write to her
@@ -140,8 +161,14 @@ def test_messages_a_crashed_process_left_are_sent_by_the_next_start(
     long_ago = utcnow() - outbox.CLAIM_FOR - outbox.CLAIM_FOR
     with transaction(kent.engine) as session:
         audience = council.assembly_audience(session, "kadin")
-        outbox.enqueue(session, dict.fromkeys(audience, f"📣 {TEXT}"), kind="announcement",
-                       now=long_ago, requester_chat_id=coordinator.id, language="tr")
+        outbox.enqueue(
+            session,
+            dict.fromkeys(audience, f"📣 {TEXT}"),
+            kind="announcement",
+            now=long_ago,
+            requester_chat_id=coordinator.id,
+            language="tr",
+        )
         # The crashed process had claimed five, and Telegram had taken one of them.
         claimed = outbox.claim(session, long_ago, 5)
         outbox.mark_sent(session, claimed[0].id)

@@ -40,6 +40,7 @@ class FakeApi:
                 raise RetryAfter(timedelta(seconds=self.refuse.pop(name)))
             self.log.append(name)
             return True
+
         return call
 
 
@@ -50,14 +51,16 @@ def limiter(**kwargs: Any) -> PatientRateLimiter:
 
 
 async def send(rl: PatientRateLimiter, api: FakeApi, name: str, chat_id: int) -> Any:
-    return await rl.process_request(api.sender(name), (), {}, "sendMessage",
-                                    {"chat_id": chat_id}, None)
+    return await rl.process_request(
+        api.sender(name), (), {}, "sendMessage", {"chat_id": chat_id}, None
+    )
 
 
 async def until(predicate: Any, timeout: float = 30) -> None:
     async def poll() -> None:
         while not predicate():
             await asyncio.sleep(0.005)
+
     await asyncio.wait_for(poll(), timeout)
 
 
@@ -79,7 +82,7 @@ def test_interactive_sends_overtake_a_waiting_bulk_queue() -> None:
         replies = [asyncio.create_task(send(rl, api, f"i{n}", 1)) for n in range(5)]
         await asyncio.gather(*bulk_sends, *replies)
         # At most one bulk send had its token already when the replies arrived.
-        firsts = api.log[:bulk_before + 1 + 5]
+        firsts = api.log[: bulk_before + 1 + 5]
         assert {f"i{n}" for n in range(5)} <= set(firsts), api.log
         assert [e for e in api.log if e.startswith("i")] == [f"i{n}" for n in range(5)]
 
@@ -97,7 +100,7 @@ def test_a_bulk_429_pauses_bulk_sends_only() -> None:
         replies = [asyncio.create_task(send(rl, api, f"i{n}", 1)) for n in range(5)]
         await asyncio.gather(*replies)
         # Every reply went out before the bulk line came back from its 2.1 s pause.
-        after = api.log[api.log.index("429 b3") + 1:]
+        after = api.log[api.log.index("429 b3") + 1 :]
         assert after[:5] == [f"i{n}" for n in range(5)], api.log
         await asyncio.gather(*bulk_sends)
 
@@ -122,14 +125,18 @@ def test_an_interactive_429_waits_alone() -> None:
     refused = api.log.index("429 i0")
     # Neither the bulk line nor another citizen's reply waited for i0's retry.
     assert api.log.index("i1") < api.log.index("i0")
-    assert any(e.startswith("b") for e in api.log[refused:api.log.index("i0")])
+    assert any(e.startswith("b") for e in api.log[refused : api.log.index("i0")])
     assert api.log.count("i0") == 1 and len(api.log) == 30 + 3
 
 
 def test_429_retries_are_bounded_and_the_failure_is_recorded() -> None:
     recorded: list[tuple[int | None, str, str, int]] = []
-    rl = PatientRateLimiter(on_failure=lambda *row: recorded.append(row), network_retries=3,
-                            max_retries=2, overall_max_rate=RATE)
+    rl = PatientRateLimiter(
+        on_failure=lambda *row: recorded.append(row),
+        network_retries=3,
+        max_retries=2,
+        overall_max_rate=RATE,
+    )
     calls = 0
 
     async def always_429(*args: object, **kwargs: object) -> bool:
@@ -140,8 +147,7 @@ def test_429_retries_are_bounded_and_the_failure_is_recorded() -> None:
     async def main() -> None:
         try:
             with bulk():
-                await rl.process_request(always_429, (), {}, "sendMessage", {"chat_id": 7},
-                                         None)
+                await rl.process_request(always_429, (), {}, "sendMessage", {"chat_id": 7}, None)
         except RetryAfter:
             return
         raise AssertionError("the 429 was not raised")
@@ -179,8 +185,10 @@ def test_a_cancelled_waiter_gives_its_turn_to_the_next() -> None:
             order.append(name)
 
         await bucket.acquire(False)  # the burst is spent: everyone below waits
-        tasks = {name: asyncio.create_task(take(name, name.startswith("b")))
-                 for name in ("b0", "b1", "i0", "i1")}
+        tasks = {
+            name: asyncio.create_task(take(name, name.startswith("b")))
+            for name in ("b0", "b1", "i0", "i1")
+        }
         await asyncio.sleep(0)
         tasks["i0"].cancel()
         tasks["b0"].cancel()
@@ -192,23 +200,36 @@ def test_a_cancelled_waiter_gives_its_turn_to_the_next() -> None:
 
 
 def test_an_announcement_under_flood_limits_lets_a_citizen_through(
-        emulator_server: RunningEmulator, db: Engine, config: Config) -> None:
+    emulator_server: RunningEmulator, db: Engine, config: Config
+) -> None:
     """End to end, with the emulator's flood limits: /duyuru goes through the bulk line,
     a citizen's reply goes out while it runs, and every member gets it exactly once."""
     kent, _ = start_kent(emulator_server, db, config, rate_limit=True)
     try:
         kent.emu.set_flood(True)
-        members = [int(kent.emu.post("users", {"first_name": f"Üye{n}", "language_code": "tr",
-                                               "started": True})["id"]) for n in range(120)]
+        members = [
+            int(
+                kent.emu.post(
+                    "users", {"first_name": f"Üye{n}", "language_code": "tr", "started": True}
+                )["id"]
+            )
+            for n in range(120)
+        ]
         with transaction(kent.engine) as session:
             for n, chat in enumerate(members):
-                citizen = Citizen(telegram_id=chat, first_name=f"Üye{n}", language="tr",
-                                  consent_at=utcnow(), created_at=utcnow())
+                citizen = Citizen(
+                    telegram_id=chat,
+                    first_name=f"Üye{n}",
+                    language="tr",
+                    consent_at=utcnow(),
+                    created_at=utcnow(),
+                )
                 session.add(citizen)
                 session.flush()
                 assert citizen.id is not None
-                session.add(Membership(assembly_code="kadin", citizen_id=citizen.id,
-                                       joined_at=utcnow()))
+                session.add(
+                    Membership(assembly_code="kadin", citizen_id=citizen.id, joined_at=utcnow())
+                )
         coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
         ali = kent.citizen("Ali")
         start = kent.emu.stats()["calls"]
@@ -226,12 +247,14 @@ def test_an_announcement_under_flood_limits_lets_a_citizen_through(
     finally:
         kent.emu.set_flood(False)
         stop_kent(kent)
-    delivered = [int(c["params"]["chat_id"]) for c in calls
-                 if c["status"] == 200 and int(c["params"]["chat_id"]) in set(members)]
+    delivered = [
+        int(c["params"]["chat_id"])
+        for c in calls
+        if c["status"] == 200 and int(c["params"]["chat_id"]) in set(members)
+    ]
     assert sorted(delivered) == sorted(members)  # each exactly once
     reply = next(i for i, c in enumerate(calls) if int(c["params"]["chat_id"]) == ali.id)
-    last_member = max(i for i, c in enumerate(calls) if int(c["params"]["chat_id"]) in
-                      set(members))
+    last_member = max(i for i, c in enumerate(calls) if int(c["params"]["chat_id"]) in set(members))
     assert reply < last_member  # Ali did not wait for the announcement to finish
     with transaction(db) as session:
         assert session.exec(select(FailedDelivery)).all() == []

@@ -62,8 +62,21 @@ PHOTO = "AgACAgQAAxkBAAIBnmZ-photo-of-ayse"
 ADDRESS = "Çiçek Sokak No 12 Daire 3"
 LAT, LON = 41.0255, 29.1020
 CHILD = "Zeynepcik"
-AYSE_STRINGS = ["Ayşe", "Yılmaz", "ayse_y", PHONE, COMPLAINT, NOTE, ANSWER, COMMENT, PHOTO,
-                ADDRESS, CHILD, "Taslak metin", "1988-04-05"]
+AYSE_STRINGS = [
+    "Ayşe",
+    "Yılmaz",
+    "ayse_y",
+    PHONE,
+    COMPLAINT,
+    NOTE,
+    ANSWER,
+    COMMENT,
+    PHOTO,
+    ADDRESS,
+    CHILD,
+    "Taslak metin",
+    "1988-04-05",
+]
 
 BURAK_TEXT = "Parktaki salıncak kırık, çocuklar için tehlikeli."
 BURAK_PHONE = "+905329998877"
@@ -74,19 +87,44 @@ def calendar(config: Config) -> WorkingCalendar:
     return WorkingCalendar.from_config(config)
 
 
-def make_person(session: Session, telegram_id: int, first: str, last: str, username: str,
-                phone: str | None = None, birth: date | None = None) -> Citizen:
-    citizen = Citizen(telegram_id=telegram_id, first_name=first, last_name=last,
-                      username=username, phone=phone, birth_date=birth, language="tr",
-                      telegram_language="tr", consent_at=T0 - timedelta(days=1))
+def make_person(
+    session: Session,
+    telegram_id: int,
+    first: str,
+    last: str,
+    username: str,
+    phone: str | None = None,
+    birth: date | None = None,
+) -> Citizen:
+    citizen = Citizen(
+        telegram_id=telegram_id,
+        first_name=first,
+        last_name=last,
+        username=username,
+        phone=phone,
+        birth_date=birth,
+        language="tr",
+        telegram_language="tr",
+        consent_at=T0 - timedelta(days=1),
+    )
     session.add(citizen)
     session.flush()
     return citizen
 
 
-def file_full(session: Session, calendar: WorkingCalendar, citizen: Citizen, category: str,
-              request_type: str, body: str, now: datetime, *, photo: str | None = None,
-              phone: str | None = None, address: str | None = None) -> Request:
+def file_full(
+    session: Session,
+    calendar: WorkingCalendar,
+    citizen: Citizen,
+    category: str,
+    request_type: str,
+    body: str,
+    now: datetime,
+    *,
+    photo: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+) -> Request:
     """A request with every optional part the citizen may give: location or address,
     a photo, a phone number."""
     draft = intake.start(session, citizen)
@@ -116,23 +154,46 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
         staff.upsert(s, COORDINATOR, "coordinator", "kent_konseyi")
         ayse = make_person(s, AYSE, "Ayşe", "Yılmaz", "ayse_y", PHONE, date(1988, 4, 5))
         burak = make_person(s, BURAK, "Burak", "Demir", "burak_d")
-        first = file_full(s, calendar, ayse, "cop", "sikayet", COMPLAINT, T0, photo=PHOTO,
-                          phone=PHONE)
-        second = file_full(s, calendar, ayse, "aydinlatma", "talep",
-                           "Sokak lambası yanmıyor, Ayşe Yılmaz'ın evinin önü.",
-                           T0 + timedelta(hours=1), address=ADDRESS)
-        other = file_full(s, calendar, burak, "cop", "sikayet", BURAK_TEXT,
-                          T0 + timedelta(hours=2), phone=BURAK_PHONE)
+        first = file_full(
+            s, calendar, ayse, "cop", "sikayet", COMPLAINT, T0, photo=PHOTO, phone=PHONE
+        )
+        second = file_full(
+            s,
+            calendar,
+            ayse,
+            "aydinlatma",
+            "talep",
+            "Sokak lambası yanmıyor, Ayşe Yılmaz'ın evinin önü.",
+            T0 + timedelta(hours=1),
+            address=ADDRESS,
+        )
+        other = file_full(
+            s,
+            calendar,
+            burak,
+            "cop",
+            "sikayet",
+            BURAK_TEXT,
+            T0 + timedelta(hours=2),
+            phone=BURAK_PHONE,
+        )
         assert first.id and second.id and other.id and ayse.id and burak.id
         workflow.staff_action(s, first.id, STAFF, "answer", ANSWER, now=T0 + timedelta(hours=3))
         workflow.staff_action(s, first.id, STAFF, "resolve", now=T0 + timedelta(hours=4))
         survey.answer(s, ayse, first.id, 5, T0 + timedelta(hours=5))
         survey.add_comment(s, ayse, first.id, COMMENT)
         workflow.citizen_action(s, ayse, second.id, "note", NOTE, now=T0 + timedelta(hours=6))
-        workflow.citizen_action(s, ayse, second.id, "photo", photo=(PHOTO + "2", PHOTO + "2u"),
-                                now=T0 + timedelta(hours=6))
-        workflow.staff_action(s, other.id, STAFF, "answer", "Burak Bey, bakacağız.",
-                              now=T0 + timedelta(hours=7))
+        workflow.citizen_action(
+            s,
+            ayse,
+            second.id,
+            "photo",
+            photo=(PHOTO + "2", PHOTO + "2u"),
+            now=T0 + timedelta(hours=6),
+        )
+        workflow.staff_action(
+            s, other.id, STAFF, "answer", "Burak Bey, bakacağız.", now=T0 + timedelta(hours=7)
+        )
         workflow.link_message(s, AYSE, 77, second.id, "citizen")
         workflow.link_message(s, BURAK, 78, other.id, "citizen")
         draft = intake.start(s, ayse)
@@ -143,51 +204,103 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
         today = utcnow().date()
         council.join(s, config, ayse, "kadin", None, today)
         council.join(s, config, burak, "kadin", None, today)
-        child = council.join_child(s, config, ayse, "cocuk", CHILD, "Yılmaz",
-                                   today.replace(year=today.year - 9), today)
+        child = council.join_child(
+            s, config, ayse, "cocuk", CHILD, "Yılmaz", today.replace(year=today.year - 9), today
+        )
         assert child.id is not None
         council.confirm_guardian(s, ayse, child.id, utcnow())
         soon = utcnow() + timedelta(days=7)
-        event = council.create_event(s, COORDINATOR, "kadin", "Mahalle buluşması", "",
-                                     soon, soon + timedelta(hours=2), "Kültür Merkezi", 10,
-                                     None, False)
-        kids = council.create_event(s, COORDINATOR, "cocuk", "Çocuk meclisi", "",
-                                    soon, soon + timedelta(hours=2), "Kültür Merkezi", 10,
-                                    None, False)
+        event = council.create_event(
+            s,
+            COORDINATOR,
+            "kadin",
+            "Mahalle buluşması",
+            "",
+            soon,
+            soon + timedelta(hours=2),
+            "Kültür Merkezi",
+            10,
+            None,
+            False,
+        )
+        kids = council.create_event(
+            s,
+            COORDINATOR,
+            "cocuk",
+            "Çocuk meclisi",
+            "",
+            soon,
+            soon + timedelta(hours=2),
+            "Kültür Merkezi",
+            10,
+            None,
+            False,
+        )
         assert event.id and kids.id
         child_row = s.get(Citizen, child.citizen_id)
         assert child_row is not None
         council.register(s, ayse, event.id, utcnow())
         council.register(s, burak, event.id, utcnow())
         council.register(s, child_row, kids.id, utcnow())
-        return {"ayse": ayse.id, "burak": burak.id, "child": child.citizen_id,
-                "first": first.id, "second": second.id, "other": other.id}
+        return {
+            "ayse": ayse.id,
+            "burak": burak.id,
+            "child": child.citizen_id,
+            "first": first.id,
+            "second": second.id,
+            "other": other.id,
+        }
 
 
 def counts(db: Engine, config: Config) -> dict[str, Any]:
     """Every figure an indicator or report counts, by SQL aggregates."""
     with transaction(db) as s:
+
         def grouped(*columns: Any) -> list[tuple[Any, ...]]:
-            return sorted(tuple(row) for row in s.execute(
-                sql_select(*columns, func.count()).group_by(*columns)).all())
+            return sorted(
+                tuple(row)
+                for row in s.execute(sql_select(*columns, func.count()).group_by(*columns)).all()
+            )
 
         return {
-            "requests": grouped(Request.channel, Request.type, Request.status,
-                                Request.category_code, Request.department_code),
-            "times": [tuple(row) for row in s.execute(sql_select(
-                col(Request.id), col(Request.created_at), col(Request.first_response_at),
-                col(Request.resolved_at), col(Request.due_at)).order_by(col(Request.id))).all()],
+            "requests": grouped(
+                Request.channel,
+                Request.type,
+                Request.status,
+                Request.category_code,
+                Request.department_code,
+            ),
+            "times": [
+                tuple(row)
+                for row in s.execute(
+                    sql_select(
+                        col(Request.id),
+                        col(Request.created_at),
+                        col(Request.first_response_at),
+                        col(Request.resolved_at),
+                        col(Request.due_at),
+                    ).order_by(col(Request.id))
+                ).all()
+            ],
             "events": grouped(RequestEvent.request_id, RequestEvent.kind, RequestEvent.actor),
-            "event_times": [tuple(row) for row in s.execute(sql_select(
-                col(RequestEvent.id), col(RequestEvent.at)).order_by(col(RequestEvent.id))).all()],
+            "event_times": [
+                tuple(row)
+                for row in s.execute(
+                    sql_select(col(RequestEvent.id), col(RequestEvent.at)).order_by(
+                        col(RequestEvent.id)
+                    )
+                ).all()
+            ],
             "scores": grouped(SatisfactionAnswer.request_id, SatisfactionAnswer.score),
             "attachments": grouped(Attachment.request_id),
             "citizens": s.exec(select(func.count()).select_from(Citizen)).one(),
             "memberships": grouped(Membership.assembly_code),
             "members": council.members_per_assembly(s, utcnow() + timedelta(days=1)),
             "registrations": grouped(Registration.event_id, Registration.status),
-            "indicators": [indicators.compute(s, config, period("year", d, IST)).to_dict()
-                           for d in (T0.date(), utcnow().date())],
+            "indicators": [
+                indicators.compute(s, config, period("year", d, IST)).to_dict()
+                for d in (T0.date(), utcnow().date())
+            ],
         }
 
 
@@ -212,8 +325,9 @@ def export_of(db: Engine, citizen_id: int) -> dict[str, Any]:
 # --- export -------------------------------------------------------------------------------
 
 
-def test_export_holds_everything_about_the_citizen(db: Engine, config: Config,
-                                                   calendar: WorkingCalendar) -> None:
+def test_export_holds_everything_about_the_citizen(
+    db: Engine, config: Config, calendar: WorkingCalendar
+) -> None:
     ids = build_world(db, config, calendar)
     data = export_of(db, ids["ayse"])
     assert data["profile"]["phone"] == PHONE and data["profile"]["first_name"] == "Ayşe"
@@ -223,8 +337,7 @@ def test_export_holds_everything_about_the_citizen(db: Engine, config: Config,
     texts = [r["text"] for r in data["requests"]]
     assert COMPLAINT in texts and len(texts) == 2  # Burak's request is not hers
     first = next(r for r in data["requests"] if r["text"] == COMPLAINT)
-    assert first["contact_phone"] == PHONE and (first["latitude"], first["longitude"]) == (LAT,
-                                                                                            LON)
+    assert first["contact_phone"] == PHONE and (first["latitude"], first["longitude"]) == (LAT, LON)
     assert [e["kind"] for e in first["events"]] == ["created", "answered", "resolved", "rated"]
     assert ANSWER in [e["text"] for e in first["events"]]
     assert all("actor_telegram_id" not in e for e in first["events"])  # staff ids are theirs
@@ -250,7 +363,8 @@ def test_export_holds_everything_about_the_citizen(db: Engine, config: Config,
 
 
 def test_erasure_keeps_every_count_and_no_trace_of_the_person(
-        db: Engine, config: Config, calendar: WorkingCalendar) -> None:
+    db: Engine, config: Config, calendar: WorkingCalendar
+) -> None:
     ids = build_world(db, config, calendar)
     before = counts(db, config)
     burak_before = export_of(db, ids["burak"])
@@ -258,8 +372,12 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
     assert all(s in everything for s in AYSE_STRINGS)  # the check below can fail
 
     with transaction(db) as s:
-        outbox.enqueue(s, dict.fromkeys((AYSE, BURAK), "📣 Gençlik buluşması yarın."),
-                       kind="announcement", now=T0)
+        outbox.enqueue(
+            s,
+            dict.fromkeys((AYSE, BURAK), "📣 Gençlik buluşması yarın."),
+            kind="announcement",
+            now=T0,
+        )
     with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
         assert ayse is not None
@@ -277,19 +395,30 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
         child = s.get(Citizen, ids["child"])
         assert ayse is not None and child is not None
         for person in (ayse, child):
-            assert (person.first_name, person.last_name, person.phone, person.birth_date,
-                    person.telegram_id) == (None, None, None, None, None)
+            assert (
+                person.first_name,
+                person.last_name,
+                person.phone,
+                person.birth_date,
+                person.telegram_id,
+            ) == (None, None, None, None, None)
             assert person.deleted_at is not None
         first = s.get(Request, ids["first"])
         assert first is not None
         assert (first.text, first.contact_phone, first.latitude, first.address) == (
-            privacy.ERASED, None, None, None)
+            privacy.ERASED,
+            None,
+            None,
+            None,
+        )
         assert first.citizen_id == ids["ayse"]  # still hers, anonymously: counts stay
-        files = s.exec(select(Attachment).where(
-            col(Attachment.request_id).in_([ids["first"], ids["second"]]))).all()
+        files = s.exec(
+            select(Attachment).where(col(Attachment.request_id).in_([ids["first"], ids["second"]]))
+        ).all()
         assert files and all(f.deleted_at and f.telegram_file_id is None for f in files)
-        answer = s.exec(select(SatisfactionAnswer)
-                        .where(SatisfactionAnswer.request_id == ids["first"])).one()
+        answer = s.exec(
+            select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == ids["first"])
+        ).one()
         assert (answer.score, answer.comment) == (5, None)
         assert s.get(RequestDraft, ids["ayse"]) is None
         assert s.exec(select(MessageLink).where(MessageLink.chat_id == AYSE)).first() is None
@@ -298,8 +427,7 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
         assert [m.chat_id for m in s.exec(select(OutboxMessage))] == [BURAK]
         # The other citizen keeps everything.
         other = s.get(Request, ids["other"])
-        assert other is not None and other.text == BURAK_TEXT and other.contact_phone == \
-            BURAK_PHONE
+        assert other is not None and other.text == BURAK_TEXT and other.contact_phone == BURAK_PHONE
         assert privacy.citizen_of(s, AYSE) is None and privacy.citizen_of(s, BURAK)
 
     # Erasing again changes nothing.
@@ -319,14 +447,16 @@ RETENTION = 730  # cutoff 2024-06-01
 
 
 def test_retention_erases_only_requests_closed_long_ago_and_only_once(
-        db: Engine, config: Config, calendar: WorkingCalendar) -> None:
+    db: Engine, config: Config, calendar: WorkingCalendar
+) -> None:
     with transaction(db) as s:
         staff.upsert(s, STAFF, "staff", "temizlik", name="Mehmet Kaya")
         ayse = make_person(s, AYSE, "Ayşe", "Yılmaz", "ayse_y", PHONE)
 
         def filed(body: str, when: datetime) -> int:
-            request = file_full(s, calendar, ayse, "cop", "sikayet", body, when, photo=PHOTO,
-                                phone=PHONE)
+            request = file_full(
+                s, calendar, ayse, "cop", "sikayet", body, when, photo=PHOTO, phone=PHONE
+            )
             assert request.id is not None
             return request.id
 
@@ -336,25 +466,40 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
         survey.answer(s, ayse, resolved_old, 4, OLD + timedelta(days=2))
         survey.add_comment(s, ayse, resolved_old, COMMENT)
         rejected_old = filed("eski reddedilen", OLD)
-        workflow.staff_action(s, rejected_old, STAFF, "reject", "Ayşe Hanım, bu bizim işimiz "
-                              "değil.", now=OLD + timedelta(days=3))
+        workflow.staff_action(
+            s,
+            rejected_old,
+            STAFF,
+            "reject",
+            "Ayşe Hanım, bu bizim işimiz değil.",
+            now=OLD + timedelta(days=3),
+        )
         withdrawn_old = filed("eski geri çekilen", OLD)
-        workflow.citizen_action(s, ayse, withdrawn_old, "withdraw",
-                                now=OLD + timedelta(days=4))
+        workflow.citizen_action(s, ayse, withdrawn_old, "withdraw", now=OLD + timedelta(days=4))
         # Filed long ago but closed within the period: kept.
         resolved_late = filed("geç çözülen", OLD)
-        workflow.staff_action(s, resolved_late, STAFF, "resolve", now=SWEEP_AT - timedelta(
-            days=100))
+        workflow.staff_action(
+            s, resolved_late, STAFF, "resolve", now=SWEEP_AT - timedelta(days=100)
+        )
         recent = filed("yeni çözülen", SWEEP_AT - timedelta(days=10))
         workflow.staff_action(s, recent, STAFF, "resolve", now=SWEEP_AT - timedelta(days=9))
         open_old = filed("eski ama açık", OLD)
         # An imported, closed request: no events, only its resolution time.
-        imported = Request(number="2024-900001", channel="phone", type="bilgi",
-                           category_code="genel", department_code="halkla_iliskiler",
-                           text="Telefonla gelen: Ayşe Yılmaz bilgi istedi.",
-                           contact_phone=PHONE, status="resolved", created_at=OLD,
-                           first_response_at=OLD, resolved_at=OLD, updated_at=OLD,
-                           import_key="k-1")
+        imported = Request(
+            number="2024-900001",
+            channel="phone",
+            type="bilgi",
+            category_code="genel",
+            department_code="halkla_iliskiler",
+            text="Telefonla gelen: Ayşe Yılmaz bilgi istedi.",
+            contact_phone=PHONE,
+            status="resolved",
+            created_at=OLD,
+            first_response_at=OLD,
+            resolved_at=OLD,
+            updated_at=OLD,
+            import_key="k-1",
+        )
         s.add(imported)
         s.flush()
         assert imported.id is not None
@@ -370,27 +515,33 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
     assert counts(db, config) == before
     with transaction(db) as s:
         assert privacy.retention_sweep(s, PARTS, SWEEP_AT, RETENTION).request_ids == []
-        assert privacy.retention_sweep(s, PARTS, SWEEP_AT + timedelta(hours=1),
-                                       RETENTION).request_ids == []
+        assert (
+            privacy.retention_sweep(s, PARTS, SWEEP_AT + timedelta(hours=1), RETENTION).request_ids
+            == []
+        )
     assert all_rows_text(db) == first_pass
 
     with transaction(db) as s:
         for request_id in gone | kept:
             request = s.get(Request, request_id)
             assert request is not None
-            events = s.exec(select(RequestEvent)
-                            .where(RequestEvent.request_id == request_id)).all()
+            events = s.exec(select(RequestEvent).where(RequestEvent.request_id == request_id)).all()
             files = s.exec(select(Attachment).where(Attachment.request_id == request_id)).all()
             if request_id in gone:
-                assert (request.text, request.contact_phone, request.latitude,
-                        request.longitude) == (privacy.ERASED, None, None, None)
+                assert (
+                    request.text,
+                    request.contact_phone,
+                    request.latitude,
+                    request.longitude,
+                ) == (privacy.ERASED, None, None, None)
                 assert all(e.text in (None, privacy.ERASED) for e in events)
                 assert all(f.deleted_at and f.telegram_file_id is None for f in files)
             else:
                 assert request.text != privacy.ERASED and request.contact_phone == PHONE
                 assert all(f.deleted_at is None and f.telegram_file_id == PHOTO for f in files)
-        answer = s.exec(select(SatisfactionAnswer)
-                        .where(SatisfactionAnswer.request_id == resolved_old)).one()
+        answer = s.exec(
+            select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == resolved_old)
+        ).one()
         assert (answer.score, answer.comment) == (4, None)
         # The citizen is still a citizen: her profile is not the sweep's business.
         ayse_row = privacy.citizen_of(s, AYSE)

@@ -60,8 +60,7 @@ def with_privacy(kent: Kent) -> Kent:
 
 
 def has_button(data: str) -> Any:
-    return lambda m: any(b.get("callback_data") == data for row in m.inline_keyboard
-                         for b in row)
+    return lambda m: any(b.get("callback_data") == data for row in m.inline_keyboard for b in row)
 
 
 def download(kent: Kent, document: dict[str, Any]) -> bytes:
@@ -105,8 +104,11 @@ def test_citizen_gets_their_data_then_erases_it(kent: Kent) -> None:
     with transaction(kent.engine) as session:
         assert privacy.citizen_of(session, ayse.id) is not None  # asking erased nothing
     ayse.press_data(prompt.message_id, privacy_handlers.ERASE)
-    ayse.wait_message(predicate=lambda m: m.message_id == prompt.message_id and m.edited
-                      and m.inline_keyboard == [])
+    ayse.wait_message(
+        predicate=lambda m: (
+            m.message_id == prompt.message_id and m.edited and m.inline_keyboard == []
+        )
+    )
 
     # The staff card no longer shows the text or the phone: the card was the photo's
     # caption, so it comes again as a text (see test_erasure_takes_the_photo_card_out...).
@@ -117,22 +119,38 @@ def test_citizen_gets_their_data_then_erases_it(kent: Kent) -> None:
     request_row = stored(kent, number)
     assert request_row.text == privacy.ERASED
     assert (request_row.contact_phone, request_row.latitude, request_row.longitude) == (
-        None, None, None)
+        None,
+        None,
+        None,
+    )
     assert (request_row.channel, request_row.type, request_row.category_code) == (
-        "telegram", "sikayet", "cop")
+        "telegram",
+        "sikayet",
+        "cop",
+    )
     with transaction(kent.engine) as session:
         # The request still counts, as someone's: the citizen row stays, anonymous.
-        assert session.exec(select(func.count()).select_from(Request)
-                            .where(Request.number == number)).one() == 1
+        assert (
+            session.exec(
+                select(func.count()).select_from(Request).where(Request.number == number)
+            ).one()
+            == 1
+        )
         owner = session.get(Citizen, request_row.citizen_id)
         assert owner is not None and owner.deleted_at is not None
         assert (owner.first_name, owner.last_name, owner.phone, owner.telegram_id) == (
-            None, None, None, None)
-        files = session.exec(select(Attachment)
-                             .where(Attachment.request_id == request_row.id)).all()
+            None,
+            None,
+            None,
+            None,
+        )
+        files = session.exec(
+            select(Attachment).where(Attachment.request_id == request_row.id)
+        ).all()
         assert [f.telegram_file_id for f in files] == [None]
-        events = session.exec(select(RequestEvent)
-                              .where(RequestEvent.request_id == request_row.id)).all()
+        events = session.exec(
+            select(RequestEvent).where(RequestEvent.request_id == request_row.id)
+        ).all()
         assert [e.kind for e in events] == ["created"]
 
     # Asked again, there is nothing left to send.
@@ -257,9 +275,14 @@ def shown_bytes(kent: Kent, message: BotMessage) -> bytes:
 def links_of(kent: Kent, number: str) -> list[tuple[int, str]]:
     request_id = stored(kent, number).id
     with transaction(kent.engine) as session:
-        return [(link.message_id, link.purpose) for link in session.exec(
-            select(MessageLink).where(MessageLink.request_id == request_id)
-            .order_by(col(MessageLink.id))).all()]
+        return [
+            (link.message_id, link.purpose)
+            for link in session.exec(
+                select(MessageLink)
+                .where(MessageLink.request_id == request_id)
+                .order_by(col(MessageLink.id))
+            ).all()
+        ]
 
 
 def deleted_in(kent: Kent, group: SimGroup) -> set[int]:
@@ -275,8 +298,7 @@ def test_erasure_takes_the_photo_card_out_and_posts_the_card_again(kent: Kent) -
     number = number_in(receipt)
     card = card_of(kent, group, number)
     assert card.photo is not None  # one photo: the card is its caption
-    assert links_of(kent, number) == [(receipt.message_id, RECEIPT),
-                                      (card.message_id, PHOTO_CARD)]
+    assert links_of(kent, number) == [(receipt.message_id, RECEIPT), (card.message_id, PHOTO_CARD)]
 
     erase_by_button(ayse)
     again = group.wait_message(predicate=lambda m: number in m.text and not m.edited)
@@ -288,12 +310,15 @@ def test_erasure_takes_the_photo_card_out_and_posts_the_card_again(kent: Kent) -
     # Later changes edit the new card: it is the request's card now, as a text.
     assert links_of(kent, number) == [(again.message_id, "card")]
     assert (stored(kent, number).card_chat_id, stored(kent, number).card_message_id) == (
-        group.id, again.message_id)
+        group.id,
+        again.message_id,
+    )
 
     # Staff can still close the request from it.
     mehmet.press("✅ Çözüldü", chat=group, message_id=again.message_id)
-    closed = group.wait_message(contains="Durum: Çözüldü",
-                                predicate=lambda m: m.message_id == again.message_id)
+    closed = group.wait_message(
+        contains="Durum: Çözüldü", predicate=lambda m: m.message_id == again.message_id
+    )
     assert closed.flat_buttons == [] and privacy.ERASED in closed.text
     assert stored(kent, number).status == "resolved"
 
@@ -310,12 +335,17 @@ def test_erasure_deletes_every_photo_under_a_text_card(kent: Kent) -> None:
     assert first.reply_to_message_id == second.reply_to_message_id == card.message_id
     kent.emu.wait_idle()  # the links are written once the photos are sent
     receipt = ayse.transcript()[-1]
-    assert links_of(kent, number) == [(receipt.message_id, RECEIPT), (card.message_id, "card"),
-                                      (first.message_id, "photo"), (second.message_id, "photo")]
+    assert links_of(kent, number) == [
+        (receipt.message_id, RECEIPT),
+        (card.message_id, "card"),
+        (first.message_id, "photo"),
+        (second.message_id, "photo"),
+    ]
 
     erase_by_button(ayse)
-    group.wait_message(predicate=lambda m: m.message_id == card.message_id
-                       and privacy.ERASED in m.text)
+    group.wait_message(
+        predicate=lambda m: m.message_id == card.message_id and privacy.ERASED in m.text
+    )
     kent.emu.wait_idle()
     assert deleted_in(kent, group) == {first.message_id, second.message_id}
     [left] = group.transcript()
@@ -366,7 +396,8 @@ class RefusingDeletes:
 
 
 def test_photos_that_can_no_longer_be_deleted_are_replaced(
-        kent: Kent, caplog: pytest.LogCaptureFixture) -> None:
+    kent: Kent, caplog: pytest.LogCaptureFixture
+) -> None:
     """Telegram refuses to delete (our clock thought the messages recent enough): each
     photo becomes the placeholder; the photo card keeps its blank card and its buttons. A
     message that can be neither deleted nor edited is logged and the others are done."""
@@ -381,25 +412,42 @@ def test_photos_that_can_no_longer_be_deleted_are_replaced(
     with transaction(kent.engine) as session:
         citizen = privacy.citizen_of(session, ayse.id)
         assert citizen is not None
-        erased = privacy.erase(session, citizen, kent.app.bot_data["deps"].personal_data,
-                               kent.app.bot_data["deps"].clock())
+        erased = privacy.erase(
+            session,
+            citizen,
+            kent.app.bot_data["deps"].personal_data,
+            kent.app.bot_data["deps"].clock(),
+        )
     assert [(p.message_id, p.current_card, p.deletable) for p in erased.photos] == [
-        (card.message_id, True, True), (photos[0].message_id, False, True),
-        (photos[1].message_id, False, True)]
-    gone = privacy.GroupPhoto(request_id=erased.photos[0].request_id, chat_id=group.id,
-                              message_id=9999, purpose="photo", current_card=False,
-                              deletable=True)
+        (card.message_id, True, True),
+        (photos[0].message_id, False, True),
+        (photos[1].message_id, False, True),
+    ]
+    gone = privacy.GroupPhoto(
+        request_id=erased.photos[0].request_id,
+        chat_id=group.id,
+        message_id=9999,
+        purpose="photo",
+        current_card=False,
+        deletable=True,
+    )
     bot = RefusingDeletes(kent.app.bot)
     caplog.set_level(logging.INFO, logger="kentbot")
-    kent.thread.run(clear_after_erasure(
-        cast(Bot, bot), kent.engine, kent.config,
-        replace(erased, photos=[gone, *erased.photos])))
+    kent.thread.run(
+        clear_after_erasure(
+            cast(Bot, bot), kent.engine, kent.config, replace(erased, photos=[gone, *erased.photos])
+        )
+    )
 
     assert bot.refused == [9999, card.message_id, photos[0].message_id, photos[1].message_id]
     assert not deleted_in(kent, group)
     shown = {m.message_id: m for m in group.transcript()}
-    assert set(shown) == {card.message_id, text_card.message_id,
-                          photos[0].message_id, photos[1].message_id}
+    assert set(shown) == {
+        card.message_id,
+        text_card.message_id,
+        photos[0].message_id,
+        photos[1].message_id,
+    }
     on_card = shown[card.message_id]
     assert on_card.edited and shown_bytes(kent, on_card) == placeholder_png()
     assert privacy.ERASED in on_card.text and PHONE not in on_card.text
@@ -412,8 +460,10 @@ def test_photos_that_can_no_longer_be_deleted_are_replaced(
     # Still the request's card, on its photo: later edits go to its caption.
     assert links_of(kent, single) == [(card.message_id, PHOTO_CARD)]
     assert links_of(kent, several) == [(text_card.message_id, "card")]
-    assert any("9999" in r.getMessage() and "left in its staff group" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "9999" in r.getMessage() and "left in its staff group" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_placeholder_is_a_valid_png() -> None:
@@ -425,20 +475,24 @@ def test_placeholder_is_a_valid_png() -> None:
 
 # --- logs ---------------------------------------------------------------------------------
 
-SECRETS = [COMPLAINT, "çöpler üç gündür", PHONE, "555 111 22 33", "5551112233", "41.0255",
-           "29.102"]
+SECRETS = [COMPLAINT, "çöpler üç gündür", PHONE, "555 111 22 33", "5551112233", "41.0255", "29.102"]
 
 
-def _leaks(caplog: pytest.LogCaptureFixture, prefixes: tuple[str, ...],
-           secrets: tuple[str, ...] = ()) -> list[str]:
+def _leaks(
+    caplog: pytest.LogCaptureFixture, prefixes: tuple[str, ...], secrets: tuple[str, ...] = ()
+) -> list[str]:
     found = []
     for record in caplog.records:
         if not record.name.startswith(prefixes):
             continue
         rendered = record.getMessage() + (
-            logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
-        found += [f"{record.name}: {secret!r} in {rendered[:300]!r}"
-                  for secret in (*SECRETS, *secrets) if secret in rendered]
+            logging.Formatter().formatException(record.exc_info) if record.exc_info else ""
+        )
+        found += [
+            f"{record.name}: {secret!r} in {rendered[:300]!r}"
+            for secret in (*SECRETS, *secrets)
+            if secret in rendered
+        ]
     return found
 
 
@@ -464,14 +518,18 @@ def _complaint_flow_logged(kent: Kent, caplog: pytest.LogCaptureFixture) -> None
 
 
 def test_our_logs_never_hold_texts_phones_or_locations(
-        kent: Kent, caplog: pytest.LogCaptureFixture) -> None:
+    kent: Kent, caplog: pytest.LogCaptureFixture
+) -> None:
     _complaint_flow_logged(kent, caplog)
     # The HTTP clients' logs would show the token in URLs too.
-    assert _leaks(caplog, ("kentbot", "aiohttp", "httpx", "httpcore"),
-                  secrets=(kent.app.bot.token,)) == []
+    assert (
+        _leaks(caplog, ("kentbot", "aiohttp", "httpx", "httpcore"), secrets=(kent.app.bot.token,))
+        == []
+    )
 
 
 def test_library_debug_logs_never_hold_texts_phones_or_locations(
-        kent: Kent, caplog: pytest.LogCaptureFixture) -> None:
+    kent: Kent, caplog: pytest.LogCaptureFixture
+) -> None:
     _complaint_flow_logged(kent, caplog)
     assert _leaks(caplog, ("telegram",)) == []

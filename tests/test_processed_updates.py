@@ -27,6 +27,9 @@ def test_an_update_counts_the_first_time_only(db: Engine) -> None:
     with transaction(db) as session:
         rows = session.exec(select(ProcessedUpdate).order_by(ProcessedUpdate.update_id)).all()
         assert [(r.update_id, r.processed_at) for r in rows] == [
-            (7001, NOW), (7002, later), (7003, later)]
+            (7001, NOW),
+            (7002, later),
+            (7003, later),
+        ]
         assert updates.prune(session, later + updates.KEEP_FOR) == 1
         assert updates.prune(session, later + updates.KEEP_FOR + timedelta(seconds=1)) == 2

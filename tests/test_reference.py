@@ -33,7 +33,8 @@ def _fen(db: Engine) -> str:
 
 
 def test_read_once_by_every_kind_of_transaction_until_the_next_sync(
-        db: Engine, config: Config) -> None:
+    db: Engine, config: Config
+) -> None:
     with _statements(db) as sql:
         for _update in range(2):
             with one_connection(db), transaction(db) as session:
@@ -54,7 +55,8 @@ def test_read_once_by_every_kind_of_transaction_until_the_next_sync(
 
 
 def test_what_is_read_while_a_sync_is_under_way_is_read_again_after_it(
-        db: Engine, config: Config) -> None:
+    db: Engine, config: Config
+) -> None:
     """Forgotten when the sync commits, not when it starts: an update reading meanwhile
     gets the old rows (not yet committed), and must not keep them afterwards."""
     with transaction(db) as session:
@@ -79,8 +81,10 @@ def test_a_sessions_own_rows_are_neither_handed_out_nor_let_go(db: Engine) -> No
 
 
 def test_the_non_blocking_driver_shares_the_rows_and_forgets_them_with_its_engine(
-        db: Engine, config: Config) -> None:
+    db: Engine, config: Config
+) -> None:
     """On PostgreSQL updates read through the engine's twin (db.engine.here)."""
+
     async def read() -> str:
         return _fen(db)
 

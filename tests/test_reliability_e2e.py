@@ -33,12 +33,16 @@ def test_a_redelivered_update_has_effect_once(kent: Kent) -> None:
     ayse.press("✅ Kabul ediyorum")
     ayse.press("Çöp toplama")
     ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
-    raw = {"update_id": 987_654_321, "message": {
-        "message_id": 9_999, "date": int(time.time()),
-        "chat": {"id": ayse.id, "type": "private", "first_name": "Ayşe"},
-        "from": {"id": ayse.id, "is_bot": False, "first_name": "Ayşe", "language_code": "tr"},
-        "text": "Konteyner taştı, lütfen boşaltın.",
-    }}
+    raw = {
+        "update_id": 987_654_321,
+        "message": {
+            "message_id": 9_999,
+            "date": int(time.time()),
+            "chat": {"id": ayse.id, "type": "private", "first_name": "Ayşe"},
+            "from": {"id": ayse.id, "is_bot": False, "first_name": "Ayşe", "language_code": "tr"},
+            "text": "Konteyner taştı, lütfen boşaltın.",
+        },
+    }
     update = Update.de_json(raw, kent.app.bot)
     kent.thread.run(kent.app.process_update(update))
     ayse.wait_message(contains="Nerede?")
@@ -181,8 +185,9 @@ def test_faults_and_flood_limits_lose_no_complaint(kent_limited: Kent) -> None:
 
 def test_a_message_that_finally_fails_is_recorded() -> None:
     recorded: list[tuple[int | None, str, str, int]] = []
-    limiter = PatientRateLimiter(on_failure=lambda *row: recorded.append(row),
-                                 network_retries=3, first_delay=0.01)
+    limiter = PatientRateLimiter(
+        on_failure=lambda *row: recorded.append(row), network_retries=3, first_delay=0.01
+    )
     calls = 0
 
     async def always_failing(*args: object, **kwargs: object) -> bool:
@@ -193,8 +198,9 @@ def test_a_message_that_finally_fails_is_recorded() -> None:
     async def main() -> None:
         await limiter.initialize()
         with pytest.raises(NetworkError):
-            await limiter.process_request(always_failing, (), {}, "sendMessage",
-                                          {"chat_id": 42}, None)
+            await limiter.process_request(
+                always_failing, (), {}, "sendMessage", {"chat_id": 42}, None
+            )
 
     asyncio.run(main())
     assert calls == 4

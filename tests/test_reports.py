@@ -24,8 +24,9 @@ IST = ZoneInfo("Europe/Istanbul")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           config: Config) -> Iterator[Engine]:
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, config: Config
+) -> Iterator[Engine]:
     yield from seeded_engine(request.param, tmp_path_factory.mktemp("seed"), config)
 
 
@@ -33,20 +34,40 @@ def _small_2025(db: Engine) -> None:
     """Four requests, 100 calls of which 12 missed, 3 of 4 satisfied, one GA meeting."""
     start = datetime(2025, 3, 3, 10, tzinfo=IST)
     with transaction(db) as session:
-        for number, channel, hours in (("2025-000001", "phone", 24), ("2025-000002", "phone", 48),
-                                       ("2025-000003", "phone", 60),
-                                       ("2025-000004", "telegram", None)):
-            session.add(Request(
-                number=number, channel=channel, type="sikayet", category_code="cop",
-                department_code="temizlik", text="", created_at=start,
-                first_response_at=start + timedelta(hours=hours) if hours else None))
-        session.add(CallCentreDay(day=date(2025, 3, 3), total=100, information=50,
-                                  application=38, missed=12))
+        for number, channel, hours in (
+            ("2025-000001", "phone", 24),
+            ("2025-000002", "phone", 48),
+            ("2025-000003", "phone", 60),
+            ("2025-000004", "telegram", None),
+        ):
+            session.add(
+                Request(
+                    number=number,
+                    channel=channel,
+                    type="sikayet",
+                    category_code="cop",
+                    department_code="temizlik",
+                    text="",
+                    created_at=start,
+                    first_response_at=start + timedelta(hours=hours) if hours else None,
+                )
+            )
+        session.add(
+            CallCentreDay(
+                day=date(2025, 3, 3), total=100, information=50, application=38, missed=12
+            )
+        )
         for score in (5, 4, 4, 2):
             session.add(SatisfactionAnswer(score=score, answered_at=start))
-        session.add(CouncilEvent(assembly_code="genel_kurul", title="Genel Kurul",
-                                 starts_at=start, ends_at=start + timedelta(hours=3),
-                                 capacity=400))
+        session.add(
+            CouncilEvent(
+                assembly_code="genel_kurul",
+                title="Genel Kurul",
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                capacity=400,
+            )
+        )
 
 
 def _rows(sheet: Any) -> dict[str, tuple[Any, ...]]:
@@ -54,8 +75,9 @@ def _rows(sheet: Any) -> dict[str, tuple[Any, ...]]:
     return {str(row[0].value): row for row in sheet.iter_rows() if row[0].value}
 
 
-def test_xlsx_has_the_seed_layout_with_real_numbers(db: Engine, config: Config,
-                                                    tmp_path: Path) -> None:
+def test_xlsx_has_the_seed_layout_with_real_numbers(
+    db: Engine, config: Config, tmp_path: Path
+) -> None:
     _small_2025(db)
     with transaction(db) as session:
         report = reports.build_report(session, config, 2025, date(2025, 6, 30))
@@ -116,18 +138,33 @@ def test_markdown_and_csv_of_2023_use_turkish_numbers(seeded: Engine, config: Co
     with transaction(seeded) as session:
         report = reports.build_report(session, config, 2023, None)
     markdown = reports.write_markdown(report)
-    for text in ("148.748", "%13,4", "206.041", "178.351", "65.701", "%90,0",
-                 "PERFORMANS GÖSTERGELERİ", "İZLEME GÖSTERGELERİ", "GERÇEKLEŞEN 2023",
-                 "HEDEFLENEN 2023", "ÖNGÖRÜLEN 2023", "Kaçan çağrı oranı"):
+    for text in (
+        "148.748",
+        "%13,4",
+        "206.041",
+        "178.351",
+        "65.701",
+        "%90,0",
+        "PERFORMANS GÖSTERGELERİ",
+        "İZLEME GÖSTERGELERİ",
+        "GERÇEKLEŞEN 2023",
+        "HEDEFLENEN 2023",
+        "ÖNGÖRÜLEN 2023",
+        "Kaçan çağrı oranı",
+    ):
         assert text in markdown, text
     assert "| **1. Toplam gelen talep ve şikayet sayısı\\*\\*** | [adet] | 148.748 | - |" in (
-        markdown)
+        markdown
+    )
     lines = list(csv.reader(io.StringIO(reports.write_csv(report)), delimiter=";"))
     by_label = {line[0]: line[1:] for line in lines if line}
     assert by_label["1. Toplam gelen talep ve şikayet sayısı**"] == ["[adet]", "148.748", "-"]
     assert by_label["3. Kaçan çağrı oranı*"] == ["[%]", "%13,4", "-"]
     assert by_label["4. Talep ve şikayet ile ilgili ortalama geri dönüş süresi"] == [
-        "[gün]", "2", "-"]
+        "[gün]",
+        "2",
+        "-",
+    ]
     assert by_label["Tamamlanan çağrı sayısı"] == ["[adet]", "178.351", "-"]
     assert by_label["PERFORMANS GÖSTERGELERİ"] == ["Birim", "GERÇEKLEŞEN", "HEDEFLENEN"]
 
@@ -135,8 +172,11 @@ def test_markdown_and_csv_of_2023_use_turkish_numbers(seeded: Engine, config: Co
 def test_first_half_of_2024_matches_the_seed_column(seeded: Engine, config: Config) -> None:
     with transaction(seeded) as session:
         report = reports.build_report(session, config, 2024, date(2024, 6, 30))
-    lines = {line[0]: line[1:] for line in csv.reader(
-        io.StringIO(reports.write_csv(report)), delimiter=";") if line}
+    lines = {
+        line[0]: line[1:]
+        for line in csv.reader(io.StringIO(reports.write_csv(report)), delimiter=";")
+        if line
+    }
     assert lines["1. Toplam gelen talep ve şikayet sayısı**"][1] == "57.092"
     assert lines["3. Kaçan çağrı oranı*"][1] == "%14,7"
     assert lines["1. Halkla ilişkiler hizmetleri vatandaş memnuniyeti"][1] == "%95,0"

@@ -14,17 +14,23 @@ from emulator.client import BotMessage, SimGroup, SimUser
 from tests.conftest import Kent
 
 
-def file_complaint(kent: Kent, citizen: SimUser, text: str = "Sokağımızdaki çöpler üç gündür "
-                   "toplanmadı, konteyner taştı.", photo: bool = True,
-                   location: bool = True, first_time: bool = True) -> BotMessage:
+def file_complaint(
+    kent: Kent,
+    citizen: SimUser,
+    text: str = "Sokağımızdaki çöpler üç gündür toplanmadı, konteyner taştı.",
+    photo: bool = True,
+    location: bool = True,
+    first_time: bool = True,
+) -> BotMessage:
     """Walks the whole filing flow as a citizen would; returns the receipt."""
     to_the_summary(citizen, text, photo=photo, location=location, first_time=first_time)
     citizen.press("📨 Gönder")
     return citizen.wait_message(contains="Talebiniz alındı")
 
 
-def to_the_summary(citizen: SimUser, text: str, photo: bool = True, location: bool = True,
-                   first_time: bool = True) -> BotMessage:
+def to_the_summary(
+    citizen: SimUser, text: str, photo: bool = True, location: bool = True, first_time: bool = True
+) -> BotMessage:
     """Every step of the filing flow up to the summary, which it returns."""
     citizen.send("/talep")
     if first_time:  # the KVKK notice is shown once, until accepted
@@ -45,8 +51,9 @@ def to_the_summary(citizen: SimUser, text: str, photo: bool = True, location: bo
     citizen.send("✅ Devam")
     citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
     citizen.share_contact("+90 555 111 22 33")
-    summary = citizen.wait_message(contains="Lütfen talebinizi kontrol edin",
-                                   predicate=lambda m: "📨 Gönder" in m.flat_buttons)
+    summary = citizen.wait_message(
+        contains="Lütfen talebinizi kontrol edin", predicate=lambda m: "📨 Gönder" in m.flat_buttons
+    )
     assert "Temizlik İşleri Müdürlüğü" in summary.text
     return summary
 
@@ -112,10 +119,12 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     group.expect_no_message(within=0.3)  # no map pin, no second photo
 
     mehmet.press("🙋 Üstlen", chat=group, message_id=card.message_id)
-    ayse.wait_message(contains=f"{number} numaralı talebiniz Temizlik İşleri Müdürlüğü "
-                               "tarafından işleme alındı")
-    taken = group.wait_message(contains="Mehmet Kaya", predicate=lambda m: m.message_id ==
-                               card.message_id)
+    ayse.wait_message(
+        contains=f"{number} numaralı talebiniz Temizlik İşleri Müdürlüğü tarafından işleme alındı"
+    )
+    taken = group.wait_message(
+        contains="Mehmet Kaya", predicate=lambda m: m.message_id == card.message_id
+    )
     assert taken.edited and taken.photo is not None  # its caption was edited
     assert "🙋 Üstlen" in taken.flat_buttons
 
@@ -126,8 +135,9 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
 
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{number} numaralı talebiniz çözüldü")
-    final = group.wait_message(contains="Durum: Çözüldü",
-                               predicate=lambda m: m.message_id == card.message_id)
+    final = group.wait_message(
+        contains="Durum: Çözüldü", predicate=lambda m: m.message_id == card.message_id
+    )
     assert final.flat_buttons == []  # closed: no more buttons
 
     request = stored(kent, number)
@@ -135,12 +145,22 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     assert request.first_response_at is not None and request.resolved_at is not None
     assert request.created_at <= request.first_response_at <= request.resolved_at
     with transaction(kent.engine) as session:
-        kinds = [e.kind for e in session.exec(
-            select(RequestEvent).where(RequestEvent.request_id == request.id)
-            .order_by(RequestEvent.id)).all()]
-        actors = {e.actor_telegram_id for e in session.exec(
-            select(RequestEvent).where(RequestEvent.request_id == request.id,
-                                       RequestEvent.kind != "created")).all()}
+        kinds = [
+            e.kind
+            for e in session.exec(
+                select(RequestEvent)
+                .where(RequestEvent.request_id == request.id)
+                .order_by(RequestEvent.id)
+            ).all()
+        ]
+        actors = {
+            e.actor_telegram_id
+            for e in session.exec(
+                select(RequestEvent).where(
+                    RequestEvent.request_id == request.id, RequestEvent.kind != "created"
+                )
+            ).all()
+        }
     assert kinds == ["created", "assigned", "answered", "resolved"]
     assert actors == {mehmet.id}
 
@@ -193,8 +213,13 @@ def test_citizens_never_see_each_others_requests(kent: Kent) -> None:
     ali.wait_message(contains=f"{number} numaralı bir talebiniz bulunmuyor")
     ali.send("/start")
     menu = ali.wait_message(contains="Merhaba Ali")
-    for forged in (f"my:v:{request.id}", f"my:wy:{request.id}", f"my:n:{request.id}",
-                   "my:v:abc", "my:p:-5"):
+    for forged in (
+        f"my:v:{request.id}",
+        f"my:wy:{request.id}",
+        f"my:n:{request.id}",
+        "my:v:abc",
+        "my:p:-5",
+    ):
         ali.press_data(menu.message_id, forged)
         if forged != "my:p:-5":
             alert = ali.last_alert()
@@ -231,8 +256,11 @@ def test_staff_of_another_department_cannot_act(kent: Kent) -> None:
         group.wait_message(contains="yalnızca bu birimin")
     ayse.expect_no_message(within=0.5)
     after = stored(kent, number)
-    assert (after.status, after.department_code, after.first_response_at) == \
-        ("new", "temizlik", None)
+    assert (after.status, after.department_code, after.first_response_at) == (
+        "new",
+        "temizlik",
+        None,
+    )
 
 
 def test_redirect_question_and_withdrawal(kent: Kent) -> None:
@@ -256,11 +284,9 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     assert "yalnızca bu birimin" in (mehmet.last_alert(chat=group) or "").text  # type: ignore[union-attr]
 
     # A supervisor asks the citizen; the citizen's reply comes back to the card's thread.
-    imar_supervisor.press("❓ Vatandaşa sor", chat=kent.supervisors,
-                          message_id=new_card.message_id)
+    imar_supervisor.press("❓ Vatandaşa sor", chat=kent.supervisors, message_id=new_card.message_id)
     prompt = kent.supervisors.wait_message(contains="vatandaşa sormak istediğiniz soruyu")
-    imar_supervisor.reply(prompt.message_id, "Binanın kapı numarası nedir?",
-                          chat=kent.supervisors)
+    imar_supervisor.reply(prompt.message_id, "Binanın kapı numarası nedir?", chat=kent.supervisors)
     question = ayse.wait_message(contains="Binanın kapı numarası nedir?")
     ayse.reply(question.message_id, "Kapı numarası 12.")
     ayse.wait_message(contains="ilgili birime iletildi")
@@ -305,8 +331,12 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     receipt = newcomer.wait_message(contains="numarasıyla kaydedildi")
     number = number_in(receipt)
     request = stored(kent, number)
-    assert (request.channel, request.citizen_id, request.department_code, request.type) == \
-        ("phone", None, "park", "talep")
+    assert (request.channel, request.citizen_id, request.department_code, request.type) == (
+        "phone",
+        None,
+        "park",
+        "talep",
+    )
     card = card_of(kent, kent.groups["park"], number)
     assert "Çağrı merkezi" in card.text
     colleague = kent.staff("park", first_name="Deniz")
@@ -344,8 +374,9 @@ def test_overdue_requests_are_marked_on_their_card_once(kent: Kent) -> None:
         request.due_at = utcnow() - timedelta(minutes=1)
         session.add(request)
     kent.run_job(sla_watch)
-    marked = group.wait_message(contains="SÜRESİ GEÇTİ",
-                                predicate=lambda m: m.message_id == card.message_id)
+    marked = group.wait_message(
+        contains="SÜRESİ GEÇTİ", predicate=lambda m: m.message_id == card.message_id
+    )
     assert marked.text.startswith("⚠️")
     kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # marked once, never twice
@@ -461,8 +492,9 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
     ayse = kent.citizen()
     mehmet = kent.staff("temizlik")
     group = kent.groups["temizlik"]
-    number = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "x" * 700,
-                                      location=False))
+    number = number_in(
+        file_complaint(kent, ayse, text="Konteyner taştı. " + "x" * 700, location=False)
+    )
     card = card_of(kent, group, number)
     assert card.photo is not None
     for n in range(3):
@@ -473,12 +505,16 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
         assert edited.caption is not None and len(edited.caption) <= 1024
         assert "Durum: Yanıtlandı" in edited.caption and "yanıtlandı" in edited.caption
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
-    final = group.wait_message(contains="Durum: Çözüldü",
-                               predicate=lambda m: m.message_id == card.message_id)
+    final = group.wait_message(
+        contains="Durum: Çözüldü", predicate=lambda m: m.message_id == card.message_id
+    )
     assert final.photo is not None and final.flat_buttons == []
 
-    long_one = number_in(file_complaint(kent, ayse, text="Konteyner taştı. " + "z" * 1500,
-                                        location=False, first_time=False))
+    long_one = number_in(
+        file_complaint(
+            kent, ayse, text="Konteyner taştı. " + "z" * 1500, location=False, first_time=False
+        )
+    )
     text_card = card_of(kent, group, long_one)
     assert text_card.photo is None and "1 fotoğraf aşağıda" in text_card.text
     photo = group.wait_message(predicate=lambda m: m.photo is not None)
@@ -499,13 +535,20 @@ def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
         for draft in session.exec(select(RequestDraft)).all():
             if draft.data.get("type") is None:
                 continue
-            if draft.citizen_id == min(d.citizen_id for d in session.exec(
-                    select(RequestDraft)).all()):
+            if draft.citizen_id == min(
+                d.citizen_id for d in session.exec(select(RequestDraft)).all()
+            ):
                 draft.step, draft.data = "type", {}
             else:
-                draft.step, draft.data = "photos", {
-                    "type": "talep", "category": "cop", "text": "Çöpler toplanmadı.",
-                    "photos": [{"file_id": "old", "file_unique_id": "old-u"}]}
+                draft.step, draft.data = (
+                    "photos",
+                    {
+                        "type": "talep",
+                        "category": "cop",
+                        "text": "Çöpler toplanmadı.",
+                        "photos": [{"file_id": "old", "file_unique_id": "old-u"}],
+                    },
+                )
             session.add(draft)
     first, second = sorted((ayse, ali), key=lambda p: p.id)
     # The old type step: a type button shows the type and topic screen.
@@ -569,7 +612,8 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
 
 
 def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
-        kent: Kent, monkeypatch: Any) -> None:
+    kent: Kent, monkeypatch: Any
+) -> None:
     """The screen is sent before the step is saved; a failed send (Telegram unreachable,
     injected for her chat only) loses the screen, never her answer."""
     from telegram.error import NetworkError

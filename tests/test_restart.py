@@ -23,9 +23,22 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
     port = free_port()
     with (tmp_path / "emulator.log").open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", str(port),
-             "--token", TOKEN], cwd=REPO, env=clean_env(), stdout=out,
-            stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--token",
+                TOKEN,
+            ],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_for_port(port, process)  # type: ignore[arg-type]
             client = EmulatorClient(f"http://127.0.0.1:{port}", bot=TOKEN)
@@ -36,11 +49,15 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorClient]:
 
 
 def start_bot(emulator: EmulatorClient, database: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_API_URL=emulator.api_url,
-                    KENTBOT_DATABASE_URL=f"sqlite:///{database}")
+    env = clean_env(
+        KENTBOT_TOKEN=TOKEN,
+        KENTBOT_API_URL=emulator.api_url,
+        KENTBOT_DATABASE_URL=f"sqlite:///{database}",
+    )
     with log.open("a") as out:
-        return subprocess.Popen([KENTBOT, "run"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [KENTBOT, "run"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 def requests_stored(database: Path) -> int:
@@ -56,8 +73,7 @@ def kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-def test_sigkill_mid_conversation_loses_nothing(emulator: EmulatorClient,
-                                                tmp_path: Path) -> None:
+def test_sigkill_mid_conversation_loses_nothing(emulator: EmulatorClient, tmp_path: Path) -> None:
     database, log = tmp_path / "kentbot.sqlite", tmp_path / "bot.log"
     bot = start_bot(emulator, database, log)
     try:

@@ -60,20 +60,28 @@ def authorize(db: Engine, telegram_id: int, request_id: int) -> StaffMember:
 
 def events_of(db: Engine, request_id: int) -> list[str]:
     with transaction(db) as session:
-        return [e.kind for e in session.exec(
-            select(RequestEvent).where(RequestEvent.request_id == request_id)).all()]
+        return [
+            e.kind
+            for e in session.exec(
+                select(RequestEvent).where(RequestEvent.request_id == request_id)
+            ).all()
+        ]
 
 
-@pytest.mark.parametrize(("who", "temizlik", "fen"), [
-    (CLEANER, True, False),
-    (ROADS, False, True),
-    (COORDINATOR, True, False),
-    (SUPERVISOR, True, True),
-    (ADMIN, True, True),
-    (NOBODY, False, False),
-])
-def test_who_may_act_where(db: Engine, requests: dict[str, int], who: int, temizlik: bool,
-                           fen: bool) -> None:
+@pytest.mark.parametrize(
+    ("who", "temizlik", "fen"),
+    [
+        (CLEANER, True, False),
+        (ROADS, False, True),
+        (COORDINATOR, True, False),
+        (SUPERVISOR, True, True),
+        (ADMIN, True, True),
+        (NOBODY, False, False),
+    ],
+)
+def test_who_may_act_where(
+    db: Engine, requests: dict[str, int], who: int, temizlik: bool, fen: bool
+) -> None:
     for department, allowed in (("temizlik", temizlik), ("fen", fen)):
         request_id = requests[department]
         if allowed:
@@ -98,16 +106,18 @@ def _assign(db: Engine, who: int, request_id: int) -> workflow.Change:
         return workflow.staff_action(session, request_id, who, "assign", now=T0)
 
 
-def test_the_config_admin_may_act_everywhere(db: Engine, requests: dict[str, int],
-                                             config: Config) -> None:
+def test_the_config_admin_may_act_everywhere(
+    db: Engine, requests: dict[str, int], config: Config
+) -> None:
     admin = config.bot.admins[0]
     for request_id in requests.values():
         assert authorize(db, admin, request_id).role == "admin"
 
 
 @pytest.mark.parametrize("who", [CLEANER, SUPERVISOR, ADMIN])
-def test_removed_member_loses_every_power_at_once(db: Engine, requests: dict[str, int],
-                                                  who: int) -> None:
+def test_removed_member_loses_every_power_at_once(
+    db: Engine, requests: dict[str, int], who: int
+) -> None:
     assert authorize(db, who, requests["temizlik"]).telegram_id == who
     with transaction(db) as session:
         assert staff.remove(session, who) is True
@@ -136,7 +146,11 @@ def test_upsert_again_restores_and_changes_powers(db: Engine, requests: dict[str
     with transaction(db) as session:
         member = staff.upsert(session, CLEANER, "staff", "fen", name="Ali Veli")
     assert (member.role, member.department_code, member.active, member.name) == (
-        "staff", "fen", True, "Ali Veli")
+        "staff",
+        "fen",
+        True,
+        "Ali Veli",
+    )
     # Moved to fen: the old department's requests are out of reach at once.
     assert authorize(db, CLEANER, requests["fen"]).department_code == "fen"
     with pytest.raises(staff.NotAllowed):
@@ -153,23 +167,28 @@ def test_upsert_again_restores_and_changes_powers(db: Engine, requests: dict[str
         assert staff.is_staff(session, CLEANER) and not staff.is_admin(session, CLEANER)
 
 
-@pytest.mark.parametrize(("role", "department", "reason"), [
-    ("boss", "fen", "unknown_role"),
-    ("", None, "unknown_role"),
-    ("Staff", "fen", "unknown_role"),
-    ("staff", "uzay", "unknown_department"),
-    ("supervisor", "uzay", "unknown_department"),
-    ("staff", None, "department_required"),
-    ("coordinator", None, "department_required"),
-])
-def test_upsert_validates_role_and_department(db: Engine, role: str, department: str | None,
-                                              reason: str) -> None:
+@pytest.mark.parametrize(
+    ("role", "department", "reason"),
+    [
+        ("boss", "fen", "unknown_role"),
+        ("", None, "unknown_role"),
+        ("Staff", "fen", "unknown_role"),
+        ("staff", "uzay", "unknown_department"),
+        ("supervisor", "uzay", "unknown_department"),
+        ("staff", None, "department_required"),
+        ("coordinator", None, "department_required"),
+    ],
+)
+def test_upsert_validates_role_and_department(
+    db: Engine, role: str, department: str | None, reason: str
+) -> None:
     with pytest.raises(Refused) as error, transaction(db) as session:
         staff.upsert(session, 9300, role, department)
     assert error.value.reason == reason
     with transaction(db) as session:
-        assert session.exec(select(StaffMember)
-                            .where(StaffMember.telegram_id == 9300)).first() is None
+        assert (
+            session.exec(select(StaffMember).where(StaffMember.telegram_id == 9300)).first() is None
+        )
 
 
 def test_upsert_refuses_an_inactive_department(db: Engine) -> None:
@@ -183,10 +202,16 @@ def test_upsert_refuses_an_inactive_department(db: Engine) -> None:
     assert error.value.reason == "unknown_department"
 
 
-@pytest.mark.parametrize(("role", "department"), [
-    ("admin", None), ("supervisor", None), ("supervisor", "fen"), ("staff", "fen"),
-    ("coordinator", "kent_konseyi"),
-])
+@pytest.mark.parametrize(
+    ("role", "department"),
+    [
+        ("admin", None),
+        ("supervisor", None),
+        ("supervisor", "fen"),
+        ("staff", "fen"),
+        ("coordinator", "kent_konseyi"),
+    ],
+)
 def test_upsert_accepts(db: Engine, role: str, department: str | None) -> None:
     with transaction(db) as session:
         staff.upsert(session, 9302, role, department)

@@ -14,8 +14,9 @@ from emulator.client import EmulatorClient, SimUser
 from tests.conftest import BOT_TOKEN as TOKEN
 
 
-def pressed(emu: EmulatorClient, ayse: SimUser,
-            then: Callable[[KentBot, CallbackQuery], Awaitable[Any]]) -> Any:
+def pressed(
+    emu: EmulatorClient, ayse: SimUser, then: Callable[[KentBot, CallbackQuery], Awaitable[Any]]
+) -> Any:
     """Ayşe presses a button of a message the bot sent her; `then` gets her press."""
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Evet", callback_data="yes")]])
 
@@ -31,8 +32,7 @@ def pressed(emu: EmulatorClient, ayse: SimUser,
     return asyncio.run(run())
 
 
-def test_a_late_answers_text_comes_as_a_message_in_the_private_chat(
-        emu: EmulatorClient) -> None:
+def test_a_late_answers_text_comes_as_a_message_in_the_private_chat(emu: EmulatorClient) -> None:
     emu.set_answer_window(0)
     ayse = emu.create_user(first_name="Ayşe", language_code="tr", started=True)
 

@@ -22,17 +22,23 @@ def with_bot(api_url: str, use: Callable[[Bot], Awaitable[Any]]) -> Any:
     async def run() -> Any:
         async with Bot(TOKEN, base_url=api_url, request=AiohttpRequest()) as bot:
             return await use(bot)
+
     return asyncio.run(run())
 
 
 def test_a_message_with_turkish_text_and_buttons_reaches_the_chat(
-        emu: EmulatorClient, emulator_server: RunningEmulator) -> None:
+    emu: EmulatorClient, emulator_server: RunningEmulator
+) -> None:
     ayse = emu.create_user(first_name="Ayşe", language_code="tr")
     ayse.send("/start")
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Şikâyet", callback_data="ş:1")]])
 
-    sent = with_bot(emulator_server.api_url, lambda bot: bot.send_message(
-        ayse.id, "Talebiniz alındı: çöp konteynerı, Ğ ü ş ı ö ç", reply_markup=keyboard))
+    sent = with_bot(
+        emulator_server.api_url,
+        lambda bot: bot.send_message(
+            ayse.id, "Talebiniz alındı: çöp konteynerı, Ğ ü ş ı ö ç", reply_markup=keyboard
+        ),
+    )
 
     seen = ayse.wait_message("Talebiniz alındı")
     assert seen.text == "Talebiniz alındı: çöp konteynerı, Ğ ü ş ı ö ç"
@@ -41,13 +47,18 @@ def test_a_message_with_turkish_text_and_buttons_reaches_the_chat(
 
 
 def test_an_uploaded_file_arrives_byte_for_byte(
-        emu: EmulatorClient, emulator_server: RunningEmulator) -> None:
+    emu: EmulatorClient, emulator_server: RunningEmulator
+) -> None:
     ayse = emu.create_user(first_name="Ayşe", language_code="tr")
     ayse.send("/start")
     payload = bytes(range(256)) * 40
 
-    with_bot(emulator_server.api_url, lambda bot: bot.send_document(
-        ayse.id, InputFile(payload, filename="performans-2025.xlsx"), caption="Rapor"))
+    with_bot(
+        emulator_server.api_url,
+        lambda bot: bot.send_document(
+            ayse.id, InputFile(payload, filename="performans-2025.xlsx"), caption="Rapor"
+        ),
+    )
 
     seen = ayse.wait_message(predicate=lambda m: m.document is not None)
     assert seen.document is not None
@@ -57,7 +68,8 @@ def test_an_uploaded_file_arrives_byte_for_byte(
 
 
 def test_telegrams_refusal_keeps_its_reason(
-        emu: EmulatorClient, emulator_server: RunningEmulator) -> None:
+    emu: EmulatorClient, emulator_server: RunningEmulator
+) -> None:
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         with_bot(emulator_server.api_url, lambda bot: bot.send_message(424242, "Merhaba"))
 
@@ -84,8 +96,9 @@ def test_a_refused_connection_is_a_network_error() -> None:
     assert not isinstance(raised.value, TimedOut)
 
 
-async def serve(on_connect: Callable[[asyncio.StreamReader, asyncio.StreamWriter],
-                                     Awaitable[None]]) -> tuple[asyncio.Server, int]:
+async def serve(
+    on_connect: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> tuple[asyncio.Server, int]:
     server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
     return server, server.sockets[0].getsockname()[1]
 
@@ -106,15 +119,16 @@ def test_a_server_that_never_answers_is_a_timeout() -> None:
         asyncio.run(run())
 
 
-def test_calls_go_through_the_proxy_the_environment_names(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_calls_go_through_the_proxy_the_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bytes] = []
     body = b'{"ok": true, "result": true}'
 
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         seen.append(await reader.readline())
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
         await writer.drain()
         writer.close()
 
@@ -133,7 +147,8 @@ def test_calls_go_through_the_proxy_the_environment_names(
 
 
 def test_it_is_used_only_while_open_and_can_be_opened_again(
-        emu: EmulatorClient, emulator_server: RunningEmulator) -> None:
+    emu: EmulatorClient, emulator_server: RunningEmulator
+) -> None:
     async def run() -> tuple[str, str]:
         request = AiohttpRequest()
         url = f"{emulator_server.api_url}{TOKEN}/getMe"
@@ -153,8 +168,8 @@ def test_it_is_used_only_while_open_and_can_be_opened_again(
 
 
 def test_a_host_the_environment_exempts_is_reached_directly(
-        emu: EmulatorClient, emulator_server: RunningEmulator,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    emu: EmulatorClient, emulator_server: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("http_proxy", "no_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nobody there
@@ -167,6 +182,7 @@ def test_a_host_the_environment_exempts_is_reached_directly(
 
 def test_a_failed_call_does_not_carry_the_token() -> None:
     """aiohttp names the URL in some errors; those reach logs and failed_delivery."""
+
     async def garbled(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(65536)
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n{}")
@@ -183,7 +199,10 @@ def test_a_failed_call_does_not_carry_the_token() -> None:
     with pytest.raises(NetworkError) as raised:
         asyncio.run(run())
     error = raised.value
-    told = str(error) + repr(error.__cause__) + repr(error.__context__ if not
-                                                      error.__suppress_context__ else None)
+    told = (
+        str(error)
+        + repr(error.__cause__)
+        + repr(error.__context__ if not error.__suppress_context__ else None)
+    )
     assert "aiohttp." in str(error)
     assert TOKEN not in told

@@ -18,8 +18,7 @@ SECRET = "gizli-anahtar-123"
 def processed(database: Path) -> int:
     engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
-        count = int(connection.execute(text("select count(*) from processed_update"))
-                    .scalar_one())
+        count = int(connection.execute(text("select count(*) from processed_update")).scalar_one())
     engine.dispose()
     return count
 
@@ -30,13 +29,20 @@ def test_webhook_mode_checks_the_secret(emulator, tmp_path: Path) -> None:  # ty
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     database = tmp_path / "kentbot.sqlite"
-    env = clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_API_URL=emulator.api_url,
-                    KENTBOT_DATABASE_URL=f"sqlite:///{database}",
-                    KENTBOT_WEBHOOK_SECRET=SECRET)
+    env = clean_env(
+        KENTBOT_TOKEN=TOKEN,
+        KENTBOT_API_URL=emulator.api_url,
+        KENTBOT_DATABASE_URL=f"sqlite:///{database}",
+        KENTBOT_WEBHOOK_SECRET=SECRET,
+    )
     with (tmp_path / "bot.log").open("w") as out:
-        bot = subprocess.Popen([KENTBOT, "run", "--webhook", url, "--listen",
-                                f"127.0.0.1:{port}"], cwd=REPO, env=env, stdout=out,
-                               stderr=subprocess.STDOUT)
+        bot = subprocess.Popen(
+            [KENTBOT, "run", "--webhook", url, "--listen", f"127.0.0.1:{port}"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_port(port, bot, timeout=30)  # type: ignore[arg-type]
         ayse = emulator.create_user(first_name="Ayşe", language_code="tr")
@@ -46,19 +52,26 @@ def test_webhook_mode_checks_the_secret(emulator, tmp_path: Path) -> None:  # ty
         before = processed(database)
         assert before >= 1
 
-        forged = {"update_id": 555_000_001, "message": {
-            "message_id": 77, "date": int(time.time()),
-            "chat": {"id": ayse.id, "type": "private", "first_name": "Ayşe"},
-            "from": {"id": ayse.id, "is_bot": False, "first_name": "Ayşe"},
-            "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        forged = {
+            "update_id": 555_000_001,
+            "message": {
+                "message_id": 77,
+                "date": int(time.time()),
+                "chat": {"id": ayse.id, "type": "private", "first_name": "Ayşe"},
+                "from": {"id": ayse.id, "is_bot": False, "first_name": "Ayşe"},
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "yanlis"}):
             response = httpx.post(url, json=forged, headers=headers, timeout=10)
             assert response.status_code == 403
         ayse.expect_no_message(within=0.5)
         assert processed(database) == before  # no effect at all
 
-        right = httpx.post(url, json=forged, headers={
-            "X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10)
+        right = httpx.post(
+            url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10
+        )
         assert right.status_code == 200
         ayse.wait_message(contains="Merhaba Ayşe!")
         assert processed(database) == before + 1

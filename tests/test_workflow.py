@@ -40,11 +40,19 @@ def request_id(db: Engine, calendar: WorkingCalendar) -> int:
     return request.id
 
 
-def act(db: Engine, request_id: int, action: str, text: str | None = None,
-        department: str | None = None, who: int = STAFF, minutes: int = 10) -> workflow.Change:
+def act(
+    db: Engine,
+    request_id: int,
+    action: str,
+    text: str | None = None,
+    department: str | None = None,
+    who: int = STAFF,
+    minutes: int = 10,
+) -> workflow.Change:
     with transaction(db) as session:
-        return workflow.staff_action(session, request_id, who, action, text, department,
-                                     now=T0 + timedelta(minutes=minutes))
+        return workflow.staff_action(
+            session, request_id, who, action, text, department, now=T0 + timedelta(minutes=minutes)
+        )
 
 
 def load(db: Engine, request_id: int) -> tuple[Request, list[RequestEvent]]:
@@ -56,24 +64,29 @@ def load(db: Engine, request_id: int) -> tuple[Request, list[RequestEvent]]:
 
 def member_id(db: Engine, telegram_id: int) -> int | None:
     with transaction(db) as session:
-        member = session.exec(select(StaffMember)
-                              .where(StaffMember.telegram_id == telegram_id)).one()
+        member = session.exec(
+            select(StaffMember).where(StaffMember.telegram_id == telegram_id)
+        ).one()
         return member.id
 
 
 # --- staff actions -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("action", "text", "kind", "status"), [
-    ("assign", None, "assigned", "assigned"),
-    ("answer", "Ekibimiz bugün toplayacak.", "answered", "answered"),
-    ("ask", "Hangi sokakta?", "question", "new"),
-    ("resolve", None, "resolved", "resolved"),
-    ("resolve", "Toplandı.", "resolved", "resolved"),
-    ("reject", "Bu alan belediyemize ait değil.", "rejected", "rejected"),
-])
-def test_staff_action_writes_one_event(db: Engine, request_id: int, action: str,
-                                       text: str | None, kind: str, status: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "text", "kind", "status"),
+    [
+        ("assign", None, "assigned", "assigned"),
+        ("answer", "Ekibimiz bugün toplayacak.", "answered", "answered"),
+        ("ask", "Hangi sokakta?", "question", "new"),
+        ("resolve", None, "resolved", "resolved"),
+        ("resolve", "Toplandı.", "resolved", "resolved"),
+        ("reject", "Bu alan belediyemize ait değil.", "rejected", "rejected"),
+    ],
+)
+def test_staff_action_writes_one_event(
+    db: Engine, request_id: int, action: str, text: str | None, kind: str, status: str
+) -> None:
     change = act(db, request_id, action, text, minutes=30)
     assert change.event.kind == kind and change.actor is not None
     assert change.actor.telegram_id == STAFF
@@ -104,8 +117,7 @@ def test_redirect(db: Engine, request_id: int) -> None:
     event = events[-1]
     assert (event.actor, event.actor_telegram_id) == ("staff", STAFF)
     assert event.data == {"from": "temizlik", "to": "zabita"}
-    assert (request.department_code, request.status, request.assignee_id) == (
-        "zabita", "new", None)
+    assert (request.department_code, request.status, request.assignee_id) == ("zabita", "new", None)
     assert request.category_code == "cop"
     assert request.first_response_at is None  # a redirect does not answer the citizen
     # The old department's staff may no longer act on it.
@@ -113,14 +125,16 @@ def test_redirect(db: Engine, request_id: int) -> None:
         act(db, request_id, "answer", "Toplayacağız.")
 
 
-@pytest.mark.parametrize(("department", "reason"), [
-    ("temizlik", "same_department"),
-    ("uzay", "unknown_department"),
-    (None, "unknown_department"),
-    ("", "unknown_department"),
-])
-def test_redirect_refused(db: Engine, request_id: int, department: str | None,
-                          reason: str) -> None:
+@pytest.mark.parametrize(
+    ("department", "reason"),
+    [
+        ("temizlik", "same_department"),
+        ("uzay", "unknown_department"),
+        (None, "unknown_department"),
+        ("", "unknown_department"),
+    ],
+)
+def test_redirect_refused(db: Engine, request_id: int, department: str | None, reason: str) -> None:
     with pytest.raises(Refused) as error:
         act(db, request_id, "redirect", department=department)
     assert error.value.reason == reason
@@ -149,14 +163,14 @@ def test_first_response_is_never_moved_later(db: Engine, request_id: int) -> Non
     request, events = load(db, request_id)
     assert request.first_response_at == T0 + timedelta(minutes=15)
     assert request.resolved_at == T0 + timedelta(minutes=120)
-    assert [e.kind for e in events] == ["created", "assigned", "question", "answered",
-                                        "resolved"]
+    assert [e.kind for e in events] == ["created", "assigned", "question", "answered", "resolved"]
     assert all(e.actor_telegram_id in (8001, STAFF) for e in events)
 
 
 @pytest.mark.parametrize("first", ["answer", "ask", "resolve", "reject"])
-def test_each_responding_action_sets_the_first_response(db: Engine, request_id: int,
-                                                        first: str) -> None:
+def test_each_responding_action_sets_the_first_response(
+    db: Engine, request_id: int, first: str
+) -> None:
     act(db, request_id, first, "Bilgi" if first != "resolve" else None, minutes=45)
     assert load(db, request_id)[0].first_response_at == T0 + timedelta(minutes=45)
 
@@ -170,20 +184,26 @@ def test_assign(db: Engine, request_id: int) -> None:
     request, events = load(db, request_id)
     assert request.assignee_id == member_id(db, OTHER)
     assert [(e.kind, e.actor_telegram_id) for e in events[1:]] == [
-        ("assigned", STAFF), ("assigned", OTHER)]
+        ("assigned", STAFF),
+        ("assigned", OTHER),
+    ]
 
 
-@pytest.mark.parametrize(("action", "text", "reason"), [
-    ("reject", None, "reason_required"),
-    ("reject", "", "reason_required"),
-    ("answer", None, "text_required"),
-    ("answer", "", "text_required"),
-    ("ask", None, "text_required"),
-    ("answer", "x" * 4001, "too_long"),
-    ("fly", "x", "unknown_action"),
-])
-def test_action_refused_changes_nothing(db: Engine, request_id: int, action: str,
-                                        text: str | None, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "text", "reason"),
+    [
+        ("reject", None, "reason_required"),
+        ("reject", "", "reason_required"),
+        ("answer", None, "text_required"),
+        ("answer", "", "text_required"),
+        ("ask", None, "text_required"),
+        ("answer", "x" * 4001, "too_long"),
+        ("fly", "x", "unknown_action"),
+    ],
+)
+def test_action_refused_changes_nothing(
+    db: Engine, request_id: int, action: str, text: str | None, reason: str
+) -> None:
     with pytest.raises(Refused) as error:
         act(db, request_id, action, text)
     assert error.value.reason == reason
@@ -207,8 +227,12 @@ def test_no_action_on_a_closed_request(db: Engine, request_id: int, closing: str
         act(db, request_id, closing, "Gerekçe")
     closed, before = load(db, request_id)
     for action, text, department in [
-        ("assign", None, None), ("answer", "Tamam", None), ("ask", "Nerede?", None),
-        ("resolve", None, None), ("reject", "Hayır", None), ("redirect", None, "zabita"),
+        ("assign", None, None),
+        ("answer", "Tamam", None),
+        ("ask", "Nerede?", None),
+        ("resolve", None, None),
+        ("reject", "Hayır", None),
+        ("redirect", None, "zabita"),
     ]:
         with pytest.raises(Refused) as error:
             act(db, request_id, action, text, department)
@@ -242,9 +266,15 @@ def test_citizen_actions_on_their_own_request(db: Engine, request_id: int) -> No
     ]
     for minutes, (action, text, photo, kind) in enumerate(steps, start=1):
         with transaction(db) as session:
-            change = workflow.citizen_action(session, citizen_of(session, cid), request_id,
-                                             action, text, photo,
-                                             now=T0 + timedelta(minutes=minutes))
+            change = workflow.citizen_action(
+                session,
+                citizen_of(session, cid),
+                request_id,
+                action,
+                text,
+                photo,
+                now=T0 + timedelta(minutes=minutes),
+            )
         assert change.event.kind == kind and change.actor is None
     for action in ("note", "reply"):
         with pytest.raises(Refused) as error, transaction(db) as session:
@@ -267,8 +297,9 @@ def test_citizen_actions_on_their_own_request(db: Engine, request_id: int) -> No
         assert [(a.telegram_file_id, a.file_unique_id) for a in files] == [("file-1", "uniq-1")]
 
     with transaction(db) as session:
-        workflow.citizen_action(session, citizen_of(session, cid), request_id, "withdraw",
-                                now=T0 + timedelta(minutes=9))
+        workflow.citizen_action(
+            session, citizen_of(session, cid), request_id, "withdraw", now=T0 + timedelta(minutes=9)
+        )
     request, events = load(db, request_id)
     assert request.status == "cancelled"
     assert (events[-1].kind, events[-1].actor) == ("cancelled", "citizen")
@@ -277,12 +308,17 @@ def test_citizen_actions_on_their_own_request(db: Engine, request_id: int) -> No
 def test_another_citizens_request_is_not_found(db: Engine, request_id: int) -> None:
     stranger = make_citizen(db, 8999)
     request, before = load(db, request_id)
-    for action, text, photo in [("note", "Merhaba", None), ("reply", "Cevap", None),
-                                ("photo", None, ("f", "u")), ("withdraw", None, None),
-                                ("unknown", None, None)]:
+    for action, text, photo in [
+        ("note", "Merhaba", None),
+        ("reply", "Cevap", None),
+        ("photo", None, ("f", "u")),
+        ("withdraw", None, None),
+        ("unknown", None, None),
+    ]:
         with pytest.raises(workflow.NotFound), transaction(db) as session:
-            workflow.citizen_action(session, citizen_of(session, stranger), request_id,
-                                    action, text, photo)
+            workflow.citizen_action(
+                session, citizen_of(session, stranger), request_id, action, text, photo
+            )
     with transaction(db) as session:
         citizen = citizen_of(session, stranger)
         with pytest.raises(workflow.NotFound):
@@ -324,8 +360,7 @@ def test_a_recorded_request_belongs_to_no_citizen(db: Engine, calendar: WorkingC
 
 def test_list_for_citizen_pages_newest_first(db: Engine, calendar: WorkingCalendar) -> None:
     mine, theirs = make_citizen(db, 8020), make_citizen(db, 8021)
-    filed = [file_request(db, calendar, mine, now=T0 + timedelta(hours=i)).number
-             for i in range(7)]
+    filed = [file_request(db, calendar, mine, now=T0 + timedelta(hours=i)).number for i in range(7)]
     file_request(db, calendar, theirs, now=T0 + timedelta(hours=3, minutes=30))
     with transaction(db) as session:
         citizen = citizen_of(session, mine)
@@ -350,7 +385,8 @@ def test_history_is_in_time_order(db: Engine, request_id: int) -> None:
 
 
 def test_a_card_is_stored_and_a_linked_message_keeps_its_first_link(
-        db: Engine, request_id: int, calendar: WorkingCalendar) -> None:
+    db: Engine, request_id: int, calendar: WorkingCalendar
+) -> None:
     """Two tasks may link the same message (a card post and the SLA sweep's repost racing
     each other): the second neither fails nor changes the first link."""
     other = file_request(db, calendar, make_citizen(db, 8002), "cop", now=T0)
@@ -370,7 +406,8 @@ def test_a_card_is_stored_and_a_linked_message_keeps_its_first_link(
 
 @pytest.mark.parametrize("photos", [0, 1, 2])
 def test_a_new_card_from_the_filing_transaction_is_the_card_the_database_gives(
-        db: Engine, config: Config, calendar: WorkingCalendar, photos: int) -> None:
+    db: Engine, config: Config, calendar: WorkingCalendar, photos: int
+) -> None:
     """Filing renders the card from what it just stored, so the card post does not read it
     back; the SLA sweep's repost reads it from the database. Both must post the same."""
     from handlers.delivery import _card_text, new_card

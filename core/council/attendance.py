@@ -20,8 +20,9 @@ from core.refusals import Refused
 from db.models import CouncilEvent, Registration
 
 
-def check_in(session: Session, actor_telegram_id: int, event_id: int, code: str,
-             now: datetime) -> Registration:
+def check_in(
+    session: Session, actor_telegram_id: int, event_id: int, code: str, now: datetime
+) -> Registration:
     """A coordinator at the door enters a code: the registration is marked attended."""
     authorize(session, actor_telegram_id)
     event = session.get(CouncilEvent, event_id)
@@ -32,8 +33,11 @@ def check_in(session: Session, actor_telegram_id: int, event_id: int, code: str,
     registration = session.exec(
         select(Registration).where(Registration.code == normalise_code(code)).with_for_update()
     ).first()
-    if registration is None or registration.event_id != event_id \
-            or registration.status == "cancelled":
+    if (
+        registration is None
+        or registration.event_id != event_id
+        or registration.status == "cancelled"
+    ):
         raise Refused("bad_code")
     if registration.status == "attended":
         raise Refused("already_checked_in")
@@ -47,16 +51,18 @@ def check_in(session: Session, actor_telegram_id: int, event_id: int, code: str,
     return registration
 
 
-
 def mark_no_shows(session: Session, now: datetime) -> int:
     """After an event ends, seats never checked in become no-shows; safe to run again."""
-    ended = select(EVENT_TABLE.c.id).where(EVENT_TABLE.c.ends_at <= aware(now),
-                                      EVENT_TABLE.c.cancelled_at.is_(None))
+    ended = select(EVENT_TABLE.c.id).where(
+        EVENT_TABLE.c.ends_at <= aware(now), EVENT_TABLE.c.cancelled_at.is_(None)
+    )
     result = session.execute(
         update(REGISTRATION_TABLE)
-        .where(REGISTRATION_TABLE.c.status == "registered",
-               REGISTRATION_TABLE.c.checked_in_at.is_(None),
-               REGISTRATION_TABLE.c.event_id.in_(ended))
+        .where(
+            REGISTRATION_TABLE.c.status == "registered",
+            REGISTRATION_TABLE.c.checked_in_at.is_(None),
+            REGISTRATION_TABLE.c.event_id.in_(ended),
+        )
         .values(status="no_show", updated_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

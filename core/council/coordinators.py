@@ -23,7 +23,6 @@ def may_manage(session: Session, telegram_id: int) -> bool:
     return member.role == "coordinator" and member.department_code == COUNCIL_DEPARTMENT
 
 
-
 def authorize(session: Session, telegram_id: int) -> StaffMember:
     if not may_manage(session, telegram_id):
         raise Refused("not_allowed")

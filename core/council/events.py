@@ -31,12 +31,12 @@ from db.models import Assembly, CouncilEvent, Registration
 TITLE_MAX = 200
 PLACE_MAX = 300
 
+
 @dataclass(frozen=True)
 class EventSummary:
     event: CouncilEvent
     seats_left: int
     waiting: int
-
 
 
 @dataclass(frozen=True)
@@ -49,20 +49,23 @@ class EventDetails:
     position: int | None
 
 
-
 class _Keep(Enum):
     """Marks an edit_event argument that stays as it is (None means "no deadline")."""
 
     KEEP = "keep"
 
 
-
 KEEP = _Keep.KEEP
 
 
-
-def _validate_event(title: str, starts_at: datetime, ends_at: datetime, place: str,
-                    capacity: int, deadline: datetime | None) -> None:
+def _validate_event(
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    capacity: int,
+    deadline: datetime | None,
+) -> None:
     for moment in (starts_at, ends_at, deadline):
         if moment is not None:
             aware(moment)
@@ -76,7 +79,6 @@ def _validate_event(title: str, starts_at: datetime, ends_at: datetime, place: s
         raise Refused("bad_capacity")
     if deadline is not None and deadline > starts_at:
         raise Refused("bad_deadline")
-
 
 
 def create_event(
@@ -101,15 +103,20 @@ def create_event(
     if now is not None and starts_at <= aware(now):
         raise Refused("event_past")
     event = CouncilEvent(
-        assembly_code=assembly_code, title=title.strip(), description=description.strip(),
-        starts_at=starts_at, ends_at=ends_at, place=place.strip(), capacity=capacity,
-        registration_deadline=registration_deadline, members_only=members_only,
+        assembly_code=assembly_code,
+        title=title.strip(),
+        description=description.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        capacity=capacity,
+        registration_deadline=registration_deadline,
+        members_only=members_only,
         created_by=actor_telegram_id,
     )
     session.add(event)
     session.flush()
     return event
-
 
 
 def edit_event(
@@ -135,16 +142,30 @@ def edit_event(
     authorize(session, actor_telegram_id)
     event = lock_event(session, event_id)
     _check_editable(event, aware(now))
-    deadline = event.registration_deadline if registration_deadline is KEEP else \
-        registration_deadline
+    deadline = (
+        event.registration_deadline if registration_deadline is KEEP else registration_deadline
+    )
     new_capacity = event.capacity if capacity is None else capacity
-    _validate_event(title if title is not None else event.title,
-                    starts_at or event.starts_at, ends_at or event.ends_at,
-                    place if place is not None else event.place, new_capacity, deadline)
+    _validate_event(
+        title if title is not None else event.title,
+        starts_at or event.starts_at,
+        ends_at or event.ends_at,
+        place if place is not None else event.place,
+        new_capacity,
+        deadline,
+    )
     if new_capacity < event.registered:
         raise Refused("capacity_below_registered")
-    _apply_edit(event, title=title, description=description, starts_at=starts_at,
-                ends_at=ends_at, place=place, capacity=capacity, members_only=members_only)
+    _apply_edit(
+        event,
+        title=title,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        capacity=capacity,
+        members_only=members_only,
+    )
     event.registration_deadline = deadline
     event.revision += 1
     session.add(event)
@@ -154,13 +175,11 @@ def edit_event(
     return notices(session, event_id, promoted={r.id for r in promoted})
 
 
-
 def _check_editable(event: CouncilEvent, now: datetime) -> None:
     if event.cancelled_at is not None:
         raise Refused("event_cancelled")
     if now >= event.ends_at:
         raise Refused("event_past")
-
 
 
 def _apply_edit(event: CouncilEvent, **changes: Any) -> None:
@@ -169,9 +188,9 @@ def _apply_edit(event: CouncilEvent, **changes: Any) -> None:
             setattr(event, name, value.strip() if isinstance(value, str) else value)
 
 
-
-def cancel_event(session: Session, actor_telegram_id: int, event_id: int,
-                 now: datetime) -> list[Notice]:
+def cancel_event(
+    session: Session, actor_telegram_id: int, event_id: int, now: datetime
+) -> list[Notice]:
     """Cancel an event; returns everyone registered or waiting, to tell them.
 
     Registrations keep their status (the event's cancelled_at says it all), so
@@ -187,28 +206,34 @@ def cancel_event(session: Session, actor_telegram_id: int, event_id: int,
     return notices(session, event_id, promoted=set())
 
 
-
-def upcoming_events(session: Session, now: datetime,
-                    assembly_code: str | None = None, limit: int = 50) -> list[EventSummary]:
+def upcoming_events(
+    session: Session, now: datetime, assembly_code: str | None = None, limit: int = 50
+) -> list[EventSummary]:
     """Events not cancelled and not started yet, soonest first, with seats left."""
     query = (
-        select(CouncilEvent, col(CouncilEvent.capacity) - col(CouncilEvent.registered),
-               waiting_counts())
+        select(
+            CouncilEvent,
+            col(CouncilEvent.capacity) - col(CouncilEvent.registered),
+            waiting_counts(),
+        )
         .join(Assembly, col(Assembly.code) == col(CouncilEvent.assembly_code))
-        .where(col(CouncilEvent.cancelled_at).is_(None), col(CouncilEvent.starts_at) > aware(now),
-               col(Assembly.active).is_(True))
+        .where(
+            col(CouncilEvent.cancelled_at).is_(None),
+            col(CouncilEvent.starts_at) > aware(now),
+            col(Assembly.active).is_(True),
+        )
         .order_by(col(CouncilEvent.starts_at), col(CouncilEvent.id))
         .limit(limit)
     )
     if assembly_code is not None:
         query = query.where(CouncilEvent.assembly_code == assembly_code)
-    return [EventSummary(event, int(left), int(waiting))
-            for event, left, waiting in session.exec(query).all()]
+    return [
+        EventSummary(event, int(left), int(waiting))
+        for event, left, waiting in session.exec(query).all()
+    ]
 
 
-
-def event_details(session: Session, event_id: int,
-                  citizen_id: int | None = None) -> EventDetails:
+def event_details(session: Session, event_id: int, citizen_id: int | None = None) -> EventDetails:
     """One event with its assembly, seats left, the waiting list's length and, given a
     citizen, their registration and place in line."""
     row = session.exec(
@@ -221,25 +246,34 @@ def event_details(session: Session, event_id: int,
     event, assembly, waiting = row
     registration = None
     if citizen_id is not None:
-        registration = session.exec(select(Registration).where(
-            Registration.event_id == event_id, Registration.citizen_id == citizen_id,
-        )).first()
-    return EventDetails(event=event, assembly=assembly,
-                        seats_left=event.capacity - event.registered, waiting=int(waiting),
-                        registration=registration,
-                        position=waiting_position(session, registration) if registration else None)
+        registration = session.exec(
+            select(Registration).where(
+                Registration.event_id == event_id,
+                Registration.citizen_id == citizen_id,
+            )
+        ).first()
+    return EventDetails(
+        event=event,
+        assembly=assembly,
+        seats_left=event.capacity - event.registered,
+        waiting=int(waiting),
+        registration=registration,
+        position=waiting_position(session, registration) if registration else None,
+    )
 
 
-
-def registrations_of(session: Session, citizen_id: int,
-                     now: datetime) -> list[tuple[CouncilEvent, Registration]]:
+def registrations_of(
+    session: Session, citizen_id: int, now: datetime
+) -> list[tuple[CouncilEvent, Registration]]:
     """The citizen's registrations (seat or waiting) for events that have not ended."""
     rows = session.exec(
         select(CouncilEvent, Registration)
         .join(Registration, col(Registration.event_id) == col(CouncilEvent.id))
-        .where(Registration.citizen_id == citizen_id,
-               col(Registration.status).in_(("registered", "waitlisted")),
-               col(CouncilEvent.ends_at) > aware(now))
+        .where(
+            Registration.citizen_id == citizen_id,
+            col(Registration.status).in_(("registered", "waitlisted")),
+            col(CouncilEvent.ends_at) > aware(now),
+        )
         .order_by(col(CouncilEvent.starts_at))
     ).all()
     return [(event, registration) for event, registration in rows]

@@ -18,16 +18,18 @@ from db.types import utcnow
 
 NAME_MAX = 128
 
+
 def assemblies(session: Session, config: Config | None = None) -> list[Assembly]:
     """Active assemblies, in config order when config is given (else by code)."""
-    rows = list(session.exec(
-        select(Assembly).where(col(Assembly.active).is_(True)).order_by(col(Assembly.code))
-    ).all())
+    rows = list(
+        session.exec(
+            select(Assembly).where(col(Assembly.active).is_(True)).order_by(col(Assembly.code))
+        ).all()
+    )
     if config is None:
         return rows
     order = {a.code: i for i, a in enumerate(config.assemblies)}
     return sorted(rows, key=lambda a: order.get(a.code, len(order)))
-
 
 
 def assembly_config(config: Config, assembly_code: str) -> AssemblyConfig:
@@ -37,7 +39,6 @@ def assembly_config(config: Config, assembly_code: str) -> AssemblyConfig:
     return found
 
 
-
 def active_assembly(session: Session, assembly_code: str) -> Assembly:
     row = session.get(Assembly, assembly_code)
     if row is None or not row.active:
@@ -45,11 +46,9 @@ def active_assembly(session: Session, assembly_code: str) -> Assembly:
     return row
 
 
-
 def age_on(birth_date: date, today: date) -> int:
     before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
     return today.year - birth_date.year - int(before_birthday)
-
 
 
 def check_eligible(rules: AssemblyConfig, birth_date: date | None, today: date) -> None:
@@ -67,34 +66,37 @@ def check_eligible(rules: AssemblyConfig, birth_date: date | None, today: date) 
         raise Refused("not_eligible")
 
 
-
 def active_membership_clause() -> ColumnElement[bool]:
     """Not left, and confirmed by the guardian when there is one."""
     return and_(
         col(Membership.left_at).is_(None),
-        or_(col(Membership.guardian_id).is_(None),
-            col(Membership.guardian_confirmed_at).is_not(None)),
+        or_(
+            col(Membership.guardian_id).is_(None),
+            col(Membership.guardian_confirmed_at).is_not(None),
+        ),
     )
 
 
-
 def is_member(session: Session, citizen_id: int, assembly_code: str) -> bool:
-    found = session.exec(select(Membership.id).where(
-        Membership.citizen_id == citizen_id, Membership.assembly_code == assembly_code,
-        active_membership_clause(),
-    )).first()
+    found = session.exec(
+        select(Membership.id).where(
+            Membership.citizen_id == citizen_id,
+            Membership.assembly_code == assembly_code,
+            active_membership_clause(),
+        )
+    ).first()
     return found is not None
-
 
 
 def memberships_of(session: Session, citizen_id: int) -> list[Membership]:
     """The citizen's current memberships, including ones awaiting a guardian's confirmation."""
-    return list(session.exec(
-        select(Membership)
-        .where(Membership.citizen_id == citizen_id, col(Membership.left_at).is_(None))
-        .order_by(col(Membership.joined_at))
-    ).all())
-
+    return list(
+        session.exec(
+            select(Membership)
+            .where(Membership.citizen_id == citizen_id, col(Membership.left_at).is_(None))
+            .order_by(col(Membership.joined_at))
+        ).all()
+    )
 
 
 def children_of(session: Session, guardian_id: int) -> list[tuple[Citizen, Membership]]:
@@ -106,7 +108,6 @@ def children_of(session: Session, guardian_id: int) -> list[tuple[Citizen, Membe
         .order_by(col(Citizen.first_name), col(Membership.assembly_code))
     ).all()
     return [(child, membership) for child, membership in rows]
-
 
 
 def join(
@@ -139,13 +140,16 @@ def join(
     return _upsert_membership(session, citizen, assembly_code, guardian)
 
 
-
-def _upsert_membership(session: Session, citizen: Citizen, assembly_code: str,
-                       guardian: Citizen | None) -> Membership:
+def _upsert_membership(
+    session: Session, citizen: Citizen, assembly_code: str, guardian: Citizen | None
+) -> Membership:
     assert citizen.id is not None
-    membership = session.exec(select(Membership).where(
-        Membership.citizen_id == citizen.id, Membership.assembly_code == assembly_code,
-    )).first()
+    membership = session.exec(
+        select(Membership).where(
+            Membership.citizen_id == citizen.id,
+            Membership.assembly_code == assembly_code,
+        )
+    ).first()
     if membership is not None and membership.left_at is None:
         raise Refused("already_member")
     if membership is None:
@@ -157,7 +161,6 @@ def _upsert_membership(session: Session, citizen: Citizen, assembly_code: str,
     session.add(membership)
     session.flush()
     return membership
-
 
 
 def join_child(
@@ -182,34 +185,43 @@ def join_child(
         raise Refused("consent_required")
     check_eligible(assembly_config(config, assembly_code), birth_date, today)
     child = _find_child(session, guardian, first, birth_date) or _new_child(
-        session, guardian, first, last, birth_date)
+        session, guardian, first, last, birth_date
+    )
     return join(session, config, child, assembly_code, birth_date, today, guardian=guardian)
 
 
-
-def _find_child(session: Session, guardian: Citizen, first_name: str,
-                birth_date: date) -> Citizen | None:
+def _find_child(
+    session: Session, guardian: Citizen, first_name: str, birth_date: date
+) -> Citizen | None:
     return session.exec(
         select(Citizen)
         .join(Membership, col(Membership.citizen_id) == col(Citizen.id))
-        .where(Membership.guardian_id == guardian.id, Citizen.first_name == first_name,
-               Citizen.birth_date == birth_date)
+        .where(
+            Membership.guardian_id == guardian.id,
+            Citizen.first_name == first_name,
+            Citizen.birth_date == birth_date,
+        )
     ).first()
 
 
-
-def _new_child(session: Session, guardian: Citizen, first_name: str, last_name: str | None,
-               birth_date: date) -> Citizen:
-    child = Citizen(telegram_id=None, first_name=first_name, last_name=last_name,
-                    birth_date=birth_date, language=guardian.language)
+def _new_child(
+    session: Session, guardian: Citizen, first_name: str, last_name: str | None, birth_date: date
+) -> Citizen:
+    child = Citizen(
+        telegram_id=None,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        language=guardian.language,
+    )
     session.add(child)
     session.flush()
     return child
 
 
-
-def confirm_guardian(session: Session, guardian: Citizen, membership_id: int,
-                     now: datetime) -> Membership:
+def confirm_guardian(
+    session: Session, guardian: Citizen, membership_id: int, now: datetime
+) -> Membership:
     """The guardian pressed "I confirm as parent/guardian": the child's membership counts.
 
     The confirmation is also the consent, given for the child, to keep the
@@ -230,14 +242,21 @@ def confirm_guardian(session: Session, guardian: Citizen, membership_id: int,
     return membership
 
 
-
-def leave(session: Session, citizen: Citizen, assembly_code: str,
-          by: Citizen | None = None, now: datetime | None = None) -> Membership:
+def leave(
+    session: Session,
+    citizen: Citizen,
+    assembly_code: str,
+    by: Citizen | None = None,
+    now: datetime | None = None,
+) -> Membership:
     """Leave at any time; a child's membership is ended by its guardian (`by`)."""
-    membership = session.exec(select(Membership).where(
-        Membership.citizen_id == citizen.id, Membership.assembly_code == assembly_code,
-        col(Membership.left_at).is_(None),
-    )).first()
+    membership = session.exec(
+        select(Membership).where(
+            Membership.citizen_id == citizen.id,
+            Membership.assembly_code == assembly_code,
+            col(Membership.left_at).is_(None),
+        )
+    ).first()
     if membership is None:
         raise Refused("not_member")
     if membership.guardian_id is not None and (by is None or by.id != membership.guardian_id):
@@ -248,11 +267,9 @@ def leave(session: Session, citizen: Citizen, assembly_code: str,
     return membership
 
 
-
 def member_counts(session: Session) -> dict[str, int]:
     """Current members of every assembly (0 included)."""
     return _count_members(session, active_membership_clause())
-
 
 
 def members_per_assembly(session: Session, at: datetime) -> dict[str, int]:
@@ -270,13 +287,11 @@ def members_per_assembly(session: Session, at: datetime) -> dict[str, int]:
     return _count_members(session, condition)
 
 
-
 def _count_members(session: Session, condition: ColumnElement[bool]) -> dict[str, int]:
     rows = session.exec(
         select(Assembly.code, func.count(col(Membership.id)))
         .select_from(Assembly)
-        .outerjoin(Membership, and_(col(Membership.assembly_code) == col(Assembly.code),
-                                    condition))
+        .outerjoin(Membership, and_(col(Membership.assembly_code) == col(Assembly.code), condition))
         .group_by(col(Assembly.code))
     ).all()
     return {code: int(count) for code, count in rows}

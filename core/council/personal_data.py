@@ -15,11 +15,21 @@ from db.models import Citizen, CouncilEvent, Membership, OutboxMessage, Registra
 
 
 def _memberships(session: Session, citizen_id: int) -> list[dict[str, Any]]:
-    rows = session.exec(select(Membership).where(Membership.citizen_id == citizen_id)
-                        .order_by(col(Membership.joined_at), col(Membership.id))).all()
-    return [{"assembly": m.assembly_code, "joined_at": iso(m.joined_at),
-             "left_at": iso(m.left_at), "guardian_id": m.guardian_id,
-             "guardian_confirmed_at": iso(m.guardian_confirmed_at)} for m in rows]
+    rows = session.exec(
+        select(Membership)
+        .where(Membership.citizen_id == citizen_id)
+        .order_by(col(Membership.joined_at), col(Membership.id))
+    ).all()
+    return [
+        {
+            "assembly": m.assembly_code,
+            "joined_at": iso(m.joined_at),
+            "left_at": iso(m.left_at),
+            "guardian_id": m.guardian_id,
+            "guardian_confirmed_at": iso(m.guardian_confirmed_at),
+        }
+        for m in rows
+    ]
 
 
 def _registrations(session: Session, citizen_id: int) -> list[dict[str, Any]]:
@@ -29,18 +39,32 @@ def _registrations(session: Session, citizen_id: int) -> list[dict[str, Any]]:
         .where(Registration.citizen_id == citizen_id)
         .order_by(col(CouncilEvent.starts_at), col(Registration.id))
     ).all()
-    return [{"event_id": event.id, "event_title": event.title, "assembly": event.assembly_code,
-             "event_starts_at": iso(event.starts_at), "status": r.status, "code": r.code,
-             "registered_at": iso(r.created_at), "updated_at": iso(r.updated_at),
-             "checked_in_at": iso(r.checked_in_at)} for r, event in rows]
+    return [
+        {
+            "event_id": event.id,
+            "event_title": event.title,
+            "assembly": event.assembly_code,
+            "event_starts_at": iso(event.starts_at),
+            "status": r.status,
+            "code": r.code,
+            "registered_at": iso(r.created_at),
+            "updated_at": iso(r.updated_at),
+            "checked_in_at": iso(r.checked_in_at),
+        }
+        for r, event in rows
+    ]
 
 
 def _children(session: Session, guardian_id: int) -> list[Citizen]:
     """Children a guardian registered (any membership naming them, current or ended)."""
     ids = select(Membership.citizen_id).where(Membership.guardian_id == guardian_id)
-    return list(session.exec(select(Citizen).where(col(Citizen.id).in_(ids),
-                                                   col(Citizen.id) != guardian_id)
-                             .order_by(col(Citizen.id))).all())
+    return list(
+        session.exec(
+            select(Citizen)
+            .where(col(Citizen.id).in_(ids), col(Citizen.id) != guardian_id)
+            .order_by(col(Citizen.id))
+        ).all()
+    )
 
 
 def export(session: Session, citizen: Citizen) -> dict[str, Any]:
@@ -48,12 +72,18 @@ def export(session: Session, citizen: Citizen) -> dict[str, Any]:
     children = []
     for child in _children(session, citizen.id):
         assert child.id is not None
-        children.append({"profile": profile(child),
-                         "memberships": _memberships(session, child.id),
-                         "registrations": _registrations(session, child.id)})
-    return {"memberships": _memberships(session, citizen.id),
-            "registrations": _registrations(session, citizen.id),
-            "children": children}
+        children.append(
+            {
+                "profile": profile(child),
+                "memberships": _memberships(session, child.id),
+                "registrations": _registrations(session, child.id),
+            }
+        )
+    return {
+        "memberships": _memberships(session, citizen.id),
+        "registrations": _registrations(session, citizen.id),
+        "children": children,
+    }
 
 
 def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
@@ -61,8 +91,9 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     for the citizen's chat name it, and go (one not yet sent is not sent)."""
     assert citizen.id is not None
     if citizen.telegram_id is not None:
-        session.execute(delete(OutboxMessage)
-                        .where(col(OutboxMessage.chat_id) == citizen.telegram_id))
+        session.execute(
+            delete(OutboxMessage).where(col(OutboxMessage.chat_id) == citizen.telegram_id)
+        )
     children = _children(session, citizen.id)
     for child in children:
         assert child.id is not None
@@ -71,5 +102,6 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     return Erased(children=len(children))
 
 
-PERSONAL_DATA = PersonalData(tables=(Membership, Registration, OutboxMessage),
-                             export=export, erase=erase)
+PERSONAL_DATA = PersonalData(
+    tables=(Membership, Registration, OutboxMessage), export=export, erase=erase
+)

@@ -46,7 +46,6 @@ class Booking:
         return self.registration.code
 
 
-
 def _unique_code(session: Session) -> str:
     """A check-in code not used yet; the unique constraint guards the rare race."""
     for _attempt in range(10):
@@ -57,7 +56,6 @@ def _unique_code(session: Session) -> str:
     raise RuntimeError("could not find a free check-in code")
 
 
-
 def register(session: Session, citizen: Citizen, event_id: int, now: datetime) -> Booking:
     """Register for an event: a seat while there is one, else a place on the waiting list.
 
@@ -66,17 +64,24 @@ def register(session: Session, citizen: Citizen, event_id: int, now: datetime) -
     """
     assert citizen.id is not None
     event = lock_event(session, event_id)
-    existing = session.exec(select(Registration).where(
-        Registration.event_id == event_id, Registration.citizen_id == citizen.id,
-    )).first()
+    existing = session.exec(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.citizen_id == citizen.id,
+        )
+    ).first()
     _check_registrable(session, event, citizen, existing, aware(now))
     seq = claim_seat(session, event_id, arrival=True)
     status = "registered"
     if seq is None:
         seq, status = next_arrival(session, event_id), "waitlisted"
-    registration = existing or Registration(event_id=event_id, citizen_id=citizen.id,
-                                            status=status, code=_unique_code(session),
-                                            created_at=now)
+    registration = existing or Registration(
+        event_id=event_id,
+        citizen_id=citizen.id,
+        status=status,
+        code=_unique_code(session),
+        created_at=now,
+    )
     registration.status, registration.seq = status, seq
     registration.updated_at, registration.checked_in_at = now, None
     session.add(registration)
@@ -85,9 +90,13 @@ def register(session: Session, citizen: Citizen, event_id: int, now: datetime) -
     return Booking(registration, waiting_position(session, registration))
 
 
-
-def _check_registrable(session: Session, event: CouncilEvent, citizen: Citizen,
-                       existing: Registration | None, now: datetime) -> None:
+def _check_registrable(
+    session: Session,
+    event: CouncilEvent,
+    citizen: Citizen,
+    existing: Registration | None,
+    now: datetime,
+) -> None:
     if event.cancelled_at is not None:
         raise Refused("event_cancelled")
     if existing is not None and existing.status in ACTIVE:
@@ -103,18 +112,19 @@ def _check_registrable(session: Session, event: CouncilEvent, citizen: Citizen,
         raise Refused("members_only")
 
 
-
-def withdraw(session: Session, citizen: Citizen, event_id: int,
-             now: datetime) -> Notice | None:
+def withdraw(session: Session, citizen: Citizen, event_id: int, now: datetime) -> Notice | None:
     """Withdraw until the event starts; a freed seat goes to the first in line at once.
 
     Returns that person (to tell them they have a seat), or None.
     """
     event = lock_event(session, event_id)
-    registration = session.exec(select(Registration).where(
-        Registration.event_id == event_id, Registration.citizen_id == citizen.id,
-        col(Registration.status).in_(("registered", "waitlisted")),
-    )).first()
+    registration = session.exec(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.citizen_id == citizen.id,
+            col(Registration.status).in_(("registered", "waitlisted")),
+        )
+    ).first()
     if registration is None:
         raise Refused("not_registered")
     if event.cancelled_at is not None:

@@ -22,6 +22,7 @@ ACTIVE = ("registered", "waitlisted", "attended", "no_show")
 EVENT_TABLE: Table = CouncilEvent.__table__  # type: ignore[attr-defined]
 REGISTRATION_TABLE: Table = Registration.__table__  # type: ignore[attr-defined]
 
+
 @dataclass(frozen=True)
 class Notice:
     """Someone to tell about a change: their registration and whether they just got a seat."""
@@ -33,18 +34,21 @@ class Notice:
     promoted: bool = False
 
 
-
-
 def lock_event(session: Session, event_id: int) -> CouncilEvent:
     """The event's row, locked until the transaction ends, freshly read."""
     if session.get_bind().dialect.name == "sqlite":
         # SQLite has no row locks but one writer at a time; this no-op write takes
         # the write lock now (waiting on the busy timeout), so what follows reads
         # counts no other transaction can change before we commit.
-        session.execute(update(EVENT_TABLE).where(EVENT_TABLE.c.id == event_id)
-                        .values(last_seq=EVENT_TABLE.c.last_seq))
+        session.execute(
+            update(EVENT_TABLE)
+            .where(EVENT_TABLE.c.id == event_id)
+            .values(last_seq=EVENT_TABLE.c.last_seq)
+        )
     event = session.exec(
-        select(CouncilEvent).where(CouncilEvent.id == event_id).with_for_update()
+        select(CouncilEvent)
+        .where(CouncilEvent.id == event_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
     if event is None:
@@ -52,12 +56,10 @@ def lock_event(session: Session, event_id: int) -> CouncilEvent:
     return event
 
 
-
 def refresh(session: Session, event: CouncilEvent) -> CouncilEvent:
     # The counters change through Core UPDATEs; read them back into the object.
     session.refresh(event)
     return event
-
 
 
 def claim_seat(session: Session, event_id: int, *, arrival: bool) -> int | None:
@@ -75,20 +77,22 @@ def claim_seat(session: Session, event_id: int, *, arrival: bool) -> int | None:
     return None if row is None else int(row[0])
 
 
-
 def next_arrival(session: Session, event_id: int) -> int:
     row = session.execute(
-        update(EVENT_TABLE).where(EVENT_TABLE.c.id == event_id)
-        .values(last_seq=EVENT_TABLE.c.last_seq + 1).returning(EVENT_TABLE.c.last_seq)
+        update(EVENT_TABLE)
+        .where(EVENT_TABLE.c.id == event_id)
+        .values(last_seq=EVENT_TABLE.c.last_seq + 1)
+        .returning(EVENT_TABLE.c.last_seq)
     ).one()
     return int(row[0])
 
 
-
 def release_seat(session: Session, event_id: int) -> None:
-    session.execute(update(EVENT_TABLE).where(EVENT_TABLE.c.id == event_id)
-                    .values(registered=EVENT_TABLE.c.registered - 1))
-
+    session.execute(
+        update(EVENT_TABLE)
+        .where(EVENT_TABLE.c.id == event_id)
+        .values(registered=EVENT_TABLE.c.registered - 1)
+    )
 
 
 def promote(session: Session, event_id: int, now: datetime, limit: int) -> list[Registration]:
@@ -98,7 +102,8 @@ def promote(session: Session, event_id: int, now: datetime, limit: int) -> list[
         first = session.exec(
             select(Registration)
             .where(Registration.event_id == event_id, Registration.status == "waitlisted")
-            .order_by(col(Registration.seq)).limit(1)
+            .order_by(col(Registration.seq))
+            .limit(1)
         ).first()
         if first is None or claim_seat(session, event_id, arrival=False) is None:
             break
@@ -109,35 +114,41 @@ def promote(session: Session, event_id: int, now: datetime, limit: int) -> list[
     return promoted
 
 
-
 def waiting_position(session: Session, registration: Registration) -> int | None:
     """1 for the first in line; None when the registration is not waiting."""
     if registration.status != "waitlisted":
         return None
-    ahead = session.exec(select(func.count(col(Registration.id))).where(
-        Registration.event_id == registration.event_id, Registration.status == "waitlisted",
-        col(Registration.seq) <= registration.seq,
-    )).one()
+    ahead = session.exec(
+        select(func.count(col(Registration.id))).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            col(Registration.seq) <= registration.seq,
+        )
+    ).one()
     return int(ahead)
-
 
 
 def notices(session: Session, event_id: int, promoted: set[int | None]) -> list[Notice]:
     rows = session.exec(
         select(Registration)
-        .where(Registration.event_id == event_id,
-               col(Registration.status).in_(("registered", "waitlisted")))
+        .where(
+            Registration.event_id == event_id,
+            col(Registration.status).in_(("registered", "waitlisted")),
+        )
         .order_by(col(Registration.seq))
     ).all()
     return [notice(r, promoted=r.id in promoted) for r in rows]
 
 
-
 def notice(registration: Registration, promoted: bool = False) -> Notice:
     assert registration.id is not None
-    return Notice(citizen_id=registration.citizen_id, registration_id=registration.id,
-                  code=registration.code, status=registration.status, promoted=promoted)
-
+    return Notice(
+        citizen_id=registration.citizen_id,
+        registration_id=registration.id,
+        code=registration.code,
+        status=registration.status,
+        promoted=promoted,
+    )
 
 
 def waiting_counts() -> Any:

@@ -37,8 +37,11 @@ def application(emu: EmulatorClient) -> Iterator[None]:
 
     async def run() -> None:
         app = (
-            Application.builder().token(TOKEN).base_url(emu.api_url)
-            .base_file_url(emu.file_url).build()
+            Application.builder()
+            .token(TOKEN)
+            .base_url(emu.api_url)
+            .base_file_url(emu.file_url)
+            .build()
         )
         app.add_handler(CommandHandler("start", start))
         app.add_handler(CallbackQueryHandler(pressed))

@@ -91,12 +91,17 @@ def test_blocked_user(emu: EmulatorClient, ayse: SimUser) -> None:
 
 def test_inline_keyboard_press_and_alert(emu: EmulatorClient, ayse: SimUser) -> None:
     ayse.send("/start")
-    keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton("Şikayet", callback_data="menu:complaint"),
-        InlineKeyboardButton("Talep", callback_data="menu:request"),
-    ]])
-    with_bot(emu, lambda bot: bot.send_message(ayse.id, "Ne yapmak istersiniz?",
-                                               reply_markup=keyboard))
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Şikayet", callback_data="menu:complaint"),
+                InlineKeyboardButton("Talep", callback_data="menu:request"),
+            ]
+        ]
+    )
+    with_bot(
+        emu, lambda bot: bot.send_message(ayse.id, "Ne yapmak istersiniz?", reply_markup=keyboard)
+    )
     menu = ayse.wait_message(contains="Ne yapmak")
     assert menu.buttons == [["Şikayet", "Talep"]]
     ayse.press("Şikayet")
@@ -121,8 +126,9 @@ def test_a_press_can_be_answered_only_for_a_while(emu: EmulatorClient, ayse: Sim
     """As on Telegram: an answer that comes too late is refused, and no alert is shown."""
     ayse.send("/start")
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Evet", callback_data="yes")]])
-    with_bot(emu, lambda bot: bot.send_message(ayse.id, "Onaylıyor musunuz?",
-                                               reply_markup=keyboard))
+    with_bot(
+        emu, lambda bot: bot.send_message(ayse.id, "Onaylıyor musunuz?", reply_markup=keyboard)
+    )
     ayse.wait_message(contains="Onaylıyor")
     emu.set_answer_window(0.2)
     ayse.press("Evet")
@@ -152,8 +158,9 @@ def test_edit_message_and_not_modified(emu: EmulatorClient, ayse: SimUser) -> No
 
     async def go(bot: Bot) -> None:
         sent = await bot.send_message(ayse.id, "Taslak", reply_markup=kb)
-        edited = await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id,
-                                             reply_markup=kb)
+        edited = await bot.edit_message_text(
+            "Gönderildi", ayse.id, sent.message_id, reply_markup=kb
+        )
         assert edited.edit_date is not None  # type: ignore[union-attr]
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
             await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id, reply_markup=kb)
@@ -192,8 +199,7 @@ def test_text_errors(emu: EmulatorClient, ayse: SimUser) -> None:
 
 def test_reply_keyboard(emu: EmulatorClient, ayse: SimUser) -> None:
     ayse.send("/start")
-    kb = ReplyKeyboardMarkup([[KeyboardButton("Konum gönder", request_location=True)],
-                              ["İptal"]])
+    kb = ReplyKeyboardMarkup([[KeyboardButton("Konum gönder", request_location=True)], ["İptal"]])
     with_bot(emu, lambda bot: bot.send_message(ayse.id, "Konumunuz?", reply_markup=kb))
     assert ayse.wait_message(contains="Konumunuz").buttons == [["Konum gönder"], ["İptal"]]
     ayse.press("İptal")  # a reply-keyboard button sends its text
@@ -279,8 +285,9 @@ def test_commands_per_language_and_scope(emu: EmulatorClient, ayse: SimUser) -> 
     async def go(bot: Bot) -> None:
         await bot.set_my_commands([BotCommand("start", "Başla"), BotCommand("yardim", "Yardım")])
         await bot.set_my_commands([BotCommand("start", "Start")], language_code="en")
-        await bot.set_my_commands([BotCommand("panel", "Panel")],
-                                  scope=BotCommandScopeChat(ayse.id))
+        await bot.set_my_commands(
+            [BotCommand("panel", "Panel")], scope=BotCommandScopeChat(ayse.id)
+        )
         en = await bot.get_my_commands(language_code="en")
         assert [c.description for c in en] == ["Start"]
         await bot.delete_my_commands(language_code="en")

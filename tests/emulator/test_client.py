@@ -30,8 +30,9 @@ def echo_bot(emu: EmulatorClient) -> Iterator[None]:
                     offset = update.update_id + 1
                     if update.message and update.message.text:
                         await asyncio.sleep(0.05)
-                        await bot.send_message(update.message.chat_id,
-                                               f"echo: {update.message.text}")
+                        await bot.send_message(
+                            update.message.chat_id, f"echo: {update.message.text}"
+                        )
 
     thread = threading.Thread(target=lambda: asyncio.run(loop()), daemon=True)
     thread.start()

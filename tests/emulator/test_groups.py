@@ -64,9 +64,15 @@ def test_forged_callback_data(emu: EmulatorClient, ayse: SimUser) -> None:
 
 
 def test_raw_update_is_delivered_as_is(emu: EmulatorClient, ayse: SimUser) -> None:
-    raw = {"update_id": 777, "message": {"message_id": 5, "date": 0,
-                                         "chat": {"id": ayse.id, "type": "private"},
-                                         "text": "ham"}}
+    raw = {
+        "update_id": 777,
+        "message": {
+            "message_id": 5,
+            "date": 0,
+            "chat": {"id": ayse.id, "type": "private"},
+            "text": "ham",
+        },
+    }
     emu.enqueue_update(raw)
     updates = with_bot(emu, lambda bot: bot.get_updates())
     assert updates[0].update_id == 777 and updates[0].message is not None

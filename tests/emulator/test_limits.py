@@ -59,8 +59,9 @@ def test_fault_injection_rate(emu: EmulatorClient, ayse: SimUser) -> None:
     emu.set_fault_rate(0.2, seed=7)
     with httpx.Client() as http:
         statuses = [
-            http.post(f"{emu.api_url}{TOKEN}/sendMessage",
-                      json={"chat_id": ayse.id, "text": f"n{i}"}).status_code
+            http.post(
+                f"{emu.api_url}{TOKEN}/sendMessage", json={"chat_id": ayse.id, "text": f"n{i}"}
+            ).status_code
             for i in range(200)
         ]
     failures = statuses.count(500)

@@ -39,6 +39,7 @@ class Script:
         assert ok, f"never saw {wait_for!r} in:\n{self.text()}"
         return line
 
+
 POLL = dtm.timedelta(seconds=0.2)
 
 
@@ -65,16 +66,23 @@ def run_bot(emu: EmulatorClient, handle: Callable[[Bot, object], object]) -> thr
 def test_terminal_chat(emu: EmulatorClient, ayse: SimUser) -> None:
     staff = emu.create_user(first_name="Can")
     group = emu.create_group("Fen İşleri", members=[staff])
-    menu = InlineKeyboardMarkup([[InlineKeyboardButton("Şikayet", callback_data="c"),
-                                  InlineKeyboardButton("Talep", callback_data="t")]])
+    menu = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Şikayet", callback_data="c"),
+                InlineKeyboardButton("Talep", callback_data="t"),
+            ]
+        ]
+    )
 
     async def handle(bot: Bot, update: object) -> None:
         from telegram import Update
 
         assert isinstance(update, Update)
         if update.callback_query:
-            await update.callback_query.answer("Seçildi: " + str(update.callback_query.data),
-                                               show_alert=True)
+            await update.callback_query.answer(
+                "Seçildi: " + str(update.callback_query.data), show_alert=True
+            )
             await update.callback_query.edit_message_text("Şikayet seçildi")
         elif update.message and update.message.location:
             await bot.send_message(update.message.chat_id, "Konum alındı")
@@ -86,20 +94,21 @@ def test_terminal_chat(emu: EmulatorClient, ayse: SimUser) -> None:
             await bot.send_message(update.message.chat_id, "Merhaba!", reply_markup=menu)
 
     stop = run_bot(emu, handle)
-    script = Script([
-        (None, ":help"),
-        (":loc LAT LON", "/start"),
-        ("[1] Şikayet  [2] Talep", ":1"),
-        ("Şikayet seçildi", ":loc 41.0 29.0"),
-        ("Konum alındı", ":photo"),
-        ("Foto alındı", ":as staff"),
-        ("now Can", "selam ekip"),
-        ("Grup: selam ekip", ":quit"),
-    ])
+    script = Script(
+        [
+            (None, ":help"),
+            (":loc LAT LON", "/start"),
+            ("[1] Şikayet  [2] Talep", ":1"),
+            ("Şikayet seçildi", ":loc 41.0 29.0"),
+            ("Konum alındı", ":photo"),
+            ("Foto alındı", ":as staff"),
+            ("now Can", "selam ekip"),
+            ("Grup: selam ekip", ":quit"),
+        ]
+    )
     try:
         started = time.monotonic()
-        chat_in_terminal(emu, ayse, group, input_fn=script.input, output_fn=script.out,
-                         staff=staff)
+        chat_in_terminal(emu, ayse, group, input_fn=script.input, output_fn=script.out, staff=staff)
         assert time.monotonic() - started < 10
     finally:
         stop.set()

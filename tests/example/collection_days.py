@@ -38,8 +38,10 @@ async def on_area(update: Update, context: KentContext) -> bool:
         if days is not None:
             conversation.clear(session, citizen)
     await message.reply_text(
-        t._("Rubbish is collected on {days}.").format(days=t._(days)) if days else
-        t._("I do not know that neighbourhood. Please check its name and write it again."))
+        t._("Rubbish is collected on {days}.").format(days=t._(days))
+        if days
+        else t._("I do not know that neighbourhood. Please check its name and write it again.")
+    )
     return True
 
 
