@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    CallbackQueryHandler,
-)
 
 from common.config import SUPPORTED_LANGUAGES
 from common.i18n import N_, resolve_language, translator
 from core import citizens
 from db.engine import transaction
 from handlers import council
+from handlers.buttons import Button, Buttons
 from handlers.common import KentContext, as_id
 from handlers.feature import Command, Feature, MenuButton
 from handlers.menu import greeting, help_text, main_menu
@@ -59,12 +58,38 @@ async def help_command(update: Update, context: KentContext) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ChooseLanguage(Button, prefix="lang"):
+    code: str
+
+
+@dataclass(frozen=True)
+class Languages(Button, prefix="menu:language"):
+    """🌐 Language in the main menu: the languages, in place of the menu."""
+
+
+@dataclass(frozen=True)
+class Help(Button, prefix="menu:help"):
+    """❓ Help in the main menu."""
+
+
+@dataclass(frozen=True)
+class Home(Button, prefix="menu:home"):
+    """Back to the main menu, on the screen that had the button."""
+
+
+async def _quietly(update: Update, context: KentContext) -> None:
+    """An unknown language code: the spinner stops, nothing changes."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+buttons = Buttons("lang", Languages.prefix, Help.prefix, Home.prefix, invalid=_quietly)
+
+
 def _language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")]
-            for code in SUPPORTED_LANGUAGES
-        ]
+        [[ChooseLanguage(code).button(LANGUAGE_NAMES[code])] for code in SUPPORTED_LANGUAGES]
     )
 
 
@@ -93,11 +118,11 @@ async def _switch_language(update: Update, context: KentContext, code: str) -> N
     )
 
 
-async def language_chosen(update: Update, context: KentContext) -> None:
+@buttons.on(ChooseLanguage)
+async def language_chosen(update: Update, context: KentContext, button: ChooseLanguage) -> None:
     query = update.callback_query
-    if query is None or query.data is None:
-        return
-    code = query.data.split(":", 1)[1]
+    assert query is not None
+    code = button.code
     if code not in SUPPORTED_LANGUAGES:
         await query.answer()
         return
@@ -110,29 +135,40 @@ async def language_chosen(update: Update, context: KentContext) -> None:
     await query.edit_message_text(done, reply_markup=main_menu(t, context.deps.features))
 
 
-async def menu_pressed(update: Update, context: KentContext) -> None:
-    """The menu entries that only change this screen: language, help, back to the menu."""
+@buttons.on(Languages)
+async def languages(update: Update, context: KentContext, button: Languages) -> None:
     query = update.callback_query
-    if query is None or query.data is None:
-        return
+    assert query is not None
     t = context.texts()
     await query.answer()
-    action = query.data.split(":", 1)[1]
-    if action == "language":
-        await query.edit_message_text(
-            t._("Please choose your language:"), reply_markup=_language_keyboard()
-        )
-    elif action == "home":
-        await query.edit_message_text(
-            t._("What would you like to do?"), reply_markup=main_menu(t, context.deps.features)
-        )
-    elif action == "help":
-        municipality = context.config.municipality
-        await query.edit_message_text(
-            help_text(t, html.escape(municipality.name), municipality.phone),
-            parse_mode=ParseMode.HTML,
-            reply_markup=main_menu(t, context.deps.features),
-        )
+    await query.edit_message_text(
+        t._("Please choose your language:"), reply_markup=_language_keyboard()
+    )
+
+
+@buttons.on(Home)
+async def home(update: Update, context: KentContext, button: Home) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.texts()
+    await query.answer()
+    await query.edit_message_text(
+        t._("What would you like to do?"), reply_markup=main_menu(t, context.deps.features)
+    )
+
+
+@buttons.on(Help)
+async def help_pressed(update: Update, context: KentContext, button: Help) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.texts()
+    await query.answer()
+    municipality = context.config.municipality
+    await query.edit_message_text(
+        help_text(t, html.escape(municipality.name), municipality.phone),
+        parse_mode=ParseMode.HTML,
+        reply_markup=main_menu(t, context.deps.features),
+    )
 
 
 FEATURE = Feature(
@@ -142,12 +178,9 @@ FEATURE = Feature(
         Command(("yardim", "help"), help_command, N_("What the bot can do"), place=80),
         Command(("dil", "language"), language_command, N_("Change the language"), place=90),
     ),
-    handlers=(
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
-        CallbackQueryHandler(menu_pressed, pattern=r"^menu:(language|help|home)$"),
-    ),
+    handlers=(buttons.handler(),),
     menu=(
-        MenuButton("menu:language", N_("🌐 Language"), row=40),
-        MenuButton("menu:help", N_("❓ Help"), row=40),
+        MenuButton(Languages().pack(), N_("🌐 Language"), row=40),
+        MenuButton(Help().pack(), N_("❓ Help"), row=40),
     ),
 )

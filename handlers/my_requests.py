@@ -6,14 +6,13 @@ for anyone else's request, whatever number or callback data is sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler
 
-from common.i18n import N_, translator
+from common.i18n import N_, Translator, translator
 from core import conversation, intake, workflow
 from core.codes import OPEN_STATUSES
 from core.refusals import Refused
@@ -22,13 +21,17 @@ from db import reference
 from db.engine import transaction
 from db.models import Category, Citizen, Department, Request
 from db.types import utcnow
+from handlers import request_buttons as mine
 from handlers import request_views as views
-from handlers.common import KentContext, as_id, private, translator_of
+from handlers.buttons import Buttons
+from handlers.common import KentContext, private, translator_of
 from handlers.delivery import refresh_card
 from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
 
 PER_PAGE = 5
+# A page past this is no real list (PER_PAGE requests each).
+MAX_PAGE = 100_000
 
 RELAY: dict[str, str] = {
     "note": N_("📝 Citizen's note on {number}:"),
@@ -51,21 +54,22 @@ def _list_screen(
     now = utcnow()
     pages = (total + PER_PAGE - 1) // PER_PAGE
     lines = [t._("📋 <b>Your requests</b> ({page}/{pages})").format(page=page + 1, pages=pages), ""]
-    buttons = []
+    keys = []
     for request in rows:
+        assert request.id is not None
         category = reference.get(session, Category, request.category_code)
         lines.append(views.list_line(t, request, category, now))
-        buttons.append([InlineKeyboardButton(request.number, callback_data=f"my:v:{request.id}")])
+        keys.append([mine.View(request.id).button(request.number)])
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton(t._("⬅️ Newer"), callback_data=f"my:p:{page - 1}"))
+        nav.append(mine.Page(page - 1).button(t._("⬅️ Newer")))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Older ➡️"), callback_data=f"my:p:{page + 1}"))
+        nav.append(mine.Page(page + 1).button(t._("Older ➡️")))
     if nav:
-        buttons.append(nav)
+        keys.append(nav)
     lines.append("")
     lines.append(t._("Tap a number to see its history."))
-    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+    return "\n".join(lines), InlineKeyboardMarkup(keys)
 
 
 def _detail_screen(
@@ -97,17 +101,12 @@ def _detail_screen(
         ):
             line += f": {views.esc(event.text)}"
         lines.append(line)
+    assert request.id is not None
     rows = []
     if request.status in OPEN_STATUSES:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("📝 Add a note or photo"), callback_data=f"my:n:{request.id}"
-                )
-            ]
-        )
-        rows.append([InlineKeyboardButton(t._("↩️ Withdraw"), callback_data=f"my:w:{request.id}")])
-    rows.append([InlineKeyboardButton(t._("⬅️ My requests"), callback_data="my:p:0")])
+        rows.append([mine.AddNote(request.id).button(t._("📝 Add a note or photo"))])
+        rows.append([mine.Withdraw(request.id).button(t._("↩️ Withdraw"))])
+    rows.append([mine.Page(0).button(t._("⬅️ My requests"))])
     text = "\n".join(lines)
     if len(text) > 4000:
         text = text[:3990] + "…"
@@ -137,75 +136,150 @@ async def my_requests(update: Update, context: KentContext) -> None:
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def my_button(update: Update, context: KentContext) -> None:
-    """my:p:<page>, my:v:<id>, my:n:<id>, my:r:<id>, my:w:<id>, my:wy:<id>, and menu:mine."""
+async def _not_found(update: Update, context: KentContext) -> None:
+    assert update.callback_query is not None
+    t = context.texts()
+    await update.callback_query.answer(t._("Request not found."), show_alert=True)
+
+
+buttons = Buttons("my", mine.MyRequests.prefix, invalid=_not_found)
+Screen = tuple[str, InlineKeyboardMarkup | None]
+
+
+async def _on_request(
+    update: Update,
+    context: KentContext,
+    request_id: int,
+    act: Callable[[Session, Citizen, Translator, Request], Screen | str],
+) -> Screen | str | None:
+    """Runs `act` on one of the citizen's own requests and answers the press: a screen to
+    show, or a prompt to send; a request that is not theirs or is closed gets an alert."""
     query = update.callback_query
-    if query is None or query.data is None:
-        return
-    parts = query.data.split(":")
-    action = "p" if query.data == "menu:mine" else parts[1]
-    arg = parts[2] if len(parts) > 2 else "0"
-    prompt: str | None = None
+    assert query is not None
     with context.citizen_transaction() as (session, citizen, t):
-        number = as_id(arg, limit=100_000) or 0  # a page, or a request id (0 finds nothing)
         try:
-            if action == "p":
-                text, markup = _list_screen(session, citizen, number, context.deps.features)
-            else:
-                request = workflow.citizen_request(session, citizen, number)
-                if action == "v":
-                    text, markup = _detail_screen(session, citizen, request)
-                elif action in ("n", "r"):
-                    if request.status not in OPEN_STATUSES:
-                        raise Refused("closed")
-                    conversation.set_step(
-                        session,
-                        citizen,
-                        "note" if action == "n" else "reply",
-                        request_id=request.id,
-                    )
-                    prompt = (
-                        t._("Send your note or a photo for {number}.")
-                        if action == "n"
-                        else t._("Write your answer for {number}.")
-                    ).format(number=request.number)
-                elif action == "w":
-                    if request.status not in OPEN_STATUSES:
-                        raise Refused("closed")
-                    text = t._("Do you really want to withdraw {number}?").format(
-                        number=request.number
-                    )
-                    markup = InlineKeyboardMarkup(
-                        [
-                            [
-                                InlineKeyboardButton(
-                                    t._("Yes, withdraw"), callback_data=f"my:wy:{request.id}"
-                                ),
-                                InlineKeyboardButton(t._("No"), callback_data=f"my:v:{request.id}"),
-                            ]
-                        ]
-                    )
-                elif action == "wy":
-                    change = workflow.citizen_action(session, citizen, number, "withdraw")
-                    text, markup = _detail_screen(session, citizen, change.request)
-                    withdrawn = change.request
-                else:
-                    raise NotFound(arg)
+            outcome = act(
+                session, citizen, t, workflow.citizen_request(session, citizen, request_id)
+            )
         except NotFound:
             await query.answer(t._("Request not found."), show_alert=True)
-            return
+            return None
         except Refused:
             await query.answer(
                 t._("This request is closed; it can no longer be changed."), show_alert=True
             )
-            return
+            return None
     await query.answer()
-    if prompt is not None:
-        await context.bot.send_message(query.from_user.id, prompt)
-        return
+    if isinstance(outcome, str):
+        await context.bot.send_message(query.from_user.id, outcome)
+    else:
+        await query.edit_message_text(
+            outcome[0], parse_mode=ParseMode.HTML, reply_markup=outcome[1]
+        )
+    return outcome
+
+
+async def _page(update: Update, context: KentContext, page: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    with context.citizen_transaction() as (session, citizen, _):
+        text, markup = _list_screen(session, citizen, page, context.deps.features)
+    await query.answer()
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    if action == "wy":
-        await _relay_to_staff(context, withdrawn, "cancelled", None, None)
+
+
+@buttons.on(mine.Page)
+async def page(update: Update, context: KentContext, button: mine.Page) -> None:
+    # Past any real list, a page number is a forgery: the first page instead.
+    await _page(update, context, button.page if button.page <= MAX_PAGE else 0)
+
+
+@buttons.on(mine.MyRequests)
+async def first_page(update: Update, context: KentContext, button: mine.MyRequests) -> None:
+    await _page(update, context, 0)
+
+
+@buttons.on(mine.View)
+async def view(update: Update, context: KentContext, button: mine.View) -> None:
+    await _on_request(
+        update,
+        context,
+        button.request_id,
+        lambda session, citizen, t, request: _detail_screen(session, citizen, request),
+    )
+
+
+def _next_message_for(
+    step: str, prompt: str
+) -> Callable[[Session, Citizen, Translator, Request], str]:
+    """A note or an answer: the citizen's next message goes to the request."""
+
+    def act(session: Session, citizen: Citizen, t: Translator, request: Request) -> str:
+        if request.status not in OPEN_STATUSES:
+            raise Refused("closed")
+        conversation.set_step(session, citizen, step, request_id=request.id)
+        return t._(prompt).format(number=request.number)
+
+    return act
+
+
+@buttons.on(mine.AddNote)
+async def add_note(update: Update, context: KentContext, button: mine.AddNote) -> None:
+    await _on_request(
+        update,
+        context,
+        button.request_id,
+        _next_message_for("note", N_("Send your note or a photo for {number}.")),
+    )
+
+
+@buttons.on(mine.AnswerQuestion)
+async def answer_question(
+    update: Update, context: KentContext, button: mine.AnswerQuestion
+) -> None:
+    await _on_request(
+        update,
+        context,
+        button.request_id,
+        _next_message_for("reply", N_("Write your answer for {number}.")),
+    )
+
+
+@buttons.on(mine.Withdraw)
+async def withdraw(update: Update, context: KentContext, button: mine.Withdraw) -> None:
+    """Asks to confirm the withdrawal."""
+
+    def confirm(session: Session, citizen: Citizen, t: Translator, request: Request) -> Screen:
+        if request.status not in OPEN_STATUSES:
+            raise Refused("closed")
+        assert request.id is not None
+        text = t._("Do you really want to withdraw {number}?").format(number=request.number)
+        return text, InlineKeyboardMarkup(
+            [
+                [
+                    mine.WithdrawConfirmed(request.id).button(t._("Yes, withdraw")),
+                    mine.View(request.id).button(t._("No")),
+                ]
+            ]
+        )
+
+    await _on_request(update, context, button.request_id, confirm)
+
+
+@buttons.on(mine.WithdrawConfirmed)
+async def withdraw_confirmed(
+    update: Update, context: KentContext, button: mine.WithdrawConfirmed
+) -> None:
+    """Withdraws the request, and tells its department in the card's thread."""
+    withdrawn: list[Request] = []
+
+    def act(session: Session, citizen: Citizen, t: Translator, request: Request) -> Screen:
+        change = workflow.citizen_action(session, citizen, button.request_id, "withdraw")
+        withdrawn.append(change.request)
+        return _detail_screen(session, citizen, change.request)
+
+    if await _on_request(update, context, button.request_id, act) is not None:
+        await _relay_to_staff(context, withdrawn[0], "cancelled", None, None)
 
 
 async def _relay_to_staff(
@@ -295,8 +369,8 @@ async def on_message(update: Update, context: KentContext) -> bool:
 FEATURE = Feature(
     name="my_requests",
     commands=(Command(("taleplerim", "takip"), my_requests, N_("Follow my requests"), place=30),),
-    handlers=(CallbackQueryHandler(my_button, pattern=r"^(my:|menu:mine$)"),),
-    menu=(MenuButton("menu:mine", N_("📋 My requests"), row=20),),
+    handlers=(buttons.handler(),),
+    menu=(MenuButton(mine.MyRequests().pack(), N_("📋 My requests"), row=20),),
     # A note or an answer to a staff question, typed after its button or as a reply.
     steps=Steps(on_message, names=frozenset(("note", "reply"))),
     on_reply=on_message,

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator
 from core import privacy
 from db.engine import transaction, without_blocking
+from handlers.buttons import Button, Buttons
 from handlers.common import KentContext, is_private, private
 from handlers.delivery import clear_after_erasure
 from handlers.feature import Command, Daily, Feature
@@ -21,15 +22,35 @@ from handlers.feature import Command, Daily, Feature
 log = logging.getLogger("kentbot.privacy")
 
 EXPORT_FILE = "verilerim.json"
-ERASE = "kvkk:erase"
-KEEP = "kvkk:keep"
+
+
+@dataclass(frozen=True)
+class Erase(Button, prefix="kvkk:erase"):
+    """🗑 Yes, erase my data."""
+
+
+@dataclass(frozen=True)
+class Keep(Button, prefix="kvkk:keep"):
+    """✖️ No, keep it."""
+
+
+ERASE, KEEP = Erase().pack(), Keep().pack()
+
+
+async def _quietly(update: Update, context: KentContext) -> None:
+    """Data under kvkk: that is no button of ours: the spinner stops, nothing happens."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+buttons = Buttons("kvkk", invalid=_quietly)
 
 
 def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t._("🗑 Yes, erase my data"), callback_data=ERASE)],
-            [InlineKeyboardButton(t._("✖️ No, keep it"), callback_data=KEEP)],
+            [Erase().button(t._("🗑 Yes, erase my data"))],
+            [Keep().button(t._("✖️ No, keep it"))],
         ]
     )
 
@@ -94,20 +115,30 @@ async def _say(query: CallbackQuery, text: str) -> None:
             await query.get_bot().send_message(query.message.chat.id, text)
 
 
-async def erase_button(update: Update, context: KentContext) -> None:
-    """kvkk:erase erases (once, whatever is pressed twice); kvkk:keep leaves everything."""
+@buttons.on(Keep)
+async def keep(update: Update, context: KentContext, button: Keep) -> None:
+    """Nothing is erased."""
     query = update.callback_query
-    if query is None or query.data is None or not is_private(update):
-        if query is not None:
-            await query.answer()
+    assert query is not None
+    if not is_private(update):
+        await query.answer()
+        return
+    t = context.texts()
+    await query.answer()
+    await _say(query, t._("Nothing was erased."))
+
+
+@buttons.on(Erase)
+async def erase(update: Update, context: KentContext, button: Erase) -> None:
+    """Erases the citizen's personal data (once, whatever is pressed twice)."""
+    query = update.callback_query
+    assert query is not None
+    if not is_private(update):
+        await query.answer()
         return
     # Translated before erasing: afterwards the citizen's language is gone with them.
     t = context.texts()
     await query.answer()
-    if query.data == KEEP:
-        await _say(query, t._("Nothing was erased."))
-    if query.data != ERASE:
-        return
     shared = context.deps
     with transaction(shared.engine) as session:
         citizen = privacy.citizen_of(session, query.from_user.id)
@@ -165,6 +196,6 @@ FEATURE = Feature(
         Command(("verilerim", "mydata"), my_data, N_("The data you hold about me"), place=70),
         Command(("verilerimi_sil", "erase_my_data"), erase_command),
     ),
-    handlers=(CallbackQueryHandler(erase_button, pattern=r"^kvkk:"),),
+    handlers=(buttons.handler(),),
     jobs=(Daily("kvkk-retention", retention_job, at=lambda schedule: schedule.indicator_snapshot),),
 )

@@ -21,6 +21,7 @@ from core.intake import MAX_PHOTOS
 from core.workflow import is_overdue
 from db.models import Category, Department, Request, RequestDraft, RequestEvent
 from db.types import utcnow
+from handlers import request_buttons as cards
 
 # Reply-keyboard labels; incoming text is matched against them in every language.
 SKIP, BACK, CANCEL, DONE = N_("⏭ Skip"), N_("⬅️ Back"), N_("✖️ Cancel"), N_("✅ Continue")
@@ -419,19 +420,20 @@ def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarku
         return None
     t = translator(language)
     rid = request.id
+    assert rid is not None
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t._("🙋 Assign to me"), callback_data=f"st:as:{rid}"),
-                InlineKeyboardButton(t._("💬 Answer"), callback_data=f"st:an:{rid}"),
+                cards.Take(rid).button(t._("🙋 Assign to me")),
+                cards.Answer(rid).button(t._("💬 Answer")),
             ],
             [
-                InlineKeyboardButton(t._("✅ Resolve"), callback_data=f"st:rs:{rid}"),
-                InlineKeyboardButton(t._("↪️ Redirect"), callback_data=f"st:rd:{rid}"),
+                cards.Resolve(rid).button(t._("✅ Resolve")),
+                cards.Redirect(rid).button(t._("↪️ Redirect")),
             ],
             [
-                InlineKeyboardButton(t._("⛔ Reject"), callback_data=f"st:rj:{rid}"),
-                InlineKeyboardButton(t._("❓ Ask the citizen"), callback_data=f"st:ak:{rid}"),
+                cards.Reject(rid).button(t._("⛔ Reject")),
+                cards.Ask(rid).button(t._("❓ Ask the citizen")),
             ],
         ]
     )
@@ -476,9 +478,8 @@ def citizen_notice(
 
 
 def question_keyboard(t: Translator, request: Request) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._("✍️ Answer"), callback_data=f"my:r:{request.id}")]]
-    )
+    assert request.id is not None
+    return InlineKeyboardMarkup([[cards.AnswerQuestion(request.id).button(t._("✍️ Answer"))]])
 
 
 def list_line(t: Translator, request: Request, category: Category | None, now: datetime) -> str:

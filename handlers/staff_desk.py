@@ -7,16 +7,15 @@ the callback data only says which request and which action was pressed.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlmodel import select
 from telegram import (
     ForceReply,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyParameters,
     Update,
 )
-from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_, Translator, translator
 from core import staff, workflow
@@ -25,23 +24,17 @@ from core.staff import NotAllowed
 from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Department, Request
+from handlers import request_buttons as cards
 from handlers import request_views as views
 from handlers import survey
-from handlers.common import KentContext, as_id
+from handlers.buttons import Buttons
+from handlers.common import KentContext
 from handlers.delivery import PHOTO_CARD, notify_citizen, post_card, refresh_card, retire_card
 from handlers.feature import Every, Feature
 from handlers.sla_jobs import sla_watch
 
 log = logging.getLogger("kentbot.staff")
 
-ACTIONS = {
-    "as": "assign",
-    "an": "answer",
-    "rs": "resolve",
-    "rd": "redirect",
-    "rj": "reject",
-    "ak": "ask",
-}
 # Actions that need a text: the staff member replies to a prompt with it.
 PROMPTS: dict[str, tuple[str, str]] = {
     "answer": (
@@ -141,24 +134,36 @@ async def _apply(
     return None, await notify_citizen(context.bot, engine, request_id, event_id)
 
 
-async def card_button(update: Update, context: KentContext) -> None:
-    """A button on a request card: st:<action>:<request id>[:<department>]."""
-    query = update.callback_query
-    if query is None or query.data is None or update.effective_user is None:
-        return
+async def _refused(update: Update, context: KentContext) -> None:
+    """Card data that is no button of ours (forged, or from a newer version)."""
+    assert update.callback_query is not None
     t = translator(_staff_language(context))
-    parts = query.data.split(":")
-    request_id = as_id(parts[2]) if len(parts) >= 3 else None
-    if request_id is None:
-        await query.answer(_error(t, "not_found"), show_alert=True)
-        return
-    code = parts[1]
-    engine, user = context.engine, update.effective_user
-    with transaction(engine) as session:
-        request = session.get(Request, request_id)
+    await update.callback_query.answer(_error(t, "not_found"), show_alert=True)
+
+
+buttons = Buttons("st", invalid=_refused)
+
+
+@dataclass(frozen=True)
+class _Card:
+    """The request a card button acts on, once the presser's right to act is checked."""
+
+    request: Request
+    t: Translator
+    # The other active departments, for a redirection.
+    departments: list[Department]
+
+
+async def _card(update: Update, context: KentContext, button: cards.CardButton) -> _Card | None:
+    """The request behind the button if the presser may act on it; otherwise they are told
+    why (an alert) and None is returned."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    t = translator(_staff_language(context))
+    with transaction(context.engine) as session:
+        request = session.get(Request, button.request_id)
         member = staff.active_member(session, user.id)
         allowed = request is not None and staff.may_act(member, request.department_code)
-        number = request.number if request else ""
         departments = [
             d
             for d in session.exec(select(Department).where(Department.active == True)).all()  # noqa: E712
@@ -166,61 +171,128 @@ async def card_button(update: Update, context: KentContext) -> None:
         ]
     if request is None:
         await query.answer(_error(t, "not_found"), show_alert=True)
-        return
+        return None
     if not allowed:
-        log.info("refused staff action %s on request %s by user %s", code, request_id, user.id)
+        log.info(
+            "refused staff action %s on request %s by user %s",
+            button.prefix,
+            button.request_id,
+            user.id,
+        )
         await query.answer(_error(t, "not_allowed"), show_alert=True)
+        return None
+    return _Card(request, t, departments)
+
+
+async def _act(
+    update: Update, context: KentContext, button: cards.CardButton, action: str, done: str
+) -> None:
+    """Take on or resolve: the action, then the outcome as the button's answer."""
+    card = await _card(update, context, button)
+    if card is None:
         return
-    action = ACTIONS.get(code)
-    if code == "to" and len(parts) == 4:
-        error, _ = await _apply(update, context, request_id, "redirect", department=parts[3])
-        await query.answer(
-            _error(t, error) if error else t._("Redirected."), show_alert=bool(error)
+    assert update.callback_query is not None
+    error, _ = await _apply(update, context, button.request_id, action)
+    if action == "resolve" and error is None:
+        await survey.ask_now(context, button.request_id)
+    await update.callback_query.answer(
+        _error(card.t, error) if error else card.t._(done), show_alert=bool(error)
+    )
+
+
+@buttons.on(cards.Take)
+async def take(update: Update, context: KentContext, button: cards.Take) -> None:
+    await _act(update, context, button, "assign", N_("Taken on."))
+
+
+@buttons.on(cards.Resolve)
+async def resolve(update: Update, context: KentContext, button: cards.Resolve) -> None:
+    await _act(update, context, button, "resolve", N_("Marked as resolved."))
+
+
+async def _prompt(
+    update: Update, context: KentContext, button: cards.CardButton, action: str
+) -> None:
+    """Answer, reject, ask: a prompt that the staff member replies to with the text."""
+    card = await _card(update, context, button)
+    if card is None:
+        return
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and query.message is not None
+    if card.request.status not in workflow.OPEN_STATUSES:
+        await query.answer(_error(card.t, "closed"), show_alert=True)
+        return
+    await query.answer()
+    purpose, template = PROMPTS[action]
+    number = card.request.number
+    prompt = await context.bot.send_message(
+        query.message.chat.id,
+        card.t._(template).format(name=user.first_name, number=number),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=number),
+        reply_parameters=ReplyParameters(message_id=query.message.message_id),
+    )
+    with transaction(context.engine) as session:
+        workflow.link_message(
+            session, prompt.chat.id, prompt.message_id, button.request_id, purpose
         )
+
+
+@buttons.on(cards.Answer)
+async def answer(update: Update, context: KentContext, button: cards.Answer) -> None:
+    await _prompt(update, context, button, "answer")
+
+
+@buttons.on(cards.Reject)
+async def reject(update: Update, context: KentContext, button: cards.Reject) -> None:
+    await _prompt(update, context, button, "reject")
+
+
+@buttons.on(cards.Ask)
+async def ask(update: Update, context: KentContext, button: cards.Ask) -> None:
+    await _prompt(update, context, button, "ask")
+
+
+@buttons.on(cards.Redirect)
+async def redirect(update: Update, context: KentContext, button: cards.Redirect) -> None:
+    """The other departments, in place of the card's buttons."""
+    card = await _card(update, context, button)
+    if card is None:
         return
-    if code == "bk":
-        await query.answer()
-        await query.edit_message_reply_markup(
-            reply_markup=views.card_keyboard(request, _staff_language(context))
-        )
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    rows = [
+        [cards.RedirectTo(button.request_id, d.code).button(views.department_name(d, card.t))]
+        for d in card.departments
+    ]
+    rows.append([cards.Back(button.request_id).button(card.t._(views.BACK))])
+    await update.callback_query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
+
+
+@buttons.on(cards.RedirectTo)
+async def redirect_to(update: Update, context: KentContext, button: cards.RedirectTo) -> None:
+    card = await _card(update, context, cards.Redirect(button.request_id))
+    if card is None:
         return
-    if action == "redirect":
-        await query.answer()
-        rows = [
-            [
-                InlineKeyboardButton(
-                    views.department_name(d, t), callback_data=f"st:to:{request_id}:{d.code}"
-                )
-            ]
-            for d in departments
-        ]
-        rows.append([InlineKeyboardButton(t._(views.BACK), callback_data=f"st:bk:{request_id}")])
-        await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
+    assert update.callback_query is not None
+    error, _ = await _apply(
+        update, context, button.request_id, "redirect", department=button.department
+    )
+    await update.callback_query.answer(
+        _error(card.t, error) if error else card.t._("Redirected."), show_alert=bool(error)
+    )
+
+
+@buttons.on(cards.Back)
+async def back(update: Update, context: KentContext, button: cards.Back) -> None:
+    """From the department list back to the card's own buttons."""
+    card = await _card(update, context, button)
+    if card is None:
         return
-    if action in PROMPTS:
-        if request.status not in workflow.OPEN_STATUSES:
-            await query.answer(_error(t, "closed"), show_alert=True)
-            return
-        await query.answer()
-        purpose, template = PROMPTS[action]
-        assert query.message is not None
-        prompt = await context.bot.send_message(
-            query.message.chat.id,
-            t._(template).format(name=user.first_name, number=number),
-            reply_markup=ForceReply(selective=True, input_field_placeholder=number),
-            reply_parameters=ReplyParameters(message_id=query.message.message_id),
-        )
-        with transaction(engine) as session:
-            workflow.link_message(session, prompt.chat.id, prompt.message_id, request_id, purpose)
-        return
-    if action in ("assign", "resolve"):
-        error, _ = await _apply(update, context, request_id, action)
-        if action == "resolve" and error is None:
-            await survey.ask_now(context, request_id)
-        done = t._("Taken on.") if action == "assign" else t._("Marked as resolved.")
-        await query.answer(_error(t, error) if error else done, show_alert=bool(error))
-        return
-    await query.answer(_error(t, "not_found"), show_alert=True)
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(
+        reply_markup=views.card_keyboard(card.request, _staff_language(context))
+    )
 
 
 async def on_group_message(update: Update, context: KentContext) -> bool:
@@ -258,7 +330,7 @@ async def on_group_message(update: Update, context: KentContext) -> bool:
 
 FEATURE = Feature(
     name="staff_desk",
-    handlers=(CallbackQueryHandler(card_button, pattern=r"^st:"),),
+    handlers=(buttons.handler(),),
     on_group_message=on_group_message,
     # Overdue requests are marked, and cards lost on the way are posted again.
     jobs=(Every("sla", sla_watch, seconds=300, first=30),),

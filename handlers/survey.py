@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass
+from typing import Literal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler
 
 from common.i18n import Translator, resolve_language, translator
-from core import citizens, survey
+from core import citizens, conversation, survey
 from core.refusals import Refused
 from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Citizen, Request, RequestDraft
 from db.types import utcnow
-from handlers.common import KentContext, as_id
+from handlers.buttons import Button, Buttons
+from handlers.common import KentContext
 from handlers.delivery import refresh_card
 from handlers.feature import Every, Feature, Steps
 
@@ -25,21 +27,13 @@ log = logging.getLogger("kentbot.survey")
 
 
 def _keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    stars = [
-        InlineKeyboardButton(
-            f"{'⭐' * n}" if n < 3 else f"{n} ⭐", callback_data=f"sv:{request_id}:{n}"
-        )
-        for n in range(1, 6)
-    ]
+    scores: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
+    stars = [Score(request_id, n).button(f"{'⭐' * n}" if n < 3 else f"{n} ⭐") for n in scores]
     return InlineKeyboardMarkup(
         [
             stars[:3],
             stars[3:],
-            [
-                InlineKeyboardButton(
-                    t._("❌ My problem is not solved"), callback_data=f"sv:{request_id}:x"
-                )
-            ],
+            [NotSolved(request_id).button(t._("❌ My problem is not solved"))],
         ]
     )
 
@@ -87,65 +81,87 @@ async def survey_sweep(context: KentContext) -> None:
             log.warning("survey for request %s not sent: %s", item.request_id, type(exc).__name__)
 
 
-async def survey_button(update: Update, context: KentContext) -> None:
-    query = update.callback_query
-    if query is None or query.data is None or update.effective_user is None:
-        return
-    parts = query.data.split(":")
-    engine, config = context.engine, context.config
+@dataclass(frozen=True)
+class Score(Button, prefix="sv"):
+    """One of the five stars."""
+
+    request_id: int
+    score: Literal[1, 2, 3, 4, 5]
+
+
+@dataclass(frozen=True)
+class NotSolved(Button, prefix="sv"):
+    """❌ My problem is not solved: reopens the request."""
+
+    request_id: int
+    answer: Literal["x"] = "x"
+
+
+async def _not_found(update: Update, context: KentContext) -> None:
+    assert update.callback_query is not None
+    t = context.texts()
+    await update.callback_query.answer(t._("Request not found."), show_alert=True)
+
+
+buttons = Buttons("sv", invalid=_not_found)
+
+
+async def _refuse(update: Update, t: Translator, exc: NotFound | Refused) -> None:
+    assert update.callback_query is not None
+    if isinstance(exc, NotFound):
+        text = t._("Request not found.")
+    elif exc.reason == "already_answered":
+        text = t._("You have already answered this survey. Thank you!")
+    else:
+        text = t._("This survey is closed.")
+    await update.callback_query.answer(text, show_alert=True)
+
+
+@buttons.on(Score)
+async def score(update: Update, context: KentContext, button: Score) -> None:
+    """A score; the citizen may then write a comment (the survey_comment step)."""
+    assert update.callback_query is not None
     now = context.deps.clock()
-    reopened: Request | None = None
-    with transaction(engine) as session:
-        person = citizens.get_or_create(
-            session, update.effective_user.id, update.effective_user.language_code
-        )
-        t = translator(resolve_language(person.language, person.telegram_language))
+    with context.citizen_transaction() as (session, person, t):
         try:
-            found = as_id(parts[1]) if len(parts) == 3 else None
-            if found is None:
-                raise NotFound(query.data)
-            request_id = found
-            if parts[2] == "x":
-                reopened = survey.not_solved(session, person, request_id, now)
-                text = t._(
-                    "🔁 We are sorry. Your request {number} has been reopened and the "
-                    "department has been told."
-                ).format(number=reopened.number)
-            elif parts[2] in ("1", "2", "3", "4", "5"):
-                survey.answer(session, person, request_id, int(parts[2]), now)
-                assert person.id is not None
-                draft = session.get(RequestDraft, person.id) or RequestDraft(
-                    citizen_id=person.id, step="survey_comment"
-                )
-                draft.step, draft.data, draft.updated_at = (
-                    "survey_comment",
-                    {"request_id": request_id},
-                    now,
-                )
-                session.add(draft)
-                text = t._(
-                    "🙏 Thank you for your answer! If you like, write a comment in one "
-                    "message (or /iptal)."
-                )
-            else:
-                raise NotFound(query.data)
-        except NotFound:
+            survey.answer(session, person, button.request_id, button.score, now)
+        except (NotFound, Refused) as exc:
             session.rollback()
-            await query.answer(t._("Request not found."), show_alert=True)
+            await _refuse(update, t, exc)
             return
-        except Refused as exc:
+        conversation.set_step(session, person, "survey_comment", request_id=button.request_id)
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(
+        t._(
+            "🙏 Thank you for your answer! If you like, write a comment in one message (or /iptal)."
+        ),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+@buttons.on(NotSolved)
+async def not_solved(update: Update, context: KentContext, button: NotSolved) -> None:
+    """The request is open again; its card and its department are told."""
+    query = update.callback_query
+    assert query is not None
+    config = context.config
+    with context.citizen_transaction() as (session, person, t):
+        try:
+            reopened = survey.not_solved(session, person, button.request_id, context.deps.clock())
+        except (NotFound, Refused) as exc:
             session.rollback()
-            await query.answer(
-                t._("You have already answered this survey. Thank you!")
-                if exc.reason == "already_answered"
-                else t._("This survey is closed."),
-                show_alert=True,
-            )
+            await _refuse(update, t, exc)
             return
     await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-    if reopened is not None and reopened.id is not None:
-        await refresh_card(context.bot, engine, config, reopened.id)
+    await query.edit_message_text(
+        t._(
+            "🔁 We are sorry. Your request {number} has been reopened and the "
+            "department has been told."
+        ).format(number=reopened.number),
+        parse_mode=ParseMode.HTML,
+    )
+    if reopened.id is not None:
+        await refresh_card(context.bot, context.engine, config, reopened.id)
         if reopened.card_chat_id and reopened.card_message_id:
             staff_t = translator(config.municipality.default_language)
             await context.bot.send_message(
@@ -181,7 +197,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
 
 FEATURE = Feature(
     name="survey",
-    handlers=(CallbackQueryHandler(survey_button, pattern=r"^sv:"),),
+    handlers=(buttons.handler(),),
     # The comment after a score takes whatever the citizen sends next, a reply included.
     steps=Steps(on_message, names=frozenset(("survey_comment",)), before_replies=True),
     jobs=(Every("survey", survey_sweep, seconds=900, first=60),),
