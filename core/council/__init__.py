@@ -53,6 +53,7 @@ from core.council.membership import (
     memberships_of,
 )
 from core.council.registration import (
+    Booking,
     register,
     withdraw,
 )
@@ -68,6 +69,7 @@ from core.council.statistics import (
 __all__ = [
     "COUNCIL_DEPARTMENT",
     "KEEP",
+    "Booking",
     "EventSummary",
     "Notice",
     "assemblies",

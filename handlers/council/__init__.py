@@ -1,0 +1,115 @@
+"""Kent Konseyi by chat: assemblies and membership (/meclis), events (/etkinlikler),
+registration with check-in code, QR and calendar file, and the coordinators' tools
+(/etkinlik_ekle, /etkinlik_duzenle, /etkinlik_iptal, /yoklama, /duyuru).
+
+The rules are in core.council. Each part has its module: membership, events,
+coordination; buttons holds the typed buttons and their router, screens what they share.
+Multi-step inputs (a birth date, a child's name, a new event's fields, check-in codes)
+are steps of the citizen's conversation state (core.conversation), routed here by
+their `c_` prefix and to their handler by STEPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.constants import ParseMode
+
+from common.i18n import N_, Translator
+from core.council import personal_data as council_personal_data
+from core.refusals import Refused
+from db.models import Citizen, RequestDraft
+from db.types import utcnow
+from handlers.common import KentContext
+from handlers.council import coordination, events, membership
+from handlers.council.buttons import CouncilMenu, EventsMenu, buttons
+from handlers.council.events import show_event
+from handlers.council.screens import Shown, refusal
+from handlers.council_jobs import event_reminder_sweep, no_show_sweep
+from handlers.feature import Command, Every, Feature, MenuButton, Steps
+
+__all__ = ["FEATURE", "show_event"]
+
+Step = Callable[[KentContext, Session, Citizen, Translator, dict[str, Any], str, datetime], Shown]
+STEPS: dict[str, Step] = {
+    "c_birth": membership.birth_date,
+    "c_child_name": membership.child_name,
+    "c_child_birth": membership.child_birth_date,
+    "c_checkin": coordination.checkin_code,
+    "c_event": coordination.event_field,
+}
+DATE_STEPS = ("c_birth", "c_child_birth")
+
+
+async def on_message(update: Update, context: KentContext) -> bool:
+    """A typed answer to a council question: the step's handler, in one transaction."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return False
+    text = message.text.strip()
+    now = utcnow()
+    with context.citizen_transaction() as (session, citizen, t):
+        draft = session.get(RequestDraft, citizen.id)
+        handler = STEPS.get(draft.step) if draft is not None else None
+        if draft is None or handler is None:
+            return False
+        step = draft.step
+        try:
+            reply, markup = handler(context, session, citizen, t, dict(draft.data), text, now)
+        except Refused as exc:
+            reply, markup = refusal(t, exc.reason), None
+            if step == "c_checkin":
+                reply += " " + t._("Next code, or /iptal to stop.")
+        except ValueError:
+            reply, markup = (
+                (
+                    t._("That is not a date I can read. Please write it like 25.11.1990.")
+                    if step in DATE_STEPS
+                    else t._(
+                        "That is not a date and time I can read. Please write it like "
+                        "25.12.2026 14:00."
+                    )
+                ),
+                None,
+            )
+    await message.reply_text(reply or "", parse_mode=ParseMode.HTML, reply_markup=markup)
+    return True
+
+
+FEATURE = Feature(
+    name="council",
+    commands=(
+        Command(
+            ("meclis", "konsey"),
+            membership.assemblies_command,
+            N_("City Council assemblies"),
+            place=40,
+        ),
+        Command(
+            ("etkinlikler", "etkinlik"),
+            events.events_command,
+            N_("Upcoming City Council events"),
+            place=50,
+        ),
+        Command(("etkinlik_ekle",), coordination.add_event_command),
+        Command(("etkinlik_duzenle",), coordination.edit_event_command),
+        Command(("etkinlik_iptal",), coordination.cancel_event_command),
+        Command(("yoklama",), coordination.checkin_command),
+        Command(("duyuru",), coordination.announce_command),
+    ),
+    handlers=(buttons.handler(),),
+    menu=(
+        MenuButton(CouncilMenu().pack(), N_("🏛 City Council"), row=30),
+        MenuButton(EventsMenu().pack(), N_("📅 Events"), row=30),
+    ),
+    steps=Steps(on_message, prefix="c_"),
+    jobs=(
+        Every("event-reminders", event_reminder_sweep, seconds=300, first=45),
+        Every("no-shows", no_show_sweep, seconds=3600, first=120),
+    ),
+    personal_data=(council_personal_data.PERSONAL_DATA,),
+)

@@ -1,0 +1,440 @@
+"""The coordinators' tools: creating an event step by step (/etkinlik_ekle), editing
+(/etkinlik_duzenle) and cancelling it (/etkinlik_iptal), check-in at the door
+(/yoklama), and announcements (/duyuru)."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, Update
+
+from common.i18n import Translator
+from core import conversation, council, outbox
+from core.dates import parse_local_datetime
+from core.refusals import Refused
+from db.models import Assembly, Citizen, RequestDraft
+from db.types import utcnow
+from handlers.common import KentContext, as_id, private, translator_of
+from handlers.council import buttons as b
+from handlers.council.buttons import buttons
+from handlers.council.events import queue_event_notices, tell_promoted
+from handlers.council.screens import (
+    EDIT_ALIASES,
+    EVENT_FIELDS,
+    FIELD_PROMPTS,
+    Shown,
+    assembly_name,
+    press,
+    prompt,
+    refusal,
+    show,
+)
+from handlers.outbox import wake
+
+log = logging.getLogger("kentbot.council")
+
+
+def _creation_input(
+    config: Any, session: Session, citizen: Citizen, data: dict[str, Any], text: str, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One typed field of a new event; returns the next question."""
+    t = translator_of(citizen)
+    field = data["field"]
+    value: Any = text
+    if field in ("starts_at", "ends_at"):
+        value = parse_local_datetime(text, config.tz).isoformat()
+    elif field == "deadline":
+        value = None if text == "-" else parse_local_datetime(text, config.tz).isoformat()
+    elif field == "capacity":
+        value = as_id(text, limit=1_000_000)
+        if value is None:
+            raise Refused("bad_capacity")
+    elif field == "description" and text == "-":
+        value = ""
+    elif field == "title" and not 1 <= len(text) <= 200:
+        raise Refused("bad_title")
+    data[field] = value
+    index = EVENT_FIELDS.index(field) + 1
+    next_field = EVENT_FIELDS[index]
+    data["field"] = next_field
+    conversation.set_step(session, citizen, "c_event", **data)
+    if next_field == "members_only":
+        return t._("🔒 Only for members of the assembly?"), InlineKeyboardMarkup(
+            [
+                [
+                    b.MembersOnly("y").button(t._("Yes, members only")),
+                    b.MembersOnly("n").button(t._("No, open to all")),
+                ]
+            ]
+        )
+    return prompt(t, next_field), None
+
+
+def _event_summary(t: Translator, data: dict[str, Any], assembly: str) -> str:
+    starts = datetime.fromisoformat(data["starts_at"])
+    ends = datetime.fromisoformat(data["ends_at"])
+    lines = [
+        t._("📋 <b>New event</b>"),
+        f"🏛 {html.escape(assembly)}",
+        f"<b>{html.escape(data['title'])}</b>",
+        html.escape(data.get("description", "")),
+        f"🕒 {t.datetime(starts)} – {t.datetime(ends)}",
+        f"📍 {html.escape(data['place'])}",
+        t._("👥 Seats: {count}").format(count=data["capacity"]),
+    ]
+    if data.get("deadline"):
+        lines.append(
+            t._("Registration until {when}").format(
+                when=t.datetime(datetime.fromisoformat(data["deadline"]))
+            )
+        )
+    lines.append(
+        t._("Only for members of the assembly.")
+        if data.get("members_only")
+        else t._("Open to all.")
+    )
+    return "\n".join(lines)
+
+
+def _creation_button(
+    context: KentContext, session: Session, citizen: Citizen, action: str, arg: str, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    t = translator_of(citizen)
+    assert citizen.telegram_id is not None
+    if not council.may_manage(session, citizen.telegram_id):
+        raise Refused("not_allowed")
+    draft = session.get(RequestDraft, citizen.id)
+    data = dict(draft.data) if draft is not None and draft.step == "c_event" else {}
+    if action == "ea":
+        conversation.set_step(session, citizen, "c_event", assembly=arg, field="title")
+        return prompt(t, "title"), None
+    if action == "ex":
+        conversation.clear(session, citizen)
+        return t._("Cancelled. No event was created."), None
+    if not data or "place" not in data:
+        raise Refused("not_found")
+    assembly = session.get(Assembly, data["assembly"])
+    name = assembly_name(assembly, t) if assembly else data["assembly"]
+    if action == "em":
+        data["members_only"] = arg == "y"
+        conversation.set_step(session, citizen, "c_event", **data)
+        return _event_summary(t, data, name), InlineKeyboardMarkup(
+            [
+                [
+                    b.CreateEvent().button(t._("✅ Create")),
+                    b.DiscardEvent().button(t._("✖️ Cancel")),
+                ]
+            ]
+        )
+    deadline = datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None
+    event = council.create_event(
+        session,
+        citizen.telegram_id,
+        data["assembly"],
+        data["title"],
+        data.get("description", ""),
+        datetime.fromisoformat(data["starts_at"]),
+        datetime.fromisoformat(data["ends_at"]),
+        data["place"],
+        int(data["capacity"]),
+        deadline,
+        bool(data.get("members_only")),
+        now=now,
+    )
+    conversation.clear(session, citizen)
+    username = context.bot.username
+    return t._("✅ Event created (number {id}). Link for posters: {link}").format(
+        id=event.id, link=f"https://t.me/{username}?start=ev_{event.id}"
+    ), None
+
+
+def _cancel_button(
+    session: Session, citizen: Citizen, action: str, event_id: int, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None, list[council.Notice]]:
+    t = translator_of(citizen)
+    assert citizen.telegram_id is not None
+    if not council.may_manage(session, citizen.telegram_id):
+        raise Refused("not_allowed")
+    if action == "cx":
+        return (
+            t._("Cancel event {id} and tell everyone registered?").format(id=event_id),
+            InlineKeyboardMarkup(
+                [[b.CancelEventConfirmed(event_id).button(t._("Yes, cancel the event"))]]
+            ),
+            [],
+        )
+    notices = council.cancel_event(session, citizen.telegram_id, event_id, now)
+    return (
+        t._("Event {id} cancelled; {count} people are being told.").format(
+            id=event_id, count=len(notices)
+        ),
+        None,
+        notices,
+    )
+
+
+@private
+async def add_event_command(update: Update, context: KentContext) -> None:
+    """/etkinlik_ekle: a coordinator creates an event step by step."""
+    with context.citizen_transaction() as (session, citizen, t):
+        allowed = citizen.telegram_id is not None and council.may_manage(
+            session, citizen.telegram_id
+        )
+        rows = [
+            [b.NewEventFor(a.code).button(assembly_name(a, t))]
+            for a in council.assemblies(session, context.config)
+        ]
+    if not allowed:
+        await show(update, refusal(t, "not_allowed"))
+        return
+    await show(update, t._("🏛 Which assembly's event?"), InlineKeyboardMarkup(rows))
+
+
+@private
+async def edit_event_command(update: Update, context: KentContext) -> None:
+    """/etkinlik_duzenle ID FIELD VALUE, e.g. `/etkinlik_duzenle 4 yer Kültür Merkezi`."""
+    args = context.args or []
+    config = context.config
+    notices: list[council.Notice] = []
+    with context.citizen_transaction() as (session, _, t):
+        usage = t._(
+            "Usage: /etkinlik_duzenle ID FIELD VALUE\nFields: baslik, aciklama, "
+            "baslangic, bitis, yer, kontenjan, son_kayit"
+        )
+        field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
+        value = " ".join(args[2:])
+        try:
+            event_id = as_id(args[0]) if args else None
+            if event_id is None or field not in FIELD_PROMPTS:
+                reply = usage
+            else:
+                changes: dict[str, Any] = {}
+                if field in ("starts_at", "ends_at"):
+                    changes[field] = parse_local_datetime(value, config.tz)
+                elif field == "deadline":
+                    changes["registration_deadline"] = parse_local_datetime(value, config.tz)
+                elif field == "capacity":
+                    capacity = as_id(value, limit=1_000_000)
+                    if capacity is None:
+                        raise Refused("bad_capacity")
+                    changes["capacity"] = capacity
+                else:
+                    changes[field] = value
+                notices = council.edit_event(
+                    session, context.user_id, event_id, utcnow(), **changes
+                )
+                queue_event_notices(
+                    session, event_id, [n for n in notices if not n.promoted], changed=True
+                )
+                reply = t._("✅ Event {id} updated; {count} people are being told.").format(
+                    id=args[0], count=len(notices)
+                )
+        except Refused as exc:
+            session.rollback()
+            reply, notices = refusal(t, exc.reason), []
+        except ValueError:
+            session.rollback()
+            reply, notices = (
+                t._(
+                    "That is not a date and time I can read. Please write it like 25.12.2026 14:00."
+                ),
+                [],
+            )
+    await show(update, reply)
+    if any(not n.promoted for n in notices):
+        wake(context.application)
+    for notice in notices:
+        if notice.promoted:
+            await tell_promoted(context, notice)
+
+
+@private
+async def cancel_event_command(update: Update, context: KentContext) -> None:
+    """/etkinlik_iptal ID: asks for confirmation, then tells every registrant."""
+    args = context.args or []
+    with context.citizen_transaction() as (session, citizen, t):
+        try:
+            event_id = as_id(args[0]) if args else None
+            if event_id is None:
+                raise Refused("not_found")
+            text, markup, _ = _cancel_button(session, citizen, "cx", event_id, utcnow())
+        except Refused as exc:
+            text, markup = refusal(t, exc.reason), None
+    await show(update, text, markup)
+
+
+@private
+async def checkin_command(update: Update, context: KentContext) -> None:
+    """/yoklama ID [CODE]: check people in at the door; without a code, codes follow."""
+    args = context.args or []
+    with context.citizen_transaction() as (session, citizen, t):
+        if not council.may_manage(session, context.user_id):
+            reply = refusal(t, "not_allowed")
+        elif not args or as_id(args[0]) is None:
+            reply = t._("Usage: /yoklama EVENT_ID [CODE]")
+        elif len(args) > 1:
+            try:
+                registration = council.check_in(
+                    session, context.user_id, as_id(args[0]) or 0, args[1], utcnow()
+                )
+                person = session.get(Citizen, registration.citizen_id)
+                reply = t._("✅ Checked in: {name}.").format(
+                    name=html.escape(person.first_name or "") if person else ""
+                )
+            except Refused as exc:
+                session.rollback()
+                reply = refusal(t, exc.reason)
+        else:
+            conversation.set_step(session, citizen, "c_checkin", event=as_id(args[0]))
+            reply = t._(
+                "Check-in for event {id}: type each code as people arrive. /iptal to stop."
+            ).format(id=args[0])
+    await show(update, reply)
+
+
+def _announcement_body(text: str | None) -> str:
+    """The text after `/duyuru meclis CODE`, as typed (line breaks kept)."""
+    parts = (text or "").split(maxsplit=3)
+    return parts[3] if len(parts) > 3 else ""
+
+
+@private
+async def announce_command(update: Update, context: KentContext) -> None:
+    """/duyuru meclis CODE TEXT, or /duyuru etkinlik ID TEXT: a message to all of them,
+    queued in the outbox; the coordinator hears the count when the last one is through."""
+    args = context.args or []
+    message = update.effective_message
+    assert message is not None
+    with context.citizen_transaction() as (session, _, t):
+        audience: list[int] = []
+        if not council.may_manage(session, context.user_id):
+            reply: str | None = refusal(t, "not_allowed")
+        elif (
+            len(args) >= 3
+            and args[0] in ("meclis", "assembly")
+            and session.get(Assembly, args[1]) is not None
+        ):
+            audience, reply = council.assembly_audience(session, args[1]), None
+        elif len(args) >= 3 and args[0] in ("etkinlik", "event") and as_id(args[1]):
+            audience, reply = council.event_audience(session, as_id(args[1]) or 0), None
+        else:
+            reply = t._(
+                "Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID TEXT"
+            )
+        if reply is None:
+            text = "📣 " + _announcement_body(message.text)
+            outbox.enqueue(
+                session,
+                dict.fromkeys(audience, text),
+                kind="announcement",
+                now=utcnow(),
+                requester_chat_id=context.user_id,
+                language=t.language,
+            )
+    if reply is not None:
+        await show(update, reply)
+        return
+    await show(update, t._("📣 Sending to {count} people…").format(count=len(audience)))
+    wake(context.application)
+
+
+# --- Buttons ---------------------------------------------------------------------------------
+
+
+def _creating(
+    update: Update, context: KentContext, action: str, arg: str = ""
+) -> Coroutine[Any, Any, bool]:
+    return press(
+        update,
+        context,
+        lambda session, citizen, t, now: _creation_button(
+            context, session, citizen, action, arg, now
+        ),
+    )
+
+
+@buttons.on(b.NewEventFor)
+async def new_event_for(update: Update, context: KentContext, button: b.NewEventFor) -> None:
+    await _creating(update, context, "ea", button.code)
+
+
+@buttons.on(b.MembersOnly)
+async def members_only(update: Update, context: KentContext, button: b.MembersOnly) -> None:
+    await _creating(update, context, "em", button.answer)
+
+
+@buttons.on(b.CreateEvent)
+async def create_event(update: Update, context: KentContext, button: b.CreateEvent) -> None:
+    await _creating(update, context, "ec")
+
+
+@buttons.on(b.DiscardEvent)
+async def discard_event(update: Update, context: KentContext, button: b.DiscardEvent) -> None:
+    await _creating(update, context, "ex")
+
+
+async def _cancelling(update: Update, context: KentContext, action: str, event_id: int) -> None:
+    queued: list[bool] = []
+
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+        text, markup, notices = _cancel_button(session, citizen, action, event_id, now)
+        queue_event_notices(session, event_id, notices, changed=False)
+        queued.append(bool(notices))
+        return text, markup
+
+    if await press(update, context, act) and any(queued):
+        wake(context.application)
+
+
+@buttons.on(b.CancelEvent)
+async def cancel_event(update: Update, context: KentContext, button: b.CancelEvent) -> None:
+    await _cancelling(update, context, "cx", button.event_id)
+
+
+@buttons.on(b.CancelEventConfirmed)
+async def cancel_event_confirmed(
+    update: Update, context: KentContext, button: b.CancelEventConfirmed
+) -> None:
+    await _cancelling(update, context, "cxy", button.event_id)
+
+
+# --- Steps: typed answers ------------------------------------------------------------------
+
+
+def checkin_code(
+    context: KentContext,
+    session: Session,
+    citizen: Citizen,
+    t: Translator,
+    data: dict[str, Any],
+    text: str,
+    now: datetime,
+) -> Shown:
+    """c_checkin: a registrant's code at the door; the next code may follow."""
+    registration = council.check_in(
+        session, citizen.telegram_id or 0, int(data["event"]), text, now
+    )
+    person = session.get(Citizen, registration.citizen_id)
+    return t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(
+        name=html.escape(" ".join(p for p in (person.first_name, person.last_name) if p))
+        if person
+        else ""
+    ), None
+
+
+def event_field(
+    context: KentContext,
+    session: Session,
+    citizen: Citizen,
+    t: Translator,
+    data: dict[str, Any],
+    text: str,
+    now: datetime,
+) -> Shown:
+    """c_event: the new event's next field."""
+    return _creation_input(context.config, session, citizen, data, text, now)
