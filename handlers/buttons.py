@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Self
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers.common import MAX_ROW_ID, KentContext
+from handlers.common import MAX_ROW_ID, KentContext, is_private
 
 MAX_BYTES = 64
 _MAX_DIGITS = 10
@@ -130,10 +130,13 @@ class Buttons:
     """One feature's buttons: `@buttons.on(Kind)` registers the handler of a kind, and
     `buttons.handler()` is the one CallbackQueryHandler that dispatches them all."""
 
-    def __init__(self, *prefixes: str, invalid: Refusal) -> None:
+    def __init__(self, *prefixes: str, invalid: Refusal, private_only: bool = False) -> None:
         # Data under these prefixes that no registered kind unpacks goes to `invalid`.
         self.prefixes = prefixes
         self.invalid = invalid
+        # Pressed outside a private chat, a private flow's button is forged: it is answered
+        # (so the spinner stops) and does nothing.
+        self.private_only = private_only
         self.kinds: list[tuple[type[Button], ButtonHandler]] = []
 
     def on(
@@ -162,6 +165,9 @@ class Buttons:
     async def dispatch(self, update: Update, context: KentContext) -> None:
         query = update.callback_query
         if query is None or query.data is None:
+            return
+        if self.private_only and not is_private(update):
+            await query.answer()
             return
         found = self.parse(query.data)
         if found is None:

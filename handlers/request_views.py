@@ -50,9 +50,9 @@ def department_name(department: Department | None, t: Translator) -> str:
 
 
 def _nav(t: Translator, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel")]
+    row = [cards.CancelFiling().button(t._(CANCEL))]
     if back:
-        row.insert(0, InlineKeyboardButton(t._(BACK), callback_data="f:back"))
+        row.insert(0, cards.GoBack().button(t._(BACK)))
     return row
 
 
@@ -71,8 +71,8 @@ def kvkk_screen(t: Translator, controller: str, retention_days: int) -> Screen:
         text,
         InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(t._("✅ I accept"), callback_data="f:kvkk:yes")],
-                [InlineKeyboardButton(t._("✖️ I do not accept"), callback_data="f:kvkk:no")],
+                [cards.Consent("yes").button(t._("✅ I accept"))],
+                [cards.Consent("no").button(t._("✖️ I do not accept"))],
             ]
         ),
     )
@@ -93,9 +93,7 @@ def _type_buttons(
     t: Translator, chosen: str | None, labels: dict[str, str]
 ) -> list[InlineKeyboardButton]:
     return [
-        InlineKeyboardButton(
-            (CHOSEN if code == chosen else "") + t._(label), callback_data=f"f:type:{code}"
-        )
+        cards.SetType(code).button((CHOSEN if code == chosen else "") + t._(label))
         for code, label in labels.items()
     ]
 
@@ -122,11 +120,9 @@ def category_screen(t: Translator, draft: RequestDraft, categories: list[Categor
         lines.append(t._("📂 Which topic is it about?"))
         shown = categories
     rows = [_type_buttons(t, chosen, TYPE_TOGGLES)]
-    rows += [
-        [InlineKeyboardButton(category_name(c, t), callback_data=f"f:cat:{c.code}")] for c in shown
-    ]
+    rows += [[cards.SetCategory(c.code).button(category_name(c, t))] for c in shown]
     if shown is suggested:
-        rows.append([InlineKeyboardButton(t._("📂 Other topics"), callback_data="f:allcat")])
+        rows.append([cards.AllTopics().button(t._("📂 Other topics"))])
     # Back only when recording (to the channel); for citizens this is the first step.
     return Screen(
         "\n\n".join(lines),
@@ -138,9 +134,7 @@ def type_picker(t: Translator, chosen: str | None) -> InlineKeyboardMarkup:
     """The summary's Edit → Type: every type, Thanks included, two to a row."""
     buttons = _type_buttons(t, chosen, REQUEST_TYPES)
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup(
-        [*rows, [InlineKeyboardButton(t._(BACK), callback_data="f:summary")]]
-    )
+    return InlineKeyboardMarkup([*rows, [cards.ToSummary().button(t._(BACK))]])
 
 
 def text_screen(t: Translator) -> Screen:
@@ -218,10 +212,10 @@ def draft_summary(
 def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t._("📨 Send"), callback_data="f:send")],
+            [cards.Send().button(t._("📨 Send"))],
             [
-                InlineKeyboardButton(t._("✏️ Edit"), callback_data="f:edit"),
-                InlineKeyboardButton(t._(CANCEL), callback_data="f:cancel"),
+                cards.EditMenu().button(t._("✏️ Edit")),
+                cards.CancelFiling().button(t._(CANCEL)),
             ],
         ]
     )
@@ -234,16 +228,10 @@ def edit_menu(t: Translator, steps: tuple[str, ...]) -> InlineKeyboardMarkup:
         ("location", N_("Location / photos")),
         ("phone", N_("Phone")),
     ]
-    buttons = [InlineKeyboardButton(t._("Type"), callback_data="f:types")]
-    buttons += [
-        InlineKeyboardButton(t._(label), callback_data=f"f:goto:{step}")
-        for step, label in fields
-        if step in steps
-    ]
+    buttons = [cards.TypePicker().button(t._("Type"))]
+    buttons += [cards.GoTo(step).button(t._(label)) for step, label in fields if step in steps]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    return InlineKeyboardMarkup(
-        [*rows, [InlineKeyboardButton(t._(BACK), callback_data="f:summary")]]
-    )
+    return InlineKeyboardMarkup([*rows, [cards.ToSummary().button(t._(BACK))]])
 
 
 def receipt(t: Translator, request: Request, department: Department | None) -> str:
@@ -497,7 +485,7 @@ def status_line(t: Translator, request: Request) -> str:
 
 def channel_keyboard(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(t._(label), callback_data=f"f:ch:{code}")
+        cards.SetChannel(code).button(t._(label))
         for code, label in CHANNELS.items()
         if code != "telegram"
     ]
