@@ -7,6 +7,7 @@ of the bot, or a citizen who comes back tomorrow, continues where they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime
 from typing import Any
 
@@ -25,14 +26,33 @@ from db.types import utcnow
 # The order of the filing steps; Back walks it backwards. The type (talep, şikayet, ...) is
 # chosen on the topic screen ("category"), and the location and the photos are given in
 # one step ("location"), so that a complete request takes as few messages as possible.
-STEPS = ("category", "text", "location", "phone", "summary")
+class FlowStep(StrEnum):
+    """The steps of filing a request (stored as their values, so drafts saved by earlier
+    versions read the same)."""
+
+    KVKK = "kvkk"  # the personal data notice, before the first request
+    OFFER = "offer"  # typed text outside any flow, offered to become a request
+    CHANNEL = "channel"  # /kayit only: how the request came
+    CATEGORY = "category"  # the topic, with the type as a toggle
+    TEXT = "text"
+    LOCATION = "location"  # a location, an address and up to three photos
+    PHONE = "phone"
+    SUMMARY = "summary"
+
+
+STEPS = (FlowStep.CATEGORY, FlowStep.TEXT, FlowStep.LOCATION, FlowStep.PHONE, FlowStep.SUMMARY)
 # Staff registering a request that came by phone, in person, CİMER, ... (/kayit).
-RECORD_STEPS = ("channel", "category", "text", "phone", "summary")
+RECORD_STEPS = (
+    FlowStep.CHANNEL,
+    FlowStep.CATEGORY,
+    FlowStep.TEXT,
+    FlowStep.PHONE,
+    FlowStep.SUMMARY,
+)
 # Steps of earlier versions that drafts saved before an upgrade may still be at.
-RENAMED_STEPS = {"type": "category", "photos": "location"}
-# Every step a filing draft can be at: the consent notice, an offer to file typed text,
-# the steps of both modes, and those of earlier versions.
-FLOW_STEPS = frozenset(("kvkk", "offer", *STEPS, *RECORD_STEPS, *RENAMED_STEPS))
+RENAMED_STEPS = {"type": FlowStep.CATEGORY, "photos": FlowStep.LOCATION}
+# Every step a filing draft can be at: the flow's own and those of earlier versions.
+FLOW_STEPS = frozenset((*FlowStep, *RENAMED_STEPS))
 # Preselected on the topic screen. Most of what citizens send the municipality by chat is a
 # report that something is wrong (rubbish not collected, a broken lamp, a pothole), which is
 # a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle

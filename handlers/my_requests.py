@@ -7,6 +7,7 @@ for anyone else's request, whatever number or callback data is sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, ReplyParameters, Update
@@ -30,6 +31,18 @@ from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.menu import main_menu
 
 PER_PAGE = 5
+
+
+class NoteStep(StrEnum):
+    """What the citizen's next message is, after a button of one of their requests."""
+
+    NOTE = "note"  # 📝 a note or a photo
+    REPLY = "reply"  # ✍️ an answer to a staff question
+
+
+NOTE_STEPS = frozenset(NoteStep)
+
+
 # A page past this is no real list (PER_PAGE requests each).
 MAX_PAGE = 100_000
 
@@ -229,7 +242,7 @@ async def add_note(update: Update, context: KentContext, button: mine.AddNote) -
         update,
         context,
         button.request_id,
-        _next_message_for("note", N_("Send your note or a photo for {number}.")),
+        _next_message_for(NoteStep.NOTE, N_("Send your note or a photo for {number}.")),
     )
 
 
@@ -241,7 +254,7 @@ async def answer_question(
         update,
         context,
         button.request_id,
-        _next_message_for("reply", N_("Write your answer for {number}.")),
+        _next_message_for(NoteStep.REPLY, N_("Write your answer for {number}.")),
     )
 
 
@@ -316,7 +329,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
         draft = intake.draft_of(session, citizen)
         request_id: int | None = None
         kind = ""
-        if draft is not None and draft.step in ("note", "reply"):
+        if draft is not None and draft.step in NOTE_STEPS:
             request_id = int(draft.data.get("request_id", 0))
             kind = draft.step
         elif message.reply_to_message is not None:
@@ -352,7 +365,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
                 "too_long": t._("That is too long: please keep it under 2000 characters."),
             }.get(exc.reason, t._("Please send a text or a photo."))
         else:
-            if draft is not None and draft.step in ("note", "reply"):
+            if draft is not None and draft.step in NOTE_STEPS:
                 session.delete(draft)
             request = change.request
             event_kind = change.event.kind
@@ -372,6 +385,6 @@ FEATURE = Feature(
     handlers=(buttons.handler(),),
     menu=(MenuButton(mine.MyRequests().pack(), N_("📋 My requests"), row=20),),
     # A note or an answer to a staff question, typed after its button or as a reply.
-    steps=Steps(on_message, names=frozenset(("note", "reply"))),
+    steps=Steps(on_message, names=NOTE_STEPS),
     on_reply=on_message,
 )

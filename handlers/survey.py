@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from telegram import InlineKeyboardMarkup, ReplyParameters, Update
@@ -24,6 +25,11 @@ from handlers.delivery import refresh_card
 from handlers.feature import Every, Feature, Steps
 
 log = logging.getLogger("kentbot.survey")
+
+
+class SurveyStep(StrEnum):
+    # The optional comment after a score: the citizen's next message, whatever it replies to.
+    COMMENT = "survey_comment"
 
 
 def _keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -129,7 +135,7 @@ async def score(update: Update, context: KentContext, button: Score) -> None:
             session.rollback()
             await _refuse(update, t, exc)
             return
-        conversation.set_step(session, person, "survey_comment", request_id=button.request_id)
+        conversation.set_step(session, person, SurveyStep.COMMENT, request_id=button.request_id)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         t._(
@@ -185,7 +191,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
             session, update.effective_user.id, update.effective_user.language_code
         )
         draft = session.get(RequestDraft, person.id)
-        if draft is None or draft.step != "survey_comment":
+        if draft is None or draft.step != SurveyStep.COMMENT:
             return False
         t = translator(resolve_language(person.language, person.telegram_language))
         with contextlib.suppress(NotFound):  # the request was erased meanwhile
@@ -199,6 +205,6 @@ FEATURE = Feature(
     name="survey",
     handlers=(buttons.handler(),),
     # The comment after a score takes whatever the citizen sends next, a reply included.
-    steps=Steps(on_message, names=frozenset(("survey_comment",)), before_replies=True),
+    steps=Steps(on_message, names=frozenset((SurveyStep.COMMENT,)), before_replies=True),
     jobs=(Every("survey", survey_sweep, seconds=900, first=60),),
 )

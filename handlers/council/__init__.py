@@ -28,21 +28,21 @@ from handlers.common import KentContext
 from handlers.council import coordination, events, membership
 from handlers.council.buttons import CouncilMenu, EventsMenu, buttons
 from handlers.council.events import show_event
-from handlers.council.screens import Shown, refusal
+from handlers.council.screens import CouncilStep, Shown, refusal
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 
 __all__ = ["FEATURE", "show_event"]
 
 Step = Callable[[KentContext, Session, Citizen, Translator, dict[str, Any], str, datetime], Shown]
-STEPS: dict[str, Step] = {
-    "c_birth": membership.birth_date,
-    "c_child_name": membership.child_name,
-    "c_child_birth": membership.child_birth_date,
-    "c_checkin": coordination.checkin_code,
-    "c_event": coordination.event_field,
+STEPS: dict[CouncilStep, Step] = {
+    CouncilStep.BIRTH: membership.birth_date,
+    CouncilStep.CHILD_NAME: membership.child_name,
+    CouncilStep.CHILD_BIRTH: membership.child_birth_date,
+    CouncilStep.CHECKIN: coordination.checkin_code,
+    CouncilStep.EVENT: coordination.event_field,
 }
-DATE_STEPS = ("c_birth", "c_child_birth")
+DATE_STEPS = (CouncilStep.BIRTH, CouncilStep.CHILD_BIRTH)
 
 
 async def on_message(update: Update, context: KentContext) -> bool:
@@ -54,7 +54,11 @@ async def on_message(update: Update, context: KentContext) -> bool:
     now = utcnow()
     with context.citizen_transaction() as (session, citizen, t):
         draft = session.get(RequestDraft, citizen.id)
-        handler = STEPS.get(draft.step) if draft is not None else None
+        handler = (
+            STEPS.get(CouncilStep(draft.step))
+            if draft is not None and draft.step in STEPS
+            else None
+        )
         if draft is None or handler is None:
             return False
         step = draft.step
@@ -62,7 +66,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
             reply, markup = handler(context, session, citizen, t, dict(draft.data), text, now)
         except Refused as exc:
             reply, markup = refusal(t, exc.reason), None
-            if step == "c_checkin":
+            if step == CouncilStep.CHECKIN:
                 reply += " " + t._("Next code, or /iptal to stop.")
         except ValueError:
             reply, markup = (
@@ -106,7 +110,7 @@ FEATURE = Feature(
         MenuButton(CouncilMenu().pack(), N_("🏛 City Council"), row=30),
         MenuButton(EventsMenu().pack(), N_("📅 Events"), row=30),
     ),
-    steps=Steps(on_message, prefix="c_"),
+    steps=Steps(on_message, names=frozenset(CouncilStep)),
     jobs=(
         Every("event-reminders", event_reminder_sweep, seconds=300, first=45),
         Every("no-shows", no_show_sweep, seconds=3600, first=120),

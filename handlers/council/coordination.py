@@ -27,6 +27,7 @@ from handlers.council.screens import (
     EDIT_ALIASES,
     EVENT_FIELDS,
     FIELD_PROMPTS,
+    CouncilStep,
     Shown,
     assembly_name,
     press,
@@ -62,7 +63,7 @@ def _creation_input(
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
     data["field"] = next_field
-    conversation.set_step(session, citizen, "c_event", **data)
+    conversation.set_step(session, citizen, CouncilStep.EVENT, **data)
     if next_field == "members_only":
         return t._("🔒 Only for members of the assembly?"), InlineKeyboardMarkup(
             [
@@ -109,9 +110,9 @@ def _creation_button(
     if not council.may_manage(session, citizen.telegram_id):
         raise Refused("not_allowed")
     draft = session.get(RequestDraft, citizen.id)
-    data = dict(draft.data) if draft is not None and draft.step == "c_event" else {}
+    data = dict(draft.data) if draft is not None and draft.step == CouncilStep.EVENT else {}
     if action == "ea":
-        conversation.set_step(session, citizen, "c_event", assembly=arg, field="title")
+        conversation.set_step(session, citizen, CouncilStep.EVENT, assembly=arg, field="title")
         return prompt(t, "title"), None
     if action == "ex":
         conversation.clear(session, citizen)
@@ -122,7 +123,7 @@ def _creation_button(
     name = assembly_name(assembly, t) if assembly else data["assembly"]
     if action == "em":
         data["members_only"] = arg == "y"
-        conversation.set_step(session, citizen, "c_event", **data)
+        conversation.set_step(session, citizen, CouncilStep.EVENT, **data)
         return _event_summary(t, data, name), InlineKeyboardMarkup(
             [
                 [
@@ -290,7 +291,7 @@ async def checkin_command(update: Update, context: KentContext) -> None:
                 session.rollback()
                 reply = refusal(t, exc.reason)
         else:
-            conversation.set_step(session, citizen, "c_checkin", event=as_id(args[0]))
+            conversation.set_step(session, citizen, CouncilStep.CHECKIN, event=as_id(args[0]))
             reply = t._(
                 "Check-in for event {id}: type each code as people arrive. /iptal to stop."
             ).format(id=args[0])

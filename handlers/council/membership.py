@@ -22,6 +22,7 @@ from handlers.common import KentContext, private, translator_of
 from handlers.council import buttons as b
 from handlers.council.buttons import buttons
 from handlers.council.screens import (
+    CouncilStep,
     Shown,
     assembly_name,
     consent,
@@ -114,11 +115,11 @@ def start_join(context: KentContext, session: Session, citizen: Citizen, code: s
             t, config.kvkk.data_controller or config.municipality.name, b.JoinConsented(code)
         )
     if rules.guardian_required:
-        conversation.set_step(session, citizen, "c_child_name", assembly=code)
+        conversation.set_step(session, citizen, CouncilStep.CHILD_NAME, assembly=code)
         return t._("👧 Please write your child's first and last name:"), None
     needs_age = rules.min_age is not None or rules.max_age is not None
     if needs_age and citizen.birth_date is None:
-        conversation.set_step(session, citizen, "c_birth", assembly=code)
+        conversation.set_step(session, citizen, CouncilStep.BIRTH, assembly=code)
         return t._(
             "🎂 This assembly has an age rule. Please write your date of birth (like 25.11.1990):"
         ), None
@@ -238,7 +239,9 @@ def child_name(
     """c_child_name: the child's first and last name."""
     if len(text.split()) < 2:
         raise Refused("bad_name")
-    conversation.set_step(session, citizen, "c_child_birth", assembly=data["assembly"], child=text)
+    conversation.set_step(
+        session, citizen, CouncilStep.CHILD_BIRTH, assembly=data["assembly"], child=text
+    )
     return t._("🎂 Your child's date of birth (like 05.04.2015):"), None
 
 

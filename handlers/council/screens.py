@@ -7,6 +7,7 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -20,6 +21,16 @@ from handlers.common import KentContext
 from handlers.council import buttons as b
 
 log = logging.getLogger("kentbot.council")
+
+
+class CouncilStep(StrEnum):
+    """The council's conversation steps: what a citizen's next typed message answers."""
+
+    BIRTH = "c_birth"  # their date of birth, for an assembly with an age rule
+    CHILD_NAME = "c_child_name"  # a guardian registers a child: the name
+    CHILD_BIRTH = "c_child_birth"  # then the child's date of birth
+    CHECKIN = "c_checkin"  # a coordinator at the door: registrants' codes
+    EVENT = "c_event"  # a coordinator creating an event: its next field
 
 
 REFUSALS: dict[str, str] = {
