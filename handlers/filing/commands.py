@@ -1,0 +1,102 @@
+"""The filing flow's commands: /talep starts it, /kayit starts it for staff entering a
+request from another channel, /iptal leaves whatever flow the citizen is in."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    Update,
+)
+
+from core import flood, intake, staff
+from db.engine import transaction
+from db.models import Citizen
+from handlers.common import KentContext, private, translator_of
+from handlers.filing.screens import (
+    say,
+    show_step,
+)
+from handlers.menu import main_menu
+
+log = logging.getLogger("kentbot.filing")
+
+
+@private
+async def start_filing(update: Update, context: KentContext, prefilled: str | None = None) -> None:
+    shared = context.deps
+    with context.citizen_transaction() as (session, citizen, t):
+        assert citizen.id is not None and citizen.telegram_id is not None
+        limit = shared.config.limits.requests_per_hour
+        too_many = flood.requests_last_hour(
+            session, citizen.id, shared.clock()
+        ) >= limit and not staff.is_staff(session, citizen.telegram_id)
+        if not too_many:
+            intake.start(session, citizen, prefilled, shared.keywords)
+        citizen_id = citizen.id
+    if too_many:
+        refusal = t._(
+            "You have sent {count} requests in the last hour, the most we take by "
+            "chat. Please wait a little; for urgent matters call {phone}."
+        ).format(count=limit, phone=shared.config.municipality.phone or "—")
+        if update.callback_query:
+            await update.callback_query.answer(refusal, show_alert=True)
+        else:
+            await say(update, refusal)
+        return
+    if update.callback_query:
+        await update.callback_query.answer()
+    await show_step(update, context, citizen_id, edit=update.callback_query is not None)
+
+
+async def talep_command(update: Update, context: KentContext) -> None:
+    """/talep: begin filing a request."""
+    await start_filing(update, context)
+
+
+@private
+async def record_command(update: Update, context: KentContext) -> None:
+    """/kayit: staff register a request that came by phone, in person, CİMER, ..."""
+    with context.citizen_transaction() as (session, citizen, t):
+        if not staff.is_staff(session, context.user_id):
+            allowed = False
+        else:
+            allowed = True
+            intake.start_record(session, citizen)
+        citizen_id = citizen.id
+    if not allowed:
+        await say(update, t._("This command is for municipal staff."))
+        return
+    assert citizen_id is not None
+    await show_step(update, context, citizen_id, edit=False)
+
+
+@private
+async def cancel_command(update: Update, context: KentContext) -> None:
+    """/iptal: leave whatever flow the citizen is in; nothing is sent."""
+    with context.citizen_transaction() as (session, citizen, _):
+        had = intake.cancel(session, citizen)
+        t = translator_of(citizen)
+    text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
+    await say(update, text, remove_keyboard=True)
+    await say(update, t._("What would you like to do?"), menu=main_menu(t, context.deps.features))
+
+
+async def cancel_flow(update: Update, context: KentContext, citizen_id: int) -> None:
+    """Drops the draft; the flow's message says so, or a new one when a reply keyboard
+    has to go."""
+    with transaction(context.engine) as session:
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None
+        draft = intake.draft_of(session, citizen)
+        keyboard = bool(draft and draft.data.get("keyboard"))
+        intake.cancel(session, citizen)
+        t = translator_of(citizen)
+    query = update.callback_query
+    text = t._("Cancelled. Nothing was sent.")
+    if query is not None:
+        await query.answer()
+        if not keyboard:
+            await query.edit_message_text(text, reply_markup=main_menu(t, context.deps.features))
+            return
+    await say(update, text, remove_keyboard=True)

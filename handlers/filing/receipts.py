@@ -1,0 +1,114 @@
+"""Filing the draft (Send): the request is stored and routed, its card goes to the
+department's group, and the summary becomes the receipt with the tracking number; a Send
+pressed again on a summary filed already shows that receipt instead of filing twice."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+from telegram import (
+    Update,
+)
+from telegram.constants import ParseMode
+
+from common.i18n import Translator
+from core import intake, workflow
+from core.refusals import Refused
+from db import reference
+from db.engine import transaction, without_blocking
+from db.models import Citizen, Department, Request
+from handlers import request_views as views
+from handlers.common import KentContext, translator_of
+from handlers.delivery import new_card, post_card
+from handlers.filing.screens import (
+    input_error,
+)
+
+log = logging.getLogger("kentbot.filing")
+
+
+async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
+    engine, config = context.engine, context.config
+    calendar = context.deps.calendar
+    query = update.callback_query
+    assert query is not None
+    with transaction(engine) as session:
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None
+        t = translator_of(citizen)
+        draft = intake.draft_of(session, citizen)
+        error: str | None = None
+        try:
+            if draft is None:
+                raise Refused("incomplete")
+            recorded = draft.data.get("mode") == "record"
+            submitted = intake.submit(session, citizen, draft, calendar)
+        except Refused as exc:
+            error = exc.reason
+        else:
+            request = submitted.request
+            ready = new_card(session, config, submitted, citizen)
+            text = _receipt(session, t, request, recorded)
+            if query.message is not None:
+                # Send pressed again on this summary (redelivered after a crash, or tapped
+                # again when the receipt did not show) finds the request by this link.
+                assert request.id is not None
+                workflow.link_message(
+                    session,
+                    query.message.chat.id,
+                    query.message.message_id,
+                    request.id,
+                    workflow.RECEIPT,
+                )
+    if error is not None:
+        await query.answer(input_error(t, error), show_alert=True)
+        return
+    assert request.id is not None
+    log.info("request %s filed (department %s)", request.number, submitted.department_code)
+    # In the background: a busy staff group (Telegram allows 20 messages a minute per
+    # group) must not hold up the next citizen. Started first, so that the department
+    # has it even when the receipt cannot be shown; a card lost to a crash is posted by
+    # the SLA sweep (handlers/sla_jobs.py).
+    context.application.create_task(
+        without_blocking(engine, post_card(context.bot, engine, config, request.id, ready)),
+        update=update,
+    )
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+
+def _receipt(session: Session, t: Translator, request: Request, recorded: bool) -> str:
+    department = reference.get(session, Department, request.department_code)
+    if not recorded:
+        return views.receipt(t, request, department)
+    return t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
+        number=request.number, department=views.esc(views.department_name(department, t))
+    )
+
+
+async def receipt_again(update: Update, context: KentContext, t: Translator) -> bool:
+    """A Send pressed on a summary that was filed already: show its receipt again.
+
+    The bot stopped after storing the request but before the receipt replaced the summary
+    (Telegram then redelivers the press), or the receipt could not be sent and the citizen
+    tapped Send again. The summary sits in the presser's own private chat, which is what
+    makes the request theirs to see.
+    """
+    query = update.callback_query
+    assert query is not None
+    if query.message is None:
+        return False
+    with transaction(context.engine) as session:
+        link = workflow.linked(session, query.message.chat.id, query.message.message_id)
+        request = (
+            session.get(Request, link.request_id)
+            if link is not None and link.purpose == workflow.RECEIPT
+            else None
+        )
+        if request is None:
+            return False
+        text = _receipt(session, t, request, recorded=request.citizen_id is None)
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    return True
