@@ -23,6 +23,7 @@ from db import reference
 from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
 from db.types import utcnow
 
+
 # The order of the filing steps; Back walks it backwards. The type (talep, şikayet, ...) is
 # chosen on the topic screen ("category"), and the location and the photos are given in
 # one step ("location"), so that a complete request takes as few messages as possible.
