@@ -382,13 +382,13 @@ def file_complaint(
     retype: bool = False,
     timeout: float = 60.0,
 ) -> str:
-    """The filing flow of tests/test_requests_e2e.py; returns the tracking number.
+    """The filing flow of tests/journeys.py (file_complaint); returns the tracking number.
 
     full: KVKK, the topic (with the preselected type "Şikayet"), the text, a location and
     a photo in one step, Continue, the phone, Send: 9 updates, 7 of them answered (the
     location and the photo show in the chat and get no answer of their own). With
-    full=False, the short flow of tests/test_reliability_e2e.py skips the location and the
-    phone (7 updates). retype changes the type to "Talep" on the topic screen (one more).
+    full=False, the short flow of tests/e2e/test_reliability_e2e.py skips the location and
+    the phone (7 updates). retype changes the type to "Talep" on the topic screen (one more).
     `pace` runs before each action (the paced benchmarks block there)."""
 
     def step(

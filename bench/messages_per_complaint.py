@@ -5,12 +5,12 @@ for the department's staff group separately.
 
 Two phases are counted: filing and handling (staff take it on, answer by replying to the
 card, resolve it; the citizen hears of each step). Filing is driven three ways, as in
-tests/test_requests_e2e.py:
+tests/journeys.py and tests/e2e/test_requests_e2e.py:
 
 - the complete flow: KVKK accepted, the type (the preselected "Şikayet" kept), the topic,
   the text, a location and one photo in the location step, Continue, the phone, Send;
 - the same with the type changed to "Talep" on the topic screen (one edit more);
-- the short flow of tests/test_reliability_e2e.py: KVKK, topic, text, and skips.
+- the short flow of tests/e2e/test_reliability_e2e.py: KVKK, topic, text, and skips.
 
     .venv/bin/python -m bench.messages_per_complaint [--db sqlite|postgresql] [--n 3]
 """

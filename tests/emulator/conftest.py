@@ -1,14 +1,12 @@
-"""The emulator's own tests: the session's emulator (tests/conftest.py), reset before
-each test, with one bot and no Kent Bot on it."""
+"""The emulator's own tests: the session's emulator (`emu` of tests/conftest.py), reset
+before each test, with one bot (tests/harness.BOT_TOKEN, TOKEN of helpers.py) and no Kent
+Bot on it."""
 
 from __future__ import annotations
 
 import pytest
 
 from emulator.client import EmulatorClient, SimUser
-from tests.conftest import BOT_TOKEN as TOKEN
-
-__all__ = ["TOKEN"]
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from typing import TypeVar
 from telegram import Bot
 
 from emulator.client import EmulatorClient
-from tests.emulator.conftest import TOKEN
+from tests.harness import BOT_TOKEN as TOKEN
+
+__all__ = ["TOKEN", "with_bot"]
 
 T = TypeVar("T")
 

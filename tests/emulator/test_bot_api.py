@@ -14,6 +14,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     MessageEntity,
     ReplyKeyboardMarkup,
 )
@@ -21,8 +22,7 @@ from telegram.error import BadRequest, Forbidden
 
 from emulator.client import EmulatorClient, SimUser
 from emulator.media import tiny_png
-from tests.emulator.conftest import TOKEN
-from tests.emulator.helpers import with_bot
+from tests.emulator.helpers import TOKEN, with_bot
 
 
 def test_get_me(emu: EmulatorClient) -> None:
@@ -161,7 +161,7 @@ def test_edit_message_and_not_modified(emu: EmulatorClient, ayse: SimUser) -> No
         edited = await bot.edit_message_text(
             "Gönderildi", ayse.id, sent.message_id, reply_markup=kb
         )
-        assert edited.edit_date is not None  # type: ignore[union-attr]
+        assert isinstance(edited, Message) and edited.edit_date is not None
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
             await bot.edit_message_text("Gönderildi", ayse.id, sent.message_id, reply_markup=kb)
         # leaving out reply_markup removes the keyboard, as on Telegram

@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 
 from emulator.client import EmulatorClient, SimUser
-from tests.emulator.conftest import TOKEN
+from tests.emulator.helpers import TOKEN
 
 POLL = dtm.timedelta(seconds=0.2)
 

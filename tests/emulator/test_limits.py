@@ -8,8 +8,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from emulator.client import EmulatorClient, SimUser
-from tests.emulator.conftest import TOKEN
-from tests.emulator.helpers import with_bot
+from tests.emulator.helpers import TOKEN, with_bot
 
 # RetryAfter's message reads its deprecated float retry_after.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

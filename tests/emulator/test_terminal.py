@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dtm
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from emulator.client import EmulatorClient, SimUser
 from emulator.terminal import chat_in_terminal
@@ -43,11 +43,13 @@ class Script:
 POLL = dtm.timedelta(seconds=0.2)
 
 
-def run_bot(emu: EmulatorClient, handle: Callable[[Bot, object], object]) -> threading.Event:
+def run_bot(
+    emu: EmulatorClient, handle: Callable[[Bot, Update], Awaitable[None]]
+) -> threading.Event:
     """A minimal bot answering in a thread until the returned event is set."""
     import asyncio
 
-    from tests.emulator.conftest import TOKEN
+    from tests.emulator.helpers import TOKEN
 
     stop = threading.Event()
 
@@ -57,7 +59,7 @@ def run_bot(emu: EmulatorClient, handle: Callable[[Bot, object], object]) -> thr
             while not stop.is_set():
                 for update in await bot.get_updates(offset=offset, timeout=POLL):
                     offset = update.update_id + 1
-                    await handle(bot, update)  # type: ignore[misc]
+                    await handle(bot, update)
 
     threading.Thread(target=lambda: asyncio.run(loop()), daemon=True).start()
     return stop
@@ -75,10 +77,7 @@ def test_terminal_chat(emu: EmulatorClient, ayse: SimUser) -> None:
         ]
     )
 
-    async def handle(bot: Bot, update: object) -> None:
-        from telegram import Update
-
-        assert isinstance(update, Update)
+    async def handle(bot: Bot, update: Update) -> None:
         if update.callback_query:
             await update.callback_query.answer(
                 "Seçildi: " + str(update.callback_query.data), show_alert=True

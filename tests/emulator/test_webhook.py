@@ -103,4 +103,5 @@ def test_webhook_retries_failed_delivery(
     assert info.last_error_message is not None and "500" in info.last_error_message
     with_bot(emu, lambda bot: bot.delete_webhook())
     ayse.send("tekrar")
-    assert with_bot(emu, lambda bot: bot.get_updates())[0].message.text == "tekrar"  # type: ignore[union-attr]
+    message = with_bot(emu, lambda bot: bot.get_updates())[0].message
+    assert message is not None and message.text == "tekrar"

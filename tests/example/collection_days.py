@@ -1,7 +1,7 @@
 """The example feature of docs/developer-guide.md, "Adding a feature": on which days rubbish is
 collected in a neighbourhood. A command, a main-menu button, a conversation step and a
-job; tests/test_features.py runs it through the emulator, and checks that the guide shows
-this very code."""
+job; tests/e2e/test_features_e2e.py runs it through the emulator, and
+tests/unit/test_features.py checks that the guide shows this very code."""
 
 from __future__ import annotations
 

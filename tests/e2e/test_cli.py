@@ -1,0 +1,370 @@
+"""The `kentbot` command line, run as real subprocesses against a SQLite file in tmp_path."""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from emulator.client import EmulatorClient
+from tests.processes import (
+    KENTBOT,
+    REPO,
+    TOKEN,
+    clean_env,
+    emulator_process,
+    free_port,
+    stop,
+    wait_for_port,
+)
+
+# A Bot API token: bot id, colon, secret. Log timestamps (12:34:56) do not look like this.
+TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{3,}")
+CLI_TIMEOUT = 30.0
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def kentbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KENTBOT, *args],
+        cwd=REPO,
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+
+
+# --- kentbot run against an emulator started on its own ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def emulator_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with emulator_process(tmp_path_factory.mktemp("emulator") / "emulator.log") as port:
+        yield port
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[sys.executable, "-m", "emulator"], [KENTBOT, "emulator"]],
+    ids=["python -m emulator", "kentbot emulator"],
+)
+def test_the_emulator_starts_on_its_own_with_a_port_and_a_token(
+    command: list[str], tmp_path: Path
+) -> None:
+    port = free_port()
+    with (tmp_path / "emulator.log").open("w") as out:
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--token", "123:T"],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_for_port(port, process)
+            me = httpx.get(f"http://127.0.0.1:{port}/bot123:T/getMe", timeout=5).json()
+            assert me["ok"] and me["result"]["id"] == 123 and me["result"]["is_bot"]
+        finally:
+            stop(process)
+    assert "Telegram Bot API emulator on" in (tmp_path / "emulator.log").read_text()
+
+
+@pytest.mark.parametrize("api_url_from", ["option", "environment"])
+def test_run_serves_the_emulator_and_stops_on_sigterm(
+    emulator_port: int, tmp_path: Path, api_url_from: str
+) -> None:
+    api_url = f"http://127.0.0.1:{emulator_port}/bot"
+    database = sqlite_url(tmp_path / "k.sqlite")
+    args = ["run", "--database-url", database]
+    env = clean_env(KENTBOT_TOKEN=TOKEN)
+    if api_url_from == "option":
+        args += ["--api-url", api_url]
+    else:
+        env["KENTBOT_API_URL"] = api_url
+    log_path = tmp_path / "bot.log"
+    emu = EmulatorClient(f"http://127.0.0.1:{emulator_port}", bot=TOKEN, timeout=15)
+    with log_path.open("w") as log:
+        bot = subprocess.Popen(
+            [KENTBOT, *args], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            user = emu.create_user(first_name="John", last_name="Smith", language_code="en")
+            user.send("/start")
+            # The first reply waits for the bot to start up and begin polling.
+            hello = user.wait_message(contains="Hello", timeout=20)
+            assert "John" in hello.text
+            user.send("/dil")
+            user.wait_message(contains="language")
+            user.press("🇹🇷 Türkçe")
+            user.wait_message(contains="Dil Türkçe olarak ayarlandı.")
+            commands = [c["command"] for c in emu.commands(language_code="tr")]
+            assert "talep" in commands, commands
+
+            bot.send_signal(signal.SIGTERM)
+            try:
+                code = bot.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pytest.fail("kentbot run did not stop within 10 s of SIGTERM")
+            assert code == 0, log_path.read_text()
+        finally:
+            stop(bot)
+            emu.close()
+    output = log_path.read_text()
+    assert "is polling for updates" in output
+    assert TOKEN not in output, f"the bot token leaked into the log:\n{output}"
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_run_without_token_explains_what_to_do(tmp_path: Path, token: str | None) -> None:
+    env = clean_env() if token is None else clean_env(KENTBOT_TOKEN=token)
+    result = kentbot("run", "--database-url", sqlite_url(tmp_path / "k.sqlite"), env=env)
+    assert result.returncode == 2, result
+    assert "KENTBOT_TOKEN" in result.stderr
+    assert "make demo" in result.stderr
+    assert not TOKEN_PATTERN.search(result.stdout + result.stderr)
+
+
+# --- configuration and database ----------------------------------------------------------
+
+
+def test_broken_config_names_file_line_and_key(tmp_path: Path) -> None:
+    lines = (REPO / "config.toml").read_text(encoding="utf-8").splitlines(keepends=True)
+    sla_lines = [i for i, line in enumerate(lines) if re.match(r"sla_hours\s*=", line)]
+    assert len(sla_lines) > 2
+    index = 2  # the third category
+    number = sla_lines[index]
+    lines[number] = 'sla_hours = "x"\n'
+    broken = tmp_path / "broken.toml"
+    broken.write_text("".join(lines), encoding="utf-8")
+
+    result = kentbot(
+        "db",
+        "upgrade",
+        "--config",
+        str(broken),
+        "--database-url",
+        sqlite_url(tmp_path / "k.sqlite"),
+    )
+    assert result.returncode == 2, result
+    assert f"{broken}:{number + 1}" in result.stderr
+    assert f"categories[{index}].sla_hours" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite"
+    for _ in range(2):
+        result = kentbot("db", "upgrade", "--database-url", sqlite_url(path))
+        assert result.returncode == 0, result
+        assert "up to date" in result.stdout
+    engine = create_engine(sqlite_url(path))
+    try:
+        assert "request" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_reads_the_database_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "env.sqlite"
+    result = kentbot("db", "upgrade", env=clean_env(KENTBOT_DATABASE_URL=sqlite_url(path)))
+    assert result.returncode == 0, result
+    assert path.is_file()
+
+
+# --- staff -----------------------------------------------------------------------------
+
+
+def test_staff_add_on_a_fresh_database_knows_the_config_departments(tmp_path: Path) -> None:
+    """`staff` migrates the database itself, so it must not need a `db upgrade` first."""
+    common = ["--database-url", sqlite_url(tmp_path / "k.sqlite")]
+    added = kentbot("staff", *common, "add", "555", "staff", "--department", "fen")
+    assert added.returncode == 0, added.stderr
+    assert "555 is now staff of fen" in added.stdout
+
+
+def test_staff_add_list_remove(tmp_path: Path) -> None:
+    common = ["--database-url", sqlite_url(tmp_path / "k.sqlite")]
+    upgraded = kentbot("db", "upgrade", *common)
+    assert upgraded.returncode == 0, upgraded
+
+    added = kentbot(
+        "staff", *common, "add", "555", "staff", "--department", "fen", "--name", "Ali Veli"
+    )
+    assert added.returncode == 0, added
+    assert "555 is now staff of fen" in added.stdout
+
+    listed = kentbot("staff", *common, "list")
+    assert listed.returncode == 0, listed
+    assert "555\tstaff\tfen\tAli Veli" in listed.stdout.splitlines()
+
+    no_department = kentbot("staff", *common, "add", "556", "staff")
+    assert no_department.returncode == 2, no_department
+    assert "department required" in no_department.stderr
+    assert "--department" in no_department.stderr
+
+    removed = kentbot("staff", *common, "remove", "555")
+    assert removed.returncode == 0, removed
+    assert "555 is no longer staff" in removed.stdout
+
+    listed = kentbot("staff", *common, "list")
+    assert listed.returncode == 0, listed
+    assert "555" not in listed.stdout
+    assert "556" not in listed.stdout
+
+    again = kentbot("staff", *common, "remove", "555")
+    assert again.returncode == 1, again
+    assert "555 is not an active staff member" in again.stderr
+
+
+# --- the offline demo ------------------------------------------------------------------
+
+
+def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _read_until(
+    lines: queue.Queue[str | None], needle: str, seen: list[str], timeout: float = 15.0
+) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
+            break
+        if line is None:
+            raise AssertionError(f"demo output ended before {needle!r}:\n{''.join(seen)}")
+        seen.append(line)
+        if needle in line:
+            return line
+    raise AssertionError(f"no {needle!r} within {timeout}s:\n{''.join(seen)}")
+
+
+def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
+    demo = subprocess.Popen(
+        [KENTBOT, "demo", "--staff", "--database-url", sqlite_url(tmp_path / "demo.sqlite")],
+        cwd=REPO,
+        env=clean_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        bufsize=1,
+    )
+    assert demo.stdin is not None and demo.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=_pump, args=(demo.stdout, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        _read_until(lines, "Chatting as Ayşe", seen)
+        demo.stdin.write("/start\n")
+        demo.stdin.flush()
+        _read_until(lines, "Merhaba Ayşe", seen)
+        menu = _read_until(lines, "[2]", seen)
+        assert "[2] 📋 Taleplerim" in menu
+        demo.stdin.write(":2\n")
+        demo.stdin.flush()
+        _read_until(lines, "Talepleriniz", seen)
+        # Both seeded sample requests are listed with their tracking numbers.
+        deadline = time.monotonic() + 5
+        while len(set(re.findall(r"\b\d{4}-\d{6}\b", "".join(seen)))) < 2:
+            assert time.monotonic() < deadline, "".join(seen)
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                continue
+            assert line is not None, "".join(seen)
+            seen.append(line)
+        demo.stdin.write(":quit\n")
+        demo.stdin.flush()
+        demo.stdin.close()
+        assert demo.wait(timeout=15) == 0, "".join(seen)
+    finally:
+        stop(demo)
+
+
+def test_event_add_and_list_from_the_command_line(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path / "events.sqlite")
+    created = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "Gençlik buluşması",
+        "--start",
+        "20.12.2030 14:00",
+        "--end",
+        "20.12.2030 16:00",
+        "--place",
+        "Gençlik Merkezi",
+        "--capacity",
+        "40",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "event 1 created" in created.stdout and "start=ev_1" in created.stdout
+    listed = kentbot("event", "--database-url", db, "list")
+    assert "Gençlik buluşması" in listed.stdout and "40/40 seats left" in listed.stdout
+    assert "20.12.2030 14:00" in listed.stdout  # shown in Istanbul time, as typed
+    wrong = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "Ters",
+        "--start",
+        "20.12.2030 14:00",
+        "--end",
+        "20.12.2030 13:00",
+        "--place",
+        "X",
+        "--capacity",
+        "4",
+    )
+    assert wrong.returncode == 2 and "bad times" in wrong.stderr
+    garbled = kentbot(
+        "event",
+        "--database-url",
+        db,
+        "add",
+        "--assembly",
+        "genclik",
+        "--title",
+        "T",
+        "--start",
+        "yarın",
+        "--end",
+        "20.12.2030 13:00",
+        "--place",
+        "X",
+        "--capacity",
+        "4",
+    )
+    assert garbled.returncode == 2 and "25.12.2026 14:00" in garbled.stderr

@@ -1,0 +1,80 @@
+"""Issue 5's digests and reports through the emulator: once per day, the weekly chart,
+/ozet and /rapor for staff only."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from db.engine import transaction
+from db.models import Request
+from db.types import utcnow
+from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
+from tests.harness import Kent
+from tests.journeys import file_complaint, number_in
+
+
+def at_local(kent: Kent, days_ahead: int, hour: int, minute: int) -> datetime:
+    local = utcnow().astimezone(kent.config.tz) + timedelta(days=days_ahead)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:
+    ayse = kent.citizen()
+    file_complaint(kent, ayse, photo=False, location=False)
+    # As if filed at 10:00 today: filed after 17:30 (or before 08:30), its 8 working hours
+    # would run out before tomorrow 08:30 and it would count as overdue as well.
+    with transaction(kent.engine) as session:
+        request = session.exec(select(Request)).one()
+        request.created_at = at_local(kent, 0, 10, 0)
+        request.due_at = kent.app.bot_data["deps"].calendar.add_working_hours(request.created_at, 8)
+        session.add(request)
+    kent.app.bot_data["deps"].clock = lambda: at_local(kent, 1, 8, 30)
+    kent.run_job(daily_digest)
+    digest = kent.supervisors.wait_message(contains="Günlük özet")
+    assert "Temizlik İşleri Müdürlüğü: 1 / 1 / 0 / 0" in digest.text
+    assert "Bu yıl şimdiye kadar" in digest.text
+    kent.run_job(daily_digest)
+    kent.supervisors.expect_no_message(within=0.4)  # a second run, a restart: nothing
+
+    # In a year with targets in config.toml, progress is shown against them.
+    kent.app.bot_data["deps"].clock = lambda: datetime(2025, 6, 2, 8, 30, tzinfo=kent.config.tz)
+    kent.run_job(daily_digest)
+    progress = kent.supervisors.wait_message(contains="Günlük özet")
+    assert "Kent Konseyi etkinlikleri: 0 (hedef 62)" in progress.text
+    assert "Kent Konseyi katılımcıları: 0 (hedef 5.200)" in progress.text
+
+
+def test_weekly_digest_carries_a_chart(kent: Kent) -> None:
+    kent.app.bot_data["deps"].clock = lambda: at_local(kent, 7, 8, 45)
+    kent.run_job(weekly_digest)
+    kent.supervisors.wait_message(contains="Haftalık özet")
+    chart = kent.supervisors.wait_message(predicate=lambda m: m.photo is not None)
+    assert chart.photo
+    kent.run_job(nightly_snapshots)  # the nightly snapshot job runs without error
+
+
+def test_summary_and_report_commands_are_for_staff(kent: Kent) -> None:
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    ayse.send("/ozet")
+    ayse.wait_message(contains="Bu komut belediye personeli içindir")
+    ayse.send("/rapor")
+    ayse.wait_message(contains="Bu komut belediye personeli içindir")
+    mehmet = kent.staff("temizlik")
+    mehmet.send("/ozet")
+    summary = mehmet.wait_message(contains="Bugünün özeti")
+    assert "Alınan talepler: 1" in summary.text
+    mehmet.send("/rapor")
+    report = mehmet.wait_message(predicate=lambda m: m.document is not None)
+    year = utcnow().astimezone(kent.config.tz).year
+    assert report.document is not None
+    assert report.document["file_name"] == f"performans-{year}.xlsx"
+    content = kent.emu.download(report.document["file_id"])
+    book = load_workbook(io.BytesIO(content))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
+    assert "PERFORMANS GÖSTERGELERİ" in cells and "GERÇEKLEŞEN" in cells
+    assert number  # the request above is one of the year's requests

@@ -1,0 +1,48 @@
+"""How the engine treats PostgreSQL: connections the server closed, and text it refuses (a
+citizen's message with it: e2e/test_database_connections_e2e.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from db.engine import make_engine, transaction
+from tests.databases import PG_URL, postgres_engine
+
+
+@pytest.fixture
+def pg() -> Iterator[Engine]:
+    """A PostgreSQL database, not migrated: these tests need no table."""
+    yield from postgres_engine()
+
+
+def test_a_connection_the_server_closed_is_replaced(pg: Engine) -> None:
+    with pg.connect() as connection:
+        old = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    # Back in the pool: now the server ends it, as a restart or an administrator would.
+    admin = make_engine(PG_URL)
+    try:
+        with admin.connect() as connection:
+            # With a timeout, the call returns only once the backend has exited, so its
+            # goodbye has been sent to the pooled socket. (Polling pg_stat_activity instead
+            # was flaky: a transaction keeps its first snapshot of that view.)
+            assert connection.execute(
+                text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": old}
+            ).scalar(), "the backend did not end"
+    finally:
+        admin.dispose()
+    with transaction(pg) as session:
+        new = session.execute(text("SELECT pg_backend_pid()")).scalar()
+    assert new is not None and new != old
+
+
+def test_text_parameters_stay_untyped_for_postgresql_to_cast(pg: Engine) -> None:
+    """Dropping NUL must not type every string as text: PostgreSQL casts an untyped
+    parameter to what it is compared with (a timestamp, a number)."""
+    with transaction(pg) as session:
+        assert session.execute(text("SELECT now() > :day"), {"day": "2020-01-01"}).scalar()
+        assert session.execute(text("SELECT 1 = :one"), {"one": "1"}).scalar()
+        assert session.execute(text("SELECT :word"), {"word": "a\x00b"}).scalar() == "ab"
