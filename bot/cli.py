@@ -188,7 +188,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_event(args: argparse.Namespace) -> int:
     from bot.app import prepare_database
-    from core import council
+    from core import council, staff
     from core.dates import parse_local_datetime
     from core.refusals import Refused
     from db.engine import make_engine, transaction
@@ -222,7 +222,7 @@ def cmd_event(args: argparse.Namespace) -> int:
             # The command line is the municipality's own IT: it acts as the first admin.
             event = council.create_event(
                 session,
-                config.bot.admins[0],
+                staff.active_member(session, config.bot.admins[0]),
                 args.assembly,
                 args.title,
                 args.description,

@@ -79,7 +79,7 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
                 workflow.staff_action(
                     session,
                     filed.request.id,
-                    supervisor.id,
+                    staff.active_member(session, supervisor.id),
                     action,
                     answer,
                     now=now - timedelta(days=days_ago) + timedelta(hours=offset),
@@ -96,7 +96,7 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
             )
             council.create_event(
                 session,
-                supervisor.id,
+                staff.active_member(session, supervisor.id),
                 assembly,
                 title,
                 "",

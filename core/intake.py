@@ -7,8 +7,8 @@ of the bot, or a citizen who comes back tomorrow, continues where they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete

@@ -32,21 +32,23 @@ def may_act(member: StaffMember | None, department_code: str) -> bool:
     return member.role in GLOBAL_ROLES or member.department_code == department_code
 
 
-def authorize(session: Session, telegram_id: int, request: Request) -> StaffMember:
-    member = active_member(session, telegram_id)
-    if not may_act(member, request.department_code):
-        raise NotAllowed(f"user {telegram_id} may not act on request {request.id}")
-    assert member is not None
-    return member
+def authorize(actor: StaffMember | None, request: Request) -> StaffMember:
+    """The actor, if they may act on the request; NotAllowed otherwise.
+
+    The actor is looked up by the caller (from a Telegram id, a web login…), so every
+    channel goes through this same check."""
+    if actor is None or not may_act(actor, request.department_code):
+        who = actor.id if actor is not None else "nobody"
+        raise NotAllowed(f"staff member {who} may not act on request {request.id}")
+    return actor
 
 
-def is_admin(session: Session, telegram_id: int) -> bool:
-    member = active_member(session, telegram_id)
-    return member is not None and member.role == "admin"
+def is_admin(member: StaffMember | None) -> bool:
+    return member is not None and member.active and member.role == "admin"
 
 
-def is_staff(session: Session, telegram_id: int) -> bool:
-    return active_member(session, telegram_id) is not None
+def is_staff(member: StaffMember | None) -> bool:
+    return member is not None and member.active
 
 
 def upsert(

@@ -104,7 +104,7 @@ def _open(request: Request) -> None:
 def staff_action(
     session: Session,
     request_id: int,
-    telegram_id: int,
+    actor: StaffMember | None,
     action: str,
     text: str | None = None,
     department_code: str | None = None,
@@ -113,7 +113,7 @@ def staff_action(
     """Apply one staff action after checking, on the server, that this person may."""
     now = now or utcnow()
     request = load_for_update(session, request_id)
-    member = authorize(session, telegram_id, request)
+    member = authorize(actor, request)
     _open(request)
     if action in ("answer", "ask") and not text:
         raise Refused("text_required")
@@ -157,7 +157,7 @@ def staff_action(
         request,
         kind,
         "staff",
-        telegram_id,
+        member.telegram_id,
         now,
         text,
         **({"from": previous, "to": request.department_code} if kind == "redirected" else {}),

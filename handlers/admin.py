@@ -40,7 +40,7 @@ async def staff_command(update: Update, context: KentContext) -> None:
     t = context.texts()
     engine = context.engine
     with transaction(engine) as session:
-        allowed = staff.is_admin(session, user.id)
+        allowed = staff.is_admin(staff.active_member(session, user.id))
     if not allowed:
         await message.reply_text(t._("This command is for administrators."))
         return

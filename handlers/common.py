@@ -17,12 +17,12 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
-from core import citizens
+from core import citizens, staff
 from core.privacy import PersonalData
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import Citizen
+from db.models import Citizen, StaffMember
 from db.types import utcnow
 
 if TYPE_CHECKING:
@@ -95,6 +95,11 @@ class KentContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         """The Telegram id of the person behind the update (a @private handler has one)."""
         assert self._user_id is not None, "an update without a person"
         return self._user_id
+
+    def staff_member(self, session: Session) -> StaffMember | None:
+        """The active staff member behind the update, or None (most people are citizens):
+        the actor that core's staff and council functions check."""
+        return staff.active_member(session, self.user_id)
 
     @contextmanager
     def citizen_transaction(self) -> Iterator[CitizenTransaction]:

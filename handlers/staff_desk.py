@@ -104,7 +104,9 @@ async def _apply(
     engine, config = context.engine, context.config
     try:
         with transaction(engine) as session:
-            change = workflow.staff_action(session, request_id, user.id, action, text, department)
+            change = workflow.staff_action(
+                session, request_id, staff.active_member(session, user.id), action, text, department
+            )
             event_id = change.event.id
             old_card = (change.request.card_chat_id, change.request.card_message_id)
             new_department = change.request.department_code

@@ -17,14 +17,14 @@ from core.council.seats import (
 )
 from core.dates import aware
 from core.refusals import Refused
-from db.models import CouncilEvent, Registration
+from db.models import CouncilEvent, Registration, StaffMember
 
 
 def check_in(
-    session: Session, actor_telegram_id: int, event_id: int, code: str, now: datetime
+    session: Session, actor: StaffMember | None, event_id: int, code: str, now: datetime
 ) -> Registration:
     """A coordinator at the door enters a code: the registration is marked attended."""
-    authorize(session, actor_telegram_id)
+    authorize(actor)
     event = session.get(CouncilEvent, event_id)
     if event is None:
         raise Refused("not_found")

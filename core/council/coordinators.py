@@ -4,8 +4,6 @@ council's department.
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from core import staff
 from core.refusals import Refused
 from db.models import StaffMember
@@ -13,19 +11,18 @@ from db.models import StaffMember
 COUNCIL_DEPARTMENT = "kent_konseyi"
 
 
-def may_manage(session: Session, telegram_id: int) -> bool:
+def may_manage(actor: StaffMember | None) -> bool:
     """Admins, supervisors, and coordinators of the council's department."""
-    member = staff.active_member(session, telegram_id)
-    if member is None:
+    if actor is None or not actor.active:
         return False
-    if member.role in staff.GLOBAL_ROLES:
+    if actor.role in staff.GLOBAL_ROLES:
         return True
-    return member.role == "coordinator" and member.department_code == COUNCIL_DEPARTMENT
+    return actor.role == "coordinator" and actor.department_code == COUNCIL_DEPARTMENT
 
 
-def authorize(session: Session, telegram_id: int) -> StaffMember:
-    if not may_manage(session, telegram_id):
+def authorize(actor: StaffMember | None) -> StaffMember:
+    """The actor (looked up by the caller, whatever the channel), if they may manage
+    events; Refused otherwise."""
+    if actor is None or not may_manage(actor):
         raise Refused("not_allowed")
-    member = staff.active_member(session, telegram_id)
-    assert member is not None
-    return member
+    return actor

@@ -26,7 +26,7 @@ from core.council.seats import (
 )
 from core.dates import aware
 from core.refusals import Refused
-from db.models import Assembly, CouncilEvent, Registration
+from db.models import Assembly, CouncilEvent, Registration, StaffMember
 
 TITLE_MAX = 200
 PLACE_MAX = 300
@@ -83,7 +83,7 @@ def _validate_event(
 
 def create_event(
     session: Session,
-    actor_telegram_id: int,
+    actor: StaffMember | None,
     assembly_code: str,
     title: str,
     description: str,
@@ -97,7 +97,7 @@ def create_event(
     now: datetime | None = None,
 ) -> CouncilEvent:
     """A coordinator (or supervisor, admin) adds an event; with `now`, it must be ahead."""
-    authorize(session, actor_telegram_id)
+    member = authorize(actor)
     active_assembly(session, assembly_code)
     _validate_event(title, starts_at, ends_at, place, capacity, registration_deadline)
     if now is not None and starts_at <= aware(now):
@@ -112,7 +112,7 @@ def create_event(
         capacity=capacity,
         registration_deadline=registration_deadline,
         members_only=members_only,
-        created_by=actor_telegram_id,
+        created_by=member.telegram_id,
     )
     session.add(event)
     session.flush()
@@ -121,7 +121,7 @@ def create_event(
 
 def edit_event(
     session: Session,
-    actor_telegram_id: int,
+    actor: StaffMember | None,
     event_id: int,
     now: datetime,
     *,
@@ -139,7 +139,7 @@ def edit_event(
     More seats promote people from the waiting list at once (flagged `promoted`);
     fewer seats than are already taken is refused.
     """
-    authorize(session, actor_telegram_id)
+    authorize(actor)
     event = lock_event(session, event_id)
     _check_editable(event, aware(now))
     deadline = (
@@ -189,14 +189,14 @@ def _apply_edit(event: CouncilEvent, **changes: Any) -> None:
 
 
 def cancel_event(
-    session: Session, actor_telegram_id: int, event_id: int, now: datetime
+    session: Session, actor: StaffMember | None, event_id: int, now: datetime
 ) -> list[Notice]:
     """Cancel an event; returns everyone registered or waiting, to tell them.
 
     Registrations keep their status (the event's cancelled_at says it all), so
     who had signed up stays on record.
     """
-    authorize(session, actor_telegram_id)
+    authorize(actor)
     event = lock_event(session, event_id)
     _check_editable(event, aware(now))
     event.cancelled_at = now

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 
 from common.i18n import Translator
-from core import conversation, council, outbox
+from core import conversation, council, outbox, staff
 from core.dates import parse_local_datetime
 from core.refusals import Refused
 from db.models import Assembly, Citizen, RequestDraft
@@ -107,7 +107,7 @@ def _creation_button(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
-    if not council.may_manage(session, citizen.telegram_id):
+    if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
         raise Refused("not_allowed")
     draft = session.get(RequestDraft, citizen.id)
     data = dict(draft.data) if draft is not None and draft.step == CouncilStep.EVENT else {}
@@ -135,7 +135,7 @@ def _creation_button(
     deadline = datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None
     event = council.create_event(
         session,
-        citizen.telegram_id,
+        staff.active_member(session, citizen.telegram_id),
         data["assembly"],
         data["title"],
         data.get("description", ""),
@@ -159,7 +159,7 @@ def _cancel_button(
 ) -> tuple[str, InlineKeyboardMarkup | None, list[council.Notice]]:
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
-    if not council.may_manage(session, citizen.telegram_id):
+    if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
         raise Refused("not_allowed")
     if action == "cx":
         return (
@@ -169,7 +169,9 @@ def _cancel_button(
             ),
             [],
         )
-    notices = council.cancel_event(session, citizen.telegram_id, event_id, now)
+    notices = council.cancel_event(
+        session, staff.active_member(session, citizen.telegram_id), event_id, now
+    )
     return (
         t._("Event {id} cancelled; {count} people are being told.").format(
             id=event_id, count=len(notices)
@@ -184,7 +186,7 @@ async def add_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_ekle: a coordinator creates an event step by step."""
     with context.citizen_transaction() as (session, citizen, t):
         allowed = citizen.telegram_id is not None and council.may_manage(
-            session, citizen.telegram_id
+            staff.active_member(session, citizen.telegram_id)
         )
         rows = [
             [b.NewEventFor(a.code).button(assembly_name(a, t))]
@@ -227,7 +229,7 @@ async def edit_event_command(update: Update, context: KentContext) -> None:
                 else:
                     changes[field] = value
                 notices = council.edit_event(
-                    session, context.user_id, event_id, utcnow(), **changes
+                    session, context.staff_member(session), event_id, utcnow(), **changes
                 )
                 queue_event_notices(
                     session, event_id, [n for n in notices if not n.promoted], changed=True
@@ -274,14 +276,14 @@ async def checkin_command(update: Update, context: KentContext) -> None:
     """/yoklama ID [CODE]: check people in at the door; without a code, codes follow."""
     args = context.args or []
     with context.citizen_transaction() as (session, citizen, t):
-        if not council.may_manage(session, context.user_id):
+        if not council.may_manage(context.staff_member(session)):
             reply = refusal(t, "not_allowed")
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
             try:
                 registration = council.check_in(
-                    session, context.user_id, as_id(args[0]) or 0, args[1], utcnow()
+                    session, context.staff_member(session), as_id(args[0]) or 0, args[1], utcnow()
                 )
                 person = session.get(Citizen, registration.citizen_id)
                 reply = t._("✅ Checked in: {name}.").format(
@@ -313,7 +315,7 @@ async def announce_command(update: Update, context: KentContext) -> None:
     assert message is not None
     with context.citizen_transaction() as (session, _, t):
         audience: list[int] = []
-        if not council.may_manage(session, context.user_id):
+        if not council.may_manage(context.staff_member(session)):
             reply: str | None = refusal(t, "not_allowed")
         elif (
             len(args) >= 3
@@ -418,7 +420,11 @@ def checkin_code(
 ) -> Shown:
     """c_checkin: a registrant's code at the door; the next code may follow."""
     registration = council.check_in(
-        session, citizen.telegram_id or 0, int(data["event"]), text, now
+        session,
+        staff.active_member(session, citizen.telegram_id or 0),
+        int(data["event"]),
+        text,
+        now,
     )
     person = session.get(Citizen, registration.citizen_id)
     return t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(

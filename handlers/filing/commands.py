@@ -30,7 +30,7 @@ async def start_filing(update: Update, context: KentContext, prefilled: str | No
         limit = shared.config.limits.requests_per_hour
         too_many = flood.requests_last_hour(
             session, citizen.id, shared.clock()
-        ) >= limit and not staff.is_staff(session, citizen.telegram_id)
+        ) >= limit and not staff.is_staff(context.staff_member(session))
         if not too_many:
             intake.start(session, citizen, prefilled, shared.keywords)
         citizen_id = citizen.id
@@ -58,7 +58,7 @@ async def talep_command(update: Update, context: KentContext) -> None:
 async def record_command(update: Update, context: KentContext) -> None:
     """/kayit: staff register a request that came by phone, in person, CİMER, ..."""
     with context.citizen_transaction() as (session, citizen, t):
-        if not staff.is_staff(session, context.user_id):
+        if not staff.is_staff(context.staff_member(session)):
             allowed = False
         else:
             allowed = True

@@ -57,7 +57,7 @@ def new_event(
 ) -> CouncilEvent:
     return council.create_event(
         session,
-        actor,
+        staff.active_member(session, actor),
         assembly,
         "Mahalle buluşması",
         "Açıklama",
@@ -238,8 +238,16 @@ def test_only_council_coordinators_supervisors_and_admins_manage_events(db: Engi
         assert event.id is not None and event.created_by == COORDINATOR
         for manager in (904, 905):
             assert new_event(s, actor=manager).id
-        refused("not_allowed", council.edit_event, s, 903, event.id, NOW, title="x")
-        refused("not_allowed", council.cancel_event, s, 1, event.id, NOW)
+        refused(
+            "not_allowed",
+            council.edit_event,
+            s,
+            staff.active_member(s, 903),
+            event.id,
+            NOW,
+            title="x",
+        )
+        refused("not_allowed", council.cancel_event, s, staff.active_member(s, 1), event.id, NOW)
         staff.remove(s, COORDINATOR)
         refused("not_allowed", new_event, s)
 
@@ -260,7 +268,7 @@ def test_event_fields_are_validated(db: Engine) -> None:
         ) -> CouncilEvent:
             return council.create_event(
                 s,
-                actor,
+                staff.active_member(s, actor),
                 assembly,
                 title,
                 "",
@@ -298,7 +306,7 @@ def test_edit_and_cancel_tell_everyone_and_capacity_promotes(db: Engine) -> None
             "capacity_below_registered",
             council.edit_event,
             s,
-            COORDINATOR,
+            staff.active_member(s, COORDINATOR),
             event.id,
             NOW,
             capacity=1,
@@ -307,14 +315,14 @@ def test_edit_and_cancel_tell_everyone_and_capacity_promotes(db: Engine) -> None
             "bad_times",
             council.edit_event,
             s,
-            COORDINATOR,
+            staff.active_member(s, COORDINATOR),
             event.id,
             NOW,
             ends_at=START - timedelta(hours=1),
         )
         notices = council.edit_event(
             s,
-            COORDINATOR,
+            staff.active_member(s, COORDINATOR),
             event.id,
             NOW,
             capacity=4,
@@ -334,21 +342,46 @@ def test_edit_and_cancel_tell_everyone_and_capacity_promotes(db: Engine) -> None
         assert event.place == "Yeni Salon" and event.registered == 4 and event.revision == 1
         assert event.registration_deadline is None
         # Shrinking to exactly the seats taken is fine.
-        council.edit_event(s, COORDINATOR, event.id, NOW, capacity=4, title="Yeni başlık")
+        council.edit_event(
+            s, staff.active_member(s, COORDINATOR), event.id, NOW, capacity=4, title="Yeni başlık"
+        )
         assert event.title == "Yeni başlık"
 
-        told = council.cancel_event(s, COORDINATOR, event.id, NOW)
+        told = council.cancel_event(s, staff.active_member(s, COORDINATOR), event.id, NOW)
         assert {n.citizen_id for n in told} == {p.id for p in people}
         assert all(n.code for n in told)
         assert event.cancelled_at == NOW and event.revision == 3
-        refused("event_cancelled", council.cancel_event, s, COORDINATOR, event.id, NOW)
-        refused("event_cancelled", council.edit_event, s, COORDINATOR, event.id, NOW, title="x")
+        refused(
+            "event_cancelled",
+            council.cancel_event,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            NOW,
+        )
+        refused(
+            "event_cancelled",
+            council.edit_event,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            NOW,
+            title="x",
+        )
         later = new_event(s)
         assert later.id is not None
         refused(
-            "event_past", council.edit_event, s, COORDINATOR, later.id, later.ends_at, title="x"
+            "event_past",
+            council.edit_event,
+            s,
+            staff.active_member(s, COORDINATOR),
+            later.id,
+            later.ends_at,
+            title="x",
         )
-        refused("not_found", council.cancel_event, s, COORDINATOR, 12345, NOW)
+        refused(
+            "not_found", council.cancel_event, s, staff.active_member(s, COORDINATOR), 12345, NOW
+        )
 
 
 def test_upcoming_events_show_seats_left(db: Engine) -> None:
@@ -360,7 +393,7 @@ def test_upcoming_events_show_seats_left(db: Engine) -> None:
         past = new_event(s, starts_at=NOW - timedelta(days=1))
         gone = new_event(s)
         assert soon.id and later.id and past.id and gone.id
-        council.cancel_event(s, COORDINATOR, gone.id, NOW)
+        council.cancel_event(s, staff.active_member(s, COORDINATOR), gone.id, NOW)
         for citizen in (a, b, c):
             council.register(s, citizen, soon.id, NOW)
         listed = council.upcoming_events(s, NOW)
@@ -431,7 +464,7 @@ def test_every_registration_refusal_has_its_reason(db: Engine, config: Config) -
         members = new_event(s, assembly="genclik", members_only=True)
         cancelled = new_event(s)
         assert event.id and members.id and cancelled.id
-        council.cancel_event(s, COORDINATOR, cancelled.id, NOW)
+        council.cancel_event(s, staff.active_member(s, COORDINATOR), cancelled.id, NOW)
         refused("not_found", council.register, s, citizen, 12345, NOW)
         refused("event_cancelled", council.register, s, citizen, cancelled.id, NOW)
         refused("event_past", council.register, s, citizen, event.id, START)
@@ -463,15 +496,59 @@ def test_check_in_by_code(db: Engine) -> None:
         waiting_code = council.register(s, c, event.id, NOW).code
         other_code = council.register(s, a, other.id, NOW).code
         assert len(code) == CODE_LENGTH and set(code) <= set(ALPHABET)
-        refused("not_allowed", council.check_in, s, 1, event.id, code, START)
-        refused("bad_code", council.check_in, s, COORDINATOR, event.id, "ZZZZZZ", START)
-        refused("bad_code", council.check_in, s, COORDINATOR, event.id, other_code, START)
-        refused("waitlisted", council.check_in, s, COORDINATOR, event.id, waiting_code, START)
+        refused(
+            "not_allowed", council.check_in, s, staff.active_member(s, 1), event.id, code, START
+        )
+        refused(
+            "bad_code",
+            council.check_in,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            "ZZZZZZ",
+            START,
+        )
+        refused(
+            "bad_code",
+            council.check_in,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            other_code,
+            START,
+        )
+        refused(
+            "waitlisted",
+            council.check_in,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            waiting_code,
+            START,
+        )
         typed = f" {code[:3].lower()} {code[3:]} "
-        registration = council.check_in(s, COORDINATOR, event.id, typed, START)
+        registration = council.check_in(
+            s, staff.active_member(s, COORDINATOR), event.id, typed, START
+        )
         assert registration.status == "attended" and registration.checked_in_at == START
-        refused("already_checked_in", council.check_in, s, COORDINATOR, event.id, code, START)
-        refused("not_found", council.check_in, s, COORDINATOR, 12345, code, START)
+        refused(
+            "already_checked_in",
+            council.check_in,
+            s,
+            staff.active_member(s, COORDINATOR),
+            event.id,
+            code,
+            START,
+        )
+        refused(
+            "not_found",
+            council.check_in,
+            s,
+            staff.active_member(s, COORDINATOR),
+            12345,
+            code,
+            START,
+        )
 
 
 def test_no_shows_are_marked_after_the_event(db: Engine) -> None:
@@ -483,7 +560,7 @@ def test_no_shows_are_marked_after_the_event(db: Engine) -> None:
         came = council.register(s, a, event.id, NOW).code
         council.register(s, b, event.id, NOW)
         council.register(s, c, event.id, NOW)  # waiting: not a no-show
-        council.check_in(s, COORDINATOR, event.id, came, START)
+        council.check_in(s, staff.active_member(s, COORDINATOR), event.id, came, START)
         assert council.mark_no_shows(s, START + timedelta(hours=1)) == 0  # not over yet
         assert council.mark_no_shows(s, event.ends_at) == 1
         assert council.mark_no_shows(s, event.ends_at) == 0
@@ -504,9 +581,9 @@ def test_indicators_are_counted_per_assembly(db: Engine, config: Config) -> None
         assert held.id and also.id and dropped.id and outside.id
         for citizen in (a, b):
             code = council.register(s, citizen, held.id, NOW).code
-            council.check_in(s, COORDINATOR, held.id, code, START)
+            council.check_in(s, staff.active_member(s, COORDINATOR), held.id, code, START)
         council.register(s, a, also.id, NOW)
-        council.cancel_event(s, COORDINATOR, dropped.id, NOW)
+        council.cancel_event(s, staff.active_member(s, COORDINATOR), dropped.id, NOW)
         council.join(s, config, a, "kadin", None, TODAY)
         period = (NOW, NOW + timedelta(days=30))
         events = council.events_per_assembly(s, *period)

@@ -692,7 +692,13 @@ def test_is_overdue_after_due_time_and_only_without_response(
         staff.upsert(session, 7063, "staff", "temizlik")
     assert request.id is not None
     with transaction(db) as session:
-        workflow.staff_action(session, request.id, 7063, "assign", now=due + timedelta(hours=1))
+        workflow.staff_action(
+            session,
+            request.id,
+            staff.active_member(session, 7063),
+            "assign",
+            now=due + timedelta(hours=1),
+        )
     with transaction(db) as session:
         stored = session.get(Request, request.id)
         assert stored is not None
@@ -701,7 +707,12 @@ def test_is_overdue_after_due_time_and_only_without_response(
     # A question counts as the first response: not overdue any more, however late.
     with transaction(db) as session:
         workflow.staff_action(
-            session, request.id, 7063, "ask", "Hangi sokak?", now=due + timedelta(hours=3)
+            session,
+            request.id,
+            staff.active_member(session, 7063),
+            "ask",
+            "Hangi sokak?",
+            now=due + timedelta(hours=3),
         )
     with transaction(db) as session:
         stored = session.get(Request, request.id)

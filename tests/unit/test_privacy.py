@@ -175,8 +175,17 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
             phone=BURAK_PHONE,
         )
         assert first.id and second.id and other.id and ayse.id and burak.id
-        workflow.staff_action(s, first.id, STAFF, "answer", ANSWER, now=T0 + timedelta(hours=3))
-        workflow.staff_action(s, first.id, STAFF, "resolve", now=T0 + timedelta(hours=4))
+        workflow.staff_action(
+            s,
+            first.id,
+            staff.active_member(s, STAFF),
+            "answer",
+            ANSWER,
+            now=T0 + timedelta(hours=3),
+        )
+        workflow.staff_action(
+            s, first.id, staff.active_member(s, STAFF), "resolve", now=T0 + timedelta(hours=4)
+        )
         survey.answer(s, ayse, first.id, 5, T0 + timedelta(hours=5))
         survey.add_comment(s, ayse, first.id, COMMENT)
         workflow.citizen_action(s, ayse, second.id, "note", NOTE, now=T0 + timedelta(hours=6))
@@ -189,7 +198,12 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
             now=T0 + timedelta(hours=6),
         )
         workflow.staff_action(
-            s, other.id, STAFF, "answer", "Burak Bey, bakacağız.", now=T0 + timedelta(hours=7)
+            s,
+            other.id,
+            staff.active_member(s, STAFF),
+            "answer",
+            "Burak Bey, bakacağız.",
+            now=T0 + timedelta(hours=7),
         )
         workflow.link_message(s, AYSE, 77, second.id, "citizen")
         workflow.link_message(s, BURAK, 78, other.id, "citizen")
@@ -209,7 +223,7 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
         soon = utcnow() + timedelta(days=7)
         event = council.create_event(
             s,
-            COORDINATOR,
+            staff.active_member(s, COORDINATOR),
             "kadin",
             "Mahalle buluşması",
             "",
@@ -222,7 +236,7 @@ def build_world(db: Engine, config: Config, calendar: WorkingCalendar) -> dict[s
         )
         kids = council.create_event(
             s,
-            COORDINATOR,
+            staff.active_member(s, COORDINATOR),
             "cocuk",
             "Çocuk meclisi",
             "",
@@ -458,15 +472,19 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
             return request.id
 
         resolved_old = filed("eski çözülen " + COMPLAINT, OLD)
-        workflow.staff_action(s, resolved_old, STAFF, "answer", ANSWER, now=OLD)
-        workflow.staff_action(s, resolved_old, STAFF, "resolve", now=OLD + timedelta(days=1))
+        workflow.staff_action(
+            s, resolved_old, staff.active_member(s, STAFF), "answer", ANSWER, now=OLD
+        )
+        workflow.staff_action(
+            s, resolved_old, staff.active_member(s, STAFF), "resolve", now=OLD + timedelta(days=1)
+        )
         survey.answer(s, ayse, resolved_old, 4, OLD + timedelta(days=2))
         survey.add_comment(s, ayse, resolved_old, COMMENT)
         rejected_old = filed("eski reddedilen", OLD)
         workflow.staff_action(
             s,
             rejected_old,
-            STAFF,
+            staff.active_member(s, STAFF),
             "reject",
             "Ayşe Hanım, bu bizim işimiz değil.",
             now=OLD + timedelta(days=3),
@@ -476,10 +494,16 @@ def test_retention_erases_only_requests_closed_long_ago_and_only_once(
         # Filed long ago but closed within the period: kept.
         resolved_late = filed("geç çözülen", OLD)
         workflow.staff_action(
-            s, resolved_late, STAFF, "resolve", now=SWEEP_AT - timedelta(days=100)
+            s,
+            resolved_late,
+            staff.active_member(s, STAFF),
+            "resolve",
+            now=SWEEP_AT - timedelta(days=100),
         )
         recent = filed("yeni çözülen", SWEEP_AT - timedelta(days=10))
-        workflow.staff_action(s, recent, STAFF, "resolve", now=SWEEP_AT - timedelta(days=9))
+        workflow.staff_action(
+            s, recent, staff.active_member(s, STAFF), "resolve", now=SWEEP_AT - timedelta(days=9)
+        )
         open_old = filed("eski ama açık", OLD)
         # An imported, closed request: no events, only its resolution time.
         imported = Request(

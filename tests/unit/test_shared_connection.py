@@ -122,7 +122,7 @@ def test_what_an_update_found_missing_is_not_asked_for_again(db: Engine) -> None
 
 
 def test_an_update_knows_whether_its_unit_of_work_has_gone_to_the_database(db: Engine) -> None:
-    """What lets a handler wait for Telegram inside a unit of work (handlers/filing.py)."""
+    """What lets a handler wait for Telegram inside a unit of work (handlers/filing/steps.py)."""
     with one_connection(db):
         with transaction(db) as session:
             assert untouched(session)

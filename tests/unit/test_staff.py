@@ -50,7 +50,7 @@ def authorize(db: Engine, telegram_id: int, request_id: int) -> StaffMember:
     with transaction(db) as session:
         request = session.get(Request, request_id)
         assert request is not None
-        return staff.authorize(session, telegram_id, request)
+        return staff.authorize(staff.active_member(session, telegram_id), request)
 
 
 def events_of(db: Engine, request_id: int) -> list[str]:
@@ -98,7 +98,9 @@ def test_who_may_act_where(
 
 def _assign(db: Engine, who: int, request_id: int) -> workflow.Change:
     with transaction(db) as session:
-        return workflow.staff_action(session, request_id, who, "assign", now=T0)
+        return workflow.staff_action(
+            session, request_id, staff.active_member(session, who), "assign", now=T0
+        )
 
 
 def test_the_config_admin_may_act_everywhere(
@@ -120,11 +122,13 @@ def test_removed_member_loses_every_power_at_once(
         with pytest.raises(staff.NotAllowed):
             authorize(db, who, request_id)
         with pytest.raises(staff.NotAllowed), transaction(db) as session:
-            workflow.staff_action(session, request_id, who, "answer", "Merhaba")
+            workflow.staff_action(
+                session, request_id, staff.active_member(session, who), "answer", "Merhaba"
+            )
         assert events_of(db, request_id) == ["created"]
     with transaction(db) as session:
-        assert not staff.is_staff(session, who)
-        assert not staff.is_admin(session, who)
+        assert not staff.is_staff(staff.active_member(session, who))
+        assert not staff.is_admin(staff.active_member(session, who))
         assert staff.active_member(session, who) is None
         assert who not in [m.telegram_id for m in staff.listing(session)]
         # The row stays for the audit trail.
@@ -159,7 +163,9 @@ def test_upsert_again_restores_and_changes_powers(db: Engine, requests: dict[str
         staff.upsert(session, CLEANER, "supervisor", None)
     assert authorize(db, CLEANER, requests["temizlik"]).role == "supervisor"
     with transaction(db) as session:
-        assert staff.is_staff(session, CLEANER) and not staff.is_admin(session, CLEANER)
+        assert staff.is_staff(staff.active_member(session, CLEANER)) and not staff.is_admin(
+            staff.active_member(session, CLEANER)
+        )
 
 
 @pytest.mark.parametrize(
@@ -214,4 +220,4 @@ def test_upsert_accepts(db: Engine, role: str, department: str | None) -> None:
         member = staff.active_member(session, 9302)
         assert member is not None
         assert (member.role, member.department_code) == (role, department)
-        assert staff.is_admin(session, 9302) is (role == "admin")
+        assert staff.is_admin(staff.active_member(session, 9302)) is (role == "admin")

@@ -46,7 +46,13 @@ def act(
 ) -> workflow.Change:
     with transaction(db) as session:
         return workflow.staff_action(
-            session, request_id, who, action, text, department, now=T0 + timedelta(minutes=minutes)
+            session,
+            request_id,
+            staff.active_member(session, who),
+            action,
+            text,
+            department,
+            now=T0 + timedelta(minutes=minutes),
         )
 
 

@@ -129,9 +129,9 @@ def test_the_router_sends_each_kind_to_its_own_handler() -> None:
 
     async def on_all(update: object, context: object, button: PickAll) -> None: ...
 
-    router = Buttons("t", invalid=refuse)  # type: ignore[arg-type]
-    router.on(Pick)(on_pick)  # type: ignore[arg-type]
-    router.on(PickAll)(on_all)  # type: ignore[arg-type]
+    router = Buttons("t", invalid=refuse)
+    router.on(Pick)(on_pick)
+    router.on(PickAll)(on_all)
     assert router.parse("t:pick:3:x") == (Pick(3, "x"), on_pick)
     # "t:pickall" is not read as "t:pick" with fields.
     assert router.parse("t:pickall") == (PickAll(), on_all)
