@@ -13,7 +13,7 @@ from common.config import SUPPORTED_LANGUAGES
 from common.i18n import resolve_language
 from db.engine import UpdateSession
 from db.inserts import insert_unless_exists
-from db.models import Citizen, RequestDraft
+from db.models import Citizen, ConversationState
 from db.types import utcnow
 
 
@@ -34,8 +34,8 @@ def find(session: Session, telegram_id: int) -> Citizen | None:
 # Built once: the statement nearly every update runs (building it each time was a tenth of
 # its cost).
 _WITH_DRAFT = (
-    select(Citizen, RequestDraft)
-    .outerjoin(RequestDraft, col(RequestDraft.citizen_id) == col(Citizen.id))
+    select(Citizen, ConversationState)
+    .outerjoin(ConversationState, col(ConversationState.citizen_id) == col(Citizen.id))
     .where(col(Citizen.telegram_id) == bindparam("telegram_id"))
 )
 

@@ -20,7 +20,7 @@ from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Attachment, Category, Citizen, Request, RequestDraft, RequestEvent
+from db.models import Attachment, Category, Citizen, ConversationState, Request, RequestEvent
 from db.types import utcnow
 
 
@@ -73,18 +73,18 @@ class Submitted:
     photo_ids: list[str]
 
 
-def draft_of(session: Session, citizen: Citizen) -> RequestDraft | None:
+def draft_of(session: Session, citizen: Citizen) -> ConversationState | None:
     assert citizen.id is not None
     return load(session, citizen.id)
 
 
-def load(session: Session, citizen_id: int) -> RequestDraft | None:
+def load(session: Session, citizen_id: int) -> ConversationState | None:
     """The citizen's draft, its step brought up to date (see `upgrade`)."""
-    draft = session.get(RequestDraft, citizen_id)
+    draft = session.get(ConversationState, citizen_id)
     return upgrade(draft) if draft is not None else None
 
 
-def upgrade(draft: RequestDraft) -> RequestDraft:
+def upgrade(draft: ConversationState) -> ConversationState:
     """A draft saved at a step that no longer exists continues at the step that took it over.
 
     The change is saved with whatever the caller's transaction does next."""
@@ -96,7 +96,9 @@ def upgrade(draft: RequestDraft) -> RequestDraft:
     return draft
 
 
-def _save(session: Session, draft: RequestDraft, step: str, **changes: Any) -> RequestDraft:
+def _save(
+    session: Session, draft: ConversationState, step: str, **changes: Any
+) -> ConversationState:
     # A new dict, so that SQLAlchemy sees the JSON column change.
     draft.data = {**draft.data, **changes}
     draft.step = step
@@ -119,10 +121,10 @@ def start(
     citizen: Citizen,
     prefilled_text: str | None = None,
     keywords: list[CategoryKeywords] | None = None,
-) -> RequestDraft:
+) -> ConversationState:
     """Begin (or restart) filing; free text the citizen wrote first becomes the description."""
     assert citizen.id is not None
-    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="category")
+    draft = draft_of(session, citizen) or ConversationState(citizen_id=citizen.id, step="category")
     draft.data, draft.message_id = {}, None
     data: dict[str, Any] = {"type": DEFAULT_TYPE}
     if prefilled_text:
@@ -146,7 +148,7 @@ def offer(
     value = text.strip()[:MAX_TEXT]
     if len(value) < 15 and not suggest(value, keywords or category_keywords(session)):
         return False
-    draft = draft_of(session, citizen) or RequestDraft(citizen_id=citizen.id, step="offer")
+    draft = draft_of(session, citizen) or ConversationState(citizen_id=citizen.id, step="offer")
     draft.data, draft.message_id = {}, None
     _save(session, draft, "offer", offer=value)
     return True
@@ -167,7 +169,7 @@ def category_keywords(session: Session) -> list[CategoryKeywords]:
 def accept_consent(
     session: Session,
     citizen: Citizen,
-    draft: RequestDraft,
+    draft: ConversationState,
     first_name: str | None,
     last_name: str | None,
     username: str | None,
@@ -179,11 +181,11 @@ def accept_consent(
     _save(session, draft, "category")
 
 
-def steps_of(draft: RequestDraft) -> tuple[str, ...]:
+def steps_of(draft: ConversationState) -> tuple[str, ...]:
     return RECORD_STEPS if draft.data.get("mode") == "record" else STEPS
 
 
-def next_step(draft: RequestDraft, current: str) -> str:
+def next_step(draft: ConversationState, current: str) -> str:
     if draft.data.get("editing"):
         return "summary"
     steps = steps_of(draft)
@@ -195,7 +197,7 @@ def next_step(draft: RequestDraft, current: str) -> str:
     return step
 
 
-def previous_step(draft: RequestDraft) -> str:
+def previous_step(draft: ConversationState) -> str:
     if draft.step == "kvkk":
         return "kvkk"  # there is nothing before the consent notice, and no way around it
     upgrade(draft)
@@ -205,11 +207,11 @@ def previous_step(draft: RequestDraft) -> str:
     return steps[steps.index(draft.step) - 1]
 
 
-def go_back(session: Session, draft: RequestDraft) -> RequestDraft:
+def go_back(session: Session, draft: ConversationState) -> ConversationState:
     return _save(session, draft, previous_step(draft), editing=False)
 
 
-def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
+def go_to(session: Session, draft: ConversationState, step: str) -> ConversationState:
     """Jump to a step from the summary's Edit menu; finishing it returns to the summary."""
     step = RENAMED_STEPS.get(step, step)  # an Edit menu sent before an upgrade
     if step not in steps_of(draft) or step == "summary":
@@ -217,23 +219,23 @@ def go_to(session: Session, draft: RequestDraft, step: str) -> RequestDraft:
     return _save(session, draft, step, editing=True)
 
 
-def start_record(session: Session, staff_citizen: Citizen) -> RequestDraft:
+def start_record(session: Session, staff_citizen: Citizen) -> ConversationState:
     """A staff member begins registering a request received by another channel."""
     assert staff_citizen.id is not None
-    draft = draft_of(session, staff_citizen) or RequestDraft(
+    draft = draft_of(session, staff_citizen) or ConversationState(
         citizen_id=staff_citizen.id, step="channel"
     )
     draft.data, draft.message_id = {}, None
     return _save(session, draft, "channel", mode="record", type=DEFAULT_TYPE)
 
 
-def set_channel(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+def set_channel(session: Session, draft: ConversationState, code: str) -> ConversationState:
     if code not in CHANNELS or code == "telegram":
         raise Refused("unknown_channel")
     return _save(session, draft, next_step(draft, "channel"), channel=code)
 
 
-def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+def set_type(session: Session, draft: ConversationState, code: str) -> ConversationState:
     """The type toggle of the topic screen (or the summary's): the step stays where it is."""
     if code not in REQUEST_TYPES:
         raise Refused("unknown_type")
@@ -242,21 +244,21 @@ def set_type(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
     return _save(session, draft, draft.step, type=code)
 
 
-def show_all_topics(session: Session, draft: RequestDraft) -> RequestDraft:
+def show_all_topics(session: Session, draft: ConversationState) -> ConversationState:
     """ "Other topics": the topic screen lists every topic, not only the suggested ones."""
     if draft.step != "category":
         raise Refused("use_buttons")
     return _save(session, draft, draft.step, all_topics=True)
 
 
-def set_category(session: Session, draft: RequestDraft, code: str) -> RequestDraft:
+def set_category(session: Session, draft: ConversationState, code: str) -> ConversationState:
     category = reference.get(session, Category, code)
     if category is None or not category.active:
         raise Refused("unknown_category")
     return _save(session, draft, next_step(draft, "category"), category=code)
 
 
-def set_text(session: Session, draft: RequestDraft, text: str | None) -> RequestDraft:
+def set_text(session: Session, draft: ConversationState, text: str | None) -> ConversationState:
     return _save(session, draft, next_step(draft, "text"), text=clean_text(text))
 
 
@@ -266,18 +268,20 @@ def set_text(session: Session, draft: RequestDraft, text: str | None) -> Request
 
 
 def set_location(
-    session: Session, draft: RequestDraft, latitude: float, longitude: float
-) -> RequestDraft:
+    session: Session, draft: ConversationState, latitude: float, longitude: float
+) -> ConversationState:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise Refused("bad_location")
     return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
 
 
-def set_address(session: Session, draft: RequestDraft, address: str | None) -> RequestDraft:
+def set_address(
+    session: Session, draft: ConversationState, address: str | None
+) -> ConversationState:
     return _save(session, draft, draft.step, address=clean_text(address, MAX_ADDRESS))
 
 
-def skip(session: Session, draft: RequestDraft) -> RequestDraft:
+def skip(session: Session, draft: ConversationState) -> ConversationState:
     """Continue (or skip) past an optional step (location and photos, phone)."""
     upgrade(draft)
     if draft.step not in ("location", "phone") or draft.step not in steps_of(draft):
@@ -286,8 +290,8 @@ def skip(session: Session, draft: RequestDraft) -> RequestDraft:
 
 
 def add_photo(
-    session: Session, draft: RequestDraft, file_id: str, file_unique_id: str
-) -> RequestDraft:
+    session: Session, draft: ConversationState, file_id: str, file_unique_id: str
+) -> ConversationState:
     photos = list(draft.data.get("photos", []))
     if len(photos) >= MAX_PHOTOS:
         raise Refused("too_many_photos")
@@ -295,11 +299,11 @@ def add_photo(
     return _save(session, draft, draft.step, photos=photos)
 
 
-def clear_photos(session: Session, draft: RequestDraft) -> RequestDraft:
+def clear_photos(session: Session, draft: ConversationState) -> ConversationState:
     return _save(session, draft, draft.step, photos=[])
 
 
-def set_phone(session: Session, draft: RequestDraft, phone: str) -> RequestDraft:
+def set_phone(session: Session, draft: ConversationState, phone: str) -> ConversationState:
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not 10 <= len(digits) <= 15:
         raise Refused("bad_phone")
@@ -318,7 +322,7 @@ def cancel(session: Session, citizen: Citizen) -> bool:
 def submit(
     session: Session,
     citizen: Citizen,
-    draft: RequestDraft,
+    draft: ConversationState,
     calendar: WorkingCalendar,
     now: datetime | None = None,
 ) -> Submitted:
@@ -343,10 +347,10 @@ def submit(
     # Claim the draft first: of two Send presses racing each other, only the one that
     # deletes it files the request (the other deletes nothing and stops here).
     claimed = session.execute(
-        delete(RequestDraft)
+        delete(ConversationState)
         .where(
-            RequestDraft.citizen_id == draft.citizen_id,  # type: ignore[arg-type]
-            RequestDraft.step == "summary",  # type: ignore[arg-type]
+            ConversationState.citizen_id == draft.citizen_id,  # type: ignore[arg-type]
+            ConversationState.step == "summary",  # type: ignore[arg-type]
         )
         .execution_options(synchronize_session=False)
     )

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col, select
 
-from db.models import Citizen, FailedDelivery, RequestDraft
+from db.models import Citizen, ConversationState, FailedDelivery
 from db.types import utcnow
 
 # What an erased free text reads; the same in every language, and the sweep's marker.
@@ -39,7 +39,7 @@ ERASED = "[silindi]"
 EXPORT_FORMAT = "kentbot-kvkk-export/1"
 # The tables this module erases itself: the citizen's row, their conversation state, and
 # the record of messages to them that could not be delivered.
-OWN_TABLES: tuple[type[SQLModel], ...] = (Citizen, RequestDraft, FailedDelivery)
+OWN_TABLES: tuple[type[SQLModel], ...] = (Citizen, ConversationState, FailedDelivery)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def export(
     }
     for part in parts:
         data.update(part.export(session, citizen))
-    draft = session.get(RequestDraft, citizen.id)
+    draft = session.get(ConversationState, citizen.id)
     data["draft"] = (
         None
         if draft is None
@@ -173,7 +173,9 @@ def erase(
     for part in parts:
         assert part.erase is not None, "a feature with personal data must erase it"
         erased += part.erase(session, citizen, now)
-    session.execute(delete(RequestDraft).where(col(RequestDraft.citizen_id) == citizen.id))
+    session.execute(
+        delete(ConversationState).where(col(ConversationState.citizen_id) == citizen.id)
+    )
     if citizen.telegram_id is not None:
         session.execute(
             delete(FailedDelivery).where(col(FailedDelivery.chat_id) == citizen.telegram_id)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from db import nonblocking, reference
-from db.models import Citizen, RequestDraft
+from db.models import Citizen, ConversationState
 
 T = TypeVar("T")
 
@@ -186,7 +186,7 @@ class _Update:
 _shared: ContextVar[_Update | None] = ContextVar("kentbot_shared_connection", default=None)
 
 # Rows nearly every transaction of a citizen's update reads: the citizen and their draft.
-KEPT_BETWEEN_TRANSACTIONS: tuple[type, ...] = (Citizen, RequestDraft)
+KEPT_BETWEEN_TRANSACTIONS: tuple[type, ...] = (Citizen, ConversationState)
 
 
 class UpdateSession(Session):
@@ -214,7 +214,7 @@ class UpdateSession(Session):
         return row if row is not None and row.telegram_id == telegram_id and row in self else None
 
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
-        if entity is RequestDraft and ident in self.draftless and not kwargs:
+        if entity is ConversationState and ident in self.draftless and not kwargs:
             return None
         return super().get(entity, ident, **kwargs)
 
@@ -228,7 +228,7 @@ class UpdateSession(Session):
 @event.listens_for(UpdateSession, "transient_to_pending")
 def _no_longer_missing(session: Session, row: object) -> None:
     if isinstance(session, UpdateSession):
-        if isinstance(row, RequestDraft):
+        if isinstance(row, ConversationState):
             session.draftless.discard(row.citizen_id)
         elif isinstance(row, Citizen) and row.telegram_id is not None:
             session.strangers.discard(row.telegram_id)

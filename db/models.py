@@ -263,11 +263,13 @@ class Registration(SQLModel, table=True):
     reminded_2h_at: datetime | None = _time()
 
 
-class RequestDraft(SQLModel, table=True):
-    """A request being filed: the step and what the citizen gave so far, saved as they go,
-    so a restart of the bot never loses a half-filled complaint."""
+class ConversationState(SQLModel, table=True):
+    """The one conversation a citizen is in: its step (a request being filed, a council
+    question, a note, a survey comment; each feature owns its steps) and what it has
+    collected, saved as they go, so a restart of the bot never loses a half-filled
+    complaint. The step router reads it to know which feature a typed message is for."""
 
-    __tablename__ = "request_draft"
+    __tablename__ = "conversation_state"
 
     citizen_id: int = Field(
         foreign_key="citizen.id", primary_key=True, sa_column_kwargs={"autoincrement": False}

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from db.engine import autocommit
-from db.models import RequestDraft
+from db.models import ConversationState
 from handlers.common import KentContext, citizen_of, is_private
 from handlers.feature import Feature, MessageCallback
 from handlers.menu import main_menu, unknown_text
@@ -48,7 +48,7 @@ def candidates(
     ask."""
     with autocommit(context.engine) as session:
         citizen = citizen_of(session, update)
-        draft = session.get(RequestDraft, citizen.id)
+        draft = session.get(ConversationState, citizen.id)
         step = draft.step if draft is not None else None
     message = update.effective_message
     replying = message is not None and message.reply_to_message is not None

@@ -19,7 +19,7 @@ from common.i18n import N_, Translator, translator
 from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.intake import MAX_PHOTOS
 from core.workflow import is_overdue
-from db.models import Category, Department, Request, RequestDraft, RequestEvent
+from db.models import Category, ConversationState, Department, Request, RequestEvent
 from db.types import utcnow
 from handlers import request_buttons as cards
 
@@ -98,7 +98,7 @@ def _type_buttons(
     ]
 
 
-def category_screen(t: Translator, draft: RequestDraft, categories: list[Category]) -> Screen:
+def category_screen(t: Translator, draft: ConversationState, categories: list[Category]) -> Screen:
     """Step 1: the type (a row of toggles, one preselected) and the topic, on one screen.
 
     Tapping a type edits this screen; tapping a topic moves on."""
@@ -186,7 +186,10 @@ def phone_screen(t: Translator) -> Screen:
 
 
 def draft_summary(
-    t: Translator, draft: RequestDraft, category: Category | None, department: Department | None
+    t: Translator,
+    draft: ConversationState,
+    category: Category | None,
+    department: Department | None,
 ) -> str:
     data = draft.data
     lines = [t._("📋 <b>Please check your request</b>"), ""]

@@ -17,7 +17,7 @@ from core import citizens, conversation, survey
 from core.refusals import Refused
 from core.workflow import NotFound
 from db.engine import transaction
-from db.models import Citizen, Request, RequestDraft
+from db.models import Citizen, ConversationState, Request
 from db.types import utcnow
 from handlers.buttons import Button, Buttons
 from handlers.common import KentContext
@@ -190,7 +190,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
         person = citizens.get_or_create(
             session, update.effective_user.id, update.effective_user.language_code
         )
-        draft = session.get(RequestDraft, person.id)
+        draft = session.get(ConversationState, person.id)
         if draft is None or draft.step != SurveyStep.COMMENT:
             return False
         t = translator(resolve_language(person.language, person.telegram_language))

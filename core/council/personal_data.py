@@ -11,7 +11,14 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from core.privacy import Erased, PersonalData, anonymise, iso, profile
-from db.models import Citizen, CouncilEvent, Membership, OutboxMessage, Registration, RequestDraft
+from db.models import (
+    Citizen,
+    ConversationState,
+    CouncilEvent,
+    Membership,
+    OutboxMessage,
+    Registration,
+)
 
 
 def _memberships(session: Session, citizen_id: int) -> list[dict[str, Any]]:
@@ -97,7 +104,9 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     children = _children(session, citizen.id)
     for child in children:
         assert child.id is not None
-        session.execute(delete(RequestDraft).where(col(RequestDraft.citizen_id) == child.id))
+        session.execute(
+            delete(ConversationState).where(col(ConversationState.citizen_id) == child.id)
+        )
         anonymise(session, child, now)
     return Erased(children=len(children))
 

@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from common.i18n import N_, Translator
 from core.council import personal_data as council_personal_data
 from core.refusals import Refused
-from db.models import Citizen, RequestDraft
+from db.models import Citizen, ConversationState
 from db.types import utcnow
 from handlers.common import KentContext
 from handlers.council import coordination, events, membership
@@ -53,7 +53,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
     text = message.text.strip()
     now = utcnow()
     with context.citizen_transaction() as (session, citizen, t):
-        draft = session.get(RequestDraft, citizen.id)
+        draft = session.get(ConversationState, citizen.id)
         handler = (
             STEPS.get(CouncilStep(draft.step))
             if draft is not None and draft.step in STEPS

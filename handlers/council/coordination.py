@@ -17,7 +17,7 @@ from common.i18n import Translator
 from core import conversation, council, outbox, staff
 from core.dates import parse_local_datetime
 from core.refusals import Refused
-from db.models import Assembly, Citizen, RequestDraft
+from db.models import Assembly, Citizen, ConversationState
 from db.types import utcnow
 from handlers.common import KentContext, as_id, private, translator_of
 from handlers.council import buttons as b
@@ -109,7 +109,7 @@ def _creation_button(
     assert citizen.telegram_id is not None
     if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
         raise Refused("not_allowed")
-    draft = session.get(RequestDraft, citizen.id)
+    draft = session.get(ConversationState, citizen.id)
     data = dict(draft.data) if draft is not None and draft.step == CouncilStep.EVENT else {}
     if action == "ea":
         conversation.set_step(session, citizen, CouncilStep.EVENT, assembly=arg, field="title")

@@ -17,7 +17,7 @@ from telegram import (
 from common.i18n import Translator
 from core import intake
 from core.refusals import Refused
-from db.models import Citizen, RequestDraft
+from db.models import Citizen, ConversationState
 from handlers import request_buttons as flow
 from handlers import request_views as views
 from handlers.buttons import B, Buttons
@@ -81,7 +81,7 @@ class _Press:
 
 # What a button does to the draft; it may set the press's markup or unchanged, or raise
 # Refused. It returns whether the next screen is to be rendered.
-DraftAction = Callable[[Session, Citizen, RequestDraft, _Press], bool]
+DraftAction = Callable[[Session, Citizen, ConversationState, _Press], bool]
 
 
 async def _on_draft(update: Update, context: KentContext, act: DraftAction | None) -> _Press:
@@ -93,7 +93,7 @@ async def _on_draft(update: Update, context: KentContext, act: DraftAction | Non
     try:
         with context.citizen_transaction() as (session, citizen, t):
             assert citizen.id is not None
-            saved = session.get(RequestDraft, citizen.id)
+            saved = session.get(ConversationState, citizen.id)
             saved_step = saved.step if saved is not None else None
             draft = intake.draft_of(session, citizen)
             # Buttons of an older flow message are stale. A newer one is the current form
@@ -145,7 +145,7 @@ async def _after(update: Update, context: KentContext, press: _Press) -> None:
     await show(update, context, press.citizen_id, press.screen, press.flow_message, edit=True)
 
 
-DraftChange = Callable[[Session, Citizen, RequestDraft, _Press, B], bool]
+DraftChange = Callable[[Session, Citizen, ConversationState, _Press, B], bool]
 
 
 def _draft_button(kind: type[B]) -> Callable[[DraftChange[B]], DraftChange[B]]:
@@ -169,7 +169,11 @@ def _draft_button(kind: type[B]) -> Callable[[DraftChange[B]], DraftChange[B]]:
 
 @_draft_button(flow.SetChannel)
 def set_channel(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.SetChannel
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.SetChannel,
 ) -> bool:
     intake.set_channel(session, draft, button.code)
     return True
@@ -177,7 +181,11 @@ def set_channel(
 
 @_draft_button(flow.SetType)
 def set_type(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.SetType
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.SetType,
 ) -> bool:
     # Tapping the type already chosen on the topic screen changes nothing: no edit to
     # make. (On the summary's type picker it returns to the summary; on a type screen of
@@ -192,7 +200,11 @@ def set_type(
 
 @_draft_button(flow.SetCategory)
 def set_category(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.SetCategory
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.SetCategory,
 ) -> bool:
     intake.set_category(session, draft, button.code)
     return True
@@ -200,7 +212,11 @@ def set_category(
 
 @_draft_button(flow.AllTopics)
 def all_topics(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.AllTopics
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.AllTopics,
 ) -> bool:
     intake.show_all_topics(session, draft)
     return True
@@ -208,7 +224,7 @@ def all_topics(
 
 @_draft_button(flow.GoBack)
 def go_back(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.GoBack
+    session: Session, citizen: Citizen, draft: ConversationState, press: _Press, button: flow.GoBack
 ) -> bool:
     intake.go_back(session, draft)
     return True
@@ -216,7 +232,11 @@ def go_back(
 
 @_draft_button(flow.SkipStep)
 def skip_step(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.SkipStep
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.SkipStep,
 ) -> bool:
     intake.skip(session, draft)
     return True
@@ -224,7 +244,11 @@ def skip_step(
 
 @_draft_button(flow.EditMenu)
 def edit_menu(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.EditMenu
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.EditMenu,
 ) -> bool:
     press.markup = views.edit_menu(press.t, intake.steps_of(draft))
     return True
@@ -232,7 +256,11 @@ def edit_menu(
 
 @_draft_button(flow.TypePicker)
 def type_picker(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.TypePicker
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.TypePicker,
 ) -> bool:
     press.markup = views.type_picker(press.t, draft.data.get("type"))
     return True
@@ -240,7 +268,7 @@ def type_picker(
 
 @_draft_button(flow.GoTo)
 def go_to(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.GoTo
+    session: Session, citizen: Citizen, draft: ConversationState, press: _Press, button: flow.GoTo
 ) -> bool:
     intake.go_to(session, draft, button.step)
     return True
@@ -248,7 +276,11 @@ def go_to(
 
 @_draft_button(flow.ToSummary)
 def to_summary(
-    session: Session, citizen: Citizen, draft: RequestDraft, press: _Press, button: flow.ToSummary
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    press: _Press,
+    button: flow.ToSummary,
 ) -> bool:
     draft.step = "summary"
     session.add(draft)
@@ -262,7 +294,7 @@ async def consent(update: Update, context: KentContext, button: flow.Consent) ->
     query = update.callback_query
     assert user is not None and query is not None
 
-    def act(session: Session, citizen: Citizen, draft: RequestDraft, press: _Press) -> bool:
+    def act(session: Session, citizen: Citizen, draft: ConversationState, press: _Press) -> bool:
         if button.answer == "yes":
             intake.accept_consent(
                 session, citizen, draft, user.first_name, user.last_name, user.username

@@ -21,7 +21,7 @@ from core import intake
 from core.text_match import fold
 from db import reference
 from db.engine import autocommit, transaction
-from db.models import Category, Citizen, Department, RequestDraft
+from db.models import Category, Citizen, ConversationState, Department
 from handlers import request_buttons as flow
 from handlers import request_views as views
 from handlers.common import KentContext, translator_of
@@ -79,7 +79,7 @@ def _words(text: str) -> str:
     return text[start:].strip().casefold()
 
 
-def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Screen:
+def _screen(session: Session, draft: ConversationState, t: Translator) -> views.Screen:
     step = draft.step
     if step == "channel":
         return views.Screen(
@@ -111,7 +111,7 @@ def _screen(session: Session, draft: RequestDraft, t: Translator) -> views.Scree
 
 
 def render(
-    session: Session, draft: RequestDraft, t: Translator, context: KentContext
+    session: Session, draft: ConversationState, t: Translator, context: KentContext
 ) -> views.Screen:
     """The screen of the draft's current step."""
     if draft.step == "kvkk":
@@ -129,7 +129,7 @@ async def show(
     screen: views.Screen,
     flow_message: int | None,
     edit: bool,
-    draft: RequestDraft | None = None,
+    draft: ConversationState | None = None,
 ) -> None:
     """Edit the flow's message (`flow_message`, as the caller loaded it) when the citizen
     pressed one of its buttons; otherwise send a new one and remember it. A reply keyboard
@@ -165,13 +165,13 @@ async def show(
         _shown(draft, sent, screen)
         return
     with autocommit(context.engine) as session:  # one UPDATE: the draft is loaded
-        draft = session.get(RequestDraft, citizen_id)
+        draft = session.get(ConversationState, citizen_id)
         if draft is not None:
             _shown(draft, sent, screen)
             session.add(draft)
 
 
-def _shown(draft: RequestDraft, sent: Message, screen: views.Screen) -> None:
+def _shown(draft: ConversationState, sent: Message, screen: views.Screen) -> None:
     """The flow's message is now `sent`."""
     draft.message_id = sent.message_id
     draft.data = {**draft.data, "keyboard": screen.keyboard is not None}

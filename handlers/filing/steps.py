@@ -18,7 +18,7 @@ from common.i18n import Translator
 from core import intake
 from core.refusals import Refused
 from db.engine import untouched
-from db.models import RequestDraft
+from db.models import ConversationState
 from handlers import request_buttons as flow
 from handlers import request_views as views
 from handlers.basics import Home
@@ -110,7 +110,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
     return True
 
 
-def _take(session: Session, draft: RequestDraft, message: Message, user_id: int) -> None:
+def _take(session: Session, draft: ConversationState, message: Message, user_id: int) -> None:
     """Apply a message to the draft's step; raises Refused when it does not fit."""
     text, step = message.text, draft.step
     if matches(text, views.BACK):

@@ -53,8 +53,8 @@ def _step_of(engine: Engine, telegram_id: int) -> str | None:
     with engine.connect() as connection:
         return connection.execute(
             text(
-                "SELECT step FROM request_draft JOIN citizen ON citizen.id = "
-                "request_draft.citizen_id WHERE citizen.telegram_id = :id"
+                "SELECT step FROM conversation_state JOIN citizen ON citizen.id = "
+                "conversation_state.citizen_id WHERE citizen.telegram_id = :id"
             ),
             {"id": telegram_id},
         ).scalar()
@@ -70,9 +70,9 @@ def test_a_citizen_waiting_on_a_locked_row_does_not_hold_up_another(kent_pg: Ken
         # Another writer holds Ayşe's draft: her next step waits for it.
         locker.execute(
             text(
-                "SELECT 1 FROM request_draft JOIN citizen "
-                "ON citizen.id = request_draft.citizen_id "
-                "WHERE citizen.telegram_id = :id FOR UPDATE OF request_draft"
+                "SELECT 1 FROM conversation_state JOIN citizen "
+                "ON citizen.id = conversation_state.citizen_id "
+                "WHERE citizen.telegram_id = :id FOR UPDATE OF conversation_state"
             ),
             {"id": ayse.id},
         )

@@ -18,7 +18,7 @@ from common.config import Config
 from core import intake
 from core.flood import MessageWindow
 from db.engine import transaction
-from db.models import Citizen, ProcessedUpdate, Request, RequestDraft
+from db.models import Citizen, ConversationState, ProcessedUpdate, Request
 from emulator.client import SimUser
 from emulator.server import RunningEmulator
 from tests.harness import Kent, start_kent, stop_kent
@@ -47,7 +47,7 @@ def test_a_redelivered_update_has_effect_once(kent: Kent) -> None:
     ayse.expect_no_message(within=0.5)
     with transaction(kent.engine) as session:
         citizen = session.exec(select(Citizen).where(Citizen.telegram_id == ayse.id)).one()
-        draft = session.get(RequestDraft, citizen.id)
+        draft = session.get(ConversationState, citizen.id)
         assert draft is not None and draft.step == "location"
         assert session.get(ProcessedUpdate, 987_654_321) is not None
 

@@ -454,7 +454,7 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
 def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
     """After an upgrade, a citizen who was at the old type step, or at the old photos step,
     carries on where the new flow has that step."""
-    from db.models import RequestDraft
+    from db.models import ConversationState
 
     ayse, ali = kent.citizen(), kent.citizen("Ali", last_name="Demir")
     for person in (ayse, ali):
@@ -462,11 +462,11 @@ def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
         person.press("✅ Kabul ediyorum")
         person.wait_message(contains="Hangi konuyla ilgili?")
     with transaction(kent.engine) as session:
-        for draft in session.exec(select(RequestDraft)).all():
+        for draft in session.exec(select(ConversationState)).all():
             if draft.data.get("type") is None:
                 continue
             if draft.citizen_id == min(
-                d.citizen_id for d in session.exec(select(RequestDraft)).all()
+                d.citizen_id for d in session.exec(select(ConversationState)).all()
             ):
                 draft.step, draft.data = "type", {}
             else:
@@ -502,16 +502,16 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
     from sqlalchemy import Engine, event
 
     from core import citizens
-    from db.models import RequestDraft
+    from db.models import ConversationState
 
     ayse = kent.citizen()
     to_the_text_step(ayse)
 
-    def draft_after(answer: str, screen: str) -> RequestDraft:
+    def draft_after(answer: str, screen: str) -> ConversationState:
         saves: list[str] = []
 
         def saved(_c: object, _cur: object, sql: str, *_rest: object) -> None:
-            if sql.startswith("UPDATE request_draft"):
+            if sql.startswith("UPDATE conversation_state"):
                 saves.append(sql)
 
         # Every engine: on PostgreSQL updates run on the engine's non-blocking twin.
@@ -524,7 +524,7 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
                 with transaction(kent.engine) as session:
                     citizen = citizens.find(session, ayse.id)
                     assert citizen is not None
-                    draft = session.get(RequestDraft, citizen.id)
+                    draft = session.get(ConversationState, citizen.id)
                 if draft is not None and draft.message_id == shown.message_id:
                     break
                 assert time.monotonic() < deadline, f"the screen was not remembered: {draft}"
@@ -549,7 +549,7 @@ def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
     from telegram.error import NetworkError
 
     from core import citizens
-    from db.models import RequestDraft
+    from db.models import ConversationState
 
     ayse = kent.citizen()
     to_the_text_step(ayse)
@@ -567,7 +567,7 @@ def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
     with transaction(kent.engine) as session:
         citizen = citizens.find(session, ayse.id)
         assert citizen is not None
-        draft = session.get(RequestDraft, citizen.id)
+        draft = session.get(ConversationState, citizen.id)
     assert draft is not None and draft.step == "location"
     assert draft.data["text"] == "Sokağımızdaki çöpler üç gündür toplanmadı."
     errors = kent.app.bot_data["deps"].errors
@@ -578,7 +578,7 @@ def test_a_typed_answer_is_kept_when_its_next_screen_cannot_be_sent(
 def test_filing_buttons_forged_in_a_group_do_nothing(kent: Kent) -> None:
     """The filing flow lives in private chats: its Send forged in a group where she is a
     member neither files her draft nor turns the group's message into her receipt."""
-    from db.models import RequestDraft
+    from db.models import ConversationState
 
     ayse = kent.citizen()
     to_the_summary(ayse, "Parktaki bank kırık.")
@@ -589,5 +589,5 @@ def test_filing_buttons_forged_in_a_group_do_nothing(kent: Kent) -> None:
     kent.emu.wait_idle()
     with transaction(kent.engine) as session:
         assert session.exec(select(Request)).all() == []
-        assert [d.step for d in session.exec(select(RequestDraft)).all()] == ["summary"]
+        assert [d.step for d in session.exec(select(ConversationState)).all()] == ["summary"]
     assert group.transcript() == []

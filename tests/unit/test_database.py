@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -12,7 +12,7 @@ from common.config import Config
 from core import citizens
 from db.engine import transaction
 from db.migrate import downgrade, upgrade
-from db.models import Category, Citizen, Department, StaffMember
+from db.models import Category, Citizen, ConversationState, Department, StaffMember
 
 
 def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
@@ -43,6 +43,36 @@ def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)  # and back up again
+
+
+def test_a_citizen_in_the_middle_of_a_flow_goes_on_after_the_upgrade_that_renames_drafts(
+    engine: Engine,
+) -> None:
+    """0010 renames request_draft to conversation_state: the rows, and so every citizen's
+    step, stay; downgrading gives the old table back with them."""
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO citizen (telegram_id, language, created_at) VALUES (5150, 'tr', :t)"),
+            {"t": datetime(2026, 12, 1, 9, 0)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO request_draft (citizen_id, step, data, updated_at) "
+                "SELECT id, 'text', '{\"type\": \"sikayet\"}', :t FROM citizen"
+            ),
+            {"t": datetime(2026, 12, 1, 9, 0)},
+        )
+    upgrade(engine)
+    assert "request_draft" not in inspect(engine).get_table_names()
+    with transaction(engine) as session:
+        state = session.exec(select(ConversationState)).one()
+        assert (state.step, state.data) == ("text", {"type": "sikayet"})
+    indexed = {ix["name"] for ix in inspect(engine).get_indexes("conversation_state")}
+    assert "ix_conversation_state_updated_at" in indexed
+    downgrade(engine, "0009")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT step FROM request_draft")).scalar_one() == "text"
 
 
 def test_reference_data_comes_from_config(db: Engine, config: Config) -> None:

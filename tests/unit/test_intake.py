@@ -19,7 +19,7 @@ from core import intake, numbering, staff, workflow
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import Attachment, Category, Request, RequestDraft, RequestEvent
+from db.models import Attachment, Category, ConversationState, Request, RequestEvent
 from tests.builders import COMPLAINT, citizen_of, file_request, make_citizen
 
 IST = ZoneInfo("Europe/Istanbul")
@@ -29,30 +29,32 @@ IST = ZoneInfo("Europe/Istanbul")
 
 
 def draft_step(
-    db: Engine, citizen_id: int, action: Callable[[Session, RequestDraft], object]
-) -> RequestDraft:
+    db: Engine, citizen_id: int, action: Callable[[Session, ConversationState], object]
+) -> ConversationState:
     """Run one filing step on the stored draft in its own transaction; return the draft."""
     with transaction(db) as session:
-        draft = session.get(RequestDraft, citizen_id)
+        draft = session.get(ConversationState, citizen_id)
         assert draft is not None
         action(session, draft)
         return draft
 
 
-def using(step: Callable[..., object], *args: object) -> Callable[[Session, RequestDraft], object]:
+def using(
+    step: Callable[..., object], *args: object
+) -> Callable[[Session, ConversationState], object]:
     """A filing step with its arguments, for `draft_step`."""
     return lambda session, draft: step(session, draft, *args)
 
 
-def loaded_draft(session: Session, citizen_id: int) -> RequestDraft:
-    draft = session.get(RequestDraft, citizen_id)
+def loaded_draft(session: Session, citizen_id: int) -> ConversationState:
+    draft = session.get(ConversationState, citizen_id)
     assert draft is not None
     return draft
 
 
-def stored_draft(db: Engine, citizen_id: int) -> RequestDraft | None:
+def stored_draft(db: Engine, citizen_id: int) -> ConversationState | None:
     with transaction(db) as session:
-        return session.get(RequestDraft, citizen_id)
+        return session.get(ConversationState, citizen_id)
 
 
 def count_requests(db: Engine) -> int:
@@ -138,7 +140,7 @@ def test_full_draft_walk_files_the_request(db: Engine, calendar: WorkingCalendar
     assert submitted.department_code == "temizlik"
 
     with transaction(db) as session:
-        assert session.get(RequestDraft, cid) is None
+        assert session.get(ConversationState, cid) is None
         request = session.exec(select(Request)).one()
         assert request.id == submitted.request.id
         assert re.fullmatch(r"2026-\d{6}", request.number)
@@ -228,7 +230,7 @@ def test_address_and_skip_on_the_location_step(db: Engine) -> None:
     # Only the location (with photos) and the phone may be skipped.
     for step in ("category", "text", "summary"):
         with transaction(db) as session:
-            stored = session.get(RequestDraft, cid)
+            stored = session.get(ConversationState, cid)
             assert stored is not None
             stored.step = step
         with pytest.raises(Refused) as error:
@@ -341,7 +343,7 @@ def walk_to_summary(db: Engine, citizen_id: int) -> None:
 def test_edit_from_the_summary_returns_to_the_summary(
     db: Engine,
     step: str,
-    action: Callable[[Session, RequestDraft], object],
+    action: Callable[[Session, ConversationState], object],
     key: str,
     value: object,
 ) -> None:
@@ -398,7 +400,7 @@ def test_drafts_at_steps_of_an_earlier_version_continue(
                 "photos": [{"file_id": "f1", "file_unique_id": "u1"}],
             }
         )
-        session.add(RequestDraft(citizen_id=cid, step=old, data=data))
+        session.add(ConversationState(citizen_id=cid, step=old, data=data))
     with transaction(db) as session:
         draft = intake.draft_of(session, citizen_of(session, cid))
         assert draft is not None and draft.step == new
@@ -526,7 +528,7 @@ def test_two_sends_racing_file_once(db: Engine, calendar: WorkingCalendar) -> No
     cid = make_citizen(db, 7031)
     walk_to_summary(db, cid)
     with transaction(db) as first, transaction(db) as second:
-        draft_1, draft_2 = first.get(RequestDraft, cid), second.get(RequestDraft, cid)
+        draft_1, draft_2 = first.get(ConversationState, cid), second.get(ConversationState, cid)
         assert draft_1 is not None and draft_2 is not None
         intake.submit(first, citizen_of(first, cid), draft_1, calendar)
         first.commit()
@@ -633,7 +635,7 @@ def test_record_mode_stores_the_channel_and_no_citizen(
         assert (event.kind, event.actor, event.actor_telegram_id) == ("created", "staff", 7050)
         # The caller's phone is not the staff member's phone.
         assert citizen_of(session, cid).phone is None
-        assert session.get(RequestDraft, cid) is None
+        assert session.get(ConversationState, cid) is None
 
 
 # --- the SLA clock at submission -----------------------------------------------------------

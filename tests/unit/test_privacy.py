@@ -32,12 +32,12 @@ from db.engine import transaction
 from db.models import (
     Attachment,
     Citizen,
+    ConversationState,
     Membership,
     MessageLink,
     OutboxMessage,
     Registration,
     Request,
-    RequestDraft,
     RequestEvent,
     SatisfactionAnswer,
 )
@@ -431,7 +431,7 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
             select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == ids["first"])
         ).one()
         assert (answer.score, answer.comment) == (5, None)
-        assert s.get(RequestDraft, ids["ayse"]) is None
+        assert s.get(ConversationState, ids["ayse"]) is None
         assert s.exec(select(MessageLink).where(MessageLink.chat_id == AYSE)).first() is None
         assert s.exec(select(MessageLink).where(MessageLink.chat_id == BURAK)).first()
         # An announcement queued for her chat goes too; the other citizen's stays.

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from core import citizens, intake
 from db.engine import autocommit, one_connection, transaction, untouched
-from db.models import Citizen, ProcessedUpdate, RequestDraft
+from db.models import Citizen, ConversationState, ProcessedUpdate
 from db.types import utcnow
 from tests.databases import statements
 
@@ -51,7 +51,7 @@ def test_an_update_reads_its_citizen_and_draft_once(db: Engine) -> None:
         session.add(citizen)
         session.flush()
         assert citizen.id is not None
-        session.add(RequestDraft(citizen_id=citizen.id, step="text", data={"type": "sikayet"}))
+        session.add(ConversationState(citizen_id=citizen.id, step="text", data={"type": "sikayet"}))
         session.add(ProcessedUpdate(update_id=5, processed_at=utcnow()))
         citizen_id = citizen.id
     with one_connection(db), statements(db) as sql:
@@ -88,7 +88,7 @@ def test_an_update_reads_its_citizen_and_draft_once(db: Engine) -> None:
             assert draft is not None and draft.step == "location"
         assert sql.count("SELECT") == reads + 1
     with transaction(db) as session:
-        stored = session.get(RequestDraft, citizen_id)
+        stored = session.get(ConversationState, citizen_id)
         assert stored is not None and stored.step == "location"
         assert stored.data["text"] == "Kaldırım kırık, yayalar yola iniyor."
 
