@@ -1,127 +1,42 @@
-"""Typed buttons: each kind of inline button is a small frozen dataclass that packs itself
-into Telegram's callback data and unpacks itself from it, and a router sends each kind to
-its own handler.
+"""Typed buttons in Telegram: a Buttons router per feature sends each kind of action
+(flows.actions.Action, or Button, an Action that makes its own inline button) to its own
+handler, from one CallbackQueryHandler.
 
-    @dataclass(frozen=True)
-    class Withdraw(Button, prefix="c:w"):
-        event_id: int
+    @buttons.on(Withdraw)
+    async def withdraw(update: Update, context: KentContext, button: Withdraw) -> None: ...
 
-    Withdraw(7).pack() == "c:w:7";  Withdraw.unpack("c:w:7") == Withdraw(7)
-
-Callback data is "prefix:field:field…". Fields are `int` (a number from 0 to a row id's
-largest: ids, pages), `str` (a code; only the last field may hold a colon) or a `Literal`
-of the values allowed (`Literal[1, 2, 3, 4, 5]`). Packing refuses data over Telegram's 64
-bytes (Telegram would answer BUTTON_DATA_INVALID, and a Turkish letter takes two);
-unpacking refuses anything that is not exactly what `pack` makes, so forged or stale data
-never reaches a handler as something else.
+Data under the router's prefixes that no registered kind unpacks (forged, or from another
+version) goes to its `invalid` handler, which answers politely.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import typing
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Self
+from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers.common import MAX_ROW_ID, KentContext, is_private
-
-MAX_BYTES = 64
-_MAX_DIGITS = 10
+from flows.actions import Action
+from handlers.common import KentContext, is_private
 
 
-class Button:
-    """Base of the typed buttons; subclasses are frozen dataclasses with a `prefix`."""
-
-    prefix: ClassVar[str]
-
-    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if prefix:
-            cls.prefix = prefix
-
-    def pack(self) -> str:
-        names = _fields(type(self))
-        values = [_encode(getattr(self, name)) for name, _ in names]
-        if any(":" in value for value in values[:-1]):
-            raise ValueError(f"{type(self).__name__}: only the last field may hold ':'")
-        data = ":".join([self.prefix, *values])
-        if len(data.encode()) > MAX_BYTES:
-            raise ValueError(
-                f"{type(self).__name__}: {len(data.encode())} bytes of callback "
-                f"data, Telegram takes {MAX_BYTES}"
-            )
-        return data
-
-    @classmethod
-    def unpack(cls, data: str) -> Self | None:
-        """The button this data stands for, or None if it is not one of this kind."""
-        names = _fields(cls)
-        if data == cls.prefix:
-            rest: list[str] = []
-        elif data.startswith(cls.prefix + ":") and names:
-            rest = data[len(cls.prefix) + 1 :].split(":", len(names) - 1)
-        else:
-            return None
-        if len(rest) != len(names):
-            return None
-        values: list[Any] = []
-        for (_, kind), text in zip(names, rest, strict=True):
-            value = _decode(kind, text)
-            if value is None:
-                return None
-            values.append(value)
-        return cls(*values)
+class Button(Action):
+    """A typed action shown as a Telegram inline button."""
 
     def button(self, label: str) -> InlineKeyboardButton:
         """An inline button showing `label` that sends this data."""
-        return InlineKeyboardButton(label, callback_data=self.pack())
+        return inline(self, label)
 
 
-_FIELDS: dict[type, tuple[tuple[str, type], ...]] = {}
+def inline(action: Action, label: str) -> InlineKeyboardButton:
+    """An inline button for any action (those of flows/ know nothing of Telegram)."""
+    return InlineKeyboardButton(label, callback_data=action.pack())
 
 
-def _fields(cls: type) -> tuple[tuple[str, type], ...]:
-    """The dataclass's fields and their types, read once per kind."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        hints = typing.get_type_hints(cls)
-        found = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
-        for name, kind in found:
-            if kind not in (int, str) and typing.get_origin(kind) is not typing.Literal:
-                raise TypeError(
-                    f"{cls.__name__}.{name}: a button field is an int, a str or a Literal"
-                )
-        _FIELDS[cls] = found
-    return found
-
-
-def _encode(value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"a button field is an int or a str, not {type(value).__name__}")
-    if isinstance(value, int) and value < 0:
-        raise ValueError("a button's number is never negative")
-    return str(value)
-
-
-def _decode(kind: type, text: str) -> int | str | None:
-    if typing.get_origin(kind) is typing.Literal:
-        # One of the values written in the class: "x", or the scores 1 to 5.
-        return next((v for v in typing.get_args(kind) if str(v) == text), None)
-    if kind is str:
-        return text or None
-    # str.isdigit() also takes "²" and "٣", and a number past a row id's 32 bits would
-    # make PostgreSQL fail the query: only what can be an id (or a page, a score) passes.
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:
-        value = int(text)
-        return value if value <= MAX_ROW_ID else None
-    return None
-
-
-B = typing.TypeVar("B", bound=Button)
+B = typing.TypeVar("B", bound=Action)
 ButtonHandler = Callable[[Update, KentContext, Any], Coroutine[Any, Any, None]]
 Refusal = Callable[[Update, KentContext], Coroutine[Any, Any, None]]
 
@@ -137,7 +52,7 @@ class Buttons:
         # Pressed outside a private chat, a private flow's button is forged: it is answered
         # (so the spinner stops) and does nothing.
         self.private_only = private_only
-        self.kinds: list[tuple[type[Button], ButtonHandler]] = []
+        self.kinds: list[tuple[type[Action], ButtonHandler]] = []
 
     def on(
         self, kind: type[B]
@@ -155,7 +70,7 @@ class Buttons:
 
         return register
 
-    def parse(self, data: str) -> tuple[Button, ButtonHandler] | None:
+    def parse(self, data: str) -> tuple[Action, ButtonHandler] | None:
         for kind, handler in self.kinds:
             button = kind.unpack(data)
             if button is not None:

@@ -24,6 +24,7 @@ from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen, StaffMember
 from db.types import utcnow
+from flows.actions import MAX_ROW_ID
 
 if TYPE_CHECKING:
     from handlers.feature import Feature
@@ -154,8 +155,7 @@ def translator_of(citizen: Citizen) -> Translator:
     return translator(resolve_language(citizen.language, citizen.telegram_language))
 
 
-# Row ids are 32-bit integers in the database; Telegram ids fit in 52 bits.
-MAX_ROW_ID = 2**31 - 1
+# Telegram ids fit in 52 bits (row ids in 32: flows.actions.MAX_ROW_ID).
 MAX_TELEGRAM_ID = 2**52
 
 

@@ -24,6 +24,7 @@ from core.staff import NotAllowed
 from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Department, Request
+from flows.filing.screens import BACK
 from handlers import request_buttons as cards
 from handlers import request_views as views
 from handlers import survey
@@ -266,7 +267,7 @@ async def redirect(update: Update, context: KentContext, button: cards.Redirect)
         [cards.RedirectTo(button.request_id, d.code).button(views.department_name(d, card.t))]
         for d in card.departments
     ]
-    rows.append([cards.Back(button.request_id).button(card.t._(views.BACK))])
+    rows.append([cards.Back(button.request_id).button(card.t._(BACK))])
     await update.callback_query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
 
 

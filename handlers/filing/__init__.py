@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from common.i18n import N_
 from core import intake, request_privacy
-from handlers import request_buttons as flow
+from flows.filing import actions as flow
 from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.filing.buttons import buttons
 from handlers.filing.commands import cancel_command, record_command, talep_command

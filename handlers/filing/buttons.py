@@ -1,35 +1,33 @@
-"""The filing flow's buttons, one handler each: the ones that change the draft share one
-transaction (_on_draft) and one way to show the next screen (_after); Send files the
-request, Cancel drops the draft."""
+"""The filing flow's buttons in Telegram. What a press does to the draft is
+flows.filing.steps' (one function per action); here each press runs it in one
+transaction that tells a stale form from the current one (_on_draft), and the next
+screen replaces the pressed one (_after). Send files the request, Cancel drops the
+draft."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session
-from telegram import (
-    InlineKeyboardMarkup,
-    Update,
-)
+from telegram import Update
 
 from common.i18n import Translator
 from core import intake
 from core.refusals import Refused
-from db.models import Citizen, ConversationState
-from handlers import request_buttons as flow
-from handlers import request_views as views
-from handlers.buttons import B, Buttons
+from db.models import ConversationState
+from flows.actions import Action
+from flows.filing import actions as flow
+from flows.filing import steps
+from flows.filing.screens import input_error, screen_of
+from flows.screen import Rows, Screen
+from handlers.buttons import Buttons
 from handlers.common import KentContext
 from handlers.filing.commands import cancel_flow, start_filing
 from handlers.filing.receipts import receipt_again, submit
-from handlers.filing.screens import (
-    input_error,
-    render,
-    show,
-)
+from handlers.filing.screens import show
 from handlers.menu import main_menu
+from handlers.render import inline_keyboard
 
 log = logging.getLogger("kentbot.filing")
 
@@ -68,33 +66,27 @@ class _Press:
     stale: bool
     # Pressed on the draft's own message.
     current: bool
-    # The step as stored, before a step of an earlier version was brought up to date.
-    saved_step: str | None = None
     flow_message: int | None = None
     error: str | None = None
-    screen: views.Screen | None = None
+    screen: Screen | None = None
     # Only the buttons change (the edit menu, the type picker).
-    markup: InlineKeyboardMarkup | None = None
+    choices: Rows | None = None
     # Nothing to show again (the type already chosen, tapped again).
     unchanged: bool = False
 
 
-# What a button does to the draft; it may set the press's markup or unchanged, or raise
-# Refused. It returns whether the next screen is to be rendered.
-DraftAction = Callable[[Session, Citizen, ConversationState, _Press], bool]
-
-
-async def _on_draft(update: Update, context: KentContext, act: DraftAction | None) -> _Press:
+async def _on_draft(update: Update, context: KentContext, action: Action | None) -> _Press:
     """One transaction: find the draft, tell whether the pressed message is its current
-    form, apply `act` unless the form is stale, and render the next screen."""
-    query = update.callback_query
-    assert query is not None
+    form, carry out the action (flows.filing.steps) unless the form is stale, and render
+    the next screen."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
     error: str | None = None
     try:
         with context.citizen_transaction() as (session, citizen, t):
             assert citizen.id is not None
             saved = session.get(ConversationState, citizen.id)
-            saved_step = saved.step if saved is not None else None
+            saved_step = saved.step if saved is not None else None  # before any upgrade
             draft = intake.draft_of(session, citizen)
             # Buttons of an older flow message are stale. A newer one is the current form
             # even if a crash kept its id from being saved (ids only grow within a chat).
@@ -110,12 +102,15 @@ async def _on_draft(update: Update, context: KentContext, act: DraftAction | Non
                 current=draft is not None
                 and query.message is not None
                 and draft.message_id == query.message.message_id,
-                saved_step=saved_step,
             )
-            if draft is not None and not press.stale and act is not None:
+            if draft is not None and not press.stale and action is not None:
                 press.flow_message = draft.message_id
-                if act(session, citizen, draft, press):
-                    press.screen = render(session, draft, press.t, context)
+                pressed = steps.Press(
+                    t, steps.Person(user.first_name, user.last_name, user.username), saved_step
+                )
+                if steps.press(session, citizen, draft, action, pressed):
+                    press.screen = screen_of(session, draft, t, context.config)
+                press.choices, press.unchanged = pressed.choices, pressed.unchanged
     except Refused as exc:
         error = exc.reason
     press.error = error
@@ -138,172 +133,29 @@ async def _after(update: Update, context: KentContext, press: _Press) -> None:
     await query.answer()
     if press.unchanged:
         return
-    if press.markup is not None:
-        await query.edit_message_reply_markup(reply_markup=press.markup)
+    if press.choices is not None:
+        await query.edit_message_reply_markup(reply_markup=inline_keyboard(press.choices))
         return
     assert press.screen is not None
     await show(update, context, press.citizen_id, press.screen, press.flow_message, edit=True)
 
 
-DraftChange = Callable[[Session, Citizen, ConversationState, _Press, B], bool]
+async def _change_draft(update: Update, context: KentContext, action: Any) -> None:
+    """A press whose work is a change of the draft: its next screen follows."""
+    await _after(update, context, await _on_draft(update, context, action))
 
 
-def _draft_button(kind: type[B]) -> Callable[[DraftChange[B]], DraftChange[B]]:
-    """Registers a button whose work is a change of the draft (`act`), after which the
-    draft's next screen is shown."""
-
-    def register(act: DraftChange[B]) -> DraftChange[B]:
-        @buttons.on(kind)
-        async def pressed(update: Update, context: KentContext, button: B) -> None:
-            press = await _on_draft(
-                update,
-                context,
-                lambda session, citizen, draft, press: act(session, citizen, draft, press, button),
-            )
-            await _after(update, context, press)
-
-        return act
-
-    return register
-
-
-@_draft_button(flow.SetChannel)
-def set_channel(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.SetChannel,
-) -> bool:
-    intake.set_channel(session, draft, button.code)
-    return True
-
-
-@_draft_button(flow.SetType)
-def set_type(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.SetType,
-) -> bool:
-    # Tapping the type already chosen on the topic screen changes nothing: no edit to
-    # make. (On the summary's type picker it returns to the summary; on a type screen of
-    # an earlier version it shows the topics.)
-    press.unchanged = (
-        draft.data.get("type") == button.code and draft.step == press.saved_step == "category"
-    )
-    if not press.unchanged:
-        intake.set_type(session, draft, button.code)
-    return True
-
-
-@_draft_button(flow.SetCategory)
-def set_category(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.SetCategory,
-) -> bool:
-    intake.set_category(session, draft, button.code)
-    return True
-
-
-@_draft_button(flow.AllTopics)
-def all_topics(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.AllTopics,
-) -> bool:
-    intake.show_all_topics(session, draft)
-    return True
-
-
-@_draft_button(flow.GoBack)
-def go_back(
-    session: Session, citizen: Citizen, draft: ConversationState, press: _Press, button: flow.GoBack
-) -> bool:
-    intake.go_back(session, draft)
-    return True
-
-
-@_draft_button(flow.SkipStep)
-def skip_step(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.SkipStep,
-) -> bool:
-    intake.skip(session, draft)
-    return True
-
-
-@_draft_button(flow.EditMenu)
-def edit_menu(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.EditMenu,
-) -> bool:
-    press.markup = views.edit_menu(press.t, intake.steps_of(draft))
-    return True
-
-
-@_draft_button(flow.TypePicker)
-def type_picker(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.TypePicker,
-) -> bool:
-    press.markup = views.type_picker(press.t, draft.data.get("type"))
-    return True
-
-
-@_draft_button(flow.GoTo)
-def go_to(
-    session: Session, citizen: Citizen, draft: ConversationState, press: _Press, button: flow.GoTo
-) -> bool:
-    intake.go_to(session, draft, button.step)
-    return True
-
-
-@_draft_button(flow.ToSummary)
-def to_summary(
-    session: Session,
-    citizen: Citizen,
-    draft: ConversationState,
-    press: _Press,
-    button: flow.ToSummary,
-) -> bool:
-    draft.step = "summary"
-    session.add(draft)
-    return True
+for _kind in steps.ACTIONS:
+    if _kind is not flow.Consent:
+        buttons.on(_kind)(_change_draft)
 
 
 @buttons.on(flow.Consent)
 async def consent(update: Update, context: KentContext, button: flow.Consent) -> None:
     """The KVKK notice: accepted, the flow goes on; refused, nothing is kept."""
-    user = update.effective_user
     query = update.callback_query
-    assert user is not None and query is not None
-
-    def act(session: Session, citizen: Citizen, draft: ConversationState, press: _Press) -> bool:
-        if button.answer == "yes":
-            intake.accept_consent(
-                session, citizen, draft, user.first_name, user.last_name, user.username
-            )
-            return True
-        intake.cancel(session, citizen)
-        return False
-
-    press = await _on_draft(update, context, act)
+    assert query is not None
+    press = await _on_draft(update, context, button)
     if button.answer == "yes" or press.stale or press.error is not None:
         await _after(update, context, press)
         return

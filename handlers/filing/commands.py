@@ -13,10 +13,7 @@ from core import flood, intake, staff
 from db.engine import transaction
 from db.models import Citizen
 from handlers.common import KentContext, private, translator_of
-from handlers.filing.screens import (
-    say,
-    show_step,
-)
+from handlers.filing.screens import say, show_step
 from handlers.menu import main_menu
 
 log = logging.getLogger("kentbot.filing")

@@ -18,12 +18,10 @@ from core.refusals import Refused
 from db import reference
 from db.engine import transaction, without_blocking
 from db.models import Citizen, Department, Request
+from flows.filing.screens import input_error
 from handlers import request_views as views
 from handlers.common import KentContext, translator_of
 from handlers.delivery import new_card, post_card
-from handlers.filing.screens import (
-    input_error,
-)
 
 log = logging.getLogger("kentbot.filing")
 

@@ -19,18 +19,15 @@ from core import intake
 from core.refusals import Refused
 from db.engine import untouched
 from db.models import ConversationState
-from handlers import request_buttons as flow
-from handlers import request_views as views
+from flows.filing import steps
+from flows.filing.actions import FileOffered
+from flows.filing.screens import CANCEL, input_error, matches, screen_of
+from flows.screen import Screen
 from handlers.basics import Home
+from handlers.buttons import inline
 from handlers.common import KentContext, translator_of
 from handlers.filing.commands import cancel_flow
-from handlers.filing.screens import (
-    input_error,
-    matches,
-    render,
-    show,
-    show_step,
-)
+from handlers.filing.screens import show, show_step
 
 log = logging.getLogger("kentbot.filing")
 
@@ -45,7 +42,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
     length = len(text or "")
     error: str | None = None
     cancelling = False
-    screen: views.Screen | None = None
+    screen: Screen | None = None
     unsent: TelegramError | None = None
     t: Translator | None = None
     try:
@@ -59,7 +56,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
                 return True
             t = translator_of(citizen)
             step, citizen_id = draft.step, citizen.id
-            if matches(text, views.CANCEL):
+            if matches(text, CANCEL):
                 cancelling = True
             else:
                 if step == "text":
@@ -71,7 +68,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
                 # Within the location step, what the citizen sent shows in the chat: no
                 # message answers it. Every other input moves to a screen.
                 if not (step == draft.step == "location"):
-                    screen = render(session, draft, t, context)
+                    screen = screen_of(session, draft, t, context.config)
                     flow_message = draft.message_id
                     if untouched(session):
                         # Sent before the step is saved, so that the step and the new
@@ -111,49 +108,22 @@ async def on_message(update: Update, context: KentContext) -> bool:
 
 
 def _take(session: Session, draft: ConversationState, message: Message, user_id: int) -> None:
-    """Apply a message to the draft's step; raises Refused when it does not fit."""
-    text, step = message.text, draft.step
-    if matches(text, views.BACK):
-        intake.go_back(session, draft)
-    elif step == "text" and (text is not None or message.caption is not None):
-        intake.set_text(session, draft, text or message.caption)
-        if message.photo:
-            intake.add_photo(
-                session, draft, message.photo[-1].file_id, message.photo[-1].file_unique_id
-            )
-    elif step == "location":
-        # A location, a venue, an address and photos, in any order, until Continue.
-        if message.venue is not None:
-            venue = message.venue
-            intake.set_location(session, draft, venue.location.latitude, venue.location.longitude)
-            place = ", ".join(p for p in (venue.title, venue.address) if p)
-            if place:
-                intake.set_address(session, draft, place[: intake.MAX_ADDRESS])
-        elif message.location is not None:
-            intake.set_location(
-                session, draft, message.location.latitude, message.location.longitude
-            )
-        elif message.photo:
-            intake.add_photo(
-                session, draft, message.photo[-1].file_id, message.photo[-1].file_unique_id
-            )
-        elif matches(text, views.DONE, typed=True) or matches(text, views.SKIP, typed=True):
-            intake.skip(session, draft)
-        elif text is not None:
-            intake.set_address(session, draft, text)
-        else:
-            raise Refused("location_expected")
-    elif step == "phone":
-        if message.contact is not None:
-            if message.contact.user_id not in (None, user_id):
-                raise Refused("not_your_contact")
-            intake.set_phone(session, draft, message.contact.phone_number)
-        elif matches(text, views.SKIP):
-            intake.skip(session, draft)
-        else:
-            intake.set_phone(session, draft, text or "")
-    else:
-        raise Refused("use_buttons")
+    """The message as the flow reads any channel's (flows.filing.steps.Input)."""
+    venue, photo, contact = message.venue, message.photo, message.contact
+    located = venue.location if venue is not None else message.location
+    steps.take(
+        session,
+        draft,
+        steps.Input(
+            text=message.text,
+            caption=message.caption,
+            location=(located.latitude, located.longitude) if located is not None else None,
+            place=", ".join(p for p in (venue.title, venue.address) if p) if venue else None,
+            photo=(photo[-1].file_id, photo[-1].file_unique_id) if photo else None,
+            contact=(contact.phone_number, contact.user_id) if contact is not None else None,
+        ),
+        user_id,
+    )
 
 
 async def offer_filing(update: Update, context: KentContext) -> bool:
@@ -170,7 +140,7 @@ async def offer_filing(update: Update, context: KentContext) -> bool:
         t._("Would you like to send this to the municipality as a request or complaint?"),
         reply_markup=InlineKeyboardMarkup(
             [
-                [flow.FileOffered().button(t._("📝 Yes, file it"))],
+                [inline(FileOffered(), t._("📝 Yes, file it"))],
                 [Home().button(t._("🏠 Main menu"))],
             ]
         ),

@@ -38,7 +38,7 @@ from db.engine import transaction
 from db.models import Request, RequestEvent
 from emulator.client import SimGroup, SimUser
 from emulator.formatting import utf16_len
-from handlers.request_views import BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE, SKIP
+from flows.filing.screens import BACK, CANCEL, DONE, SHARE_LOCATION, SHARE_PHONE, SKIP
 from tests.harness import Kent
 from tests.journeys import card_of, file_complaint, number_in
 

@@ -10,15 +10,16 @@ from typing import Literal
 import pytest
 
 from common.config import Config
-from handlers import basics, privacy, request_buttons, survey  # noqa: F401  (their buttons)
-from handlers.buttons import MAX_BYTES, Button
-from handlers.common import MAX_ROW_ID
+from flows.actions import MAX_BYTES, MAX_ROW_ID, Action
+from flows.filing import actions as filing_actions  # noqa: F401  (its actions)
+from handlers import basics, council, privacy, request_buttons, survey  # noqa: F401  (buttons)
+from handlers.buttons import Button
 
 
-def kinds() -> list[type[Button]]:
+def kinds() -> list[type[Action]]:
     """Every button kind the bot defines (the concrete ones, with a prefix)."""
-    found: list[type[Button]] = []
-    todo = list(Button.__subclasses__())
+    found: list[type[Action]] = []
+    todo = list(Action.__subclasses__())
     while todo:
         kind = todo.pop()
         todo += kind.__subclasses__()
@@ -27,7 +28,7 @@ def kinds() -> list[type[Button]]:
     return found
 
 
-def widest(kind: type[Button], config: Config) -> Button:
+def widest(kind: type[Action], config: Config) -> Action:
     """The longest data this kind can carry in this municipality: the largest ids and the
     longest codes config.toml has (a Turkish letter takes two bytes)."""
     codes = [d.code for d in config.departments] + [c.code for c in config.categories]

@@ -1,0 +1,49 @@
+"""A screen, as a step shows it to a person on any channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: what it says, and the action it stands for (flows.actions, packed)."""
+
+    label: str
+    data: str
+
+
+class Ask(StrEnum):
+    """What a reply button asks the person to share, rather than type."""
+
+    LOCATION = "location"
+    CONTACT = "contact"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A ready answer the person may send instead of typing (Telegram's reply keyboard); a
+    reply that `asks` shares the person's location or phone number."""
+
+    label: str
+    asks: Ask | None = None
+
+
+Rows = tuple[tuple[Choice, ...], ...]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A step's message: its text (with <b> and <i> only), its buttons row by row, or the
+    ready answers it offers. A screen has choices or replies, not both: a channel may
+    send them in different kinds of message."""
+
+    text: str
+    choices: Rows = ()
+    replies: tuple[tuple[Reply, ...], ...] = ()
+
+
+def in_rows(choices: list[Choice], per_row: int) -> Rows:
+    """The choices, `per_row` to a row."""
+    return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
