@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -64,6 +65,57 @@ MAX_ADDRESS = 500
 MAX_PHOTOS = 3
 
 
+class Photo(BaseModel):
+    file_id: str
+    file_unique_id: str
+
+
+class FilingState(BaseModel):
+    """What a filing draft has collected: its ConversationState's data, typed. Stored as
+    the same JSON as ever, so drafts saved before keep working; a key that is not here
+    cannot be written (a typo fails at once), and one that an earlier version wrote is
+    dropped the next time the draft is saved."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str | None = None
+    category: str | None = None
+    text: str | None = None
+    # Topics suggested from the text typed before the flow began; all of them on request.
+    suggested: list[str] = []
+    all_topics: bool = False
+    # Changing one part from the summary: finishing it returns to the summary.
+    editing: bool = False
+    # Staff entering a request from another channel (/kayit), and that channel.
+    mode: Literal["record"] | None = None
+    channel: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = None
+    photos: list[Photo] = []
+    phone: str | None = None
+    # Free text typed outside any flow, offered to become the description.
+    offer: str | None = None
+    # The channel's bookkeeping: the last message that moved the flow on (a redelivered
+    # one is recognised), and whether the flow's message carries a reply keyboard.
+    input: int | None = None
+    keyboard: bool = False
+
+
+def state_of(draft: ConversationState) -> FilingState:
+    return FilingState.model_validate(draft.data)
+
+
+def record(draft: ConversationState, **changes: Any) -> None:
+    """Writes `changes` into the draft's state, checked against FilingState (a new dict, so
+    that SQLAlchemy sees the JSON column change)."""
+    unknown = changes.keys() - FilingState.model_fields.keys()
+    if unknown:
+        raise TypeError(f"not part of a filing draft: {sorted(unknown)}")
+    state = FilingState.model_validate({**draft.data, **changes})
+    draft.data = state.model_dump(mode="json", exclude_unset=True)
+
+
 @dataclass(frozen=True)
 class Submitted:
     request: Request
@@ -91,16 +143,15 @@ def upgrade(draft: ConversationState) -> ConversationState:
     step = RENAMED_STEPS.get(draft.step)
     if step is not None:
         draft.step = step
-        if not draft.data.get("type"):
-            draft.data = {**draft.data, "type": DEFAULT_TYPE}
+        if not state_of(draft).type:
+            record(draft, type=DEFAULT_TYPE)
     return draft
 
 
 def _save(
     session: Session, draft: ConversationState, step: str, **changes: Any
 ) -> ConversationState:
-    # A new dict, so that SQLAlchemy sees the JSON column change.
-    draft.data = {**draft.data, **changes}
+    record(draft, **changes)
     draft.step = step
     draft.updated_at = utcnow()
     session.add(draft)
@@ -182,16 +233,16 @@ def accept_consent(
 
 
 def steps_of(draft: ConversationState) -> tuple[str, ...]:
-    return RECORD_STEPS if draft.data.get("mode") == "record" else STEPS
+    return RECORD_STEPS if state_of(draft).mode == "record" else STEPS
 
 
 def next_step(draft: ConversationState, current: str) -> str:
-    if draft.data.get("editing"):
+    if state_of(draft).editing:
         return "summary"
     steps = steps_of(draft)
     index = steps.index(current)
     step = steps[index + 1]
-    if step == "text" and draft.data.get("text"):
+    if step == "text" and state_of(draft).text:
         # The description was written before the flow began: no need to ask again.
         step = steps[index + 2]
     return step
@@ -292,10 +343,10 @@ def skip(session: Session, draft: ConversationState) -> ConversationState:
 def add_photo(
     session: Session, draft: ConversationState, file_id: str, file_unique_id: str
 ) -> ConversationState:
-    photos = list(draft.data.get("photos", []))
+    photos = state_of(draft).photos
     if len(photos) >= MAX_PHOTOS:
         raise Refused("too_many_photos")
-    photos.append({"file_id": file_id, "file_unique_id": file_unique_id})
+    photos.append(Photo(file_id=file_id, file_unique_id=file_unique_id))
     return _save(session, draft, draft.step, photos=photos)
 
 
@@ -330,18 +381,13 @@ def submit(
 
     The draft is deleted in the same transaction, so pressing Send twice files once.
     """
-    data = draft.data
-    recorded = data.get("mode") == "record"
-    if (
-        draft.step != "summary"
-        or not data.get("type")
-        or not data.get("category")
-        or not data.get("text")
-    ):
+    state = state_of(draft)
+    recorded = state.mode == "record"
+    if draft.step != "summary" or not state.type or not state.category or not state.text:
         raise Refused("incomplete")
     if not recorded and citizen.consent_at is None:
         raise Refused("consent_required")
-    category = reference.get(session, Category, data["category"])
+    category = reference.get(session, Category, state.category)
     if category is None:
         raise Refused("unknown_category")
     # Claim the draft first: of two Send presses racing each other, only the one that
@@ -360,16 +406,16 @@ def submit(
     year = now.astimezone(calendar.tz).year
     request = Request(
         number=numbering.allocate(session, year)[0],
-        channel=data["channel"] if recorded else "telegram",
-        type=data["type"],
+        channel=state.channel or "" if recorded else "telegram",
+        type=state.type,
         category_code=category.code,
         department_code=category.department_code,
         citizen_id=None if recorded else citizen.id,
-        text=data["text"],
-        latitude=data.get("latitude"),
-        longitude=data.get("longitude"),
-        address=data.get("address"),
-        contact_phone=data.get("phone"),
+        text=state.text,
+        latitude=state.latitude,
+        longitude=state.longitude,
+        address=state.address,
+        contact_phone=state.phone,
         status="new",
         created_at=now,
         updated_at=now,
@@ -378,13 +424,12 @@ def submit(
     session.add(request)
     session.flush()
     assert request.id is not None
-    photos = data.get("photos", [])
-    for photo in photos:
+    for photo in state.photos:
         session.add(
             Attachment(
                 request_id=request.id,
-                telegram_file_id=photo["file_id"],
-                file_unique_id=photo["file_unique_id"],
+                telegram_file_id=photo.file_id,
+                file_unique_id=photo.file_unique_id,
                 created_at=now,
             )
         )
@@ -397,13 +442,13 @@ def submit(
         data={"department": category.department_code},
     )
     session.add(event)
-    if data.get("phone") and not recorded:
-        citizen.phone = data["phone"]
+    if state.phone and not recorded:
+        citizen.phone = state.phone
         session.add(citizen)
     session.expunge(draft)
     return Submitted(
         request=request,
         department_code=category.department_code,
         event=event,
-        photo_ids=[photo["file_id"] for photo in photos],
+        photo_ids=[photo.file_id for photo in state.photos],
     )

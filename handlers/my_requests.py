@@ -43,6 +43,12 @@ class NoteStep(StrEnum):
 NOTE_STEPS = frozenset(NoteStep)
 
 
+class NoteState(conversation.State):
+    """The request the citizen's next message goes to."""
+
+    request_id: int
+
+
 # A page past this is no real list (PER_PAGE requests each).
 MAX_PAGE = 100_000
 
@@ -230,7 +236,7 @@ def _next_message_for(
     def act(session: Session, citizen: Citizen, t: Translator, request: Request) -> str:
         if request.status not in OPEN_STATUSES:
             raise Refused("closed")
-        conversation.set_step(session, citizen, step, request_id=request.id)
+        conversation.set_step(session, citizen, step, NoteState(request_id=request.id or 0))
         return t._(prompt).format(number=request.number)
 
     return act
@@ -330,7 +336,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
         request_id: int | None = None
         kind = ""
         if draft is not None and draft.step in NOTE_STEPS:
-            request_id = int(draft.data.get("request_id", 0))
+            request_id = conversation.state_of(draft, NoteState).request_id
             kind = draft.step
         elif message.reply_to_message is not None:
             link = workflow.linked(session, message.chat.id, message.reply_to_message.message_id)

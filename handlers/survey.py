@@ -27,6 +27,12 @@ from handlers.feature import Every, Feature, Steps
 log = logging.getLogger("kentbot.survey")
 
 
+class CommentState(conversation.State):
+    """The request whose survey the comment belongs to."""
+
+    request_id: int
+
+
 class SurveyStep(StrEnum):
     # The optional comment after a score: the citizen's next message, whatever it replies to.
     COMMENT = "survey_comment"
@@ -135,7 +141,9 @@ async def score(update: Update, context: KentContext, button: Score) -> None:
             session.rollback()
             await _refuse(update, t, exc)
             return
-        conversation.set_step(session, person, SurveyStep.COMMENT, request_id=button.request_id)
+        conversation.set_step(
+            session, person, SurveyStep.COMMENT, CommentState(request_id=button.request_id)
+        )
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         t._(
@@ -195,7 +203,9 @@ async def on_message(update: Update, context: KentContext) -> bool:
             return False
         t = translator(resolve_language(person.language, person.telegram_language))
         with contextlib.suppress(NotFound):  # the request was erased meanwhile
-            survey.add_comment(session, person, int(draft.data["request_id"]), message.text)
+            survey.add_comment(
+                session, person, conversation.state_of(draft, CommentState).request_id, message.text
+            )
         session.delete(draft)
     await message.reply_text(t._("📝 Thank you, your comment has been recorded."))
     return True

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from common.config import Config
 from common.i18n import N_, Translator, all_translators
+from core import intake
 from core.codes import CHANNELS, REQUEST_TYPES
 from core.intake import MAX_PHOTOS
 from core.text_match import fold
@@ -134,18 +135,18 @@ def category_screen(t: Translator, draft: ConversationState, categories: list[Ca
     """Step 1: the type (a row of toggles, one preselected) and the topic, on one screen.
 
     Tapping a type edits this screen; tapping a topic moves on."""
-    data = draft.data
-    suggested = [c for code in data.get("suggested", []) for c in categories if c.code == code]
+    state = intake.state_of(draft)
+    suggested = [c for code in state.suggested for c in categories if c.code == code]
     lines = [t._("📝 <b>New request</b> — step 1 of 4")]
-    if data.get("text"):
-        lines.append(t._("Your message: <i>{text}</i>").format(text=esc(data["text"])))
-    chosen = data.get("type")
+    if state.text:
+        lines.append(t._("Your message: <i>{text}</i>").format(text=esc(state.text)))
+    chosen = state.type
     lines.append(
         t._("Type: <b>{value}</b> (tap another type above the topics to change it)").format(
             value=esc(t._(REQUEST_TYPES.get(chosen or "", "—")))
         )
     )
-    if suggested and not data.get("all_topics"):
+    if suggested and not state.all_topics:
         lines.append(t._("📂 These topics seem to fit what you wrote. Please choose one:"))
         shown = suggested
     else:
@@ -158,7 +159,7 @@ def category_screen(t: Translator, draft: ConversationState, categories: list[Ca
     # Back only when recording (to the channel); for citizens this is the first step.
     return Screen(
         "\n\n".join(lines),
-        (*rows, _nav(t, back=data.get("mode") == "record")),
+        (*rows, _nav(t, back=state.mode == "record")),
     )
 
 
@@ -213,24 +214,22 @@ def draft_summary(
     category: Category | None,
     department: Department | None,
 ) -> str:
-    data = draft.data
+    state = intake.state_of(draft)
     lines = [t._("📋 <b>Please check your request</b>"), ""]
-    lines.append(
-        t._("Type: {value}").format(value=t._(REQUEST_TYPES.get(data.get("type", ""), "—")))
-    )
+    lines.append(t._("Type: {value}").format(value=t._(REQUEST_TYPES.get(state.type or "", "—"))))
     lines.append(
         t._("Topic: {value}").format(value=esc(category_name(category, t)) if category else "—")
     )
     lines.append(t._("Department: {value}").format(value=esc(department_name(department, t))))
-    lines.append(t._("Description: {value}").format(value=esc(data.get("text"))))
-    if data.get("latitude") is not None:
+    lines.append(t._("Description: {value}").format(value=esc(state.text)))
+    if state.latitude is not None:
         lines.append(t._("Location: shared on the map"))
-    elif data.get("address"):
-        lines.append(t._("Address: {value}").format(value=esc(data["address"])))
+    elif state.address:
+        lines.append(t._("Address: {value}").format(value=esc(state.address)))
     else:
         lines.append(t._("Location: not given"))
-    lines.append(t._("Photos: {count}").format(count=len(data.get("photos", []))))
-    lines.append(t._("Phone: {value}").format(value=esc(data.get("phone")) or t._("not given")))
+    lines.append(t._("Photos: {count}").format(count=len(state.photos)))
+    lines.append(t._("Phone: {value}").format(value=esc(state.phone) or t._("not given")))
     return "\n".join(lines)
 
 
@@ -278,13 +277,13 @@ def _step_screen(session: Session, draft: ConversationState, t: Translator) -> S
     if step == "location":
         return location_screen(t)
     if step == "phone":
-        if draft.data.get("mode") == "record":
+        if intake.state_of(draft).mode == "record":
             return Screen(
                 t._("📞 The citizen's phone number or e-mail, if they gave one (or tap Skip):"),
                 ((a.SkipStep().choice(t._(SKIP)),),),
             )
         return phone_screen(t)
-    category = reference.get(session, Category, draft.data.get("category"))
+    category = reference.get(session, Category, intake.state_of(draft).category)
     department = reference.get(session, Department, category.department_code) if category else None
     return Screen(draft_summary(t, draft, category, department), summary_choices(t))
 

@@ -108,7 +108,8 @@ def set_type(
     # make. (On the summary's type picker it returns to the summary; on a type screen of
     # an earlier version it shows the topics.)
     pressed.unchanged = (
-        draft.data.get("type") == action.code and draft.step == pressed.saved_step == "category"
+        intake.state_of(draft).type == action.code
+        and draft.step == pressed.saved_step == "category"
     )
     if not pressed.unchanged:
         intake.set_type(session, draft, action.code)
@@ -171,7 +172,7 @@ def types(
     pressed: Press,
     action: a.TypePicker,
 ) -> bool:
-    pressed.choices = type_picker(pressed.t, draft.data.get("type"))
+    pressed.choices = type_picker(pressed.t, intake.state_of(draft).type)
     return True
 
 

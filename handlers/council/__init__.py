@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ParseMode
 
 from common.i18n import N_, Translator
+from core import conversation
 from core.council import personal_data as council_personal_data
 from core.refusals import Refused
 from db.models import Citizen, ConversationState
@@ -28,13 +28,13 @@ from handlers.common import KentContext
 from handlers.council import coordination, events, membership
 from handlers.council.buttons import CouncilMenu, EventsMenu, buttons
 from handlers.council.events import show_event
-from handlers.council.screens import CouncilStep, Shown, refusal
+from handlers.council.screens import CouncilState, CouncilStep, Shown, refusal
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 
 __all__ = ["FEATURE", "show_event"]
 
-Step = Callable[[KentContext, Session, Citizen, Translator, dict[str, Any], str, datetime], Shown]
+Step = Callable[[KentContext, Session, Citizen, Translator, CouncilState, str, datetime], Shown]
 STEPS: dict[CouncilStep, Step] = {
     CouncilStep.BIRTH: membership.birth_date,
     CouncilStep.CHILD_NAME: membership.child_name,
@@ -63,7 +63,8 @@ async def on_message(update: Update, context: KentContext) -> bool:
             return False
         step = draft.step
         try:
-            reply, markup = handler(context, session, citizen, t, dict(draft.data), text, now)
+            state = conversation.state_of(draft, CouncilState)
+            reply, markup = handler(context, session, citizen, t, state, text, now)
         except Refused as exc:
             reply, markup = refusal(t, exc.reason), None
             if step == CouncilStep.CHECKIN:

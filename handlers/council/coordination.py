@@ -27,6 +27,7 @@ from handlers.council.screens import (
     EDIT_ALIASES,
     EVENT_FIELDS,
     FIELD_PROMPTS,
+    CouncilState,
     CouncilStep,
     Shown,
     assembly_name,
@@ -41,11 +42,11 @@ log = logging.getLogger("kentbot.council")
 
 
 def _creation_input(
-    config: Any, session: Session, citizen: Citizen, data: dict[str, Any], text: str, now: datetime
+    config: Any, session: Session, citizen: Citizen, state: CouncilState, text: str, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One typed field of a new event; returns the next question."""
     t = translator_of(citizen)
-    field = data["field"]
+    field = state.field or ""
     value: Any = text
     if field in ("starts_at", "ends_at"):
         value = parse_local_datetime(text, config.tz).isoformat()
@@ -59,11 +60,10 @@ def _creation_input(
         value = ""
     elif field == "title" and not 1 <= len(text) <= 200:
         raise Refused("bad_title")
-    data[field] = value
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
-    data["field"] = next_field
-    conversation.set_step(session, citizen, CouncilStep.EVENT, **data)
+    state = state.model_copy(update={field: value, "field": next_field})
+    conversation.set_step(session, citizen, CouncilStep.EVENT, state)
     if next_field == "members_only":
         return t._("🔒 Only for members of the assembly?"), InlineKeyboardMarkup(
             [
@@ -76,28 +76,26 @@ def _creation_input(
     return prompt(t, next_field), None
 
 
-def _event_summary(t: Translator, data: dict[str, Any], assembly: str) -> str:
-    starts = datetime.fromisoformat(data["starts_at"])
-    ends = datetime.fromisoformat(data["ends_at"])
+def _event_summary(t: Translator, state: CouncilState, assembly: str) -> str:
+    starts = datetime.fromisoformat(state.starts_at or "")
+    ends = datetime.fromisoformat(state.ends_at or "")
     lines = [
         t._("📋 <b>New event</b>"),
         f"🏛 {html.escape(assembly)}",
-        f"<b>{html.escape(data['title'])}</b>",
-        html.escape(data.get("description", "")),
+        f"<b>{html.escape(state.title or '')}</b>",
+        html.escape(state.description or ""),
         f"🕒 {t.datetime(starts)} – {t.datetime(ends)}",
-        f"📍 {html.escape(data['place'])}",
-        t._("👥 Seats: {count}").format(count=data["capacity"]),
+        f"📍 {html.escape(state.place or '')}",
+        t._("👥 Seats: {count}").format(count=state.capacity),
     ]
-    if data.get("deadline"):
+    if state.deadline:
         lines.append(
             t._("Registration until {when}").format(
-                when=t.datetime(datetime.fromisoformat(data["deadline"]))
+                when=t.datetime(datetime.fromisoformat(state.deadline))
             )
         )
     lines.append(
-        t._("Only for members of the assembly.")
-        if data.get("members_only")
-        else t._("Open to all.")
+        t._("Only for members of the assembly.") if state.members_only else t._("Open to all.")
     )
     return "\n".join(lines)
 
@@ -110,21 +108,27 @@ def _creation_button(
     if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
         raise Refused("not_allowed")
     draft = session.get(ConversationState, citizen.id)
-    data = dict(draft.data) if draft is not None and draft.step == CouncilStep.EVENT else {}
+    state = (
+        conversation.state_of(draft, CouncilState)
+        if draft is not None and draft.step == CouncilStep.EVENT
+        else None
+    )
     if action == "ea":
-        conversation.set_step(session, citizen, CouncilStep.EVENT, assembly=arg, field="title")
+        conversation.set_step(
+            session, citizen, CouncilStep.EVENT, CouncilState(assembly=arg, field="title")
+        )
         return prompt(t, "title"), None
     if action == "ex":
         conversation.clear(session, citizen)
         return t._("Cancelled. No event was created."), None
-    if not data or "place" not in data:
+    if state is None or state.place is None:
         raise Refused("not_found")
-    assembly = session.get(Assembly, data["assembly"])
-    name = assembly_name(assembly, t) if assembly else data["assembly"]
+    assembly = session.get(Assembly, state.assembly or "")
+    name = assembly_name(assembly, t) if assembly else state.assembly or ""
     if action == "em":
-        data["members_only"] = arg == "y"
-        conversation.set_step(session, citizen, CouncilStep.EVENT, **data)
-        return _event_summary(t, data, name), InlineKeyboardMarkup(
+        state = state.model_copy(update={"members_only": arg == "y"})
+        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+        return _event_summary(t, state, name), InlineKeyboardMarkup(
             [
                 [
                     b.CreateEvent().button(t._("✅ Create")),
@@ -132,19 +136,19 @@ def _creation_button(
                 ]
             ]
         )
-    deadline = datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None
+    deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
     event = council.create_event(
         session,
         staff.active_member(session, citizen.telegram_id),
-        data["assembly"],
-        data["title"],
-        data.get("description", ""),
-        datetime.fromisoformat(data["starts_at"]),
-        datetime.fromisoformat(data["ends_at"]),
-        data["place"],
-        int(data["capacity"]),
+        state.assembly or "",
+        state.title or "",
+        state.description or "",
+        datetime.fromisoformat(state.starts_at or ""),
+        datetime.fromisoformat(state.ends_at or ""),
+        state.place or "",
+        state.capacity or 0,
         deadline,
-        bool(data.get("members_only")),
+        bool(state.members_only),
         now=now,
     )
     conversation.clear(session, citizen)
@@ -293,7 +297,9 @@ async def checkin_command(update: Update, context: KentContext) -> None:
                 session.rollback()
                 reply = refusal(t, exc.reason)
         else:
-            conversation.set_step(session, citizen, CouncilStep.CHECKIN, event=as_id(args[0]))
+            conversation.set_step(
+                session, citizen, CouncilStep.CHECKIN, CouncilState(event=as_id(args[0]))
+            )
             reply = t._(
                 "Check-in for event {id}: type each code as people arrive. /iptal to stop."
             ).format(id=args[0])
@@ -414,7 +420,7 @@ def checkin_code(
     session: Session,
     citizen: Citizen,
     t: Translator,
-    data: dict[str, Any],
+    state: CouncilState,
     text: str,
     now: datetime,
 ) -> Shown:
@@ -422,7 +428,7 @@ def checkin_code(
     registration = council.check_in(
         session,
         staff.active_member(session, citizen.telegram_id or 0),
-        int(data["event"]),
+        state.event or 0,
         text,
         now,
     )
@@ -439,9 +445,9 @@ def event_field(
     session: Session,
     citizen: Citizen,
     t: Translator,
-    data: dict[str, Any],
+    state: CouncilState,
     text: str,
     now: datetime,
 ) -> Shown:
     """c_event: the new event's next field."""
-    return _creation_input(context.config, session, citizen, data, text, now)
+    return _creation_input(context.config, session, citizen, state, text, now)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import logging
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -22,6 +21,7 @@ from handlers.common import KentContext, private, translator_of
 from handlers.council import buttons as b
 from handlers.council.buttons import buttons
 from handlers.council.screens import (
+    CouncilState,
     CouncilStep,
     Shown,
     assembly_name,
@@ -115,11 +115,11 @@ def start_join(context: KentContext, session: Session, citizen: Citizen, code: s
             t, config.kvkk.data_controller or config.municipality.name, b.JoinConsented(code)
         )
     if rules.guardian_required:
-        conversation.set_step(session, citizen, CouncilStep.CHILD_NAME, assembly=code)
+        conversation.set_step(session, citizen, CouncilStep.CHILD_NAME, CouncilState(assembly=code))
         return t._("👧 Please write your child's first and last name:"), None
     needs_age = rules.min_age is not None or rules.max_age is not None
     if needs_age and citizen.birth_date is None:
-        conversation.set_step(session, citizen, CouncilStep.BIRTH, assembly=code)
+        conversation.set_step(session, citizen, CouncilStep.BIRTH, CouncilState(assembly=code))
         return t._(
             "🎂 This assembly has an age rule. Please write your date of birth (like 25.11.1990):"
         ), None
@@ -215,16 +215,16 @@ def birth_date(
     session: Session,
     citizen: Citizen,
     t: Translator,
-    data: dict[str, Any],
+    state: CouncilState,
     text: str,
     now: datetime,
 ) -> Shown:
     """c_birth: the citizen's date of birth, for an assembly with an age rule."""
     config = context.config
     today = now.astimezone(config.tz).date()
-    council.join(session, config, citizen, data["assembly"], parse_date(text), today)
+    council.join(session, config, citizen, state.assembly or "", parse_date(text), today)
     conversation.clear(session, citizen)
-    return _joined_text(t, session, data["assembly"]), None
+    return _joined_text(t, session, state.assembly or ""), None
 
 
 def child_name(
@@ -232,7 +232,7 @@ def child_name(
     session: Session,
     citizen: Citizen,
     t: Translator,
-    data: dict[str, Any],
+    state: CouncilState,
     text: str,
     now: datetime,
 ) -> Shown:
@@ -240,7 +240,7 @@ def child_name(
     if len(text.split()) < 2:
         raise Refused("bad_name")
     conversation.set_step(
-        session, citizen, CouncilStep.CHILD_BIRTH, assembly=data["assembly"], child=text
+        session, citizen, CouncilStep.CHILD_BIRTH, CouncilState(assembly=state.assembly, child=text)
     )
     return t._("🎂 Your child's date of birth (like 05.04.2015):"), None
 
@@ -250,18 +250,18 @@ def child_birth_date(
     session: Session,
     citizen: Citizen,
     t: Translator,
-    data: dict[str, Any],
+    state: CouncilState,
     text: str,
     now: datetime,
 ) -> Shown:
     """c_child_birth: the child's date of birth; the guardian then confirms."""
     config = context.config
-    first, _, last = data["child"].partition(" ")
+    first, _, last = (state.child or "").partition(" ")
     membership = council.join_child(
         session,
         config,
         citizen,
-        data["assembly"],
+        state.assembly or "",
         first,
         last,
         parse_date(text),
@@ -273,6 +273,6 @@ def child_birth_date(
         "Please confirm that you are {name}'s parent or legal guardian and "
         "agree to their membership and to us keeping their name and date "
         "of birth for it."
-    ).format(name=html.escape(data["child"])), InlineKeyboardMarkup(
+    ).format(name=html.escape(state.child or "")), InlineKeyboardMarkup(
         [[b.ConfirmGuardian(membership.id).button(t._("✅ I confirm as parent/guardian"))]]
     )

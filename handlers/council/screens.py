@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from common.i18n import N_, Translator
+from core import conversation
 from core.refusals import Refused
 from db.models import Assembly, Citizen
 from db.types import utcnow
@@ -21,6 +22,27 @@ from handlers.common import KentContext
 from handlers.council import buttons as b
 
 log = logging.getLogger("kentbot.council")
+
+
+class CouncilState(conversation.State):
+    """What the council's steps have collected (stored as JSON in the citizen's
+    conversation state)."""
+
+    assembly: str | None = None
+    # A child's first and last name, while their date of birth is asked.
+    child: str | None = None
+    # The event whose registrants are checked in at the door.
+    event: int | None = None
+    # A new event, one field after another (EVENT_FIELDS; times in ISO 8601).
+    field: str | None = None
+    title: str | None = None
+    description: str | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    place: str | None = None
+    capacity: int | None = None
+    deadline: str | None = None
+    members_only: bool | None = None
 
 
 class CouncilStep(StrEnum):

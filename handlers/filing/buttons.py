@@ -52,7 +52,7 @@ async def file_offered(update: Update, context: KentContext, button: flow.FileOf
     """The text typed outside any flow becomes the new request's description."""
     with context.citizen_transaction() as (session, citizen, _):
         draft = intake.draft_of(session, citizen)
-        offered = draft.data.get("offer") if draft and draft.step == "offer" else None
+        offered = intake.state_of(draft).offer if draft and draft.step == "offer" else None
     await start_filing(update, context, prefilled=offered)
 
 

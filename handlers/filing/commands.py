@@ -86,7 +86,7 @@ async def cancel_flow(update: Update, context: KentContext, citizen_id: int) -> 
         citizen = session.get(Citizen, citizen_id)
         assert citizen is not None
         draft = intake.draft_of(session, citizen)
-        keyboard = bool(draft and draft.data.get("keyboard"))
+        keyboard = draft is not None and intake.state_of(draft).keyboard
         intake.cancel(session, citizen)
         t = translator_of(citizen)
     query = update.callback_query

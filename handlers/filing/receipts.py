@@ -40,7 +40,7 @@ async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
         try:
             if draft is None:
                 raise Refused("incomplete")
-            recorded = draft.data.get("mode") == "record"
+            recorded = intake.state_of(draft).mode == "record"
             submitted = intake.submit(session, citizen, draft, calendar)
         except Refused as exc:
             error = exc.reason

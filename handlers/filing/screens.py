@@ -77,7 +77,7 @@ async def show(
 def _shown(draft: ConversationState, sent: Message, screen: Screen) -> None:
     """The flow's message is now `sent`."""
     draft.message_id = sent.message_id
-    draft.data = {**draft.data, "keyboard": bool(screen.replies)}
+    intake.record(draft, keyboard=bool(screen.replies))
 
 
 async def show_step(update: Update, context: KentContext, citizen_id: int, edit: bool) -> None:

@@ -51,7 +51,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
             draft = intake.draft_of(session, citizen)
             if draft is None or draft.step not in (*intake.steps_of(draft), "kvkk"):
                 return False
-            if draft.data.get("input", 0) >= message.message_id:
+            if (intake.state_of(draft).input or 0) >= message.message_id:
                 # Delivered again after a crash: this message already moved the flow on.
                 return True
             t = translator_of(citizen)
@@ -64,7 +64,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
                 _take(session, draft, message, user.id)
                 # In the same transaction as the step it caused, so a redelivery is
                 # recognised.
-                draft.data = {**draft.data, "input": message.message_id}
+                intake.record(draft, input=message.message_id)
                 # Within the location step, what the citizen sent shows in the chat: no
                 # message answers it. Every other input moves to a screen.
                 if not (step == draft.step == "location"):
