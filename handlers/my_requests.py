@@ -138,12 +138,11 @@ async def my_requests(update: Update, context: KentContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    with context.citizen_transaction() as (session, citizen, _):
+    with context.citizen_transaction() as (session, citizen, t):
         if context.args:
             try:
                 request = workflow.citizen_request_by_number(session, citizen, context.args[0])
             except NotFound:
-                t = translator_of(citizen)
                 text = t._("No request of yours has the number {number}.").format(
                     number=views.esc(context.args[0][:20])
                 )

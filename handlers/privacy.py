@@ -15,7 +15,7 @@ from common.i18n import N_, Translator
 from core import privacy
 from db.engine import transaction, without_blocking
 from handlers.buttons import Button, Buttons
-from handlers.common import KentContext, is_private, private
+from handlers.common import KentContext, private
 from handlers.delivery import clear_after_erasure
 from handlers.feature import Command, Daily, Feature
 
@@ -43,7 +43,8 @@ async def _quietly(update: Update, context: KentContext) -> None:
     await update.callback_query.answer()
 
 
-buttons = Buttons("kvkk", invalid=_quietly)
+# Pressed outside a private chat (forged), they are answered and do nothing.
+buttons = Buttons("kvkk", invalid=_quietly, private_only=True)
 
 
 def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -120,9 +121,6 @@ async def keep(update: Update, context: KentContext, button: Keep) -> None:
     """Nothing is erased."""
     query = update.callback_query
     assert query is not None
-    if not is_private(update):
-        await query.answer()
-        return
     t = context.texts()
     await query.answer()
     await _say(query, t._("Nothing was erased."))
@@ -133,9 +131,6 @@ async def erase(update: Update, context: KentContext, button: Erase) -> None:
     """Erases the citizen's personal data (once, whatever is pressed twice)."""
     query = update.callback_query
     assert query is not None
-    if not is_private(update):
-        await query.answer()
-        return
     # Translated before erasing: afterwards the citizen's language is gone with them.
     t = context.texts()
     await query.answer()

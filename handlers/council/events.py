@@ -150,11 +150,11 @@ async def events_command(update: Update, context: KentContext) -> None:
 async def show_event(update: Update, context: KentContext, event_id: int) -> None:
     """A poster's deep link t.me/<bot>?start=ev_<id> opens the event directly."""
     markup: InlineKeyboardMarkup | None
-    with context.citizen_transaction() as (session, citizen, _):
+    with context.citizen_transaction() as (session, citizen, t):
         try:
             text, markup = _event_screen(session, citizen, event_id, utcnow())
         except Refused as exc:
-            text, markup = refusal(translator_of(citizen), exc.reason), None
+            text, markup = refusal(t, exc.reason), None
     await show(update, text, markup)
 
 

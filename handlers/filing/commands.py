@@ -71,9 +71,8 @@ async def record_command(update: Update, context: KentContext) -> None:
 @private
 async def cancel_command(update: Update, context: KentContext) -> None:
     """/iptal: leave whatever flow the citizen is in; nothing is sent."""
-    with context.citizen_transaction() as (session, citizen, _):
+    with context.citizen_transaction() as (session, citizen, t):
         had = intake.cancel(session, citizen)
-        t = translator_of(citizen)
     text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
     await say(update, text, remove_keyboard=True)
     await say(update, t._("What would you like to do?"), menu=main_menu(t, context.deps.features))
