@@ -17,7 +17,7 @@ def commands_for(language: str, features: Sequence[Feature]) -> list[BotCommand]
     listed = sorted(
         (c for c in commands_of(features) if c.description is not None), key=lambda c: c.place
     )
-    return [BotCommand(c.names[0], t._(c.description or "")) for c in listed]
+    return [BotCommand(c.names[0], t._(text)) for c in listed if (text := c.description)]
 
 
 async def register_commands(

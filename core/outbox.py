@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from core import citizens
-from db.models import Announcement, OutboxMessage
+from core.privacy import Erased, PersonalData
+from db.models import Announcement, Citizen, OutboxMessage
 
 PENDING, SENDING, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
 OPEN = (PENDING, SENDING)
@@ -258,3 +260,30 @@ def prune(session: Session, finished_before: datetime) -> int:
         delete(Announcement).where(col(Announcement.finished_at) < finished_before)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+def export(session: Session, citizen: Citizen) -> dict[str, Any]:
+    """Announcements and event notices queued or sent to the citizen's chat."""
+    if citizen.telegram_id is None:
+        return {"messages": []}
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.chat_id == citizen.telegram_id)
+        .order_by(col(OutboxMessage.id))
+    ).all()
+    return {"messages": [{"text": m.text, "status": m.status} for m in rows]}
+
+
+def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
+    """Messages queued for the citizen's chat name it: they go (one not yet sent is not)."""
+    if citizen.telegram_id is not None:
+        session.execute(
+            delete(OutboxMessage).where(col(OutboxMessage.chat_id) == citizen.telegram_id)
+        )
+    return Erased()
+
+
+PERSONAL_DATA = PersonalData(tables=(OutboxMessage,), export=export, erase=erase)

@@ -135,6 +135,16 @@ def export(
     }
     for part in parts:
         data.update(part.export(session, citizen))
+    if citizen.telegram_id is not None:
+        failed = session.exec(
+            select(FailedDelivery)
+            .where(FailedDelivery.chat_id == citizen.telegram_id)
+            .order_by(col(FailedDelivery.id))
+        ).all()
+        # The messages themselves are not kept (they may be personal); what failed, when.
+        data["failed_deliveries"] = [
+            {"method": f.method, "error": f.error, "failed_at": iso(f.failed_at)} for f in failed
+        ]
     draft = session.get(ConversationState, citizen.id)
     data["draft"] = (
         None

@@ -63,13 +63,17 @@ def render(screen: Screen, limits: Limits = WHATSAPP) -> list[Message]:
         pages = [rows[i : i + limits.list_rows] for i in range(0, len(rows), limits.list_rows)]
         return [Message(text if n == 0 else "…", rows=tuple(page)) for n, page in enumerate(pages)]
     replies = [reply for row in screen.replies for reply in row]
+    # A button the channel cannot show is said in words instead.
+    text = "\n\n".join(
+        [text, *(r.instead for r in replies if r.asks and r.asks not in limits.asks and r.instead)]
+    )
     messages: list[Message] = []
     asking = [r for r in replies if r.asks is not None and r.asks in limits.asks]
     if asking:
         messages.append(Message(text, asks=asking[0].asks))
-        text = ""
     typed = [Choice(_fit(r.label, limits.button_title), r.label) for r in replies if r.asks is None]
     for i in range(0, len(typed), limits.buttons):
-        messages.append(Message(text, buttons=tuple(typed[i : i + limits.buttons])))
-        text = ""
+        # Every message needs a body: the screen's text on the first, a pointer after it.
+        body = text if not messages else "⬆️"
+        messages.append(Message(body, buttons=tuple(typed[i : i + limits.buttons])))
     return messages or [Message(text)]

@@ -28,6 +28,8 @@ class Reply:
 
     label: str
     asks: Ask | None = None
+    # What a channel that cannot show this button says in its place.
+    instead: str | None = None
 
 
 Rows = tuple[tuple[Choice, ...], ...]

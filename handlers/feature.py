@@ -136,6 +136,10 @@ def problems(features: Sequence[Feature]) -> list[str]:
     (a KVKK gap), and names, steps, buttons or jobs that two features both claim (the
     first would silently win)."""
     found: list[str] = []
+    names = [feature.name for feature in features]
+    found += [
+        f"two features are named {name!r}" for name in sorted(set(names)) if names.count(name) > 1
+    ]
     for feature in features:
         found += [
             f"{feature.name}: personal data in {', '.join(t.__name__ for t in part.tables)}"

@@ -206,4 +206,5 @@ FEATURE = Feature(
         Every("outbox", outbox_tick, seconds=5, first=1),
         Daily("outbox-cleanup", outbox_cleanup, at=lambda schedule: schedule.indicator_snapshot),
     ),
+    personal_data=(outbox.PERSONAL_DATA,),
 )

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-SOURCE_DIRS = ("bot", "handlers", "core", "scheduler")
+SOURCE_DIRS = ("bot", "common", "core", "flows", "handlers", "scheduler")
 
 
 def extract() -> Catalog:

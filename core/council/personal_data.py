@@ -16,7 +16,6 @@ from db.models import (
     ConversationState,
     CouncilEvent,
     Membership,
-    OutboxMessage,
     Registration,
 )
 
@@ -94,13 +93,8 @@ def export(session: Session, citizen: Citizen) -> dict[str, Any]:
 
 
 def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
-    """The children they registered lose their names and birth dates; announcements queued
-    for the citizen's chat name it, and go (one not yet sent is not sent)."""
+    """The children they registered lose their names and birth dates."""
     assert citizen.id is not None
-    if citizen.telegram_id is not None:
-        session.execute(
-            delete(OutboxMessage).where(col(OutboxMessage.chat_id) == citizen.telegram_id)
-        )
     children = _children(session, citizen.id)
     for child in children:
         assert child.id is not None
@@ -111,6 +105,4 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     return Erased(children=len(children))
 
 
-PERSONAL_DATA = PersonalData(
-    tables=(Membership, Registration, OutboxMessage), export=export, erase=erase
-)
+PERSONAL_DATA = PersonalData(tables=(Membership, Registration), export=export, erase=erase)

@@ -204,7 +204,15 @@ def phone_screen(t: Translator) -> Screen:
             "📞 Step 4 of 4 — May staff call you if needed? Share your number with the "
             "button below, or skip. (Optional)"
         ),
-        replies=_replies(t, Reply(t._(SHARE_PHONE), Ask.CONTACT), Reply(t._(SKIP))),
+        replies=_replies(
+            t,
+            Reply(
+                t._(SHARE_PHONE),
+                Ask.CONTACT,
+                instead=t._("You can also type your number, like 0555 123 45 67."),
+            ),
+            Reply(t._(SKIP)),
+        ),
     )
 
 

@@ -5,8 +5,8 @@ registration with check-in code, QR and calendar file, and the coordinators' too
 The rules are in core.council. Each part has its module: membership, events,
 coordination; buttons holds the typed buttons and their router, screens what they share.
 Multi-step inputs (a birth date, a child's name, a new event's fields, check-in codes)
-are steps of the citizen's conversation state (core.conversation), routed here by
-their `c_` prefix and to their handler by STEPS.
+are steps of the citizen's conversation state (core.conversation, CouncilState), routed
+here by their names (CouncilStep) and to their handler by STEPS.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from db.models import Citizen, ConversationState
 from db.types import utcnow
 from handlers.common import KentContext
 from handlers.council import coordination, events, membership
-from handlers.council.buttons import CouncilMenu, EventsMenu, buttons
+from handlers.council.buttons import CouncilMenu, EventsMenu
+from handlers.council.buttons import buttons as router
 from handlers.council.events import show_event
 from handlers.council.screens import CouncilState, CouncilStep, Shown, refusal
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
@@ -106,7 +107,7 @@ FEATURE = Feature(
         Command(("yoklama",), coordination.checkin_command),
         Command(("duyuru",), coordination.announce_command),
     ),
-    handlers=(buttons.handler(),),
+    handlers=(router.handler(),),
     menu=(
         MenuButton(CouncilMenu().pack(), N_("🏛 City Council"), row=30),
         MenuButton(EventsMenu().pack(), N_("📅 Events"), row=30),

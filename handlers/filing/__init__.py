@@ -2,9 +2,9 @@
 
 The steps and their rules are in core.intake; this package only reads the update, calls
 it, and shows the next screen, editing the flow's message in place when the citizen
-pressed a button: commands start and stop the flow, buttons answer its buttons (typed,
-handlers/request_buttons.py), steps take typed input, receipts file the draft, screens
-show the next step.
+pressed a button: commands start and stop the flow, buttons answer its buttons (typed
+actions, flows/filing/actions.py), steps take typed input, receipts file the draft,
+screens show the next step (built channel-neutrally by flows/filing/screens.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from common.i18n import N_
 from core import intake, request_privacy
 from flows.filing import actions as flow
 from handlers.feature import Command, Feature, MenuButton, Steps
-from handlers.filing.buttons import buttons
+from handlers.filing.buttons import buttons as router
 from handlers.filing.commands import cancel_command, record_command, talep_command
 from handlers.filing.steps import offer_filing, on_message
 
@@ -24,7 +24,7 @@ FEATURE = Feature(
         Command(("kayit",), record_command),
         Command(("iptal", "cancel"), cancel_command, N_("Stop what I am doing"), place=60),
     ),
-    handlers=(buttons.handler(),),
+    handlers=(router.handler(),),
     menu=(MenuButton(flow.FileRequest().pack(), N_("📝 File a request or complaint"), row=10),),
     steps=Steps(on_message, names=intake.FLOW_STEPS),
     on_free_text=offer_filing,

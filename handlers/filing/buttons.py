@@ -88,12 +88,15 @@ async def _on_draft(update: Update, context: KentContext, action: Action | None)
             saved = session.get(ConversationState, citizen.id)
             saved_step = saved.step if saved is not None else None  # before any upgrade
             draft = intake.draft_of(session, citizen)
-            # Buttons of an older flow message are stale. A newer one is the current form
-            # even if a crash kept its id from being saved (ids only grow within a chat).
+            # Buttons of an older flow message are stale, and so are all of them while the
+            # citizen is in another flow (a council question, a note): that flow's state
+            # must not be touched. A newer message is the current form even if a crash
+            # kept its id from being saved (ids only grow within a chat).
             press = _Press(
                 t,
                 citizen.id,
                 stale=draft is None
+                or draft.step not in intake.FLOW_STEPS
                 or (
                     query.message is not None
                     and draft.message_id is not None

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from db.engine import transaction
-from db.models import Request, RequestEvent
+from db.models import ConversationState, Request, RequestEvent
 from tests.harness import Kent
 from tests.journeys import (
     card_of,
@@ -591,3 +591,26 @@ def test_filing_buttons_forged_in_a_group_do_nothing(kent: Kent) -> None:
         assert session.exec(select(Request)).all() == []
         assert [d.step for d in session.exec(select(ConversationState)).all()] == ["summary"]
     assert group.transcript() == []
+
+
+def test_an_old_filing_button_leaves_another_flow_alone(kent: Kent) -> None:
+    """A filing screen left behind, pressed while the citizen answers a council question:
+    the form is closed, and the question's state (its assembly) is kept."""
+    can = kent.citizen("Can", last_name="Er")
+    can.send("/talep")
+    can.press("✅ Kabul ediyorum")
+    topics = can.wait_message(contains="Hangi konuyla ilgili")
+    can.send("/meclis")
+    can.wait_message(contains="Kent Konseyi meclisleri")
+    can.press("Gençlik Meclisi")
+    can.press("✅ Üye ol")
+    can.wait_message(contains="Lütfen doğum tarihinizi yazın")
+    for data in ("f:cat:park", "f:summary", "f:back", "f:kvkk:no", "f:cancel", "f:send"):
+        can.press_data(topics.message_id, data)
+        alert = can.last_alert()
+        assert alert is not None and "Bu form kapandı" in (alert.text or ""), (data, alert)
+    with transaction(kent.engine) as session:
+        state = session.exec(select(ConversationState)).one()
+        assert (state.step, state.data) == ("c_birth", {"assembly": "genclik"})
+    can.send("01.01.2005")
+    can.wait_message(contains="Gençlik Meclisi ailesine hoş geldiniz")

@@ -5,12 +5,14 @@ tests/unit/test_features.py checks that the guide shows this very code."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from common.i18n import N_
 from core import conversation
 from core.text_match import fold
+from handlers.buttons import Button, Buttons
 from handlers.common import KentContext, private
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 
@@ -18,14 +20,34 @@ DAYS = {"merkez": N_("Monday and Thursday"), "cumhuriyet": N_("Tuesday and Frida
 STEP = "collection_area"
 
 
+@dataclass(frozen=True)
+class OpenDays(Button, prefix="menu:rubbish"):
+    """🗑 Collection days, in the main menu."""
+
+
+async def _stale(update: Update, context: KentContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+# Pressed in a group (forged), its buttons are answered and do nothing.
+buttons = Buttons(OpenDays.prefix, invalid=_stale, private_only=True)
+
+
 @private
 async def ask_area(update: Update, context: KentContext) -> None:
-    """/cop or the menu button: asks for the neighbourhood and waits at STEP."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    """/cop: asks for the neighbourhood and waits at STEP."""
     with context.citizen_transaction() as (session, citizen, t):
         conversation.set_step(session, citizen, STEP)
     await context.bot.send_message(context.user_id, t._("Which neighbourhood do you live in?"))
+
+
+@buttons.on(OpenDays)
+async def open_days(update: Update, context: KentContext, button: OpenDays) -> None:
+    """The menu button: the same question."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await ask_area(update, context)
 
 
 async def on_area(update: Update, context: KentContext) -> bool:
@@ -52,8 +74,8 @@ async def remind_staff(context: KentContext) -> None:
 FEATURE = Feature(
     name="collection_days",
     commands=(Command(("cop", "rubbish"), ask_area, N_("Rubbish collection days"), place=55),),
-    handlers=(CallbackQueryHandler(ask_area, pattern=r"^menu:rubbish$"),),
-    menu=(MenuButton("menu:rubbish", N_("🗑 Collection days"), row=35),),
+    handlers=(buttons.handler(),),
+    menu=(MenuButton(OpenDays().pack(), N_("🗑 Collection days"), row=35),),
     steps=Steps(on_area, names=frozenset((STEP,))),
     jobs=(Every("collection-reminder", remind_staff, seconds=3600, first=600),),
 )

@@ -124,3 +124,8 @@ def test_the_developer_guide_shows_the_example_feature_as_it_is_tested() -> None
     assert shown is not None, "the guide's example feature is marked <!-- example-feature -->"
     code = (REPO / "tests/example/collection_days.py").read_text()
     assert shown.group(1) in code and len(shown.group(1)) > 1500
+
+
+def test_two_features_with_one_name_is_a_problem() -> None:
+    twin = Feature(FEATURES[0].name)
+    assert f"two features are named {FEATURES[0].name!r}" in problems((*FEATURES, twin))

@@ -50,6 +50,7 @@ class PlainChat:
             assert all(len(b.label) <= WHATSAPP.button_title for b in message.buttons), message
             assert all(len(r.label) <= WHATSAPP.row_title for r in message.rows), message
             assert message.asks in (None, Ask.LOCATION), "the channel cannot ask for a phone"
+            assert message.text.strip(), "an interactive message needs a body"
         self.seen += messages
         self.last = messages
 
@@ -141,8 +142,9 @@ def test_a_whole_complaint_is_filed_through_a_channel_without_edits_or_long_keyb
     chat.send(steps.Input(location=(41.0151, 28.9795)))
     chat.send(steps.Input(photo=("photo-file-1", "photo-unique-1")))
     chat.answer("✅ Devam")
-    # The phone step: the channel cannot ask for the contact; the number is typed.
+    # The phone step: the channel cannot ask for the contact; it says to type the number.
     assert all(m.asks is None for m in chat.last)
+    assert "0555 123 45 67 gibi yazabilirsiniz" in chat.last[0].text
     assert [b.label for b in chat.last[0].buttons] == ["⏭ Atla", "⬅️ Geri", "✖️ İptal"]
     chat.send(steps.Input(text="0555 123 45 67"))
     # The summary; Edit → Description brings the text step back, then the summary again.

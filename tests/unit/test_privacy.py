@@ -33,6 +33,7 @@ from db.models import (
     Attachment,
     Citizen,
     ConversationState,
+    FailedDelivery,
     Membership,
     MessageLink,
     OutboxMessage,
@@ -340,7 +341,14 @@ def test_export_holds_everything_about_the_citizen(
     db: Engine, config: Config, calendar: WorkingCalendar
 ) -> None:
     ids = build_world(db, config, calendar)
+    with transaction(db) as s:
+        outbox.enqueue(s, {AYSE: "📣 Kadınlar Meclisi toplanıyor."}, kind="announcement", now=T0)
+        s.add(FailedDelivery(chat_id=AYSE, method="sendMessage", error="Timed out", attempts=5))
     data = export_of(db, ids["ayse"])
+    assert data["messages"] == [{"text": "📣 Kadınlar Meclisi toplanıyor.", "status": "pending"}]
+    assert [(f["method"], f["error"]) for f in data["failed_deliveries"]] == [
+        ("sendMessage", "Timed out")
+    ]
     assert data["profile"]["phone"] == PHONE and data["profile"]["first_name"] == "Ayşe"
     assert data["profile"]["telegram_id"] == AYSE
     assert data["profile"]["birth_date"] == "1988-04-05"
@@ -378,7 +386,6 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
 ) -> None:
     ids = build_world(db, config, calendar)
     before = counts(db, config)
-    burak_before = export_of(db, ids["burak"])
     everything = all_rows_text(db)
     assert all(s in everything for s in AYSE_STRINGS)  # the check below can fail
 
@@ -389,6 +396,8 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
             kind="announcement",
             now=T0,
         )
+        s.add(FailedDelivery(chat_id=AYSE, method="sendMessage", error="Forbidden", attempts=1))
+    burak_before = export_of(db, ids["burak"])
     with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
         assert ayse is not None
@@ -400,6 +409,8 @@ def test_erasure_keeps_every_count_and_no_trace_of_the_person(
     left = all_rows_text(db)
     assert [s for s in AYSE_STRINGS if s in left] == []
     assert export_of(db, ids["burak"]) == burak_before
+    with transaction(db) as s:
+        assert s.exec(select(FailedDelivery).where(FailedDelivery.chat_id == AYSE)).all() == []
 
     with transaction(db) as s:
         ayse = s.get(Citizen, ids["ayse"])
