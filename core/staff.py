@@ -88,6 +88,32 @@ def remove(session: Session, telegram_id: int) -> bool:
     return True
 
 
+def appoint(
+    session: Session,
+    actor: StaffMember | None,
+    telegram_id: int,
+    role: str,
+    department_code: str | None,
+    name: str | None = None,
+) -> StaffMember:
+    """An admin (the actor, looked up by the caller on any channel) adds a staff member
+    or changes their role; Refused("not_allowed") for anyone else."""
+    if not is_admin(actor):
+        raise Refused("not_allowed")
+    return upsert(session, telegram_id, role, department_code, name)
+
+
+def dismiss(session: Session, actor: StaffMember | None, telegram_id: int) -> bool:
+    """An admin takes away someone's staff powers; not their own, so that an installation
+    is never left without an admin by a slip."""
+    if not is_admin(actor):
+        raise Refused("not_allowed")
+    assert actor is not None
+    if actor.telegram_id == telegram_id:
+        raise Refused("self")
+    return remove(session, telegram_id)
+
+
 def listing(session: Session) -> list[StaffMember]:
     return list(
         session.exec(

@@ -40,7 +40,7 @@ async def staff_command(update: Update, context: KentContext) -> None:
     t = context.texts()
     engine = context.engine
     with transaction(engine) as session:
-        allowed = staff.is_admin(staff.active_member(session, user.id))
+        allowed = staff.is_admin(context.staff_member(session))
     if not allowed:
         await message.reply_text(t._("This command is for administrators."))
         return
@@ -66,8 +66,12 @@ async def staff_command(update: Update, context: KentContext) -> None:
                 and len(args) in (3, 4)
                 and (target := as_id(args[1], MAX_TELEGRAM_ID)) is not None
             ):
-                member = staff.upsert(
-                    session, target, parse_role(args[2]), args[3] if len(args) == 4 else None
+                member = staff.appoint(
+                    session,
+                    context.staff_member(session),
+                    target,
+                    parse_role(args[2]),
+                    args[3] if len(args) == 4 else None,
                 )
                 reply = t._("✅ {id} is now {role}{department}.").format(
                     id=member.telegram_id,
@@ -79,9 +83,7 @@ async def staff_command(update: Update, context: KentContext) -> None:
                 and len(args) == 2
                 and (target := as_id(args[1], MAX_TELEGRAM_ID)) is not None
             ):
-                if target == user.id:
-                    raise Refused("self")
-                removed = staff.remove(session, target)
+                removed = staff.dismiss(session, context.staff_member(session), target)
                 reply = (
                     t._("✅ {id} is no longer staff.") if removed else t._("{id} is not staff.")
                 ).format(id=args[1])
@@ -95,6 +97,7 @@ async def staff_command(update: Update, context: KentContext) -> None:
             ),
             "department_required": t._("Staff and coordinators need a department."),
             "self": t._("You cannot remove yourself."),
+            "not_allowed": t._("This command is for administrators."),
         }[exc.reason]
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 

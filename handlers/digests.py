@@ -218,7 +218,7 @@ async def summary_command(update: Update, context: KentContext) -> None:
     shared = context.deps
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
-        allowed = staff.is_staff(staff.active_member(session, user.id))
+        allowed = staff.is_staff(context.staff_member(session))
         digest = digests.build(session, shared.config, "today", shared.clock()) if allowed else None
     if digest is None:
         await message.reply_text(t._("This command is for municipal staff."))
@@ -239,7 +239,7 @@ async def report_command(update: Update, context: KentContext) -> None:
     year = asked if asked is not None and asked >= 2000 else today.year
     until: date | None = today if year == today.year else None
     with transaction(shared.engine) as session:
-        if not staff.is_staff(staff.active_member(session, user.id)):
+        if not staff.is_staff(context.staff_member(session)):
             allowed = False
         else:
             allowed = True

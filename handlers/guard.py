@@ -99,7 +99,7 @@ async def flood_control(update: Update, context: KentContext) -> None:
     if ok:
         return
     with transaction(context.engine) as session:
-        exempt = staff.is_staff(staff.active_member(session, user.id))
+        exempt = staff.is_staff(context.staff_member(session))
     if exempt:
         return
     warned: set[int] = context.application.bot_data.setdefault("flood_warned", set())

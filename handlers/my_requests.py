@@ -20,7 +20,7 @@ from core.refusals import Refused
 from core.workflow import NotFound
 from db import reference
 from db.engine import transaction
-from db.models import Category, Citizen, Department, Request
+from db.models import Category, Citizen, ConversationState, Department, Request
 from db.types import utcnow
 from handlers import request_buttons as mine
 from handlers import request_views as views
@@ -331,7 +331,7 @@ async def on_message(update: Update, context: KentContext) -> bool:
     if message is None:
         return False
     with context.citizen_transaction() as (session, citizen, t):
-        draft = intake.draft_of(session, citizen)
+        draft = session.get(ConversationState, citizen.id)
         request_id: int | None = None
         kind = ""
         if draft is not None and draft.step in NOTE_STEPS:

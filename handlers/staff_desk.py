@@ -106,7 +106,7 @@ async def _apply(
     try:
         with transaction(engine) as session:
             change = workflow.staff_action(
-                session, request_id, staff.active_member(session, user.id), action, text, department
+                session, request_id, context.staff_member(session), action, text, department
             )
             event_id = change.event.id
             old_card = (change.request.card_chat_id, change.request.card_message_id)
@@ -165,7 +165,7 @@ async def _card(update: Update, context: KentContext, button: cards.CardButton) 
     t = translator(_staff_language(context))
     with transaction(context.engine) as session:
         request = session.get(Request, button.request_id)
-        member = staff.active_member(session, user.id)
+        member = context.staff_member(session)
         allowed = request is not None and staff.may_act(member, request.department_code)
         departments = [
             d

@@ -194,14 +194,10 @@ async def on_message(update: Update, context: KentContext) -> bool:
     message = update.effective_message
     if message is None or update.effective_user is None or not message.text:
         return False
-    with transaction(context.engine) as session:
-        person = citizens.get_or_create(
-            session, update.effective_user.id, update.effective_user.language_code
-        )
+    with context.citizen_transaction() as (session, person, t):
         draft = session.get(ConversationState, person.id)
         if draft is None or draft.step != SurveyStep.COMMENT:
             return False
-        t = translator(resolve_language(person.language, person.telegram_language))
         with contextlib.suppress(NotFound):  # the request was erased meanwhile
             survey.add_comment(
                 session, person, conversation.state_of(draft, CommentState).request_id, message.text

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 
 from common.i18n import Translator
-from core import conversation, council, outbox, staff
+from core import conversation, council, outbox
 from core.dates import parse_local_datetime
 from core.refusals import Refused
 from db.models import Assembly, Citizen, ConversationState
@@ -105,7 +105,7 @@ def _creation_button(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
-    if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
+    if not council.may_manage(context.staff_member(session)):
         raise Refused("not_allowed")
     draft = session.get(ConversationState, citizen.id)
     state = (
@@ -139,7 +139,7 @@ def _creation_button(
     deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
     event = council.create_event(
         session,
-        staff.active_member(session, citizen.telegram_id),
+        context.staff_member(session),
         state.assembly or "",
         state.title or "",
         state.description or "",
@@ -159,11 +159,16 @@ def _creation_button(
 
 
 def _cancel_button(
-    session: Session, citizen: Citizen, action: str, event_id: int, now: datetime
+    context: KentContext,
+    session: Session,
+    citizen: Citizen,
+    action: str,
+    event_id: int,
+    now: datetime,
 ) -> tuple[str, InlineKeyboardMarkup | None, list[council.Notice]]:
     t = translator_of(citizen)
     assert citizen.telegram_id is not None
-    if not council.may_manage(staff.active_member(session, citizen.telegram_id or 0)):
+    if not council.may_manage(context.staff_member(session)):
         raise Refused("not_allowed")
     if action == "cx":
         return (
@@ -173,9 +178,7 @@ def _cancel_button(
             ),
             [],
         )
-    notices = council.cancel_event(
-        session, staff.active_member(session, citizen.telegram_id), event_id, now
-    )
+    notices = council.cancel_event(session, context.staff_member(session), event_id, now)
     return (
         t._("Event {id} cancelled; {count} people are being told.").format(
             id=event_id, count=len(notices)
@@ -190,7 +193,7 @@ async def add_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_ekle: a coordinator creates an event step by step."""
     with context.citizen_transaction() as (session, citizen, t):
         allowed = citizen.telegram_id is not None and council.may_manage(
-            staff.active_member(session, citizen.telegram_id)
+            context.staff_member(session)
         )
         rows = [
             [b.NewEventFor(a.code).button(assembly_name(a, t))]
@@ -269,7 +272,7 @@ async def cancel_event_command(update: Update, context: KentContext) -> None:
             event_id = as_id(args[0]) if args else None
             if event_id is None:
                 raise Refused("not_found")
-            text, markup, _ = _cancel_button(session, citizen, "cx", event_id, utcnow())
+            text, markup, _ = _cancel_button(context, session, citizen, "cx", event_id, utcnow())
         except Refused as exc:
             text, markup = refusal(t, exc.reason), None
     await show(update, text, markup)
@@ -391,7 +394,7 @@ async def _cancelling(update: Update, context: KentContext, action: str, event_i
     queued: list[bool] = []
 
     def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
-        text, markup, notices = _cancel_button(session, citizen, action, event_id, now)
+        text, markup, notices = _cancel_button(context, session, citizen, action, event_id, now)
         queue_event_notices(session, event_id, notices, changed=False)
         queued.append(bool(notices))
         return text, markup
@@ -427,7 +430,7 @@ def checkin_code(
     """c_checkin: a registrant's code at the door; the next code may follow."""
     registration = council.check_in(
         session,
-        staff.active_member(session, citizen.telegram_id or 0),
+        context.staff_member(session),
         state.event or 0,
         text,
         now,

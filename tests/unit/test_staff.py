@@ -221,3 +221,24 @@ def test_upsert_accepts(db: Engine, role: str, department: str | None) -> None:
         assert member is not None
         assert (member.role, member.department_code) == (role, department)
         assert staff.is_admin(staff.active_member(session, 9302)) is (role == "admin")
+
+
+def test_only_an_admin_appoints_or_dismisses_staff_and_never_themselves(db: Engine) -> None:
+    """The checks are core's, whoever calls: /personel today, a web desk tomorrow."""
+    with transaction(db) as session:
+        admin = staff.upsert(session, 9401, "admin", None)
+        supervisor = staff.upsert(session, 9402, "supervisor", None)
+        for actor in (None, supervisor):
+            with pytest.raises(Refused) as refused:
+                staff.appoint(session, actor, 9403, "staff", "temizlik")
+            assert refused.value.reason == "not_allowed"
+            with pytest.raises(Refused) as refused:
+                staff.dismiss(session, actor, 9402)
+            assert refused.value.reason == "not_allowed"
+        member = staff.appoint(session, admin, 9403, "staff", "temizlik")
+        assert (member.role, member.department_code) == ("staff", "temizlik")
+        with pytest.raises(Refused) as refused:
+            staff.dismiss(session, admin, 9401)
+        assert refused.value.reason == "self"
+        assert staff.dismiss(session, admin, 9403)
+        assert not staff.is_staff(staff.active_member(session, 9403))
