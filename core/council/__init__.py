@@ -22,6 +22,7 @@ from core.council.attendance import (
     mark_no_shows,
 )
 from core.council.audience import (
+    announce,
     assembly_audience,
     event_audience,
     recipients,
@@ -72,6 +73,7 @@ __all__ = [
     "Booking",
     "EventSummary",
     "Notice",
+    "announce",
     "assemblies",
     "assembly_audience",
     "cancel_event",

@@ -1,15 +1,21 @@
 """Who to tell: the chats that reach citizens (a child's messages go to their guardian),
-an assembly's members and an event's registrants.
+an assembly's members and an event's registrants; and a coordinator's announcement to
+them, queued in the outbox.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
+from core import outbox
+from core.council.coordinators import authorize
 from core.council.membership import (
     active_membership_clause,
 )
-from db.models import Citizen, Membership, Registration
+from core.refusals import Refused
+from db.models import Assembly, Citizen, Membership, Registration, StaffMember
 
 
 def recipients(session: Session, citizen_ids: list[int]) -> dict[int, int]:
@@ -64,3 +70,36 @@ def event_audience(session: Session, event_id: int) -> list[int]:
         )
     ).all()
     return sorted(set(recipients(session, list(ids)).values()))
+
+
+def announce(
+    session: Session,
+    actor: StaffMember | None,
+    text: str,
+    now: datetime,
+    *,
+    assembly_code: str | None = None,
+    event_id: int | None = None,
+    language: str | None = None,
+) -> int:
+    """A coordinator's announcement to an assembly's members or an event's registrants,
+    queued in the outbox in the caller's transaction; returns how many it goes to.
+
+    Refused("not_allowed") unless the actor may manage events (whatever the channel that
+    looked them up); Refused("not_found") for an assembly that does not exist."""
+    member = authorize(actor)
+    if assembly_code is not None:
+        if session.get(Assembly, assembly_code) is None:
+            raise Refused("not_found")
+        audience = assembly_audience(session, assembly_code)
+    else:
+        audience = event_audience(session, event_id or 0)
+    outbox.enqueue(
+        session,
+        dict.fromkeys(audience, text),
+        kind="announcement",
+        now=now,
+        requester_chat_id=member.telegram_id,
+        language=language,
+    )
+    return len(audience)

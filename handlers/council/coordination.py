@@ -14,7 +14,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 
 from common.i18n import Translator
-from core import conversation, council, outbox
+from core import conversation, council
 from core.dates import parse_local_datetime
 from core.refusals import Refused
 from db.models import Assembly, Citizen, ConversationState
@@ -323,35 +323,29 @@ async def announce_command(update: Update, context: KentContext) -> None:
     message = update.effective_message
     assert message is not None
     with context.citizen_transaction() as (session, _, t):
-        audience: list[int] = []
-        if not council.may_manage(context.staff_member(session)):
-            reply: str | None = refusal(t, "not_allowed")
-        elif (
-            len(args) >= 3
-            and args[0] in ("meclis", "assembly")
-            and session.get(Assembly, args[1]) is not None
-        ):
-            audience, reply = council.assembly_audience(session, args[1]), None
+        usage = t._("Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID TEXT")
+        actor = context.staff_member(session)
+        target: dict[str, Any] | None = None
+        if len(args) >= 3 and args[0] in ("meclis", "assembly"):
+            target = {"assembly_code": args[1]}
         elif len(args) >= 3 and args[0] in ("etkinlik", "event") and as_id(args[1]):
-            audience, reply = council.event_audience(session, as_id(args[1]) or 0), None
-        else:
-            reply = t._(
-                "Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID TEXT"
-            )
-        if reply is None:
-            text = "📣 " + _announcement_body(message.text)
-            outbox.enqueue(
-                session,
-                dict.fromkeys(audience, text),
-                kind="announcement",
-                now=utcnow(),
-                requester_chat_id=context.user_id,
-                language=t.language,
-            )
-    if reply is not None:
+            target = {"event_id": as_id(args[1])}
+        count: int | None = None
+        try:
+            if target is None:
+                # Strangers hear "not allowed", not the usage.
+                reply = usage if council.may_manage(actor) else refusal(t, "not_allowed")
+            else:
+                text = "📣 " + _announcement_body(message.text)
+                count = council.announce(
+                    session, actor, text, utcnow(), language=t.language, **target
+                )
+        except Refused as exc:
+            reply = refusal(t, exc.reason) if exc.reason == "not_allowed" else usage
+    if count is None:
         await show(update, reply)
         return
-    await show(update, t._("📣 Sending to {count} people…").format(count=len(audience)))
+    await show(update, t._("📣 Sending to {count} people…").format(count=count))
     wake(context.application)
 
 

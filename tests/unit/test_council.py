@@ -20,7 +20,7 @@ from core.calendar_export import event_ics
 from core.checkin import ALPHABET, CODE_LENGTH, qr_png
 from core.refusals import Refused
 from db.engine import make_engine, transaction
-from db.models import Citizen, CouncilEvent, Membership, Registration
+from db.models import Citizen, CouncilEvent, Membership, OutboxMessage, Registration
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -745,3 +745,25 @@ def test_membership_rows_are_unique_per_assembly(db: Engine) -> None:
         assert citizen.id is not None
         s.add(Membership(assembly_code="kadin", citizen_id=citizen.id))
         s.flush()
+
+
+def test_an_announcement_is_a_coordinators_and_reaches_the_members(
+    db: Engine, config: Config
+) -> None:
+    """core's announce checks the actor itself, whichever channel looked them up."""
+    with transaction(db) as s:
+        for telegram_id in (11, 12):
+            council.join(s, config, person(s, telegram_id), "kadin", None, TODAY)
+        person(s, 13)  # not a member
+        coordinator(s)
+        staff.upsert(s, 901, "staff", "temizlik")
+        text = "📣 Yarın toplantı var."
+        for outsider in (None, staff.active_member(s, 901)):
+            refused("not_allowed", council.announce, s, outsider, text, NOW, assembly_code="kadin")
+        actor = staff.active_member(s, COORDINATOR)
+        refused("not_found", council.announce, s, actor, text, NOW, assembly_code="yok")
+        assert council.announce(s, actor, text, NOW, assembly_code="kadin") == 2
+    with transaction(db) as s:
+        queued = s.exec(select(OutboxMessage)).all()
+        assert sorted(m.chat_id for m in queued) == [11, 12]
+        assert {m.text for m in queued} == {"📣 Yarın toplantı var."}
