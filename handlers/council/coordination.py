@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -100,91 +99,30 @@ def _event_summary(t: Translator, state: CouncilState, assembly: str) -> str:
     return "\n".join(lines)
 
 
-def _creation_button(
-    context: KentContext, session: Session, citizen: Citizen, action: str, arg: str, now: datetime
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    t = translator_of(citizen)
-    assert citizen.telegram_id is not None
+def _must_manage(context: KentContext, session: Session) -> None:
     if not council.may_manage(context.staff_member(session)):
         raise Refused("not_allowed")
+
+
+def _event_being_created(context: KentContext, session: Session, citizen: Citizen) -> CouncilState:
+    """The new event whose fields have all been typed, once the presser may manage events."""
+    _must_manage(context, session)
     draft = session.get(ConversationState, citizen.id)
-    state = (
-        conversation.state_of(draft, CouncilState)
-        if draft is not None and draft.step == CouncilStep.EVENT
-        else None
-    )
-    if action == "ea":
-        conversation.set_step(
-            session, citizen, CouncilStep.EVENT, CouncilState(assembly=arg, field="title")
-        )
-        return prompt(t, "title"), None
-    if action == "ex":
-        conversation.clear(session, citizen)
-        return t._("Cancelled. No event was created."), None
-    if state is None or state.place is None:
+    if draft is None or draft.step != CouncilStep.EVENT:
         raise Refused("not_found")
-    assembly = session.get(Assembly, state.assembly or "")
-    name = assembly_name(assembly, t) if assembly else state.assembly or ""
-    if action == "em":
-        state = state.model_copy(update={"members_only": arg == "y"})
-        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-        return _event_summary(t, state, name), InlineKeyboardMarkup(
-            [
-                [
-                    b.CreateEvent().button(t._("✅ Create")),
-                    b.DiscardEvent().button(t._("✖️ Cancel")),
-                ]
-            ]
-        )
-    deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
-    event = council.create_event(
-        session,
-        context.staff_member(session),
-        state.assembly or "",
-        state.title or "",
-        state.description or "",
-        datetime.fromisoformat(state.starts_at or ""),
-        datetime.fromisoformat(state.ends_at or ""),
-        state.place or "",
-        state.capacity or 0,
-        deadline,
-        bool(state.members_only),
-        now=now,
-    )
-    conversation.clear(session, citizen)
-    username = context.bot.username
-    return t._("✅ Event created (number {id}). Link for posters: {link}").format(
-        id=event.id, link=f"https://t.me/{username}?start=ev_{event.id}"
-    ), None
+    state = conversation.state_of(draft, CouncilState)
+    if state.place is None:
+        raise Refused("not_found")
+    return state
 
 
-def _cancel_button(
-    context: KentContext,
-    session: Session,
-    citizen: Citizen,
-    action: str,
-    event_id: int,
-    now: datetime,
-) -> tuple[str, InlineKeyboardMarkup | None, list[council.Notice]]:
-    t = translator_of(citizen)
-    assert citizen.telegram_id is not None
-    if not council.may_manage(context.staff_member(session)):
-        raise Refused("not_allowed")
-    if action == "cx":
-        return (
-            t._("Cancel event {id} and tell everyone registered?").format(id=event_id),
-            InlineKeyboardMarkup(
-                [[b.CancelEventConfirmed(event_id).button(t._("Yes, cancel the event"))]]
-            ),
-            [],
-        )
-    notices = council.cancel_event(session, context.staff_member(session), event_id, now)
-    return (
-        t._("Event {id} cancelled; {count} people are being told.").format(
-            id=event_id, count=len(notices)
-        ),
-        None,
-        notices,
+def _cancel_question(context: KentContext, session: Session, t: Translator, event_id: int) -> Shown:
+    """/etkinlik_iptal and the Cancel button ask first."""
+    _must_manage(context, session)
+    return t._("Cancel event {id} and tell everyone registered?").format(
+        id=event_id
+    ), InlineKeyboardMarkup(
+        [[b.CancelEventConfirmed(event_id).button(t._("Yes, cancel the event"))]]
     )
 
 
@@ -267,12 +205,12 @@ async def edit_event_command(update: Update, context: KentContext) -> None:
 async def cancel_event_command(update: Update, context: KentContext) -> None:
     """/etkinlik_iptal ID: asks for confirmation, then tells every registrant."""
     args = context.args or []
-    with context.citizen_transaction() as (session, citizen, t):
+    with context.citizen_transaction() as (session, _, t):
         try:
             event_id = as_id(args[0]) if args else None
             if event_id is None:
                 raise Refused("not_found")
-            text, markup, _ = _cancel_button(context, session, citizen, "cx", event_id, utcnow())
+            text, markup = _cancel_question(context, session, t, event_id)
         except Refused as exc:
             text, markup = refusal(t, exc.reason), None
     await show(update, text, markup)
@@ -352,61 +290,105 @@ async def announce_command(update: Update, context: KentContext) -> None:
 # --- Buttons ---------------------------------------------------------------------------------
 
 
-def _creating(
-    update: Update, context: KentContext, action: str, arg: str = ""
-) -> Coroutine[Any, Any, bool]:
-    return press(
-        update,
-        context,
-        lambda session, citizen, t, now: _creation_button(
-            context, session, citizen, action, arg, now
-        ),
-    )
-
-
 @buttons.on(b.NewEventFor)
 async def new_event_for(update: Update, context: KentContext, button: b.NewEventFor) -> None:
-    await _creating(update, context, "ea", button.code)
+    """/etkinlik_ekle's assembly: the fields are asked one after another."""
+
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+        _must_manage(context, session)
+        state = CouncilState(assembly=button.code, field="title")
+        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+        return prompt(t, "title"), None
+
+    await press(update, context, act)
 
 
 @buttons.on(b.MembersOnly)
 async def members_only(update: Update, context: KentContext, button: b.MembersOnly) -> None:
-    await _creating(update, context, "em", button.answer)
+    """The last field; the summary follows, to create or cancel."""
+
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+        state = _event_being_created(context, session, citizen)
+        state = state.model_copy(update={"members_only": button.answer == "y"})
+        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+        assembly = session.get(Assembly, state.assembly or "")
+        name = assembly_name(assembly, t) if assembly else state.assembly or ""
+        return _event_summary(t, state, name), InlineKeyboardMarkup(
+            [
+                [
+                    b.CreateEvent().button(t._("✅ Create")),
+                    b.DiscardEvent().button(t._("✖️ Cancel")),
+                ]
+            ]
+        )
+
+    await press(update, context, act)
 
 
 @buttons.on(b.CreateEvent)
 async def create_event(update: Update, context: KentContext, button: b.CreateEvent) -> None:
-    await _creating(update, context, "ec")
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+        state = _event_being_created(context, session, citizen)
+        deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
+        event = council.create_event(
+            session,
+            context.staff_member(session),
+            state.assembly or "",
+            state.title or "",
+            state.description or "",
+            datetime.fromisoformat(state.starts_at or ""),
+            datetime.fromisoformat(state.ends_at or ""),
+            state.place or "",
+            state.capacity or 0,
+            deadline,
+            bool(state.members_only),
+            now=now,
+        )
+        conversation.clear(session, citizen)
+        link = f"https://t.me/{context.bot.username}?start=ev_{event.id}"
+        return t._("✅ Event created (number {id}). Link for posters: {link}").format(
+            id=event.id, link=link
+        ), None
+
+    await press(update, context, act)
 
 
 @buttons.on(b.DiscardEvent)
 async def discard_event(update: Update, context: KentContext, button: b.DiscardEvent) -> None:
-    await _creating(update, context, "ex")
-
-
-async def _cancelling(update: Update, context: KentContext, action: str, event_id: int) -> None:
-    queued: list[bool] = []
-
     def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
-        text, markup, notices = _cancel_button(context, session, citizen, action, event_id, now)
-        queue_event_notices(session, event_id, notices, changed=False)
-        queued.append(bool(notices))
-        return text, markup
+        _must_manage(context, session)
+        conversation.clear(session, citizen)
+        return t._("Cancelled. No event was created."), None
 
-    if await press(update, context, act) and any(queued):
-        wake(context.application)
+    await press(update, context, act)
 
 
 @buttons.on(b.CancelEvent)
 async def cancel_event(update: Update, context: KentContext, button: b.CancelEvent) -> None:
-    await _cancelling(update, context, "cx", button.event_id)
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: _cancel_question(context, session, t, button.event_id),
+    )
 
 
 @buttons.on(b.CancelEventConfirmed)
 async def cancel_event_confirmed(
     update: Update, context: KentContext, button: b.CancelEventConfirmed
 ) -> None:
-    await _cancelling(update, context, "cxy", button.event_id)
+    """Cancels the event; its registrants are told through the outbox."""
+    queued: list[bool] = []
+
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+        notices = council.cancel_event(session, context.staff_member(session), button.event_id, now)
+        queue_event_notices(session, button.event_id, notices, changed=False)
+        queued.append(bool(notices))
+        return t._("Event {id} cancelled; {count} people are being told.").format(
+            id=button.event_id, count=len(notices)
+        ), None
+
+    if await press(update, context, act) and any(queued):
+        wake(context.application)
 
 
 # --- Steps: typed answers ------------------------------------------------------------------
