@@ -78,13 +78,8 @@ class Home(Button, prefix="menu:home"):
     """Back to the main menu, on the screen that had the button."""
 
 
-async def _quietly(update: Update, context: KentContext) -> None:
-    """An unknown language code: the spinner stops, nothing changes."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-
-
-buttons = Buttons("lang", Languages.prefix, Help.prefix, Home.prefix, invalid=_quietly)
+# Data no kind unpacks (an unknown language code) is answered quietly.
+buttons = Buttons("lang", Languages.prefix, Help.prefix, Home.prefix)
 
 
 def _language_keyboard() -> InlineKeyboardMarkup:

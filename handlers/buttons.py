@@ -41,12 +41,21 @@ ButtonHandler = Callable[[Update, KentContext, Any], Coroutine[Any, Any, None]]
 Refusal = Callable[[Update, KentContext], Coroutine[Any, Any, None]]
 
 
+async def answer_quietly(update: Update, context: KentContext) -> None:
+    """The spinner stops and nothing happens."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
 class Buttons:
     """One feature's buttons: `@buttons.on(Kind)` registers the handler of a kind, and
     `buttons.handler()` is the one CallbackQueryHandler that dispatches them all."""
 
-    def __init__(self, *prefixes: str, invalid: Refusal, private_only: bool = False) -> None:
-        # Data under these prefixes that no registered kind unpacks goes to `invalid`.
+    def __init__(
+        self, *prefixes: str, invalid: Refusal = answer_quietly, private_only: bool = False
+    ) -> None:
+        # Data under these prefixes that no registered kind unpacks goes to `invalid`
+        # (by default answered quietly).
         self.prefixes = prefixes
         self.invalid = invalid
         # Pressed outside a private chat, a private flow's button is forged: it is answered
@@ -82,7 +91,7 @@ class Buttons:
         if query is None or query.data is None:
             return
         if self.private_only and not is_private(update):
-            await query.answer()
+            await answer_quietly(update, context)
             return
         found = self.parse(query.data)
         if found is None:

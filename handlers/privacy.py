@@ -37,14 +37,8 @@ class Keep(Button, prefix="kvkk:keep"):
 ERASE, KEEP = Erase().pack(), Keep().pack()
 
 
-async def _quietly(update: Update, context: KentContext) -> None:
-    """Data under kvkk: that is no button of ours: the spinner stops, nothing happens."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-
-
 # Pressed outside a private chat (forged), they are answered and do nothing.
-buttons = Buttons("kvkk", invalid=_quietly, private_only=True)
+buttons = Buttons("kvkk", private_only=True)
 
 
 def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:

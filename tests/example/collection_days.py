@@ -25,13 +25,8 @@ class OpenDays(Button, prefix="menu:rubbish"):
     """🗑 Collection days, in the main menu."""
 
 
-async def _stale(update: Update, context: KentContext) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-
-
 # Pressed in a group (forged), its buttons are answered and do nothing.
-buttons = Buttons(OpenDays.prefix, invalid=_stale, private_only=True)
+buttons = Buttons(OpenDays.prefix, private_only=True)
 
 
 @private
