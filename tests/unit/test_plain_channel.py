@@ -144,7 +144,7 @@ def test_a_whole_complaint_is_filed_through_a_channel_without_edits_or_long_keyb
     chat.answer("✅ Devam")
     # The phone step: the channel cannot ask for the contact; it says to type the number.
     assert all(m.asks is None for m in chat.last)
-    assert "0555 123 45 67 gibi yazabilirsiniz" in chat.last[0].text
+    assert "Numaranızı 0555 123 45 67 biçiminde yazarak da gönderebilirsiniz." in chat.last[0].text
     assert [b.label for b in chat.last[0].buttons] == ["⏭ Atla", "⬅️ Geri", "✖️ İptal"]
     chat.send(steps.Input(text="0555 123 45 67"))
     # The summary; Edit → Description brings the text step back, then the summary again.
