@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from db.engine import transaction
-from db.models import Request
+from db.models import Citizen, Membership, Request
 from db.types import utcnow
 from emulator.client import BotMessage, SimGroup, SimUser
 from tests.harness import Kent
@@ -162,3 +162,27 @@ def register(
 def freeze(kent: Kent, moment: datetime) -> None:
     """The bot's jobs take `moment` as now until frozen again."""
     kent.app.bot_data["deps"].clock = lambda: moment
+
+
+def add_members(kent: Kent, count: int, assembly: str = "kadin") -> list[SimUser]:
+    """People who opened the bot before, as members of an assembly."""
+    people = [
+        kent.emu.create_user(first_name=f"Üye{n}", language_code="tr", started=True)
+        for n in range(count)
+    ]
+    with transaction(kent.engine) as session:
+        for person in people:
+            citizen = Citizen(
+                telegram_id=person.id,
+                first_name=person.data["first_name"],
+                language="tr",
+                consent_at=utcnow(),
+                created_at=utcnow(),
+            )
+            session.add(citizen)
+            session.flush()
+            assert citizen.id is not None
+            session.add(
+                Membership(assembly_code=assembly, citizen_id=citizen.id, joined_at=utcnow())
+            )
+    return people

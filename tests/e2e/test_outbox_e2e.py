@@ -17,38 +17,15 @@ from bot.runner import BotThread
 from common.config import Config
 from core import citizens, council, outbox
 from db.engine import transaction
-from db.models import Citizen, Membership, OutboxMessage
+from db.models import Citizen, OutboxMessage
 from db.types import utcnow
 from emulator.client import SimUser
 from emulator.server import RunningEmulator
 from handlers.outbox import outbox_tick
 from tests.harness import Kent, start_kent, stop_kent
+from tests.journeys import add_members
 
 TEXT = "Yarınki toplantı 14:00'te."
-
-
-def add_members(kent: Kent, count: int, assembly: str = "kadin") -> list[SimUser]:
-    """People who opened the bot before, as members of an assembly."""
-    people = [
-        kent.emu.create_user(first_name=f"Üye{n}", language_code="tr", started=True)
-        for n in range(count)
-    ]
-    with transaction(kent.engine) as session:
-        for person in people:
-            citizen = Citizen(
-                telegram_id=person.id,
-                first_name=person.data["first_name"],
-                language="tr",
-                consent_at=utcnow(),
-                created_at=utcnow(),
-            )
-            session.add(citizen)
-            session.flush()
-            assert citizen.id is not None
-            session.add(
-                Membership(assembly_code=assembly, citizen_id=citizen.id, joined_at=utcnow())
-            )
-    return people
 
 
 def deliveries(kent: Kent, after: int, chats: list[int]) -> Counter[int]:

@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from common.config import Config
 from db.engine import transaction
-from db.models import Citizen, FailedDelivery, Membership
-from db.types import utcnow
+from db.models import FailedDelivery
 from emulator.server import RunningEmulator
 from tests.harness import start_kent, stop_kent
+from tests.journeys import add_members
 
 
 def test_an_announcement_under_flood_limits_lets_a_citizen_through(
@@ -25,29 +25,7 @@ def test_an_announcement_under_flood_limits_lets_a_citizen_through(
     kent, _ = start_kent(emulator_server, db, config, rate_limit=True)
     try:
         kent.emu.set_flood(True)
-        members = [
-            int(
-                kent.emu.post(
-                    "users", {"first_name": f"Üye{n}", "language_code": "tr", "started": True}
-                )["id"]
-            )
-            for n in range(120)
-        ]
-        with transaction(kent.engine) as session:
-            for n, chat in enumerate(members):
-                citizen = Citizen(
-                    telegram_id=chat,
-                    first_name=f"Üye{n}",
-                    language="tr",
-                    consent_at=utcnow(),
-                    created_at=utcnow(),
-                )
-                session.add(citizen)
-                session.flush()
-                assert citizen.id is not None
-                session.add(
-                    Membership(assembly_code="kadin", citizen_id=citizen.id, joined_at=utcnow())
-                )
+        members = [member.id for member in add_members(kent, 120)]
         coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
         ali = kent.citizen("Ali")
         start = kent.emu.stats()["calls"]
