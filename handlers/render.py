@@ -4,7 +4,14 @@ the phone number."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ParseMode
 
 from flows.screen import Ask, Reply, Rows, Screen
 
@@ -40,3 +47,20 @@ def reply_keyboard(screen: Screen) -> ReplyKeyboardMarkup | None:
 def markup(screen: Screen) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     """The keyboard a new message of this screen carries."""
     return reply_keyboard(screen) or inline_keyboard(screen.choices)
+
+
+async def present(update: Update, screen: Screen, edit: bool = False) -> None:
+    """Show `screen`: in place of the pressed message when `edit` (a reply keyboard
+    cannot be edited in, so such a screen always comes as a new message), otherwise as a
+    reply in the chat."""
+    query = update.callback_query
+    if edit and query is not None and not screen.replies:
+        await query.edit_message_text(
+            screen.text, parse_mode=ParseMode.HTML, reply_markup=inline_keyboard(screen.choices)
+        )
+        return
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+        )
