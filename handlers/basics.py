@@ -1,24 +1,25 @@
-"""/start, /yardim (/help), /dil and the main menu's own buttons."""
+"""/start, /yardim (/help), /dil and the main menu's own buttons, in Telegram (screens
+and actions: flows.home)."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import Update
 
 from common.config import SUPPORTED_LANGUAGES
-from common.i18n import N_, resolve_language, translator
+from common.i18n import N_, Translator, resolve_language, translator
 from core import citizens
 from db.engine import transaction
+from flows import home as screens
+from flows.home import ChooseLanguage, Help, Home, Languages
+from flows.screen import Screen
 from handlers import council
-from handlers.buttons import Button, Buttons
+from handlers.buttons import Buttons
 from handlers.common import KentContext, as_id
 from handlers.feature import Command, Feature, MenuButton
-from handlers.menu import greeting, help_text, main_menu
-
-LANGUAGE_NAMES = {"tr": "🇹🇷 Türkçe", "en": "🇬🇧 English"}
+from handlers.menu import menu_choices
+from handlers.render import present
 
 
 async def start(update: Update, context: KentContext) -> None:
@@ -37,11 +38,9 @@ async def start(update: Update, context: KentContext) -> None:
     with transaction(context.engine) as session:
         citizen = citizens.get_or_create(session, user.id, user.language_code)
         t = translator(resolve_language(citizen.language, user.language_code))
-    await message.reply_text(
-        greeting(t, html.escape(user.first_name), html.escape(config.municipality.name)),
-        reply_markup=main_menu(t, context.deps.features),
-        parse_mode=ParseMode.HTML,
-    )
+    menu = menu_choices(t, context.deps.features)
+    name, municipality = html.escape(user.first_name), html.escape(config.municipality.name)
+    await present(update, screens.greeting(t, name, municipality, menu))
 
 
 async def help_command(update: Update, context: KentContext) -> None:
@@ -49,43 +48,17 @@ async def help_command(update: Update, context: KentContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    t = context.texts()
-    municipality = context.config.municipality
-    await message.reply_text(
-        help_text(t, html.escape(municipality.name), municipality.phone),
-        parse_mode=ParseMode.HTML,
-        reply_markup=main_menu(t, context.deps.features),
-    )
-
-
-@dataclass(frozen=True)
-class ChooseLanguage(Button, prefix="lang"):
-    code: str
-
-
-@dataclass(frozen=True)
-class Languages(Button, prefix="menu:language"):
-    """🌐 Language in the main menu: the languages, in place of the menu."""
-
-
-@dataclass(frozen=True)
-class Help(Button, prefix="menu:help"):
-    """❓ Help in the main menu."""
-
-
-@dataclass(frozen=True)
-class Home(Button, prefix="menu:home"):
-    """Back to the main menu, on the screen that had the button."""
+    await present(update, _help(context, context.texts()))
 
 
 # Data no kind unpacks (an unknown language code) is answered quietly.
 buttons = Buttons("lang", Languages.prefix, Help.prefix, Home.prefix)
 
 
-def _language_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[ChooseLanguage(code).button(LANGUAGE_NAMES[code])] for code in SUPPORTED_LANGUAGES]
-    )
+def _help(context: KentContext, t: Translator) -> Screen:
+    municipality = context.config.municipality
+    menu = menu_choices(t, context.deps.features)
+    return screens.help_screen(t, html.escape(municipality.name), municipality.phone, menu)
 
 
 async def language_command(update: Update, context: KentContext) -> None:
@@ -96,8 +69,7 @@ async def language_command(update: Update, context: KentContext) -> None:
     if context.args and context.args[0].lower() in SUPPORTED_LANGUAGES:
         await _switch_language(update, context, context.args[0].lower())
         return
-    t = context.texts()
-    await message.reply_text(t._("Please choose your language:"), reply_markup=_language_keyboard())
+    await present(update, screens.languages(context.texts()))
 
 
 async def _switch_language(update: Update, context: KentContext, code: str) -> None:
@@ -107,10 +79,7 @@ async def _switch_language(update: Update, context: KentContext, code: str) -> N
     with transaction(context.engine) as session:
         citizens.set_language(session, user.id, code, user.language_code)
     t = translator(code)
-    await message.reply_text(
-        t._("Language set to English.") if code == "en" else t._("Language set to Turkish."),
-        reply_markup=main_menu(t, context.deps.features),
-    )
+    await present(update, screens.language_set(t, menu_choices(t, context.deps.features)))
 
 
 @buttons.on(ChooseLanguage)
@@ -126,19 +95,17 @@ async def language_chosen(update: Update, context: KentContext, button: ChooseLa
         citizens.set_language(session, user.id, code, user.language_code)
     t = translator(code)
     await query.answer()
-    done = t._("Language set to English.") if code == "en" else t._("Language set to Turkish.")
-    await query.edit_message_text(done, reply_markup=main_menu(t, context.deps.features))
+    await present(
+        update, screens.language_set(t, menu_choices(t, context.deps.features)), edit=True
+    )
 
 
 @buttons.on(Languages)
 async def languages(update: Update, context: KentContext, button: Languages) -> None:
     query = update.callback_query
     assert query is not None
-    t = context.texts()
     await query.answer()
-    await query.edit_message_text(
-        t._("Please choose your language:"), reply_markup=_language_keyboard()
-    )
+    await present(update, screens.languages(context.texts()), edit=True)
 
 
 @buttons.on(Home)
@@ -147,23 +114,15 @@ async def home(update: Update, context: KentContext, button: Home) -> None:
     assert query is not None
     t = context.texts()
     await query.answer()
-    await query.edit_message_text(
-        t._("What would you like to do?"), reply_markup=main_menu(t, context.deps.features)
-    )
+    await present(update, screens.home(t, menu_choices(t, context.deps.features)), edit=True)
 
 
 @buttons.on(Help)
 async def help_pressed(update: Update, context: KentContext, button: Help) -> None:
     query = update.callback_query
     assert query is not None
-    t = context.texts()
     await query.answer()
-    municipality = context.config.municipality
-    await query.edit_message_text(
-        help_text(t, html.escape(municipality.name), municipality.phone),
-        parse_mode=ParseMode.HTML,
-        reply_markup=main_menu(t, context.deps.features),
-    )
+    await present(update, _help(context, context.texts()), edit=True)
 
 
 FEATURE = Feature(

@@ -11,9 +11,11 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from db.engine import autocommit
 from db.models import ConversationState
+from flows import home
 from handlers.common import KentContext, citizen_of, is_private
 from handlers.feature import Feature, MessageCallback
-from handlers.menu import main_menu, unknown_text
+from handlers.menu import menu_choices
+from handlers.render import present
 
 
 async def any_message(update: Update, context: KentContext) -> None:
@@ -33,7 +35,7 @@ async def any_message(update: Update, context: KentContext) -> None:
             if await handler(update, context):
                 return
     t = context.texts()
-    await message.reply_text(unknown_text(t), reply_markup=main_menu(t, features))
+    await present(update, home.unknown(t, menu_choices(t, features)))
 
 
 def candidates(

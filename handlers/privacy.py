@@ -5,49 +5,29 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from common.i18n import N_, Translator
+from common.i18n import N_
 from core import privacy
 from db.engine import transaction, without_blocking
-from handlers.buttons import Button, Buttons
+from flows import privacy as kvkk
+from flows.screen import Screen
+from handlers.buttons import Buttons
 from handlers.common import KentContext, private
 from handlers.delivery import clear_after_erasure
 from handlers.feature import Command, Daily, Feature
+from handlers.render import present
 
 log = logging.getLogger("kentbot.privacy")
 
 EXPORT_FILE = "verilerim.json"
 
 
-@dataclass(frozen=True)
-class Erase(Button, prefix="kvkk:erase"):
-    """🗑 Yes, erase my data."""
-
-
-@dataclass(frozen=True)
-class Keep(Button, prefix="kvkk:keep"):
-    """✖️ No, keep it."""
-
-
-ERASE, KEEP = Erase().pack(), Keep().pack()
-
-
 # Pressed outside a private chat (forged), they are answered and do nothing.
 buttons = Buttons("kvkk", private_only=True)
-
-
-def _erase_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [Erase().button(t._("🗑 Yes, erase my data"))],
-            [Keep().button(t._("✖️ No, keep it"))],
-        ]
-    )
 
 
 @private
@@ -66,15 +46,12 @@ async def my_data(update: Update, context: KentContext) -> None:
             else None
         )
     if data is None:
-        await message.reply_text(t._("We hold no personal data about you."))
+        await present(update, kvkk.nothing_held(t))
         return
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await message.reply_document(
         InputFile(payload, filename=EXPORT_FILE),
-        caption=t._(
-            "📄 Everything we store about you (KVKK article 11). "
-            "To erase your personal data, send /verilerimi_sil."
-        ),
+        caption=kvkk.export_caption(t),
     )
 
 
@@ -84,44 +61,33 @@ async def erase_command(update: Update, context: KentContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    t = context.texts()
-    await message.reply_text(
-        t._(
-            "🗑 <b>Erase my personal data</b>\n\n"
-            "Your name, phone number, birth date, the texts, addresses, locations and "
-            "photos of your requests, and those of the children you registered, will be "
-            "erased. This cannot be undone.\n\n"
-            "Your requests stay in our statistics without anything that identifies you. "
-            "Open requests stay open, but we will no longer be able to notify you about "
-            "them.\n\nDo you want to erase your data?"
-        ),
-        reply_markup=_erase_keyboard(t),
-        parse_mode=ParseMode.HTML,
-    )
+    await present(update, kvkk.erase_question(context.texts()))
 
 
-async def _say(query: CallbackQuery, text: str) -> None:
+async def _say(query: CallbackQuery, screen: Screen) -> None:
     """Replace the question with the outcome; a forged or too old message cannot be edited,
     so the outcome then comes as a new message."""
     try:
-        await query.edit_message_text(text)
+        await query.edit_message_text(screen.text, parse_mode=ParseMode.HTML)
     except BadRequest:
         if query.message is not None:
-            await query.get_bot().send_message(query.message.chat.id, text)
+            await query.get_bot().send_message(
+                query.message.chat.id, screen.text, parse_mode=ParseMode.HTML
+            )
 
 
-@buttons.on(Keep)
-async def keep(update: Update, context: KentContext, button: Keep) -> None:
+@buttons.on(kvkk.Keep)
+async def keep(update: Update, context: KentContext, button: kvkk.Keep) -> None:
     """Nothing is erased."""
     query = update.callback_query
     assert query is not None
     t = context.texts()
     await query.answer()
-    await _say(query, t._("Nothing was erased."))
+    await _say(query, kvkk.kept(t))
 
 
-@buttons.on(Erase)
-async def erase(update: Update, context: KentContext, button: Erase) -> None:
+@buttons.on(kvkk.Erase)
+async def erase(update: Update, context: KentContext, button: kvkk.Erase) -> None:
     """Erases the citizen's personal data (once, whatever is pressed twice)."""
     query = update.callback_query
     assert query is not None
@@ -136,13 +102,7 @@ async def erase(update: Update, context: KentContext, button: Erase) -> None:
             if citizen
             else None
         )
-    await _say(
-        query,
-        t._(
-            "✅ Your personal data has been erased. If you write to us again, "
-            "you will start afresh."
-        ),
-    )
+    await _say(query, kvkk.erased(t))
     if erased is None:
         return
     log.info(

@@ -1,14 +1,12 @@
-"""The satisfaction survey in the citizen's chat: 1-5 buttons, a comment, or "not solved"."""
+"""The satisfaction survey in Telegram: the question in the citizen's chat, the stars and
+"not solved" pressed, the comment that may follow (screens and actions: flows.survey)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Literal
 
-from telegram import InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
@@ -19,48 +17,27 @@ from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Citizen, ConversationState, Request
 from db.types import utcnow
-from handlers.buttons import Button, Buttons
+from flows import survey as ask
+from handlers.buttons import Buttons
 from handlers.common import KentContext
 from handlers.delivery import refresh_card
 from handlers.feature import Every, Feature, Steps
+from handlers.render import inline_keyboard, present
 
 log = logging.getLogger("kentbot.survey")
-
-
-class CommentState(conversation.State):
-    """The request whose survey the comment belongs to."""
-
-    request_id: int
-
-
-class SurveyStep(StrEnum):
-    # The optional comment after a score: the citizen's next message, whatever it replies to.
-    COMMENT = "survey_comment"
-
-
-def _keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    scores: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
-    stars = [Score(request_id, n).button(f"{'⭐' * n}" if n < 3 else f"{n} ⭐") for n in scores]
-    return InlineKeyboardMarkup(
-        [
-            stars[:3],
-            stars[3:],
-            [NotSolved(request_id).button(t._("❌ My problem is not solved"))],
-        ]
-    )
 
 
 async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
     with transaction(context.engine) as session:
         person = citizens.get_or_create(session, item.telegram_id, None)
         t = translator(resolve_language(person.language, person.telegram_language))
-    text = (t._("🔔 A reminder: ") if item.reminder else "") + t._(
-        "⭐ How satisfied are you with how your request {number} was handled? "
-        "1 = not at all, 5 = very."
-    ).format(number=item.number)
+    screen = ask.question(t, item.request_id, item.number, item.reminder)
     try:
         await context.bot.send_message(
-            item.telegram_id, text, reply_markup=_keyboard(t, item.request_id)
+            item.telegram_id,
+            screen.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_keyboard(screen.choices),
         )
     except Forbidden:
         with transaction(context.engine) as session:
@@ -93,26 +70,9 @@ async def survey_sweep(context: KentContext) -> None:
             log.warning("survey for request %s not sent: %s", item.request_id, type(exc).__name__)
 
 
-@dataclass(frozen=True)
-class Score(Button, prefix="sv"):
-    """One of the five stars."""
-
-    request_id: int
-    score: Literal[1, 2, 3, 4, 5]
-
-
-@dataclass(frozen=True)
-class NotSolved(Button, prefix="sv"):
-    """❌ My problem is not solved: reopens the request."""
-
-    request_id: int
-    answer: Literal["x"] = "x"
-
-
 async def _not_found(update: Update, context: KentContext) -> None:
     assert update.callback_query is not None
-    t = context.texts()
-    await update.callback_query.answer(t._("Request not found."), show_alert=True)
+    await update.callback_query.answer(ask.refusal(context.texts(), None), show_alert=True)
 
 
 buttons = Buttons("sv", invalid=_not_found)
@@ -120,17 +80,11 @@ buttons = Buttons("sv", invalid=_not_found)
 
 async def _refuse(update: Update, t: Translator, exc: NotFound | Refused) -> None:
     assert update.callback_query is not None
-    if isinstance(exc, NotFound):
-        text = t._("Request not found.")
-    elif exc.reason == "already_answered":
-        text = t._("You have already answered this survey. Thank you!")
-    else:
-        text = t._("This survey is closed.")
-    await update.callback_query.answer(text, show_alert=True)
+    await update.callback_query.answer(ask.refusal(t, exc), show_alert=True)
 
 
-@buttons.on(Score)
-async def score(update: Update, context: KentContext, button: Score) -> None:
+@buttons.on(ask.Score)
+async def score(update: Update, context: KentContext, button: ask.Score) -> None:
     """A score; the citizen may then write a comment (the survey_comment step)."""
     assert update.callback_query is not None
     now = context.deps.clock()
@@ -142,19 +96,14 @@ async def score(update: Update, context: KentContext, button: Score) -> None:
             await _refuse(update, t, exc)
             return
         conversation.set_step(
-            session, person, SurveyStep.COMMENT, CommentState(request_id=button.request_id)
+            session, person, ask.SurveyStep.COMMENT, ask.CommentState(request_id=button.request_id)
         )
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
-        t._(
-            "🙏 Thank you for your answer! If you like, write a comment in one message (or /iptal)."
-        ),
-        parse_mode=ParseMode.HTML,
-    )
+    await present(update, ask.scored(t), edit=True)
 
 
-@buttons.on(NotSolved)
-async def not_solved(update: Update, context: KentContext, button: NotSolved) -> None:
+@buttons.on(ask.NotSolved)
+async def not_solved(update: Update, context: KentContext, button: ask.NotSolved) -> None:
     """The request is open again; its card and its department are told."""
     query = update.callback_query
     assert query is not None
@@ -167,13 +116,7 @@ async def not_solved(update: Update, context: KentContext, button: NotSolved) ->
             await _refuse(update, t, exc)
             return
     await query.answer()
-    await query.edit_message_text(
-        t._(
-            "🔁 We are sorry. Your request {number} has been reopened and the "
-            "department has been told."
-        ).format(number=reopened.number),
-        parse_mode=ParseMode.HTML,
-    )
+    await present(update, ask.reopened(t, reopened.number), edit=True)
     if reopened.id is not None:
         await refresh_card(context.bot, context.engine, config, reopened.id)
         if reopened.card_chat_id and reopened.card_message_id:
@@ -196,14 +139,17 @@ async def on_message(update: Update, context: KentContext) -> bool:
         return False
     with context.citizen_transaction() as (session, person, t):
         draft = session.get(ConversationState, person.id)
-        if draft is None or draft.step != SurveyStep.COMMENT:
+        if draft is None or draft.step != ask.SurveyStep.COMMENT:
             return False
         with contextlib.suppress(NotFound):  # the request was erased meanwhile
             survey.add_comment(
-                session, person, conversation.state_of(draft, CommentState).request_id, message.text
+                session,
+                person,
+                conversation.state_of(draft, ask.CommentState).request_id,
+                message.text,
             )
         session.delete(draft)
-    await message.reply_text(t._("📝 Thank you, your comment has been recorded."))
+    await present(update, ask.comment_recorded(t))
     return True
 
 
@@ -211,6 +157,6 @@ FEATURE = Feature(
     name="survey",
     handlers=(buttons.handler(),),
     # The comment after a score takes whatever the citizen sends next, a reply included.
-    steps=Steps(on_message, names=frozenset((SurveyStep.COMMENT,)), before_replies=True),
+    steps=Steps(on_message, names=frozenset((ask.SurveyStep.COMMENT,)), before_replies=True),
     jobs=(Every("survey", survey_sweep, seconds=900, first=60),),
 )

@@ -17,6 +17,7 @@ from core.text_match import fold
 from db import reference
 from db.models import Category, ConversationState, Department
 from flows.filing import actions as a
+from flows.home import Home
 from flows.screen import Ask, Choice, Reply, Rows, Screen, in_rows
 
 # Reply-keyboard labels; incoming text is matched against them in every language.
@@ -303,3 +304,40 @@ def screen_of(session: Session, draft: ConversationState, t: Translator, config:
             t, config.kvkk.data_controller or config.municipality.name, config.kvkk.retention_days
         )
     return _step_screen(session, draft, t)
+
+
+def offer(t: Translator) -> Screen:
+    """Free text outside any flow that looks like a request."""
+    return Screen(
+        t._("Would you like to send this to the municipality as a request or complaint?"),
+        ((a.FileOffered().choice(t._("📝 Yes, file it")),), (Home().choice(t._("🏠 Main menu")),)),
+    )
+
+
+def too_many(t: Translator, limit: int, phone: str) -> str:
+    """Filing refused: the citizen filed the most requests an hour takes by chat."""
+    return t._(
+        "You have sent {count} requests in the last hour, the most we take by "
+        "chat. Please wait a little; for urgent matters call {phone}."
+    ).format(count=limit, phone=phone or "—")
+
+
+def staff_only(t: Translator) -> str:
+    return t._("This command is for municipal staff.")
+
+
+def cancelled(t: Translator, had: bool = True, menu: Rows = ()) -> Screen:
+    """/iptal or ✖️ Cancel; `had`: there was a flow to leave."""
+    text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
+    return Screen(text, menu)
+
+
+def consent_refused(t: Translator, phone: str, menu: Rows) -> Screen:
+    """The KVKK notice refused: nothing is kept, and the other ways to reach us."""
+    return Screen(
+        t._(
+            "Understood. Without your consent we cannot take a request by chat; you can "
+            "still call {phone} or visit the Solution Centre."
+        ).format(phone=phone or "—"),
+        menu,
+    )

@@ -18,7 +18,7 @@ from core.refusals import Refused
 from db.models import ConversationState
 from flows.actions import Action
 from flows.filing import actions as flow
-from flows.filing import steps
+from flows.filing import screens, steps
 from flows.filing.screens import input_error, screen_of
 from flows.screen import Rows, Screen
 from handlers.buttons import Buttons
@@ -26,8 +26,8 @@ from handlers.common import KentContext
 from handlers.filing.commands import cancel_flow, start_filing
 from handlers.filing.receipts import receipt_again, submit
 from handlers.filing.screens import show
-from handlers.menu import main_menu
-from handlers.render import inline_keyboard
+from handlers.menu import menu_choices
+from handlers.render import inline_keyboard, present
 
 log = logging.getLogger("kentbot.filing")
 
@@ -163,13 +163,9 @@ async def consent(update: Update, context: KentContext, button: flow.Consent) ->
         await _after(update, context, press)
         return
     await query.answer()
-    await query.edit_message_text(
-        press.t._(
-            "Understood. Without your consent we cannot take a request by chat; you can "
-            "still call {phone} or visit the Solution Centre."
-        ).format(phone=context.config.municipality.phone or "—"),
-        reply_markup=main_menu(press.t, context.deps.features),
-    )
+    menu = menu_choices(press.t, context.deps.features)
+    refused = screens.consent_refused(press.t, context.config.municipality.phone, menu)
+    await present(update, refused, edit=True)
 
 
 @buttons.on(flow.Send)

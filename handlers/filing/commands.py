@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    Update,
-)
+from telegram import Update
 
 from core import flood, intake, staff
 from db.engine import transaction
 from db.models import Citizen
+from flows import home
+from flows.filing import screens
 from handlers.common import KentContext, private, translator_of
 from handlers.filing.screens import say, show_step
-from handlers.menu import main_menu
+from handlers.menu import menu_choices
+from handlers.render import present
 
 log = logging.getLogger("kentbot.filing")
 
@@ -32,10 +33,7 @@ async def start_filing(update: Update, context: KentContext, prefilled: str | No
             intake.start(session, citizen, prefilled, shared.keywords)
         citizen_id = citizen.id
     if too_many:
-        refusal = t._(
-            "You have sent {count} requests in the last hour, the most we take by "
-            "chat. Please wait a little; for urgent matters call {phone}."
-        ).format(count=limit, phone=shared.config.municipality.phone or "—")
+        refusal = screens.too_many(t, limit, shared.config.municipality.phone)
         if update.callback_query:
             await update.callback_query.answer(refusal, show_alert=True)
         else:
@@ -62,7 +60,7 @@ async def record_command(update: Update, context: KentContext) -> None:
             intake.start_record(session, citizen)
         citizen_id = citizen.id
     if not allowed:
-        await say(update, t._("This command is for municipal staff."))
+        await say(update, screens.staff_only(t))
         return
     assert citizen_id is not None
     await show_step(update, context, citizen_id, edit=False)
@@ -73,9 +71,8 @@ async def cancel_command(update: Update, context: KentContext) -> None:
     """/iptal: leave whatever flow the citizen is in; nothing is sent."""
     with context.citizen_transaction() as (session, citizen, t):
         had = intake.cancel(session, citizen)
-    text = t._("Cancelled. Nothing was sent.") if had else t._("There was nothing to cancel.")
-    await say(update, text, remove_keyboard=True)
-    await say(update, t._("What would you like to do?"), menu=main_menu(t, context.deps.features))
+    await say(update, screens.cancelled(t, had).text, remove_keyboard=True)
+    await present(update, home.home(t, menu_choices(t, context.deps.features)))
 
 
 async def cancel_flow(update: Update, context: KentContext, citizen_id: int) -> None:
@@ -89,10 +86,10 @@ async def cancel_flow(update: Update, context: KentContext, citizen_id: int) -> 
         intake.cancel(session, citizen)
         t = translator_of(citizen)
     query = update.callback_query
-    text = t._("Cancelled. Nothing was sent.")
     if query is not None:
         await query.answer()
         if not keyboard:
-            await query.edit_message_text(text, reply_markup=main_menu(t, context.deps.features))
+            menu = menu_choices(t, context.deps.features)
+            await present(update, screens.cancelled(t, menu=menu), edit=True)
             return
-    await say(update, text, remove_keyboard=True)
+    await say(update, screens.cancelled(t).text, remove_keyboard=True)

@@ -7,11 +7,7 @@ from __future__ import annotations
 import logging
 
 from sqlmodel import Session
-from telegram import (
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.error import TelegramError
 
 from common.i18n import Translator
@@ -20,14 +16,12 @@ from core.refusals import Refused
 from db.engine import untouched
 from db.models import ConversationState
 from flows.filing import steps
-from flows.filing.actions import FileOffered
-from flows.filing.screens import CANCEL, input_error, matches, screen_of
+from flows.filing.screens import CANCEL, input_error, matches, offer, screen_of
 from flows.screen import Screen
-from handlers.basics import Home
-from handlers.buttons import inline
 from handlers.common import KentContext, translator_of
 from handlers.filing.commands import cancel_flow
 from handlers.filing.screens import show, show_step
+from handlers.render import present
 
 log = logging.getLogger("kentbot.filing")
 
@@ -136,13 +130,5 @@ async def offer_filing(update: Update, context: KentContext) -> bool:
     with context.citizen_transaction() as (session, citizen, t):
         if not intake.offer(session, citizen, text, context.deps.keywords):
             return False
-    await message.reply_text(
-        t._("Would you like to send this to the municipality as a request or complaint?"),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [inline(FileOffered(), t._("📝 Yes, file it"))],
-                [Home().button(t._("🏠 Main menu"))],
-            ]
-        ),
-    )
+    await present(update, offer(t))
     return True

@@ -24,7 +24,7 @@ from core.workflow import PHOTO_CARD, RECEIPT
 from db.engine import transaction
 from db.models import Attachment, Citizen, MessageLink, Request, RequestEvent
 from emulator.client import BotMessage, SimGroup, SimUser
-from handlers import privacy as privacy_handlers
+from flows.privacy import Erase, Keep
 from handlers.delivery import clear_after_erasure, placeholder_png
 from handlers.privacy import retention_job
 from tests.harness import Kent
@@ -32,6 +32,8 @@ from tests.journeys import card_of, file_complaint, freeze, number_in, stored
 
 COMPLAINT = "Sokağımızdaki çöpler üç gündür toplanmadı, konteyner taştı."
 PHONE = "+905551112233"
+
+ERASE, KEEP = Erase().pack(), Keep().pack()
 
 
 def has_button(data: str) -> Any:
@@ -73,11 +75,11 @@ def test_citizen_gets_their_data_then_erases_it(kent: Kent) -> None:
     assert len(request["attachments"]) == 1 and request["attachments"][0]["telegram_file_id"]
 
     ayse.send("/verilerimi_sil")
-    prompt = ayse.wait_message(predicate=has_button(privacy_handlers.ERASE))
-    assert has_button(privacy_handlers.KEEP)(prompt)
+    prompt = ayse.wait_message(predicate=has_button(ERASE))
+    assert has_button(KEEP)(prompt)
     with transaction(kent.engine) as session:
         assert privacy.citizen_of(session, ayse.id) is not None  # asking erased nothing
-    ayse.press_data(prompt.message_id, privacy_handlers.ERASE)
+    ayse.press_data(prompt.message_id, ERASE)
     ayse.wait_message(
         predicate=lambda m: (
             m.message_id == prompt.message_id and m.edited and m.inline_keyboard == []
@@ -139,9 +141,9 @@ def test_keeping_the_data_erases_nothing(kent: Kent) -> None:
     ayse = kent.citizen("Ayşe", "tr")
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT, photo=False))
     ayse.send("/verilerimi_sil")
-    prompt = ayse.wait_message(predicate=has_button(privacy_handlers.KEEP))
+    prompt = ayse.wait_message(predicate=has_button(KEEP))
     ayse.press_data(prompt.message_id, "kvkk:junk")  # forged: ignored, nothing breaks
-    ayse.press_data(prompt.message_id, privacy_handlers.KEEP)
+    ayse.press_data(prompt.message_id, KEEP)
     ayse.wait_message(predicate=lambda m: m.message_id == prompt.message_id and m.edited)
     assert stored(kent, number).text == COMPLAINT
     assert stored(kent, number).contact_phone == PHONE
@@ -153,7 +155,7 @@ def test_erasing_from_a_forged_button_still_answers(kent: Kent) -> None:
     ayse = kent.citizen("Ayşe", "tr")
     number = number_in(file_complaint(kent, ayse, text=COMPLAINT, photo=False))
     own = ayse.send("merhaba")
-    ayse.press_data(int(own["message_id"]), privacy_handlers.ERASE)
+    ayse.press_data(int(own["message_id"]), ERASE)
     # Said after the erasure is committed (waiting for the bot to fall quiet was not
     # enough under load: the erasure itself can take longer than the quiet spell).
     ayse.wait_message(contains="Kişisel verileriniz silindi")
@@ -233,8 +235,8 @@ def file_with_photos(kent: Kent, citizen: SimUser, photos: int, first_time: bool
 
 def erase_by_button(citizen: SimUser) -> None:
     citizen.send("/verilerimi_sil")
-    prompt = citizen.wait_message(predicate=has_button(privacy_handlers.ERASE))
-    citizen.press_data(prompt.message_id, privacy_handlers.ERASE)
+    prompt = citizen.wait_message(predicate=has_button(ERASE))
+    citizen.press_data(prompt.message_id, ERASE)
 
 
 def shown_bytes(kent: Kent, message: BotMessage) -> bytes:
@@ -467,8 +469,8 @@ def _complaint_flow_logged(kent: Kent, caplog: pytest.LogCaptureFixture) -> None
     ayse.wait_message(contains=f"{number} numaralı talebiniz çözüldü")
     ask_export(kent, ayse)
     ayse.send("/verilerimi_sil")
-    prompt = ayse.wait_message(predicate=has_button(privacy_handlers.ERASE))
-    ayse.press_data(prompt.message_id, privacy_handlers.ERASE)
+    prompt = ayse.wait_message(predicate=has_button(ERASE))
+    ayse.press_data(prompt.message_id, ERASE)
     # The photo card is deleted and posted again, blank.
     group.wait_message(predicate=lambda m: privacy.ERASED in m.text)
     kent.emu.wait_idle()
