@@ -146,6 +146,8 @@ class Category(_Strict):
     sla_hours: int = Field(ge=1, le=2000)
     name: Texts
     keywords: list[str] = Field(default_factory=list)
+    # The catch-all topic ("Other / general"): listed last, after the topics in use.
+    other: bool = False
 
 
 class AssemblyTarget(_Strict):

@@ -6,6 +6,7 @@ of the bot, or a citizen who comes back tomorrow, continues where they were.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
@@ -84,6 +85,8 @@ class FilingState(BaseModel):
     # Topics suggested from the text typed before the flow began; all of them on request.
     suggested: list[str] = []
     all_topics: bool = False
+    # The page of the topic list shown (flows.filing.screens.TOPICS_PER_PAGE to a page).
+    topic_page: int = 0
     # Changing one part from the summary: finishing it returns to the summary.
     editing: bool = False
     # Staff entering a request from another channel (/kayit), and that channel.
@@ -295,11 +298,25 @@ def set_type(session: Session, draft: ConversationState, code: str) -> Conversat
     return _save(session, draft, draft.step, type=code)
 
 
-def show_all_topics(session: Session, draft: ConversationState) -> ConversationState:
-    """ "Other topics": the topic screen lists every topic, not only the suggested ones."""
+def show_all_topics(session: Session, draft: ConversationState, page: int = 0) -> ConversationState:
+    """ "Other topics": the topic screen lists every topic, not only the suggested ones, a
+    page at a time."""
     if draft.step != "category":
         raise Refused("use_buttons")
-    return _save(session, draft, draft.step, all_topics=True)
+    return _save(session, draft, draft.step, all_topics=True, topic_page=page)
+
+
+# How many of the latest requests say which topics are in use now: a fixed number, read
+# by the primary key, so the topic screen costs the same at any size of the table.
+RECENT_REQUESTS = 1000
+
+
+def recent_topics(session: Session) -> Counter[str]:
+    """How often each topic was chosen in the latest requests."""
+    codes = session.exec(
+        select(Request.category_code).order_by(col(Request.id).desc()).limit(RECENT_REQUESTS)
+    ).all()
+    return Counter(codes)
 
 
 def set_category(session: Session, draft: ConversationState, code: str) -> ConversationState:

@@ -48,7 +48,14 @@ class SetCategory(Action, prefix="f:cat"):
 
 @dataclass(frozen=True)
 class AllTopics(Action, prefix="f:allcat"):
-    """📂 Other topics: every category, not only the usual ones."""
+    """📂 Other topics: every category, not only the suggested ones."""
+
+
+@dataclass(frozen=True)
+class TopicPage(Action, prefix="f:topics"):
+    """➡️ More topics / ⬅️ the previous ones: a page of the topic list."""
+
+    page: int
 
 
 @dataclass(frozen=True)

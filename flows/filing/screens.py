@@ -5,6 +5,7 @@ messages a step's input may get."""
 from __future__ import annotations
 
 import html
+from collections import Counter
 
 from sqlmodel import Session
 
@@ -132,8 +133,33 @@ def _type_buttons(t: Translator, chosen: str | None, labels: dict[str, str]) -> 
     )
 
 
+# Topics on one page of step 1: with the type toggles, the page buttons and Cancel, the
+# screen has at most 9 rows, which a phone shows without scrolling.
+TOPICS_PER_PAGE = 6
+
+
+def topic_order(
+    categories: list[Category], t: Translator, used: Counter[str], other: frozenset[str]
+) -> list[Category]:
+    """The topics as step 1 lists them: the most used lately first, then the rest in the
+    reader's alphabetical order (Turkish: Ç with C, İ with I), the catch-all last."""
+
+    def name(c: Category) -> str:
+        return fold(category_name(c, t))
+
+    rest = sorted((c for c in categories if c.code not in other), key=name)
+    popular = sorted((c for c in rest if used[c.code]), key=lambda c: (-used[c.code], name(c)))
+    top = popular[:TOPICS_PER_PAGE]
+    return [
+        *top,
+        *(c for c in rest if c not in top),
+        *sorted((c for c in categories if c.code in other), key=name),
+    ]
+
+
 def category_screen(t: Translator, draft: ConversationState, categories: list[Category]) -> Screen:
-    """Step 1: the type (a row of toggles, one preselected) and the topic, on one screen.
+    """Step 1: the type (a row of toggles, one preselected) and the topic, on one screen;
+    `categories` in the order of topic_order, shown a page at a time.
 
     Tapping a type edits this screen; tapping a topic moves on."""
     state = intake.state_of(draft)
@@ -147,16 +173,24 @@ def category_screen(t: Translator, draft: ConversationState, categories: list[Ca
             value=esc(t._(REQUEST_TYPES.get(chosen or "", "—")))
         )
     )
+    rows = [_type_buttons(t, chosen, TYPE_TOGGLES)]
     if suggested and not state.all_topics:
         lines.append(t._("📂 These topics seem to fit what you wrote. Please choose one:"))
-        shown = suggested
+        rows += [(a.SetCategory(c.code).choice(category_name(c, t)),) for c in suggested]
+        rows.append((a.AllTopics().choice(t._("📂 Other topics")),))
     else:
         lines.append(t._("📂 Which topic is it about?"))
-        shown = categories
-    rows = [_type_buttons(t, chosen, TYPE_TOGGLES)]
-    rows += [(a.SetCategory(c.code).choice(category_name(c, t)),) for c in shown]
-    if shown is suggested:
-        rows.append((a.AllTopics().choice(t._("📂 Other topics")),))
+        pages = max(1, -(-len(categories) // TOPICS_PER_PAGE))
+        page = min(state.topic_page, pages - 1)
+        shown = categories[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
+        rows += [(a.SetCategory(c.code).choice(category_name(c, t)),) for c in shown]
+        turns = []
+        if page > 0:
+            turns.append(a.TopicPage(page - 1).choice(t._("⬅️ Previous topics")))
+        if page < pages - 1:
+            turns.append(a.TopicPage(page + 1).choice(t._("📂 More topics ➡️")))
+        if turns:
+            rows.append(tuple(turns))
     # Back only when recording (to the channel); for citizens this is the first step.
     return Screen(
         "\n\n".join(lines),
@@ -270,17 +304,16 @@ def channel_choices(t: Translator) -> Rows:
     return (*in_rows(choices, 2), _nav(t, back=False))
 
 
-def _step_screen(session: Session, draft: ConversationState, t: Translator) -> Screen:
+def _step_screen(
+    session: Session, draft: ConversationState, t: Translator, other: frozenset[str]
+) -> Screen:
     step = draft.step
     if step == "channel":
         return Screen(t._("📨 Which channel did this request come from?"), channel_choices(t))
     if step == "category":
-        # Alphabetical the Turkish way (Ç with C, İ with I), not by code point.
-        categories = sorted(
-            (c for c in reference.every(session, Category) if c.active),
-            key=lambda c: fold(c.name_tr),
-        )
-        return category_screen(t, draft, categories)
+        active = [c for c in reference.every(session, Category) if c.active]
+        order = topic_order(active, t, intake.recent_topics(session), other)
+        return category_screen(t, draft, order)
     if step == "text":
         return text_screen(t)
     if step == "location":
@@ -303,7 +336,8 @@ def screen_of(session: Session, draft: ConversationState, t: Translator, config:
         return kvkk_screen(
             t, config.kvkk.data_controller or config.municipality.name, config.kvkk.retention_days
         )
-    return _step_screen(session, draft, t)
+    other = frozenset(c.code for c in config.categories if c.other)
+    return _step_screen(session, draft, t, other)
 
 
 def offer(t: Translator) -> Screen:

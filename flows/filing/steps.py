@@ -140,6 +140,18 @@ def all_topics(
     return True
 
 
+@_on(a.TopicPage)
+def topic_page(
+    session: Session,
+    citizen: Citizen,
+    draft: ConversationState,
+    pressed: Press,
+    action: a.TopicPage,
+) -> bool:
+    intake.show_all_topics(session, draft, action.page)
+    return True
+
+
 @_on(a.GoBack)
 def go_back(
     session: Session, citizen: Citizen, draft: ConversationState, pressed: Press, action: a.GoBack

@@ -7,10 +7,9 @@ from __future__ import annotations
 import logging
 
 from sqlmodel import Session
-from telegram import (
-    Update,
-)
+from telegram import CallbackQuery, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from common.i18n import Translator
 from core import intake, workflow
@@ -73,7 +72,27 @@ async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
         update=update,
     )
     await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    await _show(context, query, text)
+
+
+async def _show(context: KentContext, query: CallbackQuery, text: str) -> None:
+    """The receipt, in place of the summary whose Send was pressed.
+
+    A new message, with the summary deleted, rather than the summary edited: only a new
+    message can take away the reply keyboard that the location and phone steps left
+    (hidden after use, yet one tap away, it would offer "Skip" to a flow that has ended).
+    Deleting is no message in Telegram's count, so a complaint costs no more than before.
+    The citizen's own messages above still show what was sent."""
+    message = query.message
+    if message is None:
+        return
+    await context.bot.send_message(
+        message.chat.id, text, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
+    )
+    try:
+        await context.bot.delete_message(message.chat.id, message.message_id)
+    except TelegramError as exc:  # too old to delete, or gone: its Send shows this receipt
+        log.info("summary left in place: %s", type(exc).__name__)
 
 
 def _receipt(session: Session, t: Translator, request: Request, recorded: bool) -> str:
@@ -108,5 +127,5 @@ async def receipt_again(update: Update, context: KentContext, t: Translator) -> 
             return False
         text = _receipt(session, t, request, recorded=request.citizen_id is None)
     await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    await _show(context, query, text)
     return True

@@ -30,6 +30,10 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     number = number_in(receipt)
     assert "Temizlik İşleri Müdürlüğü" in receipt.text
     assert "En geç" in receipt.text and "tarihine kadar" in receipt.text
+    # The phone step's keyboard (share, skip, back, cancel) goes with the receipt: nothing
+    # is left to offer a step that has ended.
+    assert ayse.client.chat_state(ayse.id).get("reply_keyboard") is None
+    assert "Lütfen talebinizi kontrol edin" not in str([m.text for m in ayse.transcript()])
     request = stored(kent, number)
     assert request.channel == "telegram" and request.type == "sikayet"
     assert request.category_code == "cop" and request.department_code == "temizlik"
@@ -614,3 +618,38 @@ def test_an_old_filing_button_leaves_another_flow_alone(kent: Kent) -> None:
         assert (state.step, state.data) == ("c_birth", {"assembly": "genclik"})
     can.send("01.01.2005")
     can.wait_message(contains="Gençlik Meclisi ailesine hoş geldiniz")
+
+
+def test_the_topic_screen_fits_a_phone_with_the_most_used_topics_first(kent: Kent) -> None:
+    """Step 1 was 16 rows of buttons: now at most 9, the topics in use first, a page at a
+    time, "Diğer / genel" last, in the reader's language."""
+    ayse = kent.citizen()
+    file_complaint(kent, ayse)  # on "Çöp toplama"
+    ayse.send("/talep")
+    topics = ayse.wait_message(contains="Hangi konuyla ilgili?")
+    assert len(topics.buttons) <= 9
+    # The topic just used leads; the rest follow alphabetically, the Turkish way.
+    assert [row[0] for row in topics.buttons[1:4]] == [
+        "Çöp toplama",
+        "Ağaç budama ve kesim",
+        "İmar ve ruhsat",
+    ]
+    seen = [row[0] for row in topics.buttons[1:-2]]
+    while "📂 Başka konular ➡️" in topics.flat_buttons:
+        ayse.press("📂 Başka konular ➡️")
+        topics = ayse.wait_message(
+            predicate=lambda m, before=seen[-1]: m.buttons[1][0] != before and m.edited
+        )
+        assert len(topics.buttons) <= 9 and "⬅️ Önceki konular" in topics.flat_buttons
+        seen += [row[0] for row in topics.buttons[1:-2]]
+    assert len(seen) == len(set(seen)) == len(kent.config.categories)
+    assert seen[-1] == "Diğer / genel"
+
+    bob = kent.citizen("Bob", language_code="en", last_name=None)
+    bob.send("/talep")
+    bob.press("✅ I accept")
+    english = bob.wait_message(contains="Which topic is it about?")
+    assert [row[0] for row in english.buttons[1:3]] == [
+        "Waste collection",
+        "City Council",
+    ]

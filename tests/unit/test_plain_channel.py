@@ -127,10 +127,16 @@ def test_a_whole_complaint_is_filed_through_a_channel_without_edits_or_long_keyb
     # A first request: the KVKK notice, two buttons.
     assert "KVKK" in chat.last[0].text and "<b>" not in chat.last[0].text
     chat.press("✅ Kabul")
-    # The topics: four type toggles, every category and the cancel button, as lists of at
-    # most ten rows (Telegram shows them as one keyboard of 17 rows).
-    topics = [row for message in chat.last for row in message.rows]
-    assert len(chat.last) >= 2 and len(topics) == 4 + len(config.categories) + 1
+    # The topics: four type toggles, the first six topics (no request yet, so in Turkish
+    # alphabetical order), the next page and the cancel button, as lists of at most ten
+    # rows (Telegram shows them as one keyboard of 9 rows).
+    topics = [row.label for message in chat.last for row in message.rows]
+    assert len(chat.last) == 2 and len(topics) == 4 + 6 + 1 + 1
+    assert topics[4:7] == ["Ağaç budama ve kesim", "Çöp toplama", "İmar ve ruhsat"]
+    chat.press("📂 Başka konular")
+    second = [row.label for message in chat.last for row in message.rows]
+    assert second[4] == "Sokak aydınlatması" and "⬅️ Önceki konular" in second
+    chat.press("⬅️ Önceki konular")
     chat.press("Talep")  # the type: a toggle; the topics come again, as new messages
     chat.press("Çöp toplama")
     assert "Adım 2" in chat.last[0].text
