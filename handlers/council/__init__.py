@@ -3,7 +3,8 @@ registration with check-in code, QR and calendar file, and the coordinators' too
 (/etkinlik_ekle, /etkinlik_duzenle, /etkinlik_iptal, /yoklama, /duyuru).
 
 The rules are in core.council. Each part has its module: membership, events,
-coordination; buttons holds the typed buttons and their router, screens what they share.
+coordination; buttons holds the router of their actions (flows.council.actions), screens
+the work of a press. What each screen shows is flows.council's, channel-neutral.
 Multi-step inputs (a birth date, a child's name, a new event's fields, check-in codes)
 are steps of the citizen's conversation state (core.conversation, CouncilState), routed
 here by their names (CouncilStep) and to their handler by STEPS.
@@ -16,7 +17,6 @@ from datetime import datetime
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.constants import ParseMode
 
 from common.i18n import N_, Translator
 from core import conversation
@@ -24,18 +24,21 @@ from core.council import personal_data as council_personal_data
 from core.refusals import Refused
 from db.models import Citizen, ConversationState
 from db.types import utcnow
+from flows.council.actions import CouncilMenu, EventsMenu
+from flows.council.screens import refusal
+from flows.council.state import CouncilState, CouncilStep
+from flows.screen import Screen
 from handlers.common import KentContext
 from handlers.council import coordination, events, membership
-from handlers.council.buttons import CouncilMenu, EventsMenu
 from handlers.council.buttons import buttons as router
 from handlers.council.events import show_event
-from handlers.council.screens import CouncilState, CouncilStep, Shown, refusal
 from handlers.council_jobs import event_reminder_sweep, no_show_sweep
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
+from handlers.render import present
 
 __all__ = ["FEATURE", "show_event"]
 
-Step = Callable[[KentContext, Session, Citizen, Translator, CouncilState, str, datetime], Shown]
+Step = Callable[[KentContext, Session, Citizen, Translator, CouncilState, str, datetime], Screen]
 STEPS: dict[CouncilStep, Step] = {
     CouncilStep.BIRTH: membership.birth_date,
     CouncilStep.CHILD_NAME: membership.child_name,
@@ -65,24 +68,21 @@ async def on_message(update: Update, context: KentContext) -> bool:
         step = draft.step
         try:
             state = conversation.state_of(draft, CouncilState)
-            reply, markup = handler(context, session, citizen, t, state, text, now)
+            screen = handler(context, session, citizen, t, state, text, now)
         except Refused as exc:
-            reply, markup = refusal(t, exc.reason), None
+            reply = refusal(t, exc.reason)
             if step == CouncilStep.CHECKIN:
                 reply += " " + t._("Next code, or /iptal to stop.")
+            screen = Screen(reply)
         except ValueError:
-            reply, markup = (
-                (
-                    t._("That is not a date I can read. Please write it like 25.11.1990.")
-                    if step in DATE_STEPS
-                    else t._(
-                        "That is not a date and time I can read. Please write it like "
-                        "25.12.2026 14:00."
-                    )
-                ),
-                None,
+            screen = Screen(
+                t._("That is not a date I can read. Please write it like 25.11.1990.")
+                if step in DATE_STEPS
+                else t._(
+                    "That is not a date and time I can read. Please write it like 25.12.2026 14:00."
+                )
             )
-    await message.reply_text(reply or "", parse_mode=ParseMode.HTML, reply_markup=markup)
+    await present(update, screen)
     return True
 
 

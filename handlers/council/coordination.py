@@ -10,41 +10,47 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
+from common.config import Config
 from common.i18n import Translator
 from core import conversation, council
 from core.dates import parse_local_datetime
 from core.refusals import Refused
 from db.models import Assembly, Citizen, ConversationState
 from db.types import utcnow
-from handlers.common import KentContext, as_id, private, translator_of
-from handlers.council import buttons as b
+from flows.council import actions as a
+from flows.council.coordination import (
+    EDIT_ALIASES,
+    FIELD_PROMPTS,
+    cancel_question,
+    event_summary,
+    field_question,
+    prompt,
+    which_assembly,
+)
+from flows.council.screens import refusal
+from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
+from flows.screen import Screen
+from handlers.common import KentContext, as_id, private
 from handlers.council.buttons import buttons
 from handlers.council.events import queue_event_notices, tell_promoted
-from handlers.council.screens import (
-    EDIT_ALIASES,
-    EVENT_FIELDS,
-    FIELD_PROMPTS,
-    CouncilState,
-    CouncilStep,
-    Shown,
-    assembly_name,
-    press,
-    prompt,
-    refusal,
-    show,
-)
+from handlers.council.screens import press
 from handlers.outbox import wake
+from handlers.render import present
 
 log = logging.getLogger("kentbot.council")
 
 
 def _creation_input(
-    config: Any, session: Session, citizen: Citizen, state: CouncilState, text: str, now: datetime
-) -> tuple[str, InlineKeyboardMarkup | None]:
+    config: Config,
+    session: Session,
+    citizen: Citizen,
+    t: Translator,
+    state: CouncilState,
+    text: str,
+) -> Screen:
     """One typed field of a new event; returns the next question."""
-    t = translator_of(citizen)
     field = state.field or ""
     value: Any = text
     if field in ("starts_at", "ends_at"):
@@ -63,40 +69,7 @@ def _creation_input(
     next_field = EVENT_FIELDS[index]
     state = state.model_copy(update={field: value, "field": next_field})
     conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-    if next_field == "members_only":
-        return t._("🔒 Only for members of the assembly?"), InlineKeyboardMarkup(
-            [
-                [
-                    b.MembersOnly("y").button(t._("Yes, members only")),
-                    b.MembersOnly("n").button(t._("No, open to all")),
-                ]
-            ]
-        )
-    return prompt(t, next_field), None
-
-
-def _event_summary(t: Translator, state: CouncilState, assembly: str) -> str:
-    starts = datetime.fromisoformat(state.starts_at or "")
-    ends = datetime.fromisoformat(state.ends_at or "")
-    lines = [
-        t._("📋 <b>New event</b>"),
-        f"🏛 {html.escape(assembly)}",
-        f"<b>{html.escape(state.title or '')}</b>",
-        html.escape(state.description or ""),
-        f"🕒 {t.datetime(starts)} – {t.datetime(ends)}",
-        f"📍 {html.escape(state.place or '')}",
-        t._("👥 Seats: {count}").format(count=state.capacity),
-    ]
-    if state.deadline:
-        lines.append(
-            t._("Registration until {when}").format(
-                when=t.datetime(datetime.fromisoformat(state.deadline))
-            )
-        )
-    lines.append(
-        t._("Only for members of the assembly.") if state.members_only else t._("Open to all.")
-    )
-    return "\n".join(lines)
+    return field_question(t, next_field)
 
 
 def _must_manage(context: KentContext, session: Session) -> None:
@@ -116,14 +89,13 @@ def _event_being_created(context: KentContext, session: Session, citizen: Citize
     return state
 
 
-def _cancel_question(context: KentContext, session: Session, t: Translator, event_id: int) -> Shown:
-    """/etkinlik_iptal and the Cancel button ask first."""
+def _cancel_question(
+    context: KentContext, session: Session, t: Translator, event_id: int
+) -> Screen:
+    """/etkinlik_iptal and the Cancel button ask first, once the presser may manage
+    events."""
     _must_manage(context, session)
-    return t._("Cancel event {id} and tell everyone registered?").format(
-        id=event_id
-    ), InlineKeyboardMarkup(
-        [[b.CancelEventConfirmed(event_id).button(t._("Yes, cancel the event"))]]
-    )
+    return cancel_question(t, event_id)
 
 
 @private
@@ -133,14 +105,11 @@ async def add_event_command(update: Update, context: KentContext) -> None:
         allowed = citizen.telegram_id is not None and council.may_manage(
             context.staff_member(session)
         )
-        rows = [
-            [b.NewEventFor(a.code).button(assembly_name(a, t))]
-            for a in council.assemblies(session, context.config)
-        ]
+        screen = which_assembly(t, council.assemblies(session, context.config))
     if not allowed:
-        await show(update, refusal(t, "not_allowed"))
+        await present(update, Screen(refusal(t, "not_allowed")))
         return
-    await show(update, t._("🏛 Which assembly's event?"), InlineKeyboardMarkup(rows))
+    await present(update, screen)
 
 
 @private
@@ -193,7 +162,7 @@ async def edit_event_command(update: Update, context: KentContext) -> None:
                 ),
                 [],
             )
-    await show(update, reply)
+    await present(update, Screen(reply))
     if any(not n.promoted for n in notices):
         wake(context.application)
     for notice in notices:
@@ -210,10 +179,10 @@ async def cancel_event_command(update: Update, context: KentContext) -> None:
             event_id = as_id(args[0]) if args else None
             if event_id is None:
                 raise Refused("not_found")
-            text, markup = _cancel_question(context, session, t, event_id)
+            screen = _cancel_question(context, session, t, event_id)
         except Refused as exc:
-            text, markup = refusal(t, exc.reason), None
-    await show(update, text, markup)
+            screen = Screen(refusal(t, exc.reason))
+    await present(update, screen)
 
 
 @private
@@ -244,7 +213,7 @@ async def checkin_command(update: Update, context: KentContext) -> None:
             reply = t._(
                 "Check-in for event {id}: type each code as people arrive. /iptal to stop."
             ).format(id=args[0])
-    await show(update, reply)
+    await present(update, Screen(reply))
 
 
 def _announcement_body(text: str | None) -> str:
@@ -281,53 +250,44 @@ async def announce_command(update: Update, context: KentContext) -> None:
         except Refused as exc:
             reply = refusal(t, exc.reason) if exc.reason == "not_allowed" else usage
     if count is None:
-        await show(update, reply)
+        await present(update, Screen(reply))
         return
-    await show(update, t._("📣 Sending to {count} people…").format(count=count))
+    await present(update, Screen(t._("📣 Sending to {count} people…").format(count=count)))
     wake(context.application)
 
 
 # --- Buttons ---------------------------------------------------------------------------------
 
 
-@buttons.on(b.NewEventFor)
-async def new_event_for(update: Update, context: KentContext, button: b.NewEventFor) -> None:
+@buttons.on(a.NewEventFor)
+async def new_event_for(update: Update, context: KentContext, button: a.NewEventFor) -> None:
     """/etkinlik_ekle's assembly: the fields are asked one after another."""
 
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         _must_manage(context, session)
         state = CouncilState(assembly=button.code, field="title")
         conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-        return prompt(t, "title"), None
+        return Screen(prompt(t, "title"))
 
     await press(update, context, act)
 
 
-@buttons.on(b.MembersOnly)
-async def members_only(update: Update, context: KentContext, button: b.MembersOnly) -> None:
+@buttons.on(a.MembersOnly)
+async def members_only(update: Update, context: KentContext, button: a.MembersOnly) -> None:
     """The last field; the summary follows, to create or cancel."""
 
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         state = _event_being_created(context, session, citizen)
         state = state.model_copy(update={"members_only": button.answer == "y"})
         conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-        assembly = session.get(Assembly, state.assembly or "")
-        name = assembly_name(assembly, t) if assembly else state.assembly or ""
-        return _event_summary(t, state, name), InlineKeyboardMarkup(
-            [
-                [
-                    b.CreateEvent().button(t._("✅ Create")),
-                    b.DiscardEvent().button(t._("✖️ Cancel")),
-                ]
-            ]
-        )
+        return event_summary(t, state, session.get(Assembly, state.assembly or ""))
 
     await press(update, context, act)
 
 
-@buttons.on(b.CreateEvent)
-async def create_event(update: Update, context: KentContext, button: b.CreateEvent) -> None:
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+@buttons.on(a.CreateEvent)
+async def create_event(update: Update, context: KentContext, button: a.CreateEvent) -> None:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         state = _event_being_created(context, session, citizen)
         deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
         event = council.create_event(
@@ -346,25 +306,27 @@ async def create_event(update: Update, context: KentContext, button: b.CreateEve
         )
         conversation.clear(session, citizen)
         link = f"https://t.me/{context.bot.username}?start=ev_{event.id}"
-        return t._("✅ Event created (number {id}). Link for posters: {link}").format(
-            id=event.id, link=link
-        ), None
+        return Screen(
+            t._("✅ Event created (number {id}). Link for posters: {link}").format(
+                id=event.id, link=link
+            )
+        )
 
     await press(update, context, act)
 
 
-@buttons.on(b.DiscardEvent)
-async def discard_event(update: Update, context: KentContext, button: b.DiscardEvent) -> None:
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+@buttons.on(a.DiscardEvent)
+async def discard_event(update: Update, context: KentContext, button: a.DiscardEvent) -> None:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         _must_manage(context, session)
         conversation.clear(session, citizen)
-        return t._("Cancelled. No event was created."), None
+        return Screen(t._("Cancelled. No event was created."))
 
     await press(update, context, act)
 
 
-@buttons.on(b.CancelEvent)
-async def cancel_event(update: Update, context: KentContext, button: b.CancelEvent) -> None:
+@buttons.on(a.CancelEvent)
+async def cancel_event(update: Update, context: KentContext, button: a.CancelEvent) -> None:
     await press(
         update,
         context,
@@ -372,20 +334,22 @@ async def cancel_event(update: Update, context: KentContext, button: b.CancelEve
     )
 
 
-@buttons.on(b.CancelEventConfirmed)
+@buttons.on(a.CancelEventConfirmed)
 async def cancel_event_confirmed(
-    update: Update, context: KentContext, button: b.CancelEventConfirmed
+    update: Update, context: KentContext, button: a.CancelEventConfirmed
 ) -> None:
     """Cancels the event; its registrants are told through the outbox."""
     queued: list[bool] = []
 
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         notices = council.cancel_event(session, context.staff_member(session), button.event_id, now)
         queue_event_notices(session, button.event_id, notices, changed=False)
         queued.append(bool(notices))
-        return t._("Event {id} cancelled; {count} people are being told.").format(
-            id=button.event_id, count=len(notices)
-        ), None
+        return Screen(
+            t._("Event {id} cancelled; {count} people are being told.").format(
+                id=button.event_id, count=len(notices)
+            )
+        )
 
     if await press(update, context, act) and any(queued):
         wake(context.application)
@@ -402,7 +366,7 @@ def checkin_code(
     state: CouncilState,
     text: str,
     now: datetime,
-) -> Shown:
+) -> Screen:
     """c_checkin: a registrant's code at the door; the next code may follow."""
     registration = council.check_in(
         session,
@@ -412,11 +376,10 @@ def checkin_code(
         now,
     )
     person = session.get(Citizen, registration.citizen_id)
-    return t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(
-        name=html.escape(" ".join(p for p in (person.first_name, person.last_name) if p))
-        if person
-        else ""
-    ), None
+    name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
+    return Screen(
+        t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(name=html.escape(name))
+    )
 
 
 def event_field(
@@ -427,6 +390,6 @@ def event_field(
     state: CouncilState,
     text: str,
     now: datetime,
-) -> Shown:
+) -> Screen:
     """c_event: the new event's next field."""
-    return _creation_input(context.config, session, citizen, state, text, now)
+    return _creation_input(context.config, session, citizen, t, state, text)

@@ -1,6 +1,7 @@
-"""Council events for citizens: /etkinlikler, an event's screen (also from a poster's
-deep link), registering and withdrawing, and what registrants are sent (the check-in
-code, its QR and a calendar file)."""
+"""Council events for citizens in Telegram: /etkinlikler, an event's screen (also from a
+poster's deep link), registering and withdrawing (their screens are
+flows.council.events'), and what registrants are sent besides: the check-in code, its QR
+and a calendar file."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
@@ -21,141 +22,34 @@ from core.refusals import Refused
 from db.engine import transaction
 from db.models import Assembly, Citizen, CouncilEvent, Registration
 from db.types import utcnow
+from flows.council import actions as a
+from flows.council import events as flow
+from flows.council.screens import assembly_name, consent, refusal
+from flows.screen import Screen
 from handlers.common import KentContext, private, translator_of
-from handlers.council import buttons as b
 from handlers.council.buttons import buttons
-from handlers.council.screens import (
-    Shown,
-    assembly_name,
-    consent,
-    consent_screen,
-    press,
-    refusal,
-    show,
-)
+from handlers.council.screens import press
+from handlers.render import present
 
 log = logging.getLogger("kentbot.council")
-
-
-def _when(t: Translator, event: CouncilEvent) -> str:
-    return f"{t.datetime(event.starts_at)} – {t.datetime(event.ends_at).split()[-1]}"
-
-
-def _events_screen(
-    session: Session, citizen: Citizen, now: datetime, assembly: str | None
-) -> tuple[str, InlineKeyboardMarkup]:
-    t = translator_of(citizen)
-    events = council.upcoming_events(session, now, assembly)
-    names = {a.code: assembly_name(a, t) for a in council.assemblies(session)}
-    if not events:
-        text = t._("📅 There are no upcoming events yet. Check again soon.")
-    else:
-        lines = [t._("📅 <b>Upcoming City Council events</b>")]
-        for item in events:
-            event = item.event
-            lines.append(
-                t._("<b>{title}</b> — {assembly}\n{when} · {place} · seats left: {seats}").format(
-                    title=html.escape(event.title),
-                    assembly=html.escape(names.get(event.assembly_code, "")),
-                    when=_when(t, event),
-                    place=html.escape(event.place),
-                    seats=item.seats_left,
-                )
-            )
-        text = "\n\n".join(lines)
-    rows = [
-        [
-            b.EventScreen(item.event.id or 0).button(
-                f"{item.event.title[:40]} · {t.short_datetime(item.event.starts_at)}"
-            )
-        ]
-        for item in events[:10]
-    ]
-    filters_row = [b.EventsOf(code).button(names[code][:20]) for code in names]
-    rows += [filters_row[i : i + 3] for i in range(0, len(filters_row), 3)]
-    if assembly:
-        rows.append([b.Events().button(t._("All events"))])
-    return text, InlineKeyboardMarkup(rows)
-
-
-def _event_screen(
-    session: Session, citizen: Citizen, event_id: int, now: datetime
-) -> tuple[str, InlineKeyboardMarkup]:
-    t = translator_of(citizen)
-    details = council.event_details(session, event_id, citizen.id)
-    event = details.event
-    lines = [
-        f"📅 <b>{html.escape(event.title)}</b>",
-        "🏛 " + html.escape(assembly_name(details.assembly, t)),
-        "🕒 " + _when(t, event),
-        "📍 " + html.escape(event.place),
-    ]
-    if event.description:
-        lines += ["", html.escape(event.description)]
-    lines.append("")
-    if event.cancelled_at:
-        lines.append(t._("❌ This event has been cancelled."))
-    else:
-        lines.append(
-            t._("👥 Seats left: {left} of {capacity}").format(
-                left=details.seats_left, capacity=event.capacity
-            )
-        )
-        if details.waiting:
-            lines.append(t._("⏳ On the waiting list: {count}").format(count=details.waiting))
-        if event.registration_deadline:
-            lines.append(
-                t._("Registration until {when}").format(
-                    when=t.datetime(event.registration_deadline)
-                )
-            )
-        if event.members_only:
-            lines.append(t._("Only for members of the assembly."))
-    registration = details.registration
-    rows = []
-    if registration is not None and registration.status in ("registered", "attended"):
-        lines.append(
-            t._("✅ You are registered. Your check-in code: <b>{code}</b>").format(
-                code=registration.code
-            )
-        )
-    elif registration is not None and registration.status == "waitlisted":
-        lines.append(
-            t._("⏳ You are number {position} on the waiting list.").format(
-                position=details.position
-            )
-        )
-    open_event = event.cancelled_at is None and event.starts_at > now
-    if (
-        open_event
-        and registration is not None
-        and registration.status in ("registered", "waitlisted")
-    ):
-        rows.append([b.Withdraw(event.id or 0).button(t._("↩️ Withdraw"))])
-    elif open_event:
-        label = t._("✅ Register") if details.seats_left > 0 else t._("⏳ Join the waiting list")
-        rows.append([b.Register(event.id or 0).button(label)])
-    rows.append([b.Events().button(t._("⬅️ All events"))])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 @private
 async def events_command(update: Update, context: KentContext) -> None:
     """/etkinlikler: upcoming events, with filters by assembly."""
-    with context.citizen_transaction() as (session, citizen, _):
-        text, markup = _events_screen(session, citizen, utcnow(), None)
-    await show(update, text, markup)
+    with context.citizen_transaction() as (session, _, t):
+        screen = flow.events_screen(session, t, utcnow(), None)
+    await present(update, screen)
 
 
 async def show_event(update: Update, context: KentContext, event_id: int) -> None:
     """A poster's deep link t.me/<bot>?start=ev_<id> opens the event directly."""
-    markup: InlineKeyboardMarkup | None
     with context.citizen_transaction() as (session, citizen, t):
         try:
-            text, markup = _event_screen(session, citizen, event_id, utcnow())
+            screen = flow.event_screen(session, citizen, t, event_id, utcnow())
         except Refused as exc:
-            text, markup = refusal(t, exc.reason), None
-    await show(update, text, markup)
+            screen = Screen(refusal(t, exc.reason))
+    await present(update, screen)
 
 
 async def _send_registration(
@@ -243,35 +137,37 @@ def queue_event_notices(
 # --- Buttons ---------------------------------------------------------------------------------
 
 
-@buttons.on(b.Events)
-async def events(update: Update, context: KentContext, button: b.Events) -> None:
+@buttons.on(a.Events)
+async def events(update: Update, context: KentContext, button: a.Events) -> None:
     await press(
         update,
         context,
-        lambda session, citizen, t, now: _events_screen(session, citizen, now, None),
+        lambda session, citizen, t, now: flow.events_screen(session, t, now, None),
     )
 
 
-@buttons.on(b.EventsMenu)
-async def events_menu(update: Update, context: KentContext, button: b.EventsMenu) -> None:
-    await events(update, context, b.Events())
+@buttons.on(a.EventsMenu)
+async def events_menu(update: Update, context: KentContext, button: a.EventsMenu) -> None:
+    await events(update, context, a.Events())
 
 
-@buttons.on(b.EventsOf)
-async def events_of(update: Update, context: KentContext, button: b.EventsOf) -> None:
+@buttons.on(a.EventsOf)
+async def events_of(update: Update, context: KentContext, button: a.EventsOf) -> None:
     await press(
         update,
         context,
-        lambda session, citizen, t, now: _events_screen(session, citizen, now, button.code),
+        lambda session, citizen, t, now: flow.events_screen(session, t, now, button.code),
     )
 
 
-@buttons.on(b.EventScreen)
-async def event(update: Update, context: KentContext, button: b.EventScreen) -> None:
+@buttons.on(a.EventScreen)
+async def event(update: Update, context: KentContext, button: a.EventScreen) -> None:
     await press(
         update,
         context,
-        lambda session, citizen, t, now: _event_screen(session, citizen, button.event_id, now),
+        lambda session, citizen, t, now: flow.event_screen(
+            session, citizen, t, button.event_id, now
+        ),
     )
 
 
@@ -282,20 +178,13 @@ async def _register(update: Update, context: KentContext, event_id: int, consent
     assert user is not None
     booked: list[council.Booking] = []
 
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         if consented:
             consent(session, citizen, user.first_name, user.last_name, now)
-        elif citizen.consent_at is None:
-            if council.event_details(session, event_id).event.members_only:
-                raise Refused("members_only")  # said before asking for consent
-            config = context.config
-            return consent_screen(
-                t,
-                config.kvkk.data_controller or config.municipality.name,
-                b.RegisterConsented(event_id),
-            )
-        booked.append(council.register(session, citizen, event_id, now))
-        return _event_screen(session, citizen, event_id, now)
+        screen, booking = flow.register(session, context.config, citizen, t, event_id, now)
+        if booking is not None:
+            booked.append(booking)
+        return screen
 
     if await press(update, context, act) and booked:
         booking = booked[0]
@@ -304,29 +193,28 @@ async def _register(update: Update, context: KentContext, event_id: int, consent
         )
 
 
-@buttons.on(b.Register)
-async def register(update: Update, context: KentContext, button: b.Register) -> None:
+@buttons.on(a.Register)
+async def register(update: Update, context: KentContext, button: a.Register) -> None:
     await _register(update, context, button.event_id, consented=False)
 
 
-@buttons.on(b.RegisterConsented)
+@buttons.on(a.RegisterConsented)
 async def register_consented(
-    update: Update, context: KentContext, button: b.RegisterConsented
+    update: Update, context: KentContext, button: a.RegisterConsented
 ) -> None:
     await _register(update, context, button.event_id, consented=True)
 
 
-@buttons.on(b.Withdraw)
-async def withdraw(update: Update, context: KentContext, button: b.Withdraw) -> None:
+@buttons.on(a.Withdraw)
+async def withdraw(update: Update, context: KentContext, button: a.Withdraw) -> None:
     """Frees the seat; the first on the waiting list gets it and is told."""
     promoted: list[council.Notice] = []
 
-    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Shown:
-        notice = council.withdraw(session, citizen, button.event_id, now)
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
+        screen, notice = flow.withdraw(session, citizen, t, button.event_id, now)
         if notice is not None:
             promoted.append(notice)
-        text, markup = _event_screen(session, citizen, button.event_id, now)
-        return t._("You have withdrawn. Thank you for freeing your seat.") + "\n\n" + text, markup
+        return screen
 
     if await press(update, context, act) and promoted:
         await tell_promoted(context, promoted[0])

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from core import conversation, intake
 from db.engine import transaction
 from db.models import ConversationState
-from handlers.council.screens import CouncilState, CouncilStep
+from flows.council.state import CouncilState, CouncilStep
 from tests.builders import citizen_of, make_citizen
 
 

@@ -1,0 +1,110 @@
+"""The coordinators' screens, channel-neutral: creating an event one field after
+another (the prompts, the members-only question, the summary to create or discard) and
+the question before cancelling one. Who may manage events is core.council's rule,
+checked by the channel before these are shown."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from common.i18n import N_, Translator
+from db.models import Assembly
+from flows.council import actions as a
+from flows.council.screens import assembly_name
+from flows.council.state import CouncilState
+from flows.screen import Screen
+
+FIELD_PROMPTS: dict[str, str] = {
+    "title": N_("✍️ The event's title:"),
+    "description": N_("✍️ A short description (or - for none):"),
+    "starts_at": N_("🕒 When does it start? Write like 25.12.2026 14:00"),
+    "ends_at": N_("🕒 When does it end? Write like 25.12.2026 16:00"),
+    "place": N_("📍 Where is it held?"),
+    "capacity": N_("👥 How many seats?"),
+    "deadline": N_("⏳ Registration deadline (like 24.12.2026 17:00), or - for the start time:"),
+}
+
+
+# Names coordinators may use with /etkinlik_duzenle, in Turkish and English.
+EDIT_ALIASES = {
+    "baslik": "title",
+    "başlık": "title",
+    "aciklama": "description",
+    "açıklama": "description",
+    "baslangic": "starts_at",
+    "başlangıç": "starts_at",
+    "bitis": "ends_at",
+    "bitiş": "ends_at",
+    "yer": "place",
+    "kontenjan": "capacity",
+    "son_kayit": "deadline",
+    "son_kayıt": "deadline",
+}
+
+
+def prompt(t: Translator, field: str) -> str:
+    message = FIELD_PROMPTS[field]
+    return t._(message)
+
+
+def which_assembly(t: Translator, assemblies: list[Assembly]) -> Screen:
+    """/etkinlik_ekle's first question: the assembly (core.council.assemblies) the new
+    event is for."""
+    return Screen(
+        t._("🏛 Which assembly's event?"),
+        tuple((a.NewEventFor(x.code).choice(assembly_name(x, t)),) for x in assemblies),
+    )
+
+
+def field_question(t: Translator, field: str) -> Screen:
+    """The question for the new event's `field` (EVENT_FIELDS): typed, except whether it
+    is for members only, which is two buttons."""
+    if field == "members_only":
+        return Screen(
+            t._("🔒 Only for members of the assembly?"),
+            (
+                (
+                    a.MembersOnly("y").choice(t._("Yes, members only")),
+                    a.MembersOnly("n").choice(t._("No, open to all")),
+                ),
+            ),
+        )
+    return Screen(prompt(t, field))
+
+
+def event_summary(t: Translator, state: CouncilState, assembly: Assembly | None) -> Screen:
+    """The new event as typed, to create or discard."""
+    name = assembly_name(assembly, t) if assembly else state.assembly or ""
+    starts = datetime.fromisoformat(state.starts_at or "")
+    ends = datetime.fromisoformat(state.ends_at or "")
+    lines = [
+        t._("📋 <b>New event</b>"),
+        f"🏛 {html.escape(name)}",
+        f"<b>{html.escape(state.title or '')}</b>",
+        html.escape(state.description or ""),
+        f"🕒 {t.datetime(starts)} – {t.datetime(ends)}",
+        f"📍 {html.escape(state.place or '')}",
+        t._("👥 Seats: {count}").format(count=state.capacity),
+    ]
+    if state.deadline:
+        lines.append(
+            t._("Registration until {when}").format(
+                when=t.datetime(datetime.fromisoformat(state.deadline))
+            )
+        )
+    lines.append(
+        t._("Only for members of the assembly.") if state.members_only else t._("Open to all.")
+    )
+    return Screen(
+        "\n".join(lines),
+        ((a.CreateEvent().choice(t._("✅ Create")), a.DiscardEvent().choice(t._("✖️ Cancel"))),),
+    )
+
+
+def cancel_question(t: Translator, event_id: int) -> Screen:
+    """/etkinlik_iptal and the Cancel button ask first."""
+    return Screen(
+        t._("Cancel event {id} and tell everyone registered?").format(id=event_id),
+        ((a.CancelEventConfirmed(event_id).choice(t._("Yes, cancel the event")),),),
+    )

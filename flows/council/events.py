@@ -1,0 +1,146 @@
+"""Council events for citizens, channel-neutral: the upcoming events (of every assembly
+or one), an event's screen, registering (after the KVKK notice) and withdrawing. What a
+registrant is sent besides (the check-in code's QR, the calendar file) is the channel's."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from sqlmodel import Session
+
+from common.config import Config
+from common.i18n import Translator
+from core import council
+from core.refusals import Refused
+from db.models import Citizen, CouncilEvent
+from flows.council import actions as a
+from flows.council.screens import assembly_name, consent_screen
+from flows.screen import Choice, Screen, in_rows
+
+
+def _when(t: Translator, event: CouncilEvent) -> str:
+    return f"{t.datetime(event.starts_at)} – {t.datetime(event.ends_at).split()[-1]}"
+
+
+def events_screen(session: Session, t: Translator, now: datetime, assembly: str | None) -> Screen:
+    """The upcoming events, of one assembly or of all; a button per event (the first ten)
+    and filters by assembly."""
+    events = council.upcoming_events(session, now, assembly)
+    names = {x.code: assembly_name(x, t) for x in council.assemblies(session)}
+    if not events:
+        text = t._("📅 There are no upcoming events yet. Check again soon.")
+    else:
+        lines = [t._("📅 <b>Upcoming City Council events</b>")]
+        for item in events:
+            event = item.event
+            lines.append(
+                t._("<b>{title}</b> — {assembly}\n{when} · {place} · seats left: {seats}").format(
+                    title=html.escape(event.title),
+                    assembly=html.escape(names.get(event.assembly_code, "")),
+                    when=_when(t, event),
+                    place=html.escape(event.place),
+                    seats=item.seats_left,
+                )
+            )
+        text = "\n\n".join(lines)
+    rows: list[tuple[Choice, ...]] = [
+        (
+            a.EventScreen(item.event.id or 0).choice(
+                f"{item.event.title[:40]} · {t.short_datetime(item.event.starts_at)}"
+            ),
+        )
+        for item in events[:10]
+    ]
+    rows += in_rows([a.EventsOf(code).choice(names[code][:20]) for code in names], 3)
+    if assembly:
+        rows.append((a.Events().choice(t._("All events")),))
+    return Screen(text, tuple(rows))
+
+
+def event_screen(
+    session: Session, citizen: Citizen, t: Translator, event_id: int, now: datetime
+) -> Screen:
+    """An event: when and where, seats left, the citizen's registration, and registering
+    or withdrawing while it is open."""
+    details = council.event_details(session, event_id, citizen.id)
+    event = details.event
+    lines = [
+        f"📅 <b>{html.escape(event.title)}</b>",
+        "🏛 " + html.escape(assembly_name(details.assembly, t)),
+        "🕒 " + _when(t, event),
+        "📍 " + html.escape(event.place),
+    ]
+    if event.description:
+        lines += ["", html.escape(event.description)]
+    lines.append("")
+    if event.cancelled_at:
+        lines.append(t._("❌ This event has been cancelled."))
+    else:
+        lines.append(
+            t._("👥 Seats left: {left} of {capacity}").format(
+                left=details.seats_left, capacity=event.capacity
+            )
+        )
+        if details.waiting:
+            lines.append(t._("⏳ On the waiting list: {count}").format(count=details.waiting))
+        if event.registration_deadline:
+            lines.append(
+                t._("Registration until {when}").format(
+                    when=t.datetime(event.registration_deadline)
+                )
+            )
+        if event.members_only:
+            lines.append(t._("Only for members of the assembly."))
+    registration = details.registration
+    rows = []
+    if registration is not None and registration.status in ("registered", "attended"):
+        lines.append(
+            t._("✅ You are registered. Your check-in code: <b>{code}</b>").format(
+                code=registration.code
+            )
+        )
+    elif registration is not None and registration.status == "waitlisted":
+        lines.append(
+            t._("⏳ You are number {position} on the waiting list.").format(
+                position=details.position
+            )
+        )
+    open_event = event.cancelled_at is None and event.starts_at > now
+    if (
+        open_event
+        and registration is not None
+        and registration.status in ("registered", "waitlisted")
+    ):
+        rows.append((a.Withdraw(event.id or 0).choice(t._("↩️ Withdraw")),))
+    elif open_event:
+        label = t._("✅ Register") if details.seats_left > 0 else t._("⏳ Join the waiting list")
+        rows.append((a.Register(event.id or 0).choice(label),))
+    rows.append((a.Events().choice(t._("⬅️ All events")),))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def register(
+    session: Session, config: Config, citizen: Citizen, t: Translator, event_id: int, now: datetime
+) -> tuple[Screen, council.Booking | None]:
+    """Registers the citizen for the event (a seat, else the waiting list): the event's
+    screen again, and the booking, whose code the channel then sends. Without consent on
+    record, the KVKK notice comes first (and no booking)."""
+    if citizen.consent_at is None:
+        if council.event_details(session, event_id).event.members_only:
+            raise Refused("members_only")  # said before asking for consent
+        controller = config.kvkk.data_controller or config.municipality.name
+        return consent_screen(t, controller, a.RegisterConsented(event_id)), None
+    booking = council.register(session, citizen, event_id, now)
+    return event_screen(session, citizen, t, event_id, now), booking
+
+
+def withdraw(
+    session: Session, citizen: Citizen, t: Translator, event_id: int, now: datetime
+) -> tuple[Screen, council.Notice | None]:
+    """Frees the citizen's seat: the event's screen again, saying so, and the notice for
+    the first on the waiting list who gets the seat, if any."""
+    promoted = council.withdraw(session, citizen, event_id, now)
+    screen = event_screen(session, citizen, t, event_id, now)
+    text = t._("You have withdrawn. Thank you for freeing your seat.") + "\n\n" + screen.text
+    return Screen(text, screen.choices), promoted

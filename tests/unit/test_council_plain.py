@@ -1,0 +1,208 @@
+"""The City Council on a channel with less than Telegram (WhatsApp's limits: no edits,
+three buttons or a list of ten rows to a message, short titles): flows/ and core/ alone
+take a citizen from the list of assemblies to membership (with the KVKK notice, a birth
+date, and a child registered by their guardian) and to an event's seat, and every message
+fits the channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from common.config import Config
+from common.i18n import Translator, translator
+from core import citizens, conversation, council, staff
+from db.engine import transaction
+from db.models import Citizen, ConversationState, Membership, Registration
+from db.types import utcnow
+from flows.actions import Action, parse
+from flows.council import actions as a
+from flows.council import events, membership
+from flows.council.screens import consent
+from flows.council.state import CouncilState, CouncilStep
+from flows.plain import WHATSAPP, Message, render
+from flows.screen import Screen
+
+COUNCIL_ACTIONS = [
+    kind
+    for kind in vars(a).values()
+    if isinstance(kind, type) and issubclass(kind, Action) and kind is not Action
+]
+AYSE = 6201
+COORDINATOR = 6202
+
+# What a press does, as handlers.council does it in Telegram: (session, config, citizen,
+# translator, action, now) -> the next screen.
+Press = Callable[[Session, Config, Citizen, Translator, Any, datetime], Screen]
+
+
+def _join_consented(
+    s: Session, c: Config, who: Citizen, t: Translator, act: a.JoinConsented, now: datetime
+) -> Screen:
+    consent(s, who, "Ayşe", "Yılmaz", now)
+    return membership.start_join(s, c, who, t, act.code, now)
+
+
+PRESSES: dict[type[Action], Press] = {
+    a.Assemblies: lambda s, c, who, t, act, now: membership.assemblies_screen(s, c, who, t),
+    a.AssemblyScreen: lambda s, c, who, t, act, now: membership.assembly_screen(
+        s, c, who, t, act.code
+    ),
+    a.Join: lambda s, c, who, t, act, now: membership.start_join(s, c, who, t, act.code, now),
+    a.JoinConsented: _join_consented,
+    a.ConfirmGuardian: lambda s, c, who, t, act, now: membership.confirm_guardian(
+        s, who, t, act.membership_id, now
+    ),
+    a.Events: lambda s, c, who, t, act, now: events.events_screen(s, t, now, None),
+    a.EventsOf: lambda s, c, who, t, act, now: events.events_screen(s, t, now, act.code),
+    a.EventScreen: lambda s, c, who, t, act, now: events.event_screen(s, who, t, act.event_id, now),
+    a.Register: lambda s, c, who, t, act, now: events.register(s, c, who, t, act.event_id, now)[0],
+}
+STEPS = {
+    CouncilStep.BIRTH: membership.birth_date,
+    CouncilStep.CHILD_NAME: membership.child_name,
+    CouncilStep.CHILD_BIRTH: membership.child_birth_date,
+}
+
+
+@dataclass
+class PlainChat:
+    """One citizen's chat on the plain channel: every screen is new messages (nothing is
+    ever edited), and a person can only press what the last messages offer."""
+
+    engine: Engine
+    config: Config
+    citizen_id: int
+    seen: list[Message] = field(default_factory=list)
+    last: list[Message] = field(default_factory=list)
+
+    def show(self, screen: Screen) -> None:
+        messages = render(screen)
+        for message in messages:
+            assert len(message.buttons) <= WHATSAPP.buttons, message
+            assert len(message.rows) <= WHATSAPP.list_rows, message
+            assert not (message.buttons and message.rows), "buttons or a list, not both"
+            assert all(len(b.label) <= WHATSAPP.button_title for b in message.buttons), message
+            assert all(len(r.label) <= WHATSAPP.row_title for r in message.rows), message
+            assert message.asks is None, message
+            assert message.text.strip(), "a message needs a body"
+            assert "<b>" not in message.text and "<i>" not in message.text, message
+        self.seen += messages
+        self.last = messages
+
+    @property
+    def text(self) -> str:
+        return self.last[0].text
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for m in self.last for c in (*m.buttons, *m.rows)]
+
+    def _with_citizen(self, work: Callable[[Session, Citizen, Translator], Screen]) -> None:
+        with transaction(self.engine) as session:
+            citizen = session.get(Citizen, self.citizen_id)
+            assert citizen is not None
+            screen = work(session, citizen, translator(citizen.language or "tr"))
+        self.show(screen)
+
+    def open_council(self) -> None:
+        """The channel's way to /meclis."""
+        self._with_citizen(lambda s, who, t: membership.assemblies_screen(s, self.config, who, t))
+
+    def press(self, label_starts: str) -> Action:
+        """Presses the button or list row of the last messages whose title starts so."""
+        offered = [c for m in self.last for c in (*m.buttons, *m.rows)]
+        found = [c for c in offered if c.label.startswith(label_starts)]
+        assert found, f"{label_starts!r} not among {[c.label for c in offered]}"
+        action = parse(found[0].data, COUNCIL_ACTIONS)
+        assert action is not None, found[0].data
+        act = PRESSES[type(action)]
+        self._with_citizen(lambda s, who, t: act(s, self.config, who, t, action, utcnow()))
+        return action
+
+    def send(self, text: str) -> None:
+        """Types an answer to the step the conversation is at."""
+
+        def answer(session: Session, citizen: Citizen, t: Translator) -> Screen:
+            draft = session.get(ConversationState, citizen.id)
+            assert draft is not None
+            step = STEPS[CouncilStep(draft.step)]
+            state = conversation.state_of(draft, CouncilState)
+            return step(session, self.config, citizen, t, state, text, utcnow())
+
+        self._with_citizen(answer)
+
+
+def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channel(
+    db: Engine, config: Config
+) -> None:
+    with transaction(db) as session:
+        citizen = citizens.get_or_create(session, AYSE, "tr")
+        assert citizen.id is not None and citizen.consent_at is None
+        chat = PlainChat(db, config, citizen.id)
+        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+        starts = utcnow() + timedelta(days=7)
+        event = council.create_event(
+            session,
+            staff.active_member(session, COORDINATOR),
+            "genclik",
+            "Gençlik buluşması",
+            "Kent için fikirler",
+            starts,
+            starts + timedelta(hours=2),
+            "Kültür Merkezi",
+            30,
+            None,
+            False,
+        )
+        event_id = event.id
+    # The assemblies (six, and the events): one list of at most ten rows.
+    chat.open_council()
+    assert chat.text.startswith("🏛 Kent Konseyi meclisleri")
+    assert len(chat.last) == 1 and len(chat.last[0].rows) == len(config.assemblies) + 1
+    # An assembly with an age rule: three buttons.
+    chat.press("Gençlik Meclisi")
+    assert chat.text.startswith("🏛 Gençlik Meclisi")
+    assert chat.labels == ["✅ Üye ol", "📅 Etkinlikleri", "⬅️ Geri"]
+    # Joining asks for the KVKK consent first, then the date of birth.
+    chat.press("✅ Üye ol")
+    assert "KVKK" in chat.text
+    assert chat.labels == ["✅ Kabul ediyorum", "✖️ Kabul etmiyorum"]
+    chat.press("✅ Kabul")
+    assert "doğum tarih" in chat.text.lower() and chat.labels == []
+    chat.send("12.03.2001")
+    assert "Gençlik Meclisi" in chat.text and chat.labels == []
+    # Back to the list: the membership is marked; then a child, through their guardian.
+    chat.open_council()
+    assert "Gençlik Meclisi ✅" in chat.labels
+    chat.press("Çocuk Meclisi")
+    chat.press("👧 Çocuğumu kaydet")
+    assert chat.labels == []  # consent already given: the child's name is asked
+    chat.send("Deniz Yılmaz")
+    chat.send("05.04.2016")
+    assert "Deniz" in chat.text and len(chat.labels) == 1
+    chat.press("✅ Veli")
+    assert "Deniz" in chat.text and "Çocuk Meclisi" in chat.text
+    with transaction(db) as session:
+        joined = session.exec(select(Membership)).all()
+        assert {m.assembly_code for m in joined} == {"genclik", "cocuk"}
+        assert session.exec(select(ConversationState)).all() == []
+    # The events, then the event: a seat and the check-in code.
+    chat.open_council()
+    chat.press("📅 Etkinlikler")
+    assert "Gençlik buluşması" in chat.text
+    chat.press("Gençlik buluşması")
+    assert chat.labels == ["✅ Kayıt ol", "⬅️ Tüm etkinlikler"]
+    chat.press("✅ Kayıt ol")
+    with transaction(db) as session:
+        registration = session.exec(select(Registration)).one()
+        assert (registration.event_id, registration.status) == (event_id, "registered")
+        code = registration.code
+    assert code in chat.text and chat.labels == ["↩️ Geri çek", "⬅️ Tüm etkinlikler"]
+    # Nothing was edited: every screen came as new messages, and none broke a limit.
+    assert len(chat.seen) >= 14
