@@ -248,6 +248,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from core import reports
     from core.dates import parse_date
     from db.engine import make_engine, transaction
+    from db.types import utcnow
 
     config = _config(args.config)
     try:
@@ -262,7 +263,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     prepare_database(engine, config)
     try:
         with transaction(engine) as session:
-            report = reports.build_report(session, config, args.year, until)
+            report = reports.build_report(session, config, args.year, until, utcnow())
     except ValueError as exc:
         print(f"kentbot report: {exc}", file=sys.stderr)
         return 2
