@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from common.i18n import translator
 from db.engine import make_engine, transaction
@@ -216,6 +216,18 @@ def test_report_refuses_a_database_that_is_not_there(tmp_path: Path, pg_url: str
         assert inspect(engine).get_table_names() == []  # and it stays empty
     finally:
         engine.dispose()
+
+    # A database of an older version is not migrated behind the operator's back either.
+    old = tmp_path / "old.sqlite"
+    assert kentbot("db", "upgrade", "--database-url", sqlite_url(old)).returncode == 0
+    engine = make_engine(sqlite_url(old))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0009'"))
+    engine.dispose()
+    result = kentbot("report", "--year", "2025", "--database-url", sqlite_url(old))
+    assert result.returncode == 2, result
+    assert "its schema is at revision 0009" in result.stderr
+    assert "run `kentbot db upgrade`" in result.stderr
 
 
 def test_report_goes_to_the_reports_folder_and_counts_only_held_events(tmp_path: Path) -> None:

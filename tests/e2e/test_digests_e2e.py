@@ -79,6 +79,8 @@ def test_summary_and_report_commands_are_for_staff(kent: Kent) -> None:
     today = utcnow().astimezone(kent.config.tz).date()
     period = translator("tr").interval(today.replace(month=1, day=1), today)
     assert report.caption == f"📈 Performans göstergeleri, {period}"
+    mehmet.send(f"/rapor {year + 1}")
+    mehmet.wait_message(contains=f"{year + 1} yılı henüz başlamadı; raporlanacak bir şey yok.")
     content = kent.emu.download(report.document["file_id"])
     book = load_workbook(io.BytesIO(content))
     cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
