@@ -259,10 +259,10 @@ def parts_of(config: Config, span: Any) -> dict[str, Any]:
         "average response": lambda s: ind._average_response(s, span.start, span.end),
         "requests by channel": lambda s: ind._requests(s, span.start, span.end),
         "call centre": lambda s: ind._calls(s, config, span),
-        "council events": lambda s: council_core.events_per_assembly(s, span.start, span.end),
-        "council attendances": lambda s: council_core.participants_per_assembly(
-            s, span.start, span.end
+        "council events": lambda s: council_core.events_per_assembly(
+            s, span.start, span.end, now=span.end
         ),
+        "council attendance": lambda s: council_core.attendance(s, span.start, span.end, span.end),
         "council members": lambda s: council_core.members_per_assembly(s, span.end),
     }
 

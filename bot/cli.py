@@ -244,10 +244,14 @@ def cmd_event(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.app import prepare_database
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
     from core import reports
     from core.dates import parse_date
-    from db.engine import make_engine, transaction
+    from db.engine import make_engine, normalise_url, transaction
+    from db.migrate import schema_problem
+    from db.types import utcnow
 
     config = _config(args.config)
     try:
@@ -258,28 +262,55 @@ def cmd_report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    engine = make_engine(args.database_url or default_database_url())
-    prepare_database(engine, config)
+    if args.output == "-" and args.format == "xlsx":
+        print(
+            "kentbot report: an xlsx file cannot go to the terminal; name a file", file=sys.stderr
+        )
+        return 2
+    # A report only reads: a database that is not there is a mistake to point out, not one
+    # to create (which would print a table of zeros).
+    url = normalise_url(args.database_url or default_database_url())
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+        print(
+            f"kentbot report: no database at {file}; "
+            "pass --database-url or set KENTBOT_DATABASE_URL",
+            file=sys.stderr,
+        )
+        return 2
+    engine = make_engine(url)
     try:
+        problem = schema_problem(engine)
+        if problem is not None:
+            print(f"kentbot report: cannot report from {where}: {problem}", file=sys.stderr)
+            return 2
         with transaction(engine) as session:
-            report = reports.build_report(session, config, args.year, until)
+            report = reports.build_report(session, config, args.year, until, utcnow())
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"kentbot report: cannot read {where}: {reason}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"kentbot report: {exc}", file=sys.stderr)
         return 2
-    if args.format == "xlsx":
-        output = Path(args.output or f"performans-{args.year}.xlsx")
-        reports.write_xlsx(report, output)
-        print(f"written {output}")
-        return 0
-    text = reports.write_markdown(report) if args.format == "md" else reports.write_csv(report)
-    if args.output:
-        # A BOM lets Excel read the Turkish letters of a CSV file.
-        Path(args.output).write_text(
-            text, encoding="utf-8-sig" if args.format == "csv" else "utf-8"
-        )
-        print(f"written {args.output}")
-    else:
+    finally:
+        engine.dispose()
+    text = ""
+    if args.format != "xlsx":
+        text = reports.write_markdown(report) if args.format == "md" else reports.write_csv(report)
+    if args.output == "-":
         sys.stdout.write(text)
+        return 0
+    output = Path(args.output or Path("reports") / f"performans-{args.year}.{args.format}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "xlsx":
+        reports.write_xlsx(report, output)
+    else:
+        # A BOM lets Excel read the Turkish letters of a CSV file.
+        output.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    print(f"written {output} ({report.period_text})")
     return 0
 
 
@@ -371,7 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--until", help="count up to this day (default: the whole year)")
     report.add_argument("--format", choices=["xlsx", "md", "csv"], default="xlsx")
-    report.add_argument("--output", help="file to write (xlsx default: performans-YEAR.xlsx)")
+    report.add_argument(
+        "--output",
+        help="file to write (default reports/performans-YEAR.FORMAT; - prints md or csv)",
+    )
     report.set_defaults(func=cmd_report)
 
     importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))

@@ -75,6 +75,13 @@ class Translator:
     def date(self, value: dt.date, form: str = "long") -> str:
         return format_date(value, form, locale=self.locale)
 
+    def interval(self, first: dt.date, last: dt.date) -> str:
+        """Two days as one period, e.g. '1 Ocak – 6 Aralık 2026' (the year said once)."""
+        if first == last:
+            return self.date(last)
+        start = "d MMMM" if first.year == last.year else "long"
+        return f"{format_date(first, start, locale=self.locale)} – {self.date(last)}"
+
     def datetime(self, value: dt.datetime, tz: ZoneInfo = DEFAULT_TIMEZONE) -> str:
         """Long date with weekday and time, e.g. '25 Kasım 2026 Çarşamba 17:00'."""
         local = value.astimezone(tz)

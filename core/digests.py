@@ -1,5 +1,7 @@
 """The staff digest: what happened to requests per department, how fast and how well they
-were answered, what is coming up at the City Council, and how the year is going."""
+were answered, what is coming up at the City Council, how many of those registered for
+its held events checked in (monitoring, not a programme indicator), and how the year is
+going."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from common.config import Config
+from common.config import Config, Texts
 from core import council, indicators
 from core.codes import OPEN_STATUSES
 from core.periods import Period, between, period
@@ -43,6 +45,8 @@ class Digest:
     year: indicators.Indicators
     events: list[council.EventSummary]
     days: list[DayPoint]
+    # The assemblies' names, in config order, for the attendance lines.
+    assemblies: dict[str, Texts]
 
 
 def _department_lines(session: Session, span: Period, now: datetime) -> list[DepartmentLine]:
@@ -76,11 +80,13 @@ def _department_lines(session: Session, span: Period, now: datetime) -> list[Dep
     ]
 
 
-def _days(session: Session, config: Config, last: date, count: int) -> list[DayPoint]:
+def _days(
+    session: Session, config: Config, last: date, count: int, now: datetime
+) -> list[DayPoint]:
     points = []
     for offset in range(count - 1, -1, -1):
         day = last - timedelta(days=offset)
-        figures = indicators.compute(session, config, period("day", day, config.tz))
+        figures = indicators.compute(session, config, period("day", day, config.tz), now)
         points.append(DayPoint(day, figures.requests_total, figures.average_response_days))
     return points
 
@@ -99,12 +105,13 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         kind=kind,
         span=span,
         departments=_department_lines(session, span, now),
-        figures=indicators.compute(session, config, span),
-        year=indicators.compute(session, config, year),
+        figures=indicators.compute(session, config, span, now),
+        year=indicators.compute(session, config, year, now),
         events=[
             e
             for e in council.upcoming_events(session, now, limit=10)
             if e.event.starts_at < now + timedelta(days=14)
         ],
-        days=_days(session, config, today - timedelta(days=1), 7) if kind == "weekly" else [],
+        days=_days(session, config, today - timedelta(days=1), 7, now) if kind == "weekly" else [],
+        assemblies={assembly.code: assembly.name for assembly in config.assemblies},
     )

@@ -16,14 +16,19 @@ Definitions follow ../shared/INDICATORS.md:
   `sikayet` ones;
 - call centre: sums of the imported call-centre days (local dates) in the
   period; completed = total - missed; missed-call rate = missed / total;
-- Kent Konseyi: events held, attendances, members at the end of the period.
+- Kent Konseyi: events held (started in the period, not cancelled, and over before
+  the period's end and before now: next week's event is not held yet), attendances
+  (check-ins at held events), members at the end of the period;
+- council attendance (monitoring, not a programme indicator): per assembly, the seats
+  taken at held events and how many of those people checked in; attendance rate =
+  checked in / seats taken, no-show rate = the rest.
 
 Each figure has the year's target from config beside it in `targets`, keyed by
 the field name (per channel or assembly: "requests_by_channel.phone",
 "council_members.kadin") and in the field's unit (the missed-call rate as a
 ratio, satisfaction in percent). Targets are yearly; a month shows its year's.
-"New projects" (indicator 2) is entered by staff, not derived: only its target
-is carried.
+"New projects" (indicator 2) is not recorded anywhere yet (nothing lets staff enter
+it): only its target is carried.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from common.config import Config, YearTargets
 from core import codes, council
 from core.periods import KINDS, Period, period, previous
 from db.models import CallCentreDay, IndicatorSnapshot, Request, SatisfactionAnswer
+from db.types import utcnow
 
 # The General Assembly is counted by who attended it; the other assemblies by members.
 GENERAL_ASSEMBLY = "genel_kurul"
@@ -81,9 +87,27 @@ class Indicators:
     council_participants: dict[str, int]
     council_members: dict[str, int]
     targets: dict[str, Target] = field(default_factory=dict)
+    # Seats taken at held events per assembly (snapshots stored before it have none).
+    council_seats: dict[str, int] = field(default_factory=dict)
 
     def target(self, key: str) -> Target:
         return self.targets.get(key)
+
+    def attendance_rate(self, code: str | None = None) -> float | None:
+        """Checked in / seats taken at held events, of one assembly or of all; None
+        without seats."""
+        if code is None:
+            seats = sum(self.council_seats.values())
+            came = sum(self.council_participants.get(c, 0) for c in self.council_seats)
+        else:
+            seats = self.council_seats.get(code, 0)
+            came = self.council_participants.get(code, 0)
+        return came / seats if seats else None
+
+    def no_show_rate(self, code: str | None = None) -> float | None:
+        """Seats taken by people who never checked in / seats taken."""
+        rate = self.attendance_rate(code)
+        return None if rate is None else 1 - rate
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values (the period's times as ISO strings)."""
@@ -204,8 +228,11 @@ def _targets(config: Config, year: int) -> dict[str, Target]:
     return targets
 
 
-def compute(session: Session, config: Config, span: Period) -> Indicators:
-    """All indicators of `span`, with the targets of the year the period starts in.
+def compute(
+    session: Session, config: Config, span: Period, now: datetime | None = None
+) -> Indicators:
+    """All indicators of `span` as of `now` (default: the clock), with the targets of the
+    year the period starts in. `now` decides which council events are over, so held.
 
     Council participants in total follow the programme's own arithmetic
     ("400 General Assembly + 5 x 960"): the General Assembly's attendances in
@@ -216,8 +243,11 @@ def compute(session: Session, config: Config, span: Period) -> Indicators:
     average, responded = _average_response(session, span.start, span.end)
     by_channel, complaints = _requests(session, span.start, span.end)
     total, information, application, missed = _calls(session, config, span)
-    events = _ordered(config, council.events_per_assembly(session, span.start, span.end))
-    attendances = _ordered(config, council.participants_per_assembly(session, span.start, span.end))
+    now = now or utcnow()
+    events = _ordered(config, council.events_per_assembly(session, span.start, span.end, now=now))
+    seats_and_checkins = council.attendance(session, span.start, span.end, now)
+    seats = _ordered(config, {code: pair[0] for code, pair in seats_and_checkins.items()})
+    attendances = _ordered(config, {code: pair[1] for code, pair in seats_and_checkins.items()})
     members = _ordered(config, council.members_per_assembly(session, span.end))
     participants = attendances.get(GENERAL_ASSEMBLY, 0) + sum(
         count for code, count in members.items() if code != GENERAL_ASSEMBLY
@@ -244,6 +274,7 @@ def compute(session: Session, config: Config, span: Period) -> Indicators:
         council_participants=attendances,
         council_members=members,
         targets=_targets(config, span.start.astimezone(config.tz).year),
+        council_seats=seats,
     )
 
 
@@ -253,8 +284,9 @@ def compute(session: Session, config: Config, span: Period) -> Indicators:
 def store_snapshot(
     session: Session, config: Config, span: Period, computed_at: datetime
 ) -> Indicators:
-    """Compute `span` and upsert its snapshot row (one per kind and start)."""
-    figures = compute(session, config, span)
+    """Compute `span` as of `computed_at` and upsert its snapshot row (one per kind and
+    start)."""
+    figures = compute(session, config, span, computed_at)
     values = {
         "kind": span.kind,
         "period_start": span.start,

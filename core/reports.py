@@ -3,9 +3,13 @@
 The layout is the seed's (performance programme 2025, goal 7.1.1): a
 "PERFORMANS GÖSTERGELERİ" table of six numbered indicators with a HEDEFLENEN
 (target) column, then "İZLEME GÖSTERGELERİ", the monitoring rows, with an
-ÖNGÖRÜLEN (forecast) column; labels and units are spelled as the seed spells
-them, so the table can be pasted into next year's programme. GERÇEKLEŞEN is the
-year up to `until` (or the whole year), computed by core.indicators.compute.
+ÖNGÖRÜLEN (forecast) column; labels and units follow the seed, with its slips
+corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi]), so the table
+can be pasted into next year's programme. A third table, clearly marked as not part
+of the programme, monitors the council's check-ins (attendance and no-show rates).
+GERÇEKLEŞEN is the year up to `until`, and never beyond today: what has not happened
+yet is not counted, so `/rapor` and `kentbot report` give the same figures for the
+same period, and the title names that period.
 
 Markdown and CSV carry Turkish-formatted strings (Babel: 148.748, %13,4); the
 xlsx carries real numbers with Excel number formats, so the figures stay
@@ -17,10 +21,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from babel.dates import format_datetime
 from sqlmodel import Session
 
 from common.config import Config
@@ -36,17 +41,35 @@ TARGET = "HEDEFLENEN"
 FORECAST = "ÖNGÖRÜLEN"
 UNIT = "Birim"
 EMPTY = "-"
+ATTENDANCE = "EK İZLEME: KENT KONSEYİ KATILIMI (performans programının göstergesi değildir)"
 GOAL = (
     "PERFORMANS HEDEFİ 7.1.1. Paydaş ilişkilerini teknolojik ve yüz yüze iletişim "
     "kanalları ile güçlendirmek, vatandaşların ve kurumların kent kararlarına "
     "katılımlarını sağlamak."
 )
-FOOTNOTES = (
-    "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir.",
+MISSED_CALLS_NOTE = (
+    "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir."
+)
+REQUESTS_NOTE = (
     "**Gelen talep ve şikâyet sayısı; Telefonla, Şahsen, İnternet, Açık Kapı, Bilgi Edinme, "
-    "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dahil toplam sayıdır.",
-    "***29/05/2024 tarihinden itibaren",
-    "Yeni proje sayısı (2. gösterge) personel tarafından girilir; bu raporda hesaplanmaz.",
+    "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dahil toplam sayıdır."
+)
+# WhatsApp requests are counted from this day on: the seed's "***" footnote explains the
+# empty cells of the years before it, and has nothing to say about a later year.
+WHATSAPP_SINCE = date(2024, 5, 29)
+WHATSAPP_NOTE = "***29/05/2024 tarihinden itibaren"
+# Where each figure comes from, as the code computes it (nothing is typed in by staff).
+SOURCES = (
+    "Kaynaklar: Kent Bot (Telegram) talepleri, memnuniyet anketi yanıtları, Kent Konseyi "
+    "etkinlikleri, kayıtları ve kapı girişleri Kent Bot'tan; diğer kanallardan gelen talepler "
+    "talep içe aktarımından (kentbot import requests); çağrı merkezi rakamları çağrı merkezi "
+    "içe aktarımından (kentbot import calls).",
+    "Yeni proje sayısı (2. gösterge) henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunu boştur.",
+    "Bir Kent Konseyi etkinliği iptal edilmemişse, dönem içinde başlamışsa ve dönem sona "
+    "ermeden, rapor oluşturulmadan önce bitmişse gerçekleşmiş sayılır.",
+    "Katılım oranı: gerçekleşen etkinliklerde kapıda girişi yapılan kişilerin yer ayırtan "
+    "(kayıtlı) kişilere oranı; kalanlar kayıtlı olup gelmeyenlerdir. Bu oranlar izleme "
+    "amaçlıdır, performans programının göstergesi değildir.",
 )
 
 # The seed's row labels, per channel and per assembly, in the seed's order.
@@ -61,7 +84,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "facebook": "Sosyal Medya - Facebook müracaatı sayısı",
     "twitter": "Sosyal Medya - Twitter müracaatı sayısı",
     "instagram": "Sosyal Medya - Instagram müracaatı sayısı",
-    "whatsapp": "Sosyal Medya - Whatsapp müracaat sayısı***",
+    "whatsapp": "Sosyal Medya - Whatsapp müracaat sayısı",
     # Not in the seed: this bot is the new channel, and the total must stay complete.
     "telegram": "Kent Bot (Telegram) müracaat sayısı",
 }
@@ -71,14 +94,14 @@ EVENT_LABELS: dict[str, str] = {
     "kadin": "Kadınlar Meclisi etkinlik sayısı",
     "genclik": "Gençlik Meclisi etkinlik sayısı",
     "cocuk": "Çocuk Meclisi etkinlik sayısı",
-    "engelli": "Engelliler meclisi etkinlik sayısı",
+    "engelli": "Engelliler Meclisi etkinlik sayısı",
 }
 MEMBER_LABELS: dict[str, str] = {
     "kidemli": "Kıdemli Hemşehri Meclisi üye sayısı",
     "kadin": "Kadınlar Meclisi üye sayısı",
     "genclik": "Gençlik Meclisi üye sayısı",
     "cocuk": "Çocuk Meclisi üye sayısı",
-    "engelli": "Engelliler meclisi üye sayısı",
+    "engelli": "Engelliler Meclisi üye sayısı",
 }
 GENERAL_ASSEMBLY_PARTICIPANTS = "Kent Konseyi Genel Kurul katılımcı sayısı"
 
@@ -108,30 +131,49 @@ class Section:
     title: str
     target_heading: str
     rows: tuple[Row, ...]
+    # The council's attendance is monitored without a target or forecast.
+    has_target: bool = True
 
 
 @dataclass(frozen=True)
 class Report:
     municipality: str
     year: int
-    until: date | None
+    first: date
+    last: date  # the last day GERÇEKLEŞEN covers: the year's end, `until` or today
+    generated_at: datetime  # in the municipality's time zone
     period: Period
     indicators: Indicators
     sections: tuple[Section, ...]
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return self.last != date(self.year, 12, 31)
+
+    @property
+    def period_text(self) -> str:
+        """The period GERÇEKLEŞEN covers, e.g. "1 Ocak – 6 Aralık 2026"."""
+        return _tr().interval(self.first, self.last)
 
     @property
     def title(self) -> str:
-        title = f"{self.municipality} — {self.year} Yılı Performans Göstergeleri"
-        if self.until is not None:
-            title += f" ({_tr().date(self.until)} tarihine kadar)"
-        return title
+        return (
+            f"{self.municipality} — {self.year} Yılı Performans Göstergeleri ({self.period_text})"
+        )
+
+    @property
+    def generated(self) -> str:
+        """ "Oluşturulma: 6 Aralık 2026 15:40" """
+        when = format_datetime(self.generated_at, "d MMMM y HH:mm", locale=_tr().locale)
+        return f"Oluşturulma: {when}"
 
     @property
     def actual_heading(self) -> str:
         """The year under GERÇEKLEŞEN, like the seed's "2024 (6 Aylık)"."""
-        if self.until is None:
+        if not self.partial:
             return str(self.year)
-        return f"{self.year} ({_tr().date(self.until, 'short')} tarihine kadar)"
+        return f"{self.year} ({_tr().date(self.last, 'short')} tarihine kadar)"
 
     @property
     def target_year(self) -> str:
@@ -182,7 +224,7 @@ def _performance_rows(figures: Indicators) -> tuple[Row, ...]:
             "missed_call_rate",
         ),
         Row(
-            "Talep ve şikayet ile ilgili ortalama geri dönüş süresi",
+            "Talep ve şikâyet ile ilgili ortalama geri dönüş süresi",
             "[gün]",
             "days",
             figures.average_response_days,
@@ -215,11 +257,11 @@ def _float(value: Value) -> float | None:
     return None if value is None else float(value)
 
 
-def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
+def _monitoring_rows(config: Config, figures: Indicators, whatsapp_note: bool) -> tuple[Row, ...]:
     target = figures.target
     rows = [
         Row(
-            "Toplam gelen talep ve şikayet sayısı**",
+            "Toplam gelen talep ve şikâyet sayısı**",
             "[adet]",
             "count",
             figures.requests_total,
@@ -232,6 +274,8 @@ def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
     channels += [c for c in figures.requests_by_channel if c not in channels]
     for channel in channels:
         label = CHANNEL_LABELS.get(channel) or f"{codes.CHANNELS.get(channel, channel)} sayısı"
+        if channel == "whatsapp" and whatsapp_note:
+            label += "***"
         key = f"requests_by_channel.{channel}"
         rows.append(
             Row(
@@ -297,7 +341,7 @@ def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
     rows.append(
         Row(
             "Kent Konseyi toplantı/etkinlik katılımcı sayısı",
-            "[adet]",
+            "[kişi]",
             "count",
             figures.council_participants_total,
             target("council_participants_total"),
@@ -309,7 +353,7 @@ def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
     rows.append(
         Row(
             GENERAL_ASSEMBLY_PARTICIPANTS,
-            "[adet]",
+            "[kişi]",
             "count",
             figures.council_participants.get(GENERAL_ASSEMBLY, 0),
             target(key),
@@ -321,26 +365,119 @@ def _monitoring_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
             continue
         label = MEMBER_LABELS.get(code) or f"{_assembly_name(config, code)} üye sayısı"
         key = f"council_members.{code}"
-        rows.append(Row(label, "[adet]", "count", count, target(key), key=key))
+        rows.append(Row(label, "[kişi]", "count", count, target(key), key=key))
     return tuple(rows)
 
 
-def build_report(session: Session, config: Config, year: int, until: date | None) -> Report:
-    """The year's report; with `until`, the actual column covers 1 January to `until`."""
+def _attendance_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
+    """Check-ins at held events: monitoring only, no target (not a programme indicator)."""
+    seats = figures.council_seats
+    rows = [
+        Row(
+            "Gerçekleşen Kent Konseyi etkinliklerine kayıtlı kişi sayısı",
+            "[kişi]",
+            "count",
+            sum(seats.values()),
+            None,
+            "1.",
+            "council_seats",
+        ),
+        Row(
+            "Kapıda girişi yapılan kişi sayısı",
+            "[kişi]",
+            "count",
+            sum(figures.council_participants.get(code, 0) for code in seats),
+            None,
+            "2.",
+            "council_checked_in",
+        ),
+        Row(
+            "Katılım oranı (girişi yapılan / kayıtlı)",
+            "[%]",
+            "percent",
+            figures.attendance_rate(),
+            None,
+            "3.",
+            "attendance_rate",
+        ),
+    ]
+    rows += [
+        Row(
+            f"{_assembly_name(config, code)} katılım oranı",
+            "[%]",
+            "percent",
+            figures.attendance_rate(code),
+            None,
+            key=f"attendance_rate.{code}",
+        )
+        for code in seats
+    ]
+    rows.append(
+        Row(
+            "Kayıtlı olup gelmeyenlerin oranı",
+            "[%]",
+            "percent",
+            figures.no_show_rate(),
+            None,
+            "4.",
+            "no_show_rate",
+        )
+    )
+    rows += [
+        Row(
+            f"{_assembly_name(config, code)} kayıtlı olup gelmeyenlerin oranı",
+            "[%]",
+            "percent",
+            figures.no_show_rate(code),
+            None,
+            key=f"no_show_rate.{code}",
+        )
+        for code in seats
+    ]
+    return tuple(rows)
+
+
+def build_report(
+    session: Session, config: Config, year: int, until: date | None, now: datetime
+) -> Report:
+    """The year's report as of `now`: GERÇEKLEŞEN covers 1 January to `until` (default the
+    year's end), and never beyond today, since what has not happened is not counted.
+
+    A year that has not started is refused (ValueError), as is an `until` before it.
+    """
+    today = now.astimezone(config.tz).date()
     first, last = date(year, 1, 1), date(year, 12, 31)
     if until is not None:
         if until < first:
             raise ValueError(f"{until} is before the year {year} starts")
         last = min(until, last)
+    if first > today:
+        raise ValueError(f"the year {year} has not started yet")
+    last = min(last, today)
     span = between(first, last, config.tz)
-    if until is None or last == date(year, 12, 31):
+    if last == date(year, 12, 31):
         span = Period(span.start, span.end, "year", str(year))
-    figures = compute(session, config, span)
+    figures = compute(session, config, span, now)
+    whatsapp_note = first < WHATSAPP_SINCE
     sections = (
         Section(PERFORMANCE, TARGET, _performance_rows(figures)),
-        Section(MONITORING, FORECAST, _monitoring_rows(config, figures)),
+        Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
+        Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
     )
-    return Report(config.municipality.name, year, until, span, figures, sections)
+    notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
+    if whatsapp_note:
+        notes += (WHATSAPP_NOTE,)
+    return Report(
+        config.municipality.name,
+        year,
+        first,
+        last,
+        now.astimezone(config.tz),
+        span,
+        figures,
+        sections,
+        notes + SOURCES,
+    )
 
 
 # --- Turkish strings (Markdown, CSV) -------------------------------------------------------
@@ -371,12 +508,17 @@ def format_value(kind: str, value: Value, tr: Translator | None = None) -> str:
     return tr.number(int(value))
 
 
+def _headings(report: Report, section: Section) -> list[list[str]]:
+    target_year = report.target_year if section.has_target else ""
+    return [
+        [section.title, UNIT, ACTUAL, section.target_heading],
+        ["", "", report.actual_heading, target_year],
+    ]
+
+
 def _table(report: Report, section: Section) -> list[list[str]]:
     """The section as the seed prints it: two heading lines, then one line per row."""
-    lines = [
-        [section.title, UNIT, ACTUAL, section.target_heading],
-        ["", "", report.actual_heading, report.target_year],
-    ]
+    lines = _headings(report, section)
     lines += [
         [row.text, row.unit, format_value(row.kind, row.actual), format_value(row.kind, row.target)]
         for row in section.rows
@@ -389,7 +531,7 @@ def write_markdown(report: Report) -> str:
         # Labels carry the seed's footnote asterisks, which Markdown would read as emphasis.
         return text.replace("|", "\\|").replace("*", "\\*")
 
-    out = [f"# {report.title}", "", f"**{GOAL}**", ""]
+    out = [f"# {report.title}", "", report.generated, "", f"**{GOAL}**", ""]
     for section in report.sections:
         heading, years, *rows = _table(report, section)
         out.append(
@@ -402,7 +544,7 @@ def write_markdown(report: Report) -> str:
                 label = f"**{label}**"
             out.append(f"| {label} | {values[1]} | {values[2]} | {values[3]} |")
         out.append("")
-    out += [cell(note) + "  " for note in FOOTNOTES]
+    out += [cell(note) + "  " for note in report.footnotes]
     return "\n".join(out) + "\n"
 
 
@@ -412,19 +554,22 @@ def write_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([report.title])
+    writer.writerow([report.generated])
     writer.writerow([GOAL])
     for section in report.sections:
         writer.writerow([])
         writer.writerows(_table(report, section))
     writer.writerow([])
-    writer.writerows([note] for note in FOOTNOTES)
+    writer.writerows([note] for note in report.footnotes)
     return buffer.getvalue()
 
 
 # --- xlsx ----------------------------------------------------------------------------------
 
 COUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0%"
+# The sign first, as Turkish writes it (%13,4); a "%" anywhere in an Excel or LibreOffice
+# format multiplies by 100, so the cell keeps the ratio (0.134) and sums like a number.
+PERCENT_FORMAT = "%0.0"
 DAYS_FORMAT = "0.0"
 WHOLE_DAYS_FORMAT = "0"
 
@@ -455,15 +600,15 @@ def write_xlsx(report: Report, path: Path | str) -> None:
     sheet["A1"] = report.title
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.merge_cells("A2:D2")
-    sheet["A2"] = GOAL
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[2].height = 32
-    line = 4
+    sheet["A2"] = report.generated
+    sheet["A2"].font = Font(italic=True, size=9)
+    sheet.merge_cells("A3:D3")
+    sheet["A3"] = GOAL
+    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[3].height = 32
+    line = 5
     for section in report.sections:
-        for values in (
-            [section.title, UNIT, ACTUAL, section.target_heading],
-            ["", "", report.actual_heading, report.target_year],
-        ):
+        for values in _headings(report, section):
             for column, heading in enumerate(values, start=1):
                 cell = sheet.cell(line, column, heading)
                 cell.font, cell.fill, cell.border = bold, heading_fill, border
@@ -476,7 +621,7 @@ def write_xlsx(report: Report, path: Path | str) -> None:
         # As in the seed: the section title and the unit span both heading lines.
         sheet.merge_cells(start_row=line - 2, end_row=line - 1, start_column=1, end_column=1)
         sheet.merge_cells(start_row=line - 2, end_row=line - 1, start_column=2, end_column=2)
-        if report.until is not None:
+        if report.partial:
             # Spreadsheet programs do not grow a row for wrapped text written by a library.
             sheet.row_dimensions[line - 1].height = 30
         for row in section.rows:
@@ -498,7 +643,7 @@ def write_xlsx(report: Report, path: Path | str) -> None:
                     sheet.cell(line, column).font = bold
             line += 1
         line += 1
-    for note in FOOTNOTES:
+    for note in report.footnotes:
         cell = sheet.cell(line, 1, note)
         cell.font = Font(italic=True, size=9)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -513,7 +658,7 @@ def write_xlsx(report: Report, path: Path | str) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:2"
+    sheet.print_title_rows = "1:3"
     book.save(Path(path))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -84,6 +84,20 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
                 percent=t.percent(figures.missed_call_rate or 0)
             )
         )
+    seats = sum(figures.council_seats.values())
+    if seats:
+        lines.append(
+            t._(
+                "City Council attendance (monitoring): {came} of {seats} registered came "
+                "({attendance})"
+            ).format(
+                came=t.number(
+                    sum(figures.council_participants.get(c, 0) for c in figures.council_seats)
+                ),
+                seats=t.number(seats),
+                attendance=_rate(t, figures.attendance_rate()),
+            )
+        )
     if digest.events:
         lines += ["", t._("<b>Upcoming City Council events</b>")]
         for item in digest.events:
@@ -145,7 +159,41 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
             )
         )
     )
+    lines += _attendance(t, digest)
     return "\n".join(lines)[:4000]
+
+
+def _rate(t: Translator, ratio: float | None) -> str:
+    return "—" if ratio is None else t.percent(ratio)
+
+
+def _attendance(t: Translator, digest: digests.Digest) -> list[str]:
+    """Check-ins at this year's held events per assembly: monitoring, not a programme
+    indicator, so it stands apart from the targets above."""
+    year = digest.year
+    held = [code for code, seats in year.council_seats.items() if seats]
+    if not held:
+        return []
+    lines = [
+        "",
+        t._("<b>City Council attendance this year</b> · monitoring, not a programme indicator"),
+    ]
+    for code in held:
+        name = digest.assemblies[code].get(t.language) if code in digest.assemblies else code
+        seats = year.council_seats[code]
+        lines.append(
+            t._(
+                "• {assembly}: {came} of {seats} registered came; attendance {attendance}, "
+                "no-shows {no_show}"
+            ).format(
+                assembly=html.escape(name),
+                came=t.number(year.council_participants.get(code, 0)),
+                seats=t.number(seats),
+                attendance=_rate(t, year.attendance_rate(code)),
+                no_show=_rate(t, year.no_show_rate(code)),
+            )
+        )
+    return lines
 
 
 def chart_for(t: Translator, digest: digests.Digest) -> bytes:
@@ -233,19 +281,26 @@ async def report_command(update: Update, context: KentContext) -> None:
         return
     shared = context.deps
     t = translator(shared.config.municipality.default_language)
-    today = shared.clock().astimezone(shared.config.tz).date()
+    now = shared.clock()
+    today = now.astimezone(shared.config.tz).date()
     args = context.args or []
     asked = as_id(args[0], limit=2100) if args else None
     year = asked if asked is not None and asked >= 2000 else today.year
-    until: date | None = today if year == today.year else None
+    report: reports.Report | None = None
     with transaction(shared.engine) as session:
-        if not staff.is_staff(context.staff_member(session)):
-            allowed = False
-        else:
-            allowed = True
-            report = reports.build_report(session, shared.config, year, until)
+        allowed = staff.is_staff(context.staff_member(session))
+        if allowed and year <= today.year:
+            # The same period as `kentbot report --year`: the year, up to today at most.
+            report = reports.build_report(session, shared.config, year, None, now)
     if not allowed:
         await message.reply_text(t._("This command is for municipal staff."))
+        return
+    if report is None:
+        await message.reply_text(
+            t._("The year {year} has not started yet: there is nothing to report.").format(
+                year=year
+            )
+        )
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"performans-{year}.xlsx"
@@ -253,7 +308,9 @@ async def report_command(update: Update, context: KentContext) -> None:
         data = path.read_bytes()
     await message.reply_document(
         InputFile(data, filename=f"performans-{year}.xlsx"),
-        caption=t._("📈 Performance indicators {year}").format(year=year),
+        caption=t._("📈 Performance indicators, {period}").format(
+            period=t.interval(report.first, report.last)
+        ),
     )
 
 

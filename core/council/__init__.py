@@ -63,6 +63,7 @@ from core.council.seats import (
     waiting_position,
 )
 from core.council.statistics import (
+    attendance,
     events_per_assembly,
     participants_per_assembly,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "announce",
     "assemblies",
     "assembly_audience",
+    "attendance",
     "cancel_event",
     "check_in",
     "children_of",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import queue
 import re
 import signal
@@ -10,13 +12,18 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
+from common.i18n import translator
+from db.engine import make_engine, transaction
+from db.models import CouncilEvent
 from emulator.client import EmulatorClient
 from tests.processes import (
     KENTBOT,
@@ -185,6 +192,107 @@ def test_db_upgrade_reads_the_database_from_the_environment(tmp_path: Path) -> N
     result = kentbot("db", "upgrade", env=clean_env(KENTBOT_DATABASE_URL=sqlite_url(path)))
     assert result.returncode == 0, result
     assert path.is_file()
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def test_report_refuses_a_database_that_is_not_there(tmp_path: Path, pg_url: str) -> None:
+    missing = tmp_path / "nowhere" / "k.sqlite"
+    result = kentbot("report", "--year", "2025", "--database-url", sqlite_url(missing))
+    assert result.returncode == 2, result
+    assert result.stderr == f"kentbot report: no database at {missing}; " + (
+        "pass --database-url or set KENTBOT_DATABASE_URL\n"
+    )
+    assert result.stdout == "" and not missing.parent.exists()  # nothing created
+
+    # PostgreSQL: the server is there, but this schema holds no Kent Bot tables.
+    result = kentbot("report", "--year", "2025", "--database-url", pg_url)
+    assert result.returncode == 2, result
+    assert len(result.stderr.splitlines()) == 1
+    assert "has no Kent Bot tables (run `kentbot db upgrade`" in result.stderr
+    engine = make_engine(pg_url)
+    try:
+        assert inspect(engine).get_table_names() == []  # and it stays empty
+    finally:
+        engine.dispose()
+
+    # A database of an older version is not migrated behind the operator's back either.
+    old = tmp_path / "old.sqlite"
+    assert kentbot("db", "upgrade", "--database-url", sqlite_url(old)).returncode == 0
+    engine = make_engine(sqlite_url(old))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0009'"))
+    engine.dispose()
+    result = kentbot("report", "--year", "2025", "--database-url", sqlite_url(old))
+    assert result.returncode == 2, result
+    assert "its schema is at revision 0009" in result.stderr
+    assert "run `kentbot db upgrade`" in result.stderr
+
+
+def test_report_goes_to_the_reports_folder_and_counts_only_held_events(tmp_path: Path) -> None:
+    database = sqlite_url(tmp_path / "k.sqlite")
+    assert kentbot("db", "upgrade", "--database-url", database).returncode == 0
+    now = datetime.now(UTC)
+    tz = ZoneInfo("Europe/Istanbul")
+    today = now.astimezone(tz).date()
+    start = max(now - timedelta(hours=3), datetime(today.year, 1, 1, tzinfo=tz))
+    engine = make_engine(database)
+    with transaction(engine) as session:
+        for starts_at in (start, now + timedelta(days=7)):  # over, and next week's
+            session.add(
+                CouncilEvent(
+                    assembly_code="kadin",
+                    title="Toplantı",
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(minutes=1),
+                    capacity=20,
+                )
+            )
+    engine.dispose()
+
+    result = subprocess.run(
+        [KENTBOT, "report", "--year", str(today.year), "--format", "csv"],
+        cwd=tmp_path,
+        env=clean_env(KENTBOT_DATABASE_URL=database),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "reports" / f"performans-{today.year}.csv"
+    period = translator("tr").interval(date(today.year, 1, 1), today)
+    assert result.stdout == f"written {written.relative_to(tmp_path)} ({period})\n"
+    rows = {
+        line[0]: line[1:]
+        for line in csv.reader(io.StringIO(written.read_text(encoding="utf-8-sig")), delimiter=";")
+        if line
+    }
+    assert rows["5. Kent Konseyi toplam etkinlik sayısı"][1] == "1"  # not next week's
+    assert rows[next(label for label in rows if label.endswith(f"({period})"))] == []
+
+    printed = kentbot(
+        "report",
+        "--year",
+        str(today.year),
+        "--format",
+        "md",
+        "--output",
+        "-",
+        "--database-url",
+        database,
+    )
+    assert printed.returncode == 0 and "| **5. Kent Konseyi toplam etkinlik sayısı** |" in (
+        printed.stdout
+    )
+    chosen = tmp_path / "out" / "rapor.xlsx"
+    chosen_run = kentbot(
+        "report", "--year", str(today.year), "--output", str(chosen), "--database-url", database
+    )
+    assert chosen_run.returncode == 0 and chosen.is_file()
+    assert f"written {chosen} " in chosen_run.stdout
+    assert "/reports/" in (REPO / ".gitignore").read_text().splitlines()
 
 
 # --- staff -----------------------------------------------------------------------------

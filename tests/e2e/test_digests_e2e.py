@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from common.i18n import translator
 from db.engine import transaction
-from db.models import Request
+from db.models import Citizen, CouncilEvent, Registration, Request
 from db.types import utcnow
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
+from tests.builders import id_of
 from tests.harness import Kent
 from tests.journeys import file_complaint, number_in
 
@@ -73,8 +75,66 @@ def test_summary_and_report_commands_are_for_staff(kent: Kent) -> None:
     year = utcnow().astimezone(kent.config.tz).year
     assert report.document is not None
     assert report.document["file_name"] == f"performans-{year}.xlsx"
+    # The caption says which period the figures cover: this year, up to today.
+    today = utcnow().astimezone(kent.config.tz).date()
+    period = translator("tr").interval(today.replace(month=1, day=1), today)
+    assert report.caption == f"📈 Performans göstergeleri, {period}"
+    mehmet.send(f"/rapor {year + 1}")
+    mehmet.wait_message(contains=f"{year + 1} yılı henüz başlamadı; raporlanacak bir şey yok.")
     content = kent.emu.download(report.document["file_id"])
     book = load_workbook(io.BytesIO(content))
     cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
     assert "PERFORMANS GÖSTERGELERİ" in cells and "GERÇEKLEŞEN" in cells
     assert number  # the request above is one of the year's requests
+
+
+def test_digest_shows_council_check_ins_as_monitoring(kent: Kent) -> None:
+    tz = kent.config.tz
+    with transaction(kent.engine) as session:
+        people = [Citizen(telegram_id=9100 + n) for n in range(3)]
+        session.add_all(people)
+        held, coming = (
+            CouncilEvent(
+                assembly_code="kadin",
+                title="Kadın sağlığı semineri",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=40,
+            )
+            for start in (
+                datetime(2025, 5, 20, 14, tzinfo=tz),
+                datetime(2025, 6, 10, 14, tzinfo=tz),
+            )
+        )
+        session.add_all([held, coming])
+        session.flush()
+        for seq, (event, person, status) in enumerate(
+            (
+                (held, people[0], "attended"),
+                (held, people[1], "attended"),
+                (held, people[2], "no_show"),
+                (coming, people[0], "registered"),  # next week: not held yet
+            ),
+            start=1,
+        ):
+            session.add(
+                Registration(
+                    event_id=id_of(event),
+                    citizen_id=id_of(person),
+                    status=status,
+                    seq=seq,
+                    code=f"D{seq}",
+                )
+            )
+    kent.app.bot_data["deps"].clock = lambda: datetime(2025, 6, 2, 8, 30, tzinfo=tz)
+    kent.run_job(daily_digest)
+    digest = kent.supervisors.wait_message(contains="Günlük özet")
+    assert "Kent Konseyi etkinlikleri: 1 (hedef 62)" in digest.text  # next week's is not held
+    assert (
+        "Bu yıl Kent Konseyi katılımı · izleme amaçlıdır, performans programının göstergesi "
+        "değildir" in digest.text
+    )
+    assert (
+        "• Kadınlar Meclisi: kayıtlı 3 kişiden 2 kişi geldi; katılım oranı %66,7, "
+        "gelmeme oranı %33,3" in digest.text
+    )

@@ -586,9 +586,12 @@ def test_indicators_are_counted_per_assembly(db: Engine, config: Config) -> None
         council.cancel_event(s, staff.active_member(s, COORDINATOR), dropped.id, NOW)
         council.join(s, config, a, "kadin", None, TODAY)
         period = (NOW, NOW + timedelta(days=30))
-        events = council.events_per_assembly(s, *period)
+        over = START + timedelta(days=1)  # the events of START are over, `outside` is not
+        events = council.events_per_assembly(s, *period, now=over)
         assert events["genel_kurul"] == 1 and events["kadin"] == 1 and events["genclik"] == 0
-        participants = council.participants_per_assembly(s, *period)
+        # Before they take place, they are not held yet.
+        assert sum(council.events_per_assembly(s, *period, now=NOW).values()) == 0
+        participants = council.participants_per_assembly(s, *period, now=over)
         assert participants["genel_kurul"] == 2 and participants["kadin"] == 0
         assert set(participants) == {a.code for a in config.assemblies}
         members = council.members_per_assembly(s, datetime.now(UTC) + timedelta(seconds=5))

@@ -284,6 +284,45 @@ def test_council_events_participants_and_members(db: Engine, config: Config) -> 
     # 3 General Assembly attendances + 6 members of the other assemblies; the General
     # Assembly's own member is not counted twice.
     assert figures.council_participants_total == 9
+    # Monitoring: 3 seats at each held General Assembly meeting, 3 of 6 checked in.
+    assert figures.council_seats["genel_kurul"] == 6 and figures.council_seats["kadin"] == 3
+    assert figures.attendance_rate("genel_kurul") == 0.5
+    assert figures.no_show_rate("genel_kurul") == 0.5
+    assert figures.attendance_rate("kadin") == 1.0 and figures.attendance_rate("genclik") is None
+    assert figures.attendance_rate() == pytest.approx(6 / 9)
+
+
+def test_an_event_is_held_once_it_is_over(db: Engine, config: Config) -> None:
+    """Next week's meeting is not held yet: the count grows as events take place."""
+    december = period("month", date(2026, 12, 1), IST)
+    with transaction(db) as session:
+        for start in (
+            datetime(2026, 12, 2, 10, tzinfo=IST),
+            datetime(2026, 12, 6, 10, tzinfo=IST),  # over at 12:00
+            datetime(2026, 12, 6, 15, tzinfo=IST),  # still going on at 15:40
+            datetime(2026, 12, 20, 10, tzinfo=IST),
+        ):
+            session.add(
+                CouncilEvent(
+                    assembly_code="kadin",
+                    title="Toplantı",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=2),
+                    capacity=20,
+                )
+            )
+    with transaction(db) as session:
+        today = indicators.compute(
+            session, config, december, datetime(2026, 12, 6, 15, 40, tzinfo=IST)
+        )
+        later = indicators.compute(session, config, december, datetime(2027, 1, 5, tzinfo=IST))
+    assert today.council_events["kadin"] == today.council_events_total == 2
+    assert later.council_events["kadin"] == 4
+    assert today.council_seats["kadin"] == 0 and today.attendance_rate("kadin") is None
+    # A snapshot stored before seats were counted still reads back.
+    data = today.to_dict()
+    del data["council_seats"]
+    assert indicators.Indicators.from_dict(data).council_seats == {}
 
 
 # --- snapshots -----------------------------------------------------------------------------
