@@ -9,12 +9,20 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +80,21 @@ class BotSettings(_Strict):
     supervisors_chat_id: int | None = None
 
 
+def _calendar_date(value: Any) -> date:
+    """A day written as "2026-05-25" (or a bare TOML date); nothing else passes as a date."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f'{value!r} is not a date; write days like "2026-05-25"')
+
+
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+
+
 class WorkingTime(_Strict):
     days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
     start: time = time(8, 30)
@@ -79,7 +102,10 @@ class WorkingTime(_Strict):
     # The lunch break does not count either: 08:30-17:30 less 12:30-13:30 is 8 hours.
     lunch_start: time | None = time(12, 30)
     lunch_end: time | None = time(13, 30)
+    # Public holidays and the afternoons of the half-day eves (arife, 28 Ekim) do not count.
     public_holidays: bool = True
+    # Further days off, such as the administrative leave declared around the bayrams.
+    closed_days: list[CalendarDate] = Field(default_factory=list)
 
     @field_validator("days")
     @classmethod
