@@ -167,6 +167,39 @@ def test_broken_config_names_file_line_and_key(tmp_path: Path) -> None:
     assert f"categories[{index}].sla_hours" in result.stderr
 
 
+def test_a_type_error_and_an_unknown_department_are_reported_together(tmp_path: Path) -> None:
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    broken_text = text.replace("retention_days = 730", 'retention_days = "iki yıl"').replace(
+        'department = "zabita"', 'department = "zabitaa"', 1
+    )
+    assert broken_text.count("iki yıl") == 1 and broken_text.count("zabitaa") == 1
+    broken = tmp_path / "broken.toml"
+    broken.write_text(broken_text, encoding="utf-8")
+    lines = broken_text.splitlines()
+    retention = next(n for n, line in enumerate(lines, 1) if "iki yıl" in line)
+    department = next(n for n, line in enumerate(lines, 1) if "zabitaa" in line)
+
+    result = kentbot(
+        "db",
+        "upgrade",
+        "--config",
+        str(broken),
+        "--database-url",
+        sqlite_url(tmp_path / "k.sqlite"),
+    )
+
+    assert result.returncode == 2, result
+    assert result.stderr.splitlines() == [
+        "kentbot: invalid configuration:",
+        f"  {broken}:{retention}: kvkk.retention_days: "
+        "Input should be a valid integer, unable to parse string as an integer",
+        f"  {broken}:{department}: categories[6].department: unknown department 'zabitaa'; "
+        "known: fen, halkla_iliskiler, imar, istihdam, kent_konseyi, park, sosyal, temizlik, "
+        "ulasim, zabita",
+    ]
+    assert not (tmp_path / "k.sqlite").exists()
+
+
 def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite"
     for _ in range(2):
