@@ -220,6 +220,60 @@ def test_db_upgrade_reads_the_database_from_the_environment(tmp_path: Path) -> N
     assert path.is_file()
 
 
+# --- imports ---------------------------------------------------------------------------
+
+REQUEST_HEADER = "received_at;channel;type;category;text;first_response_at;resolved_at"
+
+
+def test_import_of_a_turkish_excel_csv_with_semicolons_and_a_bom(tmp_path: Path) -> None:
+    # As Excel saves "CSV UTF-8" in a Turkish locale, and as `kentbot report` writes CSV.
+    rows = [
+        REQUEST_HEADER,
+        '2024-03-05 10:00;phone;sikayet;cop;"Çöp; iki gündür alınmadı, kokuyor.";;',
+        "2024-03-05 11:30;in_person;talep;yol;Kaldırım çökmüş;2024-03-05 15:00;",
+    ]
+    path = tmp_path / "talepler.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    calls = tmp_path / "cagri.csv"
+    calls.write_bytes(
+        "date;total;information;application;missed\r\n2024-03-04;612;280;250;82\r\n".encode(
+            "utf-8-sig"
+        )
+    )
+    db = sqlite_url(tmp_path / "k.sqlite")
+
+    result = kentbot("import", "requests", str(path), "--database-url", db)
+    again = kentbot("import", "requests", str(path), "--database-url", db)
+    days = kentbot("import", "calls", str(calls), "--database-url", db)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "talepler.csv: 2 rows, 2 requests added, 0 already imported\n"
+    assert again.stdout == "talepler.csv: 2 rows, 0 requests added, 2 already imported\n"
+    assert days.returncode == 0, days.stderr
+    assert days.stdout == "cagri.csv: 1 days, 1 added, 0 updated, 0 unchanged\n"
+
+
+def test_import_without_a_header_row_says_so_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "basliksiz.csv"
+    path.write_bytes(
+        (
+            "2024-03-05 10:00;phone;talep;yol;Çukur;;\r\n"
+            "2024-03-05 11:00;phone;talep;yol;Bir çukur daha;;\r\n"
+        ).encode("utf-8-sig")
+    )
+
+    result = kentbot(
+        "import", "requests", str(path), "--database-url", sqlite_url(tmp_path / "k.sqlite")
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "kentbot import: basliksiz.csv was not imported; fix these rows and run again:",
+        f"  row 1: the first row must be the column names: {REQUEST_HEADER}",
+    ]
+    assert result.stdout == ""
+
+
 # --- staff -----------------------------------------------------------------------------
 
 
