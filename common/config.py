@@ -269,11 +269,13 @@ def _cross_check(raw: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]
                 problems.append(((table, index, "code"), f"duplicate code {code!r}"))
             seen.add(code)
     # Every department written down counts as known, even one whose code breaks the
-    # pattern: that code is reported once, where it is defined.
+    # pattern: that code is reported once, where it is defined. Without a list of
+    # departments (a type error already), every category would be "unknown": say nothing.
     departments = {
         item["code"] for _, item in _items(raw, "departments") if isinstance(item.get("code"), str)
     }
-    for index, category in _items(raw, "categories"):
+    references = _items(raw, "categories") if isinstance(raw.get("departments"), list) else []
+    for index, category in references:
         department = category.get("department")
         if isinstance(department, str) and department not in departments:
             problems.append(

@@ -113,6 +113,19 @@ def test_duplicate_codes_are_checked_beside_type_errors() -> None:
     assert "unknown department 'temizlik'" in message
 
 
+def test_no_department_list_is_one_problem_not_one_per_category() -> None:
+    text = (
+        'departments = "fen"\n'
+        '[municipality]\nname = "X"\n'
+        '[[categories]]\ncode = "a"\ndepartment = "fen"\nsla_hours = 8\nname = { tr = "A" }\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert str(caught.value).splitlines()[1:] == [
+        "  config.toml:1: departments: Input should be a valid list"
+    ]
+
+
 def test_closed_days_are_dates_and_a_bad_one_is_named() -> None:
     listed = parse_config(
         EXAMPLE.replace("closed_days = []", 'closed_days = ["2026-05-25", 2026-05-29]')
