@@ -9,12 +9,20 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +80,21 @@ class BotSettings(_Strict):
     supervisors_chat_id: int | None = None
 
 
+def _calendar_date(value: Any) -> date:
+    """A day written as "2026-05-25" (or a bare TOML date); nothing else passes as a date."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f'{value!r} is not a date; write days like "2026-05-25"')
+
+
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+
+
 class WorkingTime(_Strict):
     days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
     start: time = time(8, 30)
@@ -79,7 +102,10 @@ class WorkingTime(_Strict):
     # The lunch break does not count either: 08:30-17:30 less 12:30-13:30 is 8 hours.
     lunch_start: time | None = time(12, 30)
     lunch_end: time | None = time(13, 30)
+    # Public holidays and the afternoons of the half-day eves (arife, 28 Ekim) do not count.
     public_holidays: bool = True
+    # Further days off, such as the administrative leave declared around the bayrams.
+    closed_days: list[CalendarDate] = Field(default_factory=list)
 
     @field_validator("days")
     @classmethod
@@ -219,28 +245,51 @@ class Config(_Strict):
         return next(c for c in self.categories if c.code == code)
 
 
-def _cross_check(config: Config) -> list[tuple[tuple[str | int, ...], str]]:
-    """Rules that span several tables; each problem comes with the path of the bad key."""
+def _items(raw: dict[str, Any], table: str) -> list[tuple[int, dict[str, Any]]]:
+    """The entries of an array of tables that are tables, with their indexes."""
+    entries = raw.get(table)
+    if not isinstance(entries, list):
+        return []
+    return [(index, item) for index, item in enumerate(entries) if isinstance(item, dict)]
+
+
+def _cross_check(raw: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Rules that span several tables; each problem comes with the path of the bad key.
+
+    They run on the raw TOML, next to the type checks rather than after them, so a file
+    with a wrong type and an unknown reference gets both reported in one run. Values of
+    the wrong type are left to the type checks.
+    """
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for table in ("departments", "categories", "assemblies"):
         seen: set[str] = set()
-        for index, item in enumerate(getattr(config, table)):
-            if item.code in seen:
-                problems.append(((table, index, "code"), f"duplicate code {item.code!r}"))
-            seen.add(item.code)
-    departments = {d.code for d in config.departments}
-    for index, category in enumerate(config.categories):
-        if category.department not in departments:
+        for index, item in _items(raw, table):
+            code = item.get("code")
+            if not isinstance(code, str):
+                continue
+            if code in seen:
+                problems.append(((table, index, "code"), f"duplicate code {code!r}"))
+            seen.add(code)
+    # Every department written down counts as known, even one whose code breaks the
+    # pattern: that code is reported once, where it is defined. Without a list of
+    # departments (a type error already), every category would be "unknown": say nothing.
+    departments = {
+        item["code"] for _, item in _items(raw, "departments") if isinstance(item.get("code"), str)
+    }
+    references = _items(raw, "categories") if isinstance(raw.get("departments"), list) else []
+    for index, category in references:
+        department = category.get("department")
+        if isinstance(department, str) and department not in departments:
             problems.append(
                 (
                     ("categories", index, "department"),
-                    f"unknown department {category.department!r}; "
-                    f"known: {', '.join(sorted(departments))}",
+                    f"unknown department {department!r}; "
+                    f"known: {', '.join(sorted(departments)) or '(none)'}",
                 )
             )
-    for index, assembly in enumerate(config.assemblies):
-        low, high = assembly.min_age, assembly.max_age
-        if low is not None and high is not None and low > high:
+    for index, assembly in _items(raw, "assemblies"):
+        low, high = assembly.get("min_age"), assembly.get("max_age")
+        if type(low) is int and type(high) is int and low > high:
             problems.append((("assemblies", index, "max_age"), "max_age is below min_age"))
     return problems
 
@@ -295,21 +344,24 @@ def parse_config(text: str, source: str = "config.toml") -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
     problems: list[tuple[tuple[str | int, ...], str]] = []
+    config: Config | None = None
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
             problems.append((loc, error["msg"]))
-    else:
-        problems = _cross_check(config)
+    problems.extend(_cross_check(raw))
     if problems:
+        located = [(locate(text, loc), loc, message) for loc, message in problems]
+        # In the order of the file, so fixing them is one pass from top to bottom.
+        located.sort(key=lambda item: item[0] if item[0] is not None else 0)
         lines = []
-        for loc, message in problems:
-            line = locate(text, loc)
+        for line, loc, message in located:
             where = f"{source}:{line}" if line else source
             lines.append(f"{where}: {_format_path(loc) or '(top level)'}: {message}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+    assert config is not None  # validation raised otherwise, and that is a problem above
     return config
 
 

@@ -6,9 +6,12 @@ complete. Both imports are all or nothing: every row is checked first, every
 problem is reported with its row number and column, and a single bad row
 stores nothing, so a staff member fixes the spreadsheet and imports it again.
 
-Row numbers count CSV records the way a spreadsheet numbers its rows: the
-header is row 1, the first data row is row 2 (a quoted text spanning several
-lines is still one row).
+Files are UTF-8 with or without a byte order mark, their fields separated by
+commas or by semicolons (as Excel saves "CSV UTF-8" in a Turkish locale, and as
+the performance report's own CSV is written), and the first row names the
+columns. Row numbers count CSV records the way a spreadsheet numbers its rows:
+the header is row 1, the first data row is row 2 (a quoted text spanning
+several lines is still one row).
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ _REQUEST_TABLE: Table = SQLModel.metadata.tables[str(Request.__tablename__)]
 _EVENT_TABLE: Table = SQLModel.metadata.tables[str(RequestEvent.__tablename__)]
 _CALL_TABLE: Table = SQLModel.metadata.tables[str(CallCentreDay.__tablename__)]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Excel writes commas, or semicolons where the decimal separator is a comma (Turkish).
+DELIMITERS = (",", ";")
 _T = TypeVar("_T")
 
 
@@ -129,7 +134,8 @@ def _read_rows(
                 )
             ]
         ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = _delimiter(text, columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     row_number = 0
     index: dict[str, int] = {}
     width = 0
@@ -137,7 +143,7 @@ def _read_rows(
         for record in reader:
             row_number += 1
             if row_number == 1:
-                index = _header_index(record, columns)
+                index = _header_index(record, columns, delimiter)
                 width = len(record)
                 continue
             if not any(value.strip() for value in record):
@@ -159,15 +165,34 @@ def _read_rows(
         )
 
 
-def _header_index(header: list[str], columns: tuple[str, ...]) -> dict[str, int]:
+def _delimiter(text: str, columns: tuple[str, ...]) -> str:
+    """The separator whose split of the first line names the most expected columns.
+
+    Without any column name there (the header row is missing), the one that splits the
+    line into more fields, so the message can show the columns the way the file writes
+    them; a comma on a tie.
+    """
+    first_line = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+
+    def fit(delimiter: str) -> tuple[int, int]:
+        fields = next(csv.reader([first_line], delimiter=delimiter), [])
+        named = {name.strip().lower() for name in fields} & set(columns)
+        return len(named), len(fields)
+
+    return max(DELIMITERS, key=fit)  # max keeps the first of equals: the comma
+
+
+def _header_index(
+    header: list[str], columns: tuple[str, ...], delimiter: str = ","
+) -> dict[str, int]:
     names = [name.strip().lower() for name in header]
-    if len(names) == 1 and ";" in names[0]:
+    if not set(names) & set(columns):
+        # A data row (or anything else) where the column names belong: one clear line
+        # rather than every column reported missing, or empty cells "appearing twice".
         raise ImportFailed(
             [
                 RowError(
-                    1,
-                    None,
-                    "the columns are separated by semicolons; save the file as comma-separated CSV",
+                    1, None, "the first row must be the column names: " + delimiter.join(columns)
                 )
             ]
         )

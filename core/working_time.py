@@ -1,8 +1,9 @@
 """The SLA clock: adding and measuring time in working hours.
 
 A request is due its category's SLA in *working* hours after it arrives: only the
-configured working days and hours count, and Turkish public holidays do not.
-All datetimes must be timezone-aware; results are in UTC.
+configured working days and hours count; Turkish public holidays, the afternoons of
+the half-day eves and the extra days off the config lists do not. All datetimes must be
+timezone-aware; results are in UTC.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ _ONE_DAY = timedelta(days=1)
 
 DEFAULT_LUNCH = (time(12, 30), time(13, 30))
 
+# Public offices close at 13:00 on the eves (arife) of both bayrams and on 28 Ekim
+# (law 2429); the `holidays` package lists those afternoons as "from 1pm" half days.
+HALF_DAY_CLOSES = time(13, 0)
+
 
 @lru_cache(maxsize=64)
 def turkish_public_holidays(year: int) -> frozenset[date]:
@@ -34,9 +39,16 @@ def turkish_public_holidays(year: int) -> frozenset[date]:
 
     Building a `holidays` object is slow (it computes the lunar Bayram dates), and
     looking up a date of another year in one silently extends it, so we freeze a set.
-    Half-day eves (arife) are not in the set: those afternoons count as working time.
+    Half-day eves (arife) are not in the set: see turkish_half_days.
     """
     return frozenset(holidays.country_holidays("TR", years=year).keys())
+
+
+@lru_cache(maxsize=64)
+def turkish_half_days(year: int) -> frozenset[date]:
+    """The eves whose afternoons are off: arife of both bayrams and 28 Ekim, from 13:00."""
+    half_days = holidays.country_holidays("TR", years=year, categories=("half_day",))
+    return frozenset(half_days.keys()) - turkish_public_holidays(year)
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -50,7 +62,10 @@ class WorkingCalendar:
     days: frozenset[int]  # isoweekday numbers, 1 = Monday ... 7 = Sunday
     start: time
     end: time
+    # Public holidays and the afternoons of the half-day eves (from 13:00) are off.
     public_holidays: bool = True
+    # Further days off: the administrative leave declared around the bayrams.
+    closed_days: frozenset[date] = frozenset()
     # The working day is 8 hours (40 a week, law 657 art. 99) inside 08:30-17:30, and
     # SLAs are set on that basis ("16 = two working days"), so the lunch hour does not
     # count. None for a calendar without a break.
@@ -82,21 +97,32 @@ class WorkingCalendar:
             start=wt.start,
             end=wt.end,
             public_holidays=wt.public_holidays,
+            closed_days=frozenset(wt.closed_days),
             lunch=(wt.lunch_start, wt.lunch_end) if wt.lunch_start and wt.lunch_end else None,
         )
 
     def is_working_day(self, day: date) -> bool:
-        if day.isoweekday() not in self.days:
+        """Whether any of the day is working time (a half-day eve's morning is)."""
+        if day.isoweekday() not in self.days or day in self.closed_days:
             return False
         return not (self.public_holidays and day in turkish_public_holidays(day.year))
 
-    def _day_periods(self) -> tuple[tuple[time, time], ...]:
-        if self.lunch is None:
-            return ((self.start, self.end),)
-        periods = (
-            (self.start, min(self.end, self.lunch[0])),
-            (max(self.start, self.lunch[1]), self.end),
+    def is_half_day(self, day: date) -> bool:
+        """A working day whose working time ends at 13:00 (HALF_DAY_CLOSES)."""
+        return (
+            self.public_holidays and self.is_working_day(day) and day in turkish_half_days(day.year)
         )
+
+    def _day_periods(self, closes_at: time) -> tuple[tuple[time, time], ...]:
+        end = min(self.end, closes_at)
+        periods: tuple[tuple[time, time], ...]
+        if self.lunch is None:
+            periods = ((self.start, end),)
+        else:
+            periods = (
+                (self.start, min(end, self.lunch[0])),
+                (max(self.start, self.lunch[1]), end),
+            )
         return tuple((opens, closes) for opens, closes in periods if opens < closes)
 
     def _periods_of(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
@@ -107,6 +133,7 @@ class WorkingCalendar:
             pass
         periods: tuple[tuple[datetime, datetime], ...] = ()
         if self.is_working_day(day):
+            closes_at = HALF_DAY_CLOSES if self.is_half_day(day) else self.end
             # Combine in local time and convert: wall-clock hours stay right across
             # DST changes in zones that have them.
             periods = tuple(
@@ -114,7 +141,7 @@ class WorkingCalendar:
                     datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC),
                     datetime.combine(day, closes, tzinfo=self.tz).astimezone(UTC),
                 )
-                for opens, closes in self._day_periods()
+                for opens, closes in self._day_periods(closes_at)
             )
         self._periods[day] = periods
         return periods

@@ -174,6 +174,39 @@ def test_broken_config_names_file_line_and_key(tmp_path: Path) -> None:
     assert f"categories[{index}].sla_hours" in result.stderr
 
 
+def test_a_type_error_and_an_unknown_department_are_reported_together(tmp_path: Path) -> None:
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    broken_text = text.replace("retention_days = 730", 'retention_days = "iki yıl"').replace(
+        'department = "zabita"', 'department = "zabitaa"', 1
+    )
+    assert broken_text.count("iki yıl") == 1 and broken_text.count("zabitaa") == 1
+    broken = tmp_path / "broken.toml"
+    broken.write_text(broken_text, encoding="utf-8")
+    lines = broken_text.splitlines()
+    retention = next(n for n, line in enumerate(lines, 1) if "iki yıl" in line)
+    department = next(n for n, line in enumerate(lines, 1) if "zabitaa" in line)
+
+    result = kentbot(
+        "db",
+        "upgrade",
+        "--config",
+        str(broken),
+        "--database-url",
+        sqlite_url(tmp_path / "k.sqlite"),
+    )
+
+    assert result.returncode == 2, result
+    assert result.stderr.splitlines() == [
+        "kentbot: invalid configuration:",
+        f"  {broken}:{retention}: kvkk.retention_days: "
+        "Input should be a valid integer, unable to parse string as an integer",
+        f"  {broken}:{department}: categories[6].department: unknown department 'zabitaa'; "
+        "known: fen, halkla_iliskiler, imar, istihdam, kent_konseyi, park, sosyal, temizlik, "
+        "ulasim, zabita",
+    ]
+    assert not (tmp_path / "k.sqlite").exists()
+
+
 def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite"
     for _ in range(2):
@@ -293,6 +326,60 @@ def test_report_goes_to_the_reports_folder_and_counts_only_held_events(tmp_path:
     assert chosen_run.returncode == 0 and chosen.is_file()
     assert f"written {chosen} " in chosen_run.stdout
     assert "/reports/" in (REPO / ".gitignore").read_text().splitlines()
+
+
+# --- imports ---------------------------------------------------------------------------
+
+REQUEST_HEADER = "received_at;channel;type;category;text;first_response_at;resolved_at"
+
+
+def test_import_of_a_turkish_excel_csv_with_semicolons_and_a_bom(tmp_path: Path) -> None:
+    # As Excel saves "CSV UTF-8" in a Turkish locale, and as `kentbot report` writes CSV.
+    rows = [
+        REQUEST_HEADER,
+        '2024-03-05 10:00;phone;sikayet;cop;"Çöp; iki gündür alınmadı, kokuyor.";;',
+        "2024-03-05 11:30;in_person;talep;yol;Kaldırım çökmüş;2024-03-05 15:00;",
+    ]
+    path = tmp_path / "talepler.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    calls = tmp_path / "cagri.csv"
+    calls.write_bytes(
+        "date;total;information;application;missed\r\n2024-03-04;612;280;250;82\r\n".encode(
+            "utf-8-sig"
+        )
+    )
+    db = sqlite_url(tmp_path / "k.sqlite")
+
+    result = kentbot("import", "requests", str(path), "--database-url", db)
+    again = kentbot("import", "requests", str(path), "--database-url", db)
+    days = kentbot("import", "calls", str(calls), "--database-url", db)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "talepler.csv: 2 rows, 2 requests added, 0 already imported\n"
+    assert again.stdout == "talepler.csv: 2 rows, 0 requests added, 2 already imported\n"
+    assert days.returncode == 0, days.stderr
+    assert days.stdout == "cagri.csv: 1 days, 1 added, 0 updated, 0 unchanged\n"
+
+
+def test_import_without_a_header_row_says_so_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "basliksiz.csv"
+    path.write_bytes(
+        (
+            "2024-03-05 10:00;phone;talep;yol;Çukur;;\r\n"
+            "2024-03-05 11:00;phone;talep;yol;Bir çukur daha;;\r\n"
+        ).encode("utf-8-sig")
+    )
+
+    result = kentbot(
+        "import", "requests", str(path), "--database-url", sqlite_url(tmp_path / "k.sqlite")
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "kentbot import: basliksiz.csv was not imported; fix these rows and run again:",
+        f"  row 1: the first row must be the column names: {REQUEST_HEADER}",
+    ]
+    assert result.stdout == ""
 
 
 # --- staff -----------------------------------------------------------------------------

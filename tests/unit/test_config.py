@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,71 @@ def test_unknown_key_and_bad_timezone_are_both_reported() -> None:
     message = str(caught.value)
     assert f":{_line_of(broken, 'Europe/Ankara')}: municipality.timezone" in message
     assert f":{_line_of(broken, 'retension')}: kvkk.retension: Extra inputs" in message
+
+
+def test_type_errors_and_unknown_references_are_reported_in_one_run() -> None:
+    # A wrong type used to hide every cross-table problem until it was fixed.
+    broken = EXAMPLE.replace(
+        'sla_hours = 8\nname = { tr = "Çöp', 'sla_hours = "soon"\nname = { tr = "Çöp'
+    ).replace('department = "zabita"', 'department = "zabitaa"', 1)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(broken, source="config.toml")
+    sla_line = _line_of(broken, 'sla_hours = "soon"')
+    department_line = _line_of(broken, 'department = "zabitaa"')
+    assert str(caught.value).splitlines() == [
+        "invalid configuration:",
+        f"  config.toml:{sla_line}: categories[2].sla_hours: "
+        "Input should be a valid integer, unable to parse string as an integer",
+        f"  config.toml:{department_line}: categories[6].department: "
+        "unknown department 'zabitaa'; known: fen, halkla_iliskiler, imar, istihdam, "
+        "kent_konseyi, park, sosyal, temizlik, ulasim, zabita",
+    ]
+
+
+def test_duplicate_codes_are_checked_beside_type_errors() -> None:
+    broken = EXAMPLE.replace('code = "temizlik"', 'code = "fen"', 1).replace(
+        "retention_days = 730", "retention_days = 7"
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(broken)
+    message = str(caught.value)
+    assert "kvkk.retention_days: Input should be greater than or equal to 30" in message
+    assert "departments[1].code: duplicate code 'fen'" in message
+    # The category of the renamed department is an unknown reference, on its own line.
+    assert "unknown department 'temizlik'" in message
+
+
+def test_no_department_list_is_one_problem_not_one_per_category() -> None:
+    text = (
+        'departments = "fen"\n'
+        '[municipality]\nname = "X"\n'
+        '[[categories]]\ncode = "a"\ndepartment = "fen"\nsla_hours = 8\nname = { tr = "A" }\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert str(caught.value).splitlines()[1:] == [
+        "  config.toml:1: departments: Input should be a valid list"
+    ]
+
+
+def test_closed_days_are_dates_and_a_bad_one_is_named() -> None:
+    listed = parse_config(
+        EXAMPLE.replace("closed_days = []", 'closed_days = ["2026-05-25", 2026-05-29]')
+    )
+    assert listed.working_time.closed_days == [date(2026, 5, 25), date(2026, 5, 29)]
+    broken = EXAMPLE.replace(
+        "closed_days = []", 'closed_days = ["2026-05-25", "2026-02-30", "25.05.2026"]'
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(broken)
+    line = _line_of(broken, '"2026-02-30"')
+    lines = str(caught.value).splitlines()[1:]
+    assert lines == [
+        f"  config.toml:{line}: working_time.closed_days[1]: Value error, '2026-02-30' is not "
+        'a date; write days like "2026-05-25"',
+        f"  config.toml:{line}: working_time.closed_days[2]: Value error, '25.05.2026' is not "
+        'a date; write days like "2026-05-25"',
+    ]
 
 
 def test_toml_syntax_error_gives_line() -> None:

@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from common.config import DEFAULT_CONFIG_PATH, parse_config
+from common.i18n import translator
 from core import intake, numbering, staff, workflow
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
@@ -662,9 +664,9 @@ def test_due_time_over_a_weekend(db: Engine, calendar: WorkingCalendar) -> None:
 
 def test_due_time_skips_a_public_holiday(db: Engine, calendar: WorkingCalendar) -> None:
     cid = make_citizen(db, 7061)
-    wednesday = datetime(2026, 10, 28, 15, 0, tzinfo=IST)
+    wednesday = datetime(2026, 10, 28, 10, 0, tzinfo=IST)
     request = file_request(db, calendar, cid, "yol", now=wednesday)  # 16 working hours
-    # Wednesday 15:00-17:30 gives 2.5 h (the arife afternoon counts, see working_time);
+    # Wednesday 10:00-12:30 gives 2.5 h (offices close at 13:00 on the eve of 29 Ekim);
     # Thursday 29 October, Republic Day, does not; Friday 30th gives 8 h (5.5 h left);
     # the weekend does not; Monday 2 November 08:30-12:30 gives 4 h (1.5 h left), and
     # 13:30 + 1.5 h = 15:00. Were the 29th a working day, it would be Friday 15:00.
@@ -672,6 +674,43 @@ def test_due_time_skips_a_public_holiday(db: Engine, calendar: WorkingCalendar) 
         stored = session.get(Request, request.id)
         assert stored is not None
         assert stored.due_at == datetime(2026, 11, 2, 15, 0, tzinfo=IST)
+
+
+def test_due_time_stops_at_13_on_the_arife(db: Engine, calendar: WorkingCalendar) -> None:
+    cid = make_citizen(db, 7064)
+    arife = datetime(2026, 3, 19, 12, 0, tzinfo=IST)  # eve of Ramazan Bayramı, a Thursday
+    request = file_request(db, calendar, cid, "yol", now=arife)  # 16 h: two working days
+    # 12:00-12:30 gives 0.5 h and the afternoon is off (law 2429); the bayram (Friday 20)
+    # and the weekend do not count; Monday 23 gives 8 h (7.5 h left); Tuesday 24 gives 4 h
+    # before lunch (3.5 h left), and 13:30 + 3.5 h = 17:00. With the afternoon counted,
+    # it was Tuesday 12:00.
+    with transaction(db) as session:
+        stored = session.get(Request, request.id)
+        assert stored is not None and stored.due_at is not None
+        assert stored.due_at == datetime(2026, 3, 24, 17, 0, tzinfo=IST)
+        # What the receipt and the staff card show.
+        assert translator("tr").datetime(stored.due_at) == "24 Mart 2026 Salı 17:00"
+
+
+def test_configured_closed_days_move_the_due_time(db: Engine) -> None:
+    # Administrative leave on Monday 25 May 2026, before Kurban Bayramı (27-30 May).
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    assert "closed_days = []" in text
+    leave = WorkingCalendar.from_config(
+        parse_config(text.replace("closed_days = []", 'closed_days = ["2026-05-25"]'))
+    )
+    cid = make_citizen(db, 7065)
+    friday = datetime(2026, 5, 22, 16, 0, tzinfo=IST)
+    request = file_request(db, leave, cid, "yol", now=friday)  # 16 working hours
+    # Friday 16:00-17:30 gives 1.5 h; Monday 25 is leave; the arife morning of Tuesday 26
+    # gives 4 h; the bayram and the weekend do not count; Monday 1 June gives 8 h and
+    # Tuesday 2 June 08:30-11:00 the last 2.5 h. Without the leave: Monday 1 June 11:00.
+    with transaction(db) as session:
+        stored = session.get(Request, request.id)
+        assert stored is not None and stored.due_at is not None
+        assert stored.due_at == datetime(2026, 6, 2, 11, 0, tzinfo=IST)
+        assert translator("tr").datetime(stored.due_at) == "2 Haziran 2026 Salı 11:00"
+        assert not workflow.is_overdue(stored, datetime(2026, 6, 1, 12, 0, tzinfo=IST))
 
 
 def test_is_overdue_after_due_time_and_only_without_response(

@@ -1,4 +1,5 @@
-"""The SLA clock in working time: weekends, Turkish public holidays, arrivals off hours."""
+"""The SLA clock in working time: weekends, Turkish public holidays, half-day eves, extra
+days off, arrivals off hours."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def calendar(
     public_holidays: bool = True,
     days: frozenset[int] | None = None,
     lunch: tuple[time, time] | None = DEFAULT_LUNCH,
+    closed_days: frozenset[date] = frozenset(),
 ) -> WorkingCalendar:
     return WorkingCalendar(
         tz=IST,
@@ -26,6 +28,7 @@ def calendar(
         start=time(8, 30),
         end=time(17, 30),
         public_holidays=public_holidays,
+        closed_days=closed_days,
         lunch=lunch,
     )
 
@@ -49,6 +52,7 @@ def test_from_config(config: Config) -> None:
     assert cal.days == frozenset({1, 2, 3, 4, 5})
     assert (cal.start, cal.end, cal.public_holidays) == (time(8, 30), time(17, 30), True)
     assert cal.lunch == (time(12, 30), time(13, 30))
+    assert cal.closed_days == frozenset()
 
 
 def test_within_a_day() -> None:
@@ -121,17 +125,64 @@ def test_arrival_outside_working_time_counts_from_next_opening(
 
 
 def test_republic_day() -> None:
-    # Wednesday 2026-10-28 16:30 + 8 h: Thursday 10-29 is Republic Day, so 1 h on
-    # Wednesday, 7 h on Friday 10-30 (4 before lunch, 3 after).
+    # Wednesday 2026-10-28 10:00 + 8 h: offices close at 13:00 on the eve, so 2.5 h until
+    # lunch; Thursday 10-29 is Republic Day; 5.5 h on Friday 10-30 (4 before lunch).
     assert not CAL.is_working_day(date(2026, 10, 29))
-    assert due(local(2026, 10, 28, 16, 30), 8) == local(2026, 10, 30, 16, 30)
+    assert due(local(2026, 10, 28, 10), 8) == local(2026, 10, 30, 15)
+    # Arriving on the eve's afternoon: the clock starts on Friday morning.
+    assert due(local(2026, 10, 28, 16, 30), 8) == local(2026, 10, 30, 17, 30)
 
 
 def test_holiday_and_weekend_together() -> None:
-    # Ramazan Bayramı 2026-03-20 (Fri) .. 03-22 (Sun): Thursday 17:00 + 1 h -> Monday 09:00.
-    assert due(local(2026, 3, 19, 17), 1) == local(2026, 3, 23, 9)
-    # Kurban Bayramı 2026-05-27 (Wed) .. 05-30 (Sat): Tuesday 16:30 + 2 h -> Monday 06-01.
-    assert due(local(2026, 5, 26, 16, 30), 2) == local(2026, 6, 1, 9, 30)
+    # Ramazan Bayramı 2026-03-20 (Fri) .. 03-22 (Sun): Thursday 12:00 + 1 h -> half an hour
+    # before the arife closes, half an hour on Monday.
+    assert due(local(2026, 3, 19, 12), 1) == local(2026, 3, 23, 9)
+    # Kurban Bayramı 2026-05-27 (Wed) .. 05-30 (Sat): Tuesday 16:30, on the arife afternoon,
+    # + 2 h -> Monday 06-01 10:30.
+    assert due(local(2026, 5, 26, 16, 30), 2) == local(2026, 6, 1, 10, 30)
+
+
+def test_the_half_day_eves_of_2026_close_at_13() -> None:
+    # Law 2429: the arife of Ramazan and Kurban Bayramı, and 28 Ekim, from 13:00.
+    for eve in (date(2026, 3, 19), date(2026, 5, 26), date(2026, 10, 28)):
+        assert CAL.is_working_day(eve) and CAL.is_half_day(eve)
+        morning = CAL.working_seconds_between(
+            local(eve.year, eve.month, eve.day), local(eve.year, eve.month, eve.day, 23, 59)
+        )
+        assert morning == 4 * 3600  # 08:30-12:30; the lunch hour runs into the closing
+    assert not CAL.is_half_day(date(2026, 3, 18))
+    assert not CAL.is_half_day(date(2026, 3, 20))  # the bayram itself is a whole holiday
+
+
+def test_a_request_filed_at_noon_on_the_arife_with_two_working_days() -> None:
+    # Thursday 19 March 2026, arife of Ramazan Bayramı, 12:00, 16 working hours:
+    # 12:00-12:30 gives 0.5 h and the afternoon is off; Friday 20 to Sunday 22 is the
+    # bayram and the weekend; Monday 23 gives 8 h (7.5 h left); Tuesday 24 gives 4 h
+    # before lunch (3.5 h left), and 13:30 + 3.5 h = 17:00. Counting the arife afternoon,
+    # it used to be Tuesday 12:00.
+    assert due(local(2026, 3, 19, 12), 16) == local(2026, 3, 24, 17)
+
+
+def test_a_half_day_without_lunch_closes_at_13() -> None:
+    cal = calendar(lunch=None)
+    assert due(local(2026, 10, 28, 12), 2, cal) == local(2026, 10, 30, 9, 30)
+    assert cal.working_seconds_between(local(2026, 10, 28), local(2026, 10, 29)) == 4.5 * 3600
+
+
+def test_extra_closed_days_move_due_times() -> None:
+    # Friday 22 May 2026 16:00, 16 working hours. Without leave: 1.5 h on Friday, 8 h on
+    # Monday 25, 4 h on the arife morning of Tuesday 26 (13.5 h), the bayram to Saturday
+    # 30, and 2.5 h on Monday 1 June: 11:00.
+    friday = local(2026, 5, 22, 16)
+    assert due(friday, 16) == local(2026, 6, 1, 11)
+    # With Monday 25 declared administrative leave, 8 h more are needed after the bayram.
+    leave = calendar(closed_days=frozenset({date(2026, 5, 25)}))
+    assert not leave.is_working_day(date(2026, 5, 25))
+    assert due(friday, 16, leave) == local(2026, 6, 2, 11)
+    # The overdue mark waits for it too: at 11:00 on Monday 1 June, 1.5 + 4 + 2.5 = 8 of
+    # the 16 hours are used rather than all of them.
+    deadline = leave.add_working_hours(friday, 16)
+    assert leave.elapsed_fraction(friday, deadline, local(2026, 6, 1, 11)) == pytest.approx(0.5)
 
 
 def test_arrival_on_a_holiday() -> None:
@@ -141,6 +192,7 @@ def test_arrival_on_a_holiday() -> None:
 def test_public_holidays_can_be_ignored() -> None:
     cal = calendar(public_holidays=False)
     assert cal.is_working_day(date(2026, 10, 29))
+    assert not cal.is_half_day(date(2026, 10, 28))
     assert due(local(2026, 10, 28, 16, 30), 8, cal) == local(2026, 10, 29, 16, 30)
     assert not cal.is_working_day(date(2026, 10, 31))  # still a Saturday
 
@@ -193,9 +245,9 @@ def test_working_seconds_between() -> None:
     assert CAL.working_seconds_between(start, local(2026, 11, 28, 12)) == 2 * 3600
     assert CAL.working_seconds_between(start, start) == 0
     assert CAL.working_seconds_between(start, start - timedelta(days=3)) == 0
-    # A whole week with Republic Day: four working days.
+    # A whole week with Republic Day: three working days and the eve's morning.
     week = CAL.working_seconds_between(local(2026, 10, 26), local(2026, 11, 2))
-    assert week == 4 * 8 * 3600
+    assert week == 3 * 8 * 3600 + 4 * 3600
 
 
 def test_elapsed_fraction() -> None:
