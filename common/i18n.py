@@ -88,6 +88,14 @@ class Translator:
         pattern = "d MMMM y EEEE HH:mm" if self.language == "tr" else "EEEE d MMMM y, HH:mm"
         return format_datetime(local, pattern, tzinfo=tz, locale=self.locale)
 
+    def span(self, start: dt.datetime, end: dt.datetime, tz: ZoneInfo = DEFAULT_TIMEZONE) -> str:
+        """From one time to another, the day said once when they fall on the same day:
+        '13 Aralık 2026 Pazar 14:00–16:00'."""
+        if start.astimezone(tz).date() != end.astimezone(tz).date():
+            return f"{self.datetime(start, tz)} – {self.datetime(end, tz)}"
+        until = format_datetime(end.astimezone(tz), "HH:mm", tzinfo=tz, locale=self.locale)
+        return f"{self.datetime(start, tz)}–{until}"
+
     def short_datetime(self, value: dt.datetime, tz: ZoneInfo = DEFAULT_TIMEZONE) -> str:
         return format_datetime(value.astimezone(tz), "d MMM y HH:mm", tzinfo=tz, locale=self.locale)
 

@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from flows.screen import Ask, Choice, Screen
+from flows.screen import Ask, Choice, Screen, fit
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,15 @@ def plain_text(text: str) -> str:
     return html.unescape(re.sub(r"</?[bi]>", "", text))
 
 
-def _fit(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
 def render(screen: Screen, limits: Limits = WHATSAPP) -> list[Message]:
     """The messages that show `screen` on the channel, in order."""
     text = plain_text(screen.text)
     choices = [choice for row in screen.choices for choice in row]
     if choices:
         if len(choices) <= limits.buttons:
-            fitted = tuple(Choice(_fit(c.label, limits.button_title), c.data) for c in choices)
+            fitted = tuple(Choice(fit(c.label, limits.button_title), c.data) for c in choices)
             return [Message(text, buttons=fitted)]
-        rows = [Choice(_fit(c.label, limits.row_title), c.data) for c in choices]
+        rows = [Choice(fit(c.label, limits.row_title), c.data) for c in choices]
         pages = [rows[i : i + limits.list_rows] for i in range(0, len(rows), limits.list_rows)]
         return [Message(text if n == 0 else "…", rows=tuple(page)) for n, page in enumerate(pages)]
     replies = [reply for row in screen.replies for reply in row]
@@ -71,7 +67,7 @@ def render(screen: Screen, limits: Limits = WHATSAPP) -> list[Message]:
     asking = [r for r in replies if r.asks is not None and r.asks in limits.asks]
     if asking:
         messages.append(Message(text, asks=asking[0].asks))
-    typed = [Choice(_fit(r.label, limits.button_title), r.label) for r in replies if r.asks is None]
+    typed = [Choice(fit(r.label, limits.button_title), r.label) for r in replies if r.asks is None]
     for i in range(0, len(typed), limits.buttons):
         # Every message needs a body: the screen's text on the first, a pointer after it.
         body = text if not messages else "⬆️"

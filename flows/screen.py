@@ -49,3 +49,15 @@ class Screen:
 def in_rows(choices: list[Choice], per_row: int) -> Rows:
     """The choices, `per_row` to a row."""
     return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
+
+
+def fit(label: str, limit: int) -> str:
+    """`label` cut to `limit` characters, with "…" where it was cut, so that a cut shows;
+    at a word's end where one is near ("Kıdemli Hemşehri…", not "Kıdemli Hemşehri Mec")."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.:;-–") + "…"

@@ -9,8 +9,8 @@ that list instead of naming them. How to add one: docs/developer-guide.md.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
@@ -66,9 +66,20 @@ class Steps:
     names: frozenset[str] = frozenset()
     prefix: str | None = None
     before_replies: bool = False
+    # What /iptal says at a step that is not a form ("Check-in finished." rather than
+    # "Cancelled. Nothing was sent."), as N_ texts.
+    stopped: Mapping[str, str] = field(default_factory=dict)
 
     def owns(self, step: str) -> bool:
         return step in self.names or (self.prefix is not None and step.startswith(self.prefix))
+
+
+def stopped_text(features: Sequence[Feature], step: str) -> str | None:
+    """The N_ text /iptal says when it ends `step`, if its feature has one."""
+    for feature in features:
+        if feature.steps is not None and feature.steps.owns(step):
+            return feature.steps.stopped.get(step)
+    return None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,9 @@ def create_event(
     coordinator.press("Evet, yalnızca üyeler" if members_only else "Hayır, herkese açık")
     summary = coordinator.wait_message(contains="Yeni etkinlik")
     assert "Kültür Merkezi Salon 2" in summary.text
+    # The day is said once: "13 Aralık 2026 Pazar 14:00–16:00".
+    assert f"{start.year} " in summary.text and summary.text.count(str(start.year)) == 1
+    assert "14:00–16:00" in summary.text
     coordinator.press("✅ Oluştur")
     created = coordinator.wait_message(contains="Etkinlik oluşturuldu")
     match = re.search(r"no (\d+)", created.text)

@@ -83,7 +83,7 @@ def event_summary(t: Translator, state: CouncilState, assembly: Assembly | None)
         f"🏛 {html.escape(name)}",
         f"<b>{html.escape(state.title or '')}</b>",
         html.escape(state.description or ""),
-        f"🕒 {t.datetime(starts)} – {t.datetime(ends)}",
+        f"🕒 {t.span(starts, ends)}",
         f"📍 {html.escape(state.place or '')}",
         t._("👥 Seats: {count}").format(count=state.capacity),
     ]

@@ -13,14 +13,14 @@ from common.config import Config
 from common.i18n import Translator
 from core import council
 from core.refusals import Refused
-from db.models import Citizen, CouncilEvent
+from db.models import Assembly, Citizen, CouncilEvent
 from flows.council import actions as a
 from flows.council.screens import assembly_name, consent_screen
-from flows.screen import Choice, Screen, in_rows
+from flows.screen import Choice, Screen, fit, in_rows
 
 
 def _when(t: Translator, event: CouncilEvent) -> str:
-    return f"{t.datetime(event.starts_at)} – {t.datetime(event.ends_at).split()[-1]}"
+    return t.span(event.starts_at, event.ends_at)
 
 
 def events_screen(session: Session, t: Translator, now: datetime, assembly: str | None) -> Screen:
@@ -47,12 +47,12 @@ def events_screen(session: Session, t: Translator, now: datetime, assembly: str 
     rows: list[tuple[Choice, ...]] = [
         (
             a.EventScreen(item.event.id or 0).choice(
-                f"{item.event.title[:40]} · {t.short_datetime(item.event.starts_at)}"
+                f"{fit(item.event.title, 40)} · {t.short_datetime(item.event.starts_at)}"
             ),
         )
         for item in events[:10]
     ]
-    rows += in_rows([a.EventsOf(code).choice(names[code][:20]) for code in names], 3)
+    rows += in_rows([a.EventsOf(code).choice(fit(names[code], 20)) for code in names], 3)
     if assembly:
         rows.append((a.Events().choice(t._("All events")),))
     return Screen(text, tuple(rows))
@@ -126,13 +126,35 @@ def register(
     """Registers the citizen for the event (a seat, else the waiting list): the event's
     screen again, and the booking, whose code the channel then sends. Without consent on
     record, the KVKK notice comes first (and no booking)."""
-    if citizen.consent_at is None:
-        if council.event_details(session, event_id).event.members_only:
-            raise Refused("members_only")  # said before asking for consent
-        controller = config.kvkk.data_controller or config.municipality.name
-        return consent_screen(t, controller, a.RegisterConsented(event_id)), None
-    booking = council.register(session, citizen, event_id, now)
+    event = council.event_details(session, event_id).event
+    try:
+        if citizen.consent_at is None:
+            if event.members_only:
+                raise Refused("members_only")  # said before asking for consent
+            controller = config.kvkk.data_controller or config.municipality.name
+            return consent_screen(t, controller, a.RegisterConsented(event_id)), None
+        booking = council.register(session, citizen, event_id, now)
+    except Refused as exc:
+        if exc.reason != "members_only":
+            raise
+        return members_only(session, t, event), None
     return event_screen(session, citizen, t, event_id, now), booking
+
+
+def members_only(session: Session, t: Translator, event: CouncilEvent) -> Screen:
+    """Register pressed by someone who is not a member: the way to join, a tap away."""
+    found = session.get(Assembly, event.assembly_code)
+    name = html.escape(assembly_name(found, t)) if found else ""
+    return Screen(
+        t._(
+            "🔒 <b>{title}</b> is for members of the {assembly}. Join the assembly first; "
+            "then you can register here."
+        ).format(title=html.escape(event.title), assembly=name),
+        (
+            (a.AssemblyScreen(event.assembly_code).choice(t._("🏛 Join the assembly")),),
+            (a.EventScreen(event.id or 0).choice(t._("⬅️ Back to the event")),),
+        ),
+    )
 
 
 def withdraw(

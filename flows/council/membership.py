@@ -144,6 +144,31 @@ def confirm_guardian(
     )
 
 
+def age_refused(session: Session, config: Config, t: Translator, code: str) -> Screen:
+    """A birth date outside the assembly's age rule: the question ends, the rule is named
+    and the other assemblies are a tap away."""
+    rule = next((a for a in config.assemblies if a.code == code), None)
+    found = session.get(Assembly, code)
+    name = html.escape(assembly_name(found, t)) if found else ""
+    low, high = (rule.min_age, rule.max_age) if rule else (None, None)
+    if low is not None and high is not None:
+        text = t._("Sorry, the {assembly} is for people aged {low}–{high}.")
+    elif low is not None:
+        text = t._("Sorry, the {assembly} is for people aged {low} and over.")
+    elif high is not None:
+        text = t._("Sorry, the {assembly} is for people aged up to {high}.")
+    else:
+        text = t._("Sorry, this assembly is for another age group.")
+    text = text.format(assembly=name, low=low, high=high)
+    return Screen(
+        text + "\n" + t._("The other assemblies may suit you; you can also follow their events."),
+        (
+            (a.Assemblies().choice(t._("📋 Other assemblies")),),
+            (a.Events().choice(t._("📅 Events")),),
+        ),
+    )
+
+
 # --- Typed answers (the council's steps) --------------------------------------------------
 
 
@@ -158,7 +183,13 @@ def birth_date(
 ) -> Screen:
     """c_birth: the citizen's date of birth, for an assembly with an age rule."""
     today = now.astimezone(config.tz).date()
-    council.join(session, config, citizen, state.assembly or "", parse_date(text), today)
+    try:
+        council.join(session, config, citizen, state.assembly or "", parse_date(text), today)
+    except Refused as exc:
+        if exc.reason != "not_eligible":
+            raise
+        conversation.clear(session, citizen)
+        return age_refused(session, config, t, state.assembly or "")
     conversation.clear(session, citizen)
     return joined(session, t, state.assembly or "")
 
@@ -192,16 +223,22 @@ def child_birth_date(
 ) -> Screen:
     """c_child_birth: the child's date of birth; the guardian then confirms."""
     first, _, last = (state.child or "").partition(" ")
-    membership = council.join_child(
-        session,
-        config,
-        citizen,
-        state.assembly or "",
-        first,
-        last,
-        parse_date(text),
-        now.astimezone(config.tz).date(),
-    )
+    try:
+        membership = council.join_child(
+            session,
+            config,
+            citizen,
+            state.assembly or "",
+            first,
+            last,
+            parse_date(text),
+            now.astimezone(config.tz).date(),
+        )
+    except Refused as exc:
+        if exc.reason != "not_eligible":
+            raise
+        conversation.clear(session, citizen)
+        return age_refused(session, config, t, state.assembly or "")
     conversation.clear(session, citizen)
     assert membership.id is not None
     return Screen(

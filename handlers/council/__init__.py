@@ -112,7 +112,14 @@ FEATURE = Feature(
         MenuButton(CouncilMenu().pack(), N_("🏛 City Council"), row=30),
         MenuButton(EventsMenu().pack(), N_("📅 Events"), row=30),
     ),
-    steps=Steps(on_message, names=frozenset(CouncilStep)),
+    steps=Steps(
+        on_message,
+        names=frozenset(CouncilStep),
+        stopped={
+            CouncilStep.CHECKIN: N_("✅ Check-in finished."),
+            CouncilStep.EVENT: N_("The new event was not created."),
+        },
+    ),
     jobs=(
         Every("event-reminders", event_reminder_sweep, seconds=300, first=45),
         Every("no-shows", no_show_sweep, seconds=3600, first=120),

@@ -13,6 +13,7 @@ from db.models import Citizen
 from flows import home
 from flows.filing import screens
 from handlers.common import KentContext, private, translator_of
+from handlers.feature import stopped_text
 from handlers.filing.screens import say, show_step
 from handlers.menu import menu_choices
 from handlers.render import present
@@ -70,8 +71,12 @@ async def record_command(update: Update, context: KentContext) -> None:
 async def cancel_command(update: Update, context: KentContext) -> None:
     """/iptal: leave whatever flow the citizen is in; nothing is sent."""
     with context.citizen_transaction() as (session, citizen, t):
+        draft = intake.draft_of(session, citizen)
+        step = draft.step if draft is not None else None
         had = intake.cancel(session, citizen)
-    await say(update, screens.cancelled(t, had).text, remove_keyboard=True)
+    stopped = stopped_text(context.deps.features, step) if step else None
+    text = t._(stopped) if stopped else screens.cancelled(t, had).text
+    await say(update, text, remove_keyboard=True)
     await present(update, home.home(t, menu_choices(t, context.deps.features)))
 
 

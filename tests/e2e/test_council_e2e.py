@@ -35,10 +35,23 @@ def test_joining_assemblies_with_age_rules(kent: Kent) -> None:
     ayse.press("Gençlik Meclisi")
     ayse.press("✅ Üye ol")
     ayse.wait_message(contains="Lütfen doğum tarihinizi yazın")
+    # A command wins over the pending question, which still takes the date afterwards.
+    ayse.send("/etkinlikler")
+    assert "Bu tarihi okuyamadım" not in ayse.wait_message(contains="etkinlik").text
     ayse.send("31.02.1990")
     ayse.wait_message(contains="Bu tarihi okuyamadım")
     ayse.send("12.05.1980")  # 46: too old for the Youth Assembly (15-29)
-    ayse.wait_message(contains="başka bir yaş grubu içindir")
+    refused = ayse.wait_message(contains="Gençlik Meclisi 15–29 yaş arasındakiler içindir")
+    # The refusal ends the question and says where to go next.
+    assert "📋 Diğer meclisler" in refused.flat_buttons
+    ayse.send("/etkinlikler")
+    ayse.wait_message(contains="etkinlik")
+    ayse.send("Merhaba")
+    assert "Bu tarihi okuyamadım" not in ayse.wait_message().text
+    ayse.send("/taleplerim")
+    assert "Bu tarihi okuyamadım" not in ayse.wait_message().text
+    ayse.press("📋 Diğer meclisler", message_id=refused.message_id)
+    ayse.wait_message(contains="Kent Konseyi meclisleri")
 
     can = kent.citizen("Can", last_name="Er")
     accept_and_join(can, "Gençlik Meclisi")
@@ -89,6 +102,9 @@ def test_events_registration_waiting_list_and_check_in(kent: Kent) -> None:
     ayse.send("/etkinlikler")
     listing = ayse.wait_message(contains="Mahalle buluşması")
     assert "boş yer: 1" in listing.text
+    # The assembly filters, three to a row: a long name is cut at a word, with "…".
+    assert "Kıdemli Hemşehri…" in listing.flat_buttons
+    assert "Kent Konseyi Genel…" in listing.flat_buttons
 
     register(ayse, event_id)
     qr = ayse.wait_message(predicate=lambda m: m.photo is not None)
@@ -119,7 +135,9 @@ def test_events_registration_waiting_list_and_check_in(kent: Kent) -> None:
     coordinator.send(zeynep_code.group(1))
     coordinator.wait_message(contains="Bu kodla zaten giriş yapıldı")
     coordinator.send("/iptal")
-    coordinator.wait_message(contains="İptal edildi")
+    # Ending check-in is no cancelled form: nothing "was not sent".
+    done = coordinator.wait_message(contains="Yoklama tamamlandı")
+    assert "gönderilmedi" not in done.text
     with transaction(kent.engine) as session:
         rows = {r.status for r in session.exec(select(Registration)).all()}
         assert rows == {"cancelled", "attended"}
@@ -138,8 +156,11 @@ def test_members_only_refusal_cancellation_and_announcement(kent: Kent) -> None:
     ali.send(f"/start ev_{event_id}")
     ali.wait_message(contains="Üyeler toplantısı")
     ali.press("✅ Kayıt ol")
-    alert = ali.last_alert()
-    assert alert is not None and "Önce /meclis ile üye olun" in (alert.text or "")
+    # Not a pop-up that leaves him stuck: the event's message shows the way to join.
+    refused = ali.wait_message(contains="yalnızca Kadınlar Meclisi üyelerine açıktır")
+    ali.press("🏛 Meclise üye ol", message_id=refused.message_id)
+    assembly = ali.wait_message(contains="Kadınlar Meclisi")
+    assert "✅ Üye ol" in assembly.flat_buttons
 
     ayse = kent.citizen("Ayşe")
     accept_and_join(ayse, "Kadınlar Meclisi")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from babel.messages.catalog import Message
@@ -64,3 +64,10 @@ def test_babel_formats_follow_locale() -> None:
     moment = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)  # 17:00 in Istanbul
     assert tr.datetime(moment) == "25 Kasım 2026 Çarşamba 17:00"
     assert en.datetime(moment) == "Wednesday 25 November 2026, 17:00"
+    # An event's time: the day said once when it starts and ends on the same day.
+    two_hours, next_day = moment + timedelta(hours=2), moment + timedelta(days=1)
+    assert tr.span(moment, two_hours) == "25 Kasım 2026 Çarşamba 17:00–19:00"
+    assert en.span(moment, two_hours) == "Wednesday 25 November 2026, 17:00–19:00"
+    assert tr.span(moment, next_day) == (
+        "25 Kasım 2026 Çarşamba 17:00 – 26 Kasım 2026 Perşembe 17:00"
+    )
