@@ -1,17 +1,14 @@
-"""Buttons on requests, typed (handlers.buttons): the card's in a staff group (`st:`,
-answered by staff_desk) and those of a citizen's own requests (`my:`, answered by
-my_requests). request_views draws them; the filing flow's are flows.filing.actions.
+"""Buttons on a request's card in a staff group, typed (handlers.buttons): `st:`, answered
+by staff_desk; request_views draws them. A citizen's own requests have channel-neutral
+actions (`my:`, flows.my_requests.actions), as the filing flow does (flows.filing.actions).
 
-Who may press them is decided on the server (core.staff, core.workflow), never by the
-data: a citizen's button finds only that citizen's requests."""
+Who may press them is decided on the server (core.staff), never by the data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from handlers.buttons import Button
-
-# --- A request's card in a staff group --------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -62,48 +59,3 @@ class RedirectTo(Button, prefix="st:to"):
 
     request_id: int
     department: str
-
-
-# --- A citizen's own requests ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page(Button, prefix="my:p"):
-    """A page of the citizen's requests, newest first (0 is the first)."""
-
-    page: int
-
-
-@dataclass(frozen=True)
-class MyRequests(Button, prefix="menu:mine"):
-    """📋 My requests in the main menu: the first page."""
-
-
-@dataclass(frozen=True)
-class MyRequestButton(Button):
-    request_id: int
-
-
-@dataclass(frozen=True)
-class View(MyRequestButton, prefix="my:v"):
-    """One request, with its history."""
-
-
-@dataclass(frozen=True)
-class AddNote(MyRequestButton, prefix="my:n"):
-    """📝 Add a note or photo: the next message goes to the request."""
-
-
-@dataclass(frozen=True)
-class AnswerQuestion(MyRequestButton, prefix="my:r"):
-    """✍️ Answer a staff question: the next message goes to the request."""
-
-
-@dataclass(frozen=True)
-class Withdraw(MyRequestButton, prefix="my:w"):
-    """↩️ Withdraw: asks to confirm."""
-
-
-@dataclass(frozen=True)
-class WithdrawConfirmed(MyRequestButton, prefix="my:wy"):
-    """Yes, withdraw."""

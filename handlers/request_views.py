@@ -1,6 +1,7 @@
-"""How requests look in Telegram: the receipt, the staff card, the citizen's notifications
-and history. Texts only; sending is the handlers' job. The filing flow's screens are
-channel-neutral (flows.filing.screens)."""
+"""How requests look in Telegram: the receipt, the staff card and its buttons, the
+citizen's notifications. Texts only; sending is the handlers' job. The filing flow's
+screens and the citizen's own requests are channel-neutral (flows.filing.screens,
+flows.my_requests.screens); the texts they share with the card are flows.request_texts."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ import html
 import re
 from datetime import datetime
 
-from telegram import (
-    InlineKeyboardMarkup,
-)
+from telegram import InlineKeyboardMarkup
 
-from common.i18n import N_, Translator, translator
+from common.i18n import Translator, translator
 from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.workflow import is_overdue
 from db.models import Category, Department, Request, RequestEvent
 from db.types import utcnow
 from flows.filing.screens import category_name, department_name, esc
+from flows.my_requests import actions as mine
+from flows.request_texts import EVENT_LABELS, age
 from handlers import request_buttons as cards
+from handlers.buttons import inline
 
 
 def receipt(t: Translator, request: Request, department: Department | None) -> str:
@@ -34,10 +36,6 @@ def receipt(t: Translator, request: Request, department: Department | None) -> s
         department=esc(department_name(department, t)),
         due=t.datetime(request.due_at),
     )
-
-
-def _age(t: Translator, since: datetime, now: datetime) -> str:
-    return t.duration(now - since)
 
 
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption, in UTF-16 code units
@@ -145,7 +143,7 @@ def _card(
         lines.append(t._("🖼 {count} photo(s) below").format(count=below))
     lines.append(
         t._("🕒 Received {when} ({age} ago)").format(
-            when=t.short_datetime(request.created_at), age=_age(t, request.created_at, now)
+            when=t.short_datetime(request.created_at), age=age(t, request.created_at, now)
         )
     )
     if request.due_at:
@@ -171,23 +169,6 @@ def _card(
 
 def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-EVENT_LABELS: dict[str, str] = {
-    "created": N_("received"),
-    "imported": N_("imported"),
-    "assigned": N_("taken on by staff"),
-    "answered": N_("answered"),
-    "question": N_("question to the citizen"),
-    "citizen_reply": N_("citizen's answer"),
-    "note": N_("citizen's note"),
-    "photo": N_("citizen's photo"),
-    "resolved": N_("resolved"),
-    "rejected": N_("rejected"),
-    "redirected": N_("redirected to another department"),
-    "cancelled": N_("withdrawn by the citizen"),
-    "reopened": N_("reopened"),
-}
 
 
 def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarkup | None:
@@ -254,17 +235,4 @@ def citizen_notice(
 
 def question_keyboard(t: Translator, request: Request) -> InlineKeyboardMarkup:
     assert request.id is not None
-    return InlineKeyboardMarkup([[cards.AnswerQuestion(request.id).button(t._("✍️ Answer"))]])
-
-
-def list_line(t: Translator, request: Request, category: Category | None, now: datetime) -> str:
-    status = t._(STATUSES.get(request.status, request.status))
-    name = category_name(category, t) if category else request.category_code
-    age = _age(t, request.created_at, now)
-    return f"<b>{request.number}</b> · {esc(name)} · {esc(status)} · {age}"
-
-
-def status_line(t: Translator, request: Request) -> str:
-    return t._("📌 Status: {status}").format(
-        status=t._(STATUSES.get(request.status, request.status))
-    )
+    return InlineKeyboardMarkup([[inline(mine.AnswerQuestion(request.id), t._("✍️ Answer"))]])
