@@ -71,6 +71,7 @@ def test_send_pressed_again_after_a_lost_receipt_shows_that_receipt(
     receipt = ayse.wait_message(contains="Talebiniz alındı")
     # The receipt takes the summary's place.
     assert receipt.message_id > summary.message_id
+    kent.emu.wait_idle()  # the summary is deleted right after the receipt is sent
     assert summary.message_id not in [m.message_id for m in ayse.transcript()]
     assert number_in(receipt) == number
     with transaction(kent.engine) as session:

@@ -33,6 +33,7 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     # The phone step's keyboard (share, skip, back, cancel) goes with the receipt: nothing
     # is left to offer a step that has ended.
     assert ayse.client.chat_state(ayse.id).get("reply_keyboard") is None
+    kent.emu.wait_idle()  # the summary it replaces is deleted right after it is sent
     assert "Lütfen talebinizi kontrol edin" not in str([m.text for m in ayse.transcript()])
     request = stored(kent, number)
     assert request.channel == "telegram" and request.type == "sikayet"
