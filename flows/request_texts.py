@@ -25,6 +25,7 @@ EVENT_LABELS: dict[str, str] = {
     "redirected": N_("redirected to another department"),
     "cancelled": N_("withdrawn by the citizen"),
     "reopened": N_("reopened"),
+    "rated": N_("rated by the citizen"),
 }
 
 

@@ -6,7 +6,7 @@ for anyone else's request, whatever number or callback data is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from sqlmodel import Session
 from telegram import ReplyParameters, Update
@@ -22,11 +22,12 @@ from flows.filing.screens import esc
 from flows.my_requests import actions as mine
 from flows.my_requests import screens, steps
 from flows.my_requests.steps import NOTE_STEPS, NoteStep
-from flows.screen import Choice, Rows, Screen
+from flows.screen import Screen
 from handlers.buttons import Buttons
 from handlers.common import KentContext, private
 from handlers.delivery import refresh_card
-from handlers.feature import Command, Feature, MenuButton, Steps, menu_rows
+from handlers.feature import Command, Feature, MenuButton, Steps
+from handlers.menu import menu_choices
 from handlers.render import present
 
 RELAY: dict[str, str] = {
@@ -35,14 +36,6 @@ RELAY: dict[str, str] = {
     "photo": N_("🖼 Citizen's photo on {number}"),
     "cancelled": N_("↩️ The citizen withdrew {number}."),
 }
-
-
-def _menu(t: Translator, features: Sequence[Feature]) -> Rows:
-    """The main menu's buttons (handlers.menu.main_menu), as choices."""
-    return tuple(
-        tuple(Choice(t._(button.label), button.data) for button in row)
-        for row in menu_rows(features)
-    )
 
 
 @private
@@ -59,7 +52,9 @@ async def my_requests(update: Update, context: KentContext) -> None:
             else:
                 screen = screens.detail_screen(session, t, request)
         else:
-            screen = screens.list_screen(session, citizen, t, 0, _menu(t, context.deps.features))
+            screen = screens.list_screen(
+                session, citizen, t, 0, menu_choices(t, context.deps.features)
+            )
     await present(update, screen)
 
 
@@ -115,7 +110,9 @@ async def _page(update: Update, context: KentContext, page: int) -> None:
     query = update.callback_query
     assert query is not None
     with context.citizen_transaction() as (session, citizen, t):
-        screen = screens.list_screen(session, citizen, t, page, _menu(t, context.deps.features))
+        screen = screens.list_screen(
+            session, citizen, t, page, menu_choices(t, context.deps.features)
+        )
     await query.answer()
     await present(update, screen, edit=True)
 

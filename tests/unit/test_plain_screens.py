@@ -19,6 +19,7 @@ from db.types import utcnow
 from flows import home, privacy
 from flows import survey as ask
 from flows.actions import Action, parse
+from flows.my_requests.screens import detail_screen
 from flows.plain import WHATSAPP, Message, render
 from flows.screen import Choice, Screen
 from tests.builders import citizen_of, file_request, make_citizen
@@ -87,6 +88,11 @@ def test_a_citizen_rates_a_resolved_request_on_the_plain_channel(
             select(SatisfactionAnswer).where(SatisfactionAnswer.request_id == request.id)
         ).one()
         assert (answer.score, answer.comment) == (4, "Hızlıydı")
+        # The history says so in the citizen's language, as every event of it.
+        row = session.get(Request, request.id)
+        assert row is not None
+        history = detail_screen(session, t, row)
+        assert "vatandaş puan verdi" in history.text and "rated" not in history.text
         with pytest.raises(Refused) as again:
             survey.answer(session, citizen_of(session, citizen_id), request.id, 5, utcnow())
     assert ask.refusal(t, again.value) == "Bu anketi zaten yanıtladınız. Teşekkürler!"
