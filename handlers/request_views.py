@@ -18,7 +18,7 @@ from db.models import Category, Department, Request, RequestEvent
 from db.types import utcnow
 from flows.filing.screens import category_name, department_name, esc
 from flows.my_requests import actions as mine
-from flows.request_texts import EVENT_LABELS, age
+from flows.request_texts import EVENT_LABELS
 from handlers import request_buttons as cards
 from handlers.buttons import inline
 
@@ -141,11 +141,9 @@ def _card(
     below = photo_count - 1 if on_photo else photo_count
     if below > 0:
         lines.append(t._("🖼 {count} photo(s) below").format(count=below))
-    lines.append(
-        t._("🕒 Received {when} ({age} ago)").format(
-            when=t.short_datetime(request.created_at), age=age(t, request.created_at, now)
-        )
-    )
+    # The time, not the age: a card is edited only when something happens, and an age
+    # ("4 saniye önce") would stay frozen at its last edit.
+    lines.append(t._("🕒 Received {when}").format(when=t.short_datetime(request.created_at)))
     if request.due_at:
         lines.append(t._("⏰ Due {due}").format(due=t.datetime(request.due_at)))
     if is_overdue(request, now):

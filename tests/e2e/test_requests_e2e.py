@@ -47,6 +47,8 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     assert card.photo is not None and card.caption is not None
     assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
     assert "fotoğraf aşağıda" not in card.text
+    # The time it came, not an age that would freeze at the card's last edit.
+    assert "🕒 Geliş: " in card.text and "önce" not in card.text
     assert "🙋 Üstlen" in card.flat_buttons and "✅ Çözüldü" in card.flat_buttons
     group.expect_no_message(within=0.3)  # no map pin, no second photo
 
