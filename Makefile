@@ -11,6 +11,7 @@ PG_URL := postgresql://postgres@127.0.0.1:5432/test
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Kent Bot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	@echo "Installing Kent Bot and its libraries into $(VENV) (first run only; a minute or two)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)

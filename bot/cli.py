@@ -333,15 +333,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def with_common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    def with_common(
+        p: argparse.ArgumentParser,
+        database: str = "$KENTBOT_DATABASE_URL or a SQLite file in data/",
+    ) -> argparse.ArgumentParser:
         p.add_argument(
             "--config",
             help=f"configuration file (default {DEFAULT_CONFIG_PATH.name} or $KENTBOT_CONFIG)",
         )
-        p.add_argument(
-            "--database-url",
-            help="database URL (default $KENTBOT_DATABASE_URL or a SQLite file in data/)",
-        )
+        p.add_argument("--database-url", help=f"database URL (default {database})")
         return p
 
     run = with_common(sub.add_parser("run", help="run the bot (long polling)"))
@@ -360,7 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    demo = with_common(sub.add_parser("demo", help="chat with the bot offline, in the terminal"))
+    demo = with_common(
+        sub.add_parser("demo", help="chat with the bot offline, in the terminal"),
+        database="a fresh data/demo.sqlite, made anew at every start",
+    )
     demo.add_argument(
         "--staff", action="store_true", help="also join a department's staff group to act as staff"
     )

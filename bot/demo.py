@@ -2,8 +2,10 @@
 
 No token and no network: the emulator plays Telegram on 127.0.0.1, the bot
 runs on a fresh SQLite database with a few sample requests, and the person at
-the keyboard is a citizen (and, with --staff, also a supervisor in the staff
-group that every department shares in the demo).
+the keyboard is a citizen who has not yet accepted the KVKK notice. `:as coordinator`
+and `:as admin` speak in their own private chats (/etkinlik_ekle, /yoklama, /duyuru,
+/kayit, /personel); with --staff, `:as staff` is a supervisor in the staff group that
+every department shares in the demo.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from common.config import DEFAULT_DATA_DIR, Config
-from core import citizens, council, intake, staff, workflow
+from core import citizens, council, intake, staff, survey, workflow
+from core.sla import without_card
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
 from db.models import CallCentreDay
 from db.types import utcnow
 from emulator.client import EmulatorClient, SimGroup, SimUser
 from emulator.server import start_in_thread
-from emulator.terminal import chat_in_terminal
+from emulator.terminal import Persona, chat_in_terminal
+from handlers.delivery import post_card
 
 DEMO_TOKEN = "100000001:DEMO"
 DEMO_DATABASE = DEFAULT_DATA_DIR / "demo.sqlite"
@@ -39,15 +43,25 @@ def demo_config(config: Config, group_id: int) -> Config:
     )
 
 
-def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, supervisor: SimUser) -> None:
-    """Two earlier requests of the demo citizen, so /taleplerim has something to show."""
+def seed_sample_data(
+    engine: Engine,
+    config: Config,
+    citizen: SimUser,
+    supervisor: SimUser,
+    coordinator: SimUser,
+    admin: SimUser,
+) -> None:
+    """Two earlier requests of the demo citizen, so /taleplerim has something to show,
+    two upcoming events, a week of call-centre figures, and the staff who act in it."""
     calendar = WorkingCalendar.from_config(config)
     now = utcnow()
     with transaction(engine) as session:
         staff.upsert(session, supervisor.id, "supervisor", None, name="Demo Personel")
+        staff.upsert(session, coordinator.id, "coordinator", "kent_konseyi", name="Selin Kaya")
+        staff.upsert(session, admin.id, "admin", None, name="Bilgi İşlem")
         person = citizens.get_or_create(session, citizen.id, "tr")
-        person.consent_at = now - timedelta(days=10)
         person.first_name = citizen.first_name
+        person.consent_at = now - timedelta(days=10)  # for the samples; withdrawn below
         samples = [
             (
                 "talep",
@@ -84,6 +98,12 @@ def seed_sample_data(engine: Engine, config: Config, citizen: SimUser, superviso
                     answer,
                     now=now - timedelta(days=days_ago) + timedelta(hours=offset),
                 )
+            # The resolved sample's survey counts as asked days ago: it must not pop up in
+            # the middle of whatever the person at the keyboard is doing.
+            survey.claim(session, filed.request.id, now - timedelta(days=days_ago - 1))
+        # The consent goes again, so that the first /talep shows the KVKK notice, as it
+        # does to anyone the first time.
+        person.consent_at = None
         # Two upcoming City Council events, so /etkinlikler has something to show.
         for days, assembly, title, place, capacity in (
             (3, "kadin", "Kadın sağlığı semineri", "Kültür Merkezi Salon 2", 40),
@@ -129,22 +149,37 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     client.create_bot(token=DEMO_TOKEN, username="kentbot_demo", first_name="Kent Bot")
     citizen = client.create_user(first_name="Ayşe", last_name="Yılmaz", language_code="tr")
     supervisor = client.create_user(first_name="Demo", last_name="Personel", language_code="tr")
+    coordinator = client.create_user(first_name="Selin", last_name="Kaya", language_code="tr")
+    admin = client.create_user(first_name="Bilgi", last_name="İşlem", language_code="tr")
     group: SimGroup = client.create_group("Belediye personel grubu", members=[supervisor])
     wired = demo_config(config, group.id)
     engine = make_engine(database_url)
     prepare_database(engine, wired)
-    seed_sample_data(engine, wired, citizen, supervisor)
+    seed_sample_data(engine, wired, citizen, supervisor, coordinator, admin)
     app = build_application(wired, engine, DEMO_TOKEN, server.api_url, rate_limit=False)
     bot = BotThread(app).start()
+    # The sample requests' cards, now, before the chat starts: the SLA sweep would post
+    # them a minute later, in the middle of whatever is being tried.
+    with transaction(engine) as session:
+        missing = without_card(session, utcnow(), timedelta(0))
+    for request_id in missing:
+        bot.run(post_card(app.bot, engine, wired, request_id))
     print("Kent Bot demo — Telegram emulator on", server.base_url)
     print("You are Ayşe, a citizen. Type /start. Type :help for the demo's commands.")
+    print(
+        ":as coordinator is Selin, a City Council coordinator (/etkinlik_ekle, /yoklama, "
+        "/duyuru); :as admin may /kayit and /personel; :as citizen comes back."
+    )
     if staff:
-        print(
-            "With :as staff you act as a supervisor in the staff group (:as citizen to come back)."
-        )
+        print("With :as staff you act as a supervisor in the staff group.")
+    others = (Persona("coordinator", coordinator), Persona("admin", admin))
     try:
         chat_in_terminal(
-            client, citizen, group if staff else None, staff=supervisor if staff else None
+            client,
+            citizen,
+            group if staff else None,
+            staff=supervisor if staff else None,
+            others=others,
         )
     finally:
         bot.stop()

@@ -18,12 +18,26 @@ HELP = """Komutlar / commands:
   :contact PHONE        share your phone number
   :photo [PATH]         send a photo (a generated one without PATH)
   :reply MSGID TEXT     reply to message MSGID
-  :as staff|citizen     switch to the staff group / the private chat
+  :as NAME              speak as someone else (:as alone lists who)
   :help                 this list
   :quit                 leave (EOF too)"""
 
 # Where a request_location reply-keyboard button "is": Istanbul, Sultanahmet.
 DEFAULT_LOCATION = (41.0082, 28.9784)
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Someone the person at the keyboard can speak as (`:as NAME`): in their private chat
+    with the bot, or in `group`."""
+
+    name: str
+    user: SimUser
+    group: SimGroup | None = None
+
+    @property
+    def chat_id(self) -> int:
+        return self.group.id if self.group else self.user.id
 
 
 @dataclass
@@ -38,19 +52,15 @@ class TerminalChat:
     def __init__(
         self,
         client: EmulatorClient,
-        user: SimUser,
-        group: SimGroup | None,
-        staff: SimUser | None,
+        personas: list[Persona],
         input_fn: Callable[[str], str],
         output_fn: Callable[[str], Any],
     ) -> None:
         self.client = client
-        self.user = user
-        self.group = group
-        self.staff = staff or user
+        self.personas = personas
+        self.current = personas[0]
         self.input_fn = input_fn
         self.output_fn = output_fn
-        self.in_group = False
         self.buttons: dict[int, list[Button]] = {}
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -64,17 +74,29 @@ class TerminalChat:
             self.output_fn(text)
 
     def chat_id(self) -> int:
-        return self.group.id if self.in_group and self.group else self.user.id
+        return self.current.chat_id
 
     def actor(self) -> SimUser:
-        return self.staff if self.in_group else self.user
+        return self.current.user
 
     def chat_arg(self) -> SimGroup | None:
-        return self.group if self.in_group else None
+        return self.current.group
+
+    def where(self, chat_id: int) -> str:
+        """Where a message is, when it is not the chat being typed in."""
+        if chat_id == self.chat_id():
+            return ""
+        for persona in self.personas:
+            if persona.group is not None and persona.group.id == chat_id:
+                return f"[{persona.group.title}] "
+        for persona in self.personas:
+            if persona.group is None and persona.user.id == chat_id:
+                return f"[{persona.user.first_name}] "
+        return ""
 
     def render(self, event: dict[str, Any]) -> None:
         kind, chat_id = event["kind"], event["chat_id"]
-        where = f"[{self.group.title}] " if self.group and chat_id == self.group.id else ""
+        where = self.where(chat_id)
         if kind == "callback_answer":
             if event.get("text"):
                 label = "UYARI/ALERT" if event.get("show_alert") else "bildirim"
@@ -130,7 +152,8 @@ class TerminalChat:
     # -- watching --------------------------------------------------------------------------
 
     def watch(self, after: int) -> None:
-        chats = [self.user.id] + ([self.group.id] if self.group else [])
+        chats = sorted({persona.chat_id for persona in self.personas})
+        users = {persona.user.id for persona in self.personas}
         while not self.stopping.is_set():
             try:
                 events = self.watch_client.wait_events(chats, after, timeout=0.5)
@@ -141,10 +164,7 @@ class TerminalChat:
                 continue
             for event in events:
                 after = event["seq"]
-                if event["kind"] == "callback_answer" and event.get("user_id") not in (
-                    self.user.id,
-                    self.staff.id,
-                ):
+                if event["kind"] == "callback_answer" and event.get("user_id") not in users:
                     continue
                 self.render(event)
 
@@ -184,17 +204,17 @@ class TerminalChat:
         return True
 
     def switch(self, who: str) -> None:
-        if who == "staff":
-            if self.group is None:
-                self.say("(no staff group in this demo)")
-                return
-            self.in_group = True
-            self.say(f"(now {self.staff.first_name} in group {self.group.title})")
-        elif who == "citizen":
-            self.in_group = False
-            self.say(f"(now {self.user.first_name} in the private chat)")
-        else:
-            self.say("usage: :as staff | :as citizen")
+        found = next((p for p in self.personas if p.name == who), None)
+        if found is None:
+            names = ", ".join(
+                f"{p.name} ({p.user.first_name}{', ' + p.group.title if p.group else ''})"
+                for p in self.personas
+            )
+            self.say(f"usage: :as NAME — one of: {names}")
+            return
+        self.current = found
+        place = f"group {found.group.title}" if found.group else "the private chat"
+        self.say(f"(now {found.user.first_name} in {place})")
 
     def press(self, number: int) -> None:
         buttons = self.buttons.get(self.chat_id(), [])
@@ -220,7 +240,7 @@ class TerminalChat:
             target=self.watch, args=(self.client.last_seq(),), name="terminal-watch", daemon=True
         )
         watcher.start()
-        self.say(f"Chatting as {self.user.first_name}. :help for commands.")
+        self.say(f"Chatting as {self.current.user.first_name}. :help for commands.")
         try:
             while True:
                 try:
@@ -246,6 +266,12 @@ def chat_in_terminal(
     input_fn: Callable[[str], str] = input,
     output_fn: Callable[[str], Any] = print,
     staff: SimUser | None = None,
+    others: tuple[Persona, ...] = (),
 ) -> None:
-    """Blocks until :quit or EOF. `staff` acts in the group (default: `user`)."""
-    TerminalChat(client, user, group, staff, input_fn, output_fn).run()
+    """Blocks until :quit or EOF. The keyboard speaks as `user` ("citizen") in the private
+    chat; `:as staff` as `staff` (default: `user`) in `group`; `:as NAME` as any of
+    `others`."""
+    personas = [Persona("citizen", user)]
+    if group is not None:
+        personas.append(Persona("staff", staff or user, group))
+    TerminalChat(client, [*personas, *others], input_fn, output_fn).run()

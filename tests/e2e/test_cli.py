@@ -492,6 +492,31 @@ def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
                 continue
             assert line is not None, "".join(seen)
             seen.append(line)
+
+        def say(line: str) -> None:
+            assert demo.stdin is not None
+            demo.stdin.write(line + "\n")
+            demo.stdin.flush()
+
+        # Ayşe has not accepted the KVKK notice yet: filing shows it.
+        say("/talep")
+        _read_until(lines, "Kişisel Verilerin Korunması", seen)
+        say("/iptal")
+        _read_until(lines, "İptal edildi", seen)
+        # Staff who work in private chats can be tried too.
+        say(":as coordinator")
+        _read_until(lines, "now Selin", seen)
+        say("/etkinlik_ekle")
+        _read_until(lines, "Hangi meclisin etkinliği?", seen)
+        say("/iptal")
+        say(":as admin")
+        _read_until(lines, "now Bilgi", seen)
+        say("/kayit")
+        _read_until(lines, "Bu talep hangi kanaldan geldi?", seen)
+        say("/iptal")
+        # Nothing arrived unasked: no survey of the resolved sample, no late card.
+        assert not any("Ne kadar memnun" in line for line in seen), "".join(seen)
+        assert not any("🆕" in line for line in seen), "".join(seen)
         demo.stdin.write(":quit\n")
         demo.stdin.flush()
         demo.stdin.close()
