@@ -1,4 +1,4 @@
-"""The `kentbot` command: run, demo, db upgrade, emulator."""
+"""The `kentbot` command: run, demo, db upgrade, backup, restore, status, emulator."""
 
 from __future__ import annotations
 
@@ -283,6 +283,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.backup import BackupError, backup, restore
+    from db.engine import make_engine
+
+    engine = make_engine(args.database_url or default_database_url())
+    try:
+        work = backup if args.command == "backup" else restore
+        print(work(engine, Path(args.file), force=args.force))
+    except BackupError as exc:
+        print(f"kentbot {args.command}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -378,6 +396,19 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("kind", choices=["requests", "calls"])
     importer.add_argument("file", help="CSV file (see README)")
     importer.set_defaults(func=cmd_import)
+
+    backup = with_common(sub.add_parser("backup", help="copy the whole database to a file"))
+    backup.add_argument("file", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(func=cmd_backup)
+    restore = with_common(
+        sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    )
+    restore.add_argument("file", help="a file written by `kentbot backup`")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already holds tables"
+    )
+    restore.set_defaults(func=cmd_backup)
 
     emulator = sub.add_parser("emulator", help="run the Bot API emulator on its own")
     add_emulator_arguments(emulator)
