@@ -23,15 +23,10 @@ log = logging.getLogger("kentbot")
 
 
 def setup_logging() -> None:
-    logging.basicConfig(
-        level=os.environ.get("KENTBOT_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    """One line per record, with its level and logger name (bot/logs.py)."""
+    from bot import logs
+
+    logs.setup()
 
 
 def _config(path: str | None) -> Config:
