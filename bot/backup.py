@@ -13,7 +13,8 @@
 Restoring replaces the database. It is refused when the database already holds tables,
 unless `--force` is given, and always while a bot runs on the database: restore holds the
 leadership lock (bot/leadership.py) for its whole length, so no standby starts leading
-over a half-restored database either.
+over a half-restored database either. The backup's heartbeats (bot/health.py) are
+deleted: they belong to the processes that ran when it was taken.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect
 from sqlalchemy.engine import URL, Engine
 
 from bot.leadership import leadership_for
+from db.models import Heartbeat
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_CLIENT_HINT = (
@@ -89,10 +91,22 @@ def restore(engine: Engine, file: Path, force: bool = False) -> str:
                 "add --force to replace it with the backup"
             )
         if backend == "sqlite":
-            return _sqlite_restore(file, sqlite_path(engine))
-        return _pg_restore(engine.url, file)
+            done = _sqlite_restore(file, sqlite_path(engine))
+        else:
+            done = _pg_restore(engine.url, file)
+        _forget_heartbeats(engine)
+        return done
     finally:
         lock.release()
+
+
+def _forget_heartbeats(engine: Engine) -> None:
+    """The backup's heartbeats are of processes that ran when it was taken: none runs now
+    (restore holds the lock), and a fresh-looking one would make `kentbot status` say so."""
+    if inspect(engine).has_table(Heartbeat.__tablename__):
+        with engine.begin() as connection:
+            connection.execute(delete(Heartbeat))
+    engine.dispose()
 
 
 def _shown(url: URL) -> str:

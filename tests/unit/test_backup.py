@@ -20,6 +20,7 @@ from sqlmodel import col, func, select
 
 from bot.app import prepare_database
 from bot.backup import BackupError, backup, libpq_target, restore
+from bot.health import Heart, check
 from bot.leadership import leadership_for
 from common.config import Config
 from core import council, staff
@@ -84,6 +85,7 @@ def test_a_sqlite_database_comes_back_whole(tmp_path: Path, config: Config) -> N
     source = make_engine(f"sqlite:///{tmp_path / 'live.sqlite'}")
     before = fill(source, config)
     assert len(before[0]) == 3 and len(before[1]) == 2 and len(before[2]) == 3
+    Heart(source, "polling").beat("polling")  # a bot ran while the backup was taken
     file = tmp_path / "kentbot.backup"
     assert "backed up" in backup(source, file)
     with pytest.raises(BackupError, match="already exists; add --force"):
@@ -95,6 +97,7 @@ def test_a_sqlite_database_comes_back_whole(tmp_path: Path, config: Config) -> N
     fresh = make_engine(f"sqlite:///{tmp_path / 'restored' / 'kentbot.sqlite'}")
     assert "restored" in restore(fresh, file)
     assert contents(fresh) == before
+    assert check(fresh).line == "no bot running: no heartbeat recorded"
     prepare_database(fresh, config)  # the bot starts on it
     # Now it holds tables: replacing them takes --force.
     with pytest.raises(BackupError, match=r"is not empty .*add --force"):
