@@ -1,4 +1,4 @@
-"""The `kentbot` command: run, demo, db upgrade, emulator."""
+"""The `kentbot` command: run, demo, db upgrade, backup, restore, status, emulator."""
 
 from __future__ import annotations
 
@@ -23,15 +23,10 @@ log = logging.getLogger("kentbot")
 
 
 def setup_logging() -> None:
-    logging.basicConfig(
-        level=os.environ.get("KENTBOT_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    """One line per record, with its level and logger name (bot/logs.py)."""
+    from bot import logs
+
+    logs.setup()
 
 
 def _config(path: str | None) -> Config:
@@ -44,6 +39,7 @@ def _config(path: str | None) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application, prepare_database
+    from bot.health import Heart
     from bot.leadership import leading, step_down_when_lost
     from db.engine import make_engine
 
@@ -68,12 +64,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Only the instance holding leadership talks to Telegram and runs jobs; others stand by.
     # It migrates too: two fresh instances would race on CREATE TABLE, and a standby of a
     # newer version must not change the schema or reference data under a running leader.
-    with leading(engine) as leadership:
-        prepare_database(engine, config)
-        app = build_application(config, engine, token, api_url)
-        step_down_when_lost(app, leadership)
-        log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
-        service.run(app, webhook)
+    # Its heartbeat (bot/health.py) tells `kentbot status` it leads or stands by.
+    heart = Heart(engine, "webhook" if webhook else "polling")
+    try:
+        with leading(engine, on_wait=heart.standing_by) as leadership:
+            prepare_database(engine, config)
+            app = build_application(config, engine, token, api_url)
+            step_down_when_lost(app, leadership)
+            heart.start(app)
+            log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
+            service.run(app, webhook)
+    finally:
+        heart.stop()
     return 1 if leadership.lost else 0  # non-zero: a supervisor restarts it as a standby
 
 
@@ -314,6 +316,45 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.backup import BackupError, backup, restore
+    from db.engine import make_engine
+
+    engine = make_engine(args.database_url or default_database_url())
+    try:
+        work = backup if args.command == "backup" else restore
+        print(work(engine, Path(args.file), force=args.force))
+    except BackupError as exc:
+        print(f"kentbot {args.command}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from bot.health import check, host_name
+    from db.engine import make_engine, normalise_url
+
+    url = args.database_url or default_database_url()
+    # A dead server must not hold up the supervisor that asks.
+    postgres = make_url(normalise_url(url)).get_backend_name() == "postgresql"
+    engine = make_engine(url, connect_args={"connect_timeout": 5}) if postgres else make_engine(url)
+    try:
+        health = check(engine, host_name() if args.this_host else None, args.stale_after)
+    finally:
+        engine.dispose()
+    print(
+        health.line if health.code == 0 else f"kentbot status: {health.line}",
+        file=sys.stdout if health.code == 0 else sys.stderr,
+    )
+    return health.code
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -415,6 +456,37 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("kind", choices=["requests", "calls"])
     importer.add_argument("file", help="CSV file (see README)")
     importer.set_defaults(func=cmd_import)
+
+    backup = with_common(sub.add_parser("backup", help="copy the whole database to a file"))
+    backup.add_argument("file", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(func=cmd_backup)
+    restore = with_common(
+        sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    )
+    restore.add_argument("file", help="a file written by `kentbot backup`")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already holds tables"
+    )
+    restore.set_defaults(func=cmd_backup)
+
+    status = with_common(
+        sub.add_parser("status", help="health check: exit 0 if the bot runs, else say why")
+    )
+    status.add_argument(
+        "--this-host",
+        action="store_true",
+        help="whether a bot process of this host ($KENTBOT_INSTANCE or the host name) runs, "
+        "leading or standing by (default: whether the deployment has a live leader)",
+    )
+    status.add_argument(
+        "--stale-after",
+        type=float,
+        default=60.0,  # bot.health.STALE_AFTER
+        metavar="SECONDS",
+        help="a heartbeat older than this counts as a dead process (default 60; beats every 10)",
+    )
+    status.set_defaults(func=cmd_status)
 
     emulator = sub.add_parser("emulator", help="run the Bot API emulator on its own")
     add_emulator_arguments(emulator)

@@ -272,8 +272,10 @@ def wait_for_leadership(
     leadership: Leadership,
     retry_every: float = RETRY_EVERY,
     sleep: Callable[[float], None] = time.sleep,
+    on_wait: Callable[[], None] | None = None,
 ) -> None:
-    """Block until `leadership` is acquired, logging once that this process stands by.
+    """Block until `leadership` is acquired, logging once that this process stands by;
+    `on_wait` is called before each wait (the standby's heartbeat, bot.health).
 
     A standby stopped with SIGTERM or Ctrl-C exits with status 0 and no traceback: standing
     by is a normal state, and stopping it is a normal operation.
@@ -291,6 +293,8 @@ def wait_for_leadership(
             previous[signum] = signal.signal(signum, _exit_quietly)
     try:
         while not leadership.try_acquire():
+            if on_wait is not None:
+                on_wait()
             sleep(retry_every)
     finally:
         for sig, handler in previous.items():
@@ -298,11 +302,15 @@ def wait_for_leadership(
 
 
 @contextlib.contextmanager
-def leading(engine: Engine, retry_every: float = RETRY_EVERY) -> Iterator[Leadership]:
+def leading(
+    engine: Engine,
+    retry_every: float = RETRY_EVERY,
+    on_wait: Callable[[], None] | None = None,
+) -> Iterator[Leadership]:
     """Wait for leadership, hold it for the body, release it however the body ends."""
     leadership = leadership_for(engine)
     try:
-        wait_for_leadership(leadership, retry_every)
+        wait_for_leadership(leadership, retry_every, on_wait=on_wait)
         log.info("leading (%s)", leadership.describe())
         yield leadership
     finally:

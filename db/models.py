@@ -401,3 +401,21 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_try_at: datetime | None = _time()
     error: str | None = Field(default=None, max_length=200)  # the last one, for operators
+
+
+class Heartbeat(SQLModel, table=True):
+    """A running `kentbot run` process, as `kentbot status` sees it: the leader writes its
+    row every few seconds from its job queue, a standby from its wait for the lock, and a
+    process that stops deletes its own. A row not written for a while (bot.health.STALE_AFTER)
+    is a process that died or hangs. No person is named here: a host name and a process id."""
+
+    __tablename__ = "heartbeat"
+
+    instance: str = Field(primary_key=True, max_length=128)  # host:pid
+    host: str = Field(max_length=64, index=True)
+    pid: int
+    state: str = Field(max_length=16)  # polling, webhook, standing by
+    started_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    beat_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
