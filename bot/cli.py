@@ -236,11 +236,41 @@ def cmd_event(args: argparse.Namespace) -> int:
                 args.members_only,
                 now=utcnow(),
             )
-            print(f"event {event.id} created; poster link: t.me/<bot>?start=ev_{event.id}")
+            event_id = event.id
     except Refused as exc:
         print(f"kentbot event: {exc.reason.replace('_', ' ')}", file=sys.stderr)
         return 2
+    username = _bot_username()
+    if username:
+        print(f"event {event_id} created; poster link: https://t.me/{username}?start=ev_{event_id}")
+    else:
+        print(
+            f"event {event_id} created; poster link: https://t.me/BOT?start=ev_{event_id}, "
+            "with the bot's username for BOT (set KENTBOT_TOKEN to have it filled in)"
+        )
     return 0
+
+
+def _bot_username() -> str | None:
+    """The bot's username, asked of the Bot API when the token is in the environment."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    token = os.environ.get("KENTBOT_TOKEN")
+    if not token:
+        return None
+
+    async def ask() -> str | None:
+        async with Bot(token, base_url=default_api_url()) as bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except TelegramError as exc:
+        print(f"kentbot event: the Bot API did not answer ({exc})", file=sys.stderr)
+        return None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -525,6 +525,36 @@ def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
         stop(demo)
 
 
+def test_event_add_names_the_bot_in_the_poster_link(emulator_port: int, tmp_path: Path) -> None:
+    """With the token in the environment the link is the bot's own, ready for a poster;
+    without it, the output says what to put where."""
+    event = [
+        "event",
+        "--database-url",
+        sqlite_url(tmp_path / "events.sqlite"),
+        "add",
+        "--assembly",
+        "kadin",
+        "--title",
+        "Mahalle buluşması",
+        "--start",
+        "20.12.2030 14:00",
+        "--end",
+        "20.12.2030 16:00",
+        "--place",
+        "Kültür Merkezi",
+        "--capacity",
+        "30",
+    ]
+    api_url = f"http://127.0.0.1:{emulator_port}/bot"
+    named = kentbot(*event, env=clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_API_URL=api_url))
+    assert named.returncode == 0, named.stderr
+    assert "poster link: https://t.me/kentbot_test?start=ev_1" in named.stdout
+    unnamed = kentbot(*event)
+    assert "https://t.me/BOT?start=ev_2" in unnamed.stdout and "KENTBOT_TOKEN" in unnamed.stdout
+    assert "<bot>" not in named.stdout + unnamed.stdout
+
+
 def test_event_add_and_list_from_the_command_line(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path / "events.sqlite")
     created = kentbot(
