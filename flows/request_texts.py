@@ -9,7 +9,7 @@ from datetime import datetime
 from common.i18n import N_, Translator
 from core.codes import STATUSES
 from db.models import Category, Request
-from flows.filing.screens import category_name, esc
+from flows.names import category_name, esc
 
 EVENT_LABELS: dict[str, str] = {
     "created": N_("received"),

@@ -18,10 +18,10 @@ from core.refusals import Refused
 from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Citizen, Request
-from flows.filing.screens import esc
 from flows.my_requests import actions as mine
 from flows.my_requests import screens, steps
 from flows.my_requests.steps import NOTE_STEPS, NoteStep
+from flows.names import esc
 from flows.screen import Screen
 from handlers.buttons import Buttons
 from handlers.common import KentContext, private

@@ -16,8 +16,8 @@ from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.workflow import is_overdue
 from db.models import Category, Department, Request, RequestEvent
 from db.types import utcnow
-from flows.filing.screens import category_name, department_name, esc
 from flows.my_requests import actions as mine
+from flows.names import category_name, department_name, esc
 from flows.request_texts import EVENT_LABELS
 from handlers import request_buttons as cards
 from handlers.buttons import inline

@@ -11,8 +11,8 @@ from datetime import datetime
 from common.i18n import N_, Translator
 from db.models import Assembly
 from flows.council import actions as a
-from flows.council.screens import assembly_name
 from flows.council.state import CouncilState
+from flows.names import assembly_name
 from flows.screen import Screen
 
 FIELD_PROMPTS: dict[str, str] = {

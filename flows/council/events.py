@@ -15,7 +15,8 @@ from core import council
 from core.refusals import Refused
 from db.models import Assembly, Citizen, CouncilEvent
 from flows.council import actions as a
-from flows.council.screens import assembly_name, consent_screen
+from flows.council.screens import consent_screen
+from flows.names import assembly_name
 from flows.screen import Choice, Screen, fit, in_rows
 
 

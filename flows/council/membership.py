@@ -17,8 +17,9 @@ from core.dates import parse_date
 from core.refusals import Refused
 from db.models import Assembly, Citizen
 from flows.council import actions as a
-from flows.council.screens import assembly_name, consent_screen, description
+from flows.council.screens import consent_screen, description
 from flows.council.state import CouncilState, CouncilStep
+from flows.names import assembly_name
 from flows.screen import Screen
 
 

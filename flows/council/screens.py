@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from common.config import Assembly as AssemblyRules
 from common.i18n import N_, Translator
-from db.models import Assembly, Citizen
+from db.models import Citizen
 from flows.actions import Action
 from flows.council import actions as a
 from flows.screen import Screen
@@ -49,10 +49,6 @@ REFUSALS: dict[str, str] = {
 def refusal(t: Translator, reason: str) -> str:
     message = REFUSALS.get(reason, REFUSALS["not_found"])
     return t._(message)
-
-
-def assembly_name(assembly: Assembly, t: Translator) -> str:
-    return assembly.name_en if t.language == "en" and assembly.name_en else assembly.name_tr
 
 
 def description(assemblies: Sequence[AssemblyRules], code: str, t: Translator) -> str:

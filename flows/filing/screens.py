@@ -4,7 +4,6 @@ messages a step's input may get."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 from sqlmodel import Session
@@ -19,6 +18,7 @@ from db import reference
 from db.models import Category, ConversationState, Department
 from flows.filing import actions as a
 from flows.home import Home
+from flows.names import category_name, department_name, esc
 from flows.screen import Ask, Choice, Reply, Rows, Screen, in_rows
 
 # Reply-keyboard labels; incoming text is matched against them in every language.
@@ -74,20 +74,6 @@ def _words(text: str) -> str:
     """The text without its leading emoji and spaces, case-folded."""
     start = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
     return text[start:].strip().casefold()
-
-
-def esc(value: str | None) -> str:
-    return html.escape(value or "")
-
-
-def category_name(category: Category, t: Translator) -> str:
-    return category.name_en if t.language == "en" and category.name_en else category.name_tr
-
-
-def department_name(department: Department | None, t: Translator) -> str:
-    if department is None:
-        return "—"
-    return department.name_en if t.language == "en" and department.name_en else department.name_tr
 
 
 def _nav(t: Translator, back: bool = True) -> tuple[Choice, ...]:

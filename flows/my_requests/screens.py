@@ -12,9 +12,9 @@ from core.codes import OPEN_STATUSES
 from db import reference
 from db.models import Category, Citizen, Department, Request
 from db.types import utcnow
-from flows.filing.screens import category_name, department_name, esc
 from flows.my_requests import actions as a
 from flows.my_requests.steps import NoteStep
+from flows.names import category_name, department_name, esc
 from flows.request_texts import EVENT_LABELS, list_line, status_line
 from flows.screen import Choice, Rows, Screen
 

@@ -24,7 +24,8 @@ from db.models import Assembly, Citizen, CouncilEvent, Registration
 from db.types import utcnow
 from flows.council import actions as a
 from flows.council import events as flow
-from flows.council.screens import assembly_name, consent, refusal
+from flows.council.screens import consent, refusal
+from flows.names import assembly_name
 from flows.screen import Screen
 from handlers.common import KentContext, private, translator_of
 from handlers.council.buttons import buttons
