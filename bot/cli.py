@@ -484,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))
     importer.add_argument("kind", choices=["requests", "calls"])
-    importer.add_argument("file", help="CSV file (see README)")
+    importer.add_argument("file", help="CSV file (see docs/operations.md, Importing)")
     importer.set_defaults(func=cmd_import)
 
     backup = with_common(sub.add_parser("backup", help="copy the whole database to a file"))

@@ -6,7 +6,7 @@ handful of SQL aggregates (GROUP BY channel, sums over call-centre days, the
 council's counts); nothing loops over rows in Python, so a year of 150,000
 requests costs the same few queries as a day.
 
-Definitions follow ../shared/INDICATORS.md:
+Definitions follow docs/indicators.md (from the performance programme 2025):
 
 - satisfaction: answers scoring 4 or 5 among all answers given in the period;
 - average response: mean of (first response - arrival) over requests that

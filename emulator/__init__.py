@@ -1,4 +1,5 @@
-"""A Telegram Bot API emulator for tests, the offline demo and benchmarks (see README).
+"""A Telegram Bot API emulator for tests, the offline demo and benchmarks (see
+docs/developer-guide.md, "The Bot API emulator").
 
 It knows nothing of Kent Bot: any bot that takes a `base_url` can be pointed at it.
 
