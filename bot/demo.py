@@ -14,14 +14,16 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from common.config import DEFAULT_DATA_DIR, Config
 from core import citizens, council, intake, staff, survey, workflow
 from core.sla import without_card
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
-from db.models import CallCentreDay
+from db.models import CallCentreDay, ProcessedUpdate, Request
 from db.types import utcnow
 from emulator.client import EmulatorClient, SimGroup, SimUser
 from emulator.server import start_in_thread
@@ -155,7 +157,14 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     wired = demo_config(config, group.id)
     engine = make_engine(database_url)
     prepare_database(engine, wired)
-    seed_sample_data(engine, wired, citizen, supervisor, coordinator, admin)
+    with transaction(engine) as session:
+        # A database kept from an earlier run (--database-url): the emulator is new and
+        # numbers its updates from the start again, and the bot would take them for ones it
+        # has handled; its samples are there already.
+        session.execute(delete(ProcessedUpdate))
+        kept = session.exec(select(Request.id).limit(1)).first() is not None
+    if not kept:
+        seed_sample_data(engine, wired, citizen, supervisor, coordinator, admin)
     app = build_application(wired, engine, DEMO_TOKEN, server.api_url, rate_limit=False)
     bot = BotThread(app).start()
     # The sample requests' cards, now, before the chat starts: the SLA sweep would post

@@ -525,6 +525,26 @@ def test_demo_chat_in_the_terminal(tmp_path: Path) -> None:
         stop(demo)
 
 
+def test_demo_on_a_kept_database_answers_from_the_first_message(tmp_path: Path) -> None:
+    """A second `kentbot demo --database-url` on the same file: the new emulator numbers
+    its updates from the start again, and the bot must not take them for handled ones."""
+    database = sqlite_url(tmp_path / "kept.sqlite")
+    for _ in range(2):
+        demo = subprocess.run(
+            [KENTBOT, "demo", "--database-url", database],
+            cwd=REPO,
+            env=clean_env(),
+            input="/start\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+    # The terminal quits at the end of its input: the greeting must have come before it.
+    assert "Merhaba Ayşe" in demo.stdout, demo.stdout
+
+
 def test_event_add_names_the_bot_in_the_poster_link(emulator_port: int, tmp_path: Path) -> None:
     """With the token in the environment the link is the bot's own, ready for a poster;
     without it, the output says what to put where."""
