@@ -308,7 +308,7 @@ def _step_screen(
         if intake.state_of(draft).mode == "record":
             return Screen(
                 t._("📞 The citizen's phone number or e-mail, if they gave one (or tap Skip):"),
-                ((a.SkipStep().choice(t._(SKIP)),),),
+                ((a.SkipStep().choice(t._(SKIP)),), _nav(t)),
             )
         return phone_screen(t)
     category = reference.get(session, Category, intake.state_of(draft).category)

@@ -260,7 +260,8 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     newcomer.press("Ağaç budama ve kesim")
     newcomer.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     newcomer.send("Okul önündeki çam ağacının dalları kırılmak üzere.")
-    newcomer.wait_message(contains="verdiyse telefon numarası")
+    phone = newcomer.wait_message(contains="verdiyse telefon numarası")
+    assert phone.buttons == [["⏭ Atla"], ["⬅️ Geri", "✖️ İptal"]]  # as every other step
     newcomer.send("0532 000 11 22")
     newcomer.wait_message(contains="Lütfen talebinizi kontrol edin")
     newcomer.press("📨 Gönder")
