@@ -227,7 +227,7 @@ def file_with_photos(kent: Kent, citizen: SimUser, photos: int, first_time: bool
     for _ in range(photos):
         citizen.send_photo()
     citizen.send("✅ Devam")
-    citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    citizen.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     citizen.share_contact("+90 555 111 22 33")
     citizen.press("📨 Gönder")
     return number_in(citizen.wait_message(contains="Talebiniz alındı"))
