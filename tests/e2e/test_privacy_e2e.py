@@ -302,7 +302,7 @@ def test_erasure_deletes_every_photo_under_a_text_card(kent: Kent) -> None:
     group = kent.groups["temizlik"]
     number = file_with_photos(kent, ayse, 2)
     card = card_of(kent, group, number)
-    assert card.photo is None and "2 fotoğraf aşağıda" in card.text
+    assert card.photo is None and "Aşağıda 2 fotoğraf var" in card.text
     first = group.wait_message(predicate=lambda m: m.photo is not None)
     second = group.wait_message(predicate=lambda m: m.photo is not None)
     assert first.reply_to_message_id == second.reply_to_message_id == card.message_id

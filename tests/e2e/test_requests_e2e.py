@@ -46,7 +46,7 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     card = card_of(kent, group, number)
     assert card.photo is not None and card.caption is not None
     assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
-    assert "fotoğraf aşağıda" not in card.text
+    assert "fotoğraf var" not in card.text
     # The time it came, not an age that would freeze at the card's last edit.
     assert "🕒 Geliş: " in card.text and "önce" not in card.text
     assert "🙋 Üstlen" in card.flat_buttons and "✅ Çözüldü" in card.flat_buttons
@@ -402,7 +402,7 @@ def test_location_and_photos_in_one_step(kent: Kent) -> None:
     # Several photos: the card is a text and the photos follow it as an album.
     group = kent.groups["temizlik"]
     card = card_of(kent, group, number)
-    assert card.photo is None and "3 fotoğraf aşağıda" in card.text
+    assert card.photo is None and "Aşağıda 3 fotoğraf var" in card.text
     album = group.wait_message(predicate=lambda m: m.photo is not None)
     assert album.reply_to_message_id == card.message_id
 
@@ -455,7 +455,7 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
         )
     )
     text_card = card_of(kent, group, long_one)
-    assert text_card.photo is None and "1 fotoğraf aşağıda" in text_card.text
+    assert text_card.photo is None and "Aşağıda 1 fotoğraf var" in text_card.text
     photo = group.wait_message(predicate=lambda m: m.photo is not None)
     assert photo.reply_to_message_id == text_card.message_id
 
