@@ -153,7 +153,7 @@ def register(
     """A citizen opens the event's link and registers (or joins its waiting list)."""
     citizen.send(f"/start ev_{event_id}")
     citizen.wait_message(contains="Kültür Merkezi Salon 2")
-    citizen.press("✅ Kayıt ol" if expect == "Kayıt ol" else "⏳ Bekleme listesine yazıl")
+    citizen.press("✅ Kayıt ol" if expect == "Kayıt ol" else "⏳ Bekleme listesine gir")
     if consent:
         citizen.wait_message(contains="Kişisel Verilerin Korunması")
         citizen.press("✅ Kabul ediyorum")
