@@ -7,7 +7,7 @@ from common.i18n import N_
 REQUEST_TYPES: dict[str, str] = {
     "talep": N_("Request"),
     "sikayet": N_("Complaint"),
-    "bilgi": N_("Question / information"),
+    "bilgi": N_("Question"),
     "oneri": N_("Suggestion"),
     "tesekkur": N_("Thanks"),
 }

@@ -4,7 +4,8 @@ The layout is the seed's (performance programme 2025, goal 7.1.1): a
 "PERFORMANS GÖSTERGELERİ" table of six numbered indicators with a HEDEFLENEN
 (target) column, then "İZLEME GÖSTERGELERİ", the monitoring rows, with an
 ÖNGÖRÜLEN (forecast) column; labels and units follow the seed, with its slips
-corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi]), so the table
+corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi], one spelling of
+"Çağrı Merkezine", "şikâyet-talep", "müracaatı sayısı" and WhatsApp), so the table
 can be pasted into next year's programme. A third table, clearly marked as not part
 of the programme, monitors the council's check-ins (attendance and no-show rates).
 GERÇEKLEŞEN is the year up to `until`, and never beyond today: what has not happened
@@ -52,7 +53,7 @@ MISSED_CALLS_NOTE = (
 )
 REQUESTS_NOTE = (
     "**Gelen talep ve şikâyet sayısı; Telefonla, Şahsen, İnternet, Açık Kapı, Bilgi Edinme, "
-    "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dahil toplam sayıdır."
+    "İBB, CİMER, sosyal medya ve Kent Bot (Telegram) başvuruları dâhil toplam sayıdır."
 )
 # WhatsApp requests are counted from this day on: the seed's "***" footnote explains the
 # empty cells of the years before it, and has nothing to say about a later year.
@@ -75,18 +76,18 @@ SOURCES = (
 # The seed's row labels, per channel and per assembly, in the seed's order.
 CHANNEL_LABELS: dict[str, str] = {
     "in_person": "Çözüm Merkezine şahsen gelen şikâyet-talep sayısı",
-    "phone": "Çağrı merkezine gelen şikâyet talep sayısı",
+    "phone": "Çağrı Merkezine gelen şikâyet-talep sayısı",
     "web": "Çağrı Merkezine internet yoluyla gelen şikâyet-talep sayısı",
     "bilgi_edinme": "Bilgi Edinme müracaatı sayısı",
-    "cimer": "CİMER müracaat sayısı",
-    "ibb": "İBB müracaat sayısı",
-    "acik_kapi": "Açık Kapı müracaat sayısı",
+    "cimer": "CİMER müracaatı sayısı",
+    "ibb": "İBB müracaatı sayısı",
+    "acik_kapi": "Açık Kapı müracaatı sayısı",
     "facebook": "Sosyal Medya - Facebook müracaatı sayısı",
     "twitter": "Sosyal Medya - Twitter müracaatı sayısı",
     "instagram": "Sosyal Medya - Instagram müracaatı sayısı",
-    "whatsapp": "Sosyal Medya - Whatsapp müracaat sayısı",
+    "whatsapp": "Sosyal Medya - WhatsApp müracaatı sayısı",
     # Not in the seed: this bot is the new channel, and the total must stay complete.
-    "telegram": "Kent Bot (Telegram) müracaat sayısı",
+    "telegram": "Kent Bot (Telegram) müracaatı sayısı",
 }
 EVENT_LABELS: dict[str, str] = {
     "genel_kurul": "Kent Konseyi Genel Kurul toplantı sayısı",
@@ -284,7 +285,7 @@ def _monitoring_rows(config: Config, figures: Indicators, whatsapp_note: bool) -
         )
     rows += [
         Row(
-            'Çağrı merkezine gelen "toplam çağrı" sayısı',
+            'Çağrı Merkezine gelen "toplam çağrı" sayısı',
             "[adet]",
             "count",
             figures.calls_total,

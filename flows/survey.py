@@ -50,7 +50,8 @@ def question(t: Translator, request_id: int, number: str, reminder: bool) -> Scr
         "⭐ How satisfied are you with how your request {number} was handled? "
         "1 = not at all, 5 = very."
     ).format(number=number)
-    stars = [Score(request_id, n).choice(f"{'⭐' * n}" if n < 3 else f"{n} ⭐") for n in SCORES]
+    # One style for all five, short enough for WhatsApp's 20-character button titles.
+    stars = [Score(request_id, n).choice(f"{n} ⭐") for n in SCORES]
     return Screen(
         text,
         (

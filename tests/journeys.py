@@ -42,9 +42,9 @@ def to_the_summary(
     if first_time:  # the KVKK notice is shown once, until accepted
         citizen.wait_message(contains="Kişisel Verilerin Korunması")
         citizen.press("✅ Kabul ediyorum")
-    # Type and topic on one screen; "Şikayet" comes preselected.
+    # Type and topic on one screen; "Şikâyet" comes preselected.
     topics = citizen.wait_message(contains="Hangi konuyla ilgili?")
-    assert topics.buttons[0] == ["Talep", "✅ Şikayet", "Bilgi", "Öneri"]
+    assert topics.buttons[0] == ["Talep", "✅ Şikâyet", "Soru", "Öneri"]
     citizen.press("Çöp toplama")
     citizen.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     citizen.send(text)
@@ -55,7 +55,7 @@ def to_the_summary(
     if photo:
         citizen.send_photo(caption=None)
     citizen.send("✅ Devam")
-    citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    citizen.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     citizen.share_contact("+90 555 111 22 33")
     summary = citizen.wait_message(
         contains="Lütfen talebinizi kontrol edin", predicate=lambda m: "📨 Gönder" in m.flat_buttons
@@ -141,8 +141,8 @@ def create_event(
     assert f"{start.year} " in summary.text and summary.text.count(str(start.year)) == 1
     assert "14:00–16:00" in summary.text
     coordinator.press("✅ Oluştur")
-    created = coordinator.wait_message(contains="Etkinlik oluşturuldu")
-    match = re.search(r"no (\d+)", created.text)
+    created = coordinator.wait_message(contains="numaralı etkinlik oluşturuldu")
+    match = re.search(r"(\d+) numaralı etkinlik oluşturuldu", created.text)
     assert match and "?start=ev_" + match.group(1) in created.text
     return int(match.group(1))
 

@@ -106,7 +106,7 @@ def kvkk_screen(t: Translator, controller: str, retention_days: int) -> Screen:
 TYPE_TOGGLES: dict[str, str] = {
     "talep": N_("Request"),
     "sikayet": N_("Complaint"),
-    "bilgi": N_("Info"),
+    "bilgi": N_("Question"),  # the same name as in REQUEST_TYPES
     "oneri": N_("Suggestion"),
 }
 CHOSEN = "✅ "

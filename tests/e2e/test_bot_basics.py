@@ -17,7 +17,7 @@ def test_start_greets_by_name_in_turkish_with_the_main_menu(kent: Kent) -> None:
     reply = ayse.wait_message(contains="Merhaba Ayşe!")
     assert "Örnek İlçe Belediyesi" in reply.text
     assert reply.flat_buttons == [
-        "📝 Talep / şikayet bildir",
+        "📝 Talep / şikâyet bildir",
         "📋 Taleplerim",
         "🏛 Kent Konseyi",
         "📅 Etkinlikler",
@@ -73,7 +73,7 @@ def test_commands_are_registered_in_each_language(kent: Kent) -> None:
     turkish = {c["command"]: c["description"] for c in kent.emu.commands(language_code="tr")}
     english = {c["command"]: c["description"] for c in kent.emu.commands(language_code="en")}
     default = {c["command"]: c["description"] for c in kent.emu.commands()}
-    assert turkish["talep"] == "Talep veya şikayet bildir"
+    assert turkish["talep"] == "Talep veya şikâyet bildir"
     assert english["talep"] == "File a request or complaint"
     assert default == turkish
     assert set(turkish) >= {"start", "talep", "taleplerim", "iptal", "yardim", "dil"}

@@ -41,7 +41,9 @@ def test_joining_assemblies_with_age_rules(kent: Kent) -> None:
     ayse.send("31.02.1990")
     ayse.wait_message(contains="Bu tarihi okuyamadım")
     ayse.send("12.05.1980")  # 46: too old for the Youth Assembly (15-29)
-    refused = ayse.wait_message(contains="Gençlik Meclisi 15–29 yaş arasındakiler içindir")
+    refused = ayse.wait_message(
+        contains="Gençlik Meclisi yalnızca 15–29 yaş arasındakilere açıktır"
+    )
     # The refusal ends the question and says where to go next.
     assert "📋 Diğer meclisler" in refused.flat_buttons
     ayse.send("/etkinlikler")
@@ -120,7 +122,7 @@ def test_events_registration_waiting_list_and_check_in(kent: Kent) -> None:
     ayse.send(f"/start ev_{event_id}")
     ayse.wait_message(contains="Kayıtlısınız")
     ayse.press("↩️ Geri çek")
-    ayse.wait_message(contains="Kaydınızı geri çektiniz")
+    ayse.wait_message(contains="Kaydınızı iptal ettiniz")
     promoted = zeynep.wait_message(contains="Sizin için bir yer açıldı!")
     zeynep_code = re.search(r"Giriş kodunuz: ([A-Z0-9]{6})", promoted.text)
     assert promoted.photo is not None and zeynep_code
@@ -175,7 +177,7 @@ def test_members_only_refusal_cancellation_and_announcement(kent: Kent) -> None:
 
     coordinator.send(f"/etkinlik_duzenle {event_id} yer Belediye Meclis Salonu")
     coordinator.wait_message(contains="güncellendi; 1 kişiye bildiriliyor")
-    ayse.wait_message(contains="yer Belediye Meclis Salonu")
+    ayse.wait_message(contains="yer: Belediye Meclis Salonu")
 
     coordinator.send(f"/etkinlik_iptal {event_id}")
     coordinator.press("Evet, etkinliği iptal et")

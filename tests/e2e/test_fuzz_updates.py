@@ -701,7 +701,7 @@ def enter_filing(person: SimUser) -> None:
     """Up to the description step, as a Turkish-speaking citizen."""
     person.send("/talep")
     person.press("✅ Kabul ediyorum")
-    person.press("Çöp toplama")  # the type "Şikayet" comes preselected
+    person.press("Çöp toplama")  # the type "Şikâyet" comes preselected
     person.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
 
 

@@ -41,7 +41,7 @@ def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
 
     freeze(kent, calendar.add_working_hours(request.created_at, 8 * 0.85))
     kent.run_job(sla_watch)
-    group.wait_message(contains=f"{number} yanıt süresinin %80'ini kullandı")
+    group.wait_message(contains=f"{number} numaralı talep, yanıt süresinin %80'ini doldurdu")
     kent.run_job(sla_watch)
     group.expect_no_message(within=0.3)  # once only
 
@@ -92,7 +92,7 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     card = card_of(kent, group, first)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
     ayse.wait_message(contains=f"{first} numaralı talebiniz çözüldü")
-    survey = ayse.wait_message(contains=f"{first} numaralı talebinizin ele alınışından")
+    survey = ayse.wait_message(contains=f"{first} numaralı talebinizle ilgili yapılan işlemlerden")
     assert "5 ⭐" in survey.flat_buttons
     ayse.press("5 ⭐", message_id=survey.message_id)
     ayse.wait_message(contains="Yanıtınız için teşekkür ederiz")
@@ -111,7 +111,7 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     second = number_in(file_complaint(kent, ayse, photo=False, location=False, first_time=False))
     card2 = group.wait_message(contains=second)
     mehmet.press("✅ Çözüldü", chat=group, message_id=card2.message_id)
-    ayse.wait_message(contains=f"{second} numaralı talebinizin ele alınışından")
+    ayse.wait_message(contains=f"{second} numaralı talebinizle ilgili yapılan işlemlerden")
     resolved_at = stored(kent, second).resolved_at
     assert resolved_at is not None
     freeze(kent, utcnow() + timedelta(days=1))

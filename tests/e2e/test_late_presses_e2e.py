@@ -65,7 +65,7 @@ def test_send_pressed_again_after_a_lost_receipt_shows_that_receipt(
     card_of(kent, kent.groups["temizlik"], number)
     # Unsure, she writes; the bot offers to file that text, which makes it a new draft.
     ayse.send("Şikayetim gönderildi mi acaba?")
-    ayse.wait_message(contains="talep veya şikayet olarak")
+    ayse.wait_message(contains="talep veya şikâyet olarak")
 
     ayse.press("📨 Gönder", message_id=summary.message_id)
     receipt = ayse.wait_message(contains="Talebiniz alındı")

@@ -227,7 +227,7 @@ def file_with_photos(kent: Kent, citizen: SimUser, photos: int, first_time: bool
     for _ in range(photos):
         citizen.send_photo()
     citizen.send("✅ Devam")
-    citizen.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    citizen.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     citizen.share_contact("+90 555 111 22 33")
     citizen.press("📨 Gönder")
     return number_in(citizen.wait_message(contains="Talebiniz alındı"))
@@ -302,7 +302,7 @@ def test_erasure_deletes_every_photo_under_a_text_card(kent: Kent) -> None:
     group = kent.groups["temizlik"]
     number = file_with_photos(kent, ayse, 2)
     card = card_of(kent, group, number)
-    assert card.photo is None and "2 fotoğraf aşağıda" in card.text
+    assert card.photo is None and "Aşağıda 2 fotoğraf var" in card.text
     first = group.wait_message(predicate=lambda m: m.photo is not None)
     second = group.wait_message(predicate=lambda m: m.photo is not None)
     assert first.reply_to_message_id == second.reply_to_message_id == card.message_id

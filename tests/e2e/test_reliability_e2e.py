@@ -138,7 +138,7 @@ def kent_limited(emulator_server: RunningEmulator, db: Engine, config: Config) -
 def quick_complaint(citizen: SimUser, text: str, timeout: float = 90) -> str:
     citizen.send("/talep")
     citizen.press("✅ Kabul ediyorum", timeout=timeout)
-    citizen.press("Çöp toplama", timeout=timeout)  # the type "Şikayet" comes preselected
+    citizen.press("Çöp toplama", timeout=timeout)  # the type "Şikâyet" comes preselected
     citizen.wait_message(contains="Lütfen konuyu", timeout=timeout)
     citizen.send(text)
     citizen.wait_message(contains="Nerede?", timeout=timeout)

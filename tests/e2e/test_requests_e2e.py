@@ -46,7 +46,7 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
     card = card_of(kent, group, number)
     assert card.photo is not None and card.caption is not None
     assert "çöpler üç gündür" in card.text and "Haritada konum" in card.text
-    assert "fotoğraf aşağıda" not in card.text
+    assert "fotoğraf var" not in card.text
     # The time it came, not an age that would freeze at the card's last edit.
     assert "🕒 Geliş: " in card.text and "önce" not in card.text
     assert "🙋 Üstlen" in card.flat_buttons and "✅ Çözüldü" in card.flat_buttons
@@ -64,7 +64,7 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
 
     mehmet.reply(card.message_id, "Ekiplerimiz bugün öğleden sonra toplayacak.", chat=group)
     answer = ayse.wait_message(contains="Ekiplerimiz bugün öğleden sonra toplayacak.")
-    assert f"{number} numaralı talebinizin yanıtı" in answer.text
+    assert f"{number} numaralı talebinize yanıt" in answer.text
     group.wait_message(contains="Vatandaşa iletildi")
 
     mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
@@ -102,12 +102,12 @@ def test_complaint_from_filing_to_resolution(kent: Kent) -> None:
 def test_free_text_first_suggests_categories(kent: Kent) -> None:
     ayse = kent.citizen()
     ayse.send("Sokağımızdaki lambalar 3 gündür yanmıyor")
-    ayse.wait_message(contains="talep veya şikayet olarak iletmek ister misiniz?")
+    ayse.wait_message(contains="talep veya şikâyet olarak iletmek ister misiniz?")
     ayse.press("📝 Evet, talep olarak ilet")
     ayse.wait_message(contains="Kişisel Verilerin Korunması")
     ayse.press("✅ Kabul ediyorum")
     suggestions = ayse.wait_message(contains="Mesajınız: Sokağımızdaki lambalar")
-    assert "Yazdığınıza uygun görünen konular" in suggestions.text
+    assert "Yazdıklarınıza uygun görünen konular" in suggestions.text
     assert suggestions.buttons[1] == ["Sokak aydınlatması"]
     assert "📂 Diğer konular" in suggestions.flat_buttons
     ayse.press("Talep")  # the type toggle keeps the suggestions on screen
@@ -125,7 +125,7 @@ def test_bad_input_is_refused_politely_and_the_draft_survives(kent: Kent) -> Non
     ayse.press("Park, yeşil alan ve oyun grubu")
     ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     ayse.send("x" * 2001)
-    ayse.wait_message(contains="sizinki 2001 karakter")
+    ayse.wait_message(contains="sizin metniniz 2001 karakter")
     ayse.send("   ")
     ayse.wait_message(contains="Mesaj boş")
     ayse.send("Parktaki salıncak kırık, çocuklar için tehlikeli.")
@@ -211,7 +211,7 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     mehmet.press("↪️ Yönlendir", chat=group, message_id=card.message_id)
     group.wait_message(predicate=lambda m: "İmar ve Şehircilik Müdürlüğü" in m.flat_buttons)
     mehmet.press("İmar ve Şehircilik Müdürlüğü", chat=group, message_id=card.message_id)
-    ayse.wait_message(contains="İmar ve Şehircilik Müdürlüğü birimine iletildi")
+    ayse.wait_message(contains="konudan sorumlu birime iletildi: İmar ve Şehircilik Müdürlüğü")
     new_card = kent.supervisors.wait_message(contains=number)
     assert stored(kent, number).department_code == "imar"
     # The old department lost the request.
@@ -226,7 +226,9 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     question = ayse.wait_message(contains="Binanın kapı numarası nedir?")
     ayse.reply(question.message_id, "Kapı numarası 12.")
     ayse.wait_message(contains="ilgili birime iletildi")
-    relayed = kent.supervisors.wait_message(contains=f"Vatandaşın {number} hakkındaki yanıtı")
+    relayed = kent.supervisors.wait_message(
+        contains=f"{number} numaralı talep için vatandaşın yanıtı"
+    )
     assert "Kapı numarası 12." in relayed.text
     assert relayed.reply_to_message_id == new_card.message_id
     assert stored(kent, number).first_response_at is not None
@@ -250,7 +252,7 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     newcomer.wait_message(contains="Bu komut belediye personeli içindir")
 
     admin.send(f"/personel ekle {newcomer.id} personel park")
-    admin.wait_message(contains=f"{newcomer.id} artık Personel (park)")
+    admin.wait_message(contains=f"{newcomer.id} kullanıcısının yeni rolü: Personel (park)")
     newcomer.send("/kayit")
     newcomer.wait_message(contains="hangi kanaldan geldi?")
     newcomer.press("Çağrı merkezi")
@@ -260,7 +262,7 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     newcomer.press("Ağaç budama ve kesim")
     newcomer.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     newcomer.send("Okul önündeki çam ağacının dalları kırılmak üzere.")
-    phone = newcomer.wait_message(contains="verdiyse telefon numarası")
+    phone = newcomer.wait_message(contains="telefon numarası ya da e-posta adresi verdiyse")
     assert phone.buttons == [["⏭ Atla"], ["⬅️ Geri", "✖️ İptal"]]  # as every other step
     newcomer.send("0532 000 11 22")
     newcomer.wait_message(contains="Lütfen talebinizi kontrol edin")
@@ -278,7 +280,7 @@ def test_staff_register_a_phone_request_and_admin_manages_staff(kent: Kent) -> N
     assert "Çağrı merkezi" in card.text
     colleague = kent.staff("park", first_name="Deniz")
     colleague.reply(card.message_id, "Ekip yarın sabah gidecek.", chat=kent.groups["park"])
-    kent.groups["park"].wait_message(contains="Telegram iletişimi yok")
+    kent.groups["park"].wait_message(contains="Telegram üzerinden gelmedi")
     assert stored(kent, number).status == "answered"
 
     admin.send(f"/personel sil {newcomer.id}")
@@ -325,13 +327,13 @@ def test_type_toggles_on_the_topic_screen_and_in_the_summary(kent: Kent) -> None
     ayse.send("/talep")
     ayse.press("✅ Kabul ediyorum")
     topics = ayse.wait_message(contains="Hangi konuyla ilgili?")
-    assert "Tür: Şikayet" in topics.text and "✅ Şikayet" in topics.flat_buttons
+    assert "Tür: Şikâyet" in topics.text and "✅ Şikâyet" in topics.flat_buttons
 
     # Another type: the same message is edited, the step stays.
     ayse.press("Talep")
     toggled = ayse.wait_message(contains="Tür: Talep")
     assert toggled.message_id == topics.message_id and toggled.edited
-    assert toggled.buttons[0] == ["✅ Talep", "Şikayet", "Bilgi", "Öneri"]
+    assert toggled.buttons[0] == ["✅ Talep", "Şikâyet", "Soru", "Öneri"]
     # The type already chosen: nothing to change, nothing sent or edited.
     ayse.press("✅ Talep")
     ayse.expect_no_message(within=0.3)
@@ -346,7 +348,7 @@ def test_type_toggles_on_the_topic_screen_and_in_the_summary(kent: Kent) -> None
     ayse.send("Parktaki salıncak kırık, çocuklar için tehlikeli.")
     ayse.wait_message(contains="Nerede?")
     ayse.send("✅ Devam")
-    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     ayse.send("⏭ Atla")
     summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
     assert "Tür: Talep" in summary.text
@@ -387,9 +389,9 @@ def test_location_and_photos_in_one_step(kent: Kent) -> None:
     ayse.send_photo()
     ayse.expect_no_message(within=0.3)
     ayse.send_photo()
-    ayse.wait_message(contains="En fazla 3 fotoğraf ekleyebilirsiniz")
+    ayse.wait_message(contains="3 fotoğraf eklediniz; daha fazlasını ekleyemezsiniz")
     ayse.send("devam")  # the label's word typed by hand works like the button
-    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     ayse.send("⏭ Atla")
     summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
     assert "Konum: haritada paylaşıldı" in summary.text and "Fotoğraf: 3" in summary.text
@@ -401,7 +403,7 @@ def test_location_and_photos_in_one_step(kent: Kent) -> None:
     # Several photos: the card is a text and the photos follow it as an album.
     group = kent.groups["temizlik"]
     card = card_of(kent, group, number)
-    assert card.photo is None and "3 fotoğraf aşağıda" in card.text
+    assert card.photo is None and "Aşağıda 3 fotoğraf var" in card.text
     album = group.wait_message(predicate=lambda m: m.photo is not None)
     assert album.reply_to_message_id == card.message_id
 
@@ -417,7 +419,7 @@ def test_a_photo_first_then_a_typed_address(kent: Kent) -> None:
     ayse.send("Gül Sk. 8 önündeki park")
     ayse.expect_no_message(within=0.3)
     ayse.send("✅ Devam")
-    ayse.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    ayse.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     ayse.send("⏭ Atla")
     summary = ayse.wait_message(contains="Lütfen talebinizi kontrol edin")
     assert "Adres: Gül Sk. 8 önündeki park" in summary.text and "Fotoğraf: 1" in summary.text
@@ -454,7 +456,7 @@ def test_photo_card_caption_edits_stay_within_the_caption_limit(kent: Kent) -> N
         )
     )
     text_card = card_of(kent, group, long_one)
-    assert text_card.photo is None and "1 fotoğraf aşağıda" in text_card.text
+    assert text_card.photo is None and "Aşağıda 1 fotoğraf var" in text_card.text
     photo = group.wait_message(predicate=lambda m: m.photo is not None)
     assert photo.reply_to_message_id == text_card.message_id
 
@@ -498,7 +500,7 @@ def test_drafts_saved_at_steps_of_an_earlier_version(kent: Kent) -> None:
     second.send_photo()
     second.expect_no_message(within=0.3)
     second.send("✅ Devam")
-    second.wait_message(contains="Gerekirse personel sizi arayabilsin mi?")
+    second.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
     second.send("⏭ Atla")
     summary = second.wait_message(contains="Lütfen talebinizi kontrol edin")
     assert "Fotoğraf: 2" in summary.text and "Tür: Talep" in summary.text
@@ -545,7 +547,7 @@ def test_a_typed_answer_gets_a_new_screen_remembered_with_its_step(kent: Kent) -
     where = draft_after("Sokağımızdaki çöpler üç gündür toplanmadı.", "Nerede?")
     assert where.step == "location" and where.data["keyboard"] is True
     assert where.data["text"] == "Sokağımızdaki çöpler üç gündür toplanmadı."
-    phone = draft_after("✅ Devam", "Gerekirse personel sizi arayabilsin mi?")
+    phone = draft_after("✅ Devam", "Gerekirse personelimiz sizi arayabilir mi?")
     assert phone.step == "phone" and phone.data["keyboard"] is True
 
 

@@ -98,7 +98,7 @@ def test_each_step_has_exactly_one_owner() -> None:
 def test_the_command_menu_and_the_main_menu_come_from_the_features() -> None:
     assert [(c.command, c.description) for c in commands_for("tr", FEATURES)] == [
         ("start", "Ana menü"),
-        ("talep", "Talep veya şikayet bildir"),
+        ("talep", "Talep veya şikâyet bildir"),
         ("taleplerim", "Taleplerimi takip et"),
         ("meclis", "Kent Konseyi meclisleri"),
         ("etkinlikler", "Yaklaşan Kent Konseyi etkinlikleri"),

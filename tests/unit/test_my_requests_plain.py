@@ -180,12 +180,12 @@ def test_a_citizen_follows_notes_and_withdraws_their_requests_on_a_plain_channel
     # A note: the prompt, then the message goes to the request.
     chat.press("📝 Not")
     assert [m.text for m in chat.last] == [
-        f"{oldest.number} için notunuzu ya da fotoğrafınızı gönderin."
+        f"{oldest.number} numaralı talebinize eklemek istediğiniz notu ya da fotoğrafı gönderin."
     ]
     assert chat.last[0].buttons == ()
     chat.send("Konteyner hâlâ dolu & kokuyor.")
     assert [m.text for m in chat.last] == [
-        f"✅ {oldest.number} numaralı talebe eklendi; ilgili birime iletildi."
+        f"✅ {oldest.number} numaralı talebinize eklendi ve ilgili birime iletildi."
     ]
     with transaction(db) as session:
         assert steps.pending(session, citizen_of(session, ayse)) is None
@@ -221,9 +221,11 @@ def test_a_citizen_follows_notes_and_withdraws_their_requests_on_a_plain_channel
     # An answer to a staff question, on another request: its own prompt, its own label.
     newest = filed[-1]
     chat.show(chat.act(actions.AnswerQuestion(newest.id or 0)))
-    assert [m.text for m in chat.last] == [f"{newest.number} için yanıtınızı yazın."]
+    assert [m.text for m in chat.last] == [
+        f"{newest.number} numaralı talebinizle ilgili yanıtınızı yazın."
+    ]
     chat.send("Konteyner Atatürk Caddesi 12'nin önünde.")
-    assert chat.last[0].text.startswith(f"✅ {newest.number} numaralı talebe eklendi")
+    assert chat.last[0].text.startswith(f"✅ {newest.number} numaralı talebinize eklendi")
     chat.show(chat.act(actions.View(newest.id or 0)))
     assert (
         chat.last[0]

@@ -66,15 +66,19 @@ def test_a_citizen_rates_a_resolved_request_on_the_plain_channel(
     question = fitted(ask.question(t, request.id, request.number, reminder=False))
     # Six answers do not fit three buttons: they come as one list, in order.
     assert [m.buttons for m in question] == [()]
+    # The five scores in one style, the scale said in words a citizen would use.
     assert [c.label for c in offered(question)] == [
-        "⭐",
-        "⭐⭐",
+        "1 ⭐",
+        "2 ⭐",
         "3 ⭐",
         "4 ⭐",
         "5 ⭐",
         "❌ Sorunum çözülmedi",
     ]
-    assert request.number in question[0].text
+    assert question[0].text.startswith(
+        f"⭐ {request.number} numaralı talebinizle ilgili yapılan işlemlerden ne kadar memnun "
+        "kaldınız? (1: hiç memnun değilim, 5: çok memnunum)"
+    )
 
     score = pressed(question, "4 ⭐", [ask.Score, ask.NotSolved])
     assert score == ask.Score(request.id, 4)

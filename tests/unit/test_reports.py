@@ -123,13 +123,13 @@ def test_xlsx_has_the_seed_layout_with_real_numbers(
     unit, actual, target = cells("1. Toplam gelen talep ve şikâyet sayısı**")
     assert (actual.value, target.value, actual.number_format) == (4, 114100, "#,##0")
     assert rows["1. Toplam gelen talep ve şikâyet sayısı**"][0].font.bold
-    assert cells("Çağrı merkezine gelen şikâyet talep sayısı")[1].value == 3
-    assert cells("Çağrı merkezine gelen şikâyet talep sayısı")[2].value == 75000
-    assert cells("Kent Bot (Telegram) müracaat sayısı")[1].value == 1
-    assert cells("Kent Bot (Telegram) müracaat sayısı")[2].value == "-"
+    assert cells("Çağrı Merkezine gelen şikâyet-talep sayısı")[1].value == 3
+    assert cells("Çağrı Merkezine gelen şikâyet-talep sayısı")[2].value == 75000
+    assert cells("Kent Bot (Telegram) müracaatı sayısı")[1].value == 1
+    assert cells("Kent Bot (Telegram) müracaatı sayısı")[2].value == "-"
     # The seed's "***29/05/2024 tarihinden itibaren" says nothing about 2025.
-    assert cells("Sosyal Medya - Whatsapp müracaat sayısı")[2].value == 5000
-    assert cells('2. Çağrı merkezine gelen "toplam çağrı" sayısı')[1].value == 100
+    assert cells("Sosyal Medya - WhatsApp müracaatı sayısı")[2].value == 5000
+    assert cells('2. Çağrı Merkezine gelen "toplam çağrı" sayısı')[1].value == 100
     assert [c.value for c in cells("Tamamlanan çağrı sayısı")[1:]] == [88, 215000]
     assert cells("3. Kent Konseyi toplantı/etkinlik sayısı")[1].value == 1
     assert cells("Kent Konseyi Genel Kurul toplantı sayısı")[2].value == 2
@@ -183,7 +183,7 @@ def test_first_half_of_2024_matches_the_seed_column(seeded: Engine, config: Conf
     assert lines["1. Toplam gelen talep ve şikâyet sayısı**"][1] == "57.092"
     assert lines["3. Kaçan çağrı oranı*"][1] == "%14,7"
     assert lines["1. Halkla ilişkiler hizmetleri vatandaş memnuniyeti"][1] == "%95,0"
-    assert lines["Sosyal Medya - Whatsapp müracaat sayısı***"][1] == "760"
+    assert lines["Sosyal Medya - WhatsApp müracaatı sayısı***"][1] == "760"
     assert "(1 Ocak – 30 Haziran 2024)" in report.title
     assert "***29/05/2024 tarihinden itibaren" in report.footnotes
 
@@ -318,7 +318,7 @@ def test_report_texts_read_as_a_turkish_civil_servant_writes_them(
     assert "Oluşturulma: 6 Aralık 2026 15:40" in markdown
     assert "(1 Ocak – 31 Aralık 2025)" in markdown
     # 29/05/2024 is before 2025: the seed's footnote has nothing to say here.
-    assert "29/05/2024" not in markdown and "Whatsapp müracaat sayısı |" in markdown
+    assert "29/05/2024" not in markdown and "WhatsApp müracaatı sayısı |" in markdown
     # Nothing lets staff type a figure in: the report says where each one comes from.
     assert "Personel tarafından girilir" not in markdown
     assert "personel tarafından girilir" not in markdown

@@ -1,0 +1,91 @@
+"""What a citizen reads when staff act on a request (handlers.request_views.citizen_notice):
+the closing thanks fits the request, and a department's name is never followed by a
+suffixed "birimine" ("Fen İşleri Müdürlüğü birimine")."""
+
+from __future__ import annotations
+
+import re
+
+from babel.messages.pofile import read_po
+
+from common.i18n import po_path, translator
+from db.models import Department, Request, RequestEvent
+from handlers.request_views import citizen_notice
+
+FEN = Department(code="fen", name_tr="Fen İşleri Müdürlüğü", name_en="Directorate of Public Works")
+SOSYAL = Department(
+    code="sosyal",
+    name_tr="Sosyal Destek Hizmetleri Müdürlüğü",
+    name_en="Directorate of Social Support",
+)
+
+
+def request(category: str, department: str, type_: str) -> Request:
+    return Request(
+        id=1,
+        number="2026-000042",
+        channel="telegram",
+        type=type_,
+        category_code=category,
+        department_code=department,
+        text="…",
+    )
+
+
+def resolved(text: str | None = None) -> RequestEvent:
+    return RequestEvent(request_id=1, kind="resolved", actor="staff", text=text)
+
+
+def test_a_street_lighting_complaint_is_thanked_for_improving_the_city() -> None:
+    lamp = request("aydinlatma", "fen", "sikayet")
+    notice = citizen_notice(translator("tr"), lamp, resolved("Lamba değiştirildi."), FEN)
+    assert notice == (
+        "✅ <b>2026-000042 numaralı talebiniz çözüldü.</b>\n\n"
+        "Lamba değiştirildi.\n\n"
+        "Kentimizi daha yaşanabilir kılmamıza katkıda bulunduğunuz için teşekkür ederiz."
+    )
+    english = citizen_notice(translator("en"), lamp, resolved(), FEN)
+    assert english is not None
+    assert english.endswith("Thank you for helping us improve our city.")
+
+
+def test_a_social_aid_request_gets_a_neutral_thanks() -> None:
+    aid = request("sosyal_yardim", "sosyal", "talep")
+    notice = citizen_notice(translator("tr"), aid, resolved(), SOSYAL)
+    assert notice == (
+        "✅ <b>2026-000042 numaralı talebiniz çözüldü.</b>\n\n"
+        "Bize ulaştığınız için teşekkür ederiz."
+    )
+    assert "Kentimizi" not in notice
+    english = citizen_notice(translator("en"), aid, resolved(), SOSYAL)
+    assert english is not None and english.endswith("Thank you for getting in touch with us.")
+
+
+def test_a_question_about_a_city_topic_is_not_thanked_for_improving_the_city() -> None:
+    question = request("yol", "fen", "bilgi")
+    notice = citizen_notice(translator("tr"), question, resolved(), FEN)
+    assert notice is not None and notice.endswith("Bize ulaştığınız için teşekkür ederiz.")
+
+
+def test_the_department_name_keeps_its_own_form() -> None:
+    t = translator("tr")
+    lamp = request("aydinlatma", "fen", "sikayet")
+    passed = RequestEvent(request_id=1, kind="redirected", actor="staff")
+    assert citizen_notice(t, lamp, passed, FEN) == (
+        "↪️ 2026-000042 numaralı talebiniz, konudan sorumlu birime iletildi: Fen İşleri Müdürlüğü."
+    )
+    taken = RequestEvent(request_id=1, kind="assigned", actor="staff")
+    assert citizen_notice(t, lamp, taken, FEN) == (
+        "🙋 2026-000042 numaralı talebiniz Fen İşleri Müdürlüğü tarafından işleme alındı."
+    )
+
+
+def test_no_turkish_text_suffixes_a_department_name() -> None:
+    """Names end in "Müdürlüğü", "Merkezi", "Konseyi": "{department} birimine" (or any
+    suffix glued to the placeholder) cannot be right for all of them."""
+    with po_path("tr").open("rb") as handle:
+        catalog = read_po(handle, locale="tr")
+    for message in catalog:
+        text = str(message.string)
+        assert "{department} birim" not in text, message.id
+        assert not re.search(r"\{department\}'?[a-zçğıöşü]", text), message.id
