@@ -190,7 +190,6 @@ async def _post_card(
         method = "sendPhoto" if on_photo else "sendMessage"
         await unreachable.card_failed(bot, engine, config, request, chat_id, method, exc)
         return None
-    unreachable.card_posted(engine, chat_id)
     with transaction(engine) as session:
         workflow.set_card(
             session,
@@ -199,6 +198,7 @@ async def _post_card(
             message.message_id,
             PHOTO_CARD if on_photo else workflow.CARD,
         )
+    unreachable.card_posted(engine, chat_id)  # after the card is stored: staff can act on it
     reply = ReplyParameters(message_id=message.message_id)
     replies: Sequence[Message] = ()
     if len(photos) == 1 and not on_photo:
