@@ -1,4 +1,4 @@
-"""The `kentbot` command: run, demo, db upgrade, backup, restore, status, emulator."""
+"""The `kentbot` command: run, demo, check, db upgrade, backup, restore, status, emulator…"""
 
 from __future__ import annotations
 
@@ -385,6 +385,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return health.code
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.check import run_check
+
+    config = _config(args.config)
+    token = os.environ.get("KENTBOT_TOKEN", "")
+    if not token:
+        print("kentbot check: KENTBOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    return run_check(config, token, args.api_url or default_api_url())
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -517,6 +528,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a heartbeat older than this counts as a dead process (default 60; beats every 10)",
     )
     status.set_defaults(func=cmd_status)
+
+    check = sub.add_parser("check", help="check config.toml's groups and admins against Telegram")
+    check.add_argument(
+        "--config",
+        help=f"configuration file (default {DEFAULT_CONFIG_PATH.name} or $KENTBOT_CONFIG)",
+    )
+    check.add_argument(
+        "--api-url", help="Bot API base URL (default $KENTBOT_API_URL or Telegram's)"
+    )
+    check.set_defaults(func=cmd_check)
 
     emulator = sub.add_parser("emulator", help="run the Bot API emulator on its own")
     add_emulator_arguments(emulator)

@@ -15,3 +15,13 @@ def staff_chat(session: Session, config: Config, department_code: str) -> int | 
     if department is not None and department.chat_id:
         return department.chat_id
     return config.bot.supervisors_chat_id
+
+
+def served_chats(config: Config) -> frozenset[int]:
+    """The groups the bot works in: every department's group, the supervisors' group and
+    the digests' group recipients. In any other group it answers only setup commands."""
+    chats = {d.chat_id for d in config.departments if d.chat_id is not None}
+    if config.bot.supervisors_chat_id is not None:
+        chats.add(config.bot.supervisors_chat_id)
+    chats.update(chat for chat in config.digests.recipients if chat < 0)
+    return frozenset(chats)

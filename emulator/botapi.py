@@ -93,8 +93,20 @@ class BotApi:
             raise bad_request(errors.CHAT_NOT_FOUND)
         return chat
 
+    def reachable_chat(self, p: Params) -> Chat:
+        """A chat the bot may look at (getChat, getChatMember): not a group it is not in,
+        nor a person who never opened the bot; Telegram finds neither."""
+        chat = self.chat(p)
+        if chat.type != "private" and not chat.bot_in_group:
+            raise bad_request(errors.CHAT_NOT_FOUND)
+        if chat.user is not None and not chat.user.started:
+            raise bad_request(errors.CHAT_NOT_FOUND)
+        return chat
+
     def writable_chat(self, p: Params) -> Chat:
         chat = self.chat(p)
+        if chat.type != "private" and not chat.bot_in_group:
+            raise forbidden(errors.not_member(chat.type))
         if chat.user is not None:
             if chat.user.blocked:
                 raise forbidden(errors.BLOCKED)
@@ -666,7 +678,7 @@ class BotApi:
         return True
 
     async def api_getChat(self, bot: BotAccount, p: Params) -> JSON:
-        chat = self.chat(p)
+        chat = self.reachable_chat(p)
         return {
             **chat.to_dict(),
             "accent_color_id": 0,
@@ -681,7 +693,7 @@ class BotApi:
         }
 
     async def api_getChatMember(self, bot: BotAccount, p: Params) -> JSON:
-        chat = self.chat(p)
+        chat = self.reachable_chat(p)
         user_id = p.require_int("user_id")
         if user_id == bot.id:
             if chat.type != "private" and chat.bot_is_admin:
@@ -690,6 +702,10 @@ class BotApi:
         user = self.world.users.get(user_id)
         if user is None:
             raise bad_request("user not found")
+        if chat.type != "private" and user_id == chat.creator_id:
+            return {"status": "creator", "user": user.to_dict(), "is_anonymous": False}
+        if chat.type != "private" and user_id in chat.admin_ids:
+            return administrator(user.to_dict())
         if chat.type == "private" or user_id in chat.member_ids:
             return {"status": "member", "user": user.to_dict()}
         return {"status": "left", "user": user.to_dict()}

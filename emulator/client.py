@@ -235,15 +235,23 @@ class EmulatorClient:
         members: list[SimUser] | None = None,
         type: str = "supergroup",
         bot_is_admin: bool = True,
+        bot_in_group: bool = True,
+        admins: list[SimUser] | None = None,
+        creator: SimUser | None = None,
     ) -> SimGroup:
-        """The bot is always a member; as admin (default) it sees every message."""
+        """The bot is a member (unless `bot_in_group=False`: someone adds it later with
+        `SimGroup.set_bot`); as admin (default) it sees every message. `admins` and
+        `creator` are the group's own Telegram administrators, members too."""
         data = self.post(
             "groups",
             {
                 "title": title,
                 "type": type,
                 "bot_is_admin": bot_is_admin,
+                "bot_in_group": bot_in_group,
                 "member_ids": [m.id for m in members or []],
+                "admin_ids": [m.id for m in admins or []],
+                "creator_id": creator.id if creator is not None else None,
             },
         )
         return SimGroup(self, data)
@@ -617,6 +625,11 @@ class SimGroup(_Watcher):
 
     def remove_member(self, user: SimUser) -> None:
         self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "remove": True})
+
+    def set_bot(self, status: str, by: SimUser) -> JSON:
+        """`by` adds the bot ("member"), makes it an administrator, or removes it ("left",
+        "kicked"); the bot gets the my_chat_member update Telegram sends."""
+        return dict(self.client.post(f"groups/{self.id}/bot", {"status": status, "by": by.id}))
 
     def wait_message(
         self, contains: str | None = None, timeout: float = 5.0, predicate: Any = None

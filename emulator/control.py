@@ -124,7 +124,21 @@ async def create_group(request: web.Request) -> web.Response:
     missing = [m for m in members if m not in world.users]
     if missing:
         raise ValueError(f"unknown users {missing}")
-    chat = world.add_group(body["title"], kind, members, bool(body.get("bot_is_admin", True)))
+    admins = [int(m) for m in body.get("admin_ids", [])]
+    creator = body.get("creator_id")
+    creator_id = int(creator) if creator is not None else None
+    missing = [m for m in [*admins, *([creator_id] if creator_id else [])] if m not in world.users]
+    if missing:
+        raise ValueError(f"unknown users {missing}")
+    chat = world.add_group(
+        body["title"],
+        kind,
+        members,
+        bool(body.get("bot_is_admin", True)),
+        bot_in_group=bool(body.get("bot_in_group", True)),
+        admin_ids=admins,
+        creator_id=creator_id,
+    )
     return ok(chat.to_dict())
 
 
@@ -142,6 +156,17 @@ async def group_members(request: web.Request) -> web.Response:
     elif user_id not in chat.member_ids:
         chat.member_ids.append(user_id)
     return ok({"chat": chat.to_dict(), "member_ids": chat.member_ids})
+
+
+async def group_bot(request: web.Request) -> web.Response:
+    """A member adds the bot to the group, promotes or demotes it, or removes it."""
+    body = await body_of(request)
+    emu = emu_of(request)
+    world = emu.world
+    chat = world.chats[int(request.match_info["chat_id"])]
+    by = world.users[int(body["by"])]
+    update = emu.actions.set_bot_status(world.bot(body.get("bot")), chat, str(body["status"]), by)
+    return ok(update)
 
 
 async def block_user(request: web.Request) -> web.Response:
@@ -299,6 +324,7 @@ def add_control_routes(app: web.Application) -> None:
         ("POST", "/_emu/users", create_user),
         ("POST", "/_emu/groups", create_group),
         ("POST", "/_emu/groups/{chat_id}/members", group_members),
+        ("POST", "/_emu/groups/{chat_id}/bot", group_bot),
         ("POST", "/_emu/users/{user_id}/block", block_user),
         ("POST", "/_emu/actions/{action}", action),
         ("POST", "/_emu/updates", raw_update),

@@ -69,6 +69,15 @@ INVALID_FILE_ID = "invalid file_id"
 BLOCKED = "bot was blocked by the user"
 CANT_INITIATE = "bot can't initiate conversation with a user"
 NOT_MEMBER = "bot is not a member of the group chat"
+
+
+def not_member(chat_type: str) -> str:
+    """What Telegram says when a bot posts in a group it is not in (or was removed from)."""
+    return (
+        f"bot is not a member of the {'supergroup' if chat_type == 'supergroup' else 'group'} chat"
+    )
+
+
 WEBHOOK_ACTIVE = (
     "can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
     "webhook first"

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from emulator import content
+from emulator.botapi import administrator
 from emulator.formatting import utf16_len
 from emulator.world import JSON, BotAccount, CallbackRecord, Chat, User, World
 
@@ -61,7 +62,9 @@ class UserActions:
     @staticmethod
     def bot_sees(bot: BotAccount, chat: Chat, msg: JSON) -> bool:
         """Privacy mode: in groups where it is no admin a bot sees only commands, replies to
-        it and mentions."""
+        it and mentions; in a group it is not in, nothing."""
+        if chat.type != "private" and not chat.bot_in_group:
+            return False
         if chat.type == "private" or chat.bot_is_admin or bot.can_read_all_group_messages:
             return True
         text = msg.get("text") or msg.get("caption") or ""
@@ -228,6 +231,49 @@ class UserActions:
                 "new_chat_member": member(new),
             },
         )
+
+    def set_bot_status(self, bot: BotAccount, chat: Chat, status: str, by: User) -> JSON:
+        """A group member adds the bot to the group, makes it an administrator, takes that
+        away, or removes it ("member", "administrator", "left", "kicked"). The bot gets a
+        `my_chat_member` update, and, when it joins or leaves, the group's service message
+        (new_chat_members / left_chat_member), which bots see even in privacy mode."""
+        if chat.type == "private":
+            raise ActionError("the bot's membership changes only in groups")
+        if status not in ("member", "administrator", "left", "kicked"):
+            raise ActionError("status must be member, administrator, left or kicked")
+        if by.id not in chat.member_ids:
+            raise ActionError(f"user {by.id} is not a member of chat {chat.id}")
+        was_in = chat.bot_in_group
+        old = ("administrator" if chat.bot_is_admin else "member") if was_in else "left"
+        chat.bot_in_group = status in ("member", "administrator")
+        chat.bot_is_admin = status == "administrator"
+
+        def member(state: str) -> JSON:
+            d: JSON = {"status": state, "user": bot.user_dict()}
+            if state == "kicked":
+                d["until_date"] = 0
+            if state == "administrator":
+                d = {**administrator(bot.user_dict())}
+            return d
+
+        now = int(time.time())
+        update = self.world.enqueue(
+            bot,
+            "my_chat_member",
+            {
+                "chat": chat.to_dict(),
+                "from": by.to_dict(),
+                "date": now,
+                "old_chat_member": member(old),
+                "new_chat_member": member(status),
+            },
+        )
+        if was_in != chat.bot_in_group:
+            key = "new_chat_members" if chat.bot_in_group else "left_chat_member"
+            value: Any = [bot.user_dict()] if chat.bot_in_group else bot.user_dict()
+            msg = self.world.new_message(chat, by.to_dict(), {key: value})
+            self.world.enqueue(bot, "message", msg)
+        return update or {}
 
 
 def find_button(msg: JSON, text: str | None, data: str | None) -> dict[str, Any] | None:

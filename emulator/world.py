@@ -95,6 +95,13 @@ class Chat:
     user: User | None = None
     member_ids: list[int] = field(default_factory=list)
     bot_is_admin: bool = True
+    # False once the bot was removed from the group (or before anyone added it): it then
+    # sees nothing there, may not post, and getChat no longer finds the group.
+    bot_in_group: bool = True
+    # The group's own Telegram administrators (getChatMember says "administrator") and
+    # its creator ("creator"); both are also members.
+    admin_ids: list[int] = field(default_factory=list)
+    creator_id: int | None = None
     messages: dict[int, JSON] = field(default_factory=dict)
     next_message_id: int = 1
     # The reply keyboard the person currently sees under the input field, if any.
@@ -213,12 +220,26 @@ class World:
         return user
 
     def add_group(
-        self, title: str, kind: str, member_ids: list[int], bot_is_admin: bool = True
+        self,
+        title: str,
+        kind: str,
+        member_ids: list[int],
+        bot_is_admin: bool = True,
+        bot_in_group: bool = True,
+        admin_ids: list[int] | None = None,
+        creator_id: int | None = None,
     ) -> Chat:
         n = next(self._group_ids)
         chat_id = -(1_000_000_000_000 + n) if kind == "supergroup" else -(400_000 + n)
-        chat = Chat(chat_id, kind, title=title, member_ids=list(member_ids))
-        chat.bot_is_admin = bot_is_admin
+        members = list(member_ids)
+        for person in [*(admin_ids or []), *([creator_id] if creator_id is not None else [])]:
+            if person not in members:
+                members.append(person)
+        chat = Chat(chat_id, kind, title=title, member_ids=members)
+        chat.bot_is_admin = bot_is_admin and bot_in_group
+        chat.bot_in_group = bot_in_group
+        chat.admin_ids = list(admin_ids or [])
+        chat.creator_id = creator_id
         self.chats[chat_id] = chat
         return chat
 

@@ -22,6 +22,7 @@ from core.privacy import Erased, GroupPhoto
 from db import reference
 from db.engine import autocommit, transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
+from handlers import unreachable
 from handlers.request_views import (
     CAPTION_LIMIT,
     card,
@@ -170,18 +171,25 @@ async def _post_card(
         return None
     keyboard = card_keyboard(request, config.municipality.default_language)
     message: Message
-    if on_photo:
-        message = await bot.send_photo(
-            chat_id, photos[0], caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
-    else:
-        message = await bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-            link_preview_options=None,
-        )
+    try:
+        if on_photo:
+            message = await bot.send_photo(
+                chat_id, photos[0], caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        else:
+            message = await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                link_preview_options=None,
+            )
+    except TelegramError as exc:
+        # Never the citizen's error (the receipt is theirs): recorded, the supervisors told
+        # once, and the SLA sweep posts the card later (handlers/unreachable.py).
+        method = "sendPhoto" if on_photo else "sendMessage"
+        await unreachable.card_failed(bot, engine, config, request, chat_id, method, exc)
+        return None
     with transaction(engine) as session:
         workflow.set_card(
             session,
@@ -190,6 +198,7 @@ async def _post_card(
             message.message_id,
             PHOTO_CARD if on_photo else workflow.CARD,
         )
+    unreachable.card_posted(engine, chat_id)  # after the card is stored: staff can act on it
     reply = ReplyParameters(message_id=message.message_id)
     replies: Sequence[Message] = ()
     if len(photos) == 1 and not on_photo:

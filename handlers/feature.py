@@ -31,12 +31,16 @@ JobCallback = Callable[[KentContext], Coroutine[Any, Any, None]]
 class Command:
     """A slash command. `names` are its spellings (Turkish first, then other languages'
     aliases); with a `description` it is listed in Telegram's command menu, ordered by
-    `place` (smaller first) across all features."""
+    `place` (smaller first) across all features.
+
+    In a group the bot does not serve (not in config.toml) only commands marked `setup`
+    reach their callback (handlers/guard.py); every other update there is dropped."""
 
     names: tuple[str, ...]
     callback: Callback
     description: str | None = None  # an N_() text, translated per language
     place: int = 0
+    setup: bool = False
 
     def handler(self) -> CommandHandler[Any, None]:
         return CommandHandler(list(self.names), self.callback)

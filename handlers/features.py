@@ -14,6 +14,7 @@ from handlers import (
     my_requests,
     outbox,
     privacy,
+    setup,
     staff_desk,
     survey,
 )
@@ -29,6 +30,7 @@ FEATURES: tuple[Feature, ...] = (
     digests.FEATURE,
     privacy.FEATURE,
     admin.FEATURE,
+    setup.FEATURE,
     outbox.FEATURE,
     guard.FEATURE,
 )

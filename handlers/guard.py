@@ -1,17 +1,18 @@
-"""Runs before every other handler: drops redelivered updates, slows down floods, and
-reads the citizen."""
+"""Runs before every other handler: drops redelivered updates, slows down floods, keeps
+the bot quiet in groups it does not serve, and reads the citizen."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from core import citizens, staff, updates
+from core import citizens, routing, staff, updates
 from core.flood import MessageWindow
 from db.engine import autocommit, transaction
 from handlers.common import KentContext, is_private
@@ -134,6 +135,49 @@ async def load_citizen(update: Update, context: KentContext) -> None:
         citizens.find(session, user.id)
 
 
+def setup_command(text: str | None, features: Iterable[Feature], username: str | None) -> bool:
+    """The text is one of the features' setup commands (`Command.setup`), as `/kimlik` or
+    `/kimlik@this_bot`."""
+    if not text or not text.startswith("/"):
+        return False
+    name, _, addressee = text.split(maxsplit=1)[0][1:].partition("@")
+    if addressee and (username is None or addressee.lower() != username.lower()):
+        return False
+    return any(
+        command.setup and name.lower() in command.names
+        for feature in features
+        for command in feature.commands
+    )
+
+
+async def unserved_groups(update: Update, context: KentContext) -> None:
+    """In a group config.toml does not name (a department's, the supervisors', a digest's)
+    nothing reaches the features but the setup commands and the bot's own membership
+    changes: strangers who add the bot to their group get no menus and no refusals, and
+    nothing a citizen wrote can be shown there. The setup handlers decide who they answer
+    (handlers/setup.py)."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    if chat.id in routing.served_chats(context.config) or update.my_chat_member is not None:
+        return
+    message = update.message
+    if message is not None and setup_command(
+        message.text, context.deps.features, context.bot.username
+    ):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()  # no spinner, and nothing said
+    raise ApplicationHandlerStop
+
+
+async def before_features(update: Update, context: KentContext) -> None:
+    """One handler group (python-telegram-bot runs one handler per group): the group
+    gate, then the citizen."""
+    await unserved_groups(update, context)
+    await load_citizen(update, context)
+
+
 async def calm_again(update: Update, context: KentContext) -> None:
     """A message that passed the window: the next flood gets its warning again."""
     user = update.effective_user
@@ -150,7 +194,7 @@ async def housekeeping(context: KentContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, once_only), group=-3)
     app.add_handler(TypeHandler(Update, flood_control), group=-2)
-    app.add_handler(TypeHandler(Update, load_citizen), group=-1)
+    app.add_handler(TypeHandler(Update, before_features), group=-1)
     app.add_handler(TypeHandler(Update, calm_again), group=1)
     app.add_handler(TypeHandler(Update, mark_done), group=100)
 

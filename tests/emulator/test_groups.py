@@ -90,3 +90,75 @@ def test_add_and_remove_member(emu: EmulatorClient, ayse: SimUser) -> None:
     group.remove_member(ayse)
     with pytest.raises(EmulatorError, match="not a member"):
         ayse.send("selam", chat=group)
+
+
+def test_adding_the_bot_to_a_group_sends_my_chat_member(emu: EmulatorClient) -> None:
+    owner = emu.create_user(first_name="Can", started=True)
+    group = emu.create_group("Fen İşleri", creator=owner, bot_in_group=False)
+    owner.send("before the bot", chat=group)
+    group.set_bot("member", by=owner)
+    owner.send("/kimlik", chat=group)
+    group.set_bot("administrator", by=owner)
+    group.set_bot("left", by=owner)
+
+    async def go(bot: Bot) -> None:
+        updates = await bot.get_updates()
+        joined = updates[0].my_chat_member
+        assert joined is not None and joined.chat.id == group.id
+        assert joined.from_user.id == owner.id
+        assert (joined.old_chat_member.status, joined.new_chat_member.status) == (
+            "left",
+            "member",
+        )
+        service = updates[1].message
+        assert service is not None and service.new_chat_members[0].id == 123456
+        assert updates[2].message is not None and updates[2].message.text == "/kimlik"
+        promoted = updates[3].my_chat_member
+        assert promoted is not None and promoted.new_chat_member.status == "administrator"
+        left = updates[4].my_chat_member
+        assert left is not None and left.new_chat_member.status == "left"
+        assert updates[5].message is not None and updates[5].message.left_chat_member
+        assert len(updates) == 6  # nothing said before the bot was there
+
+    with_bot(emu, go)
+
+
+def test_a_group_without_the_bot_cannot_be_seen_or_written_to(emu: EmulatorClient) -> None:
+    from telegram.error import BadRequest, Forbidden
+
+    owner = emu.create_user(first_name="Can")
+    group = emu.create_group("Zabıta", creator=owner, bot_in_group=False)
+
+    async def go(bot: Bot) -> None:
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.get_chat(group.id)
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.get_chat_member(group.id, 123456)
+        with pytest.raises(Forbidden, match="not a member of the supergroup chat"):
+            await bot.send_message(group.id, "kart")
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.send_message(-1009999, "kart")
+
+    with_bot(emu, go)
+
+
+def test_group_administrators_and_people_who_never_started_the_bot(emu: EmulatorClient) -> None:
+    from telegram.error import BadRequest
+
+    owner = emu.create_user(first_name="Can")
+    helper = emu.create_user(first_name="Elif")
+    member = emu.create_user(first_name="Deniz")
+    stranger = emu.create_user(first_name="Ali")
+    group = emu.create_group("Park", members=[member], admins=[helper], creator=owner)
+    member.send("/start")  # only Deniz ever opened the bot
+
+    async def go(bot: Bot) -> None:
+        assert (await bot.get_chat_member(group.id, owner.id)).status == "creator"
+        assert (await bot.get_chat_member(group.id, helper.id)).status == "administrator"
+        assert (await bot.get_chat_member(group.id, member.id)).status == "member"
+        assert (await bot.get_chat_member(group.id, stranger.id)).status == "left"
+        assert (await bot.get_chat(member.id)).type == "private"
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.get_chat(stranger.id)
+
+    with_bot(emu, go)
