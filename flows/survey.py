@@ -71,13 +71,20 @@ def scored(t: Translator) -> Screen:
     )
 
 
-def reopened(t: Translator, number: str) -> Screen:
-    return Screen(
-        t._(
+def reopened(t: Translator, number: str, told: bool = True) -> Screen:
+    """ "Not solved" taken: the request is open again; `told`, its department knows (when
+    its group cannot be reached just now, the citizen is not told it does)."""
+    if told:
+        text = t._(
             "🔁 We are sorry. Your request {number} has been reopened and the "
             "department has been told."
-        ).format(number=number)
-    )
+        )
+    else:
+        text = t._(
+            "🔁 We are sorry. Your request {number} has been reopened; it goes back to "
+            "the department as soon as possible."
+        )
+    return Screen(text.format(number=number))
 
 
 def comment_recorded(t: Translator) -> Screen:

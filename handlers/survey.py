@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from common.i18n import Translator, resolve_language, translator
-from core import citizens, conversation, survey
+from core import citizens, conversation, survey, workflow
 from core.refusals import Refused
 from core.workflow import NotFound
 from db.engine import transaction
@@ -20,7 +20,7 @@ from db.types import utcnow
 from flows import survey as ask
 from handlers.buttons import Buttons
 from handlers.common import KentContext
-from handlers.delivery import refresh_card
+from handlers.delivery import post_card, refresh_card
 from handlers.feature import Every, Feature, Steps
 from handlers.render import inline_keyboard, present
 
@@ -104,10 +104,10 @@ async def score(update: Update, context: KentContext, button: ask.Score) -> None
 
 @buttons.on(ask.NotSolved)
 async def not_solved(update: Update, context: KentContext, button: ask.NotSolved) -> None:
-    """The request is open again; its card and its department are told."""
+    """The request is open again; its department is told, and the citizen is told only
+    what really happened."""
     query = update.callback_query
     assert query is not None
-    config = context.config
     with context.citizen_transaction() as (session, person, t):
         try:
             reopened = survey.not_solved(session, person, button.request_id, context.deps.clock())
@@ -115,21 +115,43 @@ async def not_solved(update: Update, context: KentContext, button: ask.NotSolved
             session.rollback()
             await _refuse(update, t, exc)
             return
+    told = await _tell_department(context, reopened)
     await query.answer()
-    await present(update, ask.reopened(t, reopened.number), edit=True)
-    if reopened.id is not None:
-        await refresh_card(context.bot, context.engine, config, reopened.id)
-        if reopened.card_chat_id and reopened.card_message_id:
-            staff_t = translator(config.municipality.default_language)
-            await context.bot.send_message(
-                reopened.card_chat_id,
-                staff_t._("🔁 The citizen says {number} is not solved; it is open again.").format(
-                    number=reopened.number
-                ),
-                reply_parameters=ReplyParameters(
-                    message_id=reopened.card_message_id, allow_sending_without_reply=True
-                ),
+    await present(update, ask.reopened(t, reopened.number, told), edit=True)
+
+
+async def _tell_department(context: KentContext, request: Request) -> bool:
+    """The department hears that the request is open again: on its card (shown again, with
+    a reply saying so), or on a new card when the old one can no longer be reached. False
+    when neither worked: the request is then one without a card, which the SLA sweep
+    posts as soon as its group takes cards again."""
+    bot, engine, config = context.bot, context.engine, context.config
+    assert request.id is not None
+    chat_id, message_id = request.card_chat_id, request.card_message_id
+    if chat_id is not None and message_id is not None:
+        staff_t = translator(config.municipality.default_language)
+        notice = staff_t._("🔁 The citizen says {number} is not solved; it is open again.")
+        try:
+            await refresh_card(bot, engine, config, request.id)
+            await bot.send_message(
+                chat_id,
+                notice.format(number=request.number),
+                reply_parameters=ReplyParameters(message_id=message_id),
             )
+            return True
+        except TelegramError as exc:
+            log.info(
+                "card of %s not reached (%s): a new card is posted",
+                request.number,
+                type(exc).__name__,
+            )
+            with transaction(engine) as session:
+                workflow.forget_card(session, request.id, chat_id, message_id)
+    # A new card, which shows the request reopened.
+    try:
+        return await post_card(bot, engine, config, request.id) is not None
+    except TelegramError:  # its photos; the card itself is posted
+        return True
 
 
 async def on_message(update: Update, context: KentContext) -> bool:

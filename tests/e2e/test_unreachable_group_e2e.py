@@ -19,7 +19,7 @@ from emulator.client import EmulatorClient, SimGroup
 from emulator.server import RunningEmulator
 from handlers.sla_jobs import sla_watch
 from tests.harness import Kent
-from tests.journeys import file_complaint, freeze, number_in
+from tests.journeys import card_of, file_complaint, freeze, number_in, stored
 from tests.wiring import with_staff_groups
 
 WRONG_ID = -1009999999999  # no such group: Telegram answers "chat not found"
@@ -137,3 +137,48 @@ def test_when_the_supervisors_group_is_the_one_unreachable_the_admins_are_told(
     finally:
         stop(kent)
         emu.close()
+
+
+def test_not_solved_tells_the_citizen_only_what_really_happened(kent: Kent) -> None:
+    """'❌ Sorunum çözülmedi' while the department's group cannot be reached: the citizen
+    is not told the department knows; the supervisors are, and the card is posted again
+    (showing the request reopened) once the group takes the bot back."""
+    from emulator.client import SimUser
+
+    group = kent.groups["temizlik"]
+    owner: SimUser = kent.staff("temizlik", role="supervisor", first_name="Zeynep")
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = card_of(kent, group, number)
+    owner.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    survey = ayse.wait_message(contains="ne kadar memnun kaldınız")
+    kent.emu.wait_idle()
+    group.set_bot("left", by=owner)
+
+    ayse.press("❌ Sorunum çözülmedi", message_id=survey.message_id)
+    answer = ayse.wait_message(contains="yeniden açıldı")
+    assert "en kısa sürede" in answer.text and "bildirildi" not in answer.text
+    kent.supervisors.wait_message(contains="Temizlik İşleri Müdürlüğü")
+    assert stored(kent, number).status == "reopened"
+    assert stored(kent, number).card_message_id is None  # for the sweep to post again
+
+    kent.emu.wait_idle()
+    group.set_bot("administrator", by=owner)
+    freeze(kent, utcnow() + timedelta(minutes=11))
+    kent.run_job(sla_watch)
+    again = group.wait_message(contains=number, predicate=lambda m: not m.edited)
+    assert "Yeniden açıldı" in again.text and "✅ Çözüldü" in again.flat_buttons
+
+
+def test_not_solved_with_the_group_there_tells_the_department(kent: Kent) -> None:
+    group = kent.groups["temizlik"]
+    mehmet = kent.staff("temizlik")
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = card_of(kent, group, number)
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    survey = ayse.wait_message(contains="ne kadar memnun kaldınız")
+    ayse.press("❌ Sorunum çözülmedi", message_id=survey.message_id)
+    assert "ilgili birime bildirildi" in ayse.wait_message(contains="yeniden açıldı").text
+    notice = group.wait_message(contains="çözülmediğini söylüyor")
+    assert notice.reply_to_message_id == card.message_id
