@@ -38,24 +38,28 @@ async def sla_watch(context: KentContext) -> None:
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         reminders = due_for_reminder(session, shared.calendar, now)
-        targets = {
-            r.request_id: r.assignee_telegram_id
-            or routing.staff_chat(session, shared.config, r.department_code)
+        groups = {
+            r.request_id: routing.staff_chat(session, shared.config, r.department_code)
             for r in reminders
         }
     for reminder in reminders:
-        chat = targets[reminder.request_id]
-        if chat is None:
-            continue
-        try:
-            await context.bot.send_message(
-                chat,
-                t._("⏰ {number} has used 80 % of its answer time and has no answer yet.").format(
-                    number=reminder.number
-                ),
-            )
-        except TelegramError as exc:
-            log.warning("SLA reminder for %s not sent: %s", reminder.number, type(exc).__name__)
+        text = t._("⏰ {number} has used 80 % of its answer time and has no answer yet.").format(
+            number=reminder.number
+        )
+        group = groups[reminder.request_id]
+        # To whoever took it on, in private; to the department's group when nobody did,
+        # or when Telegram refuses the private chat (they never pressed Start).
+        for chat in dict.fromkeys(c for c in (reminder.assignee_telegram_id, group) if c):
+            try:
+                await context.bot.send_message(chat, text)
+                break
+            except TelegramError as exc:
+                log.warning(
+                    "SLA reminder for %s not sent to %s: %s",
+                    reminder.number,
+                    "the assignee" if chat == reminder.assignee_telegram_id else "the group",
+                    type(exc).__name__,
+                )
 
     with transaction(shared.engine) as session:
         overdue = mark_newly_overdue(session, now)

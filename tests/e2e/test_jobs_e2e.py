@@ -55,6 +55,36 @@ def test_sla_reminder_at_80_percent_and_one_escalation(kent: Kent) -> None:
     group.expect_no_message(within=0.3)
 
 
+def test_the_80_percent_reminder_reaches_the_group_when_the_assignee_never_started_the_bot(
+    kent: Kent,
+) -> None:
+    """Telegram refuses a private message to someone who never pressed Start: the reminder
+    then goes to the department's group instead of being lost. One who did gets it in
+    private, and the group does not."""
+    group = kent.groups["temizlik"]
+    calendar = kent.app.bot_data["deps"].calendar
+    for started in (False, True):
+        mehmet = kent.staff("temizlik", first_name="Mehmet" if not started else "Ahmet")
+        if started:
+            mehmet.send("/start")
+            mehmet.wait_message(contains="Merhaba")
+        number = number_in(
+            file_complaint(kent, kent.citizen(), photo=False, location=False, first_time=True)
+        )
+        card = card_of(kent, group, number)
+        mehmet.press("🙋 Üstlen", chat=group, message_id=card.message_id)
+        group.wait_message(contains="🙋 Mehmet" if not started else "🙋 Ahmet")
+        request = stored(kent, number)
+        freeze(kent, calendar.add_working_hours(request.created_at, 8 * 0.85))
+        kent.run_job(sla_watch)
+        reminder = f"{number} numaralı talep, yanıt süresinin %80'ini doldurdu"
+        if started:
+            mehmet.wait_message(contains=reminder)
+            group.expect_no_message(within=0.3)
+        else:
+            group.wait_message(contains=reminder)
+
+
 def test_a_card_still_on_its_way_is_not_posted_again_by_the_sweep(kent: Kent) -> None:
     ayse = kent.citizen()
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
