@@ -174,6 +174,10 @@ class Category(_Strict):
     keywords: list[str] = Field(default_factory=list)
     # The catch-all topic ("Other / general"): listed last, after the topics in use.
     other: bool = False
+    # About the city's streets, parks and public order: a complaint, request or suggestion
+    # on it is thanked, once resolved, for helping improve the city (others: a neutral
+    # thanks, which fits social aid or a question too).
+    civic: bool = False
 
 
 class AssemblyTarget(_Strict):

@@ -36,7 +36,7 @@ def sync_reference_data(session: Session, config: Config) -> None:
         )
         row_c.department_code, row_c.sla_hours = cat.department, cat.sla_hours
         row_c.name_tr, row_c.name_en = cat.name.tr, cat.name.en
-        row_c.keywords, row_c.active = list(cat.keywords), True
+        row_c.keywords, row_c.active, row_c.civic = list(cat.keywords), True, cat.civic
         session.add(row_c)
     for stale_category in categories.values():
         stale_category.active = False

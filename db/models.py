@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from db.types import TelegramId, UTCDateTime, utcnow
@@ -63,6 +63,8 @@ class Category(SQLModel, table=True):
     name_en: str | None = Field(default=None, max_length=200)
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
+    # About the city's streets, parks and public order (config.toml `civic`).
+    civic: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class StaffMember(SQLModel, table=True):

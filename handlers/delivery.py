@@ -369,7 +369,11 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
             return False
         t = translator(resolve_language(citizen.language, citizen.telegram_language))
         text = citizen_notice(
-            t, request, event, reference.get(session, Department, request.department_code)
+            t,
+            request,
+            event,
+            reference.get(session, Department, request.department_code),
+            reference.get(session, Category, request.category_code),
         )
         chat_id = citizen.telegram_id
     if text is None:

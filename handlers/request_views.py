@@ -193,25 +193,25 @@ def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarku
     )
 
 
-# Topics about the city's streets, parks and public order, of config.toml's example: a
-# complaint, request or suggestion about one of them helps improve the city. Any other
-# (social aid, jobs, the City Council, a question, a municipality's own codes) gets the
-# neutral thanks, which is never wrong.
-CITY_TOPICS = frozenset(
-    {"yol", "aydinlatma", "cop", "temizlik", "park", "agac", "zabita", "sokak_hayvanlari", "ulasim"}
-)
+# A complaint, request or suggestion about a civic topic (config.toml `civic`) helps
+# improve the city; anything else (social aid, jobs, a question) gets the neutral thanks,
+# which is never wrong.
 CITY_TYPES = frozenset({"sikayet", "talep", "oneri"})
 
 
-def closing_thanks(t: Translator, request: Request) -> str:
+def closing_thanks(t: Translator, request: Request, category: Category | None) -> str:
     """The last line of the resolution notice, fitting what the request was about."""
-    if request.type in CITY_TYPES and request.category_code in CITY_TOPICS:
+    if request.type in CITY_TYPES and category is not None and category.civic:
         return t._("Thank you for helping us improve our city.")
     return t._("Thank you for getting in touch with us.")
 
 
 def citizen_notice(
-    t: Translator, request: Request, event: RequestEvent, department: Department | None
+    t: Translator,
+    request: Request,
+    event: RequestEvent,
+    department: Department | None,
+    category: Category | None = None,
 ) -> str | None:
     """What the citizen is told of a staff action; None when they need not be told."""
     number, dept = request.number, esc(department_name(department, t))
@@ -231,7 +231,9 @@ def citizen_notice(
         ).format(number=number, department=dept, text=text)
     if event.kind == "resolved":
         body = t._("✅ <b>Your request {number} has been resolved.</b>").format(number=number)
-        return body + ("\n\n" + text if text else "") + "\n\n" + closing_thanks(t, request)
+        return (
+            body + ("\n\n" + text if text else "") + "\n\n" + closing_thanks(t, request, category)
+        )
     if event.kind == "rejected":
         return t._("⛔ Your request {number} could not be carried out.\nReason: {text}").format(
             number=number, text=text

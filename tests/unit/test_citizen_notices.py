@@ -9,7 +9,7 @@ import re
 from babel.messages.pofile import read_po
 
 from common.i18n import po_path, translator
-from db.models import Department, Request, RequestEvent
+from db.models import Category, Department, Request, RequestEvent
 from handlers.request_views import citizen_notice
 
 FEN = Department(code="fen", name_tr="Fen İşleri Müdürlüğü", name_en="Directorate of Public Works")
@@ -32,39 +32,57 @@ def request(category: str, department: str, type_: str) -> Request:
     )
 
 
+# As config.toml marks them: street lighting and roads are civic topics, social aid is not.
+LIGHTING = Category(code="aydinlatma", department_code="fen", sla_hours=16, name_tr="", civic=True)
+ROADS = Category(code="yol", department_code="fen", sla_hours=16, name_tr="", civic=True)
+AID = Category(code="sosyal_yardim", department_code="sosyal", sla_hours=16, name_tr="")
+
+
 def resolved(text: str | None = None) -> RequestEvent:
     return RequestEvent(request_id=1, kind="resolved", actor="staff", text=text)
 
 
 def test_a_street_lighting_complaint_is_thanked_for_improving_the_city() -> None:
     lamp = request("aydinlatma", "fen", "sikayet")
-    notice = citizen_notice(translator("tr"), lamp, resolved("Lamba değiştirildi."), FEN)
+    notice = citizen_notice(translator("tr"), lamp, resolved("Lamba değiştirildi."), FEN, LIGHTING)
     assert notice == (
         "✅ <b>2026-000042 numaralı talebiniz çözüldü.</b>\n\n"
         "Lamba değiştirildi.\n\n"
         "Kentimizi daha yaşanabilir kılmamıza katkıda bulunduğunuz için teşekkür ederiz."
     )
-    english = citizen_notice(translator("en"), lamp, resolved(), FEN)
+    english = citizen_notice(translator("en"), lamp, resolved(), FEN, LIGHTING)
     assert english is not None
     assert english.endswith("Thank you for helping us improve our city.")
 
 
 def test_a_social_aid_request_gets_a_neutral_thanks() -> None:
     aid = request("sosyal_yardim", "sosyal", "talep")
-    notice = citizen_notice(translator("tr"), aid, resolved(), SOSYAL)
+    notice = citizen_notice(translator("tr"), aid, resolved(), SOSYAL, AID)
     assert notice == (
         "✅ <b>2026-000042 numaralı talebiniz çözüldü.</b>\n\n"
         "Bize ulaştığınız için teşekkür ederiz."
     )
     assert "Kentimizi" not in notice
-    english = citizen_notice(translator("en"), aid, resolved(), SOSYAL)
+    english = citizen_notice(translator("en"), aid, resolved(), SOSYAL, AID)
     assert english is not None and english.endswith("Thank you for getting in touch with us.")
 
 
 def test_a_question_about_a_city_topic_is_not_thanked_for_improving_the_city() -> None:
     question = request("yol", "fen", "bilgi")
-    notice = citizen_notice(translator("tr"), question, resolved(), FEN)
+    notice = citizen_notice(translator("tr"), question, resolved(), FEN, ROADS)
     assert notice is not None and notice.endswith("Bize ulaştığınız için teşekkür ederiz.")
+
+
+def test_a_municipality_marks_its_own_civic_topics_in_config() -> None:
+    """The thanks follows config.toml's `civic`, not a list of the example's codes."""
+    kaldirim = Category(code="kaldirim_x", department_code="fen", sla_hours=8, name_tr="")
+    own = request("kaldirim_x", "fen", "sikayet")
+    assert citizen_notice(translator("tr"), own, resolved(), FEN, kaldirim) is not None
+    neutral = citizen_notice(translator("tr"), own, resolved(), FEN, kaldirim)
+    assert neutral is not None and neutral.endswith("Bize ulaştığınız için teşekkür ederiz.")
+    kaldirim.civic = True
+    civic = citizen_notice(translator("tr"), own, resolved(), FEN, kaldirim)
+    assert civic is not None and civic.endswith("katkıda bulunduğunuz için teşekkür ederiz.")
 
 
 def test_the_department_name_keeps_its_own_form() -> None:
