@@ -83,12 +83,13 @@ class TerminalChat:
         return self.current.group
 
     def where(self, chat_id: int) -> str:
-        """Where a message is, when it is not the chat being typed in."""
-        if chat_id == self.chat_id():
-            return ""
+        """Where a message is: a group always says so; a private chat only when it is not
+        the one being typed in."""
         for persona in self.personas:
             if persona.group is not None and persona.group.id == chat_id:
                 return f"[{persona.group.title}] "
+        if chat_id == self.chat_id():
+            return ""
         for persona in self.personas:
             if persona.group is None and persona.user.id == chat_id:
                 return f"[{persona.user.first_name}] "

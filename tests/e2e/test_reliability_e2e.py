@@ -118,7 +118,7 @@ def test_too_many_requests_in_an_hour_are_refused_politely(kent: Kent) -> None:
             draft.step = "summary"
             intake.submit(session, citizen, draft, calendar)
     ali.send("/talep")
-    ali.wait_message(contains="Son bir saatte 5 talep")
+    ali.wait_message(contains="Son bir saat içinde 5 talep")
     with transaction(kent.engine) as session:
         assert session.exec(select(func.count()).select_from(Request)).one() == 5
 
