@@ -6,6 +6,9 @@ transaction and shows the screen they return; core.council's refusals pass throu
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -145,6 +148,26 @@ def confirm_guardian(
     )
 
 
+@dataclass
+class _Refusal:
+    screen: Screen | None = None
+
+
+@contextmanager
+def _age_rule(
+    session: Session, config: Config, citizen: Citizen, t: Translator, code: str
+) -> Iterator[_Refusal]:
+    """A birth date outside the assembly's age rule becomes the refusal's screen (the
+    question then ends like any answered one); any other refusal passes through."""
+    refusal = _Refusal()
+    try:
+        yield refusal
+    except Refused as exc:
+        if exc.reason != "not_eligible":
+            raise
+        refusal.screen = age_refused(session, config, t, code)
+
+
 def age_refused(session: Session, config: Config, t: Translator, code: str) -> Screen:
     """A birth date outside the assembly's age rule: the question ends, the rule is named
     and the other assemblies are a tap away."""
@@ -184,15 +207,11 @@ def birth_date(
 ) -> Screen:
     """c_birth: the citizen's date of birth, for an assembly with an age rule."""
     today = now.astimezone(config.tz).date()
-    try:
-        council.join(session, config, citizen, state.assembly or "", parse_date(text), today)
-    except Refused as exc:
-        if exc.reason != "not_eligible":
-            raise
-        conversation.clear(session, citizen)
-        return age_refused(session, config, t, state.assembly or "")
+    code = state.assembly or ""
+    with _age_rule(session, config, citizen, t, code) as refused:
+        council.join(session, config, citizen, code, parse_date(text), today)
     conversation.clear(session, citizen)
-    return joined(session, t, state.assembly or "")
+    return refused.screen or joined(session, t, code)
 
 
 def child_name(
@@ -224,23 +243,15 @@ def child_birth_date(
 ) -> Screen:
     """c_child_birth: the child's date of birth; the guardian then confirms."""
     first, _, last = (state.child or "").partition(" ")
-    try:
+    code = state.assembly or ""
+    today = now.astimezone(config.tz).date()
+    with _age_rule(session, config, citizen, t, code) as refused:
         membership = council.join_child(
-            session,
-            config,
-            citizen,
-            state.assembly or "",
-            first,
-            last,
-            parse_date(text),
-            now.astimezone(config.tz).date(),
+            session, config, citizen, code, first, last, parse_date(text), today
         )
-    except Refused as exc:
-        if exc.reason != "not_eligible":
-            raise
-        conversation.clear(session, citizen)
-        return age_refused(session, config, t, state.assembly or "")
     conversation.clear(session, citizen)
+    if refused.screen is not None:
+        return refused.screen
     assert membership.id is not None
     return Screen(
         t._(

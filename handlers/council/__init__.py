@@ -18,12 +18,14 @@ from datetime import datetime
 from sqlmodel import Session
 from telegram import Update
 
+from common.config import Config
 from common.i18n import N_, Translator
 from core import conversation
 from core.council import personal_data as council_personal_data
 from core.refusals import Refused
 from db.models import Citizen, ConversationState
 from db.types import utcnow
+from flows.council import membership as joining
 from flows.council.actions import CouncilMenu, EventsMenu
 from flows.council.screens import refusal
 from flows.council.state import CouncilState, CouncilStep
@@ -39,10 +41,30 @@ from handlers.render import present
 __all__ = ["FEATURE", "show_event"]
 
 Step = Callable[[KentContext, Session, Citizen, Translator, CouncilState, str, datetime], Screen]
+FlowStep = Callable[[Session, Config, Citizen, Translator, CouncilState, str, datetime], Screen]
+
+
+def _membership(step: FlowStep) -> Step:
+    """A membership answer (flows.council.membership) needs the config, not the context."""
+
+    def answer(
+        context: KentContext,
+        session: Session,
+        citizen: Citizen,
+        t: Translator,
+        state: CouncilState,
+        text: str,
+        now: datetime,
+    ) -> Screen:
+        return step(session, context.config, citizen, t, state, text, now)
+
+    return answer
+
+
 STEPS: dict[CouncilStep, Step] = {
-    CouncilStep.BIRTH: membership.birth_date,
-    CouncilStep.CHILD_NAME: membership.child_name,
-    CouncilStep.CHILD_BIRTH: membership.child_birth_date,
+    CouncilStep.BIRTH: _membership(joining.birth_date),
+    CouncilStep.CHILD_NAME: _membership(joining.child_name),
+    CouncilStep.CHILD_BIRTH: _membership(joining.child_birth_date),
     CouncilStep.CHECKIN: coordination.checkin_code,
     CouncilStep.EVENT: coordination.event_field,
 }

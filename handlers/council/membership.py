@@ -15,7 +15,6 @@ from db.models import Citizen
 from flows.council import actions as a
 from flows.council import membership as flow
 from flows.council.screens import consent
-from flows.council.state import CouncilState
 from flows.screen import Screen
 from handlers.common import KentContext, private
 from handlers.council.buttons import buttons
@@ -104,45 +103,3 @@ async def confirm_guardian(update: Update, context: KentContext, button: a.Confi
             session, citizen, t, button.membership_id, now
         ),
     )
-
-
-# --- Steps: typed answers (handlers.council.STEPS) -----------------------------------------
-
-
-def birth_date(
-    context: KentContext,
-    session: Session,
-    citizen: Citizen,
-    t: Translator,
-    state: CouncilState,
-    text: str,
-    now: datetime,
-) -> Screen:
-    """c_birth: the citizen's date of birth, for an assembly with an age rule."""
-    return flow.birth_date(session, context.config, citizen, t, state, text, now)
-
-
-def child_name(
-    context: KentContext,
-    session: Session,
-    citizen: Citizen,
-    t: Translator,
-    state: CouncilState,
-    text: str,
-    now: datetime,
-) -> Screen:
-    """c_child_name: the child's first and last name."""
-    return flow.child_name(session, context.config, citizen, t, state, text, now)
-
-
-def child_birth_date(
-    context: KentContext,
-    session: Session,
-    citizen: Citizen,
-    t: Translator,
-    state: CouncilState,
-    text: str,
-    now: datetime,
-) -> Screen:
-    """c_child_birth: the child's date of birth; the guardian then confirms."""
-    return flow.child_birth_date(session, context.config, citizen, t, state, text, now)

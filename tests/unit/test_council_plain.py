@@ -25,8 +25,9 @@ from flows.council import actions as a
 from flows.council import events, membership
 from flows.council.screens import consent
 from flows.council.state import CouncilState, CouncilStep
-from flows.plain import WHATSAPP, Message, render
+from flows.plain import Message
 from flows.screen import Screen
+from tests.plain import fitted
 
 COUNCIL_ACTIONS = [
     kind
@@ -82,16 +83,7 @@ class PlainChat:
     last: list[Message] = field(default_factory=list)
 
     def show(self, screen: Screen) -> None:
-        messages = render(screen)
-        for message in messages:
-            assert len(message.buttons) <= WHATSAPP.buttons, message
-            assert len(message.rows) <= WHATSAPP.list_rows, message
-            assert not (message.buttons and message.rows), "buttons or a list, not both"
-            assert all(len(b.label) <= WHATSAPP.button_title for b in message.buttons), message
-            assert all(len(r.label) <= WHATSAPP.row_title for r in message.rows), message
-            assert message.asks is None, message
-            assert message.text.strip(), "a message needs a body"
-            assert "<b>" not in message.text and "<i>" not in message.text, message
+        messages = fitted(screen)
         self.seen += messages
         self.last = messages
 

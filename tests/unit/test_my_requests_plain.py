@@ -22,9 +22,10 @@ from db.types import utcnow
 from flows.actions import Action, parse
 from flows.filing.actions import FileRequest
 from flows.my_requests import actions, screens, steps
-from flows.plain import WHATSAPP, Message, render
+from flows.plain import Message
 from flows.screen import Choice, Screen
 from tests.builders import citizen_of, file_request, make_citizen
+from tests.plain import fitted
 
 MY_ACTIONS = [
     kind
@@ -48,16 +49,7 @@ class PlainChat:
     last: list[Message] = field(default_factory=list)
 
     def show(self, screen: Screen) -> None:
-        messages = render(screen)
-        for message in messages:
-            assert len(message.buttons) <= WHATSAPP.buttons, message
-            assert len(message.rows) <= WHATSAPP.list_rows, message
-            assert not (message.buttons and message.rows), "buttons or a list, not both"
-            assert all(len(b.label) <= WHATSAPP.button_title for b in message.buttons), message
-            assert all(len(r.label) <= WHATSAPP.row_title for r in message.rows), message
-            assert message.asks is None, message
-            assert message.text.strip(), "an interactive message needs a body"
-            assert "<b>" not in message.text, message
+        messages = fitted(screen)
         self.seen += messages
         self.last = messages
 

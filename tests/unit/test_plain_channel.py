@@ -18,8 +18,9 @@ from db.models import Citizen, ConversationState, Request
 from flows.actions import Action, parse
 from flows.filing import actions, steps
 from flows.filing.screens import screen_of
-from flows.plain import WHATSAPP, Message, render
+from flows.plain import Message
 from flows.screen import Ask, Screen
+from tests.plain import fitted
 
 FLOW_ACTIONS = [
     kind
@@ -42,15 +43,7 @@ class PlainChat:
     last: list[Message] = field(default_factory=list)
 
     def show(self, screen: Screen) -> None:
-        messages = render(screen)
-        for message in messages:
-            assert len(message.buttons) <= WHATSAPP.buttons, message
-            assert len(message.rows) <= WHATSAPP.list_rows, message
-            assert not (message.buttons and message.rows), "buttons or a list, not both"
-            assert all(len(b.label) <= WHATSAPP.button_title for b in message.buttons), message
-            assert all(len(r.label) <= WHATSAPP.row_title for r in message.rows), message
-            assert message.asks in (None, Ask.LOCATION), "the channel cannot ask for a phone"
-            assert message.text.strip(), "an interactive message needs a body"
+        messages = fitted(screen, asks=(None, Ask.LOCATION))
         self.seen += messages
         self.last = messages
 

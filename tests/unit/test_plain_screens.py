@@ -20,23 +20,12 @@ from flows import home, privacy
 from flows import survey as ask
 from flows.actions import Action, parse
 from flows.my_requests.screens import detail_screen
-from flows.plain import WHATSAPP, Message, render
-from flows.screen import Choice, Screen
+from flows.plain import Message
+from flows.screen import Choice
 from tests.builders import citizen_of, file_request, make_citizen
+from tests.plain import fitted
 
 AYSE, STAFF = 6201, 8201
-
-
-def fitted(screen: Screen) -> list[Message]:
-    """The screen's messages, each checked against the channel's limits."""
-    messages = render(screen)
-    for message in messages:
-        assert message.text.strip()
-        assert len(message.buttons) <= WHATSAPP.buttons
-        assert len(message.rows) <= WHATSAPP.list_rows
-        assert all(len(c.label) <= WHATSAPP.button_title for c in message.buttons)
-        assert all(len(c.label) <= WHATSAPP.row_title for c in message.rows)
-    return messages
 
 
 def offered(messages: list[Message]) -> list[Choice]:
