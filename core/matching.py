@@ -1,13 +1,14 @@
 """Fuzzy matching of short Turkish (or English) text against a fixed list of phrases.
 
-Built for the occupation picker (core/occupations) and measured against the hand-written
-rules of core/text_match for the request topics (bench/text_match_compare.py). Citizens
+Used by the occupation picker (core/occupations) and the request topics' suggestion
+(core/text_match), where it replaced hand-written suffix rules because it did better on
+the same cases (bench/text_match_compare.py, bench/README.md section 7). Citizens
 type with or without Turkish letters, with suffixes ("garsonluk", "forkliftçi",
 "şoförü") and with typos ("forklft", "muhasbe"), so every word is:
 
 1. lowercased the Turkish way and stemmed by the Snowball Turkish (and English) stemmer,
    which removes inflections ("şoförleri" → "şoför");
-2. folded to ASCII (core.text_match.fold: ı/i, ş/s, ç/c, ğ/g, ö/o, ü/u);
+2. folded to ASCII (`fold`: ı/i, ş/s, ç/c, ğ/g, ö/o, ü/u);
 3. compared with the phrases' words: equal, or the typed word starts with a phrase word
    of 4 letters or more (derivations the stemmer keeps: "garsonluk", "muhasebeci"), or
    a phrase word starts with the typed word (typing cut short: "elektrik" →
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -34,13 +36,43 @@ from typing import Generic, TypeVar
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from core.text_match import fold
-
 Key = TypeVar("Key", bound=Hashable)
+
+_NON_WORD = re.compile(r"[\W_]+")
+# Folding is repeated until nothing changes so it is idempotent even for exotic
+# characters whose compatibility decomposition is itself foldable; two rounds
+# suffice in practice, the bound only guards against surprises.
+_MAX_FOLD_ROUNDS = 4
+
+
+def _fold_once(text: str) -> str:
+    # Compose first so a decomposed "I" + combining dot is recognised as "İ".
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("İ", "i").replace("I", "ı").casefold().replace("ı", "i")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase the Turkish way (İ->i, I->ı) and then fold to ASCII (ı->i, ş->s, ç->c, ğ->g,
+    ö->o, ü->u, â/î/û -> a/i/u), collapse whitespace and punctuation to single spaces.
+
+    Python's own casing is wrong for Turkish ("İSTANBUL".lower() keeps a combining dot,
+    "I".lower() is "i" instead of "ı"), and citizens write with or without Turkish
+    letters, so both the text and what it is compared with are folded."""
+    folded = _fold_once(text)
+    for _ in range(_MAX_FOLD_ROUNDS):
+        again = _fold_once(folded)
+        if again == folded:
+            break
+        folded = again
+    return folded
+
 
 # Words of a phrase shorter than this match only whole words: "iş" (job) must not match
 # "işgal", "tır" not "tırmık".
-MIN_PREFIX_LETTERS = 4
+MIN_PREFIX_LETTERS = 3
 # rapidfuzz fuzz.ratio (0–100) from which two different words count as a typo of each
 # other, and the shortest typed word for which typos are tolerated at all.
 TYPO_CUTOFF = 80.0
@@ -50,8 +82,8 @@ MIN_TYPO_LETTERS = 5
 SUFFIXED_SCORE = 95.0
 # A typed word that a phrase word continues ("elektrik" for "elektrikçi").
 TRUNCATED_SCORE = 90.0
-# Longer texts are not a name to look up; only their first words are read.
-MAX_WORDS = 12
+# Only the first words of a longer text are read (a bound on the work per message).
+MAX_WORDS = 200
 
 # Words that say nothing about which phrase is meant, in the phrases and in the text.
 _STOPWORDS = (
@@ -78,14 +110,30 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in forms if form and " " not in form))
 
 
-def words(text: str) -> list[str]:
-    """The words of a text that can name something (stopwords and digits dropped)."""
+def positioned_words(text: str) -> list[tuple[int, str]]:
+    """The words of a text that can name something (stopwords and numbers dropped), each
+    with its position among all the text's words (stopwords counted)."""
     found = []
-    for word in _WORD.findall(text):
+    for position, word in enumerate(_WORD.findall(text)):
         folded = fold(word)
         if folded and folded not in STOPWORDS and not folded.isdigit():
-            found.append(word)
+            found.append((position, word))
     return found
+
+
+def words(text: str) -> list[str]:
+    """The words of a text that can name something (stopwords and numbers dropped)."""
+    return [word for _, word in positioned_words(text)]
+
+
+def _phrase_token(word: str, stem: bool) -> str:
+    forms = word_forms(word)
+    if not stem:
+        return forms[0]
+    # The shortest form is the stem, unless the stemmer cut a short word too far
+    # ("oyun" is not "oy").
+    stems = [form for form in forms if len(form) >= MIN_PREFIX_LETTERS]
+    return min(stems, key=len) if stems else forms[0]
 
 
 @dataclass(frozen=True)
@@ -106,12 +154,21 @@ class Scored(Generic[Key]):
 class PhraseIndex(Generic[Key]):
     """Phrases, each under a key (several per key), searched by fuzzy word matching."""
 
-    def __init__(self, entries: Iterable[tuple[Key, str]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[Key, str]], ordered: bool = False, stem: bool = True
+    ) -> None:
+        """`ordered`: a phrase of several words is found only when its words follow one
+        another in the text, in order ("sokak lambası" in "sokak lambaları yanmıyor" but
+        not in "lamba sokak" nor "sokak ve lamba"); otherwise any part of a phrase counts
+        for what it covers ("muhasebe" finds "muhasebe ve defter tutma elemanları").
+        `stem`: the phrases' words are stemmed too (titles in the plural: "Garsonlar");
+        without it they are taken as written (keywords in their base form, which the
+        stemmer might cut wrongly: "parke" is not "park")."""
+        self._ordered = ordered
         raw: list[tuple[Key, tuple[str, ...]]] = []
         seen: set[tuple[Key, tuple[str, ...]]] = set()
         for key, phrase in entries:
-            # The shortest form is the stem; the phrase is indexed by its stems.
-            tokens = tuple(min(word_forms(word), key=len) for word in words(phrase))
+            tokens = tuple(_phrase_token(word, stem) for word in words(phrase))
             if tokens and (key, tokens) not in seen:
                 seen.add((key, tokens))
                 raw.append((key, tokens))
@@ -138,10 +195,12 @@ class PhraseIndex(Generic[Key]):
     def __len__(self) -> int:
         return len(self._phrases)
 
-    def _token_scores(self, form: str) -> dict[str, float]:
-        """Vocabulary words matching one folded form of a typed word, with their score."""
+    def _token_scores(self, form: str, stem: bool) -> dict[str, float]:
+        """Vocabulary words matching one folded form of a typed word, with their score.
+        A stem finds short phrase words ("iş", "cv") only as whole typed words: "işler"
+        is not "iş"."""
         found: dict[str, float] = {}
-        if form in self._vocabulary_set:
+        if form in self._vocabulary_set and (not stem or len(form) >= MIN_PREFIX_LETTERS):
             found[form] = 100.0
         # The typed word continues a phrase word: a suffix the stemmer left.
         for end in range(MIN_PREFIX_LETTERS, len(form)):
@@ -170,12 +229,13 @@ class PhraseIndex(Generic[Key]):
         """The best keys for a text, best first, each with its best phrase's score."""
         if limit <= 0 or not text:
             return []
-        typed = words(text)[:MAX_WORDS]
-        # For each vocabulary word: its best score and which typed words reached it.
+        typed = positioned_words(text)[:MAX_WORDS]
+        # For each vocabulary word: its best score and the positions of the typed words
+        # that reached it.
         best: dict[str, tuple[float, frozenset[int]]] = {}
-        for position, word in enumerate(typed):
-            for form in word_forms(word):
-                for token, score in self._token_scores(form).items():
+        for position, word in typed:
+            for number, form in enumerate(word_forms(word)):
+                for token, score in self._token_scores(form, stem=number > 0).items():
                     old_score, old_from = best.get(token, (0.0, frozenset()))
                     best[token] = (max(score, old_score), old_from | {position})
         if not best:
@@ -185,6 +245,8 @@ class PhraseIndex(Generic[Key]):
         by_owner: dict[int, tuple[float, int]] = {}
         for index in touched:
             phrase = self._phrases[index]
+            if self._ordered and not self._in_order(phrase, best):
+                continue
             covered = 0.0
             explained: set[int] = set()
             for token, weight in zip(phrase.tokens, phrase.weights, strict=True):
@@ -203,6 +265,16 @@ class PhraseIndex(Generic[Key]):
             Scored(key=self._keys[owner], score=round(score, 1), phrases=matched)
             for owner, (score, matched) in ranked[:limit]
         ]
+
+    @staticmethod
+    def _in_order(phrase: _Phrase, best: dict[str, tuple[float, frozenset[int]]]) -> bool:
+        if any(token not in best for token in phrase.tokens):
+            return False
+        first, *rest = (best[token][1] for token in phrase.tokens)
+        return any(
+            all(start + offset in positions for offset, positions in enumerate(rest, 1))
+            for start in first
+        )
 
 
 def phrases_of(names: Sequence[str]) -> list[str]:
