@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import snowballstemmer
@@ -102,7 +102,8 @@ def _turkish_lower(text: str) -> str:
     return text.replace("İ", "i").replace("I", "ı").lower()
 
 
-@cache
+# Bounded: every distinct word citizens type passes through here.
+@lru_cache(maxsize=8192)
 def word_forms(word: str) -> tuple[str, ...]:
     """The folded forms a word is compared by: itself and its Turkish and English stems."""
     lower = _turkish_lower(word)
