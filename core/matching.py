@@ -14,9 +14,11 @@ type with or without Turkish letters, with suffixes ("garsonluk", "forkliftçi",
    a phrase word starts with the typed word (typing cut short: "elektrik" →
    "elektrikçi"), or rapidfuzz's `fuzz.ratio` is at least 80 (typos).
 
-A phrase scores by how much of it the text covers (each word weighted by its rarity
-among all phrases, so "elemanları" counts less than "muhasebe") and by how much of the
-recognised text it explains. Everything about the phrases is prepared once, when the
+A phrase scores 0–100: 60 for how much of it the text covers (each word weighted by its
+rarity among all phrases, so "elemanları" counts less than "muhasebe") and 40 for how
+much of the recognised text it explains. A phrase found whole in a text of nothing else
+scores 100; a word found whole in a longer text at least 60; "mühendis" alone about 70
+for each kind of engineer. Everything about the phrases is prepared once, when the
 index is built; a search looks each typed word up in the sorted vocabulary (bisect) and
 runs one rapidfuzz `process.extract` over it.
 """
@@ -256,7 +258,7 @@ class PhraseIndex(Generic[Key]):
                     covered += weight * score
                     explained |= sources
             coverage = covered / phrase.total
-            score = coverage * (0.6 + 0.4 * len(explained) / recognised)
+            score = 0.6 * coverage + 40 * len(explained) / recognised
             if score >= threshold:
                 old, matched = by_owner.get(phrase.owner, (0.0, 0))
                 by_owner[phrase.owner] = (max(old, score), matched + 1)
