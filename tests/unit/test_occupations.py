@@ -148,3 +148,15 @@ def test_bad_inputs_find_nothing(text: str) -> None:
 def test_search_never_raises(text: str, language: str, limit: int) -> None:
     found = search(text, language, limit=limit)
     assert len(found) <= max(limit, 0)
+
+
+def test_a_generic_word_lists_the_groups_it_names() -> None:
+    engineers = search("mühendis", "tr", limit=5)
+    assert len(engineers) == 5
+    assert all(m.code.startswith("21") for m in engineers), engineers
+    assert search("muhendis", "tr", limit=5) == engineers
+
+
+def test_lone_surrogates_and_control_characters() -> None:
+    assert search("\ud800garson\x00", "tr")[0].code == "5131"
+    assert search("\ud800\udfff", "tr") == []
