@@ -32,11 +32,11 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Generic, TypeVar
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import snowballstemmer
-from rapidfuzz import fuzz, process
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -96,8 +96,15 @@ _STOPWORDS = (
 STOPWORDS = frozenset(fold(word) for word in _STOPWORDS.split())
 
 _WORD = re.compile(r"\w+")
-_TURKISH = snowballstemmer.stemmer("turkish")
-_ENGLISH = snowballstemmer.stemmer("english")
+
+
+# snowballstemmer and rapidfuzz are imported on first use, not when the bot starts: every
+# start imports core.text_match, and idle memory has a target (bench/README.md, 6).
+@cache
+def _stemmers() -> tuple[Any, Any]:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("turkish"), snowballstemmer.stemmer("english")
 
 
 def _turkish_lower(text: str) -> str:
@@ -109,7 +116,8 @@ def _turkish_lower(text: str) -> str:
 def word_forms(word: str) -> tuple[str, ...]:
     """The folded forms a word is compared by: itself and its Turkish and English stems."""
     lower = _turkish_lower(word)
-    forms = [fold(lower), fold(_TURKISH.stemWord(lower)), fold(_ENGLISH.stemWord(lower))]
+    turkish, english = _stemmers()
+    forms = [fold(lower), fold(turkish.stemWord(lower)), fold(english.stemWord(lower))]
     return tuple(dict.fromkeys(form for form in forms if form and " " not in form))
 
 
@@ -167,6 +175,10 @@ class PhraseIndex(Generic[Key]):
         `stem`: the phrases' words are stemmed too (titles in the plural: "Garsonlar");
         without it they are taken as written (keywords in their base form, which the
         stemmer might cut wrongly: "parke" is not "park")."""
+        from rapidfuzz import fuzz, process
+
+        self._extract: Callable[..., list[tuple[str, float, int]]] = process.extract
+        self._ratio = fuzz.ratio
         self._ordered = ordered
         raw: list[tuple[Key, tuple[str, ...]]] = []
         seen: set[tuple[Key, tuple[str, ...]]] = set()
@@ -217,10 +229,10 @@ class PhraseIndex(Generic[Key]):
                     break
                 found.setdefault(token, TRUNCATED_SCORE)
         if len(form) >= MIN_TYPO_LETTERS:
-            for token, ratio, _ in process.extract(
+            for token, ratio, _ in self._extract(
                 form,
                 self._vocabulary,
-                scorer=fuzz.ratio,
+                scorer=self._ratio,
                 score_cutoff=TYPO_CUTOFF,
                 limit=None,
             ):
