@@ -222,3 +222,22 @@ def test_suggest_never_raises(text: str, limit: int) -> None:
     assert len(result) <= max(limit, 0)
     assert len(set(result)) == len(result)
     assert set(result) <= {c.code for c in CATEGORIES}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Without Turkish letters, with typos: what the matcher (core/matching.py) adds.
+        ("sokagimizdaki lambalar yanmiyor", "aydinlatma"),
+        ("copler alinmadi 3 gundur", "cop"),
+        ("konteynr tasti", "cop"),
+        ("lambalr yanmiyo", "aydinlatma"),
+        ("seyyar saticilar her yeri isgal etti", "zabita"),
+        ("Belediyenin meslek kurslarına kayıt ne zaman", "istihdam"),
+        ("inşaat molozu sokağa dökülmüş", "temizlik"),
+    ],
+)
+def test_real_config_unaccented_and_typos(config: Config, text: str, expected: str) -> None:
+    suggested = suggest(text, keywords_from_config(config))
+    assert suggested, text
+    assert suggested[0] == expected, suggested
