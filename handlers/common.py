@@ -37,7 +37,8 @@ class Deps:
     engine: Engine
     config: Config
     calendar: WorkingCalendar
-    # Each category's keywords, folded once at start for suggesting topics from free text.
+    # Each category's keywords, read once at start; the matcher (core.matching) builds its
+    # index from them on the first suggestion.
     keywords: list[CategoryKeywords]
     # Filled only in tests: handler errors are collected here so a test can fail on them.
     errors: list[BaseException] | None = None
