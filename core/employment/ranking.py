@@ -1,8 +1,9 @@
 """The candidates for a vacancy, best first, with the parts of their score.
 
 Only seekers whose occupations share at least the vacancy's 2-digit ISCO-08 group are
-candidates (one range over the occupation index); paused and erased CVs, and seekers
-with an open referral to this vacancy, are left out. The score is the sum of:
+candidates (one range over the occupation index); paused and erased CVs, CVs imported
+from the old portal (no citizen to send the referral to), and seekers with an open
+referral to this vacancy, are left out. The score is the sum of:
 
 - occupation: the same 4-digit unit group 50, the same 3-digit minor group 30, the
   same 2-digit sub-major group 15 (the best of the seeker's occupations);
@@ -89,6 +90,7 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
             in_group,
             _SEEKER.c.paused.is_(False),
             _SEEKER.c.erased_at.is_(None),
+            _SEEKER.c.citizen_id.is_not(None),
             _SEEKER.c.id.not_in(already),
         )
     ).all()

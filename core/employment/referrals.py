@@ -83,11 +83,16 @@ def refer(
     seeker: JobSeeker,
     now: datetime,
 ) -> Referral:
-    """Staff refer a seeker to a published vacancy (once while a referral is open)."""
+    """Staff refer a seeker to a published vacancy still valid (once while a referral is
+    open); Refused: not_allowed, not_published, vacancy_expired, seeker_unavailable,
+    already_referred."""
     member = authorize(actor)
     if vacancy.status != "published":
         raise Refused("not_published")
-    if seeker.paused or seeker.erased_at is not None:
+    if vacancy.valid_until is not None and vacancy.valid_until < now.date():
+        raise Refused("vacancy_expired")
+    # Paused, erased, or imported from the old portal (nobody to send the referral to).
+    if seeker.paused or seeker.erased_at is not None or seeker.citizen_id is None:
         raise Refused("seeker_unavailable")
     open_one = session.exec(
         select(Referral.id).where(

@@ -320,6 +320,14 @@ def test_not_hired_needs_a_reason_from_the_list_and_only_the_system_expires(db: 
         again = referrals.refer(session, centre, vacancy, seeker, NOW)
         referrals.change(session, again, codes.EXPIRED, codes.SYSTEM, None, NOW)
         assert again.status == "expired"
+        # Not after the vacancy's last day, nor for a CV imported without a citizen.
+        with pytest.raises(Refused, match="vacancy_expired"):
+            referrals.refer(session, centre, vacancy, seeker, datetime(2026, 4, 2, tzinfo=UTC))
+        imported = JobSeeker(external_id="JS-1", registered_at=NOW)
+        session.add(imported)
+        session.flush()
+        with pytest.raises(Refused, match="seeker_unavailable"):
+            referrals.refer(session, centre, vacancy, imported, NOW)
 
 
 def test_every_transition_of_the_state_machine_leads_somewhere_known() -> None:
@@ -364,6 +372,10 @@ def test_candidates_are_ranked_by_occupation_district_availability_and_activity(
             if name == "paused":
                 registry.pause(session, seeker, True, NOW)
             ids[name] = id_of(seeker)
+        imported = JobSeeker(external_id="JS-1", registered_at=NOW, availability="now")
+        session.add(imported)
+        session.flush()
+        session.add(JobSeekerOccupation(seeker_id=id_of(imported), code="5131"))
         vacancy = _published(session, citizen_of(session, owner_id), centre)
         ranked = ranking.rank(session, vacancy, NOW)
         names = {seeker_id: name for name, seeker_id in ids.items()}
