@@ -170,11 +170,24 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{path.name}: {report.rows} rows, {report.added} requests added, "
                 f"{report.skipped_existing} already imported"
             )
-        else:
+        elif args.kind == "calls":
             report = import_calls(engine, path)
             print(
                 f"{path.name}: {report.rows} days, {report.added} added, "
                 f"{report.updated} updated, {report.unchanged} unchanged"
+            )
+        else:
+            from core.employment import imports as employment
+
+            load, what = {
+                "jobseekers": (employment.import_jobseekers, "job seekers"),
+                "employers": (employment.import_employers, "employers"),
+                "referrals": (employment.import_referrals, "referrals"),
+            }[args.kind]
+            report = load(engine, config, path)
+            print(
+                f"{path.name}: {report.rows} rows, {report.added} {what} added, "
+                f"{report.skipped_existing} already imported"
             )
     except ImportFailed as exc:
         print(
@@ -493,8 +506,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(func=cmd_report)
 
-    importer = with_common(sub.add_parser("import", help="load requests or call-centre days"))
-    importer.add_argument("kind", choices=["requests", "calls"])
+    importer = with_common(
+        sub.add_parser(
+            "import",
+            help="load requests, call-centre days, or the employment portal's job seekers, "
+            "employers and referrals",
+        )
+    )
+    importer.add_argument(
+        "kind", choices=["requests", "calls", "jobseekers", "employers", "referrals"]
+    )
     importer.add_argument("file", help="CSV file (see docs/operations.md, Importing)")
     importer.set_defaults(func=cmd_import)
 

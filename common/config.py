@@ -196,6 +196,22 @@ class Assembly(_Strict):
     targets: dict[int, AssemblyTarget] = Field(default_factory=dict)
 
 
+class EmploymentTargets(_Strict):
+    """Goal 4.3.1, the employment centre (HEDEFLENEN / ÖNGÖRÜLEN of one year)."""
+
+    starter_rate_percent: float | None = Field(default=None, ge=0, le=100)
+    people_started: int | None = Field(default=None, ge=0)
+    people_job_found: int | None = Field(default=None, ge=0)
+    referrals: int | None = Field(default=None, ge=0)
+    trainings: int | None = Field(default=None, ge=0)
+    registered_cvs: int | None = Field(default=None, ge=0)
+    new_cvs: int | None = Field(default=None, ge=0)
+    registered_firms: int | None = Field(default=None, ge=0)
+    new_firms: int | None = Field(default=None, ge=0)
+    job_fair_firms: int | None = Field(default=None, ge=0)
+    job_fair_hires: int | None = Field(default=None, ge=0)
+
+
 class YearTargets(_Strict):
     satisfaction_percent: float | None = Field(default=None, ge=0, le=100)
     new_projects: int | None = Field(default=None, ge=0)
@@ -211,6 +227,8 @@ class YearTargets(_Strict):
     completed_calls: int | None = Field(default=None, ge=0)
     # Forecast requests per channel code (ÖNGÖRÜLEN); channels not listed have none.
     channels: dict[str, int] = Field(default_factory=dict)
+    # Goal 4.3.1 ([targets.YEAR.employment]).
+    employment: EmploymentTargets = Field(default_factory=EmploymentTargets)
 
     @field_validator("channels")
     @classmethod

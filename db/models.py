@@ -421,3 +421,151 @@ class Heartbeat(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
     beat_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+# --- The employment centre (İstihdam Merkezi, goal 4.3.1) ---------------------------------
+#
+# Modelled on schema.org's JobPosting and France's "les emplois de l'inclusion": a job
+# seeker's CV, employers (firms) verified by the centre's staff, their vacancies approved
+# before publication, and referrals of a seeker to a vacancy (or, for the portal's history,
+# to an employer) whose every status change is a ReferralEvent. Occupations are ISCO-08
+# unit groups, stored as plain 4-digit strings. Imported rows carry the portal's
+# `external_id` and no citizen.
+
+
+class JobSeeker(SQLModel, table=True):
+    """A CV. Erasure blanks what names the person and keeps the row, which the registered
+    and new CV counts and the referral indicators (distinct people) are computed from."""
+
+    __tablename__ = "job_seeker"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", unique=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    name: str | None = Field(default=None, max_length=200)
+    birth_year: int | None = None
+    district: str | None = Field(default=None, max_length=64, index=True)
+    neighbourhood: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=32)
+    education: str | None = Field(default=None, max_length=32)  # core.employment.EDUCATION
+    # [{"title": ..., "employer": ..., "years": ...}], newest first.
+    experience: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    driving_licence: str | None = Field(default=None, max_length=32)  # classes, e.g. "B,C"
+    availability: str | None = Field(default=None, max_length=16)  # core.employment.AVAILABILITY
+    work_time: str | None = Field(default=None, max_length=8)  # full, part, any
+    paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    consent_at: datetime | None = _time()
+    # Special-category data (KVKK art. 6): kept only with its own explicit consent.
+    disability: bool | None = None
+    disability_consent_at: datetime | None = _time()
+    registered_at: datetime = _created()
+    last_active_at: datetime | None = _time(index=True)
+    erased_at: datetime | None = _time()
+
+
+class JobSeekerOccupation(SQLModel, table=True):
+    """An occupation a seeker looks for (ISCO-08 unit group): one row each, so ranking
+    and alerts find the seekers of a code (or of its 3- or 2-digit group) by index."""
+
+    __tablename__ = "job_seeker_occupation"
+    __table_args__ = (
+        UniqueConstraint("seeker_id", "code"),
+        Index("ix_job_seeker_occupation_code_seeker", "code", "seeker_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: int = Field(foreign_key="job_seeker.id", index=True)
+    code: str = Field(max_length=4)
+
+
+class Employer(SQLModel, table=True):
+    """A firm. It may publish vacancies once the centre's staff verified it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    tax_number: str | None = Field(default=None, max_length=10, index=True)  # VKN
+    name: str = Field(max_length=200)
+    sector: str | None = Field(default=None, max_length=100)
+    district: str | None = Field(default=None, max_length=64)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    # The citizen who registered the firm through the bot (None for imported firms).
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    verified_at: datetime | None = _time()
+    verified_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    registered_at: datetime = _created()
+
+
+class Vacancy(SQLModel, table=True):
+    """A job posting (schema.org JobPosting): draft → pending (sent for approval) →
+    published (approved by staff) → closed."""
+
+    __table_args__ = (
+        CheckConstraint("positions >= 1", name="ck_vacancy_positions"),
+        Index("ix_vacancy_status_occupation", "status", "occupation"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    title: str = Field(max_length=200)
+    occupation: str = Field(max_length=4)
+    positions: int = Field(default=1, ge=1)
+    district: str | None = Field(default=None, max_length=64)
+    work_time: str = Field(default="full", max_length=8)  # full, part
+    requirements: str = Field(default="", sa_column=Column(Text, nullable=False))
+    valid_until: date | None = None
+    status: str = Field(default="draft", max_length=16)
+    created_at: datetime = _created()
+    approved_at: datetime | None = _time()
+    approved_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    closed_at: datetime | None = _time()
+
+
+class Referral(SQLModel, table=True):
+    """A seeker referred to a vacancy (or, in the portal's history, to an employer).
+
+    The times of the milestones the indicators count are columns of their own:
+    `job_found_at` (a job was found for the person) and `started_at` (they started work).
+    """
+
+    __table_args__ = (
+        Index("ix_referral_job_found_seeker", "job_found_at", "seeker_id"),
+        Index("ix_referral_started_seeker", "started_at", "seeker_id"),
+        Index("ix_referral_vacancy_seeker", "vacancy_id", "seeker_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    vacancy_id: int | None = Field(default=None, foreign_key="vacancy.id")
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
+    seeker_id: int = Field(foreign_key="job_seeker.id", index=True)
+    occupation: str | None = Field(default=None, max_length=4)
+    status: str = Field(default="referred", max_length=16, index=True)
+    reason: str | None = Field(default=None, max_length=24)  # why not hired
+    referred_at: datetime = _created()
+    interview_at: datetime | None = _time()
+    job_found_at: datetime | None = _time()
+    start_date: date | None = None
+    started_at: datetime | None = _time()
+    closed_at: datetime | None = _time()
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class ReferralEvent(SQLModel, table=True):
+    """Every status change of a referral, with its time and who made it."""
+
+    __tablename__ = "referral_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    at: datetime = _created()
+    from_status: str | None = Field(default=None, max_length=16)
+    status: str = Field(max_length=16)
+    actor_kind: str = Field(max_length=16)  # staff, seeker, employer, system
+    actor_id: int | None = None  # staff_member.id, citizen.id; None for the system
+    reason: str | None = Field(default=None, max_length=24)

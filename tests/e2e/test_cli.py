@@ -382,6 +382,36 @@ def test_import_without_a_header_row_says_so_in_one_line(tmp_path: Path) -> None
     assert result.stdout == ""
 
 
+def test_import_of_the_employment_portals_history_in_order_and_once(tmp_path: Path) -> None:
+    files = {
+        "cv.csv": "external_id;registered_at;birth_year;district;occupation\r\n"
+        "JS-1;2024-01-10;1990;Ümraniye;5131\r\nJS-2;2024-01-11;;Kadıköy;\r\n",
+        "firma.csv": "external_id;registered_at;tax_number;name;district\r\n"
+        "F-1;2024-01-05;4540536920;Lezzet Lokantası;Ümraniye\r\n",
+        "yonlendirme.csv": "external_id;referred_at;jobseeker_id;employer_id;occupation;"
+        "outcome;outcome_at\r\nR-1;2024-02-01;JS-1;F-1;5131;started;2024-02-20\r\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content.encode("utf-8-sig"))
+    db = sqlite_url(tmp_path / "k.sqlite")
+
+    def run(kind: str, name: str) -> subprocess.CompletedProcess[str]:
+        return kentbot("import", kind, str(tmp_path / name), "--database-url", db)
+
+    early = run("referrals", "yonlendirme.csv")
+    assert early.returncode == 1
+    assert "row 2 jobseeker_id: no job seeker 'JS-1'; import the job seekers first" in early.stderr
+    seekers = run("jobseekers", "cv.csv")
+    firms = run("employers", "firma.csv")
+    referrals = run("referrals", "yonlendirme.csv")
+    again = run("referrals", "yonlendirme.csv")
+
+    assert seekers.stdout == "cv.csv: 2 rows, 2 job seekers added, 0 already imported\n"
+    assert firms.stdout == "firma.csv: 1 rows, 1 employers added, 0 already imported\n"
+    assert referrals.stdout == "yonlendirme.csv: 1 rows, 1 referrals added, 0 already imported\n"
+    assert again.stdout == "yonlendirme.csv: 1 rows, 0 referrals added, 1 already imported\n"
+
+
 # --- staff -----------------------------------------------------------------------------
 
 

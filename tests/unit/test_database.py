@@ -32,7 +32,19 @@ def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
         "registration",
         "satisfaction_answer",
         "attachment",
+        "job_seeker",
+        "job_seeker_occupation",
+        "employer",
+        "vacancy",
+        "referral",
+        "referral_event",
     } <= tables
+    indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("referral")}
+    # Goal 4.3.1's distinct-people counts read these.
+    assert {("job_found_at", "seeker_id"), ("started_at", "seeker_id")} <= indexed
+    downgrade(engine, "0012")
+    assert "referral" not in inspect(engine).get_table_names()
+    upgrade(engine)
     indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("request")}
     # The indicators' two request aggregates read only these (covering) indexes.
     assert ("channel", "created_at", "type") in indexed

@@ -1,0 +1,176 @@
+"""The employment centre's personal data: a seeker's CV, their referrals, and the firms
+they registered. /verilerim shows them; /verilerimi_sil blanks the CV and the firm's
+contact person, and keeps the rows that count CVs, firms, referrals, people with a job
+found and people started (goal 4.3.1 is unchanged by an erasure); the retention sweep
+does the same to CVs idle longer than the retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_
+from sqlmodel import Session, col, select
+
+from core.privacy import Erased, PersonalData, iso
+from db.models import (
+    Citizen,
+    Employer,
+    JobSeeker,
+    JobSeekerOccupation,
+    Referral,
+    ReferralEvent,
+    Vacancy,
+)
+
+
+def _cv(session: Session, seeker: JobSeeker) -> dict[str, Any]:
+    occupations = session.exec(
+        select(JobSeekerOccupation.code)
+        .where(JobSeekerOccupation.seeker_id == seeker.id)
+        .order_by(col(JobSeekerOccupation.id))
+    ).all()
+    return {
+        "name": seeker.name,
+        "birth_year": seeker.birth_year,
+        "district": seeker.district,
+        "neighbourhood": seeker.neighbourhood,
+        "phone": seeker.phone,
+        "education": seeker.education,
+        "occupations": list(occupations),
+        "experience": seeker.experience,
+        "languages": seeker.languages,
+        "driving_licence": seeker.driving_licence,
+        "availability": seeker.availability,
+        "work_time": seeker.work_time,
+        "paused": seeker.paused,
+        "consent_at": iso(seeker.consent_at),
+        "disability": seeker.disability,
+        "disability_consent_at": iso(seeker.disability_consent_at),
+        "registered_at": iso(seeker.registered_at),
+        "last_active_at": iso(seeker.last_active_at),
+    }
+
+
+def _referrals(session: Session, seeker: JobSeeker) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Referral)
+        .where(Referral.seeker_id == seeker.id)
+        .order_by(col(Referral.referred_at), col(Referral.id))
+    ).all()
+    result = []
+    for referral in rows:
+        vacancy = session.get(Vacancy, referral.vacancy_id) if referral.vacancy_id else None
+        employer = session.get(Employer, referral.employer_id) if referral.employer_id else None
+        events = session.exec(
+            select(ReferralEvent)
+            .where(ReferralEvent.referral_id == referral.id)
+            .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
+        ).all()
+        result.append(
+            {
+                "vacancy": vacancy.title if vacancy else None,
+                "employer": employer.name if employer else None,
+                "occupation": referral.occupation,
+                "status": referral.status,
+                "reason": referral.reason,
+                "referred_at": iso(referral.referred_at),
+                "interview_at": iso(referral.interview_at),
+                "job_found_at": iso(referral.job_found_at),
+                "start_date": iso(referral.start_date),
+                "started_at": iso(referral.started_at),
+                "history": [
+                    {"at": iso(e.at), "status": e.status, "by": e.actor_kind, "reason": e.reason}
+                    for e in events
+                ],
+            }
+        )
+    return result
+
+
+def _firms(session: Session, citizen_id: int) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Employer).where(Employer.citizen_id == citizen_id).order_by(col(Employer.id))
+    ).all()
+    return [
+        {
+            "name": e.name,
+            "tax_number": e.tax_number,
+            "sector": e.sector,
+            "district": e.district,
+            "contact_name": e.contact_name,
+            "contact_phone": e.contact_phone,
+            "registered_at": iso(e.registered_at),
+            "verified_at": iso(e.verified_at),
+        }
+        for e in rows
+    ]
+
+
+def export(session: Session, citizen: Citizen) -> dict[str, Any]:
+    assert citizen.id is not None
+    seeker = session.exec(select(JobSeeker).where(JobSeeker.citizen_id == citizen.id)).first()
+    return {
+        "employment": {
+            "cv": None if seeker is None else _cv(session, seeker),
+            "referrals": [] if seeker is None else _referrals(session, seeker),
+            "firms": _firms(session, citizen.id),
+        }
+    }
+
+
+def blank_cv(session: Session, seeker: JobSeeker, now: datetime) -> None:
+    """Everything that describes the person goes; the row stays, counted as a CV
+    registered on its date, and its referrals keep counting their milestones."""
+    seeker.name = seeker.phone = seeker.neighbourhood = None
+    seeker.birth_year = None
+    seeker.district = seeker.education = seeker.driving_licence = None
+    seeker.availability = seeker.work_time = None
+    seeker.experience, seeker.languages = [], []
+    seeker.disability = seeker.disability_consent_at = None
+    seeker.paused = True
+    seeker.erased_at = seeker.erased_at or now
+    session.add(seeker)
+    session.execute(
+        delete(JobSeekerOccupation).where(col(JobSeekerOccupation.seeker_id) == seeker.id)
+    )
+
+
+def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
+    """The CV is blanked; the firms they registered lose their contact person (a firm is
+    not a person: its name and tax number stay, with its vacancies and referrals)."""
+    assert citizen.id is not None
+    seeker = session.exec(select(JobSeeker).where(JobSeeker.citizen_id == citizen.id)).first()
+    if seeker is not None:
+        blank_cv(session, seeker, now)
+    for employer in session.exec(select(Employer).where(Employer.citizen_id == citizen.id)).all():
+        employer.contact_name = employer.contact_phone = None
+        session.add(employer)
+    session.flush()
+    return Erased()
+
+
+def expire(session: Session, now: datetime, days: int) -> Erased:
+    """CVs idle (no activity, or registered without any) longer than `days` are blanked."""
+    cutoff = now - timedelta(days=days)
+    idle = session.exec(
+        select(JobSeeker).where(
+            col(JobSeeker.erased_at).is_(None),
+            or_(
+                col(JobSeeker.last_active_at) < cutoff,
+                (col(JobSeeker.last_active_at).is_(None)) & (col(JobSeeker.registered_at) < cutoff),
+            ),
+        )
+    ).all()
+    for seeker in idle:
+        blank_cv(session, seeker, now)
+    session.flush()
+    return Erased()
+
+
+PERSONAL_DATA = PersonalData(
+    tables=(JobSeeker, JobSeekerOccupation, Employer, Vacancy, Referral, ReferralEvent),
+    export=export,
+    erase=erase,
+    expire=expire,
+)
