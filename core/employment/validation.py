@@ -4,6 +4,7 @@ entered is lost."""
 
 from __future__ import annotations
 
+from core import occupations
 from core.employment.codes import OCCUPATION
 from core.refusals import Refused
 
@@ -84,9 +85,11 @@ def cv_size(size: int | None) -> None:
 
 
 def occupation(code: str) -> str:
-    """An ISCO-08 unit group (4 digits), or Refused: bad_occupation."""
+    """An ISCO-08 unit group (4 digits, one the classification has), or Refused:
+    bad_occupation."""
     code = code.strip()
-    if not OCCUPATION.match(code):
+    found = occupations.get(code) if OCCUPATION.match(code) else None
+    if found is None or found.level != 4:
         raise Refused("bad_occupation")
     return code
 

@@ -88,6 +88,7 @@ def test_a_tax_number_may_be_typed_with_spaces() -> None:
         (validation.cv_size, 5 * 1024 * 1024, "too_large"),
         (validation.occupation, "512", "bad_occupation"),
         (validation.occupation, "garson", "bad_occupation"),
+        (validation.occupation, "9999", "bad_occupation"),  # four digits, no such group
         (validation.experience_years, "70", "bad_years"),
     ],
 )
