@@ -54,7 +54,10 @@ def postgres_engine() -> Iterator[Engine]:
     admin = make_engine(PG_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    # Named for its schema, so that what a test counts of pg_stat_activity is its own.
+    engine = make_engine(
+        PG_URL, connect_args={"options": f"-csearch_path={schema}", "application_name": schema}
+    )
     try:
         yield engine
     finally:
@@ -97,14 +100,16 @@ def statements(db: Engine) -> Iterator[list[str]]:
 
 
 def waiting_on_locks(engine: Engine) -> int:
-    """How many sessions of the current PostgreSQL database wait for a lock."""
+    """How many sessions of this engine wait for a lock: those with its application name
+    (the test's schema), so that another suite sharing the database cannot count."""
     # A connection of its own: within a transaction pg_stat_activity is a snapshot.
     with engine.connect() as connection:
         return int(
             connection.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = current_database()"
+                    "AND datname = current_database() "
+                    "AND application_name = current_setting('application_name')"
                 )
             ).scalar_one()
         )
