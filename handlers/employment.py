@@ -1,14 +1,230 @@
-"""The employment centre (İstihdam Merkezi, goal 4.3.1). For now only what it stores about
-a citizen (a CV, referrals, the firms they registered), so /verilerim exports it,
-/verilerimi_sil erases it and the retention job expires idle CVs; the conversations for
-job seekers, employers and the centre's staff come next (issue 17), on core/employment/."""
+"""The employment centre (İstihdam Merkezi, goal 4.3.1) in Telegram. For now the job
+seeker's part: /istihdam (and /is, and the main menu's 💼 button) opens the employment
+menu, the CV is written by chat after its own KVKK notice, and "My CV" shows, pauses,
+edits or deletes it. What each screen shows is flows.employment.seeker's; this module
+only routes the presses (`e:`) and typed answers (the step e_cv) to it and renders the
+screens. Employers and the centre's staff come next (issue 17), on core/employment/.
+
+What is stored about a citizen (a CV, referrals, the firms they registered) is declared
+here too, so /verilerim exports it, /verilerimi_sil erases it and the retention job
+expires idle CVs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import Update
+
+from common.i18n import N_, Translator
+from core import conversation
 from core.employment import personal_data as employment_personal_data
-from handlers.feature import Feature
+from core.refusals import Refused
+from db.models import Citizen, ConversationState
+from db.types import utcnow
+from flows.employment import actions as a
+from flows.employment import seeker as flow
+from flows.employment.screens import refusal
+from flows.employment.state import EmploymentState, EmploymentStep
+from flows.screen import Screen
+from handlers.buttons import Buttons
+from handlers.common import KentContext, private
+from handlers.feature import Command, Feature, MenuButton, Steps
+from handlers.render import present
+
+
+async def _not_found(update: Update, context: KentContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(refusal(context.texts(), "not_found"), show_alert=True)
+
+
+buttons = Buttons("e", a.EmploymentMenu.prefix, invalid=_not_found)
+
+
+async def press(
+    update: Update,
+    context: KentContext,
+    act: Callable[[Session, Citizen, Translator, datetime], Screen],
+) -> None:
+    """A button's work in one transaction with the presser; its screen replaces the
+    pressed message. A refusal rolls everything back and comes as an alert."""
+    query = update.callback_query
+    assert query is not None
+    now = utcnow()
+    with context.citizen_transaction() as (session, citizen, t):
+        try:
+            screen = act(session, citizen, t, now)
+        except Refused as exc:
+            session.rollback()
+            await query.answer(refusal(t, exc.reason), show_alert=True)
+            return
+    await query.answer()
+    await present(update, screen, edit=True)
+
+
+@private
+async def employment_command(update: Update, context: KentContext) -> None:
+    """/istihdam: the employment menu."""
+    with context.citizen_transaction() as (session, citizen, t):
+        screen = flow.menu(session, citizen, t)
+    await present(update, screen)
+
+
+def _seek(context: KentContext) -> Callable[[Session, Citizen, Translator, datetime], Screen]:
+    kvkk = context.config.kvkk
+    controller = kvkk.data_controller or context.config.municipality.name
+    return lambda session, citizen, t, now: flow.seek(
+        session, citizen, t, controller, kvkk.retention_days
+    )
+
+
+@buttons.on(a.EmploymentMenu)
+async def employment_menu(update: Update, context: KentContext, button: a.EmploymentMenu) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.menu(session, citizen, t))
+
+
+@buttons.on(a.Menu)
+async def open_menu(update: Update, context: KentContext, button: a.Menu) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.menu(session, citizen, t))
+
+
+@buttons.on(a.Seek)
+async def seek(update: Update, context: KentContext, button: a.Seek) -> None:
+    await press(update, context, _seek(context))
+
+
+@buttons.on(a.Consented)
+async def consented(update: Update, context: KentContext, button: a.Consented) -> None:
+    await press(
+        update, context, lambda session, citizen, t, now: flow.consented(session, citizen, t)
+    )
+
+
+@buttons.on(a.Back)
+async def back(update: Update, context: KentContext, button: a.Back) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.back(session, citizen, t))
+
+
+@buttons.on(a.Cancel)
+async def cancel(update: Update, context: KentContext, button: a.Cancel) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.cancel(session, citizen, t))
+
+
+@buttons.on(a.Skip)
+async def skip(update: Update, context: KentContext, button: a.Skip) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.skip(session, citizen, t))
+
+
+@buttons.on(a.Pick)
+async def pick(update: Update, context: KentContext, button: a.Pick) -> None:
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.pick(session, citizen, t, button.value),
+    )
+
+
+@buttons.on(a.Occupation)
+async def occupation(update: Update, context: KentContext, button: a.Occupation) -> None:
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.occupation(session, citizen, t, button.code),
+    )
+
+
+@buttons.on(a.Summary)
+async def summary(update: Update, context: KentContext, button: a.Summary) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.summary(session, citizen, t))
+
+
+@buttons.on(a.EditMenu)
+async def edit_menu(update: Update, context: KentContext, button: a.EditMenu) -> None:
+    await press(
+        update, context, lambda session, citizen, t, now: flow.edit_menu(session, citizen, t)
+    )
+
+
+@buttons.on(a.Edit)
+async def edit(update: Update, context: KentContext, button: a.Edit) -> None:
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.edit(session, citizen, t, button.field),
+    )
+
+
+@buttons.on(a.Save)
+async def save(update: Update, context: KentContext, button: a.Save) -> None:
+    await press(update, context, flow.save)
+
+
+@buttons.on(a.MyCV)
+async def my_cv(update: Update, context: KentContext, button: a.MyCV) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.my_cv(session, citizen, t))
+
+
+@buttons.on(a.Pause)
+async def pause(update: Update, context: KentContext, button: a.Pause) -> None:
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.pause(session, citizen, t, button.answer == "y", now),
+    )
+
+
+@buttons.on(a.Delete)
+async def delete(update: Update, context: KentContext, button: a.Delete) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.delete(session, citizen, t))
+
+
+@buttons.on(a.DeleteConfirmed)
+async def delete_confirmed(update: Update, context: KentContext, button: a.DeleteConfirmed) -> None:
+    await press(update, context, flow.delete_confirmed)
+
+
+@buttons.on(a.EditCV)
+async def edit_cv(update: Update, context: KentContext, button: a.EditCV) -> None:
+    await press(update, context, lambda session, citizen, t, now: flow.edit_cv(session, citizen, t))
+
+
+async def on_message(update: Update, context: KentContext) -> bool:
+    """A typed answer to the CV's question (or a shared contact at the phone question),
+    in one transaction."""
+    message = update.effective_message
+    if message is None:
+        return False
+    text = message.text or (message.contact.phone_number if message.contact else None)
+    if not text:
+        return False
+    now = utcnow()
+    with context.citizen_transaction() as (session, citizen, t):
+        draft = session.get(ConversationState, citizen.id)
+        if draft is None or draft.step != EmploymentStep.CV:
+            return False
+        state = conversation.state_of(draft, EmploymentState)
+        screen = flow.answer(session, citizen, t, state, text.strip(), now)
+    await present(update, screen)
+    return True
+
 
 FEATURE = Feature(
     name="employment",
+    commands=(
+        Command(
+            ("istihdam", "is"),
+            employment_command,
+            N_("Jobs and careers: your CV for the employment centre"),
+            place=55,
+        ),
+    ),
+    handlers=(buttons.handler(),),
+    menu=(MenuButton(a.EmploymentMenu().pack(), N_("💼 Jobs and careers"), row=35),),
+    steps=Steps(
+        on_message,
+        names=frozenset(EmploymentStep),
+        stopped={EmploymentStep.CV: N_("Cancelled. Nothing was changed.")},
+    ),
     personal_data=(employment_personal_data.PERSONAL_DATA,),
 )

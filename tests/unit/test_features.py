@@ -102,6 +102,7 @@ def test_the_command_menu_and_the_main_menu_come_from_the_features() -> None:
         ("taleplerim", "Taleplerimi takip et"),
         ("meclis", "Kent Konseyi meclisleri"),
         ("etkinlikler", "Yaklaşan Kent Konseyi etkinlikleri"),
+        ("istihdam", "İş ve kariyer: İstihdam Merkezi için özgeçmişiniz"),
         ("iptal", "Yaptığım işlemi bırak"),
         ("verilerim", "Hakkımda tutulan veriler"),
         ("yardim", "Bot neler yapabilir"),
@@ -111,6 +112,7 @@ def test_the_command_menu_and_the_main_menu_come_from_the_features() -> None:
         ["menu:request"],
         ["menu:mine"],
         ["menu:council", "menu:events"],
+        ["menu:employment"],
         ["menu:language", "menu:help"],
     ]
 

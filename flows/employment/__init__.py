@@ -1,0 +1,1 @@
+"""The employment centre's conversations, channel-neutral: a job seeker's CV by chat."""
