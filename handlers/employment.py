@@ -216,11 +216,11 @@ FEATURE = Feature(
             ("istihdam", "is"),
             employment_command,
             N_("Jobs and careers: your CV for the employment centre"),
-            place=55,
+            place=57,
         ),
     ),
     handlers=(buttons.handler(),),
-    menu=(MenuButton(a.EmploymentMenu().pack(), N_("💼 Jobs and careers"), row=35),),
+    menu=(MenuButton(a.EmploymentMenu().pack(), N_("💼 Jobs and careers"), row=36),),
     steps=Steps(
         on_message,
         names=frozenset(EmploymentStep),

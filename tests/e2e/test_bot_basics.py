@@ -21,6 +21,7 @@ def test_start_greets_by_name_in_turkish_with_the_main_menu(kent: Kent) -> None:
         "📋 Taleplerim",
         "🏛 Kent Konseyi",
         "📅 Etkinlikler",
+        "💼 İş ve kariyer",
         "🌐 Dil / Language",
         "❓ Yardım",
     ]
