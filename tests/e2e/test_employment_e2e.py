@@ -155,3 +155,41 @@ def test_a_citizen_registers_a_cv_in_english(kent: Kent) -> None:
         cv = session.exec(select(JobSeeker)).one()
         assert (cv.name, cv.work_time, cv.driving_licence) == ("Sam Lee", "any", None)
         assert registry.occupations_of(session, cv) == ["5131"]
+    # My CV → Edit: one field asked again, then the summary, then saved.
+    sam.send("/istihdam")
+    sam.press("📄 My CV")
+    sam.wait_message(contains="Waiters")
+    sam.press("✏️ Edit")
+    sam.wait_message(contains="What would you like to change")
+    sam.press("District")
+    sam.wait_message(contains="The district you live in")
+    sam.send("Yenişehir")
+    assert "Yenişehir" in sam.wait_message(contains="Your CV").text
+    sam.press("✅ Save")
+    sam.wait_message(contains="Your CV is saved")
+    with transaction(kent.engine) as session:
+        assert session.exec(select(JobSeeker)).one().district == "Yenişehir"
+
+
+def test_iptal_and_cancel_leave_the_cv_unwritten(kent: Kent) -> None:
+    ali = kent.citizen("Ali", last_name="Er")
+    ali.send("/istihdam")
+    ali.press("🔎 İş arıyorum")
+    ali.press("✅ Kabul ediyorum")
+    ali.wait_message(contains="Adınız ve soyadınız")
+    ali.send("Ali Er")
+    ali.wait_message(contains="Doğum yılınız")
+    ali.send("/iptal")
+    ali.wait_message(contains="İptal edildi. Hiçbir şey değişmedi.")
+    # Starting again asks from the notice on: nothing of the dropped draft is kept.
+    ali.send("/istihdam")
+    ali.press("🔎 İş arıyorum")
+    ali.wait_message(contains="İstihdam Merkezi Kişisel Verilerin Korunması")
+    ali.press("✅ Kabul ediyorum")
+    ali.wait_message(contains="Adınız ve soyadınız")
+    ali.press("✖️ İptal")
+    menu = ali.wait_message(contains="İptal edildi")
+    assert menu.flat_buttons == ["🔎 İş arıyorum"]
+    with transaction(kent.engine) as session:
+        assert session.exec(select(JobSeeker)).all() == []
+        assert session.exec(select(ConversationState)).all() == []
