@@ -76,3 +76,34 @@ def test_sigkill_mid_conversation_loses_nothing(emulator: EmulatorClient, tmp_pa
         assert len(receipts) <= 1
     finally:
         stop(bot)
+
+
+def test_a_cv_being_written_survives_a_sigkill(emulator: EmulatorClient, tmp_path: Path) -> None:
+    """Issue 17: the CV's answers are in the conversation state, so a killed bot goes on
+    at the next question, and the answer that came while it was down is taken."""
+    database, log = tmp_path / "kentbot.sqlite", tmp_path / "bot.log"
+    bot = start_bot(emulator, database, log)
+    try:
+        selin = emulator.create_user(first_name="Selin", language_code="tr")
+        selin.send("/istihdam")
+        selin.wait_message(contains="İş ve kariyer", timeout=20)
+        selin.press("🔎 İş arıyorum")
+        selin.wait_message(contains="İstihdam Merkezi Kişisel Verilerin Korunması")
+        selin.press("✅ Kabul ediyorum")
+        selin.wait_message(contains="Adınız ve soyadınız")
+        selin.send("Selin Kaya")
+        selin.wait_message(contains="Doğum yılınız")
+
+        kill(bot)
+        selin.send("1994")  # arrives while the bot is down
+        bot = start_bot(emulator, database, log)
+        selin.wait_message(contains="Oturduğunuz ilçe", timeout=20)
+        selin.send("Merkez")
+        selin.wait_message(contains="Mahalleniz")
+        engine = create_engine(f"sqlite:///{database}")
+        with engine.connect() as connection:
+            data = connection.execute(text("select data from conversation_state")).scalar_one()
+        engine.dispose()
+        assert all(part in str(data) for part in ("Selin Kaya", "1994", "Merkez"))
+    finally:
+        stop(bot)
