@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -17,6 +18,7 @@ from common.config import Config
 from common.i18n import Translator, translator
 from core import citizens, conversation
 from core.employment import registry
+from core.refusals import Refused
 from db.engine import transaction
 from db.models import Citizen, ConversationState, JobSeeker
 from db.types import utcnow
@@ -189,3 +191,37 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
         erased = session.exec(select(JobSeeker)).one()
         assert erased.name is None and erased.erased_at is not None
     assert len(chat.seen) >= 30
+
+
+def test_stale_presses_are_refused_and_back_leaves_from_the_first_question(
+    db: Engine, config: Config
+) -> None:
+    with transaction(db) as session:
+        citizen = citizens.get_or_create(session, SELIN + 1, "tr")
+        assert citizen.id is not None
+        chat = PlainChat(db, citizen.id)
+    t = translator("tr")
+    with transaction(db) as session:
+        who = session.get(Citizen, chat.citizen_id)
+        assert who is not None
+        # No draft: a button of an old message is refused, nothing is stored.
+        with pytest.raises(Refused, match="not_found"):
+            seeker.pick(session, who, t, "high_school")
+        with pytest.raises(Refused, match="no_cv"):
+            seeker.my_cv(session, who, t)
+        seeker.consented(session, who, t)
+    # At the name question, an education button (of an old message) is no answer.
+    with transaction(db) as session:
+        who = session.get(Citizen, chat.citizen_id)
+        assert who is not None
+        with pytest.raises(Refused):
+            seeker.pick(session, who, t, "high_school")
+        with pytest.raises(Refused):
+            seeker.occupation(session, who, t, "8344")
+    chat.send("Selin Kaya")
+    chat.press("⬅️ Geri")
+    assert "Adınız ve soyadınız" in chat.text
+    chat.press("⬅️ Geri")  # before the first question: the menu, the draft dropped
+    assert chat.labels == ["🔎 İş arıyorum"]
+    with transaction(db) as session:
+        assert session.exec(select(ConversationState)).all() == []
