@@ -55,7 +55,8 @@ EMPLOYMENT_GOAL = (
     "buluşturmak."
 )
 # The seed's footnotes to goal 4.3.1, with ³ worded as the seed's numbers compute it
-# (467 ÷ 6.062 = %7,7), and ² saying where this bot's figures come from.
+# (467 ÷ 6.062 = %7,7), ² saying where this bot's figures come from, and ⁴ that trainings
+# and the job fair are not recorded yet.
 EMPLOYMENT_NOTES = (
     "¹ İşe yönlendirilen kişiler, iş görüşmesine gittikten sonra işi tercih etmez ya da kurum "
     "tarafından kabul edilmez ise başka işlere yönlendirilmektedir. Dolayısıyla bir kişi "
@@ -64,8 +65,8 @@ EMPLOYMENT_NOTES = (
     "ve portal içe aktarımı) hesaplanmıştır; her kişi dönem içinde bir kez sayılır. İŞKUR "
     "verileri dâhil değildir.",
     "³ İşe başlayan kişi sayısının iş bulunan kişi sayısına bölünmesiyle elde edilmiştir.",
-    "⁴ Kariyer ve meslek eğitimleri ile istihdam fuarı henüz kaydedilmiyor; bu yüzden "
-    "GERÇEKLEŞEN sütunları boştur.",
+    "⁴ Eğitim hedefi, her ay bir eğitim olmak üzere hesaplanmıştır. Kariyer ve meslek "
+    "eğitimleri ile istihdam fuarı henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunları boştur.",
 )
 MISSED_CALLS_NOTE = (
     "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir."
