@@ -1,7 +1,7 @@
 """The staff digest: what happened to requests per department, how fast and how well they
 were answered, what is coming up at the City Council, how many of those registered for
-its held events checked in (monitoring, not a programme indicator), and how the year is
-going."""
+its held events checked in (monitoring, not a programme indicator), what the employment
+centre did (goal 4.3.1), and how the year is going."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from common.config import Config, Texts
 from core import council, indicators
 from core.codes import OPEN_STATUSES
+from core.employment import indicators as employment_indicators
 from core.periods import Period, between, period
 from db.models import Department, Request
 
@@ -47,6 +48,8 @@ class Digest:
     days: list[DayPoint]
     # The assemblies' names, in config order, for the attendance lines.
     assemblies: dict[str, Texts]
+    # Goal 4.3.1 over the same period: the "İstihdam Merkezi" block.
+    employment: employment_indicators.EmploymentIndicators | None = None
 
 
 def _department_lines(session: Session, span: Period, now: datetime) -> list[DepartmentLine]:
@@ -114,4 +117,5 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         ],
         days=_days(session, config, today - timedelta(days=1), 7, now) if kind == "weekly" else [],
         assemblies={assembly.code: assembly.name for assembly in config.assemblies},
+        employment=employment_indicators.compute(session, config, span, now),
     )

@@ -44,6 +44,7 @@ from sqlmodel import Session, SQLModel
 
 from common.config import Config, YearTargets
 from core import codes, council
+from core.employment import indicators as employment
 from core.periods import KINDS, Period, period, previous
 from db.models import CallCentreDay, IndicatorSnapshot, Request, SatisfactionAnswer
 from db.types import utcnow
@@ -53,6 +54,8 @@ GENERAL_ASSEMBLY = "genel_kurul"
 COMPLAINT = "sikayet"
 SATISFIED_FROM = 4
 SECONDS_PER_DAY = 86_400
+# The key of goal 4.3.1's figures in a snapshot's data.
+EMPLOYMENT = "employment"
 
 _REQUEST: Table = SQLModel.metadata.tables[str(Request.__tablename__)]
 _ANSWER: Table = SQLModel.metadata.tables[str(SatisfactionAnswer.__tablename__)]
@@ -287,12 +290,16 @@ def store_snapshot(
     """Compute `span` as of `computed_at` and upsert its snapshot row (one per kind and
     start)."""
     figures = compute(session, config, span, computed_at)
+    # Goal 4.3.1 rides in the same row, under its own key: Indicators.from_dict ignores
+    # it, and snapshots stored before it simply have none (employment_snapshot: None).
+    data = figures.to_dict()
+    data[EMPLOYMENT] = employment.compute(session, config, span, computed_at).to_dict()
     values = {
         "kind": span.kind,
         "period_start": span.start,
         "period_end": span.end,
         "label": span.label,
-        "data": figures.to_dict(),
+        "data": data,
         "computed_at": computed_at,
     }
     # A native upsert, so two instances refreshing at once cannot both insert.
@@ -317,6 +324,19 @@ def snapshot(session: Session, kind: str, start: datetime) -> Indicators | None:
         select(_SNAPSHOT.c.data).where(_SNAPSHOT.c.kind == kind, _SNAPSHOT.c.period_start == start)
     ).scalar_one_or_none()
     return None if data is None else Indicators.from_dict(data)
+
+
+def employment_snapshot(
+    session: Session, kind: str, start: datetime
+) -> employment.EmploymentIndicators | None:
+    """Goal 4.3.1's stored figures of that period; None if there is no snapshot or it was
+    stored before goal 4.3.1 was."""
+    data = session.execute(
+        select(_SNAPSHOT.c.data).where(_SNAPSHOT.c.kind == kind, _SNAPSHOT.c.period_start == start)
+    ).scalar_one_or_none()
+    if not data or EMPLOYMENT not in data:
+        return None
+    return employment.EmploymentIndicators.from_dict(data[EMPLOYMENT])
 
 
 def refresh_snapshots(session: Session, config: Config, now: datetime) -> list[Period]:

@@ -32,6 +32,8 @@ from sqlmodel import Session
 from common.config import Config
 from common.i18n import Translator, translator
 from core import codes
+from core.employment import indicators as employment
+from core.employment.indicators import EmploymentIndicators
 from core.indicators import GENERAL_ASSEMBLY, Indicators, compute
 from core.periods import Period, between
 
@@ -47,6 +49,24 @@ GOAL = (
     "PERFORMANS HEDEFİ 7.1.1. Paydaş ilişkilerini teknolojik ve yüz yüze iletişim "
     "kanalları ile güçlendirmek, vatandaşların ve kurumların kent kararlarına "
     "katılımlarını sağlamak."
+)
+EMPLOYMENT_GOAL = (
+    "PERFORMANS HEDEFİ 4.3.1. İstihdam Merkezi uygulamasıyla iş arayanları iş verenlerle "
+    "buluşturmak."
+)
+# The seed's footnotes to goal 4.3.1, with ³ worded as the seed's numbers compute it
+# (467 ÷ 6.062 = %7,7), ² saying where this bot's figures come from, and ⁴ that trainings
+# and the job fair are not recorded yet.
+EMPLOYMENT_NOTES = (
+    "¹ İşe yönlendirilen kişiler, iş görüşmesine gittikten sonra işi tercih etmez ya da kurum "
+    "tarafından kabul edilmez ise başka işlere yönlendirilmektedir. Dolayısıyla bir kişi "
+    "birden fazla işe yönlendirilebilmektedir.",
+    "² İş bulunan ve işe başlayan kişiler, İstihdam Merkezinin yönlendirmelerinden (Kent Bot "
+    "ve portal içe aktarımı) hesaplanmıştır; her kişi dönem içinde bir kez sayılır. İŞKUR "
+    "verileri dâhil değildir.",
+    "³ İşe başlayan kişi sayısının iş bulunan kişi sayısına bölünmesiyle elde edilmiştir.",
+    "⁴ Eğitim hedefi, her ay bir eğitim olmak üzere hesaplanmıştır. Kariyer ve meslek "
+    "eğitimleri ile istihdam fuarı henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunları boştur.",
 )
 MISSED_CALLS_NOTE = (
     "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir."
@@ -66,6 +86,8 @@ SOURCES = (
     "talep içe aktarımından (kentbot import requests); çağrı merkezi rakamları çağrı merkezi "
     "içe aktarımından (kentbot import calls).",
     "Yeni proje sayısı (2. gösterge) henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunu boştur.",
+    "İstihdam Merkezi rakamları (hedef 4.3.1) CV, firma ve yönlendirme kayıtlarından: Kent "
+    "Bot'tan ve portal içe aktarımından (kentbot import jobseekers, employers, referrals).",
     "Bir Kent Konseyi etkinliği iptal edilmemişse, dönem içinde başlamışsa ve dönem sona "
     "ermeden, rapor oluşturulmadan önce bitmişse gerçekleşmiş sayılır.",
     "Katılım oranı: gerçekleşen etkinliklerde kapıda girişi yapılan kişilerin yer ayırtan "
@@ -134,6 +156,8 @@ class Section:
     rows: tuple[Row, ...]
     # The council's attendance is monitored without a target or forecast.
     has_target: bool = True
+    # A goal's heading printed above its first table ("PERFORMANS HEDEFİ 4.3.1. ...").
+    goal: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +171,7 @@ class Report:
     indicators: Indicators
     sections: tuple[Section, ...]
     footnotes: tuple[str, ...] = ()
+    employment: EmploymentIndicators | None = None
 
     @property
     def partial(self) -> bool:
@@ -438,6 +463,42 @@ def _attendance_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
     return tuple(rows)
 
 
+def _employment_rows(figures: EmploymentIndicators) -> tuple[Section, Section]:
+    """Goal 4.3.1 in the seed's two tables. Trainings and the job fair are not recorded
+    yet (None): their cells read "-", footnote ⁴ says why, and their targets still show."""
+    target = figures.target
+
+    def row(label: str, unit: str, key: str, number: str = "", kind: str = "count") -> Row:
+        return Row(label, unit, kind, getattr(figures, key), target(key), number or None, key)
+
+    performance = (
+        row("İşe başlayanların oranı ³", "[%]", "starter_rate", "1.", "percent"),
+        row(
+            "İstihdam Merkezi aracılığıyla işe başlayan kişi sayısı",
+            "[kişi]",
+            "people_started",
+            "2.",
+        ),
+        row("İş bulunan kişi sayısı ²", "[kişi]", "people_job_found", "3."),
+        # The seed writes [kişi]; a person may be referred many times, so referrals are [adet].
+        row("İşe yönlendirme sayısı ¹", "[adet]", "referrals", "4."),
+        row("Kariyer ve meslek eğitimlerinin sayısı ⁴", "[adet]", "trainings", "5."),
+    )
+    monitoring = (
+        row("İstihdam Merkezine kayıtlı toplam CV sayısı", "[kişi]", "registered_cvs", "1."),
+        row("İstihdam Merkezine yeni kayıt CV sayısı", "[kişi]", "new_cvs", "2."),
+        row("İstihdam Merkezine kayıtlı toplam firma sayısı", "[adet]", "registered_firms", "3."),
+        row("İstihdam Merkezine yeni kayıt firma sayısı", "[adet]", "new_firms", "4."),
+        row("Kariyer ve meslek eğitimlerinin sayısı", "[adet]", "trainings", "5."),
+        row("İstihdam fuarına katılan firma sayısı ⁴", "[adet]", "job_fair_firms", "6."),
+        row("İstihdam fuarında iş bulunan kişi sayısı ⁴", "[kişi]", "job_fair_hires", "7."),
+    )
+    return (
+        Section(PERFORMANCE, TARGET, performance, goal=EMPLOYMENT_GOAL),
+        Section(MONITORING, FORECAST, monitoring),
+    )
+
+
 def build_report(
     session: Session, config: Config, year: int, until: date | None, now: datetime
 ) -> Report:
@@ -460,11 +521,13 @@ def build_report(
         span = Period(span.start, span.end, "year", str(year))
     figures = compute(session, config, span, now)
     whatsapp_note = first < WHATSAPP_SINCE
-    sections = (
+    sections: tuple[Section, ...] = (
         Section(PERFORMANCE, TARGET, _performance_rows(figures)),
         Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
         Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
     )
+    jobs = employment.compute(session, config, span, now)
+    sections += _employment_rows(jobs)
     notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
     if whatsapp_note:
         notes += (WHATSAPP_NOTE,)
@@ -477,7 +540,8 @@ def build_report(
         span,
         figures,
         sections,
-        notes + SOURCES,
+        notes + EMPLOYMENT_NOTES + SOURCES,
+        jobs,
     )
 
 
@@ -534,6 +598,8 @@ def write_markdown(report: Report) -> str:
 
     out = [f"# {report.title}", "", report.generated, "", f"**{GOAL}**", ""]
     for section in report.sections:
+        if section.goal:
+            out += [f"**{section.goal}**", ""]
         heading, years, *rows = _table(report, section)
         out.append(
             f"| {heading[0]} | {heading[1]} | {heading[2]} {years[2]} | {heading[3]} {years[3]} |"
@@ -559,6 +625,8 @@ def write_csv(report: Report) -> str:
     writer.writerow([GOAL])
     for section in report.sections:
         writer.writerow([])
+        if section.goal:
+            writer.writerow([section.goal])
         writer.writerows(_table(report, section))
     writer.writerow([])
     writer.writerows([note] for note in report.footnotes)
@@ -609,6 +677,13 @@ def write_xlsx(report: Report, path: Path | str) -> None:
     sheet.row_dimensions[3].height = 32
     line = 5
     for section in report.sections:
+        if section.goal:
+            sheet.merge_cells(start_row=line, end_row=line, start_column=1, end_column=4)
+            goal = sheet.cell(line, 1, section.goal)
+            goal.font = bold
+            goal.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[line].height = 32
+            line += 2
         for values in _headings(report, section):
             for column, heading in enumerate(values, start=1):
                 cell = sheet.cell(line, column, heading)

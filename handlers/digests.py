@@ -98,6 +98,7 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
                 attendance=_rate(t, figures.attendance_rate()),
             )
         )
+    lines += _employment(t, digest)
     if digest.events:
         lines += ["", t._("<b>Upcoming City Council events</b>")]
         for item in digest.events:
@@ -161,6 +162,22 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
     )
     lines += _attendance(t, digest)
     return "\n".join(lines)[:4000]
+
+
+def _employment(t: Translator, digest: digests.Digest) -> list[str]:
+    """The employment centre's period (goal 4.3.1): people started, job found, referrals
+    and new CVs, as the indicators count them (a person once per period)."""
+    jobs = digest.employment
+    if jobs is None:
+        return []
+    return [
+        "",
+        t._("<b>Employment centre</b>"),
+        t._("People who started work: {count}").format(count=t.number(jobs.people_started)),
+        t._("People a job was found for: {count}").format(count=t.number(jobs.people_job_found)),
+        t._("Referrals: {count}").format(count=t.number(jobs.referrals)),
+        t._("New CVs: {count}").format(count=t.number(jobs.new_cvs)),
+    ]
 
 
 def _rate(t: Translator, ratio: float | None) -> str:

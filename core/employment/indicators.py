@@ -22,7 +22,7 @@ Like core.indicators, a handful of SQL aggregates, nothing looped over in Python
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -81,6 +81,14 @@ class EmploymentIndicators:
         data = asdict(self)
         data["period"] = self.period.to_dict()
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EmploymentIndicators:
+        """Back from `to_dict` (a snapshot's JSON); fields added later take their default."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        values["period"] = Period.from_dict(data["period"])
+        return cls(**values)
 
 
 def _registered(session: Session, table: Table, column: str, span: Period) -> tuple[int, int]:
