@@ -20,7 +20,6 @@ from telegram import Update
 from common.i18n import N_, Translator
 from core import conversation
 from core.employment import personal_data as employment_personal_data
-from core.refusals import Refused
 from db.models import Citizen, ConversationState
 from db.types import utcnow
 from flows.employment import actions as a
@@ -28,10 +27,11 @@ from flows.employment import seeker as flow
 from flows.employment.screens import refusal
 from flows.employment.state import EmploymentState, EmploymentStep
 from flows.screen import Screen
+from handlers import render
 from handlers.buttons import Buttons
 from handlers.common import KentContext, private
 from handlers.feature import Command, Feature, MenuButton, Steps
-from handlers.render import present
+from handlers.render import Act, present
 
 
 async def _not_found(update: Update, context: KentContext) -> None:
@@ -42,25 +42,9 @@ async def _not_found(update: Update, context: KentContext) -> None:
 buttons = Buttons("e", a.EmploymentMenu.prefix, invalid=_not_found)
 
 
-async def press(
-    update: Update,
-    context: KentContext,
-    act: Callable[[Session, Citizen, Translator, datetime], Screen],
-) -> None:
-    """A button's work in one transaction with the presser; its screen replaces the
-    pressed message. A refusal rolls everything back and comes as an alert."""
-    query = update.callback_query
-    assert query is not None
-    now = utcnow()
-    with context.citizen_transaction() as (session, citizen, t):
-        try:
-            screen = act(session, citizen, t, now)
-        except Refused as exc:
-            session.rollback()
-            await query.answer(refusal(t, exc.reason), show_alert=True)
-            return
-    await query.answer()
-    await present(update, screen, edit=True)
+async def press(update: Update, context: KentContext, act: Act) -> None:
+    """An employment button's work (handlers.render.press), refused in its own words."""
+    await render.press(update, context, act, refusal)
 
 
 @private

@@ -1,9 +1,13 @@
 """Channel-neutral screens (flows.screen) as Telegram shows them: choices as an inline
 keyboard, ready answers as a reply keyboard whose buttons may ask for the location or
-the phone number."""
+the phone number; and a button press whose work produces the next screen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -13,7 +17,12 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from common.i18n import Translator
+from core.refusals import Refused
+from db.models import Citizen
+from db.types import utcnow
 from flows.screen import Ask, Reply, Rows, Screen
+from handlers.common import KentContext
 
 
 def inline_keyboard(choices: Rows) -> InlineKeyboardMarkup | None:
@@ -64,3 +73,29 @@ async def present(update: Update, screen: Screen, edit: bool = False) -> None:
         await message.reply_text(
             screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
         )
+
+
+Act = Callable[[Session, Citizen, Translator, datetime], Screen]
+
+
+async def press(
+    update: Update, context: KentContext, act: Act, refusal: Callable[[Translator, str], str]
+) -> bool:
+    """A button's work: `act` runs in one transaction with the presser, and the screen it
+    returns is shown in place of the pressed message. A refusal (or data naming nothing,
+    a ValueError) rolls everything back and comes as an alert, in `refusal`'s words. Says
+    whether the screen was shown (the button's follow-up may then go on)."""
+    query = update.callback_query
+    assert query is not None
+    now = utcnow()
+    with context.citizen_transaction() as (session, citizen, t):
+        try:
+            screen = act(session, citizen, t, now)
+        except (Refused, ValueError) as exc:
+            session.rollback()
+            reason = exc.reason if isinstance(exc, Refused) else "not_found"
+            await query.answer(refusal(t, reason), show_alert=True)
+            return False
+    await query.answer()
+    await present(update, screen, edit=True)
+    return True
