@@ -27,6 +27,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import InvalidToken, TelegramError
 
 from common.config import Config, file_url_for
+from core import routing
 
 Level = Literal["ok", "note", "error"]
 
@@ -40,22 +41,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.level:<5}  {self.text}"
-
-
-def groups_of(config: Config) -> dict[int, list[str]]:
-    """Each group config.toml names, with what it is for (one group may be several)."""
-    roles: dict[int, list[str]] = {}
-    for department in config.departments:
-        if department.chat_id is not None:
-            roles.setdefault(department.chat_id, []).append(
-                f"[[departments]] {department.code} chat_id"
-            )
-    if config.bot.supervisors_chat_id is not None:
-        roles.setdefault(config.bot.supervisors_chat_id, []).append("[bot] supervisors_chat_id")
-    for chat_id in config.digests.recipients:
-        if chat_id < 0:
-            roles.setdefault(chat_id, []).append("[digests] recipients")
-    return roles
 
 
 def people_of(config: Config) -> dict[int, list[str]]:
@@ -107,7 +92,7 @@ async def findings(config: Config, token: str, api_url: str) -> list[Finding]:
                 + ("on" if private else "off"),
             )
         )
-        for chat_id, roles in groups_of(config).items():
+        for chat_id, roles in routing.configured_groups(config).items():
             found.append(await _group(bot, chat_id, " and ".join(roles), private))
         for user_id, roles in people_of(config).items():
             found.append(await _person(bot, user_id, " and ".join(roles)))

@@ -17,11 +17,24 @@ def staff_chat(session: Session, config: Config, department_code: str) -> int | 
     return config.bot.supervisors_chat_id
 
 
-def served_chats(config: Config) -> frozenset[int]:
-    """The groups the bot works in: every department's group, the supervisors' group and
-    the digests' group recipients. In any other group it answers only setup commands."""
-    chats = {d.chat_id for d in config.departments if d.chat_id is not None}
+def configured_groups(config: Config) -> dict[int, list[str]]:
+    """Each group config.toml names, with the keys that name it (one group may be
+    several): every department's group, the supervisors' group, the digests' groups."""
+    roles: dict[int, list[str]] = {}
+    for department in config.departments:
+        if department.chat_id is not None:
+            roles.setdefault(department.chat_id, []).append(
+                f"[[departments]] {department.code} chat_id"
+            )
     if config.bot.supervisors_chat_id is not None:
-        chats.add(config.bot.supervisors_chat_id)
-    chats.update(chat for chat in config.digests.recipients if chat < 0)
-    return frozenset(chats)
+        roles.setdefault(config.bot.supervisors_chat_id, []).append("[bot] supervisors_chat_id")
+    for chat_id in config.digests.recipients:
+        if chat_id < 0:
+            roles.setdefault(chat_id, []).append("[digests] recipients")
+    return roles
+
+
+def served_chats(config: Config) -> frozenset[int]:
+    """The groups the bot works in: those config.toml names. In any other group it
+    answers only setup commands."""
+    return frozenset(configured_groups(config))
