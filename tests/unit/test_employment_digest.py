@@ -100,7 +100,7 @@ def test_the_digest_shows_the_employment_centre_block(db: Engine, config: Config
         "İşe başlayan kişiler: 1",
         "İş bulunan kişiler: 2",
         "İşe yönlendirmeler: 4",
-        "Yeni kayıt CV: 3",
+        "Yeni özgeçmişler: 3",
     ]
     assert "Employment centre" in render(translator("en"), daily, IST)
     # /ozet covers today: nothing happened at the centre yet.

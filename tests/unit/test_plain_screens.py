@@ -85,7 +85,7 @@ def test_a_citizen_rates_a_resolved_request_on_the_plain_channel(
         row = session.get(Request, request.id)
         assert row is not None
         history = detail_screen(session, t, row)
-        assert "vatandaş puan verdi" in history.text and "rated" not in history.text
+        assert "vatandaş tarafından puanlandı" in history.text and "rated" not in history.text
         with pytest.raises(Refused) as again:
             survey.answer(session, citizen_of(session, citizen_id), request.id, 5, utcnow())
     assert ask.refusal(t, again.value) == "Bu anketi zaten yanıtladınız. Teşekkürler!"
