@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -167,10 +169,33 @@ def _replace_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: An
         raise DisconnectionError("the server closed this connection")
 
 
+WAL_WAIT = 30.0  # seconds a new connection waits to switch a fresh file to WAL
+
+
+def _wal(cursor: Any, wait: float = WAL_WAIT) -> None:
+    """Switch the file to WAL, which stays set in the file once done.
+
+    The switch needs the file to itself, and SQLite answers "database is locked" at once
+    rather than through its busy timeout: two processes opening a fresh file together (a
+    leader that migrates beside a standby that beats its heart) met that error at start.
+    Asking first costs nothing on a file that is already WAL; otherwise retry briefly."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the scheduler read while a handler writes; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
