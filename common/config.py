@@ -154,6 +154,17 @@ class Schedule(_Strict):
         return value.lower()
 
 
+class Employment(_Strict):
+    """The employment centre's follow-ups (core.employment.followups)."""
+
+    # A follow-up question unanswered for this many working days: the centre's group is
+    # reminded, once.
+    reminder_working_days: int = Field(default=3, ge=1, le=30)
+    # A referral still open (referred, interested, interview) with no change for this
+    # many days expires: the vacancy has long been filled or forgotten.
+    referral_expiry_days: int = Field(default=60, ge=7, le=365)
+
+
 class Digests(_Strict):
     """Who gets the daily and weekly digests: staff groups or managers' user ids."""
 
@@ -251,6 +262,7 @@ class Config(_Strict):
     limits: Limits = Limits()
     schedule: Schedule = Schedule()
     digests: Digests = Digests()
+    employment: Employment = Employment()
     departments: list[Department] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
     assemblies: list[Assembly] = Field(default_factory=list)

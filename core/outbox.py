@@ -49,6 +49,8 @@ class Due:
     chat_id: int
     text: str
     attempts: int
+    # Inline buttons, row by row: [[label, data], ...] (None: a plain message).
+    buttons: list[list[list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,15 @@ def enqueue(
     now: datetime,
     requester_chat_id: int | None = None,
     language: str | None = None,
+    buttons: Mapping[int, list[list[list[str]]]] | None = None,
 ) -> int:
     """Store a batch: one message per chat, all due now. Returns the batch's id.
 
     Written in the caller's transaction, so the batch exists exactly when what caused it
     (an event's cancellation, say) is committed. NUL characters are dropped: PostgreSQL
-    refuses them in text, and Telegram shows nothing for them."""
+    refuses them in text, and Telegram shows nothing for them. `buttons` gives a chat's
+    message inline buttons ([[label, data], ...] row by row), which the citizen answers
+    with (a referral's Interested / Not interested)."""
     batch = Announcement(
         kind=kind, requester_chat_id=requester_chat_id, language=language, created_at=now
     )
@@ -103,6 +108,7 @@ def enqueue(
                     "status": PENDING,
                     "attempts": 0,
                     "next_try_at": now,
+                    "buttons": (buttons or {}).get(chat_id),
                 }
                 for chat_id, text in texts.items()
             ],
@@ -155,6 +161,7 @@ def _take(session: Session, ids: list[int | None], now: datetime) -> list[Due]:
             col(OutboxMessage.chat_id),
             col(OutboxMessage.text),
             col(OutboxMessage.attempts),
+            col(OutboxMessage.buttons),
         )
     ).all()
     return sorted((Due(*row) for row in rows), key=lambda due: due.id)

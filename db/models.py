@@ -403,6 +403,8 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_try_at: datetime | None = _time()
     error: str | None = Field(default=None, max_length=200)  # the last one, for operators
+    # Inline buttons under the text, row by row: [[label, data], ...] (None: none).
+    buttons: list[list[list[str]]] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Heartbeat(SQLModel, table=True):
@@ -497,6 +499,9 @@ class Employer(SQLModel, table=True):
     verified_at: datetime | None = _time()
     verified_by: int | None = Field(default=None, foreign_key="staff_member.id")
     registered_at: datetime = _created()
+    # Turned down by the centre's staff (core.employment.desk.FIRM_REJECTIONS).
+    rejected_at: datetime | None = _time()
+    rejection_reason: str | None = Field(default=None, max_length=24)
 
 
 class Vacancy(SQLModel, table=True):
@@ -554,6 +559,15 @@ class Referral(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    # Follow-ups (core.employment.followups): when the seeker was asked whether the
+    # interview happened and what they said; when seeker and employer were asked whether
+    # the work started; when the centre's group was reminded of an unanswered question.
+    interview_asked_at: datetime | None = _time()
+    interview_answered_at: datetime | None = _time()
+    interview_held: bool | None = None
+    interview_reminded_at: datetime | None = _time()
+    start_asked_at: datetime | None = _time()
+    start_reminded_at: datetime | None = _time()
 
 
 class ReferralEvent(SQLModel, table=True):

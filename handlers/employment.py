@@ -27,9 +27,9 @@ from flows.employment import seeker as flow
 from flows.employment.screens import refusal
 from flows.employment.state import EmploymentState, EmploymentStep
 from flows.screen import Screen
-from handlers import render
+from handlers import employment_staff, render
 from handlers.buttons import Buttons
-from handlers.common import KentContext, private
+from handlers.common import KentContext, is_private
 from handlers.feature import Command, Feature, MenuButton, Steps
 from handlers.render import Act, present
 
@@ -47,9 +47,12 @@ async def press(update: Update, context: KentContext, act: Act) -> None:
     await render.press(update, context, act, refusal)
 
 
-@private
 async def employment_command(update: Update, context: KentContext) -> None:
-    """/istihdam: the employment menu."""
+    """/istihdam: the employment menu; in the centre's staff group, the staff desk
+    (handlers.employment_staff)."""
+    if not is_private(update) or update.effective_user is None:
+        await employment_staff.group_command(update, context)
+        return
     with context.citizen_transaction() as (session, citizen, t):
         screen = flow.menu(session, citizen, t)
     await present(update, screen)

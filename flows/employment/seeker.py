@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from common.i18n import Translator
-from core import conversation, occupations
-from core.employment import codes, registry, validation
+from core import conversation, occupations, staff
+from core.employment import codes, desk, registry, validation
 from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
@@ -29,6 +29,7 @@ from flows.employment.screens import (
     occupation_title,
     refusal,
 )
+from flows.employment.staff_actions import Desk
 from flows.employment.state import (
     FIELDS,
     MAX_OCCUPATIONS,
@@ -73,6 +74,10 @@ def menu(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
     rows = [(a.Seek().choice(t._("🔎 I am looking for a job")),)]
     if stored_cv(session, citizen) is not None:
         rows.append((a.MyCV().choice(t._("📄 My CV")),))
+    if citizen.telegram_id is not None and desk.is_staff(
+        staff.active_member(session, citizen.telegram_id)
+    ):
+        rows.append((Desk().choice(t._("🗂 Staff desk")),))
     return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
 
 

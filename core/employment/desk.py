@@ -1,0 +1,115 @@
+"""The employment centre's staff desk: what waits for staff (firms to verify, vacancies
+to approve, published vacancies to refer candidates to), and the two refusals the
+registry does not hold (a firm turned down, a vacancy sent back). Every function takes
+the actor and checks it with `registry.authorize`, whatever channel asks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import staff
+from core.employment import codes, ranking
+from core.employment.registry import authorize
+from core.refusals import Refused
+from db.models import Employer, JobSeeker, StaffMember, Vacancy
+
+# Why a firm is turned down, and why a vacancy goes back to its firm.
+FIRM_REJECTIONS = ("tax_number", "unreachable", "not_a_firm", "other")
+VACANCY_RETURNS = ("unclear", "not_allowed", "incomplete", "other")
+# How many candidates the desk shows for a vacancy.
+CANDIDATES = 5
+
+
+def is_staff(member: StaffMember | None) -> bool:
+    """Whether the person may use the desk (the centre's staff, supervisors, admins)."""
+    return staff.may_act(member, codes.DEPARTMENT)
+
+
+def firms_to_verify(session: Session, actor: StaffMember | None) -> list[Employer]:
+    """Firms registered and neither verified nor turned down, oldest first."""
+    authorize(actor)
+    return list(
+        session.exec(
+            select(Employer)
+            .where(
+                col(Employer.verified_at).is_(None),
+                col(Employer.rejected_at).is_(None),
+                col(Employer.citizen_id).is_not(None),
+            )
+            .order_by(col(Employer.registered_at), col(Employer.id))
+        ).all()
+    )
+
+
+def vacancies(
+    session: Session, actor: StaffMember | None, status: str, now: datetime
+) -> list[tuple[Vacancy, Employer]]:
+    """The vacancies in `status` (pending, published) with their firms, oldest first; a
+    published one past its date is left out (nobody can be referred to it)."""
+    authorize(actor)
+    query = (
+        select(Vacancy, Employer)
+        .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
+        .where(Vacancy.status == status)
+        .order_by(col(Vacancy.created_at), col(Vacancy.id))
+    )
+    if status == "published":
+        query = query.where(
+            col(Vacancy.valid_until).is_(None) | (col(Vacancy.valid_until) >= now.date())
+        )
+    return [(vacancy, employer) for vacancy, employer in session.exec(query).all()]
+
+
+def reject_employer(
+    session: Session, actor: StaffMember | None, employer: Employer, reason: str, now: datetime
+) -> Employer:
+    """A firm the centre will not verify; Refused: unknown_reason, already_verified,
+    already_rejected."""
+    authorize(actor)
+    if reason not in FIRM_REJECTIONS:
+        raise Refused("unknown_reason")
+    if employer.verified_at is not None:
+        raise Refused("already_verified")
+    if employer.rejected_at is not None:
+        raise Refused("already_rejected")
+    employer.rejected_at, employer.rejection_reason = now, reason
+    session.add(employer)
+    return employer
+
+
+def return_vacancy(
+    session: Session, actor: StaffMember | None, vacancy: Vacancy, reason: str
+) -> Vacancy:
+    """Pending → draft: the firm corrects it and sends it again; Refused: unknown_reason,
+    wrong_status."""
+    authorize(actor)
+    if reason not in VACANCY_RETURNS:
+        raise Refused("unknown_reason")
+    if vacancy.status != "pending":
+        raise Refused("wrong_status")
+    vacancy.status = "draft"
+    session.add(vacancy)
+    return vacancy
+
+
+def candidates(
+    session: Session,
+    actor: StaffMember | None,
+    vacancy: Vacancy,
+    now: datetime,
+    limit: int = CANDIDATES,
+) -> list[tuple[ranking.Candidate, JobSeeker]]:
+    """The best candidates for a published vacancy, each with their CV."""
+    authorize(actor)
+    if vacancy.status != "published":
+        raise Refused("not_published")
+    ranked = ranking.rank(session, vacancy, now, limit)
+    seekers = {
+        s.id: s
+        for s in session.exec(
+            select(JobSeeker).where(col(JobSeeker.id).in_([c.seeker_id for c in ranked]))
+        ).all()
+    }
+    return [(c, seekers[c.seeker_id]) for c in ranked if c.seeker_id in seekers]

@@ -1,0 +1,220 @@
+"""A referral's follow-ups: the questions the bot asks after an interview and after the
+agreed start date, their answers, the reminder to the centre's staff when nobody
+answers, and the expiry of referrals that stopped moving.
+
+- A day after a referral reached `interview` (`INTERVIEW_DELAY`), the seeker is asked
+  whether the interview happened (yes / no).
+- Once its `start_date` has passed (the day after it), the seeker and the employer are
+  both asked whether the work started: yes → started, no → declined (the seeker) or not
+  hired, "did not come" (the employer). The first answer closes the referral.
+- A question unanswered for `reminder_working_days` working days (config.toml
+  [employment], 3 by default), or an interview the seeker says did not happen, is shown
+  to the centre's group once, with buttons to set the outcome themselves.
+- A referral still open before a job was found (referred, interested, interview) with no
+  change for `referral_expiry_days` days (60 by default: two months, long after a
+  vacancy is usually filled) expires, by the system. A job found is not expired: its
+  start question settles it.
+
+Each question is asked once: the time it was asked is stored on the referral in the
+same transaction that queues the message, so a crash neither loses it nor asks twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core.employment import codes, referrals
+from core.employment.codes import INTERVIEW, JOB_FOUND
+from core.refusals import Refused
+from core.working_time import WorkingCalendar
+from db.models import Citizen, JobSeeker, Referral, ReferralEvent
+
+INTERVIEW_DELAY = timedelta(days=1)
+# The questions (and what the staff reminder is about).
+ASK_INTERVIEW = "interview"
+ASK_START = "start"
+# How many referrals one sweep handles of each kind (the next sweep takes the rest).
+BATCH = 200
+# What the employer's "no, they did not start" records.
+DID_NOT_START = "did_not_come"
+# Statuses that expire when nothing moves.
+EXPIRING = (codes.REFERRED, codes.INTERESTED, INTERVIEW)
+
+
+def interview_questions(session: Session, now: datetime) -> list[Referral]:
+    """Referrals whose interview was a day ago or more and whose seeker was not asked
+    yet: marked asked now (the caller queues the question in the same transaction)."""
+    due = list(
+        session.exec(
+            select(Referral)
+            .where(
+                Referral.status == INTERVIEW,
+                col(Referral.interview_at) <= now - INTERVIEW_DELAY,
+                col(Referral.interview_asked_at).is_(None),
+            )
+            .order_by(col(Referral.id))
+            .limit(BATCH)
+        ).all()
+    )
+    for referral in due:
+        referral.interview_asked_at = now
+        session.add(referral)
+    return due
+
+
+def start_questions(session: Session, now: datetime, today: date) -> list[Referral]:
+    """Referrals with a job found whose start date is past (`today` is the
+    municipality's date) and not asked about yet: marked asked now."""
+    due = list(
+        session.exec(
+            select(Referral)
+            .where(
+                Referral.status == JOB_FOUND,
+                col(Referral.start_date) < today,
+                col(Referral.start_asked_at).is_(None),
+            )
+            .order_by(col(Referral.id))
+            .limit(BATCH)
+        ).all()
+    )
+    for referral in due:
+        referral.start_asked_at = now
+        session.add(referral)
+    return due
+
+
+def answer_interview(
+    session: Session, citizen: Citizen, referral: Referral, held: bool, now: datetime
+) -> Referral:
+    """The seeker says whether the interview happened; Refused: not_allowed (not their
+    referral), wrong_status (moved on since), already_answered."""
+    _own(session, citizen, referral)
+    if referral.status != INTERVIEW or referral.interview_asked_at is None:
+        raise Refused("wrong_status")
+    if referral.interview_answered_at is not None:
+        raise Refused("already_answered")
+    referral.interview_answered_at, referral.interview_held = now, held
+    session.add(referral)
+    return referral
+
+
+def answer_start_as_seeker(
+    session: Session, citizen: Citizen, referral: Referral, started: bool, now: datetime
+) -> ReferralEvent:
+    """ "Did you start work?" yes → started, no → declined (core's seeker rules)."""
+    if referral.status != JOB_FOUND:
+        raise Refused("wrong_status")
+    to = codes.STARTED if started else codes.DECLINED
+    return referrals.seeker_change(session, citizen, referral, to, now)
+
+
+def answer_start_as_employer(
+    session: Session, citizen: Citizen, referral: Referral, started: bool, now: datetime
+) -> ReferralEvent:
+    """ "Did they start work?" yes → started, no → not hired ("did not come")."""
+    if referral.status != JOB_FOUND:
+        raise Refused("wrong_status")
+    if started:
+        return referrals.employer_change(session, citizen, referral, codes.STARTED, now)
+    return referrals.employer_change(
+        session, citizen, referral, codes.NOT_HIRED, now, reason=DID_NOT_START
+    )
+
+
+def working_days_since(calendar: WorkingCalendar, since: datetime, now: datetime) -> int:
+    """Whole working days after the day of `since` up to and including today (the
+    municipality's dates): asked on a Friday, Monday is 1."""
+    day = since.astimezone(calendar.tz).date()
+    today = now.astimezone(calendar.tz).date()
+    count = 0
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+def reminders(
+    session: Session, calendar: WorkingCalendar, now: datetime, working_days: int
+) -> list[tuple[Referral, str]]:
+    """The referrals to show the centre's group, each with its question (ASK_INTERVIEW,
+    ASK_START), each once: marked reminded now (the caller sends, and a failed send is
+    rolled back with the mark, so the next sweep tries again)."""
+    # Candidates by an index-free but small filter: asked, not reminded, still waiting.
+    earliest = now - timedelta(days=working_days)  # at least this many calendar days
+    found: list[tuple[Referral, str]] = []
+    for referral in session.exec(
+        select(Referral)
+        .where(
+            Referral.status == INTERVIEW,
+            col(Referral.interview_asked_at).is_not(None),
+            col(Referral.interview_reminded_at).is_(None),
+        )
+        .order_by(col(Referral.id))
+        .limit(BATCH)
+    ).all():
+        asked = referral.interview_asked_at
+        assert asked is not None
+        unanswered = referral.interview_answered_at is None and (
+            asked <= earliest and working_days_since(calendar, asked, now) >= working_days
+        )
+        if unanswered or referral.interview_held is False:
+            found.append((referral, ASK_INTERVIEW))
+    for referral in session.exec(
+        select(Referral)
+        .where(
+            Referral.status == JOB_FOUND,
+            col(Referral.start_asked_at).is_not(None),
+            col(Referral.start_asked_at) <= earliest,
+            col(Referral.start_reminded_at).is_(None),
+        )
+        .order_by(col(Referral.id))
+        .limit(BATCH)
+    ).all():
+        assert referral.start_asked_at is not None
+        if working_days_since(calendar, referral.start_asked_at, now) >= working_days:
+            found.append((referral, ASK_START))
+    for referral, kind in found:
+        if kind == ASK_INTERVIEW:
+            referral.interview_reminded_at = now
+        else:
+            referral.start_reminded_at = now
+        session.add(referral)
+    return found
+
+
+def expire(session: Session, now: datetime, days: int) -> list[Referral]:
+    """Open referrals with no change for `days` days: expired by the system (recorded)."""
+    stale = list(
+        session.exec(
+            select(Referral)
+            .where(
+                col(Referral.status).in_(EXPIRING),
+                col(Referral.updated_at) < now - timedelta(days=days),
+            )
+            .order_by(col(Referral.id))
+            .limit(BATCH)
+        ).all()
+    )
+    for referral in stale:
+        referrals.change(session, referral, codes.EXPIRED, codes.SYSTEM, None, now)
+    return stale
+
+
+def _own(session: Session, citizen: Citizen, referral: Referral) -> None:
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    if seeker is None or seeker.citizen_id is None or seeker.citizen_id != citizen.id:
+        raise Refused("not_allowed")
+
+
+def forget_reminder(session: Session, referral_id: int, question: str) -> None:
+    """A reminder that could not be sent: the next sweep tries again."""
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        return
+    if question == ASK_INTERVIEW:
+        referral.interview_reminded_at = None
+    else:
+        referral.start_reminded_at = None
+    session.add(referral)

@@ -1,0 +1,744 @@
+"""The employment centre's staff desk, channel-neutral: firms to verify, vacancies to
+approve, published vacancies with their ranked candidates and a button to refer each;
+a referral's card with the buttons that set its outcome; and what citizens are told
+(a firm verified, a vacancy approved, a job suggested, the follow-up questions) and what
+their answers do.
+
+Every staff function checks the actor through core (registry.authorize) before it reads
+anything; a citizen's answer is checked by core against the referral's own seeker or
+firm. Messages to citizens go through the outbox (core.outbox) in the same transaction
+as the change that causes them, so none is lost and none goes out for a change that was
+rolled back; the channel wakes the outbox once the transaction is committed."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from common.i18n import N_, Translator, resolve_language, translator
+from core import outbox
+from core.employment import codes, desk, followups, ranking, referrals, registry
+from core.refusals import Refused
+from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
+from flows.employment import staff_actions as s
+from flows.employment.screens import WORK_TIMES, occupation_title
+from flows.employment.screens import refusal as seeker_refusal
+from flows.screen import Choice, Rows, Screen, fit
+
+T = TypeVar("T")
+
+# Items listed on one screen (the oldest first; the rest come as these are handled).
+LISTED = 10
+LABEL = 48
+
+REFUSALS: dict[str, str] = {
+    "not_allowed": N_("⛔ Only the employment centre's staff can do this."),
+    "already_verified": N_("This firm is already verified."),
+    "already_rejected": N_("This firm has already been turned down."),
+    "wrong_status": N_("This has already changed; nothing was done."),
+    "not_published": N_("This vacancy is not published."),
+    "vacancy_expired": N_("This vacancy's date has passed."),
+    "seeker_unavailable": N_("This person is not looking for a job at the moment."),
+    "already_referred": N_("This person is already referred to this vacancy."),
+    "already_answered": N_("Thank you, we already have your answer."),
+    "not_verified": N_("This firm is not verified yet."),
+}
+
+FIRM_REJECTIONS = {
+    "tax_number": N_("The tax number does not match the firm."),
+    "unreachable": N_("We could not reach the contact person."),
+    "not_a_firm": N_("It does not appear to be an active business."),
+    "other": N_("It does not meet the employment centre's conditions."),
+}
+VACANCY_RETURNS = {
+    "unclear": N_("The job description is unclear."),
+    "not_allowed": N_(
+        "It asks for something a job posting may not ask, such as age, gender or marital status."
+    ),
+    "incomplete": N_("Some information is missing."),
+    "other": N_("It does not meet the employment centre's conditions."),
+}
+NOT_HIRED_REASONS = {
+    "did_not_come": N_("Did not come"),
+    "skills": N_("Skills did not match"),
+    "candidate_declined": N_("The candidate declined"),
+    "position_filled": N_("The position was filled"),
+    "other": N_("Other reason"),
+}
+STATUSES = {
+    codes.REFERRED: N_("Referred"),
+    codes.INTERESTED: N_("Interested"),
+    codes.INTERVIEW: N_("Interview"),
+    codes.JOB_FOUND: N_("Job found"),
+    codes.STARTED: N_("Started work"),
+    codes.DECLINED: N_("Declined"),
+    codes.NOT_HIRED: N_("Not hired"),
+    codes.CANCELLED: N_("Cancelled"),
+    codes.EXPIRED: N_("Expired"),
+}
+# The outcomes staff may set from a referral's card, by its status.
+OUTCOMES = {
+    codes.REFERRED: (codes.INTERESTED, codes.DECLINED, codes.CANCELLED),
+    codes.INTERESTED: (codes.INTERVIEW, codes.JOB_FOUND, codes.DECLINED, codes.CANCELLED),
+    codes.INTERVIEW: (codes.JOB_FOUND, codes.DECLINED, codes.CANCELLED),
+    codes.JOB_FOUND: (codes.STARTED, codes.DECLINED, codes.CANCELLED),
+}
+
+
+def refusal(t: Translator, reason: str) -> str:
+    if reason in REFUSALS:
+        return t._(REFUSALS[reason])
+    return seeker_refusal(t, reason)
+
+
+def _get(session: Session, kind: type[T], row_id: int) -> T:
+    found = session.get(kind, row_id)
+    if found is None:
+        raise Refused("not_found")
+    return found
+
+
+def _back(t: Translator) -> Choice:
+    return s.Desk().choice(t._("⬅️ Staff desk"))
+
+
+# --- The desk ------------------------------------------------------------------------------
+
+
+def desk_screen(
+    session: Session, member: StaffMember | None, t: Translator, now: datetime, note: str = ""
+) -> Screen:
+    """What waits for the centre's staff, with a button for each kind."""
+    firms = desk.firms_to_verify(session, member)
+    pending = desk.vacancies(session, member, "pending", now)
+    published = desk.vacancies(session, member, "published", now)
+    text = t._(
+        "🗂 <b>Employment centre — staff desk</b>\n\n"
+        "Firms to verify: {firms}\nVacancies to approve: {pending}\n"
+        "Published vacancies: {published}"
+    ).format(
+        firms=t.number(len(firms)),
+        pending=t.number(len(pending)),
+        published=t.number(len(published)),
+    )
+    rows = (
+        (s.Firms().choice(t._("🏢 Firms to verify")),),
+        (s.Pending().choice(t._("📝 Vacancies to approve")),),
+        (s.Published().choice(t._("📢 Published vacancies")),),
+    )
+    return Screen(f"{note}\n\n{text}" if note else text, rows)
+
+
+def firms(session: Session, member: StaffMember | None, t: Translator, note: str = "") -> Screen:
+    found = desk.firms_to_verify(session, member)
+    text = (
+        t._("🏢 <b>Firms to verify</b>") if found else t._("No firm is waiting for verification.")
+    )
+    rows = [(s.Firm(e.id or 0).choice(fit(e.name, LABEL)),) for e in found[:LISTED]]
+    rows.append((_back(t),))
+    return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
+
+
+def firm(session: Session, member: StaffMember | None, t: Translator, employer_id: int) -> Screen:
+    registry.authorize(member)
+    employer = _get(session, Employer, employer_id)
+    lines = [
+        f"🏢 <b>{html.escape(employer.name)}</b>",
+        t._("Tax number: {vkn}").format(vkn=html.escape(employer.tax_number or "—")),
+        t._("Sector: {sector}").format(sector=html.escape(employer.sector or "—")),
+        t._("District: {district}").format(district=html.escape(employer.district or "—")),
+        t._("Contact: {name}, {phone}").format(
+            name=html.escape(employer.contact_name or "—"),
+            phone=html.escape(employer.contact_phone or "—"),
+        ),
+    ]
+    rows: list[tuple[Choice, ...]] = []
+    if employer.verified_at is None and employer.rejected_at is None:
+        rows.append(
+            (
+                s.Verify(employer_id).choice(t._("✅ Verify")),
+                s.RejectFirm(employer_id).choice(t._("⛔ Turn down")),
+            )
+        )
+    rows.append((s.Firms().choice(t._("⬅️ Back")),))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def verify(
+    session: Session, member: StaffMember | None, t: Translator, employer_id: int, now: datetime
+) -> Screen:
+    employer = _get(session, Employer, employer_id)
+    registry.verify_employer(session, member, employer, now)
+    _tell(
+        session,
+        employer.citizen_id,
+        "firm_verified",
+        now,
+        lambda ct: ct._(
+            "✅ The employment centre verified your firm {firm}. You can now post "
+            "vacancies with /istihdam."
+        ).format(firm=employer.name),
+    )
+    note = t._("✅ {firm} is verified.").format(firm=html.escape(employer.name))
+    return firms(session, member, t, note)
+
+
+def reject_reasons(
+    session: Session, member: StaffMember | None, t: Translator, employer_id: int
+) -> Screen:
+    registry.authorize(member)
+    employer = _get(session, Employer, employer_id)
+    rows = [
+        (s.RejectFirmWith(employer_id, code).choice(t._(FIRM_REJECTIONS[code])),)
+        for code in desk.FIRM_REJECTIONS
+    ]
+    rows.append((s.Firm(employer_id).choice(t._("⬅️ Back")),))
+    text = t._("⛔ Why is {firm} turned down? The firm will be told.").format(
+        firm=html.escape(employer.name)
+    )
+    return Screen(text, tuple(rows))
+
+
+def reject(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    employer_id: int,
+    reason: str,
+    now: datetime,
+) -> Screen:
+    employer = _get(session, Employer, employer_id)
+    desk.reject_employer(session, member, employer, reason, now)
+    _tell(
+        session,
+        employer.citizen_id,
+        "firm_rejected",
+        now,
+        lambda ct: ct._(
+            "The employment centre could not verify your firm {firm}.\nReason: {reason}\n\n"
+            "For questions, please contact the employment centre."
+        ).format(firm=employer.name, reason=ct._(FIRM_REJECTIONS[reason])),
+    )
+    note = t._("⛔ {firm} is turned down.").format(firm=html.escape(employer.name))
+    return firms(session, member, t, note)
+
+
+# --- Vacancies -----------------------------------------------------------------------------
+
+
+def _vacancy_lines(t: Translator, vacancy: Vacancy, employer: Employer) -> list[str]:
+    return [
+        f"📌 <b>{html.escape(vacancy.title)}</b> — {html.escape(employer.name)}",
+        t._("Occupation: {occupation}").format(
+            occupation=html.escape(occupation_title(vacancy.occupation, t))
+        ),
+        t._("Positions: {count}").format(count=t.number(vacancy.positions)),
+        t._("District: {district}").format(district=html.escape(vacancy.district or "—")),
+        t._("Working time: {time}").format(time=t._(WORK_TIMES.get(vacancy.work_time, "—"))),
+        t._("Requirements: {requirements}").format(
+            requirements=html.escape(vacancy.requirements or "—")
+        ),
+        t._("Valid until: {date}").format(
+            date=t.date(vacancy.valid_until) if vacancy.valid_until else "—"
+        ),
+    ]
+
+
+def _vacancy_list(
+    t: Translator,
+    found: list[tuple[Vacancy, Employer]],
+    title: str,
+    empty: str,
+    open_one: type[s.PendingVacancy] | type[s.Candidates],
+    note: str,
+) -> Screen:
+    text = title if found else empty
+    rows = [
+        (open_one(v.id or 0).choice(fit(f"{v.title} — {e.name}", LABEL)),)
+        for v, e in found[:LISTED]
+    ]
+    rows.append((_back(t),))
+    return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
+
+
+def pending(
+    session: Session, member: StaffMember | None, t: Translator, now: datetime, note: str = ""
+) -> Screen:
+    return _vacancy_list(
+        t,
+        desk.vacancies(session, member, "pending", now),
+        t._("📝 <b>Vacancies to approve</b>"),
+        t._("No vacancy is waiting for approval."),
+        s.PendingVacancy,
+        note,
+    )
+
+
+def pending_vacancy(
+    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int
+) -> Screen:
+    registry.authorize(member)
+    vacancy = _get(session, Vacancy, vacancy_id)
+    employer = _get(session, Employer, vacancy.employer_id)
+    rows: list[tuple[Choice, ...]] = []
+    if vacancy.status == "pending":
+        rows.append(
+            (
+                s.Approve(vacancy_id).choice(t._("✅ Approve")),
+                s.SendBack(vacancy_id).choice(t._("↩️ Send back")),
+            )
+        )
+    rows.append((s.Pending().choice(t._("⬅️ Back")),))
+    return Screen("\n".join(_vacancy_lines(t, vacancy, employer)), tuple(rows))
+
+
+def approve(
+    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int, now: datetime
+) -> Screen:
+    vacancy = _get(session, Vacancy, vacancy_id)
+    employer = _get(session, Employer, vacancy.employer_id)
+    registry.approve_vacancy(session, member, vacancy, now)
+    _tell(
+        session,
+        employer.citizen_id,
+        "vacancy_approved",
+        now,
+        lambda ct: ct._(
+            "✅ Your vacancy “{title}” is approved and published. The employment centre "
+            "will refer suitable candidates to you."
+        ).format(title=vacancy.title),
+    )
+    note = t._("✅ “{title}” is published.").format(title=html.escape(vacancy.title))
+    return pending(session, member, t, now, note)
+
+
+def send_back_reasons(
+    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int
+) -> Screen:
+    registry.authorize(member)
+    vacancy = _get(session, Vacancy, vacancy_id)
+    rows = [
+        (s.SendBackWith(vacancy_id, code).choice(fit(t._(VACANCY_RETURNS[code]), LABEL)),)
+        for code in desk.VACANCY_RETURNS
+    ]
+    rows.append((s.PendingVacancy(vacancy_id).choice(t._("⬅️ Back")),))
+    text = t._("↩️ Why does “{title}” go back to the firm? The firm will be told.").format(
+        title=html.escape(vacancy.title)
+    )
+    return Screen(text, tuple(rows))
+
+
+def send_back(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    reason: str,
+    now: datetime,
+) -> Screen:
+    vacancy = _get(session, Vacancy, vacancy_id)
+    employer = _get(session, Employer, vacancy.employer_id)
+    desk.return_vacancy(session, member, vacancy, reason)
+    _tell(
+        session,
+        employer.citizen_id,
+        "vacancy_returned",
+        now,
+        lambda ct: ct._(
+            "↩️ The employment centre sent your vacancy “{title}” back for a correction.\n"
+            "Reason: {reason}\n\nPlease correct it and send it again with /istihdam."
+        ).format(title=vacancy.title, reason=ct._(VACANCY_RETURNS[reason])),
+    )
+    note = t._("↩️ “{title}” is sent back to the firm.").format(title=html.escape(vacancy.title))
+    return pending(session, member, t, now, note)
+
+
+def published(session: Session, member: StaffMember | None, t: Translator, now: datetime) -> Screen:
+    return _vacancy_list(
+        t,
+        desk.vacancies(session, member, "published", now),
+        t._("📢 <b>Published vacancies</b>: pick one to see its candidates."),
+        t._("No vacancy is published."),
+        s.Candidates,
+        "",
+    )
+
+
+# --- Candidates and referrals ----------------------------------------------------------------
+
+
+def reasons(t: Translator, candidate: ranking.Candidate, seeker: JobSeeker, now: datetime) -> str:
+    """Why a candidate ranks where they do, in words."""
+    parts = []
+    digits = {ranking.OCCUPATION_POINTS[4]: 4, ranking.OCCUPATION_POINTS[3]: 3}.get(
+        candidate.occupation, 2
+    )
+    title = occupation_title(candidate.matched_code, t)
+    parts.append(
+        t._("same occupation ({title})").format(title=title)
+        if digits == 4
+        else t._("related occupation ({title})").format(title=title)
+    )
+    if candidate.district:
+        parts.append(t._("lives in {district}").format(district=seeker.district or ""))
+    if candidate.availability:
+        parts.append(
+            {
+                15: t._("can start right away"),
+                10: t._("can start within two weeks"),
+            }.get(candidate.availability, t._("can start within a month"))
+        )
+    if candidate.work_time:
+        parts.append(t._("working time fits"))
+    days = max(0, (now - candidate.last_active_at).days)
+    parts.append(
+        t.ngettext("active {days} day ago", "active {days} days ago", days).format(
+            days=t.number(days)
+        )
+        if days
+        else t._("active today")
+    )
+    return html.escape(" · ".join(parts))
+
+
+def candidates(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    now: datetime,
+    note: str = "",
+) -> Screen:
+    vacancy = _get(session, Vacancy, vacancy_id)
+    found = desk.candidates(session, member, vacancy, now)
+    employer = _get(session, Employer, vacancy.employer_id)
+    lines = [f"📌 <b>{html.escape(vacancy.title)}</b> — {html.escape(employer.name)}", ""]
+    if not found:
+        lines.append(t._("No suitable candidate right now."))
+    rows: list[tuple[Choice, ...]] = []
+    for place, (candidate, seeker) in enumerate(found, start=1):
+        name = seeker.name or "—"
+        lines.append(
+            t._("{place}. <b>{name}</b> — {score} points").format(
+                place=place, name=html.escape(name), score=t.number(candidate.score)
+            )
+        )
+        lines.append(f"   {reasons(t, candidate, seeker, now)}")
+        rows.append(
+            (
+                s.Refer(vacancy_id, candidate.seeker_id).choice(
+                    fit(t._("📨 Refer {name}").format(name=name), LABEL)
+                ),
+            )
+        )
+    rows.append((s.Published().choice(t._("⬅️ Back")),))
+    body = "\n".join(lines)
+    return Screen(f"{note}\n\n{body}" if note else body, tuple(rows))
+
+
+def refer(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    seeker_id: int,
+    now: datetime,
+) -> Screen:
+    vacancy = _get(session, Vacancy, vacancy_id)
+    seeker = _get(session, JobSeeker, seeker_id)
+    employer = _get(session, Employer, vacancy.employer_id)
+    referral = referrals.refer(session, member, vacancy, seeker, now)
+    assert referral.id is not None
+    referral_id = referral.id
+
+    def offer(ct: Translator) -> str:
+        return ct._(
+            "💼 The employment centre suggests a job for you:\n\n{title}\nFirm: {firm}\n"
+            "District: {district}\nWorking time: {time}\nRequirements: {requirements}\n\n"
+            "Are you interested? If you are, the employer gets your name and phone number "
+            "to invite you to an interview."
+        ).format(
+            title=vacancy.title,
+            firm=employer.name,
+            district=vacancy.district or "—",
+            time=ct._(WORK_TIMES.get(vacancy.work_time, "—")),
+            requirements=vacancy.requirements or "—",
+        )
+
+    _tell(
+        session,
+        seeker.citizen_id,
+        "referral",
+        now,
+        offer,
+        lambda ct: (
+            (
+                s.Interested(referral_id, "y").choice(ct._("✅ Interested")),
+                s.Interested(referral_id, "n").choice(ct._("✖️ Not interested")),
+            ),
+        ),
+    )
+    note = t._("📨 {name} is referred; they get the job offer now.").format(
+        name=html.escape(seeker.name or "—")
+    )
+    return candidates(session, member, t, vacancy_id, now, note)
+
+
+def referral_card(session: Session, referral: Referral, t: Translator, tz: ZoneInfo) -> str:
+    """A referral as staff see it: who, which job, where it stands, and its history."""
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    vacancy = session.get(Vacancy, referral.vacancy_id) if referral.vacancy_id else None
+    employer = session.get(Employer, referral.employer_id) if referral.employer_id else None
+    lines = [
+        t._("📨 <b>Referral {number}</b>").format(number=referral.id),
+        t._("Candidate: {name}, {phone}").format(
+            name=html.escape((seeker.name if seeker else None) or "—"),
+            phone=html.escape((seeker.phone if seeker else None) or "—"),
+        ),
+        t._("Job: {title} — {firm}").format(
+            title=html.escape(vacancy.title if vacancy else "—"),
+            firm=html.escape(employer.name if employer else "—"),
+        ),
+        t._("Status: {status}").format(status=t._(STATUSES[referral.status])),
+    ]
+    if referral.start_date is not None:
+        lines.append(t._("Start date: {date}").format(date=t.date(referral.start_date)))
+    for event in referrals.history(session, referral):
+        lines.append(f"• {t.short_datetime(event.at, tz)} — {t._(STATUSES[event.status])}")
+    return "\n".join(lines)
+
+
+def outcome_buttons(referral: Referral, t: Translator) -> Rows:
+    """The outcomes staff may set on the referral now."""
+    assert referral.id is not None
+    rows = [
+        (s.Outcome(referral.id, to).choice(t._(STATUSES[to])),)
+        for to in OUTCOMES.get(referral.status, ())
+    ]
+    if codes.NOT_HIRED in referrals.TRANSITIONS[referral.status]:
+        rows.append((s.NotHired(referral.id).choice(t._(STATUSES[codes.NOT_HIRED])),))
+    return tuple(rows)
+
+
+def reminder(
+    session: Session, referral: Referral, question: str, t: Translator, tz: ZoneInfo
+) -> Screen:
+    """The group's reminder of a follow-up nobody answered (or an interview the seeker
+    says did not happen), with the outcome buttons."""
+    if question == followups.ASK_INTERVIEW and referral.interview_held is False:
+        head = t._("⚠️ The candidate says the interview did not happen. Please follow up.")
+    elif question == followups.ASK_INTERVIEW:
+        head = t._("⏰ Nobody answered whether this interview happened. Please follow up.")
+    else:
+        head = t._("⏰ Nobody answered whether this person started work. Please follow up.")
+    return Screen(
+        f"{head}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
+    )
+
+
+def outcome(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    referral_id: int,
+    to: str,
+    now: datetime,
+    tz: ZoneInfo,
+    reason: str | None = None,
+) -> Screen:
+    referral = _get(session, Referral, referral_id)
+    referrals.staff_change(session, member, referral, to, now, reason=reason)
+    note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[to]))
+    return Screen(
+        f"{note}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
+    )
+
+
+def not_hired_reasons(
+    session: Session, member: StaffMember | None, t: Translator, referral_id: int
+) -> Screen:
+    registry.authorize(member)
+    referral = _get(session, Referral, referral_id)
+    rows = [
+        (s.NotHiredWith(referral_id, code).choice(t._(NOT_HIRED_REASONS[code])),)
+        for code in codes.NOT_HIRED_REASONS
+    ]
+    text = t._("Why was referral {number} not hired?").format(number=referral.id)
+    return Screen(text, tuple(rows))
+
+
+# --- What citizens answer ------------------------------------------------------------------
+
+
+def interested(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, yes: bool, now: datetime
+) -> Screen:
+    """The seeker's answer to a job offer; an interested one's name and phone go to the
+    firm."""
+    referral = _get(session, Referral, referral_id)
+    referrals.seeker_change(
+        session, citizen, referral, codes.INTERESTED if yes else codes.DECLINED, now
+    )
+    vacancy = _get(session, Vacancy, referral.vacancy_id or 0)
+    if not yes:
+        return Screen(
+            t._("All right, we will not pass this job on. We will tell you about others.")
+        )
+    employer = _get(session, Employer, vacancy.employer_id)
+    seeker = _get(session, JobSeeker, referral.seeker_id)
+    _tell(
+        session,
+        employer.citizen_id,
+        "ref_interested",
+        now,
+        lambda ct: ct._(
+            "👤 A candidate referred by the employment centre is interested in your "
+            "vacancy “{title}”: {name}, phone {phone}. Please contact them to arrange an "
+            "interview."
+        ).format(title=vacancy.title, name=seeker.name or "—", phone=seeker.phone or "—"),
+    )
+    return Screen(
+        t._(
+            "✅ Thank you! We passed your name and phone number to {firm} for “{title}”; "
+            "they will contact you about an interview."
+        ).format(firm=html.escape(employer.name), title=html.escape(vacancy.title))
+    )
+
+
+def interview_held(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, yes: bool, now: datetime
+) -> Screen:
+    referral = _get(session, Referral, referral_id)
+    followups.answer_interview(session, citizen, referral, yes, now)
+    if yes:
+        return Screen(t._("✅ Thank you! Good luck; we will ask how it went."))
+    return Screen(t._("Thank you for telling us. The employment centre will look into it."))
+
+
+def seeker_started(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, yes: bool, now: datetime
+) -> Screen:
+    referral = _get(session, Referral, referral_id)
+    followups.answer_start_as_seeker(session, citizen, referral, yes, now)
+    if yes:
+        return Screen(t._("🎉 Congratulations on your new job! Thank you for telling us."))
+    return Screen(t._("Thank you for telling us. We will keep looking for jobs for you."))
+
+
+def employer_started(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, yes: bool, now: datetime
+) -> Screen:
+    referral = _get(session, Referral, referral_id)
+    followups.answer_start_as_employer(session, citizen, referral, yes, now)
+    return Screen(t._("✅ Thank you, recorded."))
+
+
+# --- Follow-up questions (the sweep) ---------------------------------------------------------
+
+
+def ask_interview(session: Session, referral: Referral, now: datetime) -> None:
+    """Queue "Did the interview happen?" for the seeker."""
+    assert referral.id is not None
+    referral_id = referral.id
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    vacancy, employer = _job(session, referral)
+    _tell(
+        session,
+        seeker.citizen_id if seeker else None,
+        "ref_interview",
+        now,
+        lambda ct: ct._("💼 Did your interview for “{title}” at {firm} happen?").format(
+            title=vacancy, firm=employer
+        ),
+        lambda ct: (
+            (
+                s.InterviewHeld(referral_id, "y").choice(ct._("Yes")),
+                s.InterviewHeld(referral_id, "n").choice(ct._("No")),
+            ),
+        ),
+    )
+
+
+def ask_start(session: Session, referral: Referral, now: datetime) -> None:
+    """Queue "Did you start work?" for the seeker and "Did they start?" for the firm."""
+    assert referral.id is not None
+    referral_id = referral.id
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    firm = session.get(Employer, referral.employer_id) if referral.employer_id else None
+    vacancy, employer = _job(session, referral)
+    _tell(
+        session,
+        seeker.citizen_id if seeker else None,
+        "ref_start",
+        now,
+        lambda ct: ct._("💼 Did you start work as “{title}” at {firm}?").format(
+            title=vacancy, firm=employer
+        ),
+        lambda ct: (
+            (
+                s.SeekerStarted(referral_id, "y").choice(ct._("Yes")),
+                s.SeekerStarted(referral_id, "n").choice(ct._("No")),
+            ),
+        ),
+    )
+    name = (seeker.name if seeker else None) or "—"
+    _tell(
+        session,
+        firm.citizen_id if firm else None,
+        "ref_start",
+        now,
+        lambda ct: ct._(
+            "💼 Did {name}, referred by the employment centre, start work as “{title}”?"
+        ).format(name=name, title=vacancy),
+        lambda ct: (
+            (
+                s.EmployerStarted(referral_id, "y").choice(ct._("Yes")),
+                s.EmployerStarted(referral_id, "n").choice(ct._("No")),
+            ),
+        ),
+    )
+
+
+def _job(session: Session, referral: Referral) -> tuple[str, str]:
+    vacancy = session.get(Vacancy, referral.vacancy_id) if referral.vacancy_id else None
+    employer = session.get(Employer, referral.employer_id) if referral.employer_id else None
+    return (vacancy.title if vacancy else "—", employer.name if employer else "—")
+
+
+# --- Sending to citizens -----------------------------------------------------------------------
+
+
+def _tell(
+    session: Session,
+    citizen_id: int | None,
+    kind: str,
+    now: datetime,
+    text: Callable[[Translator], str],
+    buttons: Callable[[Translator], Rows] | None = None,
+) -> bool:
+    """Queue a message to a citizen in their language (the outbox sends it, plain text);
+    False when there is nobody to send it to (no Telegram chat, blocked, erased)."""
+    citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
+    if (
+        citizen is None
+        or citizen.telegram_id is None
+        or citizen.blocked_at is not None
+        or citizen.deleted_at is not None
+    ):
+        return False
+    ct = translator(resolve_language(citizen.language, citizen.telegram_language))
+    rows = buttons(ct) if buttons else ()
+    chat = citizen.telegram_id
+    outbox.enqueue(
+        session,
+        {chat: text(ct)},
+        kind=kind,
+        now=now,
+        buttons={chat: [[[c.label, c.data] for c in row] for row in rows]} if rows else None,
+    )
+    return True

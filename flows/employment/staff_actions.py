@@ -1,0 +1,148 @@
+"""The employment centre's staff desk (`es:`) and the answers citizens give to a referral
+(`er:`), typed (flows.actions). The data only names what was pressed; who may press it is
+checked by core on every press (core.employment.registry.authorize for staff, the
+referral's own seeker or firm for the answers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from flows.actions import Action
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Desk(Action, prefix="es:d"):
+    """🗂 The staff desk: what waits, by kind."""
+
+
+@dataclass(frozen=True)
+class Firms(Action, prefix="es:f"):
+    """Firms waiting for verification."""
+
+
+@dataclass(frozen=True)
+class Firm(Action, prefix="es:fi"):
+    employer_id: int
+
+
+@dataclass(frozen=True)
+class Verify(Action, prefix="es:fv"):
+    employer_id: int
+
+
+@dataclass(frozen=True)
+class RejectFirm(Action, prefix="es:fr"):
+    """The reasons to pick from."""
+
+    employer_id: int
+
+
+@dataclass(frozen=True)
+class RejectFirmWith(Action, prefix="es:frr"):
+    employer_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Pending(Action, prefix="es:p"):
+    """Vacancies waiting for approval."""
+
+
+@dataclass(frozen=True)
+class PendingVacancy(Action, prefix="es:pv"):
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class Approve(Action, prefix="es:pa"):
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class SendBack(Action, prefix="es:pb"):
+    """The reasons to pick from."""
+
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class SendBackWith(Action, prefix="es:pbr"):
+    vacancy_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Published(Action, prefix="es:v"):
+    """Published vacancies, each to its candidates."""
+
+
+@dataclass(frozen=True)
+class Candidates(Action, prefix="es:c"):
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class Refer(Action, prefix="es:r"):
+    vacancy_id: int
+    seeker_id: int
+
+
+@dataclass(frozen=True)
+class Outcome(Action, prefix="es:o"):
+    """Staff set a referral's status themselves (core.employment.referrals.staff_change)."""
+
+    referral_id: int
+    to: str
+
+
+@dataclass(frozen=True)
+class NotHired(Action, prefix="es:nh"):
+    """The reasons to pick from."""
+
+    referral_id: int
+
+
+@dataclass(frozen=True)
+class NotHiredWith(Action, prefix="es:nhr"):
+    referral_id: int
+    reason: str
+
+
+# --- Citizens' answers -------------------------------------------------------------------
+
+Answer = Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class Interested(Action, prefix="er:i"):
+    """The seeker, to a referral: interested (y) or not (n)."""
+
+    referral_id: int
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class InterviewHeld(Action, prefix="er:h"):
+    """The seeker: did the interview happen?"""
+
+    referral_id: int
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class SeekerStarted(Action, prefix="er:s"):
+    """The seeker: did you start work?"""
+
+    referral_id: int
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class EmployerStarted(Action, prefix="er:e"):
+    """The firm: did they start work?"""
+
+    referral_id: int
+    answer: Answer

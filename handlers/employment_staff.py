@@ -1,0 +1,355 @@
+"""The employment centre's staff desk in Telegram (issue 17), and the citizens' answers to
+a referral.
+
+/istihdam typed in the centre's staff group (department `istihdam`) opens the desk
+there; in private chat the employment menu shows staff a "🗂 Staff desk" entry. Every
+press (`es:`) is checked by core (registry.authorize) against the presser's stored role,
+so a citizen pressing an old staff button is told politely that it is not theirs.
+What each screen shows is flows.employment.staff's; this module routes the presses.
+
+Citizens answer referrals with the buttons under their messages (`er:`, private chats
+only): interested or not, whether the interview happened, whether the work started.
+Messages to citizens are queued in the outbox with the change that causes them; the
+outbox is woken once the change is committed.
+
+The follow-up sweep (`referral_followups`, daily at the daily digest's time) asks the
+questions that came due, expires referrals that stopped moving and reminds the centre's
+group, once, of questions nobody answered (core.employment.followups)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from common.i18n import Translator, translator
+from core import routing
+from core.employment import codes, desk, followups
+from db import reference
+from db.engine import transaction
+from db.models import Citizen, Department, StaffMember
+from flows.employment import staff as flow
+from flows.employment import staff_actions as s
+from flows.screen import Screen
+from handlers import outbox, render
+from handlers.buttons import Buttons
+from handlers.common import KentContext, is_private
+from handlers.feature import Daily, Feature
+from handlers.render import present
+
+log = logging.getLogger("kentbot.employment")
+
+
+async def _not_found(update: Update, context: KentContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(flow.refusal(context.texts(), "not_found"), show_alert=True)
+
+
+staff_buttons = Buttons("es", invalid=_not_found)
+answer_buttons = Buttons("er", invalid=_not_found, private_only=True)
+
+StaffAct = Callable[[Session, StaffMember | None, Translator, datetime], Screen]
+
+
+async def _staff_press(
+    update: Update, context: KentContext, act: StaffAct, tells: bool = False
+) -> None:
+    """A desk button: core checks the presser's role inside `act`; a refusal (a citizen
+    pressing an old staff button, a firm verified meanwhile) comes as an alert. `tells`:
+    the work queued messages to citizens, which the outbox sends once committed."""
+    shown = await render.press(
+        update,
+        context,
+        lambda session, citizen, t, now: act(session, context.staff_member(session), t, now),
+        flow.refusal,
+    )
+    if shown and tells:
+        outbox.wake(context.application)
+
+
+async def desk_command(update: Update, context: KentContext) -> None:
+    """/istihdam in the centre's staff group: the desk, for its staff."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    with context.citizen_transaction() as (session, _citizen, t):
+        member = context.staff_member(session)
+        if not desk.is_staff(member):
+            screen = Screen(flow.refusal(t, "not_allowed"))
+        else:
+            screen = flow.desk_screen(session, member, t, context.deps.clock())
+    await present(update, screen)
+
+
+def is_desk_group(context: KentContext, chat_id: int) -> bool:
+    """Whether the chat is the employment centre's staff group."""
+    with transaction(context.engine) as session:
+        department = reference.get(session, Department, codes.DEPARTMENT)
+        return department is not None and department.chat_id == chat_id
+
+
+async def group_command(update: Update, context: KentContext) -> bool:
+    """/istihdam outside a private chat: the desk in the centre's group; False elsewhere
+    (the command then does nothing, as before)."""
+    chat = update.effective_chat
+    if chat is None or is_private(update) or not is_desk_group(context, chat.id):
+        return False
+    await desk_command(update, context)
+    return True
+
+
+@staff_buttons.on(s.Desk)
+async def open_desk(update: Update, context: KentContext, button: s.Desk) -> None:
+    await _staff_press(update, context, flow.desk_screen)
+
+
+@staff_buttons.on(s.Firms)
+async def firms(update: Update, context: KentContext, button: s.Firms) -> None:
+    await _staff_press(update, context, lambda session, m, t, now: flow.firms(session, m, t))
+
+
+@staff_buttons.on(s.Firm)
+async def firm(update: Update, context: KentContext, button: s.Firm) -> None:
+    await _staff_press(
+        update, context, lambda session, m, t, now: flow.firm(session, m, t, button.employer_id)
+    )
+
+
+@staff_buttons.on(s.Verify)
+async def verify(update: Update, context: KentContext, button: s.Verify) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.verify(session, m, t, button.employer_id, now),
+        tells=True,
+    )
+
+
+@staff_buttons.on(s.RejectFirm)
+async def reject_firm(update: Update, context: KentContext, button: s.RejectFirm) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.reject_reasons(session, m, t, button.employer_id),
+    )
+
+
+@staff_buttons.on(s.RejectFirmWith)
+async def reject_firm_with(update: Update, context: KentContext, button: s.RejectFirmWith) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.reject(
+            session, m, t, button.employer_id, button.reason, now
+        ),
+        tells=True,
+    )
+
+
+@staff_buttons.on(s.Pending)
+async def pending(update: Update, context: KentContext, button: s.Pending) -> None:
+    await _staff_press(update, context, flow.pending)
+
+
+@staff_buttons.on(s.PendingVacancy)
+async def pending_vacancy(update: Update, context: KentContext, button: s.PendingVacancy) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.pending_vacancy(session, m, t, button.vacancy_id),
+    )
+
+
+@staff_buttons.on(s.Approve)
+async def approve(update: Update, context: KentContext, button: s.Approve) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.approve(session, m, t, button.vacancy_id, now),
+        tells=True,
+    )
+
+
+@staff_buttons.on(s.SendBack)
+async def send_back(update: Update, context: KentContext, button: s.SendBack) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.send_back_reasons(session, m, t, button.vacancy_id),
+    )
+
+
+@staff_buttons.on(s.SendBackWith)
+async def send_back_with(update: Update, context: KentContext, button: s.SendBackWith) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.send_back(
+            session, m, t, button.vacancy_id, button.reason, now
+        ),
+        tells=True,
+    )
+
+
+@staff_buttons.on(s.Published)
+async def published(update: Update, context: KentContext, button: s.Published) -> None:
+    await _staff_press(update, context, flow.published)
+
+
+@staff_buttons.on(s.Candidates)
+async def candidates(update: Update, context: KentContext, button: s.Candidates) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.candidates(session, m, t, button.vacancy_id, now),
+    )
+
+
+@staff_buttons.on(s.Refer)
+async def refer(update: Update, context: KentContext, button: s.Refer) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.refer(
+            session, m, t, button.vacancy_id, button.seeker_id, now
+        ),
+        tells=True,
+    )
+
+
+@staff_buttons.on(s.Outcome)
+async def set_outcome(update: Update, context: KentContext, button: s.Outcome) -> None:
+    tz = context.config.tz
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.outcome(
+            session, m, t, button.referral_id, button.to, now, tz
+        ),
+    )
+
+
+@staff_buttons.on(s.NotHired)
+async def not_hired(update: Update, context: KentContext, button: s.NotHired) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.not_hired_reasons(session, m, t, button.referral_id),
+    )
+
+
+@staff_buttons.on(s.NotHiredWith)
+async def not_hired_with(update: Update, context: KentContext, button: s.NotHiredWith) -> None:
+    tz = context.config.tz
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.outcome(
+            session, m, t, button.referral_id, codes.NOT_HIRED, now, tz, reason=button.reason
+        ),
+    )
+
+
+# --- Citizens' answers ---------------------------------------------------------------------
+
+CitizenAnswer = Callable[[Session, Citizen, Translator, int, bool, datetime], Screen]
+
+
+async def _answer(
+    update: Update, context: KentContext, answer: CitizenAnswer, referral_id: int, yes: bool
+) -> None:
+    shown = await render.press(
+        update,
+        context,
+        lambda session, citizen, t, now: answer(session, citizen, t, referral_id, yes, now),
+        flow.refusal,
+    )
+    if shown:
+        outbox.wake(context.application)
+
+
+@answer_buttons.on(s.Interested)
+async def interested(update: Update, context: KentContext, button: s.Interested) -> None:
+    await _answer(update, context, flow.interested, button.referral_id, button.answer == "y")
+
+
+@answer_buttons.on(s.InterviewHeld)
+async def interview_held(update: Update, context: KentContext, button: s.InterviewHeld) -> None:
+    await _answer(update, context, flow.interview_held, button.referral_id, button.answer == "y")
+
+
+@answer_buttons.on(s.SeekerStarted)
+async def seeker_started(update: Update, context: KentContext, button: s.SeekerStarted) -> None:
+    await _answer(update, context, flow.seeker_started, button.referral_id, button.answer == "y")
+
+
+@answer_buttons.on(s.EmployerStarted)
+async def employer_started(update: Update, context: KentContext, button: s.EmployerStarted) -> None:
+    await _answer(update, context, flow.employer_started, button.referral_id, button.answer == "y")
+
+
+# --- The follow-up sweep -------------------------------------------------------------------
+
+
+async def referral_followups(context: KentContext) -> None:
+    """Job: ask the follow-up questions that came due, expire referrals that stopped
+    moving, and remind the centre's group of questions nobody answered."""
+    shared = context.deps
+    config = shared.config
+    now = shared.clock()
+    today = now.astimezone(config.tz).date()
+    with transaction(shared.engine) as session:
+        for referral in followups.interview_questions(session, now):
+            flow.ask_interview(session, referral, now)
+        for referral in followups.start_questions(session, now, today):
+            flow.ask_start(session, referral, now)
+        expired = followups.expire(session, now, config.employment.referral_expiry_days)
+    if expired:
+        log.info("%d referral(s) expired without change", len(expired))
+    outbox.wake(context.application)
+
+    t = translator(config.municipality.default_language)
+    with transaction(shared.engine) as session:
+        chat = routing.staff_chat(session, config, codes.DEPARTMENT)
+        if chat is None:
+            return
+        due = followups.reminders(
+            session, shared.calendar, now, config.employment.reminder_working_days
+        )
+        screens = [
+            (referral.id, question, flow.reminder(session, referral, question, t, config.tz))
+            for referral, question in due
+        ]
+    for referral_id, question, screen in screens:
+        try:
+            await context.bot.send_message(
+                chat,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=render.inline_keyboard(screen.choices),
+            )
+        except TelegramError as exc:
+            log.warning(
+                "follow-up reminder of referral %s not sent: %s", referral_id, type(exc).__name__
+            )
+            assert referral_id is not None
+            with transaction(shared.engine) as session:
+                followups.forget_reminder(session, referral_id, question)
+
+
+FEATURE = Feature(
+    name="employment_staff",
+    handlers=(staff_buttons.handler(), answer_buttons.handler()),
+    jobs=(
+        Daily(
+            "employment-followups",
+            referral_followups,
+            at=lambda schedule: schedule.daily_digest,
+        ),
+    ),
+)
