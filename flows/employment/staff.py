@@ -395,12 +395,10 @@ def reasons(t: Translator, candidate: ranking.Candidate, seeker: JobSeeker, now:
         )
     if candidate.work_time:
         parts.append(t._("working time fits"))
-    days = max(0, (now - candidate.last_active_at).days)
+    idle = now - candidate.last_active_at
     parts.append(
-        t.ngettext("active {days} day ago", "active {days} days ago", days).format(
-            days=t.number(days)
-        )
-        if days
+        t._("last active {ago} ago").format(ago=t.duration(idle))
+        if idle.days
         else t._("active today")
     )
     return html.escape(" · ".join(parts))

@@ -1,0 +1,336 @@
+"""The employment centre's staff desk and a referral's follow-ups (issue 17): only the
+centre's staff (and supervisors, admins) use the desk, a firm turned down and a vacancy
+sent back are told why, the messages staff actions cause are queued in the outbox in the
+citizen's language (a referral with its two buttons), and the follow-up sweep asks each
+question once, reminds staff once after three working days and expires referrals that
+stopped moving. Fixed clocks; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from common.config import Config
+from common.i18n import translator
+from core.employment import codes, desk, followups, referrals, registry
+from core.refusals import Refused
+from core.working_time import WorkingCalendar
+from db.engine import transaction
+from db.models import Citizen, Employer, OutboxMessage, Referral, StaffMember, Vacancy
+from flows.employment import staff as flow
+from flows.employment import staff_actions as s
+from tests.builders import citizen_of, id_of, make_citizen
+from tests.unit.test_employment import NOW, _cv, _published, _staff
+
+
+@pytest.fixture
+def calendar(config: Config) -> WorkingCalendar:
+    return WorkingCalendar.from_config(config)
+
+
+def _firm(session: Session, owner: Citizen, tax_number: str = "1234567890") -> Employer:
+    return registry.register_employer(
+        session,
+        owner,
+        name="Ege Lojistik",
+        tax_number=tax_number,
+        sector="Lojistik",
+        district="Merkez",
+        contact_name="Can Ege",
+        contact_phone="+902321112233",
+        now=NOW,
+    )
+
+
+def _pending(session: Session, employer: Employer) -> Vacancy:
+    vacancy = registry.create_vacancy(
+        session,
+        employer,
+        title="Forklift operatörü",
+        occupation="8344",
+        positions=1,
+        district="Merkez",
+        work_time="full",
+        requirements="Forklift belgesi",
+        valid_until=None,
+        now=NOW,
+    )
+    return registry.submit_vacancy(session, employer, vacancy)
+
+
+def _messages(session: Session) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
+
+
+def _language(session: Session, citizen_id: int, language: str) -> None:
+    citizen = citizen_of(session, citizen_id)
+    citizen.language = language
+    session.add(citizen)
+
+
+# --- Who may use the desk ------------------------------------------------------------------
+
+
+def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) -> None:
+    owner_id = make_citizen(db, 7101)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        centre = _staff(session, 9101, "staff", "istihdam")
+        other = _staff(session, 9102, "staff", "fen")
+        supervisor = _staff(session, 9103, "supervisor", None)
+        employer = _firm(session, owner)
+        t = translator("tr")
+        for outsider in (other, None):
+            assert not desk.is_staff(outsider)
+            for attempt in (
+                lambda m: desk.firms_to_verify(session, m),
+                lambda m: desk.vacancies(session, m, "pending", NOW),
+                lambda m: desk.reject_employer(session, m, employer, "other", NOW),
+                lambda m: flow.desk_screen(session, m, t, NOW),
+                lambda m: flow.firm(session, m, t, id_of(employer)),
+                lambda m: flow.verify(session, m, t, id_of(employer), NOW),
+            ):
+                with pytest.raises(Refused, match="not_allowed"):
+                    attempt(outsider)
+        assert employer.verified_at is None and employer.rejected_at is None
+        assert _messages(session) == []  # a refused press tells nobody anything
+        assert desk.is_staff(centre) and desk.is_staff(supervisor)
+        assert [e.id for e in desk.firms_to_verify(session, supervisor)] == [employer.id]
+        # The refusal a citizen sees for an old staff button, in their language.
+        assert flow.refusal(t, "not_allowed") == "⛔ Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir."
+        assert flow.refusal(translator("en"), "not_allowed") == (
+            "⛔ Only the employment centre's staff can do this."
+        )
+
+
+def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reason(
+    db: Engine,
+) -> None:
+    owner_id, second_id = make_citizen(db, 7102), make_citizen(db, 7103)
+    with transaction(db) as session:
+        owner, second = citizen_of(session, owner_id), citizen_of(session, second_id)
+        _language(session, second_id, "en")
+        centre = _staff(session, 9101, "staff", "istihdam")
+        doubtful = _firm(session, owner)
+        employer = _firm(session, second, tax_number="9876543217")
+        t = translator("tr")
+        with pytest.raises(Refused, match="unknown_reason"):
+            desk.reject_employer(session, centre, doubtful, "dislike", NOW)
+        flow.reject(session, centre, t, id_of(doubtful), "tax_number", NOW)
+        assert (doubtful.rejected_at, doubtful.rejection_reason) == (NOW, "tax_number")
+        with pytest.raises(Refused, match="already_rejected"):
+            desk.reject_employer(session, centre, doubtful, "other", NOW)
+        screen = flow.verify(session, centre, t, id_of(employer), NOW)
+        assert "Ege Lojistik doğrulandı" in screen.text
+        assert desk.firms_to_verify(session, centre) == []
+        vacancy = _pending(session, employer)
+        assert [v.id for v, _ in desk.vacancies(session, centre, "pending", NOW)] == [vacancy.id]
+        flow.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW)
+        assert vacancy.status == "draft"
+        assert desk.vacancies(session, centre, "pending", NOW) == []
+        with pytest.raises(Refused, match="wrong_status"):
+            desk.return_vacancy(session, centre, vacancy, "other")
+        registry.submit_vacancy(session, employer, vacancy)
+        flow.approve(session, centre, t, id_of(vacancy), NOW)
+        assert vacancy.status == "published"
+        texts = [(m.chat_id, m.text) for m in _messages(session)]
+    # Each firm's citizen is told, in their own language, with the reason.
+    assert texts[0][0] == 7102 and "Ege Lojistik firmanızı doğrulayamadı" in texts[0][1]
+    assert "Vergi numarası firmayla uyuşmuyor." in texts[0][1]
+    assert texts[1] == (
+        7103,
+        "✅ The employment centre verified your firm Ege Lojistik. You can now post "
+        "vacancies with /istihdam.",
+    )
+    assert "sent your vacancy “Forklift operatörü” back" in texts[2][1]
+    assert "such as age, gender or marital status" in texts[2][1]
+    assert "“Forklift operatörü” is approved and published" in texts[3][1]
+
+
+def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the_firm(
+    db: Engine,
+) -> None:
+    seeker_id, owner_id = make_citizen(db, 7104), make_citizen(db, 7105)
+    with transaction(db) as session:
+        citizen, owner = citizen_of(session, seeker_id), citizen_of(session, owner_id)
+        _language(session, seeker_id, "en")
+        centre = _staff(session, 9101, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, _cv(), NOW)
+        vacancy = _published(session, owner, centre)
+        t = translator("tr")
+        shown = flow.candidates(session, centre, t, id_of(vacancy), NOW)
+        assert "1. <b>Ayşe Yılmaz</b> — 100 puan" in shown.text
+        assert "aynı meslek (Garsonlar) · Ümraniye ilçesinde oturuyor" in shown.text
+        screen = flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), NOW)
+        assert "Ayşe Yılmaz yönlendirildi" in screen.text
+        assert "Ayşe Yılmaz" not in "".join(c.label for row in screen.choices for c in row)
+        referral = session.exec(select(Referral)).one()
+        [offer] = _messages(session)
+        assert offer.chat_id == 7104
+        assert offer.text.startswith("💼 The employment centre suggests a job for you:")
+        for shown_part in ("Garson", "Firm: Lezzet Lokantası", "District: Ümraniye", "Full time"):
+            assert shown_part in offer.text
+        assert offer.buttons == [
+            [
+                ["✅ Interested", s.Interested(id_of(referral), "y").pack()],
+                ["✖️ Not interested", s.Interested(id_of(referral), "n").pack()],
+            ]
+        ]
+        # Only the seeker answers; the firm's citizen cannot.
+        with pytest.raises(Refused, match="not_allowed"):
+            flow.interested(session, owner, t, id_of(referral), True, NOW)
+        answer = flow.interested(session, citizen, t, id_of(referral), True, NOW)
+        assert referral.status == codes.INTERESTED
+        assert "Lezzet Lokantası" in answer.text
+        told = _messages(session)[-1]
+        assert told.chat_id == 7105 and told.buttons is None
+        assert "Ayşe Yılmaz, telefon +905321112233" in told.text
+        # A second press of the same answer (two taps, two devices) changes nothing.
+        with pytest.raises(Refused, match="wrong_status"):
+            flow.interested(session, citizen, t, id_of(referral), True, NOW)
+
+
+# --- The follow-up sweep ---------------------------------------------------------------------
+
+
+def _at_interview(session: Session, **cv: Any) -> tuple[Referral, Citizen, Citizen, StaffMember]:
+    citizen = citizen_of(session, make_citizen_in(session, 7110))
+    owner = citizen_of(session, make_citizen_in(session, 7111))
+    centre = _staff(session, 9101, "staff", "istihdam")
+    seeker = registry.save_cv(session, citizen, _cv(**cv), NOW)
+    vacancy = _published(session, owner, centre)
+    referral = referrals.refer(session, centre, vacancy, seeker, NOW)
+    referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
+    referrals.employer_change(session, owner, referral, codes.INTERVIEW, NOW)
+    return referral, citizen, owner, centre
+
+
+def make_citizen_in(session: Session, telegram_id: int) -> int:
+    citizen = Citizen(telegram_id=telegram_id, language="tr", created_at=NOW, consent_at=NOW)
+    session.add(citizen)
+    session.flush()
+    return id_of(citizen)
+
+
+def test_the_interview_question_is_asked_once_a_day_after_and_staff_reminded_once(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
+    # NOW is Tuesday 3 March 2026, 12:00 in Turkey.
+    with transaction(db) as session:
+        referral, citizen, _, _ = _at_interview(session)
+        assert followups.interview_questions(session, NOW + timedelta(hours=23)) == []
+        asked_at = NOW + timedelta(days=1)  # Wednesday
+        assert followups.interview_questions(session, asked_at) == [referral]
+        assert followups.interview_questions(session, asked_at + timedelta(hours=1)) == []
+        assert referral.interview_asked_at == asked_at
+        # Thursday, Friday: 2 working days; the weekend does not count; Monday is the 3rd.
+        friday = asked_at + timedelta(days=2, hours=8)
+        assert followups.working_days_since(calendar, asked_at, friday) == 2
+        assert followups.reminders(session, calendar, friday, 3) == []
+        monday = asked_at + timedelta(days=5)
+        assert followups.working_days_since(calendar, asked_at, monday) == 3
+        assert followups.reminders(session, calendar, monday, 3) == [(referral, "interview")]
+        assert followups.reminders(session, calendar, monday + timedelta(days=1), 3) == []
+        # A reminder that could not be sent is tried again by the next sweep.
+        followups.forget_reminder(session, id_of(referral), "interview")
+        assert followups.reminders(session, calendar, monday, 3) == [(referral, "interview")]
+        # The seeker's answer comes late: recorded once.
+        followups.answer_interview(session, citizen, referral, True, monday)
+        assert (referral.interview_answered_at, referral.interview_held) == (monday, True)
+        with pytest.raises(Refused, match="already_answered"):
+            followups.answer_interview(session, citizen, referral, False, monday)
+
+
+def test_an_interview_that_did_not_happen_goes_to_staff_at_the_next_sweep(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
+    with transaction(db) as session:
+        referral, citizen, owner, _ = _at_interview(session)
+        asked_at = NOW + timedelta(days=1)
+        followups.interview_questions(session, asked_at)
+        with pytest.raises(Refused, match="not_allowed"):
+            followups.answer_interview(session, owner, referral, False, asked_at)
+        followups.answer_interview(session, citizen, referral, False, asked_at)
+        assert followups.reminders(session, calendar, asked_at, 3) == [(referral, "interview")]
+        screen = flow.reminder(session, referral, "interview", translator("tr"), calendar.tz)
+        assert "mülakatın yapılmadığını" in screen.text
+        assert "Ayşe Yılmaz, +905321112233" in screen.text
+        labels = [c.label for row in screen.choices for c in row]
+        assert labels == ["İş bulundu", "Vazgeçti", "İptal edildi", "İşe alınmadı"]
+
+
+def test_the_start_question_goes_to_both_and_the_first_answer_settles_it(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
+    with transaction(db) as session:
+        referral, citizen, owner, _ = _at_interview(session)
+        referrals.employer_change(
+            session, owner, referral, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 9)
+        )
+        assert followups.start_questions(session, NOW, date(2026, 3, 9)) == []
+        asked_at = NOW + timedelta(days=7)
+        assert followups.start_questions(session, asked_at, date(2026, 3, 10)) == [referral]
+        flow.ask_start(session, referral, asked_at)
+        assert followups.start_questions(session, asked_at, date(2026, 3, 11)) == []
+        asked = {m.chat_id: m for m in _messages(session)}
+        assert asked[7110].text == "💼 Lezzet Lokantası firmasında “Garson” olarak işe başladınız mı?"
+        assert asked[7111].buttons is not None
+        assert asked[7111].buttons[0][0][1] == s.EmployerStarted(id_of(referral), "y").pack()
+        followups.answer_start_as_employer(session, owner, referral, False, asked_at)
+        assert (referral.status, referral.reason) == (codes.NOT_HIRED, "did_not_come")
+        with pytest.raises(Refused, match="wrong_status"):
+            followups.answer_start_as_seeker(session, citizen, referral, True, asked_at)
+        # Settled: no reminder comes for it.
+        later = asked_at + timedelta(days=14)
+        assert followups.reminders(session, calendar, later, 3) == []
+
+
+def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
+    with transaction(db) as session:
+        referral, _, owner, centre = _at_interview(session)
+        referrals.employer_change(
+            session, owner, referral, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 4)
+        )
+        asked_at = NOW + timedelta(days=2)  # Thursday
+        followups.start_questions(session, asked_at, date(2026, 3, 5))
+        monday = asked_at + timedelta(days=4)
+        assert followups.reminders(session, calendar, monday, 3) == []  # Fri, Mon: 2
+        tuesday = monday + timedelta(days=1)
+        assert followups.reminders(session, calendar, tuesday, 3) == [(referral, "start")]
+        other = _staff(session, 9102, "staff", "fen")
+        t = translator("tr")
+        with pytest.raises(Refused, match="not_allowed"):
+            flow.outcome(session, other, t, id_of(referral), codes.STARTED, tuesday, calendar.tz)
+        screen = flow.outcome(
+            session, centre, t, id_of(referral), codes.STARTED, tuesday, calendar.tz
+        )
+        assert referral.status == codes.STARTED and screen.choices == ()
+        assert referrals.history(session, referral)[-1].actor_kind == codes.STAFF
+
+
+def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: Engine) -> None:
+    with transaction(db) as session:
+        referral, _, owner, centre = _at_interview(session)
+        citizen = citizen_of(session, make_citizen_in(session, 7112))
+        seeker = registry.save_cv(session, citizen, _cv(name="Veli Can"), NOW)
+        vacancy = session.get(Vacancy, referral.vacancy_id)
+        assert vacancy is not None
+        found = referrals.refer(session, centre, vacancy, seeker, NOW)
+        referrals.seeker_change(session, citizen, found, codes.INTERESTED, NOW)
+        referrals.staff_change(session, centre, found, codes.JOB_FOUND, NOW)
+        assert followups.expire(session, NOW + timedelta(days=59), 60) == []
+        assert followups.expire(session, NOW + timedelta(days=61), 60) == [referral]
+        assert referral.status == codes.EXPIRED and found.status == codes.JOB_FOUND
+        last = referrals.history(session, referral)[-1]
+        assert (last.actor_kind, last.actor_id, last.at) == (
+            codes.SYSTEM,
+            None,
+            NOW + timedelta(days=61),
+        )
+        assert followups.expire(session, NOW + timedelta(days=90), 60) == []
