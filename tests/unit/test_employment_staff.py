@@ -101,7 +101,9 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
         assert desk.is_staff(centre) and desk.is_staff(supervisor)
         assert [e.id for e in desk.firms_to_verify(session, supervisor)] == [employer.id]
         # The refusal a citizen sees for an old staff button, in their language.
-        assert flow.refusal(t, "not_allowed") == "⛔ Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir."
+        assert flow.refusal(t, "not_allowed") == (
+            "⛔ Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir."
+        )
         assert flow.refusal(translator("en"), "not_allowed") == (
             "⛔ Only the employment centre's staff can do this."
         )
@@ -277,7 +279,9 @@ def test_the_start_question_goes_to_both_and_the_first_answer_settles_it(
         flow.ask_start(session, referral, asked_at)
         assert followups.start_questions(session, asked_at, date(2026, 3, 11)) == []
         asked = {m.chat_id: m for m in _messages(session)}
-        assert asked[7110].text == "💼 Lezzet Lokantası firmasında “Garson” olarak işe başladınız mı?"
+        assert asked[7110].text == (
+            "💼 Lezzet Lokantası firmasında “Garson” olarak işe başladınız mı?"
+        )
         assert asked[7111].buttons is not None
         assert asked[7111].buttons[0][0][1] == s.EmployerStarted(id_of(referral), "y").pack()
         followups.answer_start_as_employer(session, owner, referral, False, asked_at)
@@ -316,7 +320,7 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
 
 def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: Engine) -> None:
     with transaction(db) as session:
-        referral, _, owner, centre = _at_interview(session)
+        referral, _, _, centre = _at_interview(session)
         citizen = citizen_of(session, make_citizen_in(session, 7112))
         seeker = registry.save_cv(session, citizen, _cv(name="Veli Can"), NOW)
         vacancy = session.get(Vacancy, referral.vacancy_id)

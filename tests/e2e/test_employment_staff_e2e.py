@@ -1,0 +1,255 @@
+"""Issue 17, the employment centre's staff end to end: /istihdam in the centre's group
+opens the desk; staff verify a firm and approve its vacancy (firm and vacancy made with
+core: the employer's own screens are another feature), see the ranked candidates and
+refer one; the seeker gets the job through the outbox and answers with its buttons; the
+follow-up sweep asks after the interview and, unanswered, reminds the group once, where
+staff set the outcome. A citizen pressing a staff button is refused politely."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from core import citizens
+from core.employment import codes, referrals, registry
+from core.employment.registry import CV
+from db.engine import transaction
+from db.models import Employer, JobSeeker, Referral, Vacancy
+from db.types import utcnow
+from emulator.client import SimUser
+from handlers.employment_staff import referral_followups
+from tests.harness import Kent
+from tests.journeys import freeze
+
+
+def _citizen_id(kent: Kent, user: SimUser, language: str) -> int:
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, user.id, language)
+        citizen.language = language
+        session.add(citizen)
+        session.flush()
+        assert citizen.id is not None
+        return citizen.id
+
+
+def _firm(kent: Kent, owner: SimUser, language: str, name: str = "Ege Lojistik") -> int:
+    """A firm registered by `owner` and waiting for verification."""
+    citizen_id = _citizen_id(kent, owner, language)
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, owner.id, language)
+        assert citizen.id == citizen_id
+        employer = registry.register_employer(
+            session,
+            citizen,
+            name=name,
+            tax_number="1234567890",
+            sector="Lojistik",
+            district="Merkez",
+            contact_name="Can Ege",
+            contact_phone="+902321112233",
+            now=utcnow(),
+        )
+        assert employer.id is not None
+        return employer.id
+
+
+def _submitted(kent: Kent, employer_id: int) -> int:
+    with transaction(kent.engine) as session:
+        employer = session.get(Employer, employer_id)
+        assert employer is not None
+        vacancy = registry.create_vacancy(
+            session,
+            employer,
+            title="Forklift operatörü",
+            occupation="8344",
+            positions=2,
+            district="Merkez",
+            work_time="full",
+            requirements="Forklift belgesi",
+            valid_until=None,
+            now=utcnow(),
+        )
+        registry.submit_vacancy(session, employer, vacancy)
+        assert vacancy.id is not None
+        return vacancy.id
+
+
+def _cv(kent: Kent, user: SimUser, language: str, name: str, district: str) -> None:
+    _citizen_id(kent, user, language)
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, user.id, language)
+        registry.save_cv(
+            session,
+            citizen,
+            CV(
+                name=name,
+                birth_year=1992,
+                district=district,
+                phone="+905321112233",
+                occupations=["8344"],
+                availability="now",
+                work_time="full",
+            ),
+            utcnow(),
+        )
+
+
+def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent: Kent) -> None:
+    group = kent.groups["istihdam"]
+    mehmet = kent.staff("istihdam")
+    owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
+    selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
+    other = kent.emu.create_user(first_name="Veli", language_code="tr", started=True)
+    employer_id = _firm(kent, owner, "tr")
+    _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    _cv(kent, other, "tr", "Veli Er", "Yenişehir")
+
+    # A citizen in the group is refused, both the command and an old staff button.
+    ayse = kent.citizen("Ayşe")
+    group.add_member(ayse)
+    ayse.send("/istihdam", chat=group)
+    group.wait_message(contains="yalnızca İstihdam Merkezi personeli")
+
+    mehmet.send("/istihdam", chat=group)
+    board = group.wait_message(contains="personel masası")
+    assert "Doğrulanacak firmalar: 1" in board.text
+    ayse.press("🏢 Doğrulanacak firmalar", chat=group, message_id=board.message_id)
+    alert = ayse.last_alert(chat=group)
+    assert alert is not None and "yalnızca İstihdam Merkezi personeli" in (alert.text or "")
+
+    mehmet.press("🏢 Doğrulanacak firmalar", chat=group, message_id=board.message_id)
+    group.wait_message(predicate=lambda m: "Ege Lojistik" in m.flat_buttons)
+    mehmet.press("Ege Lojistik", chat=group, message_id=board.message_id)
+    card = group.wait_message(contains="Vergi numarası: 1234567890")
+    assert card.flat_buttons[:2] == ["✅ Doğrula", "⛔ Reddet"]
+    mehmet.press("✅ Doğrula", chat=group, message_id=board.message_id)
+    group.wait_message(contains="✅ Ege Lojistik doğrulandı.")
+    owner.wait_message(contains="İstihdam Merkezi Ege Lojistik firmanızı doğruladı")
+
+    vacancy_id = _submitted(kent, employer_id)
+    mehmet.press("⬅️ Personel masası", chat=group, message_id=board.message_id)
+    group.wait_message(contains="Onay bekleyen ilanlar: 1")
+    mehmet.press("📝 Onay bekleyen ilanlar", chat=group, message_id=board.message_id)
+    group.wait_message(predicate=lambda m: "Forklift operatörü — Ege Lojistik" in m.flat_buttons)
+    mehmet.press("Forklift operatörü — Ege Lojistik", chat=group, message_id=board.message_id)
+    group.wait_message(contains="Aranan nitelikler: Forklift belgesi")
+    mehmet.press("✅ Onayla", chat=group, message_id=board.message_id)
+    group.wait_message(contains="“Forklift operatörü” yayına alındı")
+    owner.wait_message(contains="“Forklift operatörü” ilanınız onaylandı ve yayına alındı")
+    with transaction(kent.engine) as session:
+        vacancy = session.get(Vacancy, vacancy_id)
+        assert vacancy is not None and vacancy.status == "published"
+
+    # The candidates, best first, with the ranking's reasons in words.
+    mehmet.press("⬅️ Personel masası", chat=group, message_id=board.message_id)
+    group.wait_message(contains="Yayındaki ilanlar: 1")
+    mehmet.press("📢 Yayındaki ilanlar", chat=group, message_id=board.message_id)
+    group.wait_message(contains="adaylarını görmek için")
+    mehmet.press("Forklift operatörü — Ege Lojistik", chat=group, message_id=board.message_id)
+    ranked = group.wait_message(contains="1. Selin Kaya")
+    assert "aynı meslek (Forklift operatörleri) · Merkez ilçesinde oturuyor" in ranked.text
+    assert "2. Veli Er" in ranked.text
+    assert ranked.text.index("Selin Kaya") < ranked.text.index("Veli Er")
+    mehmet.press("📨 Selin Kaya — yönlendir", chat=group, message_id=board.message_id)
+    group.wait_message(contains="Selin Kaya yönlendirildi")
+
+    offer = selin.wait_message(contains="İstihdam Merkezi size bir iş öneriyor")
+    for part in ("Forklift operatörü", "Firma: Ege Lojistik", "İlçe: Merkez", "Tam zamanlı"):
+        assert part in offer.text
+    assert offer.flat_buttons == ["✅ İlgileniyorum", "✖️ İlgilenmiyorum"]
+    selin.press("✅ İlgileniyorum", message_id=offer.message_id)
+    selin.wait_message(contains="Ege Lojistik firmasına ilettik")
+    owner.wait_message(contains="Selin Kaya, telefon +905321112233")
+
+    # The firm records the interview (its own screens are another feature's): two days ago.
+    with transaction(kent.engine) as session:
+        referral = session.exec(select(Referral)).one()
+        owner_citizen = citizens.get_or_create(session, owner.id, "tr")
+        referrals.employer_change(
+            session, owner_citizen, referral, codes.INTERVIEW, utcnow() - timedelta(days=2)
+        )
+        referral_id = referral.id
+    kent.run_job(referral_followups)
+    asked = selin.wait_message(contains="Ege Lojistik firmasındaki “Forklift operatörü”")
+    assert asked.flat_buttons == ["Evet", "Hayır"]
+    kent.run_job(referral_followups)
+    selin.expect_no_message(within=0.5)  # asked once
+
+    # Nobody answers: two weeks on, the group is reminded once, with the outcome buttons.
+    freeze(kent, utcnow() + timedelta(days=14))
+    kent.run_job(referral_followups)
+    reminder = group.wait_message(contains="yanıt gelmedi")
+    assert f"Yönlendirme {referral_id}" in reminder.text
+    assert "Aday: Selin Kaya, +905321112233" in reminder.text
+    assert reminder.flat_buttons == ["İş bulundu", "Vazgeçti", "İptal edildi", "İşe alınmadı"]
+    kent.run_job(referral_followups)
+    group.expect_no_message(within=0.5)
+    mehmet.press("İş bulundu", chat=group, message_id=reminder.message_id)
+    group.wait_message(contains="Kaydedildi: İş bulundu")
+    with transaction(kent.engine) as session:
+        stored = session.get(Referral, referral_id)
+        assert stored is not None and stored.status == codes.JOB_FOUND
+        # Every change with its actor (the interview was dated back, so not in order).
+        assert {(e.status, e.actor_kind) for e in referrals.history(session, stored)} == {
+            ("referred", "staff"),
+            ("interested", "seeker"),
+            ("interview", "employer"),
+            ("job_found", "staff"),
+        }
+
+
+def test_a_referral_reaches_an_english_speaking_seeker_who_declines(kent: Kent) -> None:
+    group = kent.groups["istihdam"]
+    mehmet = kent.staff("istihdam")
+    owner = kent.emu.create_user(first_name="Sam", language_code="en", started=True)
+    lee = kent.emu.create_user(first_name="Lee", language_code="en", started=True)
+    employer_id = _firm(kent, owner, "en", name="Harbour Logistics")
+    _cv(kent, lee, "en", "Lee Park", "Merkez")
+
+    # In private chat, staff find the desk in the employment menu.
+    mehmet.send("/istihdam")
+    menu = mehmet.wait_message(contains="İş ve kariyer")
+    assert "🗂 Personel masası" in menu.flat_buttons
+    mehmet.press("🗂 Personel masası")
+    mehmet.wait_message(contains="Doğrulanacak firmalar: 1")
+    mehmet.press("🏢 Doğrulanacak firmalar")
+    mehmet.wait_message(predicate=lambda m: "Harbour Logistics" in m.flat_buttons)
+    mehmet.press("Harbour Logistics")
+    mehmet.wait_message(contains="Vergi numarası")
+    mehmet.press("✅ Doğrula")
+    mehmet.wait_message(contains="Harbour Logistics doğrulandı")
+    owner.wait_message(
+        contains="The employment centre verified your firm Harbour Logistics. You can now post"
+    )
+    vacancy_id = _submitted(kent, employer_id)
+    mehmet.press("⬅️ Personel masası")
+    mehmet.press("📝 Onay bekleyen ilanlar")
+    mehmet.wait_message(
+        predicate=lambda m: "Forklift operatörü — Harbour Logistics" in m.flat_buttons
+    )
+    mehmet.press("Forklift operatörü — Harbour Logistics")
+    mehmet.wait_message(contains="Aranan nitelikler")
+    mehmet.press("✅ Onayla")
+    mehmet.wait_message(contains="yayına alındı")
+    owner.wait_message(contains="Your vacancy “Forklift operatörü” is approved and published")
+    mehmet.press("⬅️ Personel masası")
+    mehmet.press("📢 Yayındaki ilanlar")
+    mehmet.wait_message(contains="adaylarını görmek için")
+    mehmet.press("Forklift operatörü — Harbour Logistics")
+    mehmet.wait_message(contains="1. Lee Park")
+    mehmet.press("📨 Lee Park — yönlendir")
+    mehmet.wait_message(contains="Lee Park yönlendirildi")
+
+    offer = lee.wait_message(contains="The employment centre suggests a job for you")
+    assert "Firm: Harbour Logistics" in offer.text and "Working time: Full time" in offer.text
+    assert offer.flat_buttons == ["✅ Interested", "✖️ Not interested"]
+    lee.press("✖️ Not interested", message_id=offer.message_id)
+    lee.wait_message(contains="we will not pass this job on")
+    owner.expect_no_message(within=0.5)  # nothing of Lee reaches the firm
+    with transaction(kent.engine) as session:
+        referral = session.exec(select(Referral)).one()
+        assert referral.status == codes.DECLINED
+        assert session.get(Vacancy, vacancy_id) is not None
+        assert session.exec(select(JobSeeker)).one().name == "Lee Park"
+    group.expect_no_message(within=0.2)
