@@ -468,7 +468,7 @@ def refer(
             requirements=vacancy.requirements or "—",
         )
 
-    _tell(
+    told = _tell(
         session,
         seeker.citizen_id,
         "referral",
@@ -481,9 +481,14 @@ def refer(
             ),
         ),
     )
-    note = t._("📨 {name} is referred; they get the job offer now.").format(
-        name=html.escape(seeker.name or "—")
-    )
+    note = (
+        t._("📨 {name} is referred; they get the job offer now.")
+        if told
+        else t._(
+            "📨 {name} is referred, but cannot be reached on Telegram; please call them "
+            "about the job."
+        )
+    ).format(name=html.escape(seeker.name or "—"))
     return candidates(session, member, t, vacancy_id, now, note)
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from common.config import Config
 from common.i18n import translator
+from core import outbox
 from core.employment import codes, desk, followups, referrals, registry
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
@@ -338,3 +339,15 @@ def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: 
             NOW + timedelta(days=61),
         )
         assert followups.expire(session, NOW + timedelta(days=90), 60) == []
+
+
+def test_a_queued_message_keeps_its_buttons_until_the_worker_claims_it(db: Engine) -> None:
+    rows = [[["✅ Interested", "er:i:1:y"], ["✖️ Not interested", "er:i:1:n"]]]
+    with transaction(db) as session:
+        outbox.enqueue(
+            session, {7120: "offer", 7121: "plain"}, kind="referral", now=NOW, buttons={7120: rows}
+        )
+    with transaction(db) as session:
+        claimed = {due.chat_id: due for due in outbox.claim(session, NOW, 10)}
+    assert claimed[7120].buttons == rows
+    assert claimed[7121].buttons is None
