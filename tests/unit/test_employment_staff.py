@@ -351,3 +351,18 @@ def test_a_queued_message_keeps_its_buttons_until_the_worker_claims_it(db: Engin
         claimed = {due.chat_id: due for due in outbox.claim(session, NOW, 10)}
     assert claimed[7120].buttons == rows
     assert claimed[7121].buttons is None
+
+
+def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None:
+    seeker_id, owner_id = make_citizen(db, 7130), make_citizen(db, 7131)
+    with transaction(db) as session:
+        citizen, owner = citizen_of(session, seeker_id), citizen_of(session, owner_id)
+        centre = _staff(session, 9101, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, _cv(), NOW)
+        vacancy = _published(session, owner, centre)
+        citizen.blocked_at = NOW  # they blocked the bot
+        session.add(citizen)
+        screen = flow.refer(session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW)
+        assert "Telegram'dan ulaşılamıyor; iş için lütfen telefonla arayın" in screen.text
+        assert session.exec(select(Referral)).one().status == codes.REFERRED
+        assert _messages(session) == []
