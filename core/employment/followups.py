@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from core.employment import codes, referrals
@@ -141,23 +142,31 @@ def reminders(
     """The referrals to show the centre's group, each with its question (ASK_INTERVIEW,
     ASK_START), each once: marked reminded now (the caller sends, and a failed send is
     rolled back with the mark, so the next sweep tries again)."""
-    # Candidates by an index-free but small filter: asked, not reminded, still waiting.
-    earliest = now - timedelta(days=working_days)  # at least this many calendar days
+    # N working days are at least N calendar days: the database leaves out the rest, and
+    # answered questions, so that they never fill a batch.
+    earliest = now - timedelta(days=working_days)
     found: list[tuple[Referral, str]] = []
     for referral in session.exec(
         select(Referral)
         .where(
             Referral.status == INTERVIEW,
-            col(Referral.interview_asked_at).is_not(None),
             col(Referral.interview_reminded_at).is_(None),
+            or_(
+                and_(
+                    col(Referral.interview_answered_at).is_(None),
+                    col(Referral.interview_asked_at) <= earliest,
+                ),
+                col(Referral.interview_held).is_(False),
+            ),
         )
         .order_by(col(Referral.id))
         .limit(BATCH)
     ).all():
         asked = referral.interview_asked_at
         assert asked is not None
-        unanswered = referral.interview_answered_at is None and (
-            asked <= earliest and working_days_since(calendar, asked, now) >= working_days
+        unanswered = (
+            referral.interview_answered_at is None
+            and working_days_since(calendar, asked, now) >= working_days
         )
         if unanswered or referral.interview_held is False:
             found.append((referral, ASK_INTERVIEW))

@@ -230,6 +230,19 @@ def test_the_interview_question_is_asked_once_a_day_after_and_staff_reminded_onc
         assert followups.interview_questions(session, asked_at) == [referral]
         assert followups.interview_questions(session, asked_at + timedelta(hours=1)) == []
         assert referral.interview_asked_at == asked_at
+        _language(session, id_of(citizen), "en")
+        flow.ask_interview(session, referral, asked_at)
+        [question] = _messages(session)
+        assert (question.chat_id, question.text) == (
+            7110,
+            "💼 Did your interview for “Garson” at Lezzet Lokantası happen?",
+        )
+        assert question.buttons == [
+            [
+                ["Yes", s.InterviewHeld(id_of(referral), "y").pack()],
+                ["No", s.InterviewHeld(id_of(referral), "n").pack()],
+            ]
+        ]
         # Thursday, Friday: 2 working days; the weekend does not count; Monday is the 3rd.
         friday = asked_at + timedelta(days=2, hours=8)
         assert followups.working_days_since(calendar, asked_at, friday) == 2
