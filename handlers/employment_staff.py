@@ -234,6 +234,16 @@ async def set_outcome(update: Update, context: KentContext, button: s.Outcome) -
     )
 
 
+@staff_buttons.on(s.Card)
+async def referral_card(update: Update, context: KentContext, button: s.Card) -> None:
+    tz = context.config.tz
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.card(session, m, t, button.referral_id, tz),
+    )
+
+
 @staff_buttons.on(s.NotHired)
 async def not_hired(update: Update, context: KentContext, button: s.NotHired) -> None:
     await _staff_press(

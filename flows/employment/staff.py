@@ -571,8 +571,17 @@ def not_hired_reasons(
         (s.NotHiredWith(referral_id, code).choice(t._(NOT_HIRED_REASONS[code])),)
         for code in codes.NOT_HIRED_REASONS
     ]
+    rows.append((s.Card(referral_id).choice(t._("⬅️ Back")),))
     text = t._("Why was referral {number} not hired?").format(number=referral.id)
     return Screen(text, tuple(rows))
+
+
+def card(
+    session: Session, member: StaffMember | None, t: Translator, referral_id: int, tz: ZoneInfo
+) -> Screen:
+    registry.authorize(member)
+    referral = _get(session, Referral, referral_id)
+    return Screen(referral_card(session, referral, t, tz), outcome_buttons(referral, t))
 
 
 # --- What citizens answer ------------------------------------------------------------------

@@ -91,6 +91,13 @@ class Refer(Action, prefix="es:r"):
 
 
 @dataclass(frozen=True)
+class Card(Action, prefix="es:rc"):
+    """A referral's card with the outcomes staff may set."""
+
+    referral_id: int
+
+
+@dataclass(frozen=True)
 class Outcome(Action, prefix="es:o"):
     """Staff set a referral's status themselves (core.employment.referrals.staff_change)."""
 

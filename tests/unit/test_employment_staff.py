@@ -325,9 +325,21 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
         t = translator("tr")
         with pytest.raises(Refused, match="not_allowed"):
             flow.outcome(session, other, t, id_of(referral), codes.STARTED, tuesday, calendar.tz)
+        reasons = flow.not_hired_reasons(session, centre, t, id_of(referral))
+        assert [c.label for row in reasons.choices for c in row] == [
+            "Gelmedi",
+            "Nitelikleri uymadı",
+            "Aday vazgeçti",
+            "Kadro doldu",
+            "Başka bir neden",
+            "⬅️ Geri",
+        ]
+        back = flow.card(session, centre, t, id_of(referral), calendar.tz)
+        assert "Durum: İş bulundu" in back.text
         screen = flow.outcome(
             session, centre, t, id_of(referral), codes.STARTED, tuesday, calendar.tz
         )
+
         assert referral.status == codes.STARTED and screen.choices == ()
         assert referrals.history(session, referral)[-1].actor_kind == codes.STAFF
 
