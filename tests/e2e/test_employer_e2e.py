@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from core import citizens, conversation, staff
-from core.flood import MessageWindow
 from core.employment import codes, referrals, registry
 from core.employment.registry import CV, Experience
+from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import ConversationState, Employer, Referral, ReferralEvent, Vacancy
 from db.types import utcnow
@@ -216,9 +216,9 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
 
     _refer_interested(kent, "tr")
     ahmet.press("Garson")
-    shown = ahmet.wait_message(contains="Adaylar")
-    assert "Selin Kaya — 🙋 İlgileniyor" in shown.text
-    assert "Deniz Ak" not in shown.text  # referred, not (yet) interested: not shared
+    listed = ahmet.wait_message(contains="Adaylar")
+    assert "Selin Kaya — 🙋 İlgileniyor" in listed.text
+    assert "Deniz Ak" not in listed.text  # referred, not (yet) interested: not shared
     ahmet.press("Selin Kaya — 🙋 İlgileniyor")
     card = ahmet.wait_message(contains="+905321112233")
     assert "Garsonlar" in card.text and "Garson, Deniz Restoran, 3 yıl" in card.text
@@ -236,9 +236,7 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     with transaction(kent.engine) as session:
         referral = session.exec(select(Referral).where(Referral.status == "job_found")).one()
         assert referral.start_date == start and referral.job_found_at is not None
-        last = session.exec(
-            select(ReferralEvent).order_by(col(ReferralEvent.id).desc())
-        ).first()
+        last = session.exec(select(ReferralEvent).order_by(col(ReferralEvent.id).desc())).first()
         assert last is not None
         assert (last.status, last.actor_kind) == ("job_found", "employer")
         assert session.exec(select(ConversationState)).all() == []
