@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from core.employment import codes, referrals, registry
+from core.employment import codes, referrals, registry, validation
 from core.employment.codes import INTERESTED, INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, ReferralEvent, Vacancy
@@ -86,6 +86,16 @@ def candidate(session: Session, referral: Referral) -> Candidate | None:
 
 # An interview or a start date more than a year before or after today is a typo.
 MAX_DAYS_AWAY = 366
+
+
+def new_tax_number(session: Session, text: str) -> str:
+    """A VKN as typed, checked as soon as it is typed: its check digit (bad_tax_number)
+    and that no firm has it yet (already_registered); register_employer checks both
+    again."""
+    vkn = validation.tax_number(text)
+    if session.exec(select(Employer.id).where(Employer.tax_number == vkn)).first() is not None:
+        raise Refused("already_registered")
+    return vkn
 
 
 # --- Ownership ---------------------------------------------------------------------------

@@ -285,7 +285,7 @@ def _until(text: str, today: date) -> str:
     return day.isoformat()
 
 
-def _take(state: Form, text: str, t: Translator, today: date) -> Form:
+def _take(session: Session, state: Form, text: str, t: Translator, today: date) -> Form:
     field = state.field
     if field == SUMMARY or field == "work_time":
         raise Refused("use_buttons")
@@ -293,7 +293,7 @@ def _take(state: Form, text: str, t: Translator, today: date) -> Form:
         return state.model_copy(update={"search": search_of(text, t)})
     value: object
     if field == "tax_number":
-        value = validation.tax_number(text)
+        value = firms.new_tax_number(session, text)
     elif field == "contact_phone":
         value = _phone(text)
     elif field == "positions":
@@ -318,7 +318,7 @@ def answer(
     state = _draft(session, citizen)
     today = today_in(now, tz)
     try:
-        state = _take(state, text, t, today)
+        state = _take(session, state, text, t, today)
     except Refused as exc:
         return _refused(state, t, exc.reason)
     _keep(session, citizen, state)

@@ -386,6 +386,11 @@ def test_another_citizen_cannot_open_a_firm_or_record_an_outcome(kent: Kent) -> 
         intruder.press_data(menu.message_id, data)
         alert = intruder.last_alert()
         assert alert is not None and "yalnızca firmayı kaydeden kişi" in (alert.text or ""), data
+    # Registering the same firm again is refused at the tax number, the name kept.
+    intruder.press("🏢 İşverenim")
+    intruder.wait_message(contains="İşverenler")
+    _register_firm(intruder, name="Lezzet", vkn="4540536920", labels={**TR, "sector": "zaten var"})
     with transaction(kent.engine) as session:
+        assert len(session.exec(select(Employer)).all()) == 1
         assert session.get(Vacancy, vacancy_id).status == "published"  # type: ignore[union-attr]
         assert session.get(Referral, referral_id).status == codes.INTERESTED  # type: ignore[union-attr]

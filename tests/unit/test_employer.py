@@ -192,6 +192,13 @@ def test_an_unverified_firm_posts_nothing(db: Engine) -> None:
         with pytest.raises(Refused, match="not_verified"):
             _vacancy(session, owner, employer)
         assert firms.own_firm(session, owner, employer.id) is employer
+        # The tax number is checked as soon as it is typed: its check digit, and that
+        # no firm has it yet.
+        with pytest.raises(Refused, match="already_registered"):
+            firms.new_tax_number(session, "454 053 6920")
+        with pytest.raises(Refused, match="bad_tax_number"):
+            firms.new_tax_number(session, "1234567891")
+        assert firms.new_tax_number(session, "1234567890") == "1234567890"
     with transaction(db) as session:
         assert session.exec(select(Vacancy)).all() == []
 
