@@ -106,3 +106,8 @@ class DeleteConfirmed(Action, prefix="e:dly"):
 @dataclass(frozen=True)
 class EditCV(Action, prefix="e:ed"):
     """The stored CV into a draft, at the summary's edit menu."""
+
+
+@dataclass(frozen=True)
+class Renew(Action, prefix="e:rn"):
+    """✅ Keep my CV: the answer to the question an idle seeker is asked once a year."""

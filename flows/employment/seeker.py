@@ -12,12 +12,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from common.i18n import Translator
-from core import conversation, occupations, staff
+from core import conversation, staff
 from core.employment import codes, desk, registry, validation
 from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
+from flows.employment import employer_actions as ja
+from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import (
     AVAILABILITY,
     EDUCATION,
@@ -39,7 +41,6 @@ from flows.employment.state import (
 )
 from flows.screen import Choice, Screen, in_rows
 
-MATCHES = 5
 CHOICE_FIELDS = ("education", "licence", "availability", "work_time")
 
 
@@ -74,6 +75,7 @@ def menu(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
     rows = [(a.Seek().choice(t._("🔎 I am looking for a job")),)]
     if stored_cv(session, citizen) is not None:
         rows.append((a.MyCV().choice(t._("📄 My CV")),))
+    rows.append((ja.Home().choice(t._("🏢 I am an employer")),))
     if citizen.telegram_id is not None and desk.is_staff(
         staff.active_member(session, citizen.telegram_id)
     ):
@@ -131,9 +133,7 @@ def screen_of(state: EmploymentState, t: Translator) -> Screen:
             text = f"{text}\n\n{chosen}"
         if state.search:
             text += "\n\n" + t._("Pick one, or write another word:")
-            for match in occupations.search(state.search, t.language, MATCHES):
-                if match.code not in state.occupations:
-                    rows.append((a.Occupation(match.code).choice(match.title),))
+            rows += match_rows(state.search, t, a.Occupation, state.occupations)
         if state.occupations:
             rows.append((a.Skip().choice(t._("✅ Done")),))
     elif field == "experience":
@@ -209,9 +209,7 @@ def _take(state: EmploymentState, text: str, t: Translator, now: datetime) -> Em
     if field == "occupations":
         if len(state.occupations) >= MAX_OCCUPATIONS:
             raise Refused("too_many")
-        if not occupations.search(text, t.language, MATCHES):
-            raise Refused("no_match")
-        return state.model_copy(update={"search": text.strip()[: occupations.MAX_QUERY_CHARS]})
+        return state.model_copy(update={"search": search_of(text, t)})
     if field == "experience":
         if len(state.experience) >= validation.MAX_EXPERIENCE:
             raise Refused("too_many")

@@ -26,6 +26,7 @@ from core.employment import codes, desk, followups, ranking, referrals, registry
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
 from flows.employment import staff_actions as s
+from flows.employment.employer_screens import NOT_HIRED_REASONS
 from flows.employment.screens import WORK_TIMES, occupation_title
 from flows.employment.screens import refusal as seeker_refusal
 from flows.screen import Choice, Rows, Screen, fit
@@ -62,13 +63,6 @@ VACANCY_RETURNS = {
     ),
     "incomplete": N_("Some information is missing."),
     "other": N_("It does not meet the employment centre's conditions."),
-}
-NOT_HIRED_REASONS = {
-    "did_not_come": N_("Did not come"),
-    "skills": N_("Skills did not match"),
-    "candidate_declined": N_("The candidate declined"),
-    "position_filled": N_("The position was filled"),
-    "other": N_("Other reason"),
 }
 STATUSES = {
     codes.REFERRED: N_("Referred"),

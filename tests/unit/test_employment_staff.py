@@ -329,8 +329,8 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
         assert [c.label for row in reasons.choices for c in row] == [
             "Gelmedi",
             "Nitelikleri uymadı",
-            "Aday vazgeçti",
-            "Kadro doldu",
+            "Aday kabul etmedi",
+            "Pozisyon doldu",
             "Başka bir neden",
             "⬅️ Geri",
         ]
