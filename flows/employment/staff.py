@@ -380,13 +380,13 @@ def reasons(t: Translator, candidate: ranking.Candidate, seeker: JobSeeker, now:
     )
     if candidate.district:
         parts.append(t._("lives in {district}").format(district=seeker.district or ""))
-    if candidate.availability:
-        parts.append(
-            {
-                15: t._("can start right away"),
-                10: t._("can start within two weeks"),
-            }.get(candidate.availability, t._("can start within a month"))
-        )
+    ready = {
+        "now": N_("can start right away"),
+        "two_weeks": N_("can start within two weeks"),
+        "month": N_("can start within a month"),
+    }.get(seeker.availability or "")
+    if candidate.availability and ready:
+        parts.append(t._(ready))
     if candidate.work_time:
         parts.append(t._("working time fits"))
     idle = now - candidate.last_active_at

@@ -167,7 +167,12 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         t = translator("tr")
         shown = flow.candidates(session, centre, t, id_of(vacancy), NOW)
         assert "1. <b>Ayşe Yılmaz</b> — 100 puan" in shown.text
-        assert "aynı meslek (Garsonlar) · Ümraniye ilçesinde oturuyor" in shown.text
+        assert (
+            "aynı meslek (Garsonlar) · Ümraniye ilçesinde oturuyor · hemen başlayabilir · "
+            "çalışma süresi uygun · bugün etkin"
+        ) in shown.text
+        later = flow.candidates(session, centre, t, id_of(vacancy), NOW + timedelta(days=3))
+        assert "en son 3 gün önce etkin" in later.text
         screen = flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), NOW)
         assert "Ayşe Yılmaz yönlendirildi" in screen.text
         assert "Ayşe Yılmaz" not in "".join(c.label for row in screen.choices for c in row)
