@@ -201,6 +201,8 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
     assert "Garsonlar" in chat.text
     chat.press("⏸ Şimdilik")
     assert "Durduruldu" in chat.text and "▶️ Tekrar arıyorum" in chat.labels
+    chat.press("▶️ Tekrar arıyorum")
+    assert "Etkin" in chat.text, chat.text
     chat.press("🗑 Özgeçmişimi sil")
     chat.press("🗑 Evet, sil")
     assert "silindi" in chat.text and chat.labels == ["🔎 İş arıyorum"]
