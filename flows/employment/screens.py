@@ -212,9 +212,10 @@ def consent_screen(t: Translator, controller: str, retention_days: int) -> Scree
         "🔒 <b>Personal data notice for the employment centre (KVKK)</b>\n\n"
         "{controller} keeps the CV you write here: your name, year of birth, district, "
         "phone, education, the work you look for, your experience, languages, driving "
-        "licence and when you can start. The employment centre's staff use it to find "
-        "you suitable jobs. An employer sees your CV only for a job you were referred to "
-        "and accepted.\n\n"
+        "licence classes, when you can start and, if you send one, your CV file (a PDF). "
+        "The employment centre's staff use it to find you suitable jobs. An employer "
+        "sees your CV only for a job you were referred to and accepted. Your disability "
+        "status is asked separately, only with your explicit consent.\n\n"
         "You can pause, edit or delete it at any time with /istihdam. A CV with no "
         "activity for {days} days is deleted.\n\nDo you accept?"
     ).format(controller=html.escape(controller), days=retention_days)

@@ -506,8 +506,6 @@ def edit(session: Session, citizen: Citizen, t: Translator, field: str) -> Scree
     update: dict[str, object] = {"field": field, "editing": True, "search": None}
     if field in ("occupations", "experience"):
         update[field] = []
-    elif field == "disability":  # asked again from its consent on
-        update.update(disability_consent_at=None, disability=None)
     state = draft_of(session, citizen).model_copy(update=update)
     _keep(session, citizen, state)
     return screen_of(state, t)
@@ -564,6 +562,7 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
 
 def state_of_cv(session: Session, seeker: JobSeeker) -> EmploymentState:
     """The stored CV as a draft, to show or edit."""
+    classes = validation.licence_classes(seeker.driving_licence)
     return EmploymentState(
         field=SUMMARY,
         name=seeker.name,
@@ -575,7 +574,8 @@ def state_of_cv(session: Session, seeker: JobSeeker) -> EmploymentState:
         occupations=registry.occupations_of(session, seeker),
         experience=list(seeker.experience),
         languages=list(seeker.languages),
-        licences=validation.licence_classes(seeker.driving_licence),
+        # A CV saved when the licence was yes/no holds "yes": its classes are unknown.
+        licences=None if seeker.driving_licence and not classes else classes,
         availability=seeker.availability,
         work_time=seeker.work_time,
         cv_file_id=seeker.cv_file_id,
@@ -663,6 +663,13 @@ def delete_confirmed(session: Session, citizen: Citizen, t: Translator, now: dat
 
 
 def edit_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
-    """✏️ Edit: the stored CV into a draft, at the summary's edit menu."""
-    _keep(session, citizen, state_of_cv(session, _seeker(session, citizen)))
+    """✏️ Edit: the stored CV into a draft, at the summary's edit menu (at the licence
+    classes first for a CV saved with a yes/no licence, so the "yes" is not lost)."""
+    seeker = _seeker(session, citizen)
+    state = state_of_cv(session, seeker)
+    if state.licences is None and seeker.driving_licence:
+        state = state.model_copy(update={"field": "licence", "editing": True})
+        _keep(session, citizen, state)
+        return screen_of(state, t)
+    _keep(session, citizen, state)
     return edit_menu(session, citizen, t)

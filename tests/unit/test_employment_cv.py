@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from common.i18n import translator
-from core import privacy
+from core import conversation, privacy
 from core.employment import registry, validation
 from core.employment.registry import CV
 from core.refusals import Refused
@@ -20,7 +20,7 @@ from db.engine import transaction
 from db.models import JobSeeker
 from flows.employment import seeker
 from flows.employment.screens import refusal
-from flows.employment.state import EmploymentState
+from flows.employment.state import EmploymentState, EmploymentStep
 from handlers.feature import personal_data_of
 from handlers.features import FEATURES
 from tests.builders import citizen_of, id_of, make_citizen
@@ -180,3 +180,50 @@ def test_deleting_the_cv_and_the_retention_sweep_blank_the_file(db: Engine) -> N
             cv = registry.seeker_of(session, citizen_of(session, who))
             assert cv is not None and cv.erased_at == NOW
             assert (cv.cv_file_id, cv.cv_file_name, cv.driving_licence) == (None, None, None)
+
+
+def test_a_cv_saved_with_a_yes_licence_asks_its_classes_when_edited(db: Engine) -> None:
+    who = make_citizen(db, 7106)
+    t = translator("en")
+    with transaction(db) as session:
+        stored = registry.save_cv(session, citizen_of(session, who), _cv(), NOW)
+        stored.driving_licence = "yes"  # as the yes/no version stored it
+        session.add(stored)
+    with transaction(db) as session:
+        citizen = citizen_of(session, who)
+        assert "<b>Driving licence:</b> —" in seeker.my_cv(session, citizen, t).text
+        screen = seeker.edit_cv(session, citizen, t)
+        assert "Which driving licence classes" in screen.text
+        seeker.licence(session, citizen, t, "B")
+        assert "Driving licence:</b> B" in seeker.skip(session, citizen, t).text
+
+
+def test_the_disability_question_comes_only_after_its_consent(db: Engine) -> None:
+    who = make_citizen(db, 7107)
+    t = translator("en")
+    with transaction(db) as session:
+        citizen = citizen_of(session, who)
+        draft = EmploymentState(field="disability", name="Ayşe Yılmaz", licences=["B"])
+        conversation.set_step(session, citizen, EmploymentStep.CV, draft)
+        consent = seeker.screen_of(draft, t)
+        assert "explicit consent" in consent.text and "employers never do" in consent.text
+        assert [c.label for row in consent.choices for c in row][:2] == [
+            "🤝 I agree to share",
+            "⏭ Skip",
+        ]
+        with pytest.raises(Refused, match="not_found"):  # a forged "yes" before consent
+            seeker.pick(session, citizen, t, "yes")
+    with transaction(db) as session:
+        citizen = citizen_of(session, who)
+        asked = seeker.disability_consent(session, citizen, t, NOW)
+        assert "Do you have a disability health report" in asked.text
+        summary = seeker.pick(session, citizen, t, "yes")
+        assert "Disability status:</b> Yes" in summary.text
+        assert seeker.draft_of(session, citizen).disability_consent_at == NOW
+        # Edited, it asks the question again (the consent stands) or withdraws it.
+        again = seeker.edit(session, citizen, t, "disability")
+        assert "Do you have a disability health report" in again.text
+        withdrawn = seeker.skip(session, citizen, t)
+        assert "Disability status" not in withdrawn.text
+        state = seeker.draft_of(session, citizen)
+        assert (state.disability, state.disability_consent_at) == (None, None)
