@@ -47,3 +47,70 @@ def aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given; pass aware datetimes")
     return value
+
+
+# Month names as people write them (folded: ş→s, ı→i…), Turkish and English, whole or
+# cut to three letters ("31 Ara 2026", "31 Dec").
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("ocak", "january"),
+            ("subat", "february"),
+            ("mart", "march"),
+            ("nisan", "april"),
+            ("mayis", "may"),
+            ("haziran", "june"),
+            ("temmuz", "july"),
+            ("agustos", "august"),
+            ("eylul", "september"),
+            ("ekim", "october"),
+            ("kasim", "november"),
+            ("aralik", "december"),
+        ),
+        start=1,
+    )
+    for whole in names
+    for name in (whole, whole[:3])
+}
+_SHORT_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\s*$")
+_WORDS_DATE = re.compile(r"^\s*(\d{1,2})\.?\s+([^\W\d_]+)\.?(?:\s+(\d{4}))?\s*$")
+
+
+def parse_day(text: str, today: date) -> date:
+    """A day as people type it: what `parse_date` reads, a two-digit year (31.12.26), no
+    year (31.12, "31 Aralık", "5 mart", "31 Dec": the next such day from `today` on), or
+    the month by name with a year ("31 Aralık 2026"); ValueError otherwise."""
+    from core.matching import fold
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        pass
+    year: int | None
+    match = _SHORT_DATE.match(text)
+    if match:
+        day, month = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else None
+        if year is not None and year < 100:
+            year += 2000
+    else:
+        match = _WORDS_DATE.match(text)
+        if not match:
+            raise ValueError(f"not a date: {text!r}")
+        found = _MONTHS.get(fold(match.group(2)))
+        if found is None:
+            raise ValueError(f"not a month: {match.group(2)!r}")
+        day, month = int(match.group(1)), found
+        year = int(match.group(3)) if match.group(3) else None
+    if year is not None:
+        return date(year, month, day)
+    this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
+    if this_year is not None and this_year >= today:
+        return this_year
+    for ahead in range(1, 9):  # 29 February: the next leap year
+        try:
+            return date(today.year + ahead, month, day)
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")

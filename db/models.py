@@ -469,6 +469,8 @@ class JobSeeker(SQLModel, table=True):
     cv_file_size: int | None = None
     registered_at: datetime = _created()
     last_active_at: datetime | None = _time(index=True)
+    # When the seeker was last asked whether the CV should stay (core.employment.renewal).
+    renewal_asked_at: datetime | None = _time()
     erased_at: datetime | None = _time()
 
 

@@ -11,19 +11,24 @@ expires idle CVs."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
 from telegram import ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
 
-from common.i18n import N_, Translator
-from core import conversation
+from common.i18n import N_, Translator, translator
+from core import citizens, conversation
 from core.employment import personal_data as employment_personal_data
+from core.employment import renewal
+from db.engine import transaction
 from db.models import Citizen, ConversationState
 from db.types import utcnow
 from flows.employment import actions as a
+from flows.employment import renewal as renewal_flow
 from flows.employment import seeker as flow
 from flows.employment.screens import refusal
 from flows.employment.state import EmploymentState, EmploymentStep
@@ -32,8 +37,14 @@ from flows.screen import Screen
 from handlers import render
 from handlers.buttons import Buttons
 from handlers.common import KentContext, private
-from handlers.feature import Command, Feature, MenuButton, Steps
-from handlers.render import Act, present
+from handlers.feature import Command, Daily, Feature, MenuButton, Steps
+from handlers.render import Act, inline_keyboard, present
+
+log = logging.getLogger("kentbot.employment")
+
+# Questions sent per daily run at most: the rest wait for the next morning, so a backlog
+# never floods the bulk line.
+RENEWALS_PER_RUN = 1000
 
 
 async def _not_found(update: Update, context: KentContext) -> None:
@@ -205,6 +216,42 @@ async def edit_cv(update: Update, context: KentContext, button: a.EditCV) -> Non
     await press(update, context, lambda session, citizen, t, now: flow.edit_cv(session, citizen, t))
 
 
+@buttons.on(a.Renew)
+async def renew(update: Update, context: KentContext, button: a.Renew) -> None:
+    await press(update, context, renewal_flow.renewed)
+
+
+async def renewal_job(context: KentContext) -> None:
+    """Job: ask the seekers whose CV has been idle for a year whether it should stay."""
+    shared = context.deps
+    tz = shared.config.tz
+    retention_days = shared.config.kvkk.retention_days
+    asked = 0
+    while asked < RENEWALS_PER_RUN:
+        with transaction(shared.engine) as session:
+            due = renewal.claim_due(session, shared.clock(), retention_days)
+        if not due:
+            break
+        for item in due:
+            screen = renewal_flow.question(translator(item.language), item.erase_on, tz)
+            try:
+                await context.bot.send_message(
+                    item.telegram_id,
+                    screen.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=inline_keyboard(screen.choices),
+                )
+            except Forbidden:
+                with transaction(shared.engine) as session:
+                    citizens.mark_blocked(session, item.telegram_id)
+            except TelegramError as exc:
+                # Asked once: an answer-less seeker's CV is blanked by retention as promised.
+                log.warning("CV renewal question not sent: %s", type(exc).__name__)
+        asked += len(due)
+    if asked:
+        log.info("asked %d idle job seeker(s) whether their CV should stay", asked)
+
+
 def _sent(update: Update) -> flow.Sent:
     """The message as the flow reads any channel's. A document is passed by its file id
     only: it is never downloaded."""
@@ -266,4 +313,6 @@ FEATURE = Feature(
         stopped={EmploymentStep.CV: N_("Cancelled. Nothing was changed.")},
     ),
     personal_data=(employment_personal_data.PERSONAL_DATA,),
+    # In the morning, with the staff's digest: a question that wakes nobody.
+    jobs=(Daily("cv-renewal", renewal_job, at=lambda schedule: schedule.daily_digest),),
 )

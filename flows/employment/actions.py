@@ -129,3 +129,8 @@ class DisabilityConsent(Action, prefix="e:dc"):
 @dataclass(frozen=True)
 class WithdrawDisability(Action, prefix="e:dw"):
     """From My CV: the disability consent withdrawn, the answer erased."""
+
+
+@dataclass(frozen=True)
+class Renew(Action, prefix="e:rn"):
+    """✅ Keep my CV: the answer to the question an idle seeker is asked once a year."""

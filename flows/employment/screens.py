@@ -216,8 +216,9 @@ def consent_screen(t: Translator, controller: str, retention_days: int) -> Scree
         "The employment centre's staff use it to find you suitable jobs. An employer "
         "sees your CV only for a job you were referred to and accepted. Your disability "
         "status is asked separately, only with your explicit consent.\n\n"
-        "You can pause, edit or delete it at any time with /istihdam. A CV with no "
-        "activity for {days} days is deleted.\n\nDo you accept?"
+        "You can pause, edit or delete it at any time with /istihdam. If it has had no "
+        "activity for a long time, we ask you whether to keep it; a CV with no activity "
+        "for {days} days is deleted.\n\nDo you accept?"
     ).format(controller=html.escape(controller), days=retention_days)
     return Screen(
         text,

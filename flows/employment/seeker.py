@@ -13,12 +13,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from common.i18n import N_, Translator
-from core import conversation, occupations
+from core import conversation
 from core.employment import codes, registry, validation
 from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
+from flows.employment import employer_actions as ja
+from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import (
     AVAILABILITY,
     DISABILITY_QUESTION,
@@ -43,7 +45,6 @@ from flows.employment.state import (
 from flows.filing.screens import BACK, CANCEL, matches
 from flows.screen import Ask, Choice, Reply, Screen, in_rows
 
-MATCHES = 5
 CHOICE_FIELDS = ("education", "licence", "availability", "work_time", "disability")
 SHARE_NUMBER = N_("📱 Share my number")
 
@@ -100,6 +101,7 @@ def menu(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
     rows = [(a.Seek().choice(t._("🔎 I am looking for a job")),)]
     if stored_cv(session, citizen) is not None:
         rows.append((a.MyCV().choice(t._("📄 My CV")),))
+    rows.append((ja.Home().choice(t._("🏢 I am an employer")),))
     return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
 
 
@@ -193,9 +195,7 @@ def screen_of(state: EmploymentState, t: Translator) -> Screen:
             text = f"{text}\n\n{chosen}"
         if state.search:
             text += "\n\n" + t._("Pick one, or write another word:")
-            for match in occupations.search(state.search, t.language, MATCHES):
-                if match.code not in state.occupations:
-                    rows.append((a.Occupation(match.code).choice(match.title),))
+            rows += match_rows(state.search, t, a.Occupation, state.occupations)
         if state.occupations:
             rows.append((a.Skip().choice(t._("✅ Done")),))
     elif field == "experience":
@@ -322,9 +322,7 @@ def _take(state: EmploymentState, text: str, t: Translator, now: datetime) -> Em
     if field == "occupations":
         if len(state.occupations) >= MAX_OCCUPATIONS:
             raise Refused("too_many")
-        if not occupations.search(text, t.language, MATCHES):
-            raise Refused("no_match")
-        return state.model_copy(update={"search": text.strip()[: occupations.MAX_QUERY_CHARS]})
+        return state.model_copy(update={"search": search_of(text, t)})
     if field == "experience":
         if len(state.experience) >= validation.MAX_EXPERIENCE:
             raise Refused("too_many")

@@ -11,6 +11,7 @@ import pytest
 
 from common.config import Config
 from flows.actions import MAX_BYTES, MAX_ROW_ID, Action
+from flows.employment import employer_actions  # noqa: F401  (its actions)
 from flows.filing import actions as filing_actions  # noqa: F401  (its actions)
 from flows.my_requests import actions as my_actions  # noqa: F401  (its actions)
 from handlers import basics, council, privacy, request_buttons, survey  # noqa: F401  (buttons)

@@ -105,6 +105,95 @@ def test_among_the_first(text: str, expected: set[str]) -> None:
     assert expected <= set(codes[:3]), codes
 
 
+# What job seekers in a district type, with and without Turkish letters, and the unit
+# group the job centre would record: it must be among the first three offered.
+EVERYDAY_WORDS = [
+    ("çaycı", "5132"),
+    ("caycı", "5132"),
+    ("motokurye", "8321"),
+    ("kurye", "9621"),
+    ("komi", "5131"),
+    ("bulaşıkçı", "9412"),
+    ("bulasikci", "9412"),
+    ("asci yardimcisi", "9412"),
+    ("barista", "5132"),
+    ("kasiyer", "5230"),
+    ("reyon görevlisi", "9334"),
+    ("depocu", "4321"),
+    ("depocu", "9333"),
+    ("forklift", "8344"),
+    ("servis şoförü", "8322"),
+    ("tir soforu", "8332"),
+    ("hizmetli", "9112"),
+    ("ozel guvenlik", "5414"),
+    ("bekçi", "5414"),
+    ("kaportaci", "7213"),
+    ("boyacı", "7131"),
+    ("oto boyacı", "7132"),
+    ("oto tamirci", "7231"),
+    ("oto elektrikci", "7412"),
+    ("sihhi tesisatci", "7126"),
+    ("elektrikci", "7411"),
+    ("kaynakci", "7212"),
+    ("tornacı", "7223"),
+    ("cnc operatörü", "7223"),
+    ("terzi", "7531"),
+    ("overlokcu", "8153"),
+    ("duz makinaci", "8153"),
+    ("ütücü", "9121"),
+    ("kuafor", "5141"),
+    ("berber", "5141"),
+    ("estetisyen", "5142"),
+    ("bebek bakicisi", "5311"),
+    ("yaşlı bakıcısı", "5322"),
+    ("hasta bakici", "5321"),
+    ("pastacı", "7512"),
+    ("simitci", "7512"),
+    ("kasap", "7511"),
+    ("ciftci", "6111"),
+    ("tarim iscisi", "9211"),
+    ("bahcivan", "6113"),
+    ("insaat iscisi", "9313"),
+    ("sivaci", "7123"),
+    ("fayansçı", "7122"),
+    ("boya badana", "7131"),
+    ("cagri merkezi", "4222"),
+    ("müşteri temsilcisi", "4222"),
+    ("sekreter", "4120"),
+    ("muhasebe elemani", "4311"),
+    ("satis danismani", "5223"),
+    ("emlakci", "3334"),
+    ("ogretmen yardimcisi", "5312"),
+    ("ebe", "2222"),
+    ("eczane teknisyeni", "3213"),
+    ("ambalaj iscisi", "9321"),
+    ("fabrika işçisi", "9329"),
+    ("vasifsiz isci", "9329"),
+    ("hamal", "9333"),
+    ("kapici", "5153"),
+    ("yazilimci", "2512"),
+    ("grafiker", "2166"),
+    ("veri giris elemani", "4132"),
+    ("kalite kontrol", "7543"),
+    ("tıbbi sekreter", "3344"),
+    ("bakici", "5311"),
+    ("ofis boy", "9112"),
+    ("hasta kabul", "4226"),
+    ("sapancı", "7215"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EVERYDAY_WORDS)
+def test_everyday_words_find_their_unit_group(text: str, expected: str) -> None:
+    found = search(text, "tr")
+    assert expected in [m.code for m in found[:3]], [(m.code, m.score) for m in found]
+
+
+def test_everyday_words_name_unit_groups() -> None:
+    units = {o.code for o in occupations.unit_groups()}
+    assert {code for _, code in EVERYDAY_WORDS} <= units
+
+
 def test_teachers_are_teaching_professionals() -> None:
     assert all(m.code.startswith("23") for m in search("öğretmen", "tr")[:2])
     assert search("ogretmen", "tr")[0].code.startswith("23")

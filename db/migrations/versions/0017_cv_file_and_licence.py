@@ -2,7 +2,7 @@
 and room in driving_licence for the licence classes held ("B,C,CE")
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0019 (main's head when this branch merged main; was 0013)
 Create Date: 2026-12-06 18:50:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0013"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,255 @@
+"""A firm's own side: what the citizen who registered a firm may see and do with it (its
+vacancies, the candidates referred to them, the outcomes it records), and what an
+employer sees of a candidate.
+
+Every function takes the citizen the channel looked up and an id that came from a button
+or a form, and checks here that the citizen registered the firm: an id is never trusted
+because a button carried it. Refusals: not_found (no such row), not_allowed (another
+citizen's firm, or a referral the seeker has not accepted), not_verified (staff have not
+verified the firm yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from core.employment import codes, referrals, registry, validation
+from core.employment.codes import INTERESTED, INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
+from core.refusals import Refused
+from db.models import Citizen, Employer, JobSeeker, Referral, ReferralEvent, Vacancy
+
+# A referral the employer sees: the seeker said "interested", and what came after. A
+# seeker who declined (or a referral cancelled or expired) before or after is not shown.
+VISIBLE = frozenset({INTERESTED, INTERVIEW, JOB_FOUND, STARTED, NOT_HIRED})
+# What the firm may record from each status (core.employment.referrals checks it again).
+OUTCOMES: dict[str, tuple[str, ...]] = {
+    INTERESTED: (INTERVIEW, JOB_FOUND, NOT_HIRED),
+    INTERVIEW: (JOB_FOUND, NOT_HIRED),
+    JOB_FOUND: (STARTED, NOT_HIRED),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What an employer sees of a candidate referred to one of its vacancies: only what
+    the seeker shares by accepting the referral (name, phone, the occupations sought, the
+    experience), and where the referral stands. An erased CV shows nothing of the person
+    (`erased`)."""
+
+    referral_id: int
+    status: str
+    name: str | None
+    phone: str | None
+    occupations: tuple[str, ...]
+    experience: tuple[registry.Experience, ...]
+    erased: bool
+    reason: str | None = None
+    interview_at: datetime | None = None
+    start_date: date | None = None
+
+
+def candidate(session: Session, referral: Referral) -> Candidate | None:
+    """The employer's view of one referral; None while the seeker has not accepted it
+    (or after they declined): the firm learns nothing of them."""
+    if referral.status not in VISIBLE:
+        return None
+    assert referral.id is not None
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    erased = seeker is None or seeker.erased_at is not None
+    experience: tuple[registry.Experience, ...] = ()
+    if seeker is not None and not erased:
+        experience = tuple(
+            registry.Experience(
+                str(item.get("title") or ""),
+                str(item.get("employer") or ""),
+                float(item.get("years") or 0),
+            )
+            for item in seeker.experience
+        )
+    return Candidate(
+        referral_id=referral.id,
+        status=referral.status,
+        name=None if erased or seeker is None else seeker.name,
+        phone=None if erased or seeker is None else seeker.phone,
+        occupations=()
+        if erased or seeker is None
+        else tuple(registry.occupations_of(session, seeker)),
+        experience=experience,
+        erased=erased,
+        reason=referral.reason,
+        interview_at=referral.interview_at,
+        start_date=referral.start_date,
+    )
+
+
+# An interview or a start date more than a year before or after today is a typo.
+MAX_DAYS_AWAY = 366
+
+
+def new_tax_number(session: Session, text: str) -> str:
+    """A VKN as typed, checked as soon as it is typed: its check digit (bad_tax_number)
+    and that no firm has it yet (already_registered); register_employer checks both
+    again."""
+    vkn = validation.tax_number(text)
+    if session.exec(select(Employer.id).where(Employer.tax_number == vkn)).first() is not None:
+        raise Refused("already_registered")
+    return vkn
+
+
+# --- Ownership ---------------------------------------------------------------------------
+
+
+def firms_of(session: Session, citizen: Citizen) -> list[Employer]:
+    """The firms the citizen registered, oldest first."""
+    return list(
+        session.exec(
+            select(Employer).where(Employer.citizen_id == citizen.id).order_by(col(Employer.id))
+        ).all()
+    )
+
+
+def own_firm(session: Session, citizen: Citizen, employer_id: int) -> Employer:
+    employer = session.get(Employer, employer_id)
+    if employer is None:
+        raise Refused("not_found")
+    if employer.citizen_id is None or employer.citizen_id != citizen.id:
+        raise Refused("not_allowed")
+    return employer
+
+
+def verified_firm(session: Session, citizen: Citizen, employer_id: int) -> Employer:
+    """The citizen's firm, once staff verified it (only then may it post vacancies)."""
+    employer = own_firm(session, citizen, employer_id)
+    if employer.verified_at is None:
+        raise Refused("not_verified")
+    return employer
+
+
+def own_vacancy(session: Session, citizen: Citizen, vacancy_id: int) -> Vacancy:
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        raise Refused("not_found")
+    own_firm(session, citizen, vacancy.employer_id)
+    return vacancy
+
+
+def own_referral(session: Session, citizen: Citizen, referral_id: int) -> Referral:
+    """A referral to one of the citizen's firms that the seeker accepted."""
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.employer_id is None:
+        raise Refused("not_found")
+    own_firm(session, citizen, referral.employer_id)
+    if referral.status not in VISIBLE:
+        raise Refused("not_allowed")
+    return referral
+
+
+# --- Vacancies ---------------------------------------------------------------------------
+
+
+def vacancies_of(session: Session, employer: Employer) -> list[Vacancy]:
+    """The firm's vacancies, newest first."""
+    return list(
+        session.exec(
+            select(Vacancy)
+            .where(Vacancy.employer_id == employer.id)
+            .order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
+        ).all()
+    )
+
+
+def candidates(session: Session, citizen: Citizen, vacancy_id: int) -> list[Candidate]:
+    """The candidates of the citizen's vacancy whom the firm may see, first referred
+    first."""
+    vacancy = own_vacancy(session, citizen, vacancy_id)
+    rows = session.exec(
+        select(Referral)
+        .where(Referral.vacancy_id == vacancy.id, col(Referral.status).in_(VISIBLE))
+        .order_by(col(Referral.referred_at), col(Referral.id))
+    ).all()
+    return [found for row in rows if (found := candidate(session, row)) is not None]
+
+
+def post_vacancy(
+    session: Session,
+    citizen: Citizen,
+    employer_id: int,
+    *,
+    title: str,
+    occupation: str,
+    positions: int | str,
+    district: str,
+    work_time: str,
+    requirements: str,
+    valid_until: date | None,
+    now: datetime,
+) -> Vacancy:
+    """A vacancy of the citizen's verified firm, sent at once to the centre for approval
+    (pending)."""
+    employer = verified_firm(session, citizen, employer_id)
+    vacancy = registry.create_vacancy(
+        session,
+        employer,
+        title=title,
+        occupation=occupation,
+        positions=positions,
+        district=district,
+        work_time=work_time,
+        requirements=requirements,
+        valid_until=valid_until,
+        now=now,
+    )
+    return registry.submit_vacancy(session, employer, vacancy)
+
+
+def close_vacancy(session: Session, citizen: Citizen, vacancy_id: int, now: datetime) -> Vacancy:
+    """The firm closes its vacancy (filled, or no longer needed); its referrals stay as
+    they are for staff to follow."""
+    vacancy = own_vacancy(session, citizen, vacancy_id)
+    if vacancy.status == "closed":
+        raise Refused("wrong_status")
+    vacancy.status, vacancy.closed_at = "closed", now
+    session.add(vacancy)
+    return vacancy
+
+
+def record_outcome(
+    session: Session,
+    citizen: Citizen,
+    referral_id: int,
+    to: str,
+    now: datetime,
+    *,
+    interview_at: datetime | None = None,
+    start_date: date | None = None,
+    reason: str | None = None,
+) -> ReferralEvent:
+    """The firm records what happened with a candidate: an interview (on `interview_at`),
+    hired (job_found, starting on `start_date`), started, or not hired with one of
+    codes.NOT_HIRED_REASONS. Recorded by core.employment.referrals with its time and
+    actor."""
+    referral = own_referral(session, citizen, referral_id)
+    if to not in OUTCOMES.get(referral.status, ()):
+        raise Refused("wrong_status")
+    if to == NOT_HIRED and reason not in codes.NOT_HIRED_REASONS:
+        raise Refused("unknown_reason")
+    if to == JOB_FOUND and start_date is None:
+        raise Refused("date_required")
+    for day in (start_date, interview_at.date() if interview_at else None):
+        if day is not None and abs((day - now.date()).days) > MAX_DAYS_AWAY:
+            raise Refused("bad_date")
+    event = referrals.employer_change(
+        session,
+        citizen,
+        referral,
+        to,
+        now,
+        reason=reason if to == NOT_HIRED else None,
+        start_date=start_date if to == JOB_FOUND else None,
+    )
+    if to == INTERVIEW and interview_at is not None:
+        referral.interview_at = interview_at
+        session.add(referral)
+    return event
