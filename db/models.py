@@ -455,7 +455,8 @@ class JobSeeker(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    driving_licence: str | None = Field(default=None, max_length=32)  # classes, e.g. "B,C"
+    # Classes held (core.employment.codes.DRIVING_LICENCES), e.g. "B,C"; all 17 fit.
+    driving_licence: str | None = Field(default=None, max_length=64)
     availability: str | None = Field(default=None, max_length=16)  # core.employment.AVAILABILITY
     work_time: str | None = Field(default=None, max_length=8)  # full, part, any
     paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
@@ -463,6 +464,11 @@ class JobSeeker(SQLModel, table=True):
     # Special-category data (KVKK art. 6): kept only with its own explicit consent.
     disability: bool | None = None
     disability_consent_at: datetime | None = _time()
+    # An existing CV sent as a PDF: the channel's file id (the file stays with Telegram;
+    # it is never downloaded), its name and size in bytes.
+    cv_file_id: str | None = Field(default=None, max_length=255)
+    cv_file_name: str | None = Field(default=None, max_length=255)
+    cv_file_size: int | None = None
     registered_at: datetime = _created()
     last_active_at: datetime | None = _time(index=True)
     # When the seeker was last asked whether the CV should stay (core.employment.renewal).

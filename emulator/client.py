@@ -473,8 +473,11 @@ class SimUser(_Watcher):
         own: bool = True,
         first_name: str | None = None,
         last_name: str | None = None,
+        contact_user_id: int | None = None,
     ) -> JSON:
-        """own=True is the "share my phone number" button: contact.user_id is the sender."""
+        """own=True is the "share my phone number" button: contact.user_id is the sender.
+        own=False shares someone else's contact card: it carries their `contact_user_id`
+        when they use Telegram, no user id otherwise."""
         return self._act(
             "send_contact",
             chat,
@@ -482,6 +485,7 @@ class SimUser(_Watcher):
             own=own,
             first_name=first_name,
             last_name=last_name,
+            contact_user_id=contact_user_id,
         )
 
     def send_photo(

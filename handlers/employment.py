@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
@@ -32,6 +32,7 @@ from flows.employment import renewal as renewal_flow
 from flows.employment import seeker as flow
 from flows.employment.screens import refusal
 from flows.employment.state import EmploymentState, EmploymentStep
+from flows.filing.screens import BACK, CANCEL, matches
 from flows.screen import Screen
 from handlers import employment_staff, render
 from handlers.buttons import Buttons
@@ -183,6 +184,36 @@ async def delete_confirmed(update: Update, context: KentContext, button: a.Delet
     await press(update, context, flow.delete_confirmed)
 
 
+@buttons.on(a.Licence)
+async def licence(update: Update, context: KentContext, button: a.Licence) -> None:
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.licence(session, citizen, t, button.code),
+    )
+
+
+@buttons.on(a.RemoveFile)
+async def remove_file(update: Update, context: KentContext, button: a.RemoveFile) -> None:
+    await press(
+        update, context, lambda session, citizen, t, now: flow.remove_file(session, citizen, t)
+    )
+
+
+@buttons.on(a.DisabilityConsent)
+async def disability_consent(
+    update: Update, context: KentContext, button: a.DisabilityConsent
+) -> None:
+    await press(update, context, flow.disability_consent)
+
+
+@buttons.on(a.WithdrawDisability)
+async def withdraw_disability(
+    update: Update, context: KentContext, button: a.WithdrawDisability
+) -> None:
+    await press(update, context, flow.withdraw_disability)
+
+
 @buttons.on(a.EditCV)
 async def edit_cv(update: Update, context: KentContext, button: a.EditCV) -> None:
     await press(update, context, lambda session, citizen, t, now: flow.edit_cv(session, citizen, t))
@@ -224,14 +255,30 @@ async def renewal_job(context: KentContext) -> None:
         log.info("asked %d idle job seeker(s) whether their CV should stay", asked)
 
 
-async def on_message(update: Update, context: KentContext) -> bool:
-    """A typed answer to the CV's question (or a shared contact at the phone question),
-    in one transaction."""
+def _sent(update: Update) -> flow.Sent:
+    """The message as the flow reads any channel's. A document is passed by its file id
+    only: it is never downloaded."""
     message = update.effective_message
-    if message is None:
-        return False
-    text = message.text or (message.contact.phone_number if message.contact else None)
-    if not text:
+    assert message is not None
+    contact, document = message.contact, message.document
+    return flow.Sent(
+        text=message.text,
+        contact=(contact.phone_number, contact.user_id) if contact is not None else None,
+        document=flow.FileSent(
+            document.file_id, document.file_name, document.mime_type, document.file_size
+        )
+        if document is not None
+        else None,
+        photo=bool(message.photo),
+    )
+
+
+async def on_message(update: Update, context: KentContext) -> bool:
+    """What the citizen sent at the CV's question: a typed answer, a shared contact at
+    the phone question, a PDF at the CV file question; in one transaction. Leaving the
+    phone question takes its reply keyboard away."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return False
     now = utcnow()
     with context.citizen_transaction() as (session, citizen, t):
@@ -239,7 +286,14 @@ async def on_message(update: Update, context: KentContext) -> bool:
         if draft is None or draft.step != EmploymentStep.CV:
             return False
         state = conversation.state_of(draft, EmploymentState)
-        screen = flow.answer(session, citizen, t, state, text.strip(), now)
+        screen = flow.answer(session, citizen, t, state, _sent(update), now, user.id)
+        left = state.field == "phone" and not screen.replies
+        navigated = matches(message.text, BACK) or matches(message.text, CANCEL)
+        removed = t._("👌 OK.") if navigated else t._("📞 Your number is noted.")
+    if left:
+        await message.reply_text(
+            removed, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
+        )
     await present(update, screen)
     return True
 

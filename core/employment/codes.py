@@ -26,6 +26,14 @@ AVAILABILITY = ("now", "two_weeks", "month", "later")
 WORK_TIMES = ("full", "part", "any")
 VACANCY_WORK_TIMES = ("full", "part")
 
+# Turkish driving licence classes (Karayolları Trafik Yönetmeliği), in the
+# licence's own order; a CV stores the ones held as "B,C". The CV by chat offers the
+# common ones as buttons (F: tractor, G: work machines).
+DRIVING_LICENCES = (
+    "M", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE", "F", "G",
+)  # fmt: skip
+COMMON_LICENCES = ("A", "B", "BE", "C", "CE", "D", "F", "G")
+
 # Vacancies: drafted by the employer, sent for approval, published by staff, closed.
 VACANCY_STATUSES = ("draft", "pending", "published", "closed")
 

@@ -41,6 +41,9 @@ def _cv(session: Session, seeker: JobSeeker) -> dict[str, Any]:
         "experience": seeker.experience,
         "languages": seeker.languages,
         "driving_licence": seeker.driving_licence,
+        "cv_file": None
+        if seeker.cv_file_id is None
+        else {"name": seeker.cv_file_name, "size": seeker.cv_file_size},
         "availability": seeker.availability,
         "work_time": seeker.work_time,
         "paused": seeker.paused,
@@ -128,6 +131,7 @@ def blank_cv(session: Session, seeker: JobSeeker, now: datetime) -> None:
     seeker.availability = seeker.work_time = None
     seeker.experience, seeker.languages = [], []
     seeker.disability = seeker.disability_consent_at = None
+    seeker.cv_file_id = seeker.cv_file_name = seeker.cv_file_size = None
     seeker.paused = True
     seeker.erased_at = seeker.erased_at or now
     session.add(seeker)

@@ -56,6 +56,11 @@ class CV:
     driving_licence: str | None = None
     availability: str | None = None
     work_time: str = "any"
+    # An existing CV the seeker sent (a PDF): the channel's file id, its name and size.
+    # The file itself is never downloaded; staff open it through the channel.
+    cv_file_id: str | None = None
+    cv_file_name: str | None = None
+    cv_file_size: int | None = None
 
 
 def seeker_of(session: Session, citizen: Citizen) -> JobSeeker | None:
@@ -114,13 +119,20 @@ def save_cv(session: Session, citizen: Citizen, cv: CV, now: datetime) -> JobSee
         for item in cv.experience
     ]
     languages = [validation.text(language, 32) for language in cv.languages]
+    licence = validation.driving_licence(cv.driving_licence)
+    file_id = validation.text(cv.cv_file_id or "", 255, required=False) or None
+    file_name = None
+    if file_id is not None:
+        file_name = validation.cv_file(cv.cv_file_name, validation.PDF_MIME, cv.cv_file_size)
     seeker = seeker_of(session, citizen)
     if seeker is None:
         seeker = JobSeeker(citizen_id=citizen.id, registered_at=now, consent_at=now)
     seeker.name, seeker.birth_year, seeker.district = name, year, district
     seeker.neighbourhood, seeker.phone = neighbourhood or None, phone or None
     seeker.education, seeker.experience, seeker.languages = cv.education, experience, languages
-    seeker.driving_licence = cv.driving_licence or None
+    seeker.driving_licence = licence
+    seeker.cv_file_id, seeker.cv_file_name = file_id, file_name
+    seeker.cv_file_size = cv.cv_file_size if file_id is not None else None
     seeker.availability, seeker.work_time = cv.availability, cv.work_time
     seeker.last_active_at = now
     seeker.erased_at = None
@@ -133,8 +145,8 @@ def save_cv(session: Session, citizen: Citizen, cv: CV, now: datetime) -> JobSee
 def set_disability(
     session: Session, seeker: JobSeeker, disability: bool | None, now: datetime
 ) -> None:
-    """Special-category data: stored only with its own explicit consent, whose time is
-    kept; None withdraws both."""
+    """Special-category data (KVKK art. 6): stored only with its own explicit consent,
+    given at `now` (the time is kept with it); None withdraws both, erasing the answer."""
     seeker.disability = disability
     seeker.disability_consent_at = None if disability is None else now
     session.add(seeker)

@@ -5,7 +5,7 @@ entered is lost."""
 from __future__ import annotations
 
 from core import occupations
-from core.employment.codes import OCCUPATION
+from core.employment.codes import DRIVING_LICENCES, OCCUPATION
 from core.refusals import Refused
 
 # A seeker is of working age: 15 (the legal minimum with schooling done) to 80.
@@ -82,6 +82,39 @@ def cv_size(size: int | None) -> None:
     """An uploaded CV's size in bytes; Refused: too_large over MAX_CV_BYTES."""
     if size is None or size > MAX_CV_BYTES:
         raise Refused("too_large")
+
+
+PDF_MIME = "application/pdf"
+MAX_FILE_NAME = 200
+
+
+def cv_file(file_name: str | None, mime_type: str | None, size: int | None) -> str:
+    """An uploaded CV: a PDF (its type and its name say so) of at most MAX_CV_BYTES;
+    Refused: not_pdf or too_large. Returns the file's name as shown (no folders, cut
+    to MAX_FILE_NAME, "CV.pdf" when it came without one)."""
+    name = " ".join((file_name or "").replace("\\", "/").rsplit("/", 1)[-1].split())
+    if (mime_type or "").lower() != PDF_MIME or (name and not name.lower().endswith(".pdf")):
+        raise Refused("not_pdf")
+    cv_size(size)
+    name = name or "CV.pdf"
+    return name if len(name) <= MAX_FILE_NAME else name[: MAX_FILE_NAME - 4] + ".pdf"
+
+
+def driving_licence(classes: list[str] | tuple[str, ...] | str | None) -> str | None:
+    """The licence classes held, as stored ("B,C", in the licence's order; None for no
+    licence); Refused: unknown_licence for a class Turkish licences do not have."""
+    if isinstance(classes, str):
+        classes = classes.split(",")
+    wanted = {c.strip().upper() for c in classes or () if c.strip()}
+    if wanted - set(DRIVING_LICENCES):
+        raise Refused("unknown_licence")
+    return ",".join(c for c in DRIVING_LICENCES if c in wanted) or None
+
+
+def licence_classes(stored: str | None) -> list[str]:
+    """The classes of a stored licence ("B,C" → ["B", "C"]); what is not a class (an
+    older "yes") is left out."""
+    return [c for c in (stored or "").split(",") if c in DRIVING_LICENCES]
 
 
 def occupation(code: str) -> str:

@@ -109,5 +109,28 @@ class EditCV(Action, prefix="e:ed"):
 
 
 @dataclass(frozen=True)
+class Licence(Action, prefix="e:l"):
+    """A driving licence class held, ticked or unticked (core.employment.codes), or
+    "none": no licence."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class RemoveFile(Action, prefix="e:rf"):
+    """The attached CV file taken off."""
+
+
+@dataclass(frozen=True)
+class DisabilityConsent(Action, prefix="e:dc"):
+    """Explicit consent to be asked the disability status (special-category data)."""
+
+
+@dataclass(frozen=True)
+class WithdrawDisability(Action, prefix="e:dw"):
+    """From My CV: the disability consent withdrawn, the answer erased."""
+
+
+@dataclass(frozen=True)
 class Renew(Action, prefix="e:rn"):
     """✅ Keep my CV: the answer to the question an idle seeker is asked once a year."""

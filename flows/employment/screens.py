@@ -7,6 +7,7 @@ import html
 
 from common.i18n import N_, Translator
 from core import occupations
+from core.employment import validation
 from flows.employment import actions as a
 from flows.employment.state import EmploymentState
 from flows.screen import Screen
@@ -26,12 +27,26 @@ REFUSALS: dict[str, str] = {
     "use_buttons": N_("Please use the buttons below."),
     "bad_phone": N_("That phone number cannot be right. Please write it like 0532 123 45 67."),
     "no_cv": N_("You have no CV with us."),
+    "not_pdf": N_(
+        "Only a PDF file can be attached. Please send your CV as a PDF document, or tap ⏭ Skip."
+    ),
+    "too_large": N_(
+        "That file is too large: a CV can be at most {size} MB. Please send a smaller PDF, "
+        "or tap ⏭ Skip."
+    ),
+    "pdf_expected": N_("Please send your CV as a PDF document, or tap ⏭ Skip."),
+    "not_your_contact": N_("Please share your own number with the button, or type it."),
+    "unknown_licence": N_("Please use the buttons below."),
+    "text_expected": N_("Please write your answer as a message."),
     "not_found": N_("Not found. It may have been removed."),
 }
 
 
 def refusal(t: Translator, reason: str) -> str:
-    return t._(REFUSALS.get(reason, REFUSALS["not_found"]))
+    text = t._(REFUSALS.get(reason, REFUSALS["not_found"]))
+    if reason == "too_large":
+        text = text.format(size=t.number(validation.MAX_CV_BYTES // (1024 * 1024)))
+    return text
 
 
 EDUCATION = {
@@ -65,6 +80,19 @@ FIELD_NAMES = {
     "licence": N_("Driving licence"),
     "availability": N_("Can start"),
     "work_time": N_("Working time"),
+    "cv_file": N_("CV file"),
+    "disability": N_("Disability status"),
+}
+# The licence classes offered as buttons (core.employment.codes.COMMON_LICENCES).
+LICENCES = {
+    "A": N_("A (motorcycle)"),
+    "B": N_("B (car)"),
+    "BE": N_("BE (car with trailer)"),
+    "C": N_("C (truck)"),
+    "CE": N_("CE (truck with trailer)"),
+    "D": N_("D (bus)"),
+    "F": N_("F (tractor)"),
+    "G": N_("G (work machines)"),
 }
 QUESTIONS = {
     "name": N_("👤 Your first and last name:"),
@@ -82,10 +110,31 @@ QUESTIONS = {
         "Deniz Restoran, 2). Tap ✅ Done when finished."
     ),
     "languages": N_("🗣 Foreign languages you speak (like İngilizce, Almanca), or skip:"),
-    "licence": N_("🚗 Do you have a driving licence?"),
+    "licence": N_(
+        "🚗 Which driving licence classes do you have? Tap each one you have, then ✅ Done; "
+        "or tap 🚫 None."
+    ),
     "availability": N_("🗓 When can you start?"),
     "work_time": N_("⏱ Full time or part time?"),
+    "cv_file": N_(
+        "📎 Do you have a CV as a PDF file? You can send it here as a document "
+        "(at most {size} MB), or tap ⏭ Skip."
+    ),
+    "disability": N_(
+        "♿ <b>Disability status (optional)</b>\n\n"
+        "Some jobs are kept for people with a disability (the legal quota for employers). "
+        "If you wish, you can tell us whether you have a disability health report, so the "
+        "employment centre can consider you for those jobs.\n\n"
+        "This is sensitive personal data (KVKK article 6): it is kept only with your "
+        "explicit consent, only the employment centre's staff see it, employers never do, "
+        "and it is used only for the quota jobs that ask for it. You can withdraw your "
+        "consent at any time in 📄 My CV, and it is erased.\n\n"
+        "Do you agree to share it?"
+    ),
 }
+DISABILITY_QUESTION = N_(
+    "♿ Do you have a disability health report (an official disability status)?"
+)
 
 
 def occupation_title(code: str, t: Translator) -> str:
@@ -118,10 +167,35 @@ def cv_lines(state: EmploymentState, t: Translator) -> list[str]:
         line("occupations", "; ".join(occupation_title(c, t) for c in state.occupations)),
         line("experience", "; ".join(jobs)),
         line("languages", ", ".join(state.languages)),
-        line("licence", yes_no(t, state.licence) if state.licence is not None else None),
+        line("licence", licence_text(state.licences, t)),
         line("availability", t._(AVAILABILITY[state.availability]) if state.availability else None),
         line("work_time", t._(WORK_TIMES[state.work_time]) if state.work_time else None),
+        *(
+            [t._("📎 CV attached: {name}").format(name=html.escape(state.cv_file_name or ""))]
+            if state.cv_file_id
+            else []
+        ),
     ]
+
+
+def licence_text(classes: list[str] | None, t: Translator) -> str | None:
+    """ "B, CE", "None", or nothing while not answered."""
+    if classes is None:
+        return None
+    return ", ".join(classes) if classes else t._("None")
+
+
+def disability_line(state: EmploymentState, t: Translator) -> str | None:
+    """The seeker's own view of their disability answer (never an employer's): only
+    when they consented to share it."""
+    if state.disability_consent_at is None or state.disability is None:
+        return None
+    shown = t._("Yes") if state.disability else t._("No")
+    return "<b>{label}:</b> {value} {note}".format(
+        label=t._(FIELD_NAMES["disability"]),
+        value=shown,
+        note=t._("(shared with your consent; seen only by the employment centre)"),
+    )
 
 
 def _years(entry: dict[str, object], t: Translator) -> str:
@@ -138,9 +212,10 @@ def consent_screen(t: Translator, controller: str, retention_days: int) -> Scree
         "🔒 <b>Personal data notice for the employment centre (KVKK)</b>\n\n"
         "{controller} keeps the CV you write here: your name, year of birth, district, "
         "phone, education, the work you look for, your experience, languages, driving "
-        "licence and when you can start. The employment centre's staff use it to find "
-        "you suitable jobs. An employer sees your CV only for a job you were referred to "
-        "and accepted.\n\n"
+        "licence classes, when you can start and, if you send one, your CV file (a PDF). "
+        "The employment centre's staff use it to find you suitable jobs. An employer "
+        "sees your CV only for a job you were referred to and accepted. Your disability "
+        "status is asked separately, only with your explicit consent.\n\n"
         "You can pause, edit or delete it at any time with /istihdam. If it has had no "
         "activity for a long time, we ask you whether to keep it; a CV with no activity "
         "for {days} days is deleted.\n\nDo you accept?"

@@ -7,11 +7,12 @@ core.employment checks and stores the CV."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
-from common.i18n import Translator
+from common.i18n import N_, Translator
 from core import conversation, staff
 from core.employment import codes, desk, registry, validation
 from core.employment.personal_data import blank_cv
@@ -22,12 +23,15 @@ from flows.employment import employer_actions as ja
 from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import (
     AVAILABILITY,
+    DISABILITY_QUESTION,
     EDUCATION,
     FIELD_NAMES,
+    LICENCES,
     QUESTIONS,
     WORK_TIMES,
     consent_screen,
     cv_lines,
+    disability_line,
     occupation_title,
     refusal,
 )
@@ -39,9 +43,32 @@ from flows.employment.state import (
     EmploymentState,
     EmploymentStep,
 )
-from flows.screen import Choice, Screen, in_rows
+from flows.filing.screens import BACK, CANCEL, matches
+from flows.screen import Ask, Choice, Reply, Screen, in_rows
 
-CHOICE_FIELDS = ("education", "licence", "availability", "work_time")
+CHOICE_FIELDS = ("education", "licence", "availability", "work_time", "disability")
+SHARE_NUMBER = N_("📱 Share my number")
+
+
+@dataclass(frozen=True)
+class FileSent:
+    """A document the person sent: the channel's file id, its name, type and size."""
+
+    file_id: str
+    name: str | None
+    mime_type: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a person sent at a CV question, as any channel reads its message: text, a
+    shared contact (its number, and whose it is), a document, or a photo."""
+
+    text: str | None = None
+    contact: tuple[str, int | None] | None = None
+    document: FileSent | None = None
+    photo: bool = False
 
 
 def stored_cv(session: Session, citizen: Citizen) -> JobSeeker | None:
@@ -115,12 +142,52 @@ def screen_of(state: EmploymentState, t: Translator) -> Screen:
     field = state.field
     if field == SUMMARY:
         return summary_screen(state, t)
+    if field == "phone":
+        return phone_screen(t)
     text = t._(QUESTIONS[field])
     rows: list[tuple[Choice, ...]] = []
     if field == "education":
         rows += in_rows([a.Pick(c).choice(t._(EDUCATION[c])) for c in codes.EDUCATION], 2)
     elif field == "licence":
-        rows.append((a.Pick("yes").choice(t._("Yes")), a.Pick("no").choice(t._("No"))))
+        held = state.licences or []
+        rows += in_rows(
+            [
+                a.Licence(c).choice(("✅ " if c in held else "") + t._(LICENCES[c]))
+                for c in codes.COMMON_LICENCES
+            ],
+            2,
+        )
+        last = [a.Licence("none").choice(t._("🚫 None"))]
+        if held:
+            last.append(a.Skip().choice(t._("✅ Done")))
+        rows.append(tuple(last))
+    elif field == "cv_file":
+        text = text.format(size=t.number(validation.MAX_CV_BYTES // (1024 * 1024)))
+        if state.cv_file_id:
+            attached = t._("📎 CV attached: {name}").format(
+                name=html.escape(state.cv_file_name or "")
+            )
+            text = f"{text}\n\n{attached}\n" + t._("Send another PDF to replace it.")
+            rows.append(
+                (
+                    a.Skip().choice(t._("✅ Keep it")),
+                    a.RemoveFile().choice(t._("🗑 Remove the file")),
+                )
+            )
+        else:
+            rows.append((a.Skip().choice(t._("⏭ Skip")),))
+    elif field == "disability":
+        if state.disability_consent_at is None:
+            rows.append(
+                (
+                    a.DisabilityConsent().choice(t._("🤝 I agree to share")),
+                    a.Skip().choice(t._("⏭ Skip")),
+                )
+            )
+        else:
+            text = t._(DISABILITY_QUESTION)
+            rows.append((a.Pick("yes").choice(t._("Yes")), a.Pick("no").choice(t._("No"))))
+            rows.append((a.Skip().choice(t._("⏭ Skip (withdraw my consent)")),))
     elif field == "availability":
         rows += in_rows([a.Pick(c).choice(t._(AVAILABILITY[c])) for c in codes.AVAILABILITY], 2)
     elif field == "work_time":
@@ -150,10 +217,28 @@ def screen_of(state: EmploymentState, t: Translator) -> Screen:
     return Screen(text, tuple(rows))
 
 
+def phone_screen(t: Translator) -> Screen:
+    """The phone question: the number typed, or shared with a reply-keyboard button (so
+    Back and Cancel are reply buttons too; flows.filing matches their labels)."""
+    return Screen(
+        t._(QUESTIONS["phone"]),
+        replies=(
+            (
+                Reply(
+                    t._(SHARE_NUMBER),
+                    Ask.CONTACT,
+                    instead=t._("You can also type your number, like 0555 123 45 67."),
+                ),
+            ),
+            (Reply(t._(BACK)), Reply(t._(CANCEL))),
+        ),
+    )
+
+
 def _refused(state: EmploymentState, t: Translator, reason: str) -> Screen:
     """A refusal, then the same question again: nothing entered is lost."""
     screen = screen_of(state, t)
-    return Screen(f"⚠️ {refusal(t, reason)}\n\n{screen.text}", screen.choices)
+    return Screen(f"⚠️ {refusal(t, reason)}\n\n{screen.text}", screen.choices, screen.replies)
 
 
 def _advance(state: EmploymentState) -> EmploymentState:
@@ -190,16 +275,49 @@ def answer(
     citizen: Citizen,
     t: Translator,
     state: EmploymentState,
-    text: str,
+    sent: Sent | str,
     now: datetime,
+    sender_id: int | None = None,
 ) -> Screen:
-    """e_cv: a typed answer to the field asked. A refusal asks again, keeping the draft."""
+    """e_cv: what the person sent for the field asked (typed text; at the phone question
+    a shared contact, which must be their own; at the CV file question a PDF). A
+    refusal asks again, keeping the draft."""
+    if isinstance(sent, str):
+        sent = Sent(text=sent)
+    if state.field == "phone" and sent.contact is None:
+        # The phone question's Back and Cancel are reply buttons: their labels come typed.
+        if matches(sent.text, BACK):
+            return back(session, citizen, t)
+        if matches(sent.text, CANCEL):
+            return cancel(session, citizen, t)
     try:
-        state = _take(state, text, t, now)
+        state = _sent(state, sent, t, now, sender_id)
     except Refused as exc:
         return _refused(state, t, exc.reason)
     _keep(session, citizen, state)
     return screen_of(state, t)
+
+
+def _sent(
+    state: EmploymentState, sent: Sent, t: Translator, now: datetime, sender_id: int | None
+) -> EmploymentState:
+    """The state with what was sent taken, or Refused."""
+    field = state.field
+    if sent.contact is not None and field == "phone":
+        number, whose = sent.contact
+        if whose is None or whose != sender_id:
+            raise Refused("not_your_contact")
+        return _advance(state.model_copy(update={"phone": _phone(number)}))
+    if field == "cv_file":
+        if sent.document is None:
+            raise Refused("not_pdf" if sent.photo else "pdf_expected")
+        document = sent.document
+        name = validation.cv_file(document.name, document.mime_type, document.size)
+        update = {"cv_file_id": document.file_id, "cv_file_name": name}
+        return _advance(state.model_copy(update={**update, "cv_file_size": document.size}))
+    if sent.text is None:
+        raise Refused("use_buttons" if field in CHOICE_FIELDS else "text_expected")
+    return _take(state, sent.text.strip(), t, now)
 
 
 def _take(state: EmploymentState, text: str, t: Translator, now: datetime) -> EmploymentState:
@@ -231,13 +349,14 @@ def pick(session: Session, citizen: Citizen, t: Translator, value: str) -> Scree
     state = draft_of(session, citizen)
     allowed = {
         "education": codes.EDUCATION,
-        "licence": ("yes", "no"),
         "availability": codes.AVAILABILITY,
         "work_time": codes.WORK_TIMES,
+        # Asked only once its own consent was given.
+        "disability": ("yes", "no") if state.disability_consent_at is not None else (),
     }.get(state.field, ())
     if value not in allowed:
         raise Refused("not_found")
-    stored: object = value == "yes" if state.field == "licence" else value
+    stored: object = value == "yes" if state.field == "disability" else value
     state = _advance(state.model_copy(update={state.field: stored}))
     _keep(session, citizen, state)
     return screen_of(state, t)
@@ -265,9 +384,55 @@ def skip(session: Session, citizen: Citizen, t: Translator) -> Screen:
         state = state.model_copy(update={"neighbourhood": None})
     elif state.field == "languages":
         state = state.model_copy(update={"languages": []})
-    elif state.field not in ("occupations", "experience"):
+    elif state.field == "licence":
+        if not state.licences:  # ✅ Done with no class ticked: 🚫 None is the answer
+            return _refused(state, t, "use_buttons")
+    elif state.field == "disability":
+        # Not shared, or the consent withdrawn: nothing about it is kept.
+        state = state.model_copy(update={"disability_consent_at": None, "disability": None})
+    elif state.field not in ("occupations", "experience", "cv_file"):
         raise Refused("not_found")
     state = _advance(state)
+    _keep(session, citizen, state)
+    return screen_of(state, t)
+
+
+def licence(session: Session, citizen: Citizen, t: Translator, code: str) -> Screen:
+    """A licence class ticked or unticked (the question stays until ✅ Done), or 🚫 None
+    (the next question)."""
+    state = draft_of(session, citizen)
+    if state.field != "licence":
+        raise Refused("not_found")
+    if code == "none":
+        state = _advance(state.model_copy(update={"licences": []}))
+    else:
+        if code not in codes.COMMON_LICENCES:
+            raise Refused("not_found")
+        held = set(state.licences or []) ^ {code}
+        ordered = validation.licence_classes(validation.driving_licence(sorted(held)))
+        state = state.model_copy(update={"licences": ordered})
+    _keep(session, citizen, state)
+    return screen_of(state, t)
+
+
+def remove_file(session: Session, citizen: Citizen, t: Translator) -> Screen:
+    """🗑 The attached CV file taken off; the question stays, to send another or skip."""
+    state = draft_of(session, citizen)
+    if state.field != "cv_file":
+        raise Refused("not_found")
+    state = state.model_copy(
+        update={"cv_file_id": None, "cv_file_name": None, "cv_file_size": None}
+    )
+    _keep(session, citizen, state)
+    return screen_of(state, t)
+
+
+def disability_consent(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
+    """🤝 Explicit consent given (its time kept): only now is the question asked."""
+    state = draft_of(session, citizen)
+    if state.field != "disability":
+        raise Refused("not_found")
+    state = state.model_copy(update={"disability_consent_at": now, "disability": None})
     _keep(session, citizen, state)
     return screen_of(state, t)
 
@@ -301,7 +466,14 @@ def cancel(session: Session, citizen: Citizen, t: Translator) -> Screen:
 
 def summary_screen(state: EmploymentState, t: Translator) -> Screen:
     text = "\n".join(
-        [t._("📋 <b>Your CV</b>"), "", *cv_lines(state, t), "", t._("Check it, then save.")]
+        [
+            t._("📋 <b>Your CV</b>"),
+            "",
+            *cv_lines(state, t),
+            *filter(None, [disability_line(state, t)]),
+            "",
+            t._("Check it, then save."),
+        ]
     )
     return Screen(
         text,
@@ -358,12 +530,22 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
             for e in state.experience
         ],
         languages=list(state.languages),
-        driving_licence="yes" if state.licence else None,
+        driving_licence=",".join(state.licences or []) or None,
         availability=state.availability,
         work_time=state.work_time or "any",
+        cv_file_id=state.cv_file_id,
+        cv_file_name=state.cv_file_name,
+        cv_file_size=state.cv_file_size,
     )
     try:
-        registry.save_cv(session, citizen, cv, now)
+        seeker = registry.save_cv(session, citizen, cv, now)
+        consented = state.disability_consent_at
+        registry.set_disability(
+            session,
+            seeker,
+            state.disability if consented is not None else None,
+            consented or now,
+        )
     except Refused as exc:
         session.rollback()
         screen = summary_screen(state, t)
@@ -383,6 +565,7 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
 
 def state_of_cv(session: Session, seeker: JobSeeker) -> EmploymentState:
     """The stored CV as a draft, to show or edit."""
+    classes = validation.licence_classes(seeker.driving_licence)
     return EmploymentState(
         field=SUMMARY,
         name=seeker.name,
@@ -394,9 +577,15 @@ def state_of_cv(session: Session, seeker: JobSeeker) -> EmploymentState:
         occupations=registry.occupations_of(session, seeker),
         experience=list(seeker.experience),
         languages=list(seeker.languages),
-        licence=seeker.driving_licence is not None,
+        # A CV saved when the licence was yes/no holds "yes": its classes are unknown.
+        licences=None if seeker.driving_licence and not classes else classes,
         availability=seeker.availability,
         work_time=seeker.work_time,
+        cv_file_id=seeker.cv_file_id,
+        cv_file_name=seeker.cv_file_name,
+        cv_file_size=seeker.cv_file_size,
+        disability_consent_at=seeker.disability_consent_at,
+        disability=seeker.disability,
     )
 
 
@@ -415,17 +604,25 @@ def my_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
         if seeker.paused
         else t._("▶️ Active: the employment centre looks for jobs for you.")
     )
-    lines = [t._("📄 <b>My CV</b>"), "", *cv_lines(state_of_cv(session, seeker), t), "", status]
+    state = state_of_cv(session, seeker)
+    shown = [*cv_lines(state, t), *filter(None, [disability_line(state, t)])]
+    lines = [t._("📄 <b>My CV</b>"), "", *shown, "", status]
     toggle = (
         a.Pause("n").choice(t._("▶️ I am looking again"))
         if seeker.paused
         else a.Pause("y").choice(t._("⏸ Not looking for now"))
+    )
+    withdraw = (
+        ((a.WithdrawDisability().choice(t._("♿ Withdraw my disability consent")),),)
+        if seeker.disability_consent_at is not None
+        else ()
     )
     return Screen(
         "\n".join(lines),
         (
             (toggle,),
             (a.EditCV().choice(t._("✏️ Edit")),),
+            *withdraw,
             (a.Delete().choice(t._("🗑 Delete my CV")),),
             (a.Menu().choice(t._("⬅️ Back")),),
         ),
@@ -435,6 +632,14 @@ def my_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
 def pause(session: Session, citizen: Citizen, t: Translator, paused: bool, now: datetime) -> Screen:
     registry.pause(session, _seeker(session, citizen), paused, now)
     return my_cv(session, citizen, t)
+
+
+def withdraw_disability(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
+    """♿ The disability consent withdrawn: the answer and its consent time are erased."""
+    registry.set_disability(session, _seeker(session, citizen), None, now)
+    screen = my_cv(session, citizen, t)
+    note = t._("♿ Your consent is withdrawn and your disability status is erased.")
+    return Screen(f"{note}\n\n{screen.text}", screen.choices)
 
 
 def delete(session: Session, citizen: Citizen, t: Translator) -> Screen:
@@ -461,6 +666,13 @@ def delete_confirmed(session: Session, citizen: Citizen, t: Translator, now: dat
 
 
 def edit_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
-    """✏️ Edit: the stored CV into a draft, at the summary's edit menu."""
-    _keep(session, citizen, state_of_cv(session, _seeker(session, citizen)))
+    """✏️ Edit: the stored CV into a draft, at the summary's edit menu (at the licence
+    classes first for a CV saved with a yes/no licence, so the "yes" is not lost)."""
+    seeker = _seeker(session, citizen)
+    state = state_of_cv(session, seeker)
+    if state.licences is None and seeker.driving_licence:
+        state = state.model_copy(update={"field": "licence", "editing": True})
+        _keep(session, citizen, state)
+        return screen_of(state, t)
+    _keep(session, citizen, state)
     return edit_menu(session, citizen, t)

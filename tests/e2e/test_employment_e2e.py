@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from core import conversation
 from core.employment import registry
+from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import ConversationState, JobSeeker
 from emulator.client import SimUser
@@ -20,6 +21,12 @@ def draft_of(kent: Kent, user: SimUser) -> EmploymentState:
         found = session.exec(select(ConversationState)).all()
         assert len(found) == 1, found
         return conversation.state_of(found[0], EmploymentState)
+
+
+def minutes_pass(kent: Kent) -> None:
+    """A person takes minutes to write a CV, a test a second: the flood guard's window
+    (30 messages a minute) starts again, as it would for them."""
+    kent.app.bot_data["flood"] = MessageWindow(kent.config.limits.messages_per_minute)
 
 
 def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:
@@ -70,12 +77,19 @@ def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:
     selin.press("✅ Bitti")
     selin.wait_message(contains="Bildiğiniz yabancı diller")
     selin.send("İngilizce")
-    selin.wait_message(contains="Sürücü belgeniz var mı")
-    selin.press("Evet")
+    selin.wait_message(contains="Hangi sınıf sürücü belgeleriniz var")
+    minutes_pass(kent)
+    selin.press("B (otomobil)")
+    selin.wait_message(predicate=lambda m: "✅ B (otomobil)" in m.flat_buttons)
+    selin.press("✅ Bitti")
     selin.wait_message(contains="Ne zaman işe başlayabilirsiniz")
     selin.press("Hemen")
     selin.wait_message(contains="Tam zamanlı mı")
     selin.press("Tam zamanlı")
+    selin.wait_message(contains="PDF olarak hazır bir özgeçmişiniz")
+    selin.press("⏭ Atla")
+    selin.wait_message(contains="Engellilik durumu (isteğe bağlı)")
+    selin.press("⏭ Atla")
     summary = selin.wait_message(contains="Özgeçmişiniz")
     for shown in ("Selin Kaya", "1994", "Cumhuriyet Mahallesi", "+905321112233", "3 yıl"):
         assert shown in summary.text, shown
@@ -142,12 +156,16 @@ def test_a_citizen_registers_a_cv_in_english(kent: Kent) -> None:
     sam.press("⏭ Skip")
     sam.wait_message(contains="Foreign languages")
     sam.press("⏭ Skip")
-    sam.wait_message(contains="driving licence")
-    sam.press("No")
+    sam.wait_message(contains="Which driving licence classes")
+    sam.press("🚫 None")
     sam.wait_message(contains="When can you start")
     sam.press("Within a month")
     sam.wait_message(contains="Full time or part time")
     sam.press("Either")
+    sam.wait_message(contains="Do you have a CV as a PDF file")
+    sam.press("⏭ Skip")
+    sam.wait_message(contains="Disability status (optional)")
+    sam.press("⏭ Skip")
     sam.wait_message(contains="Your CV")
     sam.press("✅ Save")
     sam.wait_message(contains="Your CV is saved")

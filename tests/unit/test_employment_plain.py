@@ -27,7 +27,7 @@ from flows.employment import actions as a
 from flows.employment import seeker
 from flows.employment.state import EmploymentState
 from flows.plain import Message
-from flows.screen import Screen
+from flows.screen import Ask, Screen
 from tests.plain import fitted
 
 ACTIONS = [
@@ -56,6 +56,10 @@ PRESSES: dict[type[Action], Press] = {
     a.Delete: lambda s, who, t, act, now: seeker.delete(s, who, t),
     a.DeleteConfirmed: lambda s, who, t, act, now: seeker.delete_confirmed(s, who, t, now),
     a.EditCV: lambda s, who, t, act, now: seeker.edit_cv(s, who, t),
+    a.Licence: lambda s, who, t, act, now: seeker.licence(s, who, t, act.code),
+    a.RemoveFile: lambda s, who, t, act, now: seeker.remove_file(s, who, t),
+    a.DisabilityConsent: lambda s, who, t, act, now: seeker.disability_consent(s, who, t, now),
+    a.WithdrawDisability: lambda s, who, t, act, now: seeker.withdraw_disability(s, who, t, now),
 }
 
 
@@ -82,7 +86,8 @@ class PlainChat:
             citizen = session.get(Citizen, self.citizen_id)
             assert citizen is not None
             screen = work(session, citizen, translator(citizen.language or "tr"))
-        messages = fitted(screen)
+        # The phone question's "share my number" asks for the contact where it can.
+        messages = fitted(screen, asks=(None, Ask.CONTACT))
         self.seen += messages
         self.last = messages
 
@@ -150,13 +155,24 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
     chat.send("Garson, Deniz Restoran, 2")
     chat.press("✅ Bitti")
     chat.press("⏭ Atla")  # no languages
-    chat.press("Hayır")
+    # Licence classes: ticked and unticked until Done.
+    chat.press("B (otomobil)")
+    chat.press("G (iş makinesi)")
+    chat.press("✅ G")  # untick
+    assert chat.draft().licences == ["B"]
+    chat.press("✅ Bitti")
     chat.press("Hemen")
     # Back from working time: the question before, its answer kept.
     chat.press("⬅️ Geri")
     assert "Ne zaman işe başlayabilirsiniz" in chat.text
     chat.press("İki hafta")
     chat.press("Yarı zamanlı")
+    assert "PDF" in chat.text
+    chat.send("özgeçmişim yok")  # text at the file question: asked again
+    assert "PDF belgesi olarak gönderin" in chat.text
+    chat.press("⏭ Atla")  # no file
+    assert "Engellilik durumu" in chat.text and "KVKK madde 6" in chat.text
+    chat.press("⏭ Atla")  # not shared
     assert "Özgeçmişiniz" in chat.text and "Garsonlar" in chat.text
     assert chat.labels == ["✅ Kaydet", "✏️ Düzenle", "⬅️ Geri", "✖️ İptal"]
     chat.press("✏️ Düzenle")
@@ -179,11 +195,14 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
         )
         assert registry.occupations_of(session, stored) == ["5131"]
         assert stored.consent_at is not None
+        assert (stored.driving_licence, stored.cv_file_id, stored.disability) == ("B", None, None)
         assert session.exec(select(ConversationState)).all() == []
     chat.press("📄 Özgeçmişim")
     assert "Garsonlar" in chat.text
     chat.press("⏸ Şimdilik")
     assert "Durduruldu" in chat.text and "▶️ Tekrar arıyorum" in chat.labels
+    chat.press("▶️ Tekrar arıyorum")
+    assert "Etkin" in chat.text, chat.text
     chat.press("🗑 Özgeçmişimi sil")
     chat.press("🗑 Evet, sil")
     assert "silindi" in chat.text and chat.labels == ["🔎 İş arıyorum", "🏢 İşverenim"]

@@ -3,7 +3,7 @@ questions of a referral (asked, answered, the group reminded), and buttons on ou
 messages (a referral reaches the seeker with Interested / Not interested)
 
 Revision ID: 0015
-Revises: 0019
+Revises: 0017
 Create Date: 2026-12-06 19:00:00
 """
 
@@ -17,7 +17,7 @@ import db.types
 
 
 revision: str = '0015'
-down_revision: str | None = '0019'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
