@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
@@ -127,7 +127,7 @@ async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
     """Send one message and record how it went (each in its own transaction, so a crash
     repeats as few sends as possible)."""
     try:
-        await bot.send_message(message.chat_id, message.text)
+        await bot.send_message(message.chat_id, message.text, reply_markup=_markup(message))
     except Exception as exc:  # recorded below, whatever it was: the row must not hang
         error: Exception | None = exc
     else:
@@ -151,6 +151,17 @@ async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
                 "will retry" if again else "giving up",
                 exc_info=not isinstance(error, TelegramError),
             )
+
+
+def _markup(message: outbox.Due) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )
 
 
 def _describe(error: Exception) -> str:

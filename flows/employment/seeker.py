@@ -18,6 +18,7 @@ from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
+from flows.employment import alert_actions as ea
 from flows.employment.screens import (
     AVAILABILITY,
     EDUCATION,
@@ -422,6 +423,7 @@ def my_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
         "\n".join(lines),
         (
             (toggle,),
+            (ea.AlertSettings().choice(t._("🔔 Job alerts")),),
             (a.EditCV().choice(t._("✏️ Edit")),),
             (a.Delete().choice(t._("🗑 Delete my CV")),),
             (a.Menu().choice(t._("⬅️ Back")),),
