@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -94,10 +95,11 @@ def _in_area(district: str | None) -> ColumnElement[bool]:
     )
 
 
-def matching(vacancy: Vacancy) -> Select[tuple[int]]:
-    """The ids of the seekers the vacancy is to be told to (by the occupation index)."""
+def matching(vacancy: Vacancy, *columns: ColumnElement[Any]) -> Select[Any]:
+    """The seekers the vacancy is to be told to, found by the occupation index: their ids
+    (and `columns`)."""
     return (
-        select(_OCCUPATION.c.seeker_id)
+        select(_OCCUPATION.c.seeker_id, *columns)
         .join(_SEEKER, _SEEKER.c.id == _OCCUPATION.c.seeker_id)
         .join(_CITIZEN, _CITIZEN.c.id == _SEEKER.c.citizen_id)
         .where(_OCCUPATION.c.code == vacancy.occupation, _in_area(vacancy.district), *_reachable())
@@ -110,9 +112,9 @@ def on_published(session: Session, vacancy: Vacancy, now: datetime) -> int:
     send them."""
     if vacancy.status != "published" or vacancy.id is None:
         return 0
-    seekers = matching(vacancy).subquery()
-    rows = select(
-        seekers.c.seeker_id,
+    # One INSERT … SELECT; its WHERE also keeps SQLite from reading ON CONFLICT as a join's.
+    rows = matching(
+        vacancy,
         literal(vacancy.id, Integer()),
         literal(NEW, String()),
         literal(now, UTCDateTime()),
@@ -122,8 +124,9 @@ def on_published(session: Session, vacancy: Vacancy, now: datetime) -> int:
         insert(_ALERT)
         .from_select(["seeker_id", "vacancy_id", "status", "matched_at"], rows)
         .on_conflict_do_nothing(index_elements=["seeker_id", "vacancy_id"])
+        .returning(_ALERT.c.id)  # counted (psycopg gives no rowcount for none inserted)
     )
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return len(session.execute(statement).all())
 
 
 # --- The sweeps ------------------------------------------------------------------------------
