@@ -192,9 +192,8 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
     )
     if limit is not None:
         query = query.limit(limit)
-    sent: list[int] = []
     dropped: list[int] = []
-    found: dict[int, tuple[int, str | None, str | None, list[Job]]] = {}
+    ready: list[tuple[int, int, int, str | None, str | None, Job]] = []
     for row in session.execute(query).all():
         (alert_id, seeker_id, paused, erased, mode, chat, blocked, deleted, language) = row[:9]
         telegram_language, vacancy_id, status, title, firm = row[9:14]
@@ -204,11 +203,16 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
         if not (live and reachable and chat is not None and blocked is None and deleted is None):
             dropped.append(alert_id)
             continue
-        sent.append(alert_id)
         job = Job(vacancy_id, title, firm, district, work_time, positions, valid_until)
-        found.setdefault(seeker_id, (chat, language, telegram_language, []))[3].append(job)
+        ready.append((alert_id, seeker_id, chat, language, telegram_language, job))
     _mark(session, dropped, DROPPED, None)
-    _mark(session, sent, SENT, now)
+    # Only what this sweep moved from new to sent is told: a sweep running beside it
+    # (PostgreSQL lets two interleave) finds those rows taken and leaves them.
+    taken = _mark(session, [item[0] for item in ready], SENT, now)
+    found: dict[int, tuple[int, str | None, str | None, list[Job]]] = {}
+    for alert_id, seeker_id, chat, language, telegram_language, job in ready:
+        if alert_id in taken:
+            found.setdefault(seeker_id, (chat, language, telegram_language, []))[3].append(job)
     if daily:
         return [
             Recipient(seeker_id, chat, language, telegram_language, tuple(jobs))
@@ -221,14 +225,20 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
     ]
 
 
-def _mark(session: Session, ids: Sequence[int], status: str, now: datetime | None) -> None:
+def _mark(session: Session, ids: Sequence[int], status: str, now: datetime | None) -> set[int]:
+    """New alerts to `status`; returns the ids that were still new."""
+    changed: set[int] = set()
     for start in range(0, len(ids), 1_000):  # SQLite's bound parameters, in chunks
         chunk = ids[start : start + 1_000]
-        session.execute(
-            update(_ALERT)
-            .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.status == NEW))
-            .values(status=status, sent_at=now)
+        changed.update(
+            session.execute(
+                update(_ALERT)
+                .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.status == NEW))
+                .values(status=status, sent_at=now)
+                .returning(_ALERT.c.id)
+            ).scalars()
         )
+    return changed
 
 
 def take_instant(session: Session, now: datetime, limit: int = INSTANT_BATCH) -> list[Recipient]:
