@@ -28,7 +28,7 @@ the outbox delivers them at Telegram's pace. Printed: match and queue times agai
 delivery against the baseline (added p95 < 1 s). `--quick`: 3,000 CVs, 200 matching.
 
     .venv/bin/python -m bench.broadcast --kind alerts [--db ...] [--seekers 30000]
-        [--matching 2000] [--citizens 3] [--repeat 5] [--quick]
+        [--matching 2000] [--citizens 3] [--think 1.0] [--repeat 5] [--quick]
 """
 
 from __future__ import annotations
@@ -131,6 +131,9 @@ def main() -> None:
     p.add_argument("--matching", type=int, default=2_000, help="alerts: CVs the vacancy suits")
     p.add_argument("--repeat", type=int, default=5, help="alerts: vacancies timed before")
     p.add_argument("--quick", action="store_true", help="alerts: 3,000 CVs, 200 matching")
+    p.add_argument(
+        "--think", type=float, default=1.0, help="alerts: a citizen's seconds between steps"
+    )
     p.add_argument("--members", type=int, default=960, help="members per assembly (6 of them)")
     p.add_argument(
         "--citizens", type=int, help="citizens filing meanwhile (20; alerts: 3, each again)"
@@ -409,7 +412,7 @@ def alerts_main(args: Any) -> None:
         "vacancy alerts: match and queue, then delivery beside live replies",
         db=args.db,
         seekers=f"{args.seekers:,} CVs, {args.matching:,} suit the vacancy",
-        citizens_chatting=args.citizens,
+        citizens_chatting=f"{args.citizens}, {args.think:g} s between steps",
         targets=f"match and queue < {ALERT_TARGET_SECONDS:g} s each; "
         f"citizens' added p95 < {ALERT_TARGET_ADDED:g} s; 0 lost, 0 duplicates",
     )
@@ -433,7 +436,7 @@ def alerts_main(args: Any) -> None:
         during: list[Person] = []
         failures: list[BaseException] = []
         try:
-            _file_all(world, baseline, args.citizens, 0, failures, args.timeout)
+            _file_all(world, baseline, args.citizens, args.think, failures, args.timeout)
             start_calls = world.emu.stats()["calls"]
             vacancy_id = _vacancy(db, "Garson aranıyor")
             live = _approve_and_queue(db, vacancy_id)
@@ -445,10 +448,13 @@ def alerts_main(args: Any) -> None:
                     person = new_citizen(world.emu, 1_000 + n * 100 + len(during))
                     during.append(person)
                     try:
-                        file_complaint(person, full=False, timeout=args.timeout)
+                        file_complaint(person, think, full=False, timeout=args.timeout)
                     except BaseException as exc:
                         failures.append(exc)
                         return
+
+            def think() -> None:
+                time.sleep(args.think)
 
             threads = [
                 threading.Thread(target=chat, args=(n,), daemon=True) for n in range(args.citizens)
@@ -474,17 +480,22 @@ def _file_all(
     world: Any,
     people: list[Person],
     count: int,
-    first: int,
+    think: float,
     failures: list[BaseException],
     timeout: float,
+    rounds: int = 3,
 ) -> None:
+    """The baseline: `count` citizens file `rounds` complaints each, the bot quiet."""
+
     def file(n: int) -> None:
-        person = new_citizen(world.emu, first + n)
-        people.append(person)
-        try:
-            file_complaint(person, full=False, timeout=timeout)
-        except BaseException as exc:
-            failures.append(exc)
+        for round_ in range(rounds):
+            person = new_citizen(world.emu, 500 + n * rounds + round_)
+            people.append(person)
+            try:
+                file_complaint(person, lambda: time.sleep(think), full=False, timeout=timeout)
+            except BaseException as exc:
+                failures.append(exc)
+                return
 
     threads = [threading.Thread(target=file, args=(n,), daemon=True) for n in range(count)]
     for thread in threads:

@@ -67,13 +67,16 @@ async def from_alert(update: Update, context: KentContext, button: ea.FromAlert)
     new choice is confirmed in a message of its own."""
     query = update.callback_query
     assert query is not None
+    refused: str | None = None
     with context.citizen_transaction() as (session, citizen, t):
         try:
             screen = flow.from_alert(session, citizen, t, button.mode)
-        except Refused as exc:
+        except Refused as exc:  # no CV any more (deleted since the alert)
             session.rollback()
-            await query.answer(refusal(t, exc.reason), show_alert=True)
-            return
+            refused = refusal(t, exc.reason)
+    if refused is not None:
+        await query.answer(refused, show_alert=True)
+        return
     await query.answer()
     await render.present(update, screen)
 

@@ -10,6 +10,7 @@ history, and what /verilerim and /verilerimi_sil do with it. The modules:
 - `registry`: CVs, firms and vacancies, and the staff actions on them (verify, approve);
 - `referrals`: referring a seeker and every later status change, each recorded;
 - `ranking`: the candidates for a vacancy, best first, with their score parts;
+- `alerts`: who a published vacancy is told to, once each, at once or in a daily summary;
 - `indicators`: goal 4.3.1's figures for any period;
 - `imports`: the portal's job seekers, employers and referrals from CSV files;
 - `personal_data`: the feature's part of KVKK export and erasure.

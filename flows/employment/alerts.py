@@ -168,11 +168,15 @@ def queue_instant(session: Session, now: datetime) -> int:
     """The alerts due now into the outbox, one batch per vacancy, in the caller's
     transaction (which also marks them sent). Returns how many were queued."""
     by_vacancy: dict[int, dict[int, tuple[str, Rows]]] = {}
+    # A vacancy's alert reads the same to everyone of a language: composed once each.
+    composed: dict[tuple[int, str], tuple[str, Rows]] = {}
     for recipient in alerts.take_instant(session, now):
         job = recipient.jobs[0]
-        by_vacancy.setdefault(job.vacancy_id, {})[recipient.telegram_id] = alert(
-            job, _translator(recipient)
-        )
+        t = _translator(recipient)
+        key = (job.vacancy_id, t.language)
+        if key not in composed:
+            composed[key] = alert(job, t)
+        by_vacancy.setdefault(job.vacancy_id, {})[recipient.telegram_id] = composed[key]
     for messages in by_vacancy.values():
         outbox.enqueue(
             session,
