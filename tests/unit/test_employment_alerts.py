@@ -297,10 +297,10 @@ def test_alerts_that_can_no_longer_go_are_dropped_not_sent(db: Engine) -> None:
             (row.seeker_id, row.vacancy_id): row.status
             for row in session.exec(select(VacancyAlert))
         }
-    assert statuses[(stays, vacancy.id)] == alerts.SENT
-    assert statuses[(stays, closing.id)] == alerts.DROPPED
+    assert statuses[(stays, id_of(vacancy))] == alerts.SENT
+    assert statuses[(stays, id_of(closing))] == alerts.DROPPED
     for seeker in (pauses, stops, blocks):
-        assert statuses[(seeker, vacancy.id)] == alerts.DROPPED
+        assert statuses[(seeker, id_of(vacancy))] == alerts.DROPPED
     assert {s for (s, _), status in statuses.items() if status == alerts.NEW} == set()
 
 
