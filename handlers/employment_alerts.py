@@ -5,6 +5,8 @@ them through the bulk line, behind replies to people who are chatting.
 
 - `job-alerts` every few seconds: the alerts of seekers who want each one at once (a
   vacancy approved a moment ago is out within seconds); an idle run is one indexed read.
+  A handler that approves a vacancy (core.employment.registry.approve_vacancy) may
+  `await send_instant(context)` after its transaction to start them at once.
 - `job-alerts-daily` at [schedule] job_alerts: each "daily" seeker's summary.
 
 Both are sweeps over the database (a missed run loses nothing: the next one finds the
