@@ -403,7 +403,7 @@ def file_complaint(
 
     step("send_message", "Kişisel Verilerin Korunması", text="/talep")
     topics = step("press_button", "Hangi konuyla ilgili?", text="✅ Kabul ediyorum")
-    if "✅ Şikayet" not in topics.flat_buttons:
+    if "✅ Şikâyet" not in topics.flat_buttons:  # spelt with â since 52c3655's Turkish
         raise AssertionError(f"no preselected type in {topics.flat_buttons}")
     if retype:
         step("press_button", "Tür: Talep", text="Talep")

@@ -144,6 +144,7 @@ class Schedule(_Strict):
     weekly_digest_day: str = "monday"
     weekly_digest: time = time(8, 45)
     indicator_snapshot: time = time(2, 0)
+    job_alerts: time = time(9, 0)  # job seekers' daily summary of new vacancies
 
     @field_validator("weekly_digest_day")
     @classmethod

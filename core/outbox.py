@@ -11,7 +11,7 @@ Plain functions over a session, no Telegram: the caller decides what an error me
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,16 +40,21 @@ CLAIM_FOR = timedelta(minutes=5)
 ERROR_LENGTH = 200
 
 
+# Inline buttons under a message, row by row: (label, data) pairs, the data a
+# flows.actions Action packs (the outbox stores them as they are, on any channel).
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+
 @dataclass(frozen=True)
 class Due:
-    """A claimed message: send `text` to `chat_id`, then record the outcome by `id`."""
+    """A claimed message: send `text` to `chat_id` (with `buttons`, rows of
+    [label, data], if any), then record the outcome by `id`."""
 
     id: int
     announcement_id: int
     chat_id: int
     text: str
     attempts: int
-    # Inline buttons, row by row: [[label, data], ...] (None: a plain message).
     buttons: list[list[list[str]]] | None = None
 
 
@@ -81,9 +86,10 @@ def enqueue(
     now: datetime,
     requester_chat_id: int | None = None,
     language: str | None = None,
-    buttons: Mapping[int, list[list[list[str]]]] | None = None,
+    buttons: Mapping[int, Buttons] | None = None,
 ) -> int:
-    """Store a batch: one message per chat, all due now. Returns the batch's id.
+    """Store a batch: one message per chat, all due now, with the chat's `buttons` if
+    given. Returns the batch's id.
 
     Written in the caller's transaction, so the batch exists exactly when what caused it
     (an event's cancellation, say) is committed. NUL characters are dropped: PostgreSQL
@@ -108,12 +114,18 @@ def enqueue(
                     "status": PENDING,
                     "attempts": 0,
                     "next_try_at": now,
-                    "buttons": (buttons or {}).get(chat_id),
+                    "buttons": _rows(buttons.get(chat_id) if buttons else None),
                 }
                 for chat_id, text in texts.items()
             ],
         )
     return batch.id
+
+
+def _rows(buttons: Buttons | None) -> list[list[list[str]]] | None:
+    if not buttons:
+        return None
+    return [[[label, data] for label, data in row] for row in buttons]
 
 
 def claim(session: Session, now: datetime, limit: int) -> list[Due]:

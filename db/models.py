@@ -403,7 +403,8 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_try_at: datetime | None = _time()
     error: str | None = Field(default=None, max_length=200)  # the last one, for operators
-    # Inline buttons under the text, row by row: [[label, data], ...] (None: none).
+    # Inline buttons under the text, [[[label, data], …], …] row by row (a job alert's
+    # "Stop alerts"); None for a plain message.
     buttons: list[list[list[str]]] | None = Field(default=None, sa_column=Column(JSON))
 
 
@@ -474,6 +475,10 @@ class JobSeeker(SQLModel, table=True):
     # When the seeker was last asked whether the CV should stay (core.employment.renewal).
     renewal_asked_at: datetime | None = _time()
     erased_at: datetime | None = _time()
+    # Vacancy alerts (core.employment.alerts): instant, daily or off.
+    alerts: str = Field(
+        default="instant", max_length=8, sa_column_kwargs={"server_default": "instant"}
+    )
 
 
 class JobSeekerOccupation(SQLModel, table=True):
@@ -591,3 +596,26 @@ class ReferralEvent(SQLModel, table=True):
     actor_kind: str = Field(max_length=16)  # staff, seeker, employer, system
     actor_id: int | None = None  # staff_member.id, citizen.id; None for the system
     reason: str | None = Field(default=None, max_length=24)
+
+
+class VacancyAlert(SQLModel, table=True):
+    """A published vacancy matched a seeker (core.employment.alerts): one row per seeker
+    and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent, at once
+    or in the day's summary), sent (queued in the outbox), dropped (the seeker stopped
+    alerts, paused or left, or the vacancy closed, before it went)."""
+
+    __tablename__ = "vacancy_alert"
+    __table_args__ = (
+        UniqueConstraint("seeker_id", "vacancy_id", name="uq_vacancy_alert"),
+        # The sweeps read the new ones; the export and erasure read a seeker's.
+        Index("ix_vacancy_alert_status_seeker", "status", "seeker_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: int = Field(foreign_key="job_seeker.id")  # first in uq_vacancy_alert's index
+    vacancy_id: int = Field(foreign_key="vacancy.id")
+    status: str = Field(default="new", max_length=8)
+    matched_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    sent_at: datetime | None = _time()

@@ -61,3 +61,9 @@ def fit(label: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,.:;-–") + "…"
+
+
+def as_pairs(rows: Rows) -> list[list[tuple[str, str]]]:
+    """The choices as (label, data) pairs row by row: how the outbox stores the buttons of
+    a message it sends later (core.outbox.Buttons)."""
+    return [[(choice.label, choice.data) for choice in row] for row in rows]

@@ -127,15 +127,7 @@ async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
     """Send one message and record how it went (each in its own transaction, so a crash
     repeats as few sends as possible)."""
     try:
-        markup = None
-        if message.buttons:
-            markup = InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in message.buttons
-                ]
-            )
-        await bot.send_message(message.chat_id, message.text, reply_markup=markup)
+        await bot.send_message(message.chat_id, message.text, reply_markup=_markup(message))
     except Exception as exc:  # recorded below, whatever it was: the row must not hang
         error: Exception | None = exc
     else:
@@ -159,6 +151,17 @@ async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
                 "will retry" if again else "giving up",
                 exc_info=not isinstance(error, TelegramError),
             )
+
+
+def _markup(message: outbox.Due) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )
 
 
 def _describe(error: Exception) -> str:

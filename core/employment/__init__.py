@@ -12,6 +12,7 @@ history, and what /verilerim and /verilerimi_sil do with it. The modules:
 - `ranking`: the candidates for a vacancy, best first, with their score parts;
 - `desk`: what waits for the centre's staff, a firm turned down, a vacancy sent back;
 - `followups`: a referral's follow-up questions, the staff reminder, expiry;
+- `alerts`: who a published vacancy is told to, once each, at once or in a daily summary;
 - `indicators`: goal 4.3.1's figures for any period;
 - `imports`: the portal's job seekers, employers and referrals from CSV files;
 - `personal_data`: the feature's part of KVKK export and erasure.

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
+from core.employment import alerts
 from core.privacy import Erased, PersonalData, iso
 from db.models import (
     Citizen,
@@ -21,6 +22,7 @@ from db.models import (
     Referral,
     ReferralEvent,
     Vacancy,
+    VacancyAlert,
 )
 
 
@@ -117,6 +119,7 @@ def export(session: Session, citizen: Citizen) -> dict[str, Any]:
         "employment": {
             "cv": None if seeker is None else _cv(session, seeker),
             "referrals": [] if seeker is None else _referrals(session, seeker),
+            "job_alerts": None if seeker is None else alerts.export(session, seeker),
             "firms": _firms(session, citizen.id),
         }
     }
@@ -138,6 +141,8 @@ def blank_cv(session: Session, seeker: JobSeeker, now: datetime) -> None:
     session.execute(
         delete(JobSeekerOccupation).where(col(JobSeekerOccupation.seeker_id) == seeker.id)
     )
+    # Which vacancies they were told of says what work they looked for.
+    session.execute(delete(VacancyAlert).where(col(VacancyAlert.seeker_id) == seeker.id))
 
 
 def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
@@ -173,7 +178,15 @@ def expire(session: Session, now: datetime, days: int) -> Erased:
 
 
 PERSONAL_DATA = PersonalData(
-    tables=(JobSeeker, JobSeekerOccupation, Employer, Vacancy, Referral, ReferralEvent),
+    tables=(
+        JobSeeker,
+        JobSeekerOccupation,
+        Employer,
+        Vacancy,
+        Referral,
+        ReferralEvent,
+        VacancyAlert,
+    ),
     export=export,
     erase=erase,
     expire=expire,

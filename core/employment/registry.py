@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from core import staff
-from core.employment import codes, validation
+from core.employment import alerts, codes, validation
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, JobSeekerOccupation, StaffMember, Vacancy
 
@@ -256,12 +256,15 @@ def submit_vacancy(session: Session, employer: Employer, vacancy: Vacancy) -> Va
 def approve_vacancy(
     session: Session, actor: StaffMember | None, vacancy: Vacancy, now: datetime
 ) -> Vacancy:
-    """Pending → published, by the centre's staff."""
+    """Pending → published, by the centre's staff; the seekers it suits get an alert
+    (core.employment.alerts), recorded in this transaction."""
     member = authorize(actor)
     if vacancy.status != "pending":
         raise Refused("wrong_status")
     vacancy.status, vacancy.approved_at, vacancy.approved_by = "published", now, member.id
     session.add(vacancy)
+    session.flush()
+    alerts.on_published(session, vacancy, now)
     return vacancy
 
 

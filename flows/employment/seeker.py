@@ -19,6 +19,7 @@ from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
+from flows.employment import alert_actions as ea
 from flows.employment import employer_actions as ja
 from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import (
@@ -621,6 +622,7 @@ def my_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:
         "\n".join(lines),
         (
             (toggle,),
+            (ea.AlertSettings().choice(t._("🔔 Job alerts")),),
             (a.EditCV().choice(t._("✏️ Edit")),),
             *withdraw,
             (a.Delete().choice(t._("🗑 Delete my CV")),),

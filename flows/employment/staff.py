@@ -29,7 +29,7 @@ from flows.employment import staff_actions as s
 from flows.employment.employer_screens import NOT_HIRED_REASONS
 from flows.employment.screens import WORK_TIMES, occupation_title
 from flows.employment.screens import refusal as seeker_refusal
-from flows.screen import Choice, Rows, Screen, fit
+from flows.screen import Choice, Rows, Screen, as_pairs, fit
 
 T = TypeVar("T")
 
@@ -745,6 +745,6 @@ def _tell(
         {chat: text(ct)},
         kind=kind,
         now=now,
-        buttons={chat: [[[c.label, c.data] for c in row] for row in rows]} if rows else None,
+        buttons={chat: as_pairs(rows)} if rows else None,
     )
     return True

@@ -372,14 +372,14 @@ def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: 
 
 
 def test_a_queued_message_keeps_its_buttons_until_the_worker_claims_it(db: Engine) -> None:
-    rows = [[["✅ Interested", "er:i:1:y"], ["✖️ Not interested", "er:i:1:n"]]]
+    rows = [[("✅ Interested", "er:i:1:y"), ("✖️ Not interested", "er:i:1:n")]]
     with transaction(db) as session:
         outbox.enqueue(
             session, {7120: "offer", 7121: "plain"}, kind="referral", now=NOW, buttons={7120: rows}
         )
     with transaction(db) as session:
         claimed = {due.chat_id: due for due in outbox.claim(session, NOW, 10)}
-    assert claimed[7120].buttons == rows
+    assert claimed[7120].buttons == [[list(pair) for pair in row] for row in rows]
     assert claimed[7121].buttons is None
 
 

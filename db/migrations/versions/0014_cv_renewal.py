@@ -1,7 +1,7 @@
 """job_seeker.renewal_asked_at: when an idle seeker was last asked whether their CV
 should stay (core.employment.renewal)
 
-Revision ID: 0019
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-06 19:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 from db.types import UTCDateTime
 
-revision: str = "0019"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

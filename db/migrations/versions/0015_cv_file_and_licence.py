@@ -1,8 +1,8 @@
 """job_seeker: an existing CV sent as a PDF (the channel's file id, its name and size),
 and room in driving_licence for the licence classes held ("B,C,CE")
 
-Revision ID: 0017
-Revises: 0019 (main's head when this branch merged main; was 0013)
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 18:50:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0019"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,8 +2,8 @@
 questions of a referral (asked, answered, the group reminded), and buttons on outbox
 messages (a referral reaches the seeker with Interested / Not interested)
 
-Revision ID: 0015
-Revises: 0017
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 19:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 import db.types
 
 
-revision: str = '0015'
-down_revision: str | None = '0017'
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
