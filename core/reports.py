@@ -32,6 +32,7 @@ from sqlmodel import Session
 from common.config import Config
 from common.i18n import Translator, translator
 from core import codes
+from core.employment import events as employment_events
 from core.employment import indicators as employment
 from core.employment.indicators import EmploymentIndicators
 from core.indicators import GENERAL_ASSEMBLY, Indicators, compute
@@ -526,7 +527,7 @@ def build_report(
         Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
         Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
     )
-    jobs = employment.compute(session, config, span, now)
+    jobs = employment.compute(session, config, span, now, employment_events.RECORDED)
     sections += _employment_rows(jobs)
     notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
     if whatsapp_note:

@@ -18,6 +18,7 @@ from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
+from flows.employment.event_actions import EmploymentEvents
 from flows.employment.screens import (
     AVAILABILITY,
     EDUCATION,
@@ -73,6 +74,7 @@ def menu(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
     rows = [(a.Seek().choice(t._("🔎 I am looking for a job")),)]
     if stored_cv(session, citizen) is not None:
         rows.append((a.MyCV().choice(t._("📄 My CV")),))
+    rows.append((EmploymentEvents().choice(t._("🎓 Trainings and job fair")),))
     return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
 
 
