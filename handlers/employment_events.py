@@ -153,4 +153,5 @@ FEATURE = Feature(
         Command(("fuar_firma",), fair_firm_command),
     ),
     handlers=(buttons.handler(),),
+    personal_data=(core_events.PERSONAL_DATA,),
 )

@@ -21,8 +21,9 @@ from core.dates import aware
 from core.employment import validation
 from core.employment.registry import authorize
 from core.matching import fold
+from core.privacy import Erased, PersonalData
 from core.refusals import Refused
-from db.models import CouncilEvent, Employer, JobFairFirm, StaffMember
+from db.models import Citizen, CouncilEvent, Employer, JobFairFirm, StaffMember
 
 CAREER_TRAINING = "career_training"
 VOCATIONAL_TRAINING = "vocational_training"
@@ -178,11 +179,27 @@ class RecordedEvents:
 
 RECORDED = RecordedEvents()
 
+
+def _export(session: Session, citizen: Citizen) -> dict[str, object]:
+    return {}
+
+
+def _erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
+    return Erased()
+
+
+# A fair's firms name a firm and a number, never a person: nothing to export or erase (the
+# firm's contact person is the employment feature's, core.employment.personal_data). A
+# citizen's registrations for trainings are the council's registrations, exported and
+# erased with them.
+PERSONAL_DATA = PersonalData(tables=(JobFairFirm,), export=_export, erase=_erase)
+
 __all__ = [
     "CAREER_TRAINING",
     "COUNCIL",
     "JOB_FAIR",
     "KINDS",
+    "PERSONAL_DATA",
     "RECORDED",
     "TRAININGS",
     "VOCATIONAL_TRAINING",

@@ -94,7 +94,7 @@ def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:
     # My CV: view, pause and resume, delete.
     selin.send("/istihdam")
     menu = selin.wait_message(contains="İş ve kariyer")
-    assert menu.flat_buttons == ["🔎 İş arıyorum", "📄 Özgeçmişim"]
+    assert menu.flat_buttons[:2] == ["🔎 İş arıyorum", "📄 Özgeçmişim"]
     selin.press("📄 Özgeçmişim")
     selin.wait_message(contains="Forklift operatörleri")
     selin.press("⏸ Şimdilik iş aramıyorum")
