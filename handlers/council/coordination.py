@@ -32,6 +32,7 @@ from flows.council.coordination import (
 )
 from flows.council.screens import refusal
 from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
+from flows.employment.events import refusal as employment_refusal
 from flows.screen import Screen
 from handlers.common import KentContext, as_id, private
 from handlers.council.buttons import buttons
@@ -208,7 +209,8 @@ async def checkin_command(update: Update, context: KentContext) -> None:
     with context.citizen_transaction() as (session, citizen, t):
         kind = _kind_of(session, as_id(args[0])) if args else None
         if not council.may_manage_kind(context.staff_member(session), kind):
-            reply = refusal(t, "not_allowed")
+            employment = kind not in (None, council.COUNCIL)
+            reply = (employment_refusal if employment else refusal)(t, "not_allowed")
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
