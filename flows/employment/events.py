@@ -92,8 +92,8 @@ def firm_matches(t: Translator, event_id: int, firms: list[Employer], hired: int
     if not firms:
         return Screen(
             t._(
-                "No registered firm matches that. Check the name or the VKN; a firm "
-                "registers itself with /istihdam first."
+                "No registered firm matches that. Check the name or the VKN; the firm "
+                "must be registered with the employment centre first."
             )
         )
     return Screen(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from common.config import Config
-from core import council, indicators, staff
+from core import council, event_reminders, indicators, staff
 from core.employment import events
 from core.employment import indicators as employment_indicators
 from core.periods import between
@@ -245,3 +245,17 @@ def test_fair_firms_and_hires_are_recorded_by_vkn_or_name_and_counted(
         assert events.RECORDED.job_fair(s, year.start, year.end, fair_day) == (0, 0)
         jobs = employment_indicators.compute(s, config, year, NOW, events.RECORDED)
         assert (jobs.trainings, jobs.job_fair_firms, jobs.job_fair_hires) == (1, 2, 15)
+
+
+def test_registrants_of_a_training_get_the_councils_reminders(db: Engine) -> None:
+    with transaction(db) as s:
+        centre_staff(s)
+        course = training(s)
+        assert course.id is not None
+        booking = council.register(s, person(s, 30), course.id, NOW)
+    day_before = course.starts_at - timedelta(hours=20)
+    with transaction(db) as s:
+        due = event_reminders.due(s, day_before)
+        assert [(r.event_id, r.code, r.which) for r in due] == [(course.id, booking.code, "24h")]
+    with transaction(db) as s:
+        assert event_reminders.due(s, day_before) == []  # each reminder once
