@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from common.config import Config
 from core import council, event_reminders, indicators, staff
@@ -19,6 +22,7 @@ from core.employment import events
 from core.employment import indicators as employment_indicators
 from core.periods import between
 from db.engine import transaction
+from db.migrate import downgrade, upgrade
 from db.models import CouncilEvent, Employer
 from tests.unit.test_council import NOW, coordinator, new_event, person, refused
 
@@ -259,3 +263,44 @@ def test_registrants_of_a_training_get_the_councils_reminders(db: Engine) -> Non
         assert [(r.event_id, r.code, r.which) for r in due] == [(course.id, booking.code, "24h")]
     with transaction(db) as s:
         assert event_reminders.due(s, day_before) == []  # each reminder once
+
+
+def test_the_migration_makes_every_existing_event_a_council_event_and_matches_the_models(
+    engine: Engine,
+) -> None:
+    upgrade(engine, "0013")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO assembly (code, name_tr, active) VALUES ('kadin', 'K', true)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO council_event (assembly_code, title, description, starts_at, ends_at,"
+                " place, capacity, members_only, registered, last_seq, revision, created_at)"
+                " VALUES ('kadin', 'Toplantı', '', :at, :at, '', 10, false, 0, 0, 0, :at)"
+            ),
+            {"at": NOW},
+        )
+    upgrade(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT kind FROM council_event")).scalars().all() == [
+            "council"
+        ]
+        connection.execute(
+            text(
+                "INSERT INTO council_event (kind, title, description, starts_at, ends_at, place,"
+                " capacity, members_only, registered, last_seq, revision, created_at) VALUES"
+                " ('job_fair', 'Fuar', '', :at, :at, '', 10, false, 0, 0, 0, :at)"
+            ),
+            {"at": NOW},
+        )
+    with engine.connect() as connection:
+        # db/models.py and the migrations describe the same schema.
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    # Down again: the centre's events go (they have no assembly), the council's stay.
+    downgrade(engine, "0013")
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT title FROM council_event")).scalars().all() == [
+            "Toplantı"
+        ]
+    upgrade(engine)
