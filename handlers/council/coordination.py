@@ -32,7 +32,6 @@ from flows.council.coordination import (
 )
 from flows.council.screens import refusal
 from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
-from flows.employment.events import refusal as employment_refusal
 from flows.screen import Screen
 from handlers.common import KentContext, as_id, private
 from handlers.council.buttons import buttons
@@ -83,7 +82,7 @@ def _must_manage(context: KentContext, session: Session, kind: str | None = None
     """The presser may manage events of this kind (the council's by default; the
     employment centre's trainings and fairs are its staff's)."""
     if not council.may_manage_kind(context.staff_member(session), kind):
-        raise Refused("not_allowed")
+        raise Refused("not_allowed" if kind in (None, council.COUNCIL) else "not_centre_staff")
 
 
 def _event_being_created(context: KentContext, session: Session, citizen: Citizen) -> CouncilState:
@@ -210,7 +209,7 @@ async def checkin_command(update: Update, context: KentContext) -> None:
         kind = _kind_of(session, as_id(args[0])) if args else None
         if not council.may_manage_kind(context.staff_member(session), kind):
             employment = kind not in (None, council.COUNCIL)
-            reply = (employment_refusal if employment else refusal)(t, "not_allowed")
+            reply = refusal(t, "not_centre_staff" if employment else "not_allowed")
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:

@@ -129,6 +129,8 @@ def test_staff_create_a_training_and_a_citizen_registers_from_the_employment_men
     # At the door: the centre's staff check in; the council's coordinator may not.
     coordinator.send(f"/yoklama {event_id} {code.group(1)}")
     coordinator.wait_message(contains="İstihdam Merkezi personeline özeldir")
+    coordinator.send(f"/etkinlik_iptal {event_id}")
+    coordinator.wait_message(contains="İstihdam Merkezi personeline özeldir")
     member.send(f"/yoklama {event_id} {code.group(1)}")
     member.wait_message(contains="Giriş yapıldı: Ayşe")
     with transaction(kent.engine) as session:
