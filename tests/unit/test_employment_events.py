@@ -304,3 +304,25 @@ def test_the_migration_makes_every_existing_event_a_council_event_and_matches_th
             "Toplantı"
         ]
     upgrade(engine)
+
+
+def test_the_centres_staff_announce_to_a_trainings_registrants(db: Engine) -> None:
+    with transaction(db) as s:
+        centre_staff(s)
+        coordinator(s, COUNCIL)
+        course = training(s)
+        assert course.id is not None
+        council.register(s, person(s, 40), course.id, NOW)
+        refused(
+            "not_allowed",
+            council.announce,
+            s,
+            staff.active_member(s, COUNCIL),
+            "Salon değişti",
+            NOW,
+            event_id=course.id,
+        )
+        sent = council.announce(
+            s, staff.active_member(s, EMPLOYMENT_STAFF), "Salon değişti", NOW, event_id=course.id
+        )
+        assert sent == 1
