@@ -89,7 +89,8 @@ def _fair_arguments(args: list[str]) -> tuple[int, str, int] | None:
     event_id, hired = as_id(args[0]), args[-1]
     if event_id is None or not (hired.isascii() and hired.isdigit()):
         return None
-    return event_id, " ".join(args[1:-1]), int(hired[:6])
+    # A number too long to be real is refused by core as out of range, not cut short.
+    return event_id, " ".join(args[1:-1]), int(hired) if len(hired) <= 6 else -1
 
 
 @private

@@ -161,6 +161,8 @@ def test_staff_record_a_fairs_firms_and_hires_by_chat(kent: Kent) -> None:
     # Bad input: a polite answer, nothing recorded.
     member.send(f"/fuar_firma {fair_id} 1234567891 3")
     member.wait_message(contains="vergi kimlik numarası (VKN) geçerli değil")
+    member.send(f"/fuar_firma {fair_id} Ada 12345678")
+    member.wait_message(contains="0 ile 10000 arasında bir tam sayı")
     member.send(f"/fuar_firma {fair_id} Ada")
     member.wait_message(contains="Kullanım: /fuar_firma")
     with transaction(kent.engine) as session:
