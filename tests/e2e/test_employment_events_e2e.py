@@ -179,6 +179,13 @@ def test_in_english_staff_create_a_vocational_training_and_a_citizen_registers(
     event_id = create_training(
         kent, member, "🛠 Vocational training", "Forklift course", 5, english=True
     )
+    # ✅ Create pressed again (a stale button): nothing more is created, politely.
+    last = member.transcript()[-1]
+    member.press_data(last.message_id, "c:ec")
+    alert = member.last_alert()
+    assert alert is not None and "Not found" in (alert.text or "")
+    with transaction(kent.engine) as session:
+        assert len(session.exec(select(CouncilEvent)).all()) == 1
     sam = kent.citizen("Sam", language_code="en", last_name="Lee")
     sam.send("/start")
     sam.press("💼 Jobs and careers")
