@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from common.config import Config, Texts
 from core import council, indicators
 from core.codes import OPEN_STATUSES
+from core.employment import events as employment_events
 from core.employment import indicators as employment_indicators
 from core.periods import Period, between, period
 from db.models import Department, Request
@@ -117,5 +118,7 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         ],
         days=_days(session, config, today - timedelta(days=1), 7, now) if kind == "weekly" else [],
         assemblies={assembly.code: assembly.name for assembly in config.assemblies},
-        employment=employment_indicators.compute(session, config, span, now),
+        employment=employment_indicators.compute(
+            session, config, span, now, employment_events.RECORDED
+        ),
     )

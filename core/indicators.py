@@ -44,6 +44,7 @@ from sqlmodel import Session, SQLModel
 
 from common.config import Config, YearTargets
 from core import codes, council
+from core.employment import events as employment_events
 from core.employment import indicators as employment
 from core.periods import KINDS, Period, period, previous
 from db.models import CallCentreDay, IndicatorSnapshot, Request, SatisfactionAnswer
@@ -293,7 +294,9 @@ def store_snapshot(
     # Goal 4.3.1 rides in the same row, under its own key: Indicators.from_dict ignores
     # it, and snapshots stored before it simply have none (employment_snapshot: None).
     data = figures.to_dict()
-    data[EMPLOYMENT] = employment.compute(session, config, span, computed_at).to_dict()
+    data[EMPLOYMENT] = employment.compute(
+        session, config, span, computed_at, employment_events.RECORDED
+    ).to_dict()
     values = {
         "kind": span.kind,
         "period_start": span.start,

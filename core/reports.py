@@ -32,6 +32,7 @@ from sqlmodel import Session
 from common.config import Config
 from common.i18n import Translator, translator
 from core import codes
+from core.employment import events as employment_events
 from core.employment import indicators as employment
 from core.employment.indicators import EmploymentIndicators
 from core.indicators import GENERAL_ASSEMBLY, Indicators, compute
@@ -55,8 +56,8 @@ EMPLOYMENT_GOAL = (
     "buluşturmak."
 )
 # The seed's footnotes to goal 4.3.1, with ³ worded as the seed's numbers compute it
-# (467 ÷ 6.062 = %7,7), ² saying where this bot's figures come from, and ⁴ that trainings
-# and the job fair are not recorded yet.
+# (467 ÷ 6.062 = %7,7), ² saying where this bot's figures come from, and ⁴ how trainings
+# and the job fair are recorded (events of the bot, core.employment.events).
 EMPLOYMENT_NOTES = (
     "¹ İşe yönlendirilen kişiler, iş görüşmesine gittikten sonra işi tercih etmez ya da kurum "
     "tarafından kabul edilmez ise başka işlere yönlendirilmektedir. Dolayısıyla bir kişi "
@@ -65,8 +66,10 @@ EMPLOYMENT_NOTES = (
     "ve portal içe aktarımı) hesaplanmıştır; her kişi dönem içinde bir kez sayılır. İŞKUR "
     "verileri dâhil değildir.",
     "³ İşe başlayan kişi sayısının iş bulunan kişi sayısına bölünmesiyle elde edilmiştir.",
-    "⁴ Eğitim hedefi, her ay bir eğitim olmak üzere hesaplanmıştır. Kariyer ve meslek "
-    "eğitimleri ile istihdam fuarı henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunları boştur.",
+    "⁴ Eğitim hedefi, her ay bir eğitim olmak üzere hesaplanmıştır. Eğitimler, Kent Bot'ta "
+    "kaydedilip dönem içinde yapılan (iptal edilmemiş ve bitmiş) kariyer ve meslek "
+    "eğitimleridir; fuar rakamları, personelin kaydettiği katılan firmalar ve bu firmaların "
+    "fuarda işe aldığı kişilerdir. Kent Bot'tan önceki dönemler için kayıt yoktur.",
 )
 MISSED_CALLS_NOTE = (
     "*Kaçan çağrı oranı, kaçan çağrı sayısının toplam çağrı sayısına oranı ile belirlenmiştir."
@@ -464,8 +467,8 @@ def _attendance_rows(config: Config, figures: Indicators) -> tuple[Row, ...]:
 
 
 def _employment_rows(figures: EmploymentIndicators) -> tuple[Section, Section]:
-    """Goal 4.3.1 in the seed's two tables. Trainings and the job fair are not recorded
-    yet (None): their cells read "-", footnote ⁴ says why, and their targets still show."""
+    """Goal 4.3.1 in the seed's two tables. Trainings and the job fair come from the bot's
+    events (footnote ⁴); without an events source (None) their cells read "-"."""
     target = figures.target
 
     def row(label: str, unit: str, key: str, number: str = "", kind: str = "count") -> Row:
@@ -526,7 +529,7 @@ def build_report(
         Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
         Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
     )
-    jobs = employment.compute(session, config, span, now)
+    jobs = employment.compute(session, config, span, now, employment_events.RECORDED)
     sections += _employment_rows(jobs)
     notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
     if whatsapp_note:

@@ -217,10 +217,26 @@ class CouncilEvent(SQLModel, table=True):
             "registered >= 0 AND registered <= capacity", name="ck_council_event_seats"
         ),
         CheckConstraint("capacity >= 1", name="ck_council_event_capacity"),
+        # The employment centre's trainings and job fairs run on the same engine (seats,
+        # waiting list, check-in codes, reminders) as a `kind` of event without an
+        # assembly; a council event always has one.
+        CheckConstraint(
+            "kind IN ('council', 'career_training', 'vocational_training', 'job_fair')",
+            name="ck_council_event_kind",
+        ),
+        CheckConstraint(
+            "(kind = 'council') = (assembly_code IS NOT NULL)",
+            name="ck_council_event_assembly",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    assembly_code: str = Field(foreign_key="assembly.code", max_length=32, index=True)
+    kind: str = Field(
+        default="council", max_length=24, index=True, sa_column_kwargs={"server_default": "council"}
+    )
+    assembly_code: str | None = Field(
+        default=None, foreign_key="assembly.code", max_length=32, index=True
+    )
     title: str = Field(max_length=200)
     description: str = ""
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
@@ -619,3 +635,21 @@ class VacancyAlert(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
     sent_at: datetime | None = _time()
+
+
+class JobFairFirm(SQLModel, table=True):
+    """A firm that took part in a job fair (an event of kind job_fair), and how many people
+    it hired there, as the centre's staff record it after the fair."""
+
+    __tablename__ = "job_fair_firm"
+    __table_args__ = (
+        UniqueConstraint("event_id", "employer_id"),
+        CheckConstraint("hired >= 0", name="ck_job_fair_firm_hired"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="council_event.id", index=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    hired: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    recorded_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    recorded_at: datetime = _created()

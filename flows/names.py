@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from common.i18n import Translator
+from common.i18n import N_, Translator
 from db.models import Assembly, Category, Department
 
 
@@ -26,3 +26,15 @@ def department_name(department: Department | None, t: Translator) -> str:
 
 def assembly_name(assembly: Assembly, t: Translator) -> str:
     return assembly.name_en if t.language == "en" and assembly.name_en else assembly.name_tr
+
+
+# The employment centre's events (core.employment.events.KINDS), as people read them.
+EVENT_KINDS = {
+    "career_training": N_("🎓 Career training"),
+    "vocational_training": N_("🛠 Vocational training"),
+    "job_fair": N_("🤝 Job fair"),
+}
+
+
+def event_kind_name(kind: str, t: Translator) -> str:
+    return t._(EVENT_KINDS[kind]) if kind in EVENT_KINDS else kind

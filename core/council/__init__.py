@@ -28,8 +28,11 @@ from core.council.audience import (
     recipients,
 )
 from core.council.coordinators import (
+    COUNCIL,
     COUNCIL_DEPARTMENT,
     may_manage,
+    may_manage_event,
+    may_manage_kind,
 )
 from core.council.events import (
     KEEP,
@@ -69,6 +72,7 @@ from core.council.statistics import (
 )
 
 __all__ = [
+    "COUNCIL",
     "COUNCIL_DEPARTMENT",
     "KEEP",
     "Booking",
@@ -93,6 +97,8 @@ __all__ = [
     "leave",
     "mark_no_shows",
     "may_manage",
+    "may_manage_event",
+    "may_manage_kind",
     "member_counts",
     "members_per_assembly",
     "memberships_of",

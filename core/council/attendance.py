@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core.checkin import normalise_code
-from core.council.coordinators import authorize
+from core.council.coordinators import authorize_event
 from core.council.seats import (
     EVENT_TABLE,
     REGISTRATION_TABLE,
@@ -24,10 +24,10 @@ def check_in(
     session: Session, actor: StaffMember | None, event_id: int, code: str, now: datetime
 ) -> Registration:
     """A coordinator at the door enters a code: the registration is marked attended."""
-    authorize(actor)
     event = session.get(CouncilEvent, event_id)
     if event is None:
         raise Refused("not_found")
+    authorize_event(actor, event)
     if event.cancelled_at is not None:
         raise Refused("event_cancelled")
     registration = session.exec(

@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core import outbox
-from core.council.coordinators import authorize
+from core.council.coordinators import authorize, authorize_event
 from core.council.membership import (
     active_membership_clause,
 )
 from core.refusals import Refused
-from db.models import Assembly, Citizen, Membership, Registration, StaffMember
+from db.models import Assembly, Citizen, CouncilEvent, Membership, Registration, StaffMember
 
 
 def recipients(session: Session, citizen_ids: list[int]) -> dict[int, int]:
@@ -87,7 +87,10 @@ def announce(
 
     Refused("not_allowed") unless the actor may manage events (whatever the channel that
     looked them up); Refused("not_found") for an assembly that does not exist."""
-    member = authorize(actor)
+    # An event's registrants are told by those who manage it: the council's coordinators,
+    # or for a training or a job fair the employment centre's staff.
+    event = session.get(CouncilEvent, event_id) if assembly_code is None and event_id else None
+    member = authorize_event(actor, event) if event is not None else authorize(actor)
     if assembly_code is not None:
         if session.get(Assembly, assembly_code) is None:
             raise Refused("not_found")

@@ -5,10 +5,15 @@ council's department.
 from __future__ import annotations
 
 from core import staff
+from core.employment import codes as employment_codes
 from core.refusals import Refused
-from db.models import StaffMember
+from db.models import CouncilEvent, StaffMember
 
 COUNCIL_DEPARTMENT = "kent_konseyi"
+# An event's kind: the council's own, or the employment centre's trainings and job fairs,
+# which run on the same engine (seats, waiting list, check-in, reminders) without an
+# assembly and are managed by the centre's staff, not the council's coordinators.
+COUNCIL = "council"
 
 
 def may_manage(actor: StaffMember | None) -> bool:
@@ -24,5 +29,25 @@ def authorize(actor: StaffMember | None) -> StaffMember:
     """The actor (looked up by the caller, whatever the channel), if they may manage
     events; Refused otherwise."""
     if actor is None or not may_manage(actor):
+        raise Refused("not_allowed")
+    return actor
+
+
+def may_manage_kind(actor: StaffMember | None, kind: str | None) -> bool:
+    """A council event (kind None or council): its coordinators (may_manage); an
+    employment-centre event (a training, a job fair): the centre's staff, supervisors
+    and admins."""
+    if kind in (None, COUNCIL):
+        return may_manage(actor)
+    return staff.may_act(actor, employment_codes.DEPARTMENT)
+
+
+def may_manage_event(actor: StaffMember | None, event: CouncilEvent) -> bool:
+    return may_manage_kind(actor, event.kind)
+
+
+def authorize_event(actor: StaffMember | None, event: CouncilEvent) -> StaffMember:
+    """The actor, if they may manage this event (by its kind); Refused otherwise."""
+    if actor is None or not may_manage_event(actor, event):
         raise Refused("not_allowed")
     return actor

@@ -9,9 +9,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from core.council.coordinators import authorize
+from core.council.coordinators import COUNCIL, authorize, authorize_event
 from core.council.membership import (
     active_assembly,
 )
@@ -42,7 +43,8 @@ class EventSummary:
 @dataclass(frozen=True)
 class EventDetails:
     event: CouncilEvent
-    assembly: Assembly
+    # None for the employment centre's events (a training, a job fair).
+    assembly: Assembly | None
     seats_left: int
     waiting: int
     registration: Registration | None
@@ -99,10 +101,46 @@ def create_event(
     """A coordinator (or supervisor, admin) adds an event; with `now`, it must be ahead."""
     member = authorize(actor)
     active_assembly(session, assembly_code)
+    return add_event(
+        session,
+        member,
+        COUNCIL,
+        assembly_code,
+        title,
+        description,
+        starts_at,
+        ends_at,
+        place,
+        capacity,
+        registration_deadline,
+        members_only,
+        now=now,
+    )
+
+
+def add_event(
+    session: Session,
+    member: StaffMember,
+    kind: str,
+    assembly_code: str | None,
+    title: str,
+    description: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    capacity: int,
+    registration_deadline: datetime | None,
+    members_only: bool,
+    *,
+    now: datetime | None = None,
+) -> CouncilEvent:
+    """An event of any kind, validated; the caller has checked `member`'s role for it
+    (create_event for the council, core.employment.events for the centre's)."""
     _validate_event(title, starts_at, ends_at, place, capacity, registration_deadline)
     if now is not None and starts_at <= aware(now):
         raise Refused("event_past")
     event = CouncilEvent(
+        kind=kind,
         assembly_code=assembly_code,
         title=title.strip(),
         description=description.strip(),
@@ -139,8 +177,8 @@ def edit_event(
     More seats promote people from the waiting list at once (flagged `promoted`);
     fewer seats than are already taken is refused.
     """
-    authorize(actor)
     event = lock_event(session, event_id)
+    authorize_event(actor, event)
     _check_editable(event, aware(now))
     deadline = (
         event.registration_deadline if registration_deadline is KEEP else registration_deadline
@@ -196,8 +234,8 @@ def cancel_event(
     Registrations keep their status (the event's cancelled_at says it all), so
     who had signed up stays on record.
     """
-    authorize(actor)
     event = lock_event(session, event_id)
+    authorize_event(actor, event)
     _check_editable(event, aware(now))
     event.cancelled_at = now
     event.revision += 1
@@ -207,20 +245,27 @@ def cancel_event(
 
 
 def upcoming_events(
-    session: Session, now: datetime, assembly_code: str | None = None, limit: int = 50
+    session: Session,
+    now: datetime,
+    assembly_code: str | None = None,
+    limit: int = 50,
+    *,
+    kinds: tuple[str, ...] = (COUNCIL,),
 ) -> list[EventSummary]:
-    """Events not cancelled and not started yet, soonest first, with seats left."""
+    """Events not cancelled and not started yet, soonest first, with seats left: the
+    council's (of active assemblies), or those of `kinds` (the employment centre's)."""
     query = (
         select(
             CouncilEvent,
             col(CouncilEvent.capacity) - col(CouncilEvent.registered),
             waiting_counts(),
         )
-        .join(Assembly, col(Assembly.code) == col(CouncilEvent.assembly_code))
+        .outerjoin(Assembly, col(Assembly.code) == col(CouncilEvent.assembly_code))
         .where(
+            col(CouncilEvent.kind).in_(kinds),
             col(CouncilEvent.cancelled_at).is_(None),
             col(CouncilEvent.starts_at) > aware(now),
-            col(Assembly.active).is_(True),
+            or_(col(CouncilEvent.assembly_code).is_(None), col(Assembly.active).is_(True)),
         )
         .order_by(col(CouncilEvent.starts_at), col(CouncilEvent.id))
         .limit(limit)
@@ -238,7 +283,7 @@ def event_details(session: Session, event_id: int, citizen_id: int | None = None
     citizen, their registration and place in line."""
     row = session.exec(
         select(CouncilEvent, Assembly, waiting_counts())
-        .join(Assembly, col(Assembly.code) == col(CouncilEvent.assembly_code))
+        .outerjoin(Assembly, col(Assembly.code) == col(CouncilEvent.assembly_code))
         .where(CouncilEvent.id == event_id)
     ).first()
     if row is None:

@@ -108,7 +108,9 @@ def _check_registrable(
     if citizen.consent_at is None:
         raise Refused("consent_required")
     assert citizen.id is not None
-    if event.members_only and not is_member(session, citizen.id, event.assembly_code):
+    if event.members_only and (
+        event.assembly_code is None or not is_member(session, citizen.id, event.assembly_code)
+    ):
         raise Refused("members_only")
 
 

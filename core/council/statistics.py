@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func
 from sqlmodel import Session, col, select
 
+from core.council.coordinators import COUNCIL
 from core.dates import aware
 from db.models import Assembly, CouncilEvent, Registration
 
@@ -24,6 +25,8 @@ def _held(start: datetime, end: datetime, now: datetime) -> ColumnElement[bool]:
     over_by = min(aware(end), aware(now))
     return and_(
         col(CouncilEvent.assembly_code) == col(Assembly.code),
+        # The employment centre's trainings and fairs are counted in goal 4.3.1, not here.
+        col(CouncilEvent.kind) == COUNCIL,
         col(CouncilEvent.cancelled_at).is_(None),
         col(CouncilEvent.starts_at) >= aware(start),
         col(CouncilEvent.starts_at) < aware(end),

@@ -12,7 +12,7 @@ from common.i18n import N_, Translator
 from db.models import Assembly
 from flows.council import actions as a
 from flows.council.state import CouncilState
-from flows.names import assembly_name
+from flows.names import assembly_name, event_kind_name
 from flows.screen import Screen
 
 FIELD_PROMPTS: dict[str, str] = {
@@ -74,13 +74,17 @@ def field_question(t: Translator, field: str) -> Screen:
 
 
 def event_summary(t: Translator, state: CouncilState, assembly: Assembly | None) -> Screen:
-    """The new event as typed, to create or discard."""
+    """The new event as typed, to create or discard (an employment-centre event names its
+    kind where a council event names its assembly)."""
+    employment = state.kind not in (None, "council")
     name = assembly_name(assembly, t) if assembly else state.assembly or ""
+    if employment:
+        name = event_kind_name(state.kind or "", t)
     starts = datetime.fromisoformat(state.starts_at or "")
     ends = datetime.fromisoformat(state.ends_at or "")
     lines = [
         t._("📋 <b>New event</b>"),
-        f"🏛 {html.escape(name)}",
+        html.escape(name) if employment else f"🏛 {html.escape(name)}",
         f"<b>{html.escape(state.title or '')}</b>",
         html.escape(state.description or ""),
         f"🕒 {t.span(starts, ends)}",
@@ -93,9 +97,10 @@ def event_summary(t: Translator, state: CouncilState, assembly: Assembly | None)
                 when=t.datetime(datetime.fromisoformat(state.deadline))
             )
         )
-    lines.append(
-        t._("Only for members of the assembly.") if state.members_only else t._("Open to all.")
-    )
+    if not employment:
+        lines.append(
+            t._("Only for members of the assembly.") if state.members_only else t._("Open to all.")
+        )
     return Screen(
         "\n".join(lines),
         ((a.CreateEvent().choice(t._("✅ Create")), a.DiscardEvent().choice(t._("✖️ Cancel"))),),

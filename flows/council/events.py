@@ -16,7 +16,8 @@ from core.refusals import Refused
 from db.models import Assembly, Citizen, CouncilEvent
 from flows.council import actions as a
 from flows.council.screens import consent_screen
-from flows.names import assembly_name
+from flows.employment.event_actions import EmploymentEvents
+from flows.names import assembly_name, event_kind_name
 from flows.screen import Choice, Screen, fit, in_rows
 
 
@@ -38,7 +39,7 @@ def events_screen(session: Session, t: Translator, now: datetime, assembly: str 
             lines.append(
                 t._("<b>{title}</b> — {assembly}\n{when} · {place} · seats left: {seats}").format(
                     title=html.escape(event.title),
-                    assembly=html.escape(names.get(event.assembly_code, "")),
+                    assembly=html.escape(names.get(event.assembly_code or "", "")),
                     when=_when(t, event),
                     place=html.escape(event.place),
                     seats=item.seats_left,
@@ -66,9 +67,13 @@ def event_screen(
     or withdrawing while it is open."""
     details = council.event_details(session, event_id, citizen.id)
     event = details.event
+    assembly = details.assembly
+    employment = assembly is None  # a training or a job fair
     lines = [
         f"📅 <b>{html.escape(event.title)}</b>",
-        "🏛 " + html.escape(assembly_name(details.assembly, t)),
+        "🏛 " + html.escape(assembly_name(assembly, t))
+        if assembly is not None
+        else html.escape(event_kind_name(event.kind, t)),
         "🕒 " + _when(t, event),
         "📍 " + html.escape(event.place),
     ]
@@ -117,7 +122,8 @@ def event_screen(
     elif open_event:
         label = t._("✅ Register") if details.seats_left > 0 else t._("⏳ Join the waiting list")
         rows.append((a.Register(event.id or 0).choice(label),))
-    rows.append((a.Events().choice(t._("⬅️ All events")),))
+    back = EmploymentEvents() if employment else a.Events()
+    rows.append((back.choice(t._("⬅️ All events")),))
     return Screen("\n".join(lines), tuple(rows))
 
 
@@ -152,7 +158,7 @@ def members_only(session: Session, t: Translator, event: CouncilEvent) -> Screen
             "then you can register here."
         ).format(title=html.escape(event.title), assembly=name),
         (
-            (a.AssemblyScreen(event.assembly_code).choice(t._("🏛 Join the assembly")),),
+            (a.AssemblyScreen(event.assembly_code or "").choice(t._("🏛 Join the assembly")),),
             (a.EventScreen(event.id or 0).choice(t._("⬅️ Back to the event")),),
         ),
     )

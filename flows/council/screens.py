@@ -33,6 +33,8 @@ REFUSALS: dict[str, str] = {
     "not_registered": N_("You are not registered for this event."),
     "not_found": N_("Not found. It may have been removed."),
     "not_allowed": N_("This is for City Council coordinators."),
+    # A training's or a job fair's draft (their events' kinds are the employment centre's).
+    "not_centre_staff": N_("This is for the employment centre's staff."),
     "bad_code": N_("❌ No registration with that code for this event."),
     "already_checked_in": N_("⚠️ This code has already been checked in."),
     "waitlisted": N_("⚠️ This person is on the waiting list, not registered."),

@@ -14,6 +14,9 @@ class CouncilState(conversation.State):
     conversation state)."""
 
     assembly: str | None = None
+    # The new event's kind (core.council.COUNCIL when None; the employment centre's
+    # trainings and job fairs go through the same questions, without an assembly).
+    kind: str | None = None
     # A child's first and last name, while their date of birth is asked.
     child: str | None = None
     # The event whose registrants are checked in at the door.

@@ -21,6 +21,7 @@ from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
 from flows.employment import alert_actions as ea
 from flows.employment import employer_actions as ja
+from flows.employment.event_actions import EmploymentEvents
 from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import (
     AVAILABILITY,
@@ -104,6 +105,7 @@ def menu(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
     if stored_cv(session, citizen) is not None:
         rows.append((a.MyCV().choice(t._("📄 My CV")),))
     rows.append((ja.Home().choice(t._("🏢 I am an employer")),))
+    rows.append((EmploymentEvents().choice(t._("🎓 Trainings and job fair")),))
     if citizen.telegram_id is not None and desk.is_staff(
         staff.active_member(session, citizen.telegram_id)
     ):

@@ -16,8 +16,9 @@ from common.config import Config
 from common.i18n import Translator
 from core import conversation, council
 from core.dates import parse_local_datetime
+from core.employment import events as employment_events
 from core.refusals import Refused
-from db.models import Assembly, Citizen, ConversationState
+from db.models import Assembly, Citizen, ConversationState, CouncilEvent
 from db.types import utcnow
 from flows.council import actions as a
 from flows.council.coordination import (
@@ -68,22 +69,34 @@ def _creation_input(
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
     state = state.model_copy(update={field: value, "field": next_field})
+    if next_field == "members_only" and state.kind not in (None, council.COUNCIL):
+        # A training or a job fair has no assembly: open to all, straight to the summary.
+        state = state.model_copy(update={"members_only": False})
+        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+        return event_summary(t, state, None)
     conversation.set_step(session, citizen, CouncilStep.EVENT, state)
     return field_question(t, next_field)
 
 
-def _must_manage(context: KentContext, session: Session) -> None:
-    if not council.may_manage(context.staff_member(session)):
-        raise Refused("not_allowed")
+def _must_manage(context: KentContext, session: Session, kind: str | None = None) -> None:
+    """The presser may manage events of this kind (the council's by default; the
+    employment centre's trainings and fairs are its staff's)."""
+    if not council.may_manage_kind(context.staff_member(session), kind):
+        raise Refused("not_allowed" if kind in (None, council.COUNCIL) else "not_centre_staff")
 
 
 def _event_being_created(context: KentContext, session: Session, citizen: Citizen) -> CouncilState:
-    """The new event whose fields have all been typed, once the presser may manage events."""
-    _must_manage(context, session)
+    """The new event whose fields have all been typed, once the presser may manage events
+    of its kind."""
     draft = session.get(ConversationState, citizen.id)
     if draft is None or draft.step != CouncilStep.EVENT:
+        # A stale button: "not found" for anyone who manages some kind of event.
+        actor = context.staff_member(session)
+        if not any(council.may_manage_kind(actor, k) for k in (None, *employment_events.KINDS)):
+            raise Refused("not_allowed")
         raise Refused("not_found")
     state = conversation.state_of(draft, CouncilState)
+    _must_manage(context, session, state.kind)
     if state.place is None:
         raise Refused("not_found")
     return state
@@ -93,9 +106,15 @@ def _cancel_question(
     context: KentContext, session: Session, t: Translator, event_id: int
 ) -> Screen:
     """/etkinlik_iptal and the Cancel button ask first, once the presser may manage
-    events."""
-    _must_manage(context, session)
+    events (of the event's kind)."""
+    _must_manage(context, session, _kind_of(session, event_id))
     return cancel_question(t, event_id)
+
+
+def _kind_of(session: Session, event_id: int | None) -> str | None:
+    """The event's kind, so its own staff manage it (None: no such event)."""
+    event = session.get(CouncilEvent, event_id) if event_id is not None else None
+    return event.kind if event is not None else None
 
 
 @private
@@ -190,8 +209,10 @@ async def checkin_command(update: Update, context: KentContext) -> None:
     """/yoklama ID [CODE]: check people in at the door; without a code, codes follow."""
     args = context.args or []
     with context.citizen_transaction() as (session, citizen, t):
-        if not council.may_manage(context.staff_member(session)):
-            reply = refusal(t, "not_allowed")
+        kind = _kind_of(session, as_id(args[0])) if args else None
+        if not council.may_manage_kind(context.staff_member(session), kind):
+            employment = kind not in (None, council.COUNCIL)
+            reply = refusal(t, "not_centre_staff" if employment else "not_allowed")
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
@@ -290,6 +311,8 @@ async def create_event(update: Update, context: KentContext, button: a.CreateEve
     def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         state = _event_being_created(context, session, citizen)
         deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
+        if state.kind not in (None, council.COUNCIL):
+            return _create_employment_event(context, session, citizen, t, state, now)
         event = council.create_event(
             session,
             context.staff_member(session),
@@ -315,10 +338,46 @@ async def create_event(update: Update, context: KentContext, button: a.CreateEve
     await press(update, context, act)
 
 
+def _create_employment_event(
+    context: KentContext,
+    session: Session,
+    citizen: Citizen,
+    t: Translator,
+    state: CouncilState,
+    now: datetime,
+) -> Screen:
+    """The same wizard's last step for a training or a job fair (core.employment.events
+    checks the employment centre's role)."""
+    event = employment_events.create_event(
+        session,
+        context.staff_member(session),
+        state.kind or "",
+        state.title or "",
+        state.description or "",
+        datetime.fromisoformat(state.starts_at or ""),
+        datetime.fromisoformat(state.ends_at or ""),
+        state.place or "",
+        state.capacity or 0,
+        datetime.fromisoformat(state.deadline) if state.deadline else None,
+        now=now,
+    )
+    conversation.clear(session, citizen)
+    link = f"https://t.me/{context.bot.username}?start=ev_{event.id}"
+    return Screen(
+        t._("✅ Event created (number {id}). Link for posters: {link}").format(
+            id=event.id, link=link
+        )
+    )
+
+
 @buttons.on(a.DiscardEvent)
 async def discard_event(update: Update, context: KentContext, button: a.DiscardEvent) -> None:
     def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
-        _must_manage(context, session)
+        draft = session.get(ConversationState, citizen.id)
+        kind = None
+        if draft is not None and draft.step == CouncilStep.EVENT:
+            kind = conversation.state_of(draft, CouncilState).kind
+        _must_manage(context, session, kind)
         conversation.clear(session, citizen)
         return Screen(t._("Cancelled. No event was created."))
 

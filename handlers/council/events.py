@@ -25,7 +25,7 @@ from db.types import utcnow
 from flows.council import actions as a
 from flows.council import events as flow
 from flows.council.screens import consent, refusal
-from flows.names import assembly_name
+from flows.names import assembly_name, event_kind_name
 from flows.screen import Screen
 from handlers.common import KentContext, private, translator_of
 from handlers.council.buttons import buttons
@@ -68,12 +68,12 @@ async def _send_registration(
         citizen = citizens.get_or_create(session, chat_id, None)
         t = translator_of(citizen)
         event = session.get(CouncilEvent, event_id)
-        assembly = session.get(Assembly, event.assembly_code) if event else None
-        if event is None or assembly is None:
+        if event is None:
             return
-        ics = event_ics(
-            event, assembly_name(assembly, t), code if status == "registered" else None, config.tz
-        )
+        # A training or a job fair has no assembly: its kind names it instead.
+        assembly = session.get(Assembly, event.assembly_code) if event.assembly_code else None
+        name = assembly_name(assembly, t) if assembly else event_kind_name(event.kind, t)
+        ics = event_ics(event, name, code if status == "registered" else None, config.tz)
     if status == "waitlisted":
         await context.bot.send_message(
             chat_id,

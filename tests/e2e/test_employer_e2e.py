@@ -112,7 +112,7 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     ahmet = kent.citizen("Ahmet", last_name="Demir")
     ahmet.send("/istihdam")
     menu = ahmet.wait_message(contains="İş ve kariyer")
-    assert menu.flat_buttons == ["🔎 İş arıyorum", "🏢 İşverenim"]
+    assert menu.flat_buttons == ["🔎 İş arıyorum", "🏢 İşverenim", "🎓 Eğitim ve iş fuarı"]
     ahmet.press("🏢 İşverenim")
     home = ahmet.wait_message(contains="İşverenler")
     assert home.flat_buttons == ["➕ Firma kaydet", "⬅️ Geri"]

@@ -33,7 +33,11 @@ def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:
     selin = kent.citizen("Selin", last_name="Kaya")
     selin.send("/istihdam")
     menu = selin.wait_message(contains="İş ve kariyer")
-    assert menu.flat_buttons == ["🔎 İş arıyorum", "🏢 İşverenim"]  # no CV yet
+    assert menu.flat_buttons == [
+        "🔎 İş arıyorum",
+        "🏢 İşverenim",
+        "🎓 Eğitim ve iş fuarı",
+    ]  # no CV yet
     selin.press("🔎 İş arıyorum")
     notice = selin.wait_message(contains="İstihdam Merkezi Kişisel Verilerin Korunması")
     assert "yalnızca size önerilen ve sizin kabul ettiğiniz" in notice.text
@@ -108,7 +112,12 @@ def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:
     # My CV: view, pause and resume, delete.
     selin.send("/istihdam")
     menu = selin.wait_message(contains="İş ve kariyer")
-    assert menu.flat_buttons == ["🔎 İş arıyorum", "📄 Özgeçmişim", "🏢 İşverenim"]
+    assert menu.flat_buttons == [
+        "🔎 İş arıyorum",
+        "📄 Özgeçmişim",
+        "🏢 İşverenim",
+        "🎓 Eğitim ve iş fuarı",
+    ]
     selin.press("📄 Özgeçmişim")
     selin.wait_message(contains="Forklift operatörleri")
     selin.press("⏸ Şimdilik iş aramıyorum")
@@ -207,7 +216,7 @@ def test_iptal_and_cancel_leave_the_cv_unwritten(kent: Kent) -> None:
     ali.wait_message(contains="Adınız ve soyadınız")
     ali.press("✖️ İptal")
     menu = ali.wait_message(contains="İptal edildi")
-    assert menu.flat_buttons == ["🔎 İş arıyorum", "🏢 İşverenim"]
+    assert menu.flat_buttons == ["🔎 İş arıyorum", "🏢 İşverenim", "🎓 Eğitim ve iş fuarı"]
     with transaction(kent.engine) as session:
         assert session.exec(select(JobSeeker)).all() == []
         assert session.exec(select(ConversationState)).all() == []

@@ -403,7 +403,8 @@ def test_upcoming_events_show_seats_left(db: Engine) -> None:
         ]
         assert [e.event.id for e in council.upcoming_events(s, NOW, "genclik")] == [later.id]
         details = council.event_details(s, soon.id, c.id)
-        assert details.assembly.code == "kadin" and details.seats_left == 0
+        assert details.assembly is not None and details.assembly.code == "kadin"
+        assert details.seats_left == 0
         assert details.registration is not None and details.position == 1
         assert council.event_details(s, later.id).registration is None
         refused("not_found", council.event_details, s, 12345)

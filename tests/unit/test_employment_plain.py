@@ -125,7 +125,11 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
         assert citizen.id is not None
         chat = PlainChat(db, citizen.id)
     chat.open()
-    assert "İş ve kariyer" in chat.text and chat.labels == ["🔎 İş arıyorum", "🏢 İşverenim"]
+    assert "İş ve kariyer" in chat.text and chat.labels == [
+        "🔎 İş arıyorum",
+        "🏢 İşverenim",
+        "🎓 Eğitim ve iş fuarı",
+    ]
     chat.press("🔎 İş arıyorum")
     assert "KVKK" in chat.text and "yalnızca" in chat.text
     assert chat.labels == ["✅ Kabul ediyorum", "✖️ Kabul etmiyorum"]
@@ -205,7 +209,11 @@ def test_a_citizen_writes_a_cv_on_a_plain_channel(db: Engine, config: Config) ->
     assert "Etkin" in chat.text, chat.text
     chat.press("🗑 Özgeçmişimi sil")
     chat.press("🗑 Evet, sil")
-    assert "silindi" in chat.text and chat.labels == ["🔎 İş arıyorum", "🏢 İşverenim"]
+    assert "silindi" in chat.text and chat.labels == [
+        "🔎 İş arıyorum",
+        "🏢 İşverenim",
+        "🎓 Eğitim ve iş fuarı",
+    ]
     with transaction(db) as session:
         erased = session.exec(select(JobSeeker)).one()
         assert erased.name is None and erased.erased_at is not None
@@ -241,6 +249,6 @@ def test_stale_presses_are_refused_and_back_leaves_from_the_first_question(
     chat.press("⬅️ Geri")
     assert "Adınız ve soyadınız" in chat.text
     chat.press("⬅️ Geri")  # before the first question: the menu, the draft dropped
-    assert chat.labels == ["🔎 İş arıyorum", "🏢 İşverenim"]
+    assert chat.labels == ["🔎 İş arıyorum", "🏢 İşverenim", "🎓 Eğitim ve iş fuarı"]
     with transaction(db) as session:
         assert session.exec(select(ConversationState)).all() == []

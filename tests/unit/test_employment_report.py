@@ -86,15 +86,15 @@ def test_xlsx_of_2023_has_the_seeds_employment_figures_as_numbers(
     assert cells("3. İş bulunan kişi sayısı ²") == ("[kişi]", 6062, "-")
     assert cells("4. İşe yönlendirme sayısı ¹") == ("[adet]", 30079, "-")
     assert rows["4. İşe yönlendirme sayısı ¹"][1].number_format == "#,##0"
-    # Not recorded yet: no figure, and no zero pretending to be one.
-    assert cells("5. Kariyer ve meslek eğitimlerinin sayısı ⁴") == ("[adet]", "-", "-")
+    # Trainings and fairs are the bot's events; these components hold none in 2023.
+    assert cells("5. Kariyer ve meslek eğitimlerinin sayısı ⁴") == ("[adet]", 0, "-")
     assert cells("1. İstihdam Merkezine kayıtlı toplam CV sayısı") == ("[kişi]", 25502, "-")
     assert cells("2. İstihdam Merkezine yeni kayıt CV sayısı") == ("[kişi]", 3538, "-")
     assert cells("3. İstihdam Merkezine kayıtlı toplam firma sayısı") == ("[adet]", 1009, "-")
     assert cells("4. İstihdam Merkezine yeni kayıt firma sayısı") == ("[adet]", 209, "-")
-    assert cells("6. İstihdam fuarına katılan firma sayısı ⁴")[1] == "-"
+    assert cells("6. İstihdam fuarına katılan firma sayısı ⁴")[1] == 0
     notes = [str(row[0].value) for row in lines if str(row[0].value).startswith("⁴")]
-    assert notes and "henüz kaydedilmiyor" in notes[0]
+    assert notes and "personelin kaydettiği katılan firmalar" in notes[0]
 
 
 def test_csv_of_2023_writes_them_the_turkish_way(employment_db: Engine, config: Config) -> None:
@@ -107,8 +107,8 @@ def test_csv_of_2023_writes_them_the_turkish_way(employment_db: Engine, config: 
     assert by_label["1. İstihdam Merkezine kayıtlı toplam CV sayısı"] == ["[kişi]", "25.502", "-"]
     assert by_label["2. İstihdam Merkezine yeni kayıt CV sayısı"] == ["[kişi]", "3.538", "-"]
     assert by_label["3. İstihdam Merkezine kayıtlı toplam firma sayısı"] == ["[adet]", "1.009", "-"]
-    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı"] == ["[adet]", "-", "-"]
-    assert any("henüz kaydedilmiyor" in line[0] for line in lines if line)
+    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı"] == ["[adet]", "0", "-"]
+    assert any("Kent Bot'tan önceki dönemler" in line[0] for line in lines if line)
 
 
 def test_2025_carries_the_configured_targets_and_the_markdown_has_the_goal(
@@ -120,13 +120,13 @@ def test_2025_carries_the_configured_targets_and_the_markdown_has_the_goal(
     # Nothing recorded in 2025 in these components; the CVs registered before stay counted.
     assert by_label["1. İşe başlayanların oranı ³"] == ["[%]", "-", "%10,7"]
     assert by_label["3. İş bulunan kişi sayısı ²"] == ["[kişi]", "0", "7.000"]
-    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı ⁴"] == ["[adet]", "-", "12"]
+    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı ⁴"] == ["[adet]", "0", "12"]
     assert by_label["1. İstihdam Merkezine kayıtlı toplam CV sayısı"] == [
         "[kişi]",
         "27.306",
         "31.306",
     ]
-    assert by_label["7. İstihdam fuarında iş bulunan kişi sayısı ⁴"] == ["[kişi]", "-", "300"]
+    assert by_label["7. İstihdam fuarında iş bulunan kişi sayısı ⁴"] == ["[kişi]", "0", "300"]
     markdown = reports.write_markdown(report)
     assert f"**{GOAL}**" in markdown
     assert "| **4. İşe yönlendirme sayısı ¹** | [adet] | 0 | 35.000 |" in markdown
