@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from bot.app import prepare_database
 from common.config import Config
-from core.employment import indicators
+from core.employment import events, indicators
 from core.periods import Period, period
 from db.engine import transaction
-from db.models import Employer, JobSeeker, Referral
+from db.models import CouncilEvent, Employer, JobSeeker, Referral
 from tests.builders import IST, seed_periods, table
 from tests.databases import postgres_engine, sqlite_engine
 
@@ -114,6 +114,27 @@ def _load(engine: Engine) -> None:
             row["seeker_id"] += 1
         for start in range(0, len(referrals), CHUNK):
             session.execute(insert(table(Referral)), referrals[start : start + CHUNK])
+        # A training a month in 2023 and 2024, career and vocational in turn, on the
+        # council's event engine (no fair before 2025), plus one cancelled: not held.
+        session.execute(insert(table(CouncilEvent)), [*TRAININGS, CANCELLED])
+
+
+def _training(year: int, month: int, cancelled: bool = False) -> dict[str, Any]:
+    starts = datetime(year, month, 15, 10, tzinfo=IST)
+    return {
+        "kind": "career_training" if month % 2 else "vocational_training",
+        "assembly_code": None,
+        "title": f"Eğitim {month}/{year}",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "capacity": 30,
+        "created_at": starts - timedelta(days=20),
+        "cancelled_at": starts - timedelta(days=2) if cancelled else None,
+    }
+
+
+TRAININGS = [_training(year, month) for year in (2023, 2024) for month in range(1, 13)]
+CANCELLED = _training(2023, 6, cancelled=True)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -133,32 +154,12 @@ def seeded(
         yield engine
 
 
-class MonthlyTrainings:
-    """Stands in for the council engine's training and job-fair events (not built yet):
-    one training on the 15th of every month of 2023 and 2024, no fair before 2025."""
-
-    def trainings_held(
-        self, session: Session, start: datetime, end: datetime, now: datetime
-    ) -> int:
-        held = [
-            datetime(year, month, 15, 10, tzinfo=IST)
-            for year in (2023, 2024)
-            for month in range(1, 13)
-        ]
-        return sum(1 for at in held if start <= at < end and at < now)
-
-    def job_fair(
-        self, session: Session, start: datetime, end: datetime, now: datetime
-    ) -> tuple[int, int]:
-        return 0, 0
-
-
 NOW = datetime(2026, 1, 1, tzinfo=IST)
 
 
 def _compute(seeded: Engine, config: Config, span: Period) -> indicators.EmploymentIndicators:
     with Session(seeded) as session:
-        return indicators.compute(session, config, span, NOW, MonthlyTrainings())
+        return indicators.compute(session, config, span, NOW, events.RECORDED)
 
 
 def test_2023_gives_the_seeds_figures_to_the_digit(seeded: Engine, config: Config) -> None:

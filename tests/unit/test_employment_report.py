@@ -86,8 +86,8 @@ def test_xlsx_of_2023_has_the_seeds_employment_figures_as_numbers(
     assert cells("3. İş bulunan kişi sayısı ²") == ("[kişi]", 6062, "-")
     assert cells("4. İşe yönlendirme sayısı ¹") == ("[adet]", 30079, "-")
     assert rows["4. İşe yönlendirme sayısı ¹"][1].number_format == "#,##0"
-    # Trainings and fairs are the bot's events; these components hold none in 2023.
-    assert cells("5. Kariyer ve meslek eğitimlerinin sayısı ⁴") == ("[adet]", 0, "-")
+    # Trainings are events of the bot: the components hold one a month, as the seed says.
+    assert cells("5. Kariyer ve meslek eğitimlerinin sayısı ⁴") == ("[adet]", 12, "-")
     assert cells("1. İstihdam Merkezine kayıtlı toplam CV sayısı") == ("[kişi]", 25502, "-")
     assert cells("2. İstihdam Merkezine yeni kayıt CV sayısı") == ("[kişi]", 3538, "-")
     assert cells("3. İstihdam Merkezine kayıtlı toplam firma sayısı") == ("[adet]", 1009, "-")
@@ -107,7 +107,7 @@ def test_csv_of_2023_writes_them_the_turkish_way(employment_db: Engine, config: 
     assert by_label["1. İstihdam Merkezine kayıtlı toplam CV sayısı"] == ["[kişi]", "25.502", "-"]
     assert by_label["2. İstihdam Merkezine yeni kayıt CV sayısı"] == ["[kişi]", "3.538", "-"]
     assert by_label["3. İstihdam Merkezine kayıtlı toplam firma sayısı"] == ["[adet]", "1.009", "-"]
-    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı"] == ["[adet]", "0", "-"]
+    assert by_label["5. Kariyer ve meslek eğitimlerinin sayısı"] == ["[adet]", "12", "-"]
     assert any("Kent Bot'tan önceki dönemler" in line[0] for line in lines if line)
 
 
