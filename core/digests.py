@@ -15,9 +15,12 @@ from sqlmodel import Session, col
 from common.config import Config, Texts
 from core import council, indicators
 from core.codes import OPEN_STATUSES
+from core.employment import codes as employment_codes
+from core.employment import desk
 from core.employment import events as employment_events
 from core.employment import indicators as employment_indicators
 from core.periods import Period, between, period
+from db import reference
 from db.models import Department, Request
 
 
@@ -51,6 +54,8 @@ class Digest:
     assemblies: dict[str, Texts]
     # Goal 4.3.1 over the same period: the "İstihdam Merkezi" block.
     employment: employment_indicators.EmploymentIndicators | None = None
+    # What waits on the employment centre's desk, for the centre's own digest.
+    employment_waiting: desk.Waiting | None = None
 
 
 def _department_lines(session: Session, span: Period, now: datetime) -> list[DepartmentLine]:
@@ -121,4 +126,12 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         employment=employment_indicators.compute(
             session, config, span, now, employment_events.RECORDED
         ),
+        employment_waiting=desk.waiting(session),
     )
+
+
+def employment_chat(session: Session) -> int | None:
+    """The employment centre's own staff group, if config.toml gives it one: it gets the
+    centre's digest (handlers.digests.render_centre)."""
+    department = reference.get(session, Department, employment_codes.DEPARTMENT)
+    return department.chat_id if department is not None else None

@@ -43,6 +43,14 @@ def _progress(
     return t._("{actual} (target {target})").format(actual=show, target=t.number(target))
 
 
+def _period(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
+    first = digest.span.start.astimezone(tz).date()
+    last = (digest.span.end.astimezone(tz) - timedelta(seconds=1)).date()
+    if first == last:
+        return t.date(first)
+    return f"{t.date(first, 'short')} – {t.date(last, 'short')}"
+
+
 def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
     """The digest as one Telegram message (HTML), in the staff's language."""
     figures, year = digest.figures, digest.year
@@ -51,13 +59,8 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
         "weekly": t._("📊 <b>Weekly summary</b>"),
         "today": t._("📊 <b>Summary for today so far</b>"),
     }[digest.kind]
-    first = digest.span.start.astimezone(tz).date()
-    last = (digest.span.end.astimezone(tz) - timedelta(seconds=1)).date()
-    period = (
-        t.date(first) if first == last else f"{t.date(first, 'short')} – {t.date(last, 'short')}"
-    )
     lines = [
-        f"{title} · {period}",
+        f"{title} · {_period(t, digest, tz)}",
         "",
         t._("<b>Requests by department</b> (new / open / overdue / resolved)"),
     ]
@@ -165,19 +168,49 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
 
 
 def _employment(t: Translator, digest: digests.Digest) -> list[str]:
-    """The employment centre's period (goal 4.3.1): people started, job found, referrals
-    and new CVs, as the indicators count them (a person once per period)."""
+    """The employment centre's period (goal 4.3.1): people started, job found, referrals,
+    new CVs and trainings held, as the indicators count them (a person once per period),
+    and a job fair's firms and hires when one was held."""
     jobs = digest.employment
     if jobs is None:
         return []
-    return [
+    lines = [
         "",
         t._("<b>Employment centre</b>"),
         t._("People who started work: {count}").format(count=t.number(jobs.people_started)),
         t._("People a job was found for: {count}").format(count=t.number(jobs.people_job_found)),
         t._("Referrals: {count}").format(count=t.number(jobs.referrals)),
         t._("New CVs: {count}").format(count=t.number(jobs.new_cvs)),
+        t._("Trainings held: {count}").format(count=t.number(jobs.trainings or 0)),
     ]
+    if jobs.job_fair_firms:
+        lines.append(
+            t._("Job fair: {firms} firms, {hires} people hired").format(
+                firms=t.number(jobs.job_fair_firms), hires=t.number(jobs.job_fair_hires or 0)
+            )
+        )
+    return lines
+
+
+def render_centre(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
+    """The employment centre's own digest, for its staff group: the centre's block of the
+    digest and what waits on its desk (counts only; /istihdam opens the desk)."""
+    title = {
+        "daily": t._("💼 <b>Employment centre · daily summary</b>"),
+        "weekly": t._("💼 <b>Employment centre · weekly summary</b>"),
+        "today": t._("💼 <b>Employment centre · today so far</b>"),
+    }[digest.kind]
+    lines = [f"{title} · {_period(t, digest, tz)}", *_employment(t, digest)[2:]]
+    waiting = digest.employment_waiting
+    if waiting is not None:
+        lines += [
+            "",
+            t._("Firms to verify: {firms} · vacancies to approve: {vacancies}").format(
+                firms=t.number(waiting.firms), vacancies=t.number(waiting.vacancies)
+            ),
+            t._("/istihdam opens the staff desk."),
+        ]
+    return "\n".join(lines)
 
 
 def _rate(t: Translator, ratio: float | None) -> str:
@@ -245,6 +278,7 @@ async def send_digest(context: KentContext, kind: str) -> None:
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
         digest = digests.build(session, shared.config, kind, now)
+        centre = digests.employment_chat(session)
     text = render(t, digest, shared.config.tz)
     chart = chart_for(t, digest) if kind == "weekly" else None
     recipients = shared.config.digests.recipients or [
@@ -258,6 +292,14 @@ async def send_digest(context: KentContext, kind: str) -> None:
                     await context.bot.send_photo(chat_id, InputFile(chart, filename="haftalik.png"))
             except TelegramError as exc:
                 log.warning("%s digest not delivered to %s: %s", kind, chat_id, type(exc).__name__)
+        # The employment centre's group gets its own, unless it already has the whole one.
+        if centre is not None and centre not in recipients:
+            try:
+                await context.bot.send_message(
+                    centre, render_centre(t, digest, shared.config.tz), parse_mode=ParseMode.HTML
+                )
+            except TelegramError as exc:
+                log.warning("%s centre digest not delivered: %s", kind, type(exc).__name__)
 
 
 async def daily_digest(context: KentContext) -> None:

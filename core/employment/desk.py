@@ -1,12 +1,15 @@
 """The employment centre's staff desk: what waits for staff (firms to verify, vacancies
 to approve, published vacancies to refer candidates to), and the two refusals the
-registry does not hold (a firm turned down, a vacancy sent back). Every function takes
-the actor and checks it with `registry.authorize`, whatever channel asks."""
+registry does not hold (a firm turned down, a vacancy sent back). Every function that
+shows a firm or a vacancy takes the actor and checks it with `registry.authorize`,
+whatever channel asks; `waiting` gives only counts, for the centre's digest."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core import staff
@@ -27,20 +30,39 @@ def is_staff(member: StaffMember | None) -> bool:
     return staff.may_act(member, codes.DEPARTMENT)
 
 
+# A firm registered by chat and neither verified nor turned down.
+_UNVERIFIED = (
+    col(Employer.verified_at).is_(None),
+    col(Employer.rejected_at).is_(None),
+    col(Employer.citizen_id).is_not(None),
+)
+
+
 def firms_to_verify(session: Session, actor: StaffMember | None) -> list[Employer]:
     """Firms registered and neither verified nor turned down, oldest first."""
     authorize(actor)
     return list(
         session.exec(
             select(Employer)
-            .where(
-                col(Employer.verified_at).is_(None),
-                col(Employer.rejected_at).is_(None),
-                col(Employer.citizen_id).is_not(None),
-            )
+            .where(*_UNVERIFIED)
             .order_by(col(Employer.registered_at), col(Employer.id))
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    firms: int  # to verify
+    vacancies: int  # to approve
+
+
+def waiting(session: Session) -> Waiting:
+    """How much waits on the desk, for the centre's digest: counts, nothing of a firm."""
+    firms = session.exec(select(func.count(col(Employer.id))).where(*_UNVERIFIED)).one()
+    vacancies = session.exec(
+        select(func.count(col(Vacancy.id))).where(Vacancy.status == "pending")
+    ).one()
+    return Waiting(int(firms), int(vacancies))
 
 
 def vacancies(

@@ -39,8 +39,13 @@ def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:
     digest = kent.supervisors.wait_message(contains="Günlük özet")
     assert "Temizlik İşleri Müdürlüğü: 1 / 1 / 0 / 0" in digest.text
     assert "Bu yıl şimdiye kadar" in digest.text
+    # The employment centre's group gets its own: its figures and what waits on its desk.
+    centre = kent.groups["istihdam"].wait_message(contains="İstihdam Merkezi · günlük özet")
+    assert "Doğrulanacak firma: 0 · onay bekleyen ilan: 0" in centre.text
+    assert "Temizlik" not in centre.text  # not the other departments' lines
     kent.run_job(daily_digest)
     kent.supervisors.expect_no_message(within=0.4)  # a second run, a restart: nothing
+    kent.groups["istihdam"].expect_no_message(within=0.2)
 
     # In a year with targets in config.toml, progress is shown against them.
     kent.app.bot_data["deps"].clock = lambda: datetime(2025, 6, 2, 8, 30, tzinfo=kent.config.tz)

@@ -12,11 +12,12 @@ from sqlalchemy.engine import Engine
 from common.config import Config
 from common.i18n import translator
 from core import digests, indicators
+from core.employment import registry
 from core.periods import period
 from db.engine import transaction
 from db.models import IndicatorSnapshot, JobSeeker, Referral
-from handlers.digests import render
-from tests.builders import table
+from handlers.digests import render, render_centre
+from tests.builders import citizen_of, make_citizen, table
 
 IST = ZoneInfo("Europe/Istanbul")
 
@@ -95,14 +96,50 @@ def test_the_digest_shows_the_employment_centre_block(db: Engine, config: Config
         daily = digests.build(session, config, "daily", now)
         today = digests.build(session, config, "today", now)
     text = render(translator("tr"), daily, IST)
-    block = text[text.index("<b>İstihdam Merkezi</b>") :].splitlines()[:5]
+    block = text[text.index("<b>İstihdam Merkezi</b>") :].splitlines()[:6]
     assert block == [
         "<b>İstihdam Merkezi</b>",
         "İşe başlayan kişiler: 1",
         "İş bulunan kişiler: 2",
         "İşe yönlendirmeler: 4",
         "Yeni özgeçmişler: 3",
+        "Yapılan eğitimler: 0",
     ]
+    assert "İş fuarı" not in text  # no fair held
     assert "Employment centre" in render(translator("en"), daily, IST)
     # /ozet covers today: nothing happened at the centre yet.
     assert "İşe yönlendirmeler: 0" in render(translator("tr"), today, IST)
+
+
+def test_the_centres_own_digest_has_its_figures_and_what_waits_on_its_desk(
+    db: Engine, config: Config
+) -> None:
+    now = datetime(2025, 3, 4, 8, 30, tzinfo=IST)
+    _seekers_and_referrals(db, datetime(2025, 3, 3, 10, tzinfo=IST))
+    owner = make_citizen(db, 7301)
+    with transaction(db) as session:
+        registry.register_employer(
+            session,
+            citizen_of(session, owner),
+            name="Deniz Lokanta",
+            tax_number="4540536920",
+            sector="Yiyecek",
+            district="Merkez",
+            contact_name="Ali Deniz",
+            contact_phone="+905321112244",
+            now=now,
+        )
+        daily = digests.build(session, config, "daily", now)
+    text = render_centre(translator("tr"), daily, IST)
+    assert text.splitlines() == [
+        "💼 <b>İstihdam Merkezi · günlük özet</b> · 3 Mart 2025",
+        "İşe başlayan kişiler: 1",
+        "İş bulunan kişiler: 2",
+        "İşe yönlendirmeler: 4",
+        "Yeni özgeçmişler: 3",
+        "Yapılan eğitimler: 0",
+        "",
+        "Doğrulanacak firma: 1 · onay bekleyen ilan: 0",
+        "Personel masası için /istihdam yazın.",
+    ]
+    assert "Deniz" not in text  # counts only, nothing of a firm
