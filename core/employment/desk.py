@@ -13,10 +13,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core import staff
-from core.employment import codes, ranking
+from core.employment import codes, ranking, referrals
 from core.employment.registry import authorize
 from core.refusals import Refused
-from db.models import Employer, JobSeeker, StaffMember, Vacancy
+from db.models import Employer, JobSeeker, Referral, StaffMember, Vacancy
 
 # Why a firm is turned down, and why a vacancy goes back to its firm.
 FIRM_REJECTIONS = ("tax_number", "unreachable", "not_a_firm", "other")
@@ -135,3 +135,16 @@ def candidates(
         ).all()
     }
     return [(c, seekers[c.seeker_id]) for c in ranked if c.seeker_id in seekers]
+
+
+def close_vacancy(
+    session: Session, actor: StaffMember | None, vacancy: Vacancy, now: datetime
+) -> list[Referral]:
+    """Staff close a vacancy (filled elsewhere, the firm unreachable); the referrals still
+    waiting on it end as when the firm closes it. Returns those."""
+    authorize(actor)
+    if vacancy.status == "closed":
+        raise Refused("wrong_status")
+    vacancy.status, vacancy.closed_at = "closed", now
+    session.add(vacancy)
+    return referrals.end_with_vacancy(session, vacancy, now)

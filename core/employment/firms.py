@@ -204,15 +204,17 @@ def post_vacancy(
     return registry.submit_vacancy(session, employer, vacancy)
 
 
-def close_vacancy(session: Session, citizen: Citizen, vacancy_id: int, now: datetime) -> Vacancy:
-    """The firm closes its vacancy (filled, or no longer needed); its referrals stay as
-    they are for staff to follow."""
+def close_vacancy(
+    session: Session, citizen: Citizen, vacancy_id: int, now: datetime
+) -> list[Referral]:
+    """The firm closes its vacancy (filled, or no longer needed); the referrals still
+    waiting on it end (referrals.end_with_vacancy). Returns those."""
     vacancy = own_vacancy(session, citizen, vacancy_id)
     if vacancy.status == "closed":
         raise Refused("wrong_status")
     vacancy.status, vacancy.closed_at = "closed", now
     session.add(vacancy)
-    return vacancy
+    return referrals.end_with_vacancy(session, vacancy, now)
 
 
 def record_outcome(

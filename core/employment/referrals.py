@@ -49,7 +49,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     codes.SEEKER: frozenset({INTERESTED, DECLINED, STARTED}),
     codes.EMPLOYER: frozenset({INTERVIEW, JOB_FOUND, STARTED, NOT_HIRED}),
     codes.STAFF: frozenset(codes.REFERRAL_STATUSES) - {REFERRED},
-    codes.SYSTEM: frozenset({EXPIRED}),
+    # Expiry, and what a closed vacancy does to the referrals still open on it.
+    codes.SYSTEM: frozenset({EXPIRED, CANCELLED, NOT_HIRED}),
 }
 
 
@@ -228,3 +229,22 @@ def history(session: Session, referral: Referral) -> list[ReferralEvent]:
             .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
         ).all()
     )
+
+
+def end_with_vacancy(session: Session, vacancy: Vacancy, now: datetime) -> list[Referral]:
+    """A vacancy was closed: a referral nobody answered yet is cancelled, a candidate who
+    was interested or at interview is not hired (the position filled), each recorded as the
+    system's change; a job found stays, waiting for its start. Returns those it ended, so
+    their seekers can be told."""
+    waiting = session.exec(
+        select(Referral).where(
+            Referral.vacancy_id == vacancy.id,
+            col(Referral.status).in_((REFERRED, INTERESTED, INTERVIEW)),
+        )
+    ).all()
+    for referral in waiting:
+        if referral.status == REFERRED:
+            change(session, referral, CANCELLED, codes.SYSTEM, None, now)
+        else:
+            change(session, referral, NOT_HIRED, codes.SYSTEM, None, now, reason="position_filled")
+    return list(waiting)

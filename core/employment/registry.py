@@ -266,14 +266,3 @@ def approve_vacancy(
     session.flush()
     alerts.on_published(session, vacancy, now)
     return vacancy
-
-
-def close_vacancy(
-    session: Session, actor: StaffMember | None, vacancy: Vacancy, now: datetime
-) -> Vacancy:
-    authorize(actor)
-    if vacancy.status == "closed":
-        raise Refused("wrong_status")
-    vacancy.status, vacancy.closed_at = "closed", now
-    session.add(vacancy)
-    return vacancy

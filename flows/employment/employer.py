@@ -28,6 +28,7 @@ from core.refusals import Refused
 from db.models import Citizen, ConversationState, Employer
 from flows.employment import actions as a
 from flows.employment import employer_actions as j
+from flows.employment import staff
 from flows.employment.employer_screens import (
     CANDIDATE_STATUSES,
     FIRM_NAMES,
@@ -737,5 +738,6 @@ def close(session: Session, citizen: Citizen, t: Translator, vacancy_id: int) ->
 def close_confirmed(
     session: Session, citizen: Citizen, t: Translator, vacancy_id: int, now: datetime
 ) -> Screen:
-    firms.close_vacancy(session, citizen, vacancy_id, now)
+    ended = firms.close_vacancy(session, citizen, vacancy_id, now)
+    staff.tell_vacancy_closed(session, ended, now)
     return vacancy(session, citizen, t, vacancy_id, t._("🔒 The vacancy is closed."))

@@ -710,6 +710,27 @@ def ask_start(session: Session, referral: Referral, now: datetime) -> None:
     )
 
 
+def tell_vacancy_closed(session: Session, ended: list[Referral], now: datetime) -> None:
+    """The seekers whose referral ended with its vacancy (firm or staff closed it) are
+    told, so an offer's buttons do not wait for an answer that no longer counts."""
+    for referral in ended:
+        seeker = session.get(JobSeeker, referral.seeker_id)
+        _tell(
+            session,
+            seeker.citizen_id if seeker else None,
+            "referral",
+            now,
+            _closed(*_job(session, referral)),
+        )
+
+
+def _closed(title: str, firm: str) -> Callable[[Translator], str]:
+    return lambda ct: ct._(
+        "💼 The vacancy “{title}” at {firm} is closed, so your referral to it has ended. "
+        "The employment centre goes on looking for jobs for you."
+    ).format(title=title, firm=firm)
+
+
 def _job(session: Session, referral: Referral) -> tuple[str, str]:
     vacancy = session.get(Vacancy, referral.vacancy_id) if referral.vacancy_id else None
     employer = session.get(Employer, referral.employer_id) if referral.employer_id else None

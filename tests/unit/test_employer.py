@@ -20,7 +20,16 @@ from core.employment.personal_data import blank_cv
 from core.employment.registry import CV, Experience
 from core.refusals import Refused
 from db.engine import transaction
-from db.models import Citizen, Employer, JobSeeker, Referral, ReferralEvent, Vacancy
+from db.models import (
+    Citizen,
+    Employer,
+    JobSeeker,
+    OutboxMessage,
+    Referral,
+    ReferralEvent,
+    Vacancy,
+)
+from flows.employment import staff as staff_flow
 from tests.builders import citizen_of, make_citizen
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -336,3 +345,27 @@ def test_dates_are_read_the_turkish_way_first(typed: str, day: date) -> None:
 def test_what_is_no_date_is_refused(typed: str) -> None:
     with pytest.raises(ValueError):
         parse_day(typed, TODAY)
+
+
+def test_closing_a_vacancy_ends_the_referrals_waiting_on_it_and_tells_their_seekers(
+    db: Engine,
+) -> None:
+    owner_id, vacancy_id, interested, quiet, _ = _setting(db)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        ended = firms.close_vacancy(session, owner, vacancy_id, NOW)
+        assert sorted(r.id or 0 for r in ended) == sorted([interested, quiet])
+        staff_flow.tell_vacancy_closed(session, ended, NOW)
+    with transaction(db) as session:
+        rows = {r.id: r for r in session.exec(select(Referral)).all()}
+        assert (rows[interested].status, rows[interested].reason) == (
+            codes.NOT_HIRED,
+            "position_filled",
+        )
+        assert rows[quiet].status == codes.CANCELLED
+        last = session.exec(select(ReferralEvent).where(ReferralEvent.referral_id == quiet)).all()[
+            -1
+        ]
+        assert (last.status, last.actor_kind) == (codes.CANCELLED, codes.SYSTEM)
+        told = session.exec(select(OutboxMessage)).all()
+        assert len([m for m in told if "ilanı kapandı" in m.text]) == 2

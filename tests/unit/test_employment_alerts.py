@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core import privacy, staff
-from core.employment import alerts, registry
+from core.employment import alerts, desk, registry
 from core.employment.personal_data import blank_cv
 from core.employment.registry import CV
 from core.refusals import Refused
@@ -288,7 +288,7 @@ def test_alerts_that_can_no_longer_go_are_dropped_not_sent(db: Engine) -> None:
     with transaction(db) as session:
         person = session.exec(select(Citizen).where(Citizen.telegram_id == 7603)).one()
         person.blocked_at = NOW
-        registry.close_vacancy(session, _centre(session), session.get(Vacancy, closing.id), NOW)  # type: ignore[arg-type]
+        desk.close_vacancy(session, _centre(session), session.get(Vacancy, closing.id), NOW)  # type: ignore[arg-type]
     with transaction(db) as session:
         assert flow.queue_instant(session, NOW) == 1
     with transaction(db) as session:
