@@ -16,6 +16,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from common.i18n import N_, Translator
+from core.employment import firms
 from core.refusals import Refused
 from db.models import Citizen, ConversationState
 from db.types import utcnow
@@ -158,6 +159,16 @@ async def candidate(update: Update, context: KentContext, button: j.Candidate) -
         lambda session, citizen, t, now: flow.candidate(
             session, citizen, t, button.referral_id, tz
         ),
+    )
+
+
+@buttons.on(j.CVFile)
+async def cv_file(update: Update, context: KentContext, button: j.CVFile) -> None:
+    await render.send_file(
+        update,
+        context,
+        lambda session, citizen, t: firms.cv_file(session, citizen, button.referral_id),
+        refusal,
     )
 
 

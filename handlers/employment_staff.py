@@ -222,6 +222,18 @@ async def refer(update: Update, context: KentContext, button: s.Refer) -> None:
     )
 
 
+@staff_buttons.on(s.CVFile)
+async def cv_file(update: Update, context: KentContext, button: s.CVFile) -> None:
+    await render.send_file(
+        update,
+        context,
+        lambda session, citizen, t: desk.cv_file(
+            session, context.staff_member(session), button.seeker_id
+        ),
+        flow.refusal,
+    )
+
+
 @staff_buttons.on(s.Outcome)
 async def set_outcome(update: Update, context: KentContext, button: s.Outcome) -> None:
     tz = context.config.tz

@@ -99,3 +99,29 @@ async def press(
     await query.answer()
     await present(update, screen, edit=True)
     return True
+
+
+# Finds a stored file for the presser, checking who may have it: (file id, its name).
+FileLookup = Callable[[Session, Citizen, Translator], tuple[str, str]]
+
+
+async def send_file(
+    update: Update,
+    context: KentContext,
+    lookup: FileLookup,
+    refusal: Callable[[Translator, str], str],
+) -> None:
+    """A button that puts a stored file (the PDF sent with a CV) into the chat where it was
+    pressed; `lookup` runs in the presser's transaction, and a refusal comes as an alert."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    with context.citizen_transaction() as (session, citizen, t):
+        try:
+            file_id, name = lookup(session, citizen, t)
+        except (Refused, ValueError) as exc:
+            reason = exc.reason if isinstance(exc, Refused) else "not_found"
+            await query.answer(refusal(t, reason), show_alert=True)
+            return
+    await query.answer()
+    await context.bot.send_document(chat.id, file_id, caption=name)

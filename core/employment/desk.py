@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core import staff
-from core.employment import codes, ranking, referrals
+from core.employment import codes, ranking, referrals, registry
 from core.employment.registry import authorize
 from core.refusals import Refused
 from db.models import Employer, JobSeeker, Referral, StaffMember, Vacancy
@@ -148,3 +148,9 @@ def close_vacancy(
     vacancy.status, vacancy.closed_at = "closed", now
     session.add(vacancy)
     return referrals.end_with_vacancy(session, vacancy, now)
+
+
+def cv_file(session: Session, actor: StaffMember | None, seeker_id: int) -> tuple[str, str]:
+    """The PDF a seeker sent with their CV, for the centre's staff: (file id, name)."""
+    authorize(actor)
+    return registry.cv_file(session.get(JobSeeker, seeker_id))

@@ -48,6 +48,7 @@ class Candidate:
     reason: str | None = None
     interview_at: datetime | None = None
     start_date: date | None = None
+    cv_file_name: str | None = None  # the CV the seeker sent as a PDF, if any
 
 
 def candidate(session: Session, referral: Referral) -> Candidate | None:
@@ -81,6 +82,9 @@ def candidate(session: Session, referral: Referral) -> Candidate | None:
         reason=referral.reason,
         interview_at=referral.interview_at,
         start_date=referral.start_date,
+        cv_file_name=None
+        if erased or seeker is None or not seeker.cv_file_id
+        else seeker.cv_file_name,
     )
 
 
@@ -144,6 +148,14 @@ def own_referral(session: Session, citizen: Citizen, referral_id: int) -> Referr
     if referral.status not in VISIBLE:
         raise Refused("not_allowed")
     return referral
+
+
+def cv_file(session: Session, citizen: Citizen, referral_id: int) -> tuple[str, str]:
+    """The PDF a candidate sent with their CV, for the firm they accepted a referral to:
+    (the channel's file id, its name). Refused: not_found when there is none (or the CV
+    was erased)."""
+    referral = own_referral(session, citizen, referral_id)
+    return registry.cv_file(session.get(JobSeeker, referral.seeker_id))
 
 
 # --- Vacancies ---------------------------------------------------------------------------

@@ -142,6 +142,15 @@ def save_cv(session: Session, citizen: Citizen, cv: CV, now: datetime) -> JobSee
     return seeker
 
 
+def cv_file(seeker: JobSeeker | None) -> tuple[str, str]:
+    """(file id, name) of the PDF sent with the CV; Refused: not_found without one. The
+    callers check who may see it (desk: the centre's staff; firms: a firm the seeker
+    accepted a referral to)."""
+    if seeker is None or seeker.erased_at is not None or not seeker.cv_file_id:
+        raise Refused("not_found")
+    return seeker.cv_file_id, seeker.cv_file_name or "cv.pdf"
+
+
 def set_disability(
     session: Session, seeker: JobSeeker, disability: bool | None, now: datetime
 ) -> None:

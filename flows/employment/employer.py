@@ -592,6 +592,8 @@ def candidate(
         (j.Outcome(referral_id, to).choice(t._(OUTCOME_BUTTONS[to])),)  # type: ignore[arg-type]
         for to in firms.OUTCOMES.get(referral.status, ())
     ]
+    if found.cv_file_name:
+        rows.append((j.CVFile(referral_id).choice(t._("📎 The CV they sent (PDF)")),))
     rows.append((j.Vacancy(referral.vacancy_id).choice(t._("⬅️ Back")),))
     return _with_note(note, Screen("\n".join(candidate_lines(found, t, tz)), tuple(rows)))
 

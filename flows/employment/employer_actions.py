@@ -139,3 +139,10 @@ class Close(Action, prefix="j:cl"):
 @dataclass(frozen=True)
 class CloseConfirmed(Action, prefix="j:cly"):
     vacancy_id: int
+
+
+@dataclass(frozen=True)
+class CVFile(Action, prefix="j:cv"):
+    """📎 The PDF a candidate who accepted the referral sent with their CV."""
+
+    referral_id: int

@@ -428,6 +428,14 @@ def candidates(
                 ),
             )
         )
+        if seeker.cv_file_id:
+            rows.append(
+                (
+                    s.CVFile(candidate.seeker_id).choice(
+                        fit(t._("📎 CV of {name}").format(name=name), LABEL)
+                    ),
+                )
+            )
     rows.append((s.Published().choice(t._("⬅️ Back")),))
     body = "\n".join(lines)
     return Screen(f"{note}\n\n{body}" if note else body, tuple(rows))

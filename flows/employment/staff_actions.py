@@ -153,3 +153,10 @@ class EmployerStarted(Action, prefix="er:e"):
 
     referral_id: int
     answer: Answer
+
+
+@dataclass(frozen=True)
+class CVFile(Action, prefix="es:cv"):
+    """📎 The PDF a candidate sent with their CV, sent into the chat."""
+
+    seeker_id: int

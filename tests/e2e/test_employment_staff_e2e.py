@@ -103,6 +103,12 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     other = kent.emu.create_user(first_name="Veli", language_code="tr", started=True)
     employer_id = _firm(kent, owner, "tr")
     _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    # Selin's CV came with a PDF (e2e/test_employment_cv_e2e.py sends one by the wizard).
+    pdf = selin.send_document(b"%PDF-1.4 Selin", file_name="Selin_Kaya_CV.pdf")
+    with transaction(kent.engine) as session:
+        seeker = session.exec(select(JobSeeker).where(JobSeeker.name == "Selin Kaya")).one()
+        seeker.cv_file_id, seeker.cv_file_name = pdf["document"]["file_id"], "Selin_Kaya_CV.pdf"
+        session.add(seeker)
     _cv(kent, other, "tr", "Veli Er", "Yenişehir")
 
     # A citizen in the group is refused, both the command and an old staff button.
@@ -151,6 +157,18 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     assert "aynı meslek (Forklift operatörleri) · Merkez ilçesinde oturuyor" in ranked.text
     assert "2. Veli Er" in ranked.text
     assert ranked.text.index("Selin Kaya") < ranked.text.index("Veli Er")
+    # The PDF she sent comes into the group for staff; a citizen's press is refused.
+    assert "📎 Özgeçmiş PDF: Selin Kaya" in ranked.flat_buttons
+    ayse.press("📎 Özgeçmiş PDF: Selin Kaya", chat=group, message_id=board.message_id)
+    alert = ayse.last_alert(chat=group)
+    assert alert is not None and "yalnızca İstihdam Merkezi personeli" in (alert.text or "")
+    mehmet.press("📎 Özgeçmiş PDF: Selin Kaya", chat=group, message_id=board.message_id)
+    sent = group.wait_message(predicate=lambda m: m.document is not None)
+    assert sent.document is not None and sent.caption == "Selin_Kaya_CV.pdf"
+    assert (sent.document["file_name"], sent.document["file_size"]) == (
+        "Selin_Kaya_CV.pdf",
+        pdf["document"]["file_size"],
+    )
     mehmet.press("📨 Selin Kaya — yönlendir", chat=group, message_id=board.message_id)
     group.wait_message(contains="Selin Kaya yönlendirildi")
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from core import staff
 from core.dates import parse_day
-from core.employment import codes, firms, referrals, registry
+from core.employment import codes, desk, firms, referrals, registry
 from core.employment.personal_data import blank_cv
 from core.employment.registry import CV, Experience
 from core.refusals import Refused
@@ -369,3 +369,35 @@ def test_closing_a_vacancy_ends_the_referrals_waiting_on_it_and_tells_their_seek
         assert (last.status, last.actor_kind) == (codes.CANCELLED, codes.SYSTEM)
         told = session.exec(select(OutboxMessage)).all()
         assert len([m for m in told if "ilanı kapandı" in m.text]) == 2
+
+
+def test_a_firm_gets_the_pdf_of_a_candidate_who_accepted_and_of_nobody_else(
+    db: Engine,
+) -> None:
+    owner_id, vacancy_id, interested, quiet, other_id = _setting(db)
+    with transaction(db) as session:
+        for seeker in session.exec(select(JobSeeker)).all():
+            seeker.cv_file_id, seeker.cv_file_name = f"FILE{seeker.id}", f"{seeker.name}.pdf"
+            session.add(seeker)
+    with transaction(db) as session:
+        owner, other = citizen_of(session, owner_id), citizen_of(session, other_id)
+        file_id, name = firms.cv_file(session, owner, interested)
+        assert name == "Selin Kaya.pdf" and file_id.startswith("FILE")
+        [shown] = firms.candidates(session, owner, vacancy_id)
+        assert shown.cv_file_name == "Selin Kaya.pdf"
+        with pytest.raises(Refused, match="not_allowed"):
+            firms.cv_file(session, owner, quiet)  # not accepted: nothing of them
+        with pytest.raises(Refused, match="not_allowed"):
+            firms.cv_file(session, other, interested)  # not their firm
+        staff_member = staff.upsert(session, 9102, "staff", codes.DEPARTMENT)
+        assert desk.cv_file(session, staff_member, shown_seeker(session, interested))[1] == (
+            "Selin Kaya.pdf"
+        )
+        with pytest.raises(Refused, match="not_allowed"):
+            desk.cv_file(session, None, shown_seeker(session, interested))
+
+
+def shown_seeker(session: Session, referral_id: int) -> int:
+    referral = session.get(Referral, referral_id)
+    assert referral is not None
+    return referral.seeker_id
