@@ -47,7 +47,9 @@ def may_manage_event(actor: StaffMember | None, event: CouncilEvent) -> bool:
 
 
 def authorize_event(actor: StaffMember | None, event: CouncilEvent) -> StaffMember:
-    """The actor, if they may manage this event (by its kind); Refused otherwise."""
+    """The actor, if they may manage this event (by its kind); Refused otherwise, in words
+    that name who may: the council's coordinators (not_allowed) or the employment
+    centre's staff (not_centre_staff)."""
     if actor is None or not may_manage_event(actor, event):
-        raise Refused("not_allowed")
+        raise Refused("not_allowed" if event.kind in (None, COUNCIL) else "not_centre_staff")
     return actor

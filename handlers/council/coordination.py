@@ -269,7 +269,8 @@ async def announce_command(update: Update, context: KentContext) -> None:
                     session, actor, text, utcnow(), language=t.language, **target
                 )
         except Refused as exc:
-            reply = refusal(t, exc.reason) if exc.reason == "not_allowed" else usage
+            refused = exc.reason in ("not_allowed", "not_centre_staff")
+            reply = refusal(t, exc.reason) if refused else usage
     if count is None:
         await present(update, Screen(reply))
         return

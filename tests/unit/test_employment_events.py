@@ -103,8 +103,14 @@ def test_the_centres_staff_create_and_manage_them_and_council_coordinators_do_no
         refused("not_allowed", new_event, s, actor=EMPLOYMENT_STAFF)
         fair = training(s, kind=events.JOB_FAIR)
         meeting = new_event(s, actor=COUNCIL)
+        # Refused in words that say whose it is.
         refused(
-            "not_allowed", council.cancel_event, s, staff.active_member(s, COUNCIL), fair.id, NOW
+            "not_centre_staff",
+            council.cancel_event,
+            s,
+            staff.active_member(s, COUNCIL),
+            fair.id,
+            NOW,
         )
         refused(
             "not_allowed",
@@ -134,7 +140,7 @@ def test_a_citizen_registers_waits_and_is_checked_in_as_for_a_council_event(db: 
         assert details.assembly is None and details.registration is not None
         # The council's coordinators do not check people in at the centre's training.
         refused(
-            "not_allowed",
+            "not_centre_staff",
             council.check_in,
             s,
             staff.active_member(s, COUNCIL),
@@ -314,7 +320,7 @@ def test_the_centres_staff_announce_to_a_trainings_registrants(db: Engine) -> No
         assert course.id is not None
         council.register(s, person(s, 40), course.id, NOW)
         refused(
-            "not_allowed",
+            "not_centre_staff",
             council.announce,
             s,
             staff.active_member(s, COUNCIL),
