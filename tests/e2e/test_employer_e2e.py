@@ -170,7 +170,7 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     ahmet.press("Lezzet Lokantası")
     ahmet.wait_message(contains="✅ Doğrulandı")
     ahmet.press("📝 İş ilanı ver")
-    ahmet.wait_message(contains="İşin unvanı")
+    ahmet.wait_message(contains="Pozisyon adı")
     ahmet.send("Garson")
     ahmet.wait_message(contains="Hangi meslek")
     ahmet.send("garson")
@@ -223,7 +223,7 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     card = ahmet.wait_message(contains="+905321112233")
     assert "Garsonlar" in card.text and "Garson, Deniz Restoran, 3 yıl" in card.text
     assert "1994" not in card.text  # the year of birth is not shared
-    assert card.flat_buttons == ["🗣 Görüşme", "✅ İşe alındı", "✖️ İşe alınmadı", "⬅️ Geri"]
+    assert card.flat_buttons == ["🗣 Mülakat", "✅ İşe alındı", "✖️ İşe alınmadı", "⬅️ Geri"]
     ahmet.press("✅ İşe alındı")
     ahmet.wait_message(contains="Aday işe ne zaman başlıyor")
     ahmet.send("yarın değil")

@@ -92,7 +92,7 @@ def test_the_matching_seeker_is_told_stops_and_turns_alerts_on_again_in_turkish(
     assert got.text is not None
     assert "Garson — Deniz Restoran" in got.text
     assert "📍 Ümraniye · Tam zamanlı · 2 kişi alınacak" in got.text
-    assert "⏳ Son başvuru: 30 Haziran 2099" in got.text
+    assert "⏳ Son başvuru tarihi: 30 Haziran 2099" in got.text
     assert got.flat_buttons == ["🗓 Bunun yerine günlük özet", "🔕 Bildirimleri durdur"]
     elsewhere.expect_no_message(within=0.5)
     bricklayer.expect_no_message(within=0.5)
@@ -116,14 +116,14 @@ def test_the_matching_seeker_is_told_stops_and_turns_alerts_on_again_in_turkish(
     ayse.press("🔔 İş ilanı bildirimleri")
     screen = ayse.wait_message(contains="Şu an: 🔕 Kapalı")
     assert screen.flat_buttons == [
-        "⚡ Her biri hemen",
+        "⚡ Her ilan anında",
         "🗓 Günde bir özet",
         "✓ 🔕 Kapalı",
         "⬅️ Geri",
     ]
-    ayse.press("⚡ Her biri hemen")
+    ayse.press("⚡ Her ilan anında")
     saved = ayse.wait_message(contains="✅ Kaydedildi.")
-    assert "✓ ⚡ Her biri hemen" in saved.flat_buttons
+    assert "✓ ⚡ Her ilan anında" in saved.flat_buttons
     assert preference(kent, ayse) == alerts.INSTANT
     approve(kent, "Servis elemanı")
     kent.run_job(send_instant)

@@ -177,10 +177,10 @@ def test_a_cv_with_a_pdf_licence_classes_and_disability_in_turkish(kent: Kent) -
     deniz.press("📄 Özgeçmişim")
     mine = deniz.wait_message(contains="📎 Ekli özgeçmiş: Deniz_Aydin_CV.pdf")
     assert "Engellilik durumu: Evet" in mine.text
-    deniz.press("♿ Engellilik bilgisi için rızamı geri al")
+    deniz.press("♿ Engellilik rızamı geri al")
     withdrawn = deniz.wait_message(contains="Rızanız geri alındı")
     assert "Engellilik durumu" not in withdrawn.text.split("silindi", 1)[1]
-    assert "♿ Engellilik bilgisi için rızamı geri al" not in withdrawn.flat_buttons
+    assert "♿ Engellilik rızamı geri al" not in withdrawn.flat_buttons
     cv = stored_cv(kent)
     assert (cv.disability, cv.disability_consent_at) == (None, None)
     assert cv.cv_file_id == file_id  # the rest of the CV stays

@@ -87,7 +87,7 @@ def test_staff_create_a_training_and_a_citizen_registers_from_the_employment_men
     coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
     # The council's coordinators do not run the employment centre's events.
     coordinator.send("/egitim_ekle")
-    coordinator.wait_message(contains="İstihdam Merkezi personeline özeldir")
+    coordinator.wait_message(contains="Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir")
 
     event_id = create_training(kent, member, "🎓 Kariyer eğitimi", "CV hazırlama atölyesi", 1)
     with transaction(kent.engine) as session:
@@ -103,9 +103,9 @@ def test_staff_create_a_training_and_a_citizen_registers_from_the_employment_men
     ayse.send("/istihdam")
     ayse.wait_message(contains="İş ve kariyer")
     ayse.press("🎓 Eğitim ve iş fuarı")
-    listing = ayse.wait_message(contains="Eğitimler ve iş fuarı")
+    listing = ayse.wait_message(contains="Eğitimler ve istihdam fuarı")
     assert "CV hazırlama atölyesi" in listing.text and "Kariyer eğitimi" in listing.text
-    assert "kalan yer: 1" in listing.text
+    assert "boş yer: 1" in listing.text
     ayse.press(next(b for b in listing.flat_buttons if b.startswith("CV hazırlama")))
     screen = ayse.wait_message(contains="Boş yer: 1 / 1")
     assert "Kariyer eğitimi" in screen.text
@@ -128,9 +128,9 @@ def test_staff_create_a_training_and_a_citizen_registers_from_the_employment_men
 
     # At the door: the centre's staff check in; the council's coordinator may not.
     coordinator.send(f"/yoklama {event_id} {code.group(1)}")
-    coordinator.wait_message(contains="İstihdam Merkezi personeline özeldir")
+    coordinator.wait_message(contains="Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir")
     coordinator.send(f"/etkinlik_iptal {event_id}")
-    coordinator.wait_message(contains="İstihdam Merkezi personeline özeldir")
+    coordinator.wait_message(contains="Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir")
     member.send(f"/yoklama {event_id} {code.group(1)}")
     member.wait_message(contains="Giriş yapıldı: Ayşe")
     with transaction(kent.engine) as session:
@@ -162,7 +162,7 @@ def test_staff_record_a_fairs_firms_and_hires_by_chat(kent: Kent) -> None:
     member.send(f"/fuar_firma {fair_id} 1234567891 3")
     member.wait_message(contains="vergi kimlik numarası (VKN) geçerli değil")
     member.send(f"/fuar_firma {fair_id} Ada 12345678")
-    member.wait_message(contains="0 ile 10000 arasında bir tam sayı")
+    member.wait_message(contains="0 ile 10.000 arasında bir tam sayı")
     member.send(f"/fuar_firma {fair_id} Ada")
     member.wait_message(contains="Kullanım: /fuar_firma")
     with transaction(kent.engine) as session:

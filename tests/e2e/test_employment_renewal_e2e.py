@@ -53,7 +53,7 @@ def test_an_idle_seeker_keeps_the_cv_in_turkish(kent: Kent) -> None:
     kent.run_job(renewal_job)
     selin.expect_no_message(within=0.4)  # asked once
     selin.press("✅ Özgeçmişim kalsın")
-    kept = selin.wait_message(contains="Teşekkürler, özgeçmişiniz saklanmaya devam edecek.")
+    kept = selin.wait_message(contains="Teşekkür ederiz, özgeçmişiniz saklanmaya devam edecek.")
     assert "Özgeçmişim" in kept.text
     active = seeker(kent).last_active_at
     assert active is not None and utcnow() - active < timedelta(minutes=5)

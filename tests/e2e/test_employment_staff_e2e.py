@@ -127,7 +127,7 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     mehmet.press("🏢 Doğrulanacak firmalar", chat=group, message_id=board.message_id)
     group.wait_message(predicate=lambda m: "Ege Lojistik" in m.flat_buttons)
     mehmet.press("Ege Lojistik", chat=group, message_id=board.message_id)
-    card = group.wait_message(contains="Vergi numarası: 1234567890")
+    card = group.wait_message(contains="Vergi kimlik numarası: 1234567890")
     assert card.flat_buttons[:2] == ["✅ Doğrula", "⛔ Reddet"]
     mehmet.press("✅ Doğrula", chat=group, message_id=board.message_id)
     group.wait_message(contains="✅ Ege Lojistik doğrulandı.")
@@ -158,18 +158,18 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     assert "2. Veli Er" in ranked.text
     assert ranked.text.index("Selin Kaya") < ranked.text.index("Veli Er")
     # The PDF she sent comes into the group for staff; a citizen's press is refused.
-    assert "📎 Özgeçmiş PDF: Selin Kaya" in ranked.flat_buttons
-    ayse.press("📎 Özgeçmiş PDF: Selin Kaya", chat=group, message_id=board.message_id)
+    assert "📎 Özgeçmiş (PDF): Selin Kaya" in ranked.flat_buttons
+    ayse.press("📎 Özgeçmiş (PDF): Selin Kaya", chat=group, message_id=board.message_id)
     alert = ayse.last_alert(chat=group)
     assert alert is not None and "yalnızca İstihdam Merkezi personeli" in (alert.text or "")
-    mehmet.press("📎 Özgeçmiş PDF: Selin Kaya", chat=group, message_id=board.message_id)
+    mehmet.press("📎 Özgeçmiş (PDF): Selin Kaya", chat=group, message_id=board.message_id)
     sent = group.wait_message(predicate=lambda m: m.document is not None)
     assert sent.document is not None and sent.caption == "Selin_Kaya_CV.pdf"
     assert (sent.document["file_name"], sent.document["file_size"]) == (
         "Selin_Kaya_CV.pdf",
         pdf["document"]["file_size"],
     )
-    mehmet.press("📨 Selin Kaya — yönlendir", chat=group, message_id=board.message_id)
+    mehmet.press("📨 Yönlendir: Selin Kaya", chat=group, message_id=board.message_id)
     group.wait_message(contains="Selin Kaya yönlendirildi")
 
     offer = selin.wait_message(contains="İstihdam Merkezi size bir iş öneriyor")
@@ -234,7 +234,7 @@ def test_a_referral_reaches_an_english_speaking_seeker_who_declines(kent: Kent) 
     mehmet.press("🏢 Doğrulanacak firmalar")
     mehmet.wait_message(predicate=lambda m: "Harbour Logistics" in m.flat_buttons)
     mehmet.press("Harbour Logistics")
-    mehmet.wait_message(contains="Vergi numarası")
+    mehmet.wait_message(contains="Vergi kimlik numarası")
     mehmet.press("✅ Doğrula")
     mehmet.wait_message(contains="Harbour Logistics doğrulandı")
     owner.wait_message(
@@ -256,7 +256,7 @@ def test_a_referral_reaches_an_english_speaking_seeker_who_declines(kent: Kent) 
     mehmet.wait_message(contains="adaylarını görmek için")
     mehmet.press("Forklift operatörü — Harbour Logistics")
     mehmet.wait_message(contains="1. Lee Park")
-    mehmet.press("📨 Lee Park — yönlendir")
+    mehmet.press("📨 Yönlendir: Lee Park")
     mehmet.wait_message(contains="Lee Park yönlendirildi")
 
     offer = lee.wait_message(contains="The employment centre suggests a job for you")

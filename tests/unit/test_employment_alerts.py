@@ -216,7 +216,7 @@ def test_an_instant_alert_in_the_seekers_language_with_its_buttons(db: Engine) -
         "",
         "Garson — Deniz Restoran",
         "📍 Ümraniye · Tam zamanlı · 3 kişi alınacak",
-        "⏳ Son başvuru: 1 Nisan 2026",
+        "⏳ Son başvuru tarihi: 1 Nisan 2026",
     ]
     assert turkish.buttons == [
         [["🗓 Bunun yerine günlük özet", "ea:a:daily"]],
@@ -262,14 +262,14 @@ def test_a_daily_seeker_gets_one_summary_of_the_days_matches(db: Engine) -> None
         "",
         "1. Garson — Deniz Restoran",
         "   📍 Ümraniye · Tam zamanlı · 2 kişi alınacak",
-        "   ⏳ Son başvuru: 1 Nisan 2026",
+        "   ⏳ Son başvuru tarihi: 1 Nisan 2026",
         "",
         "2. Aşçı — Ev Yemekleri",
         "   📍 İlçe fark etmez · Tam zamanlı · 1 kişi alınacak",
         "",
     ]
     assert messages[2].buttons == [
-        [["⚡ Bunun yerine her birini hemen", "ea:a:instant"]],
+        [["⚡ Bunun yerine anında bildir", "ea:a:instant"]],
         [["🔕 Bildirimleri durdur", "ea:a:off"]],
     ]
     assert instant != daily

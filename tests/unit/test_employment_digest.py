@@ -105,7 +105,7 @@ def test_the_digest_shows_the_employment_centre_block(db: Engine, config: Config
         "Yeni özgeçmişler: 3",
         "Yapılan eğitimler: 0",
     ]
-    assert "İş fuarı" not in text  # no fair held
+    assert "İstihdam fuarı" not in text  # no fair held
     assert "Employment centre" in render(translator("en"), daily, IST)
     # /ozet covers today: nothing happened at the centre yet.
     assert "İşe yönlendirmeler: 0" in render(translator("tr"), today, IST)

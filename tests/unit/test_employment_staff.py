@@ -143,7 +143,7 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         texts = [(m.chat_id, m.text) for m in _messages(session)]
     # Each firm's citizen is told, in their own language, with the reason.
     assert texts[0][0] == 7102 and "Ege Lojistik firmanızı doğrulayamadı" in texts[0][1]
-    assert "Vergi numarası firmayla uyuşmuyor." in texts[0][1]
+    assert "Vergi kimlik numarası firmayla uyuşmuyor." in texts[0][1]
     assert texts[1] == (
         7103,
         "✅ The employment centre verified your firm Ege Lojistik. You can now post "
@@ -169,7 +169,7 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         assert "1. <b>Ayşe Yılmaz</b> — 100 puan" in shown.text
         assert (
             "aynı meslek (Garsonlar) · Ümraniye ilçesinde oturuyor · hemen başlayabilir · "
-            "çalışma süresi uygun · bugün etkin"
+            "çalışma şekli uygun · bugün etkin"
         ) in shown.text
         later = flow.candidates(session, centre, t, id_of(vacancy), NOW + timedelta(days=3))
         assert "en son 3 gün önce etkin" in later.text
@@ -334,7 +334,7 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
         assert [c.label for row in reasons.choices for c in row] == [
             "Gelmedi",
             "Nitelikleri uymadı",
-            "Aday kabul etmedi",
+            "Aday vazgeçti",
             "Pozisyon doldu",
             "Başka bir neden",
             "⬅️ Geri",
@@ -393,6 +393,6 @@ def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None
         citizen.blocked_at = NOW  # they blocked the bot
         session.add(citizen)
         screen = flow.refer(session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW)
-        assert "Telegram'dan ulaşılamıyor; iş için lütfen telefonla arayın" in screen.text
+        assert "Telegram'dan ulaşılamıyor; lütfen kendisini telefonla arayıp" in screen.text
         assert session.exec(select(Referral)).one().status == codes.REFERRED
         assert _messages(session) == []
