@@ -35,6 +35,8 @@ ACTIONS: list[type[Action]] = [
     kind
     for kind in vars(j).values()
     if isinstance(kind, type) and issubclass(kind, Action) and kind is not Action
+    # The CV's PDF is a file the channel sends (handlers.render.send_file), not a screen.
+    and kind is not j.CVFile
 ] + [a.Menu]
 
 Press = Callable[[Session, Citizen, Translator, Any, datetime], Screen]
