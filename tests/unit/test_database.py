@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
@@ -11,8 +14,10 @@ from sqlmodel import select
 from common.config import Config
 from core import citizens
 from db.engine import transaction
-from db.migrate import downgrade, upgrade
+from db.migrate import MIGRATIONS, downgrade, head_revision, upgrade
 from db.models import Category, Citizen, ConversationState, Department, StaffMember
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_migrations_create_and_drop_every_table(engine: Engine) -> None:
@@ -114,3 +119,26 @@ def test_language_choice_is_remembered(db: Engine) -> None:
         citizens.set_language(session, 7, "tr", "en")
     with transaction(db) as session:
         assert citizens.language_of(session, 7, "en") == "tr"
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def test_a_database_at_the_head_is_opened_without_loading_alembic(tmp_path: Path) -> None:
+    """A restart finds the schema current and never imports Alembic (about 11 MB of the
+    bot's resident memory); a database behind the head is upgraded as before."""
+    url = f"sqlite:///{tmp_path / 'kentbot.sqlite'}"
+    probe = (
+        "import sys; from db.engine import make_engine; from db.migrate import upgrade; "
+        f"upgrade(make_engine({url!r})); print('alembic' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs == ["True", "False"]  # created with Alembic, then opened without it
