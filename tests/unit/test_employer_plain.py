@@ -34,7 +34,9 @@ TZ = ZoneInfo("Europe/Istanbul")
 ACTIONS: list[type[Action]] = [
     kind
     for kind in vars(j).values()
-    if isinstance(kind, type) and issubclass(kind, Action) and kind is not Action
+    if isinstance(kind, type)
+    and issubclass(kind, Action)
+    and kind is not Action
     # The CV's PDF is a file the channel sends (handlers.render.send_file), not a screen.
     and kind is not j.CVFile
 ] + [a.Menu]
