@@ -20,6 +20,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot.sending import bulk
 from common.i18n import N_, Translator, translator
 from core import citizens, conversation
 from core.employment import personal_data as employment_personal_data
@@ -42,8 +43,8 @@ from handlers.render import Act, inline_keyboard, present
 
 log = logging.getLogger("kentbot.employment")
 
-# Questions sent per daily run at most: the rest wait for the next morning, so a backlog
-# never floods the bulk line.
+# Questions sent per daily run at most (on the bulk line, behind replies to people): the
+# rest wait for the next morning, so a backlog never holds the line for long.
 RENEWALS_PER_RUN = 1000
 
 
@@ -238,12 +239,13 @@ async def renewal_job(context: KentContext) -> None:
         for item in due:
             screen = renewal_flow.question(translator(item.language), item.erase_on, tz)
             try:
-                await context.bot.send_message(
-                    item.telegram_id,
-                    screen.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=inline_keyboard(screen.choices),
-                )
+                with bulk():  # scheduled: replies to people who are chatting go first
+                    await context.bot.send_message(
+                        item.telegram_id,
+                        screen.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=inline_keyboard(screen.choices),
+                    )
             except Forbidden:
                 with transaction(shared.engine) as session:
                     citizens.mark_blocked(session, item.telegram_id)

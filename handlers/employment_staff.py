@@ -27,6 +27,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.sending import bulk
 from common.i18n import Translator, translator
 from core import routing
 from core.employment import codes, desk, followups
@@ -349,12 +350,13 @@ async def referral_followups(context: KentContext) -> None:
         ]
     for referral_id, question, screen in screens:
         try:
-            await context.bot.send_message(
-                chat,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=render.inline_keyboard(screen.choices),
-            )
+            with bulk():  # scheduled: replies to people who are chatting go first
+                await context.bot.send_message(
+                    chat,
+                    screen.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=render.inline_keyboard(screen.choices),
+                )
         except TelegramError as exc:
             log.warning(
                 "follow-up reminder of referral %s not sent: %s", referral_id, type(exc).__name__
