@@ -84,6 +84,11 @@ def _referrals(session: Session, seeker: JobSeeker) -> list[dict[str, Any]]:
                 "job_found_at": iso(referral.job_found_at),
                 "start_date": iso(referral.start_date),
                 "started_at": iso(referral.started_at),
+                # The follow-up questions asked and what the seeker answered.
+                "interview_asked_at": iso(referral.interview_asked_at),
+                "interview_answered_at": iso(referral.interview_answered_at),
+                "interview_held": referral.interview_held,
+                "start_asked_at": iso(referral.start_asked_at),
                 "history": [
                     {"at": iso(e.at), "status": e.status, "by": e.actor_kind, "reason": e.reason}
                     for e in events
@@ -107,6 +112,8 @@ def _firms(session: Session, citizen_id: int) -> list[dict[str, Any]]:
             "contact_phone": e.contact_phone,
             "registered_at": iso(e.registered_at),
             "verified_at": iso(e.verified_at),
+            "rejected_at": iso(e.rejected_at),
+            "rejection_reason": e.rejection_reason,
         }
         for e in rows
     ]

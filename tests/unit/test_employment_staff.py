@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from common.config import Config
 from common.i18n import translator
-from core import outbox
+from core import outbox, privacy
 from core.employment import codes, desk, followups, referrals, registry
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
@@ -24,6 +24,8 @@ from db.engine import transaction
 from db.models import Citizen, Employer, OutboxMessage, Referral, StaffMember, Vacancy
 from flows.employment import staff as flow
 from flows.employment import staff_actions as s
+from handlers.feature import personal_data_of
+from handlers.features import FEATURES
 from tests.builders import citizen_of, id_of, make_citizen
 from tests.unit.test_employment import NOW, _cv, _published, _staff
 
@@ -125,6 +127,11 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
             desk.reject_employer(session, centre, doubtful, "dislike", NOW)
         flow.reject(session, centre, t, id_of(doubtful), "tax_number", NOW)
         assert (doubtful.rejected_at, doubtful.rejection_reason) == (NOW, "tax_number")
+        # /verilerim tells the firm's citizen that, and why.
+        [mine] = privacy.export(session, owner, personal_data_of(FEATURES), NOW)["employment"][
+            "firms"
+        ]
+        assert (mine["rejected_at"], mine["rejection_reason"]) == (NOW.isoformat(), "tax_number")
         with pytest.raises(Refused, match="already_rejected"):
             desk.reject_employer(session, centre, doubtful, "other", NOW)
         screen = flow.verify(session, centre, t, id_of(employer), NOW)
@@ -264,6 +271,10 @@ def test_the_interview_question_is_asked_once_a_day_after_and_staff_reminded_onc
         assert (referral.interview_answered_at, referral.interview_held) == (monday, True)
         with pytest.raises(Refused, match="already_answered"):
             followups.answer_interview(session, citizen, referral, False, monday)
+        # /verilerim shows the question and the answer.
+        parts = personal_data_of(FEATURES)
+        [mine] = privacy.export(session, citizen, parts, monday)["employment"]["referrals"]
+        assert (mine["interview_asked_at"], mine["interview_held"]) == (asked_at.isoformat(), True)
 
 
 def test_an_interview_that_did_not_happen_goes_to_staff_at_the_next_sweep(
