@@ -30,9 +30,12 @@ from core.council.audience import (
 from core.council.coordinators import (
     COUNCIL,
     COUNCIL_DEPARTMENT,
+    authorize_kind,
+    is_council,
     may_manage,
     may_manage_event,
     may_manage_kind,
+    refusal_reason,
 )
 from core.council.events import (
     KEEP,
@@ -82,6 +85,7 @@ __all__ = [
     "assemblies",
     "assembly_audience",
     "attendance",
+    "authorize_kind",
     "cancel_event",
     "check_in",
     "children_of",
@@ -91,6 +95,7 @@ __all__ = [
     "event_audience",
     "event_details",
     "events_per_assembly",
+    "is_council",
     "is_member",
     "join",
     "join_child",
@@ -104,6 +109,7 @@ __all__ = [
     "memberships_of",
     "participants_per_assembly",
     "recipients",
+    "refusal_reason",
     "register",
     "registrations_of",
     "upcoming_events",

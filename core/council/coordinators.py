@@ -33,11 +33,31 @@ def authorize(actor: StaffMember | None) -> StaffMember:
     return actor
 
 
+def is_council(kind: str | None) -> bool:
+    """Whether events of this kind are the council's (None: the council's, as before
+    kinds existed), not the employment centre's trainings and fairs."""
+    return kind in (None, COUNCIL)
+
+
+def authorize_kind(actor: StaffMember | None, kind: str | None) -> StaffMember:
+    """The actor, if they may manage events of this kind; Refused otherwise, in words that
+    name who may: the council's coordinators (not_allowed) or the employment centre's
+    staff (not_centre_staff)."""
+    if actor is None or not may_manage_kind(actor, kind):
+        raise Refused(refusal_reason(kind))
+    return actor
+
+
+def refusal_reason(kind: str | None) -> str:
+    """Why someone who may not manage events of this kind is refused."""
+    return "not_allowed" if is_council(kind) else "not_centre_staff"
+
+
 def may_manage_kind(actor: StaffMember | None, kind: str | None) -> bool:
     """A council event (kind None or council): its coordinators (may_manage); an
     employment-centre event (a training, a job fair): the centre's staff, supervisors
     and admins."""
-    if kind in (None, COUNCIL):
+    if is_council(kind):
         return may_manage(actor)
     return staff.may_act(actor, employment_codes.DEPARTMENT)
 
@@ -47,9 +67,5 @@ def may_manage_event(actor: StaffMember | None, event: CouncilEvent) -> bool:
 
 
 def authorize_event(actor: StaffMember | None, event: CouncilEvent) -> StaffMember:
-    """The actor, if they may manage this event (by its kind); Refused otherwise, in words
-    that name who may: the council's coordinators (not_allowed) or the employment
-    centre's staff (not_centre_staff)."""
-    if actor is None or not may_manage_event(actor, event):
-        raise Refused("not_allowed" if event.kind in (None, COUNCIL) else "not_centre_staff")
-    return actor
+    """The actor, if they may manage this event (by its kind); Refused otherwise."""
+    return authorize_kind(actor, event.kind)

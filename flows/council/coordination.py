@@ -9,6 +9,7 @@ import html
 from datetime import datetime
 
 from common.i18n import N_, Translator
+from core.council.coordinators import is_council
 from db.models import Assembly
 from flows.council import actions as a
 from flows.council.state import CouncilState
@@ -76,7 +77,7 @@ def field_question(t: Translator, field: str) -> Screen:
 def event_summary(t: Translator, state: CouncilState, assembly: Assembly | None) -> Screen:
     """The new event as typed, to create or discard (an employment-centre event names its
     kind where a council event names its assembly)."""
-    employment = state.kind not in (None, "council")
+    employment = not is_council(state.kind)
     name = assembly_name(assembly, t) if assembly else state.assembly or ""
     if employment:
         name = event_kind_name(state.kind or "", t)

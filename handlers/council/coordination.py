@@ -69,7 +69,7 @@ def _creation_input(
     index = EVENT_FIELDS.index(field) + 1
     next_field = EVENT_FIELDS[index]
     state = state.model_copy(update={field: value, "field": next_field})
-    if next_field == "members_only" and state.kind not in (None, council.COUNCIL):
+    if next_field == "members_only" and not council.is_council(state.kind):
         # A training or a job fair has no assembly: open to all, straight to the summary.
         state = state.model_copy(update={"members_only": False})
         conversation.set_step(session, citizen, CouncilStep.EVENT, state)
@@ -81,8 +81,7 @@ def _creation_input(
 def _must_manage(context: KentContext, session: Session, kind: str | None = None) -> None:
     """The presser may manage events of this kind (the council's by default; the
     employment centre's trainings and fairs are its staff's)."""
-    if not council.may_manage_kind(context.staff_member(session), kind):
-        raise Refused("not_allowed" if kind in (None, council.COUNCIL) else "not_centre_staff")
+    council.authorize_kind(context.staff_member(session), kind)
 
 
 def _event_being_created(context: KentContext, session: Session, citizen: Citizen) -> CouncilState:
@@ -211,8 +210,7 @@ async def checkin_command(update: Update, context: KentContext) -> None:
     with context.citizen_transaction() as (session, citizen, t):
         kind = _kind_of(session, as_id(args[0])) if args else None
         if not council.may_manage_kind(context.staff_member(session), kind):
-            employment = kind not in (None, council.COUNCIL)
-            reply = refusal(t, "not_centre_staff" if employment else "not_allowed")
+            reply = refusal(t, council.refusal_reason(kind))
         elif not args or as_id(args[0]) is None:
             reply = t._("Usage: /yoklama EVENT_ID [CODE]")
         elif len(args) > 1:
@@ -312,7 +310,7 @@ async def create_event(update: Update, context: KentContext, button: a.CreateEve
     def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
         state = _event_being_created(context, session, citizen)
         deadline = datetime.fromisoformat(state.deadline) if state.deadline else None
-        if state.kind not in (None, council.COUNCIL):
+        if not council.is_council(state.kind):
             return _create_employment_event(context, session, citizen, t, state, now)
         event = council.create_event(
             session,
