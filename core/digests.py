@@ -13,14 +13,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from common.config import Config, Texts
-from core import council, indicators
+from core import council, indicators, routing
 from core.codes import OPEN_STATUSES
 from core.employment import codes as employment_codes
 from core.employment import desk
 from core.employment import events as employment_events
 from core.employment import indicators as employment_indicators
 from core.periods import Period, between, period
-from db import reference
 from db.models import Department, Request
 
 
@@ -133,5 +132,4 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
 def employment_chat(session: Session) -> int | None:
     """The employment centre's own staff group, if config.toml gives it one: it gets the
     centre's digest (handlers.digests.render_centre)."""
-    department = reference.get(session, Department, employment_codes.DEPARTMENT)
-    return department.chat_id if department is not None else None
+    return routing.department_chat(session, employment_codes.DEPARTMENT)

@@ -9,12 +9,15 @@ from db import reference
 from db.models import Department
 
 
+def department_chat(session: Session, department_code: str) -> int | None:
+    """The department's own group, if config.toml gives it one."""
+    department = reference.get(session, Department, department_code)
+    return department.chat_id if department is not None and department.chat_id else None
+
+
 def staff_chat(session: Session, config: Config, department_code: str) -> int | None:
     """The department's group, or the supervisors' group when it has none."""
-    department = reference.get(session, Department, department_code)
-    if department is not None and department.chat_id:
-        return department.chat_id
-    return config.bot.supervisors_chat_id
+    return department_chat(session, department_code) or config.bot.supervisors_chat_id
 
 
 def configured_groups(config: Config) -> dict[int, list[str]]:

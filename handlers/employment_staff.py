@@ -31,9 +31,8 @@ from bot.sending import bulk
 from common.i18n import Translator, translator
 from core import routing
 from core.employment import codes, desk, followups
-from db import reference
 from db.engine import transaction
-from db.models import Citizen, Department, StaffMember
+from db.models import Citizen, StaffMember
 from flows.employment import staff as flow
 from flows.employment import staff_actions as s
 from flows.screen import Screen
@@ -90,8 +89,7 @@ async def desk_command(update: Update, context: KentContext) -> None:
 def is_desk_group(context: KentContext, chat_id: int) -> bool:
     """Whether the chat is the employment centre's staff group."""
     with transaction(context.engine) as session:
-        department = reference.get(session, Department, codes.DEPARTMENT)
-        return department is not None and department.chat_id == chat_id
+        return routing.department_chat(session, codes.DEPARTMENT) == chat_id
 
 
 async def group_command(update: Update, context: KentContext) -> bool:
