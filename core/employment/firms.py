@@ -88,8 +88,12 @@ def candidate(session: Session, referral: Referral) -> Candidate | None:
     )
 
 
-# An interview or a start date more than a year before or after today is a typo.
+# A start date more than a year before or after today is a typo.
 MAX_DAYS_AWAY = 366
+# An interview is recorded shortly before it or afterwards: more than this many days
+# ahead (too_far_ahead) or back (too_long_ago) is a typo.
+INTERVIEW_DAYS_AHEAD = 60
+INTERVIEW_DAYS_BACK = 366
 
 
 def new_tax_number(session: Session, text: str) -> str:
@@ -242,7 +246,9 @@ def record_outcome(
 ) -> ReferralEvent:
     """The firm records what happened with a candidate: an interview (on `interview_at`),
     hired (job_found, starting on `start_date`), started, or not hired with one of
-    codes.NOT_HIRED_REASONS. Recorded by core.employment.referrals with its time and
+    codes.NOT_HIRED_REASONS. An interview more than INTERVIEW_DAYS_AHEAD ahead is
+    refused (too_far_ahead), one more than a year back too (too_long_ago); a start date
+    more than a year away either way (bad_date). Recorded by core.employment.referrals with its time and
     actor."""
     referral = own_referral(session, citizen, referral_id)
     if to not in OUTCOMES.get(referral.status, ()):
@@ -251,9 +257,14 @@ def record_outcome(
         raise Refused("unknown_reason")
     if to == JOB_FOUND and start_date is None:
         raise Refused("date_required")
-    for day in (start_date, interview_at.date() if interview_at else None):
-        if day is not None and abs((day - now.date()).days) > MAX_DAYS_AWAY:
-            raise Refused("bad_date")
+    if start_date is not None and abs((start_date - now.date()).days) > MAX_DAYS_AWAY:
+        raise Refused("bad_date")
+    if interview_at is not None:
+        ahead = (interview_at.date() - now.date()).days
+        if ahead > INTERVIEW_DAYS_AHEAD:
+            raise Refused("too_far_ahead")
+        if -ahead > INTERVIEW_DAYS_BACK:
+            raise Refused("too_long_ago")
     event = referrals.employer_change(
         session,
         citizen,

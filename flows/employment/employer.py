@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from common.i18n import Translator
 from core import conversation
-from core.dates import parse_day, parse_local_datetime
+from core.dates import parse_day, parse_day_and_time
 from core.employment import codes, firms, registry, validation
 from core.employment.codes import INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
 from core.refusals import Refused
@@ -675,14 +675,21 @@ def _record_on(
     when: datetime,
     now: datetime,
     tz: ZoneInfo,
+    timed: bool = False,
 ) -> Screen:
+    """Records the date, and says back the date stored (with its time, when one was
+    typed), so that a misread date is seen at once."""
+    local = when.astimezone(tz)
     if state.to == INTERVIEW:
         firms.record_outcome(session, citizen, state.referral_id, INTERVIEW, now, interview_at=when)
+        shown = t.date(local.date()) + (f" {local:%H:%M}" if timed else "")
+        note = t._("✅ Interview recorded for {when}.").format(when=shown)
     else:
-        day = when.astimezone(tz).date()
+        day = local.date()
         firms.record_outcome(session, citizen, state.referral_id, JOB_FOUND, now, start_date=day)
+        note = t._("✅ Hired, starting on {day}: recorded.").format(day=t.date(day))
     conversation.clear(session, citizen)
-    return candidate(session, citizen, t, state.referral_id, tz, t._("✅ Recorded."))
+    return candidate(session, citizen, t, state.referral_id, tz, note)
 
 
 def day(
@@ -695,30 +702,33 @@ def day(
     return _record_on(session, citizen, t, state, when, now, tz)
 
 
+# What a date the firm typed may be refused for, asked again with the reason.
+_DATE_REFUSALS = frozenset({"bad_date", "too_far_ahead", "too_long_ago"})
+
+
 def outcome_answer(
     session: Session, citizen: Citizen, t: Translator, text: str, now: datetime, tz: ZoneInfo
 ) -> Screen:
-    """A typed date (and for an interview, maybe a time). A day without a time is kept
-    as its start, in the municipality's time zone."""
+    """A typed date (and for an interview, maybe a time). A day without a year is the
+    nearest such day, before or after today (an interview or a start is often recorded
+    afterwards); a day without a time is kept as its start, in the municipality's time
+    zone."""
     state = _outcome_state(session, citizen)
     try:
-        try:
-            when = parse_local_datetime(text, tz)
-        except ValueError:
-            picked = parse_day(text, today_in(now, tz))
-            when = datetime.combine(picked, time(0, 0), tzinfo=tz)
+        picked, at = parse_day_and_time(text, today_in(now, tz))
     except ValueError:
         return _with_note(
             f"⚠️ {refusal(t, 'bad_date')}", _date_question(t, state.referral_id, state.to)
         )
+    when = datetime.combine(picked, at or time(0, 0), tzinfo=tz)
     try:
-        return _record_on(session, citizen, t, state, when, now, tz)
+        return _record_on(session, citizen, t, state, when, now, tz, timed=at is not None)
     except Refused as exc:
         session.rollback()
-        if exc.reason != "bad_date":
+        if exc.reason not in _DATE_REFUSALS:
             raise
         return _with_note(
-            f"⚠️ {refusal(t, 'bad_date')}", _date_question(t, state.referral_id, state.to)
+            f"⚠️ {refusal(t, exc.reason)}", _date_question(t, state.referral_id, state.to)
         )
 
 

@@ -209,7 +209,7 @@ def test_a_firm_posts_a_vacancy_and_records_a_hire_on_a_plain_channel(db: Engine
     chat.send("31 şubat")
     assert "biçiminde" in chat.text
     chat.press("Yarın")
-    assert "Kaydedildi" in chat.text and "işe başlama" in chat.text
+    assert "olarak kaydedildi" in chat.text and "işe başlama" in chat.text
     with transaction(db) as session:
         hired = session.exec(select(Referral)).one()
         assert hired.status == "job_found" and hired.start_date is not None
