@@ -58,6 +58,7 @@ from flows.employment.employer_state import (
     VacancyState,
 )
 from flows.employment.occupation_picker import match_rows, search_of
+from flows.employment.state import EmploymentStep
 from flows.employment.screens import WORK_TIMES, occupation_title
 from flows.screen import Choice, Screen, fit, in_rows
 
@@ -622,10 +623,54 @@ def outcome(
         ]
         rows.append((j.Candidate(referral_id).choice(t._("⬅️ Back")),))
         return Screen(t._("✖️ Why was the candidate not hired?"), tuple(rows))
+    busy = _busy(session, citizen, t, referral_id)
+    if busy is not None:
+        return busy
     conversation.set_step(
         session, citizen, EmployerStep.OUTCOME, OutcomeState(referral_id=referral_id, to=to)
     )
     return _date_question(t, referral_id, to)
+
+
+def _busy(session: Session, citizen: Citizen, t: Translator, referral_id: int) -> Screen | None:
+    """The date question would take the citizen's one conversation state: a firm, a
+    vacancy, a CV or anything else being written would be lost. Then it is refused, with
+    a way to that draft and a way to drop it; None when nothing is being written."""
+    draft = session.get(ConversationState, citizen.id)
+    if draft is None or draft.step == EmployerStep.OUTCOME:
+        return None
+    back = (j.Candidate(referral_id).choice(t._("⬅️ Back")),)
+    if draft.step == EmployerStep.VACANCY:
+        state = conversation.state_of(draft, VacancyState)
+        text = t._(
+            "📝 You are writing a vacancy. Please finish or cancel it first; then record "
+            "the date here."
+        )
+        go = j.NewVacancy(state.employer_id).choice(t._("📝 Go to the vacancy"))
+        drop = j.Cancel().choice(t._("✖️ Cancel the vacancy"))
+    elif draft.step == EmployerStep.FIRM:
+        text = t._(
+            "🏢 You are registering a firm. Please finish or cancel it first; then record "
+            "the date here."
+        )
+        go = j.Register().choice(t._("🏢 Go to the firm"))
+        drop = j.Cancel().choice(t._("✖️ Cancel the firm's registration"))
+    elif draft.step == EmploymentStep.CV:
+        text = t._(
+            "📋 You are writing your CV. Please finish or cancel it first; then record the "
+            "date here."
+        )
+        go = a.Summary().choice(t._("📋 Go to my CV"))
+        drop = a.Cancel().choice(t._("✖️ Cancel the CV changes"))
+    else:
+        return Screen(
+            t._(
+                "You are in the middle of something else. Please finish it, or stop it "
+                "with /iptal; then record the date here."
+            ),
+            (back,),
+        )
+    return Screen(text, ((go,), (drop,), back))
 
 
 def _date_question(t: Translator, referral_id: int, to: str) -> Screen:

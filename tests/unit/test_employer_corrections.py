@@ -136,3 +136,39 @@ def test_a_start_date_is_said_back(db: Engine) -> None:
     with transaction(db) as session:
         referral = session.get(Referral, interested)
         assert referral is not None and referral.start_date == date(2026, 12, 1)
+
+
+# --- The date question does not take a draft's place --------------------------------------
+
+
+def test_an_outcome_date_is_not_asked_over_a_vacancy_being_written(db: Engine) -> None:
+    owner_id, _, interested, _, _ = _setting(db)
+    with transaction(db) as session:
+        referral = session.get(Referral, interested)
+        assert referral is not None and referral.employer_id is not None
+        employer_id = referral.employer_id
+        owner = citizen_of(session, owner_id)
+        flow.new_vacancy(session, owner, en, employer_id)
+        flow.answer(session, owner, en, "Kasiyer", CLOCK, IST)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        screen = flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
+    assert "You are writing a vacancy" in screen.text
+    assert [c.label for row in screen.choices for c in row] == [
+        "📝 Go to the vacancy",
+        "✖️ Cancel the vacancy",
+        "⬅️ Back",
+    ]
+    with transaction(db) as session:
+        draft = session.get(ConversationState, owner_id)
+        assert draft is not None and draft.step == "e_vac"
+        assert draft.data["title"] == "Kasiyer"  # nothing typed is lost
+        owner = citizen_of(session, owner_id)
+        # Going to it: the vacancy's next question, the title kept.
+        resumed = flow.new_vacancy(session, owner, en, employer_id)
+        assert "Which occupation" in resumed.text
+        flow.cancel(session, owner, en)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        asked = flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
+    assert "When is the interview" in asked.text
