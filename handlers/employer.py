@@ -150,6 +150,11 @@ async def vacancy(update: Update, context: KentContext, button: j.Vacancy) -> No
     await press(update, context, _plain(flow.vacancy, button.vacancy_id))
 
 
+@buttons.on(j.CorrectVacancy)
+async def correct_vacancy(update: Update, context: KentContext, button: j.CorrectVacancy) -> None:
+    await press(update, context, _plain(flow.correct_vacancy, button.vacancy_id))
+
+
 @buttons.on(j.Candidate)
 async def candidate(update: Update, context: KentContext, button: j.Candidate) -> None:
     tz = context.config.tz

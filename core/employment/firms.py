@@ -220,6 +220,43 @@ def post_vacancy(
     return registry.submit_vacancy(session, employer, vacancy)
 
 
+def correct_vacancy(
+    session: Session,
+    citizen: Citizen,
+    vacancy_id: int,
+    *,
+    title: str,
+    occupation: str,
+    positions: int | str,
+    district: str,
+    work_time: str,
+    requirements: str,
+    valid_until: date | None,
+    now: datetime,
+) -> Vacancy:
+    """A vacancy staff sent back (draft) corrected by its firm and sent again for
+    approval (pending): the same row, not a new vacancy. Checked as a new one is;
+    Refused: not_found, not_allowed (another citizen's), not_verified, wrong_status (it
+    is not a draft any more), and the fields' own refusals."""
+    vacancy = own_vacancy(session, citizen, vacancy_id)
+    employer = verified_firm(session, citizen, vacancy.employer_id)
+    if vacancy.status != "draft":
+        raise Refused("wrong_status")
+    if work_time not in codes.VACANCY_WORK_TIMES:
+        raise Refused("unknown_work_time")
+    if valid_until is not None and valid_until < now.date():
+        raise Refused("in_the_past")
+    vacancy.title = validation.text(title)
+    vacancy.occupation = validation.occupation(occupation)
+    vacancy.positions = validation.positions(positions)
+    vacancy.district = validation.text(district, 64)
+    vacancy.work_time = work_time
+    vacancy.requirements = validation.text(requirements, validation.MAX_TEXT, required=False)
+    vacancy.valid_until = valid_until
+    session.add(vacancy)
+    return registry.submit_vacancy(session, employer, vacancy)
+
+
 def close_vacancy(
     session: Session, citizen: Citizen, vacancy_id: int, now: datetime
 ) -> list[Referral]:
@@ -248,8 +285,8 @@ def record_outcome(
     hired (job_found, starting on `start_date`), started, or not hired with one of
     codes.NOT_HIRED_REASONS. An interview more than INTERVIEW_DAYS_AHEAD ahead is
     refused (too_far_ahead), one more than a year back too (too_long_ago); a start date
-    more than a year away either way (bad_date). Recorded by core.employment.referrals with its time and
-    actor."""
+    more than a year away either way (bad_date). Recorded by core.employment.referrals
+    with its time and actor."""
     referral = own_referral(session, citizen, referral_id)
     if to not in OUTCOMES.get(referral.status, ()):
         raise Refused("wrong_status")

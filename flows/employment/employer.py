@@ -26,6 +26,7 @@ from core.employment import codes, firms, registry, validation
 from core.employment.codes import INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, Employer
+from db.models import Vacancy as VacancyRow
 from flows.employment import actions as a
 from flows.employment import employer_actions as j
 from flows.employment import staff
@@ -58,8 +59,8 @@ from flows.employment.employer_state import (
     VacancyState,
 )
 from flows.employment.occupation_picker import match_rows, search_of
-from flows.employment.state import EmploymentStep
 from flows.employment.screens import WORK_TIMES, occupation_title
+from flows.employment.state import EmploymentStep
 from flows.screen import Choice, Screen, fit, in_rows
 
 LABEL = 40  # characters of a firm's or a vacancy's name on a button
@@ -401,6 +402,8 @@ def cancel(session: Session, citizen: Citizen, t: Translator) -> Screen:
     state = _draft(session, citizen)
     conversation.clear(session, citizen)
     note = t._("Cancelled. Nothing was changed.")
+    if isinstance(state, VacancyState) and state.vacancy_id is not None:
+        return vacancy(session, citizen, t, state.vacancy_id, note)
     if isinstance(state, VacancyState):
         return _with_note(note, firm(session, citizen, t, state.employer_id))
     return home(session, citizen, t, note)
@@ -419,7 +422,11 @@ def summary_screen(state: Form, t: Translator) -> Screen:
             "Check it, then send it to the employment centre. Its staff approve every "
             "vacancy before it is published."
         )
-        save = t._("📨 Send for approval")
+        save = (
+            t._("📨 Send again for approval")
+            if state.vacancy_id is not None
+            else t._("📨 Send for approval")
+        )
     return Screen(
         "\n".join([title, "", *lines, "", end]),
         ((j.Save().choice(save),), (j.EditMenu().choice(t._("✏️ Edit")),), _nav(t)),
@@ -475,19 +482,35 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                 now=now,
             )
         else:
-            firms.post_vacancy(
-                session,
-                citizen,
-                state.employer_id,
-                title=state.title or "",
-                occupation=state.occupation or "",
-                positions=state.positions or 0,
-                district=state.district or "",
-                work_time=state.work_time or "",
-                requirements=state.requirements or "",
-                valid_until=date.fromisoformat(state.valid_until) if state.valid_until else None,
-                now=now,
-            )
+            until = date.fromisoformat(state.valid_until) if state.valid_until else None
+            if state.vacancy_id is not None:
+                firms.correct_vacancy(
+                    session,
+                    citizen,
+                    state.vacancy_id,
+                    title=state.title or "",
+                    occupation=state.occupation or "",
+                    positions=state.positions or 0,
+                    district=state.district or "",
+                    work_time=state.work_time or "",
+                    requirements=state.requirements or "",
+                    valid_until=until,
+                    now=now,
+                )
+            else:
+                firms.post_vacancy(
+                    session,
+                    citizen,
+                    state.employer_id,
+                    title=state.title or "",
+                    occupation=state.occupation or "",
+                    positions=state.positions or 0,
+                    district=state.district or "",
+                    work_time=state.work_time or "",
+                    requirements=state.requirements or "",
+                    valid_until=until,
+                    now=now,
+                )
     except Refused as exc:
         session.rollback()
         return _with_note(f"⚠️ {refusal(t, exc.reason)}", summary_screen(state, t))
@@ -500,6 +523,17 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                 "then you can post vacancies here."
             ).format(firm=html.escape(employer.name)),
             ((j.Home().choice(t._("🏢 My firms")),),),
+        )
+    if state.vacancy_id is not None:
+        return vacancy(
+            session,
+            citizen,
+            t,
+            state.vacancy_id,
+            t._(
+                "📨 Your corrected vacancy was sent to the employment centre again. Its "
+                "staff will check it and publish it."
+            ),
         )
     return Screen(
         t._(
@@ -543,16 +577,7 @@ def vacancy(
     it."""
     _leave(session, citizen)
     found = firms.own_vacancy(session, citizen, vacancy_id)
-    state = VacancyState(
-        employer_id=found.employer_id,
-        title=found.title,
-        occupation=found.occupation,
-        positions=found.positions,
-        district=found.district,
-        work_time=found.work_time,
-        requirements=found.requirements or None,
-        valid_until=found.valid_until.isoformat() if found.valid_until else None,
-    )
+    state = _vacancy_state(found)
     status = t._(VACANCY_STATUSES.get(found.status, found.status))
     lines = [*vacancy_lines(state, t), f"<b>{t._('Status')}:</b> {status}", ""]
     people = firms.candidates(session, citizen, vacancy_id)
@@ -570,10 +595,50 @@ def vacancy(
                 "vacancy is published; you see those who said they are interested."
             )
         )
+    if found.status == "draft":
+        lines += [
+            "",
+            t._(
+                "↩️ The employment centre sent this vacancy back for a correction. Correct "
+                "it and send it again; the staff check it once more."
+            ),
+        ]
+        rows.append((j.CorrectVacancy(vacancy_id).choice(t._("✏️ Correct and send again")),))
     if found.status != "closed":
         rows.append((j.Close(vacancy_id).choice(t._("🔒 Close the vacancy")),))
     rows.append((j.Vacancies(found.employer_id).choice(t._("⬅️ Back")),))
     return _with_note(note, Screen("\n".join(lines), tuple(rows)))
+
+
+def _vacancy_state(found: VacancyRow) -> VacancyState:
+    return VacancyState(
+        employer_id=found.employer_id,
+        title=found.title,
+        occupation=found.occupation,
+        positions=found.positions,
+        district=found.district,
+        work_time=found.work_time,
+        requirements=found.requirements or None,
+        valid_until=found.valid_until.isoformat() if found.valid_until else None,
+    )
+
+
+def correct_vacancy(session: Session, citizen: Citizen, t: Translator, vacancy_id: int) -> Screen:
+    """✏️ Correct and send again: a vacancy staff sent back, into the vacancy wizard at
+    its summary, with its id, so that saving updates it and sends it again (a
+    correction already being written goes on where it was)."""
+    found = firms.own_vacancy(session, citizen, vacancy_id)
+    firms.verified_firm(session, citizen, found.employer_id)
+    if found.status != "draft":
+        raise Refused("wrong_status")
+    draft = session.get(ConversationState, citizen.id)
+    if draft is not None and draft.step == EmployerStep.VACANCY:
+        going = conversation.state_of(draft, VacancyState)
+        if going.vacancy_id == vacancy_id:
+            return screen_of(going, t)
+    state = _vacancy_state(found).model_copy(update={"vacancy_id": vacancy_id, "field": SUMMARY})
+    _keep(session, citizen, state)
+    return summary_screen(state, t)
 
 
 def candidate(

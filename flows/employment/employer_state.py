@@ -36,6 +36,8 @@ FIRM_OPTIONAL = frozenset({"sector"})
 
 class VacancyState(conversation.State):
     employer_id: int
+    # The vacancy staff sent back, being corrected (None: a new vacancy).
+    vacancy_id: int | None = None
     field: str = "title"
     editing: bool = False
     title: str | None = None

@@ -9,16 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from common.i18n import translator
+from core import staff
 from core.dates import parse_day, parse_day_and_time
-from core.employment import codes, firms
+from core.employment import codes, desk, firms, registry
 from core.refusals import Refused
 from db.engine import transaction
-from db.models import ConversationState, Referral
+from db.models import ConversationState, Referral, Vacancy
 from flows.employment import employer as flow
-from tests.builders import citizen_of
-from tests.unit.test_employer import _setting
+from tests.builders import citizen_of, make_citizen
+from tests.unit.test_employer import NOW, _firm, _setting, _vacancy
 
 IST = ZoneInfo("Europe/Istanbul")
 TODAY = date(2026, 12, 6)
@@ -172,3 +174,81 @@ def test_an_outcome_date_is_not_asked_over_a_vacancy_being_written(db: Engine) -
         owner = citizen_of(session, owner_id)
         asked = flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
     assert "When is the interview" in asked.text
+
+
+# --- A vacancy sent back, corrected and sent again -----------------------------------------
+
+
+def _sent_back(db: Engine) -> tuple[int, int, int]:
+    """A verified firm's vacancy that staff sent back; the owner's, the vacancy's and
+    another citizen's ids."""
+    owner_id, other_id = make_citizen(db, 7201), make_citizen(db, 7202)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        centre = staff.upsert(session, 9201, "staff", codes.DEPARTMENT)
+        employer = _firm(session, owner)
+        registry.verify_employer(session, centre, employer, NOW)
+        vacancy = _vacancy(session, owner, employer)
+        desk.return_vacancy(session, centre, vacancy, "unclear")
+        assert vacancy.id is not None
+        return owner_id, vacancy.id, other_id
+
+
+def _fields(title: str) -> dict[str, object]:
+    return {
+        "title": title,
+        "occupation": "5131",
+        "positions": 3,
+        "district": "Ümraniye",
+        "work_time": "part",
+        "requirements": "",
+        "valid_until": date(2026, 4, 1),
+    }
+
+
+def test_a_vacancy_sent_back_is_corrected_in_place_and_sent_again(db: Engine) -> None:
+    owner_id, vacancy_id, other_id = _sent_back(db)
+    with transaction(db) as session:
+        other = citizen_of(session, other_id)
+        with pytest.raises(Refused, match="not_allowed"):
+            firms.correct_vacancy(session, other, vacancy_id, **_fields("Komi"), now=NOW)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        firms.correct_vacancy(session, owner, vacancy_id, **_fields("Komi"), now=NOW)
+    with transaction(db) as session:
+        (vacancy,) = session.exec(select(Vacancy)).all()  # the same row, no new one
+        assert vacancy.id == vacancy_id
+        assert (vacancy.title, vacancy.positions, vacancy.work_time, vacancy.status) == (
+            "Komi",
+            3,
+            "part",
+            "pending",
+        )
+        owner = citizen_of(session, owner_id)
+        with pytest.raises(Refused, match="wrong_status"):  # pending: nothing to correct
+            firms.correct_vacancy(session, owner, vacancy_id, **_fields("Garson"), now=NOW)
+
+
+def test_the_firm_corrects_a_vacancy_sent_back_through_the_wizard(db: Engine) -> None:
+    owner_id, vacancy_id, _ = _sent_back(db)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        shown = flow.vacancy(session, owner, en, vacancy_id)
+        assert "sent this vacancy back" in shown.text
+        labels = [c.label for row in shown.choices for c in row]
+        assert "✏️ Correct and send again" in labels
+        summary = flow.correct_vacancy(session, owner, en, vacancy_id)
+        assert "Garson" in summary.text
+        assert "📨 Send again for approval" in [c.label for row in summary.choices for c in row]
+        flow.edit(session, owner, en, "title")
+        flow.answer(session, owner, en, "Deneyimli garson", CLOCK, IST)
+        done = flow.save(session, owner, en, NOW)
+    assert "sent to the employment centre again" in done.text
+    with transaction(db) as session:
+        (vacancy,) = session.exec(select(Vacancy)).all()
+        assert (vacancy.id, vacancy.title, vacancy.status) == (
+            vacancy_id,
+            "Deneyimli garson",
+            "pending",
+        )
+        assert session.get(ConversationState, owner_id) is None

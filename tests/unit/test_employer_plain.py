@@ -34,7 +34,9 @@ TZ = ZoneInfo("Europe/Istanbul")
 ACTIONS: list[type[Action]] = [
     kind
     for kind in vars(j).values()
-    if isinstance(kind, type) and issubclass(kind, Action) and kind is not Action
+    if isinstance(kind, type)
+    and issubclass(kind, Action)
+    and kind is not Action
     # The CV's PDF is a file the channel sends (handlers.render.send_file), not a screen.
     and kind is not j.CVFile
 ] + [a.Menu]
@@ -59,6 +61,9 @@ PRESSES: dict[type[Action], Press] = {
     j.NewVacancy: lambda s, who, t, act, now: employer.new_vacancy(s, who, t, act.employer_id),
     j.Vacancies: lambda s, who, t, act, now: employer.vacancies(s, who, t, act.employer_id),
     j.Vacancy: lambda s, who, t, act, now: employer.vacancy(s, who, t, act.vacancy_id),
+    j.CorrectVacancy: lambda s, who, t, act, now: employer.correct_vacancy(
+        s, who, t, act.vacancy_id
+    ),
     j.Candidate: lambda s, who, t, act, now: employer.candidate(s, who, t, act.referral_id, TZ),
     j.Outcome: lambda s, who, t, act, now: employer.outcome(
         s, who, t, act.referral_id, act.to, now, TZ
