@@ -96,14 +96,108 @@ INTERVIEW_DAYS_AHEAD = 60
 INTERVIEW_DAYS_BACK = 366
 
 
-def new_tax_number(session: Session, text: str) -> str:
+def new_tax_number(session: Session, text: str, employer_id: int | None = None) -> str:
     """A VKN as typed, checked as soon as it is typed: its check digit (bad_tax_number)
-    and that no firm has it yet (already_registered); register_employer checks both
-    again."""
+    and that no other firm has it yet (already_registered). A new registration may take
+    the VKN of a firm imported from the portal that nobody claimed (`register_firm`
+    claims it); a firm being corrected (`employer_id`) may keep its own.
+    register_firm and correct_firm check again."""
     vkn = validation.tax_number(text)
-    if session.exec(select(Employer.id).where(Employer.tax_number == vkn)).first() is not None:
+    holder = _holder(session, vkn)
+    if holder is None or holder.id == employer_id:
+        return vkn
+    if employer_id is None and holder.citizen_id is None:
+        return vkn
+    raise Refused("already_registered")
+
+
+def _holder(session: Session, vkn: str) -> Employer | None:
+    return session.exec(
+        select(Employer).where(Employer.tax_number == vkn).order_by(col(Employer.id))
+    ).first()
+
+
+def register_firm(
+    session: Session,
+    citizen: Citizen,
+    *,
+    name: str,
+    tax_number: str,
+    sector: str,
+    district: str,
+    contact_name: str,
+    contact_phone: str,
+    now: datetime,
+) -> Employer:
+    """A firm registered by chat. Its VKN may be that of a firm imported from the
+    portal that no citizen registered (citizen_id None): the citizen claims that firm
+    instead of making a second one. The contact person becomes the citizen's, an empty
+    sector or district is filled in, and the firm waits for the staff's verification as
+    a new one does (it was verified on the portal, not for this citizen). A VKN a
+    citizen's firm has is refused (already_registered)."""
+    vkn = validation.tax_number(tax_number)
+    holder = _holder(session, vkn)
+    if holder is None:
+        return registry.register_employer(
+            session,
+            citizen,
+            name=name,
+            tax_number=vkn,
+            sector=sector,
+            district=district,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            now=now,
+        )
+    if holder.citizen_id is not None:
         raise Refused("already_registered")
-    return vkn
+    validation.text(name)  # checked as a new firm's, though the portal's name stays
+    holder.citizen_id = citizen.id
+    holder.contact_name = validation.text(contact_name)
+    holder.contact_phone = validation.text(contact_phone, 32)
+    holder.sector = holder.sector or validation.text(sector, 100, required=False) or None
+    holder.district = holder.district or validation.text(district, 64)
+    holder.verified_at, holder.verified_by = None, None
+    holder.rejected_at, holder.rejection_reason = None, None
+    holder.registered_at = now
+    session.add(holder)
+    session.flush()
+    return holder
+
+
+def correct_firm(
+    session: Session,
+    citizen: Citizen,
+    employer_id: int,
+    *,
+    name: str,
+    tax_number: str,
+    sector: str,
+    district: str,
+    contact_name: str,
+    contact_phone: str,
+) -> Employer:
+    """A firm the staff turned down, corrected by the citizen who registered it and
+    sent again: its details are replaced and it waits for verification again (the
+    refusal is cleared). Refused: not_found, not_allowed (another citizen's firm),
+    wrong_status (not turned down), bad_tax_number, already_registered (another firm has
+    that VKN)."""
+    employer = own_firm(session, citizen, employer_id)
+    if employer.rejected_at is None:
+        raise Refused("wrong_status")
+    vkn = validation.tax_number(tax_number)
+    holder = _holder(session, vkn)
+    if holder is not None and holder.id != employer.id:
+        raise Refused("already_registered")
+    employer.name = validation.text(name)
+    employer.tax_number = vkn
+    employer.sector = validation.text(sector, 100, required=False) or None
+    employer.district = validation.text(district, 64)
+    employer.contact_name = validation.text(contact_name)
+    employer.contact_phone = validation.text(contact_phone, 32)
+    employer.rejected_at, employer.rejection_reason = None, None
+    session.add(employer)
+    return employer
 
 
 # --- Ownership ---------------------------------------------------------------------------
@@ -136,10 +230,12 @@ def verified_firm(session: Session, citizen: Citizen, employer_id: int) -> Emplo
 
 
 def own_vacancy(session: Session, citizen: Citizen, vacancy_id: int) -> Vacancy:
+    """A vacancy of the citizen's verified firm (a firm claimed from the portal's import
+    shows nothing of its vacancies or candidates until staff verified the claim)."""
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None:
         raise Refused("not_found")
-    own_firm(session, citizen, vacancy.employer_id)
+    verified_firm(session, citizen, vacancy.employer_id)
     return vacancy
 
 
@@ -148,7 +244,7 @@ def own_referral(session: Session, citizen: Citizen, referral_id: int) -> Referr
     referral = session.get(Referral, referral_id)
     if referral is None or referral.employer_id is None:
         raise Refused("not_found")
-    own_firm(session, citizen, referral.employer_id)
+    verified_firm(session, citizen, referral.employer_id)
     if referral.status not in VISIBLE:
         raise Refused("not_allowed")
     return referral

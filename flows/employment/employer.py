@@ -22,7 +22,7 @@ from sqlmodel import Session
 from common.i18n import Translator
 from core import conversation
 from core.dates import parse_day, parse_day_and_time
-from core.employment import codes, firms, registry, validation
+from core.employment import codes, firms, validation
 from core.employment.codes import INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, Employer
@@ -135,8 +135,7 @@ def home(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
         text += "\n\n" + t._("<b>Your firms</b>")
         for employer in owned:
             assert employer.id is not None
-            status = firm_status(t, employer.verified_at is not None)
-            text += f"\n• {html.escape(employer.name)} — {status}"
+            text += f"\n• {html.escape(employer.name)} — {_status(t, employer)}"
             rows.append((j.Firm(employer.id).choice(fit(employer.name, LABEL)),))
     rows.append((j.Register().choice(t._("➕ Register a firm")),))
     rows.append((a.Menu().choice(t._("⬅️ Back")),))
@@ -153,12 +152,20 @@ def firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) ->
         "",
         *firm_lines(_firm_state(employer), t)[1:],
         "",
-        firm_status(t, verified),
+        _status(t, employer),
     ]
     rows: list[tuple[Choice, ...]] = []
     if verified:
         rows.append((j.NewVacancy(employer_id).choice(t._("📝 Post a vacancy")),))
         rows.append((j.Vacancies(employer_id).choice(t._("📂 My vacancies")),))
+    elif employer.rejected_at is not None:
+        lines.append(
+            t._(
+                "Please correct the firm's details and send them again; the employment "
+                "centre's staff check the firm once more."
+            )
+        )
+        rows.append((j.CorrectFirm(employer_id).choice(t._("✏️ Correct and send again")),))
     else:
         lines.append(
             t._(
@@ -168,6 +175,32 @@ def firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) ->
         )
     rows.append((j.Home().choice(t._("⬅️ Back")),))
     return Screen("\n".join(lines), tuple(rows))
+
+
+def _status(t: Translator, employer: Employer) -> str:
+    if employer.rejected_at is not None:
+        why = staff.FIRM_REJECTIONS.get(
+            employer.rejection_reason or "", staff.FIRM_REJECTIONS["other"]
+        )
+        return firm_status(t, False, t._(why))
+    return firm_status(t, employer.verified_at is not None)
+
+
+def correct_firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) -> Screen:
+    """✏️ Correct and send again: a firm staff turned down, into the firm wizard at its
+    summary, with its id, so that saving updates it (a correction already being written
+    goes on where it was)."""
+    employer = firms.own_firm(session, citizen, employer_id)
+    if employer.rejected_at is None:
+        raise Refused("wrong_status")
+    draft = session.get(ConversationState, citizen.id)
+    if draft is not None and draft.step == EmployerStep.FIRM:
+        going = conversation.state_of(draft, FirmState)
+        if going.employer_id == employer_id:
+            return screen_of(going, t)
+    state = _firm_state(employer).model_copy(update={"employer_id": employer_id, "field": SUMMARY})
+    _keep(session, citizen, state)
+    return summary_screen(state, t)
 
 
 def _firm_state(employer: Employer) -> FirmState:
@@ -296,7 +329,8 @@ def _take(session: Session, state: Form, text: str, t: Translator, today: date) 
         return state.model_copy(update={"search": search_of(text, t)})
     value: object
     if field == "tax_number":
-        value = firms.new_tax_number(session, text)
+        own = state.employer_id if isinstance(state, FirmState) else None
+        value = firms.new_tax_number(session, text, own)
     elif field == "contact_phone":
         value = _phone(text)
     elif field == "positions":
@@ -414,7 +448,11 @@ def summary_screen(state: Form, t: Translator) -> Screen:
         title = t._("🏢 <b>Your firm</b>")
         lines = firm_lines(state, t)
         end = t._("Check it, then register the firm.")
-        save = t._("✅ Register the firm")
+        save = (
+            t._("📨 Send again for verification")
+            if state.employer_id is not None
+            else t._("✅ Register the firm")
+        )
     else:
         title = t._("📝 <b>Your vacancy</b>")
         lines = vacancy_lines(state, t)
@@ -469,8 +507,20 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
     if state.field != SUMMARY:
         raise Refused("not_found")
     try:
-        if isinstance(state, FirmState):
-            employer = registry.register_employer(
+        if isinstance(state, FirmState) and state.employer_id is not None:
+            employer = firms.correct_firm(
+                session,
+                citizen,
+                state.employer_id,
+                name=state.name or "",
+                tax_number=state.tax_number or "",
+                sector=state.sector or "",
+                district=state.district or "",
+                contact_name=state.contact_name or "",
+                contact_phone=state.contact_phone or "",
+            )
+        elif isinstance(state, FirmState):
+            employer = firms.register_firm(
                 session,
                 citizen,
                 name=state.name or "",
@@ -515,6 +565,14 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
         session.rollback()
         return _with_note(f"⚠️ {refusal(t, exc.reason)}", summary_screen(state, t))
     conversation.clear(session, citizen)
+    if isinstance(state, FirmState) and state.employer_id is not None:
+        return Screen(
+            t._(
+                "📨 {firm} was sent to the employment centre again. Its staff will verify "
+                "it; then you can post vacancies here."
+            ).format(firm=html.escape(employer.name)),
+            ((j.Home().choice(t._("🏢 My firms")),),),
+        )
     if isinstance(state, FirmState):
         assert employer.id is not None
         return Screen(

@@ -121,7 +121,11 @@ NOT_HIRED_REASONS = {
 }
 
 
-def firm_status(t: Translator, verified: bool) -> str:
+def firm_status(t: Translator, verified: bool, turned_down: str | None = None) -> str:
+    """Verified, awaiting verification, or turned down for `turned_down` (the reason,
+    translated)."""
+    if turned_down is not None:
+        return t._("⛔ Turned down: {reason}").format(reason=html.escape(turned_down))
     return t._("✅ Verified") if verified else t._("⏳ Awaiting verification")
 
 

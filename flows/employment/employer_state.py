@@ -20,6 +20,8 @@ SUMMARY = "summary"
 
 
 class FirmState(conversation.State):
+    # The firm staff turned down, being corrected (None: a new firm).
+    employer_id: int | None = None
     field: str = "name"
     editing: bool = False
     name: str | None = None

@@ -8,7 +8,7 @@ from sqlmodel import select
 from core import citizens, staff
 from core.employment import codes, desk, firms, registry
 from db.engine import transaction
-from db.models import Vacancy
+from db.models import Employer, Vacancy
 from db.types import utcnow
 from tests.e2e.test_employer_e2e import _unhurried
 from tests.harness import Kent
@@ -70,3 +70,44 @@ def test_a_vacancy_sent_back_is_corrected_and_sent_again(kent: Kent) -> None:
     with transaction(kent.engine) as session:
         (stored,) = session.exec(select(Vacancy)).all()
         assert (stored.id, stored.title, stored.status) == (vacancy_id, "Garson", "pending")
+
+
+def test_a_firm_turned_down_sees_why_and_sends_it_again(kent: Kent) -> None:
+    _unhurried(kent)
+    ahmet = kent.citizen("Ahmet", last_name="Demir")
+    ahmet.send("/start")
+    with transaction(kent.engine) as session:
+        owner = citizens.get_or_create(session, ahmet.id, "tr")
+        centre = staff.upsert(session, 9101, "staff", codes.DEPARTMENT)
+        firm = registry.register_employer(
+            session,
+            owner,
+            name="Lezzet Lokantası",
+            tax_number="4540536920",
+            sector="",
+            district="Ümraniye",
+            contact_name="Ahmet Demir",
+            contact_phone="02161112233",
+            now=utcnow(),
+        )
+        desk.reject_employer(session, centre, firm, "unreachable", utcnow())
+        firm_id = firm.id
+    ahmet.send("/istihdam")
+    ahmet.press("🏢 İşverenim")
+    home = ahmet.wait_message(contains="Firmalarınız")
+    assert "⛔ Reddedildi: Yetkili kişiye ulaşamadık." in home.text
+    ahmet.press("Lezzet Lokantası")
+    shown = ahmet.wait_message(contains="⛔ Reddedildi")
+    assert "Doğrulama bekliyor" not in shown.text
+    ahmet.press("✏️ Düzelt ve yeniden gönder")
+    ahmet.wait_message(contains="Firmanız")
+    ahmet.press("✏️ Düzenle")
+    ahmet.press("Yetkili telefonu")
+    ahmet.send("0532 123 45 67")
+    ahmet.wait_message(contains="0532 123 45 67")
+    ahmet.press("📨 Yeniden doğrulamaya gönder")
+    ahmet.wait_message(contains="İstihdam Merkezine yeniden gönderildi")
+    with transaction(kent.engine) as session:
+        (stored,) = session.exec(select(Employer)).all()
+        assert (stored.id, stored.contact_phone) == (firm_id, "0532 123 45 67")
+        assert (stored.rejected_at, stored.rejection_reason) == (None, None)

@@ -5,6 +5,7 @@ ago is refused. Database tests run on SQLite and PostgreSQL, on a fixed clock.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,7 @@ from core.dates import parse_day, parse_day_and_time
 from core.employment import codes, desk, firms, registry
 from core.refusals import Refused
 from db.engine import transaction
-from db.models import ConversationState, Referral, Vacancy
+from db.models import ConversationState, Employer, Referral, Vacancy
 from flows.employment import employer as flow
 from tests.builders import citizen_of, make_citizen
 from tests.unit.test_employer import NOW, _firm, _setting, _vacancy
@@ -194,7 +195,7 @@ def _sent_back(db: Engine) -> tuple[int, int, int]:
         return owner_id, vacancy.id, other_id
 
 
-def _fields(title: str) -> dict[str, object]:
+def _fields(title: str) -> dict[str, Any]:
     return {
         "title": title,
         "occupation": "5131",
@@ -252,3 +253,178 @@ def test_the_firm_corrects_a_vacancy_sent_back_through_the_wizard(db: Engine) ->
             "pending",
         )
         assert session.get(ConversationState, owner_id) is None
+
+
+# --- A firm turned down, and a firm imported from the portal --------------------------------
+
+
+def _turned_down(db: Engine) -> tuple[int, int, int]:
+    """A firm staff turned down for its tax number: the owner's, the firm's and another
+    citizen's ids."""
+    owner_id, other_id = make_citizen(db, 7301), make_citizen(db, 7302)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        centre = staff.upsert(session, 9301, "staff", codes.DEPARTMENT)
+        employer = _firm(session, owner)
+        desk.reject_employer(session, centre, employer, "tax_number", NOW)
+        assert employer.id is not None
+        return owner_id, employer.id, other_id
+
+
+def _firm_fields(vkn: str = "1234567890") -> dict[str, Any]:
+    return {
+        "name": "Lezzet Lokantası Ltd.",
+        "tax_number": vkn,
+        "sector": "Yiyecek",
+        "district": "Ümraniye",
+        "contact_name": "Mehmet Demir",
+        "contact_phone": "+902161112233",
+    }
+
+
+def test_a_firm_turned_down_is_corrected_by_its_owner_and_waits_again(db: Engine) -> None:
+    owner_id, employer_id, other_id = _turned_down(db)
+    with transaction(db) as session:
+        other = citizen_of(session, other_id)
+        with pytest.raises(Refused, match="not_allowed"):
+            firms.correct_firm(session, other, employer_id, **_firm_fields())
+        owner = citizen_of(session, owner_id)
+        with pytest.raises(Refused, match="bad_tax_number"):
+            firms.correct_firm(session, owner, employer_id, **_firm_fields("1234567891"))
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        firms.correct_firm(session, owner, employer_id, **_firm_fields())
+    with transaction(db) as session:
+        (employer,) = session.exec(select(Employer)).all()
+        assert (employer.id, employer.name, employer.tax_number) == (
+            employer_id,
+            "Lezzet Lokantası Ltd.",
+            "1234567890",
+        )
+        assert (employer.rejected_at, employer.rejection_reason) == (None, None)
+        centre = staff.upsert(session, 9301, "staff", codes.DEPARTMENT)
+        assert [e.id for e in desk.firms_to_verify(session, centre)] == [employer_id]
+        owner = citizen_of(session, owner_id)
+        with pytest.raises(Refused, match="wrong_status"):  # waiting, not turned down
+            firms.correct_firm(session, owner, employer_id, **_firm_fields())
+
+
+def test_a_corrected_firm_may_not_take_another_firms_tax_number(db: Engine) -> None:
+    owner_id, employer_id, other_id = _turned_down(db)
+    with transaction(db) as session:
+        _firm(session, citizen_of(session, other_id), vkn="1234567890")
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        with pytest.raises(Refused, match="already_registered"):
+            firms.correct_firm(session, owner, employer_id, **_firm_fields("1234567890"))
+        assert firms.new_tax_number(session, "4540536920", employer_id) == "4540536920"
+
+
+def test_the_owner_sees_why_the_firm_was_turned_down_and_corrects_it(db: Engine) -> None:
+    owner_id, employer_id, _ = _turned_down(db)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        assert "⛔ Turned down: The tax number does not match the firm." in (
+            flow.home(session, owner, en).text
+        )
+        shown = flow.firm(session, owner, en, employer_id)
+        assert "⛔ Turned down: The tax number does not match the firm." in shown.text
+        assert "Awaiting verification" not in shown.text
+        summary = flow.correct_firm(session, owner, en, employer_id)
+        assert "📨 Send again for verification" in [c.label for row in summary.choices for c in row]
+        flow.edit(session, owner, en, "tax_number")
+        flow.answer(session, owner, en, "1234567890", CLOCK, IST)
+        done = flow.save(session, owner, en, NOW)
+    assert "sent to the employment centre again" in done.text
+    with transaction(db) as session:
+        employer = session.get(Employer, employer_id)
+        assert employer is not None
+        assert (employer.tax_number, employer.rejected_at) == ("1234567890", None)
+        owner = citizen_of(session, owner_id)
+        assert "Awaiting verification" in flow.firm(session, owner, en, employer_id).text
+
+
+def _imported(db: Engine) -> int:
+    """A firm of the portal's import (no citizen), verified there, with a vacancy."""
+    with transaction(db) as session:
+        employer = Employer(
+            name="Demir Lojistik",
+            tax_number="4540536920",
+            district="Tepebaşı",
+            citizen_id=None,
+            verified_at=NOW,
+            registered_at=NOW,
+        )
+        session.add(employer)
+        session.flush()
+        assert employer.id is not None
+        session.add(
+            Vacancy(
+                employer_id=employer.id,
+                title="Forklift operatörü",
+                occupation="8344",
+                positions=1,
+                district="Tepebaşı",
+                work_time="full",
+                status="published",
+                created_at=NOW,
+            )
+        )
+        return employer.id
+
+
+def test_registering_an_imported_firms_tax_number_claims_it_for_verification(
+    db: Engine,
+) -> None:
+    employer_id = _imported(db)
+    owner_id, other_id = make_citizen(db, 7401), make_citizen(db, 7402)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        assert firms.new_tax_number(session, "4540536920") == "4540536920"
+        claimed = firms.register_firm(
+            session, owner, **{**_firm_fields("4540536920"), "district": ""}, now=NOW
+        )
+        assert claimed.id == employer_id
+    with transaction(db) as session:
+        (employer,) = session.exec(select(Employer)).all()  # no second firm
+        assert employer.citizen_id == owner_id
+        assert (employer.name, employer.district) == ("Demir Lojistik", "Tepebaşı")
+        assert (employer.contact_name, employer.contact_phone) == ("Mehmet Demir", "+902161112233")
+        assert employer.verified_at is None  # staff verify the claim as a new firm
+        centre = staff.upsert(session, 9401, "staff", codes.DEPARTMENT)
+        assert [e.id for e in desk.firms_to_verify(session, centre)] == [employer_id]
+        owner = citizen_of(session, owner_id)
+        (vacancy_id,) = session.exec(select(Vacancy.id)).all()
+        assert vacancy_id is not None
+        with pytest.raises(Refused, match="not_verified"):  # nothing of it before then
+            firms.candidates(session, owner, vacancy_id)
+        other = citizen_of(session, other_id)
+        with pytest.raises(Refused, match="already_registered"):
+            firms.new_tax_number(session, "4540536920")
+        with pytest.raises(Refused, match="already_registered"):
+            firms.register_firm(session, other, **_firm_fields("4540536920"), now=NOW)
+
+
+def test_the_firm_wizard_claims_an_imported_firm(db: Engine) -> None:
+    employer_id = _imported(db)
+    owner_id = make_citizen(db, 7501)
+    with transaction(db) as session:
+        owner = citizen_of(session, owner_id)
+        flow.consented(session, owner, en)
+        for typed in ("Demir Lojistik A.Ş.", "4540536920"):
+            asked = flow.answer(session, owner, en, typed, CLOCK, IST)
+        assert "sector" in asked.text  # the imported firm's VKN is not "already registered"
+        flow.skip(session, owner, en)
+        for typed in ("Tepebaşı", "Ayşe Demir", "0532 123 45 67"):
+            flow.answer(session, owner, en, typed, CLOCK, IST)
+        done = flow.save(session, owner, en, NOW)
+    assert "is registered" in done.text
+    with transaction(db) as session:
+        (employer,) = session.exec(select(Employer)).all()
+        assert (employer.id, employer.citizen_id, employer.contact_name) == (
+            employer_id,
+            owner_id,
+            "Ayşe Demir",
+        )
+        owner = citizen_of(session, owner_id)
+        assert "Awaiting verification" in flow.firm(session, owner, en, employer_id).text

@@ -61,6 +61,7 @@ PRESSES: dict[type[Action], Press] = {
     j.NewVacancy: lambda s, who, t, act, now: employer.new_vacancy(s, who, t, act.employer_id),
     j.Vacancies: lambda s, who, t, act, now: employer.vacancies(s, who, t, act.employer_id),
     j.Vacancy: lambda s, who, t, act, now: employer.vacancy(s, who, t, act.vacancy_id),
+    j.CorrectFirm: lambda s, who, t, act, now: employer.correct_firm(s, who, t, act.employer_id),
     j.CorrectVacancy: lambda s, who, t, act, now: employer.correct_vacancy(
         s, who, t, act.vacancy_id
     ),
