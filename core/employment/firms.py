@@ -159,7 +159,8 @@ def register_firm(
     holder.district = holder.district or validation.text(district, 64)
     holder.verified_at, holder.verified_by = None, None
     holder.rejected_at, holder.rejection_reason = None, None
-    holder.registered_at = now
+    # registered_at stays the portal's: the centre's count of new firms is by it, and a
+    # claimed firm is not a new one.
     session.add(holder)
     session.flush()
     return holder

@@ -28,6 +28,7 @@ TODAY = date(2026, 12, 6)
 # 6 December 2026, 12:00 in Istanbul.
 CLOCK = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 tr, en = translator("tr"), translator("en")
+PORTAL = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)  # when an imported firm joined the portal
 
 
 # --- A day without a year ---------------------------------------------------------------------
@@ -353,7 +354,7 @@ def _imported(db: Engine) -> int:
             district="Tepebaşı",
             citizen_id=None,
             verified_at=NOW,
-            registered_at=NOW,
+            registered_at=PORTAL,
         )
         session.add(employer)
         session.flush()
@@ -391,6 +392,7 @@ def test_registering_an_imported_firms_tax_number_claims_it_for_verification(
         assert (employer.name, employer.district) == ("Demir Lojistik", "Tepebaşı")
         assert (employer.contact_name, employer.contact_phone) == ("Mehmet Demir", "+902161112233")
         assert employer.verified_at is None  # staff verify the claim as a new firm
+        assert employer.registered_at == PORTAL  # not counted as a new firm
         centre = staff.upsert(session, 9401, "staff", codes.DEPARTMENT)
         assert [e.id for e in desk.firms_to_verify(session, centre)] == [employer_id]
         owner = citizen_of(session, owner_id)
