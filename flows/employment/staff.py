@@ -242,27 +242,29 @@ def _vacancy_lines(t: Translator, vacancy: Vacancy, employer: Employer) -> list[
     ]
 
 
+def _start(offset: int, total: int) -> int:
+    """Where a page starts: `offset`, or the last page's start when the list has shrunk
+    below it since the button was made (items handled meanwhile)."""
+    if offset >= total:
+        return max((total - 1) // LISTED * LISTED, 0)
+    return max(offset, 0)
+
+
 def _pages(
-    t: Translator, offset: int, shown: int, total: int, page: Callable[[int], Choice | None]
+    t: Translator, offset: int, shown: int, total: int, page: Callable[[int], Choice]
 ) -> tuple[str, tuple[Choice, ...]]:
     """Where a list's page stands ("11–20 / 23") and its ◀️ Previous / Next ▶️ buttons;
     `page(offset)` makes the button for the page from `offset` on."""
     if total <= LISTED and offset == 0:
         return "", ()
     where = t._("{first}–{last} of {total}").format(
-        first=t.number(offset + 1 if shown else offset),
-        last=t.number(offset + shown),
-        total=t.number(total),
+        first=t.number(offset + 1), last=t.number(offset + shown), total=t.number(total)
     )
     buttons: list[Choice] = []
     if offset > 0:
-        before = page(max(offset - LISTED, 0))
-        if before is not None:
-            buttons.append(before)
+        buttons.append(page(max(offset - LISTED, 0)))
     if offset + shown < total:
-        after = page(offset + LISTED)
-        if after is not None:
-            buttons.append(after)
+        buttons.append(page(offset + LISTED))
     return where, tuple(buttons)
 
 
@@ -280,9 +282,9 @@ def _vacancy_list(
     note: str,
 ) -> Screen:
     """A page of LISTED vacancies in `status`, oldest first, with paging buttons."""
-    offset = max(offset, 0)
-    found = desk.vacancies(session, member, status, now, offset, LISTED)
     total = desk.count_vacancies(session, status, now)
+    offset = _start(offset, total)
+    found = desk.vacancies(session, member, status, now, offset, LISTED)
     text = title if total else empty
     where, moves = _pages(
         t,
@@ -441,6 +443,9 @@ def vacancy_referrals(
     employer = _get(session, Employer, vacancy.employer_id)
     offset = max(offset, 0)
     found, total = desk.referrals_of(session, member, vacancy, offset, LISTED)
+    if offset and offset >= total:  # fewer now than when the button was made
+        offset = _start(offset, total)
+        found, total = desk.referrals_of(session, member, vacancy, offset, LISTED)
     lines = [
         t._("📋 <b>Referrals</b> — {title}, {firm}").format(
             title=html.escape(vacancy.title), firm=html.escape(employer.name)

@@ -146,3 +146,15 @@ def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) ->
         assert len([m for m in told if "ilanı kapandı" in m.text]) == 2
         centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
         assert desk.desk_counts(session, centre, NOW).published == 0
+
+
+def test_a_page_button_past_a_shrunk_list_shows_its_last_page(db: Engine) -> None:
+    owner_id = make_citizen(db, 7603)
+    with transaction(db) as session:
+        _vacancies(session, _firm(session, citizen_of(session, owner_id)), 12, publish=False)
+    with transaction(db) as session:
+        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        # Pressed when there were 23; 12 are left.
+        late = flow.pending(session, centre, en, NOW, offset=20)
+        assert "11–12 of 12" in late.text
+        assert [label[:7] for label in _labels(late)[:2]] == ["İlan 11", "İlan 12"]
