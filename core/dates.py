@@ -77,10 +77,12 @@ _SHORT_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\s*
 _WORDS_DATE = re.compile(r"^\s*(\d{1,2})\.?\s+([^\W\d_]+)\.?(?:\s+(\d{4}))?\s*$")
 
 
-def parse_day(text: str, today: date) -> date:
+def parse_day(text: str, today: date, *, nearest: bool = False) -> date:
     """A day as people type it: what `parse_date` reads, a two-digit year (31.12.26), no
-    year (31.12, "31 Aralık", "5 mart", "31 Dec": the next such day from `today` on), or
-    the month by name with a year ("31 Aralık 2026"); ValueError otherwise."""
+    year (31.12, "31 Aralık", "5 mart", "31 Dec": the next such day from `today` on, or
+    with `nearest` the closest one before or after `today`, for a day that may have
+    passed, like an interview recorded afterwards), or the month by name with a year
+    ("31 Aralık 2026"); ValueError otherwise."""
     from core.matching import fold
 
     try:
@@ -105,6 +107,8 @@ def parse_day(text: str, today: date) -> date:
         year = int(match.group(3)) if match.group(3) else None
     if year is not None:
         return date(year, month, day)
+    if nearest:
+        return _nearest(month, day, today, text)
     this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
     if this_year is not None and this_year >= today:
         return this_year
@@ -114,3 +118,32 @@ def parse_day(text: str, today: date) -> date:
         except ValueError:
             continue
     raise ValueError(f"not a date: {text!r}")
+
+
+def _nearest(month: int, day: int, today: date, text: str) -> date:
+    """The day `day`.`month` closest to `today` (at most about six months away; 29
+    February: the closest leap year's)."""
+    found: list[date] = []
+    for year in range(today.year - 4, today.year + 5):
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not found:
+        raise ValueError(f"not a date: {text!r}")
+    return min(found, key=lambda candidate: (abs((candidate - today).days), candidate))
+
+
+def parse_day_and_time(text: str, today: date) -> tuple[date, time | None]:
+    """A day that may have passed, with an optional time: "5.12", "5.12 14:30",
+    "5 Aralık 2026 9.05". A day without a year is the nearest one (`parse_day` with
+    `nearest`); the time is None when none was typed. ValueError otherwise."""
+    parts = text.strip().split()
+    moment: time | None = None
+    if len(parts) > 1:
+        match = _TIME.match(parts[-1])
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2))
+            moment = time(hour, minute)  # ValueError for 25:00
+            parts = parts[:-1]
+    return parse_day(" ".join(parts), today, nearest=True), moment

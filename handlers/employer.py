@@ -150,6 +150,16 @@ async def vacancy(update: Update, context: KentContext, button: j.Vacancy) -> No
     await press(update, context, _plain(flow.vacancy, button.vacancy_id))
 
 
+@buttons.on(j.CorrectFirm)
+async def correct_firm(update: Update, context: KentContext, button: j.CorrectFirm) -> None:
+    await press(update, context, _plain(flow.correct_firm, button.employer_id))
+
+
+@buttons.on(j.CorrectVacancy)
+async def correct_vacancy(update: Update, context: KentContext, button: j.CorrectVacancy) -> None:
+    await press(update, context, _plain(flow.correct_vacancy, button.vacancy_id))
+
+
 @buttons.on(j.Candidate)
 async def candidate(update: Update, context: KentContext, button: j.Candidate) -> None:
     tz = context.config.tz

@@ -155,6 +155,15 @@ async def pending(update: Update, context: KentContext, button: s.Pending) -> No
     await _staff_press(update, context, flow.pending)
 
 
+@staff_buttons.on(s.PendingPage)
+async def pending_page(update: Update, context: KentContext, button: s.PendingPage) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.pending(session, m, t, now, offset=button.offset),
+    )
+
+
 @staff_buttons.on(s.PendingVacancy)
 async def pending_vacancy(update: Update, context: KentContext, button: s.PendingVacancy) -> None:
     await _staff_press(
@@ -198,6 +207,49 @@ async def send_back_with(update: Update, context: KentContext, button: s.SendBac
 @staff_buttons.on(s.Published)
 async def published(update: Update, context: KentContext, button: s.Published) -> None:
     await _staff_press(update, context, flow.published)
+
+
+@staff_buttons.on(s.PublishedPage)
+async def published_page(update: Update, context: KentContext, button: s.PublishedPage) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.published(session, m, t, now, offset=button.offset),
+    )
+
+
+@staff_buttons.on(s.Referrals)
+async def vacancy_referrals(update: Update, context: KentContext, button: s.Referrals) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.vacancy_referrals(
+            session, m, t, button.vacancy_id, button.offset
+        ),
+    )
+
+
+@staff_buttons.on(s.CloseVacancy)
+async def close_vacancy(update: Update, context: KentContext, button: s.CloseVacancy) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.close_vacancy(session, m, t, button.vacancy_id),
+    )
+
+
+@staff_buttons.on(s.CloseVacancyConfirmed)
+async def close_vacancy_confirmed(
+    update: Update, context: KentContext, button: s.CloseVacancyConfirmed
+) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.close_vacancy_confirmed(
+            session, m, t, button.vacancy_id, now
+        ),
+        tells=True,
+    )
 
 
 @staff_buttons.on(s.Candidates)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from core import staff
@@ -54,6 +54,7 @@ def firms_to_verify(session: Session, actor: StaffMember | None) -> list[Employe
 class Waiting:
     firms: int  # to verify
     vacancies: int  # to approve
+    published: int = 0  # open to referrals (counted by `desk_counts` only)
 
 
 def waiting(session: Session) -> Waiting:
@@ -65,23 +66,71 @@ def waiting(session: Session) -> Waiting:
     return Waiting(int(firms), int(vacancies))
 
 
+def _open(status: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The vacancies in `status`; a published one past its date is left out (nobody can
+    be referred to it)."""
+    found: tuple[ColumnElement[bool], ...] = (col(Vacancy.status) == status,)
+    if status == "published":
+        found += (col(Vacancy.valid_until).is_(None) | (col(Vacancy.valid_until) >= now.date()),)
+    return found
+
+
+def desk_counts(session: Session, actor: StaffMember | None, now: datetime) -> Waiting:
+    """The desk's totals (firms to verify, vacancies to approve, published vacancies
+    open to referrals), counted by the database rather than by loading the lists."""
+    authorize(actor)
+    found = waiting(session)
+    return Waiting(found.firms, found.vacancies, count_vacancies(session, "published", now))
+
+
+def count_vacancies(session: Session, status: str, now: datetime) -> int:
+    """How many vacancies `vacancies` lists in all, for paging."""
+    return int(session.exec(select(func.count(col(Vacancy.id))).where(*_open(status, now))).one())
+
+
 def vacancies(
-    session: Session, actor: StaffMember | None, status: str, now: datetime
+    session: Session,
+    actor: StaffMember | None,
+    status: str,
+    now: datetime,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[tuple[Vacancy, Employer]]:
-    """The vacancies in `status` (pending, published) with their firms, oldest first; a
-    published one past its date is left out (nobody can be referred to it)."""
+    """The vacancies in `status` (pending, published) with their firms, oldest first,
+    from `offset` on and at most `limit` of them; a published one past its date is left
+    out (nobody can be referred to it)."""
     authorize(actor)
     query = (
         select(Vacancy, Employer)
         .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
-        .where(Vacancy.status == status)
+        .where(*_open(status, now))
         .order_by(col(Vacancy.created_at), col(Vacancy.id))
+        .offset(max(offset, 0))
     )
-    if status == "published":
-        query = query.where(
-            col(Vacancy.valid_until).is_(None) | (col(Vacancy.valid_until) >= now.date())
-        )
+    if limit is not None:
+        query = query.limit(limit)
     return [(vacancy, employer) for vacancy, employer in session.exec(query).all()]
+
+
+def referrals_of(
+    session: Session, actor: StaffMember | None, vacancy: Vacancy, offset: int = 0, limit: int = 10
+) -> tuple[list[tuple[Referral, JobSeeker | None]], int]:
+    """A vacancy's referrals, first referred first, from `offset` on (at most `limit`),
+    each with the seeker's CV (None once erased), and how many there are in all: what
+    became of everyone referred to it, in one place."""
+    authorize(actor)
+    total = session.exec(
+        select(func.count(col(Referral.id))).where(Referral.vacancy_id == vacancy.id)
+    ).one()
+    rows = session.exec(
+        select(Referral, JobSeeker)
+        .join(JobSeeker, col(JobSeeker.id) == col(Referral.seeker_id), isouter=True)
+        .where(Referral.vacancy_id == vacancy.id)
+        .order_by(col(Referral.referred_at), col(Referral.id))
+        .offset(max(offset, 0))
+        .limit(limit)
+    ).all()
+    return [(referral, seeker) for referral, seeker in rows], int(total)
 
 
 def reject_employer(

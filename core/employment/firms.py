@@ -88,18 +88,117 @@ def candidate(session: Session, referral: Referral) -> Candidate | None:
     )
 
 
-# An interview or a start date more than a year before or after today is a typo.
+# A start date more than a year before or after today is a typo.
 MAX_DAYS_AWAY = 366
+# An interview is recorded shortly before it or afterwards: more than this many days
+# ahead (too_far_ahead) or back (too_long_ago) is a typo.
+INTERVIEW_DAYS_AHEAD = 60
+INTERVIEW_DAYS_BACK = 366
 
 
-def new_tax_number(session: Session, text: str) -> str:
+def new_tax_number(session: Session, text: str, employer_id: int | None = None) -> str:
     """A VKN as typed, checked as soon as it is typed: its check digit (bad_tax_number)
-    and that no firm has it yet (already_registered); register_employer checks both
-    again."""
+    and that no other firm has it yet (already_registered). A new registration may take
+    the VKN of a firm imported from the portal that nobody claimed (`register_firm`
+    claims it); a firm being corrected (`employer_id`) may keep its own.
+    register_firm and correct_firm check again."""
     vkn = validation.tax_number(text)
-    if session.exec(select(Employer.id).where(Employer.tax_number == vkn)).first() is not None:
+    holder = _holder(session, vkn)
+    if holder is None or holder.id == employer_id:
+        return vkn
+    if employer_id is None and holder.citizen_id is None:
+        return vkn
+    raise Refused("already_registered")
+
+
+def _holder(session: Session, vkn: str) -> Employer | None:
+    return session.exec(
+        select(Employer).where(Employer.tax_number == vkn).order_by(col(Employer.id))
+    ).first()
+
+
+def register_firm(
+    session: Session,
+    citizen: Citizen,
+    *,
+    name: str,
+    tax_number: str,
+    sector: str,
+    district: str,
+    contact_name: str,
+    contact_phone: str,
+    now: datetime,
+) -> Employer:
+    """A firm registered by chat. Its VKN may be that of a firm imported from the
+    portal that no citizen registered (citizen_id None): the citizen claims that firm
+    instead of making a second one. The contact person becomes the citizen's, an empty
+    sector or district is filled in, and the firm waits for the staff's verification as
+    a new one does (it was verified on the portal, not for this citizen). A VKN a
+    citizen's firm has is refused (already_registered)."""
+    vkn = validation.tax_number(tax_number)
+    holder = _holder(session, vkn)
+    if holder is None:
+        return registry.register_employer(
+            session,
+            citizen,
+            name=name,
+            tax_number=vkn,
+            sector=sector,
+            district=district,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            now=now,
+        )
+    if holder.citizen_id is not None:
         raise Refused("already_registered")
-    return vkn
+    validation.text(name)  # checked as a new firm's, though the portal's name stays
+    holder.citizen_id = citizen.id
+    holder.contact_name = validation.text(contact_name)
+    holder.contact_phone = validation.text(contact_phone, 32)
+    holder.sector = holder.sector or validation.text(sector, 100, required=False) or None
+    holder.district = holder.district or validation.text(district, 64)
+    holder.verified_at, holder.verified_by = None, None
+    holder.rejected_at, holder.rejection_reason = None, None
+    # registered_at stays the portal's: the centre's count of new firms is by it, and a
+    # claimed firm is not a new one.
+    session.add(holder)
+    session.flush()
+    return holder
+
+
+def correct_firm(
+    session: Session,
+    citizen: Citizen,
+    employer_id: int,
+    *,
+    name: str,
+    tax_number: str,
+    sector: str,
+    district: str,
+    contact_name: str,
+    contact_phone: str,
+) -> Employer:
+    """A firm the staff turned down, corrected by the citizen who registered it and
+    sent again: its details are replaced and it waits for verification again (the
+    refusal is cleared). Refused: not_found, not_allowed (another citizen's firm),
+    wrong_status (not turned down), bad_tax_number, already_registered (another firm has
+    that VKN)."""
+    employer = own_firm(session, citizen, employer_id)
+    if employer.rejected_at is None:
+        raise Refused("wrong_status")
+    vkn = validation.tax_number(tax_number)
+    holder = _holder(session, vkn)
+    if holder is not None and holder.id != employer.id:
+        raise Refused("already_registered")
+    employer.name = validation.text(name)
+    employer.tax_number = vkn
+    employer.sector = validation.text(sector, 100, required=False) or None
+    employer.district = validation.text(district, 64)
+    employer.contact_name = validation.text(contact_name)
+    employer.contact_phone = validation.text(contact_phone, 32)
+    employer.rejected_at, employer.rejection_reason = None, None
+    session.add(employer)
+    return employer
 
 
 # --- Ownership ---------------------------------------------------------------------------
@@ -132,10 +231,12 @@ def verified_firm(session: Session, citizen: Citizen, employer_id: int) -> Emplo
 
 
 def own_vacancy(session: Session, citizen: Citizen, vacancy_id: int) -> Vacancy:
+    """A vacancy of the citizen's verified firm (a firm claimed from the portal's import
+    shows nothing of its vacancies or candidates until staff verified the claim)."""
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None:
         raise Refused("not_found")
-    own_firm(session, citizen, vacancy.employer_id)
+    verified_firm(session, citizen, vacancy.employer_id)
     return vacancy
 
 
@@ -144,7 +245,7 @@ def own_referral(session: Session, citizen: Citizen, referral_id: int) -> Referr
     referral = session.get(Referral, referral_id)
     if referral is None or referral.employer_id is None:
         raise Refused("not_found")
-    own_firm(session, citizen, referral.employer_id)
+    verified_firm(session, citizen, referral.employer_id)
     if referral.status not in VISIBLE:
         raise Refused("not_allowed")
     return referral
@@ -216,6 +317,43 @@ def post_vacancy(
     return registry.submit_vacancy(session, employer, vacancy)
 
 
+def correct_vacancy(
+    session: Session,
+    citizen: Citizen,
+    vacancy_id: int,
+    *,
+    title: str,
+    occupation: str,
+    positions: int | str,
+    district: str,
+    work_time: str,
+    requirements: str,
+    valid_until: date | None,
+    now: datetime,
+) -> Vacancy:
+    """A vacancy staff sent back (draft) corrected by its firm and sent again for
+    approval (pending): the same row, not a new vacancy. Checked as a new one is;
+    Refused: not_found, not_allowed (another citizen's), not_verified, wrong_status (it
+    is not a draft any more), and the fields' own refusals."""
+    vacancy = own_vacancy(session, citizen, vacancy_id)
+    employer = verified_firm(session, citizen, vacancy.employer_id)
+    if vacancy.status != "draft":
+        raise Refused("wrong_status")
+    if work_time not in codes.VACANCY_WORK_TIMES:
+        raise Refused("unknown_work_time")
+    if valid_until is not None and valid_until < now.date():
+        raise Refused("in_the_past")
+    vacancy.title = validation.text(title)
+    vacancy.occupation = validation.occupation(occupation)
+    vacancy.positions = validation.positions(positions)
+    vacancy.district = validation.text(district, 64)
+    vacancy.work_time = work_time
+    vacancy.requirements = validation.text(requirements, validation.MAX_TEXT, required=False)
+    vacancy.valid_until = valid_until
+    session.add(vacancy)
+    return registry.submit_vacancy(session, employer, vacancy)
+
+
 def close_vacancy(
     session: Session, citizen: Citizen, vacancy_id: int, now: datetime
 ) -> list[Referral]:
@@ -242,8 +380,10 @@ def record_outcome(
 ) -> ReferralEvent:
     """The firm records what happened with a candidate: an interview (on `interview_at`),
     hired (job_found, starting on `start_date`), started, or not hired with one of
-    codes.NOT_HIRED_REASONS. Recorded by core.employment.referrals with its time and
-    actor."""
+    codes.NOT_HIRED_REASONS. An interview more than INTERVIEW_DAYS_AHEAD ahead is
+    refused (too_far_ahead), one more than a year back too (too_long_ago); a start date
+    more than a year away either way (bad_date). Recorded by core.employment.referrals
+    with its time and actor."""
     referral = own_referral(session, citizen, referral_id)
     if to not in OUTCOMES.get(referral.status, ()):
         raise Refused("wrong_status")
@@ -251,9 +391,14 @@ def record_outcome(
         raise Refused("unknown_reason")
     if to == JOB_FOUND and start_date is None:
         raise Refused("date_required")
-    for day in (start_date, interview_at.date() if interview_at else None):
-        if day is not None and abs((day - now.date()).days) > MAX_DAYS_AWAY:
-            raise Refused("bad_date")
+    if start_date is not None and abs((start_date - now.date()).days) > MAX_DAYS_AWAY:
+        raise Refused("bad_date")
+    if interview_at is not None:
+        ahead = (interview_at.date() - now.date()).days
+        if ahead > INTERVIEW_DAYS_AHEAD:
+            raise Refused("too_far_ahead")
+        if -ahead > INTERVIEW_DAYS_BACK:
+            raise Refused("too_long_ago")
     event = referrals.employer_change(
         session,
         citizen,

@@ -21,11 +21,12 @@ from sqlmodel import Session
 
 from common.i18n import Translator
 from core import conversation
-from core.dates import parse_day, parse_local_datetime
-from core.employment import codes, firms, registry, validation
+from core.dates import parse_day, parse_day_and_time
+from core.employment import codes, firms, validation
 from core.employment.codes import INTERVIEW, JOB_FOUND, NOT_HIRED, STARTED
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, Employer
+from db.models import Vacancy as VacancyRow
 from flows.employment import actions as a
 from flows.employment import employer_actions as j
 from flows.employment import staff
@@ -59,6 +60,7 @@ from flows.employment.employer_state import (
 )
 from flows.employment.occupation_picker import match_rows, search_of
 from flows.employment.screens import WORK_TIMES, occupation_title
+from flows.employment.state import EmploymentStep
 from flows.screen import Choice, Screen, fit, in_rows
 
 LABEL = 40  # characters of a firm's or a vacancy's name on a button
@@ -133,8 +135,7 @@ def home(session: Session, citizen: Citizen, t: Translator, note: str = "") -> S
         text += "\n\n" + t._("<b>Your firms</b>")
         for employer in owned:
             assert employer.id is not None
-            status = firm_status(t, employer.verified_at is not None)
-            text += f"\n• {html.escape(employer.name)} — {status}"
+            text += f"\n• {html.escape(employer.name)} — {_status(t, employer)}"
             rows.append((j.Firm(employer.id).choice(fit(employer.name, LABEL)),))
     rows.append((j.Register().choice(t._("➕ Register a firm")),))
     rows.append((a.Menu().choice(t._("⬅️ Back")),))
@@ -151,12 +152,20 @@ def firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) ->
         "",
         *firm_lines(_firm_state(employer), t)[1:],
         "",
-        firm_status(t, verified),
+        _status(t, employer),
     ]
     rows: list[tuple[Choice, ...]] = []
     if verified:
         rows.append((j.NewVacancy(employer_id).choice(t._("📝 Post a vacancy")),))
         rows.append((j.Vacancies(employer_id).choice(t._("📂 My vacancies")),))
+    elif employer.rejected_at is not None:
+        lines.append(
+            t._(
+                "Please correct the firm's details and send them again; the employment "
+                "centre's staff check the firm once more."
+            )
+        )
+        rows.append((j.CorrectFirm(employer_id).choice(t._("✏️ Correct and send again")),))
     else:
         lines.append(
             t._(
@@ -166,6 +175,32 @@ def firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) ->
         )
     rows.append((j.Home().choice(t._("⬅️ Back")),))
     return Screen("\n".join(lines), tuple(rows))
+
+
+def _status(t: Translator, employer: Employer) -> str:
+    if employer.rejected_at is not None:
+        why = staff.FIRM_REJECTIONS.get(
+            employer.rejection_reason or "", staff.FIRM_REJECTIONS["other"]
+        )
+        return firm_status(t, False, t._(why))
+    return firm_status(t, employer.verified_at is not None)
+
+
+def correct_firm(session: Session, citizen: Citizen, t: Translator, employer_id: int) -> Screen:
+    """✏️ Correct and send again: a firm staff turned down, into the firm wizard at its
+    summary, with its id, so that saving updates it (a correction already being written
+    goes on where it was)."""
+    employer = firms.own_firm(session, citizen, employer_id)
+    if employer.rejected_at is None:
+        raise Refused("wrong_status")
+    draft = session.get(ConversationState, citizen.id)
+    if draft is not None and draft.step == EmployerStep.FIRM:
+        going = conversation.state_of(draft, FirmState)
+        if going.employer_id == employer_id:
+            return screen_of(going, t)
+    state = _firm_state(employer).model_copy(update={"employer_id": employer_id, "field": SUMMARY})
+    _keep(session, citizen, state)
+    return summary_screen(state, t)
 
 
 def _firm_state(employer: Employer) -> FirmState:
@@ -294,7 +329,8 @@ def _take(session: Session, state: Form, text: str, t: Translator, today: date) 
         return state.model_copy(update={"search": search_of(text, t)})
     value: object
     if field == "tax_number":
-        value = firms.new_tax_number(session, text)
+        own = state.employer_id if isinstance(state, FirmState) else None
+        value = firms.new_tax_number(session, text, own)
     elif field == "contact_phone":
         value = _phone(text)
     elif field == "positions":
@@ -400,6 +436,8 @@ def cancel(session: Session, citizen: Citizen, t: Translator) -> Screen:
     state = _draft(session, citizen)
     conversation.clear(session, citizen)
     note = t._("Cancelled. Nothing was changed.")
+    if isinstance(state, VacancyState) and state.vacancy_id is not None:
+        return vacancy(session, citizen, t, state.vacancy_id, note)
     if isinstance(state, VacancyState):
         return _with_note(note, firm(session, citizen, t, state.employer_id))
     return home(session, citizen, t, note)
@@ -410,7 +448,11 @@ def summary_screen(state: Form, t: Translator) -> Screen:
         title = t._("🏢 <b>Your firm</b>")
         lines = firm_lines(state, t)
         end = t._("Check it, then register the firm.")
-        save = t._("✅ Register the firm")
+        save = (
+            t._("📨 Send again for verification")
+            if state.employer_id is not None
+            else t._("✅ Register the firm")
+        )
     else:
         title = t._("📝 <b>Your vacancy</b>")
         lines = vacancy_lines(state, t)
@@ -418,7 +460,11 @@ def summary_screen(state: Form, t: Translator) -> Screen:
             "Check it, then send it to the employment centre. Its staff approve every "
             "vacancy before it is published."
         )
-        save = t._("📨 Send for approval")
+        save = (
+            t._("📨 Send again for approval")
+            if state.vacancy_id is not None
+            else t._("📨 Send for approval")
+        )
     return Screen(
         "\n".join([title, "", *lines, "", end]),
         ((j.Save().choice(save),), (j.EditMenu().choice(t._("✏️ Edit")),), _nav(t)),
@@ -461,8 +507,20 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
     if state.field != SUMMARY:
         raise Refused("not_found")
     try:
-        if isinstance(state, FirmState):
-            employer = registry.register_employer(
+        if isinstance(state, FirmState) and state.employer_id is not None:
+            employer = firms.correct_firm(
+                session,
+                citizen,
+                state.employer_id,
+                name=state.name or "",
+                tax_number=state.tax_number or "",
+                sector=state.sector or "",
+                district=state.district or "",
+                contact_name=state.contact_name or "",
+                contact_phone=state.contact_phone or "",
+            )
+        elif isinstance(state, FirmState):
+            employer = firms.register_firm(
                 session,
                 citizen,
                 name=state.name or "",
@@ -474,23 +532,47 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                 now=now,
             )
         else:
-            firms.post_vacancy(
-                session,
-                citizen,
-                state.employer_id,
-                title=state.title or "",
-                occupation=state.occupation or "",
-                positions=state.positions or 0,
-                district=state.district or "",
-                work_time=state.work_time or "",
-                requirements=state.requirements or "",
-                valid_until=date.fromisoformat(state.valid_until) if state.valid_until else None,
-                now=now,
-            )
+            until = date.fromisoformat(state.valid_until) if state.valid_until else None
+            if state.vacancy_id is not None:
+                firms.correct_vacancy(
+                    session,
+                    citizen,
+                    state.vacancy_id,
+                    title=state.title or "",
+                    occupation=state.occupation or "",
+                    positions=state.positions or 0,
+                    district=state.district or "",
+                    work_time=state.work_time or "",
+                    requirements=state.requirements or "",
+                    valid_until=until,
+                    now=now,
+                )
+            else:
+                firms.post_vacancy(
+                    session,
+                    citizen,
+                    state.employer_id,
+                    title=state.title or "",
+                    occupation=state.occupation or "",
+                    positions=state.positions or 0,
+                    district=state.district or "",
+                    work_time=state.work_time or "",
+                    requirements=state.requirements or "",
+                    valid_until=until,
+                    now=now,
+                )
     except Refused as exc:
         session.rollback()
         return _with_note(f"⚠️ {refusal(t, exc.reason)}", summary_screen(state, t))
     conversation.clear(session, citizen)
+    if isinstance(state, FirmState) and state.employer_id is not None:
+        return Screen(
+            t._(
+                "📨 {firm} was sent to the employment centre again. Its staff will verify "
+                "it; then you can post vacancies here."
+            ).format(firm=html.escape(employer.name)),
+            ((j.Home().choice(t._("🏢 My firms")),),),
+        )
     if isinstance(state, FirmState):
         assert employer.id is not None
         return Screen(
@@ -499,6 +581,17 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                 "then you can post vacancies here."
             ).format(firm=html.escape(employer.name)),
             ((j.Home().choice(t._("🏢 My firms")),),),
+        )
+    if state.vacancy_id is not None:
+        return vacancy(
+            session,
+            citizen,
+            t,
+            state.vacancy_id,
+            t._(
+                "📨 Your corrected vacancy was sent to the employment centre again. Its "
+                "staff will check it and publish it."
+            ),
         )
     return Screen(
         t._(
@@ -542,16 +635,7 @@ def vacancy(
     it."""
     _leave(session, citizen)
     found = firms.own_vacancy(session, citizen, vacancy_id)
-    state = VacancyState(
-        employer_id=found.employer_id,
-        title=found.title,
-        occupation=found.occupation,
-        positions=found.positions,
-        district=found.district,
-        work_time=found.work_time,
-        requirements=found.requirements or None,
-        valid_until=found.valid_until.isoformat() if found.valid_until else None,
-    )
+    state = _vacancy_state(found)
     status = t._(VACANCY_STATUSES.get(found.status, found.status))
     lines = [*vacancy_lines(state, t), f"<b>{t._('Status')}:</b> {status}", ""]
     people = firms.candidates(session, citizen, vacancy_id)
@@ -569,10 +653,50 @@ def vacancy(
                 "vacancy is published; you see those who said they are interested."
             )
         )
+    if found.status == "draft":
+        lines += [
+            "",
+            t._(
+                "↩️ The employment centre sent this vacancy back for a correction. Correct "
+                "it and send it again; the staff check it once more."
+            ),
+        ]
+        rows.append((j.CorrectVacancy(vacancy_id).choice(t._("✏️ Correct and send again")),))
     if found.status != "closed":
         rows.append((j.Close(vacancy_id).choice(t._("🔒 Close the vacancy")),))
     rows.append((j.Vacancies(found.employer_id).choice(t._("⬅️ Back")),))
     return _with_note(note, Screen("\n".join(lines), tuple(rows)))
+
+
+def _vacancy_state(found: VacancyRow) -> VacancyState:
+    return VacancyState(
+        employer_id=found.employer_id,
+        title=found.title,
+        occupation=found.occupation,
+        positions=found.positions,
+        district=found.district,
+        work_time=found.work_time,
+        requirements=found.requirements or None,
+        valid_until=found.valid_until.isoformat() if found.valid_until else None,
+    )
+
+
+def correct_vacancy(session: Session, citizen: Citizen, t: Translator, vacancy_id: int) -> Screen:
+    """✏️ Correct and send again: a vacancy staff sent back, into the vacancy wizard at
+    its summary, with its id, so that saving updates it and sends it again (a
+    correction already being written goes on where it was)."""
+    found = firms.own_vacancy(session, citizen, vacancy_id)
+    firms.verified_firm(session, citizen, found.employer_id)
+    if found.status != "draft":
+        raise Refused("wrong_status")
+    draft = session.get(ConversationState, citizen.id)
+    if draft is not None and draft.step == EmployerStep.VACANCY:
+        going = conversation.state_of(draft, VacancyState)
+        if going.vacancy_id == vacancy_id:
+            return screen_of(going, t)
+    state = _vacancy_state(found).model_copy(update={"vacancy_id": vacancy_id, "field": SUMMARY})
+    _keep(session, citizen, state)
+    return summary_screen(state, t)
 
 
 def candidate(
@@ -622,10 +746,54 @@ def outcome(
         ]
         rows.append((j.Candidate(referral_id).choice(t._("⬅️ Back")),))
         return Screen(t._("✖️ Why was the candidate not hired?"), tuple(rows))
+    busy = _busy(session, citizen, t, referral_id)
+    if busy is not None:
+        return busy
     conversation.set_step(
         session, citizen, EmployerStep.OUTCOME, OutcomeState(referral_id=referral_id, to=to)
     )
     return _date_question(t, referral_id, to)
+
+
+def _busy(session: Session, citizen: Citizen, t: Translator, referral_id: int) -> Screen | None:
+    """The date question would take the citizen's one conversation state: a firm, a
+    vacancy, a CV or anything else being written would be lost. Then it is refused, with
+    a way to that draft and a way to drop it; None when nothing is being written."""
+    draft = session.get(ConversationState, citizen.id)
+    if draft is None or draft.step == EmployerStep.OUTCOME:
+        return None
+    back = (j.Candidate(referral_id).choice(t._("⬅️ Back")),)
+    if draft.step == EmployerStep.VACANCY:
+        state = conversation.state_of(draft, VacancyState)
+        text = t._(
+            "📝 You are writing a vacancy. Please finish or cancel it first; then record "
+            "the date here."
+        )
+        go = j.NewVacancy(state.employer_id).choice(t._("📝 Go to the vacancy"))
+        drop = j.Cancel().choice(t._("✖️ Cancel the vacancy"))
+    elif draft.step == EmployerStep.FIRM:
+        text = t._(
+            "🏢 You are registering a firm. Please finish or cancel it first; then record "
+            "the date here."
+        )
+        go = j.Register().choice(t._("🏢 Go to the firm"))
+        drop = j.Cancel().choice(t._("✖️ Cancel the firm's registration"))
+    elif draft.step == EmploymentStep.CV:
+        text = t._(
+            "📋 You are writing your CV. Please finish or cancel it first; then record the "
+            "date here."
+        )
+        go = a.Summary().choice(t._("📋 Go to my CV"))
+        drop = a.Cancel().choice(t._("✖️ Cancel the CV changes"))
+    else:
+        return Screen(
+            t._(
+                "You are in the middle of something else. Please finish it, or stop it "
+                "with /iptal; then record the date here."
+            ),
+            (back,),
+        )
+    return Screen(text, ((go,), (drop,), back))
 
 
 def _date_question(t: Translator, referral_id: int, to: str) -> Screen:
@@ -675,14 +843,21 @@ def _record_on(
     when: datetime,
     now: datetime,
     tz: ZoneInfo,
+    timed: bool = False,
 ) -> Screen:
+    """Records the date, and says back the date stored (with its time, when one was
+    typed), so that a misread date is seen at once."""
+    local = when.astimezone(tz)
     if state.to == INTERVIEW:
         firms.record_outcome(session, citizen, state.referral_id, INTERVIEW, now, interview_at=when)
+        shown = t.date(local.date()) + (f" {local:%H:%M}" if timed else "")
+        note = t._("✅ Interview recorded for {when}.").format(when=shown)
     else:
-        day = when.astimezone(tz).date()
+        day = local.date()
         firms.record_outcome(session, citizen, state.referral_id, JOB_FOUND, now, start_date=day)
+        note = t._("✅ Hired, starting on {day}: recorded.").format(day=t.date(day))
     conversation.clear(session, citizen)
-    return candidate(session, citizen, t, state.referral_id, tz, t._("✅ Recorded."))
+    return candidate(session, citizen, t, state.referral_id, tz, note)
 
 
 def day(
@@ -695,30 +870,33 @@ def day(
     return _record_on(session, citizen, t, state, when, now, tz)
 
 
+# What a date the firm typed may be refused for, asked again with the reason.
+_DATE_REFUSALS = frozenset({"bad_date", "too_far_ahead", "too_long_ago"})
+
+
 def outcome_answer(
     session: Session, citizen: Citizen, t: Translator, text: str, now: datetime, tz: ZoneInfo
 ) -> Screen:
-    """A typed date (and for an interview, maybe a time). A day without a time is kept
-    as its start, in the municipality's time zone."""
+    """A typed date (and for an interview, maybe a time). A day without a year is the
+    nearest such day, before or after today (an interview or a start is often recorded
+    afterwards); a day without a time is kept as its start, in the municipality's time
+    zone."""
     state = _outcome_state(session, citizen)
     try:
-        try:
-            when = parse_local_datetime(text, tz)
-        except ValueError:
-            picked = parse_day(text, today_in(now, tz))
-            when = datetime.combine(picked, time(0, 0), tzinfo=tz)
+        picked, at = parse_day_and_time(text, today_in(now, tz))
     except ValueError:
         return _with_note(
             f"⚠️ {refusal(t, 'bad_date')}", _date_question(t, state.referral_id, state.to)
         )
+    when = datetime.combine(picked, at or time(0, 0), tzinfo=tz)
     try:
-        return _record_on(session, citizen, t, state, when, now, tz)
+        return _record_on(session, citizen, t, state, when, now, tz, timed=at is not None)
     except Refused as exc:
         session.rollback()
-        if exc.reason != "bad_date":
+        if exc.reason not in _DATE_REFUSALS:
             raise
         return _with_note(
-            f"⚠️ {refusal(t, 'bad_date')}", _date_question(t, state.referral_id, state.to)
+            f"⚠️ {refusal(t, exc.reason)}", _date_question(t, state.referral_id, state.to)
         )
 
 

@@ -146,3 +146,17 @@ class CVFile(Action, prefix="j:cv"):
     """📎 The PDF a candidate who accepted the referral sent with their CV."""
 
     referral_id: int
+
+
+@dataclass(frozen=True)
+class CorrectVacancy(Action, prefix="j:cr"):
+    """✏️ A vacancy staff sent back, into the vacancy wizard to correct and send again."""
+
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class CorrectFirm(Action, prefix="j:cf"):
+    """✏️ A firm staff turned down, into the firm wizard to correct and send again."""
+
+    employer_id: int

@@ -33,6 +33,13 @@ REFUSALS: dict[str, str] = {
     "bad_positions": N_("The number of positions must be a whole number from 1 to 1000, like 2."),
     "bad_date": N_("Please write a date like 31.12.2026."),
     "date_required": N_("Please write a date like 31.12.2026."),
+    "too_far_ahead": N_(
+        "An interview can be recorded at most 60 days ahead. Please check the date, like "
+        "15.12.2026 14:30."
+    ),
+    "too_long_ago": N_(
+        "That date is more than a year ago. Please check the date, like 15.12.2026 14:30."
+    ),
     "in_the_past": N_("That date has passed. Please write a later date, like 31.12.2026."),
     "wrong_status": N_("That has already changed. Please look again."),
     "unknown_work_time": N_("Please use the buttons below."),
@@ -114,7 +121,11 @@ NOT_HIRED_REASONS = {
 }
 
 
-def firm_status(t: Translator, verified: bool) -> str:
+def firm_status(t: Translator, verified: bool, turned_down: str | None = None) -> str:
+    """Verified, awaiting verification, or turned down for `turned_down` (the reason,
+    translated)."""
+    if turned_down is not None:
+        return t._("⛔ Turned down: {reason}").format(reason=html.escape(turned_down))
     return t._("✅ Verified") if verified else t._("⏳ Awaiting verification")
 
 

@@ -20,6 +20,8 @@ SUMMARY = "summary"
 
 
 class FirmState(conversation.State):
+    # The firm staff turned down, being corrected (None: a new firm).
+    employer_id: int | None = None
     field: str = "name"
     editing: bool = False
     name: str | None = None
@@ -36,6 +38,8 @@ FIRM_OPTIONAL = frozenset({"sector"})
 
 class VacancyState(conversation.State):
     employer_id: int
+    # The vacancy staff sent back, being corrected (None: a new vacancy).
+    vacancy_id: int | None = None
     field: str = "title"
     editing: bool = False
     title: str | None = None

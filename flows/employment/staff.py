@@ -107,18 +107,17 @@ def _back(t: Translator) -> Choice:
 def desk_screen(
     session: Session, member: StaffMember | None, t: Translator, now: datetime, note: str = ""
 ) -> Screen:
-    """What waits for the centre's staff, with a button for each kind."""
-    firms = desk.firms_to_verify(session, member)
-    pending = desk.vacancies(session, member, "pending", now)
-    published = desk.vacancies(session, member, "published", now)
+    """What waits for the centre's staff (counted by the database), with a button for
+    each kind."""
+    counts = desk.desk_counts(session, member, now)
     text = t._(
         "🗂 <b>Employment centre — staff desk</b>\n\n"
         "Firms to verify: {firms}\nVacancies to approve: {pending}\n"
         "Published vacancies: {published}"
     ).format(
-        firms=t.number(len(firms)),
-        pending=t.number(len(pending)),
-        published=t.number(len(published)),
+        firms=t.number(counts.firms),
+        pending=t.number(counts.vacancies),
+        published=t.number(counts.published),
     )
     rows = (
         (s.Firms().choice(t._("🏢 Firms to verify")),),
@@ -243,32 +242,87 @@ def _vacancy_lines(t: Translator, vacancy: Vacancy, employer: Employer) -> list[
     ]
 
 
+def _start(offset: int, total: int) -> int:
+    """Where a page starts: `offset`, or the last page's start when the list has shrunk
+    below it since the button was made (items handled meanwhile)."""
+    if offset >= total:
+        return max((total - 1) // LISTED * LISTED, 0)
+    return max(offset, 0)
+
+
+def _pages(
+    t: Translator, offset: int, shown: int, total: int, page: Callable[[int], Choice]
+) -> tuple[str, tuple[Choice, ...]]:
+    """Where a list's page stands ("11–20 / 23") and its ◀️ Previous / Next ▶️ buttons;
+    `page(offset)` makes the button for the page from `offset` on."""
+    if total <= LISTED and offset == 0:
+        return "", ()
+    where = t._("{first}–{last} of {total}").format(
+        first=t.number(offset + 1), last=t.number(offset + shown), total=t.number(total)
+    )
+    buttons: list[Choice] = []
+    if offset > 0:
+        buttons.append(page(max(offset - LISTED, 0)))
+    if offset + shown < total:
+        buttons.append(page(offset + LISTED))
+    return where, tuple(buttons)
+
+
 def _vacancy_list(
+    session: Session,
+    member: StaffMember | None,
     t: Translator,
-    found: list[tuple[Vacancy, Employer]],
+    now: datetime,
+    status: str,
+    offset: int,
     title: str,
     empty: str,
     open_one: type[s.PendingVacancy] | type[s.Candidates],
+    page: type[s.PendingPage] | type[s.PublishedPage],
     note: str,
 ) -> Screen:
-    text = title if found else empty
-    rows = [
-        (open_one(v.id or 0).choice(fit(f"{v.title} — {e.name}", LABEL)),)
-        for v, e in found[:LISTED]
+    """A page of LISTED vacancies in `status`, oldest first, with paging buttons."""
+    total = desk.count_vacancies(session, status, now)
+    offset = _start(offset, total)
+    found = desk.vacancies(session, member, status, now, offset, LISTED)
+    text = title if total else empty
+    where, moves = _pages(
+        t,
+        offset,
+        len(found),
+        total,
+        lambda at: page(at).choice(t._("◀️ Previous") if at < offset else t._("Next ▶️")),
+    )
+    if where:
+        text += f"\n{where}"
+    rows: list[tuple[Choice, ...]] = [
+        (open_one(v.id or 0).choice(fit(f"{v.title} — {e.name}", LABEL)),) for v, e in found
     ]
+    if moves:
+        rows.append(moves)
     rows.append((_back(t),))
     return Screen(f"{note}\n\n{text}" if note else text, tuple(rows))
 
 
 def pending(
-    session: Session, member: StaffMember | None, t: Translator, now: datetime, note: str = ""
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    now: datetime,
+    note: str = "",
+    offset: int = 0,
 ) -> Screen:
     return _vacancy_list(
+        session,
+        member,
         t,
-        desk.vacancies(session, member, "pending", now),
+        now,
+        "pending",
+        offset,
         t._("📝 <b>Vacancies to approve</b>"),
         t._("No vacancy is waiting for approval."),
         s.PendingVacancy,
+        s.PendingPage,
         note,
     )
 
@@ -352,15 +406,109 @@ def send_back(
     return pending(session, member, t, now, note)
 
 
-def published(session: Session, member: StaffMember | None, t: Translator, now: datetime) -> Screen:
+def published(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    now: datetime,
+    note: str = "",
+    offset: int = 0,
+) -> Screen:
     return _vacancy_list(
+        session,
+        member,
         t,
-        desk.vacancies(session, member, "published", now),
+        now,
+        "published",
+        offset,
         t._("📢 <b>Published vacancies</b>: pick one to see its candidates."),
         t._("No vacancy is published."),
         s.Candidates,
-        "",
+        s.PublishedPage,
+        note,
     )
+
+
+def vacancy_referrals(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    offset: int = 0,
+) -> Screen:
+    """📋 Everyone referred to a vacancy and where each stands, with a button to each
+    referral's card (its history and the outcomes staff may set)."""
+    registry.authorize(member)
+    vacancy = _get(session, Vacancy, vacancy_id)
+    employer = _get(session, Employer, vacancy.employer_id)
+    offset = max(offset, 0)
+    found, total = desk.referrals_of(session, member, vacancy, offset, LISTED)
+    if offset and offset >= total:  # fewer now than when the button was made
+        offset = _start(offset, total)
+        found, total = desk.referrals_of(session, member, vacancy, offset, LISTED)
+    lines = [
+        t._("📋 <b>Referrals</b> — {title}, {firm}").format(
+            title=html.escape(vacancy.title), firm=html.escape(employer.name)
+        )
+    ]
+    if not total:
+        lines.append(t._("Nobody has been referred to this vacancy yet."))
+    rows: list[tuple[Choice, ...]] = []
+    for referral, seeker in found:
+        assert referral.id is not None
+        name = (seeker.name if seeker is not None and seeker.erased_at is None else None) or "—"
+        shown = f"{name} — {t._(STATUSES[referral.status])}"
+        lines.append("• " + html.escape(shown))
+        rows.append((s.Card(referral.id).choice(fit(shown, LABEL)),))
+    where, moves = _pages(
+        t,
+        offset,
+        len(found),
+        total,
+        lambda at: s.Referrals(vacancy_id, at).choice(
+            t._("◀️ Previous") if at < offset else t._("Next ▶️")
+        ),
+    )
+    if where:
+        lines.append(where)
+    if moves:
+        rows.append(moves)
+    rows.append((s.Candidates(vacancy_id).choice(t._("⬅️ Back")),))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def close_vacancy(
+    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int
+) -> Screen:
+    """🔒 Close vacancy: asks to confirm first."""
+    registry.authorize(member)
+    vacancy = _get(session, Vacancy, vacancy_id)
+    if vacancy.status == "closed":
+        raise Refused("wrong_status")
+    employer = _get(session, Employer, vacancy.employer_id)
+    text = t._(
+        "🔒 Close “{title}” of {firm}? No more candidates are referred to it; the "
+        "referrals still waiting on it end and their candidates are told."
+    ).format(title=html.escape(vacancy.title), firm=html.escape(employer.name))
+    return Screen(
+        text,
+        (
+            (s.CloseVacancyConfirmed(vacancy_id).choice(t._("🔒 Yes, close it")),),
+            (s.Candidates(vacancy_id).choice(t._("↩️ No, keep it open")),),
+        ),
+    )
+
+
+def close_vacancy_confirmed(
+    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int, now: datetime
+) -> Screen:
+    """The vacancy closed by staff (core.employment.desk.close_vacancy): the referrals
+    waiting on it end and their seekers are told, as when the firm closes it."""
+    vacancy = _get(session, Vacancy, vacancy_id)
+    ended = desk.close_vacancy(session, member, vacancy, now)
+    tell_vacancy_closed(session, ended, now)
+    note = t._("🔒 “{title}” is closed.").format(title=html.escape(vacancy.title))
+    return published(session, member, t, now, note)
 
 
 # --- Candidates and referrals ----------------------------------------------------------------
@@ -436,6 +584,8 @@ def candidates(
                     ),
                 )
             )
+    rows.append((s.Referrals(vacancy_id, 0).choice(t._("📋 Referrals")),))
+    rows.append((s.CloseVacancy(vacancy_id).choice(t._("🔒 Close vacancy")),))
     rows.append((s.Published().choice(t._("⬅️ Back")),))
     body = "\n".join(lines)
     return Screen(f"{note}\n\n{body}" if note else body, tuple(rows))

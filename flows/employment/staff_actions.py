@@ -80,7 +80,41 @@ class Published(Action, prefix="es:v"):
 
 
 @dataclass(frozen=True)
+class PendingPage(Action, prefix="es:pp"):
+    """Vacancies waiting for approval, from the `offset`-th on (Next ▶️, ◀️ Previous)."""
+
+    offset: int
+
+
+@dataclass(frozen=True)
+class PublishedPage(Action, prefix="es:vp"):
+    """Published vacancies, from the `offset`-th on."""
+
+    offset: int
+
+
+@dataclass(frozen=True)
 class Candidates(Action, prefix="es:c"):
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class Referrals(Action, prefix="es:vr"):
+    """📋 A published vacancy's referrals, from the `offset`-th on, each to its card."""
+
+    vacancy_id: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class CloseVacancy(Action, prefix="es:vc"):
+    """🔒 Asks to confirm closing a vacancy."""
+
+    vacancy_id: int
+
+
+@dataclass(frozen=True)
+class CloseVacancyConfirmed(Action, prefix="es:vcy"):
     vacancy_id: int
 
 

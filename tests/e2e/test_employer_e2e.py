@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
+from common.i18n import translator
 from core import citizens, conversation, staff
 from core.employment import codes, referrals, registry
 from core.employment.registry import CV, Experience
@@ -24,6 +25,7 @@ from flows.employment import employer_actions as j
 from flows.employment.employer_state import FirmState
 from tests.harness import Kent
 
+tr, en = translator("tr"), translator("en")
 SEEKER = 880001
 OTHER_SEEKER = 880002
 
@@ -230,7 +232,8 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     ahmet.wait_message(contains="31.12.2026 biçiminde")
     start = today + timedelta(days=10)
     ahmet.send(_day(start))
-    done = ahmet.wait_message(contains="Kaydedildi")
+    done = ahmet.wait_message(contains="olarak kaydedildi")
+    assert f"işe başlama tarihi {tr.date(start)} olarak kaydedildi" in done.text
     assert "✅ İşe alındı" in done.text and "işe başlama" in done.text
     assert done.flat_buttons == ["🏁 İşe başladı", "✖️ İşe alınmadı", "⬅️ Geri"]
     with transaction(kent.engine) as session:
@@ -303,8 +306,11 @@ def test_an_employer_records_an_interview_and_a_refusal_and_closes_in_english(
     sam.wait_message(contains="+905321112233")
     sam.press("🗣 Interview")
     sam.wait_message(contains="When is the interview")
-    sam.press("Today")
-    interview = sam.wait_message(contains="Recorded")
+    # Recorded after the fact, without a year: the day just passed, not next year's.
+    held = utcnow().astimezone(kent.config.tz).date() - timedelta(days=2)
+    sam.send(f"{held.day}.{held.month} 14:30")
+    interview = sam.wait_message(contains="Interview recorded for")
+    assert f"Interview recorded for {en.date(held)} 14:30." in interview.text
     assert "🗣 Interview" in interview.text
     sam.press("✖️ Not hired")
     reasons = sam.wait_message(contains="Why was the candidate not hired")

@@ -61,6 +61,10 @@ PRESSES: dict[type[Action], Press] = {
     j.NewVacancy: lambda s, who, t, act, now: employer.new_vacancy(s, who, t, act.employer_id),
     j.Vacancies: lambda s, who, t, act, now: employer.vacancies(s, who, t, act.employer_id),
     j.Vacancy: lambda s, who, t, act, now: employer.vacancy(s, who, t, act.vacancy_id),
+    j.CorrectFirm: lambda s, who, t, act, now: employer.correct_firm(s, who, t, act.employer_id),
+    j.CorrectVacancy: lambda s, who, t, act, now: employer.correct_vacancy(
+        s, who, t, act.vacancy_id
+    ),
     j.Candidate: lambda s, who, t, act, now: employer.candidate(s, who, t, act.referral_id, TZ),
     j.Outcome: lambda s, who, t, act, now: employer.outcome(
         s, who, t, act.referral_id, act.to, now, TZ
@@ -211,7 +215,7 @@ def test_a_firm_posts_a_vacancy_and_records_a_hire_on_a_plain_channel(db: Engine
     chat.send("31 şubat")
     assert "biçiminde" in chat.text
     chat.press("Yarın")
-    assert "Kaydedildi" in chat.text and "işe başlama" in chat.text
+    assert "olarak kaydedildi" in chat.text and "işe başlama" in chat.text
     with transaction(db) as session:
         hired = session.exec(select(Referral)).one()
         assert hired.status == "job_found" and hired.start_date is not None
