@@ -616,9 +616,9 @@ class ReferralEvent(SQLModel, table=True):
 
 class VacancyAlert(SQLModel, table=True):
     """A published vacancy matched a seeker (core.employment.alerts): one row per seeker
-    and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent, at once
-    or in the day's summary), sent (queued in the outbox), dropped (the seeker stopped
-    alerts, paused or left, or the vacancy closed, before it went)."""
+    and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent at once),
+    daily (to go in the day's summary), sent (queued in the outbox), dropped (the seeker
+    stopped alerts, paused or left, or the vacancy closed, before it went)."""
 
     __tablename__ = "vacancy_alert"
     __table_args__ = (
