@@ -197,9 +197,10 @@ def post_vacancy(
     requirements: str,
     valid_until: date | None,
     now: datetime,
+    quota: bool = False,
 ) -> Vacancy:
     """A vacancy of the citizen's verified firm, sent at once to the centre for approval
-    (pending)."""
+    (pending); `quota`: a position under the disability quota."""
     employer = verified_firm(session, citizen, employer_id)
     vacancy = registry.create_vacancy(
         session,
@@ -212,6 +213,7 @@ def post_vacancy(
         requirements=requirements,
         valid_until=valid_until,
         now=now,
+        quota=quota,
     )
     return registry.submit_vacancy(session, employer, vacancy)
 

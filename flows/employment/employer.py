@@ -236,6 +236,8 @@ def screen_of(state: Form, t: Translator) -> Screen:
             rows += match_rows(state.search, t, j.Occupation)
     elif isinstance(state, VacancyState) and state.field == "work_time":
         rows.append(tuple(j.Pick(c).choice(t._(WORK_TIMES[c])) for c in codes.VACANCY_WORK_TIMES))
+    elif isinstance(state, VacancyState) and state.field == "quota":
+        rows.append((j.Pick("yes").choice(t._("Yes")), j.Pick("no").choice(t._("No"))))
     elif isinstance(state, VacancyState) and state.field == "valid_until":
         rows.append(
             (
@@ -288,7 +290,7 @@ def _until(text: str, today: date) -> str:
 
 def _take(session: Session, state: Form, text: str, t: Translator, today: date) -> Form:
     field = state.field
-    if field == SUMMARY or field == "work_time":
+    if field in (SUMMARY, "work_time", "quota"):
         raise Refused("use_buttons")
     if isinstance(state, VacancyState) and field == "occupation":
         return state.model_copy(update={"search": search_of(text, t)})
@@ -327,13 +329,17 @@ def answer(
 
 
 def pick(session: Session, citizen: Citizen, t: Translator, value: str) -> Screen:
-    """Full or part time, pressed."""
+    """Full or part time, or whether the position is under the disability quota, pressed."""
     state = _draft(session, citizen)
-    if not isinstance(state, VacancyState) or state.field != "work_time":
+    if not isinstance(state, VacancyState):
         raise Refused("not_found")
-    if value not in codes.VACANCY_WORK_TIMES:
+    if state.field == "work_time" and value in codes.VACANCY_WORK_TIMES:
+        update: dict[str, object] = {"work_time": value}
+    elif state.field == "quota" and value in ("yes", "no"):
+        update = {"quota": value == "yes"}
+    else:
         raise Refused("not_found")
-    state = _advance(state.model_copy(update={"work_time": value}))
+    state = _advance(state.model_copy(update=update))
     _keep(session, citizen, state)
     return screen_of(state, t)
 
@@ -483,6 +489,7 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                 positions=state.positions or 0,
                 district=state.district or "",
                 work_time=state.work_time or "",
+                quota=bool(state.quota),
                 requirements=state.requirements or "",
                 valid_until=date.fromisoformat(state.valid_until) if state.valid_until else None,
                 now=now,
@@ -549,6 +556,7 @@ def vacancy(
         positions=found.positions,
         district=found.district,
         work_time=found.work_time,
+        quota=found.quota,
         requirements=found.requirements or None,
         valid_until=found.valid_until.isoformat() if found.valid_until else None,
     )

@@ -42,7 +42,7 @@ class Skip(Action, prefix="j:k"):
 
 @dataclass(frozen=True)
 class Pick(Action, prefix="j:p"):
-    """A button answer (full or part time)."""
+    """A button answer (full or part time; yes or no to the disability quota)."""
 
     value: str
 

@@ -27,7 +27,7 @@ from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
 from flows.employment import staff_actions as s
 from flows.employment.employer_screens import NOT_HIRED_REASONS
-from flows.employment.screens import WORK_TIMES, occupation_title
+from flows.employment.screens import WORK_TIMES, occupation_title, yes_no
 from flows.employment.screens import refusal as seeker_refusal
 from flows.screen import Choice, Rows, Screen, as_pairs, fit
 
@@ -234,6 +234,7 @@ def _vacancy_lines(t: Translator, vacancy: Vacancy, employer: Employer) -> list[
         t._("Positions: {count}").format(count=t.number(vacancy.positions)),
         t._("District: {district}").format(district=html.escape(vacancy.district or "—")),
         t._("Working time: {time}").format(time=t._(WORK_TIMES.get(vacancy.work_time, "—"))),
+        t._("Disability quota: {answer}").format(answer=yes_no(t, vacancy.quota)),
         t._("Requirements: {requirements}").format(
             requirements=html.escape(vacancy.requirements or "—")
         ),
@@ -410,14 +411,18 @@ def candidates(
     found = desk.candidates(session, member, vacancy, now)
     employer = _get(session, Employer, vacancy.employer_id)
     lines = [f"📌 <b>{html.escape(vacancy.title)}</b> — {html.escape(employer.name)}", ""]
+    if vacancy.quota:
+        # Only staff see who answered yes, and only for the quota jobs (the consent says so).
+        lines[1:1] = [t._("♿ A position under the disability quota: ♿ marks the candidates")]
     if not found:
         lines.append(t._("No suitable candidate right now."))
     rows: list[tuple[Choice, ...]] = []
     for place, (candidate, seeker) in enumerate(found, start=1):
         name = seeker.name or "—"
+        mark = " ♿" if vacancy.quota and candidate.quota else ""
         lines.append(
             t._("{place}. <b>{name}</b> — {score} points").format(
-                place=place, name=html.escape(name), score=t.number(candidate.score)
+                place=place, name=html.escape(name) + mark, score=t.number(candidate.score)
             )
         )
         lines.append(f"   {reasons(t, candidate, seeker, now)}")
