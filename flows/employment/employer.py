@@ -668,6 +668,15 @@ def reason(
     return candidate(session, citizen, t, referral_id, tz, t._("✅ Recorded."))
 
 
+def undecided(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, tz: ZoneInfo
+) -> Screen:
+    """⏳ Not yet decided, to the question after the interview: nothing is recorded; the
+    candidate's card, where the outcome is recorded later."""
+    note = t._("All right. When you decide, record it here on the candidate's card.")
+    return candidate(session, citizen, t, referral_id, tz, note)
+
+
 def _outcome_state(session: Session, citizen: Citizen) -> OutcomeState:
     draft = session.get(ConversationState, citizen.id)
     if draft is None or draft.step != EmployerStep.OUTCOME:

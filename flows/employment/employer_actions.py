@@ -123,6 +123,13 @@ class Reason(Action, prefix="j:nr"):
 
 
 @dataclass(frozen=True)
+class Undecided(Action, prefix="j:ud"):
+    """Asked after the interview how it went: not decided yet (nothing is recorded)."""
+
+    referral_id: int
+
+
+@dataclass(frozen=True)
 class Day(Action, prefix="j:d"):
     """The outcome's date: today (0) or tomorrow (1)."""
 

@@ -25,8 +25,9 @@ from core import outbox
 from core.employment import codes, desk, followups, ranking, referrals, registry
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
+from flows.employment import employer_actions as j
 from flows.employment import staff_actions as s
-from flows.employment.employer_screens import NOT_HIRED_REASONS
+from flows.employment.employer_screens import NOT_HIRED_REASONS, OUTCOME_BUTTONS
 from flows.employment.screens import WORK_TIMES, occupation_title, yes_no
 from flows.employment.screens import refusal as seeker_refusal
 from flows.screen import Choice, Rows, Screen, as_pairs, fit
@@ -679,6 +680,32 @@ def ask_interview(session: Session, referral: Referral, now: datetime) -> None:
                 s.InterviewHeld(referral_id, "y").choice(ct._("Yes")),
                 s.InterviewHeld(referral_id, "n").choice(ct._("No")),
             ),
+        ),
+    )
+
+
+def ask_interview_firm(session: Session, referral: Referral, now: datetime) -> None:
+    """Queue "How did the interview with … go?" for the firm's registering citizen, with
+    the firm's own outcome buttons: hired asks the start date and not hired the reason
+    (flows.employment.employer.outcome), not yet decided leaves it open."""
+    assert referral.id is not None
+    referral_id = referral.id
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    firm = session.get(Employer, referral.employer_id) if referral.employer_id else None
+    vacancy, _ = _job(session, referral)
+    name = (seeker.name if seeker and seeker.erased_at is None else None) or "—"
+    _tell(
+        session,
+        firm.citizen_id if firm else None,
+        "ref_interview",
+        now,
+        lambda ct: ct._(
+            "💼 How did the interview with {candidate} for your vacancy “{title}” go?"
+        ).format(candidate=name, title=vacancy),
+        lambda ct: (
+            (j.Outcome(referral_id, "job_found").choice(ct._(OUTCOME_BUTTONS["job_found"])),),
+            (j.Outcome(referral_id, "not_hired").choice(ct._(OUTCOME_BUTTONS["not_hired"])),),
+            (j.Undecided(referral_id).choice(ct._("⏳ Not yet decided")),),
         ),
     )
 

@@ -69,6 +69,7 @@ PRESSES: dict[type[Action], Press] = {
         s, who, t, act.referral_id, act.reason, now, TZ
     ),
     j.Day: lambda s, who, t, act, now: employer.day(s, who, t, act.offset, now, TZ),
+    j.Undecided: lambda s, who, t, act, now: employer.undecided(s, who, t, act.referral_id, TZ),
     j.Close: lambda s, who, t, act, now: employer.close(s, who, t, act.vacancy_id),
     j.CloseConfirmed: lambda s, who, t, act, now: employer.close_confirmed(
         s, who, t, act.vacancy_id, now
