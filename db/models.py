@@ -549,6 +549,9 @@ class Vacancy(SQLModel, table=True):
     positions: int = Field(default=1, ge=1)
     district: str | None = Field(default=None, max_length=64)
     work_time: str = Field(default="full", max_length=8)  # full, part
+    # A position under the legal quota for disabled employees (engelli kontenjanı): only
+    # then does ranking count a seeker's consented disability answer.
+    quota: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     requirements: str = Field(default="", sa_column=Column(Text, nullable=False))
     valid_until: date | None = None
     status: str = Field(default="draft", max_length=16)
@@ -595,6 +598,8 @@ class Referral(SQLModel, table=True):
     interview_answered_at: datetime | None = _time()
     interview_held: bool | None = None
     interview_reminded_at: datetime | None = _time()
+    # When the firm was asked how the interview went (once, a day after it).
+    interview_firm_asked_at: datetime | None = _time()
     start_asked_at: datetime | None = _time()
     start_reminded_at: datetime | None = _time()
 
@@ -616,9 +621,9 @@ class ReferralEvent(SQLModel, table=True):
 
 class VacancyAlert(SQLModel, table=True):
     """A published vacancy matched a seeker (core.employment.alerts): one row per seeker
-    and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent, at once
-    or in the day's summary), sent (queued in the outbox), dropped (the seeker stopped
-    alerts, paused or left, or the vacancy closed, before it went)."""
+    and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent at once),
+    daily (to go in the day's summary), sent (queued in the outbox), dropped (the seeker
+    stopped alerts, paused or left, or the vacancy closed, before it went)."""
 
     __tablename__ = "vacancy_alert"
     __table_args__ = (

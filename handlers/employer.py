@@ -192,6 +192,18 @@ async def reason(update: Update, context: KentContext, button: j.Reason) -> None
     await press(update, context, _zoned(context, flow.reason, button.referral_id, button.reason))
 
 
+@buttons.on(j.Undecided)
+async def undecided(update: Update, context: KentContext, button: j.Undecided) -> None:
+    tz = context.config.tz
+    await press(
+        update,
+        context,
+        lambda session, citizen, t, now: flow.undecided(
+            session, citizen, t, button.referral_id, tz
+        ),
+    )
+
+
 @buttons.on(j.Day)
 async def day(update: Update, context: KentContext, button: j.Day) -> None:
     await press(update, context, _zoned(context, flow.day, button.offset))

@@ -10,7 +10,7 @@ them through the bulk line, behind replies to people who are chatting.
 - `job-alerts-daily` at [schedule] job_alerts: each "daily" seeker's summary.
 
 Both are sweeps over the database (a missed run loses nothing: the next one finds the
-alerts still new), and each alert is marked sent in the transaction that queues it, so
+alerts still waiting), and each alert is marked sent in the transaction that queues it, so
 nobody is told twice. What alerts say is flows.employment.alerts'; the rows are part of
 the employment centre's personal data (handlers/employment.py)."""
 

@@ -379,6 +379,8 @@ async def referral_followups(context: KentContext) -> None:
     with transaction(shared.engine) as session:
         for referral in followups.interview_questions(session, now):
             flow.ask_interview(session, referral, now)
+        for referral in followups.firm_interview_questions(session, now):
+            flow.ask_interview_firm(session, referral, now)
         for referral in followups.start_questions(session, now, today):
             flow.ask_start(session, referral, now)
         expired = followups.expire(session, now, config.employment.referral_expiry_days)

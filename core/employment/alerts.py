@@ -13,12 +13,15 @@ Who is told (`on_published`, one INSERT … SELECT, no loop over seekers in Pyth
   erased. CVs imported from the old portal have no citizen, so they are never alerted.
 
 Each match is a `VacancyAlert` row, unique per (seeker, vacancy): approving a vacancy
-again, or running the match twice, adds nothing. Rows start `new`; a sweep takes them to
-`sent` once their message is in the outbox (in the same transaction), or to `dropped`
-when, by then, the seeker stopped alerts, paused, left or blocked the bot, or the
-vacancy closed or ran out. `take_instant` does it for seekers who want each alert at
-once (the alerts feature runs it every few seconds), `take_daily` once a day for those
-who want one summary.
+again, or running the match twice, adds nothing. Rows start waiting, as `new` (to go at
+once) or `daily` (for the day's summary), after the seeker's preference when matched; a
+seeker who switches between the two has their waiting rows moved in one UPDATE. A sweep
+takes its own waiting rows (through the (status, seeker) index, so the instant sweep never
+reads the daily seekers' rows that wait for 09:00) to `sent` once their message is in
+the outbox (in the same transaction), or to `dropped` when, by then, the seeker stopped
+alerts, paused, left or blocked the bot, or the vacancy closed or ran out. `take_instant`
+does it for seekers who want each alert at once (the alerts feature runs it every few
+seconds), `take_daily` once a day for those who want one summary.
 
 The preference (`JobSeeker.alerts`): instant, daily or off. A CV starts "instant": whoever
 writes a CV asks to be found jobs, and the first alert carries its own stop button.
@@ -38,6 +41,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     literal,
     or_,
     select,
@@ -54,7 +58,8 @@ from db.types import UTCDateTime
 
 INSTANT, DAILY, OFF = "instant", "daily", "off"
 MODES = (INSTANT, DAILY, OFF)
-NEW, SENT, DROPPED = "new", "sent", "dropped"
+# Alert rows: NEW waits for the instant sweep, NEW_DAILY for the day's summary.
+NEW, NEW_DAILY, SENT, DROPPED = "new", "daily", "sent", "dropped"
 
 # Alerts taken by one instant sweep: the rest wait for the next (seconds later).
 INSTANT_BATCH = 5_000
@@ -67,12 +72,28 @@ _VACANCY: Table = SQLModel.metadata.tables[str(Vacancy.__tablename__)]
 _EMPLOYER: Table = SQLModel.metadata.tables[str(Employer.__tablename__)]
 
 
+def _waiting_status(mode: str) -> str:
+    """The status a waiting alert has for a seeker of this preference (an "off" seeker's
+    go to the instant sweep, which drops them at once)."""
+    return NEW_DAILY if mode == DAILY else NEW
+
+
 def set_preference(session: Session, seeker: JobSeeker, mode: str) -> None:
-    """instant, daily or off; Refused: not_found for anything else (forged data)."""
+    """instant, daily or off; Refused: not_found for anything else (forged data). The
+    seeker's waiting alerts move to the sweep of the new preference (one UPDATE by the
+    (status, seeker) index), so each sweep reads only its own rows."""
     if mode not in MODES:
         raise Refused("not_found")
     seeker.alerts = mode
     session.add(seeker)
+    if seeker.id is not None:
+        target = _waiting_status(mode)
+        source = NEW if target == NEW_DAILY else NEW_DAILY
+        session.execute(
+            update(_ALERT)
+            .where(_ALERT.c.status == source, _ALERT.c.seeker_id == seeker.id)
+            .values(status=target)
+        )
 
 
 def _reachable() -> list[ColumnElement[bool]]:
@@ -116,7 +137,7 @@ def on_published(session: Session, vacancy: Vacancy, now: datetime) -> int:
     rows = matching(
         vacancy,
         literal(vacancy.id, Integer()),
-        literal(NEW, String()),
+        case((_SEEKER.c.alerts == DAILY, literal(NEW_DAILY, String())), else_=literal(NEW)),
         literal(now, UTCDateTime()),
     )
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -157,9 +178,11 @@ class Recipient:
 
 
 def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> list[Recipient]:
-    """The new alerts of instant (or daily) seekers, oldest first: those that can still
-    go are marked sent and returned, the others dropped."""
-    wanted = _SEEKER.c.alerts == DAILY if daily else _SEEKER.c.alerts != DAILY
+    """The waiting alerts of instant (or daily) seekers, oldest first, read by their
+    status alone (the index): those that can still go are marked sent and returned, the
+    others dropped. A row whose seeker's preference changed under it (matched while they
+    switched) is moved to the other sweep instead."""
+    waiting = NEW_DAILY if daily else NEW
     query = (
         select(
             _ALERT.c.id,
@@ -187,12 +210,13 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
             .join(_VACANCY, _VACANCY.c.id == _ALERT.c.vacancy_id)
             .join(_EMPLOYER, _EMPLOYER.c.id == _VACANCY.c.employer_id)
         )
-        .where(_ALERT.c.status == NEW, wanted)
+        .where(_ALERT.c.status == waiting)
         .order_by(_ALERT.c.id)
     )
     if limit is not None:
         query = query.limit(limit)
     dropped: list[int] = []
+    moved: list[int] = []
     ready: list[tuple[int, int, int, str | None, str | None, Job]] = []
     for row in session.execute(query).all():
         (alert_id, seeker_id, paused, erased, mode, chat, blocked, deleted, language) = row[:9]
@@ -200,15 +224,20 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
         district, work_time, positions, valid_until = row[14:]
         live = status == "published" and (valid_until is None or valid_until >= now.date())
         reachable = not paused and erased is None and mode != OFF
+        if reachable and _waiting_status(mode) != waiting:
+            moved.append(alert_id)
+            continue
         if not (live and reachable and chat is not None and blocked is None and deleted is None):
             dropped.append(alert_id)
             continue
         job = Job(vacancy_id, title, firm, district, work_time, positions, valid_until)
         ready.append((alert_id, seeker_id, chat, language, telegram_language, job))
-    _mark(session, dropped, DROPPED, None)
-    # Only what this sweep moved from new to sent is told: a sweep running beside it
-    # (PostgreSQL lets two interleave) finds those rows taken and leaves them.
-    taken = _mark(session, [item[0] for item in ready], SENT, now)
+    _mark(session, dropped, waiting, DROPPED, None)
+    _mark(session, moved, waiting, NEW if daily else NEW_DAILY, None)
+    # Only what this sweep moved from waiting to sent is told: a sweep running beside it
+    # (PostgreSQL lets two interleave), or a switch of preference, finds those rows taken
+    # and leaves them.
+    taken = _mark(session, [item[0] for item in ready], waiting, SENT, now)
     found: dict[int, tuple[int, str | None, str | None, list[Job]]] = {}
     for alert_id, seeker_id, chat, language, telegram_language, job in ready:
         if alert_id in taken:
@@ -225,15 +254,17 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
     ]
 
 
-def _mark(session: Session, ids: Sequence[int], status: str, now: datetime | None) -> set[int]:
-    """New alerts to `status`; returns the ids that were still new."""
+def _mark(
+    session: Session, ids: Sequence[int], waiting: str, status: str, now: datetime | None
+) -> set[int]:
+    """Waiting alerts to `status`; returns the ids that were still `waiting`."""
     changed: set[int] = set()
     for start in range(0, len(ids), 1_000):  # SQLite's bound parameters, in chunks
         chunk = ids[start : start + 1_000]
         changed.update(
             session.execute(
                 update(_ALERT)
-                .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.status == NEW))
+                .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.status == waiting))
                 .values(status=status, sent_at=now)
                 .returning(_ALERT.c.id)
             ).scalars()

@@ -298,9 +298,10 @@ def post_vacancy(
     requirements: str,
     valid_until: date | None,
     now: datetime,
+    quota: bool = False,
 ) -> Vacancy:
     """A vacancy of the citizen's verified firm, sent at once to the centre for approval
-    (pending)."""
+    (pending); `quota`: a position under the disability quota."""
     employer = verified_firm(session, citizen, employer_id)
     vacancy = registry.create_vacancy(
         session,
@@ -313,6 +314,7 @@ def post_vacancy(
         requirements=requirements,
         valid_until=valid_until,
         now=now,
+        quota=quota,
     )
     return registry.submit_vacancy(session, employer, vacancy)
 
@@ -330,6 +332,7 @@ def correct_vacancy(
     requirements: str,
     valid_until: date | None,
     now: datetime,
+    quota: bool = False,
 ) -> Vacancy:
     """A vacancy staff sent back (draft) corrected by its firm and sent again for
     approval (pending): the same row, not a new vacancy. Checked as a new one is;
@@ -348,6 +351,7 @@ def correct_vacancy(
     vacancy.positions = validation.positions(positions)
     vacancy.district = validation.text(district, 64)
     vacancy.work_time = work_time
+    vacancy.quota = quota
     vacancy.requirements = validation.text(requirements, validation.MAX_TEXT, required=False)
     vacancy.valid_until = valid_until
     session.add(vacancy)

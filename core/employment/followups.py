@@ -3,7 +3,11 @@ agreed start date, their answers, the reminder to the centre's staff when nobody
 answers, and the expiry of referrals that stopped moving.
 
 - A day after a referral reached `interview` (`INTERVIEW_DELAY`), the seeker is asked
-  whether the interview happened (yes / no).
+  whether the interview happened (yes / no), and the firm's registering citizen how it
+  went: hired (its start date asked), not hired (its reason asked) or not yet decided.
+  Each is asked once (`interview_asked_at`, `interview_firm_asked_at`); the firm's answer
+  is an ordinary outcome of the firm (core.employment.firms), and the reminder to staff
+  follows the seeker's question as before (a hire or refusal recorded ends it).
 - Once its `start_date` has passed (the day after it), the seeker and the employer are
   both asked whether the work started: yes → started, no → declined (the seeker) or not
   hired, "did not come" (the employer). The first answer closes the referral.
@@ -61,6 +65,28 @@ def interview_questions(session: Session, now: datetime) -> list[Referral]:
     )
     for referral in due:
         referral.interview_asked_at = now
+        session.add(referral)
+    return due
+
+
+def firm_interview_questions(session: Session, now: datetime) -> list[Referral]:
+    """Referrals whose interview was a day ago or more and whose firm was not asked yet
+    how it went: marked asked now (the caller queues the question in the same
+    transaction). A referral of a firm nobody registered is marked too: nobody to ask."""
+    due = list(
+        session.exec(
+            select(Referral)
+            .where(
+                Referral.status == INTERVIEW,
+                col(Referral.interview_at) <= now - INTERVIEW_DELAY,
+                col(Referral.interview_firm_asked_at).is_(None),
+            )
+            .order_by(col(Referral.id))
+            .limit(BATCH)
+        ).all()
+    )
+    for referral in due:
+        referral.interview_firm_asked_at = now
         session.add(referral)
     return due
 

@@ -10,7 +10,10 @@ referral to this vacancy, are left out. The score is the sum of:
 - district: the vacancy's district 20 (distance between districts comes later);
 - availability: now 15, within two weeks 10, within a month 5;
 - work time: the vacancy's (or "any") 5;
-- activity: active (or registered) in the last 30 days 10, 90 days 5, year 2.
+- activity: active (or registered) in the last 30 days 10, 90 days 5, year 2;
+- disability quota: on a quota vacancy only (`Vacancy.quota`, a position under the legal
+  quota for disabled employees), a seeker who consented to be asked and answered yes 25.
+  On any other vacancy the answer is not read at all.
 
 Ties go to the more recently active seeker, then to the earlier CV. The database
 computes the score and the order (one grouped query) and returns only the best.
@@ -32,6 +35,7 @@ DISTRICT_POINTS = 20
 AVAILABILITY_POINTS = {"now": 15, "two_weeks": 10, "month": 5}
 WORK_TIME_POINTS = 5
 ACTIVITY_POINTS = ((timedelta(days=30), 10), (timedelta(days=90), 5), (timedelta(days=365), 2))
+QUOTA_POINTS = 25
 
 _SEEKER: Table = SQLModel.metadata.tables[str(JobSeeker.__tablename__)]
 _OCCUPATION: Table = SQLModel.metadata.tables[str(JobSeekerOccupation.__tablename__)]
@@ -49,6 +53,9 @@ class Candidate:
     activity: int
     matched_code: str  # the seeker's occupation that matched best
     last_active_at: datetime
+    # On a quota vacancy, the points of a consented "yes" (0 otherwise, and always 0 on
+    # other vacancies): the staff desk marks them ♿; employers never see it.
+    quota: int = 0
 
 
 def _shared_digits(a: str, b: str) -> int:
@@ -108,7 +115,15 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
         else_=0,
     )
     work_time = _points(_SEEKER.c.work_time.in_(("any", vacancy.work_time)), WORK_TIME_POINTS)
-    score = best.c.occupation + district + availability + work_time + activity
+    quota = (
+        _points(
+            and_(_SEEKER.c.disability.is_(True), _SEEKER.c.disability_consent_at.is_not(None)),
+            QUOTA_POINTS,
+        )
+        if vacancy.quota
+        else literal(0)
+    )
+    score = best.c.occupation + district + availability + work_time + activity + quota
     rows = session.execute(
         select(
             _SEEKER.c.id,
@@ -117,6 +132,7 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
             availability,
             work_time,
             activity,
+            quota,
             _SEEKER.c.last_active_at,
             _SEEKER.c.registered_at,
         )
@@ -147,7 +163,7 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
     return [
         Candidate(
             seeker_id=seeker_id,
-            score=points + near + ready + hours + active,
+            score=points + near + ready + hours + active + disabled,
             occupation=points,
             district=near,
             availability=ready,
@@ -155,6 +171,9 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
             activity=active,
             matched_code=matched[seeker_id],
             last_active_at=last_active or registered,
+            quota=disabled,
         )
-        for seeker_id, points, near, ready, hours, active, last_active, registered in rows
+        for seeker_id, points, near, ready, hours, active, disabled, last_active, registered in (
+            rows
+        )
     ]

@@ -225,8 +225,10 @@ def create_vacancy(
     requirements: str,
     valid_until: date | None,
     now: datetime,
+    quota: bool = False,
 ) -> Vacancy:
-    """A draft vacancy; `submit_vacancy` sends it to the centre for approval."""
+    """A draft vacancy; `submit_vacancy` sends it to the centre for approval. `quota`: a
+    position under the legal quota for disabled employees (ranking.rank counts it)."""
     assert employer.id is not None
     if work_time not in codes.VACANCY_WORK_TIMES:
         raise Refused("unknown_work_time")
@@ -239,6 +241,7 @@ def create_vacancy(
         positions=validation.positions(positions),
         district=validation.text(district, 64),
         work_time=work_time,
+        quota=bool(quota),
         requirements=validation.text(requirements, validation.MAX_TEXT, required=False),
         valid_until=valid_until,
         status="draft",

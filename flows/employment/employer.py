@@ -271,6 +271,8 @@ def screen_of(state: Form, t: Translator) -> Screen:
             rows += match_rows(state.search, t, j.Occupation)
     elif isinstance(state, VacancyState) and state.field == "work_time":
         rows.append(tuple(j.Pick(c).choice(t._(WORK_TIMES[c])) for c in codes.VACANCY_WORK_TIMES))
+    elif isinstance(state, VacancyState) and state.field == "quota":
+        rows.append((j.Pick("yes").choice(t._("Yes")), j.Pick("no").choice(t._("No"))))
     elif isinstance(state, VacancyState) and state.field == "valid_until":
         rows.append(
             (
@@ -323,7 +325,7 @@ def _until(text: str, today: date) -> str:
 
 def _take(session: Session, state: Form, text: str, t: Translator, today: date) -> Form:
     field = state.field
-    if field == SUMMARY or field == "work_time":
+    if field in (SUMMARY, "work_time", "quota"):
         raise Refused("use_buttons")
     if isinstance(state, VacancyState) and field == "occupation":
         return state.model_copy(update={"search": search_of(text, t)})
@@ -363,13 +365,17 @@ def answer(
 
 
 def pick(session: Session, citizen: Citizen, t: Translator, value: str) -> Screen:
-    """Full or part time, pressed."""
+    """Full or part time, or whether the position is under the disability quota, pressed."""
     state = _draft(session, citizen)
-    if not isinstance(state, VacancyState) or state.field != "work_time":
+    if not isinstance(state, VacancyState):
         raise Refused("not_found")
-    if value not in codes.VACANCY_WORK_TIMES:
+    if state.field == "work_time" and value in codes.VACANCY_WORK_TIMES:
+        update: dict[str, object] = {"work_time": value}
+    elif state.field == "quota" and value in ("yes", "no"):
+        update = {"quota": value == "yes"}
+    else:
         raise Refused("not_found")
-    state = _advance(state.model_copy(update={"work_time": value}))
+    state = _advance(state.model_copy(update=update))
     _keep(session, citizen, state)
     return screen_of(state, t)
 
@@ -543,6 +549,7 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                     positions=state.positions or 0,
                     district=state.district or "",
                     work_time=state.work_time or "",
+                    quota=bool(state.quota),
                     requirements=state.requirements or "",
                     valid_until=until,
                     now=now,
@@ -557,6 +564,7 @@ def save(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Sc
                     positions=state.positions or 0,
                     district=state.district or "",
                     work_time=state.work_time or "",
+                    quota=bool(state.quota),
                     requirements=state.requirements or "",
                     valid_until=until,
                     now=now,
@@ -676,6 +684,7 @@ def _vacancy_state(found: VacancyRow) -> VacancyState:
         positions=found.positions,
         district=found.district,
         work_time=found.work_time,
+        quota=found.quota,
         requirements=found.requirements or None,
         valid_until=found.valid_until.isoformat() if found.valid_until else None,
     )
@@ -826,6 +835,15 @@ def reason(
     """Not hired, for a reason of the fixed list."""
     firms.record_outcome(session, citizen, referral_id, NOT_HIRED, now, reason=why)
     return candidate(session, citizen, t, referral_id, tz, t._("✅ Recorded."))
+
+
+def undecided(
+    session: Session, citizen: Citizen, t: Translator, referral_id: int, tz: ZoneInfo
+) -> Screen:
+    """⏳ Not yet decided, to the question after the interview: nothing is recorded; the
+    candidate's card, where the outcome is recorded later."""
+    note = t._("All right. When you decide, record it here on the candidate's card.")
+    return candidate(session, citizen, t, referral_id, tz, note)
 
 
 def _outcome_state(session: Session, citizen: Citizen) -> OutcomeState:

@@ -42,7 +42,7 @@ class Skip(Action, prefix="j:k"):
 
 @dataclass(frozen=True)
 class Pick(Action, prefix="j:p"):
-    """A button answer (full or part time)."""
+    """A button answer (full or part time; yes or no to the disability quota)."""
 
     value: str
 
@@ -120,6 +120,13 @@ class Reason(Action, prefix="j:nr"):
 
     referral_id: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Undecided(Action, prefix="j:ud"):
+    """Asked after the interview how it went: not decided yet (nothing is recorded)."""
+
+    referral_id: int
 
 
 @dataclass(frozen=True)

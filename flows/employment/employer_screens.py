@@ -74,6 +74,7 @@ VACANCY_NAMES = {
     "positions": N_("Positions"),
     "district": N_("District"),
     "work_time": N_("Working time"),
+    "quota": N_("Disability quota"),
     "requirements": N_("Requirements"),
     "valid_until": N_("Open until"),
 }
@@ -86,6 +87,11 @@ VACANCY_QUESTIONS = {
     "positions": N_("🔢 How many people do you need? Write a number, like 2."),
     "district": N_("📍 The district where the work is:"),
     "work_time": N_("⏱ Full time or part time?"),
+    "quota": N_(
+        "♿ Is this a position under the legal quota for disabled employees (engelli "
+        "kontenjanı)? If yes, the employment centre also looks for candidates with a "
+        "disability."
+    ),
     "requirements": N_(
         "📋 What do you ask of candidates (experience, education, certificates…)? Or skip:"
     ),
@@ -157,6 +163,10 @@ def vacancy_lines(state: VacancyState, t: Translator) -> list[str]:
         ),
         _line(t._(VACANCY_NAMES["district"]), state.district),
         _line(t._(VACANCY_NAMES["work_time"]), work_time(t, state.work_time)),
+        _line(
+            t._(VACANCY_NAMES["quota"]),
+            None if state.quota is None else screens.yes_no(t, state.quota),
+        ),
         _line(t._(VACANCY_NAMES["requirements"]), state.requirements),
         _line(t._(VACANCY_NAMES["valid_until"]), t.date(until) if until else None),
     ]

@@ -49,6 +49,8 @@ class VacancyState(conversation.State):
     positions: int | None = None
     district: str | None = None
     work_time: str | None = None
+    # A position under the legal quota for disabled employees (engelli kontenjanı).
+    quota: bool | None = None
     requirements: str | None = None
     valid_until: str | None = None  # ISO date
 
@@ -59,6 +61,7 @@ VACANCY_FIELDS = (
     "positions",
     "district",
     "work_time",
+    "quota",
     "requirements",
     "valid_until",
 )

@@ -25,9 +25,10 @@ from core import outbox
 from core.employment import codes, desk, followups, ranking, referrals, registry
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
+from flows.employment import employer_actions as j
 from flows.employment import staff_actions as s
-from flows.employment.employer_screens import NOT_HIRED_REASONS
-from flows.employment.screens import WORK_TIMES, occupation_title
+from flows.employment.employer_screens import NOT_HIRED_REASONS, OUTCOME_BUTTONS
+from flows.employment.screens import WORK_TIMES, occupation_title, yes_no
 from flows.employment.screens import refusal as seeker_refusal
 from flows.screen import Choice, Rows, Screen, as_pairs, fit
 
@@ -233,6 +234,7 @@ def _vacancy_lines(t: Translator, vacancy: Vacancy, employer: Employer) -> list[
         t._("Positions: {count}").format(count=t.number(vacancy.positions)),
         t._("District: {district}").format(district=html.escape(vacancy.district or "—")),
         t._("Working time: {time}").format(time=t._(WORK_TIMES.get(vacancy.work_time, "—"))),
+        t._("Disability quota: {answer}").format(answer=yes_no(t, vacancy.quota)),
         t._("Requirements: {requirements}").format(
             requirements=html.escape(vacancy.requirements or "—")
         ),
@@ -558,14 +560,18 @@ def candidates(
     found = desk.candidates(session, member, vacancy, now)
     employer = _get(session, Employer, vacancy.employer_id)
     lines = [f"📌 <b>{html.escape(vacancy.title)}</b> — {html.escape(employer.name)}", ""]
+    if vacancy.quota:
+        # Only staff see who answered yes, and only for the quota jobs (the consent says so).
+        lines[1:1] = [t._("♿ A position under the disability quota: ♿ marks the candidates")]
     if not found:
         lines.append(t._("No suitable candidate right now."))
     rows: list[tuple[Choice, ...]] = []
     for place, (candidate, seeker) in enumerate(found, start=1):
         name = seeker.name or "—"
+        mark = " ♿" if vacancy.quota and candidate.quota else ""
         lines.append(
             t._("{place}. <b>{name}</b> — {score} points").format(
-                place=place, name=html.escape(name), score=t.number(candidate.score)
+                place=place, name=html.escape(name) + mark, score=t.number(candidate.score)
             )
         )
         lines.append(f"   {reasons(t, candidate, seeker, now)}")
@@ -824,6 +830,32 @@ def ask_interview(session: Session, referral: Referral, now: datetime) -> None:
                 s.InterviewHeld(referral_id, "y").choice(ct._("Yes")),
                 s.InterviewHeld(referral_id, "n").choice(ct._("No")),
             ),
+        ),
+    )
+
+
+def ask_interview_firm(session: Session, referral: Referral, now: datetime) -> None:
+    """Queue "How did the interview with … go?" for the firm's registering citizen, with
+    the firm's own outcome buttons: hired asks the start date and not hired the reason
+    (flows.employment.employer.outcome), not yet decided leaves it open."""
+    assert referral.id is not None
+    referral_id = referral.id
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    firm = session.get(Employer, referral.employer_id) if referral.employer_id else None
+    vacancy, _ = _job(session, referral)
+    name = (seeker.name if seeker and seeker.erased_at is None else None) or "—"
+    _tell(
+        session,
+        firm.citizen_id if firm else None,
+        "ref_interview",
+        now,
+        lambda ct: ct._(
+            "💼 How did the interview with {candidate} for your vacancy “{title}” go?"
+        ).format(candidate=name, title=vacancy),
+        lambda ct: (
+            (j.Outcome(referral_id, "job_found").choice(ct._(OUTCOME_BUTTONS["job_found"])),),
+            (j.Outcome(referral_id, "not_hired").choice(ct._(OUTCOME_BUTTONS["not_hired"])),),
+            (j.Undecided(referral_id).choice(ct._("⏳ Not yet decided")),),
         ),
     )
 

@@ -189,6 +189,9 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     ahmet.send("Ümraniye")
     ahmet.wait_message(contains="Tam zamanlı mı")
     ahmet.press("Tam zamanlı")
+    quota = ahmet.wait_message(contains="yasal engelli çalışan kontenjanı")
+    assert quota.flat_buttons == ["Evet", "Hayır", "⬅️ Geri", "✖️ İptal"]
+    ahmet.press("Hayır")
     ahmet.wait_message(contains="Adaylarda aradığınız nitelikler")
     ahmet.send("En az 1 yıl deneyim")
     ahmet.wait_message(contains="İlan hangi tarihe kadar açık kalsın")
@@ -202,12 +205,14 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
     summary = ahmet.wait_message(contains="İlanınız")
     for shown in ("Garson", "Garsonlar", "2", "Tam zamanlı", "En az 1 yıl deneyim"):
         assert shown in summary.text, shown
+    assert "Engelli kontenjanı: Hayır" in summary.text
     assert "onaylanır" in summary.text
     ahmet.press("📨 Onaya gönder")
     ahmet.wait_message(contains="İlanınız İstihdam Merkezine gönderildi")
     with transaction(kent.engine) as session:
         vacancy = session.exec(select(Vacancy)).one()
         assert (vacancy.title, vacancy.occupation, vacancy.positions) == ("Garson", "5131", 2)
+        assert vacancy.quota is False
         assert (vacancy.status, vacancy.valid_until, vacancy.work_time) == (
             "pending",
             until,
@@ -287,17 +292,21 @@ def test_an_employer_records_an_interview_and_a_refusal_and_closes_in_english(
     sam.send("Kadıköy")
     sam.wait_message(contains="Full time or part time")
     sam.press("Part time")
+    sam.wait_message(contains="legal quota for disabled employees")
+    sam.press("Yes")
     sam.press("⏭ Skip")
     sam.wait_message(contains="Until when is the vacancy open")
     sam.press("In 3 months")
     summary = sam.wait_message(contains="Your vacancy")
     assert "Part time" in summary.text and "staff approve every vacancy" in summary.text
+    assert "Disability quota: Yes" in summary.text
     sam.press("📨 Send for approval")
     sam.wait_message(contains="Your vacancy was sent")
     with transaction(kent.engine) as session:
         vacancy = session.exec(select(Vacancy)).one()
         assert vacancy.status == "pending" and vacancy.valid_until is not None
         assert vacancy.valid_until > utcnow().date() + timedelta(days=80)
+        assert vacancy.quota is True
     _refer_interested(kent, "en")
     sam.press("📂 My vacancies")
     sam.press("Waiter")

@@ -191,8 +191,16 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     kent.run_job(referral_followups)
     asked = selin.wait_message(contains="Ege Lojistik firmasındaki “Forklift operatörü”")
     assert asked.flat_buttons == ["Evet", "Hayır"]
+    # The firm is asked too, how it went; it has not decided yet, so nothing changes.
+    how = owner.wait_message(contains="Selin Kaya ile yaptığınız mülakat nasıl geçti?")
+    assert "“Forklift operatörü” iş ilanınız için" in how.text
+    assert how.flat_buttons == ["✅ İşe alındı", "✖️ İşe alınmadı", "⏳ Henüz karar vermedik"]
+    owner.press("⏳ Henüz karar vermedik", message_id=how.message_id)
+    card = owner.wait_message(contains="Karar verdiğinizde sonucu buradan")
+    assert "Selin Kaya" in card.text and "✅ İşe alındı" in card.flat_buttons
     kent.run_job(referral_followups)
     selin.expect_no_message(within=0.5)  # asked once
+    owner.expect_no_message(within=0.5)
 
     # Nobody answers: two weeks on, the group is reminded once, with the outcome buttons.
     freeze(kent, utcnow() + timedelta(days=14))

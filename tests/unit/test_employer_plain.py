@@ -73,6 +73,7 @@ PRESSES: dict[type[Action], Press] = {
         s, who, t, act.referral_id, act.reason, now, TZ
     ),
     j.Day: lambda s, who, t, act, now: employer.day(s, who, t, act.offset, now, TZ),
+    j.Undecided: lambda s, who, t, act, now: employer.undecided(s, who, t, act.referral_id, TZ),
     j.Close: lambda s, who, t, act, now: employer.close(s, who, t, act.vacancy_id),
     j.CloseConfirmed: lambda s, who, t, act, now: employer.close_confirmed(
         s, who, t, act.vacancy_id, now
@@ -174,9 +175,15 @@ def test_a_firm_posts_a_vacancy_and_records_a_hire_on_a_plain_channel(db: Engine
     chat.send("3")
     chat.send("Ümraniye")
     chat.press("Yarı zamanlı")
+    # The disability quota: one yes/no question, answered by a button only.
+    assert "yasal engelli çalışan kontenjanı" in chat.text
+    chat.send("evet")
+    assert "Lütfen aşağıdaki düğmeleri kullanın." in chat.text
+    chat.press("Evet")
     chat.press("⏭ Atla")
     chat.press("6 ay sonra")
     assert "İlanınız" in chat.text and "Yarı zamanlı" in chat.text
+    assert "Engelli kontenjanı: Evet" in chat.text
     # Cancel on a second thought would drop it; edit one field instead.
     chat.press("✏️ Düzenle")
     chat.press("Kişi sayısı")
@@ -187,6 +194,7 @@ def test_a_firm_posts_a_vacancy_and_records_a_hire_on_a_plain_channel(db: Engine
     with transaction(db) as session:
         vacancy = session.exec(select(Vacancy)).one()
         assert (vacancy.positions, vacancy.work_time, vacancy.status) == (4, "part", "pending")
+        assert vacancy.quota is True
         assert vacancy.valid_until is not None
         assert vacancy.valid_until > utcnow().date() + timedelta(days=170)
         registry.approve_vacancy(session, centre, vacancy, utcnow())

@@ -315,6 +315,48 @@ def test_a_preference_is_one_of_three(db: Engine) -> None:
         assert seeker.alerts == alerts.DAILY
 
 
+def test_switching_mode_moves_the_waiting_alerts_to_the_other_sweep(db: Engine) -> None:
+    switches = _seeker(db, 7801)
+    stays_daily = _seeker(db, 7802)
+    _set(db, stays_daily, alerts=alerts.DAILY)
+    with transaction(db) as session:
+        vacancy = _vacancy(session)
+    with transaction(db) as session:
+        rows = {row.seeker_id: row.status for row in session.exec(select(VacancyAlert))}
+        assert rows == {switches: alerts.NEW, stays_daily: alerts.NEW_DAILY}
+        seeker = session.get(JobSeeker, switches)
+        assert seeker is not None
+        alerts.set_preference(session, seeker, alerts.DAILY)
+    with transaction(db) as session:
+        # The instant sweep no longer sees it; the day's summary takes both.
+        assert flow.queue_instant(session, NOW) == 0
+        waiting = {row.seeker_id: row.status for row in session.exec(select(VacancyAlert))}
+        assert waiting == {switches: alerts.NEW_DAILY, stays_daily: alerts.NEW_DAILY}
+        seeker = session.get(JobSeeker, switches)
+        assert seeker is not None
+        alerts.set_preference(session, seeker, alerts.INSTANT)  # and back again
+    with transaction(db) as session:
+        assert flow.queue_instant(session, NOW) == 1
+        assert flow.queue_daily(session, NOW) == 1
+        assert flow.queue_instant(session, NOW) == flow.queue_daily(session, NOW) == 0
+    with transaction(db) as session:
+        assert sorted(m.chat_id for m in _outbox(session)) == [7801, 7802]
+        sent = {row.seeker_id: row.status for row in session.exec(select(VacancyAlert))}
+    assert sent == {switches: alerts.SENT, stays_daily: alerts.SENT}
+    assert id_of(vacancy)
+
+
+def test_a_row_matched_under_the_old_preference_goes_to_the_right_sweep(db: Engine) -> None:
+    seeker_id = _seeker(db, 7803)
+    with transaction(db) as session:
+        _vacancy(session)
+    _set(db, seeker_id, alerts=alerts.DAILY)  # changed without moving the row (a race)
+    with transaction(db) as session:
+        assert flow.queue_instant(session, NOW) == 0
+        assert session.exec(select(VacancyAlert.status)).one() == alerts.NEW_DAILY
+        assert flow.queue_daily(session, NOW) == 1
+
+
 # --- Personal data -------------------------------------------------------------------------
 
 
