@@ -89,8 +89,11 @@ def test_hired_asks_the_start_date_and_ends_the_staff_reminder(
         asked = employer.outcome(session, owner, t, id_of(referral), "job_found", now, calendar.tz)
         assert "Aday işe ne zaman başlıyor?" in asked.text
         done = employer.day(session, owner, t, 1, now, calendar.tz)
-        assert "✅ Kaydedildi." in done.text
         assert referral.status == codes.JOB_FOUND
+        assert referral.start_date is not None
+        assert done.text.startswith(
+            f"✅ İşe alındı; işe başlama tarihi {t.date(referral.start_date)} olarak kaydedildi."
+        )
         assert referral.start_date == (now + timedelta(days=1)).astimezone(calendar.tz).date()
         # The seeker never answered, but the firm settled it: no reminder to staff.
         later = NOW + timedelta(days=10)
