@@ -400,7 +400,8 @@ def _approve_and_queue(db: Any, vacancy_id: int) -> tuple[float, float, int, int
         ).one()
     counted = time.perf_counter()
     with transaction(db.engine) as session:
-        queued = alert_flow.queue_instant(session, utcnow())
+        now = utcnow()
+        queued = alert_flow.queue_instant(session, now, now.date())
     done = time.perf_counter()
     return matched_at - start, done - counted, int(found), queued
 

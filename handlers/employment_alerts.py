@@ -85,8 +85,9 @@ async def from_alert(update: Update, context: KentContext, button: ea.FromAlert)
 
 async def send_instant(context: KentContext) -> None:
     """New alerts of "instant" seekers into the outbox, and the outbox woken."""
+    now = utcnow()
     with transaction(context.engine) as session:
-        queued = flow.queue_instant(session, utcnow())
+        queued = flow.queue_instant(session, now, now.astimezone(context.config.tz).date())
     if queued:
         log.info("queued %d job alert(s)", queued)
         wake(context.application)
@@ -94,8 +95,9 @@ async def send_instant(context: KentContext) -> None:
 
 async def send_daily(context: KentContext) -> None:
     """Each "daily" seeker's summary into the outbox."""
+    now = utcnow()
     with transaction(context.engine) as session:
-        queued = flow.queue_daily(session, utcnow())
+        queued = flow.queue_daily(session, now, now.astimezone(context.config.tz).date())
     if queued:
         log.info("queued %d daily job alert summaries", queued)
         wake(context.application)

@@ -82,7 +82,7 @@ async def desk_command(update: Update, context: KentContext) -> None:
         if not desk.is_staff(member):
             screen = Screen(flow.refusal(t, "not_allowed"))
         else:
-            screen = flow.desk_screen(session, member, t, context.deps.clock())
+            screen = flow.desk_screen(session, member, t, context.deps.clock(), context.config.tz)
     await present(update, screen)
 
 
@@ -104,7 +104,10 @@ async def group_command(update: Update, context: KentContext) -> bool:
 
 @staff_buttons.on(s.Desk)
 async def open_desk(update: Update, context: KentContext, button: s.Desk) -> None:
-    await _staff_press(update, context, flow.desk_screen)
+    tz = context.config.tz
+    await _staff_press(
+        update, context, lambda session, m, t, now: flow.desk_screen(session, m, t, now, tz)
+    )
 
 
 @staff_buttons.on(s.Firms)
@@ -152,15 +155,19 @@ async def reject_firm_with(update: Update, context: KentContext, button: s.Rejec
 
 @staff_buttons.on(s.Pending)
 async def pending(update: Update, context: KentContext, button: s.Pending) -> None:
-    await _staff_press(update, context, flow.pending)
+    tz = context.config.tz
+    await _staff_press(
+        update, context, lambda session, m, t, now: flow.pending(session, m, t, now, tz)
+    )
 
 
 @staff_buttons.on(s.PendingPage)
 async def pending_page(update: Update, context: KentContext, button: s.PendingPage) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.pending(session, m, t, now, offset=button.offset),
+        lambda session, m, t, now: flow.pending(session, m, t, now, tz, offset=button.offset),
     )
 
 
@@ -175,10 +182,11 @@ async def pending_vacancy(update: Update, context: KentContext, button: s.Pendin
 
 @staff_buttons.on(s.Approve)
 async def approve(update: Update, context: KentContext, button: s.Approve) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.approve(session, m, t, button.vacancy_id, now),
+        lambda session, m, t, now: flow.approve(session, m, t, button.vacancy_id, now, tz),
         tells=True,
     )
 
@@ -194,11 +202,12 @@ async def send_back(update: Update, context: KentContext, button: s.SendBack) ->
 
 @staff_buttons.on(s.SendBackWith)
 async def send_back_with(update: Update, context: KentContext, button: s.SendBackWith) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
         lambda session, m, t, now: flow.send_back(
-            session, m, t, button.vacancy_id, button.reason, now
+            session, m, t, button.vacancy_id, button.reason, now, tz
         ),
         tells=True,
     )
@@ -206,15 +215,19 @@ async def send_back_with(update: Update, context: KentContext, button: s.SendBac
 
 @staff_buttons.on(s.Published)
 async def published(update: Update, context: KentContext, button: s.Published) -> None:
-    await _staff_press(update, context, flow.published)
+    tz = context.config.tz
+    await _staff_press(
+        update, context, lambda session, m, t, now: flow.published(session, m, t, now, tz)
+    )
 
 
 @staff_buttons.on(s.PublishedPage)
 async def published_page(update: Update, context: KentContext, button: s.PublishedPage) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.published(session, m, t, now, offset=button.offset),
+        lambda session, m, t, now: flow.published(session, m, t, now, tz, offset=button.offset),
     )
 
 
@@ -242,11 +255,12 @@ async def close_vacancy(update: Update, context: KentContext, button: s.CloseVac
 async def close_vacancy_confirmed(
     update: Update, context: KentContext, button: s.CloseVacancyConfirmed
 ) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
         lambda session, m, t, now: flow.close_vacancy_confirmed(
-            session, m, t, button.vacancy_id, now
+            session, m, t, button.vacancy_id, now, tz
         ),
         tells=True,
     )
@@ -263,11 +277,12 @@ async def candidates(update: Update, context: KentContext, button: s.Candidates)
 
 @staff_buttons.on(s.Refer)
 async def refer(update: Update, context: KentContext, button: s.Refer) -> None:
+    tz = context.config.tz
     await _staff_press(
         update,
         context,
         lambda session, m, t, now: flow.refer(
-            session, m, t, button.vacancy_id, button.seeker_id, now
+            session, m, t, button.vacancy_id, button.seeker_id, now, now.astimezone(tz).date()
         ),
         tells=True,
     )
@@ -325,6 +340,44 @@ async def not_hired_with(update: Update, context: KentContext, button: s.NotHire
         lambda session, m, t, now: flow.outcome(
             session, m, t, button.referral_id, codes.NOT_HIRED, now, tz, reason=button.reason
         ),
+    )
+
+
+@staff_buttons.on(s.JobFoundOn)
+async def job_found_on(update: Update, context: KentContext, button: s.JobFoundOn) -> None:
+    tz = context.config.tz
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.job_found_on(
+            session, m, t, button.referral_id, button.days, now, tz
+        ),
+    )
+
+
+@staff_buttons.on(s.AcceptForSeeker)
+async def accept_for_seeker(
+    update: Update, context: KentContext, button: s.AcceptForSeeker
+) -> None:
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.accept_question(session, m, t, button.referral_id),
+    )
+
+
+@staff_buttons.on(s.AcceptedForSeeker)
+async def accepted_for_seeker(
+    update: Update, context: KentContext, button: s.AcceptedForSeeker
+) -> None:
+    tz = context.config.tz
+    await _staff_press(
+        update,
+        context,
+        lambda session, m, t, now: flow.accept_for_seeker(
+            session, m, t, button.referral_id, button.how, now, tz
+        ),
+        tells=True,
     )
 
 

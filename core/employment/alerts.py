@@ -177,10 +177,13 @@ class Recipient:
     jobs: tuple[Job, ...]
 
 
-def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> list[Recipient]:
+def _take(
+    session: Session, now: datetime, today: date, daily: bool, limit: int | None
+) -> list[Recipient]:
     """The waiting alerts of instant (or daily) seekers, oldest first, read by their
     status alone (the index): those that can still go are marked sent and returned, the
-    others dropped. A row whose seeker's preference changed under it (matched while they
+    others dropped (a vacancy closed, or past its date on `today`, the municipality's
+    date). A row whose seeker's preference changed under it (matched while they
     switched) is moved to the other sweep instead."""
     waiting = NEW_DAILY if daily else NEW
     query = (
@@ -222,7 +225,7 @@ def _take(session: Session, now: datetime, daily: bool, limit: int | None) -> li
         (alert_id, seeker_id, paused, erased, mode, chat, blocked, deleted, language) = row[:9]
         telegram_language, vacancy_id, status, title, firm = row[9:14]
         district, work_time, positions, valid_until = row[14:]
-        live = status == "published" and (valid_until is None or valid_until >= now.date())
+        live = status == "published" and (valid_until is None or valid_until >= today)
         reachable = not paused and erased is None and mode != OFF
         if reachable and _waiting_status(mode) != waiting:
             moved.append(alert_id)
@@ -272,16 +275,18 @@ def _mark(
     return changed
 
 
-def take_instant(session: Session, now: datetime, limit: int = INSTANT_BATCH) -> list[Recipient]:
+def take_instant(
+    session: Session, now: datetime, today: date, limit: int = INSTANT_BATCH
+) -> list[Recipient]:
     """The alerts to send now, one Recipient per (seeker, vacancy), marked sent: the
     caller puts them in the outbox in this same transaction, so each goes exactly once."""
-    return _take(session, now, daily=False, limit=limit)
+    return _take(session, now, today, daily=False, limit=limit)
 
 
-def take_daily(session: Session, now: datetime) -> list[Recipient]:
+def take_daily(session: Session, now: datetime, today: date) -> list[Recipient]:
     """The day's summaries: each daily seeker with every new match since their last
     summary, marked sent (the caller queues them in this transaction)."""
-    return _take(session, now, daily=True, limit=None)
+    return _take(session, now, today, daily=True, limit=None)
 
 
 # --- Personal data ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ whatever channel asks; `waiting` gives only counts, for the centre's digest."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
@@ -66,44 +66,44 @@ def waiting(session: Session) -> Waiting:
     return Waiting(int(firms), int(vacancies))
 
 
-def _open(status: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """The vacancies in `status`; a published one past its date is left out (nobody can
-    be referred to it)."""
+def _open(status: str, today: date) -> tuple[ColumnElement[bool], ...]:
+    """The vacancies in `status`; a published one past its date on `today` (the
+    municipality's date) is left out (nobody can be referred to it)."""
     found: tuple[ColumnElement[bool], ...] = (col(Vacancy.status) == status,)
     if status == "published":
-        found += (col(Vacancy.valid_until).is_(None) | (col(Vacancy.valid_until) >= now.date()),)
+        found += (col(Vacancy.valid_until).is_(None) | (col(Vacancy.valid_until) >= today),)
     return found
 
 
-def desk_counts(session: Session, actor: StaffMember | None, now: datetime) -> Waiting:
+def desk_counts(session: Session, actor: StaffMember | None, today: date) -> Waiting:
     """The desk's totals (firms to verify, vacancies to approve, published vacancies
     open to referrals), counted by the database rather than by loading the lists."""
     authorize(actor)
     found = waiting(session)
-    return Waiting(found.firms, found.vacancies, count_vacancies(session, "published", now))
+    return Waiting(found.firms, found.vacancies, count_vacancies(session, "published", today))
 
 
-def count_vacancies(session: Session, status: str, now: datetime) -> int:
+def count_vacancies(session: Session, status: str, today: date) -> int:
     """How many vacancies `vacancies` lists in all, for paging."""
-    return int(session.exec(select(func.count(col(Vacancy.id))).where(*_open(status, now))).one())
+    return int(session.exec(select(func.count(col(Vacancy.id))).where(*_open(status, today))).one())
 
 
 def vacancies(
     session: Session,
     actor: StaffMember | None,
     status: str,
-    now: datetime,
+    today: date,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[tuple[Vacancy, Employer]]:
     """The vacancies in `status` (pending, published) with their firms, oldest first,
-    from `offset` on and at most `limit` of them; a published one past its date is left
-    out (nobody can be referred to it)."""
+    from `offset` on and at most `limit` of them; a published one past its date on
+    `today` (the municipality's date) is left out (nobody can be referred to it)."""
     authorize(actor)
     query = (
         select(Vacancy, Employer)
         .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
-        .where(*_open(status, now))
+        .where(*_open(status, today))
         .order_by(col(Vacancy.created_at), col(Vacancy.id))
         .offset(max(offset, 0))
     )

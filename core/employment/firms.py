@@ -51,6 +51,13 @@ class Candidate:
     cv_file_name: str | None = None  # the CV the seeker sent as a PDF, if any
 
 
+# The fields of Candidate that describe the person: what the firm receives once the seeker
+# accepts. The offer and the thank-you name exactly these
+# (flows.employment.staff.shared_with_firm), so what people are told cannot drift from
+# what is shown.
+SHARED: tuple[str, ...] = ("name", "phone", "occupations", "experience", "cv_file_name")
+
+
 def candidate(session: Session, referral: Referral) -> Candidate | None:
     """The employer's view of one referral; None while the seeker has not accepted it
     (or after they declined): the firm learns nothing of them."""
@@ -88,8 +95,9 @@ def candidate(session: Session, referral: Referral) -> Candidate | None:
     )
 
 
-# A start date more than a year before or after today is a typo.
-MAX_DAYS_AWAY = 366
+# A start date more than a year before or after today is a typo (the rule is referrals',
+# where staff's "job found" is checked too).
+MAX_DAYS_AWAY = referrals.MAX_DAYS_AWAY
 # An interview is recorded shortly before it or afterwards: more than this many days
 # ahead (too_far_ahead) or back (too_long_ago) is a typo.
 INTERVIEW_DAYS_AHEAD = 60
@@ -393,10 +401,7 @@ def record_outcome(
         raise Refused("wrong_status")
     if to == NOT_HIRED and reason not in codes.NOT_HIRED_REASONS:
         raise Refused("unknown_reason")
-    if to == JOB_FOUND and start_date is None:
-        raise Refused("date_required")
-    if start_date is not None and abs((start_date - now.date()).days) > MAX_DAYS_AWAY:
-        raise Refused("bad_date")
+    # A job found's start date (date_required, bad_date) is checked by referrals.change.
     if interview_at is not None:
         ahead = (interview_at.date() - now.date()).days
         if ahead > INTERVIEW_DAYS_AHEAD:

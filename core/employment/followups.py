@@ -19,15 +19,21 @@ answers, and the expiry of referrals that stopped moving.
   vacancy is usually filled) expires, by the system. A job found is not expired: its
   start question settles it.
 
+Only referrals made through the bot are followed up: those imported from the old portal
+(`external_id` set, no vacancy, seekers nobody can be asked) are history, never asked,
+reminded or expired. Each sweep goes through its backlog in batches of BATCH, until a
+batch comes back short, so a backlog is settled by one sweep, not one batch a day.
+
 Each question is asked once: the time it was asked is stored on the referral in the
 same transaction that queues the message, so a crash neither loses it nor asks twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from core.employment import codes, referrals
@@ -40,7 +46,7 @@ INTERVIEW_DELAY = timedelta(days=1)
 # The questions (and what the staff reminder is about).
 ASK_INTERVIEW = "interview"
 ASK_START = "start"
-# How many referrals one sweep handles of each kind (the next sweep takes the rest).
+# How many referrals one query reads; a sweep reads batches until one comes back short.
 BATCH = 200
 # What the employer's "no, they did not start" records.
 DID_NOT_START = "did_not_come"
@@ -48,20 +54,34 @@ DID_NOT_START = "did_not_come"
 EXPIRING = (codes.REFERRED, codes.INTERESTED, INTERVIEW)
 
 
+def _batches(session: Session, *where: ColumnElement[bool]) -> Iterator[Referral]:
+    """The bot's own referrals matching `where`, in id order, BATCH rows per query until
+    a batch comes back short; each batch starts after the last id read, so a row the
+    caller leaves as it was is not read again."""
+    after = 0
+    while True:
+        batch = session.exec(
+            select(Referral)
+            .where(col(Referral.external_id).is_(None), col(Referral.id) > after, *where)
+            .order_by(col(Referral.id))
+            .limit(BATCH)
+        ).all()
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        after = batch[-1].id or after
+
+
 def interview_questions(session: Session, now: datetime) -> list[Referral]:
     """Referrals whose interview was a day ago or more and whose seeker was not asked
     yet: marked asked now (the caller queues the question in the same transaction)."""
     due = list(
-        session.exec(
-            select(Referral)
-            .where(
-                Referral.status == INTERVIEW,
-                col(Referral.interview_at) <= now - INTERVIEW_DELAY,
-                col(Referral.interview_asked_at).is_(None),
-            )
-            .order_by(col(Referral.id))
-            .limit(BATCH)
-        ).all()
+        _batches(
+            session,
+            col(Referral.status) == INTERVIEW,
+            col(Referral.interview_at) <= now - INTERVIEW_DELAY,
+            col(Referral.interview_asked_at).is_(None),
+        )
     )
     for referral in due:
         referral.interview_asked_at = now
@@ -95,16 +115,12 @@ def start_questions(session: Session, now: datetime, today: date) -> list[Referr
     """Referrals with a job found whose start date is past (`today` is the
     municipality's date) and not asked about yet: marked asked now."""
     due = list(
-        session.exec(
-            select(Referral)
-            .where(
-                Referral.status == JOB_FOUND,
-                col(Referral.start_date) < today,
-                col(Referral.start_asked_at).is_(None),
-            )
-            .order_by(col(Referral.id))
-            .limit(BATCH)
-        ).all()
+        _batches(
+            session,
+            col(Referral.status) == JOB_FOUND,
+            col(Referral.start_date) < today,
+            col(Referral.start_asked_at).is_(None),
+        )
     )
     for referral in due:
         referral.start_asked_at = now
@@ -172,22 +188,18 @@ def reminders(
     # answered questions, so that they never fill a batch.
     earliest = now - timedelta(days=working_days)
     found: list[tuple[Referral, str]] = []
-    for referral in session.exec(
-        select(Referral)
-        .where(
-            Referral.status == INTERVIEW,
-            col(Referral.interview_reminded_at).is_(None),
-            or_(
-                and_(
-                    col(Referral.interview_answered_at).is_(None),
-                    col(Referral.interview_asked_at) <= earliest,
-                ),
-                col(Referral.interview_held).is_(False),
+    for referral in _batches(
+        session,
+        col(Referral.status) == INTERVIEW,
+        col(Referral.interview_reminded_at).is_(None),
+        or_(
+            and_(
+                col(Referral.interview_answered_at).is_(None),
+                col(Referral.interview_asked_at) <= earliest,
             ),
-        )
-        .order_by(col(Referral.id))
-        .limit(BATCH)
-    ).all():
+            col(Referral.interview_held).is_(False),
+        ),
+    ):
         asked = referral.interview_asked_at
         assert asked is not None
         unanswered = (
@@ -196,17 +208,13 @@ def reminders(
         )
         if unanswered or referral.interview_held is False:
             found.append((referral, ASK_INTERVIEW))
-    for referral in session.exec(
-        select(Referral)
-        .where(
-            Referral.status == JOB_FOUND,
-            col(Referral.start_asked_at).is_not(None),
-            col(Referral.start_asked_at) <= earliest,
-            col(Referral.start_reminded_at).is_(None),
-        )
-        .order_by(col(Referral.id))
-        .limit(BATCH)
-    ).all():
+    for referral in _batches(
+        session,
+        col(Referral.status) == JOB_FOUND,
+        col(Referral.start_asked_at).is_not(None),
+        col(Referral.start_asked_at) <= earliest,
+        col(Referral.start_reminded_at).is_(None),
+    ):
         assert referral.start_asked_at is not None
         if working_days_since(calendar, referral.start_asked_at, now) >= working_days:
             found.append((referral, ASK_START))
@@ -222,15 +230,11 @@ def reminders(
 def expire(session: Session, now: datetime, days: int) -> list[Referral]:
     """Open referrals with no change for `days` days: expired by the system (recorded)."""
     stale = list(
-        session.exec(
-            select(Referral)
-            .where(
-                col(Referral.status).in_(EXPIRING),
-                col(Referral.updated_at) < now - timedelta(days=days),
-            )
-            .order_by(col(Referral.id))
-            .limit(BATCH)
-        ).all()
+        _batches(
+            session,
+            col(Referral.status).in_(EXPIRING),
+            col(Referral.updated_at) < now - timedelta(days=days),
+        )
     )
     for referral in stale:
         referrals.change(session, referral, codes.EXPIRED, codes.SYSTEM, None, now)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
-from core.employment import alerts
+from core.employment import alerts, referrals
 from core.privacy import Erased, PersonalData, iso
 from db.models import (
     Citizen,
@@ -134,7 +134,10 @@ def export(session: Session, citizen: Citizen) -> dict[str, Any]:
 
 def blank_cv(session: Session, seeker: JobSeeker, now: datetime) -> None:
     """Everything that describes the person goes; the row stays, counted as a CV
-    registered on its date, and its referrals keep counting their milestones."""
+    registered on its date, and its referrals keep counting their milestones. Those still
+    waiting on the person end (referrals.end_for_erased_seeker): nobody is left to answer
+    an offer or to be passed to a firm."""
+    referrals.end_for_erased_seeker(session, seeker, now)
     seeker.name = seeker.phone = seeker.neighbourhood = None
     seeker.birth_year = None
     seeker.district = seeker.education = seeker.driving_licence = None

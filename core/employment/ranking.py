@@ -2,8 +2,9 @@
 
 Only seekers whose occupations share at least the vacancy's 2-digit ISCO-08 group are
 candidates (one range over the occupation index); paused and erased CVs, CVs imported
-from the old portal (no citizen to send the referral to), and seekers with an open
-referral to this vacancy, are left out. The score is the sum of:
+from the old portal (no citizen to send the referral to), and seekers referred to this
+vacancy before (whatever came of it: one who declined or was not hired is not offered it
+again), are left out. The score is the sum of:
 
 - occupation: the same 4-digit unit group 50, the same 3-digit minor group 30, the
   same 2-digit sub-major group 15 (the best of the seeker's occupations);
@@ -27,7 +28,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Table, and_, case, func, literal, select
 from sqlmodel import Session, SQLModel
 
-from core.employment import codes
 from db.models import JobSeeker, JobSeekerOccupation, Referral, Vacancy
 
 OCCUPATION_POINTS = {4: 50, 3: 30, 2: 15}
@@ -83,10 +83,7 @@ def rank(session: Session, vacancy: Vacancy, now: datetime, limit: int = 50) -> 
     in_group = _OCCUPATION.c.code >= group
     if group != "99":
         in_group = and_(in_group, _OCCUPATION.c.code < f"{int(group) + 1:02d}")
-    already = select(_REFERRAL.c.seeker_id).where(
-        _REFERRAL.c.vacancy_id == vacancy.id,
-        _REFERRAL.c.status.not_in(codes.CLOSED_STATUSES),
-    )
+    already = select(_REFERRAL.c.seeker_id).where(_REFERRAL.c.vacancy_id == vacancy.id)
     # The best of the seeker's occupations in the group: 50, 30 or 15 (in the group).
     occupation = func.max(
         case(

@@ -6,7 +6,7 @@ is told of what, and when."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -160,13 +160,14 @@ def _translator(recipient: alerts.Recipient) -> Translator:
     return translator(resolve_language(recipient.language, recipient.telegram_language))
 
 
-def queue_instant(session: Session, now: datetime) -> int:
+def queue_instant(session: Session, now: datetime, today: date) -> int:
     """The alerts due now into the outbox, one batch per vacancy, in the caller's
-    transaction (which also marks them sent). Returns how many were queued."""
+    transaction (which also marks them sent); `today` is the municipality's date. Returns
+    how many were queued."""
     by_vacancy: dict[int, dict[int, tuple[str, Rows]]] = {}
     # A vacancy's alert reads the same to everyone of a language: composed once each.
     composed: dict[tuple[int, str], tuple[str, Rows]] = {}
-    for recipient in alerts.take_instant(session, now):
+    for recipient in alerts.take_instant(session, now, today):
         job = recipient.jobs[0]
         t = _translator(recipient)
         key = (job.vacancy_id, t.language)
@@ -184,12 +185,12 @@ def queue_instant(session: Session, now: datetime) -> int:
     return sum(len(messages) for messages in by_vacancy.values())
 
 
-def queue_daily(session: Session, now: datetime) -> int:
+def queue_daily(session: Session, now: datetime, today: date) -> int:
     """Each daily seeker's summary into the outbox, one batch, in the caller's
     transaction. Returns how many seekers get one."""
     messages = {
         recipient.telegram_id: summary(recipient.jobs, _translator(recipient))
-        for recipient in alerts.take_daily(session, now)
+        for recipient in alerts.take_daily(session, now, today)
     }
     if messages:
         outbox.enqueue(

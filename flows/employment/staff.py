@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from sqlmodel import Session
 from common.i18n import N_, Translator, resolve_language, translator
 from core import outbox
 from core.employment import codes, desk, followups, ranking, referrals, registry
+from core.employment.firms import SHARED as SHARED_FIELDS
 from core.refusals import Refused
 from db.models import Citizen, Employer, JobSeeker, Referral, StaffMember, Vacancy
 from flows.employment import employer_actions as j
@@ -76,13 +77,44 @@ STATUSES = {
     codes.CANCELLED: N_("Cancelled"),
     codes.EXPIRED: N_("Expired"),
 }
-# The outcomes staff may set from a referral's card, by its status.
+# The outcomes staff may set from a referral's card, by its status. Not "interested": a
+# seeker's acceptance passed on by staff has a button of its own, confirmed
+# (accept_question), because the firm then sees the person.
 OUTCOMES = {
-    codes.REFERRED: (codes.INTERESTED, codes.DECLINED, codes.CANCELLED),
+    codes.REFERRED: (codes.DECLINED, codes.CANCELLED),
     codes.INTERESTED: (codes.INTERVIEW, codes.JOB_FOUND, codes.DECLINED, codes.CANCELLED),
     codes.INTERVIEW: (codes.JOB_FOUND, codes.DECLINED, codes.CANCELLED),
     codes.JOB_FOUND: (codes.STARTED, codes.DECLINED, codes.CANCELLED),
 }
+
+
+# How staff heard the seeker accept (referrals.ACCEPTED_BY), as the confirming buttons say.
+ACCEPTED_BY = {
+    "by_phone": N_("📞 Yes, they accepted by phone"),
+    "in_person": N_("🤝 Yes, they accepted in person"),
+}
+# The start dates staff pick for a job found: days from today.
+START_IN = {
+    0: N_("Today"),
+    7: N_("In 1 week"),
+    14: N_("In 2 weeks"),
+}
+# What the firm receives of a candidate (core.employment.firms.SHARED), in the seeker's
+# words.
+SHARED = {
+    "name": N_("your name"),
+    "phone": N_("your phone number"),
+    "occupations": N_("the occupations you are looking for"),
+    "experience": N_("your work experience"),
+    "cv_file_name": N_("the CV you sent as a PDF, if you sent one"),
+}
+
+
+def shared_with_firm(t: Translator) -> str:
+    """Exactly what a firm receives of a seeker who accepts a referral, as a list in the
+    reader's language (core.employment.firms.SHARED, in its order)."""
+    items = [t._(SHARED[field]) for field in SHARED_FIELDS]
+    return t._("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def refusal(t: Translator, reason: str) -> str:
@@ -106,11 +138,16 @@ def _back(t: Translator) -> Choice:
 
 
 def desk_screen(
-    session: Session, member: StaffMember | None, t: Translator, now: datetime, note: str = ""
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    now: datetime,
+    tz: ZoneInfo,
+    note: str = "",
 ) -> Screen:
     """What waits for the centre's staff (counted by the database), with a button for
     each kind."""
-    counts = desk.desk_counts(session, member, now)
+    counts = desk.desk_counts(session, member, now.astimezone(tz).date())
     text = t._(
         "🗂 <b>Employment centre — staff desk</b>\n\n"
         "Firms to verify: {firms}\nVacancies to approve: {pending}\n"
@@ -275,6 +312,7 @@ def _vacancy_list(
     member: StaffMember | None,
     t: Translator,
     now: datetime,
+    tz: ZoneInfo,
     status: str,
     offset: int,
     title: str,
@@ -283,10 +321,12 @@ def _vacancy_list(
     page: type[s.PendingPage] | type[s.PublishedPage],
     note: str,
 ) -> Screen:
-    """A page of LISTED vacancies in `status`, oldest first, with paging buttons."""
-    total = desk.count_vacancies(session, status, now)
+    """A page of LISTED vacancies in `status`, oldest first, with paging buttons (a
+    published one still valid today, the municipality's date)."""
+    today = now.astimezone(tz).date()
+    total = desk.count_vacancies(session, status, today)
     offset = _start(offset, total)
-    found = desk.vacancies(session, member, status, now, offset, LISTED)
+    found = desk.vacancies(session, member, status, today, offset, LISTED)
     text = title if total else empty
     where, moves = _pages(
         t,
@@ -311,6 +351,7 @@ def pending(
     member: StaffMember | None,
     t: Translator,
     now: datetime,
+    tz: ZoneInfo,
     note: str = "",
     offset: int = 0,
 ) -> Screen:
@@ -319,6 +360,7 @@ def pending(
         member,
         t,
         now,
+        tz,
         "pending",
         offset,
         t._("📝 <b>Vacancies to approve</b>"),
@@ -348,7 +390,12 @@ def pending_vacancy(
 
 
 def approve(
-    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int, now: datetime
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> Screen:
     vacancy = _get(session, Vacancy, vacancy_id)
     employer = _get(session, Employer, vacancy.employer_id)
@@ -364,7 +411,7 @@ def approve(
         ).format(title=vacancy.title),
     )
     note = t._("✅ “{title}” is published.").format(title=html.escape(vacancy.title))
-    return pending(session, member, t, now, note)
+    return pending(session, member, t, now, tz, note)
 
 
 def send_back_reasons(
@@ -390,6 +437,7 @@ def send_back(
     vacancy_id: int,
     reason: str,
     now: datetime,
+    tz: ZoneInfo,
 ) -> Screen:
     vacancy = _get(session, Vacancy, vacancy_id)
     employer = _get(session, Employer, vacancy.employer_id)
@@ -405,7 +453,7 @@ def send_back(
         ).format(title=vacancy.title, reason=ct._(VACANCY_RETURNS[reason])),
     )
     note = t._("↩️ “{title}” is sent back to the firm.").format(title=html.escape(vacancy.title))
-    return pending(session, member, t, now, note)
+    return pending(session, member, t, now, tz, note)
 
 
 def published(
@@ -413,6 +461,7 @@ def published(
     member: StaffMember | None,
     t: Translator,
     now: datetime,
+    tz: ZoneInfo,
     note: str = "",
     offset: int = 0,
 ) -> Screen:
@@ -421,6 +470,7 @@ def published(
         member,
         t,
         now,
+        tz,
         "published",
         offset,
         t._("📢 <b>Published vacancies</b>: pick one to see its candidates."),
@@ -502,7 +552,12 @@ def close_vacancy(
 
 
 def close_vacancy_confirmed(
-    session: Session, member: StaffMember | None, t: Translator, vacancy_id: int, now: datetime
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    vacancy_id: int,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> Screen:
     """The vacancy closed by staff (core.employment.desk.close_vacancy): the referrals
     waiting on it end and their seekers are told, as when the firm closes it."""
@@ -510,7 +565,7 @@ def close_vacancy_confirmed(
     ended = desk.close_vacancy(session, member, vacancy, now)
     tell_vacancy_closed(session, ended, now)
     note = t._("🔒 “{title}” is closed.").format(title=html.escape(vacancy.title))
-    return published(session, member, t, now, note)
+    return published(session, member, t, now, tz, note)
 
 
 # --- Candidates and referrals ----------------------------------------------------------------
@@ -604,11 +659,13 @@ def refer(
     vacancy_id: int,
     seeker_id: int,
     now: datetime,
+    today: date,
 ) -> Screen:
+    """Refer the seeker (`today`: the municipality's date, against the vacancy's)."""
     vacancy = _get(session, Vacancy, vacancy_id)
     seeker = _get(session, JobSeeker, seeker_id)
     employer = _get(session, Employer, vacancy.employer_id)
-    referral = referrals.refer(session, member, vacancy, seeker, now)
+    referral = referrals.refer(session, member, vacancy, seeker, now, today)
     assert referral.id is not None
     referral_id = referral.id
 
@@ -616,9 +673,10 @@ def refer(
         return ct._(
             "💼 The employment centre suggests a job for you:\n\n{title}\nFirm: {firm}\n"
             "District: {district}\nWorking time: {time}\nRequirements: {requirements}\n\n"
-            "Are you interested? If you are, the employer gets your name and phone number "
-            "to invite you to an interview."
+            "Are you interested? If you are, the employer receives these, to invite you to "
+            "an interview: {shared}."
         ).format(
+            shared=shared_with_firm(ct),
             title=vacancy.title,
             firm=employer.name,
             district=vacancy.district or "—",
@@ -647,7 +705,12 @@ def refer(
             "about the job."
         )
     ).format(name=html.escape(seeker.name or "—"))
-    return candidates(session, member, t, vacancy_id, now, note)
+    shown = candidates(session, member, t, vacancy_id, now, note)
+    # The new referral's card: where staff record what the seeker told them by phone.
+    card_row = (
+        s.Card(referral_id).choice(t._("📇 Open referral {number}").format(number=referral_id)),
+    )
+    return Screen(shown.text, (card_row, *shown.choices))
 
 
 def referral_card(session: Session, referral: Referral, t: Translator, tz: ZoneInfo) -> str:
@@ -681,6 +744,8 @@ def outcome_buttons(referral: Referral, t: Translator) -> Rows:
         (s.Outcome(referral.id, to).choice(t._(STATUSES[to])),)
         for to in OUTCOMES.get(referral.status, ())
     ]
+    if referral.status == codes.REFERRED:
+        rows.insert(0, (s.AcceptForSeeker(referral.id).choice(t._("☎️ They accepted (told us)")),))
     if codes.NOT_HIRED in referrals.TRANSITIONS[referral.status]:
         rows.append((s.NotHired(referral.id).choice(t._(STATUSES[codes.NOT_HIRED])),))
     return tuple(rows)
@@ -711,10 +776,108 @@ def outcome(
     now: datetime,
     tz: ZoneInfo,
     reason: str | None = None,
+    start_date: date | None = None,
 ) -> Screen:
+    """Set the outcome; a job found asks its start date first (start_dates)."""
     referral = _get(session, Referral, referral_id)
-    referrals.staff_change(session, member, referral, to, now, reason=reason)
+    if to == codes.JOB_FOUND and start_date is None:
+        return start_dates(session, member, t, referral_id, now, tz)
+    referrals.staff_change(session, member, referral, to, now, reason=reason, start_date=start_date)
     note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[to]))
+    return Screen(
+        f"{note}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
+    )
+
+
+def start_dates(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    referral_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Screen:
+    """When does the job found start? A few days to pick (the follow-up sweep asks
+    seeker and firm after it)."""
+    registry.authorize(member)
+    referral = _get(session, Referral, referral_id)
+    if codes.JOB_FOUND not in referrals.TRANSITIONS[referral.status]:
+        raise Refused("wrong_status")
+    today = now.astimezone(tz).date()
+    rows = [
+        (
+            s.JobFoundOn(referral_id, days).choice(
+                f"{t._(label)} ({t.date(today + timedelta(days=days), 'medium')})"
+            ),
+        )
+        for days, label in START_IN.items()
+    ]
+    rows.append((s.Card(referral_id).choice(t._("⬅️ Back")),))
+    text = t._("✅ When does the candidate of referral {number} start work?").format(
+        number=referral.id
+    )
+    return Screen(text, tuple(rows))
+
+
+def job_found_on(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    referral_id: int,
+    days: int,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Screen:
+    """A job found, starting `days` after today (the municipality's date)."""
+    if days not in START_IN:
+        raise Refused("not_found")
+    start = now.astimezone(tz).date() + timedelta(days=days)
+    return outcome(session, member, t, referral_id, codes.JOB_FOUND, now, tz, start_date=start)
+
+
+def accept_question(
+    session: Session, member: StaffMember | None, t: Translator, referral_id: int
+) -> Screen:
+    """Staff are about to record that the seeker accepted the referral by phone or in
+    person: they confirm, knowing the firm then receives the person's details."""
+    registry.authorize(member)
+    referral = _get(session, Referral, referral_id)
+    if referral.status != codes.REFERRED:
+        raise Refused("wrong_status")
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    title, firm = _job(session, referral)
+    text = t._(
+        "☎️ Did {name} tell you themselves that they accept the referral to “{title}” at "
+        "{firm}? Record it only if they did: the firm then receives their details, as if "
+        "they had pressed “Interested” themselves."
+    ).format(
+        name=html.escape((seeker.name if seeker else None) or "—"),
+        title=html.escape(title),
+        firm=html.escape(firm),
+    )
+    rows = [
+        (s.AcceptedForSeeker(referral_id, how).choice(t._(label)),)
+        for how, label in ACCEPTED_BY.items()
+    ]
+    rows.append((s.Card(referral_id).choice(t._("⬅️ Back")),))
+    return Screen(text, tuple(rows))
+
+
+def accept_for_seeker(
+    session: Session,
+    member: StaffMember | None,
+    t: Translator,
+    referral_id: int,
+    how: str,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Screen:
+    """Confirmed: the seeker's acceptance is recorded as staff's, with how it came, and
+    the firm is told as when the seeker presses "Interested"."""
+    referral = _get(session, Referral, referral_id)
+    referrals.accept_for_seeker(session, member, referral, how, now)
+    _tell_firm_interested(session, referral, now)
+    note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[codes.INTERESTED]))
     return Screen(
         f"{note}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
     )
@@ -759,6 +922,23 @@ def interested(
         return Screen(
             t._("All right, we will not pass this job on. We will tell you about others.")
         )
+    employer = _tell_firm_interested(session, referral, now)
+    return Screen(
+        t._(
+            "✅ Thank you! We passed these to {firm} for “{title}”: {shared}. They will "
+            "contact you about an interview."
+        ).format(
+            firm=html.escape(employer.name),
+            title=html.escape(vacancy.title),
+            shared=html.escape(shared_with_firm(t)),
+        )
+    )
+
+
+def _tell_firm_interested(session: Session, referral: Referral, now: datetime) -> Employer:
+    """The firm hears that a candidate accepted its vacancy (the seeker's own button, or
+    staff passing on their word): the same message either way. Returns the firm."""
+    vacancy = _get(session, Vacancy, referral.vacancy_id or 0)
     employer = _get(session, Employer, vacancy.employer_id)
     seeker = _get(session, JobSeeker, referral.seeker_id)
     _tell(
@@ -772,12 +952,7 @@ def interested(
             "interview."
         ).format(title=vacancy.title, name=seeker.name or "—", phone=seeker.phone or "—"),
     )
-    return Screen(
-        t._(
-            "✅ Thank you! We passed your name and phone number to {firm} for “{title}”; "
-            "they will contact you about an interview."
-        ).format(firm=html.escape(employer.name), title=html.escape(vacancy.title))
-    )
+    return employer
 
 
 def interview_held(

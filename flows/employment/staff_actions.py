@@ -152,6 +152,29 @@ class NotHiredWith(Action, prefix="es:nhr"):
     reason: str
 
 
+@dataclass(frozen=True)
+class JobFoundOn(Action, prefix="es:jf"):
+    """Job found, starting `days` after today (flows.employment.staff.START_IN)."""
+
+    referral_id: int
+    days: int
+
+
+@dataclass(frozen=True)
+class AcceptForSeeker(Action, prefix="es:ac"):
+    """The seeker accepted by phone or in person: asks staff to confirm."""
+
+    referral_id: int
+
+
+@dataclass(frozen=True)
+class AcceptedForSeeker(Action, prefix="es:acw"):
+    """Confirmed: record the seeker's acceptance (`how`: referrals.ACCEPTED_BY)."""
+
+    referral_id: int
+    how: str
+
+
 # --- Citizens' answers -------------------------------------------------------------------
 
 Answer = Literal["y", "n"]

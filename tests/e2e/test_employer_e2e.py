@@ -86,7 +86,7 @@ def _refer_interested(kent: Kent, language: str) -> None:
                 ),
                 now,
             )
-            referral = referrals.refer(session, centre, vacancy, seeker, now)
+            referral = referrals.refer(session, centre, vacancy, seeker, now, now.date())
             if telegram_id == SEEKER:
                 referrals.seeker_change(session, who, referral, codes.INTERESTED, now)
 

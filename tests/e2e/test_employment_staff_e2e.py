@@ -176,8 +176,14 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     for part in ("Forklift operatörü", "Firma: Ege Lojistik", "İlçe: Merkez", "Tam zamanlı"):
         assert part in offer.text
     assert offer.flat_buttons == ["✅ İlgileniyorum", "✖️ İlgilenmiyorum"]
+    # The offer names exactly what the firm will receive (firms.SHARED).
+    assert (
+        "işverene şu bilgileriniz iletilir: adınız, telefon numaranız, aradığınız meslekler, "
+        "iş deneyiminiz ve gönderdiyseniz PDF özgeçmişiniz."
+    ) in offer.text
     selin.press("✅ İlgileniyorum", message_id=offer.message_id)
-    selin.wait_message(contains="Ege Lojistik firmasına ilettik")
+    thanks = selin.wait_message(contains="Ege Lojistik firmasına ilettik")
+    assert "adınız, telefon numaranız, aradığınız meslekler" in thanks.text
     owner.wait_message(contains="Selin Kaya, telefon +905321112233")
 
     # The firm records the interview (its own screens are another feature's): two days ago.
@@ -212,10 +218,22 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     kent.run_job(referral_followups)
     group.expect_no_message(within=0.5)
     mehmet.press("İş bulundu", chat=group, message_id=reminder.message_id)
+    # A job found takes its start date, so the start question is asked after it.
+    when = group.wait_message(contains="işe ne zaman başlıyor")
+    assert [label.split(" (")[0] for label in when.flat_buttons] == [
+        "Bugün",
+        "1 hafta sonra",
+        "2 hafta sonra",
+        "⬅️ Geri",
+    ]
+    mehmet.press(when.flat_buttons[1], chat=group, message_id=reminder.message_id)
     group.wait_message(contains="Kaydedildi: İş bulundu")
     with transaction(kent.engine) as session:
         stored = session.get(Referral, referral_id)
         assert stored is not None and stored.status == codes.JOB_FOUND
+        assert stored.job_found_at is not None
+        found_on = stored.job_found_at.astimezone(kent.config.tz).date()
+        assert stored.start_date == found_on + timedelta(days=7)
         # Every change with its actor (the interview was dated back, so not in order).
         assert {(e.status, e.actor_kind) for e in referrals.history(session, stored)} == {
             ("referred", "staff"),
@@ -279,3 +297,66 @@ def test_a_referral_reaches_an_english_speaking_seeker_who_declines(kent: Kent) 
         assert session.get(Vacancy, vacancy_id) is not None
         assert session.exec(select(JobSeeker)).one().name == "Lee Park"
     group.expect_no_message(within=0.2)
+
+
+def test_staff_record_a_seekers_acceptance_by_phone_only_after_confirming(kent: Kent) -> None:
+    group = kent.groups["istihdam"]
+    mehmet = kent.staff("istihdam")
+    owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
+    selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
+    employer_id = _firm(kent, owner, "tr")
+    _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    mehmet.send("/istihdam", chat=group)
+    board = group.wait_message(contains="personel masası")
+    for press, shown in (
+        ("🏢 Doğrulanacak firmalar", "Ege Lojistik"),
+        ("Ege Lojistik", "✅ Doğrula"),
+    ):
+        mehmet.press(press, chat=group, message_id=board.message_id)
+        group.wait_message(predicate=lambda m, shown=shown: shown in m.flat_buttons)
+    mehmet.press("✅ Doğrula", chat=group, message_id=board.message_id)
+    group.wait_message(contains="doğrulandı")
+    _submitted(kent, employer_id)
+    mehmet.press("⬅️ Personel masası", chat=group, message_id=board.message_id)
+    mehmet.press("📝 Onay bekleyen ilanlar", chat=group, message_id=board.message_id)
+    group.wait_message(predicate=lambda m: "Forklift operatörü — Ege Lojistik" in m.flat_buttons)
+    mehmet.press("Forklift operatörü — Ege Lojistik", chat=group, message_id=board.message_id)
+    mehmet.press("✅ Onayla", chat=group, message_id=board.message_id)
+    group.wait_message(contains="yayına alındı")
+    owner.wait_message(contains="ilanınız onaylandı ve yayına alındı")
+    mehmet.press("⬅️ Personel masası", chat=group, message_id=board.message_id)
+    mehmet.press("📢 Yayındaki ilanlar", chat=group, message_id=board.message_id)
+    group.wait_message(contains="adaylarını görmek için")
+    mehmet.press("Forklift operatörü — Ege Lojistik", chat=group, message_id=board.message_id)
+    group.wait_message(contains="1. Selin Kaya")
+    mehmet.press("📨 Yönlendir: Selin Kaya", chat=group, message_id=board.message_id)
+    referred = group.wait_message(contains="Selin Kaya yönlendirildi")
+    # Referred, she is no longer a candidate; her referral's card is one press away.
+    assert "Selin Kaya" not in referred.text.split("yönlendirildi", 1)[1]
+    with transaction(kent.engine) as session:
+        referral_id = session.exec(select(Referral)).one().id
+    opened = f"📇 {referral_id} numaralı yönlendirmeyi aç"
+    assert referred.flat_buttons[0] == opened
+    mehmet.press(opened, chat=group, message_id=board.message_id)
+    card = group.wait_message(contains="Durum: Yönlendirildi")
+    # "Interested" is not an ordinary outcome staff may set; acceptance has its own button.
+    assert card.flat_buttons == ["☎️ Kabul ettiğini bize bildirdi", "Vazgeçti", "İptal edildi"]
+    mehmet.press("☎️ Kabul ettiğini bize bildirdi", chat=group, message_id=board.message_id)
+    question = group.wait_message(contains="size kendisi bildirdi mi?")
+    assert question.flat_buttons == [
+        "📞 Evet, telefonla kabul etti",
+        "🤝 Evet, yüz yüze kabul etti",
+        "⬅️ Geri",
+    ]
+    owner.expect_no_message(within=0.3)  # nothing reaches the firm before staff confirm
+    mehmet.press("📞 Evet, telefonla kabul etti", chat=group, message_id=board.message_id)
+    group.wait_message(contains="Kaydedildi: İlgileniyor")
+    # The firm hears exactly what the seeker's own button tells it.
+    told = owner.wait_message(contains="Selin Kaya, telefon +905321112233")
+    assert "“Forklift operatörü” ilanınızla ilgileniyor" in told.text
+    with transaction(kent.engine) as session:
+        stored = session.get(Referral, referral_id)
+        assert stored is not None and stored.status == codes.INTERESTED
+        last = referrals.history(session, stored)[-1]
+        assert (last.status, last.actor_kind, last.reason) == ("interested", "staff", "by_phone")
+        assert last.actor_id is not None

@@ -102,7 +102,9 @@ def _setting(db: Engine) -> tuple[int, int, int, int, int]:
         found = []
         for citizen_id, name in ((seeker_id, "Selin Kaya"), (quiet_id, "Deniz Ak")):
             who = citizen_of(session, citizen_id)
-            referral = referrals.refer(session, centre, vacancy, _seeker(session, who, name), NOW)
+            referral = referrals.refer(
+                session, centre, vacancy, _seeker(session, who, name), NOW, NOW.date()
+            )
             if citizen_id == seeker_id:
                 referrals.seeker_change(session, who, referral, codes.INTERESTED, NOW)
             found.append(referral.id)
@@ -133,20 +135,37 @@ def test_a_firm_sees_only_interested_candidates_and_only_what_they_share(db: Eng
 
 
 def test_a_candidate_who_declined_or_erased_the_cv_shows_nothing_of_them(db: Engine) -> None:
-    owner_id, vacancy_id, interested, _, _ = _setting(db)
+    owner_id, vacancy_id, interested, quiet, _ = _setting(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
+        # The second seeker says interested, then declines: the firm no longer sees them.
+        second = session.get(Referral, quiet)
+        assert second is not None
+        who_else = citizen_of(session, _citizen_of_referral(session, second))
+        referrals.seeker_change(session, who_else, second, codes.INTERESTED, NOW)
+        referrals.seeker_change(session, who_else, second, codes.DECLINED, NOW)
+        assert [c.referral_id for c in firms.candidates(session, owner, vacancy_id)] == [interested]
         referral = session.get(Referral, interested)
         assert referral is not None
         blank_cv(session, session.get(JobSeeker, referral.seeker_id), NOW)  # type: ignore[arg-type]
         (card,) = firms.candidates(session, owner, vacancy_id)
         assert card.erased and card.name is None and card.phone is None
         assert card.occupations == () and card.experience == ()
-        seeker = session.get(JobSeeker, referral.seeker_id)
-        assert seeker is not None and seeker.citizen_id is not None
-        who = citizen_of(session, seeker.citizen_id)
-        referrals.seeker_change(session, who, referral, codes.DECLINED, NOW)
-        assert firms.candidates(session, owner, vacancy_id) == []
+        # Deleting the CV ended the referral (the candidate withdrew), by the system…
+        assert (card.status, card.reason) == (codes.NOT_HIRED, "candidate_declined")
+        last = referrals.history(session, referral)[-1]
+        assert (last.actor_kind, last.from_status) == (codes.SYSTEM, codes.INTERESTED)
+        # …and the old offer's buttons do nothing any more.
+        who = citizen_of(session, _citizen_of_referral(session, referral))
+        with pytest.raises(Refused, match="not_found"):
+            referrals.seeker_change(session, who, referral, codes.DECLINED, NOW)
+        assert referral.status == codes.NOT_HIRED
+
+
+def _citizen_of_referral(session: Session, referral: Referral) -> int:
+    seeker = session.get(JobSeeker, referral.seeker_id)
+    assert seeker is not None and seeker.citizen_id is not None
+    return seeker.citizen_id
 
 
 # --- Every action is checked against the citizen who acts ------------------------------------

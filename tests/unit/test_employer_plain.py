@@ -212,7 +212,7 @@ def test_a_firm_posts_a_vacancy_and_records_a_hire_on_a_plain_channel(db: Engine
             ),
             utcnow(),
         )
-        referral = referrals.refer(session, centre, vacancy, cv, utcnow())
+        referral = referrals.refer(session, centre, vacancy, cv, utcnow(), utcnow().date())
         referrals.seeker_change(session, who, referral, codes.INTERESTED, utcnow())
     chat.press("📂 İlanlarım")
     chat.press("Garson")

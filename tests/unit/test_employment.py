@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -244,9 +245,9 @@ def test_a_referral_goes_from_referred_to_started_and_every_change_is_recorded(
         centre = _staff(session, 9001, "staff", "istihdam")
         seeker = registry.save_cv(session, citizen, _cv(), NOW)
         vacancy = _published(session, owner, centre)
-        referral = referrals.refer(session, centre, vacancy, seeker, NOW)
+        referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         with pytest.raises(Refused, match="already_referred"):
-            referrals.refer(session, centre, vacancy, seeker, NOW)
+            referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         # The employer cannot answer for the seeker, nor skip the seeker's answer.
         with pytest.raises(Refused, match="not_allowed"):
             referrals.employer_change(session, citizen, referral, codes.INTERVIEW, NOW)
@@ -298,8 +299,8 @@ def test_not_hired_needs_a_reason_from_the_list_and_only_the_system_expires(db: 
         seeker = registry.save_cv(session, citizen, _cv(), NOW)
         vacancy = _published(session, owner, centre)
         with pytest.raises(Refused, match="not_allowed"):
-            referrals.refer(session, other, vacancy, seeker, NOW)
-        referral = referrals.refer(session, centre, vacancy, seeker, NOW)
+            referrals.refer(session, other, vacancy, seeker, NOW, NOW.date())
+        referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         with pytest.raises(Refused, match="not_allowed"):
             referrals.change(session, referral, codes.EXPIRED, codes.SEEKER, id_of(citizen), NOW)
         referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
@@ -317,18 +318,20 @@ def test_not_hired_needs_a_reason_from_the_list_and_only_the_system_expires(db: 
             "did_not_come",
             NOW,
         )
-        # Closed: a new referral to the same vacancy may be made, and expires by the system.
-        again = referrals.refer(session, centre, vacancy, seeker, NOW)
-        referrals.change(session, again, codes.EXPIRED, codes.SYSTEM, None, NOW)
-        assert again.status == "expired"
+        # Closed, it still stands: the seeker is not referred to this vacancy again.
+        with pytest.raises(Refused, match="already_referred"):
+            referrals.refer(session, centre, vacancy, seeker, NOW + timedelta(days=1), NOW.date())
+        assert session.exec(select(func.count()).select_from(Referral)).one() == 1
         # Not after the vacancy's last day, nor for a CV imported without a citizen.
         with pytest.raises(Refused, match="vacancy_expired"):
-            referrals.refer(session, centre, vacancy, seeker, datetime(2026, 4, 2, tzinfo=UTC))
+            referrals.refer(
+                session, centre, vacancy, seeker, datetime(2026, 4, 2, tzinfo=UTC), date(2026, 4, 2)
+            )
         imported = JobSeeker(external_id="JS-1", registered_at=NOW)
         session.add(imported)
         session.flush()
         with pytest.raises(Refused, match="seeker_unavailable"):
-            referrals.refer(session, centre, vacancy, imported, NOW)
+            referrals.refer(session, centre, vacancy, imported, NOW, NOW.date())
 
 
 def test_every_transition_of_the_state_machine_leads_somewhere_known() -> None:
@@ -394,13 +397,22 @@ def test_candidates_are_ranked_by_occupation_district_availability_and_activity(
             10,
         )
         assert first.score == 50 + 20 + 15 + 5 + 10
-        # A seeker referred (and the referral still open) is no longer a candidate.
+        # A seeker referred is no longer a candidate: neither while the referral is open,
+        # nor after they declined it (nor, for the same reason, after any other end).
         best = session.get(JobSeeker, ids["exact_here_now"])
         assert best is not None
-        referrals.refer(session, centre, vacancy, best, NOW)
+        referral = referrals.refer(session, centre, vacancy, best, NOW, NOW.date())
         assert ids["exact_here_now"] not in {
             c.seeker_id for c in ranking.rank(session, vacancy, NOW)
         }
+        referrals.seeker_change(
+            session, citizen_of(session, citizen_ids[0]), referral, codes.DECLINED, NOW
+        )
+        assert [names[c.seeker_id] for c in ranking.rank(session, vacancy, NOW)] == [
+            "minor_group_here",
+            "exact_away_later",
+            "sub_major_here",
+        ]
 
 
 # --- Personal data ------------------------------------------------------------------------
@@ -421,9 +433,11 @@ def test_export_holds_the_cv_referrals_and_firms_and_erasure_keeps_every_count(
         seeker = registry.save_cv(session, citizen, _cv(), NOW)
         registry.set_disability(session, seeker, True, NOW)
         vacancy = _published(session, owner, centre)
-        referral = referrals.refer(session, centre, vacancy, seeker, NOW)
+        referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
-        referrals.staff_change(session, centre, referral, codes.JOB_FOUND, NOW)
+        referrals.staff_change(
+            session, centre, referral, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 16)
+        )
         referrals.staff_change(session, centre, referral, codes.STARTED, NOW)
         seeker_id = id_of(seeker)
 

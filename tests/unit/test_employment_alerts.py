@@ -179,10 +179,12 @@ def test_nobody_is_told_twice_whatever_runs_again(db: Engine) -> None:
         with pytest.raises(Refused, match="wrong_status"):
             registry.approve_vacancy(session, _centre(session), vacancy, NOW)
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW) == 1
+        assert flow.queue_instant(session, NOW, NOW.date()) == 1
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW + timedelta(seconds=5)) == 0
-        assert flow.queue_daily(session, NOW + timedelta(days=1)) == 0
+        assert flow.queue_instant(session, NOW + timedelta(seconds=5), NOW.date()) == 0
+        assert (
+            flow.queue_daily(session, NOW + timedelta(days=1), NOW.date() + timedelta(days=1)) == 0
+        )
         assert alerts.on_published(session, session.get(Vacancy, vacancy.id), NOW) == 0  # type: ignore[arg-type]
     with transaction(db) as session:
         messages = _outbox(session)
@@ -208,7 +210,7 @@ def test_an_instant_alert_in_the_seekers_language_with_its_buttons(db: Engine) -
     _seeker(db, 7402, language="en")
     with transaction(db) as session:
         _vacancy(session, title="Garson", firm="Deniz Restoran", positions=3)
-        assert flow.queue_instant(session, NOW) == 2
+        assert flow.queue_instant(session, NOW, NOW.date()) == 2
     with transaction(db) as session:
         turkish, english = _outbox(session)
     assert turkish.text.splitlines()[:5] == [
@@ -250,9 +252,11 @@ def test_a_daily_seeker_gets_one_summary_of_the_days_matches(db: Engine) -> None
             valid_until=None,
         )
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW) == 2  # the instant seeker's two
-        assert flow.queue_daily(session, NOW) == 1  # one summary for the daily one
-        assert flow.queue_daily(session, NOW + timedelta(days=1)) == 0  # and only once
+        assert flow.queue_instant(session, NOW, NOW.date()) == 2  # the instant seeker's two
+        assert flow.queue_daily(session, NOW, NOW.date()) == 1  # one summary for the daily one
+        assert (
+            flow.queue_daily(session, NOW + timedelta(days=1), NOW.date() + timedelta(days=1)) == 0
+        )  # and only once
     with transaction(db) as session:
         messages = _outbox(session)
     assert [m.chat_id for m in messages] == [7502, 7502, 7501]
@@ -290,7 +294,7 @@ def test_alerts_that_can_no_longer_go_are_dropped_not_sent(db: Engine) -> None:
         person.blocked_at = NOW
         desk.close_vacancy(session, _centre(session), session.get(Vacancy, closing.id), NOW)  # type: ignore[arg-type]
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW) == 1
+        assert flow.queue_instant(session, NOW, NOW.date()) == 1
     with transaction(db) as session:
         assert [m.chat_id for m in _outbox(session)] == [7604]
         statuses = {
@@ -364,7 +368,7 @@ def test_the_export_holds_the_alerts_and_erasure_removes_them(db: Engine) -> Non
     seeker_id = _seeker(db, 7801)
     with transaction(db) as session:
         _vacancy(session, title="Garson")
-        flow.queue_instant(session, NOW)
+        flow.queue_instant(session, NOW, NOW.date())
     with transaction(db) as session:
         citizen = session.exec(select(Citizen).where(Citizen.telegram_id == 7801)).one()
         exported = privacy.export(session, citizen, PARTS, NOW)

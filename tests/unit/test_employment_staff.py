@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -33,6 +34,9 @@ from tests.unit.test_employment import NOW, _cv, _published, _staff
 @pytest.fixture
 def calendar(config: Config) -> WorkingCalendar:
     return WorkingCalendar.from_config(config)
+
+
+ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
 def _firm(session: Session, owner: Citizen, tax_number: str = "1234567890") -> Employer:
@@ -91,9 +95,9 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
             assert not desk.is_staff(outsider)
             for attempt in (
                 lambda m: desk.firms_to_verify(session, m),
-                lambda m: desk.vacancies(session, m, "pending", NOW),
+                lambda m: desk.vacancies(session, m, "pending"),
                 lambda m: desk.reject_employer(session, m, employer, "other", NOW),
-                lambda m: flow.desk_screen(session, m, t, NOW),
+                lambda m: flow.desk_screen(session, m, t, NOW, ISTANBUL),
                 lambda m: flow.firm(session, m, t, id_of(employer)),
                 lambda m: flow.verify(session, m, t, id_of(employer), NOW),
             ):
@@ -138,10 +142,10 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         assert "Ege Lojistik doğrulandı" in screen.text
         assert desk.firms_to_verify(session, centre) == []
         vacancy = _pending(session, employer)
-        assert [v.id for v, _ in desk.vacancies(session, centre, "pending", NOW)] == [vacancy.id]
+        assert [v.id for v, _ in desk.vacancies(session, centre, "pending")] == [vacancy.id]
         flow.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW)
         assert vacancy.status == "draft"
-        assert desk.vacancies(session, centre, "pending", NOW) == []
+        assert desk.vacancies(session, centre, "pending") == []
         with pytest.raises(Refused, match="wrong_status"):
             desk.return_vacancy(session, centre, vacancy, "other")
         registry.submit_vacancy(session, employer, vacancy)
@@ -180,7 +184,7 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         ) in shown.text
         later = flow.candidates(session, centre, t, id_of(vacancy), NOW + timedelta(days=3))
         assert "en son 3 gün önce etkin" in later.text
-        screen = flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), NOW)
+        screen = flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), NOW, NOW.date())
         assert "Ayşe Yılmaz yönlendirildi" in screen.text
         assert "Ayşe Yılmaz" not in "".join(c.label for row in screen.choices for c in row)
         referral = session.exec(select(Referral)).one()
@@ -218,7 +222,7 @@ def _at_interview(session: Session, **cv: Any) -> tuple[Referral, Citizen, Citiz
     centre = _staff(session, 9101, "staff", "istihdam")
     seeker = registry.save_cv(session, citizen, _cv(**cv), NOW)
     vacancy = _published(session, owner, centre)
-    referral = referrals.refer(session, centre, vacancy, seeker, NOW)
+    referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
     referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
     referrals.employer_change(session, owner, referral, codes.INTERVIEW, NOW)
     return referral, citizen, owner, centre
@@ -367,9 +371,11 @@ def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: 
         seeker = registry.save_cv(session, citizen, _cv(name="Veli Can"), NOW)
         vacancy = session.get(Vacancy, referral.vacancy_id)
         assert vacancy is not None
-        found = referrals.refer(session, centre, vacancy, seeker, NOW)
+        found = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         referrals.seeker_change(session, citizen, found, codes.INTERESTED, NOW)
-        referrals.staff_change(session, centre, found, codes.JOB_FOUND, NOW)
+        referrals.staff_change(
+            session, centre, found, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 9)
+        )
         assert followups.expire(session, NOW + timedelta(days=59), 60) == []
         assert followups.expire(session, NOW + timedelta(days=61), 60) == [referral]
         assert referral.status == codes.EXPIRED and found.status == codes.JOB_FOUND
@@ -403,7 +409,9 @@ def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None
         vacancy = _published(session, owner, centre)
         citizen.blocked_at = NOW  # they blocked the bot
         session.add(citizen)
-        screen = flow.refer(session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW)
+        screen = flow.refer(
+            session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date()
+        )
         assert "Telegram'dan ulaşılamıyor; lütfen kendisini telefonla arayıp" in screen.text
         assert session.exec(select(Referral)).one().status == codes.REFERRED
         assert _messages(session) == []
