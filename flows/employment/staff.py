@@ -93,6 +93,11 @@ ACCEPTED_BY = {
     "by_phone": N_("📞 Yes, they accepted by phone"),
     "in_person": N_("🤝 Yes, they accepted in person"),
 }
+# How an acceptance staff recorded shows in the referral's history.
+ACCEPTED_NOTES = {
+    "by_phone": N_("accepted by phone, recorded by staff"),
+    "in_person": N_("accepted in person, recorded by staff"),
+}
 # The start dates staff pick for a job found: days from today.
 START_IN = {
     0: N_("Today"),
@@ -733,7 +738,10 @@ def referral_card(session: Session, referral: Referral, t: Translator, tz: ZoneI
     if referral.start_date is not None:
         lines.append(t._("Start date: {date}").format(date=t.date(referral.start_date)))
     for event in referrals.history(session, referral):
-        lines.append(f"• {t.short_datetime(event.at, tz)} — {t._(STATUSES[event.status])}")
+        line = f"• {t.short_datetime(event.at, tz)} — {t._(STATUSES[event.status])}"
+        if event.reason in ACCEPTED_NOTES:
+            line += f" ({t._(ACCEPTED_NOTES[event.reason])})"
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -102,6 +102,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             session, centre, t, id_of(referral), "by_phone", NOW, ISTANBUL
         )
         assert "Kaydedildi: İlgileniyor" in screen.text
+        assert "— İlgileniyor (telefonla kabul etti, personel kaydetti)" in screen.text
         last = referrals.history(session, referral)[-1]
         assert (last.from_status, last.status, last.actor_kind, last.actor_id, last.reason) == (
             codes.REFERRED,
