@@ -71,7 +71,8 @@ def test_staff_page_the_desk_see_a_vacancys_referrals_and_close_it(kent: Kent) -
         seeker = seeker_of(session, seeker_citizen)
         assert seeker is not None
         centre = staff.upsert(session, mehmet.id, "staff", codes.DEPARTMENT)
-        referral = referrals.refer(session, centre, vacancy, seeker, utcnow())
+        now = utcnow()
+        referral = referrals.refer(session, centre, vacancy, seeker, now, now.date())
         referrals.seeker_change(session, seeker_citizen, referral, codes.INTERESTED, utcnow())
         referral_id = referral.id
 

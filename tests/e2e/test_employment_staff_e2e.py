@@ -18,6 +18,7 @@ from db.engine import transaction
 from db.models import Employer, JobSeeker, Referral, Vacancy
 from db.types import utcnow
 from emulator.client import SimUser
+from handlers.employment_alerts import send_instant
 from handlers.employment_staff import referral_followups
 from tests.harness import Kent
 from tests.journeys import freeze
@@ -146,6 +147,10 @@ def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent
     with transaction(kent.engine) as session:
         vacancy = session.get(Vacancy, vacancy_id)
         assert vacancy is not None and vacancy.status == "published"
+    # Selin's vacancy alert, sent now rather than whenever the 5-second job comes round,
+    # so that it cannot fall into the "asked once" check below.
+    kent.run_job(send_instant)
+    selin.wait_message(contains="Size uygun yeni bir iş ilanı")
 
     # The candidates, best first, with the ranking's reasons in words.
     mehmet.press("⬅️ Personel masası", chat=group, message_id=board.message_id)

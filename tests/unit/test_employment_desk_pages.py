@@ -78,18 +78,18 @@ def test_the_desk_counts_and_pages_through_23_vacancies_to_approve(db: Engine) -
     with transaction(db) as session:
         centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
         assert desk.desk_counts(session, centre, NOW) == desk.Waiting(0, 23, 0)
-        assert "Vacancies to approve: 23" in flow.desk_screen(session, centre, en, NOW).text
-        first = flow.pending(session, centre, en, NOW)
+        assert "Vacancies to approve: 23" in flow.desk_screen(session, centre, en, NOW, IST).text
+        first = flow.pending(session, centre, en, NOW, IST)
         assert "1–10 of 23" in first.text
         assert _labels(first)[0].startswith("İlan 01") and "Next ▶️" in _labels(first)
         assert "◀️ Previous" not in _labels(first)
         action = s.PendingPage.unpack(_press(first, "Next ▶️"))
         assert action == s.PendingPage(10)
-        second = flow.pending(session, centre, en, NOW, offset=action.offset)
+        second = flow.pending(session, centre, en, NOW, IST, offset=action.offset)
         assert "11–20 of 23" in second.text
         assert _labels(second)[0].startswith("İlan 11")
         assert {"◀️ Previous", "Next ▶️"} <= set(_labels(second))
-        last = flow.pending(session, centre, en, NOW, offset=20)
+        last = flow.pending(session, centre, en, NOW, IST, offset=20)
         assert "21–23 of 23" in last.text and "Next ▶️" not in _labels(last)
         assert [label[:7] for label in _labels(last)[:3]] == ["İlan 21", "İlan 22", "İlan 23"]
         assert s.PendingPage.unpack(_press(last, "◀️ Previous")) == s.PendingPage(10)
@@ -101,11 +101,11 @@ def test_published_vacancies_page_on_and_are_counted(db: Engine) -> None:
         _vacancies(session, _firm(session, citizen_of(session, owner_id)), 12, publish=True)
     with transaction(db) as session:
         centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
-        assert "Published vacancies: 12" in flow.desk_screen(session, centre, en, NOW).text
-        first = flow.published(session, centre, en, NOW)
+        assert "Published vacancies: 12" in flow.desk_screen(session, centre, en, NOW, IST).text
+        first = flow.published(session, centre, en, NOW, IST)
         assert "1–10 of 12" in first.text
         assert s.PublishedPage.unpack(_press(first, "Next ▶️")) == s.PublishedPage(10)
-        rest = flow.published(session, centre, en, NOW, offset=10)
+        rest = flow.published(session, centre, en, NOW, IST, offset=10)
         assert [label[:7] for label in _labels(rest)[:2]] == ["İlan 11", "İlan 12"]
 
 
@@ -117,7 +117,7 @@ def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) ->
         for citizen_id, name in ((seeker_id, "Selin Kaya"), (quiet_id, "Deniz Ak")):
             who = citizen_of(session, citizen_id)
             cv = registry.save_cv(session, who, _cv(name=name), NOW)
-            referral = referrals.refer(session, centre, vacancy, cv, NOW)
+            referral = referrals.refer(session, centre, vacancy, cv, NOW, NOW.date())
             if citizen_id == seeker_id:
                 referrals.seeker_change(session, who, referral, codes.INTERESTED, NOW)
         assert vacancy.id is not None
@@ -135,7 +135,7 @@ def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) ->
         asked = flow.close_vacancy(session, centre, en, vacancy_id)
         assert "Close “Garson” of Lezzet Lokantası?" in asked.text
         assert _labels(asked) == ["🔒 Yes, close it", "↩️ No, keep it open"]
-        done = flow.close_vacancy_confirmed(session, centre, en, vacancy_id, NOW)
+        done = flow.close_vacancy_confirmed(session, centre, en, vacancy_id, NOW, IST)
         assert "“Garson” is closed." in done.text
     with transaction(db) as session:
         stored = session.get(Vacancy, vacancy_id)
@@ -155,6 +155,6 @@ def test_a_page_button_past_a_shrunk_list_shows_its_last_page(db: Engine) -> Non
     with transaction(db) as session:
         centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
         # Pressed when there were 23; 12 are left.
-        late = flow.pending(session, centre, en, NOW, offset=20)
+        late = flow.pending(session, centre, en, NOW, IST, offset=20)
         assert "11–12 of 12" in late.text
         assert [label[:7] for label in _labels(late)[:2]] == ["İlan 11", "İlan 12"]

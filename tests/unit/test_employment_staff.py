@@ -95,7 +95,7 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
             assert not desk.is_staff(outsider)
             for attempt in (
                 lambda m: desk.firms_to_verify(session, m),
-                lambda m: desk.vacancies(session, m, "pending"),
+                lambda m: desk.vacancies(session, m, "pending", NOW.date()),
                 lambda m: desk.reject_employer(session, m, employer, "other", NOW),
                 lambda m: flow.desk_screen(session, m, t, NOW, ISTANBUL),
                 lambda m: flow.firm(session, m, t, id_of(employer)),
@@ -142,14 +142,16 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         assert "Ege Lojistik doğrulandı" in screen.text
         assert desk.firms_to_verify(session, centre) == []
         vacancy = _pending(session, employer)
-        assert [v.id for v, _ in desk.vacancies(session, centre, "pending")] == [vacancy.id]
-        flow.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW)
+        assert [v.id for v, _ in desk.vacancies(session, centre, "pending", NOW.date())] == [
+            vacancy.id
+        ]
+        flow.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW, ISTANBUL)
         assert vacancy.status == "draft"
-        assert desk.vacancies(session, centre, "pending") == []
+        assert desk.vacancies(session, centre, "pending", NOW.date()) == []
         with pytest.raises(Refused, match="wrong_status"):
             desk.return_vacancy(session, centre, vacancy, "other")
         registry.submit_vacancy(session, employer, vacancy)
-        flow.approve(session, centre, t, id_of(vacancy), NOW)
+        flow.approve(session, centre, t, id_of(vacancy), NOW, ISTANBUL)
         assert vacancy.status == "published"
         texts = [(m.chat_id, m.text) for m in _messages(session)]
     # Each firm's citizen is told, in their own language, with the reason.
