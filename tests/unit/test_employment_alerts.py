@@ -333,16 +333,20 @@ def test_switching_mode_moves_the_waiting_alerts_to_the_other_sweep(db: Engine) 
         alerts.set_preference(session, seeker, alerts.DAILY)
     with transaction(db) as session:
         # The instant sweep no longer sees it; the day's summary takes both.
-        assert flow.queue_instant(session, NOW) == 0
+        assert flow.queue_instant(session, NOW, NOW.date()) == 0
         waiting = {row.seeker_id: row.status for row in session.exec(select(VacancyAlert))}
         assert waiting == {switches: alerts.NEW_DAILY, stays_daily: alerts.NEW_DAILY}
         seeker = session.get(JobSeeker, switches)
         assert seeker is not None
         alerts.set_preference(session, seeker, alerts.INSTANT)  # and back again
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW) == 1
-        assert flow.queue_daily(session, NOW) == 1
-        assert flow.queue_instant(session, NOW) == flow.queue_daily(session, NOW) == 0
+        assert flow.queue_instant(session, NOW, NOW.date()) == 1
+        assert flow.queue_daily(session, NOW, NOW.date()) == 1
+        assert (
+            flow.queue_instant(session, NOW, NOW.date())
+            == flow.queue_daily(session, NOW, NOW.date())
+            == 0
+        )
     with transaction(db) as session:
         assert sorted(m.chat_id for m in _outbox(session)) == [7801, 7802]
         sent = {row.seeker_id: row.status for row in session.exec(select(VacancyAlert))}
@@ -356,9 +360,9 @@ def test_a_row_matched_under_the_old_preference_goes_to_the_right_sweep(db: Engi
         _vacancy(session)
     _set(db, seeker_id, alerts=alerts.DAILY)  # changed without moving the row (a race)
     with transaction(db) as session:
-        assert flow.queue_instant(session, NOW) == 0
+        assert flow.queue_instant(session, NOW, NOW.date()) == 0
         assert session.exec(select(VacancyAlert.status)).one() == alerts.NEW_DAILY
-        assert flow.queue_daily(session, NOW) == 1
+        assert flow.queue_daily(session, NOW, NOW.date()) == 1
 
 
 # --- Personal data -------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_employers_never_see_the_disability_answer(db: Engine) -> None:
         quota, _ = _vacancies(session, owner, centre)
         seeker = session.get(JobSeeker, yes)
         assert seeker is not None
-        referral = referrals.refer(session, centre, quota, seeker, NOW)
+        referral = referrals.refer(session, centre, quota, seeker, NOW, NOW.date())
         referral.status = "interested"
         found = firms.candidate(session, referral)
         assert found is not None and found.name == "Ayşe Yılmaz"
