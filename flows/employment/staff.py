@@ -884,6 +884,21 @@ def accept_for_seeker(
     the firm is told as when the seeker presses "Interested"."""
     referral = _get(session, Referral, referral_id)
     referrals.accept_for_seeker(session, member, referral, how, now)
+    # The seeker hears it too: their data goes to a firm on staff's word, so they can
+    # object if the word was not theirs.
+    seeker = _get(session, JobSeeker, referral.seeker_id)
+    title, firm = _job(session, referral)
+    _tell(
+        session,
+        seeker.citizen_id,
+        "ref_interested",
+        now,
+        lambda ct: ct._(
+            "💼 The employment centre recorded that you accepted the job “{title}” at "
+            "{firm}, and passed these to the firm: {shared}. If you did not accept it, "
+            "please tell the employment centre."
+        ).format(title=title, firm=firm, shared=shared_with_firm(ct)),
+    )
     _tell_firm_interested(session, referral, now)
     note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[codes.INTERESTED]))
     return Screen(

@@ -111,8 +111,12 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             centre.id,
             "by_phone",
         )
-        by_staff = _messages(session)[-1]
+        told, by_staff = _messages(session)[-2:]
         assert by_staff.chat_id == 7202
+        # The seeker hears what was recorded on their word, and what the firm received.
+        assert told.chat_id == 7201
+        assert "İstihdam Merkezi, Lezzet Lokantası firmasındaki" in told.text
+        assert flow.shared_with_firm(t) in told.text and "İstihdam Merkezine bildirin" in told.text
         # Pressed again (a second member of staff, an old button): nothing more.
         with pytest.raises(Refused, match="wrong_status"):
             flow.accept_for_seeker(session, centre, t, id_of(referral), "in_person", NOW, ISTANBUL)
