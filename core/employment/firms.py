@@ -198,12 +198,16 @@ def correct_firm(
     holder = _holder(session, vkn)
     if holder is not None and holder.id != employer.id:
         raise Refused("already_registered")
-    employer.name = validation.text(name)
+    fields = registry.firm_fields(
+        name=name,
+        sector=sector,
+        district=district,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+    for column, value in fields.items():
+        setattr(employer, column, value)
     employer.tax_number = vkn
-    employer.sector = validation.text(sector, 100, required=False) or None
-    employer.district = validation.text(district, 64)
-    employer.contact_name = validation.text(contact_name)
-    employer.contact_phone = validation.text(contact_phone, 32)
     employer.rejected_at, employer.rejection_reason = None, None
     session.add(employer)
     return employer
@@ -350,18 +354,19 @@ def correct_vacancy(
     employer = verified_firm(session, citizen, vacancy.employer_id)
     if vacancy.status != "draft":
         raise Refused("wrong_status")
-    if work_time not in codes.VACANCY_WORK_TIMES:
-        raise Refused("unknown_work_time")
-    if valid_until is not None and valid_until < now.date():
-        raise Refused("in_the_past")
-    vacancy.title = validation.text(title)
-    vacancy.occupation = validation.occupation(occupation)
-    vacancy.positions = validation.positions(positions)
-    vacancy.district = validation.text(district, 64)
-    vacancy.work_time = work_time
-    vacancy.quota = quota
-    vacancy.requirements = validation.text(requirements, validation.MAX_TEXT, required=False)
-    vacancy.valid_until = valid_until
+    fields = registry.vacancy_fields(
+        title=title,
+        occupation=occupation,
+        positions=positions,
+        district=district,
+        work_time=work_time,
+        requirements=requirements,
+        valid_until=valid_until,
+        now=now,
+        quota=quota,
+    )
+    for column, value in fields.items():
+        setattr(vacancy, column, value)
     session.add(vacancy)
     return registry.submit_vacancy(session, employer, vacancy)
 

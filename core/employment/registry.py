@@ -171,6 +171,19 @@ def pause(session: Session, seeker: JobSeeker, paused: bool, now: datetime) -> N
 # --- Employers and vacancies -------------------------------------------------------------
 
 
+def firm_fields(
+    *, name: str, sector: str, district: str, contact_name: str, contact_phone: str
+) -> dict[str, Any]:
+    """A firm's details as typed, checked: what registering it and correcting it store."""
+    return {
+        "name": validation.text(name),
+        "sector": validation.text(sector, 100, required=False) or None,
+        "district": validation.text(district, 64),
+        "contact_name": validation.text(contact_name),
+        "contact_phone": validation.text(contact_phone, 32),
+    }
+
+
 def register_employer(
     session: Session,
     citizen: Citizen,
@@ -188,14 +201,16 @@ def register_employer(
     if session.exec(select(Employer).where(Employer.tax_number == vkn)).first() is not None:
         raise Refused("already_registered")
     employer = Employer(
-        name=validation.text(name),
         tax_number=vkn,
-        sector=validation.text(sector, 100, required=False) or None,
-        district=validation.text(district, 64),
-        contact_name=validation.text(contact_name),
-        contact_phone=validation.text(contact_phone, 32),
         citizen_id=citizen.id,
         registered_at=now,
+        **firm_fields(
+            name=name,
+            sector=sector,
+            district=district,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+        ),
     )
     session.add(employer)
     session.flush()
@@ -211,6 +226,35 @@ def verify_employer(
     employer.verified_at, employer.verified_by = now, member.id
     session.add(employer)
     return employer
+
+
+def vacancy_fields(
+    *,
+    title: str,
+    occupation: str,
+    positions: int | str,
+    district: str,
+    work_time: str,
+    requirements: str,
+    valid_until: date | None,
+    now: datetime,
+    quota: bool = False,
+) -> dict[str, Any]:
+    """A vacancy's details as typed, checked: what creating it and correcting it store."""
+    if work_time not in codes.VACANCY_WORK_TIMES:
+        raise Refused("unknown_work_time")
+    if valid_until is not None and valid_until < now.date():
+        raise Refused("in_the_past")
+    return {
+        "title": validation.text(title),
+        "occupation": validation.occupation(occupation),
+        "positions": validation.positions(positions),
+        "district": validation.text(district, 64),
+        "work_time": work_time,
+        "quota": bool(quota),
+        "requirements": validation.text(requirements, validation.MAX_TEXT, required=False),
+        "valid_until": valid_until,
+    }
 
 
 def create_vacancy(
@@ -230,22 +274,21 @@ def create_vacancy(
     """A draft vacancy; `submit_vacancy` sends it to the centre for approval. `quota`: a
     position under the legal quota for disabled employees (ranking.rank counts it)."""
     assert employer.id is not None
-    if work_time not in codes.VACANCY_WORK_TIMES:
-        raise Refused("unknown_work_time")
-    if valid_until is not None and valid_until < now.date():
-        raise Refused("in_the_past")
     vacancy = Vacancy(
         employer_id=employer.id,
-        title=validation.text(title),
-        occupation=validation.occupation(occupation),
-        positions=validation.positions(positions),
-        district=validation.text(district, 64),
-        work_time=work_time,
-        quota=bool(quota),
-        requirements=validation.text(requirements, validation.MAX_TEXT, required=False),
-        valid_until=valid_until,
         status="draft",
         created_at=now,
+        **vacancy_fields(
+            title=title,
+            occupation=occupation,
+            positions=positions,
+            district=district,
+            work_time=work_time,
+            requirements=requirements,
+            valid_until=valid_until,
+            now=now,
+            quota=quota,
+        ),
     )
     session.add(vacancy)
     session.flush()
