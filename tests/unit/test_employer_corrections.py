@@ -108,7 +108,7 @@ def test_a_yearless_interview_date_is_stored_as_the_day_just_passed_and_said_bac
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         screen = flow.outcome_answer(session, owner, tr, "5.12 14:30", CLOCK, IST)
-    assert "✅ Mülakat 5 Aralık 2026 14:30 olarak kaydedildi." in screen.text
+    assert "✅ Mülakat tarihi 5 Aralık 2026 14:30 olarak kaydedildi." in screen.text
     with transaction(db) as session:
         referral = session.get(Referral, interested)
         assert referral is not None and referral.status == codes.INTERVIEW
