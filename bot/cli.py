@@ -41,6 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application, prepare_database
     from bot.health import Heart
     from bot.leadership import leading, step_down_when_lost
+    from bot.site import web_server
     from db.engine import make_engine
 
     config = _config(args.config)
@@ -73,7 +74,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             step_down_when_lost(app, leadership)
             heart.start(app)
             log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
-            service.run(app, webhook)
+            site = web_server(app, engine, config) if config.web.enabled else None
+            service.run(app, webhook, site)
     finally:
         heart.stop()
     return 1 if leadership.lost else 0  # non-zero: a supervisor restarts it as a standby

@@ -140,6 +140,8 @@ def seed_sample_data(
 def run_demo(config: Config, staff: bool = False, database_url: str | None = None) -> int:
     from bot.app import build_application, prepare_database
     from bot.runner import BotThread
+    from bot.site import web_server
+    from web.server import available
 
     # The terminal is the user interface: keep the log quiet unless something is wrong.
     logging.getLogger().setLevel(logging.WARNING)
@@ -166,7 +168,10 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     if not kept:
         seed_sample_data(engine, wired, citizen, supervisor, coordinator, admin)
     app = build_application(wired, engine, DEMO_TOKEN, server.api_url, rate_limit=False)
-    bot = BotThread(app).start()
+    # The configured address, or any free port when something else has it already.
+    listen = wired.web.listen if available(wired.web.listen) else "127.0.0.1:0"
+    site = web_server(app, engine, wired, listen, bot_username="kentbot_demo")
+    bot = BotThread(app, site).start()
     # The sample requests' cards, now, before the chat starts: the SLA sweep would post
     # them a minute later, in the middle of whatever is being tried.
     with transaction(engine) as session:
@@ -174,6 +179,7 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     for request_id in missing:
         bot.run(post_card(app.bot, engine, wired, request_id))
     print("Kent Bot demo — Telegram emulator on", server.base_url)
+    print("The web application (dashboard, Open311, staff desk):", site.url)
     print("You are Ayşe, a citizen. Type /start. Type :help for the demo's commands.")
     print(
         ":as coordinator is Selin, a City Council coordinator (/etkinlik_ekle, /yoklama, "

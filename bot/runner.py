@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from telegram.ext import Application
 
 from bot.polling import poll
+from web.server import WebServer
 
 T = TypeVar("T")
 
@@ -19,8 +20,10 @@ T = TypeVar("T")
 class BotThread:
     """Polls in a daemon thread so that the caller's thread stays free to drive a chat."""
 
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: Application, site: WebServer | None = None) -> None:
         self.app = app
+        # The web application, served on the same loop as the bot (as `kentbot run` does).
+        self.site = site
         self._loop = asyncio.new_event_loop()
         self._started = threading.Event()
         self._failure: BaseException | None = None
@@ -47,6 +50,8 @@ class BotThread:
             if self.app.post_init:
                 await self.app.post_init(self.app)
             await self.app.start()
+            if self.site is not None:
+                await self.site.start()
             self._poller = asyncio.create_task(poll(self.app, self._stop, timeout=5))
         except BaseException as exc:  # reported to the starting thread
             self._failure = exc
@@ -57,6 +62,8 @@ class BotThread:
         self._poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._poller
+        if self.site is not None:
+            await self.site.stop()
         await self.app.stop()
         await self.app.shutdown()
 

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.polling import chat_key, handle, poll
+from web.server import WebServer
 
 log = logging.getLogger("kentbot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -67,7 +68,9 @@ def webhook_app(app: Application, secret: str, path: str) -> web.Application:
     return server
 
 
-async def serve(app: Application, webhook: Webhook | None = None) -> None:
+async def serve(
+    app: Application, webhook: Webhook | None = None, site: WebServer | None = None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -79,6 +82,8 @@ async def serve(app: Application, webhook: Webhook | None = None) -> None:
     runner: web.AppRunner | None = None
     task: asyncio.Task[None] | None = None
     try:
+        if site is not None:
+            await site.start()
         if webhook is None:
             await app.bot.delete_webhook()
             task = asyncio.create_task(poll(app, stop))
@@ -104,10 +109,12 @@ async def serve(app: Application, webhook: Webhook | None = None) -> None:
                 await task
         if runner is not None:
             await runner.cleanup()
+        if site is not None:
+            await site.stop()
         await app.stop()
         await app.shutdown()
         log.info("Kent Bot stopped")
 
 
-def run(app: Application, webhook: Webhook | None = None) -> None:
-    asyncio.run(serve(app, webhook))
+def run(app: Application, webhook: Webhook | None = None, site: WebServer | None = None) -> None:
+    asyncio.run(serve(app, webhook, site))

@@ -80,6 +80,29 @@ class BotSettings(_Strict):
     supervisors_chat_id: int | None = None
 
 
+class Web(_Strict):
+    """The web application (web/): dashboard, Open311, staff desk."""
+
+    # Where it listens; behind nginx with TLS in production (docs/operations.md).
+    listen: str = "127.0.0.1:8080"
+    # The address people reach it at, for the staff's sign-in links (e.g.
+    # "https://kentbot.example.bel.tr"). Empty: http://<listen>.
+    public_url: str = ""
+    enabled: bool = True
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError(f"{value!r} must look like 127.0.0.1:8080")
+        return value
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}").rstrip("/")
+
+
 def _calendar_date(value: Any) -> date:
     """A day written as "2026-05-25" (or a bare TOML date); nothing else passes as a date."""
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -264,6 +287,7 @@ class Config(_Strict):
     schedule: Schedule = Schedule()
     digests: Digests = Digests()
     employment: Employment = Employment()
+    web: Web = Web()
     departments: list[Department] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
     assemblies: list[Assembly] = Field(default_factory=list)

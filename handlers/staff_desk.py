@@ -102,15 +102,13 @@ async def _apply(
     Returns an error key (None on success) and whether a citizen was told."""
     user = update.effective_user
     assert user is not None
-    engine, config = context.engine, context.config
+    engine = context.engine
     try:
         with transaction(engine) as session:
             change = workflow.staff_action(
                 session, request_id, context.staff_member(session), action, text, department
             )
             event_id = change.event.id
-            old_card = (change.request.card_chat_id, change.request.card_message_id)
-            new_department = change.request.department_code
     except NotAllowed:
         return "not_allowed", False
     except NotFound:
@@ -118,23 +116,40 @@ async def _apply(
     except Refused as exc:
         return exc.reason, False
     assert event_id is not None
+    return None, await after_change(context, request_id, event_id, action, user.full_name)
+
+
+async def after_change(
+    context: KentContext, request_id: int, event_id: int, action: str, actor_name: str
+) -> bool:
+    """What a staff action causes in Telegram, whether pressed on the card or taken in the
+    web desk (handlers/web_effects.py): the card updated (or moved to its new group, the
+    old one marked), the citizen told, the survey asked after a resolution. True when the
+    citizen was told."""
+    engine, config = context.engine, context.config
     if action == "redirect":
         t = translator(_staff_language(context))
         with transaction(engine) as session:
-            target = session.get(Department, new_department)
+            request = session.get(Request, request_id)
+            assert request is not None
+            target = session.get(Department, request.department_code)
+            old_card = (request.card_chat_id, request.card_message_id)
         if old_card[0] is not None and old_card[1] is not None:
             await retire_card(
                 context.bot,
                 old_card[0],
                 old_card[1],
                 t._("↪️ Redirected to {department} by {name}.").format(
-                    department=views.department_name(target, t), name=user.full_name
+                    department=views.department_name(target, t), name=actor_name
                 ),
             )
         await post_card(context.bot, engine, config, request_id)
     else:
         await refresh_card(context.bot, engine, config, request_id)
-    return None, await notify_citizen(context.bot, engine, request_id, event_id)
+    told = await notify_citizen(context.bot, engine, request_id, event_id)
+    if action == "resolve":
+        await survey.ask_now(context, request_id)
+    return told
 
 
 async def _refused(update: Update, context: KentContext) -> None:
@@ -196,8 +211,6 @@ async def _act(
         return
     assert update.callback_query is not None
     error, _ = await _apply(update, context, button.request_id, action)
-    if action == "resolve" and error is None:
-        await survey.ask_now(context, button.request_id)
     await update.callback_query.answer(
         _error(card.t, error) if error else card.t._(done), show_alert=bool(error)
     )

@@ -15,15 +15,20 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-SOURCE_DIRS = ("bot", "common", "core", "flows", "handlers", "scheduler")
+SOURCE_DIRS = ("bot", "common", "core", "flows", "handlers", "scheduler", "web")
+# The web pages' templates call _() and ngettext() as the code does.
+METHODS = [
+    ("**.py", "python"),
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.xml", "jinja2"),
+]
 
 
 def extract() -> Catalog:
     template = Catalog(project="kentbot", copyright_holder="Kent Bot")
     for folder in SOURCE_DIRS:
-        method_map = [("**.py", "python")]
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / folder, method_map, keywords=KEYWORDS
+            ROOT / folder, METHODS, keywords=KEYWORDS
         ):
             template.add(
                 message,

@@ -25,7 +25,7 @@ from common.config import Config, load_config  # noqa: E402
 from emulator.client import EmulatorClient  # noqa: E402
 from emulator.server import RunningEmulator, start_in_thread  # noqa: E402
 from tests.databases import postgres_engine, postgres_url, sqlite_engine  # noqa: E402
-from tests.harness import BOT_TOKEN  # noqa: E402
+from tests.harness import BOT_TOKEN, Kent, start_kent, stop_kent  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +95,14 @@ def emu(emulator_server: RunningEmulator) -> Iterator[EmulatorClient]:
     client.create_bot(token=BOT_TOKEN, username="kentbot_test", first_name="Kent Bot")
     yield client
     client.close()
+
+
+@pytest.fixture
+def kent_web(emulator_server: RunningEmulator, db: Engine, config: Config) -> Iterator[Kent]:
+    """Kent Bot against the emulator, with its web application on a free port (its address:
+    `kent_web.site.url`), for the web's and the browser's tests."""
+    harness, _ = start_kent(emulator_server, db, config, web=True)
+    try:
+        yield harness
+    finally:
+        stop_kent(harness)

@@ -31,6 +31,8 @@ class Kent:
     supervisors: SimGroup
     app: Any = None
     thread: Any = None
+    # The web application on the bot's loop (start_kent(web=True)); its url is site.url.
+    site: Any = None
 
     def run_job(self, job: Any) -> None:
         """Run a scheduled job's callback now, on the bot's event loop."""
@@ -67,11 +69,13 @@ def start_kent(
     config: Config,
     rate_limit: bool = False,
     features: Any = None,
+    web: bool = False,
 ) -> tuple[Kent, Any]:
     """The bot wired to a freshly reset emulator; returns the harness and its thread.
     `features`: another feature list than the bot's (handlers/features.py)."""
     from bot.app import build_application
     from bot.runner import BotThread
+    from bot.site import web_server
     from core.reference_data import sync_reference_data
     from db.engine import transaction
     from handlers.features import FEATURES
@@ -98,7 +102,8 @@ def start_kent(
         collect_errors=True,
         features=features or FEATURES,
     )
-    thread = BotThread(app).start()
+    site = web_server(app, db, wired, "127.0.0.1:0", bot_username="kentbot_test") if web else None
+    thread = BotThread(app, site).start()
     harness = Kent(
         emu=emu,
         engine=db,
@@ -107,6 +112,7 @@ def start_kent(
         supervisors=supervisors,
         app=app,
         thread=thread,
+        site=site,
     )
     return harness, thread
 

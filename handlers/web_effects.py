@@ -1,0 +1,29 @@
+"""What the web desk's changes cause in Telegram: the same card and the same message to
+the citizen as a press in the staff group (web/site.py's Effects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from handlers.common import KentContext
+from handlers.delivery import post_card
+from handlers.staff_desk import after_change
+
+
+class TelegramEffects:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._app = app
+
+    def _context(self) -> KentContext:
+        return KentContext(self._app)
+
+    async def after_filing(self, request_id: int) -> None:
+        context = self._context()
+        await post_card(context.bot, context.engine, context.config, request_id)
+
+    async def after_staff_action(
+        self, request_id: int, event_id: int, action: str, actor_name: str
+    ) -> bool:
+        return await after_change(self._context(), request_id, event_id, action, actor_name)

@@ -1,0 +1,59 @@
+"""What every page needs: the database, the configuration, and the way out to Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+from starlette.requests import Request
+
+from common.config import Config
+
+
+class Effects(Protocol):
+    """What a change made in the browser causes outside it: the staff group's card, the
+    citizen's message. The Telegram shell provides it (handlers/web_effects.py), so web/
+    knows no Telegram; without a bot (tests of pages alone) nothing is sent."""
+
+    async def after_filing(self, request_id: int) -> None:
+        """A request filed from the web: post its card to its department's group."""
+
+    async def after_staff_action(
+        self, request_id: int, event_id: int, action: str, actor_name: str
+    ) -> bool:
+        """A staff action taken in the browser: update or move the card, tell the citizen
+        exactly as a press in the group would. True when the citizen was told."""
+        ...
+
+
+class NoEffects:
+    """For a web application without a bot: changes stay in the database."""
+
+    async def after_filing(self, request_id: int) -> None:
+        return None
+
+    async def after_staff_action(
+        self, request_id: int, event_id: int, action: str, actor_name: str
+    ) -> bool:
+        return False
+
+
+@dataclass
+class Site:
+    engine: Engine
+    config: Config
+    effects: Effects = field(default_factory=NoEffects)
+    # Where heavy reads go (the dashboard, Open311 GETs); the primary unless a replica is set.
+    read_engine: Engine | None = None
+    # The bot's username, for links that open a chat with it (t.me/<name>).
+    bot_username: str | None = None
+
+    @property
+    def reader(self) -> Engine:
+        return self.read_engine or self.engine
+
+
+def site_of(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
