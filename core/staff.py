@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core.codes import STAFF_ROLES
+from core.desk_sessions import end_sessions
 from core.refusals import Refused
 from db.models import Department, Request, StaffMember
 from db.types import utcnow
@@ -85,6 +86,8 @@ def remove(session: Session, telegram_id: int) -> bool:
         return False
     member.active = False
     session.add(member)
+    # The web desk too: a removed member's open browser loses its session at once.
+    end_sessions(session, member)
     return True
 
 

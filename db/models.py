@@ -442,6 +442,35 @@ class Heartbeat(SQLModel, table=True):
     beat_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
+# --- The staff desk in the browser (web/desk) ---------------------------------------------
+#
+# Staff sign in without passwords: /panel in a private chat with the bot gives a one-time
+# link. Only hashes of the link's and the session's secrets are stored, so a copy of the
+# database signs nobody in.
+
+
+class SignInLink(SQLModel, table=True):
+    __tablename__ = "sign_in_link"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    staff_member_id: int = Field(foreign_key="staff_member.id", index=True)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    used_at: datetime | None = _time()
+
+
+class WebSession(SQLModel, table=True):
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    staff_member_id: int = Field(foreign_key="staff_member.id", index=True)
+    # Every form of the session carries it (CSRF); a page from elsewhere cannot know it.
+    csrf: str = Field(max_length=64)
+    created_at: datetime = _created()
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
 # --- The employment centre (İstihdam Merkezi, goal 4.3.1) ---------------------------------
 #
 # Modelled on schema.org's JobPosting and France's "les emplois de l'inclusion": a job

@@ -22,6 +22,7 @@ from handlers import (
     setup,
     staff_desk,
     survey,
+    web_panel,
 )
 from handlers.feature import Feature
 
@@ -40,6 +41,7 @@ FEATURES: tuple[Feature, ...] = (
     digests.FEATURE,
     privacy.FEATURE,
     admin.FEATURE,
+    web_panel.FEATURE,
     setup.FEATURE,
     outbox.FEATURE,
     guard.FEATURE,

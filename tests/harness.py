@@ -3,6 +3,7 @@ per department, started and stopped on its own event loop in a thread."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,6 +92,12 @@ def start_kent(
     }
     supervisors = emu.create_group("Amirler")
     wired = with_staff_groups(config, {code: g.id for code, g in groups.items()}, supervisors.id)
+    if web:
+        # A free port known before the bot starts, so that its links (/panel) point at it.
+        listen = f"127.0.0.1:{free_port()}"
+        wired = wired.model_copy(
+            update={"web": wired.web.model_copy(update={"listen": listen, "public_url": ""})}
+        )
     with transaction(db) as session:
         sync_reference_data(session, wired)
     app = build_application(
@@ -102,7 +109,7 @@ def start_kent(
         collect_errors=True,
         features=features or FEATURES,
     )
-    site = web_server(app, db, wired, "127.0.0.1:0", bot_username="kentbot_test") if web else None
+    site = web_server(app, db, wired, bot_username="kentbot_test") if web else None
     thread = BotThread(app, site).start()
     harness = Kent(
         emu=emu,
@@ -123,6 +130,12 @@ def stop_kent(harness: Kent) -> None:
     harness.emu.close()
     errors = harness.app.bot_data["deps"].errors
     assert not errors, f"handler errors: {errors!r}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @contextmanager
