@@ -7,7 +7,6 @@ of the bot, or a citizen who comes back tomorrow, continues where they were.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -16,13 +15,23 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
+from core.filing import (
+    MAX_ADDRESS,
+    MAX_PHOTOS,
+    MAX_TEXT,
+    NewRequest,
+    Submitted,
+    check_location,
+    clean_text,
+    filed,
+    normal_phone,
+)
 from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Attachment, Category, Citizen, ConversationState, Request, RequestEvent
+from db.models import Category, Citizen, ConversationState, Request
 from db.types import utcnow
 
 
@@ -61,9 +70,6 @@ FLOW_STEPS = frozenset((*FlowStep, *RENAMED_STEPS))
 # a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle
 # on the topic screen and in the summary, where it can be changed.
 DEFAULT_TYPE = "sikayet"
-MAX_TEXT = 2000
-MAX_ADDRESS = 500
-MAX_PHOTOS = 3
 
 
 class Photo(BaseModel):
@@ -119,15 +125,6 @@ def record(draft: ConversationState, **changes: Any) -> None:
     draft.data = state.model_dump(mode="json", exclude_unset=True)
 
 
-@dataclass(frozen=True)
-class Submitted:
-    request: Request
-    department_code: str
-    # What the request's card shows besides the request, as stored with it.
-    event: RequestEvent
-    photo_ids: list[str]
-
-
 def draft_of(session: Session, citizen: Citizen) -> ConversationState | None:
     assert citizen.id is not None
     return load(session, citizen.id)
@@ -159,15 +156,6 @@ def _save(
     draft.updated_at = utcnow()
     session.add(draft)
     return draft
-
-
-def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise Refused("empty")
-    if len(value) > limit:
-        raise Refused("too_long")
-    return value
 
 
 def start(
@@ -338,8 +326,7 @@ def set_text(session: Session, draft: ConversationState, text: str | None) -> Co
 def set_location(
     session: Session, draft: ConversationState, latitude: float, longitude: float
 ) -> ConversationState:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise Refused("bad_location")
+    check_location(latitude, longitude)
     return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
 
 
@@ -372,11 +359,7 @@ def clear_photos(session: Session, draft: ConversationState) -> ConversationStat
 
 
 def set_phone(session: Session, draft: ConversationState, phone: str) -> ConversationState:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not 10 <= len(digits) <= 15:
-        raise Refused("bad_phone")
-    normalised = "+" + digits if phone.strip().startswith("+") else digits
-    return _save(session, draft, next_step(draft, "phone"), phone=normalised)
+    return _save(session, draft, next_step(draft, "phone"), phone=normal_phone(phone))
 
 
 def cancel(session: Session, citizen: Citizen) -> bool:
@@ -420,52 +403,27 @@ def submit(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused("incomplete")
     now = now or utcnow()
-    year = now.astimezone(calendar.tz).year
-    request = Request(
-        number=numbering.allocate(session, year)[0],
-        channel=state.channel or "" if recorded else "telegram",
-        type=state.type,
-        category_code=category.code,
-        department_code=category.department_code,
+    submitted = filed(
+        session,
+        calendar,
+        NewRequest(
+            channel=state.channel or "" if recorded else "telegram",
+            type=state.type,
+            category_code=category.code,
+            text=state.text,
+            latitude=state.latitude,
+            longitude=state.longitude,
+            address=state.address,
+            phone=state.phone,
+            photos=[(photo.file_id, photo.file_unique_id) for photo in state.photos],
+        ),
         citizen_id=None if recorded else citizen.id,
-        text=state.text,
-        latitude=state.latitude,
-        longitude=state.longitude,
-        address=state.address,
-        contact_phone=state.phone,
-        status="new",
-        created_at=now,
-        updated_at=now,
-        due_at=calendar.add_working_hours(now, category.sla_hours),
-    )
-    session.add(request)
-    session.flush()
-    assert request.id is not None
-    for photo in state.photos:
-        session.add(
-            Attachment(
-                request_id=request.id,
-                telegram_file_id=photo.file_id,
-                file_unique_id=photo.file_unique_id,
-                created_at=now,
-            )
-        )
-    event = RequestEvent(
-        request_id=request.id,
-        at=now,
-        kind="created",
         actor="staff" if recorded else "citizen",
         actor_telegram_id=citizen.telegram_id,
-        data={"department": category.department_code},
+        now=now,
     )
-    session.add(event)
     if state.phone and not recorded:
-        citizen.phone = state.phone
+        citizen.phone = submitted.request.contact_phone
         session.add(citizen)
     session.expunge(draft)
-    return Submitted(
-        request=request,
-        department_code=category.department_code,
-        event=event,
-        photo_ids=[photo.file_id for photo in state.photos],
-    )
+    return submitted
