@@ -88,7 +88,8 @@ def filed(
 
     `actor` is who filed it: "citizen" (their own, `citizen_id` theirs) or "staff" (taken
     by phone, in person, or from another system: no citizen row)."""
-    if new.channel not in CHANNELS:
+    # Only the citizen's own chat counts as Telegram: staff entering a request never do.
+    if new.channel not in CHANNELS or (actor == "staff" and new.channel == "telegram"):
         raise Refused("unknown_channel")
     if new.type not in REQUEST_TYPES:
         raise Refused("unknown_type")

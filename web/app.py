@@ -6,6 +6,7 @@ list; adding a part is one line in PARTS.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
@@ -21,6 +22,8 @@ from common.i18n import N_
 from web.desk.routes import routes as desk
 from web.pages import STATIC, error_page, language_of_path
 from web.site import Site
+
+log = logging.getLogger("kentbot.web")
 
 # Nothing from elsewhere: municipal networks are often closed, and a page that loads
 # nothing from outside leaks nothing about its readers either.
@@ -64,6 +67,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    # The route's pattern, not the path: a path can hold a sign-in secret.
+    route = request.scope.get("route")
+    log.error("web page %s failed", getattr(route, "path", "?"), exc_info=exc)
     return error_page(request, 500, _MESSAGES[500], language_of_path(request.url.path))
 
 
