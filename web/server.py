@@ -57,7 +57,9 @@ class WebServer:
             access_log=False,  # addresses and paths of citizens' visits are not kept
             lifespan="off",
             proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
+            # X-Forwarded-Proto/-For are believed from 127.0.0.1 (nginx on this host), or
+            # from the addresses in FORWARDED_ALLOW_IPS (docs/operations.md).
+            forwarded_allow_ips=None,
             server_header=False,
         )
         self._server = _Server(config)

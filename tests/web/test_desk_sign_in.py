@@ -170,3 +170,26 @@ def test_panel_in_the_bot_sends_a_working_link(kent_web: Kent) -> None:
     citizen = kent_web.citizen("Ayşe")
     citizen.send("/panel")
     assert "belediye personeli" in citizen.wait_message(contains="personel").text
+
+
+def test_cookies_are_secure_behind_tls(kent_web: Kent) -> None:
+    """nginx terminates TLS and says so (X-Forwarded-Proto); the session cookie is then
+    marked Secure, so the browser never sends it over plain HTTP."""
+    with transaction(kent_web.engine) as session:
+        member = staff.upsert(session, STAFF_ID, "staff", "fen", name="Deniz Arslan")
+        token = desk_sessions.issue_link(session, member, utcnow())
+    behind_nginx = {"X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=kent_web.site.url, headers=behind_nginx) as browser:
+        page = browser.get(f"/masa/giris/{token}")
+        assert "Secure" in page.headers["set-cookie"]
+        nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
+        assert nonce is not None
+        # httpx keeps Secure cookies for https only: send the nonce as nginx would pass it.
+        signed = browser.post(
+            f"/masa/giris/{token}",
+            data={"nonce": nonce.group(1)},
+            headers={"Cookie": f"kentbot_giris={nonce.group(1)}"},
+        )
+    assert signed.status_code == 303
+    cookie = signed.headers["set-cookie"]
+    assert "kentbot_masa=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
