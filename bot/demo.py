@@ -141,7 +141,7 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     from bot.app import build_application, prepare_database
     from bot.runner import BotThread
     from bot.site import web_server
-    from web.server import available
+    from web.server import available, free_port
 
     # The terminal is the user interface: keep the log quiet unless something is wrong.
     logging.getLogger().setLevel(logging.WARNING)
@@ -157,6 +157,11 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     admin = client.create_user(first_name="Bilgi", last_name="İşlem", language_code="tr")
     group: SimGroup = client.create_group("Belediye personel grubu", members=[supervisor])
     wired = demo_config(config, group.id)
+    # The configured address, or a free port when something else has it already; the
+    # staff's /panel links point at whichever it is.
+    if not available(wired.web.listen):
+        web = wired.web.model_copy(update={"listen": f"127.0.0.1:{free_port()}", "public_url": ""})
+        wired = wired.model_copy(update={"web": web})
     engine = make_engine(database_url)
     prepare_database(engine, wired)
     with transaction(engine) as session:
@@ -168,9 +173,7 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
     if not kept:
         seed_sample_data(engine, wired, citizen, supervisor, coordinator, admin)
     app = build_application(wired, engine, DEMO_TOKEN, server.api_url, rate_limit=False)
-    # The configured address, or any free port when something else has it already.
-    listen = wired.web.listen if available(wired.web.listen) else "127.0.0.1:0"
-    site = web_server(app, engine, wired, listen, bot_username="kentbot_demo")
+    site = web_server(app, engine, wired, bot_username="kentbot_demo")
     bot = BotThread(app, site).start()
     # The sample requests' cards, now, before the chat starts: the SLA sweep would post
     # them a minute later, in the middle of whatever is being tried.
@@ -180,6 +183,7 @@ def run_demo(config: Config, staff: bool = False, database_url: str | None = Non
         bot.run(post_card(app.bot, engine, wired, request_id))
     print("Kent Bot demo — Telegram emulator on", server.base_url)
     print("The web application (dashboard, Open311, staff desk):", site.url)
+    print("Staff sign in to the desk in a browser with the link /panel gives (:as admin).")
     print("You are Ayşe, a citizen. Type /start. Type :help for the demo's commands.")
     print(
         ":as coordinator is Selin, a City Council coordinator (/etkinlik_ekle, /yoklama, "

@@ -3,7 +3,6 @@ per department, started and stopped on its own event loop in a thread."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,6 +93,8 @@ def start_kent(
     wired = with_staff_groups(config, {code: g.id for code, g in groups.items()}, supervisors.id)
     if web:
         # A free port known before the bot starts, so that its links (/panel) point at it.
+        from web.server import free_port
+
         listen = f"127.0.0.1:{free_port()}"
         wired = wired.model_copy(
             update={"web": wired.web.model_copy(update={"listen": listen, "public_url": ""})}
@@ -130,12 +131,6 @@ def stop_kent(harness: Kent) -> None:
     harness.emu.close()
     errors = harness.app.bot_data["deps"].errors
     assert not errors, f"handler errors: {errors!r}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
