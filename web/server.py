@@ -51,12 +51,25 @@ class _Server(uvicorn.Server):
         # The service owns SIGTERM and SIGINT and stops the site itself (bot/service.py).
         yield
 
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            log.info("the web application listens on %s:%d", self.config.host, self.config.port)
+
 
 class WebServer:
+    """The site on the running loop. If its address is taken (the instance that led before
+    is still closing on this host, or a misconfiguration), the bot goes on and the site
+    keeps trying, backing off, and says so in the log: a citizen's chat never waits for
+    the web."""
+
+    FIRST_RETRY = 1.0
+    LONGEST_RETRY = 30.0
+
     def __init__(self, app: Starlette, listen: str) -> None:
         host, port = parse_listen(listen)
         self._listen = listen
-        config = uvicorn.Config(
+        self._config = uvicorn.Config(
             app,
             host=host,
             port=port,
@@ -69,8 +82,14 @@ class WebServer:
             forwarded_allow_ips=None,
             server_header=False,
         )
-        self._server = _Server(config)
+        self._server = _Server(self._config)
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._attempts = 0
+
+    @property
+    def serving(self) -> bool:
+        return self._server.started
 
     @property
     def url(self) -> str:
@@ -80,20 +99,36 @@ class WebServer:
         return f"http://{host}:{port}"
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            if self._task.done():
-                # uvicorn logs why (e.g. the address is in use) and exits.
-                with contextlib.suppress(SystemExit):
-                    self._task.result()
-                raise RuntimeError(f"the web application could not listen on {self._listen}")
+        """Returns once the site listens, or after its first attempt failed (it retries)."""
+        self._task = asyncio.create_task(self._keep_serving())
+        while not self._server.started and not self._attempts and not self._task.done():
             await asyncio.sleep(0.01)
-        log.info("the web application listens on %s", self.url)
+
+    async def _keep_serving(self) -> None:
+        delay = self.FIRST_RETRY
+        while not self._stopping:
+            self._server = _Server(self._config)
+            # uvicorn logs why it could not bind and exits; the bot must not.
+            with contextlib.suppress(SystemExit):
+                await self._server.serve()
+            if self._stopping or self._server.started:
+                return
+            self._attempts += 1
+            if self._attempts == 1:
+                log.warning(
+                    "the web application cannot listen on %s yet; it keeps trying",
+                    self._listen,
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.LONGEST_RETRY)
 
     async def stop(self) -> None:
         if self._task is None:
             return
+        self._stopping = True
         self._server.should_exit = True
+        if not self._server.started:
+            self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import socket
+
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from common.config import ConfigError, parse_config
 from tests.harness import Kent
-from web.server import available, parse_listen
+from web.app import create_app
+from web.server import WebServer, available, parse_listen
+from web.site import Site
 
 
 def test_served_on_the_bots_loop_beside_it(kent_web: Kent) -> None:
@@ -59,10 +65,40 @@ def test_listen_address_is_checked_where_it_is_written() -> None:
 
 
 def test_a_taken_address_is_seen_before_starting() -> None:
-    import socket
-
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
         assert not available(f"127.0.0.1:{port}")
+
+
+def test_a_taken_address_delays_the_site_not_the_bot(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The instance that led before may still hold the port while it closes: the new
+    leader's bot runs at once, and its site listens as soon as the port is free."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    server = WebServer(create_app(site), f"127.0.0.1:{port}")
+    server.FIRST_RETRY = 0.2
+
+    async def scenario() -> str:
+        await asyncio.wait_for(server.start(), 5)  # returns although it cannot listen
+        assert not server.serving
+        holder.close()
+        for _ in range(100):
+            if server.serving:
+                break
+            await asyncio.sleep(0.05)
+        async with httpx.AsyncClient() as browser:
+            answer = await browser.get(f"http://127.0.0.1:{port}/healthz")
+        await server.stop()
+        return answer.text
+
+    with caplog.at_level(logging.INFO, logger="kentbot"):
+        assert asyncio.run(scenario()) == "ok"
+    said = caplog.text
+    assert f"cannot listen on 127.0.0.1:{port} yet" in said
+    assert f"listens on 127.0.0.1:{port}" in said
