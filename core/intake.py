@@ -16,8 +16,17 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
+from core.filing import (
+    MAX_ADDRESS,
+    MAX_TEXT,
+    Filing,
+    check_location,
+    checked,
+    clean_text,
+    file_request,
+    phone_number,
+)
 from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
@@ -61,9 +70,9 @@ FLOW_STEPS = frozenset((*FlowStep, *RENAMED_STEPS))
 # a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle
 # on the topic screen and in the summary, where it can be changed.
 DEFAULT_TYPE = "sikayet"
-MAX_TEXT = 2000
-MAX_ADDRESS = 500
 MAX_PHOTOS = 3
+# MAX_TEXT, MAX_ADDRESS and clean_text are core.filing's, shared with the forms that file a
+# request at once (Open311, the staff desk): one limit for every door.
 
 
 class Photo(BaseModel):
@@ -159,15 +168,6 @@ def _save(
     draft.updated_at = utcnow()
     session.add(draft)
     return draft
-
-
-def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise Refused("empty")
-    if len(value) > limit:
-        raise Refused("too_long")
-    return value
 
 
 def start(
@@ -338,8 +338,7 @@ def set_text(session: Session, draft: ConversationState, text: str | None) -> Co
 def set_location(
     session: Session, draft: ConversationState, latitude: float, longitude: float
 ) -> ConversationState:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise Refused("bad_location")
+    check_location(latitude, longitude)
     return _save(session, draft, draft.step, latitude=latitude, longitude=longitude)
 
 
@@ -372,11 +371,7 @@ def clear_photos(session: Session, draft: ConversationState) -> ConversationStat
 
 
 def set_phone(session: Session, draft: ConversationState, phone: str) -> ConversationState:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not 10 <= len(digits) <= 15:
-        raise Refused("bad_phone")
-    normalised = "+" + digits if phone.strip().startswith("+") else digits
-    return _save(session, draft, next_step(draft, "phone"), phone=normalised)
+    return _save(session, draft, next_step(draft, "phone"), phone=phone_number(phone))
 
 
 def cancel(session: Session, citizen: Citizen) -> bool:
@@ -404,9 +399,21 @@ def submit(
         raise Refused("incomplete")
     if not recorded and citizen.consent_at is None:
         raise Refused("consent_required")
-    category = reference.get(session, Category, state.category)
-    if category is None:
-        raise Refused("unknown_category")
+    filing = Filing(
+        channel=state.channel or "" if recorded else "telegram",
+        type=state.type,
+        category_code=state.category,
+        text=state.text,
+        latitude=state.latitude,
+        longitude=state.longitude,
+        address=state.address,
+        phone=state.phone,
+        actor="staff" if recorded else "citizen",
+        actor_telegram_id=citizen.telegram_id,
+    )
+    # Every field is checked before the draft is claimed: a refusal leaves it in place, at
+    # its summary, for the citizen to correct.
+    filing, category = checked(filing, session)
     # Claim the draft first: of two Send presses racing each other, only the one that
     # deletes it files the request (the other deletes nothing and stops here).
     claimed = session.execute(
@@ -420,26 +427,9 @@ def submit(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused("incomplete")
     now = now or utcnow()
-    year = now.astimezone(calendar.tz).year
-    request = Request(
-        number=numbering.allocate(session, year)[0],
-        channel=state.channel or "" if recorded else "telegram",
-        type=state.type,
-        category_code=category.code,
-        department_code=category.department_code,
-        citizen_id=None if recorded else citizen.id,
-        text=state.text,
-        latitude=state.latitude,
-        longitude=state.longitude,
-        address=state.address,
-        contact_phone=state.phone,
-        status="new",
-        created_at=now,
-        updated_at=now,
-        due_at=calendar.add_working_hours(now, category.sla_hours),
+    request, event = file_request(
+        session, calendar, filing, citizen=None if recorded else citizen, now=now
     )
-    session.add(request)
-    session.flush()
     assert request.id is not None
     for photo in state.photos:
         session.add(
@@ -450,15 +440,6 @@ def submit(
                 created_at=now,
             )
         )
-    event = RequestEvent(
-        request_id=request.id,
-        at=now,
-        kind="created",
-        actor="staff" if recorded else "citizen",
-        actor_telegram_id=citizen.telegram_id,
-        data={"department": category.department_code},
-    )
-    session.add(event)
     if state.phone and not recorded:
         citizen.phone = state.phone
         session.add(citizen)
