@@ -144,12 +144,12 @@ class Call:
 Handler = Callable[[Call], Coroutine[Any, Any, Response | Answer]]
 
 
-def _language(request: Request, site: Site) -> str:
+def _language(request: Request, site: Site, params: Params) -> str:
     """`locale` if it is given, else the first language of Accept-Language we speak, else
     the municipality's. An unknown but well-formed language is not an error: the answer
     is in the municipality's language, as content negotiation has it."""
     default = site.config.municipality.default_language
-    locale = request.query_params.get("locale")
+    locale = params.get("locale", limit=35)
     if locale is not None:
         if not _LANGUAGE_TAG.fullmatch(locale):
             raise Open311Error(400, N_("locale must be a language tag such as tr or en."))
@@ -199,11 +199,12 @@ def endpoint(
             return _refusal(error, form, translator(site.config.municipality.default_language))
         t = translator(site.config.municipality.default_language)
         try:
-            t = translator(_language(request, site))
             items = list(request.query_params.multi_items())
             if request.method == "POST":
                 items += await _form(request)
-            call = Call(request, site, form, t, Params(items))
+            params = Params(items)
+            t = translator(_language(request, site, params))
+            call = Call(request, site, form, t, params)
             db = site.engine if engine == "primary" else site.reader
             answer: Response | Answer = await without_blocking(db, handler(call))
         except Open311Error as error:
