@@ -109,10 +109,10 @@ def test_a_refused_send_leaves_the_draft_to_correct(db: Engine, calendar: Workin
         session.add(draft)
     # As the Send button's handler does: the refusal is shown, and the transaction commits.
     with transaction(db) as session:
-        draft = intake.draft_of(session, citizen_of(session, staff_id))
-        assert draft is not None
+        summary = intake.draft_of(session, citizen_of(session, staff_id))
+        assert summary is not None
         with pytest.raises(Refused, match="unknown_channel"):
-            intake.submit(session, citizen_of(session, staff_id), draft, calendar)
+            intake.submit(session, citizen_of(session, staff_id), summary, calendar)
     with transaction(db) as session:
         kept = session.get(ConversationState, staff_id)
         assert kept is not None and kept.step == "summary"
