@@ -457,6 +457,14 @@ def _limiter(request: Request) -> api_keys.RateLimiter:
     return limiter
 
 
+def _calendar(request: Request, site: Site) -> WorkingCalendar:
+    """The working calendar, made once per application (its holidays take a few ms)."""
+    calendar: WorkingCalendar | None = getattr(request.app.state, "open311_calendar", None)
+    if calendar is None:
+        calendar = request.app.state.open311_calendar = WorkingCalendar.from_config(site.config)
+    return calendar
+
+
 def _coordinate(call: Call, name: str, bound: float) -> float | None:
     value = call.params.get(name, limit=40)
     if value is None or not value.strip():
@@ -575,7 +583,7 @@ async def post_request(call: Call) -> Response | Answer:
         )
         error.headers["Retry-After"] = str(seconds)
         raise error
-    calendar = WorkingCalendar.from_config(site.config)
+    calendar = _calendar(call.request, site)
     try:
         with transaction(site.engine) as session:
             filing = _filing(call, session, name, channel)
