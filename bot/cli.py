@@ -151,6 +151,53 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_api_key(args: argparse.Namespace) -> int:
+    """Open311 keys: made (the key shown this once), listed, revoked."""
+    from bot.app import prepare_database
+    from core import api_keys
+    from core.codes import CHANNELS
+    from core.refusals import Refused
+    from db.engine import make_engine, transaction
+
+    engine = make_engine(args.database_url or default_database_url())
+    prepare_database(engine, _config(args.config))
+    try:
+        with transaction(engine) as session:
+            if args.action == "add":
+                row, key = api_keys.create(session, args.name, args.channel, args.rate)
+                print(
+                    f"API key {row.name} (channel {row.channel}, {row.rate_per_minute} posts "
+                    "a minute). Give it to the application; it is not shown again:"
+                )
+                print(key)
+            elif args.action == "list":
+                for row in api_keys.listing(session):
+                    state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+                    used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+                    print(
+                        f"{row.name}\t{row.channel}\t{row.rate_per_minute}/min\t{state}\t"
+                        f"last used {used}"
+                    )
+            elif not api_keys.revoke(session, args.name):
+                print(f"kentbot api-key: no active key is named {args.name}", file=sys.stderr)
+                return 1
+            else:
+                print(f"API key {args.name} is revoked")
+    except Refused as exc:
+        hints = {
+            "bad_name": "lower-case letters, digits, '.', '_' and '-', at most 64",
+            "unknown_channel": f"channels: {', '.join(c for c in CHANNELS if c != 'telegram')}",
+            "bad_rate": f"1 to {api_keys.MAX_RATE} posts a minute",
+            "name_taken": "revoked keys keep their names; choose another",
+        }
+        print(
+            f"kentbot api-key: {exc.reason.replace('_', ' ')} ({hints.get(exc.reason, '')})",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -481,6 +528,23 @@ def build_parser() -> argparse.ArgumentParser:
     remove = staff_sub.add_parser("remove", help="take away every staff power at once")
     remove.add_argument("telegram_id", type=int)
     staff.set_defaults(func=cmd_staff)
+
+    api_key = with_common(
+        sub.add_parser("api-key", help="keys that let applications post requests (Open311)")
+    )
+    api_key_sub = api_key.add_subparsers(dest="action", required=True)
+    add_key = api_key_sub.add_parser("add", help="make a key (shown once)")
+    add_key.add_argument("name", help="the application's name, e.g. fixmystreet")
+    add_key.add_argument(
+        "--channel", default="web", help="channel its requests are counted under (default web)"
+    )
+    add_key.add_argument(
+        "--rate", type=int, default=60, help="posts a minute it may make (default 60)"
+    )
+    api_key_sub.add_parser("list", help="every key, revoked ones too (never the keys)")
+    revoke_key = api_key_sub.add_parser("revoke", help="stop a key at once")
+    revoke_key.add_argument("name")
+    api_key.set_defaults(func=cmd_api_key)
 
     event = with_common(sub.add_parser("event", help="City Council events"))
     event_sub = event.add_subparsers(dest="action", required=True)

@@ -1,17 +1,17 @@
-"""Filing one request from fields already complete: the single place a request is born.
+"""Filing a request, whatever it came by: the one rule that numbers it, routes it by its
+topic, starts its SLA clock and writes its `created` event.
 
-The chat's step-by-step filing (core.intake.submit), staff's /kayit, the web desk's entry
-form and Open311's POST all end here, so numbering, routing by topic, the working-time
-target (due time) and the audit trail's first event are the same whichever way a request
-arrives. Each field is checked here too, with a Refused reason its caller words for the
-person (`bad_phone`, `too_long`, `unknown_category`…).
+The chat's Send (core.intake.submit, for citizens and for staff's /kayit), Open311's POST
+(web/open311.py) and the staff desk's entry form all call `file_request`, so a request is
+the same request whichever door it came through. The checks of each field are here too,
+for the chat's steps and for the forms that take every field at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -20,14 +20,15 @@ from core.codes import CHANNELS, REQUEST_TYPES
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Attachment, Category, Request, RequestEvent
+from db.models import Category, Citizen, Request, RequestEvent
+from db.types import utcnow
 
 MAX_TEXT = 2000
 MAX_ADDRESS = 500
-MAX_PHOTOS = 3
 
 
 def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
+    """The text without its surrounding blanks; Refused("empty") or ("too_long")."""
     value = (text or "").strip()
     if not value:
         raise Refused("empty")
@@ -36,22 +37,25 @@ def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
     return value
 
 
-def check_location(latitude: float, longitude: float) -> None:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise Refused("bad_location")
-
-
-def normal_phone(phone: str) -> str:
-    """10 to 15 digits, with the leading + kept: '0532 111 22 33' → '05321112233'."""
+def phone_number(phone: str) -> str:
+    """A phone number as stored: its digits, with the + of an international one kept;
+    Refused("bad_phone") unless it has 10 to 15 digits (a Turkish number has 10 or 12)."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not 10 <= len(digits) <= 15:
         raise Refused("bad_phone")
     return "+" + digits if phone.strip().startswith("+") else digits
 
 
+def check_location(latitude: float, longitude: float) -> None:
+    """Refused("bad_location") for a point that is not on Earth."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise Refused("bad_location")
+
+
 @dataclass(frozen=True)
-class NewRequest:
-    """A request's fields as given; `filed` checks them."""
+class Filing:
+    """What a new request says. The chat checked each field as it was typed; a form that
+    sends them all at once has them checked by `file_request`."""
 
     channel: str
     type: str
@@ -61,92 +65,95 @@ class NewRequest:
     longitude: float | None = None
     address: str | None = None
     phone: str | None = None
-    # Telegram photos: (file_id, file_unique_id).
-    photos: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # The requester agreed that the description may be shown publicly.
+    publish: bool = False
+    # Who filed it, as the audit trail records it: the citizen themself (by chat, or an
+    # application of theirs through Open311) or staff recording it for them.
+    actor: str = "citizen"
+    actor_telegram_id: int | None = None
+    # Anything else the `created` event keeps about where it came from (the API key's name).
+    origin: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Submitted:
-    request: Request
-    department_code: str
-    # What the request's card shows besides the request, as stored with it.
-    event: RequestEvent
-    photo_ids: list[str]
-
-
-def filed(
-    session: Session,
-    calendar: WorkingCalendar,
-    new: NewRequest,
-    *,
-    citizen_id: int | None,
-    actor: str,
-    actor_telegram_id: int | None,
-    now: datetime,
-) -> Submitted:
-    """Store the request, route it by its topic and start its working-time clock.
-
-    `actor` is who filed it: "citizen" (their own, `citizen_id` theirs) or "staff" (taken
-    by phone, in person, or from another system: no citizen row)."""
+def checked(filing: Filing, session: Session) -> tuple[Filing, Category]:
+    """The filing with every field checked and normalised, and its topic; Refused with the
+    reason of the first field that does not fit."""
     # Only the citizen's own chat counts as Telegram: staff entering a request never do.
-    if new.channel not in CHANNELS or (actor == "staff" and new.channel == "telegram"):
+    if filing.channel not in CHANNELS or (filing.actor == "staff" and filing.channel == "telegram"):
         raise Refused("unknown_channel")
-    if new.type not in REQUEST_TYPES:
+    if filing.type not in REQUEST_TYPES:
         raise Refused("unknown_type")
-    category = reference.get(session, Category, new.category_code)
+    category = reference.get(session, Category, filing.category_code)
     if category is None or not category.active:
         raise Refused("unknown_category")
-    text = clean_text(new.text)
-    address = clean_text(new.address, MAX_ADDRESS) if new.address else None
-    phone = normal_phone(new.phone) if new.phone else None
-    if (new.latitude is None) != (new.longitude is None):
+    text = clean_text(filing.text)
+    if (filing.latitude is None) != (filing.longitude is None):
         raise Refused("bad_location")
-    if new.latitude is not None and new.longitude is not None:
-        check_location(new.latitude, new.longitude)
-    if len(new.photos) > MAX_PHOTOS:
-        raise Refused("too_many_photos")
+    if filing.latitude is not None and filing.longitude is not None:
+        check_location(filing.latitude, filing.longitude)
+    address = clean_text(filing.address, MAX_ADDRESS) if filing.address is not None else None
+    phone = phone_number(filing.phone) if filing.phone is not None else None
+    return (
+        Filing(
+            channel=filing.channel,
+            type=filing.type,
+            category_code=category.code,
+            text=text,
+            latitude=filing.latitude,
+            longitude=filing.longitude,
+            address=address,
+            phone=phone,
+            publish=filing.publish,
+            actor=filing.actor,
+            actor_telegram_id=filing.actor_telegram_id,
+            origin=dict(filing.origin),
+        ),
+        category,
+    )
+
+
+def file_request(
+    session: Session,
+    calendar: WorkingCalendar,
+    filing: Filing,
+    citizen: Citizen | None = None,
+    now: datetime | None = None,
+) -> tuple[Request, RequestEvent]:
+    """Store the request, route it to its topic's department, start its SLA clock (working
+    time) and record its creation; the caller's transaction commits it, and then posts its
+    card in the department's group. `citizen`: the Telegram citizen it belongs to, who may
+    follow it in the chat (None for one recorded by staff or posted through Open311)."""
+    filing, category = checked(filing, session)
+    now = now or utcnow()
     year = now.astimezone(calendar.tz).year
     request = Request(
         number=numbering.allocate(session, year)[0],
-        channel=new.channel,
-        type=new.type,
+        channel=filing.channel,
+        type=filing.type,
         category_code=category.code,
         department_code=category.department_code,
-        citizen_id=citizen_id,
-        text=text,
-        latitude=new.latitude,
-        longitude=new.longitude,
-        address=address,
-        contact_phone=phone,
+        citizen_id=citizen.id if citizen is not None else None,
+        text=filing.text,
+        latitude=filing.latitude,
+        longitude=filing.longitude,
+        address=filing.address,
+        contact_phone=filing.phone,
         status="new",
         created_at=now,
         updated_at=now,
         due_at=calendar.add_working_hours(now, category.sla_hours),
+        publish_consent=filing.publish,
     )
     session.add(request)
     session.flush()
     assert request.id is not None
-    for file_id, unique_id in new.photos:
-        session.add(
-            Attachment(
-                request_id=request.id,
-                telegram_file_id=file_id,
-                file_unique_id=unique_id,
-                created_at=now,
-            )
-        )
     event = RequestEvent(
         request_id=request.id,
         at=now,
         kind="created",
-        actor=actor,
-        actor_telegram_id=actor_telegram_id,
-        data={"department": category.department_code},
+        actor=filing.actor,
+        actor_telegram_id=filing.actor_telegram_id,
+        data={"department": category.department_code, **filing.origin},
     )
     session.add(event)
-    return Submitted(
-        request=request,
-        department_code=category.department_code,
-        event=event,
-        photo_ids=[file_id for file_id, _ in new.photos],
-    )
+    return request, event

@@ -7,6 +7,7 @@ of the bot, or a citizen who comes back tomorrow, continues where they were.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -18,20 +19,19 @@ from sqlmodel import Session, col, select
 from core.codes import CHANNELS, REQUEST_TYPES
 from core.filing import (
     MAX_ADDRESS,
-    MAX_PHOTOS,
     MAX_TEXT,
-    NewRequest,
-    Submitted,
+    Filing,
     check_location,
+    checked,
     clean_text,
-    filed,
-    normal_phone,
+    file_request,
+    phone_number,
 )
 from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Category, Citizen, ConversationState, Request
+from db.models import Attachment, Category, Citizen, ConversationState, Request, RequestEvent
 from db.types import utcnow
 
 
@@ -70,6 +70,9 @@ FLOW_STEPS = frozenset((*FlowStep, *RENAMED_STEPS))
 # a complaint, so "şikayet" saves most citizens a tap; the choice stays visible as a toggle
 # on the topic screen and in the summary, where it can be changed.
 DEFAULT_TYPE = "sikayet"
+MAX_PHOTOS = 3
+# MAX_TEXT, MAX_ADDRESS and clean_text are core.filing's, shared with the forms that file a
+# request at once (Open311, the staff desk): one limit for every door.
 
 
 class Photo(BaseModel):
@@ -123,6 +126,15 @@ def record(draft: ConversationState, **changes: Any) -> None:
         raise TypeError(f"not part of a filing draft: {sorted(unknown)}")
     state = FilingState.model_validate({**draft.data, **changes})
     draft.data = state.model_dump(mode="json", exclude_unset=True)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: Request
+    department_code: str
+    # What the request's card shows besides the request, as stored with it.
+    event: RequestEvent
+    photo_ids: list[str]
 
 
 def draft_of(session: Session, citizen: Citizen) -> ConversationState | None:
@@ -359,7 +371,7 @@ def clear_photos(session: Session, draft: ConversationState) -> ConversationStat
 
 
 def set_phone(session: Session, draft: ConversationState, phone: str) -> ConversationState:
-    return _save(session, draft, next_step(draft, "phone"), phone=normal_phone(phone))
+    return _save(session, draft, next_step(draft, "phone"), phone=phone_number(phone))
 
 
 def cancel(session: Session, citizen: Citizen) -> bool:
@@ -387,9 +399,21 @@ def submit(
         raise Refused("incomplete")
     if not recorded and citizen.consent_at is None:
         raise Refused("consent_required")
-    category = reference.get(session, Category, state.category)
-    if category is None:
-        raise Refused("unknown_category")
+    filing = Filing(
+        channel=state.channel or "" if recorded else "telegram",
+        type=state.type,
+        category_code=state.category,
+        text=state.text,
+        latitude=state.latitude,
+        longitude=state.longitude,
+        address=state.address,
+        phone=state.phone,
+        actor="staff" if recorded else "citizen",
+        actor_telegram_id=citizen.telegram_id,
+    )
+    # Every field is checked before the draft is claimed: a refusal leaves it in place, at
+    # its summary, for the citizen to correct.
+    filing, category = checked(filing, session)
     # Claim the draft first: of two Send presses racing each other, only the one that
     # deletes it files the request (the other deletes nothing and stops here).
     claimed = session.execute(
@@ -403,27 +427,26 @@ def submit(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused("incomplete")
     now = now or utcnow()
-    submitted = filed(
-        session,
-        calendar,
-        NewRequest(
-            channel=state.channel or "" if recorded else "telegram",
-            type=state.type,
-            category_code=category.code,
-            text=state.text,
-            latitude=state.latitude,
-            longitude=state.longitude,
-            address=state.address,
-            phone=state.phone,
-            photos=[(photo.file_id, photo.file_unique_id) for photo in state.photos],
-        ),
-        citizen_id=None if recorded else citizen.id,
-        actor="staff" if recorded else "citizen",
-        actor_telegram_id=citizen.telegram_id,
-        now=now,
+    request, event = file_request(
+        session, calendar, filing, citizen=None if recorded else citizen, now=now
     )
+    assert request.id is not None
+    for photo in state.photos:
+        session.add(
+            Attachment(
+                request_id=request.id,
+                telegram_file_id=photo.file_id,
+                file_unique_id=photo.file_unique_id,
+                created_at=now,
+            )
+        )
     if state.phone and not recorded:
-        citizen.phone = submitted.request.contact_phone
+        citizen.phone = state.phone
         session.add(citizen)
     session.expunge(draft)
-    return submitted
+    return Submitted(
+        request=request,
+        department_code=category.department_code,
+        event=event,
+        photo_ids=[photo.file_id for photo in state.photos],
+    )

@@ -125,7 +125,15 @@ def _blank_requests(session: Session, ids: Sequence[int], now: datetime) -> None
         session.execute(
             update(Request)
             .where(col(Request.id).in_(chunk))
-            .values(text=ERASED, address=None, contact_phone=None, latitude=None, longitude=None)
+            .values(
+                text=ERASED,
+                address=None,
+                contact_phone=None,
+                latitude=None,
+                longitude=None,
+                # Nothing is left to publish (core.public_requests).
+                publish_consent=False,
+            )
         )
         # Staff answers are blanked too: they are addressed to the citizen and often
         # quote them. Kind, time and actor stay for the audit trail and response times.

@@ -127,6 +127,29 @@ class Request(SQLModel, table=True):
     # A hash of an imported row, so importing the same file twice adds nothing.
     import_key: str | None = Field(default=None, max_length=64, unique=True)
     updated_at: datetime = _created()
+    # The requester agreed that the description may be shown publicly (Open311's GET,
+    # the dashboard). Nobody agreed by default; the chat does not ask.
+    publish_consent: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class ApiKey(SQLModel, table=True):
+    """A key that lets an application post requests through Open311 (`kentbot api-key`).
+
+    Only the key's SHA-256 is kept: the key itself is shown once, when it is created, so a
+    copy of the database lets nobody post. A revoked key stays, so its name is not reused
+    for a different application and the requests it posted still say where they came from."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    # Where the requests it posts are counted (core.codes.CHANNELS).
+    channel: str = Field(max_length=16)
+    rate_per_minute: int = 60
+    created_at: datetime = _created()
+    revoked_at: datetime | None = _time()
+    last_used_at: datetime | None = _time()
 
 
 class RequestEvent(SQLModel, table=True):

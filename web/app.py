@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from common.i18n import N_
+from web import open311
 from web.desk.routes import routes as desk
 from web.pages import STATIC, error_page, language_of_path
 from web.site import Site
@@ -37,7 +38,7 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-PARTS: tuple[Sequence[BaseRoute], ...] = (desk,)
+PARTS: tuple[Sequence[BaseRoute], ...] = (open311.routes, desk)
 
 _MESSAGES = {
     404: N_("There is no such page."),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
 
 from common.config import Config
+from core.working_time import WorkingCalendar
 
 
 class Effects(Protocol):
@@ -52,6 +54,11 @@ class Site:
     @property
     def reader(self) -> Engine:
         return self.read_engine or self.engine
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        """The working calendar of due times, made once (its holidays take a few ms)."""
+        return WorkingCalendar.from_config(self.config)
 
 
 def site_of(request: Request) -> Site:

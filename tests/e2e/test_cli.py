@@ -423,6 +423,43 @@ def test_staff_add_on_a_fresh_database_knows_the_config_departments(tmp_path: Pa
     assert "555 is now staff of fen" in added.stdout
 
 
+def test_api_keys_made_listed_and_revoked(tmp_path: Path) -> None:
+    """`kentbot api-key`: the key is printed once and works; the database keeps its hash
+    only; a revoked key stops working at once and keeps its name."""
+    from core import api_keys
+
+    database = sqlite_url(tmp_path / "k.sqlite")
+    common = ["--database-url", database]
+    added = kentbot(
+        "api-key", *common, "add", "fixmystreet", "--channel", "whatsapp", "--rate", "5"
+    )
+    assert added.returncode == 0, added.stderr
+    key = added.stdout.strip().splitlines()[-1]
+    assert "channel whatsapp, 5 posts a minute" in added.stdout and len(key) >= 43
+    engine = make_engine(database)
+    with transaction(engine) as session:
+        assert api_keys.authenticate(session, key) is not None
+    with engine.connect() as connection:
+        assert key not in str(connection.execute(text("SELECT * FROM api_key")).all())
+
+    listed = kentbot("api-key", *common, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("fixmystreet\twhatsapp\t5/min\tactive")
+    assert key not in listed.stdout
+
+    assert "channels: phone" in kentbot("api-key", *common, "add", "x", "--channel", "fax").stderr
+    assert kentbot("api-key", *common, "add", "fixmystreet").returncode == 2
+
+    revoked = kentbot("api-key", *common, "revoke", "fixmystreet")
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    with transaction(engine) as session:
+        assert api_keys.authenticate(session, key) is None
+    again = kentbot("api-key", *common, "revoke", "fixmystreet")
+    assert again.returncode == 1 and "no active key" in again.stderr
+    assert "\trevoked " in kentbot("api-key", *common, "list").stdout
+    engine.dispose()
+
+
 def test_staff_add_list_remove(tmp_path: Path) -> None:
     common = ["--database-url", sqlite_url(tmp_path / "k.sqlite")]
     upgraded = kentbot("db", "upgrade", *common)

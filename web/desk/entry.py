@@ -23,7 +23,6 @@ from core.codes import CHANNELS, REQUEST_TYPES
 from core.intake import DEFAULT_TYPE, category_keywords
 from core.refusals import Refused
 from core.text_match import suggest
-from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Category, Department
 from db.models import Request as StoredRequest
@@ -140,7 +139,7 @@ async def file_request(request: Request, desk: Desk) -> Response:
     if notice is None:
         try:
             latitude, longitude = _location(values["location"])
-            new = filing.NewRequest(
+            new = filing.Filing(
                 channel=values["channel"],
                 type=values["type"],
                 category_code=values["category"],
@@ -149,19 +148,12 @@ async def file_request(request: Request, desk: Desk) -> Response:
                 longitude=longitude,
                 address=values["address"].strip() or None,
                 phone=values["phone"].strip() or None,
+                actor="staff",
+                actor_telegram_id=desk.member.telegram_id,
             )
-            calendar = WorkingCalendar.from_config(desk.site.config)
             with transaction(desk.site.engine) as session:
-                submitted = filing.filed(
-                    session,
-                    calendar,
-                    new,
-                    citizen_id=None,
-                    actor="staff",
-                    actor_telegram_id=desk.member.telegram_id,
-                    now=utcnow(),
-                )
-                request_id, number = submitted.request.id, submitted.request.number
+                stored, _ = filing.file_request(session, desk.site.calendar, new, now=utcnow())
+                request_id, number = stored.id, stored.number
         except Refused as refused:
             problem = t._(PROBLEMS.get(refused.reason, PROBLEMS["empty"]))
         else:
