@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from common.i18n import N_
+from web import dashboard
 from web.pages import STATIC, error_page, language_of_path
 from web.site import Site
 
@@ -33,7 +34,7 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-PARTS: tuple[Sequence[BaseRoute], ...] = ()
+PARTS: tuple[Sequence[BaseRoute], ...] = (dashboard.routes,)
 
 _MESSAGES = {
     404: N_("There is no such page."),
