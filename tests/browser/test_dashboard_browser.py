@@ -17,7 +17,7 @@ def _check_charts(browser: webdriver.Chrome) -> int:
     for chart in charts:
         assert chart.get_attribute("role") == "img"
         # The name a screen reader announces, as Chromium computes it.
-        assert chart.accessible_name, chart.get_attribute("outerHTML")[:200]
+        assert chart.accessible_name, str(chart.get_attribute("outerHTML"))[:200]
         figure = chart.find_element(By.XPATH, "ancestor::figure")
         table = figure.find_element(By.TAG_NAME, "table")
         assert table.find_element(By.TAG_NAME, "caption").text
@@ -49,4 +49,5 @@ def test_dashboard_in_a_browser_on_a_desk_and_on_a_phone(
     assert "148,748" in browser.find_element(By.ID, "main").text
     assert _check_charts(browser) >= 5
     other = browser.find_element(By.CSS_SELECTOR, "header nav a[hreflang=tr]")
-    assert other.get_attribute("lang") == "tr" and other.get_attribute("href").endswith("/2023")
+    assert other.get_attribute("lang") == "tr"
+    assert str(other.get_attribute("href")).endswith("/2023")
