@@ -43,7 +43,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
 
 from common.config import Config, YearTargets
-from core import codes, council
+from core import breakdowns, codes, council
 from core.employment import events as employment_events
 from core.employment import indicators as employment
 from core.periods import KINDS, Period, period, previous
@@ -53,10 +53,12 @@ from db.types import utcnow
 # The General Assembly is counted by who attended it; the other assemblies by members.
 GENERAL_ASSEMBLY = "genel_kurul"
 COMPLAINT = "sikayet"
-SATISFIED_FROM = 4
-SECONDS_PER_DAY = 86_400
+SATISFIED_FROM = breakdowns.SATISFIED_FROM  # one definition of "satisfied"
+SECONDS_PER_DAY = breakdowns.SECONDS_PER_DAY
 # The key of goal 4.3.1's figures in a snapshot's data.
 EMPLOYMENT = "employment"
+# The key of a year's breakdowns (per month, per department) for the public dashboard.
+BREAKDOWNS = "breakdowns"
 
 _REQUEST: Table = SQLModel.metadata.tables[str(Request.__tablename__)]
 _ANSWER: Table = SQLModel.metadata.tables[str(SatisfactionAnswer.__tablename__)]
@@ -143,16 +145,8 @@ def _satisfaction(session: Session, start: datetime, end: datetime) -> tuple[flo
 
 
 def _response_days(session: Session) -> ColumnElement[Any]:
-    """avg(first response - arrival) in days, in the dialect's own date arithmetic."""
-    created, first = _REQUEST.c.created_at, _REQUEST.c.first_response_at
-    if session.get_bind().dialect.name == "postgresql":
-        # Both columns are timestamp without time zone (UTC): their difference is an interval.
-        seconds = func.extract("epoch", first.op("-")(created))
-        return func.avg(seconds) / SECONDS_PER_DAY
-    # julianday is a double; rounding each difference to whole milliseconds keeps a mean
-    # of exact 2-day answers at exactly 2 instead of 1.9999999999.
-    millis = func.round((func.julianday(first) - func.julianday(created)) * 86_400_000)
-    return func.avg(millis) / 86_400_000.0
+    """avg(first response - arrival) in days (one definition, shared with the breakdowns)."""
+    return breakdowns.response_days(session)
 
 
 def _average_response(session: Session, start: datetime, end: datetime) -> tuple[float | None, int]:
@@ -285,11 +279,10 @@ def compute(
 # --- snapshots -----------------------------------------------------------------------------
 
 
-def store_snapshot(
+def snapshot_data(
     session: Session, config: Config, span: Period, computed_at: datetime
-) -> Indicators:
-    """Compute `span` as of `computed_at` and upsert its snapshot row (one per kind and
-    start)."""
+) -> tuple[Indicators, dict[str, Any]]:
+    """Compute `span` as of `computed_at`: its figures, and the data a snapshot row holds."""
     figures = compute(session, config, span, computed_at)
     # Goal 4.3.1 rides in the same row, under its own key: Indicators.from_dict ignores
     # it, and snapshots stored before it simply have none (employment_snapshot: None).
@@ -297,6 +290,17 @@ def store_snapshot(
     data[EMPLOYMENT] = employment.compute(
         session, config, span, computed_at, employment_events.RECORDED
     ).to_dict()
+    if span.kind == "year":
+        # Only years: the public dashboard shows a year, and a month's breakdown would
+        # repeat the month's own row.
+        data[BREAKDOWNS] = breakdowns.compute(session, span, config.tz).to_dict()
+    return figures, data
+
+
+def save_snapshot(
+    session: Session, span: Period, data: dict[str, Any], computed_at: datetime
+) -> None:
+    """Upsert the snapshot row of `span` (one per kind and start) with `data`."""
     values = {
         "kind": span.kind,
         "period_start": span.start,
@@ -318,7 +322,26 @@ def store_snapshot(
             },
         )
     )
+
+
+def store_snapshot(
+    session: Session, config: Config, span: Period, computed_at: datetime
+) -> Indicators:
+    """Compute `span` as of `computed_at` and upsert its snapshot row (one per kind and
+    start)."""
+    figures, data = snapshot_data(session, config, span, computed_at)
+    save_snapshot(session, span, data, computed_at)
     return figures
+
+
+def stored(session: Session, kind: str, start: datetime) -> tuple[dict[str, Any], datetime] | None:
+    """The raw data of a stored snapshot and when it was computed, if there is one."""
+    row = session.execute(
+        select(_SNAPSHOT.c.data, _SNAPSHOT.c.computed_at).where(
+            _SNAPSHOT.c.kind == kind, _SNAPSHOT.c.period_start == start
+        )
+    ).one_or_none()
+    return None if row is None else (dict(row[0]), row[1])
 
 
 def snapshot(session: Session, kind: str, start: datetime) -> Indicators | None:

@@ -523,17 +523,7 @@ def build_report(
     if last == date(year, 12, 31):
         span = Period(span.start, span.end, "year", str(year))
     figures = compute(session, config, span, now)
-    whatsapp_note = first < WHATSAPP_SINCE
-    sections: tuple[Section, ...] = (
-        Section(PERFORMANCE, TARGET, _performance_rows(figures)),
-        Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
-        Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
-    )
     jobs = employment.compute(session, config, span, now, employment_events.RECORDED)
-    sections += _employment_rows(jobs)
-    notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
-    if whatsapp_note:
-        notes += (WHATSAPP_NOTE,)
     return Report(
         config.municipality.name,
         year,
@@ -542,10 +532,36 @@ def build_report(
         now.astimezone(config.tz),
         span,
         figures,
-        sections,
-        notes + EMPLOYMENT_NOTES + SOURCES,
+        sections(config, figures, jobs, first),
+        footnotes(first),
         jobs,
     )
+
+
+def sections(
+    config: Config, figures: Indicators, jobs: EmploymentIndicators | None, first: date
+) -> tuple[Section, ...]:
+    """The report's tables from figures already computed: a fresh `compute` (the report)
+    or a stored snapshot (the public dashboard), so the two can never differ. `first` is
+    the period's first day (it decides WhatsApp's footnote); without goal 4.3.1's
+    figures (a snapshot stored before it) its tables are left out."""
+    whatsapp_note = first < WHATSAPP_SINCE
+    tables: tuple[Section, ...] = (
+        Section(PERFORMANCE, TARGET, _performance_rows(figures)),
+        Section(MONITORING, FORECAST, _monitoring_rows(config, figures, whatsapp_note)),
+        Section(ATTENDANCE, "", _attendance_rows(config, figures), has_target=False),
+    )
+    if jobs is not None:
+        tables += _employment_rows(jobs)
+    return tables
+
+
+def footnotes(first: date) -> tuple[str, ...]:
+    """The report's footnotes for a period starting on `first`."""
+    notes: tuple[str, ...] = (MISSED_CALLS_NOTE, REQUESTS_NOTE)
+    if first < WHATSAPP_SINCE:
+        notes += (WHATSAPP_NOTE,)
+    return notes + EMPLOYMENT_NOTES + SOURCES
 
 
 # --- Turkish strings (Markdown, CSV) -------------------------------------------------------
@@ -574,6 +590,19 @@ def format_value(kind: str, value: Value, tr: Translator | None = None) -> str:
     if kind == "days":
         return tr.number(_days(float(value)))
     return tr.number(int(value))
+
+
+def rounded(kind: str, value: Value) -> Value:
+    """A cell's number exactly as `format_value` prints it, for open data: a percent in
+    percent (13.4 for %13,4, rounded the same way), days with at most one decimal, counts
+    whole; None stays None."""
+    if value is None:
+        return None
+    if kind == "percent":
+        return float(Decimal(repr(half_up(float(value), 3))).scaleb(2))
+    if kind == "days":
+        return _days(float(value))
+    return int(value)
 
 
 def _headings(report: Report, section: Section) -> list[list[str]]:
@@ -746,7 +775,10 @@ __all__ = [
     "Row",
     "Section",
     "build_report",
+    "footnotes",
     "format_value",
+    "rounded",
+    "sections",
     "write_csv",
     "write_markdown",
     "write_xlsx",

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from common.i18n import N_
-from web import open311
+from web import dashboard, open311
 from web.desk.routes import routes as desk
 from web.pages import STATIC, error_page, language_of_path
 from web.site import Site
@@ -38,7 +38,8 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-PARTS: tuple[Sequence[BaseRoute], ...] = (open311.routes, desk)
+# The dashboard last: its /{year} pages must not shadow the others' paths.
+PARTS: tuple[Sequence[BaseRoute], ...] = (open311.routes, desk, dashboard.routes)
 
 _MESSAGES = {
     404: N_("There is no such page."),
