@@ -20,11 +20,12 @@ from core.codes import CHANNELS, REQUEST_TYPES
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Category, Citizen, Request, RequestEvent
+from db.models import Attachment, Category, Citizen, Request, RequestEvent
 from db.types import utcnow
 
 MAX_TEXT = 2000
 MAX_ADDRESS = 500
+MAX_PHOTOS = 3
 
 
 def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
@@ -67,6 +68,8 @@ class Filing:
     phone: str | None = None
     # The requester agreed that the description may be shown publicly.
     publish: bool = False
+    # Telegram photos: (file_id, file_unique_id), at most MAX_PHOTOS.
+    photos: tuple[tuple[str, str], ...] = ()
     # Who filed it, as the audit trail records it: the citizen themself (by chat, or an
     # application of theirs through Open311) or staff recording it for them.
     actor: str = "citizen"
@@ -93,6 +96,8 @@ def checked(filing: Filing, session: Session) -> tuple[Filing, Category]:
         check_location(filing.latitude, filing.longitude)
     address = clean_text(filing.address, MAX_ADDRESS) if filing.address is not None else None
     phone = phone_number(filing.phone) if filing.phone is not None else None
+    if len(filing.photos) > MAX_PHOTOS:
+        raise Refused("too_many_photos")
     return (
         Filing(
             channel=filing.channel,
@@ -104,6 +109,7 @@ def checked(filing: Filing, session: Session) -> tuple[Filing, Category]:
             address=address,
             phone=phone,
             publish=filing.publish,
+            photos=tuple(filing.photos),
             actor=filing.actor,
             actor_telegram_id=filing.actor_telegram_id,
             origin=dict(filing.origin),
@@ -147,6 +153,15 @@ def file_request(
     session.add(request)
     session.flush()
     assert request.id is not None
+    for file_id, unique_id in filing.photos:
+        session.add(
+            Attachment(
+                request_id=request.id,
+                telegram_file_id=file_id,
+                file_unique_id=unique_id,
+                created_at=now,
+            )
+        )
     event = RequestEvent(
         request_id=request.id,
         at=now,

@@ -31,7 +31,7 @@ from core.refusals import Refused
 from core.text_match import CategoryKeywords, suggest
 from core.working_time import WorkingCalendar
 from db import reference
-from db.models import Attachment, Category, Citizen, ConversationState, Request, RequestEvent
+from db.models import Category, Citizen, ConversationState, Request, RequestEvent
 from db.types import utcnow
 
 
@@ -408,6 +408,7 @@ def submit(
         longitude=state.longitude,
         address=state.address,
         phone=state.phone,
+        photos=tuple((photo.file_id, photo.file_unique_id) for photo in state.photos),
         actor="staff" if recorded else "citizen",
         actor_telegram_id=citizen.telegram_id,
     )
@@ -431,15 +432,6 @@ def submit(
         session, calendar, filing, citizen=None if recorded else citizen, now=now
     )
     assert request.id is not None
-    for photo in state.photos:
-        session.add(
-            Attachment(
-                request_id=request.id,
-                telegram_file_id=photo.file_id,
-                file_unique_id=photo.file_unique_id,
-                created_at=now,
-            )
-        )
     if state.phone and not recorded:
         citizen.phone = state.phone
         session.add(citizen)

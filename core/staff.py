@@ -6,6 +6,7 @@ command arguments) can grant a power the database does not record.
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from core.codes import STAFF_ROLES
@@ -31,6 +32,18 @@ def may_act(member: StaffMember | None, department_code: str) -> bool:
     if member is None or not member.active:
         return False
     return member.role in GLOBAL_ROLES or member.department_code == department_code
+
+
+def may_see(member: StaffMember | None) -> ColumnElement[bool]:
+    """may_act as a SQL condition on Request: the requests a list or an export may show
+    this person (the web desk's queue), so that a list never shows what a page refuses."""
+    if member is None or not member.active:
+        return false()
+    if member.role in GLOBAL_ROLES:
+        return true()
+    if member.department_code is None:
+        return false()
+    return col(Request.department_code) == member.department_code
 
 
 def authorize(actor: StaffMember | None, request: Request) -> StaffMember:

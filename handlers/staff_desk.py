@@ -25,6 +25,7 @@ from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Department, Request
 from flows.filing.screens import BACK
+from flows.staff_texts import error_text
 from handlers import request_buttons as cards
 from handlers import request_views as views
 from handlers import survey
@@ -67,22 +68,9 @@ REPLY_MEANS = {
     "reject": "reject",
 }
 
-ERRORS: dict[str, str] = {
-    "not_allowed": N_("⛔ Only staff of this department, supervisors and admins can do this."),
-    "closed": N_("This request is already closed."),
-    "already_assigned": N_("You have already taken this request on."),
-    "reason_required": N_("Please give a reason."),
-    "text_required": N_("Please write a text."),
-    "unknown_department": N_("That department does not exist."),
-    "same_department": N_("The request is already with that department."),
-    "too_long": N_("That text is too long (at most 4000 characters)."),
-    "not_found": N_("This request no longer exists."),
-}
-
 
 def _error(t: Translator, key: str | None) -> str:
-    message = ERRORS.get(key or "", ERRORS["not_found"])
-    return t._(message)
+    return error_text(t, key)
 
 
 def _staff_language(context: KentContext) -> str:

@@ -3,13 +3,17 @@ the citizen as a press in the staff group (web/site.py's Effects)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from handlers.common import KentContext
 from handlers.delivery import post_card
 from handlers.staff_desk import after_change
+
+log = logging.getLogger("kentbot.web")
 
 
 class TelegramEffects:
@@ -27,3 +31,13 @@ class TelegramEffects:
         self, request_id: int, event_id: int, action: str, actor_name: str
     ) -> bool:
         return await after_change(self._context(), request_id, event_id, action, actor_name)
+
+    async def photo(self, file_id: str) -> bytes | None:
+        """Fetched from Telegram each time, not kept: the citizen's photo stays where they
+        sent it, and erasing their data (which forgets the file id) ends access to it."""
+        try:
+            found = await self._app.bot.get_file(file_id)
+            return bytes(await found.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("a request's photo could not be fetched from Telegram: %s", error)
+            return None

@@ -28,6 +28,10 @@ class Effects(Protocol):
         exactly as a press in the group would. True when the citizen was told."""
         ...
 
+    async def photo(self, file_id: str) -> bytes | None:
+        """A photo a citizen sent, by its Telegram file id; None when it cannot be had."""
+        ...
+
 
 class NoEffects:
     """For a web application without a bot: changes stay in the database."""
@@ -39,6 +43,9 @@ class NoEffects:
         self, request_id: int, event_id: int, action: str, actor_name: str
     ) -> bool:
         return False
+
+    async def photo(self, file_id: str) -> bytes | None:
+        return None
 
 
 @dataclass

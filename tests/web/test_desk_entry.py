@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from db.engine import transaction
 from db.models import Request, RequestEvent
 from tests.harness import Kent
-from tests.web.desk_helpers import csrf_of, sign_in
+from tests.web.desk_helpers import csrf, signed_in_as
 
 AGENT = 720_000_001
 
@@ -20,12 +20,12 @@ def _requests(db: Engine) -> list[Request]:
 
 
 def _post(client: TestClient, **fields: str) -> object:
-    csrf = csrf_of(client.get("/masa/yeni").text)
-    return client.post("/masa/yeni", data={"csrf": csrf, **fields}, follow_redirects=False)
+    token = csrf(client.get("/masa/yeni").text)
+    return client.post("/masa/yeni", data={"csrf": token, **fields}, follow_redirects=False)
 
 
 def test_form_is_ready_for_typing(client: TestClient, db: Engine) -> None:
-    sign_in(client, db, AGENT)
+    signed_in_as(client, db, AGENT)
     page = client.get("/masa/yeni")
     assert page.status_code == 200
     assert 'name="text" rows="5" maxlength="2000" required autofocus' in page.text
@@ -35,7 +35,7 @@ def test_form_is_ready_for_typing(client: TestClient, db: Engine) -> None:
 
 
 def test_filing_a_phone_request(client: TestClient, db: Engine) -> None:
-    member = sign_in(client, db, AGENT)
+    member = signed_in_as(client, db, AGENT)
     saved = _post(
         client,
         channel="phone",
@@ -71,7 +71,7 @@ def test_filing_a_phone_request(client: TestClient, db: Engine) -> None:
 def test_topic_is_suggested_from_the_text_before_anything_is_filed(
     client: TestClient, db: Engine
 ) -> None:
-    sign_in(client, db, AGENT)
+    signed_in_as(client, db, AGENT)
     page = _post(client, channel="phone", type="sikayet", text="Konteyner taştı, çöp toplanmadı")
     assert page.status_code == 200  # type: ignore[attr-defined]
     assert _requests(db) == []
@@ -82,7 +82,7 @@ def test_topic_is_suggested_from_the_text_before_anything_is_filed(
 
 
 def test_bad_input_is_explained_and_the_typed_text_kept(client: TestClient, db: Engine) -> None:
-    sign_in(client, db, AGENT)
+    signed_in_as(client, db, AGENT)
     cases = {
         "text": ("x" * 5000, "en çok 2000 karakter"),
         "phone": ("12", "telefon numarasına benzemiyor"),
@@ -107,7 +107,7 @@ def test_bad_input_is_explained_and_the_typed_text_kept(client: TestClient, db: 
 
 
 def test_a_form_without_the_sessions_token_files_nothing(client: TestClient, db: Engine) -> None:
-    sign_in(client, db, AGENT)
+    signed_in_as(client, db, AGENT)
     forged = client.post(
         "/masa/yeni",
         data={"channel": "phone", "type": "talep", "text": "Çukur", "category": "yol"},
@@ -130,11 +130,11 @@ def test_the_card_reaches_the_departments_group(kent_web: Kent) -> None:
         page = browser.get(f"/masa/giris/{token}")
         nonce = page.text.split('name="nonce" value="')[1].split('"')[0]
         browser.post(f"/masa/giris/{token}", data={"nonce": nonce})
-        csrf = csrf_of(browser.get("/masa/yeni").text)
+        token = csrf(browser.get("/masa/yeni").text)
         saved = browser.post(
             "/masa/yeni",
             data={
-                "csrf": csrf,
+                "csrf": token,
                 "channel": "in_person",
                 "type": "sikayet",
                 "text": "Kaldırımda büyük bir çukur var",

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import httpx
-import httpx2
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -16,6 +15,9 @@ from db.engine import transaction
 from db.models import SignInLink, StaffMember, WebSession
 from db.types import utcnow
 from tests.harness import Kent
+from tests.web.desk_helpers import csrf as _csrf
+from tests.web.desk_helpers import link as _link
+from tests.web.desk_helpers import sign_in as _sign_in
 
 STAFF_ID = 710_000_001
 
@@ -23,29 +25,6 @@ STAFF_ID = 710_000_001
 def _member(db: Engine, role: str = "staff", department: str | None = "fen") -> StaffMember:
     with transaction(db) as session:
         return staff.upsert(session, STAFF_ID, role, department, name="Deniz Arslan")
-
-
-def _link(db: Engine, member: StaffMember, minutes_ago: float = 0) -> str:
-    with transaction(db) as session:
-        return desk_sessions.issue_link(
-            session, session.get(StaffMember, member.id), utcnow() - timedelta(minutes=minutes_ago)
-        )
-
-
-def _sign_in(client: TestClient, token: str) -> httpx2.Response:
-    page = client.get(f"/masa/giris/{token}")
-    assert page.status_code == 200, page.text
-    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
-    assert nonce is not None
-    return client.post(
-        f"/masa/giris/{token}", data={"nonce": nonce.group(1)}, follow_redirects=False
-    )
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 def test_link_opens_a_session_once(client: TestClient, db: Engine) -> None:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.desk import auth, entry, home
+from web.desk import auth, entry, queue, request_page
 
-routes: list[BaseRoute] = [*auth.routes, *home.routes, *entry.routes]
+routes: list[BaseRoute] = [*auth.routes, *queue.routes, *request_page.routes, *entry.routes]
