@@ -6,8 +6,9 @@ The layout is the seed's (performance programme 2025, goal 7.1.1): a
 ÖNGÖRÜLEN (forecast) column; labels and units follow the seed, with its slips
 corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi], funeral meals
 included, one spelling of "Çağrı Merkezine", "şikâyet-talep", "müracaatı sayısı" and
-WhatsApp), so the table can be pasted into next year's programme. A third table, clearly marked as not part
-of the programme, monitors the council's check-ins (attendance and no-show rates).
+WhatsApp), so the table can be pasted into next year's programme. A third table,
+clearly marked as not part of the programme, monitors the council's check-ins
+(attendance and no-show rates).
 GERÇEKLEŞEN is the year up to `until`, and never beyond today: what has not happened
 yet is not counted, so `/rapor` and `kentbot report` give the same figures for the
 same period, and the title names that period.

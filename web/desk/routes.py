@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.desk import auth, home
+from web.desk import auth, figures, home
 
-routes: list[BaseRoute] = [*auth.routes, *home.routes]
+routes: list[BaseRoute] = [*auth.routes, *home.routes, *figures.routes]
