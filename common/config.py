@@ -260,6 +260,9 @@ class YearTargets(_Strict):
     application_calls: int | None = Field(default=None, ge=0)
     missed_calls: int | None = Field(default=None, ge=0)
     completed_calls: int | None = Field(default=None, ge=0)
+    # Monitoring forecasts (ÖNGÖRÜLEN) of two figures staff enter per month.
+    condolence_visits: int | None = Field(default=None, ge=0)
+    funeral_meals: int | None = Field(default=None, ge=0)
     # Forecast requests per channel code (ÖNGÖRÜLEN); channels not listed have none.
     channels: dict[str, int] = Field(default_factory=dict)
     # Goal 4.3.1 ([targets.YEAR.employment]).

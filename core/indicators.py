@@ -21,14 +21,16 @@ Definitions follow docs/indicators.md (from the performance programme 2025):
   (check-ins at held events), members at the end of the period;
 - council attendance (monitoring, not a programme indicator): per assembly, the seats
   taken at held events and how many of those people checked in; attendance rate =
-  checked in / seats taken, no-show rate = the rest.
+  checked in / seats taken, no-show rate = the rest;
+- figures only staff know (core/monthly_figures.py): new public-relations projects
+  (indicator 2), condolence visits (families) and funeral meals (persons), entered per
+  month at the web desk; a month counts in a period when its first day falls in it. None
+  when no month of the period was entered (not recorded, unlike 0).
 
 Each figure has the year's target from config beside it in `targets`, keyed by
 the field name (per channel or assembly: "requests_by_channel.phone",
 "council_members.kadin") and in the field's unit (the missed-call rate as a
 ratio, satisfaction in percent). Targets are yearly; a month shows its year's.
-"New projects" (indicator 2) is not recorded anywhere yet (nothing lets staff enter
-it): only its target is carried.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
 
 from common.config import Config, YearTargets
-from core import breakdowns, codes, council
+from core import breakdowns, codes, council, monthly_figures
 from core.employment import events as employment_events
 from core.employment import indicators as employment
 from core.periods import KINDS, Period, period, previous
@@ -95,6 +97,10 @@ class Indicators:
     targets: dict[str, Target] = field(default_factory=dict)
     # Seats taken at held events per assembly (snapshots stored before it have none).
     council_seats: dict[str, int] = field(default_factory=dict)
+    # Entered by staff per month (snapshots stored before them have None: not recorded).
+    new_projects: int | None = None
+    condolence_visits: int | None = None
+    funeral_meals: int | None = None
 
     def target(self, key: str) -> Target:
         return self.targets.get(key)
@@ -204,7 +210,6 @@ def _targets(config: Config, year: int) -> dict[str, Target]:
     missed_rate = goals.missed_call_rate_percent
     targets: dict[str, Target] = {
         "satisfaction_percent": goals.satisfaction_percent,
-        "new_projects": goals.new_projects,
         "missed_call_rate": None if missed_rate is None else missed_rate / 100,
         "average_response_days": goals.average_response_days,
         "requests_total": goals.total_requests,
@@ -215,6 +220,8 @@ def _targets(config: Config, year: int) -> dict[str, Target]:
         "calls_completed": goals.completed_calls,
         "council_events_total": goals.council_events,
         "council_participants_total": goals.council_participants,
+        # new_projects, condolence_visits, funeral_meals: read where they are entered.
+        **monthly_figures.targets(config, year),
     }
     for channel in codes.CHANNELS:
         targets[f"requests_by_channel.{channel}"] = goals.channels.get(channel)
@@ -247,6 +254,7 @@ def compute(
     seats = _ordered(config, {code: pair[0] for code, pair in seats_and_checkins.items()})
     attendances = _ordered(config, {code: pair[1] for code, pair in seats_and_checkins.items()})
     members = _ordered(config, council.members_per_assembly(session, span.end))
+    entered = monthly_figures.sums(session, config, span)
     participants = attendances.get(GENERAL_ASSEMBLY, 0) + sum(
         count for code, count in members.items() if code != GENERAL_ASSEMBLY
     )
@@ -273,6 +281,9 @@ def compute(
         council_members=members,
         targets=_targets(config, span.start.astimezone(config.tz).year),
         council_seats=seats,
+        new_projects=entered[monthly_figures.NEW_PROJECTS],
+        condolence_visits=entered[monthly_figures.CONDOLENCE_VISITS],
+        funeral_meals=entered[monthly_figures.FUNERAL_MEALS],
     )
 
 

@@ -4,10 +4,11 @@ The layout is the seed's (performance programme 2025, goal 7.1.1): a
 "PERFORMANS GÖSTERGELERİ" table of six numbered indicators with a HEDEFLENEN
 (target) column, then "İZLEME GÖSTERGELERİ", the monitoring rows, with an
 ÖNGÖRÜLEN (forecast) column; labels and units follow the seed, with its slips
-corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi], one spelling of
-"Çağrı Merkezine", "şikâyet-talep", "müracaatı sayısı" and WhatsApp), so the table
-can be pasted into next year's programme. A third table, clearly marked as not part
-of the programme, monitors the council's check-ins (attendance and no-show rates).
+corrected (şikâyet, "Engelliler Meclisi", people counted in [kişi], funeral meals
+included, one spelling of "Çağrı Merkezine", "şikâyet-talep", "müracaatı sayısı" and
+WhatsApp), so the table can be pasted into next year's programme. A third table,
+clearly marked as not part of the programme, monitors the council's check-ins
+(attendance and no-show rates).
 GERÇEKLEŞEN is the year up to `until`, and never beyond today: what has not happened
 yet is not counted, so `/rapor` and `kentbot report` give the same figures for the
 same period, and the title names that period.
@@ -82,13 +83,15 @@ REQUESTS_NOTE = (
 # empty cells of the years before it, and has nothing to say about a later year.
 WHATSAPP_SINCE = date(2024, 5, 29)
 WHATSAPP_NOTE = "***29/05/2024 tarihinden itibaren"
-# Where each figure comes from, as the code computes it (nothing is typed in by staff).
+# Where each figure comes from, as the code computes it.
 SOURCES = (
     "Kaynaklar: Kent Bot (Telegram) talepleri, memnuniyet anketi yanıtları, Kent Konseyi "
     "etkinlikleri, kayıtları ve kapı girişleri Kent Bot'tan; diğer kanallardan gelen talepler "
     "talep içe aktarımından (kentbot import requests); çağrı merkezi rakamları çağrı merkezi "
     "içe aktarımından (kentbot import calls).",
-    "Yeni proje sayısı (2. gösterge) henüz kaydedilmiyor; bu yüzden GERÇEKLEŞEN sütunu boştur.",
+    "Yeni proje sayısı (2. gösterge), taziye ziyaretleri ve cenaze yemekleri, personelin "
+    "personel masasında (/masa/rakamlar) her ay için girdiği rakamların dönem içindeki "
+    "aylarının toplamıdır; hiçbir ayı girilmemiş rakamın GERÇEKLEŞEN hücresi boştur (-).",
     "İstihdam Merkezi rakamları (hedef 4.3.1) CV, firma ve yönlendirme kayıtlarından: Kent "
     "Bot'tan ve portal içe aktarımından (kentbot import jobseekers, employers, referrals).",
     "Bir Kent Konseyi etkinliği iptal edilmemişse, dönem içinde başlamışsa ve dönem sona "
@@ -130,6 +133,9 @@ MEMBER_LABELS: dict[str, str] = {
     "engelli": "Engelliler Meclisi üye sayısı",
 }
 GENERAL_ASSEMBLY_PARTICIPANTS = "Kent Konseyi Genel Kurul katılımcı sayısı"
+# The seed's "(SOSYAL)" monitoring rows, entered by staff per month (core/monthly_figures.py).
+CONDOLENCE_VISITS = "(SOSYAL) - Taziye ziyareti için gidilen aile sayısı"
+FUNERAL_MEALS = "(SOSYAL) - Cenaze yemeği ikram edilen kişi sayısı"
 
 Value = float | int | None
 
@@ -238,7 +244,7 @@ def _performance_rows(figures: Indicators) -> tuple[Row, ...]:
             "Halkla ilişkiler alanında hazırlanan yeni proje sayısı",
             "[adet]",
             "count",
-            None,
+            figures.new_projects,
             target("new_projects"),
             "2.",
             "new_projects",
@@ -395,6 +401,27 @@ def _monitoring_rows(config: Config, figures: Indicators, whatsapp_note: bool) -
         label = MEMBER_LABELS.get(code) or f"{_assembly_name(config, code)} üye sayısı"
         key = f"council_members.{code}"
         rows.append(Row(label, "[kişi]", "count", count, target(key), key=key))
+    rows += [
+        Row(
+            CONDOLENCE_VISITS,
+            "[aile]",
+            "count",
+            figures.condolence_visits,
+            target("condolence_visits"),
+            "5.",
+            "condolence_visits",
+        ),
+        # The seed writes [aile]; the row counts the people served, so [kişi].
+        Row(
+            FUNERAL_MEALS,
+            "[kişi]",
+            "count",
+            figures.funeral_meals,
+            target("funeral_meals"),
+            "6.",
+            "funeral_meals",
+        ),
+    ]
     return tuple(rows)
 
 

@@ -710,3 +710,40 @@ class JobFairFirm(SQLModel, table=True):
     hired: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     recorded_by: int | None = Field(default=None, foreign_key="staff_member.id")
     recorded_at: datetime = _created()
+
+
+# --- Figures only staff know (goal 7.1.1) ---------------------------------------------------
+#
+# New public-relations projects, condolence visits and funeral meals: no chat data produces
+# them, so staff enter one value per month and figure. `monthly_figure` holds the value the
+# indicators sum (one row per month and code, so a period's sum is one aggregate);
+# `monthly_figure_change` keeps every entry and correction, old and new value, for audit.
+
+
+class MonthlyFigure(SQLModel, table=True):
+    __tablename__ = "monthly_figure"
+    __table_args__ = (
+        UniqueConstraint("month", "code"),
+        CheckConstraint("value >= 0", name="ck_monthly_figure_value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date = Field(index=True)  # the month's first day
+    code: str = Field(max_length=24)  # new_projects, condolence_visits, funeral_meals
+    value: int
+    entered_by: int = Field(foreign_key="staff_member.id")
+    entered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MonthlyFigureChange(SQLModel, table=True):
+    """One entry or correction of a monthly figure: who changed what from what, and when."""
+
+    __tablename__ = "monthly_figure_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date = Field(index=True)
+    code: str = Field(max_length=24)
+    old_value: int | None = None  # None: the first entry of that month and figure
+    new_value: int
+    changed_by: int = Field(foreign_key="staff_member.id", index=True)
+    changed_at: datetime = _created()

@@ -163,8 +163,32 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
             )
         )
     )
+    lines += _entered(t, year)
     lines += _attendance(t, digest)
     return "\n".join(lines)[:4000]
+
+
+def _entered(t: Translator, year: indicators.Indicators) -> list[str]:
+    """The year's figures staff enter per month at the web desk, beside their target or
+    forecast; "—" while no month is entered. A figure with neither a value nor a target is
+    left out, so a municipality that does not track it does not read about it."""
+    figures = (
+        (t._("New public-relations projects: {value}"), year.new_projects, "new_projects"),
+        (
+            t._("Condolence visits (families): {value}"),
+            year.condolence_visits,
+            "condolence_visits",
+        ),
+        (t._("Funeral meals served (people): {value}"), year.funeral_meals, "funeral_meals"),
+    )
+    lines = []
+    for text, value, key in figures:
+        target = year.targets.get(key)
+        if value is None and target is None:
+            continue
+        shown = "—" if value is None else t.number(value)
+        lines.append(text.format(value=_progress(t, value, target, shown)))
+    return lines
 
 
 def _employment(t: Translator, digest: digests.Digest) -> list[str]:

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.app import prepare_database
 from common.config import Config
-from core import citizens, intake
+from core import citizens, intake, monthly_figures, staff
 from core.periods import Period, period
 from core.working_time import WorkingCalendar
 from db.engine import transaction
@@ -103,6 +103,9 @@ SEED_2023: dict[str, Any] = {
     },
     "calls": {"information": 94206, "application": 84145, "missed": 27690},
     "answers": (1000, 900),  # answers, of which satisfied: 90,0 %
+    # Figures staff enter per month: the year's totals, and the months of the projects.
+    "figures": {"condolence_visits": 2910, "funeral_meals": 229480},
+    "projects": (3, 9),  # 2 new projects: March and September
 }
 SEED_2024_H1: dict[str, Any] = {
     "channels": {
@@ -120,6 +123,8 @@ SEED_2024_H1: dict[str, Any] = {
     },
     "calls": {"information": 69222, "application": 39043, "missed": 18588},
     "answers": (400, 380),  # 95,0 %
+    "figures": {"condolence_visits": 1554, "funeral_meals": 126510},
+    "projects": (5,),
 }
 CHUNK = 10_000
 
@@ -213,6 +218,35 @@ def load_seed(engine: Engine, config: Config) -> None:
                 session.execute(insert(table(Request)), rows[start : start + CHUNK])
             session.execute(insert(table(CallCentreDay)), _call_rows(span, seed["calls"]))
             session.execute(insert(table(SatisfactionAnswer)), _answer_rows(span, seed["answers"]))
+        _enter_figures(session, config, year_2023, SEED_2023)
+        _enter_figures(session, config, half_2024, SEED_2024_H1)
+
+
+# Who enters the seed's monthly figures: an admin of its own, apart from the tests' staff.
+SEED_CLERK = 990_000_001
+
+
+def _enter_figures(session: Session, config: Config, span: Period, seed: dict[str, Any]) -> None:
+    """The seed's yearly or half-yearly figures entered month by month through core, as
+    staff at /masa/rakamlar would: each total split evenly, the remainder in the first
+    months; new projects in the months the seed lists."""
+    clerk = staff.active_member(session, SEED_CLERK) or staff.upsert(
+        session, SEED_CLERK, "admin", None, name="Seed"
+    )
+    first, after = span.local_dates(IST)
+    months = [m for m in monthly_figures.last_months(after - timedelta(days=1), 12) if m >= first]
+    months.reverse()
+    now = utcnow()
+    for code, total in seed["figures"].items():
+        share, rest = divmod(total, len(months))
+        for index, month in enumerate(months):
+            value = share + (1 if index < rest else 0)
+            monthly_figures.record(session, clerk, month, code, value, now, config)
+    for month in months:
+        projects = 1 if month.month in seed["projects"] else 0
+        monthly_figures.record(
+            session, clerk, month, monthly_figures.NEW_PROJECTS, projects, now, config
+        )
 
 
 def seeded_engine(kind: str, folder: Path, config: Config) -> Iterator[Engine]:

@@ -146,6 +146,13 @@ def test_seed_2023_reproduced_to_the_digit(seeded: Engine, config: Config) -> No
     days = figures.average_response_days
     assert days is not None and days == pytest.approx(2.0, abs=1e-9)
     assert tr.number(round(days, 1)) == "2"
+    # Entered by staff month by month (tests/builders.py), summed to the seed's year.
+    assert (figures.new_projects, figures.condolence_visits, figures.funeral_meals) == (
+        2,
+        2910,
+        229480,
+    )
+    assert tr.number(figures.funeral_meals or 0) == "229.480"
     # No targets for a year the config gives none (2023 actuals are not targets).
     assert all(value is None for value in figures.targets.values())
 
@@ -168,6 +175,11 @@ def test_seed_2024_first_half_reproduced_to_the_digit(seeded: Engine, config: Co
     assert tr.number(figures.calls_completed) == "108.265"
     assert figures.satisfaction_percent == 95.0
     assert figures.average_response_days == pytest.approx(2.0, abs=1e-9)
+    assert (figures.new_projects, figures.condolence_visits, figures.funeral_meals) == (
+        1,
+        1554,
+        126510,
+    )
 
 
 def test_a_quarter_of_the_seed_adds_up_with_the_others(seeded: Engine, config: Config) -> None:
@@ -179,6 +191,16 @@ def test_a_quarter_of_the_seed_adds_up_with_the_others(seeded: Engine, config: C
         ]
     assert sum(q.requests_total for q in quarters) == 148748
     assert sum(q.calls_missed for q in quarters) == 27690
+    # A monthly figure falls in the quarter its month's first day falls in: March's project
+    # in the first, September's in the third, none in the others (0 entered, not missing).
+    assert [q.new_projects for q in quarters] == [1, 0, 1, 0]
+    assert sum(q.condolence_visits or 0 for q in quarters) == 2910
+    assert [q.funeral_meals for q in quarters] == [
+        19123 * 3 + 3,
+        19123 * 3 + 1,
+        19123 * 3,
+        19123 * 3,
+    ]
 
 
 # --- targets and the council ---------------------------------------------------------------
@@ -207,6 +229,17 @@ def test_targets_of_2025_stand_beside_the_figures(db: Engine, config: Config) ->
     assert targets["council_participants_total"] == 5200
     assert targets["council_participants.genel_kurul"] == 400
     assert targets["council_members.kadin"] == 960
+    assert (targets["new_projects"], targets["condolence_visits"], targets["funeral_meals"]) == (
+        3,
+        3500,
+        300000,
+    )
+    # Nothing entered in that month: not recorded, which is not 0.
+    assert (figures.new_projects, figures.condolence_visits, figures.funeral_meals) == (
+        None,
+        None,
+        None,
+    )
 
 
 def test_council_events_participants_and_members(db: Engine, config: Config) -> None:
@@ -351,6 +384,11 @@ def test_snapshot_stores_and_reads_back_equal(db: Engine, config: Config) -> Non
     assert read.average_response_days == 2.0 and read.missed_call_rate == 0.2
     # The snapshot is plain JSON: it survives a trip through a string.
     assert indicators.Indicators.from_dict(json.loads(json.dumps(stored.to_dict()))) == stored
+    # One stored before staff entered monthly figures reads back as "not recorded".
+    old = stored.to_dict()
+    for name in ("new_projects", "condolence_visits", "funeral_meals"):
+        del old[name]
+    assert indicators.Indicators.from_dict(old).funeral_meals is None
 
 
 def test_refresh_snapshots_twice_gives_the_same_rows(db: Engine, config: Config) -> None:

@@ -134,6 +134,16 @@ def test_xlsx_has_the_seed_layout_with_real_numbers(
     assert cells("3. Kent Konseyi toplantı/etkinlik sayısı")[1].value == 1
     assert cells("Kent Konseyi Genel Kurul toplantı sayısı")[2].value == 2
     assert cells("Engelliler Meclisi üye sayısı")[2].value == 960
+    # Entered by staff per month; nothing entered for 2025 yet, so only the forecasts.
+    unit, actual, target = cells("5. (SOSYAL) - Taziye ziyareti için gidilen aile sayısı")
+    assert (unit.value, actual.value, target.value) == ("[aile]", "-", 3500)
+    unit, actual, target = cells("6. (SOSYAL) - Cenaze yemeği ikram edilen kişi sayısı")
+    assert (unit.value, actual.value, target.value, target.number_format) == (
+        "[kişi]",
+        "-",
+        300000,
+        "#,##0",
+    )
     assert sheet.column_dimensions["A"].width > 40
 
 
@@ -169,6 +179,26 @@ def test_markdown_and_csv_of_2023_use_turkish_numbers(seeded: Engine, config: Co
         "-",
     ]
     assert by_label["Tamamlanan çağrı sayısı"] == ["[adet]", "178.351", "-"]
+    # The figures staff entered month by month, summed over the year.
+    assert by_label["2. Halkla ilişkiler alanında hazırlanan yeni proje sayısı"] == [
+        "[adet]",
+        "2",
+        "-",
+    ]
+    assert by_label["5. (SOSYAL) - Taziye ziyareti için gidilen aile sayısı"] == [
+        "[aile]",
+        "2.910",
+        "-",
+    ]
+    assert by_label["6. (SOSYAL) - Cenaze yemeği ikram edilen kişi sayısı"] == [
+        "[kişi]",
+        "229.480",
+        "-",
+    ]
+    assert (
+        "| **6. (SOSYAL) - Cenaze yemeği ikram edilen kişi sayısı** | [kişi] | 229.480 | - |"
+        in markdown
+    )
     assert by_label["PERFORMANS GÖSTERGELERİ"] == ["Birim", "GERÇEKLEŞEN", "HEDEFLENEN"]
 
 
@@ -184,6 +214,9 @@ def test_first_half_of_2024_matches_the_seed_column(seeded: Engine, config: Conf
     assert lines["3. Kaçan çağrı oranı*"][1] == "%14,7"
     assert lines["1. Halkla ilişkiler hizmetleri vatandaş memnuniyeti"][1] == "%95,0"
     assert lines["Sosyal Medya - WhatsApp müracaatı sayısı***"][1] == "760"
+    assert lines["2. Halkla ilişkiler alanında hazırlanan yeni proje sayısı"][1] == "1"
+    assert lines["5. (SOSYAL) - Taziye ziyareti için gidilen aile sayısı"][1] == "1.554"
+    assert lines["6. (SOSYAL) - Cenaze yemeği ikram edilen kişi sayısı"][1] == "126.510"
     assert "(1 Ocak – 30 Haziran 2024)" in report.title
     assert "***29/05/2024 tarihinden itibaren" in report.footnotes
 
@@ -319,11 +352,10 @@ def test_report_texts_read_as_a_turkish_civil_servant_writes_them(
     assert "(1 Ocak – 31 Aralık 2025)" in markdown
     # 29/05/2024 is before 2025: the seed's footnote has nothing to say here.
     assert "29/05/2024" not in markdown and "WhatsApp müracaatı sayısı |" in markdown
-    # Nothing lets staff type a figure in: the report says where each one comes from.
-    assert "Personel tarafından girilir" not in markdown
-    assert "personel tarafından girilir" not in markdown
+    # The report says where each figure comes from, the ones staff enter included.
     assert "(kentbot import calls)" in markdown
-    assert "Yeni proje sayısı (2. gösterge) henüz kaydedilmiyor" in markdown
+    assert "henüz kaydedilmiyor" not in markdown
+    assert "personel masasında (/masa/rakamlar) her ay için girdiği" in markdown
     rows = _csv_rows(report)
     people = [label for label in rows if "katılımcı" in label or "üye sayısı" in label]
     assert len(people) == 8 and all(rows[label][0] == "[kişi]" for label in people), people

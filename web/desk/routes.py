@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web.desk import auth, entry, queue, request_page
+from web.desk import auth, entry, figures, queue, request_page
 
-routes: list[BaseRoute] = [*auth.routes, *queue.routes, *request_page.routes, *entry.routes]
+routes: list[BaseRoute] = [
+    *auth.routes,
+    *queue.routes,
+    *request_page.routes,
+    *entry.routes,
+    *figures.routes,
+]
