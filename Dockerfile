@@ -23,6 +23,8 @@ RUN pip install -e . && python -c "import bot.cli, common.i18n"
 
 USER kentbot
 # `kentbot run` migrates the database itself once it leads (before it polls).
+# The web application (KENTBOT_WEB_LISTEN or config.toml [web] listen).
+EXPOSE 8080
 CMD ["kentbot", "run"]
 HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 \
     CMD ["kentbot", "status", "--this-host"]

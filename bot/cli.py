@@ -74,7 +74,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             step_down_when_lost(app, leadership)
             heart.start(app)
             log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
-            site = web_server(app, engine, config) if config.web.enabled else None
+            # A container listens on all its interfaces (deploy/compose.yaml) without a
+            # config of its own: the environment may say where.
+            listen = os.environ.get("KENTBOT_WEB_LISTEN") or config.web.listen
+            site = web_server(app, engine, config, listen) if config.web.enabled else None
             service.run(app, webhook, site)
     finally:
         heart.stop()

@@ -22,9 +22,13 @@ Process: TypeAlias = subprocess.Popen[str] | subprocess.Popen[bytes]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The caller's environment without any KENTBOT_* setting, plus `extra`."""
+    """The caller's environment without any KENTBOT_* setting but a free web port, plus
+    `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENTBOT_")}
     env["PYTHONUNBUFFERED"] = "1"
+    # `kentbot run` serves its web application on any free port, so that processes of
+    # several tests (or test runs) on one machine never wait for 8080.
+    env["KENTBOT_WEB_LISTEN"] = "127.0.0.1:0"
     env.update(extra)
     return env
 

@@ -100,7 +100,8 @@ def test_run_serves_the_emulator_and_stops_on_sigterm(
     api_url = f"http://127.0.0.1:{emulator_port}/bot"
     database = sqlite_url(tmp_path / "k.sqlite")
     args = ["run", "--database-url", database]
-    env = clean_env(KENTBOT_TOKEN=TOKEN)
+    web_port = free_port()
+    env = clean_env(KENTBOT_TOKEN=TOKEN, KENTBOT_WEB_LISTEN=f"127.0.0.1:{web_port}")
     if api_url_from == "option":
         args += ["--api-url", api_url]
     else:
@@ -123,6 +124,9 @@ def test_run_serves_the_emulator_and_stops_on_sigterm(
             user.wait_message(contains="Dil Türkçe olarak ayarlandı.")
             commands = [c["command"] for c in emu.commands(language_code="tr")]
             assert "talep" in commands, commands
+            # The same process serves the web application.
+            site = httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=5)
+            assert site.status_code == 200 and site.text == "ok"
 
             bot.send_signal(signal.SIGTERM)
             try:
@@ -135,6 +139,7 @@ def test_run_serves_the_emulator_and_stops_on_sigterm(
             emu.close()
     output = log_path.read_text()
     assert "is polling for updates" in output
+    assert f"the web application listens on 127.0.0.1:{web_port}" in output
     assert TOKEN not in output, f"the bot token leaked into the log:\n{output}"
 
 
