@@ -16,7 +16,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from core import desk_sessions, staff
-from core.imports import import_calls, import_requests
+from core.imports import CALL_COLUMNS, REQUEST_COLUMNS, import_calls, import_requests
 from db.engine import transaction
 from db.types import utcnow
 from handlers.digests import nightly_snapshots
@@ -38,17 +38,7 @@ def _seed_files(folder: Path) -> tuple[Path, Path]:
     requests = folder / "requests-2023.csv"
     with requests.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            [
-                "received_at",
-                "channel",
-                "type",
-                "category",
-                "text",
-                "first_response_at",
-                "resolved_at",
-            ]
-        )
+        out.writerow(REQUEST_COLUMNS)
         row = 0
         for channel, count in SEED_2023["channels"].items():
             for _ in range(count):
@@ -62,7 +52,7 @@ def _seed_files(folder: Path) -> tuple[Path, Path]:
     per_day = {name: _spread(seed[name]) for name in ("information", "application", "missed")}
     with calls.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["date", "total", "information", "application", "missed"])
+        out.writerow(CALL_COLUMNS)
         for n, day in enumerate(YEAR_DAYS):
             parts = [per_day[name][n] for name in ("information", "application", "missed")]
             out.writerow([day.isoformat(), sum(parts), *parts])
