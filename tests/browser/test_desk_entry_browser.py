@@ -46,7 +46,7 @@ def test_keyboard_only_filing_with_the_suggested_topic(
         [filed] = session.exec(select(Request)).all()
     assert (
         notice.text
-        == f"✅ {filed.number} kaydedildi ve Temizlik İşleri Müdürlüğü birimine iletildi."
+        == f"✅ {filed.number} kaydedildi ve şu birime iletildi: Temizlik İşleri Müdürlüğü."
     )
     assert (filed.channel, filed.category_code) == ("phone", "cop")
     # Ready for the next call: the focus is in the empty text field again.

@@ -64,7 +64,7 @@ def test_filing_a_phone_request(client: TestClient, db: Engine) -> None:
     )
     # The next call: the same channel and type, and the last number said back.
     after = client.get(saved.headers["location"])  # type: ignore[attr-defined]
-    assert f"✅ {filed.number} kaydedildi ve Fen İşleri Müdürlüğü birimine iletildi." in after.text
+    assert f"✅ {filed.number} kaydedildi ve şu birime iletildi: Fen İşleri Müdürlüğü." in after.text
     assert '<option value="talep" selected>' in after.text
 
 
@@ -84,7 +84,7 @@ def test_topic_is_suggested_from_the_text_before_anything_is_filed(
 def test_bad_input_is_explained_and_the_typed_text_kept(client: TestClient, db: Engine) -> None:
     signed_in_as(client, db, AGENT)
     cases = {
-        "text": ("x" * 5000, "en çok 2000 karakter"),
+        "text": ("x" * 5000, "en fazla 2000 karakter"),
         "phone": ("12", "telefon numarasına benzemiyor"),
         "location": ("200, 29", "Konum okunamadı"),
         "category": ("yok_boyle", "Lütfen bir konu seçin"),

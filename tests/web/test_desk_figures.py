@@ -166,9 +166,9 @@ def test_future_and_impossible_months_are_refused(client: TestClient, db: Engine
     next_month = _key(_month(1))
     assert client.get(f"/masa/rakamlar/{next_month}").status_code == 404
     posted = client.post(f"/masa/rakamlar/{next_month}", data={"csrf": csrf, "new_projects": "1"})
-    assert posted.status_code == 400 and "Bu ay henüz başlamadı" in posted.text
+    assert posted.status_code == 400 and "Seçtiğiniz ay henüz başlamadı" in posted.text
     thirteenth = client.post("/masa/rakamlar/2024-13", data={"csrf": csrf, "new_projects": "1"})
-    assert thirteenth.status_code == 400 and "Bu bir ay değil" in thirteenth.text
+    assert thirteenth.status_code == 400 and "Bu geçerli bir ay değil" in thirteenth.text
     # The "earlier month" box: a past month opens its page, a future one is refused.
     opened = client.get("/masa/rakamlar?ay=2023-05", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == "/masa/rakamlar/2023-05"

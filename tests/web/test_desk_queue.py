@@ -243,7 +243,7 @@ def test_every_filter_narrows_the_queue(desk_site: Site, db: Engine, config: Con
 
     # Open ones by default, the overdue first and then the oldest.
     assert listed("") == [hole.number, lamp.number]
-    assert "Uyan talep sayısı: 2" in deniz.get("/masa/").text
+    assert "Filtrelere uyan talep sayısı: 2" in deniz.get("/masa/").text
     assert "geciken: 1" in deniz.get("/masa/").text
     assert listed("status=all") == [hole.number, lamp.number, done.number]
     assert listed("status=resolved") == [done.number]
@@ -275,7 +275,7 @@ def test_unknown_filter_values_are_refused_in_the_members_language(
         "channel=guvercin": "Böyle bir kanal yok.",
         "department=park": "Görebildiğiniz müdürlükler arasında böyle bir müdürlük yok.",
         "assignee=999999": "Görebildiğiniz personel arasında böyle biri yok.",
-        "overdue=evet": "ya işaretli ya da boş olabilir",
+        "overdue=evet": "yalnızca işaretli ya da işaretsiz olabilir",
         "page=iki": "Sayfa numarası bir tam sayı olmalıdır.",
         "q=" + "ç" * 101: "Arama çok uzun (en fazla 100 karakter).",
     }
