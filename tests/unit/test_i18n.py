@@ -71,3 +71,22 @@ def test_babel_formats_follow_locale() -> None:
     assert tr.span(moment, next_day) == (
         "25 Kasım 2026 Çarşamba 17:00 – 26 Kasım 2026 Perşembe 17:00"
     )
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_no_text_is_in_a_catalog_twice(language: str) -> None:
+    """Two entries with one msgid load silently and the first wins: one English word with
+    two meanings ("Open": a status, a button) would show the wrong one. Texts added by hand
+    at a catalog's end are where this slips in."""
+    ids: list[str] = []
+    current: list[str] | None = None
+    for line in po_path(language).read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current = [line[6:]]
+        elif current is not None and line.startswith('"'):
+            current.append(line)
+        elif current is not None:
+            ids.append("".join(current))
+            current = None
+    repeated = sorted({i for i in ids if i != '""' and ids.count(i) > 1})
+    assert repeated == [], f"{language}: texts in the catalog twice: {repeated}"
