@@ -64,7 +64,9 @@ def test_filing_a_phone_request(client: TestClient, db: Engine) -> None:
     )
     # The next call: the same channel and type, and the last number said back.
     after = client.get(saved.headers["location"])  # type: ignore[attr-defined]
-    assert f"✅ {filed.number} kaydedildi ve şu birime iletildi: Fen İşleri Müdürlüğü." in after.text
+    assert (
+        f"✅ {filed.number} kaydedildi ve şu birime iletildi: Fen İşleri Müdürlüğü." in after.text
+    )
     assert '<option value="talep" selected>' in after.text
 
 
