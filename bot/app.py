@@ -20,6 +20,7 @@ from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.migrate import upgrade
 from db.models import FailedDelivery
+from db.replica import Reads
 from handlers import dispatch, errors, guard
 from handlers.common import Deps, KentContext
 from handlers.feature import Feature, problems
@@ -62,6 +63,7 @@ def build_application(
     rate_limit: bool = True,
     collect_errors: bool = False,
     features: Sequence[Feature] = FEATURES,
+    reads: Reads | None = None,
 ) -> Application:
     """The Application with every feature's handlers and jobs; a feature list with
     problems (handlers.feature.problems: personal data nothing erases, a command or step
@@ -101,6 +103,7 @@ def build_application(
         keywords=keywords,
         errors=[] if collect_errors else None,
         features=features,
+        reads=reads,
     )
     # The shell's pipeline first (groups before and after the features'), then each
     # feature's commands and buttons, then what none of them took.

@@ -43,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.leadership import leading, step_down_when_lost
     from bot.site import web_server
     from db.engine import make_engine
+    from db.replica import READ_URL_VARIABLE, reads_for
 
     config = _config(args.config)
     token = os.environ.get("KENTBOT_TOKEN", "")
@@ -70,7 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with leading(engine, on_wait=heart.standing_by) as leadership:
             prepare_database(engine, config)
-            app = build_application(config, engine, token, api_url)
+            reads = reads_for(engine, os.environ.get(READ_URL_VARIABLE))
+            app = build_application(config, engine, token, api_url, reads=reads)
             step_down_when_lost(app, leadership)
             heart.start(app)
             log.info("Kent Bot talks to %s", api_url.split("/bot")[0])
@@ -348,6 +350,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from core.dates import parse_date
     from db.engine import make_engine, normalise_url, transaction
     from db.migrate import schema_problem
+    from db.replica import READ_URL_VARIABLE, reads_for
     from db.types import utcnow
 
     config = _config(args.config)
@@ -383,7 +386,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"kentbot report: cannot report from {where}: {problem}", file=sys.stderr)
             return 2
-        with transaction(engine) as session:
+        # A report is a heavy read: on the replica when one is set and fit.
+        reader = reads_for(engine, os.environ.get(READ_URL_VARIABLE)).engine()
+        with transaction(reader) as session:
             report = reports.build_report(session, config, args.year, until, utcnow())
     except OperationalError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]

@@ -24,6 +24,10 @@ def web_server(
     """The site for `app`, listening on `listen` (default: config's [web] listen; port 0
     picks a free one, as tests do)."""
     site = Site(
-        engine=engine, config=config, effects=TelegramEffects(app), bot_username=bot_username
+        engine=engine,
+        config=config,
+        effects=TelegramEffects(app),
+        bot_username=bot_username,
+        reads=app.bot_data["deps"].reads,
     )
     return WebServer(create_app(site), listen or config.web.listen)

@@ -23,6 +23,7 @@ from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen, StaffMember
+from db.replica import Reads
 from db.types import utcnow
 from flows.actions import MAX_ROW_ID
 
@@ -46,6 +47,13 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     # The bot's features (handlers/features.py), for the menu, the step router and KVKK.
     features: Sequence[Feature] = ()
+    # Where heavy reads go (reports, digests' aggregates): a read replica when one is set
+    # and fit (db/replica.py), else the primary.
+    reads: Reads | None = None
+
+    @property
+    def reader(self) -> Engine:
+        return self.reads.engine() if self.reads is not None else self.engine
 
     @property
     def personal_data(self) -> list[PersonalData]:

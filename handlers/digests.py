@@ -372,8 +372,10 @@ async def report_command(update: Update, context: KentContext) -> None:
     report: reports.Report | None = None
     with transaction(shared.engine) as session:
         allowed = staff.is_staff(context.staff_member(session))
-        if allowed and year <= today.year:
-            # The same period as `kentbot report --year`: the year, up to today at most.
+    if allowed and year <= today.year:
+        # The same period as `kentbot report --year`: the year, up to today at most; a
+        # heavy read, on the replica when one is set and fit.
+        with transaction(shared.reader) as session:
             report = reports.build_report(session, shared.config, year, None, now)
     if not allowed:
         await message.reply_text(t._("This command is for municipal staff."))

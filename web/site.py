@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from common.config import Config
 from core.working_time import WorkingCalendar
+from db.replica import Reads
 
 
 class Effects(Protocol):
@@ -53,14 +54,15 @@ class Site:
     engine: Engine
     config: Config
     effects: Effects = field(default_factory=NoEffects)
-    # Where heavy reads go (the dashboard, Open311 GETs); the primary unless a replica is set.
-    read_engine: Engine | None = None
+    # Where heavy reads go (the dashboard, Open311 GETs, exports): a read replica while it
+    # is fit (db/replica.py), else the primary.
+    reads: Reads | None = None
     # The bot's username, for links that open a chat with it (t.me/<name>).
     bot_username: str | None = None
 
     @property
     def reader(self) -> Engine:
-        return self.read_engine or self.engine
+        return self.reads.engine() if self.reads is not None else self.engine
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

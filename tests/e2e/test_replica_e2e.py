@@ -1,0 +1,203 @@
+"""Heavy reads on a real streaming replica (KENTBOT_READ_DATABASE_URL), and the primary when
+the replica lags or is down.
+
+The test starts its own pair: a PostgreSQL primary in a temporary data directory, and a hot
+standby made from it with `pg_basebackup -R`, each on its own port on 127.0.0.1. Without
+PostgreSQL's server programs it is skipped on a developer's machine and fails in CI."""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from bot.app import prepare_database
+from common.config import Config
+from core import filing
+from core.working_time import WorkingCalendar
+from db.engine import make_engine, transaction
+from db.models import Request
+from db.replica import Reads
+from web.app import create_app
+from web.server import free_port
+from web.site import Site
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"))
+    if found:
+        return Path(found[-1]).parent
+    on_path = shutil.which("pg_basebackup")
+    return Path(on_path).parent if on_path else None
+
+
+@dataclass
+class Pair:
+    primary_url: str
+    replica_url: str
+    run: Callable[..., subprocess.CompletedProcess[str]]
+    replica_dir: Path
+    replica_port: int
+    bin: Path
+    log: Path
+
+
+def _as_postgres(bin_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """PostgreSQL's servers refuse to run as root: as root, run them as `postgres`."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def run(program: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, str(bin_dir / program), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[Pair]:
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs (pg_basebackup) must be installed in CI")
+        pytest.skip("PostgreSQL's server programs are not installed")
+    run = _as_postgres(bin_dir)
+    base = Path(tempfile.mkdtemp(prefix="kentbot-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    primary, replica = base / "primary", base / "replica"
+    primary_port, replica_port = free_port(), free_port()
+    options = "-c listen_addresses=127.0.0.1 -k {dir} -p {port}"
+    run("initdb", "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync")
+    run(
+        "pg_ctl", "-D", str(primary), "-l", str(base / "primary.log"), "-w",
+        "-o", options.format(dir=base, port=primary_port), "start",
+    )  # fmt: skip
+    try:
+        run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port), "-U", "postgres",
+            "-D", str(replica), "-R", "-X", "stream", "--no-sync",
+        )  # fmt: skip
+        run(
+            "pg_ctl", "-D", str(replica), "-l", str(base / "replica.log"), "-w",
+            "-o", options.format(dir=base, port=replica_port), "start",
+        )  # fmt: skip
+        yield Pair(
+            primary_url=f"postgresql://postgres@127.0.0.1:{primary_port}/postgres",
+            replica_url=f"postgresql://postgres@127.0.0.1:{replica_port}/postgres",
+            run=run,
+            replica_dir=replica,
+            replica_port=replica_port,
+            bin=bin_dir,
+            log=base / "replica.log",
+        )
+    finally:
+        for data in (replica, primary):
+            subprocess.run(
+                [*(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
+                 str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                capture_output=True, timeout=60,
+            )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _file(engine: Engine, config: Config, text_: str) -> None:
+    with transaction(engine) as session:
+        filing.file_request(
+            session,
+            WorkingCalendar.from_config(config),
+            filing.Filing(
+                channel="phone", type="talep", category_code="yol", text=text_, actor="staff"
+            ),
+        )
+
+
+def _requests(engine: Engine) -> int:
+    with transaction(engine) as session:
+        return int(session.execute(select(func.count()).select_from(Request)).scalar_one())
+
+
+def _until(check: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the replica did not catch up")
+        time.sleep(0.1)
+
+
+def test_heavy_reads_follow_the_replica_and_fall_back_to_the_primary(
+    pair: Pair, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    primary = make_engine(pair.primary_url)
+    replica = make_engine(pair.replica_url, connect_args={"connect_timeout": 2})
+    reads = Reads(primary, replica, max_lag=timedelta(hours=1), check_every=0)
+    try:
+        prepare_database(primary, config)
+        _file(primary, config, "Birinci talep")
+        _until(lambda: _requests(replica) == 1)
+        with caplog.at_level(logging.INFO, logger="kentbot"):
+            assert reads.engine() is replica
+        assert "heavy reads go to the read replica (in step)" in caplog.text
+
+        # The dashboard reads through the replica and writes its snapshot on the primary:
+        # a hot standby refuses writes, so a page that wrote there would fail.
+        site = Site(engine=primary, config=config, reads=reads)
+        with TestClient(create_app(site)) as browser:
+            assert browser.get("/").status_code == 200
+
+        # Replay paused: what the replica shows is behind the primary. Within max_lag the
+        # replica still serves (its answer is the older one, which proves where it came from).
+        with replica.connect() as connection:
+            connection.execute(text("SELECT pg_wal_replay_pause()"))
+            connection.commit()
+        _file(primary, config, "İkinci talep")
+        time.sleep(1.2)
+        assert _requests(reads.engine()) == 1
+        # Beyond max_lag the primary answers, and the log says why.
+        reads.max_lag = timedelta(seconds=1)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="kentbot"):
+            assert reads.engine() is primary
+            assert _requests(reads.engine()) == 2
+        assert "the read replica is" in caplog.text and "behind" in caplog.text
+        with replica.connect() as connection:
+            connection.execute(text("SELECT pg_wal_replay_resume()"))
+            connection.commit()
+        _until(lambda: _requests(replica) == 2)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="kentbot"):
+            assert reads.engine() is replica
+        assert "heavy reads go to the read replica" in caplog.text
+
+        # The replica down: reads go to the primary at once, said once.
+        pair.run("pg_ctl", "-D", str(pair.replica_dir), "-m", "fast", "-w", "stop")
+        replica.dispose()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="kentbot"):
+            started = time.monotonic()
+            assert reads.engine() is primary
+            assert time.monotonic() - started < 5
+            assert reads.engine() is primary
+        assert caplog.text.count("the read replica is unreachable") == 1
+        with TestClient(create_app(site)) as browser:
+            assert browser.get("/").status_code == 200
+    finally:
+        primary.dispose()
+        replica.dispose()
