@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -38,15 +38,18 @@ def po_path(language: str) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def resolve_language(stored: str | None, telegram_code: str | None) -> str:
-    """The citizen's choice, else Telegram's language when we have it, else Turkish."""
+def resolve_language(
+    stored: str | None, telegram_code: str | None, default: str = DEFAULT_LANGUAGE
+) -> str:
+    """The citizen's choice, else Telegram's language when we have it, else `default`
+    (Turkish, or the municipality's language where the caller has it)."""
     if stored in SUPPORTED_LANGUAGES:
         return stored
     if telegram_code:
         primary = telegram_code.replace("_", "-").split("-")[0].lower()
         if primary in SUPPORTED_LANGUAGES:
             return primary
-    return DEFAULT_LANGUAGE
+    return default
 
 
 class Translator:
@@ -74,6 +77,10 @@ class Translator:
 
     def date(self, value: dt.date, form: str = "long") -> str:
         return format_date(value, form, locale=self.locale)
+
+    def weekday(self, value: dt.date) -> str:
+        """A day with its weekday, short, as on a week's chart: '2 Mar Pzt', 'Mon 2 Mar'."""
+        return format_skeleton("MMMEd", value, locale=self.locale)
 
     def interval(self, first: dt.date, last: dt.date) -> str:
         """Two days as one period, e.g. '1 Ocak – 6 Aralık 2026' (the year said once)."""

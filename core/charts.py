@@ -7,9 +7,15 @@ import io
 from core.digests import DayPoint
 
 
-def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[str, str]) -> bytes:
+def weekly_chart(
+    days: list[DayPoint],
+    target_days: float | None,
+    labels: dict[str, str],
+    day_names: list[str] | None = None,
+) -> bytes:
     """A PNG: bars = requests per day (left axis), line = average response time in days
-    (right axis), dashed = the target. `labels` carries the translated texts."""
+    (right axis), dashed = the target. `labels` carries the translated texts and
+    `day_names` the days as the reader writes them (one per day; else 02.03)."""
     # Imported here, not at start: matplotlib costs ~40 MB and a second of start-up,
     # and only the weekly digest needs it.
     import matplotlib
@@ -18,7 +24,7 @@ def weekly_chart(days: list[DayPoint], target_days: float | None, labels: dict[s
     import matplotlib.pyplot as plt
 
     figure, left = plt.subplots(figsize=(8, 4.2), dpi=110)
-    names = [d.day.strftime("%d.%m") for d in days]
+    names = day_names or [d.day.strftime("%d.%m") for d in days]
     left.bar(names, [d.requests for d in days], color="#4C78A8", label=labels["requests"])
     left.set_ylabel(labels["requests"])
     left.set_title(labels["title"])

@@ -86,6 +86,26 @@ def language_of(session: Session, telegram_id: int, telegram_language: str | Non
     return resolve_language(citizen.language, telegram_language or citizen.telegram_language)
 
 
+def languages_of(session: Session, telegram_ids: list[int], default: str) -> dict[int, str]:
+    """Each person's language as language_of gives it (their /dil choice, else the language
+    their Telegram reported), in one query; `default` for those the bot knows no language
+    of, or has never met."""
+    found = (
+        session.exec(
+            select(Citizen.telegram_id, Citizen.language, Citizen.telegram_language).where(
+                col(Citizen.telegram_id).in_(telegram_ids)
+            )
+        ).all()
+        if telegram_ids
+        else []
+    )
+    languages = dict.fromkeys(telegram_ids, default)
+    for telegram_id, chosen, telegram_language in found:
+        if telegram_id is not None:  # always, by the query; the column allows erasing it
+            languages[telegram_id] = resolve_language(chosen, telegram_language, default)
+    return languages
+
+
 def set_language(
     session: Session, telegram_id: int, language: str, telegram_language: str | None = None
 ) -> Citizen:

@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from common.config import Config, Texts
-from core import council, indicators, routing
+from core import citizens, council, indicators, routing
 from core.codes import OPEN_STATUSES
 from core.employment import codes as employment_codes
 from core.employment import desk
@@ -31,6 +31,12 @@ class DepartmentLine:
     open: int
     overdue: int
     resolved: int
+    name_en: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The department's name in the reader's language: English where config.toml
+        gives one, else Turkish."""
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ def _department_lines(session: Session, span: Period, now: datetime) -> list[Dep
         sa_select(
             col(Department.code),
             col(Department.name_tr),
+            col(Department.name_en),
             count(in_span),
             count(is_open),
             count(overdue),
@@ -79,12 +86,12 @@ def _department_lines(session: Session, span: Period, now: datetime) -> list[Dep
         .select_from(Department)
         .outerjoin(Request, col(Request.department_code) == col(Department.code))
         .where(col(Department.active).is_(True))
-        .group_by(col(Department.code), col(Department.name_tr))
+        .group_by(col(Department.code), col(Department.name_tr), col(Department.name_en))
         .order_by(col(Department.name_tr))
     ).all()
     return [
-        DepartmentLine(code, name, int(n or 0), int(o or 0), int(d or 0), int(r or 0))
-        for code, name, n, o, d, r in rows
+        DepartmentLine(code, name, int(n or 0), int(o or 0), int(d or 0), int(r or 0), name_en)
+        for code, name, name_en, n, o, d, r in rows
     ]
 
 
@@ -127,6 +134,16 @@ def build(session: Session, config: Config, kind: str, now: datetime) -> Digest:
         ),
         employment_waiting=desk.waiting(session),
     )
+
+
+def languages_for(session: Session, config: Config, chat_ids: list[int]) -> dict[int, str]:
+    """The language each chat reads digests (and /ozet) in. A person (a positive id) reads
+    their own: their /dil choice, else their Telegram's language, else the municipality's.
+    A group (a negative id) reads the municipality's language: its members may choose
+    differently, and the cards and warnings the bot posts there are in it too."""
+    default = config.municipality.default_language
+    people = citizens.languages_of(session, [c for c in chat_ids if c > 0], default)
+    return {chat: people.get(chat, default) for chat in chat_ids}
 
 
 def employment_chat(session: Session) -> int | None:

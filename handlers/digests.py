@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -32,7 +33,13 @@ def _pct(t: Translator, value: float | None) -> str:
 
 
 def _days(t: Translator, value: float | None) -> str:
-    return "—" if value is None else t._("{days} days").format(days=t.number(round(value, 1)))
+    if value is None:
+        return "—"
+    shown = round(value, 1)
+    # Plural forms count whole things; "1.5 days" takes the plural, as 2 does.
+    return t.ngettext("{days} day", "{days} days", 1 if shown == 1 else 2).format(
+        days=t.number(shown)
+    )
 
 
 def _progress(
@@ -67,18 +74,23 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
     for line in digest.departments:
         if line.new or line.open or line.resolved:
             mark = " ⚠️" if line.overdue else ""
-            lines.append(
-                f"• {html.escape(line.name)}: {line.new} / {line.open} / "
-                f"{line.overdue} / {line.resolved}{mark}"
+            counts = " / ".join(
+                t.number(n) for n in (line.new, line.open, line.overdue, line.resolved)
             )
+            lines.append(f"• {html.escape(line.name_in(t.language))}: {counts}{mark}")
     if all(not (d.new or d.open or d.resolved) for d in digest.departments):
         lines.append(t._("No requests."))
     lines += [
         "",
         t._("Requests received: {count}").format(count=t.number(figures.requests_total)),
         t._("Average response time: {days}").format(days=_days(t, figures.average_response_days)),
-        t._("Citizen satisfaction: {percent} ({answers} answers)").format(
-            percent=_pct(t, figures.satisfaction_percent), answers=figures.satisfaction_answers
+        t.ngettext(
+            "Citizen satisfaction: {percent} ({answers} answer)",
+            "Citizen satisfaction: {percent} ({answers} answers)",
+            figures.satisfaction_answers,
+        ).format(
+            percent=_pct(t, figures.satisfaction_percent),
+            answers=t.number(figures.satisfaction_answers),
         ),
     ]
     if figures.calls_total:
@@ -107,11 +119,15 @@ def render(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> str:
         for item in digest.events:
             event = item.event
             lines.append(
-                t._("• {when} {title}: {registered} registered, {left} seats left").format(
+                t.ngettext(
+                    "• {when} {title}: {registered} registered, {left} seat left",
+                    "• {when} {title}: {registered} registered, {left} seats left",
+                    item.seats_left,
+                ).format(
                     when=t.short_datetime(event.starts_at),
                     title=html.escape(event.title),
-                    registered=event.capacity - item.seats_left,
-                    left=item.seats_left,
+                    registered=t.number(event.capacity - item.seats_left),
+                    left=t.number(item.seats_left),
                 )
             )
     lines += ["", t._("<b>This year so far</b>")]
@@ -209,8 +225,13 @@ def _employment(t: Translator, digest: digests.Digest) -> list[str]:
     ]
     if jobs.job_fair_firms:
         lines.append(
-            t._("Job fair: {firms} firms, {hires} people hired").format(
-                firms=t.number(jobs.job_fair_firms), hires=t.number(jobs.job_fair_hires or 0)
+            t._("Job fair: {firms}, {hires}").format(
+                firms=t.ngettext("{count} firm", "{count} firms", jobs.job_fair_firms).format(
+                    count=t.number(jobs.job_fair_firms)
+                ),
+                hires=t.ngettext(
+                    "{count} person hired", "{count} people hired", jobs.job_fair_hires or 0
+                ).format(count=t.number(jobs.job_fair_hires or 0)),
             )
         )
     return lines
@@ -271,6 +292,7 @@ def _attendance(t: Translator, digest: digests.Digest) -> list[str]:
 
 
 def chart_for(t: Translator, digest: digests.Digest) -> bytes:
+    """The weekly chart in the reader's language: its labels and its days."""
     return weekly_chart(
         digest.days,
         digest.year.targets.get("average_response_days"),
@@ -280,6 +302,7 @@ def chart_for(t: Translator, digest: digests.Digest) -> bytes:
             "response": t._("Response time (days)"),
             "target": t._("Target"),
         },
+        [t.weekday(d.day) for d in digest.days],
     )
 
 
@@ -299,17 +322,22 @@ async def send_digest(context: KentContext, kind: str) -> None:
     key = now.astimezone(shared.config.tz).date().isoformat()
     if not _claim(context, f"digest-{kind}", key):
         return
-    t = translator(shared.config.municipality.default_language)
-    with transaction(shared.engine) as session:
-        digest = digests.build(session, shared.config, kind, now)
-        centre = digests.employment_chat(session)
-    text = render(t, digest, shared.config.tz)
-    chart = chart_for(t, digest) if kind == "weekly" else None
     recipients = shared.config.digests.recipients or [
         c for c in (shared.config.bot.supervisors_chat_id,) if c is not None
     ]
+    with transaction(shared.engine) as session:
+        digest = digests.build(session, shared.config, kind, now)
+        centre = digests.employment_chat(session)
+        chats = [*recipients, *([centre] if centre is not None else [])]
+        languages = digests.languages_for(session, shared.config, chats)
+    # Built once above; written once per language read, not once per recipient.
+    editions = {
+        language: _edition(translator(language), digest, shared.config.tz)
+        for language in {languages[chat_id] for chat_id in recipients}
+    }
     with bulk():  # scheduled and not awaited by anyone: replies to people go first
         for chat_id in recipients:
+            text, chart = editions[languages[chat_id]]
             try:
                 await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
                 if chart is not None:
@@ -318,12 +346,26 @@ async def send_digest(context: KentContext, kind: str) -> None:
                 log.warning("%s digest not delivered to %s: %s", kind, chat_id, type(exc).__name__)
         # The employment centre's group gets its own, unless it already has the whole one.
         if centre is not None and centre not in recipients:
+            t = translator(languages[centre])
             try:
                 await context.bot.send_message(
                     centre, render_centre(t, digest, shared.config.tz), parse_mode=ParseMode.HTML
                 )
             except TelegramError as exc:
                 log.warning("%s centre digest not delivered: %s", kind, type(exc).__name__)
+
+
+def _edition(t: Translator, digest: digests.Digest, tz: ZoneInfo) -> tuple[str, bytes | None]:
+    """The digest's text in one language, and the weekly one's chart with its labels."""
+    return render(t, digest, tz), chart_for(t, digest) if digest.kind == "weekly" else None
+
+
+def _chat_texts(update: Update, context: KentContext, session: Session) -> Translator:
+    """The language a command is answered in: the asker's own in private, the group's
+    (the municipality's) in a group; digests.languages_for is the one rule."""
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else context.user_id
+    return translator(digests.languages_for(session, context.config, [chat_id])[chat_id])
 
 
 async def daily_digest(context: KentContext) -> None:
@@ -347,8 +389,8 @@ async def summary_command(update: Update, context: KentContext) -> None:
     if message is None or user is None:
         return
     shared = context.deps
-    t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
+        t = _chat_texts(update, context, session)
         allowed = staff.is_staff(context.staff_member(session))
         digest = digests.build(session, shared.config, "today", shared.clock()) if allowed else None
     if digest is None:
@@ -363,7 +405,6 @@ async def report_command(update: Update, context: KentContext) -> None:
     if message is None or user is None:
         return
     shared = context.deps
-    t = translator(shared.config.municipality.default_language)
     now = shared.clock()
     today = now.astimezone(shared.config.tz).date()
     args = context.args or []
@@ -371,6 +412,7 @@ async def report_command(update: Update, context: KentContext) -> None:
     year = asked if asked is not None and asked >= 2000 else today.year
     report: reports.Report | None = None
     with transaction(shared.engine) as session:
+        t = _chat_texts(update, context, session)
         allowed = staff.is_staff(context.staff_member(session))
     if allowed and year <= today.year:
         # The same period as `kentbot report --year`: the year, up to today at most; a
