@@ -325,7 +325,8 @@ async def send_digest(context: KentContext, kind: str) -> None:
     recipients = shared.config.digests.recipients or [
         c for c in (shared.config.bot.supervisors_chat_id,) if c is not None
     ]
-    with transaction(shared.engine) as session:
+    # Aggregates and lookups only: a heavy read, on the replica when one is set and fit.
+    with transaction(shared.reader) as session:
         digest = digests.build(session, shared.config, kind, now)
         centre = digests.employment_chat(session)
         chats = [*recipients, *([centre] if centre is not None else [])]
