@@ -9,6 +9,7 @@ for the chat's steps and for the forms that take every field at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,9 +29,15 @@ MAX_ADDRESS = 500
 MAX_PHOTOS = 3
 
 
+# Control characters other than tab and newline: invisible in a message, and a spreadsheet
+# (the desk's xlsx export) refuses a cell that holds one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_text(text: str | None, limit: int = MAX_TEXT) -> str:
-    """The text without its surrounding blanks; Refused("empty") or ("too_long")."""
-    value = (text or "").strip()
+    """The text without control characters and surrounding blanks; Refused("empty") or
+    ("too_long")."""
+    value = _CONTROL.sub("", text or "").strip()
     if not value:
         raise Refused("empty")
     if len(value) > limit:

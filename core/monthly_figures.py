@@ -102,7 +102,8 @@ def parse_value(text: str) -> int:
     """A whole number 0..MAX_VALUE as typed, with or without Turkish thousands dots
     ("229.480"); Refused("bad_value") otherwise ("abc", "-3", "2.5", "1,5")."""
     cleaned = text.strip()
-    if not _WHOLE.match(cleaned):
+    # Length first: int() of thousands of digits is refused by Python itself.
+    if len(cleaned) > 20 or not _WHOLE.match(cleaned):
         raise Refused("bad_value")
     return check_value(int(cleaned.replace(".", "")))
 

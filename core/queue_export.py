@@ -114,6 +114,7 @@ def xlsx_bytes(rows: Iterable[QueueRow], t: Translator, tz: ZoneInfo, title: str
     """The workbook: a bold heading row that stays in view, dates as dates, set widths."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -132,6 +133,10 @@ def xlsx_bytes(rows: Iterable[QueueRow], t: Translator, tz: ZoneInfo, title: str
     for row in rows:
         cells = []
         for index, value in enumerate(values(row, t, tz)):
+            if isinstance(value, str):
+                # Rows stored before control characters were kept out (core.filing): a cell
+                # holding one would make openpyxl refuse the whole file.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
             if index in _TIMES and value is not None:
                 cell.number_format = XLSX_DATE_FORMAT

@@ -29,10 +29,13 @@ from sqlalchemy.exc import SQLAlchemyError
 log = logging.getLogger("kentbot.db")
 
 # 0 when everything received is replayed; else seconds since the last replayed commit.
+# A standby that lost its primary replays all it got and then looks in step forever: it
+# must also be receiving (its WAL receiver streaming).
 _LAG = text(
     "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
     "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END, "
-    "pg_is_in_recovery()"
+    "pg_is_in_recovery(), "
+    "COALESCE((SELECT status FROM pg_stat_wal_receiver), 'stopped')"
 )
 
 
@@ -44,28 +47,46 @@ class Reads:
     check_every: float = 5.0
     _healthy: bool | None = field(default=None, init=False)
     _checked_at: float = field(default=float("-inf"), init=False)
+    _checking: bool = field(default=False, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def engine(self) -> Engine:
-        """Where a heavy read goes now: the replica while it is fit, else the primary."""
+        """Where a heavy read goes now: the replica while it is fit, else the primary.
+
+        Never waits for the replica: a check that is due runs in a thread of its own (the
+        bot's event loop calls this), and the answer is the last check's."""
         if self.replica is None:
             return self.primary
         with self._lock:
-            if time.monotonic() - self._checked_at >= self.check_every:
-                self._checked_at = time.monotonic()
-                self._update(self._fit())
-            return self.replica if self._healthy else self.primary
+            due = not self._checking and time.monotonic() - self._checked_at >= self.check_every
+            if due:
+                self._checking = True
+        if due:
+            threading.Thread(target=self.check, name="replica-check", daemon=True).start()
+        return self.replica if self._healthy else self.primary
+
+    def check(self) -> bool:
+        """Checks the replica now, in the caller's thread; whether heavy reads go there."""
+        state = self._fit()
+        with self._lock:
+            self._checked_at = time.monotonic()
+            self._checking = False
+            self._update(state)
+            return bool(self._healthy)
 
     def _fit(self) -> tuple[bool, str]:
-        assert self.replica is not None
+        if self.replica is None:
+            return False, "not set"
         try:
             with self.replica.connect() as connection:
-                lag, in_recovery = connection.execute(_LAG).one()
+                lag, in_recovery, receiver = connection.execute(_LAG).one()
         except SQLAlchemyError as exc:
             return False, f"unreachable ({type(exc).__name__})"
         if not in_recovery:
             # Promoted, or a primary named by mistake: reading it is safe, but say so.
             return True, "not a standby"
+        if receiver != "streaming":
+            return False, f"not receiving from the primary (its WAL receiver is {receiver})"
         if float(lag) > self.max_lag.total_seconds():
             return False, f"{float(lag):.0f} s behind (more than {self.max_lag.seconds} s)"
         return True, "in step"

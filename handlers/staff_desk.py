@@ -16,6 +16,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
+from telegram.error import TelegramError
 
 from common.i18n import N_, Translator, translator
 from core import staff, workflow
@@ -114,6 +115,22 @@ async def after_change(
     web desk (handlers/web_effects.py): the card updated (or moved to its new group, the
     old one marked), the citizen told, the survey asked after a resolution. True when the
     citizen was told."""
+    engine = context.engine
+    try:
+        await _show_change(context, request_id, action, actor_name)
+    except TelegramError as exc:
+        # The change is stored; a card Telegram would not edit now (it is shown afresh at
+        # the request's next change) must not keep the citizen from hearing of it.
+        log.warning("card of request %s not updated: %s", request_id, type(exc).__name__)
+    told = await notify_citizen(context.bot, engine, request_id, event_id)
+    if action == "resolve":
+        await survey.ask_now(context, request_id)
+    return told
+
+
+async def _show_change(context: KentContext, request_id: int, action: str, actor_name: str) -> None:
+    """The card after a change: edited in place, or moved to its new group after a
+    redirection with the old one marked."""
     engine, config = context.engine, context.config
     if action == "redirect":
         t = translator(_staff_language(context))
@@ -134,10 +151,6 @@ async def after_change(
         await post_card(context.bot, engine, config, request_id)
     else:
         await refresh_card(context.bot, engine, config, request_id)
-    told = await notify_citizen(context.bot, engine, request_id, event_id)
-    if action == "resolve":
-        await survey.ask_now(context, request_id)
-    return told
 
 
 async def _refused(update: Update, context: KentContext) -> None:

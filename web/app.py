@@ -54,6 +54,10 @@ async def _headers(
     response = await call_next(request)
     for name, value in _HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.url.path.startswith("/masa"):
+        # Staff pages show phones and addresses: never kept by a browser or a proxy, so the
+        # back button after signing out shows nothing.
+        response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 

@@ -360,12 +360,16 @@ def _date(call: Call, name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        # The spec asks for an offset; a time without one is taken as the municipality's.
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=call.tz)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise Open311Error(400, _NOT_A_MOMENT, name=name) from None
-    # The spec asks for an offset; a time without one is taken as the municipality's.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=call.tz)
-    return moment.astimezone(UTC)
+    # Years far off (0001, 9999) would overflow the 90-day arithmetic; nothing is there.
+    if not 1900 <= moment.year <= 2200:
+        raise Open311Error(400, _NOT_A_MOMENT, name=name)
+    return moment
 
 
 def _period(call: Call, now: datetime) -> tuple[datetime, datetime]:

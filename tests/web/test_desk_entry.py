@@ -79,7 +79,8 @@ def test_topic_is_suggested_from_the_text_before_anything_is_filed(
     assert _requests(db) == []
     assert "Konu metinden önerildi" in page.text  # type: ignore[attr-defined]
     assert '<option value="cop" selected>' in page.text  # type: ignore[attr-defined]
-    asked = client.get("/masa/yeni/konu", params={"metin": "sokak lambası yanmıyor"})
+    token = csrf(client.get("/masa/yeni").text)
+    asked = client.post("/masa/yeni/konu", data={"csrf": token, "metin": "sokak lambası yanmıyor"})
     assert asked.json()["suggestions"][0] == {"code": "aydinlatma", "name": "Sokak aydınlatması"}
 
 

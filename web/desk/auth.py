@@ -22,7 +22,7 @@ from starlette.routing import Route
 from common.i18n import N_, Translator, translator
 from core import citizens, desk_sessions
 from core.refusals import Refused
-from db.engine import transaction
+from db.engine import transaction, without_blocking
 from db.models import StaffMember
 from db.types import utcnow
 from web.pages import render
@@ -70,38 +70,57 @@ def sign_in_needed(request: Request, t: Translator, status_code: int = 401) -> R
     return render(request, "desk/sign_in_needed.html", t, status_code=status_code)
 
 
+# A desk form carries a few fields and no file; anything bigger is not ours.
+MAX_FORM_BYTES = 256 * 1024
+MAX_FORM_FIELDS = 50
+
+
+async def read_form(request: Request) -> FormData | None:
+    """The posted form, or None when it is too big or carries files."""
+    length = request.headers.get("content-length", "")
+    if not length.isascii() or not length.isdigit() or int(length) > MAX_FORM_BYTES:
+        return None
+    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+
+
 def staff_page(handler: DeskPage) -> Callable[[Request], Awaitable[Response]]:
-    """The page for signed-in staff only; a POST must carry the session's CSRF token."""
+    """The page for signed-in staff only; a POST must carry the session's CSRF token.
+
+    The page's database work waits for PostgreSQL without holding up the event loop the
+    bot shares (db.engine.without_blocking): a page that blocked the loop while a chat's
+    transaction held a row it needs would wait for a COMMIT that could never be sent."""
 
     async def endpoint(request: Request) -> Response:
-        site = site_of(request)
-        with transaction(site.engine) as session:
-            signed = desk_sessions.member_of(session, request.cookies.get(COOKIE), utcnow())
-        default = translator(site.config.municipality.default_language)
-        if signed is None:
-            return sign_in_needed(request, default)
-        t = translator(_staff_language(site, signed.member))
-        desk = Desk(site=site, member=signed.member, csrf=signed.csrf, t=t)
-        if request.method == "POST":
-            desk.form = await request.form()
-            token = desk.form.get("csrf")
-            if not desk_sessions.csrf_matches(
-                signed.csrf, token if isinstance(token, str) else None
-            ):
-                return render(
-                    request,
-                    "error.html",
-                    t,
-                    status_code=403,
-                    code=403,
-                    message=t._(
-                        "This form is out of date or did not come from the staff desk. "
-                        "Nothing was changed. Please open the page again and retry."
-                    ),
-                )
-        return await handler(request, desk)
+        return await without_blocking(site_of(request).engine, _serve(request, handler))
 
     return endpoint
+
+
+async def _serve(request: Request, handler: DeskPage) -> Response:
+    site = site_of(request)
+    with transaction(site.engine) as session:
+        signed = desk_sessions.member_of(session, request.cookies.get(COOKIE), utcnow())
+    default = translator(site.config.municipality.default_language)
+    if signed is None:
+        return sign_in_needed(request, default)
+    t = translator(_staff_language(site, signed.member))
+    desk = Desk(site=site, member=signed.member, csrf=signed.csrf, t=t)
+    if request.method == "POST":
+        desk.form = await read_form(request)
+        token = desk.form.get("csrf") if desk.form is not None else None
+        if not desk_sessions.csrf_matches(signed.csrf, token if isinstance(token, str) else None):
+            return render(
+                request,
+                "error.html",
+                t,
+                status_code=403,
+                code=403,
+                message=t._(
+                    "This form is out of date or did not come from the staff desk. "
+                    "Nothing was changed. Please open the page again and retry."
+                ),
+            )
+    return await handler(request, desk)
 
 
 def desk_render(request: Request, desk: Desk, template: str, **context: Any) -> Response:
@@ -130,6 +149,10 @@ def _problem_page(request: Request, t: Translator, problem: str) -> Response:
 
 
 async def sign_in_page(request: Request) -> Response:
+    return await without_blocking(site_of(request).engine, _sign_in_page(request))
+
+
+async def _sign_in_page(request: Request) -> Response:
     """The link from /panel: a page with one button. Opening the link changes nothing (a
     link preview or a virus scanner may fetch it); pressing the button signs in."""
     site = site_of(request)
@@ -154,10 +177,15 @@ async def sign_in_page(request: Request) -> Response:
 
 
 async def sign_in(request: Request) -> Response:
+    return await without_blocking(site_of(request).engine, _sign_in(request))
+
+
+async def _sign_in(request: Request) -> Response:
     site = site_of(request)
     t = translator(site.config.municipality.default_language)
-    form = await request.form()
-    nonce, cookie = form.get("nonce"), request.cookies.get(NONCE_COOKIE)
+    form = await read_form(request)
+    nonce = form.get("nonce") if form is not None else None
+    cookie = request.cookies.get(NONCE_COOKIE)
     if not isinstance(nonce, str) or not desk_sessions.csrf_matches(nonce, cookie):
         return _problem_page(request, t, "nonce")
     try:
@@ -166,10 +194,11 @@ async def sign_in(request: Request) -> Response:
     except Refused as refused:
         return _problem_page(request, t, refused.reason)
     response = RedirectResponse(f"{PREFIX}/", status_code=303)
+    # No max_age: the cookie goes when the browser closes (a shared call-centre PC), and
+    # the server ends the session after its idle and total limits whatever the browser does.
     response.set_cookie(
         COOKIE,
         opened.token,
-        max_age=int(desk_sessions.SESSION_LIMIT.total_seconds()),
         path=PREFIX,
         httponly=True,
         samesite="lax",

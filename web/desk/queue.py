@@ -71,10 +71,11 @@ def _query(chosen: QueueFilter) -> dict[str, str]:
 def _read(request: Request, desk: Desk) -> tuple[QueueFilter | None, int, str | None]:
     """The filter and page asked for, or the reason (a key of FILTER_PROBLEMS) they are not."""
     page_text = request.query_params.get("page", "1").strip() or "1"
-    if not page_text.isdigit():
+    # ASCII digits only, and few: "²" is a digit to str.isdigit but not to int().
+    if not (page_text.isascii() and page_text.isdigit() and len(page_text) <= 6):
         return None, 1, "bad_page"
     try:
-        with transaction(desk.site.reader) as session:
+        with transaction(desk.site.engine) as session:
             chosen = desk_queue.read_filter(session, desk.member, request.query_params)
     except Refused as refused:
         return None, int(page_text), refused.reason
@@ -83,7 +84,7 @@ def _read(request: Request, desk: Desk) -> tuple[QueueFilter | None, int, str | 
 
 def _choices(desk: Desk) -> dict[str, Any]:
     t = desk.t
-    with transaction(desk.site.reader) as session:
+    with transaction(desk.site.engine) as session:
         departments = [
             (d.code, department_name(d, t))
             for d in desk_queue.departments_for(session, desk.member)
@@ -115,7 +116,8 @@ async def queue(request: Request, desk: Desk) -> Response:
     if chosen is None:
         return desk_render(request, desk, "desk/queue.html", status_code=400, found=None, **context)
     now = utcnow()
-    with transaction(desk.site.reader) as session:
+    # The primary, not a replica: right after an action or a filing the queue must show it.
+    with transaction(desk.site.engine) as session:
         found = desk_queue.queue_page(session, desk.member, chosen, now, page)
     query = _query(chosen)
     rows = [

@@ -15,7 +15,10 @@
   function ask() {
     var value = text.value.trim();
     if (!value || chosenByHand) { return; }
-    fetch("/masa/yeni/konu?metin=" + encodeURIComponent(value), { credentials: "same-origin" })
+    var body = new URLSearchParams();
+    body.set("csrf", form.elements.csrf.value);
+    body.set("metin", value);
+    fetch("/masa/yeni/konu", { method: "POST", credentials: "same-origin", body: body })
       .then(function (answer) { return answer.ok ? answer.json() : { suggestions: [] }; })
       .then(function (data) {
         if (chosenByHand || !data.suggestions.length) { return; }
