@@ -75,6 +75,8 @@ RELAYED = "relayed"
 RETIRED_CARD = "retired_card"
 # The employment centre's reminder of a referral, with the candidate's name and phone.
 REFERRAL_REMINDER = "referral_reminder"
+# The PDF of a job seeker's CV, sent into the employment centre's group at staff's request.
+CV_FILE = "cv_file"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class GroupCopy:
 
     chat_id: int
     message_id: int
-    # RELAYED, RETIRED_CARD or REFERRAL_REMINDER.
+    # RELAYED, RETIRED_CARD, REFERRAL_REMINDER or CV_FILE.
     purpose: str
     deletable: bool
     # The request it belongs to, for a relayed message or a retired card.

@@ -20,7 +20,6 @@ from common.i18n import N_, resolve_language, translator
 from core import citizens, intake, routing, workflow
 from core.privacy import (
     ERASED,
-    RELAYED,
     RETIRED_CARD,
     Erased,
     GroupCopy,
@@ -297,8 +296,8 @@ async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: 
             )
 
 
-# What a citizen's message relayed to a staff group, or a referral's reminder, becomes when
-# Telegram no longer lets the bot delete it.
+# What a citizen's message relayed to a staff group, a referral's reminder or a CV's PDF
+# becomes when Telegram no longer lets the bot delete it.
 BLANKED = N_("🗑 Erased: this message held a citizen's personal data (KVKK).")
 
 
@@ -306,7 +305,7 @@ async def _blank_copy(bot: Bot, engine: Engine, config: Config, copy: GroupCopy)
     """Take a copy of the citizen's data out of a staff group: a retired card is shown
     again without the data and without buttons (it stays as the redirection's record);
     anything else is deleted or, when Telegram no longer allows that, edited blank (a
-    relayed photo becomes the placeholder)."""
+    relayed photo or a file becomes the placeholder)."""
     if copy.purpose == RETIRED_CARD:
         assert copy.request_id is not None
         _, text, _, _ = _card_text(engine, config, copy.request_id, as_text=True)
@@ -322,9 +321,9 @@ async def _blank_copy(bot: Bot, engine: Engine, config: Config, copy: GroupCopy)
     try:
         await _edit_text(bot, copy, blank)
     except BadRequest as exc:
-        if copy.purpose != RELAYED or "no text" not in str(exc):
+        if "no text" not in str(exc):
             raise
-        # A relayed photo: the picture goes, and the caption with it.
+        # A relayed photo or a CV's PDF: the file goes, and the caption with it.
         await bot.edit_message_media(
             InputMediaPhoto(placeholder_png(), caption=blank),
             chat_id=copy.chat_id,
