@@ -16,16 +16,18 @@ type, response times, satisfaction scores, members and participants are all comp
 from these rows. A free text overwritten with `ERASED` counts as done; that is what makes
 the sweep idempotent.
 
-Copies of the citizen's photos also sit in the staff groups, where Telegram holds them, not
-us: both kinds of erasure return them (`Erased.photos`) for the caller to take out once the
-erasure is committed.
+Copies of the citizen's data also sit in the staff groups, where Telegram holds them, not
+us: the photos (`Erased.photos`) and the other messages the bot put there that show what
+the citizen wrote or who they are (`Erased.copies`: their messages relayed under a card,
+cards retired by a redirection, the employment centre's referral reminders). Both kinds of
+erasure return them for the caller to take out once the erasure is committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
@@ -40,6 +42,15 @@ EXPORT_FORMAT = "kentbot-kvkk-export/1"
 # The tables this module erases itself: the citizen's row, their conversation state, and
 # the record of messages to them that could not be delivered.
 OWN_TABLES: tuple[type[SQLModel], ...] = (Citizen, ConversationState, FailedDelivery)
+# Telegram lets a bot delete a group message only within 48 hours of sending it; after that
+# the message can only be edited. A message's id is stored just after it went out; the
+# hour's margin covers that and clock drift.
+DELETE_WINDOW = timedelta(hours=47)
+
+
+def deletable(sent_at: datetime, now: datetime) -> bool:
+    """Whether Telegram still lets the bot delete a group message sent at `sent_at`."""
+    return sent_at > now - DELETE_WINDOW
 
 
 @dataclass(frozen=True)
@@ -57,20 +68,48 @@ class GroupPhoto:
     deletable: bool
 
 
+# What a GroupCopy is, which tells the caller how to blank it.
+# A citizen's note, answer or photo, relayed under the request's card.
+RELAYED = "relayed"
+# A request's text card left in its old group by a redirection: re-rendered, without data.
+RETIRED_CARD = "retired_card"
+# The employment centre's reminder of a referral, with the candidate's name and phone.
+REFERRAL_REMINDER = "referral_reminder"
+# The PDF of a job seeker's CV, sent into the employment centre's group at staff's request.
+CV_FILE = "cv_file"
+
+
+@dataclass(frozen=True)
+class GroupCopy:
+    """A message the bot put in a staff group that shows a citizen's data, other than a
+    request's current card and its photos; to be deleted (while Telegram allows it) or
+    edited blank after their data was erased."""
+
+    chat_id: int
+    message_id: int
+    # RELAYED, RETIRED_CARD, REFERRAL_REMINDER or CV_FILE.
+    purpose: str
+    deletable: bool
+    # The request it belongs to, for a relayed message or a retired card.
+    request_id: int | None = None
+
+
 @dataclass(frozen=True)
 class Erased:
-    """What an erasure touched: the requests (their staff cards need re-rendering) and the
-    photos they left in staff groups."""
+    """What an erasure touched: the requests (their staff cards need re-rendering), the
+    photos they left in staff groups, and the other copies there of the citizen's data."""
 
     request_ids: list[int] = field(default_factory=list)
     children: int = 0
     photos: list[GroupPhoto] = field(default_factory=list)
+    copies: list[GroupCopy] = field(default_factory=list)
 
     def __add__(self, other: Erased) -> Erased:
         return Erased(
             request_ids=self.request_ids + other.request_ids,
             children=self.children + other.children,
             photos=self.photos + other.photos,
+            copies=self.copies + other.copies,
         )
 
 

@@ -14,8 +14,18 @@ from typing import Any
 from sqlalchemy import delete, func, type_coerce, update
 from sqlmodel import Session, col, select
 
-from core.privacy import ERASED, Erased, GroupPhoto, PersonalData, iso
-from core.workflow import PHOTO, PHOTO_CARD
+from core.privacy import (
+    ERASED,
+    RELAYED,
+    RETIRED_CARD,
+    Erased,
+    GroupCopy,
+    GroupPhoto,
+    PersonalData,
+    deletable,
+    iso,
+)
+from core.workflow import CARD, CITIZEN, PHOTO, PHOTO_CARD
 from db.models import (
     Attachment,
     Citizen,
@@ -31,9 +41,6 @@ CLOSING_EVENTS = CLOSED_STATUSES
 # Rows per UPDATE ... WHERE id IN (...): keeps statements small when the first sweep
 # after installation finds years of closed requests.
 _CHUNK = 500
-# Telegram lets a bot delete a group message only within 48 hours of sending it. A link is
-# written just after its message went out; the hour's margin covers that and clock drift.
-DELETE_WINDOW = timedelta(hours=47)
 
 
 # --- Export -------------------------------------------------------------------------------
@@ -162,43 +169,62 @@ def _blank_requests(session: Session, ids: Sequence[int], now: datetime) -> None
         )
 
 
-def _group_photos(session: Session, ids: Sequence[int], now: datetime) -> list[GroupPhoto]:
-    """The photos these requests left in staff groups: replies under text cards, and cards on
-    a photo (the current one, or one retired by a redirection).
+def _group_messages(
+    session: Session, ids: Sequence[int], now: datetime
+) -> tuple[list[GroupPhoto], list[GroupCopy]]:
+    """What these requests left in staff groups besides their current text cards: their
+    photos (replies under text cards, and cards on a photo, current or retired by a
+    redirection), the citizen's messages relayed under their cards, and their text cards
+    retired by a redirection.
 
-    The replies' links go now: nothing else uses them, and the caller deletes or replaces
-    their messages. A photo card's link stays until the card itself is deleted, since staff
-    may still act on it."""
-    found: list[GroupPhoto] = []
+    The links of photo replies and relayed messages go now: nothing else uses them, and
+    the caller deletes or blanks their messages. A card's link stays: staff may still act
+    on the current one, and a retired one is only edited."""
+    photos: list[GroupPhoto] = []
+    copies: list[GroupCopy] = []
     for chunk in _chunks(ids):
         rows = session.exec(
             select(MessageLink, Request)
             .join(Request, col(Request.id) == col(MessageLink.request_id))
             .where(
                 col(MessageLink.request_id).in_(chunk),
-                col(MessageLink.purpose).in_((PHOTO, PHOTO_CARD)),
+                col(MessageLink.purpose).in_((PHOTO, PHOTO_CARD, CARD, CITIZEN)),
             )
             .order_by(col(MessageLink.id))
         ).all()
-        found += [
-            GroupPhoto(
-                request_id=link.request_id,
-                chat_id=link.chat_id,
-                message_id=link.message_id,
-                purpose=link.purpose,
-                current_card=link.purpose == PHOTO_CARD
-                and (request.card_chat_id, request.card_message_id)
-                == (link.chat_id, link.message_id),
-                deletable=link.created_at > now - DELETE_WINDOW,
+        for link, request in rows:
+            current = (request.card_chat_id, request.card_message_id) == (
+                link.chat_id,
+                link.message_id,
             )
-            for link, request in rows
-        ]
+            if link.purpose in (PHOTO, PHOTO_CARD):
+                photos.append(
+                    GroupPhoto(
+                        request_id=link.request_id,
+                        chat_id=link.chat_id,
+                        message_id=link.message_id,
+                        purpose=link.purpose,
+                        current_card=link.purpose == PHOTO_CARD and current,
+                        deletable=deletable(link.created_at, now),
+                    )
+                )
+            elif link.purpose == CITIZEN or not current:
+                copies.append(
+                    GroupCopy(
+                        chat_id=link.chat_id,
+                        message_id=link.message_id,
+                        purpose=RELAYED if link.purpose == CITIZEN else RETIRED_CARD,
+                        deletable=deletable(link.created_at, now),
+                        request_id=link.request_id,
+                    )
+                )
         session.execute(
             delete(MessageLink).where(
-                col(MessageLink.request_id).in_(chunk), col(MessageLink.purpose) == PHOTO
+                col(MessageLink.request_id).in_(chunk),
+                col(MessageLink.purpose).in_((PHOTO, CITIZEN)),
             )
         )
-    return found
+    return photos, copies
 
 
 def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
@@ -211,8 +237,8 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
         .order_by(col(Request.id))
     ).all()
     request_ids = [rid for rid, _ in requests if rid is not None]
-    # Requests the retention sweep erased earlier had their photos taken out then.
-    photos = _group_photos(
+    # Requests the retention sweep erased earlier had their copies taken out then.
+    photos, copies = _group_messages(
         session, [rid for rid, text in requests if rid is not None and text != ERASED], now
     )
     _blank_requests(session, request_ids, now)
@@ -230,7 +256,7 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
         # Links from their private chat's messages to requests; links in staff groups
         # stay, so staff can still answer or close an open request from its card.
         session.execute(delete(MessageLink).where(col(MessageLink.chat_id) == telegram_id))
-    return Erased(request_ids=request_ids, photos=photos)
+    return Erased(request_ids=request_ids, photos=photos, copies=copies)
 
 
 # --- Retention ----------------------------------------------------------------------------
@@ -276,9 +302,9 @@ def expire(session: Session, now: datetime, retention_days: int) -> Erased:
     whoever filed them. The citizen's profile is left alone (they may be filing new
     requests); only what the old requests hold goes."""
     ids = expired(session, now, retention_days)
-    photos = _group_photos(session, ids, now)
+    photos, copies = _group_messages(session, ids, now)
     _blank_requests(session, ids, now)
-    return Erased(request_ids=ids, photos=photos)
+    return Erased(request_ids=ids, photos=photos, copies=copies)
 
 
 PERSONAL_DATA = PersonalData(

@@ -40,6 +40,8 @@ PHOTO_CARD = "card_photo"
 # A citizen's photo posted as a reply under a text card. Nothing is done with a reply to
 # it; the link exists so that erasing the citizen's data can take the photo away too.
 PHOTO = "photo"
+# A citizen's note, answer or photo relayed under the card; a staff reply to it answers them.
+CITIZEN = "citizen"
 # In the citizen's private chat: the summary they pressed Send on, now its receipt. A Send
 # pressed on it again (redelivered after a crash) shows the receipt of this request.
 RECEIPT = "receipt"

@@ -671,6 +671,22 @@ class ReferralEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=24)
 
 
+class EmploymentGroupMessage(SQLModel, table=True):
+    """A message the bot put in the employment centre's staff group that shows a job
+    seeker's data (a referral's reminder with their name and phone, the PDF of their CV):
+    kept so that erasing the seeker's data takes it out of the group too."""
+
+    __tablename__ = "employment_group_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: int = Field(foreign_key="job_seeker.id", index=True)
+    chat_id: int = _tg_id(nullable=False)
+    message_id: int
+    purpose: str = Field(max_length=24)  # referral_reminder, cv_file
+    created_at: datetime = _created()
+
+
 class VacancyAlert(SQLModel, table=True):
     """A published vacancy matched a seeker (core.employment.alerts): one row per seeker
     and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent at once),

@@ -16,9 +16,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from common.config import Config
-from common.i18n import resolve_language, translator
+from common.i18n import N_, resolve_language, translator
 from core import citizens, intake, routing, workflow
-from core.privacy import Erased, GroupPhoto
+from core.privacy import (
+    ERASED,
+    RETIRED_CARD,
+    Erased,
+    GroupCopy,
+    GroupPhoto,
+)
 from db import reference
 from db.engine import autocommit, transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
@@ -44,11 +50,14 @@ PHOTO_CARD = workflow.PHOTO_CARD
 Card = tuple[Request, str, bool, list[str]]
 
 
-def _card_text(engine: Engine, config: Config, request_id: int, new: bool = False) -> Card:
+def _card_text(
+    engine: Engine, config: Config, request_id: int, new: bool = False, as_text: bool = False
+) -> Card:
     """The request and its card, read from the database.
 
     A `new` card goes on the photo when there is exactly one and the whole card fits in a
-    caption; an existing card stays what it was posted as (its message link says which).
+    caption; an existing card stays what it was posted as (its message link says which),
+    unless `as_text` asks for it as a text (a card retired by a redirection).
 
     Read without a transaction: under READ COMMITTED one would add its BEGIN and COMMIT
     round trips and no consistency (each statement sees what is committed when it runs)."""
@@ -61,8 +70,10 @@ def _card_text(engine: Engine, config: Config, request_id: int, new: bool = Fals
         photos = [
             a.telegram_file_id for a in workflow.attachments(session, request) if a.telegram_file_id
         ]
-        on_photo = None
-        if not new:
+        on_photo: bool | None = None
+        if as_text:
+            on_photo = False
+        elif not new:
             link = None
             if request.card_chat_id is not None and request.card_message_id is not None:
                 link = workflow.linked(session, request.card_chat_id, request.card_message_id)
@@ -101,7 +112,8 @@ def _render(
     """`on_photo` None: a new card, on the photo if there is exactly one and it fits."""
     new = on_photo is None
     name = None
-    if citizen is not None and citizen.deleted_at is None:
+    # An erased request (by the citizen, or by retention) no longer says who filed it.
+    if citizen is not None and citizen.deleted_at is None and request.text != ERASED:
         name = " ".join(p for p in (citizen.first_name, citizen.last_name) if p) or None
     category = reference.get(session, Category, request.category_code)
     department = reference.get(session, Department, request.department_code)
@@ -271,6 +283,63 @@ async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: 
                 photo.request_id,
                 type(exc).__name__,
             )
+    for copy in erased.copies:
+        try:
+            await _blank_copy(bot, engine, config, copy)
+        except TelegramError as exc:
+            log.warning(
+                "%s %s/%s left in its staff group after erasure: %s",
+                copy.purpose,
+                copy.chat_id,
+                copy.message_id,
+                type(exc).__name__,
+            )
+
+
+# What a citizen's message relayed to a staff group, a referral's reminder or a CV's PDF
+# becomes when Telegram no longer lets the bot delete it.
+BLANKED = N_("🗑 Erased: this message held a citizen's personal data (KVKK).")
+
+
+async def _blank_copy(bot: Bot, engine: Engine, config: Config, copy: GroupCopy) -> None:
+    """Take a copy of the citizen's data out of a staff group: a retired card is shown
+    again without the data and without buttons (it stays as the redirection's record);
+    anything else is deleted or, when Telegram no longer allows that, edited blank (a
+    relayed photo or a file becomes the placeholder)."""
+    if copy.purpose == RETIRED_CARD:
+        assert copy.request_id is not None
+        _, text, _, _ = _card_text(engine, config, copy.request_id, as_text=True)
+        await _edit_text(bot, copy, text, ParseMode.HTML)
+        return
+    if copy.deletable:
+        try:
+            await bot.delete_message(copy.chat_id, copy.message_id)
+            return
+        except BadRequest as exc:
+            log.info("%s/%s not deleted (%s); blanking it", copy.chat_id, copy.message_id, exc)
+    blank = translator(config.municipality.default_language)._(BLANKED)
+    try:
+        await _edit_text(bot, copy, blank)
+    except BadRequest as exc:
+        if "no text" not in str(exc):
+            raise
+        # A relayed photo or a CV's PDF: the file goes, and the caption with it.
+        await bot.edit_message_media(
+            InputMediaPhoto(placeholder_png(), caption=blank),
+            chat_id=copy.chat_id,
+            message_id=copy.message_id,
+        )
+
+
+async def _edit_text(bot: Bot, copy: GroupCopy, text: str, parse_mode: str | None = None) -> None:
+    """Edit a group message's text (its buttons go); the same text again is no failure."""
+    try:
+        await bot.edit_message_text(
+            text, chat_id=copy.chat_id, message_id=copy.message_id, parse_mode=parse_mode
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
 
 
 async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto) -> None:

@@ -30,7 +30,8 @@ from telegram.error import TelegramError
 from bot.sending import bulk
 from common.i18n import Translator, translator
 from core import routing
-from core.employment import codes, desk, followups
+from core.employment import codes, desk, followups, group_messages
+from core.privacy import CV_FILE, REFERRAL_REMINDER
 from db.engine import transaction
 from db.models import Citizen, StaffMember
 from flows.employment import staff as flow
@@ -290,7 +291,7 @@ async def refer(update: Update, context: KentContext, button: s.Refer) -> None:
 
 @staff_buttons.on(s.CVFile)
 async def cv_file(update: Update, context: KentContext, button: s.CVFile) -> None:
-    await render.send_file(
+    sent = await render.send_file(
         update,
         context,
         lambda session, citizen, t: desk.cv_file(
@@ -298,6 +299,17 @@ async def cv_file(update: Update, context: KentContext, button: s.CVFile) -> Non
         ),
         flow.refusal,
     )
+    if sent is not None and not is_private(update):
+        # The CV in the centre's group: erasing the seeker's data takes it out too.
+        with transaction(context.engine) as session:
+            group_messages.remember(
+                session,
+                button.seeker_id,
+                sent.chat.id,
+                sent.message_id,
+                CV_FILE,
+                context.deps.clock(),
+            )
 
 
 @staff_buttons.on(s.Outcome)
@@ -450,17 +462,27 @@ async def referral_followups(context: KentContext) -> None:
             session, shared.calendar, now, config.employment.reminder_working_days
         )
         screens = [
-            (referral.id, question, flow.reminder(session, referral, question, t, config.tz))
+            (
+                referral.id,
+                referral.seeker_id,
+                question,
+                flow.reminder(session, referral, question, t, config.tz),
+            )
             for referral, question in due
         ]
-    for referral_id, question, screen in screens:
+    for referral_id, seeker_id, question, screen in screens:
         try:
             with bulk():  # scheduled: replies to people who are chatting go first
-                await context.bot.send_message(
+                sent = await context.bot.send_message(
                     chat,
                     screen.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=render.inline_keyboard(screen.choices),
+                )
+            # It shows the candidate's name and phone: erasing their data takes it out.
+            with transaction(shared.engine) as session:
+                group_messages.remember(
+                    session, seeker_id, chat, sent.message_id, REFERRAL_REMINDER, now
                 )
         except TelegramError as exc:
             log.warning(

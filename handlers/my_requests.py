@@ -214,7 +214,9 @@ async def _relay_to_staff(
         )
     with transaction(engine) as session:
         assert request.id is not None
-        workflow.link_message(session, sent.chat.id, sent.message_id, request.id, "citizen")
+        # Remembered so that a staff reply to it answers the citizen, and so that erasing
+        # their data takes it out of the group.
+        workflow.link_message(session, sent.chat.id, sent.message_id, request.id, workflow.CITIZEN)
 
 
 async def on_message(update: Update, context: KentContext) -> bool:

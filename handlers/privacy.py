@@ -106,10 +106,12 @@ async def erase(update: Update, context: KentContext, button: kvkk.Erase) -> Non
     if erased is None:
         return
     log.info(
-        "citizen data erased on request: %d request(s), %d child(ren), %d photo(s) in staff groups",
+        "citizen data erased on request: %d request(s), %d child(ren), %d photo(s) and %d other "
+        "message(s) in staff groups",
         len(erased.request_ids),
         erased.children,
         len(erased.photos),
+        len(erased.copies),
     )
     # The staff groups' cards show the request's text and phone, and copies of its photos.
     # In the background, as a card is posted after filing: staff groups take 20 messages a
@@ -129,13 +131,16 @@ async def retention_job(context: KentContext) -> None:
         erased = privacy.retention_sweep(
             session, shared.personal_data, shared.clock(), shared.config.kvkk.retention_days
         )
-    if erased.request_ids:
+    if erased.request_ids or erased.photos or erased.copies:
         log.info(
-            "retention: personal data of %d closed request(s) erased, %d photo(s) in staff groups",
+            "retention: personal data of %d closed request(s) erased, %d photo(s) and %d "
+            "other message(s) in staff groups",
             len(erased.request_ids),
             len(erased.photos),
+            len(erased.copies),
         )
-        # As for a citizen's own erasure: the cards and photos in the staff groups too.
+        # As for a citizen's own erasure: what the staff groups show of them goes too (an
+        # idle CV's referral reminders, say, come with no request).
         await clear_after_erasure(context.bot, shared.engine, shared.config, erased)
 
 

@@ -12,6 +12,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     Update,
 )
@@ -110,9 +111,10 @@ async def send_file(
     context: KentContext,
     lookup: FileLookup,
     refusal: Callable[[Translator, str], str],
-) -> None:
+) -> Message | None:
     """A button that puts a stored file (the PDF sent with a CV) into the chat where it was
-    pressed; `lookup` runs in the presser's transaction, and a refusal comes as an alert."""
+    pressed; `lookup` runs in the presser's transaction, and a refusal comes as an alert.
+    Returns the file's message (None when refused)."""
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
@@ -122,6 +124,7 @@ async def send_file(
         except (Refused, ValueError) as exc:
             reason = exc.reason if isinstance(exc, Refused) else "not_found"
             await query.answer(refusal(t, reason), show_alert=True)
-            return
+            return None
     await query.answer()
-    await context.bot.send_document(chat.id, file_id, caption=name)
+    sent: Message = await context.bot.send_document(chat.id, file_id, caption=name)
+    return sent

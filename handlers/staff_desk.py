@@ -64,7 +64,7 @@ REPLY_MEANS = {
     "card": "answer",
     PHOTO_CARD: "answer",
     "answer": "answer",
-    "citizen": "answer",
+    workflow.CITIZEN: "answer",
     "ask": "ask",
     "reject": "reject",
 }

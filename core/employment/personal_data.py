@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
-from core.employment import alerts, referrals
+from core.employment import alerts, group_messages, referrals
 from core.privacy import Erased, PersonalData, iso
 from db.models import (
     Citizen,
     Employer,
+    EmploymentGroupMessage,
     JobSeeker,
     JobSeekerOccupation,
     Referral,
@@ -160,13 +161,17 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     not a person: its name and tax number stay, with its vacancies and referrals)."""
     assert citizen.id is not None
     seeker = session.exec(select(JobSeeker).where(JobSeeker.citizen_id == citizen.id)).first()
+    copies = []
     if seeker is not None:
+        assert seeker.id is not None
         blank_cv(session, seeker, now)
+        # Their referral reminders and CV in the centre's group go too.
+        copies = group_messages.take(session, [seeker.id], now)
     for employer in session.exec(select(Employer).where(Employer.citizen_id == citizen.id)).all():
         employer.contact_name = employer.contact_phone = None
         session.add(employer)
     session.flush()
-    return Erased()
+    return Erased(copies=copies)
 
 
 def expire(session: Session, now: datetime, days: int) -> Erased:
@@ -183,8 +188,9 @@ def expire(session: Session, now: datetime, days: int) -> Erased:
     ).all()
     for seeker in idle:
         blank_cv(session, seeker, now)
+    copies = group_messages.take(session, [s.id for s in idle if s.id is not None], now)
     session.flush()
-    return Erased()
+    return Erased(copies=copies)
 
 
 PERSONAL_DATA = PersonalData(
@@ -196,6 +202,7 @@ PERSONAL_DATA = PersonalData(
         Referral,
         ReferralEvent,
         VacancyAlert,
+        EmploymentGroupMessage,
     ),
     export=export,
     erase=erase,
