@@ -233,26 +233,42 @@ def start(
 
 
 def take_over(session: Session, fence: fencing.Fence, now: datetime) -> tuple[int, int]:
-    """A new leader's first look: messages claimed under an older epoch (or by a version
-    without epochs) are not waited for until their claim runs out. Those whose send had
-    not started are due again now; those whose send had started are failed as unknown,
-    since Telegram may have them. Returns (due again, failed)."""
-    older = [
-        col(OutboxMessage.status) == SENDING,
-        or_(col(OutboxMessage.epoch).is_(None), col(OutboxMessage.epoch) < fence.epoch),
-        fencing.current(fence),
-    ]
-    again = session.execute(
-        update(OutboxMessage)
-        .where(*older, col(OutboxMessage.started_at).is_(None))
-        .values(status=PENDING, next_try_at=now)
-    )
-    failed = session.execute(
-        update(OutboxMessage)
-        .where(*older, col(OutboxMessage.started_at).is_not(None))
-        .values(status=FAILED, next_try_at=None, error=UNKNOWN)
-    )
-    return int(again.rowcount), int(failed.rowcount)  # type: ignore[attr-defined]
+    """A leader's look at what its predecessors left: messages claimed under an older
+    epoch (or by a version without epochs) are not waited for until their claim runs
+    out. Those whose send had not started are due again now; those whose send had
+    started are failed as unknown, since Telegram may have them. Returns (due again,
+    failed).
+
+    Rows another transaction holds are skipped (PostgreSQL): a paused old leader may hold
+    some mid-transaction, and must not hold this leader up; the next look finds them."""
+    rows = session.exec(
+        select(OutboxMessage.id, OutboxMessage.started_at)
+        .where(
+            # Open rows only, through the due index: claimed rows have a claim expiry.
+            col(OutboxMessage.next_try_at).is_not(None),
+            col(OutboxMessage.status) == SENDING,
+            or_(col(OutboxMessage.epoch).is_(None), col(OutboxMessage.epoch) < fence.epoch),
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    fresh = [row_id for row_id, started in rows if started is None]
+    started = [row_id for row_id, started in rows if started is not None]
+    again = failed = 0
+    if fresh:
+        again = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(fresh), fencing.current(fence))
+            .values(status=PENDING, next_try_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+    if started:
+        failed = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(started), fencing.current(fence))
+            .values(status=FAILED, next_try_at=None, error=UNKNOWN)
+        ).rowcount  # type: ignore[attr-defined]
+    if rows and not (again or failed):
+        fencing.check(session, fence)
+    return int(again), int(failed)
 
 
 def _ours(fence: fencing.Fence | None) -> list[ColumnElement[bool]]:

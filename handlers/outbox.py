@@ -50,7 +50,6 @@ KEEP_FINISHED = timedelta(days=30)
 class _Drain:
     running: bool = False
     again: bool = False  # asked for while running: look for due rows once more
-    taken_over: bool = False  # this leader has released its predecessors' claims
 
 
 def _state(app: Application[Any, Any, Any, Any, Any, Any]) -> _Drain:
@@ -95,7 +94,7 @@ async def outbox_cleanup(context: KentContext) -> None:
 
 async def _drain(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) -> None:
     try:
-        _take_over(app, state)
+        _take_over(app)
         # Stopping (app.running turns False) waits for the batch in hand only; the rest
         # stays pending for the next start.
         while app.running:
@@ -113,15 +112,15 @@ async def _drain(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) 
         state.running = False
 
 
-def _take_over(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) -> None:
-    """Once per leadership: messages a previous leader claimed are due again now, or
-    failed as unknown if their request had started (core.outbox.take_over)."""
+def _take_over(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At each drain's start: messages a previous leader claimed are due again now, or
+    failed as unknown if their request had started (core.outbox.take_over). Each drain,
+    not once: rows a paused predecessor held locked were skipped the first time."""
     shared = _deps(app)
-    if state.taken_over or shared.fence is None:
+    if shared.fence is None:
         return
     with transaction(shared.engine) as session:
         again, unknown = outbox.take_over(session, shared.fence, utcnow())
-    state.taken_over = True
     if again or unknown:
         log.warning(
             "took over the outbox at epoch %d: %d message(s) the previous leader had claimed "
