@@ -32,12 +32,15 @@ def claim(
         source = source.where(fencing.current(fence))
     try:
         with session.begin_nested():
-            result = session.execute(
-                insert(JobRun).from_select(["job", "key", "done_at", "epoch"], source)
-            )
+            # RETURNING, not rowcount: psycopg reports -1 for an INSERT … SELECT.
+            inserted = session.execute(
+                insert(JobRun)
+                .from_select(["job", "key", "done_at", "epoch"], source)
+                .returning(JobRun.id)
+            ).first()
     except IntegrityError:
         return False
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if inserted is None:
         assert fence is not None
         raise fencing.Deposed(fence)
     return True

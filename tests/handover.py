@@ -108,9 +108,7 @@ def _count(database_url: str, status: str) -> int:
     try:
         with transaction(engine) as session:
             return int(
-                session.exec(
-                    select(func.count()).where(col(OutboxMessage.status) == status)
-                ).one()
+                session.exec(select(func.count()).where(col(OutboxMessage.status) == status)).one()
             )
     finally:
         engine.dispose()
@@ -163,8 +161,10 @@ def run(
             wait_until(lambda: new.leading, 30, f"the standby takes over: {new!r}")
             # The new leader sends some of what is left, then the old one wakes up.
             wait_until(
-                lambda: _count(database_url, outbox.SENT) >= sent_when_paused + 30
-                or _count(database_url, outbox.PENDING) == 0,
+                lambda: (
+                    _count(database_url, outbox.SENT) >= sent_when_paused + 30
+                    or _count(database_url, outbox.PENDING) == 0
+                ),
                 timeout,
                 f"the new leader sends: {new!r}",
             )
