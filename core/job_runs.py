@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Integer, String, insert, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core import fencing
 from db.models import JobRun
@@ -36,7 +36,7 @@ def claim(
             inserted = session.execute(
                 insert(JobRun)
                 .from_select(["job", "key", "done_at", "epoch"], source)
-                .returning(JobRun.id)
+                .returning(col(JobRun.id))
             ).first()
     except IntegrityError:
         return False
