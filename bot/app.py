@@ -14,6 +14,7 @@ from bot.sending import PatientRateLimiter
 from bot.telegram_bot import KentBot
 from bot.transport import AiohttpRequest
 from common.config import Config, file_url_for
+from core.fencing import Fence
 from core.intake import category_keywords
 from core.reference_data import sync_reference_data
 from core.working_time import WorkingCalendar
@@ -64,6 +65,8 @@ def build_application(
     collect_errors: bool = False,
     features: Sequence[Feature] = FEATURES,
     reads: Reads | None = None,
+    fence: Fence | None = None,
+    deposed: Callable[[], None] | None = None,
 ) -> Application:
     """The Application with every feature's handlers and jobs; a feature list with
     problems (handlers.feature.problems: personal data nothing erases, a command or step
@@ -104,6 +107,8 @@ def build_application(
         errors=[] if collect_errors else None,
         features=features,
         reads=reads,
+        fence=fence,
+        deposed=deposed or (lambda: None),
     )
     # The shell's pipeline first (groups before and after the features'), then each
     # feature's commands and buttons, then what none of them took.

@@ -40,7 +40,7 @@ def _config(path: str | None) -> Config:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application, prepare_database
     from bot.health import Heart
-    from bot.leadership import leading, step_down_when_lost
+    from bot.leadership import leading, step_down, step_down_when_lost, take_epoch
     from bot.site import web_server
     from db.engine import make_engine
     from db.replica import READ_URL_VARIABLE, reads_for
@@ -72,7 +72,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         with leading(engine, on_wait=heart.standing_by) as leadership:
             prepare_database(engine, config)
             reads = reads_for(engine, os.environ.get(READ_URL_VARIABLE))
-            app = build_application(config, engine, token, api_url, reads=reads)
+            fence = take_epoch(engine, heart.instance)
+            app = build_application(
+                config,
+                engine,
+                token,
+                api_url,
+                reads=reads,
+                fence=fence,
+                deposed=lambda: step_down(leadership, "deposed by a newer leader"),
+            )
             step_down_when_lost(app, leadership)
             heart.start(app)
             log.info("Kent Bot talks to %s", api_url.split("/bot")[0])

@@ -24,6 +24,13 @@ How the lock is held, by database:
 * Anything else (or an in-memory SQLite, which no two processes can share): the same file
   lock in the system's temporary directory, which only guards one host.
 
+Leadership also has an epoch, a fencing token (core.fencing): once it holds the lock (and
+has migrated), the new leader increments its key's epoch in the `leadership` table
+(`take_epoch`). Every claim of work and every outbox send checks that epoch in the same SQL
+statement, so a leader that lost its lock without noticing yet (paused, cut off for a few
+seconds) has its late claims and sends refused by the database; told so
+(`core.fencing.Deposed`), it steps down as below.
+
 While leading, a repeating job checks that the lock is still held (the PostgreSQL connection
 may be cut by a restart of the server, a network fault or an administrator). If it is lost
 the bot steps down: it shuts down as on SIGTERM, the process exits with status 1 and its
@@ -52,6 +59,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from telegram.ext import Application, CallbackContext
+
+from core import fencing
+from core.fencing import Fence
+from db.engine import transaction
+from db.types import utcnow
 
 log = logging.getLogger("kentbot.leadership")
 
@@ -317,6 +329,25 @@ def leading(
         leadership.release()
 
 
+def take_epoch(engine: Engine, holder: str) -> Fence:
+    """Become leader in the database: the next epoch of this deployment's key. Call it
+    holding the lock, after migrating (the table must exist)."""
+    with transaction(engine) as session:
+        fence = fencing.take(session, configured_key(), holder, utcnow())
+    log.info("leadership epoch %d", fence.epoch)
+    return fence
+
+
+def step_down(leadership: Leadership, why: str) -> None:
+    """Stop this process as an operator would (SIGTERM), once; it exits with status 1 for
+    its supervisor to restart it as a standby (see `step_down_when_lost`)."""
+    if leadership.lost:
+        return  # already stepping down
+    leadership.lost = True
+    log.error("%s (%s): stopping so that a standby takes over", why, leadership.describe())
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def step_down_when_lost(
     app: Application[Any, Any, Any, Any, Any, Any],
     leadership: Leadership,
@@ -341,11 +372,7 @@ def step_down_when_lost(
         except TimeoutError:
             ok = False
         if not ok:
-            leadership.lost = True
-            log.error(
-                "lost leadership (%s): stopping so that a standby takes over", leadership.describe()
-            )
-            os.kill(os.getpid(), signal.SIGTERM)
+            step_down(leadership, "lost leadership")
 
     app.job_queue.run_repeating(
         check, interval=check_every, first=check_every, name="leadership check"

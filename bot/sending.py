@@ -44,6 +44,7 @@ OVERALL_PER_SECOND = 29.5
 OVERALL_BURST = 5.0
 
 _bulk: ContextVar[bool] = ContextVar("kentbot_bulk_send", default=False)
+_gate: ContextVar[Callable[[], None] | None] = ContextVar("kentbot_send_gate", default=None)
 
 
 @contextlib.contextmanager
@@ -58,6 +59,27 @@ def bulk() -> Iterator[None]:
 
 def is_bulk() -> bool:
     return _bulk.get()
+
+
+@contextlib.contextmanager
+def gated(gate: Callable[[], None]) -> Iterator[None]:
+    """Call `gate` right before each HTTP request of the Bot API calls made inside, after
+    the rate limiter's wait and before every retry; an exception it raises stops the call
+    unsent. The outbox records there, epoch-checked, that a message is about to leave
+    (core.outbox.start), so that a deposed leader sends nothing more and a message that
+    may have left is never sent again by another. Without a rate limiter nothing calls
+    it: the caller does (`pass_gate`)."""
+    token = _gate.set(gate)
+    try:
+        yield
+    finally:
+        _gate.reset(token)
+
+
+def pass_gate() -> None:
+    gate = _gate.get()
+    if gate is not None:
+        gate()
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -253,6 +275,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
                 await self._group_limiter(group).acquire()
             if chat_id is not None and self._bucket is not None:
                 await self._bucket.acquire(bulk_send)
+            pass_gate()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

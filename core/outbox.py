@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, update
+from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
-from core import citizens
+from core import citizens, fencing
 from core.privacy import Erased, PersonalData
 from db.models import Announcement, Citizen, OutboxMessage
 
@@ -38,6 +38,9 @@ FIRST_RETRY = timedelta(seconds=30)
 # up); a claim older than this belongs to a process that died, and is taken over.
 CLAIM_FOR = timedelta(minutes=5)
 ERROR_LENGTH = 200
+# The error of a message whose claim ended (its leader died or was deposed) after its
+# request to Telegram had started: it may have been delivered, so it is not sent again.
+UNKNOWN = "outcome unknown: its sender stopped during the request"
 
 
 # Inline buttons under a message, row by row: (label, data) pairs, the data a
@@ -128,15 +131,21 @@ def _rows(buttons: Buttons | None) -> list[list[list[str]]] | None:
     return [[[label, data] for label, data in row] for row in buttons]
 
 
-def claim(session: Session, now: datetime, limit: int) -> list[Due]:
-    """Up to `limit` due messages, oldest first, claimed for CLAIM_FOR.
+def claim(
+    session: Session, now: datetime, limit: int, fence: fencing.Fence | None = None
+) -> list[Due]:
+    """Up to `limit` due messages, oldest first, claimed for CLAIM_FOR under `fence`'s
+    epoch (checked in the claiming UPDATE: a deposed leader gets `fencing.Deposed`).
 
     A due message out of attempts is failed instead, so one whose sending keeps killing
-    the process ends rather than coming back forever. With nothing due this is a single
-    read: the worker asks every few seconds, and must not take SQLite's write lock then."""
+    the process ends rather than coming back forever. So is one whose claim ran out after
+    its send had started (`start`): Telegram may have it, and it is never sent twice. With
+    nothing due this is a single read: the worker asks every few seconds, and must not
+    take SQLite's write lock then."""
+    fenced = [fencing.current(fence)] if fence is not None else []
     while True:
         due = session.exec(
-            select(OutboxMessage.id, OutboxMessage.attempts)
+            select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.started_at)
             .where(col(OutboxMessage.next_try_at) <= now)
             .order_by(col(OutboxMessage.next_try_at), col(OutboxMessage.id))
             .limit(limit)
@@ -144,29 +153,54 @@ def claim(session: Session, now: datetime, limit: int) -> list[Due]:
         ).all()
         if not due:
             return []
-        spent = [row_id for row_id, attempts in due if attempts >= MAX_ATTEMPTS]
+        unknown = [row_id for row_id, _, started in due if started is not None]
+        if unknown:
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(unknown), *fenced)
+                .values(status=FAILED, next_try_at=None, error=UNKNOWN)
+            )
+        fresh = [(row_id, attempts) for row_id, attempts, started in due if started is None]
+        spent = [row_id for row_id, attempts in fresh if attempts >= MAX_ATTEMPTS]
         if spent:
             session.execute(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(spent))
+                .where(col(OutboxMessage.id).in_(spent), *fenced)
                 .values(
                     status=FAILED,
                     next_try_at=None,
                     error=func.coalesce(OutboxMessage.error, "claimed too often"),
                 )
             )
-        usable = [row_id for row_id, attempts in due if attempts < MAX_ATTEMPTS]
+        usable = [row_id for row_id, attempts in fresh if attempts < MAX_ATTEMPTS]
         if usable:
-            return _take(session, usable, now)
+            taken = _take(session, usable, now, fence)
+            if taken:
+                return taken
+        # Nothing taken: deposed (every fenced UPDATE above changed nothing), or a racing
+        # claimer got them first; then look again.
+        fencing.check(session, fence)
 
 
-def _take(session: Session, ids: list[int | None], now: datetime) -> list[Due]:
+def _take(
+    session: Session, ids: list[int | None], now: datetime, fence: fencing.Fence | None
+) -> list[Due]:
     # The condition is repeated so that only rows still due are taken: a claimer that
     # raced us to them (SQLite has no row locks) gets them, not both of us.
     rows = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.next_try_at) <= now)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_try_at=now + CLAIM_FOR)
+        .where(
+            col(OutboxMessage.id).in_(ids),
+            col(OutboxMessage.next_try_at) <= now,
+            *([fencing.current(fence)] if fence is not None else []),
+        )
+        .values(
+            status=SENDING,
+            attempts=OutboxMessage.attempts + 1,
+            next_try_at=now + CLAIM_FOR,
+            epoch=fence.epoch if fence is not None else None,
+            started_at=None,
+        )
         .returning(
             col(OutboxMessage.id),
             col(OutboxMessage.announcement_id),
@@ -179,46 +213,134 @@ def _take(session: Session, ids: list[int | None], now: datetime) -> list[Due]:
     return sorted((Due(*row) for row in rows), key=lambda due: due.id)
 
 
-def _close(session: Session, message_id: int, status: str, error: str | None = None) -> None:
-    session.execute(
+def start(
+    session: Session, message_id: int, now: datetime, fence: fencing.Fence | None = None
+) -> bool:
+    """Record that a request carrying the message is about to leave, right before each
+    HTTP request (each retry too). Checked against the claim and the epoch in the same
+    UPDATE: a leader deposed meanwhile gets `fencing.Deposed` and must not send. Once
+    started, a message is sent by no one else (see `claim` and `take_over`). False (do
+    not send) if the row is no longer claimed at all (closed already)."""
+    result = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == SENDING)
+        .where(col(OutboxMessage.id) == message_id, *_ours(fence))
+        .values(started_at=now)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        fencing.check(session, fence)
+        return False
+    return True
+
+
+def take_over(session: Session, fence: fencing.Fence, now: datetime) -> tuple[int, int]:
+    """A leader's look at what its predecessors left: messages claimed under an older
+    epoch (or by a version without epochs) are not waited for until their claim runs
+    out. Those whose send had not started are due again now; those whose send had
+    started are failed as unknown, since Telegram may have them. Returns (due again,
+    failed).
+
+    Rows another transaction holds are skipped (PostgreSQL): a paused old leader may hold
+    some mid-transaction, and must not hold this leader up; the next look finds them."""
+    rows = session.exec(
+        select(OutboxMessage.id, OutboxMessage.started_at)
+        .where(
+            # Open rows only, through the due index: claimed rows have a claim expiry.
+            col(OutboxMessage.next_try_at).is_not(None),
+            col(OutboxMessage.status) == SENDING,
+            or_(col(OutboxMessage.epoch).is_(None), col(OutboxMessage.epoch) < fence.epoch),
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    fresh = [row_id for row_id, started in rows if started is None]
+    started = [row_id for row_id, started in rows if started is not None]
+    again = failed = 0
+    if fresh:
+        again = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(fresh), fencing.current(fence))
+            .values(status=PENDING, next_try_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+    if started:
+        failed = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(started), fencing.current(fence))
+            .values(status=FAILED, next_try_at=None, error=UNKNOWN)
+        ).rowcount  # type: ignore[attr-defined]
+    if rows and not (again or failed):
+        fencing.check(session, fence)
+    return int(again), int(failed)
+
+
+def _ours(fence: fencing.Fence | None) -> list[ColumnElement[bool]]:
+    """The row is still claimed, by `fence`'s epoch, and that epoch is still current."""
+    if fence is None:
+        return [col(OutboxMessage.status) == SENDING]
+    return [
+        col(OutboxMessage.status) == SENDING,
+        col(OutboxMessage.epoch) == fence.epoch,
+        fencing.current(fence),
+    ]
+
+
+def _close(
+    session: Session,
+    message_id: int,
+    status: str,
+    error: str | None = None,
+    fence: fencing.Fence | None = None,
+) -> None:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, *_ours(fence))
         .values(
             status=status,
             next_try_at=None,
             error=error[:ERROR_LENGTH] if error is not None else None,
         )
     )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        # No longer ours: a newer leader has it (raises Deposed), or it was closed already.
+        fencing.check(session, fence)
 
 
-def mark_sent(session: Session, message_id: int) -> None:
-    _close(session, message_id, SENT)
+def mark_sent(session: Session, message_id: int, fence: fencing.Fence | None = None) -> None:
+    _close(session, message_id, SENT, fence=fence)
 
 
-def mark_blocked(session: Session, message: Due) -> None:
+def mark_blocked(session: Session, message: Due, fence: fencing.Fence | None = None) -> None:
     """The person blocked the bot (403): the message is done, and the citizen is marked
     so that nothing else is sent to them until they write again."""
-    _close(session, message.id, BLOCKED)
+    _close(session, message.id, BLOCKED, fence=fence)
     citizens.mark_blocked(session, message.chat_id)
 
 
-def mark_failed(session: Session, message_id: int, error: str) -> None:
+def mark_failed(
+    session: Session, message_id: int, error: str, fence: fencing.Fence | None = None
+) -> None:
     """Give up on a message that trying again cannot help (e.g. the chat does not exist)."""
-    _close(session, message_id, FAILED, error)
+    _close(session, message_id, FAILED, error, fence)
 
 
-def retry_later(session: Session, message: Due, now: datetime, error: str) -> bool:
+def retry_later(
+    session: Session,
+    message: Due,
+    now: datetime,
+    error: str,
+    fence: fencing.Fence | None = None,
+) -> bool:
     """Put a message back for a later try with backoff; fail it once its attempts are
     spent. Returns whether it will be tried again."""
     if message.attempts >= MAX_ATTEMPTS:
-        mark_failed(session, message.id, error)
+        mark_failed(session, message.id, error, fence)
         return False
     wait = FIRST_RETRY * 2 ** (message.attempts - 1)
-    session.execute(
+    result = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message.id, col(OutboxMessage.status) == SENDING)
-        .values(status=PENDING, next_try_at=now + wait, error=error[:ERROR_LENGTH])
+        .where(col(OutboxMessage.id) == message.id, *_ours(fence))
+        .values(status=PENDING, next_try_at=now + wait, error=error[:ERROR_LENGTH], started_at=None)
     )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        fencing.check(session, fence)
     return True
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.codes import OPEN_STATUSES
+from core.fencing import Fence, check, current
 from core.working_time import WorkingCalendar
 from db.models import Request, StaffMember
 
@@ -31,9 +33,13 @@ def _unanswered_open() -> ColumnElement[bool]:
     )
 
 
-def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime) -> list[Reminder]:
+def due_for_reminder(
+    session: Session, calendar: WorkingCalendar, now: datetime, fence: Fence | None = None
+) -> list[Reminder]:
     """Requests that have used 80 % of their target without an answer; each is returned
-    (and marked) once, so running the sweep late or twice reminds nobody twice."""
+    (and marked) once, so running the sweep late or twice reminds nobody twice. With a
+    `fence`, the marking UPDATE checks the leadership epoch: a deposed leader gets
+    `Deposed` and reminds nobody."""
     rows = session.exec(
         select(Request)
         .where(
@@ -41,13 +47,18 @@ def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime)
         )
         .with_for_update(skip_locked=True)
     ).all()
+    candidates = [
+        request
+        for request in rows
+        if request.due_at is not None
+        and calendar.elapsed_fraction(request.created_at, request.due_at, now) >= REMIND_AT
+    ]
+    marked = _mark(session, "sla_reminded_at", candidates, now, fence)
     out = []
-    for request in rows:
-        assert request.due_at is not None and request.id is not None
-        if calendar.elapsed_fraction(request.created_at, request.due_at, now) < REMIND_AT:
+    for request in candidates:
+        assert request.id is not None
+        if request.id not in marked:
             continue
-        request.sla_reminded_at = now
-        session.add(request)
         assignee = session.get(StaffMember, request.assignee_id) if request.assignee_id else None
         out.append(
             Reminder(
@@ -60,11 +71,12 @@ def due_for_reminder(session: Session, calendar: WorkingCalendar, now: datetime)
     return out
 
 
-def mark_newly_overdue(session: Session, now: datetime) -> list[int]:
+def mark_newly_overdue(session: Session, now: datetime, fence: Fence | None = None) -> list[int]:
     """Open requests past their due time with no answer, not yet marked; marks them.
 
     Marking in the same transaction makes the sweep idempotent: run late, twice,
-    or after a restart, each request is reported once.
+    or after a restart, each request is reported once; with a `fence`, only by the
+    current leader (see `due_for_reminder`).
     """
     rows = session.exec(
         select(Request)
@@ -73,10 +85,44 @@ def mark_newly_overdue(session: Session, now: datetime) -> list[int]:
         )
         .with_for_update(skip_locked=True)
     ).all()
-    for request in rows:
-        request.overdue_marked_at = now
-        session.add(request)
-    return [r.id for r in rows if r.id is not None]
+    marked = _mark(session, "overdue_marked_at", list(rows), now, fence)
+    return [r.id for r in rows if r.id in marked]
+
+
+def _mark(
+    session: Session,
+    column: str,
+    requests: list[Request],
+    now: datetime,
+    fence: Fence | None,
+) -> set[int]:
+    """Set the column named `column` to `now` on those of `requests` where it is still
+    NULL, in one UPDATE that also checks the leadership epoch; the ids it marked. This is
+    the claim of a reminder or an escalation."""
+    ids = [r.id for r in requests if r.id is not None]
+    if not ids:
+        return set()
+    condition: list[ColumnElement[bool]] = [
+        col(Request.id).in_(ids),
+        col(getattr(Request, column)).is_(None),
+    ]
+    if fence is not None:
+        condition.append(current(fence))
+    marked = set(
+        session.execute(
+            update(Request)
+            .where(*condition)
+            .values({column: now})
+            .returning(col(Request.id))
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    if not marked:
+        check(session, fence)
+    for request in requests:  # the loaded objects say what the database now holds
+        if request.id in marked:
+            set_committed_value(request, column, now)
+    return marked
 
 
 def without_card(session: Session, now: datetime, grace: timedelta) -> list[int]:

@@ -351,6 +351,8 @@ class JobRun(SQLModel, table=True):
     job: str = Field(max_length=32)
     key: str = Field(max_length=64)
     done_at: datetime = _created()
+    # The leadership epoch of the instance that claimed it (core.fencing); None before 0027.
+    epoch: int | None = None
 
 
 class ProcessedUpdate(SQLModel, table=True):
@@ -445,6 +447,26 @@ class OutboxMessage(SQLModel, table=True):
     # Inline buttons under the text, [[[label, data], …], …] row by row (a job alert's
     # "Stop alerts"); None for a plain message.
     buttons: list[list[list[str]]] | None = Field(default=None, sa_column=Column(JSON))
+    # The leadership epoch of the claim (core.fencing): only that leader may send or close it.
+    epoch: int | None = None
+    # Set (epoch-checked) just before each HTTP request of the current claim: from then on
+    # Telegram may have the message, so the row is never sent again by anyone else.
+    started_at: datetime | None = _time()
+
+
+class LeadershipEpoch(SQLModel, table=True):
+    """The fencing token of leadership (core.fencing): one row per leadership key, whose
+    epoch grows by one each time an instance becomes leader. Work claimed and sends made
+    under an older epoch are refused by the database."""
+
+    __tablename__ = "leadership"
+
+    key: str = Field(primary_key=True, max_length=128)
+    epoch: int
+    holder: str = Field(max_length=128)  # host:pid, as in heartbeat
+    taken_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class Heartbeat(SQLModel, table=True):

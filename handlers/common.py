@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
 from core import citizens, staff
+from core.fencing import Fence
 from core.privacy import PersonalData
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
@@ -54,6 +55,12 @@ class Deps:
     @property
     def reader(self) -> Engine:
         return self.reads.engine() if self.reads is not None else self.engine
+
+    # The leadership epoch this instance leads under (core.fencing), which claims and
+    # sends check; None where nothing competes (tests, one-off commands).
+    fence: Fence | None = None
+    # Called when the database says a newer leader took over: `kentbot run` steps down.
+    deposed: Callable[[], None] = lambda: None
 
     @property
     def personal_data(self) -> list[PersonalData]:

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
@@ -18,10 +17,11 @@ from telegram.error import TelegramError
 
 from bot.sending import bulk
 from common.i18n import Translator, translator
-from core import digests, indicators, reports, staff
+from core import digests, indicators, job_runs, reports, staff
 from core.charts import weekly_chart
+from core.fencing import Deposed
 from db.engine import transaction
-from db.models import JobRun
+from db.types import utcnow
 from handlers.common import KentContext, as_id
 from handlers.feature import Command, Daily, Feature
 
@@ -307,13 +307,15 @@ def chart_for(t: Translator, digest: digests.Digest) -> bytes:
 
 
 def _claim(context: KentContext, job: str, key: str) -> bool:
-    """True once per (job, key), across restarts and instances."""
+    """True once per (job, key), across restarts and instances; never on a leader that a
+    newer one deposed (it steps down instead)."""
     try:
         with transaction(context.engine) as session:
-            session.add(JobRun(job=job, key=key))
-    except IntegrityError:
+            return job_runs.claim(session, job, key, utcnow(), context.deps.fence)
+    except Deposed as exc:
+        log.error("%s %s not claimed: %s", job, key, exc)
+        context.deps.deposed()
         return False
-    return True
 
 
 async def send_digest(context: KentContext, kind: str) -> None:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
-from bot.sending import bulk
+from bot.sending import bulk, gated, pass_gate
 from common.i18n import translator
-from core import citizens, outbox
+from core import citizens, fencing, outbox
 from db.engine import transaction, without_blocking
 from db.types import utcnow
 from handlers.common import Deps, KentContext
@@ -94,6 +94,7 @@ async def outbox_cleanup(context: KentContext) -> None:
 
 async def _drain(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) -> None:
     try:
+        _take_over(app)
         # Stopping (app.running turns False) waits for the batch in hand only; the rest
         # stays pending for the next start.
         while app.running:
@@ -103,45 +104,98 @@ async def _drain(app: Application[Any, Any, Any, Any, Any, Any], state: _Drain) 
             await _report_finished(app)
             if not state.again:
                 break
+    except fencing.Deposed as exc:
+        # A newer leader has the outbox: send nothing more, and step down.
+        log.error("outbox drain stopped: %s", exc)
+        _deps(app).deposed()
     finally:
         state.running = False
 
 
+def _take_over(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At each drain's start: messages a previous leader claimed are due again now, or
+    failed as unknown if their request had started (core.outbox.take_over). Each drain,
+    not once: rows a paused predecessor held locked were skipped the first time."""
+    shared = _deps(app)
+    if shared.fence is None:
+        return
+    with transaction(shared.engine) as session:
+        again, unknown = outbox.take_over(session, shared.fence, utcnow())
+    if again or unknown:
+        log.warning(
+            "took over the outbox at epoch %d: %d message(s) the previous leader had claimed "
+            "are due again, %d whose sending had started are failed as unknown",
+            shared.fence.epoch,
+            again,
+            unknown,
+        )
+
+
 async def _send_batch(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
     """Claim due messages and send them; False when nothing was due."""
-    engine = _deps(app).engine
+    shared = _deps(app)
+    engine, fence = shared.engine, shared.fence
     with transaction(engine) as session:
-        messages = outbox.claim(session, utcnow(), BATCH)
+        messages = outbox.claim(session, utcnow(), BATCH, fence)
     if not messages:
         return False
     with bulk():  # replies to people chatting go first; a 429 pauses only this line
         # gather runs each in a task of its own, outside this greenlet: each needs its own.
-        await asyncio.gather(
-            *(without_blocking(engine, _deliver(app.bot, engine, m)) for m in messages)
+        outcomes = await asyncio.gather(
+            *(without_blocking(engine, _deliver(app.bot, engine, fence, m)) for m in messages),
+            return_exceptions=True,
         )
+    for outcome in outcomes:  # every send has ended; now the first surprise counts
+        if isinstance(outcome, BaseException):
+            raise outcome
     await _report_finished(app)
     return True
 
 
-async def _deliver(bot: Bot, engine: Any, message: outbox.Due) -> None:
+class _NoLongerClaimed(Exception):
+    """The row was closed meanwhile (by this leader): nothing to send."""
+
+
+async def _deliver(
+    bot: ExtBot[Any], engine: Any, fence: fencing.Fence | None, message: outbox.Due
+) -> None:
     """Send one message and record how it went (each in its own transaction, so a crash
-    repeats as few sends as possible)."""
+    repeats as few sends as possible).
+
+    Right before each HTTP request (after the rate limiter's wait, and before each
+    retry) the row is marked started, epoch-checked (`outbox.start`): a deposed leader
+    gets fencing.Deposed there and sends nothing, and a message that may have left is
+    never sent again by a successor. So what a hand-over can cost is the requests in
+    flight at that moment: recorded as failed, never sent twice."""
+
+    def gate() -> None:
+        with transaction(engine) as session:
+            if not outbox.start(session, message.id, utcnow(), fence):
+                raise _NoLongerClaimed
+
     try:
-        await bot.send_message(message.chat_id, message.text, reply_markup=_markup(message))
+        with gated(gate):
+            if bot.rate_limiter is None:
+                pass_gate()  # no rate limiter to call it before the request
+            await bot.send_message(message.chat_id, message.text, reply_markup=_markup(message))
+    except _NoLongerClaimed:
+        return
+    except fencing.Deposed:
+        raise  # nothing to record: the rows are the new leader's now
     except Exception as exc:  # recorded below, whatever it was: the row must not hang
         error: Exception | None = exc
     else:
         error = None
     with transaction(engine) as session:
         if error is None:
-            outbox.mark_sent(session, message.id)
+            outbox.mark_sent(session, message.id, fence)
         elif isinstance(error, Forbidden):
-            outbox.mark_blocked(session, message)
+            outbox.mark_blocked(session, message, fence)
         elif isinstance(error, BadRequest):
             # 400 (chat not found, text too long, ...): the same request fails again.
-            outbox.mark_failed(session, message.id, _describe(error))
+            outbox.mark_failed(session, message.id, _describe(error), fence)
         else:
-            again = outbox.retry_later(session, message, utcnow(), _describe(error))
+            again = outbox.retry_later(session, message, utcnow(), _describe(error), fence)
             log.log(
                 logging.WARNING if isinstance(error, TelegramError) else logging.ERROR,
                 "outbox message %s to chat %s not sent (%s); %s",

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from common.i18n import translator
 from core import routing
+from core.fencing import Deposed
 from core.sla import due_for_reminder, mark_newly_overdue, without_card
 from db.engine import transaction
 from db.models import Request
@@ -25,7 +26,15 @@ CARD_GRACE = timedelta(minutes=10)
 
 async def sla_watch(context: KentContext) -> None:
     """Job: post cards that never arrived, remind once at 80 % of the target, escalate
-    once when overdue."""
+    once when overdue. A leader that a newer one deposed claims nothing and steps down."""
+    try:
+        await _sla_watch(context)
+    except Deposed as exc:
+        log.error("SLA sweep stopped: %s", exc)
+        context.deps.deposed()
+
+
+async def _sla_watch(context: KentContext) -> None:
     shared = context.deps
     now = shared.clock()
     with transaction(shared.engine) as session:
@@ -37,7 +46,7 @@ async def sla_watch(context: KentContext) -> None:
             log.warning("card of request %s still not posted: %s", request_id, type(exc).__name__)
     t = translator(shared.config.municipality.default_language)
     with transaction(shared.engine) as session:
-        reminders = due_for_reminder(session, shared.calendar, now)
+        reminders = due_for_reminder(session, shared.calendar, now, shared.fence)
         groups = {
             r.request_id: routing.staff_chat(session, shared.config, r.department_code)
             for r in reminders
@@ -62,7 +71,7 @@ async def sla_watch(context: KentContext) -> None:
                 )
 
     with transaction(shared.engine) as session:
-        overdue = mark_newly_overdue(session, now)
+        overdue = mark_newly_overdue(session, now, shared.fence)
         rows = [session.get(Request, request_id) for request_id in overdue]
         listed = [(r.number, r.department_code) for r in rows if r is not None]
     for request_id in overdue:

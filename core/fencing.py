@@ -1,0 +1,74 @@
+"""Leadership epochs: a fencing token, so that a leader that lost its lock without knowing
+it (paused, cut off from the database for a few seconds) cannot send what its successor
+sends too.
+
+Each time an instance becomes leader it increments the epoch of its leadership key in the
+`leadership` table, in one transaction, while it holds the lock (bot.leadership). It keeps
+that value (`Fence`) for as long as it leads. Every claim of work writes the claimer's
+epoch, and every statement that makes a send happen or records it checks, in the same
+statement, that the stored epoch is still the claimer's (`current`). An old leader whose
+epoch is stale gets zero rows, learns that it was deposed (`Deposed`) and stops; the
+database, not the timing of a lock check, decides.
+
+Plain functions over a session; what a caller does when deposed is the shell's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from db.models import LeadershipEpoch
+
+
+@dataclass(frozen=True)
+class Fence:
+    """The epoch this instance leads under, for one leadership key."""
+
+    key: str
+    epoch: int
+
+
+class Deposed(Exception):
+    """A newer leader has taken over: the caller must not send, and should stop."""
+
+    def __init__(self, fence: Fence) -> None:
+        super().__init__(f"leadership epoch {fence.epoch} of {fence.key!r} is no longer current")
+        self.fence = fence
+
+
+def take(session: Session, key: str, holder: str, now: datetime) -> Fence:
+    """Become leader of `key`: the next epoch, written in the caller's transaction. Call it
+    only while holding the leadership lock, which keeps two instances from racing here."""
+    row = session.get(LeadershipEpoch, key, with_for_update=True)
+    if row is None:
+        row = LeadershipEpoch(key=key, epoch=1, holder=holder, taken_at=now)
+    else:
+        row.epoch, row.holder, row.taken_at = row.epoch + 1, holder, now
+    session.add(row)
+    session.flush()
+    return Fence(key, row.epoch)
+
+
+def current(fence: Fence) -> ColumnElement[bool]:
+    """A condition for a statement's WHERE: the stored epoch is still `fence`'s. Used in the
+    statement that changes the rows, so no newer leader can come in between."""
+    stored = select(LeadershipEpoch.epoch).where(col(LeadershipEpoch.key) == fence.key)
+    return stored.scalar_subquery() == fence.epoch
+
+
+def holds(session: Session, fence: Fence) -> bool:
+    """Whether `fence` is still the current epoch (to tell "deposed" from "nothing to do")."""
+    stored = session.exec(
+        select(LeadershipEpoch.epoch).where(col(LeadershipEpoch.key) == fence.key)
+    ).first()
+    return stored == fence.epoch
+
+
+def check(session: Session, fence: Fence | None) -> None:
+    """Raise Deposed unless `fence` (if any) is current."""
+    if fence is not None and not holds(session, fence):
+        raise Deposed(fence)
