@@ -350,7 +350,9 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
     with transaction(engine) as session:
         by_key = _ids_by_key(session, rows)
-        by_source = _stored_by_source(session, [item for item in rows if item.source_id])
+        sourced = [item for item in rows if item.source_id]
+        by_source = _stored_by_source(session, sourced)
+        unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
         new: list[_RequestRow] = []
         corrections: list[_Correction] = []
         claimed: list[tuple[int, _RequestRow]] = []
@@ -380,8 +382,8 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
                     unchanged += 1
                 else:
                     corrections.append(correction)
-            elif item.key in by_key and by_key[item.key][1] is None:
-                claimed.append((by_key[item.key][0], item))
+            elif item.key in by_key and by_key[item.key] in unclaimed:
+                claimed.append((by_key[item.key], item))
                 unchanged += 1
             else:
                 # Keyed by its source, not its content: the content may change later, and
@@ -409,7 +411,7 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
             session.execute(
                 insert(_EVENT_TABLE),
                 [
-                    _event_values(ids[item.key][0], imported_at, "imported", path.name, item)
+                    _event_values(ids[item.key], imported_at, "imported", path.name, item)
                     for item in chunk
                 ],
             )
@@ -482,6 +484,19 @@ def _stored_by_source(session: Session, rows: list[_RequestRow]) -> dict[tuple[s
                     imported=stored["import_key"] is not None,
                     values={name: stored[name] for name in CORRECTABLE},
                 )
+    return found
+
+
+def _without_source(session: Session, request_ids: list[int]) -> set[int]:
+    """Those of these requests that have no source_id (imported from files without one)."""
+    table = _REQUEST_TABLE
+    found: set[int] = set()
+    for chunk in _chunks(request_ids):
+        found.update(
+            session.execute(
+                select(table.c.id).where(table.c.id.in_(chunk), table.c.source_id.is_(None))
+            ).scalars()
+        )
     return found
 
 
@@ -688,9 +703,8 @@ def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     return f"unknown {what} {shown}; known: {', '.join(known)}"
 
 
-def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, tuple[int, str | None]]:
-    """Import key -> (request id, source_id) of the stored requests the file's rows could
-    match.
+def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, int]:
+    """Import key -> request id of the stored requests the file's rows could match.
 
     A key hashes the row's received_at, so only requests created within the file's
     time span can match: one range read, bounded by the file's period rather than
@@ -703,11 +717,11 @@ def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, tuple[in
     earliest = min(item.received_at for item in rows)
     latest = max(item.received_at for item in rows)
     found = session.execute(
-        select(table.c.import_key, table.c.id, table.c.source_id).where(
+        select(table.c.import_key, table.c.id).where(
             table.c.created_at.between(earliest, latest), table.c.import_key.is_not(None)
         )
     )
-    return {key: (request_id, source_id) for key, request_id, source_id in found}
+    return {key: request_id for key, request_id in found}
 
 
 def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo) -> dict[str, str]:
