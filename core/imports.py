@@ -463,27 +463,45 @@ def _event_values(
 
 
 def _stored_by_source(session: Session, rows: list[_RequestRow]) -> dict[tuple[str, str], _Stored]:
-    """(channel, source_id) -> the stored request, for the rows' pairs that are stored."""
+    """(channel, source_id) -> the stored request, for the rows' pairs that are stored.
+
+    A re-export mostly covers the time span it covered before, so one range read over the
+    file's span finds nearly all; only the pairs it did not find are looked up by id (a
+    new row, or one whose received time a correction moved in from outside the span).
+    """
+    if not rows:
+        return {}
+    table = _REQUEST_TABLE
+    columns = (table.c.id, table.c.number, table.c.import_key, table.c.channel, table.c.source_id)
+    earliest = min(item.received_at for item in rows)
+    latest = max(item.received_at for item in rows)
+    found: dict[tuple[str, str], _Stored] = {}
+
+    def keep(stored: Any) -> None:
+        found[(stored["channel"], stored["source_id"])] = _Stored(
+            id=stored["id"],
+            number=stored["number"],
+            imported=stored["import_key"] is not None,
+            values={name: stored[name] for name in CORRECTABLE},
+        )
+
+    in_span = select(*columns, *(table.c[name] for name in CORRECTABLE)).where(
+        table.c.created_at.between(earliest, latest), table.c.source_id.is_not(None)
+    )
+    for stored in session.execute(in_span).mappings():
+        keep(stored)
     wanted: dict[str, list[str]] = defaultdict(list)
     for item in rows:
         assert item.source_id is not None
-        wanted[item.channel].append(item.source_id)
-    table = _REQUEST_TABLE
-    columns = [table.c[name] for name in CORRECTABLE]
-    found: dict[tuple[str, str], _Stored] = {}
+        if (item.channel, item.source_id) not in found:
+            wanted[item.channel].append(item.source_id)
     for channel, source_ids in wanted.items():
         for chunk in _chunks(source_ids):
-            for stored in session.execute(
-                select(
-                    table.c.id, table.c.number, table.c.import_key, table.c.source_id, *columns
-                ).where(table.c.channel == channel, table.c.source_id.in_(chunk))
-            ).mappings():
-                found[(channel, stored["source_id"])] = _Stored(
-                    id=stored["id"],
-                    number=stored["number"],
-                    imported=stored["import_key"] is not None,
-                    values={name: stored[name] for name in CORRECTABLE},
-                )
+            by_id = select(*columns, *(table.c[name] for name in CORRECTABLE)).where(
+                table.c.channel == channel, table.c.source_id.in_(chunk)
+            )
+            for stored in session.execute(by_id).mappings():
+                keep(stored)
     return found
 
 
@@ -515,7 +533,9 @@ def _correction(
         # topic stays.
         after["category_code"] = item.category
         after["department_code"] = sla[item.category][0]
-    if before["text"] != ERASED:  # an erased text stays erased
+    # An erased text stays erased; one that differs only as a re-saved file differs (line
+    # endings, spacing) is the same text.
+    if before["text"] != ERASED and _normalised(before["text"]) != _normalised(item.text):
         after["text"] = item.text
     after["created_at"] = item.received_at
     after["first_response_at"] = item.first_response_at or item.resolved_at
@@ -651,8 +671,7 @@ def _parse_request(
             channel,
             type_,
             category,
-            # Re-saving a file in another editor may change line endings or spacing.
-            " ".join(unicodedata.normalize("NFC", text).split()),
+            _normalised(text),
             first.isoformat() if first else "",
             resolved.isoformat() if resolved else "",
         )
@@ -660,6 +679,11 @@ def _parse_request(
     return _RequestRow(
         row, received, channel, type_, category, text, first, resolved, content, source_id
     )
+
+
+def _normalised(text: str) -> str:
+    # Re-saving a file in another editor may change line endings or spacing.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _time(

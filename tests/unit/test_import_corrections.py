@@ -158,9 +158,11 @@ def test_a_corrected_file_updates_its_requests_and_the_totals_stay_right(
     }
     assert events_of(db, complaint.id)[-1].data["changed"] == {"type": ["sikayet", "talep"]}
 
-    # The corrected file again: nothing changes and no event is written.
+    # The corrected file again, re-saved by an editor that changed the spacing: nothing
+    # changes and no event is written.
     events = count(db, RequestEvent)
-    again = import_requests(db, config, write_csv(tmp_path / "tekrar.csv", HEADER, FIXED))
+    resaved = [[*FIXED[0][:4], " Konteyner\r\n taşıyor", *FIXED[0][5:]], *FIXED[1:]]
+    again = import_requests(db, config, write_csv(tmp_path / "tekrar.csv", HEADER, resaved))
     assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
     assert count(db, RequestEvent) == events
     assert figures_2024(db, config) == figures
