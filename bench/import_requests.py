@@ -7,7 +7,12 @@ fresh database; then times the CLI in a subprocess (interpreter start, schema ch
 import: what a user waits for), and times importing the same file again (everything is
 found already imported, nothing is added).
 
+With --source-ids the file carries a source_id column (the call centre's id of each row),
+and a third run imports a corrected re-export of it: every tenth row's text fixed, so as
+many requests are corrected in place, each with an event (issue #19).
+
     .venv/bin/python -m bench.import_requests [--db sqlite|postgresql] [--n 150000]
+                                              [--source-ids]
 """
 
 from __future__ import annotations
@@ -53,7 +58,20 @@ WORDS = (
 )
 
 
-def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
+# With --source-ids, the share of rows the corrected re-export changes: one in CORRECTED.
+CORRECTED = 10
+
+
+def write_csv(
+    path: Path,
+    rows: int,
+    config: Config,
+    seed: int = 7,
+    *,
+    source_ids: bool = False,
+    corrected: bool = False,
+) -> None:
+    """The same rows for the same seed; `corrected` fixes the text of every CORRECTED-th."""
     rng = random.Random(seed)
     channels = [c for c in codes.CHANNELS if c != "telegram"]
     types = list(codes.REQUEST_TYPES)
@@ -70,6 +88,7 @@ def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
                 "text",
                 "first_response_at",
                 "resolved_at",
+                *(["source_id"] if source_ids else []),
             ]
         )
         for n in range(rows):
@@ -83,6 +102,8 @@ def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
                 else None
             )
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(4, 20)))
+            if corrected and n % CORRECTED == 0:
+                text += " (düzeltildi)"
             writer.writerow(
                 [
                     received.strftime("%Y-%m-%d %H:%M"),
@@ -92,6 +113,7 @@ def write_csv(path: Path, rows: int, config: Config, seed: int = 7) -> None:
                     f"{text} (kayıt {n})",
                     first.strftime("%Y-%m-%d %H:%M") if first else "",
                     resolved.isoformat(sep=" ", timespec="minutes") if resolved else "",
+                    *([f"CC-{n}"] if source_ids else []),
                 ]
             )
 
@@ -114,6 +136,11 @@ def run_import(path: Path, url: str) -> tuple[float, str]:
 def main() -> None:
     p = parser(__doc__)
     p.add_argument("--n", type=int, default=150_000, help="rows in the file")
+    p.add_argument(
+        "--source-ids",
+        action="store_true",
+        help="give the rows a source_id and import a corrected re-export as well",
+    )
     args = p.parse_args()
     heading(
         "kentbot import requests",
@@ -125,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kentbench-") as tmp, database(args.db) as db:
         path = Path(tmp) / "requests-2025.csv"
         began = time.monotonic()
-        write_csv(path, args.n, config)
+        write_csv(path, args.n, config, source_ids=args.source_ids)
         print(
             f"   wrote {path.name} ({path.stat().st_size / 2**20:.1f} MB) in "
             f"{time.monotonic() - began:.1f} s"
@@ -134,6 +161,10 @@ def main() -> None:
         seconds, said = run_import(path, db.url)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         again, said_again = run_import(path, db.url)
+        if args.source_ids:
+            fixed = Path(tmp) / "requests-2025-corrected.csv"
+            write_csv(fixed, args.n, config, source_ids=True, corrected=True)
+            corrected, said_corrected = run_import(fixed, db.url)
         with transaction(db.engine) as session:
             stored = session.execute(select(func.count()).select_from(Request)).scalar_one()
             events = session.execute(select(func.count()).select_from(RequestEvent)).scalar_one()
@@ -144,6 +175,8 @@ def main() -> None:
         f"stored {stored:,} requests and {events:,} events"
     )
     print(f"-- same file again: {again:.1f} s; kentbot said: {said_again}")
+    if args.source_ids:
+        print(f"-- corrected re-export: {corrected:.1f} s; kentbot said: {said_corrected}")
 
 
 if __name__ == "__main__":

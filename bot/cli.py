@@ -231,7 +231,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = import_requests(engine, config, path)
             print(
                 f"{path.name}: {report.rows} rows, {report.added} requests added, "
-                f"{report.skipped_existing} already imported"
+                f"{report.updated} updated, {report.unchanged} unchanged"
             )
         elif args.kind == "calls":
             report = import_calls(engine, path)

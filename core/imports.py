@@ -35,6 +35,7 @@ from sqlmodel import Session, SQLModel
 
 from common.config import Config
 from core import codes, numbering
+from core.privacy import ERASED
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import CallCentreDay, Category, Request, RequestEvent
@@ -53,8 +54,13 @@ REQUEST_COLUMNS = (
     "first_response_at",
     "resolved_at",
 )
+# Columns a file may leave out. source_id: the other system's own id of the row.
+OPTIONAL_REQUEST_COLUMNS = ("source_id",)
 CALL_COLUMNS = ("date", "total", "information", "application", "missed")
 MAX_TEXT = 2000
+MAX_SOURCE_ID = 64
+# The event a correction leaves in a request's history (flows.request_texts names it).
+CORRECTED = "import_corrected"
 # Rows per executemany: bounds the parameter lists held at once; larger batches
 # gained nothing measurable.
 CHUNK = 5000
@@ -84,7 +90,9 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    """What an import did. Requests: `added` and `skipped_existing` (imported before).
+    """What an import did. Requests: `added`, `updated` (a row with a source_id whose
+    request it corrected) and `unchanged` (rows stored before with nothing to change, by
+    either rule); `skipped_existing` equals `unchanged` for them.
     Call-centre days: `added` (new dates), `updated` (changed values), `unchanged`.
     `errors` is always empty: a file with errors raises ImportFailed instead."""
 
@@ -111,9 +119,10 @@ class ImportFailed(Exception):
 
 
 def _read_rows(
-    path: Path, columns: tuple[str, ...], errors: list[RowError]
+    path: Path, columns: tuple[str, ...], errors: list[RowError], optional: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, values in `columns` order) for each data row that is not blank.
+    """Yield (row number, values in `columns` then `optional` order) for each data row that
+    is not blank; an optional column the header does not name reads as empty.
 
     A row with the wrong number of fields goes to `errors` and reading goes on;
     what makes the whole file unreadable (not UTF-8, a bad header, broken quoting)
@@ -134,7 +143,7 @@ def _read_rows(
                 )
             ]
         ) from exc
-    delimiter = _delimiter(text, columns)
+    delimiter = _delimiter(text, columns + optional)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     row_number = 0
     index: dict[str, int] = {}
@@ -143,7 +152,7 @@ def _read_rows(
         for record in reader:
             row_number += 1
             if row_number == 1:
-                index = _header_index(record, columns, delimiter)
+                index = _header_index(record, columns, delimiter, optional)
                 width = len(record)
                 continue
             if not any(value.strip() for value in record):
@@ -156,7 +165,10 @@ def _read_rows(
                     )
                 )
                 continue
-            yield row_number, [record[index[name]] for name in columns]
+            yield (
+                row_number,
+                [record[index[name]] if name in index else "" for name in columns + optional],
+            )
     except csv.Error as exc:
         raise ImportFailed([RowError(row_number + 1, None, f"unreadable CSV: {exc}")]) from exc
     if row_number == 0:
@@ -183,7 +195,10 @@ def _delimiter(text: str, columns: tuple[str, ...]) -> str:
 
 
 def _header_index(
-    header: list[str], columns: tuple[str, ...], delimiter: str = ","
+    header: list[str],
+    columns: tuple[str, ...],
+    delimiter: str = ",",
+    optional: tuple[str, ...] = (),
 ) -> dict[str, int]:
     names = [name.strip().lower() for name in header]
     if not set(names) & set(columns):
@@ -209,8 +224,8 @@ def _header_index(
     )
     if errors:
         raise ImportFailed(errors)
-    # Extra columns (notes, a source id) are allowed and ignored.
-    return {name: index[name] for name in columns}
+    # Extra columns (notes) are allowed and ignored.
+    return {name: index[name] for name in columns + optional if name in index}
 
 
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
@@ -232,22 +247,63 @@ class _RequestRow:
     first_response_at: datetime | None
     resolved_at: datetime | None
     content: str  # the normalised row; its hash plus the occurrence index is the import key
+    source_id: str | None = None  # the other system's id of the row, if the file has one
     key: str = ""
+
+
+# What a corrected row may change of its request (the rest is the bot's own bookkeeping).
+CORRECTABLE = (
+    "type",
+    "category_code",
+    "department_code",
+    "text",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "status",
+    "due_at",
+)
+
+
+@dataclass(slots=True)
+class _Stored:
+    """A stored request that a row's (channel, source_id) names."""
+
+    id: int
+    number: str
+    imported: bool
+    values: dict[str, Any]  # its CORRECTABLE fields
+
+
+@dataclass(slots=True)
+class _Correction:
+    item: _RequestRow
+    stored: _Stored
+    values: dict[str, Any]  # every CORRECTABLE field, as it is to be
+    changed: dict[str, Any]  # what the event records: field -> [before, after]
 
 
 def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     """Import requests received by other channels from a CSV file; all or nothing.
 
     Columns: received_at, channel, type, category, text, first_response_at,
-    resolved_at. Times are ISO 8601 ("2024-03-05 10:00", "2024-03-05T10:00:00+03:00");
-    without an offset they are the municipality's local time (config.tz). The two
-    response times may be empty. A row with a resolution but no first response
-    takes the resolution as its first response: resolving a request is an answer
-    to the citizen, and the response-time indicator must not lose the row.
+    resolved_at, and optionally source_id. Times are ISO 8601 ("2024-03-05 10:00",
+    "2024-03-05T10:00:00+03:00"); without an offset they are the municipality's local
+    time (config.tz). The two response times may be empty. A row with a resolution but
+    no first response takes the resolution as its first response: resolving a request
+    is an answer to the citizen, and the response-time indicator must not lose the row.
 
-    Each row's import key is a hash of its normalised content and of how many
-    identical rows came before it in the file, so importing the same file again
-    adds nothing while two identical rows in one file stay two requests.
+    A row without a source_id is matched by its import key, a hash of its normalised
+    content and of how many identical rows came before it in the file, so importing the
+    same file again adds nothing while two identical rows in one file stay two requests.
+
+    A row with a source_id (the other system's own id for it) is matched by (channel,
+    source_id): the request it came from is corrected in place, with a CORRECTED event
+    saying what changed, so a re-exported file with fixed rows keeps the totals right.
+    Refused: the same (channel, source_id) twice in a file, and one that names a request
+    not imported (filed in the chat, say), which an import never changes. A source_id
+    row whose content matches a request imported without one (the file gained the
+    column later) claims that request instead of adding a second.
 
     Raises ImportFailed listing every error when any row is wrong.
     """
@@ -257,12 +313,29 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     with transaction(engine) as session:
         categories = _usable_categories(session, config)
     rows: list[_RequestRow] = []
+    first_row: dict[tuple[str, str], int] = {}
     read = 0
-    for row_number, values in _read_rows(path, REQUEST_COLUMNS, errors):
+    for row_number, values in _read_rows(path, REQUEST_COLUMNS, errors, OPTIONAL_REQUEST_COLUMNS):
         read += 1
         parsed = _parse_request(row_number, values, tz, now, categories, errors)
-        if parsed is not None:
-            rows.append(parsed)
+        if parsed is None:
+            continue
+        if parsed.source_id is not None:
+            # Two versions of one row in a file: which is right is the other system's to
+            # say, not the order of the rows, so the file is refused rather than guessed.
+            pair = (parsed.channel, parsed.source_id)
+            if pair in first_row:
+                errors.append(
+                    RowError(
+                        row_number,
+                        "source_id",
+                        f"{parsed.source_id!r} ({parsed.channel}) is already on row "
+                        f"{first_row[pair]}; a file may hold each row of the other system once",
+                    )
+                )
+                continue
+            first_row[pair] = row_number
+        rows.append(parsed)
     if errors:
         raise ImportFailed(errors)
 
@@ -276,11 +349,50 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     calendar = WorkingCalendar.from_config(config)
     sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
     with transaction(engine) as session:
-        existing = _ids_by_key(session, rows)
-        new = sorted(
-            (item for item in rows if item.key not in existing),
-            key=lambda item: (item.received_at, item.row),
-        )
+        by_key = _ids_by_key(session, rows)
+        sourced = [item for item in rows if item.source_id]
+        by_source = _stored_by_source(session, sourced)
+        unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
+        new: list[_RequestRow] = []
+        corrections: list[_Correction] = []
+        claimed: list[tuple[int, _RequestRow]] = []
+        unchanged = 0
+        for item in rows:
+            if item.source_id is None:
+                if item.key in by_key:
+                    unchanged += 1
+                else:
+                    new.append(item)
+                continue
+            stored = by_source.get((item.channel, item.source_id))
+            if stored is not None:
+                if not stored.imported:
+                    errors.append(
+                        RowError(
+                            item.row,
+                            "source_id",
+                            f"{item.source_id!r} ({item.channel}) belongs to request "
+                            f"{stored.number}, which was not imported; an import never "
+                            "changes it",
+                        )
+                    )
+                    continue
+                correction = _correction(item, stored, sla, calendar)
+                if correction is None:
+                    unchanged += 1
+                else:
+                    corrections.append(correction)
+            elif item.key in by_key and by_key[item.key] in unclaimed:
+                claimed.append((by_key[item.key], item))
+                unchanged += 1
+            else:
+                # Keyed by its source, not its content: the content may change later, and
+                # another system's identical row is another request.
+                item.key = _source_key(item.channel, item.source_id)
+                new.append(item)
+        if errors:
+            raise ImportFailed(errors)
+        new.sort(key=lambda item: (item.received_at, item.row))
         numbers = _allocate_numbers(session, new, tz)
         for chunk in _chunks(new):
             session.execute(
@@ -299,19 +411,185 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
             session.execute(
                 insert(_EVENT_TABLE),
                 [
-                    {
-                        "request_id": ids[item.key],
-                        "at": imported_at,
-                        "kind": "imported",
-                        "actor": "system",
-                        "actor_telegram_id": None,
-                        "text": None,
-                        "data": {"file": path.name, "row": item.row},
-                    }
+                    _event_values(ids[item.key], imported_at, "imported", path.name, item)
                     for item in chunk
                 ],
             )
-    return ImportReport(rows=read, added=len(new), skipped_existing=len(rows) - len(new))
+        _correct(session, corrections, path.name, imported_at)
+        if claimed:
+            session.execute(
+                update(_REQUEST_TABLE)
+                .where(_REQUEST_TABLE.c.id == bindparam("b_id"))
+                .values(source_id=bindparam("b_source_id")),
+                [
+                    {"b_id": request_id, "b_source_id": item.source_id}
+                    for request_id, item in claimed
+                ],
+            )
+    return ImportReport(
+        rows=read,
+        added=len(new),
+        skipped_existing=unchanged,
+        updated=len(corrections),
+        unchanged=unchanged,
+    )
+
+
+def _source_key(channel: str, source_id: str) -> str:
+    # Content keys are hex digests of other strings, so the two kinds never collide.
+    return hashlib.sha256(f"source\x1f{channel}\x1f{source_id}".encode()).hexdigest()
+
+
+def _event_values(
+    request_id: int,
+    at: datetime,
+    kind: str,
+    file: str,
+    item: _RequestRow,
+    changed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"file": file, "row": item.row}
+    if changed is not None:
+        data["changed"] = changed
+    return {
+        "request_id": request_id,
+        "at": at,
+        "kind": kind,
+        "actor": "system",
+        "actor_telegram_id": None,
+        "text": None,
+        "data": data,
+    }
+
+
+def _stored_by_source(session: Session, rows: list[_RequestRow]) -> dict[tuple[str, str], _Stored]:
+    """(channel, source_id) -> the stored request, for the rows' pairs that are stored.
+
+    A re-export mostly covers the time span it covered before, so one range read over the
+    file's span finds nearly all; only the pairs it did not find are looked up by id (a
+    new row, or one whose received time a correction moved in from outside the span).
+    """
+    if not rows:
+        return {}
+    table = _REQUEST_TABLE
+    columns = (table.c.id, table.c.number, table.c.import_key, table.c.channel, table.c.source_id)
+    earliest = min(item.received_at for item in rows)
+    latest = max(item.received_at for item in rows)
+    found: dict[tuple[str, str], _Stored] = {}
+
+    def keep(stored: Any) -> None:
+        found[(stored["channel"], stored["source_id"])] = _Stored(
+            id=stored["id"],
+            number=stored["number"],
+            imported=stored["import_key"] is not None,
+            values={name: stored[name] for name in CORRECTABLE},
+        )
+
+    in_span = select(*columns, *(table.c[name] for name in CORRECTABLE)).where(
+        table.c.created_at.between(earliest, latest), table.c.source_id.is_not(None)
+    )
+    for stored in session.execute(in_span).mappings():
+        keep(stored)
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for item in rows:
+        assert item.source_id is not None
+        if (item.channel, item.source_id) not in found:
+            wanted[item.channel].append(item.source_id)
+    for channel, source_ids in wanted.items():
+        for chunk in _chunks(source_ids):
+            by_id = select(*columns, *(table.c[name] for name in CORRECTABLE)).where(
+                table.c.channel == channel, table.c.source_id.in_(chunk)
+            )
+            for stored in session.execute(by_id).mappings():
+                keep(stored)
+    return found
+
+
+def _without_source(session: Session, request_ids: list[int]) -> set[int]:
+    """Those of these requests that have no source_id (imported from files without one)."""
+    table = _REQUEST_TABLE
+    found: set[int] = set()
+    for chunk in _chunks(request_ids):
+        found.update(
+            session.execute(
+                select(table.c.id).where(table.c.id.in_(chunk), table.c.source_id.is_(None))
+            ).scalars()
+        )
+    return found
+
+
+def _correction(
+    item: _RequestRow,
+    stored: _Stored,
+    sla: dict[str, tuple[str, int]],
+    calendar: WorkingCalendar,
+) -> _Correction | None:
+    """What the row changes of its stored request, or None when it changes nothing."""
+    before = stored.values
+    after = dict(before)
+    after["type"] = item.type
+    if item.category != before["category_code"]:
+        # The department follows a new topic; a redirection by staff under the same
+        # topic stays.
+        after["category_code"] = item.category
+        after["department_code"] = sla[item.category][0]
+    # An erased text stays erased; one that differs only as a re-saved file differs (line
+    # endings, spacing) is the same text.
+    if before["text"] != ERASED and _normalised(before["text"]) != _normalised(item.text):
+        after["text"] = item.text
+    after["created_at"] = item.received_at
+    after["first_response_at"] = item.first_response_at or item.resolved_at
+    after["resolved_at"] = item.resolved_at
+    times = ("first_response_at", "resolved_at")
+    if any(after[name] != before[name] for name in times):
+        # As the import derives it; while the times stand, a status staff set stands too.
+        after["status"] = _derived_status(after["first_response_at"], after["resolved_at"])
+    if (
+        after["created_at"] != before["created_at"]
+        or after["category_code"] != before["category_code"]
+    ):
+        after["due_at"] = calendar.add_working_hours(item.received_at, sla[item.category][1])
+    changed = {
+        name: _shown(name, before[name], after[name])
+        for name in CORRECTABLE
+        if after[name] != before[name]
+    }
+    if not changed:
+        return None
+    return _Correction(item, stored, after, changed)
+
+
+def _shown(name: str, before: Any, after: Any) -> Any:
+    """A change as the event's data keeps it; the text's words stay out of the audit trail
+    (they are personal data, and erasure does not reach into events' data)."""
+    if name == "text":
+        return None
+    return [v.isoformat() if isinstance(v, datetime) else v for v in (before, after)]
+
+
+def _correct(session: Session, corrections: list[_Correction], file: str, at: datetime) -> None:
+    table = _REQUEST_TABLE
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in (*CORRECTABLE, "updated_at")})
+    )
+    for chunk in _chunks(corrections):
+        session.execute(
+            statement,
+            [
+                {
+                    "b_id": c.stored.id,
+                    "b_updated_at": at,
+                    **{f"b_{name}": value for name, value in c.values.items()},
+                }
+                for c in chunk
+            ],
+        )
+        session.execute(
+            insert(_EVENT_TABLE),
+            [_event_values(c.stored.id, at, CORRECTED, file, c.item, c.changed) for c in chunk],
+        )
 
 
 def _usable_categories(session: Session, config: Config) -> dict[str, bool]:
@@ -332,7 +610,7 @@ def _parse_request(
     categories: dict[str, bool],
     errors: list[RowError],
 ) -> _RequestRow | None:
-    received_raw, channel, type_, category, text, first_raw, resolved_raw = values
+    received_raw, channel, type_, category, text, first_raw, resolved_raw, source_raw = values
     count = len(errors)
     received = _time(row, "received_at", received_raw, tz, now, errors, required=True)
     first = _time(row, "first_response_at", first_raw, tz, now, errors)
@@ -365,6 +643,19 @@ def _parse_request(
         # PostgreSQL refuses NUL in text and would fail the whole import at insert time.
         errors.append(RowError(row, "text", "text contains a NUL character"))
 
+    # Empty means "no id": the row is matched by its content, as in files without the column.
+    source_id = source_raw.strip() or None
+    if source_id is not None and len(source_id) > MAX_SOURCE_ID:
+        errors.append(
+            RowError(
+                row,
+                "source_id",
+                f"source_id has {len(source_id)} characters; at most {MAX_SOURCE_ID} are allowed",
+            )
+        )
+    elif source_id is not None and "\x00" in source_id:
+        errors.append(RowError(row, "source_id", "source_id contains a NUL character"))
+
     if received is not None:
         if first is not None and first < received:
             errors.append(RowError(row, "first_response_at", "is before received_at"))
@@ -380,13 +671,19 @@ def _parse_request(
             channel,
             type_,
             category,
-            # Re-saving a file in another editor may change line endings or spacing.
-            " ".join(unicodedata.normalize("NFC", text).split()),
+            _normalised(text),
             first.isoformat() if first else "",
             resolved.isoformat() if resolved else "",
         )
     )
-    return _RequestRow(row, received, channel, type_, category, text, first, resolved, content)
+    return _RequestRow(
+        row, received, channel, type_, category, text, first, resolved, content, source_id
+    )
+
+
+def _normalised(text: str) -> str:
+    # Re-saving a file in another editor may change line endings or spacing.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _time(
@@ -468,7 +765,6 @@ def _request_values(
     item: _RequestRow, number: str, department: str, sla_hours: int, calendar: WorkingCalendar
 ) -> dict[str, Any]:
     first = item.first_response_at or item.resolved_at
-    status = "resolved" if item.resolved_at else "answered" if first else "new"
     return {
         "number": number,
         "channel": item.channel,
@@ -477,14 +773,19 @@ def _request_values(
         "department_code": department,
         "citizen_id": None,
         "text": item.text,
-        "status": status,
+        "status": _derived_status(first, item.resolved_at),
         "created_at": item.received_at,
         "first_response_at": first,
         "resolved_at": item.resolved_at,
         "due_at": calendar.add_working_hours(item.received_at, sla_hours),
         "import_key": item.key,
+        "source_id": item.source_id,
         "updated_at": max(t for t in (item.received_at, first, item.resolved_at) if t),
     }
+
+
+def _derived_status(first_response_at: datetime | None, resolved_at: datetime | None) -> str:
+    return "resolved" if resolved_at else "answered" if first_response_at else "new"
 
 
 # --- call-centre days ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint, false
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from db.types import TelegramId, UTCDateTime, utcnow
@@ -95,6 +95,18 @@ class Request(SQLModel, table=True):
         Index("ix_request_channel_created_type", "channel", "created_at", "type"),
         Index("ix_request_created_first_response", "created_at", "first_response_at"),
         Index("ix_request_department_status", "department_code", "status"),
+        # One request per id of another system's row, per channel: a corrected row
+        # re-exported by the call centre finds its request (core.imports). Partial, so the
+        # many requests without one (the chat's) are not in it and NULLs never collide,
+        # the same way on SQLite and PostgreSQL.
+        Index(
+            "ux_request_channel_source_id",
+            "channel",
+            "source_id",
+            unique=True,
+            sqlite_where=text("source_id IS NOT NULL"),
+            postgresql_where=text("source_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -126,6 +138,8 @@ class Request(SQLModel, table=True):
     survey_reminded_at: datetime | None = _time()
     # A hash of an imported row, so importing the same file twice adds nothing.
     import_key: str | None = Field(default=None, max_length=64, unique=True)
+    # The other system's own id of an imported row (the CSV's `source_id`), if it gave one.
+    source_id: str | None = Field(default=None, max_length=64)
     updated_at: datetime = _created()
     # The requester agreed that the description may be shown publicly (Open311's GET,
     # the dashboard). Nobody agreed by default; the chat does not ask.

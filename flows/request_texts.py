@@ -14,6 +14,7 @@ from flows.names import category_name, esc
 EVENT_LABELS: dict[str, str] = {
     "created": N_("received"),
     "imported": N_("imported"),
+    "import_corrected": N_("corrected by a later import"),
     "assigned": N_("taken on by staff"),
     "answered": N_("answered"),
     "question": N_("question to the citizen"),

@@ -360,10 +360,74 @@ def test_import_of_a_turkish_excel_csv_with_semicolons_and_a_bom(tmp_path: Path)
     days = kentbot("import", "calls", str(calls), "--database-url", db)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "talepler.csv: 2 rows, 2 requests added, 0 already imported\n"
-    assert again.stdout == "talepler.csv: 2 rows, 0 requests added, 2 already imported\n"
+    assert result.stdout == "talepler.csv: 2 rows, 2 requests added, 0 updated, 0 unchanged\n"
+    assert again.stdout == "talepler.csv: 2 rows, 0 requests added, 0 updated, 2 unchanged\n"
     assert days.returncode == 0, days.stderr
     assert days.stdout == "cagri.csv: 1 days, 1 added, 0 updated, 0 unchanged\n"
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_import_of_a_corrected_export_updates_its_requests_and_says_so(
+    tmp_path: Path, request: pytest.FixtureRequest, database: str
+) -> None:
+    """The call centre re-exports a row with its text and answer fixed: the request it
+    came from is corrected, the count stays, and a file naming one call twice is refused."""
+    db = (
+        sqlite_url(tmp_path / "k.sqlite")
+        if database == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
+    header = REQUEST_HEADER + ";source_id"
+    rows = {
+        "CC-1": "2024-03-05 10:00;phone;sikayet;cop;Çöp alınmadı;;;CC-1",
+        "CC-2": "2024-03-05 11:30;phone;talep;yol;Kaldırım çökmüs;;;CC-2",
+    }
+
+    def write(name: str, *lines: str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(("\r\n".join((header, *lines)) + "\r\n").encode("utf-8-sig"))
+        return path
+
+    def run(path: Path) -> subprocess.CompletedProcess[str]:
+        return kentbot("import", "requests", str(path), "--database-url", db)
+
+    first = run(write("mart.csv", *rows.values()))
+    fixed = run(
+        write(
+            "mart-duzeltme.csv",
+            rows["CC-1"],
+            "2024-03-05 11:30;phone;talep;yol;Kaldırım çökmüş;2024-03-06 09:00;;CC-2",
+        )
+    )
+    twice = run(write("cift.csv", rows["CC-1"], rows["CC-2"], rows["CC-1"]))
+
+    assert first.stdout == "mart.csv: 2 rows, 2 requests added, 0 updated, 0 unchanged\n"
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout == "mart-duzeltme.csv: 2 rows, 0 requests added, 1 updated, 1 unchanged\n"
+    assert twice.returncode == 1 and twice.stdout == ""
+    assert twice.stderr.splitlines() == [
+        "kentbot import: cift.csv was not imported; fix these rows and run again:",
+        "  row 4 source_id: 'CC-1' (phone) is already on row 2; a file may hold each row of"
+        " the other system once",
+    ]
+    engine = make_engine(db)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                text("SELECT source_id, text, status FROM request ORDER BY source_id")
+            ).all()
+            kinds = (
+                connection.execute(text("SELECT kind FROM request_event ORDER BY id"))
+                .scalars()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in stored] == [
+        ("CC-1", "Çöp alınmadı", "new"),
+        ("CC-2", "Kaldırım çökmüş", "answered"),
+    ]
+    assert kinds == ["imported", "imported", "import_corrected"]
 
 
 def test_import_without_a_header_row_says_so_in_one_line(tmp_path: Path) -> None:

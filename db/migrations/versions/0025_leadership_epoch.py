@@ -1,8 +1,8 @@
 """Leadership epochs (fencing tokens): the leadership table, and the claimer's epoch on
 outbox messages and job runs, with the moment an outbox send started
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import db.types
 
 
-revision: str = "0027"
-down_revision: str | None = "0026"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Messages in the employment centre's group that show a job seeker's data, so that erasing
 it takes them out of the group too (issue #19)
 
-Revision ID: 0026
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-10 10:00:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 import db.types
 
 
-revision: str = "0026"
+revision: str = "0024"
 down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
