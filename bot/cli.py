@@ -42,8 +42,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.health import Heart
     from bot.leadership import leading, step_down, step_down_when_lost, take_epoch
     from bot.site import web_server
+    from common.config import read_database_url
     from db.engine import make_engine
-    from db.replica import READ_URL_VARIABLE, reads_for
+    from db.replica import reads_for
 
     config = _config(args.config)
     token = os.environ.get("KENTBOT_TOKEN", "")
@@ -71,7 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with leading(engine, on_wait=heart.standing_by) as leadership:
             prepare_database(engine, config)
-            reads = reads_for(engine, os.environ.get(READ_URL_VARIABLE))
+            reads = reads_for(engine, read_database_url())
+            if reads.replica is not None:
+                reads.check()  # once now, so that the first heavy read knows where to go
             fence = take_epoch(engine, heart.instance)
             app = build_application(
                 config,
@@ -355,11 +358,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
+    from common.config import read_database_url
     from core import reports
     from core.dates import parse_date
     from db.engine import make_engine, normalise_url, transaction
     from db.migrate import schema_problem
-    from db.replica import READ_URL_VARIABLE, reads_for
+    from db.replica import reads_for
     from db.types import utcnow
 
     config = _config(args.config)
@@ -396,7 +400,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"kentbot report: cannot report from {where}: {problem}", file=sys.stderr)
             return 2
         # A report is a heavy read: on the replica when one is set and fit.
-        reader = reads_for(engine, os.environ.get(READ_URL_VARIABLE)).engine()
+        reads = reads_for(engine, read_database_url())
+        reader = reads.replica if reads.replica is not None and reads.check() else engine
         with transaction(reader) as session:
             report = reports.build_report(session, config, args.year, until, utcnow())
     except OperationalError as exc:

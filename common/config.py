@@ -441,6 +441,11 @@ def default_database_url() -> str:
     return os.environ.get("KENTBOT_DATABASE_URL") or default
 
 
+def read_database_url() -> str | None:
+    """A streaming replica for heavy reads (db/replica.py), if the deployment has one."""
+    return os.environ.get("KENTBOT_READ_DATABASE_URL") or None
+
+
 def default_api_url() -> str:
     return os.environ.get("KENTBOT_API_URL") or TELEGRAM_API_URL
 

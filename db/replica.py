@@ -102,12 +102,9 @@ class Reads:
         self._healthy = healthy
 
 
-READ_URL_VARIABLE = "KENTBOT_READ_DATABASE_URL"
-
-
 def reads_for(primary: Engine, read_url: str | None) -> Reads:
-    """The heavy reads' router for a deployment: the replica at `read_url` (usually
-    KENTBOT_READ_DATABASE_URL) beside the primary, or the primary alone."""
+    """The heavy reads' router for a deployment: the replica at `read_url`
+    (common.config.read_database_url) beside the primary, or the primary alone."""
     if not read_url:
         return Reads(primary)
     from db.engine import make_engine

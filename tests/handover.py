@@ -27,43 +27,9 @@ from db.models import Announcement, LeadershipEpoch, OutboxMessage
 from db.types import utcnow
 from emulator.client import EmulatorClient
 from tests.databases import terminate_lock_holder
-from tests.processes import KENTBOT, REPO, TOKEN, clean_env, stop, wait_until
+from tests.processes import Instance, stop, wait_until
 
 TEXT = "📣 Yarın 10:00'da Kent Konseyi Genel Kurulu toplanıyor."
-
-
-class Instance:
-    """One `kentbot run` process and its log."""
-
-    def __init__(
-        self, name: str, emulator: EmulatorClient, database_url: str, key: str, logs: Path
-    ) -> None:
-        self.name = name
-        self.log = logs / f"{name}.log"
-        env = clean_env(
-            KENTBOT_TOKEN=TOKEN,
-            KENTBOT_API_URL=emulator.api_url,
-            KENTBOT_DATABASE_URL=database_url,
-            KENTBOT_LEADER_KEY=key,
-        )
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [KENTBOT, "run"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    @property
-    def leading(self) -> bool:
-        return "leading (" in self.output()
-
-    @property
-    def standing_by(self) -> bool:
-        return "standing by" in self.output()
-
-    def __repr__(self) -> str:
-        return f"{self.name} (exit {self.process.poll()}):\n{self.output()[-4000:]}"
 
 
 @dataclass

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeAlias
 
+from emulator.client import EmulatorClient
+
 REPO = Path(__file__).resolve().parent.parent
 KENTBOT = str(Path(sys.executable).with_name("kentbot"))
 # The bot the emulator processes below are started with.
@@ -104,3 +106,38 @@ def emulator_process(log: Path) -> Iterator[int]:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=5)
             stop(process)
+
+
+class Instance:
+    """One `kentbot run` process against the emulator and a database, and its log (the
+    leadership and hand-over tests start several)."""
+
+    def __init__(
+        self, name: str, emulator: EmulatorClient, database_url: str, key: str, logs: Path
+    ) -> None:
+        self.name = name
+        self.log = logs / f"{name}.log"
+        env = clean_env(
+            KENTBOT_TOKEN=TOKEN,
+            KENTBOT_API_URL=emulator.api_url,
+            KENTBOT_DATABASE_URL=database_url,
+            KENTBOT_LEADER_KEY=key,
+        )
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [KENTBOT, "run"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    @property
+    def leading(self) -> bool:
+        return "leading (" in self.output()
+
+    @property
+    def standing_by(self) -> bool:
+        return "standing by" in self.output()
+
+    def __repr__(self) -> str:
+        return f"{self.name} (exit {self.process.poll()}):\n{self.output()[-4000:]}"

@@ -7,50 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from emulator.client import EmulatorClient, SimUser
 from tests.databases import terminate_lock_holder
-from tests.processes import KENTBOT, REPO, TOKEN, clean_env, stop, wait_until
+from tests.processes import Instance, stop, wait_until
 
 TAKEOVER = 30.0  # the issue's bound, from the leader's death to the standby's first answer
-
-
-class Instance:
-    """One `kentbot run` process and its log."""
-
-    def __init__(
-        self, name: str, emulator: EmulatorClient, database_url: str, key: str, logs: Path
-    ) -> None:
-        self.name = name
-        self.log = logs / f"{name}.log"
-        env = clean_env(
-            KENTBOT_TOKEN=TOKEN,
-            KENTBOT_API_URL=emulator.api_url,
-            KENTBOT_DATABASE_URL=database_url,
-            KENTBOT_LEADER_KEY=key,
-        )
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [KENTBOT, "run"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    @property
-    def leading(self) -> bool:
-        return "leading (" in self.output()
-
-    @property
-    def standing_by(self) -> bool:
-        return "standing by" in self.output()
-
-    def __repr__(self) -> str:
-        return f"{self.name} (exit {self.process.poll()}):\n{self.output()}"
 
 
 @contextlib.contextmanager
