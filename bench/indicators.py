@@ -53,6 +53,8 @@ SPAN_SECONDS = int((datetime(2026, 1, 1, tzinfo=UTC) - FIRST_DAY).total_seconds(
 CHUNK = 20_000
 TARGET_SECONDS = 2.0
 TARGET_MB = 300
+# Shares of codes.CHANNELS, in its order.
+DEFAULT_CHANNEL_WEIGHTS = [30, 40, 10, 6, 2, 4, 3, 1, 1, 1, 1, 1]
 
 
 def table(model: type[SQLModel]) -> Table:
@@ -84,15 +86,24 @@ def bulk(engine: Any, model: type[SQLModel], rows: Iterator[dict[str, Any]]) -> 
 
 
 def request_rows(
-    config: Config, start: int, count: int, rng: random.Random
+    config: Config,
+    start: int,
+    count: int,
+    rng: random.Random,
+    first_day: datetime = FIRST_DAY,
+    span_seconds: int = SPAN_SECONDS,
+    channel_weights: dict[str, int] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Requests numbered from `start`; each year's numbers stay unique (YYYY-NNNNNNN)."""
+    """Requests numbered from `start`; each year's numbers stay unique (YYYY-NNNNNNN).
+
+    Created at random over `span_seconds` from `first_day`, by channel in the proportions
+    of `channel_weights` (bench.metropolitan passes the seed's; default: every channel)."""
     categories = [(c.code, c.department, c.sla_hours) for c in config.categories]
-    channels = list(codes.CHANNELS)
-    weights = [30, 40, 10, 6, 2, 4, 3, 1, 1, 1, 1, 1]
+    channels = list(channel_weights or codes.CHANNELS)
+    weights = list(channel_weights.values()) if channel_weights else DEFAULT_CHANNEL_WEIGHTS
     types = list(codes.REQUEST_TYPES)
     for n in range(start, start + count):
-        created = FIRST_DAY + timedelta(seconds=rng.randrange(SPAN_SECONDS))
+        created = first_day + timedelta(seconds=rng.randrange(span_seconds))
         category, department, sla = rng.choice(categories)
         answered = rng.random() < 0.85
         first = created + timedelta(minutes=rng.randrange(10, 60 * 24 * 10)) if answered else None
