@@ -116,6 +116,9 @@ class Loaded:
     requests: int = 0
     events: int = 0
     answers: int = 0
+    # Of the requests' COPY, the time spent in copy.write and the COPY's end (PostgreSQL
+    # taking the rows and updating the indexes), the rest being Python generating them.
+    waited: float = 0.0
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -183,10 +186,14 @@ def load(engine: Engine, config: Config, count: int, seed: int) -> Loaded:
                             loaded.answers += 1
                     loaded.requests += 1
                     if len(batch) == BATCH:
+                        waited = time.monotonic()
                         copy.write("".join(batch))
+                        loaded.waited += time.monotonic() - waited
                         batch.clear()
+                waited = time.monotonic()
                 if batch:
                     copy.write("".join(batch))
+            loaded.waited += time.monotonic() - waited
             loaded.seconds["requests (generated and copied)"] = time.monotonic() - began
             began = time.monotonic()
             copy_file(
@@ -221,6 +228,7 @@ def load(engine: Engine, config: Config, count: int, seed: int) -> Loaded:
 def show_load(loaded: Loaded) -> None:
     for part, seconds in loaded.seconds.items():
         print(f"   {part:<32} {seconds:7.1f} s")
+    print(f"   (of the requests' COPY, {loaded.waited:.1f} s waiting on PostgreSQL)")
     print(
         f"-- loaded {loaded.requests:,} requests, {loaded.events:,} events, "
         f"{loaded.answers:,} answers = {loaded.rows:,} rows in {loaded.total_seconds:.1f} s "
