@@ -26,6 +26,7 @@ the end unless --keep.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -508,6 +509,11 @@ def import_time(engine: Engine, config: Config, rows: int) -> None:
         )
 
 
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} CPUs, load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -529,6 +535,7 @@ def main() -> None:
         requests=f"{args.requests:,} over {YEAR}, channels as in the seed of 2023",
         small=f"{SMALL:,} requests for the citizen's paths' comparison",
         import_rows=f"{args.import_rows:,}",
+        machine=load_average(),
     )
     with scratch(args.database_url, args.keep) as small:
         show_load(load(small.engine, config, SMALL, seed=1))
@@ -550,6 +557,7 @@ def main() -> None:
         if args.import_rows:
             print("== core.imports.import_requests", flush=True)
             import_time(big.engine, config, args.import_rows)
+    print(f"-- at the end: {load_average()}")
 
 
 if __name__ == "__main__":
