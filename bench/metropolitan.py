@@ -490,10 +490,32 @@ def import_time(engine: Engine, config: Config, rows: int) -> None:
             f"{time.monotonic() - began:.1f} s",
             flush=True,
         )
+        spent: dict[str, float] = {}
+        started: list[float] = []
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            started.append(time.perf_counter())
+
+        def after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            what = " ".join(statement.split()[:3])
+            spent[what] = spent.get(what, 0.0) + time.perf_counter() - started.pop()
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
         began = time.monotonic()
-        report = imports.import_requests(engine, config, path)
-        seconds = time.monotonic() - began
+        try:
+            report = imports.import_requests(engine, config, path)
+        finally:
+            seconds = time.monotonic() - began
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
     print(f"   import_requests said: {report}")
+    # Where the time goes: each kind of statement (for an executemany, the driver's
+    # binding of every row and the server's work), the rest being Python in core.imports.
+    for what, took in sorted(spent.items(), key=lambda item: -item[1])[:4]:
+        print(f"   in {what}…: {took:.1f} s ({took / seconds:.0%})")
+    outside = seconds - sum(spent.values())
+    print(f"   outside the statements (reading, checking, hashing): {outside:.1f} s")
     line = (
         f"-- import of {rows:,} rows into the loaded database: {seconds:.1f} s = "
         f"{rows / seconds:,.0f} rows/s"
