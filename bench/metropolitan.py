@@ -18,14 +18,19 @@ answer), their statements and time, beside the same at 10,000 requests (a fresh 
 and core.imports.import_requests of a generated CSV of --import-rows rows.
 
     .venv/bin/python -m bench.metropolitan [--requests 11000000] [--database-url URL]
-        [--import-rows 1000000] [--rounds 50] [--keep]
+        [--replica] [--import-rows 1000000] [--rounds 50] [--keep]
 
 Everything goes into fresh schemas of that database (search_path in the URL), dropped at
-the end unless --keep.
+the end unless --keep. With --replica the benchmark starts a PostgreSQL primary and a
+streaming replica of its own (tests/replica_pair.py: initdb, pg_basebackup -R, temporary
+directories, other ports on 127.0.0.1), loads the primary, and times every read twice: on
+the primary, and on the replica as KENTBOT_READ_DATABASE_URL would send it there (writes,
+the citizen's paths and the import, stay on the primary).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -55,8 +60,10 @@ from core.periods import Period, local_midnight, period
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
 from db.models import Citizen
+from db.replica import Reads
 from db.types import utcnow
 from tests.builders import SEED_2023
+from tests.replica_pair import bin_dir, caught_up, streaming_pair
 from web.app import create_app
 from web.site import Site
 
@@ -78,20 +85,26 @@ REQUEST_COLUMNS = (
 # --- a fresh schema of the given database ----------------------------------------------------
 
 
+def in_schema(url: str, schema: str) -> str:
+    """`url` with its search_path set to `schema` (the replica's URL too: same schema)."""
+    joined = "&" if "?" in url else "?"
+    return f"{url}{joined}options={quote(f'-csearch_path={schema}')}"
+
+
 @contextmanager
-def scratch(url: str, keep: bool) -> Iterator[Database]:
-    """A fresh schema of `url`'s database, migrated; dropped afterwards unless `keep`."""
+def scratch(url: str, keep: bool) -> Iterator[tuple[Database, str]]:
+    """A fresh schema of `url`'s database, migrated, and its name; dropped afterwards
+    unless `keep`."""
     schema = f"metro_{uuid.uuid4().hex[:10]}"
     admin = make_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joined = "&" if "?" in url else "?"
-    own = f"{url}{joined}options={quote(f'-csearch_path={schema}')}"
+    own = in_schema(url, schema)
     engine = make_engine(own)
     db = Database("postgresql", own, engine)
     try:
         prepared(db, load_config())
-        yield db
+        yield db, schema
     finally:
         engine.dispose()
         if keep:
@@ -283,8 +296,9 @@ def timings(run: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
-def indicator_times(engine: Engine, config: Config, repeat: int) -> float:
-    """Prints the raw and snapshot timings; returns the year's raw median (seconds)."""
+def raw_times(engine: Engine, config: Config, repeat: int) -> float:
+    """Prints compute()'s times for a day, a month and the year from raw rows read through
+    `engine`; returns the year's median (seconds)."""
 
     def raw(span: Period) -> Callable[[], Any]:
         def run() -> Any:
@@ -306,6 +320,12 @@ def indicator_times(engine: Engine, config: Config, repeat: int) -> float:
         )
         if name == "year":
             year_raw = warm
+    return year_raw
+
+
+def nightly(engine: Engine, config: Config) -> None:
+    """The nightly job's snapshots (on the primary: it writes), and the timed periods' own
+    where the job does not keep them, as a first view would store them."""
     now = utcnow()
     began = time.monotonic()
     with transaction(engine) as session:
@@ -318,8 +338,10 @@ def indicator_times(engine: Engine, config: Config, repeat: int) -> float:
     with transaction(engine) as session:
         for span in spans(config).values():
             if indicators.stored(session, span.kind, span.start) is None:
-                # Not a current or previous period: stored as a first view stores it.
                 indicators.store_snapshot(session, config, span, now)
+
+
+def snapshot_times(engine: Engine, config: Config, repeat: int) -> None:
     for name, span in spans(config).items():
 
         def read(span: Period = span) -> Any:
@@ -331,9 +353,9 @@ def indicator_times(engine: Engine, config: Config, repeat: int) -> float:
         cold, warm = timings(read, max(repeat, 10))
         print(
             f"   snapshot {name:<6} first {cold * 1000:6.1f} ms, median {warm * 1000:6.2f} ms; "
-            f"target < {TARGET_SNAPSHOT_MS:g} ms, ratio {warm * 1000 / TARGET_SNAPSHOT_MS:.3f}"
+            f"target < {TARGET_SNAPSHOT_MS:g} ms, ratio {warm * 1000 / TARGET_SNAPSHOT_MS:.3f}",
+            flush=True,
         )
-    return year_raw
 
 
 def explained(engine: Engine, config: Config, span: Period) -> None:
@@ -370,9 +392,9 @@ def explained(engine: Engine, config: Config, span: Period) -> None:
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def dashboard_times(engine: Engine, config: Config, rounds: int) -> None:
+def dashboard_times(site: Site, rounds: int) -> None:
     worst = 0.0
-    with TestClient(create_app(Site(engine=engine, config=config))) as client:
+    with TestClient(create_app(site)) as client:
         for path in ("/", f"/{YEAR}", "/en/", f"/veri/{YEAR}.csv"):
             client.get(path)  # templates compiled, connections pooled, first view stored
             times = timed(client, path, rounds)
@@ -539,10 +561,67 @@ def load_average() -> str:
 # --- main ------------------------------------------------------------------------------------
 
 
+def run(args: argparse.Namespace, config: Config, replica_url: str | None) -> None:
+    with scratch(args.database_url, args.keep) as (small, _):
+        show_load(load(small.engine, config, SMALL, seed=1))
+        at_small = citizen_paths(small.engine, config, args.paths)
+    with scratch(args.database_url, args.keep) as (big, schema):
+        print(f"== load {args.requests:,} requests", flush=True)
+        loaded = load(big.engine, config, args.requests, seed=2)
+        show_load(loaded)
+        sizes(big.engine, args.requests)
+        # The reads' engines: the primary alone, and the replica when there is one (the same
+        # schema there, a hot standby that refuses writes).
+        readers = {"primary": big.engine}
+        if replica_url:
+            readers["replica"] = make_engine(in_schema(replica_url, schema))
+            took = caught_up(big.engine, readers["replica"])
+            print(f"   the replica replayed the load {took:.1f} s after the primary ended it")
+        year_raw = 0.0
+        for where, reader in readers.items():
+            print(f"== indicators from raw rows, read on the {where}", flush=True)
+            year_raw = max(year_raw, raw_times(reader, config, args.repeat))
+        nightly(big.engine, config)
+        for where, reader in readers.items():
+            if where == "replica":
+                caught_up(big.engine, reader)
+            print(f"== indicators from the snapshots, read on the {where}", flush=True)
+            snapshot_times(reader, config, args.repeat)
+        if year_raw > TARGET_RAW_YEAR_S or args.explain:
+            print("== EXPLAIN (ANALYZE, BUFFERS) of the year's statements", flush=True)
+            explained(big.engine, config, spans(config)["year"])
+        for where, reader in readers.items():
+            print(
+                f"== the dashboard's pages ({args.rounds} GETs each), read on the {where}",
+                flush=True,
+            )
+            reads = None
+            if reader is not big.engine:
+                # As `kentbot run` with KENTBOT_READ_DATABASE_URL: writes (a first view's
+                # snapshot) on the primary, reads on the replica while it is fit.
+                reads = Reads(big.engine, reader, max_lag=timedelta(hours=1), check_every=3600)
+                assert reads.check(), "the replica is not fit for reads"
+            dashboard_times(Site(engine=big.engine, config=config, reads=reads), args.rounds)
+        print("== the citizen's paths: statements and median time per transaction", flush=True)
+        show_paths(args.requests, citizen_paths(big.engine, config, args.paths), at_small)
+        if args.import_rows:
+            print("== core.imports.import_requests", flush=True)
+            import_time(big.engine, config, args.import_rows)
+        for reader in readers.values():
+            if reader is not big.engine:
+                reader.dispose()
+
+
 def main() -> None:
     p = parser(__doc__)
     p.add_argument("--requests", type=int, default=11_000_000, help="requests of the year")
     p.add_argument("--database-url", default=DEFAULT_URL, help="a PostgreSQL database of yours")
+    p.add_argument(
+        "--replica",
+        action="store_true",
+        help="start a primary and its streaming replica (pg_basebackup -R) in temporary "
+        "directories instead of --database-url, and time the reads on both",
+    )
     p.add_argument("--import-rows", type=int, default=IMPORT_TARGET_ROWS, help="0: no import")
     p.add_argument("--rounds", type=int, default=50, help="GETs of each dashboard page")
     p.add_argument("--paths", type=int, default=7, help="rounds of the citizen's paths")
@@ -551,34 +630,25 @@ def main() -> None:
     p.add_argument("--keep", action="store_true", help="keep the schemas")
     args = p.parse_args()
     config = load_config()
+    if args.replica:
+        programs = bin_dir()
+        if programs is None:
+            raise SystemExit("--replica needs PostgreSQL's server programs (pg_basebackup)")
+        pair = streaming_pair(programs)
     heading(
         "a metropolitan year",
-        db=args.database_url,
+        db="a primary and its replica of their own" if args.replica else args.database_url,
         requests=f"{args.requests:,} over {YEAR}, channels as in the seed of 2023",
         small=f"{SMALL:,} requests for the citizen's paths' comparison",
         import_rows=f"{args.import_rows:,}",
         machine=load_average(),
     )
-    with scratch(args.database_url, args.keep) as small:
-        show_load(load(small.engine, config, SMALL, seed=1))
-        at_small = citizen_paths(small.engine, config, args.paths)
-    with scratch(args.database_url, args.keep) as big:
-        print(f"== load {args.requests:,} requests", flush=True)
-        loaded = load(big.engine, config, args.requests, seed=2)
-        show_load(loaded)
-        sizes(big.engine, args.requests)
-        print("== indicators (core.indicators.compute; snapshots)", flush=True)
-        year_raw = indicator_times(big.engine, config, args.repeat)
-        if year_raw > TARGET_RAW_YEAR_S or args.explain:
-            print("== EXPLAIN (ANALYZE, BUFFERS) of the year's statements", flush=True)
-            explained(big.engine, config, spans(config)["year"])
-        print(f"== the dashboard's pages ({args.rounds} GETs each)", flush=True)
-        dashboard_times(big.engine, config, args.rounds)
-        print("== the citizen's paths: statements and median time per transaction", flush=True)
-        show_paths(args.requests, citizen_paths(big.engine, config, args.paths), at_small)
-        if args.import_rows:
-            print("== core.imports.import_requests", flush=True)
-            import_time(big.engine, config, args.import_rows)
+    if args.replica:
+        with pair as started:
+            args.database_url = started.primary_url
+            run(args, config, started.replica_url)
+    else:
+        run(args, config, None)
     print(f"-- at the end: {load_average()}")
 
 

@@ -7,17 +7,11 @@ PostgreSQL's server programs it is skipped on a developer's machine and fails in
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -31,91 +25,20 @@ from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
 from db.models import Request
 from db.replica import Reads
+from tests.replica_pair import Pair, bin_dir, streaming_pair
 from web.app import create_app
-from web.server import free_port
 from web.site import Site
-
-
-def _bin_dir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"))
-    if found:
-        return Path(found[-1]).parent
-    on_path = shutil.which("pg_basebackup")
-    return Path(on_path).parent if on_path else None
-
-
-@dataclass
-class Pair:
-    primary_url: str
-    replica_url: str
-    run: Callable[..., subprocess.CompletedProcess[str]]
-    replica_dir: Path
-    replica_port: int
-    bin: Path
-    log: Path
-
-
-def _as_postgres(bin_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """PostgreSQL's servers refuse to run as root: as root, run them as `postgres`."""
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-    def run(program: str, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*prefix, str(bin_dir / program), *args],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    return run
 
 
 @pytest.fixture(scope="module")
 def pair() -> Iterator[Pair]:
-    bin_dir = _bin_dir()
-    if bin_dir is None:
+    programs = bin_dir()
+    if programs is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL's server programs (pg_basebackup) must be installed in CI")
         pytest.skip("PostgreSQL's server programs are not installed")
-    run = _as_postgres(bin_dir)
-    base = Path(tempfile.mkdtemp(prefix="kentbot-replica-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-    primary, replica = base / "primary", base / "replica"
-    primary_port, replica_port = free_port(), free_port()
-    options = "-c listen_addresses=127.0.0.1 -k {dir} -p {port}"
-    run("initdb", "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync")
-    run(
-        "pg_ctl", "-D", str(primary), "-l", str(base / "primary.log"), "-w",
-        "-o", options.format(dir=base, port=primary_port), "start",
-    )  # fmt: skip
-    try:
-        run(
-            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port), "-U", "postgres",
-            "-D", str(replica), "-R", "-X", "stream", "--no-sync",
-        )  # fmt: skip
-        run(
-            "pg_ctl", "-D", str(replica), "-l", str(base / "replica.log"), "-w",
-            "-o", options.format(dir=base, port=replica_port), "start",
-        )  # fmt: skip
-        yield Pair(
-            primary_url=f"postgresql://postgres@127.0.0.1:{primary_port}/postgres",
-            replica_url=f"postgresql://postgres@127.0.0.1:{replica_port}/postgres",
-            run=run,
-            replica_dir=replica,
-            replica_port=replica_port,
-            bin=bin_dir,
-            log=base / "replica.log",
-        )
-    finally:
-        for data in (replica, primary):
-            subprocess.run(
-                [*(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
-                 str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                capture_output=True, timeout=60,
-            )  # fmt: skip
-        shutil.rmtree(base, ignore_errors=True)
+    with streaming_pair(programs) as started:
+        yield started
 
 
 def _file(engine: Engine, config: Config, text_: str) -> None:
