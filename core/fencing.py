@@ -10,6 +10,23 @@ statement, that the stored epoch is still the claimer's (`current`). An old lead
 epoch is stale gets zero rows, learns that it was deposed (`Deposed`) and stops; the
 database, not the timing of a lock check, decides.
 
+The fenced statements (each takes `fence=None` as "unfenced": tests and one-off commands,
+where nothing competes):
+
+- the outbox: its claim, the *started* mark before each request, and the marks after it
+  (core.outbox);
+- `job_run` claims: the digests (core.job_runs), an unreachable staff group reported to
+  the supervisors (core.unreachable);
+- the marks that claim a direct send: the SLA reminder and overdue marks, and the read
+  of the requests whose card the SLA sweep posts again (core.sla); the event reminders
+  (core.event_reminders); the satisfaction survey's question and reminder (core.survey);
+  the CV renewal question (core.employment.renewal); the reminders of unanswered
+  referral follow-ups to the employment centre (core.employment.followups).
+
+What a job only queues (job alerts, the follow-up questions) is fenced by the outbox that
+sends it; the jobs that send nothing (retention, no-shows, snapshots, clean-ups) need no
+fence: what they change is the same whoever runs them.
+
 Plain functions over a session; what a caller does when deposed is the shell's business.
 """
 
@@ -58,6 +75,11 @@ def current(fence: Fence) -> ColumnElement[bool]:
     statement that changes the rows, so no newer leader can come in between."""
     stored = select(LeadershipEpoch.epoch).where(col(LeadershipEpoch.key) == fence.key)
     return stored.scalar_subquery() == fence.epoch
+
+
+def only_current(fence: Fence | None) -> list[ColumnElement[bool]]:
+    """`current(fence)` to add to a WHERE, or nothing when unfenced."""
+    return [current(fence)] if fence is not None else []
 
 
 def holds(session: Session, fence: Fence) -> bool:

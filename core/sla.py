@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.codes import OPEN_STATUSES
-from core.fencing import Fence, check, current
+from core.fencing import Fence, check, only_current
 from core.working_time import WorkingCalendar
 from db.models import Request, StaffMember
 
@@ -106,8 +106,7 @@ def _mark(
         col(Request.id).in_(ids),
         col(getattr(Request, column)).is_(None),
     ]
-    if fence is not None:
-        condition.append(current(fence))
+    condition += only_current(fence)
     marked = set(
         session.execute(
             update(Request)
@@ -125,16 +124,26 @@ def _mark(
     return marked
 
 
-def without_card(session: Session, now: datetime, grace: timedelta) -> list[int]:
-    """Open requests whose card never reached a staff group (a crash, a Telegram outage)."""
+def without_card(
+    session: Session, now: datetime, grace: timedelta, fence: Fence | None = None
+) -> list[int]:
+    """Open requests whose card never reached a staff group (a crash, a Telegram outage).
+
+    A card has no mark to claim before it is posted (the database learns of it once it is
+    sent), so with a `fence` this read itself checks the leadership epoch: a deposed leader
+    gets `Deposed` and posts no card again. A leader deposed between this read and its
+    posts may still post a card its successor posts too."""
     rows = session.exec(
         select(Request.id)
         .where(
             col(Request.status).in_(OPEN_STATUSES),
             col(Request.card_message_id).is_(None),
             col(Request.created_at) < now - grace,
+            *only_current(fence),
         )
         .order_by(col(Request.id))
         .limit(200)
     ).all()
+    if not rows:
+        check(session, fence)
     return [r for r in rows if r is not None]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core.fencing import Fence, check, only_current
 from core.refusals import Refused
 from core.workflow import NotFound, citizen_request
 from db.models import Citizen, Request, RequestEvent, SatisfactionAnswer
@@ -25,30 +26,45 @@ class SurveyDue:
     reminder: bool
 
 
-def claim(session: Session, request_id: int, now: datetime) -> bool:
+def claim(session: Session, request_id: int, now: datetime, fence: Fence | None = None) -> bool:
     """Mark the survey of one resolved request as asked; False if it was asked already.
 
-    A conditional UPDATE, so the resolution handler and the sweep never both ask."""
+    A conditional UPDATE, so the resolution handler and the sweep never both ask; with a
+    `fence` it also checks the leadership epoch, and a deposed leader gets `Deposed`."""
     result = session.execute(
         update(Request)
         .where(
             col(Request.id) == request_id,
             col(Request.status) == "resolved",
             col(Request.survey_asked_at).is_(None),
+            *only_current(fence),
         )
         .values(survey_asked_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    check(session, fence)
+    return False
 
 
-def due(session: Session, now: datetime) -> list[SurveyDue]:
+def due(session: Session, now: datetime, fence: Fence | None = None) -> list[SurveyDue]:
     """Surveys to send now, each claimed in this transaction: first asks for resolved
-    requests never asked, and one reminder for those asked 3+ days ago and unanswered."""
+    requests never asked, and one reminder for those asked 3+ days ago and unanswered.
+    With a `fence`, the claiming UPDATEs check the leadership epoch (see `claim`)."""
     answered = select(SatisfactionAnswer.request_id).where(
         col(SatisfactionAnswer.request_id).is_not(None)
     )
+    first_ask = col(Request.survey_asked_at).is_(None)
+    reminder = (col(Request.survey_asked_at) <= now - ASK_AGAIN_AFTER) & col(
+        Request.survey_reminded_at
+    ).is_(None)
     rows = session.exec(
-        select(Request, Citizen)
+        select(
+            col(Request.id),
+            col(Request.number),
+            col(Citizen.telegram_id),
+            col(Request.survey_asked_at),
+        )
         .join(Citizen, col(Citizen.id) == col(Request.citizen_id))
         .where(
             col(Request.status) == "resolved",
@@ -56,25 +72,32 @@ def due(session: Session, now: datetime) -> list[SurveyDue]:
             col(Citizen.deleted_at).is_(None),
             col(Citizen.blocked_at).is_(None),
             col(Request.id).not_in(answered),
-            (col(Request.survey_asked_at).is_(None))
-            | (
-                (col(Request.survey_asked_at) <= now - ASK_AGAIN_AFTER)
-                & col(Request.survey_reminded_at).is_(None)
-            ),
+            first_ask | reminder,
         )
         .with_for_update(of=Request, skip_locked=True)
     ).all()
-    out = []
-    for request, citizen in rows:
-        reminder = request.survey_asked_at is not None
-        if reminder:
-            request.survey_reminded_at = now
-        else:
-            request.survey_asked_at = now
-        session.add(request)
-        assert request.id is not None and citizen.telegram_id is not None
-        out.append(SurveyDue(request.id, request.number, citizen.telegram_id, reminder))
-    return out
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    # The claims: each UPDATE repeats its condition and checks the epoch.
+    marked: set[int] = set()
+    for condition, column in ((first_ask, "survey_asked_at"), (reminder, "survey_reminded_at")):
+        marked |= set(
+            session.execute(
+                update(Request)
+                .where(col(Request.id).in_(ids), condition, *only_current(fence))
+                .values({column: now})
+                .returning(col(Request.id))
+                .execution_options(synchronize_session=False)
+            ).scalars()
+        )
+    if not marked:
+        check(session, fence)
+    return [
+        SurveyDue(request_id, number, telegram_id, asked is not None)
+        for request_id, number, telegram_id, asked in rows
+        if request_id in marked and telegram_id is not None
+    ]
 
 
 def answer(

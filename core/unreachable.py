@@ -8,8 +8,12 @@ it holds across restarts and between instances, and it goes when a card gets thr
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, delete
 
+from core import job_runs
+from core.fencing import Fence
 from db.models import FailedDelivery, JobRun
 
 UNREACHABLE = "group-unreachable"
@@ -35,9 +39,10 @@ def record_failure(
     )
 
 
-def claim_report(session: Session, chat_id: int) -> None:
-    """Marks the group as reported; committing it fails (IntegrityError) if it was already."""
-    session.add(JobRun(job=UNREACHABLE, key=str(chat_id)))
+def claim_report(session: Session, chat_id: int, now: datetime, fence: Fence | None = None) -> bool:
+    """Marks the group as reported; False if it was already. With a `fence`, only while
+    its epoch is current: a deposed leader gets `Deposed` and tells nobody."""
+    return job_runs.claim(session, UNREACHABLE, str(chat_id), now, fence)
 
 
 def reachable(session: Session, chat_id: int) -> bool:

@@ -3,6 +3,7 @@ person behind the update and their language), and small helpers for reading upda
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
 from core import citizens, staff
-from core.fencing import Fence
+from core.fencing import Deposed, Fence
 from core.privacy import PersonalData
 from core.text_match import CategoryKeywords
 from core.working_time import WorkingCalendar
@@ -184,3 +185,29 @@ def as_id(text: str | None, limit: int = MAX_ROW_ID) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= limit else None
+
+
+def steps_down_when_deposed(
+    log: logging.Logger, what: str
+) -> Callable[
+    [Callable[[KentContext], Coroutine[Any, Any, None]]],
+    Callable[[KentContext], Coroutine[Any, Any, None]],
+]:
+    """For a job: when the database refuses one of its claims because a newer leader took
+    over (core.fencing.Deposed), it sends nothing more, logs "`what` stopped: …", and the
+    bot steps down."""
+
+    def decorate(
+        job: Callable[[KentContext], Coroutine[Any, Any, None]],
+    ) -> Callable[[KentContext], Coroutine[Any, Any, None]]:
+        @wraps(job)
+        async def run(context: KentContext) -> None:
+            try:
+                await job(context)
+            except Deposed as exc:
+                log.error("%s stopped: %s", what, exc)
+                context.deps.deposed()
+
+        return run
+
+    return decorate

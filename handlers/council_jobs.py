@@ -11,15 +11,16 @@ from common.i18n import resolve_language, translator
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent
-from handlers.common import KentContext
+from handlers.common import KentContext, steps_down_when_deposed
 
 log = logging.getLogger("kentbot.council")
 
 
+@steps_down_when_deposed(log, "event reminders")
 async def event_reminder_sweep(context: KentContext) -> None:
     shared = context.deps
     with transaction(shared.engine) as session:
-        items = event_reminders.due(session, shared.clock())
+        items = event_reminders.due(session, shared.clock(), shared.fence)
         chats = council.recipients(session, [i.citizen_id for i in items])
         messages = []
         for item in items:

@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from common.config import Config
 from common.i18n import N_, resolve_language, translator
 from core import citizens, intake, routing, workflow
+from core.fencing import Fence
 from core.privacy import (
     ERASED,
     RETIRED_CARD,
@@ -143,7 +144,12 @@ def _render(
 
 
 async def post_card(
-    bot: Bot, engine: Engine, config: Config, request_id: int, ready: Card | None = None
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    request_id: int,
+    ready: Card | None = None,
+    fence: Fence | None = None,
 ) -> Message | None:
     """Post the request's card in its department's group.
 
@@ -156,7 +162,7 @@ async def post_card(
         return None  # already on its way (the SLA sweep met a card still being posted)
     posting.add(request_id)
     try:
-        return await _post_card(bot, engine, config, request_id, ready)
+        return await _post_card(bot, engine, config, request_id, ready, fence)
     finally:
         posting.discard(request_id)
 
@@ -168,7 +174,12 @@ _posting: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
 
 
 async def _post_card(
-    bot: Bot, engine: Engine, config: Config, request_id: int, ready: Card | None
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    request_id: int,
+    ready: Card | None,
+    fence: Fence | None,
 ) -> Message | None:
     request, text, on_photo, photos = ready or _card_text(engine, config, request_id, new=True)
     with transaction(engine) as session:
@@ -200,7 +211,7 @@ async def _post_card(
         # Never the citizen's error (the receipt is theirs): recorded, the supervisors told
         # once, and the SLA sweep posts the card later (handlers/unreachable.py).
         method = "sendPhoto" if on_photo else "sendMessage"
-        await unreachable.card_failed(bot, engine, config, request, chat_id, method, exc)
+        await unreachable.card_failed(bot, engine, config, request, chat_id, method, exc, fence)
         return None
     with transaction(engine) as session:
         workflow.set_card(

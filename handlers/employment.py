@@ -37,7 +37,7 @@ from flows.filing.screens import BACK, CANCEL, matches
 from flows.screen import Screen
 from handlers import employment_staff, render
 from handlers.buttons import Buttons
-from handlers.common import KentContext, is_private
+from handlers.common import KentContext, is_private, steps_down_when_deposed
 from handlers.feature import Command, Daily, Feature, MenuButton, Steps
 from handlers.render import Act, inline_keyboard, present
 
@@ -225,6 +225,7 @@ async def renew(update: Update, context: KentContext, button: a.Renew) -> None:
     await press(update, context, renewal_flow.renewed)
 
 
+@steps_down_when_deposed(log, "CV renewal questions")
 async def renewal_job(context: KentContext) -> None:
     """Job: ask the seekers whose CV has been idle for a year whether it should stay."""
     shared = context.deps
@@ -233,7 +234,7 @@ async def renewal_job(context: KentContext) -> None:
     asked = 0
     while asked < RENEWALS_PER_RUN:
         with transaction(shared.engine) as session:
-            due = renewal.claim_due(session, shared.clock(), retention_days)
+            due = renewal.claim_due(session, shared.clock(), retention_days, fence=shared.fence)
         if not due:
             break
         for item in due:

@@ -39,7 +39,7 @@ from flows.employment import staff_actions as s
 from flows.screen import Screen
 from handlers import outbox, render
 from handlers.buttons import Buttons
-from handlers.common import KentContext, is_private
+from handlers.common import KentContext, is_private, steps_down_when_deposed
 from handlers.feature import Daily, Feature
 from handlers.render import present
 
@@ -434,6 +434,7 @@ async def employer_started(update: Update, context: KentContext, button: s.Emplo
 # --- The follow-up sweep -------------------------------------------------------------------
 
 
+@steps_down_when_deposed(log, "employment follow-ups")
 async def referral_followups(context: KentContext) -> None:
     """Job: ask the follow-up questions that came due, expire referrals that stopped
     moving, and remind the centre's group of questions nobody answered."""
@@ -459,7 +460,7 @@ async def referral_followups(context: KentContext) -> None:
         if chat is None:
             return
         due = followups.reminders(
-            session, shared.calendar, now, config.employment.reminder_working_days
+            session, shared.calendar, now, config.employment.reminder_working_days, shared.fence
         )
         screens = [
             (

@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application
 
 from core import citizens
+from core.fencing import Deposed
 from db.engine import transaction
 from handlers.common import KentContext
 
@@ -36,6 +37,12 @@ async def on_error(update: object, context: KentContext) -> None:
     if error is None:
         return
     shared = context.deps
+    if isinstance(error, Deposed):
+        # A newer leader took over while this update was handled: the database refused
+        # its claim, and this instance sends nothing more (no apology either) and steps down.
+        log.error("update not finished, deposed: %s: %s", error, _describe(update))
+        shared.deposed()
+        return
     if isinstance(error, BadRequest) and "not modified" in str(error).lower():
         # The same button pressed twice: the screen already shows what was asked for.
         return

@@ -11,11 +11,10 @@ from telegram.error import TelegramError
 
 from common.i18n import translator
 from core import routing
-from core.fencing import Deposed
 from core.sla import due_for_reminder, mark_newly_overdue, without_card
 from db.engine import transaction
 from db.models import Request
-from handlers.common import KentContext
+from handlers.common import KentContext, steps_down_when_deposed
 from handlers.delivery import post_card, refresh_card
 
 log = logging.getLogger("kentbot.sla")
@@ -24,24 +23,19 @@ log = logging.getLogger("kentbot.sla")
 CARD_GRACE = timedelta(minutes=10)
 
 
+@steps_down_when_deposed(log, "SLA sweep")
 async def sla_watch(context: KentContext) -> None:
     """Job: post cards that never arrived, remind once at 80 % of the target, escalate
     once when overdue. A leader that a newer one deposed claims nothing and steps down."""
-    try:
-        await _sla_watch(context)
-    except Deposed as exc:
-        log.error("SLA sweep stopped: %s", exc)
-        context.deps.deposed()
-
-
-async def _sla_watch(context: KentContext) -> None:
     shared = context.deps
     now = shared.clock()
     with transaction(shared.engine) as session:
-        missing = without_card(session, now, CARD_GRACE)
+        missing = without_card(session, now, CARD_GRACE, shared.fence)
     for request_id in missing:
         try:
-            await post_card(context.bot, shared.engine, shared.config, request_id)
+            await post_card(
+                context.bot, shared.engine, shared.config, request_id, fence=shared.fence
+            )
         except TelegramError as exc:
             log.warning("card of request %s still not posted: %s", request_id, type(exc).__name__)
     t = translator(shared.config.municipality.default_language)

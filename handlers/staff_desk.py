@@ -148,7 +148,7 @@ async def _show_change(context: KentContext, request_id: int, action: str, actor
                     department=views.department_name(target, t), name=actor_name
                 ),
             )
-        await post_card(context.bot, engine, config, request_id)
+        await post_card(context.bot, engine, config, request_id, fence=context.deps.fence)
     else:
         await refresh_card(context.bot, engine, config, request_id)
 

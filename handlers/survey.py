@@ -19,7 +19,7 @@ from db.models import Citizen, ConversationState, Request
 from db.types import utcnow
 from flows import survey as ask
 from handlers.buttons import Buttons
-from handlers.common import KentContext
+from handlers.common import KentContext, steps_down_when_deposed
 from handlers.delivery import post_card, refresh_card
 from handlers.feature import Every, Feature, Steps
 from handlers.render import inline_keyboard, present
@@ -47,7 +47,7 @@ async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
 async def ask_now(context: KentContext, request_id: int) -> None:
     """Right after a resolution; the sweep catches whatever this misses."""
     with transaction(context.engine) as session:
-        if not survey.claim(session, request_id, utcnow()):
+        if not survey.claim(session, request_id, utcnow(), context.deps.fence):
             return
         request = session.get(Request, request_id)
         person = (
@@ -59,10 +59,11 @@ async def ask_now(context: KentContext, request_id: int) -> None:
     await send_survey(context, item)
 
 
+@steps_down_when_deposed(log, "survey sweep")
 async def survey_sweep(context: KentContext) -> None:
     """Job: first asks that were missed, and the one reminder after three days."""
     with transaction(context.engine) as session:
-        items = survey.due(session, context.deps.clock())
+        items = survey.due(session, context.deps.clock(), context.deps.fence)
     for item in items:
         try:
             await send_survey(context, item)
@@ -149,7 +150,8 @@ async def _tell_department(context: KentContext, request: Request) -> bool:
                 workflow.forget_card(session, request.id, chat_id, message_id)
     # A new card, which shows the request reopened.
     try:
-        return await post_card(bot, engine, config, request.id) is not None
+        card = await post_card(bot, engine, config, request.id, fence=context.deps.fence)
+        return card is not None
     except TelegramError:  # its photos; the card itself is posted
         return True
 

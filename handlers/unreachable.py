@@ -12,7 +12,6 @@ import logging
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
@@ -20,8 +19,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from common.config import Config
 from common.i18n import translator
 from core import unreachable
+from core.fencing import Fence
 from db.engine import transaction
 from db.models import Request
+from db.types import utcnow
 
 log = logging.getLogger("kentbot.delivery")
 
@@ -64,8 +65,10 @@ async def card_failed(
     chat_id: int,
     method: str,
     error: TelegramError,
+    fence: Fence | None = None,
 ) -> None:
-    """The card was not posted; the request stays without a card for the SLA sweep."""
+    """The card was not posted; the request stays without a card for the SLA sweep. The
+    supervisors are told under `fence`: a deposed leader gets `Deposed` and tells nobody."""
     assert request.id is not None
     if not is_unreachable(error):
         # Telegram down or slow: the rate limiter has retried and recorded it already.
@@ -100,11 +103,9 @@ async def card_failed(
                 method,
                 f"{type(error).__name__}: {error.message}",
             )
-    try:
-        with transaction(engine) as session:
-            unreachable.claim_report(session, chat_id)
-    except IntegrityError:
-        return  # told already
+    with transaction(engine) as session:
+        if not unreachable.claim_report(session, chat_id, utcnow(), fence):
+            return  # told already
     await _tell(bot, config, chat_id, request.department_code, error)
 
 

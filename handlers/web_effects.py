@@ -25,7 +25,9 @@ class TelegramEffects:
 
     async def after_filing(self, request_id: int) -> None:
         context = self._context()
-        await post_card(context.bot, context.engine, context.config, request_id)
+        await post_card(
+            context.bot, context.engine, context.config, request_id, fence=context.deps.fence
+        )
 
     async def after_staff_action(
         self, request_id: int, event_id: int, action: str, actor_name: str

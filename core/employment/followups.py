@@ -33,11 +33,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.employment import codes, referrals
 from core.employment.codes import INTERVIEW, JOB_FOUND
+from core.fencing import Fence, check, only_current
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.models import Citizen, JobSeeker, Referral, ReferralEvent
@@ -179,11 +181,16 @@ def working_days_since(calendar: WorkingCalendar, since: datetime, now: datetime
 
 
 def reminders(
-    session: Session, calendar: WorkingCalendar, now: datetime, working_days: int
+    session: Session,
+    calendar: WorkingCalendar,
+    now: datetime,
+    working_days: int,
+    fence: Fence | None = None,
 ) -> list[tuple[Referral, str]]:
     """The referrals to show the centre's group, each with its question (ASK_INTERVIEW,
     ASK_START), each once: marked reminded now (the caller sends, and a failed send is
-    rolled back with the mark, so the next sweep tries again)."""
+    rolled back with the mark, so the next sweep tries again). With a `fence`, the
+    marking UPDATEs check the leadership epoch: a deposed leader gets `Deposed`."""
     # N working days are at least N calendar days: the database leaves out the rest, and
     # answered questions, so that they never fill a batch.
     earliest = now - timedelta(days=working_days)
@@ -218,13 +225,45 @@ def reminders(
         assert referral.start_asked_at is not None
         if working_days_since(calendar, referral.start_asked_at, now) >= working_days:
             found.append((referral, ASK_START))
-    for referral, kind in found:
-        if kind == ASK_INTERVIEW:
-            referral.interview_reminded_at = now
-        else:
-            referral.start_reminded_at = now
-        session.add(referral)
-    return found
+    if not found:
+        return []
+    marked: set[tuple[str, int]] = set()
+    for kind, column in (
+        (ASK_INTERVIEW, "interview_reminded_at"),
+        (ASK_START, "start_reminded_at"),
+    ):
+        ids = [referral.id for referral, asked in found if asked == kind]
+        if ids:
+            marked |= {(kind, i) for i in _mark(session, column, ids, now, fence)}
+    if not marked:
+        check(session, fence)
+    return [(referral, kind) for referral, kind in found if (kind, referral.id) in marked]
+
+
+def _mark(
+    session: Session, column: str, ids: list[int | None], now: datetime, fence: Fence | None
+) -> list[int]:
+    """The claim of a reminder: `column` set to `now` where it is still NULL, in one UPDATE
+    that also checks the leadership epoch; the ids it marked. The loaded referrals are
+    told, as the database now holds it."""
+    marked = list(
+        session.execute(
+            update(Referral)
+            .where(
+                col(Referral.id).in_(ids),
+                col(getattr(Referral, column)).is_(None),
+                *only_current(fence),
+            )
+            .values({column: now})
+            .returning(col(Referral.id))
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    for referral_id in marked:
+        referral = session.get(Referral, referral_id)
+        if referral is not None:
+            set_committed_value(referral, column, now)
+    return marked
 
 
 def expire(session: Session, now: datetime, days: int) -> list[Referral]:

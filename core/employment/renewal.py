@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select, update
 from sqlmodel import Session, col
 
 from common.i18n import resolve_language
+from core.fencing import Fence, check, only_current
 from db.models import Citizen, JobSeeker
 
 ASK_AFTER = timedelta(days=365)
@@ -42,11 +43,21 @@ class RenewalDue:
 
 
 def claim_due(
-    session: Session, now: datetime, retention_days: int, limit: int = BATCH
+    session: Session,
+    now: datetime,
+    retention_days: int,
+    limit: int = BATCH,
+    fence: Fence | None = None,
 ) -> list[RenewalDue]:
     """Seekers idle for `ask_after` and not asked since their last activity, marked as
-    asked now. Only CVs written through the bot (imported ones have nobody to ask)."""
+    asked now. Only CVs written through the bot (imported ones have nobody to ask). With
+    a `fence`, the marking UPDATE checks the leadership epoch: a deposed leader gets
+    `Deposed` and asks nobody."""
     idle_since = func.coalesce(col(JobSeeker.last_active_at), col(JobSeeker.registered_at))
+    not_asked = or_(
+        col(JobSeeker.renewal_asked_at).is_(None),
+        col(JobSeeker.renewal_asked_at) < idle_since,
+    )
     rows = session.execute(
         select(
             col(JobSeeker.id),
@@ -61,10 +72,7 @@ def claim_due(
             col(Citizen.telegram_id).is_not(None),
             col(Citizen.blocked_at).is_(None),
             idle_since < now - ask_after(retention_days),
-            or_(
-                col(JobSeeker.renewal_asked_at).is_(None),
-                col(JobSeeker.renewal_asked_at) < idle_since,
-            ),
+            not_asked,
         )
         .order_by(idle_since)
         .limit(limit)
@@ -79,13 +87,25 @@ def claim_due(
         for seeker, telegram, language, telegram_language, idle in rows
         if seeker is not None and telegram is not None
     ]
-    if due:
+    if not due:
+        return []
+    # The claim: still not asked (another run may have been first), under a current epoch.
+    marked = set(
         session.execute(
             update(JobSeeker)
-            .where(col(JobSeeker.id).in_([item.seeker_id for item in due]))
+            .where(
+                col(JobSeeker.id).in_([item.seeker_id for item in due]),
+                not_asked,
+                *only_current(fence),
+            )
             .values(renewal_asked_at=now)
-        )
-    return due
+            .returning(col(JobSeeker.id))
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    if not marked:
+        check(session, fence)
+    return [item for item in due if item.seeker_id in marked]
 
 
 def renew(session: Session, seeker: JobSeeker, now: datetime) -> None:

@@ -68,7 +68,9 @@ async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
     # has it even when the receipt cannot be shown; a card lost to a crash is posted by
     # the SLA sweep (handlers/sla_jobs.py).
     context.application.create_task(
-        without_blocking(engine, post_card(context.bot, engine, config, request.id, ready)),
+        without_blocking(
+            engine, post_card(context.bot, engine, config, request.id, ready, context.deps.fence)
+        ),
         update=update,
     )
     await query.answer()

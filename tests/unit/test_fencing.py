@@ -1,5 +1,6 @@
 """core.fencing: leadership epochs, and the claims and outbox sends that check them, on both
-databases. A leader whose epoch is stale gets zero rows and `Deposed`, and changes nothing.
+databases. A leader whose epoch is stale gets zero rows and `Deposed`, and changes nothing;
+the current one claims as before, and "nothing to do" is not taken for "deposed".
 The hand-over with real processes is tests/e2e/test_handover_e2e.py."""
 
 from __future__ import annotations
@@ -11,11 +12,21 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from common.config import Config
-from core import fencing, job_runs, outbox, sla
+from core import event_reminders, fencing, job_runs, outbox, sla, survey, unreachable
+from core.employment import followups, registry, renewal
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import JobRun, LeadershipEpoch, OutboxMessage
-from tests.builders import file_request, make_citizen
+from db.models import (
+    CouncilEvent,
+    JobRun,
+    LeadershipEpoch,
+    OutboxMessage,
+    Registration,
+    Request,
+)
+from tests.builders import citizen_of, file_request, make_citizen
+from tests.unit.test_employment import _cv
+from tests.unit.test_employment_staff import _at_interview
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KEY = "kentbot"
@@ -153,3 +164,124 @@ def test_a_deposed_leader_reminds_nobody(
     with transaction(db) as session:
         reminders = sla.due_for_reminder(session, calendar, nearly, new)
     assert [r.request_id for r in reminders] == [kent_request]
+
+
+# --- Direct sends: each is claimed by a mark that checks the epoch -----------------------
+
+
+def test_a_deposed_leader_sends_no_event_reminder(db: Engine) -> None:
+    citizen = make_citizen(db, 502)
+    with transaction(db) as session:
+        event = CouncilEvent(
+            kind="job_fair",
+            title="İş fuarı",
+            starts_at=NOW + timedelta(hours=20),
+            ends_at=NOW + timedelta(hours=23),
+            capacity=10,
+        )
+        session.add(event)
+        session.flush()
+        assert event.id is not None
+        session.add(
+            Registration(event_id=event.id, citizen_id=citizen, status="registered", code="K7")
+        )
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        event_reminders.due(session, NOW, old)
+    with transaction(db) as session:
+        [reminder] = event_reminders.due(session, NOW, new)
+        assert (reminder.code, reminder.which) == ("K7", "24h")
+    with transaction(db) as session:
+        assert event_reminders.due(session, NOW, new) == []  # nothing to do: not deposed
+        [registration] = session.exec(select(Registration)).all()
+        assert registration.reminded_24h_at == NOW
+
+
+def _resolved(db: Engine, calendar: WorkingCalendar, telegram_id: int) -> int:
+    request = file_request(db, calendar, make_citizen(db, telegram_id), now=NOW)
+    with transaction(db) as session:
+        row = session.get(Request, request.id)
+        assert row is not None and row.id is not None
+        row.status, row.resolved_at = "resolved", NOW
+        session.add(row)
+        return row.id
+
+
+def test_a_deposed_leader_asks_no_survey(db: Engine, calendar: WorkingCalendar) -> None:
+    first, second = _resolved(db, calendar, 503), _resolved(db, calendar, 504)
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    for attempt in (
+        lambda s: survey.claim(s, first, NOW, old),  # right after the resolution
+        lambda s: survey.due(s, NOW, old),  # the sweep
+    ):
+        with transaction(db) as session, pytest.raises(fencing.Deposed):
+            attempt(session)
+    with transaction(db) as session:
+        assert {r.survey_asked_at for r in session.exec(select(Request))} == {None}
+    with transaction(db) as session:
+        assert survey.claim(session, first, NOW, new)
+        assert not survey.claim(session, first, NOW, new)  # asked already: not deposed
+        assert [item.request_id for item in survey.due(session, NOW, new)] == [second]
+    # The reminder three days on is claimed the same way.
+    later = NOW + survey.ASK_AGAIN_AFTER
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        survey.due(session, later, old)
+    with transaction(db) as session:
+        reminders = survey.due(session, later, new)
+    assert sorted((i.request_id, i.reminder) for i in reminders) == [(first, True), (second, True)]
+
+
+def test_a_deposed_leader_asks_no_idle_seeker_about_their_cv(db: Engine) -> None:
+    citizen = make_citizen(db, 505)
+    with transaction(db) as session:
+        registry.save_cv(session, citizen_of(session, citizen), _cv(), NOW - timedelta(days=400))
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        renewal.claim_due(session, NOW, 730, fence=old)
+    with transaction(db) as session:
+        assert [i.telegram_id for i in renewal.claim_due(session, NOW, 730, fence=new)] == [505]
+    with transaction(db) as session:
+        assert renewal.claim_due(session, NOW, 730, fence=new) == []
+
+
+def test_a_deposed_leader_reminds_the_employment_centre_of_nothing(
+    db: Engine, calendar: WorkingCalendar
+) -> None:
+    with transaction(db) as session:
+        referral, citizen, _, _ = _at_interview(session)
+        followups.interview_questions(session, NOW)
+        followups.answer_interview(session, citizen, referral, False, NOW)  # did not happen
+        referral_id = referral.id
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        followups.reminders(session, calendar, NOW, 3, old)
+    with transaction(db) as session:
+        due = followups.reminders(session, calendar, NOW, 3, new)
+        assert [(r.id, kind) for r, kind in due] == [(referral_id, "interview")]
+        assert due[0][0].interview_reminded_at == NOW
+    with transaction(db) as session:
+        assert followups.reminders(session, calendar, NOW, 3, new) == []
+
+
+def test_a_deposed_leader_tells_nobody_that_a_group_is_unreachable(db: Engine) -> None:
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        unreachable.claim_report(session, -100123, NOW, old)
+    with transaction(db) as session:
+        assert session.exec(select(JobRun)).all() == []
+    with transaction(db) as session:
+        assert unreachable.claim_report(session, -100123, NOW, new)
+        assert not unreachable.claim_report(session, -100123, NOW, new)  # told already
+    with transaction(db) as session:
+        [run] = session.exec(select(JobRun)).all()
+        assert (run.job, run.key, run.epoch) == (unreachable.UNREACHABLE, "-100123", 2)
+
+
+def test_a_deposed_leader_posts_no_missing_card_again(db: Engine, kent_request: int) -> None:
+    old, new = _lead(db, "a:1"), _lead(db, "b:2")
+    later = NOW + timedelta(hours=1)
+    with transaction(db) as session, pytest.raises(fencing.Deposed):
+        sla.without_card(session, later, timedelta(minutes=10), old)
+    with transaction(db) as session:
+        assert sla.without_card(session, later, timedelta(minutes=10), new) == [kent_request]
+        assert sla.without_card(session, NOW, timedelta(minutes=10), new) == []  # too soon
