@@ -16,9 +16,9 @@ where nothing competes):
 - the outbox: its claim, the *started* mark before each request, and the marks after it
   (core.outbox);
 - `job_run` claims: the digests (core.job_runs), an unreachable staff group reported to
-  the supervisors (core.unreachable);
-- the marks that claim a direct send: the SLA reminder and overdue marks, and the read
-  of the requests whose card the SLA sweep posts again (core.sla); the event reminders
+  the supervisors (core.unreachable), each card the SLA sweep posts again (core.sla);
+- the marks that claim a direct send: the SLA reminder and overdue marks (core.sla); the
+  event reminders
   (core.event_reminders); the satisfaction survey's question and reminder (core.survey);
   the CV renewal question (core.employment.renewal); the reminders of unanswered
   referral follow-ups to the employment centre (core.employment.followups).

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from core import job_runs
 from core.codes import OPEN_STATUSES
 from core.fencing import Fence, check, only_current
 from core.working_time import WorkingCalendar
@@ -127,12 +128,12 @@ def _mark(
 def without_card(
     session: Session, now: datetime, grace: timedelta, fence: Fence | None = None
 ) -> list[int]:
-    """Open requests whose card never reached a staff group (a crash, a Telegram outage).
-
-    A card has no mark to claim before it is posted (the database learns of it once it is
-    sent), so with a `fence` this read itself checks the leadership epoch: a deposed leader
-    gets `Deposed` and posts no card again. A leader deposed between this read and its
-    posts may still post a card its successor posts too."""
+    """Open requests whose card never reached a staff group (a crash, a Telegram outage),
+    each claimed for this sweep's window of `grace` (a `job_run` row, `card-repost`), so
+    that of two leaders only one posts it: the claim checks the leadership epoch in its
+    INSERT (a deposed leader gets `Deposed`), and a successor sweeping in the same window
+    finds it claimed. A card claimed and then not posted (the leader died) is claimed again
+    in the next window."""
     rows = session.exec(
         select(Request.id)
         .where(
@@ -146,4 +147,9 @@ def without_card(
     ).all()
     if not rows:
         check(session, fence)
-    return [r for r in rows if r is not None]
+    window = int(now.timestamp() // grace.total_seconds())
+    return [
+        r
+        for r in rows
+        if r is not None and job_runs.claim(session, "card-repost", f"{r}@{window}", now, fence)
+    ]

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from common.config import Config
 from common.i18n import N_, resolve_language, translator
-from core import citizens, intake, routing, workflow
+from core import citizens, fencing, intake, routing, workflow
 from core.fencing import Fence
 from core.privacy import (
     ERASED,
@@ -193,6 +193,11 @@ async def _post_card(
         )
         return None
     keyboard = card_keyboard(request, config.municipality.default_language)
+    if fence is not None:
+        # A leader deposed since it claimed this card (the SLA sweep's repost) leaves it to
+        # its successor; the window left is this check to the HTTP request.
+        with transaction(engine) as session:
+            fencing.check(session, fence)
     message: Message
     try:
         if on_photo:

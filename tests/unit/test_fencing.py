@@ -285,3 +285,21 @@ def test_a_deposed_leader_posts_no_missing_card_again(db: Engine, kent_request: 
     with transaction(db) as session:
         assert sla.without_card(session, later, timedelta(minutes=10), new) == [kent_request]
         assert sla.without_card(session, NOW, timedelta(minutes=10), new) == []  # too soon
+
+
+def test_a_missing_card_claimed_by_a_leader_is_not_posted_by_its_successor_too(
+    db: Engine, kent_request: int
+) -> None:
+    """The old leader claims the repost and is paused before posting; its successor,
+    sweeping in the same window, finds the card claimed and leaves it. Had the old leader
+    died instead, the next window's sweep posts it."""
+    old = _lead(db, "a:1")
+    later = NOW + timedelta(hours=1)
+    grace = timedelta(minutes=10)
+    with transaction(db) as session:
+        assert sla.without_card(session, later, grace, old) == [kent_request]
+    new = _lead(db, "b:2")
+    with transaction(db) as session:
+        assert sla.without_card(session, later + timedelta(minutes=1), grace, new) == []
+    with transaction(db) as session:
+        assert sla.without_card(session, later + grace, grace, new) == [kent_request]
