@@ -267,8 +267,7 @@ def parts_of(config: Config, span: Any) -> dict[str, Any]:
 
     return {
         "satisfaction": lambda s: ind._satisfaction(s, span.start, span.end),
-        "average response": lambda s: ind._average_response(s, span.start, span.end),
-        "requests by channel": lambda s: ind._requests(s, span.start, span.end),
+        "requests and average response": lambda s: ind._requests(s, span.start, span.end),
         "call centre": lambda s: ind._calls(s, config, span),
         "council events": lambda s: council_core.events_per_assembly(
             s, span.start, span.end, now=span.end

@@ -54,17 +54,24 @@ class Breakdowns:
         )
 
 
-def response_days(session: Session) -> ColumnElement[Any]:
-    """avg(first response - arrival) in days, in the dialect's own date arithmetic."""
+def response_time(session: Session) -> tuple[ColumnElement[Any], int | float]:
+    """A request's first response - arrival in the dialect's own date arithmetic (NULL until
+    answered), and how many of its units make a day."""
     created, first = _REQUEST.c.created_at, _REQUEST.c.first_response_at
     if session.get_bind().dialect.name == "postgresql":
-        # Both columns are timestamp without time zone (UTC): their difference is an interval.
-        seconds = func.extract("epoch", first.op("-")(created))
-        return func.avg(seconds) / SECONDS_PER_DAY
+        # Both columns are timestamp without time zone (UTC): their difference is an interval,
+        # its epoch an exact numeric of seconds.
+        return func.extract("epoch", first.op("-")(created)), SECONDS_PER_DAY
     # julianday is a double; rounding each difference to whole milliseconds keeps a mean
-    # of exact 2-day answers at exactly 2 instead of 1.9999999999.
-    millis = func.round((func.julianday(first) - func.julianday(created)) * 86_400_000)
-    return func.avg(millis) / 86_400_000.0
+    # of exact 2-day answers at exactly 2 instead of 1.9999999999 (and makes any sum of
+    # them exact, whole numbers far below 2**53).
+    return func.round((func.julianday(first) - func.julianday(created)) * 86_400_000), 86_400_000.0
+
+
+def response_days(session: Session) -> ColumnElement[Any]:
+    """avg(first response - arrival) in days."""
+    elapsed, per_day = response_time(session)
+    return func.avg(elapsed) / per_day
 
 
 def months(span: Period, tz: ZoneInfo) -> list[Period]:

@@ -10,18 +10,20 @@ fixture of unit/conftest.py), not once per test.
 from __future__ import annotations
 
 import json
+import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import case, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from common.config import Config
 from common.i18n import translator
-from core import indicators
+from core import breakdowns, indicators
 from core.periods import KINDS, Period, between, period, previous
 from db.engine import transaction
 from db.models import (
@@ -201,6 +203,91 @@ def test_a_quarter_of_the_seed_adds_up_with_the_others(seeded: Engine, config: C
         19123 * 3,
         19123 * 3,
     ]
+
+
+# --- one pass over the requests -----------------------------------------------------------
+
+
+def _the_old_two_aggregates(
+    session: Session, span: Period
+) -> tuple[dict[str, int], dict[str, int], float | None, int]:
+    """The definitions as two queries, as compute() ran them before one pass replaced them."""
+    requests = table(Request)
+    within = (requests.c.created_at >= span.start, requests.c.created_at < span.end)
+    rows = session.execute(
+        select(
+            requests.c.channel,
+            func.count(),
+            func.sum(case((requests.c.type == "sikayet", 1), else_=0)),
+        )
+        .where(*within)
+        .group_by(requests.c.channel)
+    ).all()
+    average, responded = session.execute(
+        select(breakdowns.response_days(session), func.count()).where(
+            *within, requests.c.first_response_at.is_not(None)
+        )
+    ).one()
+    return (
+        {channel: int(count) for channel, count, _ in rows},
+        {channel: int(complaints) for channel, _, complaints in rows},
+        None if average is None else float(average),
+        int(responded),
+    )
+
+
+def test_one_pass_gives_the_figures_of_the_two_aggregates_to_the_last_digit(
+    db: Engine, config: Config
+) -> None:
+    """Requests, complaints and the average response come from one statement over the
+    period's requests, and equal the old definitions exactly: every channel, complaints and
+    others, unanswered requests (no response time), answers to the microsecond."""
+    rng = random.Random(19)
+    march = period("month", date(2025, 3, 1), IST)
+    channels = ["phone", "web", "whatsapp", "facebook", "telegram"]
+    with transaction(db) as session:
+        for n in range(400):
+            # Some fall just outside March, on either side.
+            created = march.start + timedelta(seconds=rng.randrange(-86_400, 32 * 86_400))
+            answered = None
+            if rng.random() < 0.7:
+                answered = created + timedelta(seconds=rng.uniform(60, 12 * 86_400))
+            _request(
+                session,
+                f"2025-{n:06d}",
+                created,
+                channel=rng.choice(channels),
+                type=rng.choice(["sikayet", "talep", "oneri"]),
+                first_response_at=answered,
+            )
+    statements: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    with transaction(db) as session:
+        by_channel, complaints, average, responded = _the_old_two_aggregates(session, march)
+        event.listen(db, "before_cursor_execute", capture)
+        try:
+            figures = indicators.compute(session, config, march)
+        finally:
+            event.remove(db, "before_cursor_execute", capture)
+    assert {c: n for c, n in figures.requests_by_channel.items() if n} == by_channel
+    assert {c: n for c, n in figures.complaints_by_channel.items() if n} == {
+        c: n for c, n in complaints.items() if n
+    }
+    assert len(by_channel) == 5 and 0 < sum(complaints.values()) < sum(by_channel.values())
+    assert (figures.average_response_days, figures.responded_requests) == (average, responded)
+    assert figures.requests_total > responded > 0
+    # One statement reads the requests (a year is most of the table: one scan, not two).
+    assert len([s for s in statements if re.search(r"\bFROM request\b", s)]) == 1
+    # Nothing answered: no average, no division by zero.
+    with transaction(db) as session:
+        session.execute(update(table(Request)).values(first_response_at=None))
+    with transaction(db) as session:
+        unanswered = indicators.compute(session, config, march)
+    assert (unanswered.average_response_days, unanswered.responded_requests) == (None, 0)
+    assert unanswered.requests_by_channel == figures.requests_by_channel
 
 
 # --- targets and the council ---------------------------------------------------------------
