@@ -19,12 +19,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -146,29 +149,27 @@ def _read_rows(
     delimiter = _delimiter(text, columns + optional)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     row_number = 0
-    index: dict[str, int] = {}
+    positions: list[int] = []  # of each column in a record; -1 for one the file leaves out
     width = 0
     try:
         for record in reader:
             row_number += 1
             if row_number == 1:
                 index = _header_index(record, columns, delimiter, optional)
+                positions = [index.get(name, -1) for name in columns + optional]
                 width = len(record)
                 continue
-            if not any(value.strip() for value in record):
+            if not "".join(record).strip():
                 continue  # blank lines and the ",,,," rows spreadsheets leave at the end
             # Trailing empty fields are harmless (spreadsheets pad rows); others are not.
-            if len(record) < width or any(value.strip() for value in record[width:]):
+            if len(record) < width or (len(record) > width and "".join(record[width:]).strip()):
                 errors.append(
                     RowError(
                         row_number, None, f"has {len(record)} fields but the header has {width}"
                     )
                 )
                 continue
-            yield (
-                row_number,
-                [record[index[name]] if name in index else "" for name in columns + optional],
-            )
+            yield row_number, [record[position] if position >= 0 else "" for position in positions]
     except csv.Error as exc:
         raise ImportFailed([RowError(row_number + 1, None, f"unreadable CSV: {exc}")]) from exc
     if row_number == 0:
@@ -392,29 +393,23 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
                 new.append(item)
         if errors:
             raise ImportFailed(errors)
-        new.sort(key=lambda item: (item.received_at, item.row))
+        new.sort(key=attrgetter("received_at", "row"))
         numbers = _allocate_numbers(session, new, tz)
-        for chunk in _chunks(new):
-            session.execute(
-                insert(_REQUEST_TABLE),
-                [
-                    _request_values(item, numbers[item.key], *sla[item.category], calendar)
-                    for item in chunk
-                ],
-            )
-        # Ids come back by one range read rather than INSERT ... RETURNING, which made
-        # SQLAlchemy send multi-row VALUES statements that took PostgreSQL three times as
-        # long as a plain executemany.
-        ids = _ids_by_key(session, new)
         imported_at = utcnow()
-        for chunk in _chunks(new):
-            session.execute(
-                insert(_EVENT_TABLE),
-                [
-                    _event_values(ids[item.key], imported_at, "imported", path.name, item)
-                    for item in chunk
-                ],
+        # Sorted, the rows received at the same moment (a file's times are often to the
+        # minute) come one after another: a small cache computes their due time once.
+        due_at = lru_cache(maxsize=64)(calendar.add_working_hours)
+
+        def new_values(item: _RequestRow) -> tuple[Any, ...]:
+            department, sla_hours = sla[item.category]
+            return _request_values(
+                item, numbers[item.key], department, due_at(item.received_at, sla_hours)
             )
+
+        if session.connection().dialect.name == "postgresql":
+            _copy_new(session, new, new_values, imported_at, path.name)
+        else:
+            _insert_new(session, new, new_values, imported_at, path.name)
         _correct(session, corrections, path.name, imported_at)
         if claimed:
             session.execute(
@@ -433,6 +428,83 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
         updated=len(corrections),
         unchanged=unchanged,
     )
+
+
+def _insert_new(
+    session: Session,
+    new: list[_RequestRow],
+    values: Callable[[_RequestRow], tuple[Any, ...]],
+    at: datetime,
+    file: str,
+) -> None:
+    """The new requests and their `imported` events, by executemany (SQLite)."""
+    for chunk in _chunks(new):
+        session.execute(
+            insert(_REQUEST_TABLE),
+            [dict(zip(NEW_REQUEST_COLUMNS, values(item), strict=True)) for item in chunk],
+        )
+    # Ids come back by one range read rather than INSERT ... RETURNING, which made
+    # SQLAlchemy send multi-row VALUES statements that took PostgreSQL three times as
+    # long as a plain executemany.
+    ids = _ids_by_key(session, new)
+    for chunk in _chunks(new):
+        session.execute(
+            insert(_EVENT_TABLE),
+            [_event_values(ids[item.key], at, "imported", file, item) for item in chunk],
+        )
+
+
+def _copy_new(
+    session: Session,
+    new: list[_RequestRow],
+    values: Callable[[_RequestRow], tuple[Any, ...]],
+    at: datetime,
+    file: str,
+) -> None:
+    """The new requests and their `imported` events, by COPY (PostgreSQL): executemany
+    binds every row in Python and inserts them one statement each, which was half of a
+    million-row import's time (bench/README.md, section 13).
+
+    On the session's own connection, so inside its transaction: a failure anywhere rolls
+    the whole import back. psycopg's write_row escapes the values (tabs, newlines,
+    backslashes, a text that reads \\N). The ids are taken from the table's sequence
+    beforehand, as an INSERT takes them, so the events need no read back; sorted, they
+    follow the order of arrival as executemany's did.
+    """
+    if not new:
+        return
+    # Imported here: a SQLite deployment need not load psycopg.
+    import psycopg
+    from psycopg.adapt import PyFormat
+
+    pg = session.connection().connection.driver_connection
+    assert pg is not None
+    with pg.cursor() as cursor:
+        # psycopg's own text dumper (in C) instead of the connection's, which drops NULs in
+        # Python (db.engine), a third of write_row's time under the profiler: every text
+        # here is NUL-free already (the texts and source ids are checked, the rest are
+        # codes, numbers, hex keys and a file name).
+        cursor.adapters.register_dumper(str, psycopg.adapters.get_dumper(str, PyFormat.TEXT))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('request', 'id')) FROM generate_series(1, %s)",
+            (len(new),),
+        )
+        ids = sorted(request_id for (request_id,) in cursor)
+        columns = ", ".join(("id", *NEW_REQUEST_COLUMNS))
+        with cursor.copy(f"COPY request ({columns}) FROM STDIN") as copy:
+            for request_id, item in zip(ids, new, strict=True):
+                # The times are aware UTC datetimes; a `timestamp without time zone`
+                # column drops the "+00:00", which leaves the naive UTC UTCDateTime stores.
+                copy.write_row((request_id, *values(item)))
+        # The data's JSON as json.dumps writes {"file": file, "row": n}, which is what
+        # SQLAlchemy's JSON type stores on the executemany path, without dumping a dict
+        # per row.
+        data = json.dumps({"file": file, "row": 0}).removesuffix("0}")
+        with cursor.copy(
+            "COPY request_event (request_id, at, kind, actor, data) FROM STDIN"
+        ) as copy:
+            for request_id, item in zip(ids, new, strict=True):
+                copy.write_row((request_id, at, "imported", "system", f"{data}{item.row}}}"))
 
 
 def _source_key(channel: str, source_id: str) -> str:
@@ -683,7 +755,12 @@ def _parse_request(
 
 def _normalised(text: str) -> str:
     # Re-saving a file in another editor may change line endings or spacing.
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    text = unicodedata.normalize("NFC", text)
+    if text.isprintable() and "  " not in text and text.strip(" ") == text:
+        # Nothing to change: every character split() splits at, but the space, is not
+        # printable. The common case, at a third of the cost of splitting and joining.
+        return text
+    return " ".join(text.split())
 
 
 def _time(
@@ -761,27 +838,47 @@ def _allocate_numbers(session: Session, rows: list[_RequestRow], tz: ZoneInfo) -
     return numbers
 
 
+# A new request's columns, in the order _request_values gives them; the others (the
+# citizen, the location, the card, the reminders) are empty on an imported request.
+NEW_REQUEST_COLUMNS = (
+    "number",
+    "channel",
+    "type",
+    "category_code",
+    "department_code",
+    "text",
+    "status",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "due_at",
+    "import_key",
+    "source_id",
+    "updated_at",
+)
+
+
 def _request_values(
-    item: _RequestRow, number: str, department: str, sla_hours: int, calendar: WorkingCalendar
-) -> dict[str, Any]:
+    item: _RequestRow, number: str, department: str, due_at: datetime
+) -> tuple[Any, ...]:
     first = item.first_response_at or item.resolved_at
-    return {
-        "number": number,
-        "channel": item.channel,
-        "type": item.type,
-        "category_code": item.category,
-        "department_code": department,
-        "citizen_id": None,
-        "text": item.text,
-        "status": _derived_status(first, item.resolved_at),
-        "created_at": item.received_at,
-        "first_response_at": first,
-        "resolved_at": item.resolved_at,
-        "due_at": calendar.add_working_hours(item.received_at, sla_hours),
-        "import_key": item.key,
-        "source_id": item.source_id,
-        "updated_at": max(t for t in (item.received_at, first, item.resolved_at) if t),
-    }
+    return (
+        number,
+        item.channel,
+        item.type,
+        item.category,
+        department,
+        item.text,
+        _derived_status(first, item.resolved_at),
+        item.received_at,
+        first,
+        item.resolved_at,
+        due_at,
+        item.key,
+        item.source_id,
+        # The latest of the three: _parse_request refuses a row whose times go backwards.
+        item.resolved_at or first or item.received_at,
+    )
 
 
 def _derived_status(first_response_at: datetime | None, resolved_at: datetime | None) -> str:

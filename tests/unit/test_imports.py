@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from common.config import Config
+from core import imports as core_imports
 from core.imports import ImportFailed, import_calls, import_requests
 from core.working_time import WorkingCalendar
 from db.models import CallCentreDay, Category, Request, RequestCounter, RequestEvent
@@ -385,6 +386,133 @@ def test_blank_lines_and_extra_columns_are_ignored(
     report = import_requests(db, config, path)
 
     assert (report.rows, report.added) == (2, 2)
+
+
+# Text with its source_id: what COPY's text format gives a meaning of its own (tab,
+# newline, backslash, \N for NULL, \. for the end), quotes, Turkish letters, no id.
+AWKWARD = {
+    "sekme\tiçinde": "CC\t1",
+    "satır\nsonu ve\r\nWindows satır sonu": "CC\\2",
+    "ters\\bölü \\N ve \\. ve sonda \\": "\\N",
+    "\\N": "",
+    "tırnak \"çift\" ve 'tek', virgül; noktalı virgül": 'CC "4"',
+    "Çöp İĞÜŞÖÇ ığüşöç â î û": "ÇM-5",
+}
+AWKWARD_TEXTS = list(AWKWARD)
+
+
+def test_awkward_texts_are_stored_exactly_and_a_second_import_adds_nothing(
+    db: Engine, config: Config, tmp_path: Path
+) -> None:
+    rows = [
+        ["2024-03-05 10:00", "phone", "sikayet", "cop", text, "", "", source_id]
+        for text, source_id in AWKWARD.items()
+    ]
+    path = write_csv(tmp_path / "garip, dosya\tadı.csv", [*REQUEST_HEADER, "source_id"], rows)
+
+    assert import_requests(db, config, path).added == len(AWKWARD)
+
+    stored = requests_by_text(db)
+    # An empty source_id is none.
+    assert {r.text: r.source_id for r in stored.values()} == {
+        text: source_id or None for text, source_id in AWKWARD.items()
+    }
+    for request in stored.values():
+        # Empty optional fields are empty, not the empty string nor a NULL marker's text.
+        assert (request.first_response_at, request.resolved_at) == (None, None)
+        assert (request.citizen_id, request.address, request.publish_consent) == (None, None, False)
+        assert request.status == "new"
+    with Session(db) as session:
+        events = session.exec(select(RequestEvent)).all()
+    assert sorted((e.request_id, e.data["row"]) for e in events) == sorted(
+        (stored[text].id, row) for row, text in enumerate(AWKWARD_TEXTS, start=2)
+    )
+    assert {e.data["file"] for e in events} == {"garip, dosya\tadı.csv"}
+
+    report = import_requests(db, config, path)
+    assert (report.added, report.unchanged) == (0, len(AWKWARD))
+    assert (count(db, Request), count(db, RequestEvent)) == (len(AWKWARD), len(AWKWARD))
+
+
+def refuse_event_inserts(engine: Engine) -> None:
+    """A server-side failure after the requests are written: every event insert fails."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON request_event "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON request_event "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+
+
+def test_an_import_failing_midway_stores_nothing_and_spends_no_numbers(
+    db: Engine, config: Config
+) -> None:
+    refuse_event_inserts(db)
+
+    with pytest.raises(Exception, match="refused by the test"):
+        import_requests(db, config, DATA / "requests_valid.csv")
+
+    assert (count(db, Request), count(db, RequestEvent), count(db, RequestCounter)) == (0, 0, 0)
+    with db.begin() as connection:
+        connection.exec_driver_sql(
+            "DROP TRIGGER refuse" + (" ON request_event" if db.dialect.name == "postgresql" else "")
+        )
+    assert import_requests(db, config, DATA / "requests_valid.csv").added == 4
+    numbers = sorted(r.number for r in requests_by_text(db).values())
+    assert numbers == ["2023-000001", "2024-000001", "2024-000002", "2024-000003"]
+
+
+def test_copy_stores_what_executemany_stores(
+    pg: Engine, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL takes new requests by COPY and SQLite by executemany: both must store
+    # the same rows, every column, with the same events.
+    rows = [
+        ["2024-03-05 10:00", "phone", "sikayet", "cop", AWKWARD_TEXTS[0], "", "", "A-1"],
+        ["2024-03-05 10:00", "web", "talep", "yol", AWKWARD_TEXTS[3], "2024-03-06 09:15", "", ""],
+        [
+            "2024-03-09T23:59:59+03:00",
+            "cimer",
+            "bilgi",
+            "park",
+            AWKWARD_TEXTS[2],
+            "",
+            "2024-03-11 08:00",
+            "",
+        ],
+    ]
+    path = write_csv(tmp_path / "both.csv", [*REQUEST_HEADER, "source_id"], rows)
+
+    def stored() -> list[tuple[Any, ...]]:
+        with pg.begin() as connection:
+            requests = (
+                connection.exec_driver_sql("SELECT * FROM request ORDER BY number").mappings().all()
+            )
+            events = connection.exec_driver_sql(
+                "SELECT r.number, e.kind, e.actor, e.actor_telegram_id, e.text, e.data::text "
+                "FROM request_event e JOIN request r ON r.id = e.request_id ORDER BY r.number"
+            ).all()
+            connection.exec_driver_sql("DELETE FROM request_event")
+            connection.exec_driver_sql("DELETE FROM request")
+            connection.exec_driver_sql("DELETE FROM request_counter")
+        return [tuple(v for k, v in r.items() if k != "id") for r in requests] + list(events)
+
+    import_requests(pg, config, path)
+    by_copy = stored()
+    monkeypatch.setattr(core_imports, "_copy_new", core_imports._insert_new)
+    import_requests(pg, config, path)
+
+    assert by_copy == stored()
+    assert len(by_copy) == 6
 
 
 # --- call-centre days ----------------------------------------------------------------------
