@@ -1,7 +1,8 @@
 """What people do with the bot, through the emulator, as the end-to-end tests share it: a
 citizen files a complaint (or goes as far as its summary, or its text step), staff find its
-card in their group, a coordinator creates an event and a citizen registers for it; and the
-clock the bot's jobs read, frozen at a moment."""
+card in their group, a coordinator creates an event and a citizen registers for it; the
+clock the bot's jobs read, frozen at a moment, and the flood guard's window; and the
+employment centre's firm and CV made with core, for the tests whose subject comes after."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
+from core import citizens
+from core.employment import registry
+from core.employment.registry import CV
+from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import Citizen, Membership, Request
 from db.types import utcnow
@@ -167,6 +172,12 @@ def freeze(kent: Kent, moment: datetime) -> None:
     kent.app.bot_data["deps"].clock = lambda: moment
 
 
+def at_local(kent: Kent, days_ahead: int, hour: int, minute: int) -> datetime:
+    """`hour`:`minute` in the municipality's time zone, `days_ahead` days from today."""
+    local = utcnow().astimezone(kent.config.tz) + timedelta(days=days_ahead)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
 def add_members(kent: Kent, count: int, assembly: str = "kadin") -> list[SimUser]:
     """People who opened the bot before, as members of an assembly."""
     people = [
@@ -189,3 +200,73 @@ def add_members(kent: Kent, count: int, assembly: str = "kadin") -> list[SimUser
                 Membership(assembly_code=assembly, citizen_id=citizen.id, joined_at=utcnow())
             )
     return people
+
+
+# --- The flood guard -------------------------------------------------------------------------
+
+
+def minutes_pass(kent: Kent) -> None:
+    """A person takes minutes to write a CV, a test a second: the flood guard's window
+    (30 messages a minute) starts again, as it would for them."""
+    kent.app.bot_data["flood"] = MessageWindow(kent.config.limits.messages_per_minute)
+
+
+def unhurried(kent: Kent) -> None:
+    """A whole firm and vacancy typed in a few seconds is more than the 30 messages a
+    minute a person may send (handlers/guard.py); the limit is not what is tested here."""
+    kent.app.bot_data["flood"] = MessageWindow(per_minute=1000)
+
+
+# --- The employment centre: a firm and a CV made with core -----------------------------------
+
+
+def _citizen_id(kent: Kent, user: SimUser, language: str) -> int:
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, user.id, language)
+        citizen.language = language
+        session.add(citizen)
+        session.flush()
+        assert citizen.id is not None
+        return citizen.id
+
+
+def firm_to_verify(kent: Kent, owner: SimUser, language: str, name: str = "Ege Lojistik") -> int:
+    """A firm registered by `owner` and waiting for verification; its id."""
+    citizen_id = _citizen_id(kent, owner, language)
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, owner.id, language)
+        assert citizen.id == citizen_id
+        employer = registry.register_employer(
+            session,
+            citizen,
+            name=name,
+            tax_number="1234567890",
+            sector="Lojistik",
+            district="Merkez",
+            contact_name="Can Ege",
+            contact_phone="+902321112233",
+            now=utcnow(),
+        )
+        assert employer.id is not None
+        return employer.id
+
+
+def saved_cv(kent: Kent, user: SimUser, language: str, name: str, district: str) -> None:
+    """`user`'s CV, as if written by the wizard: a forklift operator available now."""
+    _citizen_id(kent, user, language)
+    with transaction(kent.engine) as session:
+        citizen = citizens.get_or_create(session, user.id, language)
+        registry.save_cv(
+            session,
+            citizen,
+            CV(
+                name=name,
+                birth_year=1992,
+                district=district,
+                phone="+905321112233",
+                occupations=["8344"],
+                availability="now",
+                work_time="full",
+            ),
+            utcnow(),
+        )

@@ -14,9 +14,8 @@ from db.models import Request
 from emulator.client import SimUser
 from handlers import digests as digest_handlers
 from handlers.digests import daily_digest, weekly_digest
-from tests.e2e.test_digests_e2e import at_local
 from tests.harness import Kent
-from tests.journeys import file_complaint
+from tests.journeys import at_local, file_complaint
 
 
 def _choose(user: SimUser, button: str, answer: str) -> None:

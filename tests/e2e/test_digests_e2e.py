@@ -16,12 +16,7 @@ from db.types import utcnow
 from handlers.digests import daily_digest, nightly_snapshots, weekly_digest
 from tests.builders import id_of
 from tests.harness import Kent
-from tests.journeys import file_complaint, number_in
-
-
-def at_local(kent: Kent, days_ahead: int, hour: int, minute: int) -> datetime:
-    local = utcnow().astimezone(kent.config.tz) + timedelta(days=days_ahead)
-    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+from tests.journeys import at_local, file_complaint, number_in
 
 
 def test_daily_digest_once_per_day_with_department_lines(kent: Kent) -> None:

@@ -10,12 +10,12 @@ from core.employment import codes, desk, firms, registry
 from db.engine import transaction
 from db.models import Employer, Vacancy
 from db.types import utcnow
-from tests.e2e.test_employer_e2e import _unhurried
 from tests.harness import Kent
+from tests.journeys import unhurried
 
 
 def test_a_vacancy_sent_back_is_corrected_and_sent_again(kent: Kent) -> None:
-    _unhurried(kent)
+    unhurried(kent)
     ahmet = kent.citizen("Ahmet", last_name="Demir")
     ahmet.send("/start")
     with transaction(kent.engine) as session:
@@ -73,7 +73,7 @@ def test_a_vacancy_sent_back_is_corrected_and_sent_again(kent: Kent) -> None:
 
 
 def test_a_firm_turned_down_sees_why_and_sends_it_again(kent: Kent) -> None:
-    _unhurried(kent)
+    unhurried(kent)
     ahmet = kent.citizen("Ahmet", last_name="Demir")
     ahmet.send("/start")
     with transaction(kent.engine) as session:

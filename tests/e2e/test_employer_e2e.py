@@ -16,7 +16,6 @@ from common.i18n import translator
 from core import citizens, conversation, staff
 from core.employment import codes, referrals, registry
 from core.employment.registry import CV, Experience
-from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import ConversationState, Employer, Referral, ReferralEvent, Vacancy
 from db.types import utcnow
@@ -24,16 +23,11 @@ from emulator.client import SimUser
 from flows.employment import employer_actions as j
 from flows.employment.employer_state import FirmState
 from tests.harness import Kent
+from tests.journeys import unhurried
 
 tr, en = translator("tr"), translator("en")
 SEEKER = 880001
 OTHER_SEEKER = 880002
-
-
-def _unhurried(kent: Kent) -> None:
-    """A whole firm and vacancy typed in a few seconds is more than the 30 messages a
-    minute a person may send (handlers/guard.py); the limit is not what is tested here."""
-    kent.app.bot_data["flood"] = MessageWindow(per_minute=1000)
 
 
 def _day(value: date) -> str:
@@ -110,7 +104,7 @@ EN = {
 
 
 def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Kent) -> None:
-    _unhurried(kent)
+    unhurried(kent)
     ahmet = kent.citizen("Ahmet", last_name="Demir")
     ahmet.send("/istihdam")
     menu = ahmet.wait_message(contains="İş ve kariyer")
@@ -253,7 +247,7 @@ def test_a_firm_registers_posts_a_vacancy_and_records_a_hire_in_turkish(kent: Ke
 def test_an_employer_records_an_interview_and_a_refusal_and_closes_in_english(
     kent: Kent,
 ) -> None:
-    _unhurried(kent)
+    unhurried(kent)
     sam = kent.citizen("Sam", language_code="en", last_name="Lee")
     sam.send("/start")
     sam.press("💼 Jobs and careers")
@@ -347,7 +341,7 @@ def test_an_employer_records_an_interview_and_a_refusal_and_closes_in_english(
 
 def test_another_citizen_cannot_open_a_firm_or_record_an_outcome(kent: Kent) -> None:
     """Ids in forged buttons are checked against who presses them."""
-    _unhurried(kent)
+    unhurried(kent)
     owner = kent.citizen("Ahmet", last_name="Demir")
     owner.send("/istihdam")
     owner.press("🏢 İşverenim")

@@ -20,8 +20,8 @@ from db.types import utcnow
 from emulator.client import BotMessage, SimUser
 from flows.employment.state import EmploymentState
 from flows.privacy import Erase
-from tests.e2e.test_employment_e2e import minutes_pass
 from tests.harness import Kent
+from tests.journeys import minutes_pass
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

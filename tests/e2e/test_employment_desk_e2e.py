@@ -13,8 +13,8 @@ from core.employment.registry import seeker_of
 from db.engine import transaction
 from db.models import Employer, Referral, Vacancy
 from db.types import utcnow
-from tests.e2e.test_employment_staff_e2e import _cv, _firm
 from tests.harness import Kent
+from tests.journeys import firm_to_verify, saved_cv
 
 
 def _vacancies(kent: Kent, employer_id: int, count: int) -> None:
@@ -42,8 +42,8 @@ def test_staff_page_the_desk_see_a_vacancys_referrals_and_close_it(kent: Kent) -
     mehmet = kent.staff("istihdam")
     owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
     selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
-    employer_id = _firm(kent, owner, "tr")
-    _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    employer_id = firm_to_verify(kent, owner, "tr")
+    saved_cv(kent, selin, "tr", "Selin Kaya", "Merkez")
     with transaction(kent.engine) as session:
         employer = session.get(Employer, employer_id)
         assert employer is not None

@@ -8,12 +8,12 @@ from sqlmodel import select
 
 from core import conversation
 from core.employment import registry
-from core.flood import MessageWindow
 from db.engine import transaction
 from db.models import ConversationState, JobSeeker
 from emulator.client import SimUser
 from flows.employment.state import EmploymentState
 from tests.harness import Kent
+from tests.journeys import minutes_pass
 
 
 def draft_of(kent: Kent, user: SimUser) -> EmploymentState:
@@ -21,12 +21,6 @@ def draft_of(kent: Kent, user: SimUser) -> EmploymentState:
         found = session.exec(select(ConversationState)).all()
         assert len(found) == 1, found
         return conversation.state_of(found[0], EmploymentState)
-
-
-def minutes_pass(kent: Kent) -> None:
-    """A person takes minutes to write a CV, a test a second: the flood guard's window
-    (30 messages a minute) starts again, as it would for them."""
-    kent.app.bot_data["flood"] = MessageWindow(kent.config.limits.messages_per_minute)
 
 
 def test_a_citizen_registers_a_cv_in_turkish(kent: Kent) -> None:

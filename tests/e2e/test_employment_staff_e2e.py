@@ -13,46 +13,13 @@ from sqlmodel import select
 
 from core import citizens
 from core.employment import codes, referrals, registry
-from core.employment.registry import CV
 from db.engine import transaction
 from db.models import Employer, JobSeeker, Referral, Vacancy
 from db.types import utcnow
-from emulator.client import SimUser
 from handlers.employment_alerts import send_instant
 from handlers.employment_staff import referral_followups
 from tests.harness import Kent
-from tests.journeys import freeze
-
-
-def _citizen_id(kent: Kent, user: SimUser, language: str) -> int:
-    with transaction(kent.engine) as session:
-        citizen = citizens.get_or_create(session, user.id, language)
-        citizen.language = language
-        session.add(citizen)
-        session.flush()
-        assert citizen.id is not None
-        return citizen.id
-
-
-def _firm(kent: Kent, owner: SimUser, language: str, name: str = "Ege Lojistik") -> int:
-    """A firm registered by `owner` and waiting for verification."""
-    citizen_id = _citizen_id(kent, owner, language)
-    with transaction(kent.engine) as session:
-        citizen = citizens.get_or_create(session, owner.id, language)
-        assert citizen.id == citizen_id
-        employer = registry.register_employer(
-            session,
-            citizen,
-            name=name,
-            tax_number="1234567890",
-            sector="Lojistik",
-            district="Merkez",
-            contact_name="Can Ege",
-            contact_phone="+902321112233",
-            now=utcnow(),
-        )
-        assert employer.id is not None
-        return employer.id
+from tests.journeys import firm_to_verify, freeze, saved_cv
 
 
 def _submitted(kent: Kent, employer_id: int) -> int:
@@ -76,41 +43,21 @@ def _submitted(kent: Kent, employer_id: int) -> int:
         return vacancy.id
 
 
-def _cv(kent: Kent, user: SimUser, language: str, name: str, district: str) -> None:
-    _citizen_id(kent, user, language)
-    with transaction(kent.engine) as session:
-        citizen = citizens.get_or_create(session, user.id, language)
-        registry.save_cv(
-            session,
-            citizen,
-            CV(
-                name=name,
-                birth_year=1992,
-                district=district,
-                phone="+905321112233",
-                occupations=["8344"],
-                availability="now",
-                work_time="full",
-            ),
-            utcnow(),
-        )
-
-
 def test_staff_verify_approve_and_refer_and_the_sweep_follows_up_in_turkish(kent: Kent) -> None:
     group = kent.groups["istihdam"]
     mehmet = kent.staff("istihdam")
     owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
     selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
     other = kent.emu.create_user(first_name="Veli", language_code="tr", started=True)
-    employer_id = _firm(kent, owner, "tr")
-    _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    employer_id = firm_to_verify(kent, owner, "tr")
+    saved_cv(kent, selin, "tr", "Selin Kaya", "Merkez")
     # Selin's CV came with a PDF (e2e/test_employment_cv_e2e.py sends one by the wizard).
     pdf = selin.send_document(b"%PDF-1.4 Selin", file_name="Selin_Kaya_CV.pdf")
     with transaction(kent.engine) as session:
         seeker = session.exec(select(JobSeeker).where(JobSeeker.name == "Selin Kaya")).one()
         seeker.cv_file_id, seeker.cv_file_name = pdf["document"]["file_id"], "Selin_Kaya_CV.pdf"
         session.add(seeker)
-    _cv(kent, other, "tr", "Veli Er", "Yenişehir")
+    saved_cv(kent, other, "tr", "Veli Er", "Yenişehir")
 
     # A citizen in the group is refused, both the command and an old staff button.
     ayse = kent.citizen("Ayşe")
@@ -253,8 +200,8 @@ def test_a_referral_reaches_an_english_speaking_seeker_who_declines(kent: Kent) 
     mehmet = kent.staff("istihdam")
     owner = kent.emu.create_user(first_name="Sam", language_code="en", started=True)
     lee = kent.emu.create_user(first_name="Lee", language_code="en", started=True)
-    employer_id = _firm(kent, owner, "en", name="Harbour Logistics")
-    _cv(kent, lee, "en", "Lee Park", "Merkez")
+    employer_id = firm_to_verify(kent, owner, "en", name="Harbour Logistics")
+    saved_cv(kent, lee, "en", "Lee Park", "Merkez")
 
     # In private chat, staff find the desk in the employment menu.
     mehmet.send("/istihdam")
@@ -309,8 +256,8 @@ def test_staff_record_a_seekers_acceptance_by_phone_only_after_confirming(kent: 
     mehmet = kent.staff("istihdam")
     owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
     selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
-    employer_id = _firm(kent, owner, "tr")
-    _cv(kent, selin, "tr", "Selin Kaya", "Merkez")
+    employer_id = firm_to_verify(kent, owner, "tr")
+    saved_cv(kent, selin, "tr", "Selin Kaya", "Merkez")
     mehmet.send("/istihdam", chat=group)
     board = group.wait_message(contains="personel masası")
     for press, shown in (

@@ -12,72 +12,21 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from common.config import Config
-from core import citizens, council, staff
+from core import council, staff
 from core.calendar_export import event_ics
 from core.checkin import ALPHABET, CODE_LENGTH, qr_png
-from core.refusals import Refused
 from db.engine import make_engine, transaction
 from db.models import Citizen, CouncilEvent, Membership, OutboxMessage, Registration
+from tests.council_builders import COORDINATOR, NOW, START, coordinator, new_event, person, refused
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
-COORDINATOR = 900
-START = NOW + timedelta(days=7)
-
-
-def person(session: Session, telegram_id: int, *, consent: bool = True) -> Citizen:
-    citizen = citizens.get_or_create(session, telegram_id, "tr")
-    if consent:
-        citizen.consent_at = NOW - timedelta(days=1)
-    session.flush()
-    return citizen
-
-
-def coordinator(session: Session, telegram_id: int = COORDINATOR) -> int:
-    staff.upsert(session, telegram_id, "coordinator", "kent_konseyi")
-    return telegram_id
 
 
 def years_ago(years: int, days: int = 0) -> date:
     return TODAY.replace(year=TODAY.year - years) - timedelta(days=days)
-
-
-def new_event(
-    session: Session,
-    *,
-    assembly: str = "kadin",
-    capacity: int = 2,
-    members_only: bool = False,
-    starts_at: datetime = START,
-    deadline: datetime | None = None,
-    actor: int = COORDINATOR,
-) -> CouncilEvent:
-    return council.create_event(
-        session,
-        staff.active_member(session, actor),
-        assembly,
-        "Mahalle buluşması",
-        "Açıklama",
-        starts_at,
-        starts_at + timedelta(hours=2),
-        "Kültür Merkezi",
-        capacity,
-        deadline,
-        members_only,
-    )
-
-
-def reason(excinfo: pytest.ExceptionInfo[Refused]) -> str:
-    return excinfo.value.reason
-
-
-def refused(expected: str, call: Any, *args: Any, **kwargs: Any) -> None:
-    with pytest.raises(Refused) as excinfo:
-        call(*args, **kwargs)
-    assert reason(excinfo) == expected
 
 
 # --- Membership ---------------------------------------------------------------------------

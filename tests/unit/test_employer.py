@@ -17,11 +17,10 @@ from core import staff
 from core.dates import parse_day
 from core.employment import codes, desk, firms, referrals, registry
 from core.employment.personal_data import blank_cv
-from core.employment.registry import CV, Experience
+from core.employment.registry import Experience
 from core.refusals import Refused
 from db.engine import transaction
 from db.models import (
-    Citizen,
     Employer,
     JobSeeker,
     OutboxMessage,
@@ -31,92 +30,13 @@ from db.models import (
 )
 from flows.employment import staff as staff_flow
 from tests.builders import citizen_of, make_citizen
-
-NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-
-
-def _firm(session: Session, owner: Citizen, vkn: str = "4540536920") -> Employer:
-    return registry.register_employer(
-        session,
-        owner,
-        name="Lezzet Lokantası",
-        tax_number=vkn,
-        sector="Yiyecek",
-        district="Ümraniye",
-        contact_name="Mehmet Demir",
-        contact_phone="+902161112233",
-        now=NOW,
-    )
-
-
-def _vacancy(session: Session, owner: Citizen, employer: Employer) -> Vacancy:
-    assert employer.id is not None
-    return firms.post_vacancy(
-        session,
-        owner,
-        employer.id,
-        title="Garson",
-        occupation="5131",
-        positions=2,
-        district="Ümraniye",
-        work_time="full",
-        requirements="Deneyimli",
-        valid_until=date(2026, 4, 1),
-        now=NOW,
-    )
-
-
-def _seeker(session: Session, who: Citizen, name: str) -> JobSeeker:
-    return registry.save_cv(
-        session,
-        who,
-        CV(
-            name=name,
-            birth_year=1994,
-            district="Ümraniye",
-            neighbourhood="Atatürk",
-            phone="+905321112233",
-            occupations=["5131", "9412"],
-            experience=[Experience("Garson", "Lokanta", 3)],
-            availability="now",
-            work_time="full",
-        ),
-        NOW,
-    )
-
-
-def _setting(db: Engine) -> tuple[int, int, int, int, int]:
-    """A verified firm with a published vacancy, and two referrals to it: the first
-    seeker said they are interested, the second has not answered. Returns the owner's,
-    the vacancy's and both referrals' ids, and another citizen's id."""
-    owner_id, seeker_id, quiet_id, other_id = (
-        make_citizen(db, n) for n in (7101, 7102, 7103, 7104)
-    )
-    with transaction(db) as session:
-        owner = citizen_of(session, owner_id)
-        centre = staff.upsert(session, 9101, "staff", codes.DEPARTMENT)
-        employer = _firm(session, owner)
-        registry.verify_employer(session, centre, employer, NOW)
-        vacancy = _vacancy(session, owner, employer)
-        registry.approve_vacancy(session, centre, vacancy, NOW)
-        found = []
-        for citizen_id, name in ((seeker_id, "Selin Kaya"), (quiet_id, "Deniz Ak")):
-            who = citizen_of(session, citizen_id)
-            referral = referrals.refer(
-                session, centre, vacancy, _seeker(session, who, name), NOW, NOW.date()
-            )
-            if citizen_id == seeker_id:
-                referrals.seeker_change(session, who, referral, codes.INTERESTED, NOW)
-            found.append(referral.id)
-        assert vacancy.id is not None and found[0] is not None and found[1] is not None
-        return owner_id, vacancy.id, found[0], found[1], other_id
-
+from tests.employment_builders import NOW, firm_with_referrals, posted_vacancy, registered_firm
 
 # --- What an employer sees of a candidate ---------------------------------------------------
 
 
 def test_a_firm_sees_only_interested_candidates_and_only_what_they_share(db: Engine) -> None:
-    owner_id, vacancy_id, interested, quiet, _ = _setting(db)
+    owner_id, vacancy_id, interested, quiet, _ = firm_with_referrals(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         seen = firms.candidates(session, owner, vacancy_id)
@@ -135,7 +55,7 @@ def test_a_firm_sees_only_interested_candidates_and_only_what_they_share(db: Eng
 
 
 def test_a_candidate_who_declined_or_erased_the_cv_shows_nothing_of_them(db: Engine) -> None:
-    owner_id, vacancy_id, interested, quiet, _ = _setting(db)
+    owner_id, vacancy_id, interested, quiet, _ = firm_with_referrals(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         # The second seeker says interested, then declines: the firm no longer sees them.
@@ -172,7 +92,7 @@ def _citizen_of_referral(session: Session, referral: Referral) -> int:
 
 
 def test_another_citizen_can_neither_see_nor_change_a_firms_rows(db: Engine) -> None:
-    owner_id, vacancy_id, interested, _, other_id = _setting(db)
+    owner_id, vacancy_id, interested, _, other_id = firm_with_referrals(db)
     with transaction(db) as session:
         other = citizen_of(session, other_id)
         employer_id = session.exec(select(Employer.id)).one()
@@ -191,7 +111,7 @@ def test_another_citizen_can_neither_see_nor_change_a_firms_rows(db: Engine) -> 
             with pytest.raises(Refused, match="not_allowed"):
                 attempt()
         with pytest.raises(Refused, match="not_allowed"):
-            _vacancy(session, other, session.get(Employer, employer_id))  # type: ignore[arg-type]
+            posted_vacancy(session, other, session.get(Employer, employer_id))  # type: ignore[arg-type]
         for missing in (
             lambda: firms.own_firm(session, other, 999_999),
             lambda: firms.own_vacancy(session, other, 999_999),
@@ -213,12 +133,12 @@ def test_an_unverified_firm_posts_nothing(db: Engine) -> None:
     owner_id = make_citizen(db, 7201)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        employer = _firm(session, owner)
+        employer = registered_firm(session, owner)
         assert employer.id is not None
         with pytest.raises(Refused, match="not_verified"):
             firms.verified_firm(session, owner, employer.id)
         with pytest.raises(Refused, match="not_verified"):
-            _vacancy(session, owner, employer)
+            posted_vacancy(session, owner, employer)
         assert firms.own_firm(session, owner, employer.id) is employer
         # The tax number is checked as soon as it is typed: its check digit, and that
         # no firm has it yet.
@@ -236,9 +156,9 @@ def test_a_posted_vacancy_waits_for_approval_and_the_firm_may_close_it(db: Engin
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         centre = staff.upsert(session, 9101, "staff", codes.DEPARTMENT)
-        employer = _firm(session, owner)
+        employer = registered_firm(session, owner)
         registry.verify_employer(session, centre, employer, NOW)
-        vacancy = _vacancy(session, owner, employer)
+        vacancy = posted_vacancy(session, owner, employer)
         assert (vacancy.status, vacancy.positions, vacancy.valid_until) == (
             "pending",
             2,
@@ -267,7 +187,7 @@ def test_a_posted_vacancy_waits_for_approval_and_the_firm_may_close_it(db: Engin
 
 
 def test_outcomes_follow_the_referral_and_are_recorded_as_the_employers(db: Engine) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         with pytest.raises(Refused, match="unknown_reason"):
@@ -316,7 +236,7 @@ def test_outcomes_follow_the_referral_and_are_recorded_as_the_employers(db: Engi
 
 
 def test_not_hired_takes_a_reason_from_the_fixed_list(db: Engine) -> None:
-    owner_id, vacancy_id, interested, _, _ = _setting(db)
+    owner_id, vacancy_id, interested, _, _ = firm_with_referrals(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         firms.record_outcome(session, owner, interested, codes.NOT_HIRED, NOW, reason="skills")
@@ -369,7 +289,7 @@ def test_what_is_no_date_is_refused(typed: str) -> None:
 def test_closing_a_vacancy_ends_the_referrals_waiting_on_it_and_tells_their_seekers(
     db: Engine,
 ) -> None:
-    owner_id, vacancy_id, interested, quiet, _ = _setting(db)
+    owner_id, vacancy_id, interested, quiet, _ = firm_with_referrals(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         ended = firms.close_vacancy(session, owner, vacancy_id, NOW)
@@ -393,7 +313,7 @@ def test_closing_a_vacancy_ends_the_referrals_waiting_on_it_and_tells_their_seek
 def test_a_firm_gets_the_pdf_of_a_candidate_who_accepted_and_of_nobody_else(
     db: Engine,
 ) -> None:
-    owner_id, vacancy_id, interested, quiet, other_id = _setting(db)
+    owner_id, vacancy_id, interested, quiet, other_id = firm_with_referrals(db)
     with transaction(db) as session:
         for seeker in session.exec(select(JobSeeker)).all():
             seeker.cv_file_id, seeker.cv_file_name = f"FILE{seeker.id}", f"{seeker.name}.pdf"

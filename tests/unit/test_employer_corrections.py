@@ -21,7 +21,7 @@ from db.engine import transaction
 from db.models import ConversationState, Employer, Referral, Vacancy
 from flows.employment import employer as flow
 from tests.builders import citizen_of, make_citizen
-from tests.unit.test_employer import NOW, _firm, _setting, _vacancy
+from tests.employment_builders import NOW, firm_with_referrals, posted_vacancy, registered_firm
 
 IST = ZoneInfo("Europe/Istanbul")
 TODAY = date(2026, 12, 6)
@@ -67,7 +67,7 @@ def test_a_time_may_follow_the_day() -> None:
 
 
 def test_an_interview_far_ahead_or_long_ago_is_refused(db: Engine) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
@@ -103,7 +103,7 @@ def _asked(db: Engine, owner_id: int, referral_id: int, to: str) -> None:
 def test_a_yearless_interview_date_is_stored_as_the_day_just_passed_and_said_back(
     db: Engine,
 ) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     _asked(db, owner_id, interested, codes.INTERVIEW)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
@@ -117,7 +117,7 @@ def test_a_yearless_interview_date_is_stored_as_the_day_just_passed_and_said_bac
 
 
 def test_an_interview_three_months_ahead_is_asked_again_with_the_reason(db: Engine) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     _asked(db, owner_id, interested, codes.INTERVIEW)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
@@ -131,7 +131,7 @@ def test_an_interview_three_months_ahead_is_asked_again_with_the_reason(db: Engi
 
 
 def test_a_start_date_is_said_back(db: Engine) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     _asked(db, owner_id, interested, codes.JOB_FOUND)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
@@ -146,7 +146,7 @@ def test_a_start_date_is_said_back(db: Engine) -> None:
 
 
 def test_an_outcome_date_is_not_asked_over_a_vacancy_being_written(db: Engine) -> None:
-    owner_id, _, interested, _, _ = _setting(db)
+    owner_id, _, interested, _, _ = firm_with_referrals(db)
     with transaction(db) as session:
         referral = session.get(Referral, interested)
         assert referral is not None and referral.employer_id is not None
@@ -188,9 +188,9 @@ def _sent_back(db: Engine) -> tuple[int, int, int]:
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         centre = staff.upsert(session, 9201, "staff", codes.DEPARTMENT)
-        employer = _firm(session, owner)
+        employer = registered_firm(session, owner)
         registry.verify_employer(session, centre, employer, NOW)
-        vacancy = _vacancy(session, owner, employer)
+        vacancy = posted_vacancy(session, owner, employer)
         desk.return_vacancy(session, centre, vacancy, "unclear")
         assert vacancy.id is not None
         return owner_id, vacancy.id, other_id
@@ -266,7 +266,7 @@ def _turned_down(db: Engine) -> tuple[int, int, int]:
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         centre = staff.upsert(session, 9301, "staff", codes.DEPARTMENT)
-        employer = _firm(session, owner)
+        employer = registered_firm(session, owner)
         desk.reject_employer(session, centre, employer, "tax_number", NOW)
         assert employer.id is not None
         return owner_id, employer.id, other_id
@@ -313,7 +313,7 @@ def test_a_firm_turned_down_is_corrected_by_its_owner_and_waits_again(db: Engine
 def test_a_corrected_firm_may_not_take_another_firms_tax_number(db: Engine) -> None:
     owner_id, employer_id, other_id = _turned_down(db)
     with transaction(db) as session:
-        _firm(session, citizen_of(session, other_id), vkn="1234567890")
+        registered_firm(session, citizen_of(session, other_id), vkn="1234567890")
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
         with pytest.raises(Refused, match="already_registered"):

@@ -14,27 +14,24 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from common.config import Config
-from core import privacy, staff
+from core import privacy
 from core.employment import codes, indicators, ranking, referrals, registry, validation
-from core.employment.registry import CV, Experience
 from core.periods import period
 from core.refusals import Refused
 from db.engine import transaction
 from db.models import (
-    Citizen,
     Employer,
     JobSeeker,
     JobSeekerOccupation,
     Referral,
     ReferralEvent,
-    StaffMember,
     Vacancy,
 )
 from handlers.feature import personal_data_of
 from handlers.features import FEATURES
 from tests.builders import citizen_of, id_of, make_citizen
+from tests.employment_builders import NOW, make_staff, published_vacancy, sample_cv
 
-NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 PARTS = personal_data_of(FEATURES)
 VALID_VKN = ("4540536920", "1234567890", "9876543217", "9029589240", "3721052062")
 
@@ -107,60 +104,6 @@ def test_good_input_passes() -> None:
     assert validation.experience_years("2,5") == 2.5
 
 
-# --- Rows the tests start from ------------------------------------------------------------
-
-
-def _staff(session: Session, telegram_id: int, role: str, department: str | None) -> StaffMember:
-    return staff.upsert(session, telegram_id, role, department)
-
-
-def _cv(**changes: Any) -> CV:
-    values: dict[str, Any] = {
-        "name": "Ayşe Yılmaz",
-        "birth_year": 1994,
-        "district": "Ümraniye",
-        "neighbourhood": "Atatürk",
-        "phone": "+905321112233",
-        "education": "high_school",
-        "occupations": ["5131"],
-        "experience": [Experience("Garson", "Lokanta", 3)],
-        "languages": ["tr", "en"],
-        "driving_licence": "B",
-        "availability": "now",
-        "work_time": "full",
-    }
-    values.update(changes)
-    return CV(**values)
-
-
-def _published(session: Session, owner: Citizen, centre: StaffMember, **changes: Any) -> Vacancy:
-    employer = registry.register_employer(
-        session,
-        owner,
-        name="Lezzet Lokantası",
-        tax_number=changes.pop("tax_number", "4540536920"),
-        sector="Yiyecek",
-        district="Ümraniye",
-        contact_name="Mehmet Demir",
-        contact_phone="+902161112233",
-        now=NOW,
-    )
-    registry.verify_employer(session, centre, employer, NOW)
-    values: dict[str, Any] = {
-        "title": "Garson",
-        "occupation": "5131",
-        "positions": 2,
-        "district": "Ümraniye",
-        "work_time": "full",
-        "requirements": "Deneyimli",
-        "valid_until": date(2026, 4, 1),
-    }
-    values.update(changes)
-    vacancy = registry.create_vacancy(session, employer, now=NOW, **values)
-    registry.submit_vacancy(session, employer, vacancy)
-    return registry.approve_vacancy(session, centre, vacancy, NOW)
-
-
 # --- Firms, vacancies and who may act -----------------------------------------------------
 
 
@@ -168,9 +111,9 @@ def test_only_the_centres_staff_verify_firms_and_approve_vacancies(db: Engine) -
     owner_id = make_citizen(db, 7001)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        centre = _staff(session, 9001, "staff", "istihdam")
-        other = _staff(session, 9002, "staff", "fen")
-        supervisor = _staff(session, 9003, "supervisor", None)
+        centre = make_staff(session, 9001, "staff", "istihdam")
+        other = make_staff(session, 9002, "staff", "fen")
+        supervisor = make_staff(session, 9003, "supervisor", None)
         employer = registry.register_employer(
             session,
             owner,
@@ -226,11 +169,11 @@ def test_a_vacancy_with_zero_positions_or_a_bad_tax_number_is_refused(db: Engine
     owner_id = make_citizen(db, 7002)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        centre = _staff(session, 9001, "staff", "istihdam")
+        centre = make_staff(session, 9001, "staff", "istihdam")
         with pytest.raises(Refused, match="bad_tax_number"):
-            _published(session, owner, centre, tax_number="4540536921")
+            published_vacancy(session, owner, centre, tax_number="4540536921")
         with pytest.raises(Refused, match="bad_positions"):
-            _published(session, owner, centre, positions=0)
+            published_vacancy(session, owner, centre, positions=0)
 
 
 # --- Referrals ----------------------------------------------------------------------------
@@ -242,9 +185,9 @@ def test_a_referral_goes_from_referred_to_started_and_every_change_is_recorded(
     seeker_citizen, owner_id = make_citizen(db, 7003), make_citizen(db, 7004)
     with transaction(db) as session:
         citizen, owner = citizen_of(session, seeker_citizen), citizen_of(session, owner_id)
-        centre = _staff(session, 9001, "staff", "istihdam")
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
-        vacancy = _published(session, owner, centre)
+        centre = make_staff(session, 9001, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
+        vacancy = published_vacancy(session, owner, centre)
         referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         with pytest.raises(Refused, match="already_referred"):
             referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
@@ -294,10 +237,10 @@ def test_not_hired_needs_a_reason_from_the_list_and_only_the_system_expires(db: 
     seeker_citizen, owner_id = make_citizen(db, 7005), make_citizen(db, 7006)
     with transaction(db) as session:
         citizen, owner = citizen_of(session, seeker_citizen), citizen_of(session, owner_id)
-        centre = _staff(session, 9001, "staff", "istihdam")
-        other = _staff(session, 9002, "staff", "fen")
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
-        vacancy = _published(session, owner, centre)
+        centre = make_staff(session, 9001, "staff", "istihdam")
+        other = make_staff(session, 9002, "staff", "fen")
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
+        vacancy = published_vacancy(session, owner, centre)
         with pytest.raises(Refused, match="not_allowed"):
             referrals.refer(session, other, vacancy, seeker, NOW, NOW.date())
         referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
@@ -359,13 +302,13 @@ def test_candidates_are_ranked_by_occupation_district_availability_and_activity(
     ids: dict[str, int] = {}
     citizen_ids = [make_citizen(db, 7100 + number) for number in range(len(people))]
     with transaction(db) as session:
-        centre = _staff(session, 9001, "staff", "istihdam")
+        centre = make_staff(session, 9001, "staff", "istihdam")
         for number, (name, (code, district, availability, active)) in enumerate(people.items()):
             citizen = citizen_of(session, citizen_ids[number])
             seeker = registry.save_cv(
                 session,
                 citizen,
-                _cv(
+                sample_cv(
                     name=name,
                     occupations=[code],
                     district=district,
@@ -380,7 +323,7 @@ def test_candidates_are_ranked_by_occupation_district_availability_and_activity(
         session.add(imported)
         session.flush()
         session.add(JobSeekerOccupation(seeker_id=id_of(imported), code="5131"))
-        vacancy = _published(session, citizen_of(session, owner_id), centre)
+        vacancy = published_vacancy(session, citizen_of(session, owner_id), centre)
         ranked = ranking.rank(session, vacancy, NOW)
         names = {seeker_id: name for name, seeker_id in ids.items()}
         assert [names[c.seeker_id] for c in ranked] == [
@@ -429,10 +372,10 @@ def test_export_holds_the_cv_referrals_and_firms_and_erasure_keeps_every_count(
     seeker_citizen, owner_id = make_citizen(db, 7020), make_citizen(db, 7021)
     with transaction(db) as session:
         citizen, owner = citizen_of(session, seeker_citizen), citizen_of(session, owner_id)
-        centre = _staff(session, 9001, "staff", "istihdam")
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
+        centre = make_staff(session, 9001, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
         registry.set_disability(session, seeker, True, NOW)
-        vacancy = _published(session, owner, centre)
+        vacancy = published_vacancy(session, owner, centre)
         referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
         referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
         referrals.staff_change(
@@ -493,8 +436,10 @@ def test_retention_blanks_only_cvs_idle_longer_than_the_period_and_only_once(
 ) -> None:
     old, recent = make_citizen(db, 7030), make_citizen(db, 7031)
     with transaction(db) as session:
-        registry.save_cv(session, citizen_of(session, old), _cv(), NOW - timedelta(days=400))
-        registry.save_cv(session, citizen_of(session, recent), _cv(), NOW - timedelta(days=10))
+        registry.save_cv(session, citizen_of(session, old), sample_cv(), NOW - timedelta(days=400))
+        registry.save_cv(
+            session, citizen_of(session, recent), sample_cv(), NOW - timedelta(days=10)
+        )
     with transaction(db) as session:
         before = _figures(session, config)
         privacy.retention_sweep(session, PARTS, NOW, 365)

@@ -19,7 +19,7 @@ from flows.employment import staff as flow
 from flows.employment import staff_actions as s
 from flows.screen import Screen
 from tests.builders import citizen_of, make_citizen
-from tests.unit.test_employment import NOW, _cv, _published, _staff
+from tests.employment_builders import NOW, make_staff, published_vacancy, sample_cv
 
 en = translator("en")
 IST = ZoneInfo("Europe/Istanbul")
@@ -35,7 +35,7 @@ def _press(screen: Screen, label: str) -> str:
 
 
 def _vacancies(session: Session, employer: Employer, count: int, *, publish: bool) -> None:
-    centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+    centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
     for number in range(1, count + 1):
         vacancy = registry.create_vacancy(
             session,
@@ -55,7 +55,7 @@ def _vacancies(session: Session, employer: Employer, count: int, *, publish: boo
 
 
 def _firm(session: Session, owner: Citizen) -> Employer:
-    centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+    centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
     employer = registry.register_employer(
         session,
         owner,
@@ -76,7 +76,7 @@ def test_the_desk_counts_and_pages_through_23_vacancies_to_approve(db: Engine) -
     with transaction(db) as session:
         _vacancies(session, _firm(session, citizen_of(session, owner_id)), 23, publish=False)
     with transaction(db) as session:
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         assert desk.desk_counts(session, centre, NOW) == desk.Waiting(0, 23, 0)
         assert "Vacancies to approve: 23" in flow.desk_screen(session, centre, en, NOW, IST).text
         first = flow.pending(session, centre, en, NOW, IST)
@@ -100,7 +100,7 @@ def test_published_vacancies_page_on_and_are_counted(db: Engine) -> None:
     with transaction(db) as session:
         _vacancies(session, _firm(session, citizen_of(session, owner_id)), 12, publish=True)
     with transaction(db) as session:
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         assert "Published vacancies: 12" in flow.desk_screen(session, centre, en, NOW, IST).text
         first = flow.published(session, centre, en, NOW, IST)
         assert "1–10 of 12" in first.text
@@ -112,18 +112,18 @@ def test_published_vacancies_page_on_and_are_counted(db: Engine) -> None:
 def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) -> None:
     owner_id, seeker_id, quiet_id = (make_citizen(db, n) for n in (7611, 7612, 7613))
     with transaction(db) as session:
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
-        vacancy = _published(session, citizen_of(session, owner_id), centre)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
+        vacancy = published_vacancy(session, citizen_of(session, owner_id), centre)
         for citizen_id, name in ((seeker_id, "Selin Kaya"), (quiet_id, "Deniz Ak")):
             who = citizen_of(session, citizen_id)
-            cv = registry.save_cv(session, who, _cv(name=name), NOW)
+            cv = registry.save_cv(session, who, sample_cv(name=name), NOW)
             referral = referrals.refer(session, centre, vacancy, cv, NOW, NOW.date())
             if citizen_id == seeker_id:
                 referrals.seeker_change(session, who, referral, codes.INTERESTED, NOW)
         assert vacancy.id is not None
         vacancy_id = vacancy.id
     with transaction(db) as session:
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         shown = flow.candidates(session, centre, en, vacancy_id, NOW)
         assert {"📋 Referrals", "🔒 Close vacancy"} <= set(_labels(shown))
         assert s.Referrals.unpack(_press(shown, "📋 Referrals")) == s.Referrals(vacancy_id, 0)
@@ -144,7 +144,7 @@ def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) ->
         assert statuses == [codes.CANCELLED, codes.NOT_HIRED]
         told = session.exec(select(OutboxMessage)).all()
         assert len([m for m in told if "ilanı kapandı" in m.text]) == 2
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         assert desk.desk_counts(session, centre, NOW).published == 0
 
 
@@ -153,7 +153,7 @@ def test_a_page_button_past_a_shrunk_list_shows_its_last_page(db: Engine) -> Non
     with transaction(db) as session:
         _vacancies(session, _firm(session, citizen_of(session, owner_id)), 12, publish=False)
     with transaction(db) as session:
-        centre = _staff(session, 9501, "staff", codes.DEPARTMENT)
+        centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         # Pressed when there were 23; 12 are left.
         late = flow.pending(session, centre, en, NOW, IST, offset=20)
         assert "11–12 of 12" in late.text

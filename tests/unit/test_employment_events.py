@@ -24,7 +24,7 @@ from core.periods import between
 from db.engine import transaction
 from db.migrate import downgrade, upgrade
 from db.models import CouncilEvent, Employer
-from tests.unit.test_council import NOW, coordinator, new_event, person, refused
+from tests.council_builders import NOW, coordinator, new_event, person, refused
 
 EMPLOYMENT_STAFF = 910
 COUNCIL = 900

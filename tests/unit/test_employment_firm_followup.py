@@ -23,19 +23,18 @@ from flows.employment import employer
 from flows.employment import employer_actions as j
 from flows.employment import staff as flow
 from tests.builders import id_of
-from tests.unit.test_employment import NOW
-from tests.unit.test_employment_staff import (
-    _at_interview,
-    _language,
-    _messages,
-    calendar,  # noqa: F401  (the fixture)
+from tests.employment_builders import (
+    NOW,
     make_citizen_in,
+    outbox_messages,
+    referral_at_interview,
+    set_citizen_language,
 )
 
 
 def _asked(session: Session) -> tuple[Referral, int]:
     """A referral at interview (held at NOW), its firm asked a day later; the owner's id."""
-    referral, _, owner, _ = _at_interview(session)
+    referral, _, owner, _ = referral_at_interview(session)
     assert followups.firm_interview_questions(session, NOW + timedelta(hours=23)) == []
     asked_at = NOW + timedelta(days=1)
     assert followups.firm_interview_questions(session, asked_at) == [referral]
@@ -52,7 +51,7 @@ def test_the_firm_is_asked_once_a_day_after_the_interview_with_three_buttons(
 ) -> None:
     with transaction(db) as session:
         referral, owner_id = _asked(session)
-        [question] = _messages(session)
+        [question] = outbox_messages(session)
         number = id_of(referral)
         assert (question.chat_id, question.text) == (
             7111,
@@ -64,9 +63,9 @@ def test_the_firm_is_asked_once_a_day_after_the_interview_with_three_buttons(
             [["⏳ Henüz karar vermedik", j.Undecided(number).pack()]],
         ]
         # In the firm owner's language.
-        _language(session, owner_id, "en")
+        set_citizen_language(session, owner_id, "en")
         flow.ask_interview_firm(session, referral, NOW + timedelta(days=1))
-        english = _messages(session)[-1]
+        english = outbox_messages(session)[-1]
         assert english.text == (
             "💼 How did the interview with Ayşe Yılmaz for your vacancy “Garson” go?"
         )
@@ -79,7 +78,7 @@ def test_the_firm_is_asked_once_a_day_after_the_interview_with_three_buttons(
 
 def test_hired_asks_the_start_date_and_ends_the_staff_reminder(
     db: Engine,
-    calendar: WorkingCalendar,  # noqa: F811
+    calendar: WorkingCalendar,
 ) -> None:
     with transaction(db) as session:
         referral, owner_id = _asked(session)
@@ -102,7 +101,7 @@ def test_hired_asks_the_start_date_and_ends_the_staff_reminder(
 
 def test_not_hired_asks_the_reason_and_not_yet_decided_records_nothing(
     db: Engine,
-    calendar: WorkingCalendar,  # noqa: F811
+    calendar: WorkingCalendar,
 ) -> None:
     with transaction(db) as session:
         referral, owner_id = _asked(session)

@@ -19,7 +19,7 @@ from db.models import Citizen, JobSeeker, StaffMember, Vacancy
 from flows.employment import staff as flow
 from flows.employment.employer_screens import candidate_lines
 from tests.builders import citizen_of, id_of, make_citizen
-from tests.unit.test_employment import NOW, _cv, _published, _staff
+from tests.employment_builders import NOW, make_staff, published_vacancy, sample_cv
 
 PEOPLE = ("Ayşe Yılmaz", "Deniz Ak", "Selin Kaya")  # yes, no, never asked
 
@@ -35,7 +35,7 @@ def _seekers(db: Engine) -> tuple[list[int], int]:
             # Selin is the most recently active: ties would go to her.
             active = NOW - timedelta(hours=3 - number)
             seeker = registry.save_cv(
-                session, citizen_of(session, citizen_ids[number]), _cv(name=name), active
+                session, citizen_of(session, citizen_ids[number]), sample_cv(name=name), active
             )
             if number < 2:
                 registry.set_disability(session, seeker, number == 0, NOW)
@@ -44,15 +44,15 @@ def _seekers(db: Engine) -> tuple[list[int], int]:
 
 
 def _vacancies(session: Session, owner: Citizen, centre: StaffMember) -> tuple[Vacancy, Vacancy]:
-    quota = _published(session, owner, centre, quota=True)
-    other = _published(session, owner, centre, tax_number="1234567890", title="Komi")
+    quota = published_vacancy(session, owner, centre, quota=True)
+    other = published_vacancy(session, owner, centre, tax_number="1234567890", title="Komi")
     return quota, other
 
 
 def test_only_a_quota_vacancy_ranks_a_consented_yes_higher(db: Engine) -> None:
     (yes, no, unasked), owner_id = _seekers(db)
     with transaction(db) as session:
-        centre = _staff(session, 9301, "staff", "istihdam")
+        centre = make_staff(session, 9301, "staff", "istihdam")
         quota, other = _vacancies(session, citizen_of(session, owner_id), centre)
         assert (quota.quota, other.quota) == (True, False)
 
@@ -77,7 +77,7 @@ def test_only_a_quota_vacancy_ranks_a_consented_yes_higher(db: Engine) -> None:
 def test_the_staff_desk_marks_the_quota_candidates_on_quota_vacancies_only(db: Engine) -> None:
     _, owner_id = _seekers(db)
     with transaction(db) as session:
-        centre = _staff(session, 9302, "staff", "istihdam")
+        centre = make_staff(session, 9302, "staff", "istihdam")
         quota, other = _vacancies(session, citizen_of(session, owner_id), centre)
         t = translator("tr")
 
@@ -102,7 +102,7 @@ def test_employers_never_see_the_disability_answer(db: Engine) -> None:
     fields = {field.name for field in dataclasses.fields(firms.Candidate)}
     assert not {"disability", "quota", "disability_consent_at"} & fields
     with transaction(db) as session:
-        centre = _staff(session, 9303, "staff", "istihdam")
+        centre = make_staff(session, 9303, "staff", "istihdam")
         owner = citizen_of(session, owner_id)
         quota, _ = _vacancies(session, owner, centre)
         seeker = session.get(JobSeeker, yes)

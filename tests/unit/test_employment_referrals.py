@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from common.config import Config
 from common.i18n import translator
@@ -23,19 +23,22 @@ from core.employment.personal_data import blank_cv
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import JobSeeker, OutboxMessage, Referral, Vacancy, VacancyAlert
+from db.models import JobSeeker, Referral, Vacancy, VacancyAlert
 from flows.employment import alerts as alert_flow
 from flows.employment import staff as flow
 from flows.employment import staff_actions as s
 from tests.builders import citizen_of, id_of, make_citizen
-from tests.unit.test_employment import NOW, _cv, _published, _staff
-from tests.unit.test_employment_staff import _at_interview, make_citizen_in
+from tests.employment_builders import (
+    NOW,
+    make_citizen_in,
+    make_staff,
+    outbox_messages,
+    published_vacancy,
+    referral_at_interview,
+    sample_cv,
+)
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
-
-
-def _messages(session: Session) -> list[OutboxMessage]:
-    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
 
 
 def _referred(
@@ -45,9 +48,11 @@ def _referred(
     returns the referral with the seeker's and the owner's citizen ids."""
     seeker_citizen = make_citizen_in(session, telegram_id)
     owner_id = make_citizen_in(session, telegram_id + 1)
-    centre = _staff(session, 9201, "staff", "istihdam")
-    seeker = registry.save_cv(session, citizen_of(session, seeker_citizen), _cv(), NOW)
-    vacancy = _published(session, citizen_of(session, owner_id), centre, tax_number=tax_number)
+    centre = make_staff(session, 9201, "staff", "istihdam")
+    seeker = registry.save_cv(session, citizen_of(session, seeker_citizen), sample_cv(), NOW)
+    vacancy = published_vacancy(
+        session, citizen_of(session, owner_id), centre, tax_number=tax_number
+    )
     flow.refer(session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date())
     referral = session.exec(select(Referral).where(Referral.seeker_id == seeker.id)).one()
     return referral, seeker_citizen, owner_id
@@ -59,7 +64,7 @@ def _referred(
 def test_staff_cannot_set_interested_as_an_ordinary_outcome(db: Engine) -> None:
     with transaction(db) as session:
         referral, _, _ = _referred(session)
-        centre = _staff(session, 9201, "staff", "istihdam")
+        centre = make_staff(session, 9201, "staff", "istihdam")
         with pytest.raises(Refused, match="not_allowed"):
             referrals.staff_change(session, centre, referral, codes.INTERESTED, NOW)
         t = translator("en")
@@ -68,7 +73,7 @@ def test_staff_cannot_set_interested_as_an_ordinary_outcome(db: Engine) -> None:
         assert referral.status == codes.REFERRED
         labels = [c.label for row in flow.outcome_buttons(referral, t) for c in row]
         assert labels == ["☎️ They accepted (told us)", "Declined", "Cancelled"]
-        assert _messages(session)[1:] == []  # only the offer; the firm heard nothing
+        assert outbox_messages(session)[1:] == []  # only the offer; the firm heard nothing
 
 
 def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_the_seekers(
@@ -77,8 +82,8 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
     with transaction(db) as session:
         referral, seeker_citizen, owner_id = _referred(session)
         second, other_citizen, _ = _referred(session, 7211, "1234567890")
-        centre = _staff(session, 9201, "staff", "istihdam")
-        outsider = _staff(session, 9202, "staff", "fen")
+        centre = make_staff(session, 9201, "staff", "istihdam")
+        outsider = make_staff(session, 9202, "staff", "fen")
         t = translator("tr")
         # The confirmation step names the person and the job, and changes nothing.
         question = flow.accept_question(session, centre, t, id_of(referral))
@@ -89,7 +94,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             s.Card(id_of(referral)).pack(),
         ]
         assert referral.status == codes.REFERRED
-        before = len(_messages(session))
+        before = len(outbox_messages(session))
         for actor, how, reason in (
             (outsider, "by_phone", "not_allowed"),
             (None, "by_phone", "not_allowed"),
@@ -97,7 +102,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
         ):
             with pytest.raises(Refused, match=reason):
                 flow.accept_for_seeker(session, actor, t, id_of(referral), how, NOW, ISTANBUL)
-        assert referral.status == codes.REFERRED and len(_messages(session)) == before
+        assert referral.status == codes.REFERRED and len(outbox_messages(session)) == before
         screen = flow.accept_for_seeker(
             session, centre, t, id_of(referral), "by_phone", NOW, ISTANBUL
         )
@@ -111,7 +116,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             centre.id,
             "by_phone",
         )
-        told, by_staff = _messages(session)[-2:]
+        told, by_staff = outbox_messages(session)[-2:]
         assert by_staff.chat_id == 7202
         # The seeker hears what was recorded on their word, and what the firm received.
         assert told.chat_id == 7201
@@ -122,7 +127,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             flow.accept_for_seeker(session, centre, t, id_of(referral), "in_person", NOW, ISTANBUL)
         # The seeker's own button tells the firm the very same words.
         flow.interested(session, citizen_of(session, other_citizen), t, id_of(second), True, NOW)
-        by_seeker = _messages(session)[-1]
+        by_seeker = outbox_messages(session)[-1]
         assert by_seeker.chat_id == 7212 and by_seeker.text == by_staff.text
         assert "Ayşe Yılmaz, telefon +905321112233" in by_staff.text
         assert session.get(Referral, id_of(referral)) is referral and seeker_citizen and owner_id
@@ -155,7 +160,7 @@ def test_the_offer_and_the_thanks_name_exactly_what_the_firm_receives(db: Engine
     with transaction(db) as session:
         referral, seeker_citizen, _ = _referred(session)
         citizen = citizen_of(session, seeker_citizen)
-        [offer] = _messages(session)  # in the seeker's Turkish
+        [offer] = outbox_messages(session)  # in the seeker's Turkish
         assert offer.text.endswith(
             "İlgilenirseniz sizi mülakata çağırabilmesi için işverene şu bilgileriniz "
             f"iletilir: {tr}."
@@ -221,7 +226,7 @@ def test_the_sweeps_never_touch_referrals_imported_from_the_old_portal(
             ),
         ]
         # And one of the bot's own, at interview, so the sweeps have work to do.
-        ours, _, _, _ = _at_interview(session)
+        ours, _, _, _ = referral_at_interview(session)
         later = NOW + timedelta(days=30)
         assert followups.interview_questions(session, later) == [ours]
         assert followups.start_questions(session, later, later.date()) == []
@@ -248,13 +253,13 @@ def test_a_sweep_takes_a_whole_backlog_batch_after_batch(
 ) -> None:
     monkeypatch.setattr(followups, "BATCH", 2)
     with transaction(db) as session:
-        centre = _staff(session, 9201, "staff", "istihdam")
+        centre = make_staff(session, 9201, "staff", "istihdam")
         owner = citizen_of(session, make_citizen_in(session, 7230))
-        vacancy = _published(session, owner, centre)
+        vacancy = published_vacancy(session, owner, centre)
         made = []
         for number in range(5):
             citizen = citizen_of(session, make_citizen_in(session, 7231 + number))
-            seeker = registry.save_cv(session, citizen, _cv(name=f"Kişi {number}"), NOW)
+            seeker = registry.save_cv(session, citizen, sample_cv(name=f"Kişi {number}"), NOW)
             made.append(referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date()))
         stale = followups.expire(session, NOW + timedelta(days=61), 60)
         assert [r.id for r in stale] == [r.id for r in made]
@@ -266,7 +271,7 @@ def test_a_sweep_takes_a_whole_backlog_batch_after_batch(
 
 def test_a_job_found_needs_its_start_date_whoever_records_it(db: Engine) -> None:
     with transaction(db) as session:
-        referral, _, _, centre = _at_interview(session)
+        referral, _, _, centre = referral_at_interview(session)
         with pytest.raises(Refused, match="date_required"):
             referrals.staff_change(session, centre, referral, codes.JOB_FOUND, NOW)
         with pytest.raises(Refused, match="bad_date"):
@@ -301,14 +306,14 @@ def test_a_job_found_needs_its_start_date_whoever_records_it(db: Engine) -> None
 
 def test_deleting_a_cv_ends_its_open_referrals_and_keeps_the_milestones(db: Engine) -> None:
     with transaction(db) as session:
-        centre = _staff(session, 9201, "staff", "istihdam")
+        centre = make_staff(session, 9201, "staff", "istihdam")
         citizen = citizen_of(session, make_citizen_in(session, 7240))
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
         rows = []
         for number, title in enumerate(("Garson", "Komi", "Barmen", "Aşçı")):
             owner = citizen_of(session, make_citizen_in(session, 7241 + number))
             tax_number = ("4540536920", "1234567890", "9876543217", "9029589240")[number]
-            vacancy = _published(session, owner, centre, title=title, tax_number=tax_number)
+            vacancy = published_vacancy(session, owner, centre, title=title, tax_number=tax_number)
             rows.append(referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date()))
         waiting, interested, interview, hired = rows
         for referral in (interested, interview, hired):
@@ -330,10 +335,10 @@ def test_deleting_a_cv_ends_its_open_referrals_and_keeps_the_milestones(db: Engi
             last = referrals.history(session, referral)[-1]
             assert (last.actor_kind, last.at) == (codes.SYSTEM, NOW + timedelta(hours=1))
         # The old offer's buttons do nothing, and tell the firm nothing.
-        sent = len(_messages(session))
+        sent = len(outbox_messages(session))
         with pytest.raises(Refused, match="not_found"):
             flow.interested(session, citizen, translator("tr"), id_of(waiting), True, NOW)
-        assert len(_messages(session)) == sent
+        assert len(outbox_messages(session)) == sent
 
 
 # --- 6. A seeker is referred to a vacancy once -----------------------------------------------
@@ -342,7 +347,7 @@ def test_deleting_a_cv_ends_its_open_referrals_and_keeps_the_milestones(db: Engi
 def test_a_seeker_who_declined_is_neither_ranked_nor_referred_again(db: Engine) -> None:
     with transaction(db) as session:
         referral, seeker_citizen, _ = _referred(session)
-        centre = _staff(session, 9201, "staff", "istihdam")
+        centre = make_staff(session, 9201, "staff", "istihdam")
         citizen = citizen_of(session, seeker_citizen)
         referrals.seeker_change(session, citizen, referral, codes.DECLINED, NOW)
         vacancy = session.get(Vacancy, referral.vacancy_id)
@@ -366,10 +371,10 @@ def test_a_vacancy_ends_with_its_last_day_in_turkiye_not_in_utc(db: Engine) -> N
     today = late.astimezone(ISTANBUL).date()
     seeker_id = make_citizen(db, 7260)
     with transaction(db) as session:
-        centre = _staff(session, 9201, "staff", "istihdam")
+        centre = make_staff(session, 9201, "staff", "istihdam")
         owner = citizen_of(session, make_citizen_in(session, 7261))
-        seeker = registry.save_cv(session, citizen_of(session, seeker_id), _cv(), NOW)
-        vacancy = _published(session, owner, centre, valid_until=date(2026, 4, 1))
+        seeker = registry.save_cv(session, citizen_of(session, seeker_id), sample_cv(), NOW)
+        vacancy = published_vacancy(session, owner, centre, valid_until=date(2026, 4, 1))
         t = translator("en")
         assert desk.vacancies(session, centre, "published", late.date()) != []  # UTC's day
         assert desk.vacancies(session, centre, "published", today) == []
@@ -383,4 +388,4 @@ def test_a_vacancy_ends_with_its_last_day_in_turkiye_not_in_utc(db: Engine) -> N
         assert alert_flow.queue_instant(session, late, today) == 0
         session.refresh(alert)
         assert alert.status == "dropped"
-        assert [m for m in _messages(session) if m.chat_id == 7260] == []
+        assert [m for m in outbox_messages(session) if m.chat_id == 7260] == []

@@ -1,6 +1,6 @@
 """Goal 4.3.1 in the performance report: the seed's two tables, read back from the xlsx
 and the CSV, give the seed's 2023 figures from the components that
-tests/unit/test_employment_indicators.py loads."""
+tests/builders.py loads (load_employment_seed)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ from bot.app import prepare_database
 from common.config import Config
 from core import reports
 from db.engine import transaction
-from tests.builders import IST
+from tests.builders import IST, load_employment_seed
 from tests.databases import postgres_engine, sqlite_engine
-from tests.unit.test_employment_indicators import _load
 
 NOW = datetime(2026, 12, 6, 15, 40, tzinfo=IST)
 GOAL = reports.EMPLOYMENT_GOAL
@@ -34,13 +33,13 @@ def employment_db(
     if request.param == "sqlite":
         engine = sqlite_engine(tmp_path_factory.mktemp("employment-report"))
         prepare_database(engine, config)
-        _load(engine)
+        load_employment_seed(engine)
         yield engine
         engine.dispose()
         return
     for engine in postgres_engine():
         prepare_database(engine, config)
-        _load(engine)
+        load_employment_seed(engine)
         yield engine
 
 

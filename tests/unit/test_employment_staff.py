@@ -8,33 +8,34 @@ stopped moving. Fixed clocks; SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from common.config import Config
 from common.i18n import translator
 from core import outbox, privacy
 from core.employment import codes, desk, followups, referrals, registry
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import Citizen, Employer, OutboxMessage, Referral, StaffMember, Vacancy
+from db.models import Citizen, Employer, Referral, Vacancy
 from flows.employment import staff as flow
 from flows.employment import staff_actions as s
 from handlers.feature import personal_data_of
 from handlers.features import FEATURES
 from tests.builders import citizen_of, id_of, make_citizen
-from tests.unit.test_employment import NOW, _cv, _published, _staff
-
-
-@pytest.fixture
-def calendar(config: Config) -> WorkingCalendar:
-    return WorkingCalendar.from_config(config)
-
+from tests.employment_builders import (
+    NOW,
+    make_citizen_in,
+    make_staff,
+    outbox_messages,
+    published_vacancy,
+    referral_at_interview,
+    sample_cv,
+    set_citizen_language,
+)
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
@@ -69,16 +70,6 @@ def _pending(session: Session, employer: Employer) -> Vacancy:
     return registry.submit_vacancy(session, employer, vacancy)
 
 
-def _messages(session: Session) -> list[OutboxMessage]:
-    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
-
-
-def _language(session: Session, citizen_id: int, language: str) -> None:
-    citizen = citizen_of(session, citizen_id)
-    citizen.language = language
-    session.add(citizen)
-
-
 # --- Who may use the desk ------------------------------------------------------------------
 
 
@@ -86,9 +77,9 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
     owner_id = make_citizen(db, 7101)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        centre = _staff(session, 9101, "staff", "istihdam")
-        other = _staff(session, 9102, "staff", "fen")
-        supervisor = _staff(session, 9103, "supervisor", None)
+        centre = make_staff(session, 9101, "staff", "istihdam")
+        other = make_staff(session, 9102, "staff", "fen")
+        supervisor = make_staff(session, 9103, "supervisor", None)
         employer = _firm(session, owner)
         t = translator("tr")
         for outsider in (other, None):
@@ -104,7 +95,7 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
                 with pytest.raises(Refused, match="not_allowed"):
                     attempt(outsider)
         assert employer.verified_at is None and employer.rejected_at is None
-        assert _messages(session) == []  # a refused press tells nobody anything
+        assert outbox_messages(session) == []  # a refused press tells nobody anything
         assert desk.is_staff(centre) and desk.is_staff(supervisor)
         assert [e.id for e in desk.firms_to_verify(session, supervisor)] == [employer.id]
         # The refusal a citizen sees for an old staff button, in their language.
@@ -122,8 +113,8 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
     owner_id, second_id = make_citizen(db, 7102), make_citizen(db, 7103)
     with transaction(db) as session:
         owner, second = citizen_of(session, owner_id), citizen_of(session, second_id)
-        _language(session, second_id, "en")
-        centre = _staff(session, 9101, "staff", "istihdam")
+        set_citizen_language(session, second_id, "en")
+        centre = make_staff(session, 9101, "staff", "istihdam")
         doubtful = _firm(session, owner)
         employer = _firm(session, second, tax_number="9876543217")
         t = translator("tr")
@@ -153,7 +144,7 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         registry.submit_vacancy(session, employer, vacancy)
         flow.approve(session, centre, t, id_of(vacancy), NOW, ISTANBUL)
         assert vacancy.status == "published"
-        texts = [(m.chat_id, m.text) for m in _messages(session)]
+        texts = [(m.chat_id, m.text) for m in outbox_messages(session)]
     # Each firm's citizen is told, in their own language, with the reason.
     assert texts[0][0] == 7102 and "Ege Lojistik firmanızı doğrulayamadı" in texts[0][1]
     assert "Vergi kimlik numarası firmayla uyuşmuyor." in texts[0][1]
@@ -173,10 +164,10 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
     seeker_id, owner_id = make_citizen(db, 7104), make_citizen(db, 7105)
     with transaction(db) as session:
         citizen, owner = citizen_of(session, seeker_id), citizen_of(session, owner_id)
-        _language(session, seeker_id, "en")
-        centre = _staff(session, 9101, "staff", "istihdam")
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
-        vacancy = _published(session, owner, centre)
+        set_citizen_language(session, seeker_id, "en")
+        centre = make_staff(session, 9101, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
+        vacancy = published_vacancy(session, owner, centre)
         t = translator("tr")
         shown = flow.candidates(session, centre, t, id_of(vacancy), NOW)
         assert "1. <b>Ayşe Yılmaz</b> — 100 puan" in shown.text
@@ -190,7 +181,7 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         assert "Ayşe Yılmaz yönlendirildi" in screen.text
         assert "Ayşe Yılmaz" not in "".join(c.label for row in screen.choices for c in row)
         referral = session.exec(select(Referral)).one()
-        [offer] = _messages(session)
+        [offer] = outbox_messages(session)
         assert offer.chat_id == 7104
         assert offer.text.startswith("💼 The employment centre suggests a job for you:")
         for shown_part in ("Garson", "Firm: Lezzet Lokantası", "District: Ümraniye", "Full time"):
@@ -207,7 +198,7 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         answer = flow.interested(session, citizen, t, id_of(referral), True, NOW)
         assert referral.status == codes.INTERESTED
         assert "Lezzet Lokantası" in answer.text
-        told = _messages(session)[-1]
+        told = outbox_messages(session)[-1]
         assert told.chat_id == 7105 and told.buttons is None
         assert "Ayşe Yılmaz, telefon +905321112233" in told.text
         # A second press of the same answer (two taps, two devices) changes nothing.
@@ -218,39 +209,20 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
 # --- The follow-up sweep ---------------------------------------------------------------------
 
 
-def _at_interview(session: Session, **cv: Any) -> tuple[Referral, Citizen, Citizen, StaffMember]:
-    citizen = citizen_of(session, make_citizen_in(session, 7110))
-    owner = citizen_of(session, make_citizen_in(session, 7111))
-    centre = _staff(session, 9101, "staff", "istihdam")
-    seeker = registry.save_cv(session, citizen, _cv(**cv), NOW)
-    vacancy = _published(session, owner, centre)
-    referral = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
-    referrals.seeker_change(session, citizen, referral, codes.INTERESTED, NOW)
-    referrals.employer_change(session, owner, referral, codes.INTERVIEW, NOW)
-    return referral, citizen, owner, centre
-
-
-def make_citizen_in(session: Session, telegram_id: int) -> int:
-    citizen = Citizen(telegram_id=telegram_id, language="tr", created_at=NOW, consent_at=NOW)
-    session.add(citizen)
-    session.flush()
-    return id_of(citizen)
-
-
 def test_the_interview_question_is_asked_once_a_day_after_and_staff_reminded_once(
     db: Engine, calendar: WorkingCalendar
 ) -> None:
     # NOW is Tuesday 3 March 2026, 12:00 in Turkey.
     with transaction(db) as session:
-        referral, citizen, _, _ = _at_interview(session)
+        referral, citizen, _, _ = referral_at_interview(session)
         assert followups.interview_questions(session, NOW + timedelta(hours=23)) == []
         asked_at = NOW + timedelta(days=1)  # Wednesday
         assert followups.interview_questions(session, asked_at) == [referral]
         assert followups.interview_questions(session, asked_at + timedelta(hours=1)) == []
         assert referral.interview_asked_at == asked_at
-        _language(session, id_of(citizen), "en")
+        set_citizen_language(session, id_of(citizen), "en")
         flow.ask_interview(session, referral, asked_at)
-        [question] = _messages(session)
+        [question] = outbox_messages(session)
         assert (question.chat_id, question.text) == (
             7110,
             "💼 Did your interview for “Garson” at Lezzet Lokantası happen?",
@@ -287,7 +259,7 @@ def test_an_interview_that_did_not_happen_goes_to_staff_at_the_next_sweep(
     db: Engine, calendar: WorkingCalendar
 ) -> None:
     with transaction(db) as session:
-        referral, citizen, owner, _ = _at_interview(session)
+        referral, citizen, owner, _ = referral_at_interview(session)
         asked_at = NOW + timedelta(days=1)
         followups.interview_questions(session, asked_at)
         with pytest.raises(Refused, match="not_allowed"):
@@ -305,7 +277,7 @@ def test_the_start_question_goes_to_both_and_the_first_answer_settles_it(
     db: Engine, calendar: WorkingCalendar
 ) -> None:
     with transaction(db) as session:
-        referral, citizen, owner, _ = _at_interview(session)
+        referral, citizen, owner, _ = referral_at_interview(session)
         referrals.employer_change(
             session, owner, referral, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 9)
         )
@@ -314,7 +286,7 @@ def test_the_start_question_goes_to_both_and_the_first_answer_settles_it(
         assert followups.start_questions(session, asked_at, date(2026, 3, 10)) == [referral]
         flow.ask_start(session, referral, asked_at)
         assert followups.start_questions(session, asked_at, date(2026, 3, 11)) == []
-        asked = {m.chat_id: m for m in _messages(session)}
+        asked = {m.chat_id: m for m in outbox_messages(session)}
         assert asked[7110].text == (
             "💼 Lezzet Lokantası firmasında “Garson” olarak işe başladınız mı?"
         )
@@ -333,7 +305,7 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
     db: Engine, calendar: WorkingCalendar
 ) -> None:
     with transaction(db) as session:
-        referral, _, owner, centre = _at_interview(session)
+        referral, _, owner, centre = referral_at_interview(session)
         referrals.employer_change(
             session, owner, referral, codes.JOB_FOUND, NOW, start_date=date(2026, 3, 4)
         )
@@ -343,7 +315,7 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
         assert followups.reminders(session, calendar, monday, 3) == []  # Fri, Mon: 2
         tuesday = monday + timedelta(days=1)
         assert followups.reminders(session, calendar, tuesday, 3) == [(referral, "start")]
-        other = _staff(session, 9102, "staff", "fen")
+        other = make_staff(session, 9102, "staff", "fen")
         t = translator("tr")
         with pytest.raises(Refused, match="not_allowed"):
             flow.outcome(session, other, t, id_of(referral), codes.STARTED, tuesday, calendar.tz)
@@ -368,9 +340,9 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
 
 def test_referrals_with_no_change_for_sixty_days_expire_but_not_a_job_found(db: Engine) -> None:
     with transaction(db) as session:
-        referral, _, _, centre = _at_interview(session)
+        referral, _, _, centre = referral_at_interview(session)
         citizen = citizen_of(session, make_citizen_in(session, 7112))
-        seeker = registry.save_cv(session, citizen, _cv(name="Veli Can"), NOW)
+        seeker = registry.save_cv(session, citizen, sample_cv(name="Veli Can"), NOW)
         vacancy = session.get(Vacancy, referral.vacancy_id)
         assert vacancy is not None
         found = referrals.refer(session, centre, vacancy, seeker, NOW, NOW.date())
@@ -406,9 +378,9 @@ def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None
     seeker_id, owner_id = make_citizen(db, 7130), make_citizen(db, 7131)
     with transaction(db) as session:
         citizen, owner = citizen_of(session, seeker_id), citizen_of(session, owner_id)
-        centre = _staff(session, 9101, "staff", "istihdam")
-        seeker = registry.save_cv(session, citizen, _cv(), NOW)
-        vacancy = _published(session, owner, centre)
+        centre = make_staff(session, 9101, "staff", "istihdam")
+        seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
+        vacancy = published_vacancy(session, owner, centre)
         citizen.blocked_at = NOW  # they blocked the bot
         session.add(citizen)
         screen = flow.refer(
@@ -416,4 +388,4 @@ def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None
         )
         assert "Telegram'dan ulaşılamıyor; lütfen kendisini telefonla arayıp" in screen.text
         assert session.exec(select(Referral)).one().status == codes.REFERRED
-        assert _messages(session) == []
+        assert outbox_messages(session) == []

@@ -26,7 +26,7 @@ from db.engine import transaction
 from db.migrate import downgrade, upgrade
 from db.models import Request, RequestCounter, RequestEvent
 from db.types import utcnow
-from tests.unit.test_imports import REQUEST_HEADER, count, utc, write_csv
+from tests.import_files import REQUEST_HEADER, count, utc, write_csv
 
 HEADER = [*REQUEST_HEADER, "source_id"]
 IST = ZoneInfo("Europe/Istanbul")

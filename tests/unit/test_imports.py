@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -18,29 +16,9 @@ from core import imports as core_imports
 from core.imports import ImportFailed, import_calls, import_requests
 from core.working_time import WorkingCalendar
 from db.models import CallCentreDay, Category, Request, RequestCounter, RequestEvent
+from tests.import_files import CALL_HEADER, REQUEST_HEADER, count, utc, write_csv
 
 DATA = Path(__file__).resolve().parents[1] / "data"  # tests/data
-REQUEST_HEADER = [
-    "received_at",
-    "channel",
-    "type",
-    "category",
-    "text",
-    "first_response_at",
-    "resolved_at",
-]
-CALL_HEADER = ["date", "total", "information", "application", "missed"]
-
-
-def write_csv(
-    path: Path, header: list[str], rows: list[list[str]], *, bom: bool = False, delimiter: str = ","
-) -> Path:
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        if header:
-            writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def write_turkish_excel_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -48,18 +26,9 @@ def write_turkish_excel_csv(path: Path, header: list[str], rows: list[list[str]]
     return write_csv(path, header, rows, bom=True, delimiter=";")
 
 
-def count(engine: Engine, model: Any) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(model)).one()
-
-
 def requests_by_text(engine: Engine) -> dict[str, Request]:
     with Session(engine) as session:
         return {r.text: r for r in session.exec(select(Request)).all()}
-
-
-def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # --- requests ------------------------------------------------------------------------------
