@@ -25,8 +25,7 @@ from db.models import (
     Request,
 )
 from tests.builders import citizen_of, file_request, make_citizen
-from tests.unit.test_employment import _cv
-from tests.unit.test_employment_staff import _at_interview
+from tests.employment_builders import referral_at_interview, sample_cv
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KEY = "kentbot"
@@ -234,7 +233,9 @@ def test_a_deposed_leader_asks_no_survey(db: Engine, calendar: WorkingCalendar) 
 def test_a_deposed_leader_asks_no_idle_seeker_about_their_cv(db: Engine) -> None:
     citizen = make_citizen(db, 505)
     with transaction(db) as session:
-        registry.save_cv(session, citizen_of(session, citizen), _cv(), NOW - timedelta(days=400))
+        registry.save_cv(
+            session, citizen_of(session, citizen), sample_cv(), NOW - timedelta(days=400)
+        )
     old, new = _lead(db, "a:1"), _lead(db, "b:2")
     with transaction(db) as session, pytest.raises(fencing.Deposed):
         renewal.claim_due(session, NOW, 730, fence=old)
@@ -248,7 +249,7 @@ def test_a_deposed_leader_reminds_the_employment_centre_of_nothing(
     db: Engine, calendar: WorkingCalendar
 ) -> None:
     with transaction(db) as session:
-        referral, citizen, _, _ = _at_interview(session)
+        referral, citizen, _, _ = referral_at_interview(session)
         followups.interview_questions(session, NOW)
         followups.answer_interview(session, citizen, referral, False, NOW)  # did not happen
         referral_id = referral.id
