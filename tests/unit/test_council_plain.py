@@ -26,7 +26,7 @@ from flows.council import events, membership
 from flows.council.screens import consent
 from flows.council.state import CouncilState, CouncilStep
 from flows.plain import Message
-from flows.screen import Screen
+from flows.screen import MediaKind, Screen
 from tests.plain import fitted
 
 COUNCIL_ACTIONS = [
@@ -198,3 +198,66 @@ def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channe
     assert code in chat.text and chat.labels == ["↩️ Geri çek", "⬅️ Tüm etkinlikler"]
     # Nothing was edited: every screen came as new messages, and none broke a limit.
     assert len(chat.seen) >= 14
+
+
+def test_the_ticket_comes_as_a_qr_image_and_a_calendar_file_each_in_a_message_of_its_own(
+    db: Engine, config: Config
+) -> None:
+    """One seat: the first registrant gets the ticket (WhatsApp carries one file to a
+    message), the second their place in line, and the ticket when the seat frees."""
+    t = translator("tr")
+    with transaction(db) as session:
+        first = citizens.get_or_create(session, AYSE, "tr")
+        second = citizens.get_or_create(session, AYSE + 10, "tr")
+        consent(session, first, "Ayşe", "Yılmaz", utcnow())
+        consent(session, second, "Deniz", "Kaya", utcnow())
+        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+        starts = utcnow() + timedelta(days=7)
+        event = council.create_event(
+            session,
+            staff.active_member(session, COORDINATOR),
+            "genclik",
+            "Gençlik & Kent",
+            "",
+            starts,
+            starts + timedelta(hours=2),
+            "Kültür Merkezi",
+            1,
+            None,
+            False,
+        )
+        assert event.id is not None
+        seat = council.register(session, first, event.id, utcnow())
+        line = council.register(session, second, event.id, utcnow())
+        code = seat.registration.code
+        when = t.datetime(event.starts_at)
+        ticket = events.ticket(session, config.tz, t, event.id, code, seat.status, None)
+        waiting = events.ticket(
+            session, config.tz, t, event.id, line.registration.code, line.status, line.position
+        )
+        freed = council.withdraw(session, first, event.id, utcnow())
+        assert freed is not None
+        promoted = events.ticket(
+            session, config.tz, t, event.id, freed.code, freed.status, None, promoted=True
+        )
+    assert ticket is not None and waiting is not None and promoted is not None
+    photo, calendar = fitted(ticket)
+    assert photo.media is not None and photo.media.kind is MediaKind.PHOTO
+    assert photo.media.filename == f"{code}.png" and photo.media.content[:4] == b"\x89PNG"
+    # A caption is plain text: the title as written, not escaped.
+    assert photo.text == (
+        f"✅ Gençlik & Kent ({when}) etkinliğine kaydınız yapıldı.\n"
+        f"Giriş kodunuz: {code}\nGirişte bu kodu ya da karekodu gösterin."
+    )
+    assert calendar.media is not None and calendar.media.kind is MediaKind.DOCUMENT
+    assert calendar.media.filename == f"etkinlik-{event.id}.ics"
+    assert calendar.text == "📆 Takviminize ekleyin."
+    assert isinstance(calendar.media.content, bytes) and code in calendar.media.content.decode()
+    [line_message] = fitted(waiting)
+    assert line_message.media is None
+    assert line_message.text.startswith(
+        "⏳ Etkinlik dolu; Gençlik & Kent için bekleme listesinde 1."
+    )
+    head, _ = fitted(promoted)
+    assert head.text.startswith("🎉 Sizin için bir yer açıldı!\n✅ Gençlik & Kent")
+
