@@ -119,6 +119,17 @@ def _decode(kind: type, text: str) -> int | str | None:
     return None
 
 
+def as_id(text: str | None, limit: int = MAX_ROW_ID) -> int | None:
+    """A number typed or sent in button data, if it can be an id; None otherwise.
+
+    str.isdigit() also accepts "²" and "٣", and Python's int has no size limit, so
+    both are checked here before anything reaches the database."""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    value = int(text)
+    return value if 0 < value <= limit else None
+
+
 def parse(data: str, kinds: Iterable[type[Action]]) -> Action | None:
     """The action this data stands for among `kinds`, the longest prefix first; None for
     data none of them makes."""

@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from flows.screen import Ask, Choice, Screen, fit
+from flows.screen import Ask, Choice, Media, Screen, fit
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Message:
     buttons: tuple[Choice, ...] = ()
     rows: tuple[Choice, ...] = ()
     asks: Ask | None = None
+    # A file, with `text` its caption.
+    media: Media | None = None
 
 
 def plain_text(text: str) -> str:
@@ -48,7 +50,15 @@ def plain_text(text: str) -> str:
 
 
 def render(screen: Screen, limits: Limits = WHATSAPP) -> list[Message]:
-    """The messages that show `screen` on the channel, in order."""
+    """The messages that show `screen` on the channel, in order: its text, then each of its
+    media in a message of its own (a message carries one file)."""
+    media = [Message(m.caption, media=m) for m in screen.media]
+    if not (screen.text or screen.choices or screen.replies):
+        return media
+    return [*_render_text(screen, limits), *media]
+
+
+def _render_text(screen: Screen, limits: Limits) -> list[Message]:
     text = plain_text(screen.text)
     choices = [choice for row in screen.choices for choice in row]
     if choices:

@@ -32,6 +32,22 @@ class Reply:
     instead: str | None = None
 
 
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True)
+class Media:
+    """A file a screen sends: its bytes (or the id of a file the channel already holds),
+    the name it goes by, and a caption in plain text (no markup: it is sent as written)."""
+
+    kind: MediaKind
+    content: bytes | str
+    filename: str | None = None
+    caption: str = ""
+
+
 Rows = tuple[tuple[Choice, ...], ...]
 
 
@@ -39,11 +55,14 @@ Rows = tuple[tuple[Choice, ...], ...]
 class Screen:
     """A step's message: its text (with <b> and <i> only), its buttons row by row, or the
     ready answers it offers. A screen has choices or replies, not both: a channel may
-    send them in different kinds of message."""
+    send them in different kinds of message. Its media follow the text, each in a message
+    of its own (WhatsApp carries one file to a message); a screen of media alone has no
+    text."""
 
     text: str
     choices: Rows = ()
     replies: tuple[tuple[Reply, ...], ...] = ()
+    media: tuple[Media, ...] = ()
 
 
 def in_rows(choices: list[Choice], per_row: int) -> Rows:

@@ -27,7 +27,7 @@ from db.engine import transaction
 from db.models import Citizen, StaffMember
 from db.replica import Reads
 from db.types import utcnow
-from flows.actions import MAX_ROW_ID
+from flows.actions import as_id as as_id  # flows' (its steps read typed ids too), for handlers
 
 if TYPE_CHECKING:
     from handlers.feature import Feature
@@ -174,17 +174,6 @@ def translator_of(citizen: Citizen) -> Translator:
 
 # Telegram ids fit in 52 bits (row ids in 32: flows.actions.MAX_ROW_ID).
 MAX_TELEGRAM_ID = 2**52
-
-
-def as_id(text: str | None, limit: int = MAX_ROW_ID) -> int | None:
-    """A number typed or sent in button data, if it can be an id; None otherwise.
-
-    str.isdigit() also accepts "²" and "٣", and Python's int has no size limit, so
-    both are checked here before anything reaches the database."""
-    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 20:
-        return None
-    value = int(text)
-    return value if 0 < value <= limit else None
 
 
 def steps_down_when_deposed(

@@ -29,13 +29,13 @@ from core.privacy import (
 from db import reference
 from db.engine import autocommit, transaction
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
+from flows.my_requests.notices import citizen_notice
 from handlers import unreachable
+from handlers.render import send
 from handlers.request_views import (
     CAPTION_LIMIT,
     card,
     card_keyboard,
-    citizen_notice,
-    question_keyboard,
     visible_length,
 )
 
@@ -453,7 +453,7 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
         if citizen is None or citizen.telegram_id is None or citizen.blocked_at is not None:
             return False
         t = translator(resolve_language(citizen.language, citizen.telegram_language))
-        text = citizen_notice(
+        notice = citizen_notice(
             t,
             request,
             event,
@@ -461,19 +461,16 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
             reference.get(session, Category, request.category_code),
         )
         chat_id = citizen.telegram_id
-    if text is None:
+    if notice is None:
         return False
-    markup = question_keyboard(t, request) if event.kind == "question" else None
     try:
-        message = await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        message = await send(bot, chat_id, notice)
     except Forbidden:
         with transaction(engine) as session:
             citizens.mark_blocked(session, chat_id)
         log.info("citizen of request %s blocked the bot; notice not delivered", request_id)
         return False
-    if event.kind == "question":
+    if event.kind == "question" and message is not None:
         with transaction(engine) as session:
             workflow.link_message(session, chat_id, message.message_id, request_id, "question")
     return True

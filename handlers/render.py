@@ -9,8 +9,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -22,7 +24,7 @@ from common.i18n import Translator
 from core.refusals import Refused
 from db.models import Citizen
 from db.types import utcnow
-from flows.screen import Ask, Reply, Rows, Screen
+from flows.screen import Ask, Media, MediaKind, Reply, Rows, Screen
 from handlers.common import KentContext
 
 
@@ -74,6 +76,33 @@ async def present(update: Update, screen: Screen, edit: bool = False) -> None:
         await message.reply_text(
             screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
         )
+
+
+async def send(bot: Bot, chat_id: int, screen: Screen) -> Message | None:
+    """Send `screen` to a chat as new messages: its text with its keyboard, then each of its
+    media. Returns the text's message (None for a screen of media alone)."""
+    sent = None
+    if screen.text:
+        sent = await bot.send_message(
+            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+        )
+    for media in screen.media:
+        await _send_media(bot, chat_id, media)
+    return sent
+
+
+async def _send_media(bot: Bot, chat_id: int, media: Media) -> None:
+    # Bytes are uploaded under their name; a string is a file Telegram holds already.
+    content = (
+        InputFile(media.content, filename=media.filename)
+        if isinstance(media.content, bytes)
+        else media.content
+    )
+    caption = media.caption or None
+    if media.kind is MediaKind.PHOTO:
+        await bot.send_photo(chat_id, content, caption=caption)
+    else:
+        await bot.send_document(chat_id, content, caption=caption)
 
 
 Act = Callable[[Session, Citizen, Translator, datetime], Screen]

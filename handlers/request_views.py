@@ -1,7 +1,8 @@
-"""How requests look in Telegram: the receipt, the staff card and its buttons, the
-citizen's notifications. Texts only; sending is the handlers' job. The filing flow's
-screens and the citizen's own requests are channel-neutral (flows.filing.screens,
-flows.my_requests.screens); the texts they share with the card are flows.request_texts."""
+"""How requests look to staff in Telegram: the card and its buttons. Texts only; sending
+is the handlers' job. What citizens see of a request is channel-neutral: the filing
+flow's screens and receipt (flows.filing.screens), their own requests
+(flows.my_requests.screens) and the notices of staff actions (flows.my_requests.notices);
+the texts they share with the card are flows.request_texts."""
 
 from __future__ import annotations
 
@@ -11,32 +12,14 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from common.i18n import Translator, translator
+from common.i18n import translator
 from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.workflow import is_overdue
 from db.models import Category, Department, Request, RequestEvent
 from db.types import utcnow
-from flows.my_requests import actions as mine
 from flows.names import category_name, department_name, esc
 from flows.request_texts import EVENT_LABELS
 from handlers import request_buttons as cards
-from handlers.buttons import inline
-
-
-def receipt(t: Translator, request: Request, department: Department | None) -> str:
-    assert request.due_at is not None
-    return t._(
-        "✅ <b>Your request has been received.</b>\n\n"
-        "Tracking number: <b>{number}</b>\n"
-        "Department: {department}\n"
-        "You will get an answer at the latest by {due}.\n\n"
-        "You will be told here of every step. Use /taleplerim to follow it."
-    ).format(
-        number=request.number,
-        department=esc(department_name(department, t)),
-        due=t.datetime(request.due_at),
-    )
-
 
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption, in UTF-16 code units
 
@@ -191,60 +174,3 @@ def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarku
             ],
         ]
     )
-
-
-# A complaint, request or suggestion about a civic topic (config.toml `civic`) helps
-# improve the city; anything else (social aid, jobs, a question) gets the neutral thanks,
-# which is never wrong.
-CITY_TYPES = frozenset({"sikayet", "talep", "oneri"})
-
-
-def closing_thanks(t: Translator, request: Request, category: Category | None) -> str:
-    """The last line of the resolution notice, fitting what the request was about."""
-    if request.type in CITY_TYPES and category is not None and category.civic:
-        return t._("Thank you for helping us improve our city.")
-    return t._("Thank you for getting in touch with us.")
-
-
-def citizen_notice(
-    t: Translator,
-    request: Request,
-    event: RequestEvent,
-    department: Department | None,
-    category: Category | None = None,
-) -> str | None:
-    """What the citizen is told of a staff action; None when they need not be told."""
-    number, dept = request.number, esc(department_name(department, t))
-    text = esc(event.text)
-    if event.kind == "assigned":
-        return t._("🙋 Your request {number} is now being handled by {department}.").format(
-            number=number, department=dept
-        )
-    if event.kind == "answered":
-        return t._("💬 <b>Answer to your request {number}</b> ({department}):\n\n{text}").format(
-            number=number, department=dept, text=text
-        )
-    if event.kind == "question":
-        return t._(
-            "❓ <b>{department} asks about your request {number}:</b>\n\n{text}\n\n"
-            "Please reply to this message, or tap the button below."
-        ).format(number=number, department=dept, text=text)
-    if event.kind == "resolved":
-        body = t._("✅ <b>Your request {number} has been resolved.</b>").format(number=number)
-        return (
-            body + ("\n\n" + text if text else "") + "\n\n" + closing_thanks(t, request, category)
-        )
-    if event.kind == "rejected":
-        return t._("⛔ Your request {number} could not be carried out.\nReason: {text}").format(
-            number=number, text=text
-        )
-    if event.kind == "redirected":
-        return t._(
-            "↪️ Your request {number} has been passed to {department}, which is responsible for it."
-        ).format(number=number, department=dept)
-    return None
-
-
-def question_keyboard(t: Translator, request: Request) -> InlineKeyboardMarkup:
-    assert request.id is not None
-    return InlineKeyboardMarkup([[inline(mine.AnswerQuestion(request.id), t._("✍️ Answer"))]])

@@ -1,18 +1,27 @@
-"""The coordinators' screens, channel-neutral: creating an event one field after
-another (the prompts, the members-only question, the summary to create or discard) and
-the question before cancelling one. Who may manage events is core.council's rule,
-checked by the channel before these are shown."""
+"""The coordinators' steps, channel-neutral: creating an event one typed field after
+another (the prompts, the members-only question, the summary to create or discard),
+the question before cancelling one, and check-in codes typed at the door. Who may
+manage events is core.council's rule, checked by the channel before the questions are
+shown and by core when the work is done."""
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import Any
 
+from sqlmodel import Session
+
+from common.config import Config
 from common.i18n import N_, Translator
+from core import conversation, council
 from core.council.coordinators import is_council
-from db.models import Assembly
+from core.dates import parse_local_datetime
+from core.refusals import Refused
+from db.models import Assembly, Citizen, StaffMember
+from flows.actions import as_id
 from flows.council import actions as a
-from flows.council.state import CouncilState
+from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
 from flows.names import assembly_name, event_kind_name
 from flows.screen import Screen
 
@@ -113,4 +122,58 @@ def cancel_question(t: Translator, event_id: int) -> Screen:
     return Screen(
         t._("Cancel event {id} and tell everyone registered?").format(id=event_id),
         ((a.CancelEventConfirmed(event_id).choice(t._("Yes, cancel the event")),),),
+    )
+
+
+def event_field(
+    session: Session,
+    config: Config,
+    citizen: Citizen,
+    t: Translator,
+    state: CouncilState,
+    text: str,
+    now: datetime,
+) -> Screen:
+    """One typed field of a new event; returns the next question (the summary after the
+    last). A time that cannot be read raises ValueError (said by `unreadable`)."""
+    field = state.field or ""
+    value: Any = text
+    if field in ("starts_at", "ends_at"):
+        value = parse_local_datetime(text, config.tz).isoformat()
+    elif field == "deadline":
+        value = None if text == "-" else parse_local_datetime(text, config.tz).isoformat()
+    elif field == "capacity":
+        value = as_id(text, limit=1_000_000)
+        if value is None:
+            raise Refused("bad_capacity")
+    elif field == "description" and text == "-":
+        value = ""
+    elif field == "title" and not 1 <= len(text) <= 200:
+        raise Refused("bad_title")
+    index = EVENT_FIELDS.index(field) + 1
+    next_field = EVENT_FIELDS[index]
+    state = state.model_copy(update={field: value, "field": next_field})
+    if next_field == "members_only" and not council.is_council(state.kind):
+        # A training or a job fair has no assembly: open to all, straight to the summary.
+        state = state.model_copy(update={"members_only": False})
+        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+        return event_summary(t, state, None)
+    conversation.set_step(session, citizen, CouncilStep.EVENT, state)
+    return field_question(t, next_field)
+
+
+def checkin_code(
+    session: Session,
+    actor: StaffMember | None,
+    t: Translator,
+    state: CouncilState,
+    text: str,
+    now: datetime,
+) -> Screen:
+    """A registrant's code typed at the door (core checks the actor); the next may follow."""
+    registration = council.check_in(session, actor, state.event or 0, text, now)
+    person = session.get(Citizen, registration.citizen_id)
+    name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
+    return Screen(
+        t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(name=html.escape(name))
     )

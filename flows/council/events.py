@@ -1,24 +1,27 @@
 """Council events for citizens, channel-neutral: the upcoming events (of every assembly
-or one), an event's screen, registering (after the KVKK notice) and withdrawing. What a
-registrant is sent besides (the check-in code's QR, the calendar file) is the channel's."""
+or one), an event's screen, registering (after the KVKK notice) and withdrawing, the
+ticket a registrant is sent besides (the check-in code, its QR and a calendar file) and
+what they are told when the event changes."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlmodel import Session
 
 from common.config import Config
 from common.i18n import Translator
 from core import council
+from core.calendar_export import event_ics
+from core.checkin import qr_png
 from core.refusals import Refused
 from db.models import Assembly, Citizen, CouncilEvent
 from flows.council import actions as a
 from flows.council.screens import consent_screen
 from flows.employment.event_actions import EmploymentEvents
 from flows.names import assembly_name, event_kind_name
-from flows.screen import Choice, Screen, fit, in_rows
+from flows.screen import Choice, Media, MediaKind, Screen, fit, in_rows
 
 
 def _when(t: Translator, event: CouncilEvent) -> str:
@@ -173,3 +176,57 @@ def withdraw(
     screen = event_screen(session, citizen, t, event_id, now)
     text = t._("You have withdrawn. Thank you for freeing your seat.") + "\n\n" + screen.text
     return Screen(text, screen.choices), promoted
+
+
+def ticket(
+    session: Session,
+    tz: tzinfo,
+    t: Translator,
+    event_id: int,
+    code: str,
+    status: str,
+    position: int | None,
+    promoted: bool = False,
+) -> Screen | None:
+    """What a registrant is sent: a seat's check-in code as a QR image (the code in its
+    caption) and the event as a calendar file, or their place on the waiting list; a seat
+    freed for them (`promoted`) says so first. None when the event is gone."""
+    event = session.get(CouncilEvent, event_id)
+    if event is None:
+        return None
+    if status == "waitlisted":
+        return Screen(
+            t._(
+                "⏳ The event is full; you are number {position} on the waiting list for "
+                "{title}. If a seat frees, it is yours automatically and we will tell you."
+            ).format(position=position, title=html.escape(event.title))
+        )
+    # A training or a job fair has no assembly: its kind names it instead.
+    assembly = session.get(Assembly, event.assembly_code) if event.assembly_code else None
+    name = assembly_name(assembly, t) if assembly else event_kind_name(event.kind, t)
+    head = t._("🎉 A seat has freed up for you!") + "\n" if promoted else ""
+    caption = head + t._(
+        "✅ You are registered for {title} ({when}).\nYour check-in code: {code}\n"
+        "Show this code or the QR image at the door."
+    ).format(title=event.title, when=t.datetime(event.starts_at), code=code)
+    return Screen(
+        "",
+        media=(
+            Media(MediaKind.PHOTO, qr_png(code), f"{code}.png", caption),
+            Media(
+                MediaKind.DOCUMENT,
+                event_ics(event, name, code, tz),
+                f"etkinlik-{event_id}.ics",
+                t._("📆 Add it to your calendar."),
+            ),
+        ),
+    )
+
+
+def change_notice(t: Translator, event: CouncilEvent, changed: bool) -> str:
+    """What those registered or waiting are told of an edit (`changed`) or a cancellation."""
+    return (
+        t._("✏️ The event {title} has changed: now {when}, {place}.")
+        if changed
+        else t._("❌ The event {title} on {when} has been cancelled. We are sorry.")
+    ).format(title=event.title, when=t.datetime(event.starts_at), place=event.place)

@@ -14,6 +14,7 @@ from common.i18n import N_, Translator
 from db.models import Citizen
 from flows.actions import Action
 from flows.council import actions as a
+from flows.council.state import CouncilStep
 from flows.screen import Screen
 
 REFUSALS: dict[str, str] = {
@@ -51,6 +52,27 @@ REFUSALS: dict[str, str] = {
 def refusal(t: Translator, reason: str) -> str:
     message = REFUSALS.get(reason, REFUSALS["not_found"])
     return t._(message)
+
+
+def refused(t: Translator, step: CouncilStep, reason: str) -> Screen:
+    """A typed answer (a membership's or a coordinator's) refused: the reason, and at the
+    door, that the next code may come."""
+    reply = refusal(t, reason)
+    if step == CouncilStep.CHECKIN:
+        reply += " " + t._("Next code, or /iptal to stop.")
+    return Screen(reply)
+
+
+DATE_STEPS = (CouncilStep.BIRTH, CouncilStep.CHILD_BIRTH)
+
+
+def unreadable(t: Translator, step: CouncilStep) -> Screen:
+    """A date (a birth date) or a date and time (a new event's) that cannot be read."""
+    if step in DATE_STEPS:
+        return Screen(t._("That is not a date I can read. Please write it like 25.11.1990."))
+    return Screen(
+        t._("That is not a date and time I can read. Please write it like 25.12.2026 14:00.")
+    )
 
 
 def description(assemblies: Sequence[AssemblyRules], code: str, t: Translator) -> str:

@@ -15,7 +15,7 @@ from core.codes import CHANNELS, REQUEST_TYPES
 from core.intake import MAX_PHOTOS
 from core.text_match import fold
 from db import reference
-from db.models import Category, ConversationState, Department
+from db.models import Category, ConversationState, Department, Request
 from flows.filing import actions as a
 from flows.home import Home
 from flows.names import category_name, department_name, esc
@@ -331,6 +331,32 @@ def offer(t: Translator) -> Screen:
     return Screen(
         t._("Would you like to send this to the municipality as a request or complaint?"),
         ((a.FileOffered().choice(t._("📝 Yes, file it")),), (Home().choice(t._("🏠 Main menu")),)),
+    )
+
+
+def receipt(session: Session, t: Translator, request: Request, recorded: bool) -> Screen:
+    """The filed request's tracking number and department, in place of the summary; a
+    request staff `recorded` for a citizen (from another channel) gets one line."""
+    department = reference.get(session, Department, request.department_code)
+    if recorded:
+        return Screen(
+            t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
+                number=request.number, department=esc(department_name(department, t))
+            )
+        )
+    assert request.due_at is not None
+    return Screen(
+        t._(
+            "✅ <b>Your request has been received.</b>\n\n"
+            "Tracking number: <b>{number}</b>\n"
+            "Department: {department}\n"
+            "You will get an answer at the latest by {due}.\n\n"
+            "You will be told here of every step. Use /taleplerim to follow it."
+        ).format(
+            number=request.number,
+            department=esc(department_name(department, t)),
+            due=t.datetime(request.due_at),
+        )
     )
 
 

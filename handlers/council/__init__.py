@@ -25,9 +25,10 @@ from core.council import personal_data as council_personal_data
 from core.refusals import Refused
 from db.models import Citizen, ConversationState
 from db.types import utcnow
+from flows.council import coordination as coordinating
 from flows.council import membership as joining
 from flows.council.actions import CouncilMenu, EventsMenu
-from flows.council.screens import refusal
+from flows.council.screens import refused, unreadable
 from flows.council.state import CouncilState, CouncilStep
 from flows.screen import Screen
 from handlers.common import KentContext
@@ -44,8 +45,8 @@ Step = Callable[[KentContext, Session, Citizen, Translator, CouncilState, str, d
 FlowStep = Callable[[Session, Config, Citizen, Translator, CouncilState, str, datetime], Screen]
 
 
-def _membership(step: FlowStep) -> Step:
-    """A membership answer (flows.council.membership) needs the config, not the context."""
+def _with_config(step: FlowStep) -> Step:
+    """A typed answer of flows.council needs the config, not the context."""
 
     def answer(
         context: KentContext,
@@ -62,13 +63,12 @@ def _membership(step: FlowStep) -> Step:
 
 
 STEPS: dict[CouncilStep, Step] = {
-    CouncilStep.BIRTH: _membership(joining.birth_date),
-    CouncilStep.CHILD_NAME: _membership(joining.child_name),
-    CouncilStep.CHILD_BIRTH: _membership(joining.child_birth_date),
+    CouncilStep.BIRTH: _with_config(joining.birth_date),
+    CouncilStep.CHILD_NAME: _with_config(joining.child_name),
+    CouncilStep.CHILD_BIRTH: _with_config(joining.child_birth_date),
     CouncilStep.CHECKIN: coordination.checkin_code,
-    CouncilStep.EVENT: coordination.event_field,
+    CouncilStep.EVENT: _with_config(coordinating.event_field),
 }
-DATE_STEPS = (CouncilStep.BIRTH, CouncilStep.CHILD_BIRTH)
 
 
 async def on_message(update: Update, context: KentContext) -> bool:
@@ -87,23 +87,14 @@ async def on_message(update: Update, context: KentContext) -> bool:
         )
         if draft is None or handler is None:
             return False
-        step = draft.step
+        step = CouncilStep(draft.step)
         try:
             state = conversation.state_of(draft, CouncilState)
             screen = handler(context, session, citizen, t, state, text, now)
         except Refused as exc:
-            reply = refusal(t, exc.reason)
-            if step == CouncilStep.CHECKIN:
-                reply += " " + t._("Next code, or /iptal to stop.")
-            screen = Screen(reply)
+            screen = refused(t, step, exc.reason)
         except ValueError:
-            screen = Screen(
-                t._("That is not a date I can read. Please write it like 25.11.1990.")
-                if step in DATE_STEPS
-                else t._(
-                    "That is not a date and time I can read. Please write it like 25.12.2026 14:00."
-                )
-            )
+            screen = unreadable(t, step)
     await present(update, screen)
     return True
 

@@ -1,6 +1,7 @@
-"""The coordinators' tools: creating an event step by step (/etkinlik_ekle), editing
-(/etkinlik_duzenle) and cancelling it (/etkinlik_iptal), check-in at the door
-(/yoklama), and announcements (/duyuru)."""
+"""The coordinators' tools in Telegram: creating an event step by step (/etkinlik_ekle),
+editing (/etkinlik_duzenle) and cancelling it (/etkinlik_iptal), check-in at the door
+(/yoklama), and announcements (/duyuru). The typed steps (a new event's fields, the
+codes at the door) and their screens are flows.council.coordination's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Any
 from sqlmodel import Session
 from telegram import Update
 
-from common.config import Config
 from common.i18n import Translator
 from core import conversation, council
 from core.dates import parse_local_datetime
@@ -21,17 +21,17 @@ from core.refusals import Refused
 from db.models import Assembly, Citizen, ConversationState, CouncilEvent
 from db.types import utcnow
 from flows.council import actions as a
+from flows.council import coordination as flow
 from flows.council.coordination import (
     EDIT_ALIASES,
     FIELD_PROMPTS,
     cancel_question,
     event_summary,
-    field_question,
     prompt,
     which_assembly,
 )
 from flows.council.screens import refusal
-from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
+from flows.council.state import CouncilState, CouncilStep
 from flows.screen import Screen
 from handlers.common import KentContext, as_id, private
 from handlers.council.buttons import buttons
@@ -41,41 +41,6 @@ from handlers.outbox import wake
 from handlers.render import present
 
 log = logging.getLogger("kentbot.council")
-
-
-def _creation_input(
-    config: Config,
-    session: Session,
-    citizen: Citizen,
-    t: Translator,
-    state: CouncilState,
-    text: str,
-) -> Screen:
-    """One typed field of a new event; returns the next question."""
-    field = state.field or ""
-    value: Any = text
-    if field in ("starts_at", "ends_at"):
-        value = parse_local_datetime(text, config.tz).isoformat()
-    elif field == "deadline":
-        value = None if text == "-" else parse_local_datetime(text, config.tz).isoformat()
-    elif field == "capacity":
-        value = as_id(text, limit=1_000_000)
-        if value is None:
-            raise Refused("bad_capacity")
-    elif field == "description" and text == "-":
-        value = ""
-    elif field == "title" and not 1 <= len(text) <= 200:
-        raise Refused("bad_title")
-    index = EVENT_FIELDS.index(field) + 1
-    next_field = EVENT_FIELDS[index]
-    state = state.model_copy(update={field: value, "field": next_field})
-    if next_field == "members_only" and not council.is_council(state.kind):
-        # A training or a job fair has no assembly: open to all, straight to the summary.
-        state = state.model_copy(update={"members_only": False})
-        conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-        return event_summary(t, state, None)
-    conversation.set_step(session, citizen, CouncilStep.EVENT, state)
-    return field_question(t, next_field)
 
 
 def _must_manage(context: KentContext, session: Session, kind: str | None = None) -> None:
@@ -425,29 +390,5 @@ def checkin_code(
     text: str,
     now: datetime,
 ) -> Screen:
-    """c_checkin: a registrant's code at the door; the next code may follow."""
-    registration = council.check_in(
-        session,
-        context.staff_member(session),
-        state.event or 0,
-        text,
-        now,
-    )
-    person = session.get(Citizen, registration.citizen_id)
-    name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
-    return Screen(
-        t._("✅ Checked in: {name}. Next code, or /iptal to stop.").format(name=html.escape(name))
-    )
-
-
-def event_field(
-    context: KentContext,
-    session: Session,
-    citizen: Citizen,
-    t: Translator,
-    state: CouncilState,
-    text: str,
-    now: datetime,
-) -> Screen:
-    """c_event: the new event's next field."""
-    return _creation_input(context.config, session, citizen, t, state, text)
+    """c_checkin: a registrant's code at the door, checked in by the staff member typing it."""
+    return flow.checkin_code(session, context.staff_member(session), t, state, text, now)

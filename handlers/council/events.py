@@ -1,36 +1,31 @@
 """Council events for citizens in Telegram: /etkinlikler, an event's screen (also from a
-poster's deep link), registering and withdrawing (their screens are
-flows.council.events'), and what registrants are sent besides: the check-in code, its QR
-and a calendar file."""
+poster's deep link), registering and withdrawing, and what registrants are sent besides
+(the ticket: the check-in code, its QR and a calendar file) and told of changes. Their
+screens and texts are flows.council.events'."""
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import InputFile, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.error import Forbidden
 
 from common.i18n import Translator, translator
 from core import citizens, council, outbox
-from core.calendar_export import event_ics
-from core.checkin import qr_png
 from core.refusals import Refused
 from db.engine import transaction
-from db.models import Assembly, Citizen, CouncilEvent, Registration
+from db.models import Citizen, CouncilEvent, Registration
 from db.types import utcnow
 from flows.council import actions as a
 from flows.council import events as flow
 from flows.council.screens import consent, refusal
-from flows.names import assembly_name, event_kind_name
 from flows.screen import Screen
 from handlers.common import KentContext, private, translator_of
 from handlers.council.buttons import buttons
 from handlers.council.screens import press
-from handlers.render import present
+from handlers.render import present, send
 
 log = logging.getLogger("kentbot.council")
 
@@ -62,41 +57,21 @@ async def _send_registration(
     position: int | None,
     promoted: bool = False,
 ) -> None:
-    """The registration's code as text and QR image, and the event as an .ics file."""
-    engine, config = context.engine, context.config
-    with transaction(engine) as session:
+    """The registration's ticket (flows.council.events.ticket), in the registrant's language."""
+    with transaction(context.engine) as session:
         citizen = citizens.get_or_create(session, chat_id, None)
-        t = translator_of(citizen)
-        event = session.get(CouncilEvent, event_id)
-        if event is None:
-            return
-        # A training or a job fair has no assembly: its kind names it instead.
-        assembly = session.get(Assembly, event.assembly_code) if event.assembly_code else None
-        name = assembly_name(assembly, t) if assembly else event_kind_name(event.kind, t)
-        ics = event_ics(event, name, code if status == "registered" else None, config.tz)
-    if status == "waitlisted":
-        await context.bot.send_message(
-            chat_id,
-            t._(
-                "⏳ The event is full; you are number {position} on the waiting list for "
-                "{title}. If a seat frees, it is yours automatically and we will tell you."
-            ).format(position=position, title=html.escape(event.title)),
-            parse_mode=ParseMode.HTML,
+        screen = flow.ticket(
+            session,
+            context.config.tz,
+            translator_of(citizen),
+            event_id,
+            code,
+            status,
+            position,
+            promoted,
         )
-        return
-    head = t._("🎉 A seat has freed up for you!") + "\n" if promoted else ""
-    caption = head + t._(
-        "✅ You are registered for {title} ({when}).\nYour check-in code: {code}\n"
-        "Show this code or the QR image at the door."
-    ).format(title=event.title, when=t.datetime(event.starts_at), code=code)
-    await context.bot.send_photo(
-        chat_id, InputFile(qr_png(code), filename=f"{code}.png"), caption=caption
-    )
-    await context.bot.send_document(
-        chat_id,
-        InputFile(ics, filename=f"etkinlik-{event_id}.ics"),
-        caption=t._("📆 Add it to your calendar."),
-    )
+    if screen is not None:
+        await send(context.bot, chat_id, screen)
 
 
 async def tell_promoted(context: KentContext, notice: council.Notice) -> None:
@@ -124,14 +99,12 @@ def queue_event_notices(
     event = session.get(CouncilEvent, event_id)
     if event is None or not chats:
         return
-    texts = {}
-    for chat_id in set(chats.values()):
-        t = translator(citizens.language_of(session, chat_id, None))
-        texts[chat_id] = (
-            t._("✏️ The event {title} has changed: now {when}, {place}.")
-            if changed
-            else t._("❌ The event {title} on {when} has been cancelled. We are sorry.")
-        ).format(title=event.title, when=t.datetime(event.starts_at), place=event.place)
+    texts = {
+        chat_id: flow.change_notice(
+            translator(citizens.language_of(session, chat_id, None)), event, changed
+        )
+        for chat_id in set(chats.values())
+    }
     outbox.enqueue(session, texts, kind="event_change" if changed else "event_cancel", now=utcnow())
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import Session
 from telegram import CallbackQuery, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -14,11 +13,10 @@ from telegram.error import TelegramError
 from common.i18n import Translator
 from core import intake, workflow
 from core.refusals import Refused
-from db import reference
 from db.engine import transaction, without_blocking
-from db.models import Citizen, Department, Request
-from flows.filing.screens import input_error
-from handlers import request_views as views
+from db.models import Citizen, Request
+from flows.filing.screens import input_error, receipt
+from flows.screen import Screen
 from handlers.common import KentContext, translator_of
 from handlers.delivery import new_card, post_card
 
@@ -46,7 +44,7 @@ async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
         else:
             request = submitted.request
             ready = new_card(session, config, submitted, citizen)
-            text = _receipt(session, t, request, recorded)
+            screen = receipt(session, t, request, recorded)
             if query.message is not None:
                 # Send pressed again on this summary (redelivered after a crash, or tapped
                 # again when the receipt did not show) finds the request by this link.
@@ -74,10 +72,10 @@ async def submit(update: Update, context: KentContext, citizen_id: int) -> None:
         update=update,
     )
     await query.answer()
-    await _show(context, query, text)
+    await _show(context, query, screen)
 
 
-async def _show(context: KentContext, query: CallbackQuery, text: str) -> None:
+async def _show(context: KentContext, query: CallbackQuery, screen: Screen) -> None:
     """The receipt, in place of the summary whose Send was pressed.
 
     A new message, with the summary deleted, rather than the summary edited: only a new
@@ -89,21 +87,12 @@ async def _show(context: KentContext, query: CallbackQuery, text: str) -> None:
     if message is None:
         return
     await context.bot.send_message(
-        message.chat.id, text, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
+        message.chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
     )
     try:
         await context.bot.delete_message(message.chat.id, message.message_id)
     except TelegramError as exc:  # too old to delete, or gone: its Send shows this receipt
         log.info("summary left in place: %s", type(exc).__name__)
-
-
-def _receipt(session: Session, t: Translator, request: Request, recorded: bool) -> str:
-    department = reference.get(session, Department, request.department_code)
-    if not recorded:
-        return views.receipt(t, request, department)
-    return t._("✅ Registered as <b>{number}</b> and sent to {department}.").format(
-        number=request.number, department=views.esc(views.department_name(department, t))
-    )
 
 
 async def receipt_again(update: Update, context: KentContext, t: Translator) -> bool:
@@ -127,7 +116,7 @@ async def receipt_again(update: Update, context: KentContext, t: Translator) -> 
         )
         if request is None:
             return False
-        text = _receipt(session, t, request, recorded=request.citizen_id is None)
+        screen = receipt(session, t, request, recorded=request.citizen_id is None)
     await query.answer()
-    await _show(context, query, text)
+    await _show(context, query, screen)
     return True

@@ -224,6 +224,9 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     prompt = kent.supervisors.wait_message(contains="vatandaşa sormak istediğiniz soruyu")
     imar_supervisor.reply(prompt.message_id, "Binanın kapı numarası nedir?", chat=kent.supervisors)
     question = ayse.wait_message(contains="Binanın kapı numarası nedir?")
+    # The question's one button answers it (flows.my_requests.notices), as it always did.
+    assert question.flat_buttons == ["✍️ Yanıtla"]
+    assert question.callback_data("✍️ Yanıtla") == f"my:r:{request.id}"
     ayse.reply(question.message_id, "Kapı numarası 12.")
     ayse.wait_message(contains="ilgili birime iletildi")
     relayed = kent.supervisors.wait_message(

@@ -17,16 +17,17 @@ from sqlmodel import Session, select
 from common.config import Config
 from common.i18n import Translator, translator
 from core import citizens, conversation, council, staff
+from core.refusals import Refused
 from db.engine import transaction
 from db.models import Citizen, ConversationState, Membership, Registration
 from db.types import utcnow
 from flows.actions import Action, parse
 from flows.council import actions as a
-from flows.council import events, membership
-from flows.council.screens import consent
+from flows.council import coordination, events, membership
+from flows.council.screens import consent, refused, unreadable
 from flows.council.state import CouncilState, CouncilStep
 from flows.plain import Message
-from flows.screen import Screen
+from flows.screen import MediaKind, Screen
 from tests.plain import fitted
 
 COUNCIL_ACTIONS = [
@@ -198,3 +199,143 @@ def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channe
     assert code in chat.text and chat.labels == ["↩️ Geri çek", "⬅️ Tüm etkinlikler"]
     # Nothing was edited: every screen came as new messages, and none broke a limit.
     assert len(chat.seen) >= 14
+
+
+def test_the_ticket_comes_as_a_qr_image_and_a_calendar_file_each_in_a_message_of_its_own(
+    db: Engine, config: Config
+) -> None:
+    """One seat: the first registrant gets the ticket (WhatsApp carries one file to a
+    message), the second their place in line, and the ticket when the seat frees."""
+    t = translator("tr")
+    with transaction(db) as session:
+        first = citizens.get_or_create(session, AYSE, "tr")
+        second = citizens.get_or_create(session, AYSE + 10, "tr")
+        consent(session, first, "Ayşe", "Yılmaz", utcnow())
+        consent(session, second, "Deniz", "Kaya", utcnow())
+        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+        starts = utcnow() + timedelta(days=7)
+        event = council.create_event(
+            session,
+            staff.active_member(session, COORDINATOR),
+            "genclik",
+            "Gençlik & Kent",
+            "",
+            starts,
+            starts + timedelta(hours=2),
+            "Kültür Merkezi",
+            1,
+            None,
+            False,
+        )
+        assert event.id is not None
+        seat = council.register(session, first, event.id, utcnow())
+        line = council.register(session, second, event.id, utcnow())
+        code = seat.registration.code
+        when = t.datetime(event.starts_at)
+        ticket = events.ticket(session, config.tz, t, event.id, code, seat.status, None)
+        waiting = events.ticket(
+            session, config.tz, t, event.id, line.registration.code, line.status, line.position
+        )
+        freed = council.withdraw(session, first, event.id, utcnow())
+        assert freed is not None
+        promoted = events.ticket(
+            session, config.tz, t, event.id, freed.code, freed.status, None, promoted=True
+        )
+    assert ticket is not None and waiting is not None and promoted is not None
+    photo, calendar = fitted(ticket)
+    assert photo.media is not None and photo.media.kind is MediaKind.PHOTO
+    assert photo.media.filename == f"{code}.png" and photo.media.content[:4] == b"\x89PNG"
+    # A caption is plain text: the title as written, not escaped.
+    assert photo.text == (
+        f"✅ Gençlik & Kent ({when}) etkinliğine kaydınız yapıldı.\n"
+        f"Giriş kodunuz: {code}\nGirişte bu kodu ya da karekodu gösterin."
+    )
+    assert calendar.media is not None and calendar.media.kind is MediaKind.DOCUMENT
+    assert calendar.media.filename == f"etkinlik-{event.id}.ics"
+    assert calendar.text == "📆 Takviminize ekleyin."
+    assert isinstance(calendar.media.content, bytes) and code in calendar.media.content.decode()
+    [line_message] = fitted(waiting)
+    assert line_message.media is None
+    assert line_message.text.startswith(
+        "⏳ Etkinlik dolu; Gençlik & Kent için bekleme listesinde 1."
+    )
+    head, _ = fitted(promoted)
+    assert head.text.startswith("🎉 Sizin için bir yer açıldı!\n✅ Gençlik & Kent")
+
+
+def test_a_coordinator_types_a_new_event_and_checks_people_in_on_a_plain_channel(
+    db: Engine, config: Config
+) -> None:
+    """The coordinators' typed steps are flows' too: a new event's fields one message after
+    another, a time that cannot be read, and the codes typed at the door."""
+    t = translator("tr")
+    with transaction(db) as session:
+        coordinator = citizens.get_or_create(session, COORDINATOR, "tr")
+        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+        conversation.set_step(
+            session, coordinator, CouncilStep.EVENT, CouncilState(assembly="genclik", field="title")
+        )
+        coordinator_id = coordinator.id
+
+    def typed(text: str) -> list[Message]:
+        with transaction(db) as session:
+            who = session.get(Citizen, coordinator_id)
+            draft = session.get(ConversationState, coordinator_id)
+            assert who is not None and draft is not None
+            state = conversation.state_of(draft, CouncilState)
+            try:
+                screen = coordination.event_field(session, config, who, t, state, text, utcnow())
+            except ValueError:
+                screen = unreadable(t, CouncilStep.EVENT)
+        return fitted(screen)
+
+    typed("Gençlik buluşması")
+    typed("-")
+    assert typed("yarın öğlen")[0].text == (
+        "Bu tarih ve saati okuyamadım. Lütfen 25.12.2026 14:00 biçiminde yazın."
+    )
+    for text in ("25.12.2030 14:00", "25.12.2030 16:00", "Kültür Merkezi", "30"):
+        typed(text)
+    [members_only] = typed("-")
+    # Two buttons, their titles cut to the channel's 20 characters at a word.
+    assert [b.label for b in members_only.buttons] == ["Evet, yalnızca…", "Hayır, herkese açık"]
+    with transaction(db) as session:
+        draft = session.get(ConversationState, coordinator_id)
+        assert draft is not None
+        state = conversation.state_of(draft, CouncilState)
+    assert (state.title, state.description, state.capacity) == ("Gençlik buluşması", "", 30)
+    assert state.starts_at is not None and state.starts_at.startswith("2030-12-25T14:00")
+
+    # At the door: a registrant's code, typed in lower case, then a code nobody holds.
+    with transaction(db) as session:
+        actor = staff.active_member(session, COORDINATOR)
+        ayse = citizens.get_or_create(session, AYSE, "tr")
+        consent(session, ayse, "Ayşe", "Yılmaz", utcnow())
+        starts = utcnow() + timedelta(hours=1)
+        event = council.create_event(
+            session,
+            actor,
+            "genclik",
+            "Buluşma",
+            "",
+            starts,
+            starts + timedelta(hours=2),
+            "Kültür Merkezi",
+            10,
+            None,
+            False,
+        )
+        assert event.id is not None
+        code = council.register(session, ayse, event.id, utcnow()).registration.code
+        door = CouncilState(event=event.id)
+        [checked] = fitted(
+            coordination.checkin_code(session, actor, t, door, code.lower(), utcnow())
+        )
+        try:
+            coordination.checkin_code(session, actor, t, door, "ZZZZZZ", utcnow())
+        except Refused as exc:
+            [unknown] = fitted(refused(t, CouncilStep.CHECKIN, exc.reason))
+    assert checked.text == (
+        "✅ Giriş yapıldı: Ayşe Yılmaz. Sıradaki kodu yazın ya da bitirmek için /iptal yazın."
+    )
+    assert unknown.text.endswith(" Sıradaki kodu yazın ya da bitirmek için /iptal yazın.")

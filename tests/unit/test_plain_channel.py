@@ -17,7 +17,7 @@ from db.engine import transaction
 from db.models import Citizen, ConversationState, Request
 from flows.actions import Action, parse
 from flows.filing import actions, steps
-from flows.filing.screens import screen_of
+from flows.filing.screens import receipt, screen_of
 from flows.plain import Message
 from flows.screen import Ask, Screen
 from tests.plain import fitted
@@ -100,11 +100,14 @@ class PlainChat:
         self.send(steps.Input(text=found[0].data))
 
     def file(self) -> Request:
+        """Files the draft, as Send does, and shows its receipt."""
         with transaction(self.engine) as session:
             citizen = session.get(Citizen, self.citizen_id)
             draft = intake.draft_of(session, citizen) if citizen else None
             assert citizen is not None and draft is not None
             request = intake.submit(session, citizen, draft, self.calendar).request
+            t = translator(citizen.language or "tr")
+            self.show(receipt(session, t, request, recorded=False))
             session.expunge(request)
             return request
 
@@ -160,6 +163,16 @@ def test_a_whole_complaint_is_filed_through_a_channel_without_edits_or_long_keyb
     assert request.text == "Sokağımızdaki çöp konteyneri üç gündür boşaltılmadı."
     assert (request.latitude, request.longitude) == (41.0151, 28.9795)
     assert request.contact_phone == "05551234567"
+    # The walk ends with the receipt: one message, the tracking number and the department
+    # in plain words, no button.
+    assert request.due_at is not None
+    [shown] = chat.last
+    assert shown.text.startswith(
+        f"✅ Talebiniz alındı.\n\nTakip numarası: {request.number}\n"
+        "İlgili birim: Temizlik İşleri Müdürlüğü\n"
+        f"En geç {translator('tr').datetime(request.due_at)} tarihine kadar"
+    )
+    assert shown.buttons == () and shown.rows == () and shown.asks is None
     with transaction(db) as session:
         assert session.exec(select(ConversationState)).all() == []
     # Nothing was edited: every screen came as new messages, and none broke a limit.
