@@ -25,6 +25,7 @@ from common.i18n import N_, Translator, translator
 from core import citizens, conversation
 from core.employment import personal_data as employment_personal_data
 from core.employment import renewal
+from core.privacy import Erased
 from db.engine import transaction
 from db.models import Citizen, ConversationState
 from db.types import utcnow
@@ -38,6 +39,7 @@ from flows.screen import Screen
 from handlers import employment_staff, render
 from handlers.buttons import Buttons
 from handlers.common import KentContext, is_private, steps_down_when_deposed
+from handlers.delivery import clear_after_erasure
 from handlers.feature import Command, Daily, Feature, MenuButton, Steps
 from handlers.render import Act, inline_keyboard, present
 
@@ -182,7 +184,17 @@ async def delete(update: Update, context: KentContext, button: a.Delete) -> None
 
 @buttons.on(a.DeleteConfirmed)
 async def delete_confirmed(update: Update, context: KentContext, button: a.DeleteConfirmed) -> None:
-    await press(update, context, flow.delete_confirmed)
+    erased: list[Erased] = []
+
+    def act(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
+        screen, gone = flow.delete_confirmed(session, citizen, t, now)
+        erased.append(gone)
+        return screen
+
+    await press(update, context, act)
+    # Its PDF and the reminders naming them leave the centre's group, as on erasure.
+    for gone in erased:
+        await clear_after_erasure(context.bot, context.engine, context.config, gone)
 
 
 @buttons.on(a.Licence)

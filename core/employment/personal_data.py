@@ -156,6 +156,15 @@ def blank_cv(session: Session, seeker: JobSeeker, now: datetime) -> None:
     session.execute(delete(VacancyAlert).where(col(VacancyAlert.seeker_id) == seeker.id))
 
 
+def delete_cv(session: Session, seeker: JobSeeker, now: datetime) -> Erased:
+    """The seeker deletes their CV (🗑 in My CV): blanked as erasure blanks it, and its
+    copies in the centre's group (its PDF, the reminders naming them) handed back to be
+    taken out, as /verilerimi_sil takes them."""
+    assert seeker.id is not None
+    blank_cv(session, seeker, now)
+    return Erased(copies=group_messages.take(session, [seeker.id], now))
+
+
 def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     """The CV is blanked; the firms they registered lose their contact person (a firm is
     not a person: its name and tax number stay, with its vacancies and referrals)."""

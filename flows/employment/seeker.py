@@ -15,7 +15,8 @@ from sqlmodel import Session
 from common.i18n import N_, Translator
 from core import conversation, staff
 from core.employment import codes, desk, registry, validation
-from core.employment.personal_data import blank_cv
+from core.employment.personal_data import delete_cv
+from core.privacy import Erased
 from core.refusals import Refused
 from db.models import Citizen, ConversationState, JobSeeker
 from flows.employment import actions as a
@@ -660,13 +661,16 @@ def delete(session: Session, citizen: Citizen, t: Translator) -> Screen:
     )
 
 
-def delete_confirmed(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
-    """The CV is erased as /verilerimi_sil erases it (core.employment.personal_data)."""
-    blank_cv(session, _seeker(session, citizen), now)
+def delete_confirmed(
+    session: Session, citizen: Citizen, t: Translator, now: datetime
+) -> tuple[Screen, Erased]:
+    """The CV is erased as /verilerimi_sil erases it (core.employment.personal_data); what
+    is erased names the copies in the centre's group the caller takes out."""
+    erased = delete_cv(session, _seeker(session, citizen), now)
     draft = session.get(ConversationState, citizen.id)
     if draft is not None and draft.step == EmploymentStep.CV:
         conversation.clear(session, citizen)
-    return menu(session, citizen, t, t._("🗑 Your CV has been deleted."))
+    return menu(session, citizen, t, t._("🗑 Your CV has been deleted.")), erased
 
 
 def edit_cv(session: Session, citizen: Citizen, t: Translator) -> Screen:

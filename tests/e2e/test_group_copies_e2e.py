@@ -313,6 +313,25 @@ def test_erasure_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) 
         assert session.exec(select(EmploymentGroupMessage)).all() == []
 
 
+def test_deleting_the_cv_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) -> None:
+    """Not /verilerimi_sil: only "🗑 Delete my CV" in the employment menu. The CV is what the
+    reminder shows, so the reminder goes with it."""
+    group = kent.groups["istihdam"]
+    selin, reminder = referral_reminded(kent)
+    selin.send("/istihdam")
+    selin.press("📄 Özgeçmişim")
+    selin.press("🗑 Özgeçmişimi sil")
+    selin.press("🗑 Evet, sil")
+    selin.wait_message(contains="Özgeçmişiniz silindi")
+    deadline = time.monotonic() + 5
+    while reminder.message_id not in deleted_in(kent, group):
+        assert time.monotonic() < deadline, "the reminder was not deleted"
+        time.sleep(0.05)
+    assert shows_candidate(group) == []
+    with transaction(kent.engine) as session:
+        assert session.exec(select(EmploymentGroupMessage)).all() == []
+
+
 def test_retention_blanks_a_referral_reminder_in_the_centres_group(kent: Kent) -> None:
     group = kent.groups["istihdam"]
     _, reminder = referral_reminded(kent)

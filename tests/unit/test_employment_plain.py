@@ -54,7 +54,7 @@ PRESSES: dict[type[Action], Press] = {
     a.MyCV: lambda s, who, t, act, now: seeker.my_cv(s, who, t),
     a.Pause: lambda s, who, t, act, now: seeker.pause(s, who, t, act.answer == "y", now),
     a.Delete: lambda s, who, t, act, now: seeker.delete(s, who, t),
-    a.DeleteConfirmed: lambda s, who, t, act, now: seeker.delete_confirmed(s, who, t, now),
+    a.DeleteConfirmed: lambda s, who, t, act, now: seeker.delete_confirmed(s, who, t, now)[0],
     a.EditCV: lambda s, who, t, act, now: seeker.edit_cv(s, who, t),
     a.Licence: lambda s, who, t, act, now: seeker.licence(s, who, t, act.code),
     a.RemoveFile: lambda s, who, t, act, now: seeker.remove_file(s, who, t),
