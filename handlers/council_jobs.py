@@ -11,6 +11,8 @@ from common.i18n import resolve_language, translator
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent
+from flows.council import events as flow
+from handlers import render
 from handlers.common import KentContext, steps_down_when_deposed
 
 log = logging.getLogger("kentbot.council")
@@ -31,19 +33,12 @@ async def event_reminder_sweep(context: KentContext) -> None:
             person = session.get(Citizen, item.citizen_id)
             reader = citizens.get_or_create(session, chat, None)
             t = translator(resolve_language(reader.language, reader.telegram_language))
-            text = (
-                t._("⏰ Tomorrow: {title}, {when}, {place}.")
-                if item.which == "24h"
-                else t._("⏰ In two hours: {title}, {when}, {place}.")
-            ).format(title=event.title, when=t.datetime(event.starts_at), place=event.place)
-            text += "\n" + t._("Check-in code for {name}: {code}").format(
-                name=person.first_name if person else "", code=item.code
-            )
-            messages.append((chat, text))
+            name = (person.first_name if person else None) or ""
+            messages.append((chat, flow.reminder(t, event, item.which, name, item.code)))
     with bulk():  # many at once: replies to people go first
-        for chat, text in messages:
+        for chat, screen in messages:
             try:
-                await context.bot.send_message(chat, text)
+                await render.send(context.bot, chat, screen)
             except Forbidden:
                 with transaction(shared.engine) as session:
                     citizens.mark_blocked(session, chat)

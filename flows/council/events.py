@@ -230,3 +230,19 @@ def change_notice(t: Translator, event: CouncilEvent, changed: bool) -> str:
         if changed
         else t._("❌ The event {title} on {when} has been cancelled. We are sorry.")
     ).format(title=event.title, when=t.datetime(event.starts_at), place=event.place)
+
+
+def reminder(t: Translator, event: CouncilEvent, which: str, name: str, code: str) -> Screen:
+    """The reminder a registered person gets a day (`which` "24h") or two hours before the
+    event, with the check-in code of the person registered (a parent's child too)."""
+    text = (
+        t._("⏰ Tomorrow: {title}, {when}, {place}.")
+        if which == "24h"
+        else t._("⏰ In two hours: {title}, {when}, {place}.")
+    ).format(
+        title=html.escape(event.title),
+        when=t.datetime(event.starts_at),
+        place=html.escape(event.place),
+    )
+    check_in = t._("Check-in code for {name}: {code}").format(name=html.escape(name), code=code)
+    return Screen(f"{text}\n{check_in}")

@@ -339,3 +339,38 @@ def test_a_coordinator_types_a_new_event_and_checks_people_in_on_a_plain_channel
         "✅ Giriş yapıldı: Ayşe Yılmaz. Sıradaki kodu yazın ya da bitirmek için /iptal yazın."
     )
     assert unknown.text.endswith(" Sıradaki kodu yazın ya da bitirmek için /iptal yazın.")
+
+
+def test_the_event_reminders_carry_the_check_in_code_on_a_plain_channel(
+    db: Engine, config: Config
+) -> None:
+    """The day's and the two hours' reminder, as the reminder sweep sends them: the
+    event's title and place as written (a title with "&" or "<" comes through as it is)."""
+    t = translator("tr")
+    with transaction(db) as session:
+        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+        starts = utcnow() + timedelta(days=1)
+        event = council.create_event(
+            session,
+            staff.active_member(session, COORDINATOR),
+            "genclik",
+            "Gençlik & Kent <Buluşma>",
+            "",
+            starts,
+            starts + timedelta(hours=2),
+            "Kültür Merkezi",
+            10,
+            None,
+            False,
+        )
+        when = t.datetime(event.starts_at)
+        day = events.reminder(t, event, "24h", "Ayşe", "K7Q2")
+        soon = events.reminder(t, event, "2h", "Ayşe", "K7Q2")
+    [first] = fitted(day)
+    assert first.text == (
+        f"⏰ Yarın: Gençlik & Kent <Buluşma>, {when}, Kültür Merkezi.\nAyşe için giriş kodu: K7Q2"
+    )
+    [second] = fitted(soon)
+    assert second.text.startswith(f"⏰ İki saat sonra: Gençlik & Kent <Buluşma>, {when}")
+    # Telegram's HTML sees the title escaped, so "<Buluşma>" is not taken for a tag.
+    assert "Gençlik &amp; Kent &lt;Buluşma&gt;" in day.text
