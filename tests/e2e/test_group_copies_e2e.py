@@ -291,6 +291,18 @@ def shows_candidate(group: SimGroup) -> list[int]:
     ]
 
 
+def reminder_taken_out(kent: Kent, group: SimGroup, reminder: BotMessage) -> None:
+    """The reminder is deleted (within Telegram's 48 hours), nothing in the group shows the
+    candidate, and no stored copy is left to take out."""
+    deadline = time.monotonic() + 5
+    while reminder.message_id not in deleted_in(kent, group):
+        assert time.monotonic() < deadline, "the reminder was not deleted"
+        time.sleep(0.05)
+    assert shows_candidate(group) == []
+    with transaction(kent.engine) as session:
+        assert session.exec(select(EmploymentGroupMessage)).all() == []
+
+
 def test_erasure_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) -> None:
     group = kent.groups["istihdam"]
     selin, reminder = referral_reminded(kent)
@@ -304,13 +316,7 @@ def test_erasure_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) 
     )
     selin.press_data(prompt.message_id, ERASE)
     selin.wait_message(contains="Kişisel verileriniz silindi")
-    deadline = time.monotonic() + 5
-    while reminder.message_id not in deleted_in(kent, group):
-        assert time.monotonic() < deadline, "the reminder was not deleted"
-        time.sleep(0.05)
-    assert shows_candidate(group) == []
-    with transaction(kent.engine) as session:
-        assert session.exec(select(EmploymentGroupMessage)).all() == []
+    reminder_taken_out(kent, group, reminder)
 
 
 def test_deleting_the_cv_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) -> None:
@@ -323,13 +329,7 @@ def test_deleting_the_cv_takes_a_referral_reminder_out_of_the_centres_group(kent
     selin.press("🗑 Özgeçmişimi sil")
     selin.press("🗑 Evet, sil")
     selin.wait_message(contains="Özgeçmişiniz silindi")
-    deadline = time.monotonic() + 5
-    while reminder.message_id not in deleted_in(kent, group):
-        assert time.monotonic() < deadline, "the reminder was not deleted"
-        time.sleep(0.05)
-    assert shows_candidate(group) == []
-    with transaction(kent.engine) as session:
-        assert session.exec(select(EmploymentGroupMessage)).all() == []
+    reminder_taken_out(kent, group, reminder)
 
 
 def test_retention_blanks_a_referral_reminder_in_the_centres_group(kent: Kent) -> None:

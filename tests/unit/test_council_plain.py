@@ -19,7 +19,7 @@ from common.i18n import Translator, translator
 from core import citizens, conversation, council, staff
 from core.refusals import Refused
 from db.engine import transaction
-from db.models import Citizen, ConversationState, Membership, Registration
+from db.models import Citizen, ConversationState, CouncilEvent, Membership, Registration
 from db.types import utcnow
 from flows.actions import Action, parse
 from flows.council import actions as a
@@ -131,6 +131,26 @@ class PlainChat:
         self._with_citizen(answer)
 
 
+def _event(session: Session, title: str, details: str, days: int, seats: int) -> CouncilEvent:
+    """The youth assembly's event `days` from now, two hours at the culture centre, created
+    by the coordinator."""
+    staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
+    starts = utcnow() + timedelta(days=days)
+    return council.create_event(
+        session,
+        staff.active_member(session, COORDINATOR),
+        "genclik",
+        title,
+        details,
+        starts,
+        starts + timedelta(hours=2),
+        "Kültür Merkezi",
+        seats,
+        None,
+        False,
+    )
+
+
 def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channel(
     db: Engine, config: Config
 ) -> None:
@@ -138,21 +158,7 @@ def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channe
         citizen = citizens.get_or_create(session, AYSE, "tr")
         assert citizen.id is not None and citizen.consent_at is None
         chat = PlainChat(db, config, citizen.id)
-        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
-        starts = utcnow() + timedelta(days=7)
-        event = council.create_event(
-            session,
-            staff.active_member(session, COORDINATOR),
-            "genclik",
-            "Gençlik buluşması",
-            "Kent için fikirler",
-            starts,
-            starts + timedelta(hours=2),
-            "Kültür Merkezi",
-            30,
-            None,
-            False,
-        )
+        event = _event(session, "Gençlik buluşması", "Kent için fikirler", 7, 30)
         event_id = event.id
     # The assemblies (six, and the events): one list of at most ten rows.
     chat.open_council()
@@ -212,21 +218,7 @@ def test_the_ticket_comes_as_a_qr_image_and_a_calendar_file_each_in_a_message_of
         second = citizens.get_or_create(session, AYSE + 10, "tr")
         consent(session, first, "Ayşe", "Yılmaz", utcnow())
         consent(session, second, "Deniz", "Kaya", utcnow())
-        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
-        starts = utcnow() + timedelta(days=7)
-        event = council.create_event(
-            session,
-            staff.active_member(session, COORDINATOR),
-            "genclik",
-            "Gençlik & Kent",
-            "",
-            starts,
-            starts + timedelta(hours=2),
-            "Kültür Merkezi",
-            1,
-            None,
-            False,
-        )
+        event = _event(session, "Gençlik & Kent", "", 7, 1)
         assert event.id is not None
         seat = council.register(session, first, event.id, utcnow())
         line = council.register(session, second, event.id, utcnow())
@@ -348,21 +340,7 @@ def test_the_event_reminders_carry_the_check_in_code_on_a_plain_channel(
     event's title and place as written (a title with "&" or "<" comes through as it is)."""
     t = translator("tr")
     with transaction(db) as session:
-        staff.upsert(session, COORDINATOR, "coordinator", "kent_konseyi")
-        starts = utcnow() + timedelta(days=1)
-        event = council.create_event(
-            session,
-            staff.active_member(session, COORDINATOR),
-            "genclik",
-            "Gençlik & Kent <Buluşma>",
-            "",
-            starts,
-            starts + timedelta(hours=2),
-            "Kültür Merkezi",
-            10,
-            None,
-            False,
-        )
+        event = _event(session, "Gençlik & Kent <Buluşma>", "", 1, 10)
         when = t.datetime(event.starts_at)
         day = events.reminder(t, event, "24h", "Ayşe", "K7Q2")
         soon = events.reminder(t, event, "2h", "Ayşe", "K7Q2")
