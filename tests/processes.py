@@ -113,8 +113,16 @@ class Instance:
     leadership and hand-over tests start several)."""
 
     def __init__(
-        self, name: str, emulator: EmulatorClient, database_url: str, key: str, logs: Path
+        self,
+        name: str,
+        emulator: EmulatorClient,
+        database_url: str,
+        key: str,
+        logs: Path,
+        config: Path | None = None,
     ) -> None:
+        """`config`: a config.toml of the test's own (say, with the emulator's group ids)
+        instead of the repository's."""
         self.name = name
         self.log = logs / f"{name}.log"
         env = clean_env(
@@ -122,6 +130,7 @@ class Instance:
             KENTBOT_API_URL=emulator.api_url,
             KENTBOT_DATABASE_URL=database_url,
             KENTBOT_LEADER_KEY=key,
+            **({"KENTBOT_CONFIG": str(config)} if config else {}),
         )
         with self.log.open("w") as out:
             self.process = subprocess.Popen(

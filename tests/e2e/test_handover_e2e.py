@@ -2,8 +2,10 @@
 of an announcement, the standby takes over, the old leader is resumed: every chat got the
 message exactly once or it is recorded as failed (its request was in flight when the old
 leader stopped), none twice, and the old leader, finding its epoch stale, sent nothing
-more and stepped down. The scenario is tests/handover.py; `python -m bench.handover` runs
-it with 2,000 messages, ten times."""
+more and stepped down. The SLA sweep runs meanwhile, the old leader paused in the middle of
+its first one: each seeded request's card, 80 % reminder or escalation reached its group
+once, or was claimed and never sent; none twice. The scenario is tests/handover.py;
+`python -m bench.handover` runs it with 2,000 messages, ten times."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ def test_a_paused_leader_resumed_after_the_hand_over_sends_nothing_twice(
     print("old:", [line for line in result.old_log.splitlines() if "kentbot" in line][-6:])
     print("new:", [line for line in result.new_log.splitlines() if "took over" in line])
     assert result.twice == [], result.summary()
+    # The SLA sweep's messages: none twice, each sent or recorded as claimed.
+    assert len(result.sla_recorded) == sum(handover.SEEDED.values()), result.sla_recorded
+    assert result.sla_twice == [], result.summary()
+    assert result.sla_lost == [], result.summary()
     # Each message is sent (and delivered exactly once) or failed as unknown: its request
     # had started when the old leader stopped; nothing else is left open.
     assert set(result.by_status) <= {outbox.SENT, outbox.FAILED}, result.by_status
