@@ -531,6 +531,11 @@ class SimUser(_Watcher):
     def edit(self, message_id: int, text: str, chat: Any = None) -> JSON:
         return self._act("edit_message", chat, message_id=message_id, text=text)
 
+    def delete(self, message_id: int, chat: Any = None) -> JSON:
+        """Deletes a message: in a group, one of others' only as the group's admin
+        (`SimGroup.add_member(user, admin=True)`)."""
+        return self._act("delete_message", chat, message_id=message_id)
+
     def press(
         self, button: str, chat: Any = None, message_id: int | None = None, timeout: float = 5.0
     ) -> JSON:
@@ -624,8 +629,9 @@ class SimGroup(_Watcher):
     def __repr__(self) -> str:
         return f"SimGroup({self.id}, {self.title!r})"
 
-    def add_member(self, user: SimUser) -> None:
-        self.client.post(f"groups/{self.id}/members", {"user_id": user.id})
+    def add_member(self, user: SimUser, admin: bool = False) -> None:
+        """`admin`: the user is one of the group's Telegram administrators too."""
+        self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "admin": admin})
 
     def remove_member(self, user: SimUser) -> None:
         self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "remove": True})

@@ -153,9 +153,13 @@ async def group_members(request: web.Request) -> web.Response:
         raise ValueError(f"unknown user {user_id}")
     if body.get("remove"):
         chat.member_ids = [m for m in chat.member_ids if m != user_id]
-    elif user_id not in chat.member_ids:
-        chat.member_ids.append(user_id)
-    return ok({"chat": chat.to_dict(), "member_ids": chat.member_ids})
+        chat.admin_ids = [m for m in chat.admin_ids if m != user_id]
+    else:
+        if user_id not in chat.member_ids:
+            chat.member_ids.append(user_id)
+        if body.get("admin") and user_id not in chat.admin_ids:
+            chat.admin_ids.append(user_id)
+    return ok({"chat": chat.to_dict(), "member_ids": chat.member_ids, "admin_ids": chat.admin_ids})
 
 
 async def group_bot(request: web.Request) -> web.Response:
@@ -197,6 +201,7 @@ async def action(request: web.Request) -> web.Response:
         "send_contact": actions.send_contact,
         "send_sticker": actions.send_sticker,
         "edit_message": actions.edit,
+        "delete_message": actions.delete,
         "press_button": actions.press,
     }
     if name in simple:

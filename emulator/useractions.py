@@ -160,6 +160,22 @@ class UserActions:
             self.world.enqueue(bot, "edited_message", msg)
         return msg
 
+    def delete(self, body: JSON) -> JSON:
+        """The user deletes a message: their own anywhere, anyone's in their private chat
+        (for themselves), anyone's in a group they administer. Telegram tells the bot
+        nothing; it learns only when it next edits or replies to the message."""
+        _, user, chat = self.resolve(body)
+        message_id = int(body.get("message_id", 0))
+        msg = chat.messages.get(message_id)
+        if msg is None:
+            raise ActionError(f"no message {message_id} in chat {chat.id} to delete")
+        admins = {*chat.admin_ids, chat.creator_id}
+        if chat.type != "private" and msg["from"].get("id") != user.id and user.id not in admins:
+            raise ActionError(f"user {user.id} may not delete others' messages in {chat.id}")
+        del chat.messages[message_id]
+        self.world.record_event("delete", chat.id, message_id, message=msg, user_id=user.id)
+        return {"chat_id": chat.id, "message_id": message_id}
+
     def press(self, body: JSON) -> JSON:
         bot, user, chat = self.resolve(body)
         forge = bool(body.get("forge"))

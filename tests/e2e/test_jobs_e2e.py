@@ -166,6 +166,26 @@ def test_survey_once_reminder_once_and_not_solved_reopens(kent: Kent) -> None:
     assert stored(kent, second).status == "reopened"
 
 
+def test_the_rating_reads_in_turkish_in_the_citizens_history(kent: Kent) -> None:
+    """Issue 16: the request's history showed the survey's answer as "rated", in English,
+    in a Turkish chat."""
+    ayse = kent.citizen()
+    mehmet = kent.staff("temizlik")
+    group = kent.groups["temizlik"]
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card_of(kent, group, number).message_id)
+    survey = ayse.wait_message(contains=f"{number} numaralı talebinizle ilgili yapılan işlemlerden")
+    ayse.press("4 ⭐", message_id=survey.message_id)
+    ayse.wait_message(contains="Yanıtınız için teşekkür ederiz")
+
+    ayse.send("/taleplerim")
+    ayse.wait_message(contains="Talepleriniz")
+    ayse.press(number)
+    history = ayse.wait_message(contains="Geçmiş").text.split("Geçmiş", 1)[1]
+    assert history.rstrip().endswith("— vatandaş tarafından puanlandı"), history
+    assert "rated" not in history
+
+
 def test_event_reminders_24h_and_2h_once_then_no_shows(kent: Kent) -> None:
     coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
     event_id = create_event(kent, coordinator, "Kadınlar Meclisi", "Kadın sağlığı semineri", 5)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from db.engine import transaction
 from db.models import ConversationState, Request, RequestEvent
+from emulator.client import BotMessage, SimUser
 from tests.harness import Kent
 from tests.journeys import (
     card_of,
@@ -643,16 +644,23 @@ def test_the_topic_screen_fits_a_phone_with_the_most_used_topics_first(kent: Ken
         "Ağaç budama ve kesim",
         "İmar ve ruhsat",
     ]
-    seen = [row[0] for row in topics.buttons[1:-2]]
-    while "📂 Başka konular ➡️" in topics.flat_buttons:
-        ayse.press("📂 Başka konular ➡️")
-        topics = ayse.wait_message(
-            predicate=lambda m, before=seen[-1]: m.buttons[1][0] != before and m.edited
-        )
-        assert len(topics.buttons) <= 9 and "⬅️ Önceki konular" in topics.flat_buttons
-        seen += [row[0] for row in topics.buttons[1:-2]]
-    assert len(seen) == len(set(seen)) == len(kent.config.categories)
-    assert seen[-1] == "Diğer / genel"
+
+    def every_page(person: SimUser, topics: BotMessage, more: str, previous: str) -> list[str]:
+        """The topics of every page, pressing "more" until the last."""
+        seen = [row[0] for row in topics.buttons[1:-2]]
+        while more in topics.flat_buttons:
+            person.press(more)
+            topics = person.wait_message(
+                predicate=lambda m, before=seen[-1]: m.buttons[1][0] != before and m.edited
+            )
+            assert len(topics.buttons) <= 9 and previous in topics.flat_buttons
+            seen += [row[0] for row in topics.buttons[1:-2]]
+        assert len(seen) == len(set(seen)) == len(kent.config.categories)
+        return seen
+
+    assert every_page(ayse, topics, "📂 Başka konular ➡️", "⬅️ Önceki konular")[-1] == (
+        "Diğer / genel"
+    )
 
     bob = kent.citizen("Bob", language_code="en", last_name=None)
     bob.send("/talep")
@@ -662,3 +670,6 @@ def test_the_topic_screen_fits_a_phone_with_the_most_used_topics_first(kent: Ken
         "Waste collection",
         "City Council",
     ]
+    assert every_page(bob, english, "📂 More topics ➡️", "⬅️ Previous topics")[-1] == (
+        "Other / general"
+    )

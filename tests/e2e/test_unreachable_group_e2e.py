@@ -182,3 +182,27 @@ def test_not_solved_with_the_group_there_tells_the_department(kent: Kent) -> Non
     assert "ilgili birime bildirildi" in ayse.wait_message(contains="yeniden açıldı").text
     notice = group.wait_message(contains="çözülmediğini söylüyor")
     assert notice.reply_to_message_id == card.message_id
+
+
+def test_not_solved_after_the_card_was_deleted_posts_a_new_card(kent: Kent) -> None:
+    """The group is there but someone deleted the request's card: the department gets a
+    new card showing the request reopened, and the citizen is truly told it knows."""
+    group = kent.groups["temizlik"]
+    mehmet = kent.staff("temizlik")
+    boss = kent.emu.create_user(first_name="Zeynep", language_code="tr")
+    group.add_member(boss, admin=True)
+    ayse = kent.citizen()
+    number = number_in(file_complaint(kent, ayse, photo=False, location=False))
+    card = card_of(kent, group, number)
+    mehmet.press("✅ Çözüldü", chat=group, message_id=card.message_id)
+    survey = ayse.wait_message(contains="ne kadar memnun kaldınız")
+    kent.emu.wait_idle()
+    boss.delete(card.message_id, chat=group)
+
+    ayse.press("❌ Sorunum çözülmedi", message_id=survey.message_id)
+    assert "ilgili birime bildirildi" in ayse.wait_message(contains="yeniden açıldı").text
+    new_card = group.wait_message(contains=number, predicate=lambda m: not m.edited)
+    assert new_card.message_id != card.message_id
+    assert "Yeniden açıldı" in new_card.text and "✅ Çözüldü" in new_card.flat_buttons
+    assert stored(kent, number).card_message_id == new_card.message_id
+    assert stored(kent, number).status == "reopened"

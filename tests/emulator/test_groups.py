@@ -162,3 +162,31 @@ def test_group_administrators_and_people_who_never_started_the_bot(emu: Emulator
             await bot.get_chat(stranger.id)
 
     with_bot(emu, go)
+
+
+def test_a_group_admin_deletes_the_bots_message_and_the_bot_finds_it_gone(
+    emu: EmulatorClient,
+) -> None:
+    from telegram.error import BadRequest
+
+    from emulator.client import EmulatorError
+
+    admin = emu.create_user(first_name="Can")
+    member = emu.create_user(first_name="Deniz")
+    group = emu.create_group("Park", members=[member])
+    group.add_member(admin, admin=True)
+
+    async def post(bot: Bot) -> int:
+        return (await bot.send_message(group.id, "🆕 kart")).message_id
+
+    card = with_bot(emu, post)
+    with pytest.raises(EmulatorError, match="may not delete"):
+        member.delete(card, chat=group)
+    admin.delete(card, chat=group)
+    assert group.transcript() == []
+
+    async def edit(bot: Bot) -> None:
+        with pytest.raises(BadRequest, match="not found"):
+            await bot.edit_message_text("📌 kart", chat_id=group.id, message_id=card)
+
+    with_bot(emu, edit)

@@ -112,7 +112,7 @@ def test_2023_in_turkish_shows_the_seeds_figures_in_its_wording(
     assert performance["1. Halkla ilişkiler hizmetleri vatandaş memnuniyeti"][1] == "%90,0"
     assert performance["4. Talep ve şikâyet ile ilgili ortalama geri dönüş süresi"][1] == "2"
     # Per channel per month: the twelve months add up to the year.
-    months = tables["Kanal ve aya göre talep ve şikayetler"][1:]
+    months = tables["Kanal ve aya göre talep ve şikâyetler"][1:]
     assert [row[0] for row in months][:2] == ["Ocak 2023", "Şubat 2023"] and len(months) == 12
     assert sum(int(row[-1].replace(".", "")) for row in months) == 148_748
     # Response time per department, satisfaction, council and employment have their tables.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from core import citizens
 from db.engine import transaction
 from db.models import Request, RequestEvent
 from tests.harness import Kent
@@ -148,3 +151,31 @@ def test_the_card_reaches_the_departments_group(kent_web: Kent) -> None:
     [filed] = _requests(kent_web.engine)
     card = kent_web.groups["fen"].wait_message(contains=filed.number)
     assert "Kaldırımda büyük bir çukur var" in card.text
+
+
+def _topics(page: str) -> list[str]:
+    """The topic list's labels, in the order the form offers them."""
+    listing = page.split('name="category"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="[a-z_]+"[^>]*>([^<]+)</option>', listing)
+
+
+def test_topics_in_the_readers_alphabetical_order_with_other_last(
+    client: TestClient, db: Engine
+) -> None:
+    """As the chat lists them: Ç with C and İ with I in Turkish (not after Z), in English by
+    their English names, and the catch-all last in both."""
+    signed_in_as(client, db, AGENT)
+    turkish = _topics(client.get("/masa/yeni").text)
+    assert turkish[-1] == "Diğer / genel"
+    assert turkish.index("Çöp toplama") < turkish.index("Ulaşım, otopark ve trafik")
+    assert turkish.index("İmar ve ruhsat") < turkish.index("Kent Konseyi")
+    assert turkish.index("İş ve istihdam") < turkish.index("Kent Konseyi")
+
+    english = TestClient(client.app)
+    member = signed_in_as(english, db, AGENT + 1, name="Sam Hill")
+    with transaction(db) as session:
+        citizens.set_language(session, member.telegram_id, "en")
+    topics = _topics(english.get("/masa/yeni").text)
+    assert topics[-1] == "Other / general"
+    assert topics[:-1] == sorted(topics[:-1])
+    assert topics[0] == "City Council"

@@ -10,6 +10,7 @@ it, and its card goes to the department's group.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from sqlmodel import select
@@ -28,6 +29,7 @@ from db.engine import transaction, without_blocking
 from db.models import Category, Department, RequestEvent
 from db.models import Request as StoredRequest
 from db.types import utcnow
+from flows.filing.screens import topic_order
 from flows.names import category_name, department_name
 from web.desk.auth import PREFIX, Desk, desk_render, staff_page
 from web.site import Site
@@ -52,13 +54,17 @@ PROBLEMS: dict[str, str] = {
 
 def _choices(desk: Desk) -> dict[str, Any]:
     t = desk.t
+    # The chat's order, without its "most used lately" head: an agent finds a topic by its
+    # name in a list that does not move, and the catch-all stays last.
+    other = frozenset(c.code for c in desk.site.config.categories if c.other)
     with transaction(desk.site.engine) as session:
         categories = session.exec(
             select(Category).where(Category.active == True)  # noqa: E712
         ).all()
-        topics = sorted(
-            ((c.code, category_name(c, t)) for c in categories), key=lambda pair: pair[1]
-        )
+        topics = [
+            (c.code, category_name(c, t))
+            for c in topic_order(list(categories), t, Counter(), other)
+        ]
     return {
         "channels": [(code, t._(label)) for code, label in CHANNELS.items() if code != "telegram"],
         "types": [(code, t._(label)) for code, label in REQUEST_TYPES.items()],
