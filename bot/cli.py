@@ -420,12 +420,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     output = Path(args.output or Path("reports") / f"performans-{args.year}.{args.format}")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if args.format == "xlsx":
-        reports.write_xlsx(report, output)
-    else:
-        # A BOM lets Excel read the Turkish letters of a CSV file.
-        output.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if args.format == "xlsx":
+            reports.write_xlsx(report, output)
+        else:
+            # A BOM lets Excel read the Turkish letters of a CSV file.
+            output.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    except OSError as exc:
+        # Without --output the folder is ./reports, which under the `kb` wrapper (cwd
+        # /opt/kentbot, root's) or in a container is not the operator's to write.
+        print(
+            f"kentbot report: cannot write to the folder {output.parent.absolute()} "
+            f"({exc.strerror or exc}); name a file in a folder you can write to with --output",
+            file=sys.stderr,
+        )
+        return 2
     print(f"written {output} ({report.period_text})")
     return 0
 

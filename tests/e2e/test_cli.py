@@ -333,6 +333,43 @@ def test_report_goes_to_the_reports_folder_and_counts_only_held_events(tmp_path:
     assert "/reports/" in (REPO / ".gitignore").read_text().splitlines()
 
 
+def test_report_to_a_folder_it_cannot_write_says_so_in_one_line(tmp_path: Path) -> None:
+    """Under the `kb` wrapper the current directory is /opt/kentbot, root's: ./reports
+    cannot be made there. Tests may run as root, whom chmod does not stop, so here
+    `reports` is a file, and the --output's folder a file too."""
+    database = sqlite_url(tmp_path / "k.sqlite")
+    assert kentbot("db", "upgrade", "--database-url", database).returncode == 0
+    cwd = tmp_path / "opt"
+    cwd.mkdir()
+    (cwd / "reports").write_text("not a folder")
+    result = subprocess.run(
+        [KENTBOT, "report", "--year", "2025"],
+        cwd=cwd,
+        env=clean_env(KENTBOT_DATABASE_URL=database),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr == (
+        f"kentbot report: cannot write to the folder {cwd / 'reports'} (File exists); "
+        "name a file in a folder you can write to with --output\n"
+    )
+
+    into_a_file = cwd / "reports" / "2025" / "rapor.md"
+    result = kentbot(
+        "report", "--year", "2025", "--format", "md", "--output", str(into_a_file),
+        "--database-url", database,
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr == (
+        f"kentbot report: cannot write to the folder {into_a_file.parent} (Not a directory); "
+        "name a file in a folder you can write to with --output\n"
+    )
+    assert (cwd / "reports").read_text() == "not a folder"
+
+
 # --- imports ---------------------------------------------------------------------------
 
 REQUEST_HEADER = "received_at;channel;type;category;text;first_response_at;resolved_at"
