@@ -168,8 +168,14 @@ def register(
 
 
 def freeze(kent: Kent, moment: datetime) -> None:
-    """The bot's jobs take `moment` as now until frozen again."""
+    """The bot takes `moment` as now (its jobs, and the requests it files) until frozen
+    again or thawed."""
     kent.app.bot_data["deps"].clock = lambda: moment
+
+
+def thaw(kent: Kent) -> None:
+    """The bot's clock is the real one again."""
+    kent.app.bot_data["deps"].clock = utcnow
 
 
 def at_local(kent: Kent, days_ahead: int, hour: int, minute: int) -> datetime:

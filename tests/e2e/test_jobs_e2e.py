@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -23,6 +23,7 @@ from tests.journeys import (
     number_in,
     register,
     stored,
+    thaw,
 )
 
 
@@ -64,6 +65,7 @@ def test_the_80_percent_reminder_reaches_the_group_when_the_assignee_never_start
     group = kent.groups["temizlik"]
     calendar = kent.app.bot_data["deps"].calendar
     for started in (False, True):
+        thaw(kent)  # filed now, not when the first request's reminder was due
         mehmet = kent.staff("temizlik", first_name="Mehmet" if not started else "Ahmet")
         if started:
             mehmet.send("/start")
@@ -184,6 +186,32 @@ def test_the_rating_reads_in_turkish_in_the_citizens_history(kent: Kent) -> None
     history = ayse.wait_message(contains="Geçmiş").text.split("Geçmiş", 1)[1]
     assert history.rstrip().endswith("— vatandaş tarafından puanlandı"), history
     assert "rated" not in history
+
+
+def test_the_sla_clock_stops_at_13_on_the_arife(kent: Kent) -> None:
+    """Issue 16: on the eve of a bayram public offices close at 13:00 (law 2429). Filed on
+    Thursday 19 March 2026 at 12:00, the eve of Ramazan Bayramı, a park request's 16
+    working hours get half an hour that day (lunch from 12:30, then closed), none over
+    the bayram and the weekend, 8 on Monday and the rest on Tuesday: due Tuesday 24 March
+    at 17:00, as tests/unit/test_working_time.py has it. Counting the eve's afternoon, it
+    was Tuesday 12:00."""
+    freeze(kent, datetime(2026, 3, 19, 12, 0, tzinfo=kent.config.tz))
+    ayse = kent.citizen()
+    ayse.send("/talep")
+    ayse.press("✅ Kabul ediyorum")
+    ayse.press("Park, yeşil alan ve oyun grubu")
+    ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
+    ayse.send("Parktaki salıncak kırık.")
+    ayse.wait_message(contains="Nerede?")
+    ayse.send("✅ Devam")
+    ayse.wait_message(contains="Gerekirse personelimiz sizi arayabilir mi?")
+    ayse.send("⏭ Atla")
+    ayse.press("📨 Gönder")
+    receipt = ayse.wait_message(contains="Talebiniz alındı")
+    assert "En geç 24 Mart 2026 Salı 17:00 tarihine kadar yanıt verilecektir." in receipt.text
+    card = kent.groups["park"].wait_message(contains=number_in(receipt))
+    assert "⏰ Son tarih: 24 Mart 2026 Salı 17:00" in card.text
+    assert "🕒 Geliş: 19 Mar 2026 12:00" in card.text
 
 
 def test_event_reminders_24h_and_2h_once_then_no_shows(kent: Kent) -> None:
