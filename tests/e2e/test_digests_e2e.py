@@ -87,6 +87,24 @@ def test_summary_and_report_commands_are_for_staff(kent: Kent) -> None:
     assert "PERFORMANS GÖSTERGELERİ" in cells and "GERÇEKLEŞEN" in cells
     assert number  # the request above is one of the year's requests
 
+    # Percentages the Turkish way, sign first (%95,0), kept as numbers: 2025 has targets.
+    mehmet.send("/rapor 2025")
+    past = mehmet.wait_message(
+        predicate=lambda m: (
+            m.document is not None and m.document["file_name"] == "performans-2025.xlsx"
+        )
+    )
+    assert past.document is not None
+    sheet = load_workbook(io.BytesIO(kent.emu.download(past.document["file_id"]))).active
+    assert sheet is not None
+    satisfaction = next(
+        row
+        for row in sheet.iter_rows()
+        if row[0].value == "1. Halkla ilişkiler hizmetleri vatandaş memnuniyeti"
+    )
+    unit, target = satisfaction[1], satisfaction[3]
+    assert (unit.value, target.value, target.number_format) == ("[%]", 0.95, "%0.0")
+
 
 def test_digest_shows_council_check_ins_as_monitoring(kent: Kent) -> None:
     tz = kent.config.tz

@@ -1,5 +1,6 @@
 """`kentbot backup` and `kentbot restore` on SQLite and on a whole PostgreSQL database: a
-database with requests, council events and registrations comes back whole in a fresh one;
+database with requests and their history, council events and registrations comes back
+whole in a fresh one;
 a SQLite backup taken while another connection writes is consistent; restore refuses to
 replace a database, or one a bot runs on, unless told."""
 
@@ -23,26 +24,34 @@ from bot.backup import BackupError, backup, libpq_target, restore
 from bot.health import Heart, check
 from bot.leadership import leadership_for
 from common.config import Config
-from core import council, staff
+from core import council, staff, workflow
 from core.working_time import WorkingCalendar
 from db.engine import make_engine, transaction
-from db.models import Citizen, CouncilEvent, Registration, Request
+from db.models import Citizen, CouncilEvent, Registration, Request, RequestEvent
 from tests.builders import file_request, make_citizen
 from tests.databases import PG_URL, require_postgres
 from tests.processes import KENTBOT, REPO, clean_env
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-Contents = tuple[list[str], list[str], list[tuple[int, int, str]]]
+History = list[tuple[str, str, str, str | None, datetime]]
+Contents = tuple[list[str], list[str], list[tuple[int, int, str]], History]
 
 
 def fill(engine: Engine, config: Config) -> Contents:
-    """Three requests, two council events and three registrations, as the bot makes them."""
+    """Three requests (one answered and resolved), two council events and three
+    registrations, as the bot makes them."""
     prepare_database(engine, config)
     calendar = WorkingCalendar.from_config(config)
     people = [make_citizen(engine, 7000 + n) for n in range(3)]
     for n, citizen in enumerate(people):
         file_request(engine, calendar, citizen, text=f"Şikâyet {n}: sokak lambası yanmıyor.")
     with transaction(engine) as session:
+        # The history a citizen reads in /taleplerim: more than the request's creation.
+        member = staff.upsert(session, 901, "staff", "temizlik")
+        first = session.exec(select(Request).order_by(col(Request.id))).first()
+        assert first is not None and first.id is not None
+        workflow.staff_action(session, first.id, member, "answer", "Ekip yolda.", now=NOW)
+        workflow.staff_action(session, first.id, member, "resolve", now=NOW)
         coordinator = staff.upsert(session, 900, "coordinator", "kent_konseyi")
         events = [
             council.create_event(
@@ -75,7 +84,15 @@ def contents(engine: Engine) -> Contents:
             (row.event_id, row.citizen_id, row.status)
             for row in session.exec(select(Registration).order_by(col(Registration.id)))
         ]
-    return numbers, titles, registrations
+        history = [
+            (number, event.kind, event.actor, event.text, event.at)
+            for event, number in session.exec(
+                select(RequestEvent, Request.number)
+                .join(Request, col(Request.id) == col(RequestEvent.request_id))
+                .order_by(col(RequestEvent.id))
+            )
+        ]
+    return numbers, titles, registrations, history
 
 
 # --- SQLite ------------------------------------------------------------------------------
@@ -85,6 +102,7 @@ def test_a_sqlite_database_comes_back_whole(tmp_path: Path, config: Config) -> N
     source = make_engine(f"sqlite:///{tmp_path / 'live.sqlite'}")
     before = fill(source, config)
     assert len(before[0]) == 3 and len(before[1]) == 2 and len(before[2]) == 3
+    assert [kind for _, kind, *_ in before[3]] == [*["created"] * 3, "answered", "resolved"]
     Heart(source, "polling").beat("polling")  # a bot ran while the backup was taken
     file = tmp_path / "kentbot.backup"
     assert "backed up" in backup(source, file)

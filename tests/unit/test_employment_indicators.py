@@ -1,8 +1,8 @@
 """Goal 4.3.1 (the employment centre) against the seed: components that add up to the
-2023 and 2024-H1 figures of ../shared/INDICATORS.md are bulk-inserted once per database
-(load_employment_seed, tests/builders.py), and the indicators give the seed's figures
-back to the digit, except where the seed contradicts itself (registered firms;
-docs/indicators.md, "Goal 4.3.1")."""
+2023 and 2024-H1 figures of docs/indicators.md ("Goal 4.3.1") are bulk-inserted once per
+database (load_employment_seed, tests/builders.py), and the indicators give the seed's
+figures back to the digit, except where the seed contradicts itself (registered firms,
+explained there)."""
 
 from __future__ import annotations
 
