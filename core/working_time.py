@@ -9,6 +9,7 @@ timezone-aware; results are in UTC.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
 _MAX_DAYS = 366 * 10
 
 _ONE_DAY = timedelta(days=1)
+# The last day the due time may fall on, counted from the start's local date.
+_WINDOW_END = timedelta(days=_MAX_DAYS - 1)
+_MICROSECOND = timedelta(microseconds=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The window's end is looked up exactly only for a result this far after the start; any
+# nearer one is inside it whatever the zone's offset changes (a day covers them).
+_SURELY_IN_WINDOW = (_MAX_DAYS - 2) * 86_400_000_000
 
 DEFAULT_LUNCH = (time(12, 30), time(13, 30))
 
@@ -56,6 +64,53 @@ def _require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
 
 
+def _not_found(start: datetime) -> ValueError:
+    return ValueError(f"no working time found within {_MAX_DAYS} days of {start.isoformat()}")
+
+
+@lru_cache(maxsize=256)
+def _hours_in_micros(hours: float) -> int:
+    """Rounded as timedelta rounds, like the day walk this replaced; cached because the
+    same few SLAs come again and again and the conversion is a third of a call's cost."""
+    return timedelta(seconds=hours * 3600.0) // _MICROSECOND
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since the epoch: integers add up exactly, where float seconds drift."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A calendar's working periods over whole local years, in UTC microseconds.
+
+    W(t), the working time up to t, is `before[i] + min(t, closes[i]) - opens[i]` for the
+    last period i that opens at or before t: a bisection rather than a walk over the days.
+    Never changed once built; a wider table replaces it whole.
+    """
+
+    first_year: int
+    last_year: int
+    low: int  # the local midnight opening first_year
+    high: int  # the local midnight closing last_year
+    opens: tuple[int, ...]
+    closes: tuple[int, ...]
+    before: tuple[int, ...]  # working time from the table's first period to opens[i]
+    after: tuple[int, ...]  # ... to closes[i]
+
+    def covers(self, moment: int) -> bool:
+        return self.low <= moment < self.high
+
+    def worked(self, moment: int) -> int:
+        index = bisect_right(self.opens, moment) - 1
+        if index < 0:
+            return 0
+        return self.before[index] + min(moment, self.closes[index]) - self.opens[index]
+
+
+_NO_TABLE = _Table(1, 0, 0, 0, (), (), (), ())
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     tz: ZoneInfo
@@ -70,10 +125,11 @@ class WorkingCalendar:
     # SLAs are set on that basis ("16 = two working days"), so the lunch hour does not
     # count. None for a calendar without a break.
     lunch: tuple[time, time] | None = DEFAULT_LUNCH
-    # Per-date working periods in UTC (empty on days off). Every request walks the same
-    # few hundred dates, so caching turns each step into a dict lookup.
-    _periods: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    # A box holding the current _Table. The calendar is shared by threads: a wider table
+    # is built aside and put in with one assignment, so a reader sees the old one or the
+    # new one, never one half built.
+    _table: list[_Table] = field(
+        default_factory=lambda: [_NO_TABLE], init=False, repr=False, compare=False, hash=False
     )
 
     def __post_init__(self) -> None:
@@ -127,24 +183,62 @@ class WorkingCalendar:
 
     def _periods_of(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The day's working periods as UTC instants, in order; empty on a day off."""
-        try:
-            return self._periods[day]
-        except KeyError:
-            pass
-        periods: tuple[tuple[datetime, datetime], ...] = ()
-        if self.is_working_day(day):
-            closes_at = HALF_DAY_CLOSES if self.is_half_day(day) else self.end
-            # Combine in local time and convert: wall-clock hours stay right across
-            # DST changes in zones that have them.
-            periods = tuple(
-                (
-                    datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC),
-                    datetime.combine(day, closes, tzinfo=self.tz).astimezone(UTC),
-                )
-                for opens, closes in self._day_periods(closes_at)
+        if not self.is_working_day(day):
+            return ()
+        closes_at = HALF_DAY_CLOSES if self.is_half_day(day) else self.end
+        # Combine in local time and convert: wall-clock hours stay right across DST
+        # changes in zones that have them.
+        return tuple(
+            (
+                datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC),
+                datetime.combine(day, closes, tzinfo=self.tz).astimezone(UTC),
             )
-        self._periods[day] = periods
-        return periods
+            for opens, closes in self._day_periods(closes_at)
+        )
+
+    def _local_midnight(self, day: date) -> int:
+        return _micros(datetime.combine(day, time(), tzinfo=self.tz))
+
+    def _widen(self, table: _Table, first_year: int, last_year: int) -> _Table:
+        """A table covering `table`'s years and first_year..last_year, now the current one.
+
+        The caller goes on with the table returned: another thread may have put in a
+        narrower one meanwhile, which costs a rebuild later but never a wrong answer.
+        """
+        if table is not _NO_TABLE:
+            first_year = min(first_year, table.first_year)
+            last_year = max(last_year, table.last_year)
+        opens: list[int] = []
+        closes: list[int] = []
+        before: list[int] = []
+        after: list[int] = []
+        worked = 0
+        day = date(first_year, 1, 1)
+        while day.year <= last_year:
+            for start, end in self._periods_of(day):
+                period_opens, period_closes = _micros(start), _micros(end)
+                # A period that a DST gap turns inside out holds no time; skipping it
+                # keeps the table in order (the day walk never used one either).
+                if period_closes < period_opens:
+                    continue
+                opens.append(period_opens)
+                closes.append(period_closes)
+                before.append(worked)
+                worked += period_closes - period_opens
+                after.append(worked)
+            day += _ONE_DAY
+        table = _Table(
+            first_year,
+            last_year,
+            self._local_midnight(date(first_year, 1, 1)),
+            self._local_midnight(date(last_year + 1, 1, 1)),
+            tuple(opens),
+            tuple(closes),
+            tuple(before),
+            tuple(after),
+        )
+        self._table[0] = table
+        return table
 
     def _local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
@@ -160,36 +254,48 @@ class WorkingCalendar:
         _require_aware(start, "start")
         if not math.isfinite(hours) or hours < 0:
             raise ValueError(f"hours must be a finite number >= 0, got {hours!r}")
-        remaining = hours * 3600.0
-        cursor = start.astimezone(UTC)
-        day = self._local_date(start)
-        for _ in range(_MAX_DAYS):
-            for opens, closes in self._periods_of(day):
-                begin = max(cursor, opens)
-                if begin <= closes:
-                    available = (closes - begin).total_seconds()
-                    if remaining <= available:
-                        return begin + timedelta(seconds=remaining)
-                    remaining -= available
-            day += _ONE_DAY
-        raise ValueError(f"no working time found within {_MAX_DAYS} days of {start.isoformat()}")
+        if hours * 3600.0 > _MAX_DAYS * 86_400:
+            raise _not_found(start)  # more than the whole window, working or not
+        need = _hours_in_micros(hours)
+        moment = _micros(start)
+        table = self._table[0]
+        if not table.covers(moment):
+            year = self._local_date(start).year
+            table = self._widen(table, year, year)
+        while True:
+            # The clock starts in the first period not closed before the start (one
+            # closing at the very start counts: it is where a zero SLA ends).
+            first = bisect_left(table.closes, moment)
+            if first < len(table.closes):
+                begin = max(moment, table.opens[first])
+                target = table.before[first] + begin - table.opens[first] + need
+                # The earliest period that reaches the target: a due time at closing
+                # time stays there rather than moving to the next opening.
+                last = bisect_left(table.after, target, first)
+                if last < len(table.after):
+                    break
+            # The due time lies beyond the table: widen it a year, within the window.
+            if table.last_year >= (self._local_date(start) + _WINDOW_END).year:
+                raise _not_found(start)
+            table = self._widen(table, table.last_year + 1, table.last_year + 1)
+        opens = table.opens[last]
+        if opens - moment > _SURELY_IN_WINDOW:
+            window_ends = self._local_midnight(self._local_date(start) + _WINDOW_END + _ONE_DAY)
+            if opens >= window_ends:
+                raise _not_found(start)
+        return _EPOCH + timedelta(microseconds=opens + target - table.before[last])
 
     def working_seconds_between(self, start: datetime, end: datetime) -> float:
         """Working time between two moments, in seconds; 0 when end <= start."""
         _require_aware(start, "start")
         _require_aware(end, "end")
-        begin, finish = start.astimezone(UTC), end.astimezone(UTC)
+        begin, finish = _micros(start), _micros(end)
         if finish <= begin:
             return 0.0
-        total = 0.0
-        day, last = self._local_date(begin), self._local_date(finish)
-        while day <= last:
-            for opens, closes in self._periods_of(day):
-                overlap = (min(finish, closes) - max(begin, opens)).total_seconds()
-                if overlap > 0:
-                    total += overlap
-            day += _ONE_DAY
-        return total
+        table = self._table[0]
+        if not (table.covers(begin) and table.covers(finish)):
+            table = self._widen(table, self._local_date(start).year, self._local_date(end).year)
+        return (table.worked(finish) - table.worked(begin)) / 1_000_000
 
     def elapsed_fraction(self, start: datetime, due: datetime, now: datetime) -> float:
         """Share of the allowed working time already used: 0.8 means 80 %, >= 1.0 is due.
