@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, update
+from sqlalchemy import ColumnElement, and_, delete, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -13,9 +13,12 @@ from core import job_runs
 from core.codes import OPEN_STATUSES
 from core.fencing import Fence, check, only_current
 from core.working_time import WorkingCalendar
-from db.models import Request, StaffMember
+from db.models import JobRun, Request, StaffMember
 
 REMIND_AT = 0.8  # share of the working-time target used before staff are reminded
+# The SLA sweep's claims of the cards it posts again (`without_card`), kept a day.
+CARD_REPOST = "card-repost"
+CARD_REPOST_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,15 @@ def without_card(
     if not rows:
         check(session, fence)
     window = int(now.timestamp() // grace.total_seconds())
+    # Claims of windows long past have done their work: without this, a card that keeps
+    # failing would leave a row every window, for ever.
+    session.execute(
+        delete(JobRun).where(
+            col(JobRun.job) == CARD_REPOST, col(JobRun.done_at) < now - CARD_REPOST_KEPT
+        )
+    )
     return [
         r
         for r in rows
-        if r is not None and job_runs.claim(session, "card-repost", f"{r}@{window}", now, fence)
+        if r is not None and job_runs.claim(session, CARD_REPOST, f"{r}@{window}", now, fence)
     ]

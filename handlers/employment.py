@@ -26,7 +26,7 @@ from core import citizens, conversation
 from core.employment import personal_data as employment_personal_data
 from core.employment import renewal
 from core.privacy import Erased
-from db.engine import transaction
+from db.engine import transaction, without_blocking
 from db.models import Citizen, ConversationState
 from db.types import utcnow
 from flows.employment import actions as a
@@ -191,10 +191,20 @@ async def delete_confirmed(update: Update, context: KentContext, button: a.Delet
         erased.append(gone)
         return screen
 
-    await press(update, context, act)
-    # Its PDF and the reminders naming them leave the centre's group, as on erasure.
-    for gone in erased:
-        await clear_after_erasure(context.bot, context.engine, context.config, gone)
+    try:
+        await press(update, context, act)
+    finally:
+        # Its PDF and the reminders naming them leave the centre's group, as on erasure:
+        # in the background (the group takes 20 messages a minute), and even when showing
+        # the menu failed, since the rows that name them are gone with the CV.
+        for gone in erased:
+            context.application.create_task(
+                without_blocking(
+                    context.engine,
+                    clear_after_erasure(context.bot, context.engine, context.config, gone),
+                ),
+                update=update,
+            )
 
 
 @buttons.on(a.Licence)

@@ -304,3 +304,22 @@ def test_a_missing_card_claimed_by_a_leader_is_not_posted_by_its_successor_too(
         assert sla.without_card(session, later + timedelta(minutes=1), grace, new) == []
     with transaction(db) as session:
         assert sla.without_card(session, later + grace, grace, new) == [kent_request]
+
+
+def test_the_sweeps_claims_of_cards_go_after_a_day(db: Engine, kent_request: int) -> None:
+    """A card that keeps failing is claimed again every window; the claims of windows more
+    than a day old are deleted, so they do not pile up for ever."""
+    grace = timedelta(minutes=10)
+    first = NOW + timedelta(hours=1)
+    with transaction(db) as session:
+        assert sla.without_card(session, first, grace) == [kent_request]
+        assert sla.without_card(session, first + grace, grace) == [kent_request]
+
+    def claims() -> int:
+        with transaction(db) as session:
+            return len(session.exec(select(JobRun).where(JobRun.job == sla.CARD_REPOST)).all())
+
+    assert claims() == 2
+    with transaction(db) as session:
+        assert sla.without_card(session, first + timedelta(days=1, minutes=5), grace)
+    assert claims() == 2  # the first went, the newest came
