@@ -19,6 +19,7 @@ REMIND_AT = 0.8  # share of the working-time target used before staff are remind
 # The SLA sweep's claims of the cards it posts again (`without_card`), kept a day.
 CARD_REPOST = "card-repost"
 CARD_REPOST_KEPT = timedelta(days=1)
+CARD_REPOST_WINDOW = timedelta(minutes=10)  # the SLA sweep runs every five
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def without_card(
     session: Session, now: datetime, grace: timedelta, fence: Fence | None = None
 ) -> list[int]:
     """Open requests whose card never reached a staff group (a crash, a Telegram outage),
-    each claimed for this sweep's window of `grace` (a `job_run` row, `card-repost`), so
+    each claimed for its ten-minute window (a `job_run` row, `card-repost`), so
     that of two leaders only one posts it: the claim checks the leadership epoch in its
     INSERT (a deposed leader gets `Deposed`), and a successor sweeping in the same window
     finds it claimed. A card claimed and then not posted (the leader died) is claimed again
@@ -150,7 +151,7 @@ def without_card(
     ).all()
     if not rows:
         check(session, fence)
-    window = int(now.timestamp() // grace.total_seconds())
+    window = int(now.timestamp() // CARD_REPOST_WINDOW.total_seconds())
     # Claims of windows long past have done their work: without this, a card that keeps
     # failing would leave a row every window, for ever.
     session.execute(
