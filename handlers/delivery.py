@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from telegram import Bot, InputMediaPhoto, Message, ReplyParameters
+from telegram import Bot, InputMediaPhoto, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -27,10 +27,11 @@ from core.privacy import (
     GroupPhoto,
 )
 from db import reference
-from db.engine import autocommit, transaction
+from db.engine import autocommit, transaction, without_blocking
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from flows.my_requests.notices import citizen_notice
 from handlers import unreachable
+from handlers.common import KentContext
 from handlers.render import send
 from handlers.request_views import (
     CAPTION_LIMIT,
@@ -269,6 +270,18 @@ async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
+
+
+def clear_in_background(context: KentContext, update: Update, erased: Erased) -> None:
+    """`clear_after_erasure` as a task of its own, for a press that erased data: staff
+    groups take 20 messages a minute, and updates are handled one at a time."""
+    context.application.create_task(
+        without_blocking(
+            context.engine,
+            clear_after_erasure(context.bot, context.engine, context.config, erased),
+        ),
+        update=update,
+    )
 
 
 async def clear_after_erasure(bot: Bot, engine: Engine, config: Config, erased: Erased) -> None:

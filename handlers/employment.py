@@ -26,7 +26,7 @@ from core import citizens, conversation
 from core.employment import personal_data as employment_personal_data
 from core.employment import renewal
 from core.privacy import Erased
-from db.engine import transaction, without_blocking
+from db.engine import transaction
 from db.models import Citizen, ConversationState
 from db.types import utcnow
 from flows.employment import actions as a
@@ -39,7 +39,7 @@ from flows.screen import Screen
 from handlers import employment_staff, render
 from handlers.buttons import Buttons
 from handlers.common import KentContext, is_private, steps_down_when_deposed
-from handlers.delivery import clear_after_erasure
+from handlers.delivery import clear_in_background
 from handlers.feature import Command, Daily, Feature, MenuButton, Steps
 from handlers.render import Act, inline_keyboard, present
 
@@ -194,17 +194,10 @@ async def delete_confirmed(update: Update, context: KentContext, button: a.Delet
     try:
         await press(update, context, act)
     finally:
-        # Its PDF and the reminders naming them leave the centre's group, as on erasure:
-        # in the background (the group takes 20 messages a minute), and even when showing
-        # the menu failed, since the rows that name them are gone with the CV.
+        # Its PDF and the reminders naming them leave the centre's group, as on erasure,
+        # even when showing the menu failed: the rows that name them are gone with the CV.
         for gone in erased:
-            context.application.create_task(
-                without_blocking(
-                    context.engine,
-                    clear_after_erasure(context.bot, context.engine, context.config, gone),
-                ),
-                update=update,
-            )
+            clear_in_background(context, update, gone)
 
 
 @buttons.on(a.Licence)

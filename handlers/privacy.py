@@ -12,12 +12,12 @@ from telegram.error import BadRequest
 
 from common.i18n import N_
 from core import privacy
-from db.engine import transaction, without_blocking
+from db.engine import transaction
 from flows import privacy as kvkk
 from flows.screen import Screen
 from handlers.buttons import Buttons
 from handlers.common import KentContext, private
-from handlers.delivery import clear_after_erasure
+from handlers.delivery import clear_after_erasure, clear_in_background
 from handlers.feature import Command, Daily, Feature
 from handlers.render import present
 
@@ -114,14 +114,7 @@ async def erase(update: Update, context: KentContext, button: kvkk.Erase) -> Non
         len(erased.copies),
     )
     # The staff groups' cards show the request's text and phone, and copies of its photos.
-    # In the background, as a card is posted after filing: staff groups take 20 messages a
-    # minute, and updates are handled one at a time.
-    context.application.create_task(
-        without_blocking(
-            shared.engine, clear_after_erasure(context.bot, shared.engine, shared.config, erased)
-        ),
-        update=update,
-    )
+    clear_in_background(context, update, erased)
 
 
 async def retention_job(context: KentContext) -> None:
