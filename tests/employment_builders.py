@@ -197,3 +197,37 @@ def referral_at_interview(
 def outbox_messages(session: Session) -> list[OutboxMessage]:
     """Everything queued for sending, oldest first."""
     return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
+
+
+def logistics_firm(
+    session: Session, owner: Citizen, tax_number: str = "1234567890", now: datetime = NOW
+) -> Employer:
+    """Ege Lojistik, registered by `owner`, not yet verified."""
+    return registry.register_employer(
+        session,
+        owner,
+        name="Ege Lojistik",
+        tax_number=tax_number,
+        sector="Lojistik",
+        district="Merkez",
+        contact_name="Can Ege",
+        contact_phone="+902321112233",
+        now=now,
+    )
+
+
+def forklift_vacancy(session: Session, employer: Employer, now: datetime = NOW) -> Vacancy:
+    """A forklift operator's vacancy of `employer`, sent to the centre for approval."""
+    vacancy = registry.create_vacancy(
+        session,
+        employer,
+        title="Forklift operatörü",
+        occupation="8344",
+        positions=1,
+        district="Merkez",
+        work_time="full",
+        requirements="Forklift belgesi",
+        valid_until=None,
+        now=now,
+    )
+    return registry.submit_vacancy(session, employer, vacancy)

@@ -24,6 +24,7 @@ from flows.privacy import Erase
 from handlers.delivery import placeholder_png
 from handlers.employment_staff import referral_followups
 from handlers.privacy import retention_job
+from tests.employment_builders import forklift_vacancy, logistics_firm
 from tests.harness import Kent
 from tests.journeys import card_of, freeze, number_in, stored
 
@@ -229,31 +230,9 @@ def referral_reminded(kent: Kent) -> tuple[SimUser, BotMessage]:
     with transaction(kent.engine) as session:
         staff = session.exec(select(StaffMember).where(StaffMember.telegram_id == mehmet.id)).one()
         firm_owner = citizens.get_or_create(session, owner.id, "tr")
-        employer = registry.register_employer(
-            session,
-            firm_owner,
-            name="Ege Lojistik",
-            tax_number="1234567890",
-            sector="Lojistik",
-            district="Merkez",
-            contact_name="Can Ege",
-            contact_phone="+902321112233",
-            now=now,
-        )
+        employer = logistics_firm(session, firm_owner, now=now)
         registry.verify_employer(session, staff, employer, now)
-        vacancy = registry.create_vacancy(
-            session,
-            employer,
-            title="Forklift operatörü",
-            occupation="8344",
-            positions=1,
-            district="Merkez",
-            work_time="full",
-            requirements="Forklift belgesi",
-            valid_until=None,
-            now=now,
-        )
-        registry.submit_vacancy(session, employer, vacancy)
+        vacancy = forklift_vacancy(session, employer, now)
         registry.approve_vacancy(session, staff, vacancy, now)
         candidate = citizens.get_or_create(session, selin.id, "tr")
         seeker = registry.save_cv(

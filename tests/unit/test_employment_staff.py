@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from common.i18n import translator
 from core import outbox, privacy
@@ -20,7 +20,7 @@ from core.employment import codes, desk, followups, referrals, registry
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
-from db.models import Citizen, Employer, Referral, Vacancy
+from db.models import Referral, Vacancy
 from flows.employment import staff as flow
 from flows.employment import staff_actions as s
 from handlers.feature import personal_data_of
@@ -28,6 +28,8 @@ from handlers.features import FEATURES
 from tests.builders import citizen_of, id_of, make_citizen
 from tests.employment_builders import (
     NOW,
+    forklift_vacancy,
+    logistics_firm,
     make_citizen_in,
     make_staff,
     outbox_messages,
@@ -40,36 +42,6 @@ from tests.employment_builders import (
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
-def _firm(session: Session, owner: Citizen, tax_number: str = "1234567890") -> Employer:
-    return registry.register_employer(
-        session,
-        owner,
-        name="Ege Lojistik",
-        tax_number=tax_number,
-        sector="Lojistik",
-        district="Merkez",
-        contact_name="Can Ege",
-        contact_phone="+902321112233",
-        now=NOW,
-    )
-
-
-def _pending(session: Session, employer: Employer) -> Vacancy:
-    vacancy = registry.create_vacancy(
-        session,
-        employer,
-        title="Forklift operatörü",
-        occupation="8344",
-        positions=1,
-        district="Merkez",
-        work_time="full",
-        requirements="Forklift belgesi",
-        valid_until=None,
-        now=NOW,
-    )
-    return registry.submit_vacancy(session, employer, vacancy)
-
-
 # --- Who may use the desk ------------------------------------------------------------------
 
 
@@ -80,7 +52,7 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
         centre = make_staff(session, 9101, "staff", "istihdam")
         other = make_staff(session, 9102, "staff", "fen")
         supervisor = make_staff(session, 9103, "supervisor", None)
-        employer = _firm(session, owner)
+        employer = logistics_firm(session, owner)
         t = translator("tr")
         for outsider in (other, None):
             assert not desk.is_staff(outsider)
@@ -115,8 +87,8 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         owner, second = citizen_of(session, owner_id), citizen_of(session, second_id)
         set_citizen_language(session, second_id, "en")
         centre = make_staff(session, 9101, "staff", "istihdam")
-        doubtful = _firm(session, owner)
-        employer = _firm(session, second, tax_number="9876543217")
+        doubtful = logistics_firm(session, owner)
+        employer = logistics_firm(session, second, tax_number="9876543217")
         t = translator("tr")
         with pytest.raises(Refused, match="unknown_reason"):
             desk.reject_employer(session, centre, doubtful, "dislike", NOW)
@@ -132,7 +104,7 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         screen = flow.verify(session, centre, t, id_of(employer), NOW)
         assert "Ege Lojistik doğrulandı" in screen.text
         assert desk.firms_to_verify(session, centre) == []
-        vacancy = _pending(session, employer)
+        vacancy = forklift_vacancy(session, employer)
         assert [v.id for v, _ in desk.vacancies(session, centre, "pending", NOW.date())] == [
             vacancy.id
         ]
@@ -158,7 +130,7 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
     assert "“Forklift operatörü” is approved and published" in texts[3][1]
 
 
-def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the_firm(
+def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_thelogistics_firm(
     db: Engine,
 ) -> None:
     seeker_id, owner_id = make_citizen(db, 7104), make_citizen(db, 7105)
