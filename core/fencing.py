@@ -23,6 +23,10 @@ where nothing competes):
   the CV renewal question (core.employment.renewal); the reminders of unanswered
   referral follow-ups to the employment centre (core.employment.followups).
 
+In the shell, each Bot API request of those jobs checks the epoch again right before it
+leaves and before every retry (handlers.common.fence_gate): a leader paused during a send
+that then timed out does not send it a second time once a successor leads.
+
 What a job only queues (job alerts, the follow-up questions) is fenced by the outbox that
 sends it; the jobs that send nothing (retention, no-shows, snapshots, clean-ups) need no
 fence: what they change is the same whoever runs them.

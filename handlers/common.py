@@ -16,9 +16,10 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.sending import gated
 from common.config import Config
 from common.i18n import Translator, resolve_language, translator
-from core import citizens, staff
+from core import citizens, fencing, staff
 from core.fencing import Deposed, Fence
 from core.privacy import PersonalData
 from core.text_match import CategoryKeywords
@@ -176,6 +177,24 @@ def translator_of(citizen: Citizen) -> Translator:
 MAX_TELEGRAM_ID = 2**52
 
 
+@contextmanager
+def fence_gate(engine: Engine, fence: Fence | None) -> Iterator[None]:
+    """Inside, every Bot API request checks first that `fence` is still the current
+    leadership (bot.sending.gated: after the rate limiter's wait, before every retry), so
+    a deposed leader gets `Deposed` instead of sending. Nothing is checked without a fence.
+    """
+    if fence is None:
+        yield
+        return
+
+    def gate() -> None:
+        with transaction(engine) as session:
+            fencing.check(session, fence)
+
+    with gated(gate):
+        yield
+
+
 def steps_down_when_deposed(
     log: logging.Logger, what: str
 ) -> Callable[
@@ -184,7 +203,9 @@ def steps_down_when_deposed(
 ]:
     """For a job: when the database refuses one of its claims because a newer leader took
     over (core.fencing.Deposed), it sends nothing more, logs "`what` stopped: …", and the
-    bot steps down."""
+    bot steps down. Each of the job's Bot API requests, and each retry of one, is preceded
+    by a check of the leadership epoch (`fence_gate`): a leader paused in the middle of a
+    send, whose request then timed out, must not send it again once a successor leads."""
 
     def decorate(
         job: Callable[[KentContext], Coroutine[Any, Any, None]],
@@ -192,7 +213,8 @@ def steps_down_when_deposed(
         @wraps(job)
         async def run(context: KentContext) -> None:
             try:
-                await job(context)
+                with fence_gate(context.deps.engine, context.deps.fence):
+                    await job(context)
             except Deposed as exc:
                 log.error("%s stopped: %s", what, exc)
                 context.deps.deposed()

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from common.config import Config
 from common.i18n import N_, resolve_language, translator
-from core import citizens, fencing, intake, routing, workflow
+from core import citizens, intake, routing, workflow
 from core.fencing import Fence
 from core.privacy import (
     ERASED,
@@ -31,7 +31,7 @@ from db.engine import autocommit, transaction, without_blocking
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from flows.my_requests.notices import citizen_notice
 from handlers import unreachable
-from handlers.common import KentContext
+from handlers.common import KentContext, fence_gate
 from handlers.render import send
 from handlers.request_views import (
     CAPTION_LIMIT,
@@ -194,25 +194,27 @@ async def _post_card(
         )
         return None
     keyboard = card_keyboard(request, config.municipality.default_language)
-    if fence is not None:
-        # A leader deposed since it claimed this card (the SLA sweep's repost) leaves it to
-        # its successor; the window left is this check to the HTTP request.
-        with transaction(engine) as session:
-            fencing.check(session, fence)
     message: Message
     try:
-        if on_photo:
-            message = await bot.send_photo(
-                chat_id, photos[0], caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
-        else:
-            message = await bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-                link_preview_options=None,
-            )
+        # A leader deposed since it claimed this card (the SLA sweep's repost) leaves it to
+        # its successor: checked right before the request and before any retry of it.
+        with fence_gate(engine, fence):
+            if on_photo:
+                message = await bot.send_photo(
+                    chat_id,
+                    photos[0],
+                    caption=text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                )
+            else:
+                message = await bot.send_message(
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                    link_preview_options=None,
+                )
     except TelegramError as exc:
         # Never the citizen's error (the receipt is theirs): recorded, the supervisors told
         # once, and the SLA sweep posts the card later (handlers/unreachable.py).

@@ -5,12 +5,15 @@ The hand-over with real processes is tests/e2e/test_handover_e2e.py."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from telegram.error import TimedOut
 
+from bot.sending import PatientRateLimiter
 from common.config import Config
 from core import event_reminders, fencing, job_runs, outbox, sla, survey, unreachable
 from core.employment import followups, registry, renewal
@@ -24,6 +27,7 @@ from db.models import (
     Registration,
     Request,
 )
+from handlers.common import fence_gate
 from tests.builders import citizen_of, file_request, make_citizen
 from tests.employment_builders import referral_at_interview, sample_cv
 
@@ -323,3 +327,40 @@ def test_the_sweeps_claims_of_cards_go_after_a_day(db: Engine, kent_request: int
     with transaction(db) as session:
         assert sla.without_card(session, first + timedelta(days=1, minutes=5), grace)
     assert claims() == 2  # the first went, the newest came
+
+
+@pytest.mark.parametrize("successor", [False, True])
+def test_a_send_that_timed_out_is_retried_only_while_its_sender_still_leads(
+    db: Engine, successor: bool
+) -> None:
+    """A leader paused during a send finds, when resumed, that its request timed out,
+    though Telegram may have delivered it. Its retry checks the epoch first: it sends
+    again if it still leads (Telegram was merely slow), never once a successor leads."""
+    old = _lead(db, "a:1")
+    limiter = PatientRateLimiter(network_retries=3, first_delay=0.01)
+    delivered: list[int] = []
+
+    async def reaching_telegram(*args: object, **kwargs: object) -> bool:
+        delivered.append(42)
+        if len(delivered) == 1:
+            if successor:
+                _lead(db, "b:2")  # took over while the answer was awaited
+            raise TimedOut("Timed out")
+        return True
+
+    async def send() -> bool:
+        await limiter.initialize()
+        with fence_gate(db, old):
+            return bool(
+                await limiter.process_request(
+                    reaching_telegram, (), {}, "sendMessage", {"chat_id": 42}, None
+                )
+            )
+
+    if successor:
+        with pytest.raises(fencing.Deposed):
+            asyncio.run(send())
+        assert delivered == [42]
+    else:
+        assert asyncio.run(send())
+        assert delivered == [42, 42]
