@@ -70,8 +70,12 @@ def write_csv(
     *,
     source_ids: bool = False,
     corrected: bool = False,
+    in_order: bool = False,
 ) -> None:
-    """The same rows for the same seed; `corrected` fixes the text of every CORRECTED-th."""
+    """The same rows for the same seed; `corrected` fixes the text of every CORRECTED-th.
+    They are received at random times of the year, listed in that random order unless
+    `in_order` (as another system exports them: in order of arrival, rows of the same
+    minute in the order generated)."""
     rng = random.Random(seed)
     channels = [c for c in codes.CHANNELS if c != "telegram"]
     types = list(codes.REQUEST_TYPES)
@@ -116,6 +120,12 @@ def write_csv(
                     *([f"CC-{n}"] if source_ids else []),
                 ]
             )
+    if in_order:
+        # The received time leads each line as "YYYY-MM-DD HH:MM", so text order is time
+        # order; the sort is stable. No text here holds a line break.
+        header, *lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.sort(key=lambda line: line[:16])
+        path.write_text(header + "".join(lines), encoding="utf-8")
 
 
 def run_import(path: Path, url: str) -> tuple[float, str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -306,143 +305,227 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
     row whose content matches a request imported without one (the file gained the
     column later) claims that request instead of adding a second.
 
+    New requests get their ids and numbers in order of arrival. On PostgreSQL a file
+    already in that order (as exports are) is written while it is read
+    (core.imports_streamed); any other file is read whole and sorted first.
+
     Raises ImportFailed listing every error when any row is wrong.
     """
+    if engine.dialect.name == "postgresql":
+        from core import imports_streamed  # it builds on this module
+
+        try:
+            return imports_streamed.import_in_order(engine, config, path)
+        except imports_streamed.NotInOrder:
+            pass  # nothing was stored: read it again, and sort
     tz = config.tz
-    now = utcnow()
     errors: list[RowError] = []
     with transaction(engine) as session:
         categories = _usable_categories(session, config)
-    rows: list[_RequestRow] = []
-    first_row: dict[tuple[str, str], int] = {}
-    read = 0
-    for row_number, values in _read_rows(path, REQUEST_COLUMNS, errors, OPTIONAL_REQUEST_COLUMNS):
-        read += 1
-        parsed = _parse_request(row_number, values, tz, now, categories, errors)
-        if parsed is None:
-            continue
-        if parsed.source_id is not None:
-            # Two versions of one row in a file: which is right is the other system's to
-            # say, not the order of the rows, so the file is refused rather than guessed.
-            pair = (parsed.channel, parsed.source_id)
-            if pair in first_row:
-                errors.append(
-                    RowError(
-                        row_number,
-                        "source_id",
-                        f"{parsed.source_id!r} ({parsed.channel}) is already on row "
-                        f"{first_row[pair]}; a file may hold each row of the other system once",
-                    )
-                )
-                continue
-            first_row[pair] = row_number
-        rows.append(parsed)
+    reading = _Reading(path, tz, utcnow(), categories, errors)
+    rows = list(reading)
     if errors:
         raise ImportFailed(errors)
-
-    occurrences: dict[str, int] = defaultdict(int)
-    for item in rows:
-        digest = hashlib.sha256(item.content.encode()).hexdigest()
-        # Identical rows in one file are distinct requests: number their occurrences.
-        item.key = hashlib.sha256(f"{digest}:{occurrences[digest]}".encode()).hexdigest()
-        occurrences[digest] += 1
 
     calendar = WorkingCalendar.from_config(config)
     sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
     with transaction(engine) as session:
-        by_key = _ids_by_key(session, rows)
-        sourced = [item for item in rows if item.source_id]
-        by_source = _stored_by_source(session, sourced)
-        unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
-        new: list[_RequestRow] = []
-        corrections: list[_Correction] = []
-        claimed: list[tuple[int, _RequestRow]] = []
-        unchanged = 0
-        for item in rows:
-            if item.source_id is None:
-                if item.key in by_key:
-                    unchanged += 1
-                else:
-                    new.append(item)
-                continue
-            stored = by_source.get((item.channel, item.source_id))
-            if stored is not None:
-                if not stored.imported:
-                    errors.append(
-                        RowError(
-                            item.row,
-                            "source_id",
-                            f"{item.source_id!r} ({item.channel}) belongs to request "
-                            f"{stored.number}, which was not imported; an import never "
-                            "changes it",
-                        )
-                    )
-                    continue
-                correction = _correction(item, stored, sla, calendar)
-                if correction is None:
-                    unchanged += 1
-                else:
-                    corrections.append(correction)
-            elif item.key in by_key and by_key[item.key] in unclaimed:
-                claimed.append((by_key[item.key], item))
-                unchanged += 1
-            else:
-                # Keyed by its source, not its content: the content may change later, and
-                # another system's identical row is another request.
-                item.key = _source_key(item.channel, item.source_id)
-                new.append(item)
+        plan = _classify(session, rows, sla, calendar, errors)
         if errors:
             raise ImportFailed(errors)
+        new = plan.new
         new.sort(key=attrgetter("received_at", "row"))
         numbers = _allocate_numbers(session, new, tz)
         imported_at = utcnow()
         # Sorted, the rows received at the same moment (a file's times are often to the
         # minute) come one after another: a small cache computes their due time once.
         due_at = lru_cache(maxsize=64)(calendar.add_working_hours)
+        _write_new(session, new, numbers, sla, due_at, imported_at, path.name)
+        _apply(session, plan, path.name, imported_at)
+    return plan.report(reading.read)
 
-        def new_values(item: _RequestRow) -> tuple[Any, ...]:
-            department, sla_hours = sla[item.category]
-            return _request_values(
-                item, numbers[item.key], department, due_at(item.received_at, sla_hours)
-            )
 
-        if session.connection().dialect.name == "postgresql":
-            _copy_new(session, new, new_values, imported_at, path.name)
+class _Reading:
+    """The file's rows, parsed and checked, in file order, each with its import key; the
+    errors go to `errors` and reading goes on. Also refused here: a (channel, source_id)
+    a row before already gave."""
+
+    def __init__(
+        self,
+        path: Path,
+        tz: ZoneInfo,
+        now: datetime,
+        categories: dict[str, bool],
+        errors: list[RowError],
+    ) -> None:
+        self.path, self.tz, self.now, self.categories = path, tz, now, categories
+        self.errors = errors
+        self.read = 0  # data rows read so far, good or bad
+
+    def __iter__(self) -> Iterator[_RequestRow]:
+        errors = self.errors
+        first_row: dict[tuple[str, str], int] = {}
+        occurrences: dict[str, int] = defaultdict(int)
+        for row_number, values in _read_rows(
+            self.path, REQUEST_COLUMNS, errors, OPTIONAL_REQUEST_COLUMNS
+        ):
+            self.read += 1
+            parsed = _parse_request(row_number, values, self.tz, self.now, self.categories, errors)
+            if parsed is None:
+                continue
+            if parsed.source_id is not None:
+                # Two versions of one row in a file: which is right is the other system's
+                # to say, not the order of the rows, so the file is refused rather than
+                # guessed.
+                pair = (parsed.channel, parsed.source_id)
+                if pair in first_row:
+                    errors.append(
+                        RowError(
+                            row_number,
+                            "source_id",
+                            f"{parsed.source_id!r} ({parsed.channel}) is already on row "
+                            f"{first_row[pair]}; a file may hold each row of the other "
+                            "system once",
+                        )
+                    )
+                    continue
+                first_row[pair] = row_number
+            digest = hashlib.sha256(parsed.content.encode()).hexdigest()
+            # Identical rows in one file are distinct requests: number their occurrences.
+            parsed.key = hashlib.sha256(f"{digest}:{occurrences[digest]}".encode()).hexdigest()
+            occurrences[digest] += 1
+            yield parsed
+
+
+@dataclass
+class _Plan:
+    """What the rows do: add a request, correct one, claim one, or nothing."""
+
+    new: list[_RequestRow] = field(default_factory=list)
+    corrections: list[_Correction] = field(default_factory=list)
+    claimed: list[tuple[int, _RequestRow]] = field(default_factory=list)
+    unchanged: int = 0
+
+    def extend(self, other: _Plan) -> None:
+        self.new += other.new
+        self.corrections += other.corrections
+        self.claimed += other.claimed
+        self.unchanged += other.unchanged
+
+    def report(self, read: int) -> ImportReport:
+        return ImportReport(
+            rows=read,
+            added=len(self.new),
+            skipped_existing=self.unchanged,
+            updated=len(self.corrections),
+            unchanged=self.unchanged,
+        )
+
+
+def _classify(
+    session: Session,
+    rows: list[_RequestRow],
+    sla: dict[str, tuple[str, int]],
+    calendar: WorkingCalendar,
+    errors: list[RowError],
+) -> _Plan:
+    """Match the rows against what is stored. Only requests received within the rows'
+    span can match by content, so a file may be classified a piece at a time."""
+    plan = _Plan()
+    by_key = _ids_by_key(session, rows)
+    sourced = [item for item in rows if item.source_id]
+    by_source = _stored_by_source(session, sourced)
+    unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
+    for item in rows:
+        if item.source_id is None:
+            if item.key in by_key:
+                plan.unchanged += 1
+            else:
+                plan.new.append(item)
+            continue
+        stored = by_source.get((item.channel, item.source_id))
+        if stored is not None:
+            if not stored.imported:
+                errors.append(
+                    RowError(
+                        item.row,
+                        "source_id",
+                        f"{item.source_id!r} ({item.channel}) belongs to request "
+                        f"{stored.number}, which was not imported; an import never "
+                        "changes it",
+                    )
+                )
+                continue
+            correction = _correction(item, stored, sla, calendar)
+            if correction is None:
+                plan.unchanged += 1
+            else:
+                plan.corrections.append(correction)
+        elif item.key in by_key and by_key[item.key] in unclaimed:
+            plan.claimed.append((by_key[item.key], item))
+            plan.unchanged += 1
         else:
-            _insert_new(session, new, new_values, imported_at, path.name)
-        _correct(session, corrections, path.name, imported_at)
-        if claimed:
-            session.execute(
-                update(_REQUEST_TABLE)
-                .where(_REQUEST_TABLE.c.id == bindparam("b_id"))
-                .values(source_id=bindparam("b_source_id")),
-                [
-                    {"b_id": request_id, "b_source_id": item.source_id}
-                    for request_id, item in claimed
-                ],
-            )
-    return ImportReport(
-        rows=read,
-        added=len(new),
-        skipped_existing=unchanged,
-        updated=len(corrections),
-        unchanged=unchanged,
-    )
+            # Keyed by its source, not its content: the content may change later, and
+            # another system's identical row is another request.
+            item.key = _source_key(item.channel, item.source_id)
+            plan.new.append(item)
+    return plan
+
+
+def _apply(session: Session, plan: _Plan, file: str, at: datetime) -> None:
+    """The corrections and claims of a plan whose new requests are written."""
+    _correct(session, plan.corrections, file, at)
+    if plan.claimed:
+        session.execute(
+            update(_REQUEST_TABLE)
+            .where(_REQUEST_TABLE.c.id == bindparam("b_id"))
+            .values(source_id=bindparam("b_source_id")),
+            [
+                {"b_id": request_id, "b_source_id": item.source_id}
+                for request_id, item in plan.claimed
+            ],
+        )
+
+
+def _write_new(
+    session: Session,
+    new: list[_RequestRow],
+    numbers: dict[str, str],
+    sla: dict[str, tuple[str, int]],
+    due_at: Callable[[datetime, int], datetime],
+    at: datetime,
+    file: str,
+) -> None:
+    """The new requests, sorted and numbered, and their `imported` events: by COPY on
+    PostgreSQL (core.imports_streamed), by executemany on SQLite."""
+    if session.connection().dialect.name == "postgresql":
+        from core import imports_streamed
+
+        imports_streamed.copy_new(session, new, numbers, sla, due_at, at, file)
+    else:
+        _insert_new(session, new, numbers, sla, due_at, at, file)
 
 
 def _insert_new(
     session: Session,
     new: list[_RequestRow],
-    values: Callable[[_RequestRow], tuple[Any, ...]],
+    numbers: dict[str, str],
+    sla: dict[str, tuple[str, int]],
+    due_at: Callable[[datetime, int], datetime],
     at: datetime,
     file: str,
 ) -> None:
-    """The new requests and their `imported` events, by executemany (SQLite)."""
-    for chunk in _chunks(new):
-        session.execute(
-            insert(_REQUEST_TABLE),
-            [dict(zip(NEW_REQUEST_COLUMNS, values(item), strict=True)) for item in chunk],
+    """_write_new by executemany."""
+
+    def values(item: _RequestRow) -> dict[str, Any]:
+        department, sla_hours = sla[item.category]
+        row = _request_values(
+            item, numbers[item.key], department, due_at(item.received_at, sla_hours)
         )
+        return dict(zip(NEW_REQUEST_COLUMNS, row, strict=True))
+
+    for chunk in _chunks(new):
+        session.execute(insert(_REQUEST_TABLE), [values(item) for item in chunk])
     # Ids come back by one range read rather than INSERT ... RETURNING, which made
     # SQLAlchemy send multi-row VALUES statements that took PostgreSQL three times as
     # long as a plain executemany.
@@ -452,59 +535,6 @@ def _insert_new(
             insert(_EVENT_TABLE),
             [_event_values(ids[item.key], at, "imported", file, item) for item in chunk],
         )
-
-
-def _copy_new(
-    session: Session,
-    new: list[_RequestRow],
-    values: Callable[[_RequestRow], tuple[Any, ...]],
-    at: datetime,
-    file: str,
-) -> None:
-    """The new requests and their `imported` events, by COPY (PostgreSQL): executemany
-    binds every row in Python and inserts them one statement each, which was half of a
-    million-row import's time (bench/README.md, section 13).
-
-    On the session's own connection, so inside its transaction: a failure anywhere rolls
-    the whole import back. psycopg's write_row escapes the values (tabs, newlines,
-    backslashes, a text that reads \\N). The ids are taken from the table's sequence
-    beforehand, as an INSERT takes them, so the events need no read back; sorted, they
-    follow the order of arrival as executemany's did.
-    """
-    if not new:
-        return
-    # Imported here: a SQLite deployment need not load psycopg.
-    import psycopg
-    from psycopg.adapt import PyFormat
-
-    pg = session.connection().connection.driver_connection
-    assert pg is not None
-    with pg.cursor() as cursor:
-        # psycopg's own text dumper (in C) instead of the connection's, which drops NULs in
-        # Python (db.engine), a third of write_row's time under the profiler: every text
-        # here is NUL-free already (the texts and source ids are checked, the rest are
-        # codes, numbers, hex keys and a file name).
-        cursor.adapters.register_dumper(str, psycopg.adapters.get_dumper(str, PyFormat.TEXT))
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('request', 'id')) FROM generate_series(1, %s)",
-            (len(new),),
-        )
-        ids = sorted(request_id for (request_id,) in cursor)
-        columns = ", ".join(("id", *NEW_REQUEST_COLUMNS))
-        with cursor.copy(f"COPY request ({columns}) FROM STDIN") as copy:
-            for request_id, item in zip(ids, new, strict=True):
-                # The times are aware UTC datetimes; a `timestamp without time zone`
-                # column drops the "+00:00", which leaves the naive UTC UTCDateTime stores.
-                copy.write_row((request_id, *values(item)))
-        # The data's JSON as json.dumps writes {"file": file, "row": n}, which is what
-        # SQLAlchemy's JSON type stores on the executemany path, without dumping a dict
-        # per row.
-        data = json.dumps({"file": file, "row": 0}).removesuffix("0}")
-        with cursor.copy(
-            "COPY request_event (request_id, at, kind, actor, data) FROM STDIN"
-        ) as copy:
-            for request_id, item in zip(ids, new, strict=True):
-                copy.write_row((request_id, at, "imported", "system", f"{data}{item.row}}}"))
 
 
 def _source_key(channel: str, source_id: str) -> str:
@@ -739,13 +769,13 @@ def _parse_request(
         return None
     content = "\x1f".join(
         (
-            received.isoformat(),
+            _iso(received),
             channel,
             type_,
             category,
             _normalised(text),
-            first.isoformat() if first else "",
-            resolved.isoformat() if resolved else "",
+            _iso(first) if first else "",
+            _iso(resolved) if resolved else "",
         )
     )
     return _RequestRow(
@@ -779,7 +809,7 @@ def _time(
             errors.append(RowError(row, column, "is empty"))
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = _utc(value, tz)
     except ValueError:
         errors.append(
             RowError(
@@ -790,13 +820,27 @@ def _time(
             )
         )
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    parsed = parsed.astimezone(UTC)
     if parsed > now:
         errors.append(RowError(row, column, f"{value} is in the future"))
         return None
     return parsed
+
+
+# Exports repeat their times (to the minute, and the answers a few hours after): a cache
+# of the recent ones spares most conversions.
+@lru_cache(maxsize=1 << 16)
+def _utc(value: str, tz: ZoneInfo) -> datetime:
+    """An ISO 8601 time as an aware UTC datetime, local time `tz` if it gives no offset;
+    ValueError if it is not one."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
@@ -819,7 +863,12 @@ def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, int]:
     latest = max(item.received_at for item in rows)
     found = session.execute(
         select(table.c.import_key, table.c.id).where(
-            table.c.created_at.between(earliest, latest), table.c.import_key.is_not(None)
+            table.c.created_at.between(earliest, latest),
+            # Not `import_key IS NOT NULL`, which PostgreSQL may answer from the key's
+            # index when its statistics say few rows have a key (a database of chat
+            # requests): that walks every key, and while a streamed import runs, every one
+            # it added so far, once per piece (core.imports_streamed).
+            func.length(table.c.import_key) > 0,
         )
     )
     return {key: request_id for key, request_id in found}

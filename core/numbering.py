@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db.models import RequestCounter
+
+_COUNTER = RequestCounter.__table__  # type: ignore[attr-defined]
 
 
 def format_number(year: int, sequence: int) -> str:
@@ -38,3 +40,21 @@ def allocate(session: Session, year: int, count: int = 1) -> list[str]:
         except IntegrityError:
             pass  # another transaction created this year's row first; bump it
     raise RuntimeError(f"could not allocate a request number for {year}")
+
+
+def hold(session: Session, year: int) -> int:
+    """Lock `year`'s counter until the caller's transaction ends and return its last
+    number, for a caller that gives the numbers after it itself (a streamed import) and
+    then takes them with `allocate` in the same transaction. Filing waits meanwhile."""
+    for _attempt in range(2):
+        last = session.execute(
+            select(_COUNTER.c.last).where(_COUNTER.c.year == year).with_for_update()
+        ).scalar()
+        if last is not None:
+            return int(last)
+        try:
+            with session.begin_nested():
+                session.add(RequestCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another transaction created this year's row first; lock it
+    raise RuntimeError(f"could not lock the request numbers of {year}")

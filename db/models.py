@@ -20,8 +20,8 @@ def _time(*, index: bool = False, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime, index=index, nullable=nullable))
 
 
-def _created() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+def _created(*, index: bool = True) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=index))
 
 
 def _tg_id(*, unique: bool = False, index: bool = False, nullable: bool = True) -> Any:
@@ -111,8 +111,10 @@ class Request(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=16, unique=True)
-    channel: str = Field(max_length=16, index=True)
-    type: str = Field(max_length=16, index=True)
+    # Not indexed alone: ix_request_channel_created_type begins with the channel, and
+    # nothing reads by type alone (migration 0027).
+    channel: str = Field(max_length=16)
+    type: str = Field(max_length=16)
     category_code: str = Field(foreign_key="category.code", max_length=32)
     department_code: str = Field(foreign_key="department.code", max_length=32)
     citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
@@ -122,7 +124,7 @@ class Request(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=500)
     contact_phone: str | None = Field(default=None, max_length=32)
     status: str = Field(max_length=16, index=True, default="new")
-    created_at: datetime = _created()
+    created_at: datetime = _created(index=False)  # ix_request_created_first_response
     first_response_at: datetime | None = _time(index=True)
     resolved_at: datetime | None = _time(index=True)
     due_at: datetime | None = _time(index=True)
@@ -140,7 +142,7 @@ class Request(SQLModel, table=True):
     import_key: str | None = Field(default=None, max_length=64, unique=True)
     # The other system's own id of an imported row (the CSV's `source_id`), if it gave one.
     source_id: str | None = Field(default=None, max_length=64)
-    updated_at: datetime = _created()
+    updated_at: datetime = _created(index=False)
     # The requester agreed that the description may be shown publicly (Open311's GET,
     # the dashboard). Nobody agreed by default; the chat does not ask.
     publish_consent: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
@@ -173,8 +175,9 @@ class RequestEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
-    at: datetime = _created()
-    kind: str = Field(max_length=24, index=True)
+    # Events are read by their request only: `at` and `kind` need no index (0027).
+    at: datetime = _created(index=False)
+    kind: str = Field(max_length=24)
     actor: str = Field(max_length=16)  # citizen, staff, system
     actor_telegram_id: int | None = _tg_id()
     text: str | None = None

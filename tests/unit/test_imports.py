@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 
 from common.config import Config
 from core import imports as core_imports
-from core.imports import ImportFailed, import_calls, import_requests
+from core import imports_streamed
+from core.imports import ImportFailed, ImportReport, import_calls, import_requests
 from core.working_time import WorkingCalendar
 from db.models import CallCentreDay, Category, Request, RequestCounter, RequestEvent
 from tests.import_files import CALL_HEADER, REQUEST_HEADER, count, utc, write_csv
@@ -444,8 +445,9 @@ def test_an_import_failing_midway_stores_nothing_and_spends_no_numbers(
 def test_copy_stores_what_executemany_stores(
     pg: Engine, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # PostgreSQL takes new requests by COPY and SQLite by executemany: both must store
-    # the same rows, every column, with the same events.
+    # PostgreSQL takes new requests by COPY (while reading a file in order of arrival, or
+    # after sorting it) and SQLite by executemany: all must store the same rows, every
+    # column, with the same events.
     rows = [
         ["2024-03-05 10:00", "phone", "sikayet", "cop", AWKWARD_TEXTS[0], "", "", "A-1"],
         ["2024-03-05 10:00", "web", "talep", "yol", AWKWARD_TEXTS[3], "2024-03-06 09:15", "", ""],
@@ -476,13 +478,19 @@ def test_copy_stores_what_executemany_stores(
             connection.exec_driver_sql("DELETE FROM request_counter")
         return [tuple(v for k, v in r.items() if k != "id") for r in requests] + list(events)
 
-    import_requests(pg, config, path)
-    by_copy = stored()
-    monkeypatch.setattr(core_imports, "_copy_new", core_imports._insert_new)
-    import_requests(pg, config, path)
+    import_requests(pg, config, path)  # in order of arrival: COPY while reading
+    streamed = stored()
 
-    assert by_copy == stored()
-    assert len(by_copy) == 6
+    def not_in_order(*args: object) -> ImportReport:
+        raise imports_streamed.NotInOrder("as if the rows were not in order")
+
+    monkeypatch.setattr(imports_streamed, "import_in_order", not_in_order)
+    import_requests(pg, config, path)  # read whole, sorted, then COPY
+    assert stored() == streamed
+    monkeypatch.setattr(core_imports, "_write_new", core_imports._insert_new)
+    import_requests(pg, config, path)  # read whole, sorted, then executemany
+    assert stored() == streamed
+    assert len(streamed) == 6
 
 
 # --- call-centre days ----------------------------------------------------------------------

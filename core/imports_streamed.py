@@ -1,0 +1,344 @@
+"""The import's writes on PostgreSQL: new requests and their `imported` events by COPY,
+and a file in order of arrival written while it is read.
+
+COPY rather than executemany: executemany binds every row in Python and inserts them one
+statement each, which was half of a million-row import's time (bench/README.md, section
+13). The COPY text is made here, not by psycopg's write_row, which took a quarter of the
+import's Python on dumping each value.
+
+Written while read: the rows of a file are parsed in Python while PostgreSQL keeps up the
+table's indexes, and the two halves took turns when every row had to be read before the
+first could be written (ids and numbers follow the order of arrival, known only once the
+whole file is sorted). Exports list their rows in the order they arrived, so a file in
+that order is written a piece at a time as it is read, through one COPY that a thread
+feeds (psycopg's QueuedLibpqWriter) while the next piece is parsed: the two halves run
+side by side on two cores. The first row received before the row above it stops that
+(`NotInOrder`): everything written is rolled back, and core.imports reads the file again
+and sorts it. All or nothing holds either way: it is one transaction, and a bad row
+anywhere stops the writing and rolls the transaction back once every error is listed.
+
+The rows already stored are looked up on a second connection, a piece at a time (a piece
+only matches requests received within its span); they are the committed ones, as the
+import's own transaction sees them, since this import's new rows never match each other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from array import array
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from common.config import Config
+from core import numbering
+from core.imports import (
+    CHUNK,
+    NEW_REQUEST_COLUMNS,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    _apply,
+    _classify,
+    _derived_status,
+    _Plan,
+    _Reading,
+    _RequestRow,
+    _usable_categories,
+)
+from core.working_time import WorkingCalendar
+from db.engine import transaction
+from db.types import utcnow
+
+NULL = "\\N"
+# COPY's text format: a backslash, a tab, a newline and a carriage return are escaped.
+_ESCAPED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TO_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def _escaped(text: str) -> str:
+    # translate() looks up every character of a non-ASCII text in a dict (8 µs for a
+    # Turkish sentence); most texts have nothing to escape, which a search finds fast.
+    return text.translate(_ESCAPED) if _TO_ESCAPE.search(text) else text
+
+
+_REQUEST_COPY = f"COPY request ({', '.join(('id', *NEW_REQUEST_COLUMNS))}) FROM STDIN"
+_EVENT_COPY = "COPY request_event (request_id, at, kind, actor, data) FROM STDIN"
+
+DueAt = Callable[[datetime, int], datetime]
+
+
+class NotInOrder(Exception):
+    """A row was received before the row above it: the file must be sorted first."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _stamp(value: datetime) -> str:
+    # Aware UTC; a `timestamp without time zone` column ignores the "+00:00" and keeps the
+    # naive UTC that UTCDateTime reads back. Rows repeat their times (to the minute, the
+    # answers hours after): the cache spares most of isoformat's 2 µs.
+    return value.isoformat(" ")
+
+
+def _request_line(
+    request_id: int, number: str, department: str, due_at: datetime, item: _RequestRow
+) -> str:
+    """A new request's COPY line, its columns as NEW_REQUEST_COLUMNS (the same values as
+    core.imports._request_values). The codes, numbers and hex keys need no escaping; the
+    text and the source id may hold anything but NUL (refused when parsed)."""
+    first = item.first_response_at or item.resolved_at
+    received = _stamp(item.received_at)
+    answered = NULL if first is None else _stamp(first)
+    resolved = NULL if item.resolved_at is None else _stamp(item.resolved_at)
+    return "\t".join(
+        (
+            str(request_id),
+            number,
+            item.channel,
+            item.type,
+            item.category,
+            department,
+            _escaped(item.text),
+            _derived_status(first, item.resolved_at),
+            received,
+            answered,
+            resolved,
+            _stamp(due_at),
+            item.key,
+            NULL if item.source_id is None else _escaped(item.source_id),
+            # updated_at, the latest of the three: a row whose times go backwards is refused.
+            resolved if item.resolved_at else answered if first else received,
+        )
+    )
+
+
+def _event_lines(ids: array[int], rows: array[int], at: datetime, file: str) -> Iterator[str]:
+    """The `imported` events' COPY lines, in blocks. Their data is the JSON json.dumps
+    writes for {"file": file, "row": n}, as SQLAlchemy's JSON type stores it on SQLite."""
+    prefix = f"\t{_stamp(at)}\timported\tsystem\t" + json.dumps(
+        {"file": file, "row": 0}
+    ).removesuffix("0}").translate(_ESCAPED)
+    for start in range(0, len(ids), CHUNK):
+        yield "".join(
+            f"{request_id}{prefix}{row}}}\n"
+            for request_id, row in zip(
+                ids[start : start + CHUNK], rows[start : start + CHUNK], strict=True
+            )
+        )
+
+
+def _driver(session: Session) -> Any:
+    """The psycopg connection under the session: its COPYs are inside its transaction."""
+    connection = session.connection().connection.driver_connection
+    assert connection is not None
+    return connection
+
+
+def _new_ids(session: Session, count: int) -> list[int]:
+    """Ids from the table's sequence, as an INSERT takes them; sorted, so they follow the
+    order of the rows they are given to."""
+    ids = (
+        session.connection()
+        .exec_driver_sql(
+            # One array rather than a row per id: a third of the cost.
+            "SELECT array_agg(nextval(pg_get_serial_sequence('request', 'id'))) "
+            "FROM generate_series(1, %s)",
+            (count,),
+        )
+        .scalar_one()
+    )
+    return sorted(ids)
+
+
+def copy_new(
+    session: Session,
+    new: list[_RequestRow],
+    numbers: dict[str, str],
+    sla: dict[str, tuple[str, int]],
+    due_at: DueAt,
+    at: datetime,
+    file: str,
+) -> None:
+    """The new requests (sorted in order of arrival, their numbers allocated) and their
+    `imported` events, by COPY on the session's connection: inside its transaction, so a
+    failure anywhere rolls the whole import back."""
+    if not new:
+        return
+    ids = _new_ids(session, len(new))
+    with _driver(session).cursor() as cursor:
+        with cursor.copy(_REQUEST_COPY) as copy:
+            for start in range(0, len(new), CHUNK):
+                lines = []
+                for request_id, item in zip(
+                    ids[start : start + CHUNK], new[start : start + CHUNK], strict=True
+                ):
+                    department, hours = sla[item.category]
+                    due = due_at(item.received_at, hours)
+                    lines.append(
+                        _request_line(request_id, numbers[item.key], department, due, item)
+                    )
+                copy.write("\n".join(lines) + "\n")
+        with cursor.copy(_EVENT_COPY) as copy:
+            for block in _event_lines(array("q", ids), array("q", (i.row for i in new)), at, file):
+                copy.write(block)
+
+
+class _Numbers:
+    """Public numbers given in order of arrival while the rows stream: each year's counter
+    is locked when its first row comes (numbering.hold), the numbers counted on from it
+    here, and the counter moved on by all of them at the end (numbering.allocate, which
+    must then give exactly these). Filing a request of that year waits meanwhile, as it
+    waits for any import that takes numbers."""
+
+    def __init__(self, session: Session, tz: Any) -> None:
+        self.session, self.tz = session, tz
+        self.last: dict[int, int] = {}  # year -> the last number given
+        self.held: dict[int, int] = {}  # year -> the counter when locked
+        self.year = 0
+        self.span = (datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC))
+
+    def year_of(self, at: datetime) -> int:
+        begins, ends = self.span
+        if not begins <= at < ends:  # rows come in order: the year rarely changes
+            self.year = at.astimezone(self.tz).year
+            self.span = (
+                datetime(self.year, 1, 1, tzinfo=self.tz).astimezone(UTC),
+                datetime(self.year + 1, 1, 1, tzinfo=self.tz).astimezone(UTC),
+            )
+        return self.year
+
+    def needs_lock(self, year: int) -> bool:
+        return year not in self.held
+
+    def lock(self, year: int) -> None:
+        self.held[year] = self.last[year] = numbering.hold(self.session, year)
+
+    def next(self, year: int) -> str:
+        self.last[year] += 1
+        return numbering.format_number(year, self.last[year])
+
+    def settle(self) -> None:
+        for year, held in self.held.items():
+            given = self.last[year] - held
+            if given:
+                numbers = numbering.allocate(self.session, year, given)
+                assert numbers[0] == numbering.format_number(year, held + 1), "counter moved"
+
+
+class _Stream:
+    """The open COPY of new requests on the import's connection, fed by a thread. It is
+    closed for any other statement on that connection (locking a year's counter) and
+    opened again at the next write."""
+
+    def __init__(self, session: Session) -> None:
+        from psycopg.copy import QueuedLibpqWriter  # a SQLite deployment need not load it
+
+        self._writer = QueuedLibpqWriter
+        self._cursor = _driver(session).cursor()
+        self._open: ExitStack | None = None
+        self._copy: Any = None
+
+    def write(self, block: str) -> None:
+        if self._open is None:
+            self._open = ExitStack()
+            self._copy = self._open.enter_context(
+                self._cursor.copy(_REQUEST_COPY, writer=self._writer(self._cursor))
+            )
+        self._copy.write(block)
+
+    def close(self, error: BaseException | None = None) -> None:
+        """End the COPY: its rows are in, or with `error` it is abandoned (the server
+        refuses it, and the transaction rolls back)."""
+        if self._open is not None:
+            opened, self._open = self._open, None
+            if error is None:
+                opened.close()
+            else:
+                opened.__exit__(type(error), error, error.__traceback__)
+
+
+def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
+    """core.imports.import_requests for a file in order of arrival, written as it is read;
+    NotInOrder, with nothing stored, at the first row received before the one above it."""
+    errors: list[RowError] = []
+    with transaction(engine) as session:
+        categories = _usable_categories(session, config)
+    reading = _Reading(path, config.tz, utcnow(), categories, errors)
+    calendar = WorkingCalendar.from_config(config)
+    sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
+    # Rows received at the same moment come together: a small cache computes their due
+    # time once.
+    due_at = lru_cache(maxsize=64)(calendar.add_working_hours)
+    plan = _Plan()
+    added = 0
+    ids, rows = array("q"), array("q")
+    with (
+        transaction(engine) as session,
+        engine.connect() as connection,
+        Session(connection) as lookups,
+    ):
+        numbers = _Numbers(session, config.tz)
+        stream = _Stream(session)
+
+        def write(piece: list[_RequestRow]) -> None:
+            nonlocal added
+            if errors or not piece:
+                return  # a bad row anywhere: only the reading goes on, for the errors
+            part = _classify(lookups, piece, sla, calendar, errors)
+            lookups.rollback()  # no snapshot held between pieces
+            new, part.new = part.new, []
+            plan.extend(part)
+            if errors or not new:
+                return
+            lines = []
+            for request_id, item in zip(_new_ids(lookups, len(new)), new, strict=True):
+                year = numbers.year_of(item.received_at)
+                if numbers.needs_lock(year):
+                    stream.close()  # the connection takes no other statement during a COPY
+                    numbers.lock(year)
+                department, hours = sla[item.category]
+                due = due_at(item.received_at, hours)
+                lines.append(_request_line(request_id, numbers.next(year), department, due, item))
+                ids.append(request_id)
+                rows.append(item.row)
+            stream.write("\n".join(lines) + "\n")
+            added += len(new)
+
+        try:
+            piece: list[_RequestRow] = []
+            latest: datetime | None = None
+            for item in reading:
+                if latest is not None and item.received_at < latest:
+                    raise NotInOrder(f"row {item.row} was received before the row above it")
+                latest = item.received_at
+                piece.append(item)
+                if len(piece) == CHUNK:
+                    write(piece)
+                    piece = []
+            write(piece)
+        except BaseException as exc:
+            stream.close(exc)
+            raise
+        stream.close()
+        if errors:
+            raise ImportFailed(errors)
+        numbers.settle()
+        imported_at = utcnow()
+        with _driver(session).cursor() as cursor, cursor.copy(_EVENT_COPY) as copy:
+            for block in _event_lines(ids, rows, imported_at, path.name):
+                copy.write(block)
+        _apply(session, plan, path.name, imported_at)
+    return ImportReport(
+        rows=reading.read,
+        added=added,
+        skipped_existing=plan.unchanged,
+        updated=len(plan.corrections),
+        unchanged=plan.unchanged,
+    )
