@@ -95,6 +95,14 @@ class Request(SQLModel, table=True):
         Index("ix_request_channel_created_type", "channel", "created_at", "type"),
         Index("ix_request_created_first_response", "created_at", "first_response_at"),
         Index("ix_request_department_status", "department_code", "status"),
+        # The SLA sweep, the digests and the desk look for due times of unanswered requests
+        # only; answered ones (most of them, and most imported rows) stay out of it.
+        Index(
+            "ix_request_due_unanswered",
+            "due_at",
+            sqlite_where=text("first_response_at IS NULL"),
+            postgresql_where=text("first_response_at IS NULL"),
+        ),
         # One request per id of another system's row, per channel: a corrected row
         # re-exported by the call centre finds its request (core.imports). Partial, so the
         # many requests without one (the chat's) are not in it and NULLs never collide,
@@ -125,9 +133,9 @@ class Request(SQLModel, table=True):
     contact_phone: str | None = Field(default=None, max_length=32)
     status: str = Field(max_length=16, index=True, default="new")
     created_at: datetime = _created(index=False)  # ix_request_created_first_response
-    first_response_at: datetime | None = _time(index=True)
+    first_response_at: datetime | None = _time()  # read with created_at (the index above)
     resolved_at: datetime | None = _time(index=True)
-    due_at: datetime | None = _time(index=True)
+    due_at: datetime | None = _time()  # read only while unanswered (the partial index above)
     assignee_id: int | None = Field(default=None, foreign_key="staff_member.id")
     card_chat_id: int | None = _tg_id()
     card_message_id: int | None = None
