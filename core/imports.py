@@ -428,11 +428,14 @@ def _classify(
     sla: dict[str, tuple[str, int]],
     calendar: WorkingCalendar,
     errors: list[RowError],
+    *,
+    partial: bool = False,
 ) -> _Plan:
     """Match the rows against what is stored. Only requests received within the rows'
-    span can match by content, so a file may be classified a piece at a time."""
+    span can match by content, so a file may be classified a piece at a time
+    (`partial`, while it is written)."""
     plan = _Plan()
-    by_key = _ids_by_key(session, rows)
+    by_key = _ids_by_key(session, rows, by_time=partial)
     sourced = [item for item in rows if item.source_id]
     by_source = _stored_by_source(session, sourced)
     unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
@@ -769,13 +772,13 @@ def _parse_request(
         return None
     content = "\x1f".join(
         (
-            _iso(received),
+            received.isoformat(),
             channel,
             type_,
             category,
             _normalised(text),
-            _iso(first) if first else "",
-            _iso(resolved) if resolved else "",
+            first.isoformat() if first else "",
+            resolved.isoformat() if resolved else "",
         )
     )
     return _RequestRow(
@@ -809,7 +812,7 @@ def _time(
             errors.append(RowError(row, column, "is empty"))
         return None
     try:
-        parsed = _utc(value, tz)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         errors.append(
             RowError(
@@ -820,27 +823,13 @@ def _time(
             )
         )
         return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    parsed = parsed.astimezone(UTC)
     if parsed > now:
         errors.append(RowError(row, column, f"{value} is in the future"))
         return None
     return parsed
-
-
-# Exports repeat their times (to the minute, and the answers a few hours after): a cache
-# of the recent ones spares most conversions.
-@lru_cache(maxsize=1 << 16)
-def _utc(value: str, tz: ZoneInfo) -> datetime:
-    """An ISO 8601 time as an aware UTC datetime, local time `tz` if it gives no offset;
-    ValueError if it is not one."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(UTC)
-
-
-@lru_cache(maxsize=1 << 16)
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
 
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
@@ -848,27 +837,32 @@ def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     return f"unknown {what} {shown}; known: {', '.join(known)}"
 
 
-def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, int]:
+def _ids_by_key(
+    session: Session, rows: list[_RequestRow], *, by_time: bool = False
+) -> dict[str, int]:
     """Import key -> request id of the stored requests the file's rows could match.
 
     A key hashes the row's received_at, so only requests created within the file's
     time span can match: one range read, bounded by the file's period rather than
     by the years stored. (IN lists of thousands of keys were slower, and at the mercy
     of PostgreSQL's statistics, which lag right after a bulk import.)
+
+    `by_time` for a piece of a file being written (core.imports_streamed): the rows
+    with a key are then found by their time alone. `import_key IS NOT NULL` may be
+    answered from the key's index (PostgreSQL does when its statistics say few rows
+    have a key, as in a year of chat requests), which walks every key, and there every
+    key the import has added so far, once per piece. For a whole file that walk is the
+    fast way, on SQLite most of all.
     """
     if not rows:
         return {}
     table = _REQUEST_TABLE
     earliest = min(item.received_at for item in rows)
     latest = max(item.received_at for item in rows)
+    keyed = func.length(table.c.import_key) > 0 if by_time else table.c.import_key.is_not(None)
     found = session.execute(
         select(table.c.import_key, table.c.id).where(
-            table.c.created_at.between(earliest, latest),
-            # Not `import_key IS NOT NULL`, which PostgreSQL may answer from the key's
-            # index when its statistics say few rows have a key (a database of chat
-            # requests): that walks every key, and while a streamed import runs, every one
-            # it added so far, once per piece (core.imports_streamed).
-            func.length(table.c.import_key) > 0,
+            table.c.created_at.between(earliest, latest), keyed
         )
     )
     return {key: request_id for key, request_id in found}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -79,7 +80,7 @@ class NotInOrder(Exception):
     """A row was received before the row above it: the file must be sorted first."""
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _stamp(value: datetime) -> str:
     # Aware UTC; a `timestamp without time zone` column ignores the "+00:00" and keeps the
     # naive UTC that UTCDateTime reads back. Rows repeat their times (to the minute, the
@@ -291,7 +292,7 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
             nonlocal added
             if errors or not piece:
                 return  # a bad row anywhere: only the reading goes on, for the errors
-            part = _classify(lookups, piece, sla, calendar, errors)
+            part = _classify(lookups, piece, sla, calendar, errors, partial=True)
             lookups.rollback()  # no snapshot held between pieces
             new, part.new = part.new, []
             plan.extend(part)
@@ -323,8 +324,11 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
                     write(piece)
                     piece = []
             write(piece)
-        except BaseException as exc:
-            stream.close(exc)
+        except BaseException:
+            # Not bound to a name: a frame holding its own exception stays in memory until
+            # the garbage collector runs, and with it the whole file read so far, while
+            # the sorting path reads it again.
+            stream.close(sys.exc_info()[1])
             raise
         stream.close()
         if errors:
