@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,37 +24,31 @@ def allocate(session: Session, year: int, count: int = 1) -> list[str]:
     """
     if count < 1:
         return []
-    for _attempt in range(2):
-        result = session.execute(
-            update(RequestCounter)
-            .where(RequestCounter.year == year)  # type: ignore[arg-type]
-            .values(last=RequestCounter.last + count)
-            .returning(RequestCounter.__table__.c.last)  # type: ignore[attr-defined]
-        ).first()
-        if result is not None:
-            last = int(result[0])
-            return [format_number(year, n) for n in range(last - count + 1, last + 1)]
-        try:
-            with session.begin_nested():
-                session.add(RequestCounter(year=year, last=0))
-        except IntegrityError:
-            pass  # another transaction created this year's row first; bump it
-    raise RuntimeError(f"could not allocate a request number for {year}")
+    last = _bump(session, year, count)
+    return [format_number(year, n) for n in range(last - count + 1, last + 1)]
 
 
 def hold(session: Session, year: int) -> int:
     """Lock `year`'s counter until the caller's transaction ends and return its last
     number, for a caller that gives the numbers after it itself (a streamed import) and
     then takes them with `allocate` in the same transaction. Filing waits meanwhile."""
+    return _bump(session, year, 0)  # an UPDATE of nothing locks the row all the same
+
+
+def _bump(session: Session, year: int, count: int) -> int:
+    """Move `year`'s counter on by `count` (creating it at 0 if need be); its new value."""
     for _attempt in range(2):
-        last = session.execute(
-            select(_COUNTER.c.last).where(_COUNTER.c.year == year).with_for_update()
-        ).scalar()
-        if last is not None:
-            return int(last)
+        result = session.execute(
+            update(_COUNTER)
+            .where(_COUNTER.c.year == year)
+            .values(last=_COUNTER.c.last + count)
+            .returning(_COUNTER.c.last)
+        ).first()
+        if result is not None:
+            return int(result[0])
         try:
             with session.begin_nested():
                 session.add(RequestCounter(year=year, last=0))
         except IntegrityError:
-            pass  # another transaction created this year's row first; lock it
-    raise RuntimeError(f"could not lock the request numbers of {year}")
+            pass  # another transaction created this year's row first; bump it
+    raise RuntimeError(f"could not allocate a request number for {year}")
