@@ -318,31 +318,53 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
             return imports_streamed.import_in_order(engine, config, path)
         except imports_streamed.NotInOrder:
             pass  # nothing was stored: read it again, and sort
-    tz = config.tz
     errors: list[RowError] = []
-    with transaction(engine) as session:
-        categories = _usable_categories(session, config)
-    reading = _Reading(path, tz, utcnow(), categories, errors)
-    rows = list(reading)
+    setting = _Setting.of(engine, config, path, errors)
+    rows = list(setting.reading)
     if errors:
         raise ImportFailed(errors)
 
-    calendar = WorkingCalendar.from_config(config)
-    sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
     with transaction(engine) as session:
-        plan = _classify(session, rows, sla, calendar, errors)
+        plan = _classify(session, rows, setting.sla, setting.calendar, errors)
         if errors:
             raise ImportFailed(errors)
         new = plan.new
         new.sort(key=attrgetter("received_at", "row"))
-        numbers = _allocate_numbers(session, new, tz)
+        numbers = _allocate_numbers(session, new, config.tz)
         imported_at = utcnow()
-        # Sorted, the rows received at the same moment (a file's times are often to the
-        # minute) come one after another: a small cache computes their due time once.
-        due_at = lru_cache(maxsize=64)(calendar.add_working_hours)
-        _write_new(session, new, numbers, sla, due_at, imported_at, path.name)
+        _write_new(session, new, numbers, setting, imported_at, path.name)
         _apply(session, plan, path.name, imported_at)
-    return plan.report(reading.read)
+    return plan.report(setting.reading.read, added=len(new))
+
+
+@dataclass
+class _Setting:
+    """What an import of requests works with, whichever way it writes."""
+
+    reading: _Reading
+    calendar: WorkingCalendar
+    sla: dict[str, tuple[str, int]]  # topic -> (department, working hours to answer)
+    due_at: Callable[[datetime, int], datetime]
+
+    @classmethod
+    def of(cls, engine: Engine, config: Config, path: Path, errors: list[RowError]) -> _Setting:
+        with transaction(engine) as session:
+            categories = _usable_categories(session, config)
+        calendar = WorkingCalendar.from_config(config)
+        return cls(
+            reading=_Reading(path, config.tz, utcnow(), categories, errors),
+            calendar=calendar,
+            sla={c.code: (c.department, c.sla_hours) for c in config.categories},
+            # New rows are written in order of arrival, so the rows received at the same
+            # moment (a file's times are often to the minute) come one after another: a
+            # small cache computes their due time once.
+            due_at=lru_cache(maxsize=64)(calendar.add_working_hours),
+        )
+
+    def routed(self, item: _RequestRow) -> tuple[str, datetime]:
+        """A new request's department and due time."""
+        department, hours = self.sla[item.category]
+        return department, self.due_at(item.received_at, hours)
 
 
 class _Reading:
@@ -412,10 +434,10 @@ class _Plan:
         self.claimed += other.claimed
         self.unchanged += other.unchanged
 
-    def report(self, read: int) -> ImportReport:
+    def report(self, read: int, added: int) -> ImportReport:
         return ImportReport(
             rows=read,
-            added=len(self.new),
+            added=added,
             skipped_existing=self.unchanged,
             updated=len(self.corrections),
             unchanged=self.unchanged,
@@ -494,8 +516,7 @@ def _write_new(
     session: Session,
     new: list[_RequestRow],
     numbers: dict[str, str],
-    sla: dict[str, tuple[str, int]],
-    due_at: Callable[[datetime, int], datetime],
+    setting: _Setting,
     at: datetime,
     file: str,
 ) -> None:
@@ -504,27 +525,23 @@ def _write_new(
     if session.connection().dialect.name == "postgresql":
         from core import imports_streamed
 
-        imports_streamed.copy_new(session, new, numbers, sla, due_at, at, file)
+        imports_streamed.copy_new(session, new, numbers, setting, at, file)
     else:
-        _insert_new(session, new, numbers, sla, due_at, at, file)
+        _insert_new(session, new, numbers, setting, at, file)
 
 
 def _insert_new(
     session: Session,
     new: list[_RequestRow],
     numbers: dict[str, str],
-    sla: dict[str, tuple[str, int]],
-    due_at: Callable[[datetime, int], datetime],
+    setting: _Setting,
     at: datetime,
     file: str,
 ) -> None:
     """_write_new by executemany."""
 
     def values(item: _RequestRow) -> dict[str, Any]:
-        department, sla_hours = sla[item.category]
-        row = _request_values(
-            item, numbers[item.key], department, due_at(item.received_at, sla_hours)
-        )
+        row = _request_values(item, numbers[item.key], *setting.routed(item))
         return dict(zip(NEW_REQUEST_COLUMNS, row, strict=True))
 
     for chunk in _chunks(new):

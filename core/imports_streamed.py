@@ -28,7 +28,7 @@ import json
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -50,11 +50,9 @@ from core.imports import (
     _classify,
     _derived_status,
     _Plan,
-    _Reading,
     _RequestRow,
-    _usable_categories,
+    _Setting,
 )
-from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.types import utcnow
 
@@ -72,8 +70,6 @@ def _escaped(text: str) -> str:
 
 _REQUEST_COPY = f"COPY request ({', '.join(('id', *NEW_REQUEST_COLUMNS))}) FROM STDIN"
 _EVENT_COPY = "COPY request_event (request_id, at, kind, actor, data) FROM STDIN"
-
-DueAt = Callable[[datetime, int], datetime]
 
 
 class NotInOrder(Exception):
@@ -162,8 +158,7 @@ def copy_new(
     session: Session,
     new: list[_RequestRow],
     numbers: dict[str, str],
-    sla: dict[str, tuple[str, int]],
-    due_at: DueAt,
+    setting: _Setting,
     at: datetime,
     file: str,
 ) -> None:
@@ -180,10 +175,8 @@ def copy_new(
                 for request_id, item in zip(
                     ids[start : start + CHUNK], new[start : start + CHUNK], strict=True
                 ):
-                    department, hours = sla[item.category]
-                    due = due_at(item.received_at, hours)
                     lines.append(
-                        _request_line(request_id, numbers[item.key], department, due, item)
+                        _request_line(request_id, numbers[item.key], *setting.routed(item), item)
                     )
                 copy.write("\n".join(lines) + "\n")
         with cursor.copy(_EVENT_COPY) as copy:
@@ -269,14 +262,8 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
     """core.imports.import_requests for a file in order of arrival, written as it is read;
     NotInOrder, with nothing stored, at the first row received before the one above it."""
     errors: list[RowError] = []
-    with transaction(engine) as session:
-        categories = _usable_categories(session, config)
-    reading = _Reading(path, config.tz, utcnow(), categories, errors)
-    calendar = WorkingCalendar.from_config(config)
-    sla = {c.code: (c.department, c.sla_hours) for c in config.categories}
-    # Rows received at the same moment come together: a small cache computes their due
-    # time once.
-    due_at = lru_cache(maxsize=64)(calendar.add_working_hours)
+    setting = _Setting.of(engine, config, path, errors)
+    reading = setting.reading
     plan = _Plan()
     added = 0
     ids, rows = array("q"), array("q")
@@ -292,7 +279,7 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
             nonlocal added
             if errors or not piece:
                 return  # a bad row anywhere: only the reading goes on, for the errors
-            part = _classify(lookups, piece, sla, calendar, errors, partial=True)
+            part = _classify(lookups, piece, setting.sla, setting.calendar, errors, partial=True)
             lookups.rollback()  # no snapshot held between pieces
             new, part.new = part.new, []
             plan.extend(part)
@@ -304,9 +291,9 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
                 if numbers.needs_lock(year):
                     stream.close()  # the connection takes no other statement during a COPY
                     numbers.lock(year)
-                department, hours = sla[item.category]
-                due = due_at(item.received_at, hours)
-                lines.append(_request_line(request_id, numbers.next(year), department, due, item))
+                lines.append(
+                    _request_line(request_id, numbers.next(year), *setting.routed(item), item)
+                )
                 ids.append(request_id)
                 rows.append(item.row)
             stream.write("\n".join(lines) + "\n")
@@ -339,10 +326,4 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
             for block in _event_lines(ids, rows, imported_at, path.name):
                 copy.write(block)
         _apply(session, plan, path.name, imported_at)
-    return ImportReport(
-        rows=reading.read,
-        added=added,
-        skipped_existing=plan.unchanged,
-        updated=len(plan.corrections),
-        unchanged=plan.unchanged,
-    )
+    return plan.report(reading.read, added)
