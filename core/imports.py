@@ -96,7 +96,10 @@ class ImportReport:
     request it corrected) and `unchanged` (rows stored before with nothing to change, by
     either rule); `skipped_existing` equals `unchanged` for them.
     Call-centre days: `added` (new dates), `updated` (changed values), `unchanged`.
-    `errors` is always empty: a file with errors raises ImportFailed instead."""
+    `errors` is always empty: a file with errors raises ImportFailed instead.
+    `references_checked_once`: PostgreSQL checked the new requests' topics and departments
+    once for the file rather than row by row (core.imports_streamed.references_checked_once).
+    """
 
     rows: int
     added: int
@@ -104,6 +107,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     updated: int = 0
     unchanged: int = 0
+    references_checked_once: bool = False
 
 
 class ImportFailed(Exception):
@@ -332,9 +336,9 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
         new.sort(key=attrgetter("received_at", "row"))
         numbers = _allocate_numbers(session, new, config.tz)
         imported_at = utcnow()
-        _write_new(session, new, numbers, setting, imported_at, path.name)
+        checked_once = _write_new(session, new, numbers, setting, imported_at, path.name)
         _apply(session, plan, path.name, imported_at)
-    return plan.report(setting.reading.read, added=len(new))
+    return plan.report(setting.reading.read, added=len(new), checked_once=checked_once)
 
 
 @dataclass
@@ -434,13 +438,14 @@ class _Plan:
         self.claimed += other.claimed
         self.unchanged += other.unchanged
 
-    def report(self, read: int, added: int) -> ImportReport:
+    def report(self, read: int, added: int, checked_once: bool) -> ImportReport:
         return ImportReport(
             rows=read,
             added=added,
             skipped_existing=self.unchanged,
             updated=len(self.corrections),
             unchanged=self.unchanged,
+            references_checked_once=checked_once,
         )
 
 
@@ -519,15 +524,16 @@ def _write_new(
     setting: _Setting,
     at: datetime,
     file: str,
-) -> None:
+) -> bool:
     """The new requests, sorted and numbered, and their `imported` events: by COPY on
-    PostgreSQL (core.imports_streamed), by executemany on SQLite."""
+    PostgreSQL (core.imports_streamed), by executemany on SQLite. True when their
+    references were checked once rather than row by row."""
     if session.connection().dialect.name == "postgresql":
         from core import imports_streamed
 
-        imports_streamed.copy_new(session, new, numbers, setting, at, file)
-    else:
-        _insert_new(session, new, numbers, setting, at, file)
+        return imports_streamed.copy_new(session, new, numbers, setting, at, file)
+    _insert_new(session, new, numbers, setting, at, file)
+    return False
 
 
 def _insert_new(

@@ -29,13 +29,15 @@ import re
 import sys
 from array import array
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from common.config import Config
@@ -144,14 +146,75 @@ def _new_ids(session: Session, count: int) -> list[int]:
     ids = (
         session.connection()
         .exec_driver_sql(
-            # One array rather than a row per id: a third of the cost.
-            "SELECT array_agg(nextval(pg_get_serial_sequence('request', 'id'))) "
-            "FROM generate_series(1, %s)",
+            # One array rather than a row per id: a third of the cost. The sequence is
+            # looked up once, not for every id: a sixth of the cost again.
+            "WITH s AS MATERIALIZED "
+            "(SELECT pg_get_serial_sequence('request', 'id')::regclass AS seq) "
+            "SELECT array_agg(nextval(s.seq)) FROM s, generate_series(1, %s)",
             (count,),
         )
         .scalar_one()
     )
     return sorted(ids)
+
+
+# PostgreSQL's code for "permission denied": the role may not set session_replication_role.
+_NOT_ALLOWED = "42501"
+
+
+@contextmanager
+def references_checked_once(session: Session, setting: _Setting) -> Iterator[bool]:
+    """Within it, the new rows' references are checked once for the whole import instead
+    of by PostgreSQL's foreign-key triggers a row at a time, which were a third of
+    PostgreSQL's work on a million new rows (bench/README.md, section 13). Yields whether
+    they are.
+
+    The triggers are turned off for this transaction only, by session_replication_role,
+    which the database role must be allowed to set (a superuser, or from PostgreSQL 15
+    `GRANT SET ON PARAMETER session_replication_role`; docs/operations.md). Without that,
+    or when either table has a trigger of its own, every row is checked, as before.
+
+    Checked once is what each row's trigger would have done: the topics and departments a
+    row may name are locked FOR KEY SHARE, so none can be removed before the import ends,
+    and found to be there (if one is missing, the triggers stay on and refuse its rows as
+    they always have); an `imported` event names a request this transaction has just
+    written. The triggers come back on at the end, for what follows in the transaction
+    (a correction may change a request's topic)."""
+    connection = session.connection()
+    once = _triggers_turned_off(session)
+    if once:
+        topics = sorted(code for code, usable in setting.reading.categories.items() if usable)
+        departments = sorted({setting.sla[code][0] for code in topics})
+        for table, codes in (("category", topics), ("department", departments)):
+            locked = connection.execute(
+                text(f"SELECT code FROM {table} WHERE code = ANY(:codes) FOR KEY SHARE"),
+                {"codes": codes},
+            )
+            once = once and {code for (code,) in locked} == set(codes)
+        if not once:
+            connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
+    yield once
+    if once:
+        connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
+
+
+def _triggers_turned_off(session: Session) -> bool:
+    # Only the foreign keys' own triggers may be skipped: a table with any other trigger
+    # (an operator's audit, say) keeps them all.
+    others = session.connection().exec_driver_sql(
+        "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+        "AND tgrelid IN ('request'::regclass, 'request_event'::regclass)"
+    )
+    if others.scalar_one():
+        return False
+    try:
+        with session.begin_nested():  # a refusal undoes the savepoint, not the import
+            session.connection().exec_driver_sql("SET LOCAL session_replication_role = replica")
+    except DBAPIError as refused:
+        if getattr(refused.orig, "sqlstate", None) != _NOT_ALLOWED:
+            raise
+        return False
+    return True
 
 
 def copy_new(
@@ -161,14 +224,18 @@ def copy_new(
     setting: _Setting,
     at: datetime,
     file: str,
-) -> None:
+) -> bool:
     """The new requests (sorted in order of arrival, their numbers allocated) and their
     `imported` events, by COPY on the session's connection: inside its transaction, so a
-    failure anywhere rolls the whole import back."""
+    failure anywhere rolls the whole import back. True when their references were
+    checked once."""
     if not new:
-        return
+        return False
     ids = _new_ids(session, len(new))
-    with _driver(session).cursor() as cursor:
+    with (
+        references_checked_once(session, setting) as once,
+        _driver(session).cursor() as cursor,
+    ):
         with cursor.copy(_REQUEST_COPY) as copy:
             for start in range(0, len(new), CHUNK):
                 lines = []
@@ -182,6 +249,7 @@ def copy_new(
         with cursor.copy(_EVENT_COPY) as copy:
             for block in _event_lines(array("q", ids), array("q", (i.row for i in new)), at, file):
                 copy.write(block)
+    return once
 
 
 class _Numbers:
@@ -299,31 +367,32 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
             stream.write("\n".join(lines) + "\n")
             added += len(new)
 
-        try:
-            piece: list[_RequestRow] = []
-            latest: datetime | None = None
-            for item in reading:
-                if latest is not None and item.received_at < latest:
-                    raise NotInOrder(f"row {item.row} was received before the row above it")
-                latest = item.received_at
-                piece.append(item)
-                if len(piece) == CHUNK:
-                    write(piece)
-                    piece = []
-            write(piece)
-        except BaseException:
-            # Not bound to a name: a frame holding its own exception stays in memory until
-            # the garbage collector runs, and with it the whole file read so far, while
-            # the sorting path reads it again.
-            stream.close(sys.exc_info()[1])
-            raise
-        stream.close()
-        if errors:
-            raise ImportFailed(errors)
-        numbers.settle()
-        imported_at = utcnow()
-        with _driver(session).cursor() as cursor, cursor.copy(_EVENT_COPY) as copy:
-            for block in _event_lines(ids, rows, imported_at, path.name):
-                copy.write(block)
+        with references_checked_once(session, setting) as once:
+            try:
+                piece: list[_RequestRow] = []
+                latest: datetime | None = None
+                for item in reading:
+                    if latest is not None and item.received_at < latest:
+                        raise NotInOrder(f"row {item.row} was received before the row above it")
+                    latest = item.received_at
+                    piece.append(item)
+                    if len(piece) == CHUNK:
+                        write(piece)
+                        piece = []
+                write(piece)
+            except BaseException:
+                # Not bound to a name: a frame holding its own exception stays in memory until
+                # the garbage collector runs, and with it the whole file read so far, while
+                # the sorting path reads it again.
+                stream.close(sys.exc_info()[1])
+                raise
+            stream.close()
+            if errors:
+                raise ImportFailed(errors)
+            numbers.settle()
+            imported_at = utcnow()
+            with _driver(session).cursor() as cursor, cursor.copy(_EVENT_COPY) as copy:
+                for block in _event_lines(ids, rows, imported_at, path.name):
+                    copy.write(block)
         _apply(session, plan, path.name, imported_at)
-    return plan.report(reading.read, added)
+    return plan.report(reading.read, added, once)

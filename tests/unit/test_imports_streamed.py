@@ -142,3 +142,120 @@ def test_a_year_held_by_a_streaming_import_makes_filing_wait(pg: Engine) -> None
         importing.commit()
     with Session(pg) as filing:
         assert numbering.allocate(filing, 2024) == ["2024-000004"]
+
+
+# --- the references, checked once --------------------------------------------------------
+
+
+def test_a_superuser_import_checks_the_references_once_and_an_operators_trigger_stops_that(
+    pg: Engine, config: Config, tmp_path: Path
+) -> None:
+    first = write_csv(tmp_path / "first.csv", REQUEST_HEADER, _in_order(range(1, 5)))
+    assert import_requests(pg, config, first).references_checked_once  # the test's role
+
+    # An operator's own trigger on the events: every row goes through it, as before.
+    with pg.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE audited (request_id integer)")
+        connection.exec_driver_sql(
+            "CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO audited VALUES (NEW.request_id); RETURN NEW; END $$"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER audit AFTER INSERT ON request_event "
+            "FOR EACH ROW EXECUTE FUNCTION audit()"
+        )
+    second = write_csv(tmp_path / "second.csv", REQUEST_HEADER, _in_order(range(5, 12)))
+
+    report = import_requests(pg, config, second)
+
+    assert (report.added, report.references_checked_once) == (7, False)
+    with pg.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM audited").scalar_one() == 7
+
+
+def test_while_the_references_are_checked_once_no_topic_can_go_and_after_the_triggers_are_on(
+    pg: Engine, config: Config, tmp_path: Path
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from core.imports import _Setting
+
+    def role(session: Session) -> str:
+        return str(session.connection().exec_driver_sql("SHOW session_replication_role").scalar())
+
+    setting = _Setting.of(pg, config, tmp_path / "unread.csv", [])
+    with Session(pg) as importing:
+        with imports_streamed.references_checked_once(importing, setting) as once:
+            assert once and role(importing) == "replica"
+            with pg.connect() as other:  # removing a topic waits for the import
+                other.exec_driver_sql("SET lock_timeout = '200ms'")
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    other.exec_driver_sql("DELETE FROM category WHERE code = 'cop'")
+        assert role(importing) == "origin"
+        importing.rollback()
+
+    # A topic gone since the file was opened: the triggers stay on, and refuse its rows.
+    with pg.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM category WHERE code = 'cop'")
+    with Session(pg) as importing:
+        with imports_streamed.references_checked_once(importing, setting) as once:
+            assert not once and role(importing) == "origin"
+        importing.rollback()
+
+
+def test_kentbot_import_as_a_role_checks_the_references_once_only_when_granted(
+    pg_url: str,
+    config: Config,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As docs/operations.md tells the operator: without the grant every row is checked,
+    the import the same but slower, and `kentbot import` says so after a large file; with
+    the grant the references are checked once, and nothing is said."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from bot import cli
+    from bot.app import prepare_database
+    from db.engine import make_engine
+
+    owner = make_engine(pg_url)
+    prepare_database(owner, config)
+    name = f"kent_{uuid.uuid4().hex[:8]}"
+    with owner.begin() as connection:
+        schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+        for statement in (
+            f"CREATE ROLE {name} LOGIN",
+            f'GRANT USAGE ON SCHEMA "{schema}" TO {name}',
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {name}',
+            f'GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {name}',
+        ):
+            connection.exec_driver_sql(statement)
+    url = make_url(pg_url).set(username=name).render_as_string(False)
+    monkeypatch.setattr(cli, "LARGE_IMPORT", 4)  # four rows count as a large file here
+
+    def kentbot_import(path: Path) -> str:
+        assert cli.main(["import", "requests", str(path), "--database-url", url]) == 0
+        return capsys.readouterr().out
+
+    try:
+        said = kentbot_import(write_csv(tmp_path / "a.csv", REQUEST_HEADER, _in_order(range(1, 5))))
+        assert "a.csv: 4 rows, 4 requests added" in said
+        assert "note: PostgreSQL checked each new request's topic and department" in said
+
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"GRANT SET ON PARAMETER session_replication_role TO {name}")
+        said = kentbot_import(write_csv(tmp_path / "b.csv", REQUEST_HEADER, _in_order([5, 6])))
+        assert "b.csv: 2 rows, 2 requests added" in said and "note:" not in said
+        plain = make_engine(url)
+        after = write_csv(tmp_path / "c.csv", REQUEST_HEADER, _in_order([7, 8]))
+        assert import_requests(plain, config, after).references_checked_once
+        plain.dispose()
+        assert count(owner, Request) == 8 and count(owner, RequestEvent) == 8
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"DROP OWNED BY {name}")
+            connection.exec_driver_sql(f"DROP ROLE {name}")
+        owner.dispose()
