@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -455,14 +455,12 @@ def _classify(
     sla: dict[str, tuple[str, int]],
     calendar: WorkingCalendar,
     errors: list[RowError],
-    *,
-    partial: bool = False,
 ) -> _Plan:
     """Match the rows against what is stored. Only requests received within the rows'
-    span can match by content, so a file may be classified a piece at a time
-    (`partial`, while it is written)."""
+    span can match by content, so a file may be classified a piece at a time (while it
+    is written, core.imports_streamed)."""
     plan = _Plan()
-    by_key = _ids_by_key(session, rows, by_time=partial)
+    by_key = _ids_by_key(session, rows)
     sourced = [item for item in rows if item.source_id]
     by_source = _stored_by_source(session, sourced)
     unclaimed = _without_source(session, [by_key[i.key] for i in sourced if i.key in by_key])
@@ -860,32 +858,24 @@ def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     return f"unknown {what} {shown}; known: {', '.join(known)}"
 
 
-def _ids_by_key(
-    session: Session, rows: list[_RequestRow], *, by_time: bool = False
-) -> dict[str, int]:
+def _ids_by_key(session: Session, rows: list[_RequestRow]) -> dict[str, int]:
     """Import key -> request id of the stored requests the file's rows could match.
 
     A key hashes the row's received_at, so only requests created within the file's
-    time span can match: one range read, bounded by the file's period rather than
-    by the years stored. (IN lists of thousands of keys were slower, and at the mercy
-    of PostgreSQL's statistics, which lag right after a bulk import.)
-
-    `by_time` for a piece of a file being written (core.imports_streamed): the rows
-    with a key are then found by their time alone. `import_key IS NOT NULL` may be
-    answered from the key's index (PostgreSQL does when its statistics say few rows
-    have a key, as in a year of chat requests), which walks every key, and there every
-    key the import has added so far, once per piece. For a whole file that walk is the
-    fast way, on SQLite most of all.
+    time span can match: one range read of ix_request_imported_created (the imported
+    requests by time), bounded by the file's period rather than by the years stored,
+    and by the imported requests rather than all of them. (IN lists of thousands of keys
+    were slower, and at the mercy of PostgreSQL's statistics, which lag right after a
+    bulk import.)
     """
     if not rows:
         return {}
     table = _REQUEST_TABLE
     earliest = min(item.received_at for item in rows)
     latest = max(item.received_at for item in rows)
-    keyed = func.length(table.c.import_key) > 0 if by_time else table.c.import_key.is_not(None)
     found = session.execute(
         select(table.c.import_key, table.c.id).where(
-            table.c.created_at.between(earliest, latest), keyed
+            table.c.created_at.between(earliest, latest), table.c.import_key.is_not(None)
         )
     )
     return {key: request_id for key, request_id in found}

@@ -347,7 +347,7 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
             nonlocal added
             if errors or not piece:
                 return  # a bad row anywhere: only the reading goes on, for the errors
-            part = _classify(lookups, piece, setting.sla, setting.calendar, errors, partial=True)
+            part = _classify(lookups, piece, setting.sla, setting.calendar, errors)
             lookups.rollback()  # no snapshot held between pieces
             new, part.new = part.new, []
             plan.extend(part)

@@ -103,6 +103,15 @@ class Request(SQLModel, table=True):
             sqlite_where=text("first_response_at IS NULL"),
             postgresql_where=text("first_response_at IS NULL"),
         ),
+        # An import matches a file's rows against the imported requests received within
+        # the file's span (core.imports._ids_by_key): these, and not the chat's requests
+        # of those days, nor every imported key of every year (migration 0028).
+        Index(
+            "ix_request_imported_created",
+            "created_at",
+            sqlite_where=text("import_key IS NOT NULL"),
+            postgresql_where=text("import_key IS NOT NULL"),
+        ),
         # One request per id of another system's row, per channel: a corrected row
         # re-exported by the call centre finds its request (core.imports). Partial, so the
         # many requests without one (the chat's) are not in it and NULLs never collide,
