@@ -537,7 +537,7 @@ def import_time(engine: Engine, config: Config, rows: int) -> None:
     (written while it is read), and one shuffled (read whole and sorted first). Each goes
     into the loaded year as it was: what the first added is deleted before the second."""
     with engine.connect() as connection:
-        loaded = connection.execute(text("SELECT max(id) FROM request")).scalar_one()
+        loaded = connection.execute(text("SELECT coalesce(max(id), 0) FROM request")).scalar_one()
     for in_order, seed in ((True, 7), (False, 8)):
         print(f"   -- a file {'in order of arrival' if in_order else 'shuffled'}", flush=True)
         import_one(engine, config, rows, in_order, seed)

@@ -20,7 +20,8 @@ from common.config import (
 from emulator.options import add_arguments as add_emulator_arguments
 
 log = logging.getLogger("kentbot")
-# New requests from which `kentbot import` says how the grant would speed an import up.
+# The number of new requests from which `kentbot import` suggests the grant that lets
+# PostgreSQL check an import's references once (docs/operations.md, Importing).
 LARGE_IMPORT = 100_000
 
 
@@ -221,7 +222,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot.app import prepare_database
-    from core.imports import ImportFailed, import_calls, import_requests
+    from core.imports import ImportFailed, References, import_calls, import_requests
     from db.engine import make_engine
 
     config = _config(args.config)
@@ -238,8 +239,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{path.name}: {report.rows} rows, {report.added} requests added, "
                 f"{report.updated} updated, {report.unchanged} unchanged"
             )
-            slow = engine.dialect.name == "postgresql" and not report.references_checked_once
-            if slow and report.added >= LARGE_IMPORT:
+            if report.references is References.NOT_ALLOWED and report.added >= LARGE_IMPORT:
                 print(
                     "note: PostgreSQL checked each new request's topic and department row "
                     "by row; granting the database role SET on session_replication_role "

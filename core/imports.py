@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -90,6 +91,15 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+class References(StrEnum):
+    """How the database checked the new requests' topics and departments (foreign keys)."""
+
+    ONCE = "once for the file"
+    ROW_BY_ROW = "row by row"
+    # PostgreSQL: the role may not set session_replication_role (docs/operations.md).
+    NOT_ALLOWED = "row by row, the role not being allowed to check once"
+
+
 @dataclass
 class ImportReport:
     """What an import did. Requests: `added`, `updated` (a row with a source_id whose
@@ -97,8 +107,8 @@ class ImportReport:
     either rule); `skipped_existing` equals `unchanged` for them.
     Call-centre days: `added` (new dates), `updated` (changed values), `unchanged`.
     `errors` is always empty: a file with errors raises ImportFailed instead.
-    `references_checked_once`: PostgreSQL checked the new requests' topics and departments
-    once for the file rather than row by row (core.imports_streamed.references_checked_once).
+    `references`: how the new requests' topics and departments were checked, once for the
+    file or row by row (core.imports_streamed.references_checked_once).
     """
 
     rows: int
@@ -107,7 +117,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     updated: int = 0
     unchanged: int = 0
-    references_checked_once: bool = False
+    references: References = References.ROW_BY_ROW
 
 
 class ImportFailed(Exception):
@@ -336,9 +346,9 @@ def import_requests(engine: Engine, config: Config, path: Path) -> ImportReport:
         new.sort(key=attrgetter("received_at", "row"))
         numbers = _allocate_numbers(session, new, config.tz)
         imported_at = utcnow()
-        checked_once = _write_new(session, new, numbers, setting, imported_at, path.name)
+        references = _write_new(session, new, numbers, setting, imported_at, path.name)
         _apply(session, plan, path.name, imported_at)
-    return plan.report(setting.reading.read, added=len(new), checked_once=checked_once)
+    return plan.report(setting.reading.read, added=len(new), references=references)
 
 
 @dataclass
@@ -438,14 +448,14 @@ class _Plan:
         self.claimed += other.claimed
         self.unchanged += other.unchanged
 
-    def report(self, read: int, added: int, checked_once: bool) -> ImportReport:
+    def report(self, read: int, added: int, references: References) -> ImportReport:
         return ImportReport(
             rows=read,
             added=added,
             skipped_existing=self.unchanged,
             updated=len(self.corrections),
             unchanged=self.unchanged,
-            references_checked_once=checked_once,
+            references=references,
         )
 
 
@@ -457,8 +467,8 @@ def _classify(
     errors: list[RowError],
 ) -> _Plan:
     """Match the rows against what is stored. Only requests received within the rows'
-    span can match by content, so a file may be classified a piece at a time (while it
-    is written, core.imports_streamed)."""
+    span can match by content, so core.imports_streamed classifies a file in order of
+    arrival a piece at a time, as it writes it."""
     plan = _Plan()
     by_key = _ids_by_key(session, rows)
     sourced = [item for item in rows if item.source_id]
@@ -522,16 +532,16 @@ def _write_new(
     setting: _Setting,
     at: datetime,
     file: str,
-) -> bool:
+) -> References:
     """The new requests, sorted and numbered, and their `imported` events: by COPY on
-    PostgreSQL (core.imports_streamed), by executemany on SQLite. True when their
-    references were checked once rather than row by row."""
+    PostgreSQL (core.imports_streamed), by executemany on SQLite. Says how their
+    references were checked."""
     if session.connection().dialect.name == "postgresql":
         from core import imports_streamed
 
         return imports_streamed.copy_new(session, new, numbers, setting, at, file)
     _insert_new(session, new, numbers, setting, at, file)
-    return False
+    return References.ROW_BY_ROW
 
 
 def _insert_new(

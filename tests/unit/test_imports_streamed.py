@@ -6,6 +6,7 @@ behind. The pieces are made small here so that every file spans several."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from common.config import Config
 from core import imports_streamed
-from core.imports import ImportFailed, import_requests
+from core.imports import ImportFailed, References, import_requests
 from db.models import Request, RequestCounter, RequestEvent
 from tests.import_files import REQUEST_HEADER, count, write_csv
 
@@ -150,8 +151,13 @@ def test_a_year_held_by_a_streaming_import_makes_filing_wait(pg: Engine) -> None
 def test_a_superuser_import_checks_the_references_once_and_an_operators_trigger_stops_that(
     pg: Engine, config: Config, tmp_path: Path
 ) -> None:
+    # The tests connect as a superuser, who may always turn the triggers off.
     first = write_csv(tmp_path / "first.csv", REQUEST_HEADER, _in_order(range(1, 5)))
-    assert import_requests(pg, config, first).references_checked_once  # the test's role
+    assert import_requests(pg, config, first).references is References.ONCE
+    shuffled = write_csv(tmp_path / "late.csv", REQUEST_HEADER, _in_order([9, 8]))
+    assert import_requests(pg, config, shuffled).references is References.ONCE  # sorted
+    again = import_requests(pg, config, first)
+    assert (again.added, again.references) == (0, References.ROW_BY_ROW)  # nothing to check
 
     # An operator's own trigger on the events: every row goes through it, as before.
     with pg.begin() as connection:
@@ -164,11 +170,11 @@ def test_a_superuser_import_checks_the_references_once_and_an_operators_trigger_
             "CREATE TRIGGER audit AFTER INSERT ON request_event "
             "FOR EACH ROW EXECUTE FUNCTION audit()"
         )
-    second = write_csv(tmp_path / "second.csv", REQUEST_HEADER, _in_order(range(5, 12)))
+    second = write_csv(tmp_path / "second.csv", REQUEST_HEADER, _in_order(range(10, 17)))
 
     report = import_requests(pg, config, second)
 
-    assert (report.added, report.references_checked_once) == (7, False)
+    assert (report.added, report.references) == (7, References.ROW_BY_ROW)
     with pg.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM audited").scalar_one() == 7
 
@@ -185,8 +191,8 @@ def test_while_the_references_are_checked_once_no_topic_can_go_and_after_the_tri
 
     setting = _Setting.of(pg, config, tmp_path / "unread.csv", [])
     with Session(pg) as importing:
-        with imports_streamed.references_checked_once(importing, setting) as once:
-            assert once and role(importing) == "replica"
+        with imports_streamed.references_checked_once(importing, setting) as how:
+            assert how is References.ONCE and role(importing) == "replica"
             with pg.connect() as other:  # removing a topic waits for the import
                 other.exec_driver_sql("SET lock_timeout = '200ms'")
                 with pytest.raises(OperationalError, match="lock timeout"):
@@ -194,13 +200,23 @@ def test_while_the_references_are_checked_once_no_topic_can_go_and_after_the_tri
         assert role(importing) == "origin"
         importing.rollback()
 
-    # A topic gone since the file was opened: the triggers stay on, and refuse its rows.
+    # A topic's department missing from the database (a config ahead of it), then a topic
+    # gone since the file was opened: the triggers stay on, to refuse such rows.
+    def checked(unsure: _Setting) -> References:
+        with Session(pg) as importing:
+            with imports_streamed.references_checked_once(importing, unsure) as how:
+                assert (role(importing) == "replica") is (how is References.ONCE)
+            assert role(importing) == "origin"
+            importing.rollback()
+        return how
+
+    assert checked(setting) is References.ONCE
+    assert (
+        checked(replace(setting, sla={**setting.sla, "cop": ("yok", 8)})) is References.ROW_BY_ROW
+    )
     with pg.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM category WHERE code = 'cop'")
-    with Session(pg) as importing:
-        with imports_streamed.references_checked_once(importing, setting) as once:
-            assert not once and role(importing) == "origin"
-        importing.rollback()
+        connection.exec_driver_sql("DELETE FROM category WHERE code = 'park'")
+    assert checked(setting) is References.ROW_BY_ROW
 
 
 def test_kentbot_import_as_a_role_checks_the_references_once_only_when_granted(
@@ -251,7 +267,7 @@ def test_kentbot_import_as_a_role_checks_the_references_once_only_when_granted(
         assert "b.csv: 2 rows, 2 requests added" in said and "note:" not in said
         plain = make_engine(url)
         after = write_csv(tmp_path / "c.csv", REQUEST_HEADER, _in_order([7, 8]))
-        assert import_requests(plain, config, after).references_checked_once
+        assert import_requests(plain, config, after).references is References.ONCE
         plain.dispose()
         assert count(owner, Request) == 8 and count(owner, RequestEvent) == 8
     finally:
