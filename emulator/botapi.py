@@ -107,6 +107,8 @@ class BotApi:
         chat = self.chat(p)
         if chat.type != "private" and not chat.bot_in_group:
             raise forbidden(errors.not_member(chat.type))
+        if chat.type != "private" and not chat.bot_may_post:
+            raise bad_request(errors.NOT_ENOUGH_RIGHTS)
         if chat.user is not None:
             if chat.user.blocked:
                 raise forbidden(errors.BLOCKED)
@@ -698,6 +700,8 @@ class BotApi:
         if user_id == bot.id:
             if chat.type != "private" and chat.bot_is_admin:
                 return administrator(bot.user_dict())
+            if chat.type != "private" and not chat.bot_may_post:
+                return restricted(bot.user_dict())
             return {"status": "member", "user": bot.user_dict()}
         user = self.world.users.get(user_id)
         if user is None:
@@ -745,6 +749,35 @@ class BotApi:
 
     async def api_logOut(self, bot: BotAccount, p: Params) -> bool:
         return True
+
+
+def restricted(user: JSON) -> JSON:
+    """A member the group's administrators have restricted: it may send nothing."""
+    rights = (
+        "can_send_messages",
+        "can_send_audios",
+        "can_send_documents",
+        "can_send_photos",
+        "can_send_videos",
+        "can_send_video_notes",
+        "can_send_voice_notes",
+        "can_send_polls",
+        "can_send_other_messages",
+        "can_add_web_page_previews",
+        "can_change_info",
+        "can_invite_users",
+        "can_pin_messages",
+        "can_manage_topics",
+        "can_edit_tag",
+        "can_react_to_messages",
+    )
+    return {
+        "status": "restricted",
+        "user": user,
+        "is_member": True,
+        "until_date": 0,
+        **{right: False for right in rights},
+    }
 
 
 def administrator(user: JSON) -> JSON:

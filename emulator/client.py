@@ -637,8 +637,9 @@ class SimGroup(_Watcher):
         self.client.post(f"groups/{self.id}/members", {"user_id": user.id, "remove": True})
 
     def set_bot(self, status: str, by: SimUser) -> JSON:
-        """`by` adds the bot ("member"), makes it an administrator, or removes it ("left",
-        "kicked"); the bot gets the my_chat_member update Telegram sends."""
+        """`by` adds the bot ("member"), makes it an administrator, restricts it so that it
+        may not post ("restricted"), or removes it ("left", "kicked"); the bot gets the
+        my_chat_member update Telegram sends."""
         return dict(self.client.post(f"groups/{self.id}/bot", {"status": status, "by": by.id}))
 
     def wait_message(

@@ -69,6 +69,7 @@ INVALID_FILE_ID = "invalid file_id"
 BLOCKED = "bot was blocked by the user"
 CANT_INITIATE = "bot can't initiate conversation with a user"
 NOT_MEMBER = "bot is not a member of the group chat"
+NOT_ENOUGH_RIGHTS = "not enough rights to send text messages to the chat"
 
 
 def not_member(chat_type: str) -> str:

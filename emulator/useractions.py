@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from emulator import content
-from emulator.botapi import administrator
+from emulator.botapi import administrator, restricted
 from emulator.formatting import utf16_len
 from emulator.world import JSON, BotAccount, CallbackRecord, Chat, User, World
 
@@ -250,19 +250,22 @@ class UserActions:
 
     def set_bot_status(self, bot: BotAccount, chat: Chat, status: str, by: User) -> JSON:
         """A group member adds the bot to the group, makes it an administrator, takes that
-        away, or removes it ("member", "administrator", "left", "kicked"). The bot gets a
+        away, restricts it so that it may not post, or removes it ("member",
+        "administrator", "restricted", "left", "kicked"). The bot gets a
         `my_chat_member` update, and, when it joins or leaves, the group's service message
         (new_chat_members / left_chat_member), which bots see even in privacy mode."""
         if chat.type == "private":
             raise ActionError("the bot's membership changes only in groups")
-        if status not in ("member", "administrator", "left", "kicked"):
-            raise ActionError("status must be member, administrator, left or kicked")
+        if status not in ("member", "administrator", "restricted", "left", "kicked"):
+            raise ActionError("status must be member, administrator, restricted, left or kicked")
         if by.id not in chat.member_ids:
             raise ActionError(f"user {by.id} is not a member of chat {chat.id}")
         was_in = chat.bot_in_group
-        old = ("administrator" if chat.bot_is_admin else "member") if was_in else "left"
-        chat.bot_in_group = status in ("member", "administrator")
+        old = "administrator" if chat.bot_is_admin else "member"
+        old = (old if chat.bot_may_post else "restricted") if was_in else "left"
+        chat.bot_in_group = status in ("member", "administrator", "restricted")
         chat.bot_is_admin = status == "administrator"
+        chat.bot_may_post = status != "restricted"
 
         def member(state: str) -> JSON:
             d: JSON = {"status": state, "user": bot.user_dict()}
@@ -270,6 +273,8 @@ class UserActions:
                 d["until_date"] = 0
             if state == "administrator":
                 d = {**administrator(bot.user_dict())}
+            if state == "restricted":
+                d = restricted(bot.user_dict())
             return d
 
         now = int(time.time())

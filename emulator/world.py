@@ -98,6 +98,9 @@ class Chat:
     # False once the bot was removed from the group (or before anyone added it): it then
     # sees nothing there, may not post, and getChat no longer finds the group.
     bot_in_group: bool = True
+    # False while the group's administrators restrict the bot: it stays a member and sees
+    # what a member sees, but every send there is refused.
+    bot_may_post: bool = True
     # The group's own Telegram administrators (getChatMember says "administrator") and
     # its creator ("creator"); both are also members.
     admin_ids: list[int] = field(default_factory=list)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import httpx
+
 from bot.check import run_check
 from common.config import Config, load_config
 from emulator.client import EmulatorClient
@@ -67,6 +69,27 @@ def test_a_broken_configuration_is_reported_line_by_line(
     assert line(lines, "error", "[bot] admins", str(config.bot.admins[0]), "press Start")
     assert line(lines, "error", "[digests] recipients", str(owner.id))
     assert lines[-1] == "5 problem(s) found"
+
+
+def test_a_group_that_restricted_the_bot_is_an_error_and_posting_there_fails(
+    emu: EmulatorClient, config: Config
+) -> None:
+    emu.create_user(first_name="Yönetici", id=config.bot.admins[0], started=True)
+    owner = emu.create_user(first_name="Can")
+    muted = emu.create_group("Zabıta", creator=owner, bot_is_admin=False)
+    muted.set_bot("restricted", by=owner)  # the group's administrators took its rights
+    supervisors = emu.create_group("Amirler")
+
+    code, lines = check(with_staff_groups(config, {"zabita": muted.id}, supervisors.id), emu)
+
+    assert code == 1
+    assert line(lines, "error", "zabita chat_id", str(muted.id), "may not post")
+    assert lines[-1] == "1 problem(s) found"
+    # What the check foresaw: Telegram refuses the bot's messages there.
+    sent = httpx.post(
+        f"{emu.api_url}{BOT_TOKEN}/sendMessage", json={"chat_id": muted.id, "text": "Deneme"}
+    )
+    assert sent.status_code == 400 and "not enough rights" in sent.json()["description"]
 
 
 def test_the_command_line_exits_non_zero_on_a_wrong_token_or_group(

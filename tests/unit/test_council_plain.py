@@ -163,6 +163,7 @@ def test_a_citizen_joins_assemblies_and_registers_for_an_event_on_a_plain_channe
     # The assemblies (six, and the events): one list of at most ten rows.
     chat.open_council()
     assert chat.text.startswith("🏛 Kent Konseyi meclisleri")
+    assert "Kent Konseyinin tüm meclislerinin katıldığı genel toplantısı." in chat.text
     assert len(chat.last) == 1 and len(chat.last[0].rows) == len(config.assemblies) + 1
     # An assembly with an age rule: three buttons.
     chat.press("Gençlik Meclisi")
