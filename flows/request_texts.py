@@ -1,6 +1,6 @@
 """How a request reads on any channel, to its citizen and to staff: what its history's
 events are called, how old it is, its line in the citizen's list, its status. The staff
-card (handlers.request_views) and the citizen's screens (flows.my_requests) share them."""
+card (flows.staff_card.screens) and the citizen's screens (flows.my_requests) share them."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -57,12 +58,18 @@ class Screen:
     ready answers it offers. A screen has choices or replies, not both: a channel may
     send them in different kinds of message. Its media follow the text, each in a message
     of its own (WhatsApp carries one file to a message); a screen of media alone has no
-    text."""
+    text. A screen that `expects_reply` asks for a text written as a reply to itself (in a
+    group, where any other message is not read as the answer); the value is the hint shown
+    where the reply is typed. A screen that `clears_replies` takes away the ready answers
+    an earlier screen offered (a channel that keeps them on show until told); it has no
+    buttons of its own, as a message carries one keyboard."""
 
     text: str
     choices: Rows = ()
     replies: tuple[tuple[Reply, ...], ...] = ()
     media: tuple[Media, ...] = ()
+    expects_reply: str | None = None
+    clears_replies: bool = False
 
 
 def in_rows(choices: list[Choice], per_row: int) -> Rows:
@@ -86,3 +93,9 @@ def as_pairs(rows: Rows) -> list[list[tuple[str, str]]]:
     """The choices as (label, data) pairs row by row: how the outbox stores the buttons of
     a message it sends later (core.outbox.Buttons)."""
     return [[(choice.label, choice.data) for choice in row] for row in rows]
+
+
+def from_pairs(pairs: Sequence[Sequence[Sequence[str]]]) -> Rows:
+    """The choices back from (label, data) pairs row by row, as the outbox stores them
+    ([[label, data], ...], see core.outbox): the inverse of `as_pairs`."""
+    return tuple(tuple(Choice(label, data) for label, data in row) for row in pairs)

@@ -37,6 +37,8 @@ async def start(update: Update, context: KentContext) -> None:
     config = context.config
     with transaction(context.engine) as session:
         citizen = citizens.get_or_create(session, user.id, user.language_code)
+        # This update's language, not the stored one (translator_of): when Telegram sends
+        # none, /start falls back to the default rather than to a language of the past.
         t = translator(resolve_language(citizen.language, user.language_code))
     menu = menu_choices(t, context.deps.features)
     name, municipality = html.escape(user.first_name), html.escape(config.municipality.name)

@@ -7,13 +7,12 @@ import logging
 from telegram.error import Forbidden, TelegramError
 
 from bot.sending import bulk
-from common.i18n import resolve_language, translator
 from core import citizens, council, event_reminders
 from db.engine import transaction
 from db.models import Citizen, CouncilEvent
 from flows.council import events as flow
 from handlers import render
-from handlers.common import KentContext, steps_down_when_deposed
+from handlers.common import KentContext, steps_down_when_deposed, translator_of
 
 log = logging.getLogger("kentbot.council")
 
@@ -32,7 +31,7 @@ async def event_reminder_sweep(context: KentContext) -> None:
                 continue
             person = session.get(Citizen, item.citizen_id)
             reader = citizens.get_or_create(session, chat, None)
-            t = translator(resolve_language(reader.language, reader.telegram_language))
+            t = translator_of(reader)
             name = (person.first_name if person else None) or ""
             messages.append((chat, flow.reminder(t, event, item.which, name, item.code)))
     with bulk():  # many at once: replies to people go first

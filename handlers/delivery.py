@@ -11,12 +11,12 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from telegram import Bot, InputMediaPhoto, Message, ReplyParameters, Update
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from common.config import Config
-from common.i18n import N_, resolve_language, translator
+from common.i18n import N_, translator
 from core import citizens, intake, routing, workflow
 from core.fencing import Fence
 from core.privacy import (
@@ -30,15 +30,10 @@ from db import reference
 from db.engine import autocommit, transaction, without_blocking
 from db.models import Category, Citizen, Department, Request, RequestEvent, StaffMember
 from flows.my_requests.notices import citizen_notice
+from flows.staff_card.screens import CAPTION_LIMIT, card, card_choices, visible_length
 from handlers import unreachable
-from handlers.common import KentContext, fence_gate
-from handlers.render import send
-from handlers.request_views import (
-    CAPTION_LIMIT,
-    card,
-    card_keyboard,
-    visible_length,
-)
+from handlers.common import KentContext, fence_gate, translator_of
+from handlers.render import inline_keyboard, send
 
 log = logging.getLogger("kentbot.delivery")
 
@@ -46,6 +41,11 @@ log = logging.getLogger("kentbot.delivery")
 # The purpose of a card's message link when the card is the caption of the request's photo:
 # its later edits must change the caption (editMessageCaption), not the text.
 PHOTO_CARD = workflow.PHOTO_CARD
+
+
+def card_keyboard(request: Request, config: Config) -> InlineKeyboardMarkup | None:
+    """The card's buttons, in the staff's language (none once the request is closed)."""
+    return inline_keyboard(card_choices(request, translator(config.municipality.default_language)))
 
 
 # A request, its card, whether the card is a photo's caption, and its photos' file ids.
@@ -193,7 +193,7 @@ async def _post_card(
             request.id,
         )
         return None
-    keyboard = card_keyboard(request, config.municipality.default_language)
+    keyboard = card_keyboard(request, config)
     message: Message
     try:
         # A leader deposed since it claimed this card (the SLA sweep's repost) leaves it to
@@ -251,7 +251,7 @@ async def refresh_card(bot: Bot, engine: Engine, config: Config, request_id: int
     request, text, on_photo, _ = _card_text(engine, config, request_id)
     if request.card_chat_id is None or request.card_message_id is None:
         return
-    keyboard = card_keyboard(request, config.municipality.default_language)
+    keyboard = card_keyboard(request, config)
     try:
         if on_photo:
             await bot.edit_message_caption(
@@ -398,7 +398,7 @@ async def _take_out(bot: Bot, engine: Engine, config: Config, photo: GroupPhoto)
     if photo.current_card:
         request, text, _, _ = _card_text(engine, config, photo.request_id)
         media = InputMediaPhoto(placeholder_png(), caption=text, parse_mode=ParseMode.HTML)
-        keyboard = card_keyboard(request, config.municipality.default_language)
+        keyboard = card_keyboard(request, config)
     await bot.edit_message_media(
         media, chat_id=photo.chat_id, message_id=photo.message_id, reply_markup=keyboard
     )
@@ -467,7 +467,7 @@ async def notify_citizen(bot: Bot, engine: Engine, request_id: int, event_id: in
         citizen = session.get(Citizen, request.citizen_id) if request.citizen_id else None
         if citizen is None or citizen.telegram_id is None or citizen.blocked_at is not None:
             return False
-        t = translator(resolve_language(citizen.language, citizen.telegram_language))
+        t = translator_of(citizen)
         notice = citizen_notice(
             t,
             request,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
@@ -34,7 +34,6 @@ from flows.employment import renewal as renewal_flow
 from flows.employment import seeker as flow
 from flows.employment.screens import refusal
 from flows.employment.state import EmploymentState, EmploymentStep
-from flows.filing.screens import BACK, CANCEL, matches
 from flows.screen import Screen
 from handlers import employment_staff, render
 from handlers.buttons import Buttons
@@ -305,13 +304,12 @@ async def on_message(update: Update, context: KentContext) -> bool:
             return False
         state = conversation.state_of(draft, EmploymentState)
         screen = flow.answer(session, citizen, t, state, _sent(update), now, user.id)
+        # The next screen's buttons are inline: a message of its own takes the phone
+        # question's reply keyboard away (a message carries one keyboard).
         left = state.field == "phone" and not screen.replies
-        navigated = matches(message.text, BACK) or matches(message.text, CANCEL)
-        removed = t._("👌 OK.") if navigated else t._("📞 Your number is noted.")
+        said = flow.phone_question_left(t, message.text)
     if left:
-        await message.reply_text(
-            removed, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
-        )
+        await present(update, said)
     await present(update, screen)
     return True
 

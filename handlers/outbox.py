@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
@@ -33,8 +32,10 @@ from common.i18n import translator
 from core import citizens, fencing, outbox
 from db.engine import transaction, without_blocking
 from db.types import utcnow
+from flows.screen import from_pairs
 from handlers.common import Deps, KentContext
 from handlers.feature import Daily, Every, Feature
+from handlers.render import inline_keyboard
 
 log = logging.getLogger("kentbot.outbox")
 
@@ -177,7 +178,11 @@ async def _deliver(
         with gated(gate):
             if bot.rate_limiter is None:
                 pass_gate()  # no rate limiter to call it before the request
-            await bot.send_message(message.chat_id, message.text, reply_markup=_markup(message))
+            await bot.send_message(
+                message.chat_id,
+                message.text,
+                reply_markup=inline_keyboard(from_pairs(message.buttons or [])),
+            )
     except _NoLongerClaimed:
         return
     except fencing.Deposed:
@@ -205,17 +210,6 @@ async def _deliver(
                 "will retry" if again else "giving up",
                 exc_info=not isinstance(error, TelegramError),
             )
-
-
-def _markup(message: outbox.Due) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in message.buttons
-        ]
-    )
 
 
 def _describe(error: Exception) -> str:

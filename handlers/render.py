@@ -10,12 +10,15 @@ from datetime import datetime
 from sqlmodel import Session
 from telegram import (
     Bot,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
@@ -56,8 +59,18 @@ def reply_keyboard(screen: Screen) -> ReplyKeyboardMarkup | None:
     )
 
 
-def markup(screen: Screen) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
-    """The keyboard a new message of this screen carries."""
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+
+def markup(screen: Screen) -> Markup | None:
+    """The keyboard a new message of this screen carries; a screen that expects a reply
+    opens the reply to it (selective: in a group, for the person it answers only). A
+    one-time reply keyboard folds away once used, yet stays a tap away (and stays up
+    when the answer is typed): only a message that removes it takes it away."""
+    if screen.expects_reply is not None:
+        return ForceReply(selective=True, input_field_placeholder=screen.expects_reply or None)
+    if screen.clears_replies:
+        return ReplyKeyboardRemove()
     return reply_keyboard(screen) or inline_keyboard(screen.choices)
 
 
@@ -78,13 +91,20 @@ async def present(update: Update, screen: Screen, edit: bool = False) -> None:
         )
 
 
-async def send(bot: Bot, chat_id: int, screen: Screen) -> Message | None:
-    """Send `screen` to a chat as new messages: its text with its keyboard, then each of its
-    media. Returns the text's message (None for a screen of media alone)."""
+async def send(
+    bot: Bot, chat_id: int, screen: Screen, reply_to: int | None = None
+) -> Message | None:
+    """Send `screen` to a chat as new messages: its text with its keyboard (as a reply to
+    the message `reply_to`, when given), then each of its media. Returns the text's
+    message (None for a screen of media alone)."""
     sent = None
     if screen.text:
         sent = await bot.send_message(
-            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+            chat_id,
+            screen.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen),
+            reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None,
         )
     for media in screen.media:
         await _send_media(bot, chat_id, media)

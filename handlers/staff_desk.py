@@ -10,55 +10,43 @@ import logging
 from dataclasses import dataclass
 
 from sqlmodel import select
-from telegram import (
-    ForceReply,
-    InlineKeyboardMarkup,
-    ReplyParameters,
-    Update,
-)
+from telegram import Update
 from telegram.error import TelegramError
 
-from common.i18n import N_, Translator, translator
+from common.i18n import Translator, translator
 from core import staff, workflow
 from core.refusals import Refused
 from core.staff import NotAllowed
 from core.workflow import NotFound
 from db.engine import transaction
 from db.models import Department, Request
-from flows.filing.screens import BACK
+from flows.staff_card import actions as cards
+from flows.staff_card.screens import (
+    REDIRECTED,
+    RESOLVED,
+    TAKEN,
+    prompt,
+    redirect_choices,
+    redirected_note,
+)
 from flows.staff_texts import error_text
-from handlers import request_buttons as cards
-from handlers import request_views as views
 from handlers import survey
 from handlers.buttons import Buttons
 from handlers.common import KentContext
-from handlers.delivery import PHOTO_CARD, notify_citizen, post_card, refresh_card, retire_card
+from handlers.delivery import (
+    PHOTO_CARD,
+    card_keyboard,
+    notify_citizen,
+    post_card,
+    refresh_card,
+    retire_card,
+)
 from handlers.feature import Every, Feature
+from handlers.render import inline_keyboard, send
 from handlers.sla_jobs import sla_watch
 
 log = logging.getLogger("kentbot.staff")
 
-# Actions that need a text: the staff member replies to a prompt with it.
-PROMPTS: dict[str, tuple[str, str]] = {
-    "answer": (
-        "answer",
-        N_(
-            "💬 {name}, reply to this message with your answer to {number}. "
-            "It goes to the citizen as written."
-        ),
-    ),
-    "ask": (
-        "ask",
-        N_("❓ {name}, reply to this message with your question about {number} for the citizen."),
-    ),
-    "reject": (
-        "reject",
-        N_(
-            "⛔ {name}, reply to this message with the reason for rejecting "
-            "{number}. The citizen will see it."
-        ),
-    ),
-}
 # What a reply to a linked message means.
 REPLY_MEANS = {
     "card": "answer",
@@ -144,9 +132,7 @@ async def _show_change(context: KentContext, request_id: int, action: str, actor
                 context.bot,
                 old_card[0],
                 old_card[1],
-                t._("↪️ Redirected to {department} by {name}.").format(
-                    department=views.department_name(target, t), name=actor_name
-                ),
+                redirected_note(t, target, actor_name),
             )
         await post_card(context.bot, engine, config, request_id, fence=context.deps.fence)
     else:
@@ -173,7 +159,7 @@ class _Card:
     departments: list[Department]
 
 
-async def _card(update: Update, context: KentContext, button: cards.CardButton) -> _Card | None:
+async def _card(update: Update, context: KentContext, button: cards.CardAction) -> _Card | None:
     """The request behind the button if the presser may act on it; otherwise they are told
     why (an alert) and None is returned."""
     query, user = update.callback_query, update.effective_user
@@ -204,7 +190,7 @@ async def _card(update: Update, context: KentContext, button: cards.CardButton) 
 
 
 async def _act(
-    update: Update, context: KentContext, button: cards.CardButton, action: str, done: str
+    update: Update, context: KentContext, button: cards.CardAction, action: str, done: str
 ) -> None:
     """Take on or resolve: the action, then the outcome as the button's answer."""
     card = await _card(update, context, button)
@@ -219,16 +205,16 @@ async def _act(
 
 @buttons.on(cards.Take)
 async def take(update: Update, context: KentContext, button: cards.Take) -> None:
-    await _act(update, context, button, "assign", N_("Taken on."))
+    await _act(update, context, button, "assign", TAKEN)
 
 
 @buttons.on(cards.Resolve)
 async def resolve(update: Update, context: KentContext, button: cards.Resolve) -> None:
-    await _act(update, context, button, "resolve", N_("Marked as resolved."))
+    await _act(update, context, button, "resolve", RESOLVED)
 
 
 async def _prompt(
-    update: Update, context: KentContext, button: cards.CardButton, action: str
+    update: Update, context: KentContext, button: cards.CardAction, action: str
 ) -> None:
     """Answer, reject, ask: a prompt that the staff member replies to with the text."""
     card = await _card(update, context, button)
@@ -240,18 +226,15 @@ async def _prompt(
         await query.answer(_error(card.t, "closed"), show_alert=True)
         return
     await query.answer()
-    purpose, template = PROMPTS[action]
-    number = card.request.number
-    prompt = await context.bot.send_message(
+    sent = await send(
+        context.bot,
         query.message.chat.id,
-        card.t._(template).format(name=user.first_name, number=number),
-        reply_markup=ForceReply(selective=True, input_field_placeholder=number),
-        reply_parameters=ReplyParameters(message_id=query.message.message_id),
+        prompt(card.t, action, user.first_name, card.request.number),
+        reply_to=query.message.message_id,
     )
+    assert sent is not None
     with transaction(context.engine) as session:
-        workflow.link_message(
-            session, prompt.chat.id, prompt.message_id, button.request_id, purpose
-        )
+        workflow.link_message(session, sent.chat.id, sent.message_id, button.request_id, action)
 
 
 @buttons.on(cards.Answer)
@@ -277,12 +260,9 @@ async def redirect(update: Update, context: KentContext, button: cards.Redirect)
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    rows = [
-        [cards.RedirectTo(button.request_id, d.code).button(views.department_name(d, card.t))]
-        for d in card.departments
-    ]
-    rows.append([cards.Back(button.request_id).button(card.t._(BACK))])
-    await update.callback_query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
+    await update.callback_query.edit_message_reply_markup(
+        reply_markup=inline_keyboard(redirect_choices(button.request_id, card.departments, card.t))
+    )
 
 
 @buttons.on(cards.RedirectTo)
@@ -295,7 +275,7 @@ async def redirect_to(update: Update, context: KentContext, button: cards.Redire
         update, context, button.request_id, "redirect", department=button.department
     )
     await update.callback_query.answer(
-        _error(card.t, error) if error else card.t._("Redirected."), show_alert=bool(error)
+        _error(card.t, error) if error else card.t._(REDIRECTED), show_alert=bool(error)
     )
 
 
@@ -308,7 +288,7 @@ async def back(update: Update, context: KentContext, button: cards.Back) -> None
     assert update.callback_query is not None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(
-        reply_markup=views.card_keyboard(card.request, _staff_language(context))
+        reply_markup=card_keyboard(card.request, context.config)
     )
 
 

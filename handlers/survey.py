@@ -10,7 +10,7 @@ from telegram import ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from common.i18n import Translator, resolve_language, translator
+from common.i18n import Translator, translator
 from core import citizens, conversation, survey, workflow
 from core.refusals import Refused
 from core.workflow import NotFound
@@ -19,7 +19,7 @@ from db.models import Citizen, ConversationState, Request
 from db.types import utcnow
 from flows import survey as ask
 from handlers.buttons import Buttons
-from handlers.common import KentContext, steps_down_when_deposed
+from handlers.common import KentContext, steps_down_when_deposed, translator_of
 from handlers.delivery import post_card, refresh_card
 from handlers.feature import Every, Feature, Steps
 from handlers.render import inline_keyboard, present
@@ -30,7 +30,7 @@ log = logging.getLogger("kentbot.survey")
 async def send_survey(context: KentContext, item: survey.SurveyDue) -> None:
     with transaction(context.engine) as session:
         person = citizens.get_or_create(session, item.telegram_id, None)
-        t = translator(resolve_language(person.language, person.telegram_language))
+        t = translator_of(person)
     screen = ask.question(t, item.request_id, item.number, item.reminder)
     try:
         await context.bot.send_message(

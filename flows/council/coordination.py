@@ -1,14 +1,17 @@
 """The coordinators' steps, channel-neutral: creating an event one typed field after
 another (the prompts, the members-only question, the summary to create or discard),
-the question before cancelling one, and check-in codes typed at the door. Who may
-manage events is core.council's rule, checked by the channel before the questions are
-shown and by core when the work is done."""
+the question before cancelling one, and check-in codes typed at the door; and what the
+coordinators' commands (/etkinlik_duzenle, /yoklama, /duyuru) read from their arguments
+and answer. Who may manage events is core.council's rule, checked by the channel before
+the questions are shown and by core when the work is done."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -21,6 +24,7 @@ from core.refusals import Refused
 from db.models import Assembly, Citizen, StaffMember
 from flows.actions import as_id
 from flows.council import actions as a
+from flows.council.screens import refusal, unreadable
 from flows.council.state import EVENT_FIELDS, CouncilState, CouncilStep
 from flows.names import assembly_name, event_kind_name
 from flows.screen import Screen
@@ -123,6 +127,141 @@ def cancel_question(t: Translator, event_id: int) -> Screen:
         t._("Cancel event {id} and tell everyone registered?").format(id=event_id),
         ((a.CancelEventConfirmed(event_id).choice(t._("Yes, cancel the event")),),),
     )
+
+
+def event_created(t: Translator, event_id: int | None, link: str) -> Screen:
+    """The new event is made (a council event or an employment-centre one); `link` is the
+    channel's link that opens it, for posters."""
+    return Screen(
+        t._("✅ Event created (number {id}). Link for posters: {link}").format(
+            id=event_id, link=link
+        )
+    )
+
+
+def event_discarded(t: Translator) -> Screen:
+    """The summary's Cancel: the new event is dropped."""
+    return Screen(t._("Cancelled. No event was created."))
+
+
+def event_cancelled(t: Translator, event_id: int, count: int) -> Screen:
+    """The event is cancelled; `count` registrants are being told."""
+    return Screen(
+        t._("Event {id} cancelled; {count} people are being told.").format(id=event_id, count=count)
+    )
+
+
+def edit_changes(args: Sequence[str], tz: ZoneInfo) -> tuple[int, dict[str, Any]] | None:
+    """/etkinlik_duzenle's arguments, `ID FIELD VALUE` (a field named in EDIT_ALIASES or
+    in English), as the event's id and the changes for core.council.edit_event; None when
+    they are not that (the usage follows). A time that cannot be read raises ValueError,
+    a capacity that is not a number Refused("bad_capacity")."""
+    field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
+    value = " ".join(args[2:])
+    event_id = as_id(args[0]) if args else None
+    if event_id is None or field not in FIELD_PROMPTS:
+        return None
+    changes: dict[str, Any] = {}
+    if field in ("starts_at", "ends_at"):
+        changes[field] = parse_local_datetime(value, tz)
+    elif field == "deadline":
+        changes["registration_deadline"] = parse_local_datetime(value, tz)
+    elif field == "capacity":
+        capacity = as_id(value, limit=1_000_000)
+        if capacity is None:
+            raise Refused("bad_capacity")
+        changes["capacity"] = capacity
+    else:
+        changes[field] = value
+    return event_id, changes
+
+
+def edit_usage(t: Translator) -> Screen:
+    """/etkinlik_duzenle without an event, a field it knows, or a value."""
+    return Screen(
+        t._(
+            "Usage: /etkinlik_duzenle ID FIELD VALUE\nFields: baslik, aciklama, "
+            "baslangic, bitis, yer, kontenjan, son_kayit"
+        )
+    )
+
+
+def event_updated(t: Translator, event_id: int | str, count: int) -> Screen:
+    """/etkinlik_duzenle's change is made; `count` people are being told. The event's id
+    is said as the coordinator typed it."""
+    return Screen(
+        t._("✅ Event {id} updated; {count} people are being told.").format(
+            id=event_id, count=count
+        )
+    )
+
+
+def unreadable_time(t: Translator) -> Screen:
+    """A date and time (/etkinlik_duzenle's) that cannot be read: said as for a new
+    event's."""
+    return unreadable(t, CouncilStep.EVENT)
+
+
+def checkin_usage(t: Translator) -> Screen:
+    """/yoklama without an event's id."""
+    return Screen(t._("Usage: /yoklama EVENT_ID [CODE]"))
+
+
+def checked_in(t: Translator, person: Citizen | None) -> Screen:
+    """`/yoklama ID CODE` checked the code's registrant in (named by first name)."""
+    name = html.escape(person.first_name or "") if person else ""
+    return Screen(t._("✅ Checked in: {name}.").format(name=name))
+
+
+def checkin_started(t: Translator, event_id: int | str) -> Screen:
+    """`/yoklama ID` without a code: the codes typed next are checked in (checkin_code).
+    The event's id is said as the coordinator typed it."""
+    return Screen(
+        t._("Check-in for event {id}: type each code as people arrive. /iptal to stop.").format(
+            id=event_id
+        )
+    )
+
+
+def announce_target(args: Sequence[str]) -> dict[str, Any] | None:
+    """Whom /duyuru's arguments address, as core.council.announce's keywords: an
+    assembly (`meclis CODE TEXT`) or an event's registrants (`etkinlik ID TEXT`); None
+    when they are neither."""
+    if len(args) >= 3 and args[0] in ("meclis", "assembly"):
+        return {"assembly_code": args[1]}
+    if len(args) >= 3 and args[0] in ("etkinlik", "event") and as_id(args[1]):
+        return {"event_id": as_id(args[1])}
+    return None
+
+
+def announcement(text: str | None) -> str:
+    """The announcement sent: the command's text after `/duyuru meclis CODE`, as typed
+    (line breaks kept), after a 📣."""
+    parts = (text or "").split(maxsplit=3)
+    return "📣 " + (parts[3] if len(parts) > 3 else "")
+
+
+def _announce_usage(t: Translator) -> str:
+    return t._("Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID TEXT")
+
+
+def announce_usage(t: Translator, may_manage: bool) -> Screen:
+    """/duyuru without someone to tell: the usage for a coordinator (`may_manage`);
+    strangers hear "not allowed", not the usage."""
+    return Screen(_announce_usage(t) if may_manage else refusal(t, "not_allowed"))
+
+
+def announce_refused(t: Translator, reason: str) -> Screen:
+    """core refused the announcement: who may not send one hears why; anything else (no
+    such assembly or event) hears the usage."""
+    if reason in ("not_allowed", "not_centre_staff"):
+        return Screen(refusal(t, reason))
+    return Screen(_announce_usage(t))
+
+
+def sending_to(t: Translator, count: int) -> Screen:
+    """The announcement is queued for `count` people."""
+    return Screen(t._("📣 Sending to {count} people…").format(count=count))
 
 
 def event_field(

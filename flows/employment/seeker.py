@@ -302,6 +302,14 @@ def answer(
     return screen_of(state, t)
 
 
+def phone_question_left(t: Translator, sent: str | None) -> Screen:
+    """Said when the phone question is left (by its Back or Cancel, or with the number
+    given), taking its ready answers away."""
+    navigated = matches(sent, BACK) or matches(sent, CANCEL)
+    text = t._("👌 OK.") if navigated else t._("📞 Your number is noted.")
+    return Screen(text, clears_replies=True)
+
+
 def _sent(
     state: EmploymentState, sent: Sent, t: Translator, now: datetime, sender_id: int | None
 ) -> EmploymentState:

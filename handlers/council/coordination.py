@@ -1,21 +1,19 @@
 """The coordinators' tools in Telegram: creating an event step by step (/etkinlik_ekle),
 editing (/etkinlik_duzenle) and cancelling it (/etkinlik_iptal), check-in at the door
 (/yoklama), and announcements (/duyuru). The typed steps (a new event's fields, the
-codes at the door) and their screens are flows.council.coordination's."""
+codes at the door), the commands' arguments and every screen are
+flows.council.coordination's; this module calls core and shows them in Telegram."""
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 
 from common.i18n import Translator
 from core import conversation, council
-from core.dates import parse_local_datetime
 from core.employment import events as employment_events
 from core.refusals import Refused
 from db.models import Assembly, Citizen, ConversationState, CouncilEvent
@@ -23,8 +21,6 @@ from db.types import utcnow
 from flows.council import actions as a
 from flows.council import coordination as flow
 from flows.council.coordination import (
-    EDIT_ALIASES,
-    FIELD_PROMPTS,
     cancel_question,
     event_summary,
     prompt,
@@ -75,6 +71,11 @@ def _cancel_question(
     return cancel_question(t, event_id)
 
 
+def _poster_link(context: KentContext, event_id: int | None) -> str:
+    """The Telegram link that opens the event (the /start deep link), for posters."""
+    return f"https://t.me/{context.bot.username}?start=ev_{event_id}"
+
+
 def _kind_of(session: Session, event_id: int | None) -> str | None:
     """The event's kind, so its own staff manage it (None: no such event)."""
     event = session.get(CouncilEvent, event_id) if event_id is not None else None
@@ -102,50 +103,26 @@ async def edit_event_command(update: Update, context: KentContext) -> None:
     config = context.config
     notices: list[council.Notice] = []
     with context.citizen_transaction() as (session, _, t):
-        usage = t._(
-            "Usage: /etkinlik_duzenle ID FIELD VALUE\nFields: baslik, aciklama, "
-            "baslangic, bitis, yer, kontenjan, son_kayit"
-        )
-        field = EDIT_ALIASES.get(args[1].lower(), args[1].lower()) if len(args) > 2 else ""
-        value = " ".join(args[2:])
         try:
-            event_id = as_id(args[0]) if args else None
-            if event_id is None or field not in FIELD_PROMPTS:
-                reply = usage
+            edit = flow.edit_changes(args, config.tz)
+            if edit is None:
+                screen = flow.edit_usage(t)
             else:
-                changes: dict[str, Any] = {}
-                if field in ("starts_at", "ends_at"):
-                    changes[field] = parse_local_datetime(value, config.tz)
-                elif field == "deadline":
-                    changes["registration_deadline"] = parse_local_datetime(value, config.tz)
-                elif field == "capacity":
-                    capacity = as_id(value, limit=1_000_000)
-                    if capacity is None:
-                        raise Refused("bad_capacity")
-                    changes["capacity"] = capacity
-                else:
-                    changes[field] = value
+                event_id, changes = edit
                 notices = council.edit_event(
                     session, context.staff_member(session), event_id, utcnow(), **changes
                 )
                 queue_event_notices(
                     session, event_id, [n for n in notices if not n.promoted], changed=True
                 )
-                reply = t._("✅ Event {id} updated; {count} people are being told.").format(
-                    id=args[0], count=len(notices)
-                )
+                screen = flow.event_updated(t, args[0], len(notices))
         except Refused as exc:
             session.rollback()
-            reply, notices = refusal(t, exc.reason), []
+            screen, notices = Screen(refusal(t, exc.reason)), []
         except ValueError:
             session.rollback()
-            reply, notices = (
-                t._(
-                    "That is not a date and time I can read. Please write it like 25.12.2026 14:00."
-                ),
-                [],
-            )
-    await present(update, Screen(reply))
+            screen, notices = flow.unreadable_time(t), []
+    await present(update, screen)
     if any(not n.promoted for n in notices):
         wake(context.application)
     for notice in notices:
@@ -173,37 +150,27 @@ async def checkin_command(update: Update, context: KentContext) -> None:
     """/yoklama ID [CODE]: check people in at the door; without a code, codes follow."""
     args = context.args or []
     with context.citizen_transaction() as (session, citizen, t):
-        kind = _kind_of(session, as_id(args[0])) if args else None
+        event_id = as_id(args[0]) if args else None
+        kind = _kind_of(session, event_id)
         if not council.may_manage_kind(context.staff_member(session), kind):
-            reply = refusal(t, council.refusal_reason(kind))
-        elif not args or as_id(args[0]) is None:
-            reply = t._("Usage: /yoklama EVENT_ID [CODE]")
+            screen = Screen(refusal(t, council.refusal_reason(kind)))
+        elif event_id is None:
+            screen = flow.checkin_usage(t)
         elif len(args) > 1:
             try:
                 registration = council.check_in(
-                    session, context.staff_member(session), as_id(args[0]) or 0, args[1], utcnow()
+                    session, context.staff_member(session), event_id, args[1], utcnow()
                 )
-                person = session.get(Citizen, registration.citizen_id)
-                reply = t._("✅ Checked in: {name}.").format(
-                    name=html.escape(person.first_name or "") if person else ""
-                )
+                screen = flow.checked_in(t, session.get(Citizen, registration.citizen_id))
             except Refused as exc:
                 session.rollback()
-                reply = refusal(t, exc.reason)
+                screen = Screen(refusal(t, exc.reason))
         else:
             conversation.set_step(
-                session, citizen, CouncilStep.CHECKIN, CouncilState(event=as_id(args[0]))
+                session, citizen, CouncilStep.CHECKIN, CouncilState(event=event_id)
             )
-            reply = t._(
-                "Check-in for event {id}: type each code as people arrive. /iptal to stop."
-            ).format(id=args[0])
-    await present(update, Screen(reply))
-
-
-def _announcement_body(text: str | None) -> str:
-    """The text after `/duyuru meclis CODE`, as typed (line breaks kept)."""
-    parts = (text or "").split(maxsplit=3)
-    return parts[3] if len(parts) > 3 else ""
+            screen = flow.checkin_started(t, args[0])
+    await present(update, screen)
 
 
 @private
@@ -214,30 +181,23 @@ async def announce_command(update: Update, context: KentContext) -> None:
     message = update.effective_message
     assert message is not None
     with context.citizen_transaction() as (session, _, t):
-        usage = t._("Usage: /duyuru meclis ASSEMBLY_CODE TEXT or /duyuru etkinlik EVENT_ID TEXT")
         actor = context.staff_member(session)
-        target: dict[str, Any] | None = None
-        if len(args) >= 3 and args[0] in ("meclis", "assembly"):
-            target = {"assembly_code": args[1]}
-        elif len(args) >= 3 and args[0] in ("etkinlik", "event") and as_id(args[1]):
-            target = {"event_id": as_id(args[1])}
+        target = flow.announce_target(args)
         count: int | None = None
         try:
             if target is None:
-                # Strangers hear "not allowed", not the usage.
-                reply = usage if council.may_manage(actor) else refusal(t, "not_allowed")
+                screen = flow.announce_usage(t, council.may_manage(actor))
             else:
-                text = "📣 " + _announcement_body(message.text)
+                text = flow.announcement(message.text)
                 count = council.announce(
                     session, actor, text, utcnow(), language=t.language, **target
                 )
         except Refused as exc:
-            refused = exc.reason in ("not_allowed", "not_centre_staff")
-            reply = refusal(t, exc.reason) if refused else usage
+            screen = flow.announce_refused(t, exc.reason)
     if count is None:
-        await present(update, Screen(reply))
+        await present(update, screen)
         return
-    await present(update, Screen(t._("📣 Sending to {count} people…").format(count=count)))
+    await present(update, flow.sending_to(t, count))
     wake(context.application)
 
 
@@ -292,12 +252,7 @@ async def create_event(update: Update, context: KentContext, button: a.CreateEve
             now=now,
         )
         conversation.clear(session, citizen)
-        link = f"https://t.me/{context.bot.username}?start=ev_{event.id}"
-        return Screen(
-            t._("✅ Event created (number {id}). Link for posters: {link}").format(
-                id=event.id, link=link
-            )
-        )
+        return flow.event_created(t, event.id, _poster_link(context, event.id))
 
     await press(update, context, act)
 
@@ -326,12 +281,7 @@ def _create_employment_event(
         now=now,
     )
     conversation.clear(session, citizen)
-    link = f"https://t.me/{context.bot.username}?start=ev_{event.id}"
-    return Screen(
-        t._("✅ Event created (number {id}). Link for posters: {link}").format(
-            id=event.id, link=link
-        )
-    )
+    return flow.event_created(t, event.id, _poster_link(context, event.id))
 
 
 @buttons.on(a.DiscardEvent)
@@ -343,7 +293,7 @@ async def discard_event(update: Update, context: KentContext, button: a.DiscardE
             kind = conversation.state_of(draft, CouncilState).kind
         _must_manage(context, session, kind)
         conversation.clear(session, citizen)
-        return Screen(t._("Cancelled. No event was created."))
+        return flow.event_discarded(t)
 
     await press(update, context, act)
 
@@ -368,11 +318,7 @@ async def cancel_event_confirmed(
         notices = council.cancel_event(session, context.staff_member(session), button.event_id, now)
         queue_event_notices(session, button.event_id, notices, changed=False)
         queued.append(bool(notices))
-        return Screen(
-            t._("Event {id} cancelled; {count} people are being told.").format(
-                id=button.event_id, count=len(notices)
-            )
-        )
+        return flow.event_cancelled(t, button.event_id, len(notices))
 
     if await press(update, context, act) and any(queued):
         wake(context.application)

@@ -12,9 +12,10 @@ from db.engine import transaction
 from db.models import Citizen
 from flows import home
 from flows.filing import screens
+from flows.screen import Screen
 from handlers.common import KentContext, private, translator_of
 from handlers.feature import stopped_text
-from handlers.filing.screens import say, show_step
+from handlers.filing.screens import show_step
 from handlers.menu import menu_choices
 from handlers.render import present
 
@@ -38,7 +39,7 @@ async def start_filing(update: Update, context: KentContext, prefilled: str | No
         if update.callback_query:
             await update.callback_query.answer(refusal, show_alert=True)
         else:
-            await say(update, refusal)
+            await present(update, Screen(refusal))
         return
     if update.callback_query:
         await update.callback_query.answer()
@@ -61,7 +62,7 @@ async def record_command(update: Update, context: KentContext) -> None:
             intake.start_record(session, citizen)
         citizen_id = citizen.id
     if not allowed:
-        await say(update, screens.staff_only(t))
+        await present(update, Screen(screens.staff_only(t)))
         return
     assert citizen_id is not None
     await show_step(update, context, citizen_id, edit=False)
@@ -76,7 +77,7 @@ async def cancel_command(update: Update, context: KentContext) -> None:
         had = intake.cancel(session, citizen)
     stopped = stopped_text(context.deps.features, step) if step else None
     text = t._(stopped) if stopped else screens.cancelled(t, had).text
-    await say(update, text, remove_keyboard=True)
+    await present(update, Screen(text, clears_replies=True))
     await present(update, home.home(t, menu_choices(t, context.deps.features)))
 
 
@@ -97,4 +98,4 @@ async def cancel_flow(update: Update, context: KentContext, citizen_id: int) -> 
             menu = menu_choices(t, context.deps.features)
             await present(update, screens.cancelled(t, menu=menu), edit=True)
             return
-    await say(update, screens.cancelled(t).text, remove_keyboard=True)
+    await present(update, Screen(screens.cancelled(t).text, clears_replies=True))

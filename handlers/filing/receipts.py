@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, ReplyKeyboardRemove, Update
-from telegram.constants import ParseMode
+from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 
 from common.i18n import Translator
@@ -19,6 +18,7 @@ from flows.filing.screens import input_error, receipt
 from flows.screen import Screen
 from handlers.common import KentContext, translator_of
 from handlers.delivery import new_card, post_card
+from handlers.render import send
 
 log = logging.getLogger("kentbot.filing")
 
@@ -87,9 +87,7 @@ async def _show(context: KentContext, query: CallbackQuery, screen: Screen) -> N
     message = query.message
     if message is None:
         return
-    await context.bot.send_message(
-        message.chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=ReplyKeyboardRemove()
-    )
+    await send(context.bot, message.chat.id, Screen(screen.text, clears_replies=True))
     try:
         await context.bot.delete_message(message.chat.id, message.message_id)
     except TelegramError as exc:  # too old to delete, or gone: its Send shows this receipt

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    InlineKeyboardMarkup,
-    Message,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -89,16 +84,3 @@ async def show_step(update: Update, context: KentContext, citizen_id: int, edit:
         screen = screen_of(session, draft, translator_of(citizen), context.config)
         flow_message = draft.message_id
     await show(update, context, citizen_id, screen, flow_message, edit)
-
-
-async def say(
-    update: Update,
-    text: str,
-    remove_keyboard: bool = False,
-    menu: InlineKeyboardMarkup | None = None,
-) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    markup = ReplyKeyboardRemove() if remove_keyboard else menu
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)

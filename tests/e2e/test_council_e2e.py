@@ -187,3 +187,36 @@ def test_members_only_refusal_cancellation_and_announcement(kent: Kent) -> None:
         event = session.get(CouncilEvent, event_id)
         assert event is not None and event.cancelled_at is not None
         assert event.place == "Belediye Meclis Salonu"
+
+
+def test_coordinator_commands_say_how_they_are_written(kent: Kent) -> None:
+    """A command typed wrong gets its usage (or why not), and nothing changes."""
+    coordinator = kent.staff("kent_konseyi", role="coordinator", first_name="Selin")
+    event_id = create_event(kent, coordinator, "Kadınlar Meclisi", "Mahalle buluşması", 5)
+
+    coordinator.send("/yoklama")
+    coordinator.wait_message(contains="Kullanım: /yoklama ETKİNLİK_NO [KOD]")
+    coordinator.send("/duyuru merhaba")
+    coordinator.wait_message(contains="Kullanım: /duyuru meclis MECLİS_KODU METİN")
+    coordinator.send("/duyuru meclis yok_boyle Yarın toplantı var.")  # no such assembly
+    coordinator.wait_message(contains="Kullanım: /duyuru meclis MECLİS_KODU METİN")
+    coordinator.send(f"/etkinlik_duzenle {event_id} renk mavi")
+    coordinator.wait_message(contains="Kullanım: /etkinlik_duzenle NO ALAN DEĞER")
+    coordinator.send(f"/etkinlik_duzenle {event_id} baslangic yarın öğlen")
+    coordinator.wait_message(contains="Bu tarih ve saati okuyamadım")
+    coordinator.send(f"/etkinlik_duzenle {event_id} kontenjan çok")
+    coordinator.wait_message(contains="Kontenjan en az 1 olan bir tam sayı olmalıdır.")
+    coordinator.send(f"/yoklama {event_id}")
+    started = coordinator.wait_message(contains="gelenlerin kodlarını tek tek yazın")
+    assert f"{event_id}" in started.text
+    coordinator.send("/iptal")
+    coordinator.wait_message(contains="Yoklama tamamlandı")
+
+    # Someone who is no coordinator hears that, not how to write the command.
+    outsider = kent.citizen("Ali")
+    outsider.send("/duyuru merhaba")
+    refused = outsider.wait_message(contains="Kent Konseyi koordinatörleri içindir")
+    assert "Kullanım" not in refused.text
+    with transaction(kent.engine) as session:
+        event = session.get(CouncilEvent, event_id)
+        assert event is not None and event.capacity == 5 and event.place != "mavi"

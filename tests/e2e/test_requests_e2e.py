@@ -134,7 +134,10 @@ def test_bad_input_is_refused_politely_and_the_draft_survives(kent: Kent) -> Non
     ayse.send("⬅️ Geri")
     ayse.wait_message(contains="Lütfen konuyu bir mesajla anlatın")
     ayse.send("/iptal")
-    ayse.wait_message(contains="İptal edildi. Hiçbir şey gönderilmedi.")
+    cancelled = ayse.wait_message(contains="İptal edildi. Hiçbir şey gönderilmedi.")
+    # The location step's keyboard goes with it: nothing is left to offer a step that has ended.
+    assert cancelled.removes_keyboard
+    assert ayse.client.chat_state(ayse.id).get("reply_keyboard") is None
     with transaction(kent.engine) as session:
         assert session.exec(select(Request)).all() == []
 
@@ -202,7 +205,8 @@ def test_staff_of_another_department_cannot_act(kent: Kent) -> None:
 def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     ayse = kent.citizen()
     mehmet = kent.staff("temizlik")
-    imar_supervisor = kent.staff(None, role="supervisor", first_name="Selin")
+    # A name with HTML's own characters reads as written in the prompt (sent as HTML).
+    imar_supervisor = kent.staff(None, role="supervisor", first_name="Selin <Ş&K>")
     group = kent.groups["temizlik"]
     number = number_in(file_complaint(kent, ayse, photo=False, location=False))
     card = card_of(kent, group, number)
@@ -223,6 +227,14 @@ def test_redirect_question_and_withdrawal(kent: Kent) -> None:
     # A supervisor asks the citizen; the citizen's reply comes back to the card's thread.
     imar_supervisor.press("❓ Vatandaşa sor", chat=kent.supervisors, message_id=new_card.message_id)
     prompt = kent.supervisors.wait_message(contains="vatandaşa sormak istediğiniz soruyu")
+    assert prompt.text.startswith("❓ Selin <Ş&K>, ")
+    # The prompt answers the card and opens a reply to itself for the one who pressed.
+    assert prompt.raw["reply_to_message"]["message_id"] == new_card.message_id
+    assert prompt.reply_keyboard == {
+        "force_reply": True,
+        "selective": True,
+        "input_field_placeholder": number,
+    }
     imar_supervisor.reply(prompt.message_id, "Binanın kapı numarası nedir?", chat=kent.supervisors)
     question = ayse.wait_message(contains="Binanın kapı numarası nedir?")
     # The question's one button answers it (flows.my_requests.notices), as it always did.

@@ -14,7 +14,8 @@ from flows.actions import MAX_BYTES, MAX_ROW_ID, Action
 from flows.employment import employer_actions  # noqa: F401  (its actions)
 from flows.filing import actions as filing_actions  # noqa: F401  (its actions)
 from flows.my_requests import actions as my_actions  # noqa: F401  (its actions)
-from handlers import basics, council, privacy, request_buttons, survey  # noqa: F401  (buttons)
+from flows.staff_card import actions as card_actions  # noqa: F401  (its actions)
+from handlers import basics, council, privacy, survey  # noqa: F401  (buttons)
 from handlers.buttons import Button
 
 

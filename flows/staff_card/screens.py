@@ -1,8 +1,10 @@
-"""How requests look to staff in Telegram: the card and its buttons. Texts only; sending
-is the handlers' job. What citizens see of a request is channel-neutral: the filing
-flow's screens and receipt (flows.filing.screens), their own requests
-(flows.my_requests.screens) and the notices of staff actions (flows.my_requests.notices);
-the texts they share with the card are flows.request_texts."""
+"""A request's card as staff see it in their group, on any channel: its text (re-rendered
+after every action), its buttons, the department list of a redirection, and the prompts
+that ask for a text as a reply. Sending is the handlers' job (handlers.delivery,
+handlers.staff_desk). What citizens see of a request is the filing flow's screens and
+receipt (flows.filing.screens), their own requests (flows.my_requests.screens) and the
+notices of staff actions (flows.my_requests.notices); the texts they share with the card
+are flows.request_texts."""
 
 from __future__ import annotations
 
@@ -10,23 +12,43 @@ import html
 import re
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
-
-from common.i18n import translator
+from common.i18n import N_, Translator, translator
 from core.codes import CHANNELS, OPEN_STATUSES, REQUEST_TYPES, STATUSES
 from core.workflow import is_overdue
 from db.models import Category, Department, Request, RequestEvent
 from db.types import utcnow
+from flows.filing.screens import BACK
 from flows.names import category_name, department_name, esc
 from flows.request_texts import EVENT_LABELS
-from handlers import request_buttons as cards
+from flows.screen import Rows, Screen
+from flows.staff_card import actions as a
 
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption, in UTF-16 code units
+# The longest caption a photo takes, in UTF-16 code units (Telegram's 1024; WhatsApp's is
+# longer): a card shown on its photo must fit in it.
+CAPTION_LIMIT = 1024
+
+# The outcome of a button that acts at once, as its answer to the presser.
+TAKEN, RESOLVED, REDIRECTED = N_("Taken on."), N_("Marked as resolved."), N_("Redirected.")
+
+# Actions that need a text: the staff member replies to a prompt with it.
+PROMPTS: dict[str, str] = {
+    "answer": N_(
+        "💬 {name}, reply to this message with your answer to {number}. "
+        "It goes to the citizen as written."
+    ),
+    "ask": N_(
+        "❓ {name}, reply to this message with your question about {number} for the citizen."
+    ),
+    "reject": N_(
+        "⛔ {name}, reply to this message with the reason for rejecting "
+        "{number}. The citizen will see it."
+    ),
+}
 
 
 def visible_length(text: str) -> int:
-    """How long Telegram counts an HTML text: without its tags, entities resolved, in
-    UTF-16 code units (an emoji such as 🆕 counts 2)."""
+    """How long a channel counts an HTML text (Telegram does so): without its tags,
+    entities resolved, in UTF-16 code units (an emoji such as 🆕 counts 2)."""
     plain = html.unescape(re.sub(r"<[^>]*>", "", text))
     return len(plain.encode("utf-16-le")) // 2
 
@@ -152,25 +174,38 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def card_keyboard(request: Request, language: str = "tr") -> InlineKeyboardMarkup | None:
+def card_choices(request: Request, t: Translator) -> Rows:
+    """The card's buttons while the request is open (a closed card has none)."""
     if request.status not in OPEN_STATUSES:
-        return None
-    t = translator(language)
+        return ()
     rid = request.id
     assert rid is not None
-    return InlineKeyboardMarkup(
-        [
-            [
-                cards.Take(rid).button(t._("🙋 Assign to me")),
-                cards.Answer(rid).button(t._("💬 Answer")),
-            ],
-            [
-                cards.Resolve(rid).button(t._("✅ Resolve")),
-                cards.Redirect(rid).button(t._("↪️ Redirect")),
-            ],
-            [
-                cards.Reject(rid).button(t._("⛔ Reject")),
-                cards.Ask(rid).button(t._("❓ Ask the citizen")),
-            ],
-        ]
+    return (
+        (a.Take(rid).choice(t._("🙋 Assign to me")), a.Answer(rid).choice(t._("💬 Answer"))),
+        (a.Resolve(rid).choice(t._("✅ Resolve")), a.Redirect(rid).choice(t._("↪️ Redirect"))),
+        (a.Reject(rid).choice(t._("⛔ Reject")), a.Ask(rid).choice(t._("❓ Ask the citizen"))),
+    )
+
+
+def redirect_choices(request_id: int, departments: list[Department], t: Translator) -> Rows:
+    """The departments a request may go to, one to a row, in place of the card's buttons;
+    Back brings those again."""
+    return (
+        *((a.RedirectTo(request_id, d.code).choice(department_name(d, t)),) for d in departments),
+        (a.Back(request_id).choice(t._(BACK)),),
+    )
+
+
+def prompt(t: Translator, action: str, name: str, number: str) -> Screen:
+    """Answer, reject, ask: the message a staff member replies to with the text; the
+    request's number is the hint in their input field."""
+    return Screen(
+        t._(PROMPTS[action]).format(name=esc(name), number=esc(number)), expects_reply=number
+    )
+
+
+def redirected_note(t: Translator, department: Department | None, name: str) -> str:
+    """The line added to the old card once its request went to another department."""
+    return t._("↪️ Redirected to {department} by {name}.").format(
+        department=department_name(department, t), name=name
     )
