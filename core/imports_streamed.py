@@ -134,6 +134,15 @@ def _event_lines(ids: array[int], rows: array[int], at: datetime, file: str) -> 
         )
 
 
+def _copy_events(
+    session: Session, ids: array[int], rows: array[int], at: datetime, file: str
+) -> None:
+    """The new requests' `imported` events, by COPY on the session's connection."""
+    with _driver(session).cursor() as cursor, cursor.copy(_EVENT_COPY) as copy:
+        for block in _event_lines(ids, rows, at, file):
+            copy.write(block)
+
+
 def _driver(session: Session) -> Any:
     """The psycopg connection under the session: its COPYs are inside its transaction."""
     connection = session.connection().connection.driver_connection
@@ -184,23 +193,28 @@ def references_checked_once(session: Session, setting: _Setting) -> Iterator[Ref
     transaction (a correction may change a request's topic). Not on an error: the
     rollback undoes the setting, and a statement then would hide the error.
     """
-    connection = session.connection()
     how = _turn_triggers_off(session)
-    if how is References.ONCE:
-        topics = sorted(code for code, usable in setting.reading.categories.items() if usable)
-        departments = sorted({setting.sla[code][0] for code in topics})
-        for table, codes in (("category", topics), ("department", departments)):
-            locked = connection.execute(
-                text(f"SELECT code FROM {table} WHERE code = ANY(:codes) FOR KEY SHARE"),
-                {"codes": codes},
-            )
-            if {code for (code,) in locked} != set(codes):
-                how = References.ROW_BY_ROW
-        if how is not References.ONCE:
-            connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
+    if how is References.ONCE and not _all_locked(session, setting):
+        _turn_triggers_on(session)  # they refuse the rows that name what is missing
+        how = References.ROW_BY_ROW
     yield how
     if how is References.ONCE:
-        connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
+        _turn_triggers_on(session)
+
+
+def _all_locked(session: Session, setting: _Setting) -> bool:
+    """Every topic a row may name, and its department, locked FOR KEY SHARE (none can be
+    removed before the import ends) and found to be there."""
+    topics = sorted(code for code, usable in setting.reading.categories.items() if usable)
+    departments = sorted({setting.sla[code][0] for code in topics})
+    found = True
+    for table, codes in (("category", topics), ("department", departments)):
+        locked = session.connection().execute(
+            text(f"SELECT code FROM {table} WHERE code = ANY(:codes) FOR KEY SHARE"),
+            {"codes": codes},
+        )
+        found = found and {code for (code,) in locked} == set(codes)
+    return found
 
 
 def _turn_triggers_off(session: Session) -> References:
@@ -222,6 +236,10 @@ def _turn_triggers_off(session: Session) -> References:
     return References.ONCE
 
 
+def _turn_triggers_on(session: Session) -> None:
+    session.connection().exec_driver_sql("SET LOCAL session_replication_role = origin")
+
+
 def copy_new(
     session: Session,
     new: list[_RequestRow],
@@ -237,11 +255,8 @@ def copy_new(
     if not new:
         return References.ROW_BY_ROW  # none to check
     ids = _new_ids(session, len(new))
-    with (
-        references_checked_once(session, setting) as how,
-        _driver(session).cursor() as cursor,
-    ):
-        with cursor.copy(_REQUEST_COPY) as copy:
+    with references_checked_once(session, setting) as how:
+        with _driver(session).cursor() as cursor, cursor.copy(_REQUEST_COPY) as copy:
             for start in range(0, len(new), CHUNK):
                 lines = []
                 for request_id, item in zip(
@@ -251,9 +266,7 @@ def copy_new(
                         _request_line(request_id, numbers[item.key], *setting.routed(item), item)
                     )
                 copy.write("\n".join(lines) + "\n")
-        with cursor.copy(_EVENT_COPY) as copy:
-            for block in _event_lines(array("q", ids), array("q", (i.row for i in new)), at, file):
-                copy.write(block)
+        _copy_events(session, array("q", ids), array("q", (i.row for i in new)), at, file)
     return how
 
 
@@ -396,9 +409,7 @@ def import_in_order(engine: Engine, config: Config, path: Path) -> ImportReport:
                 raise ImportFailed(errors)
             numbers.settle()
             imported_at = utcnow()
-            with _driver(session).cursor() as cursor, cursor.copy(_EVENT_COPY) as copy:
-                for block in _event_lines(ids, rows, imported_at, path.name):
-                    copy.write(block)
+            _copy_events(session, ids, rows, imported_at, path.name)
         _apply(session, plan, path.name, imported_at)
     # As the sorting path says of a file that adds nothing: no row to check.
     return plan.report(reading.read, added, how if added else References.ROW_BY_ROW)
