@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -606,18 +605,8 @@ async def post_request(call: Call) -> Response | Answer:
         ],
     )
     reply = response(answer, call.format)
-    # After the answer has gone: the department's group may be busy (Telegram lets a bot
-    # send 20 messages a minute to a group), and the client need not wait for it.
-    reply.background = BackgroundTask(_post_card, site, request_id)
+    reply.background = site.card_after_answer(request_id)
     return reply
-
-
-async def _post_card(site: Site, request_id: int) -> None:
-    try:
-        await without_blocking(site.engine, site.effects.after_filing(request_id))
-    except Exception:
-        # The request is stored; the SLA sweep posts a card that did not go out.
-        log.exception("the card of request %s was not posted", request_id)
 
 
 def _route(path: str, handler: Handler, **options: Any) -> Route:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 
 from common.config import Config
 from core.working_time import WorkingCalendar
+from db.engine import without_blocking
 from db.replica import Reads
+
+log = logging.getLogger("kentbot.web")
 
 
 class Effects(Protocol):
@@ -68,6 +73,19 @@ class Site:
     def calendar(self) -> WorkingCalendar:
         """The working calendar of due times, made once (its holidays take a few ms)."""
         return WorkingCalendar.from_config(self.config)
+
+    def card_after_answer(self, request_id: int) -> BackgroundTask:
+        """A request filed from the web (the desk, Open311) has its card posted once the
+        answer has gone: the department's group may be busy (Telegram lets a bot send 20
+        messages a minute to a group), and the client need not wait for it."""
+        return BackgroundTask(self._post_card, request_id)
+
+    async def _post_card(self, request_id: int) -> None:
+        try:
+            await without_blocking(self.engine, self.effects.after_filing(request_id))
+        except Exception:
+            # The request is stored; the SLA sweep posts a card that did not go out.
+            log.exception("the card of request %s was not posted", request_id)
 
 
 def site_of(request: Request) -> Site:

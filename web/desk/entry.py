@@ -14,7 +14,6 @@ from collections import Counter
 from typing import Any
 
 from sqlmodel import select
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -25,14 +24,13 @@ from core.codes import CHANNELS, REQUEST_TYPES
 from core.intake import DEFAULT_TYPE, category_keywords
 from core.refusals import Refused
 from core.text_match import suggest
-from db.engine import transaction, without_blocking
+from db.engine import transaction
 from db.models import Category, Department, RequestEvent
 from db.models import Request as StoredRequest
 from db.types import utcnow
 from flows.filing.screens import topic_order
 from flows.names import category_name, department_name
 from web.desk.auth import PREFIX, Desk, desk_render, staff_page
-from web.site import Site
 
 PATH = f"{PREFIX}/yeni"
 DEFAULT_CHANNEL = "phone"
@@ -177,12 +175,11 @@ async def file_request(request: Request, desk: Desk) -> Response:
             problem = t._(PROBLEMS.get(refused.reason, PROBLEMS["empty"]))
         else:
             assert request_id is not None
-            # The card goes to the group after the answer: a group's 20 messages a minute
-            # must not keep the agent on the phone waiting.
+            # The agent on the phone does not wait for the card.
             return RedirectResponse(
                 f"{PATH}?kanal={values['channel']}&tur={values['type']}&kayit={number}",
                 status_code=303,
-                background=BackgroundTask(_post_card, desk.site, request_id),
+                background=desk.site.card_after_answer(request_id),
             )
     return desk_render(
         request,
@@ -195,10 +192,6 @@ async def file_request(request: Request, desk: Desk) -> Response:
         notice=notice,
         **_choices(desk),
     )
-
-
-async def _post_card(site: Site, request_id: int) -> None:
-    await without_blocking(site.engine, site.effects.after_filing(request_id))
 
 
 @staff_page
