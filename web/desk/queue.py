@@ -156,12 +156,13 @@ async def queue(request: Request, desk: Desk) -> Response:
     )
 
 
-def _export_filter(request: Request, desk: Desk) -> tuple[QueueFilter | None, Response | None]:
+def _export_filter(request: Request, desk: Desk) -> QueueFilter | Response:
+    """The filter an export link carries, or the error page of one that is no choice."""
     chosen, _, problem = _read(request, desk)
     if chosen is not None:
-        return chosen, None
+        return chosen
     assert problem is not None
-    return None, render(
+    return render(
         request,
         "error.html",
         desk.t,
@@ -171,20 +172,20 @@ def _export_filter(request: Request, desk: Desk) -> tuple[QueueFilter | None, Re
     )
 
 
-def _file_name(desk: Desk, extension: str) -> str:
+def _attachment(desk: Desk, extension: str) -> dict[str, str]:
+    """The headers of an export: a file named for today, kept by no cache on the way."""
     today = utcnow().astimezone(desk.site.config.tz).date().isoformat()
-    return f"talepler-{today}.{extension}"
-
-
-_PRIVATE = {"Cache-Control": "private, no-store"}
+    return {
+        "Content-Disposition": f'attachment; filename="talepler-{today}.{extension}"',
+        "Cache-Control": "private, no-store",
+    }
 
 
 @staff_page
 async def export_csv(request: Request, desk: Desk) -> Response:
-    chosen, refusal = _export_filter(request, desk)
-    if chosen is None:
-        assert refusal is not None
-        return refusal
+    chosen = _export_filter(request, desk)
+    if isinstance(chosen, Response):
+        return chosen
     now, t, tz = utcnow(), desk.t, desk.site.config.tz
     engine, member = desk.site.reader, desk.member
 
@@ -197,19 +198,15 @@ async def export_csv(request: Request, desk: Desk) -> Response:
     return StreamingResponse(
         chunks(),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_file_name(desk, "csv")}"',
-            **_PRIVATE,
-        },
+        headers=_attachment(desk, "csv"),
     )
 
 
 @staff_page
 async def export_xlsx(request: Request, desk: Desk) -> Response:
-    chosen, refusal = _export_filter(request, desk)
-    if chosen is None:
-        assert refusal is not None
-        return refusal
+    chosen = _export_filter(request, desk)
+    if isinstance(chosen, Response):
+        return chosen
     now, t, tz = utcnow(), desk.t, desk.site.config.tz
     engine, member = desk.site.reader, desk.member
 
@@ -223,10 +220,7 @@ async def export_xlsx(request: Request, desk: Desk) -> Response:
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_file_name(desk, "xlsx")}"',
-            **_PRIVATE,
-        },
+        headers=_attachment(desk, "xlsx"),
     )
 
 
