@@ -5,7 +5,8 @@ a referral.
 there; in private chat the employment menu shows staff a "🗂 Staff desk" entry. Every
 press (`es:`) is checked by core (registry.authorize) against the presser's stored role,
 so a citizen pressing an old staff button is told politely that it is not theirs.
-What each screen shows is flows.employment.staff's; this module routes the presses.
+What each screen shows is in flows.employment (staff, vacancy_desk, referral_desk and
+referral_answers); this module routes the presses.
 
 Citizens answer referrals with the buttons under their messages (`er:`, private chats
 only): interested or not, whether the interview happened, whether the work started.
@@ -34,8 +35,9 @@ from core.employment import codes, desk, followups, group_messages
 from core.privacy import CV_FILE, REFERRAL_REMINDER
 from db.engine import transaction
 from db.models import Citizen, StaffMember
-from flows.employment import staff as flow
+from flows.employment import referral_answers, referral_desk, staff, vacancy_desk
 from flows.employment import staff_actions as s
+from flows.employment.staff_common import refusal
 from flows.screen import Screen
 from handlers import outbox, render
 from handlers.buttons import Buttons
@@ -48,7 +50,7 @@ log = logging.getLogger("kentbot.employment")
 
 async def _not_found(update: Update, context: KentContext) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(flow.refusal(context.texts(), "not_found"), show_alert=True)
+    await update.callback_query.answer(refusal(context.texts(), "not_found"), show_alert=True)
 
 
 staff_buttons = Buttons("es", invalid=_not_found)
@@ -67,7 +69,7 @@ async def _staff_press(
         update,
         context,
         lambda session, citizen, t, now: act(session, context.staff_member(session), t, now),
-        flow.refusal,
+        refusal,
     )
     if shown and tells:
         outbox.wake(context.application)
@@ -81,9 +83,9 @@ async def desk_command(update: Update, context: KentContext) -> None:
     with context.citizen_transaction() as (session, _citizen, t):
         member = context.staff_member(session)
         if not desk.is_staff(member):
-            screen = Screen(flow.refusal(t, "not_allowed"))
+            screen = Screen(refusal(t, "not_allowed"))
         else:
-            screen = flow.desk_screen(session, member, t, context.deps.clock(), context.config.tz)
+            screen = staff.desk_screen(session, member, t, context.deps.clock(), context.config.tz)
     await present(update, screen)
 
 
@@ -107,19 +109,19 @@ async def group_command(update: Update, context: KentContext) -> bool:
 async def open_desk(update: Update, context: KentContext, button: s.Desk) -> None:
     tz = context.config.tz
     await _staff_press(
-        update, context, lambda session, m, t, now: flow.desk_screen(session, m, t, now, tz)
+        update, context, lambda session, m, t, now: staff.desk_screen(session, m, t, now, tz)
     )
 
 
 @staff_buttons.on(s.Firms)
 async def firms(update: Update, context: KentContext, button: s.Firms) -> None:
-    await _staff_press(update, context, lambda session, m, t, now: flow.firms(session, m, t))
+    await _staff_press(update, context, lambda session, m, t, now: staff.firms(session, m, t))
 
 
 @staff_buttons.on(s.Firm)
 async def firm(update: Update, context: KentContext, button: s.Firm) -> None:
     await _staff_press(
-        update, context, lambda session, m, t, now: flow.firm(session, m, t, button.employer_id)
+        update, context, lambda session, m, t, now: staff.firm(session, m, t, button.employer_id)
     )
 
 
@@ -128,7 +130,7 @@ async def verify(update: Update, context: KentContext, button: s.Verify) -> None
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.verify(session, m, t, button.employer_id, now),
+        lambda session, m, t, now: staff.verify(session, m, t, button.employer_id, now),
         tells=True,
     )
 
@@ -138,7 +140,7 @@ async def reject_firm(update: Update, context: KentContext, button: s.RejectFirm
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.reject_reasons(session, m, t, button.employer_id),
+        lambda session, m, t, now: staff.reject_reasons(session, m, t, button.employer_id),
     )
 
 
@@ -147,7 +149,7 @@ async def reject_firm_with(update: Update, context: KentContext, button: s.Rejec
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.reject(
+        lambda session, m, t, now: staff.reject(
             session, m, t, button.employer_id, button.reason, now
         ),
         tells=True,
@@ -158,7 +160,7 @@ async def reject_firm_with(update: Update, context: KentContext, button: s.Rejec
 async def pending(update: Update, context: KentContext, button: s.Pending) -> None:
     tz = context.config.tz
     await _staff_press(
-        update, context, lambda session, m, t, now: flow.pending(session, m, t, now, tz)
+        update, context, lambda session, m, t, now: vacancy_desk.pending(session, m, t, now, tz)
     )
 
 
@@ -168,7 +170,9 @@ async def pending_page(update: Update, context: KentContext, button: s.PendingPa
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.pending(session, m, t, now, tz, offset=button.offset),
+        lambda session, m, t, now: vacancy_desk.pending(
+            session, m, t, now, tz, offset=button.offset
+        ),
     )
 
 
@@ -177,7 +181,7 @@ async def pending_vacancy(update: Update, context: KentContext, button: s.Pendin
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.pending_vacancy(session, m, t, button.vacancy_id),
+        lambda session, m, t, now: vacancy_desk.pending_vacancy(session, m, t, button.vacancy_id),
     )
 
 
@@ -187,7 +191,7 @@ async def approve(update: Update, context: KentContext, button: s.Approve) -> No
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.approve(session, m, t, button.vacancy_id, now, tz),
+        lambda session, m, t, now: vacancy_desk.approve(session, m, t, button.vacancy_id, now, tz),
         tells=True,
     )
 
@@ -197,7 +201,7 @@ async def send_back(update: Update, context: KentContext, button: s.SendBack) ->
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.send_back_reasons(session, m, t, button.vacancy_id),
+        lambda session, m, t, now: vacancy_desk.send_back_reasons(session, m, t, button.vacancy_id),
     )
 
 
@@ -207,7 +211,7 @@ async def send_back_with(update: Update, context: KentContext, button: s.SendBac
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.send_back(
+        lambda session, m, t, now: vacancy_desk.send_back(
             session, m, t, button.vacancy_id, button.reason, now, tz
         ),
         tells=True,
@@ -218,7 +222,7 @@ async def send_back_with(update: Update, context: KentContext, button: s.SendBac
 async def published(update: Update, context: KentContext, button: s.Published) -> None:
     tz = context.config.tz
     await _staff_press(
-        update, context, lambda session, m, t, now: flow.published(session, m, t, now, tz)
+        update, context, lambda session, m, t, now: vacancy_desk.published(session, m, t, now, tz)
     )
 
 
@@ -228,7 +232,9 @@ async def published_page(update: Update, context: KentContext, button: s.Publish
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.published(session, m, t, now, tz, offset=button.offset),
+        lambda session, m, t, now: vacancy_desk.published(
+            session, m, t, now, tz, offset=button.offset
+        ),
     )
 
 
@@ -237,7 +243,7 @@ async def vacancy_referrals(update: Update, context: KentContext, button: s.Refe
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.vacancy_referrals(
+        lambda session, m, t, now: vacancy_desk.vacancy_referrals(
             session, m, t, button.vacancy_id, button.offset
         ),
     )
@@ -248,7 +254,7 @@ async def close_vacancy(update: Update, context: KentContext, button: s.CloseVac
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.close_vacancy(session, m, t, button.vacancy_id),
+        lambda session, m, t, now: vacancy_desk.close_vacancy(session, m, t, button.vacancy_id),
     )
 
 
@@ -260,7 +266,7 @@ async def close_vacancy_confirmed(
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.close_vacancy_confirmed(
+        lambda session, m, t, now: vacancy_desk.close_vacancy_confirmed(
             session, m, t, button.vacancy_id, now, tz
         ),
         tells=True,
@@ -272,7 +278,7 @@ async def candidates(update: Update, context: KentContext, button: s.Candidates)
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.candidates(session, m, t, button.vacancy_id, now),
+        lambda session, m, t, now: referral_desk.candidates(session, m, t, button.vacancy_id, now),
     )
 
 
@@ -282,7 +288,7 @@ async def refer(update: Update, context: KentContext, button: s.Refer) -> None:
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.refer(
+        lambda session, m, t, now: referral_desk.refer(
             session, m, t, button.vacancy_id, button.seeker_id, now, now.astimezone(tz).date()
         ),
         tells=True,
@@ -297,7 +303,7 @@ async def cv_file(update: Update, context: KentContext, button: s.CVFile) -> Non
         lambda session, citizen, t: desk.cv_file(
             session, context.staff_member(session), button.seeker_id
         ),
-        flow.refusal,
+        refusal,
     )
     if sent is not None and not is_private(update):
         # The CV in the centre's group: erasing the seeker's data takes it out too.
@@ -318,7 +324,7 @@ async def set_outcome(update: Update, context: KentContext, button: s.Outcome) -
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.outcome(
+        lambda session, m, t, now: referral_desk.outcome(
             session, m, t, button.referral_id, button.to, now, tz
         ),
     )
@@ -330,7 +336,7 @@ async def referral_card(update: Update, context: KentContext, button: s.Card) ->
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.card(session, m, t, button.referral_id, tz),
+        lambda session, m, t, now: referral_desk.card(session, m, t, button.referral_id, tz),
     )
 
 
@@ -339,7 +345,9 @@ async def not_hired(update: Update, context: KentContext, button: s.NotHired) ->
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.not_hired_reasons(session, m, t, button.referral_id),
+        lambda session, m, t, now: referral_desk.not_hired_reasons(
+            session, m, t, button.referral_id
+        ),
     )
 
 
@@ -349,7 +357,7 @@ async def not_hired_with(update: Update, context: KentContext, button: s.NotHire
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.outcome(
+        lambda session, m, t, now: referral_desk.outcome(
             session, m, t, button.referral_id, codes.NOT_HIRED, now, tz, reason=button.reason
         ),
     )
@@ -361,7 +369,7 @@ async def job_found_on(update: Update, context: KentContext, button: s.JobFoundO
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.job_found_on(
+        lambda session, m, t, now: referral_desk.job_found_on(
             session, m, t, button.referral_id, button.days, now, tz
         ),
     )
@@ -374,7 +382,7 @@ async def accept_for_seeker(
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.accept_question(session, m, t, button.referral_id),
+        lambda session, m, t, now: referral_desk.accept_question(session, m, t, button.referral_id),
     )
 
 
@@ -386,7 +394,7 @@ async def accepted_for_seeker(
     await _staff_press(
         update,
         context,
-        lambda session, m, t, now: flow.accept_for_seeker(
+        lambda session, m, t, now: referral_desk.accept_for_seeker(
             session, m, t, button.referral_id, button.how, now, tz
         ),
         tells=True,
@@ -405,7 +413,7 @@ async def _answer(
         update,
         context,
         lambda session, citizen, t, now: answer(session, citizen, t, referral_id, yes, now),
-        flow.refusal,
+        refusal,
     )
     if shown:
         outbox.wake(context.application)
@@ -413,22 +421,30 @@ async def _answer(
 
 @answer_buttons.on(s.Interested)
 async def interested(update: Update, context: KentContext, button: s.Interested) -> None:
-    await _answer(update, context, flow.interested, button.referral_id, button.answer == "y")
+    await _answer(
+        update, context, referral_answers.interested, button.referral_id, button.answer == "y"
+    )
 
 
 @answer_buttons.on(s.InterviewHeld)
 async def interview_held(update: Update, context: KentContext, button: s.InterviewHeld) -> None:
-    await _answer(update, context, flow.interview_held, button.referral_id, button.answer == "y")
+    await _answer(
+        update, context, referral_answers.interview_held, button.referral_id, button.answer == "y"
+    )
 
 
 @answer_buttons.on(s.SeekerStarted)
 async def seeker_started(update: Update, context: KentContext, button: s.SeekerStarted) -> None:
-    await _answer(update, context, flow.seeker_started, button.referral_id, button.answer == "y")
+    await _answer(
+        update, context, referral_answers.seeker_started, button.referral_id, button.answer == "y"
+    )
 
 
 @answer_buttons.on(s.EmployerStarted)
 async def employer_started(update: Update, context: KentContext, button: s.EmployerStarted) -> None:
-    await _answer(update, context, flow.employer_started, button.referral_id, button.answer == "y")
+    await _answer(
+        update, context, referral_answers.employer_started, button.referral_id, button.answer == "y"
+    )
 
 
 # --- The follow-up sweep -------------------------------------------------------------------
@@ -444,11 +460,11 @@ async def referral_followups(context: KentContext) -> None:
     today = now.astimezone(config.tz).date()
     with transaction(shared.engine) as session:
         for referral in followups.interview_questions(session, now):
-            flow.ask_interview(session, referral, now)
+            referral_answers.ask_interview(session, referral, now)
         for referral in followups.firm_interview_questions(session, now):
-            flow.ask_interview_firm(session, referral, now)
+            referral_answers.ask_interview_firm(session, referral, now)
         for referral in followups.start_questions(session, now, today):
-            flow.ask_start(session, referral, now)
+            referral_answers.ask_start(session, referral, now)
         expired = followups.expire(session, now, config.employment.referral_expiry_days)
     if expired:
         log.info("%d referral(s) expired without change", len(expired))
@@ -467,7 +483,7 @@ async def referral_followups(context: KentContext) -> None:
                 referral.id,
                 referral.seeker_id,
                 question,
-                flow.reminder(session, referral, question, t, config.tz),
+                referral_desk.reminder(session, referral, question, t, config.tz),
             )
             for referral, question in due
         ]

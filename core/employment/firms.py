@@ -53,8 +53,8 @@ class Candidate:
 
 # The fields of Candidate that describe the person: what the firm receives once the seeker
 # accepts. The offer and the thank-you name exactly these
-# (flows.employment.staff.shared_with_firm), so what people are told cannot drift from
-# what is shown.
+# (flows.employment.staff_common.shared_with_firm), so what people are told cannot drift
+# from what is shown.
 SHARED: tuple[str, ...] = ("name", "phone", "occupations", "experience", "cv_file_name")
 
 

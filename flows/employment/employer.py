@@ -29,7 +29,7 @@ from db.models import Citizen, ConversationState, Employer
 from db.models import Vacancy as VacancyRow
 from flows.employment import actions as a
 from flows.employment import employer_actions as j
-from flows.employment import staff
+from flows.employment import referral_answers, staff
 from flows.employment.employer_screens import (
     CANDIDATE_STATUSES,
     FIRM_NAMES,
@@ -937,5 +937,5 @@ def close_confirmed(
     session: Session, citizen: Citizen, t: Translator, vacancy_id: int, now: datetime
 ) -> Screen:
     ended = firms.close_vacancy(session, citizen, vacancy_id, now)
-    staff.tell_vacancy_closed(session, ended, now)
+    referral_answers.tell_vacancy_closed(session, ended, now)
     return vacancy(session, citizen, t, vacancy_id, t._("🔒 The vacancy is closed."))

@@ -154,7 +154,7 @@ class NotHiredWith(Action, prefix="es:nhr"):
 
 @dataclass(frozen=True)
 class JobFoundOn(Action, prefix="es:jf"):
-    """Job found, starting `days` after today (flows.employment.staff.START_IN)."""
+    """Job found, starting `days` after today (flows.employment.referral_desk.START_IN)."""
 
     referral_id: int
     days: int

@@ -28,7 +28,7 @@ from db.models import (
     ReferralEvent,
     Vacancy,
 )
-from flows.employment import staff as staff_flow
+from flows.employment import referral_answers
 from tests.builders import citizen_of, make_citizen
 from tests.employment_builders import NOW, firm_with_referrals, posted_vacancy, registered_firm
 
@@ -294,7 +294,7 @@ def test_closing_a_vacancy_ends_the_referrals_waiting_on_it_and_tells_their_seek
         owner = citizen_of(session, owner_id)
         ended = firms.close_vacancy(session, owner, vacancy_id, NOW)
         assert sorted(r.id or 0 for r in ended) == sorted([interested, quiet])
-        staff_flow.tell_vacancy_closed(session, ended, NOW)
+        referral_answers.tell_vacancy_closed(session, ended, NOW)
     with transaction(db) as session:
         rows = {r.id: r for r in session.exec(select(Referral)).all()}
         assert (rows[interested].status, rows[interested].reason) == (

@@ -15,7 +15,7 @@ from common.i18n import translator
 from core.employment import codes, desk, referrals, registry
 from db.engine import transaction
 from db.models import Citizen, Employer, OutboxMessage, Referral, Vacancy
-from flows.employment import staff as flow
+from flows.employment import referral_desk, staff, vacancy_desk
 from flows.employment import staff_actions as s
 from flows.screen import Screen
 from tests.builders import citizen_of, make_citizen
@@ -78,18 +78,18 @@ def test_the_desk_counts_and_pages_through_23_vacancies_to_approve(db: Engine) -
     with transaction(db) as session:
         centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         assert desk.desk_counts(session, centre, NOW) == desk.Waiting(0, 23, 0)
-        assert "Vacancies to approve: 23" in flow.desk_screen(session, centre, en, NOW, IST).text
-        first = flow.pending(session, centre, en, NOW, IST)
+        assert "Vacancies to approve: 23" in staff.desk_screen(session, centre, en, NOW, IST).text
+        first = vacancy_desk.pending(session, centre, en, NOW, IST)
         assert "1–10 of 23" in first.text
         assert _labels(first)[0].startswith("İlan 01") and "Next ▶️" in _labels(first)
         assert "◀️ Previous" not in _labels(first)
         action = s.PendingPage.unpack(_press(first, "Next ▶️"))
         assert action == s.PendingPage(10)
-        second = flow.pending(session, centre, en, NOW, IST, offset=action.offset)
+        second = vacancy_desk.pending(session, centre, en, NOW, IST, offset=action.offset)
         assert "11–20 of 23" in second.text
         assert _labels(second)[0].startswith("İlan 11")
         assert {"◀️ Previous", "Next ▶️"} <= set(_labels(second))
-        last = flow.pending(session, centre, en, NOW, IST, offset=20)
+        last = vacancy_desk.pending(session, centre, en, NOW, IST, offset=20)
         assert "21–23 of 23" in last.text and "Next ▶️" not in _labels(last)
         assert [label[:7] for label in _labels(last)[:3]] == ["İlan 21", "İlan 22", "İlan 23"]
         assert s.PendingPage.unpack(_press(last, "◀️ Previous")) == s.PendingPage(10)
@@ -101,11 +101,11 @@ def test_published_vacancies_page_on_and_are_counted(db: Engine) -> None:
         _vacancies(session, _firm(session, citizen_of(session, owner_id)), 12, publish=True)
     with transaction(db) as session:
         centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
-        assert "Published vacancies: 12" in flow.desk_screen(session, centre, en, NOW, IST).text
-        first = flow.published(session, centre, en, NOW, IST)
+        assert "Published vacancies: 12" in staff.desk_screen(session, centre, en, NOW, IST).text
+        first = vacancy_desk.published(session, centre, en, NOW, IST)
         assert "1–10 of 12" in first.text
         assert s.PublishedPage.unpack(_press(first, "Next ▶️")) == s.PublishedPage(10)
-        rest = flow.published(session, centre, en, NOW, IST, offset=10)
+        rest = vacancy_desk.published(session, centre, en, NOW, IST, offset=10)
         assert [label[:7] for label in _labels(rest)[:2]] == ["İlan 11", "İlan 12"]
 
 
@@ -124,18 +124,18 @@ def test_staff_see_a_vacancys_referrals_in_one_place_and_close_it(db: Engine) ->
         vacancy_id = vacancy.id
     with transaction(db) as session:
         centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
-        shown = flow.candidates(session, centre, en, vacancy_id, NOW)
+        shown = referral_desk.candidates(session, centre, en, vacancy_id, NOW)
         assert {"📋 Referrals", "🔒 Close vacancy"} <= set(_labels(shown))
         assert s.Referrals.unpack(_press(shown, "📋 Referrals")) == s.Referrals(vacancy_id, 0)
-        listed = flow.vacancy_referrals(session, centre, en, vacancy_id)
+        listed = vacancy_desk.vacancy_referrals(session, centre, en, vacancy_id)
         assert "Selin Kaya — Interested" in listed.text and "Deniz Ak — Referred" in listed.text
         card = s.Card.unpack(_press(listed, "Selin Kaya — Interested"))
         assert card is not None
-        assert "Selin Kaya" in flow.card(session, centre, en, card.referral_id, IST).text
-        asked = flow.close_vacancy(session, centre, en, vacancy_id)
+        assert "Selin Kaya" in referral_desk.card(session, centre, en, card.referral_id, IST).text
+        asked = vacancy_desk.close_vacancy(session, centre, en, vacancy_id)
         assert "Close “Garson” of Lezzet Lokantası?" in asked.text
         assert _labels(asked) == ["🔒 Yes, close it", "↩️ No, keep it open"]
-        done = flow.close_vacancy_confirmed(session, centre, en, vacancy_id, NOW, IST)
+        done = vacancy_desk.close_vacancy_confirmed(session, centre, en, vacancy_id, NOW, IST)
         assert "“Garson” is closed." in done.text
     with transaction(db) as session:
         stored = session.get(Vacancy, vacancy_id)
@@ -155,6 +155,6 @@ def test_a_page_button_past_a_shrunk_list_shows_its_last_page(db: Engine) -> Non
     with transaction(db) as session:
         centre = make_staff(session, 9501, "staff", codes.DEPARTMENT)
         # Pressed when there were 23; 12 are left.
-        late = flow.pending(session, centre, en, NOW, IST, offset=20)
+        late = vacancy_desk.pending(session, centre, en, NOW, IST, offset=20)
         assert "11–12 of 12" in late.text
         assert [label[:7] for label in _labels(late)[:2]] == ["İlan 11", "İlan 12"]

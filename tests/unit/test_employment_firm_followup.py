@@ -1,5 +1,5 @@
 """The firm's question after an interview (core.employment.followups.
-firm_interview_questions, flows.employment.staff.ask_interview_firm): a day after the
+firm_interview_questions, flows.employment.referral_answers.ask_interview_firm): a day after the
 interview the firm's registering citizen is asked, once, how it went, through the outbox
 with buttons; hired asks the start date and not hired the reason, as the firm's own
 outcome buttons do; not yet decided records nothing. A fixed clock; SQLite and
@@ -19,9 +19,8 @@ from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen, Referral
-from flows.employment import employer
+from flows.employment import employer, referral_answers
 from flows.employment import employer_actions as j
-from flows.employment import staff as flow
 from tests.builders import id_of
 from tests.employment_builders import (
     NOW,
@@ -42,7 +41,7 @@ def _asked(session: Session) -> tuple[Referral, int]:
     # Asked once: the next sweeps find nothing, and the seeker's question is apart.
     assert followups.firm_interview_questions(session, asked_at + timedelta(days=3)) == []
     assert followups.interview_questions(session, asked_at) == [referral]
-    flow.ask_interview_firm(session, referral, asked_at)
+    referral_answers.ask_interview_firm(session, referral, asked_at)
     return referral, id_of(owner)
 
 
@@ -64,7 +63,7 @@ def test_the_firm_is_asked_once_a_day_after_the_interview_with_three_buttons(
         ]
         # In the firm owner's language.
         set_citizen_language(session, owner_id, "en")
-        flow.ask_interview_firm(session, referral, NOW + timedelta(days=1))
+        referral_answers.ask_interview_firm(session, referral, NOW + timedelta(days=1))
         english = outbox_messages(session)[-1]
         assert english.text == (
             "💼 How did the interview with Ayşe Yılmaz for your vacancy “Garson” go?"

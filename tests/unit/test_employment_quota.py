@@ -16,7 +16,7 @@ from common.i18n import translator
 from core.employment import firms, ranking, referrals, registry
 from db.engine import transaction
 from db.models import Citizen, JobSeeker, StaffMember, Vacancy
-from flows.employment import staff as flow
+from flows.employment import referral_desk, vacancy_desk
 from flows.employment.employer_screens import candidate_lines
 from tests.builders import citizen_of, id_of, make_citizen
 from tests.employment_builders import NOW, make_staff, published_vacancy, sample_cv
@@ -81,18 +81,18 @@ def test_the_staff_desk_marks_the_quota_candidates_on_quota_vacancies_only(db: E
         quota, other = _vacancies(session, citizen_of(session, owner_id), centre)
         t = translator("tr")
 
-        shown = flow.candidates(session, centre, t, id_of(quota), NOW).text
+        shown = referral_desk.candidates(session, centre, t, id_of(quota), NOW).text
         assert "♿ Engelli kontenjanı kapsamında bir pozisyon" in shown
         lines = [line for line in shown.splitlines() if "puan" in line]
         assert lines[0] == "1. <b>Ayşe Yılmaz ♿</b> — 125 puan"
         assert [line for line in lines if "♿" in line] == [lines[0]]
 
-        plain = flow.candidates(session, centre, t, id_of(other), NOW).text
+        plain = referral_desk.candidates(session, centre, t, id_of(other), NOW).text
         assert "♿" not in plain and "Ayşe Yılmaz" in plain
 
-        details = flow.pending_vacancy(session, centre, t, id_of(quota)).text
+        details = vacancy_desk.pending_vacancy(session, centre, t, id_of(quota)).text
         assert "Engelli kontenjanı: Evet" in details
-        details = flow.pending_vacancy(session, centre, t, id_of(other)).text
+        details = vacancy_desk.pending_vacancy(session, centre, t, id_of(other)).text
         assert "Engelli kontenjanı: Hayır" in details
 
 

@@ -25,7 +25,7 @@ from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import JobSeeker, Referral, Vacancy, VacancyAlert
 from flows.employment import alerts as alert_flow
-from flows.employment import staff as flow
+from flows.employment import referral_answers, referral_desk, staff, staff_common, vacancy_desk
 from flows.employment import staff_actions as s
 from tests.builders import citizen_of, id_of, make_citizen
 from tests.employment_builders import (
@@ -53,7 +53,9 @@ def _referred(
     vacancy = published_vacancy(
         session, citizen_of(session, owner_id), centre, tax_number=tax_number
     )
-    flow.refer(session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date())
+    referral_desk.refer(
+        session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date()
+    )
     referral = session.exec(select(Referral).where(Referral.seeker_id == seeker.id)).one()
     return referral, seeker_citizen, owner_id
 
@@ -69,9 +71,11 @@ def test_staff_cannot_set_interested_as_an_ordinary_outcome(db: Engine) -> None:
             referrals.staff_change(session, centre, referral, codes.INTERESTED, NOW)
         t = translator("en")
         with pytest.raises(Refused, match="not_allowed"):
-            flow.outcome(session, centre, t, id_of(referral), codes.INTERESTED, NOW, ISTANBUL)
+            referral_desk.outcome(
+                session, centre, t, id_of(referral), codes.INTERESTED, NOW, ISTANBUL
+            )
         assert referral.status == codes.REFERRED
-        labels = [c.label for row in flow.outcome_buttons(referral, t) for c in row]
+        labels = [c.label for row in referral_desk.outcome_buttons(referral, t) for c in row]
         assert labels == ["☎️ They accepted (told us)", "Declined", "Cancelled"]
         assert outbox_messages(session)[1:] == []  # only the offer; the firm heard nothing
 
@@ -86,7 +90,7 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
         outsider = make_staff(session, 9202, "staff", "fen")
         t = translator("tr")
         # The confirmation step names the person and the job, and changes nothing.
-        question = flow.accept_question(session, centre, t, id_of(referral))
+        question = referral_desk.accept_question(session, centre, t, id_of(referral))
         assert "Ayşe Yılmaz" in question.text and "Lezzet Lokantası" in question.text
         assert [c.data for row in question.choices for c in row] == [
             s.AcceptedForSeeker(id_of(referral), "by_phone").pack(),
@@ -101,9 +105,11 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
             (centre, "by_carrier_pigeon", "unknown_reason"),
         ):
             with pytest.raises(Refused, match=reason):
-                flow.accept_for_seeker(session, actor, t, id_of(referral), how, NOW, ISTANBUL)
+                referral_desk.accept_for_seeker(
+                    session, actor, t, id_of(referral), how, NOW, ISTANBUL
+                )
         assert referral.status == codes.REFERRED and len(outbox_messages(session)) == before
-        screen = flow.accept_for_seeker(
+        screen = referral_desk.accept_for_seeker(
             session, centre, t, id_of(referral), "by_phone", NOW, ISTANBUL
         )
         assert "Kaydedildi: İlgileniyor" in screen.text
@@ -121,12 +127,19 @@ def test_an_acceptance_by_phone_is_confirmed_recorded_and_told_to_the_firm_as_th
         # The seeker hears what was recorded on their word, and what the firm received.
         assert told.chat_id == 7201
         assert "İstihdam Merkezi, Lezzet Lokantası firmasındaki" in told.text
-        assert flow.shared_with_firm(t) in told.text and "İstihdam Merkezine bildirin" in told.text
+        assert (
+            staff_common.shared_with_firm(t) in told.text
+            and "İstihdam Merkezine bildirin" in told.text
+        )
         # Pressed again (a second member of staff, an old button): nothing more.
         with pytest.raises(Refused, match="wrong_status"):
-            flow.accept_for_seeker(session, centre, t, id_of(referral), "in_person", NOW, ISTANBUL)
+            referral_desk.accept_for_seeker(
+                session, centre, t, id_of(referral), "in_person", NOW, ISTANBUL
+            )
         # The seeker's own button tells the firm the very same words.
-        flow.interested(session, citizen_of(session, other_citizen), t, id_of(second), True, NOW)
+        referral_answers.interested(
+            session, citizen_of(session, other_citizen), t, id_of(second), True, NOW
+        )
         by_seeker = outbox_messages(session)[-1]
         assert by_seeker.chat_id == 7212 and by_seeker.text == by_staff.text
         assert "Ayşe Yılmaz, telefon +905321112233" in by_staff.text
@@ -146,7 +159,7 @@ def test_the_offer_and_the_thanks_name_exactly_what_the_firm_receives(db: Engine
         "start_date",
     }
     assert set(firms.SHARED) == personal
-    assert tuple(flow.SHARED) == firms.SHARED
+    assert tuple(staff_common.SHARED) == firms.SHARED
     en = (
         "your name, your phone number, the occupations you are looking for, your work "
         "experience and the CV you sent as a PDF, if you sent one"
@@ -155,8 +168,8 @@ def test_the_offer_and_the_thanks_name_exactly_what_the_firm_receives(db: Engine
         "adınız, telefon numaranız, aradığınız meslekler, iş deneyiminiz ve gönderdiyseniz "
         "PDF özgeçmişiniz"
     )
-    assert flow.shared_with_firm(translator("en")) == en
-    assert flow.shared_with_firm(translator("tr")) == tr
+    assert staff_common.shared_with_firm(translator("en")) == en
+    assert staff_common.shared_with_firm(translator("tr")) == tr
     with transaction(db) as session:
         referral, seeker_citizen, _ = _referred(session)
         citizen = citizen_of(session, seeker_citizen)
@@ -165,7 +178,9 @@ def test_the_offer_and_the_thanks_name_exactly_what_the_firm_receives(db: Engine
             "İlgilenirseniz sizi mülakata çağırabilmesi için işverene şu bilgileriniz "
             f"iletilir: {tr}."
         )
-        thanks = flow.interested(session, citizen, translator("en"), id_of(referral), True, NOW)
+        thanks = referral_answers.interested(
+            session, citizen, translator("en"), id_of(referral), True, NOW
+        )
         assert thanks.text == (
             "✅ Thank you! We passed these to Lezzet Lokantası for “Garson”: "
             f"{en}. They will contact you about an interview."
@@ -283,7 +298,9 @@ def test_a_job_found_needs_its_start_date_whoever_records_it(db: Engine) -> None
         # The button asks the date first, counted from the municipality's today: at
         # 22:30 UTC on 3 March it is already 4 March in Türkiye.
         late = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)
-        asked = flow.outcome(session, centre, t, id_of(referral), codes.JOB_FOUND, late, ISTANBUL)
+        asked = referral_desk.outcome(
+            session, centre, t, id_of(referral), codes.JOB_FOUND, late, ISTANBUL
+        )
         assert referral.status == codes.INTERVIEW
         assert "When does the candidate of referral" in asked.text
         assert [c.data for row in asked.choices for c in row] == [
@@ -293,8 +310,8 @@ def test_a_job_found_needs_its_start_date_whoever_records_it(db: Engine) -> None
             s.Card(id_of(referral)).pack(),
         ]
         with pytest.raises(Refused, match="not_found"):
-            flow.job_found_on(session, centre, t, id_of(referral), 400, late, ISTANBUL)
-        flow.job_found_on(session, centre, t, id_of(referral), 7, late, ISTANBUL)
+            referral_desk.job_found_on(session, centre, t, id_of(referral), 400, late, ISTANBUL)
+        referral_desk.job_found_on(session, centre, t, id_of(referral), 7, late, ISTANBUL)
         assert (referral.status, referral.start_date) == (codes.JOB_FOUND, date(2026, 3, 11))
         # …so its start question is asked the day after.
         assert followups.start_questions(session, late, date(2026, 3, 11)) == []
@@ -337,7 +354,9 @@ def test_deleting_a_cv_ends_its_open_referrals_and_keeps_the_milestones(db: Engi
         # The old offer's buttons do nothing, and tell the firm nothing.
         sent = len(outbox_messages(session))
         with pytest.raises(Refused, match="not_found"):
-            flow.interested(session, citizen, translator("tr"), id_of(waiting), True, NOW)
+            referral_answers.interested(
+                session, citizen, translator("tr"), id_of(waiting), True, NOW
+            )
         assert len(outbox_messages(session)) == sent
 
 
@@ -355,7 +374,7 @@ def test_a_seeker_who_declined_is_neither_ranked_nor_referred_again(db: Engine) 
         assert vacancy is not None and seeker is not None
         assert desk.candidates(session, centre, vacancy, NOW) == []
         with pytest.raises(Refused, match="already_referred"):
-            flow.refer(
+            referral_desk.refer(
                 session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date()
             )
         assert len(session.exec(select(Referral)).all()) == 1
@@ -378,10 +397,15 @@ def test_a_vacancy_ends_with_its_last_day_in_turkiye_not_in_utc(db: Engine) -> N
         t = translator("en")
         assert desk.vacancies(session, centre, "published", late.date()) != []  # UTC's day
         assert desk.vacancies(session, centre, "published", today) == []
-        assert "Published vacancies: 0" in flow.desk_screen(session, centre, t, late, ISTANBUL).text
-        assert flow.published(session, centre, t, late, ISTANBUL).text == "No vacancy is published."
+        assert (
+            "Published vacancies: 0" in staff.desk_screen(session, centre, t, late, ISTANBUL).text
+        )
+        assert (
+            vacancy_desk.published(session, centre, t, late, ISTANBUL).text
+            == "No vacancy is published."
+        )
         with pytest.raises(Refused, match="vacancy_expired"):
-            flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), late, today)
+            referral_desk.refer(session, centre, t, id_of(vacancy), id_of(seeker), late, today)
         # Its alert, still waiting, is dropped rather than sent.
         alert = session.exec(select(VacancyAlert)).one()
         assert alert.status == "new"

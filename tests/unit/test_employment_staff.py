@@ -21,7 +21,7 @@ from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Referral, Vacancy
-from flows.employment import staff as flow
+from flows.employment import referral_answers, referral_desk, staff, staff_common, vacancy_desk
 from flows.employment import staff_actions as s
 from handlers.feature import personal_data_of
 from handlers.features import FEATURES
@@ -60,9 +60,9 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
                 lambda m: desk.firms_to_verify(session, m),
                 lambda m: desk.vacancies(session, m, "pending", NOW.date()),
                 lambda m: desk.reject_employer(session, m, employer, "other", NOW),
-                lambda m: flow.desk_screen(session, m, t, NOW, ISTANBUL),
-                lambda m: flow.firm(session, m, t, id_of(employer)),
-                lambda m: flow.verify(session, m, t, id_of(employer), NOW),
+                lambda m: staff.desk_screen(session, m, t, NOW, ISTANBUL),
+                lambda m: staff.firm(session, m, t, id_of(employer)),
+                lambda m: staff.verify(session, m, t, id_of(employer), NOW),
             ):
                 with pytest.raises(Refused, match="not_allowed"):
                     attempt(outsider)
@@ -71,10 +71,10 @@ def test_only_the_centres_staff_supervisors_and_admins_use_the_desk(db: Engine) 
         assert desk.is_staff(centre) and desk.is_staff(supervisor)
         assert [e.id for e in desk.firms_to_verify(session, supervisor)] == [employer.id]
         # The refusal a citizen sees for an old staff button, in their language.
-        assert flow.refusal(t, "not_allowed") == (
+        assert staff_common.refusal(t, "not_allowed") == (
             "⛔ Bu işlemi yalnızca İstihdam Merkezi personeli yapabilir."
         )
-        assert flow.refusal(translator("en"), "not_allowed") == (
+        assert staff_common.refusal(translator("en"), "not_allowed") == (
             "⛔ Only the employment centre's staff can do this."
         )
 
@@ -92,7 +92,7 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         t = translator("tr")
         with pytest.raises(Refused, match="unknown_reason"):
             desk.reject_employer(session, centre, doubtful, "dislike", NOW)
-        flow.reject(session, centre, t, id_of(doubtful), "tax_number", NOW)
+        staff.reject(session, centre, t, id_of(doubtful), "tax_number", NOW)
         assert (doubtful.rejected_at, doubtful.rejection_reason) == (NOW, "tax_number")
         # /verilerim tells the firm's citizen that, and why.
         [mine] = privacy.export(session, owner, personal_data_of(FEATURES), NOW)["employment"][
@@ -101,20 +101,20 @@ def test_a_firm_turned_down_and_a_vacancy_sent_back_leave_the_queues_with_a_reas
         assert (mine["rejected_at"], mine["rejection_reason"]) == (NOW.isoformat(), "tax_number")
         with pytest.raises(Refused, match="already_rejected"):
             desk.reject_employer(session, centre, doubtful, "other", NOW)
-        screen = flow.verify(session, centre, t, id_of(employer), NOW)
+        screen = staff.verify(session, centre, t, id_of(employer), NOW)
         assert "Ege Lojistik doğrulandı" in screen.text
         assert desk.firms_to_verify(session, centre) == []
         vacancy = forklift_vacancy(session, employer)
         assert [v.id for v, _ in desk.vacancies(session, centre, "pending", NOW.date())] == [
             vacancy.id
         ]
-        flow.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW, ISTANBUL)
+        vacancy_desk.send_back(session, centre, t, id_of(vacancy), "not_allowed", NOW, ISTANBUL)
         assert vacancy.status == "draft"
         assert desk.vacancies(session, centre, "pending", NOW.date()) == []
         with pytest.raises(Refused, match="wrong_status"):
             desk.return_vacancy(session, centre, vacancy, "other")
         registry.submit_vacancy(session, employer, vacancy)
-        flow.approve(session, centre, t, id_of(vacancy), NOW, ISTANBUL)
+        vacancy_desk.approve(session, centre, t, id_of(vacancy), NOW, ISTANBUL)
         assert vacancy.status == "published"
         texts = [(m.chat_id, m.text) for m in outbox_messages(session)]
     # Each firm's citizen is told, in their own language, with the reason.
@@ -141,15 +141,19 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         seeker = registry.save_cv(session, citizen, sample_cv(), NOW)
         vacancy = published_vacancy(session, owner, centre)
         t = translator("tr")
-        shown = flow.candidates(session, centre, t, id_of(vacancy), NOW)
+        shown = referral_desk.candidates(session, centre, t, id_of(vacancy), NOW)
         assert "1. <b>Ayşe Yılmaz</b> — 100 puan" in shown.text
         assert (
             "aynı meslek (Garsonlar) · Ümraniye ilçesinde oturuyor · hemen başlayabilir · "
             "çalışma şekli uygun · bugün etkin"
         ) in shown.text
-        later = flow.candidates(session, centre, t, id_of(vacancy), NOW + timedelta(days=3))
+        later = referral_desk.candidates(
+            session, centre, t, id_of(vacancy), NOW + timedelta(days=3)
+        )
         assert "en son 3 gün önce etkin" in later.text
-        screen = flow.refer(session, centre, t, id_of(vacancy), id_of(seeker), NOW, NOW.date())
+        screen = referral_desk.refer(
+            session, centre, t, id_of(vacancy), id_of(seeker), NOW, NOW.date()
+        )
         assert "Ayşe Yılmaz yönlendirildi" in screen.text
         assert "Ayşe Yılmaz" not in "".join(c.label for row in screen.choices for c in row)
         referral = session.exec(select(Referral)).one()
@@ -166,8 +170,8 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         ]
         # Only the seeker answers; the firm's citizen cannot.
         with pytest.raises(Refused, match="not_allowed"):
-            flow.interested(session, owner, t, id_of(referral), True, NOW)
-        answer = flow.interested(session, citizen, t, id_of(referral), True, NOW)
+            referral_answers.interested(session, owner, t, id_of(referral), True, NOW)
+        answer = referral_answers.interested(session, citizen, t, id_of(referral), True, NOW)
         assert referral.status == codes.INTERESTED
         assert "Lezzet Lokantası" in answer.text
         told = outbox_messages(session)[-1]
@@ -175,7 +179,7 @@ def test_a_referral_reaches_the_seeker_with_two_buttons_and_interest_reaches_the
         assert "Ayşe Yılmaz, telefon +905321112233" in told.text
         # A second press of the same answer (two taps, two devices) changes nothing.
         with pytest.raises(Refused, match="wrong_status"):
-            flow.interested(session, citizen, t, id_of(referral), True, NOW)
+            referral_answers.interested(session, citizen, t, id_of(referral), True, NOW)
 
 
 # --- The follow-up sweep ---------------------------------------------------------------------
@@ -193,7 +197,7 @@ def test_the_interview_question_is_asked_once_a_day_after_and_staff_reminded_onc
         assert followups.interview_questions(session, asked_at + timedelta(hours=1)) == []
         assert referral.interview_asked_at == asked_at
         set_citizen_language(session, id_of(citizen), "en")
-        flow.ask_interview(session, referral, asked_at)
+        referral_answers.ask_interview(session, referral, asked_at)
         [question] = outbox_messages(session)
         assert (question.chat_id, question.text) == (
             7110,
@@ -238,7 +242,9 @@ def test_an_interview_that_did_not_happen_goes_to_staff_at_the_next_sweep(
             followups.answer_interview(session, owner, referral, False, asked_at)
         followups.answer_interview(session, citizen, referral, False, asked_at)
         assert followups.reminders(session, calendar, asked_at, 3) == [(referral, "interview")]
-        screen = flow.reminder(session, referral, "interview", translator("tr"), calendar.tz)
+        screen = referral_desk.reminder(
+            session, referral, "interview", translator("tr"), calendar.tz
+        )
         assert "mülakatın yapılmadığını" in screen.text
         assert "Ayşe Yılmaz, +905321112233" in screen.text
         labels = [c.label for row in screen.choices for c in row]
@@ -256,7 +262,7 @@ def test_the_start_question_goes_to_both_and_the_first_answer_settles_it(
         assert followups.start_questions(session, NOW, date(2026, 3, 9)) == []
         asked_at = NOW + timedelta(days=7)
         assert followups.start_questions(session, asked_at, date(2026, 3, 10)) == [referral]
-        flow.ask_start(session, referral, asked_at)
+        referral_answers.ask_start(session, referral, asked_at)
         assert followups.start_questions(session, asked_at, date(2026, 3, 11)) == []
         asked = {m.chat_id: m for m in outbox_messages(session)}
         assert asked[7110].text == (
@@ -290,8 +296,10 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
         other = make_staff(session, 9102, "staff", "fen")
         t = translator("tr")
         with pytest.raises(Refused, match="not_allowed"):
-            flow.outcome(session, other, t, id_of(referral), codes.STARTED, tuesday, calendar.tz)
-        reasons = flow.not_hired_reasons(session, centre, t, id_of(referral))
+            referral_desk.outcome(
+                session, other, t, id_of(referral), codes.STARTED, tuesday, calendar.tz
+            )
+        reasons = referral_desk.not_hired_reasons(session, centre, t, id_of(referral))
         assert [c.label for row in reasons.choices for c in row] == [
             "Gelmedi",
             "Nitelikleri uymadı",
@@ -300,9 +308,9 @@ def test_an_unanswered_start_question_reminds_staff_who_set_the_outcome(
             "Başka bir neden",
             "⬅️ Geri",
         ]
-        back = flow.card(session, centre, t, id_of(referral), calendar.tz)
+        back = referral_desk.card(session, centre, t, id_of(referral), calendar.tz)
         assert "Durum: İş bulundu" in back.text
-        screen = flow.outcome(
+        screen = referral_desk.outcome(
             session, centre, t, id_of(referral), codes.STARTED, tuesday, calendar.tz
         )
 
@@ -355,7 +363,7 @@ def test_staff_hear_when_a_referred_seeker_cannot_be_reached(db: Engine) -> None
         vacancy = published_vacancy(session, owner, centre)
         citizen.blocked_at = NOW  # they blocked the bot
         session.add(citizen)
-        screen = flow.refer(
+        screen = referral_desk.refer(
             session, centre, translator("tr"), id_of(vacancy), id_of(seeker), NOW, NOW.date()
         )
         assert "Telegram'dan ulaşılamıyor; lütfen kendisini telefonla arayıp" in screen.text
