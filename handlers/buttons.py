@@ -1,6 +1,5 @@
 """Typed buttons in Telegram: a Buttons router per feature sends each kind of action
-(flows.actions.Action, or Button, an Action that makes its own inline button) to its own
-handler, from one CallbackQueryHandler.
+(flows.actions.Action) to its own handler, from one CallbackQueryHandler.
 
     @buttons.on(Withdraw)
     async def withdraw(update: Update, context: KentContext, button: Withdraw) -> None: ...
@@ -16,25 +15,11 @@ import typing
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from flows.actions import Action
 from handlers.common import KentContext, is_private
-
-
-class Button(Action):
-    """A typed action shown as a Telegram inline button."""
-
-    def button(self, label: str) -> InlineKeyboardButton:
-        """An inline button showing `label` that sends this data."""
-        return inline(self, label)
-
-
-def inline(action: Action, label: str) -> InlineKeyboardButton:
-    """An inline button for any action (those of flows/ know nothing of Telegram)."""
-    return InlineKeyboardButton(label, callback_data=action.pack())
-
 
 B = typing.TypeVar("B", bound=Action)
 ButtonHandler = Callable[[Update, KentContext, Any], Coroutine[Any, Any, None]]

@@ -12,7 +12,8 @@ from telegram import Update
 from common.i18n import N_
 from core import conversation
 from core.text_match import fold
-from handlers.buttons import Button, Buttons
+from flows.actions import Action
+from handlers.buttons import Buttons
 from handlers.common import KentContext, private
 from handlers.feature import Command, Every, Feature, MenuButton, Steps
 
@@ -21,7 +22,7 @@ STEP = "collection_area"
 
 
 @dataclass(frozen=True)
-class OpenDays(Button, prefix="menu:rubbish"):
+class OpenDays(Action, prefix="menu:rubbish"):
     """🗑 Collection days, in the main menu."""
 
 

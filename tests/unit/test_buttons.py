@@ -16,7 +16,6 @@ from flows.filing import actions as filing_actions  # noqa: F401  (its actions)
 from flows.my_requests import actions as my_actions  # noqa: F401  (its actions)
 from flows.staff_card import actions as card_actions  # noqa: F401  (its actions)
 from handlers import basics, council, privacy, survey  # noqa: F401  (buttons)
-from handlers.buttons import Button
 
 
 def kinds() -> list[type[Action]]:
@@ -60,18 +59,18 @@ def test_every_button_of_the_bot_fits_telegrams_64_bytes_and_unpacks_to_itself(
 
 
 @dataclass(frozen=True)
-class Pick(Button, prefix="t:pick"):
+class Pick(Action, prefix="t:pick"):
     item_id: int
     code: str
 
 
 @dataclass(frozen=True)
-class PickAll(Button, prefix="t:pickall"):
+class PickAll(Action, prefix="t:pickall"):
     pass
 
 
 @dataclass(frozen=True)
-class Rate(Button, prefix="t:rate"):
+class Rate(Action, prefix="t:rate"):
     score: Literal[1, 2, 3]
 
 
@@ -119,7 +118,7 @@ def test_pack_refuses_what_telegram_would_refuse() -> None:
 
 
 @dataclass(frozen=True)
-class Swap(Button, prefix="t:swap"):
+class Swap(Action, prefix="t:swap"):
     code: str
     item_id: int
 
