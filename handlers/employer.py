@@ -2,9 +2,11 @@
 menu opens the citizen's firms; a firm is registered by chat, a verified firm posts
 vacancies for the centre's approval, sees the candidates referred to them (those who
 said they are interested) and records what happened. What each screen shows is
-flows.employment.employer's; this module only routes the presses (`j:`) and the typed
-answers (steps e_firm, e_vac, e_out) to it. Ownership of every firm, vacancy and
-referral is checked in core.employment.firms, never read from the button."""
+flows.employment's: employer (the firms), employer_wizard (registering a firm, writing
+a vacancy) and employer_vacancies (the vacancies, candidates and outcomes); this module
+only routes the presses (`j:`) and the typed answers (steps e_firm, e_vac, e_out) to
+them. Ownership of every firm, vacancy and referral is checked in core.employment.firms,
+never read from the button."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from db.models import Citizen, ConversationState
 from db.types import utcnow
 from flows.employment import employer as flow
 from flows.employment import employer_actions as j
+from flows.employment import employer_vacancies as vacancy_flow
+from flows.employment import employer_wizard as wizard
 from flows.employment.employer_screens import refusal
 from flows.employment.employer_state import EmployerStep
 from flows.screen import Screen
@@ -62,7 +66,7 @@ def _plain(work: Callable[..., Screen], *args: object) -> Act:
 
 def _register(context: KentContext) -> Act:
     controller = context.config.kvkk.data_controller or context.config.municipality.name
-    return _plain(flow.register, controller)
+    return _plain(wizard.register, controller)
 
 
 @buttons.on(j.Home)
@@ -77,57 +81,57 @@ async def register(update: Update, context: KentContext, button: j.Register) -> 
 
 @buttons.on(j.Consented)
 async def consented(update: Update, context: KentContext, button: j.Consented) -> None:
-    await press(update, context, _plain(flow.consented))
+    await press(update, context, _plain(wizard.consented))
 
 
 @buttons.on(j.Back)
 async def back(update: Update, context: KentContext, button: j.Back) -> None:
-    await press(update, context, _plain(flow.back))
+    await press(update, context, _plain(wizard.back))
 
 
 @buttons.on(j.Cancel)
 async def cancel(update: Update, context: KentContext, button: j.Cancel) -> None:
-    await press(update, context, _plain(flow.cancel))
+    await press(update, context, _plain(wizard.cancel))
 
 
 @buttons.on(j.Skip)
 async def skip(update: Update, context: KentContext, button: j.Skip) -> None:
-    await press(update, context, _plain(flow.skip))
+    await press(update, context, _plain(wizard.skip))
 
 
 @buttons.on(j.Pick)
 async def pick(update: Update, context: KentContext, button: j.Pick) -> None:
-    await press(update, context, _plain(flow.pick, button.value))
+    await press(update, context, _plain(wizard.pick, button.value))
 
 
 @buttons.on(j.Occupation)
 async def occupation(update: Update, context: KentContext, button: j.Occupation) -> None:
-    await press(update, context, _plain(flow.occupation, button.code))
+    await press(update, context, _plain(wizard.occupation, button.code))
 
 
 @buttons.on(j.Until)
 async def until(update: Update, context: KentContext, button: j.Until) -> None:
-    await press(update, context, _zoned(context, flow.until, button.months))
+    await press(update, context, _zoned(context, wizard.until, button.months))
 
 
 @buttons.on(j.Summary)
 async def summary(update: Update, context: KentContext, button: j.Summary) -> None:
-    await press(update, context, _plain(flow.summary))
+    await press(update, context, _plain(wizard.summary))
 
 
 @buttons.on(j.EditMenu)
 async def edit_menu(update: Update, context: KentContext, button: j.EditMenu) -> None:
-    await press(update, context, _plain(flow.edit_menu))
+    await press(update, context, _plain(wizard.edit_menu))
 
 
 @buttons.on(j.Edit)
 async def edit(update: Update, context: KentContext, button: j.Edit) -> None:
-    await press(update, context, _plain(flow.edit, button.field))
+    await press(update, context, _plain(wizard.edit, button.field))
 
 
 @buttons.on(j.Save)
 async def save(update: Update, context: KentContext, button: j.Save) -> None:
-    await press(update, context, flow.save)
+    await press(update, context, wizard.save)
 
 
 @buttons.on(j.Firm)
@@ -137,27 +141,27 @@ async def firm(update: Update, context: KentContext, button: j.Firm) -> None:
 
 @buttons.on(j.NewVacancy)
 async def new_vacancy(update: Update, context: KentContext, button: j.NewVacancy) -> None:
-    await press(update, context, _plain(flow.new_vacancy, button.employer_id))
+    await press(update, context, _plain(wizard.new_vacancy, button.employer_id))
 
 
 @buttons.on(j.Vacancies)
 async def vacancies(update: Update, context: KentContext, button: j.Vacancies) -> None:
-    await press(update, context, _plain(flow.vacancies, button.employer_id))
+    await press(update, context, _plain(vacancy_flow.vacancies, button.employer_id))
 
 
 @buttons.on(j.Vacancy)
 async def vacancy(update: Update, context: KentContext, button: j.Vacancy) -> None:
-    await press(update, context, _plain(flow.vacancy, button.vacancy_id))
+    await press(update, context, _plain(vacancy_flow.vacancy, button.vacancy_id))
 
 
 @buttons.on(j.CorrectFirm)
 async def correct_firm(update: Update, context: KentContext, button: j.CorrectFirm) -> None:
-    await press(update, context, _plain(flow.correct_firm, button.employer_id))
+    await press(update, context, _plain(wizard.correct_firm, button.employer_id))
 
 
 @buttons.on(j.CorrectVacancy)
 async def correct_vacancy(update: Update, context: KentContext, button: j.CorrectVacancy) -> None:
-    await press(update, context, _plain(flow.correct_vacancy, button.vacancy_id))
+    await press(update, context, _plain(wizard.correct_vacancy, button.vacancy_id))
 
 
 @buttons.on(j.Candidate)
@@ -166,7 +170,7 @@ async def candidate(update: Update, context: KentContext, button: j.Candidate) -
     await press(
         update,
         context,
-        lambda session, citizen, t, now: flow.candidate(
+        lambda session, citizen, t, now: vacancy_flow.candidate(
             session, citizen, t, button.referral_id, tz
         ),
     )
@@ -184,12 +188,16 @@ async def cv_file(update: Update, context: KentContext, button: j.CVFile) -> Non
 
 @buttons.on(j.Outcome)
 async def outcome(update: Update, context: KentContext, button: j.Outcome) -> None:
-    await press(update, context, _zoned(context, flow.outcome, button.referral_id, button.to))
+    await press(
+        update, context, _zoned(context, vacancy_flow.outcome, button.referral_id, button.to)
+    )
 
 
 @buttons.on(j.Reason)
 async def reason(update: Update, context: KentContext, button: j.Reason) -> None:
-    await press(update, context, _zoned(context, flow.reason, button.referral_id, button.reason))
+    await press(
+        update, context, _zoned(context, vacancy_flow.reason, button.referral_id, button.reason)
+    )
 
 
 @buttons.on(j.Undecided)
@@ -198,7 +206,7 @@ async def undecided(update: Update, context: KentContext, button: j.Undecided) -
     await press(
         update,
         context,
-        lambda session, citizen, t, now: flow.undecided(
+        lambda session, citizen, t, now: vacancy_flow.undecided(
             session, citizen, t, button.referral_id, tz
         ),
     )
@@ -206,12 +214,12 @@ async def undecided(update: Update, context: KentContext, button: j.Undecided) -
 
 @buttons.on(j.Day)
 async def day(update: Update, context: KentContext, button: j.Day) -> None:
-    await press(update, context, _zoned(context, flow.day, button.offset))
+    await press(update, context, _zoned(context, vacancy_flow.day, button.offset))
 
 
 @buttons.on(j.Close)
 async def close(update: Update, context: KentContext, button: j.Close) -> None:
-    await press(update, context, _plain(flow.close, button.vacancy_id))
+    await press(update, context, _plain(vacancy_flow.close, button.vacancy_id))
 
 
 @buttons.on(j.CloseConfirmed)
@@ -219,7 +227,7 @@ async def close_confirmed(update: Update, context: KentContext, button: j.CloseC
     await press(
         update,
         context,
-        lambda session, citizen, t, now: flow.close_confirmed(
+        lambda session, citizen, t, now: vacancy_flow.close_confirmed(
             session, citizen, t, button.vacancy_id, now
         ),
     )
@@ -235,8 +243,8 @@ def _answer(
     tz: ZoneInfo,
 ) -> Screen:
     if step == EmployerStep.OUTCOME:
-        return flow.outcome_answer(session, citizen, t, text, now, tz)
-    return flow.answer(session, citizen, t, text, now, tz)
+        return vacancy_flow.outcome_answer(session, citizen, t, text, now, tz)
+    return wizard.answer(session, citizen, t, text, now, tz)
 
 
 async def on_message(update: Update, context: KentContext) -> bool:

@@ -133,7 +133,7 @@ def ask_interview(session: Session, referral: Referral, now: datetime) -> None:
 def ask_interview_firm(session: Session, referral: Referral, now: datetime) -> None:
     """Queue "How did the interview with … go?" for the firm's registering citizen, with
     the firm's own outcome buttons: hired asks the start date and not hired the reason
-    (flows.employment.employer.outcome), not yet decided leaves it open."""
+    (flows.employment.employer_vacancies.outcome), not yet decided leaves it open."""
     assert referral.id is not None
     referral_id = referral.id
     seeker = session.get(JobSeeker, referral.seeker_id)

@@ -20,6 +20,8 @@ from core.refusals import Refused
 from db.engine import transaction
 from db.models import ConversationState, Employer, Referral, Vacancy
 from flows.employment import employer as flow
+from flows.employment import employer_vacancies as vacancy_flow
+from flows.employment import employer_wizard as wizard
 from tests.builders import citizen_of, make_citizen
 from tests.employment_builders import NOW, firm_with_referrals, posted_vacancy, registered_firm
 
@@ -97,7 +99,9 @@ def test_an_interview_far_ahead_or_long_ago_is_refused(db: Engine) -> None:
 
 def _asked(db: Engine, owner_id: int, referral_id: int, to: str) -> None:
     with transaction(db) as session:
-        flow.outcome(session, citizen_of(session, owner_id), tr, referral_id, to, CLOCK, IST)
+        vacancy_flow.outcome(
+            session, citizen_of(session, owner_id), tr, referral_id, to, CLOCK, IST
+        )
 
 
 def test_a_yearless_interview_date_is_stored_as_the_day_just_passed_and_said_back(
@@ -107,7 +111,7 @@ def test_a_yearless_interview_date_is_stored_as_the_day_just_passed_and_said_bac
     _asked(db, owner_id, interested, codes.INTERVIEW)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        screen = flow.outcome_answer(session, owner, tr, "5.12 14:30", CLOCK, IST)
+        screen = vacancy_flow.outcome_answer(session, owner, tr, "5.12 14:30", CLOCK, IST)
     assert "✅ Mülakat tarihi 5 Aralık 2026 14:30 olarak kaydedildi." in screen.text
     with transaction(db) as session:
         referral = session.get(Referral, interested)
@@ -121,7 +125,7 @@ def test_an_interview_three_months_ahead_is_asked_again_with_the_reason(db: Engi
     _asked(db, owner_id, interested, codes.INTERVIEW)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        screen = flow.outcome_answer(session, owner, en, "10.3.2027", CLOCK, IST)
+        screen = vacancy_flow.outcome_answer(session, owner, en, "10.3.2027", CLOCK, IST)
     assert "at most 60 days ahead" in screen.text and "When is the interview" in screen.text
     with transaction(db) as session:
         referral = session.get(Referral, interested)
@@ -135,7 +139,7 @@ def test_a_start_date_is_said_back(db: Engine) -> None:
     _asked(db, owner_id, interested, codes.JOB_FOUND)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        screen = flow.outcome_answer(session, owner, en, "1.12", CLOCK, IST)
+        screen = vacancy_flow.outcome_answer(session, owner, en, "1.12", CLOCK, IST)
     assert "Hired, starting on 1 December 2026: recorded." in screen.text
     with transaction(db) as session:
         referral = session.get(Referral, interested)
@@ -152,11 +156,11 @@ def test_an_outcome_date_is_not_asked_over_a_vacancy_being_written(db: Engine) -
         assert referral is not None and referral.employer_id is not None
         employer_id = referral.employer_id
         owner = citizen_of(session, owner_id)
-        flow.new_vacancy(session, owner, en, employer_id)
-        flow.answer(session, owner, en, "Kasiyer", CLOCK, IST)
+        wizard.new_vacancy(session, owner, en, employer_id)
+        wizard.answer(session, owner, en, "Kasiyer", CLOCK, IST)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        screen = flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
+        screen = vacancy_flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
     assert "You are writing a vacancy" in screen.text
     assert [c.label for row in screen.choices for c in row] == [
         "📝 Go to the vacancy",
@@ -169,12 +173,12 @@ def test_an_outcome_date_is_not_asked_over_a_vacancy_being_written(db: Engine) -
         assert draft.data["title"] == "Kasiyer"  # nothing typed is lost
         owner = citizen_of(session, owner_id)
         # Going to it: the vacancy's next question, the title kept.
-        resumed = flow.new_vacancy(session, owner, en, employer_id)
+        resumed = wizard.new_vacancy(session, owner, en, employer_id)
         assert "Which occupation" in resumed.text
-        flow.cancel(session, owner, en)
+        wizard.cancel(session, owner, en)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        asked = flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
+        asked = vacancy_flow.outcome(session, owner, en, interested, codes.INTERVIEW, CLOCK, IST)
     assert "When is the interview" in asked.text
 
 
@@ -235,16 +239,16 @@ def test_the_firm_corrects_a_vacancy_sent_back_through_the_wizard(db: Engine) ->
     owner_id, vacancy_id, _ = _sent_back(db)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        shown = flow.vacancy(session, owner, en, vacancy_id)
+        shown = vacancy_flow.vacancy(session, owner, en, vacancy_id)
         assert "sent this vacancy back" in shown.text
         labels = [c.label for row in shown.choices for c in row]
         assert "✏️ Correct and send again" in labels
-        summary = flow.correct_vacancy(session, owner, en, vacancy_id)
+        summary = wizard.correct_vacancy(session, owner, en, vacancy_id)
         assert "Garson" in summary.text
         assert "📨 Send again for approval" in [c.label for row in summary.choices for c in row]
-        flow.edit(session, owner, en, "title")
-        flow.answer(session, owner, en, "Deneyimli garson", CLOCK, IST)
-        done = flow.save(session, owner, en, NOW)
+        wizard.edit(session, owner, en, "title")
+        wizard.answer(session, owner, en, "Deneyimli garson", CLOCK, IST)
+        done = wizard.save(session, owner, en, NOW)
     assert "sent to the employment centre again" in done.text
     with transaction(db) as session:
         (vacancy,) = session.exec(select(Vacancy)).all()
@@ -331,11 +335,11 @@ def test_the_owner_sees_why_the_firm_was_turned_down_and_corrects_it(db: Engine)
         shown = flow.firm(session, owner, en, employer_id)
         assert "⛔ Turned down: The tax number does not match the firm." in shown.text
         assert "Awaiting verification" not in shown.text
-        summary = flow.correct_firm(session, owner, en, employer_id)
+        summary = wizard.correct_firm(session, owner, en, employer_id)
         assert "📨 Send again for verification" in [c.label for row in summary.choices for c in row]
-        flow.edit(session, owner, en, "tax_number")
-        flow.answer(session, owner, en, "1234567890", CLOCK, IST)
-        done = flow.save(session, owner, en, NOW)
+        wizard.edit(session, owner, en, "tax_number")
+        wizard.answer(session, owner, en, "1234567890", CLOCK, IST)
+        done = wizard.save(session, owner, en, NOW)
     assert "sent to the employment centre again" in done.text
     with transaction(db) as session:
         employer = session.get(Employer, employer_id)
@@ -412,14 +416,14 @@ def test_the_firm_wizard_claims_an_imported_firm(db: Engine) -> None:
     owner_id = make_citizen(db, 7501)
     with transaction(db) as session:
         owner = citizen_of(session, owner_id)
-        flow.consented(session, owner, en)
+        wizard.consented(session, owner, en)
         for typed in ("Demir Lojistik A.Ş.", "4540536920"):
-            asked = flow.answer(session, owner, en, typed, CLOCK, IST)
+            asked = wizard.answer(session, owner, en, typed, CLOCK, IST)
         assert "sector" in asked.text  # the imported firm's VKN is not "already registered"
-        flow.skip(session, owner, en)
+        wizard.skip(session, owner, en)
         for typed in ("Tepebaşı", "Ayşe Demir", "0532 123 45 67"):
-            flow.answer(session, owner, en, typed, CLOCK, IST)
-        done = flow.save(session, owner, en, NOW)
+            wizard.answer(session, owner, en, typed, CLOCK, IST)
+        done = wizard.save(session, owner, en, NOW)
     assert "is registered" in done.text
     with transaction(db) as session:
         (employer,) = session.exec(select(Employer)).all()

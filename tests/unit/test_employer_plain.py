@@ -24,7 +24,7 @@ from db.models import Citizen, ConversationState, Employer, Referral, Vacancy
 from db.types import utcnow
 from flows.actions import Action, parse
 from flows.employment import actions as a
-from flows.employment import employer, seeker
+from flows.employment import employer, employer_vacancies, employer_wizard, seeker
 from flows.employment import employer_actions as j
 from flows.plain import Message
 from flows.screen import Screen
@@ -45,37 +45,47 @@ Press = Callable[[Session, Citizen, Translator, Any, datetime], Screen]
 PRESSES: dict[type[Action], Press] = {
     a.Menu: lambda s, who, t, act, now: seeker.menu(s, who, t),
     j.Home: lambda s, who, t, act, now: employer.home(s, who, t),
-    j.Register: lambda s, who, t, act, now: employer.register(s, who, t, "Kent Belediyesi"),
-    j.Consented: lambda s, who, t, act, now: employer.consented(s, who, t),
-    j.Back: lambda s, who, t, act, now: employer.back(s, who, t),
-    j.Cancel: lambda s, who, t, act, now: employer.cancel(s, who, t),
-    j.Skip: lambda s, who, t, act, now: employer.skip(s, who, t),
-    j.Pick: lambda s, who, t, act, now: employer.pick(s, who, t, act.value),
-    j.Occupation: lambda s, who, t, act, now: employer.occupation(s, who, t, act.code),
-    j.Until: lambda s, who, t, act, now: employer.until(s, who, t, act.months, now, TZ),
-    j.Summary: lambda s, who, t, act, now: employer.summary(s, who, t),
-    j.EditMenu: lambda s, who, t, act, now: employer.edit_menu(s, who, t),
-    j.Edit: lambda s, who, t, act, now: employer.edit(s, who, t, act.field),
-    j.Save: lambda s, who, t, act, now: employer.save(s, who, t, now),
+    j.Register: lambda s, who, t, act, now: employer_wizard.register(s, who, t, "Kent Belediyesi"),
+    j.Consented: lambda s, who, t, act, now: employer_wizard.consented(s, who, t),
+    j.Back: lambda s, who, t, act, now: employer_wizard.back(s, who, t),
+    j.Cancel: lambda s, who, t, act, now: employer_wizard.cancel(s, who, t),
+    j.Skip: lambda s, who, t, act, now: employer_wizard.skip(s, who, t),
+    j.Pick: lambda s, who, t, act, now: employer_wizard.pick(s, who, t, act.value),
+    j.Occupation: lambda s, who, t, act, now: employer_wizard.occupation(s, who, t, act.code),
+    j.Until: lambda s, who, t, act, now: employer_wizard.until(s, who, t, act.months, now, TZ),
+    j.Summary: lambda s, who, t, act, now: employer_wizard.summary(s, who, t),
+    j.EditMenu: lambda s, who, t, act, now: employer_wizard.edit_menu(s, who, t),
+    j.Edit: lambda s, who, t, act, now: employer_wizard.edit(s, who, t, act.field),
+    j.Save: lambda s, who, t, act, now: employer_wizard.save(s, who, t, now),
     j.Firm: lambda s, who, t, act, now: employer.firm(s, who, t, act.employer_id),
-    j.NewVacancy: lambda s, who, t, act, now: employer.new_vacancy(s, who, t, act.employer_id),
-    j.Vacancies: lambda s, who, t, act, now: employer.vacancies(s, who, t, act.employer_id),
-    j.Vacancy: lambda s, who, t, act, now: employer.vacancy(s, who, t, act.vacancy_id),
-    j.CorrectFirm: lambda s, who, t, act, now: employer.correct_firm(s, who, t, act.employer_id),
-    j.CorrectVacancy: lambda s, who, t, act, now: employer.correct_vacancy(
+    j.NewVacancy: lambda s, who, t, act, now: employer_wizard.new_vacancy(
+        s, who, t, act.employer_id
+    ),
+    j.Vacancies: lambda s, who, t, act, now: employer_vacancies.vacancies(
+        s, who, t, act.employer_id
+    ),
+    j.Vacancy: lambda s, who, t, act, now: employer_vacancies.vacancy(s, who, t, act.vacancy_id),
+    j.CorrectFirm: lambda s, who, t, act, now: employer_wizard.correct_firm(
+        s, who, t, act.employer_id
+    ),
+    j.CorrectVacancy: lambda s, who, t, act, now: employer_wizard.correct_vacancy(
         s, who, t, act.vacancy_id
     ),
-    j.Candidate: lambda s, who, t, act, now: employer.candidate(s, who, t, act.referral_id, TZ),
-    j.Outcome: lambda s, who, t, act, now: employer.outcome(
+    j.Candidate: lambda s, who, t, act, now: employer_vacancies.candidate(
+        s, who, t, act.referral_id, TZ
+    ),
+    j.Outcome: lambda s, who, t, act, now: employer_vacancies.outcome(
         s, who, t, act.referral_id, act.to, now, TZ
     ),
-    j.Reason: lambda s, who, t, act, now: employer.reason(
+    j.Reason: lambda s, who, t, act, now: employer_vacancies.reason(
         s, who, t, act.referral_id, act.reason, now, TZ
     ),
-    j.Day: lambda s, who, t, act, now: employer.day(s, who, t, act.offset, now, TZ),
-    j.Undecided: lambda s, who, t, act, now: employer.undecided(s, who, t, act.referral_id, TZ),
-    j.Close: lambda s, who, t, act, now: employer.close(s, who, t, act.vacancy_id),
-    j.CloseConfirmed: lambda s, who, t, act, now: employer.close_confirmed(
+    j.Day: lambda s, who, t, act, now: employer_vacancies.day(s, who, t, act.offset, now, TZ),
+    j.Undecided: lambda s, who, t, act, now: employer_vacancies.undecided(
+        s, who, t, act.referral_id, TZ
+    ),
+    j.Close: lambda s, who, t, act, now: employer_vacancies.close(s, who, t, act.vacancy_id),
+    j.CloseConfirmed: lambda s, who, t, act, now: employer_vacancies.close_confirmed(
         s, who, t, act.vacancy_id, now
     ),
 }
@@ -126,9 +136,9 @@ class PlainChat:
             draft = session.get(ConversationState, citizen.id)
             assert draft is not None
             if draft.step == "e_out":
-                return employer.outcome_answer(session, citizen, t, text, utcnow(), TZ)
+                return employer_vacancies.outcome_answer(session, citizen, t, text, utcnow(), TZ)
             assert draft.step in ("e_firm", "e_vac")
-            return employer.answer(session, citizen, t, text, utcnow(), TZ)
+            return employer_wizard.answer(session, citizen, t, text, utcnow(), TZ)
 
         self._with_citizen(answer)
 

@@ -19,8 +19,8 @@ from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
 from db.models import Citizen, Referral
-from flows.employment import employer, referral_answers
 from flows.employment import employer_actions as j
+from flows.employment import employer_vacancies, referral_answers
 from tests.builders import id_of
 from tests.employment_builders import (
     NOW,
@@ -84,9 +84,11 @@ def test_hired_asks_the_start_date_and_ends_the_staff_reminder(
         owner = session.get(Citizen, owner_id)
         assert owner is not None
         t, now = translator("tr"), NOW + timedelta(days=1, hours=2)
-        asked = employer.outcome(session, owner, t, id_of(referral), "job_found", now, calendar.tz)
+        asked = employer_vacancies.outcome(
+            session, owner, t, id_of(referral), "job_found", now, calendar.tz
+        )
         assert "Aday işe ne zaman başlıyor?" in asked.text
-        done = employer.day(session, owner, t, 1, now, calendar.tz)
+        done = employer_vacancies.day(session, owner, t, 1, now, calendar.tz)
         assert referral.status == codes.JOB_FOUND
         assert referral.start_date is not None
         assert done.text.startswith(
@@ -107,21 +109,21 @@ def test_not_hired_asks_the_reason_and_not_yet_decided_records_nothing(
         owner = session.get(Citizen, owner_id)
         assert owner is not None
         t, now = translator("tr"), NOW + timedelta(days=1, hours=2)
-        waiting = employer.undecided(session, owner, t, id_of(referral), calendar.tz)
+        waiting = employer_vacancies.undecided(session, owner, t, id_of(referral), calendar.tz)
         assert "Karar verdiğinizde sonucu buradan" in waiting.text
         assert referral.status == codes.INTERVIEW
         # Someone else's press changes nothing.
         stranger = session.get(Citizen, make_citizen_in(session, 7199))
         assert stranger is not None
         with pytest.raises(Refused, match="not_allowed"):
-            employer.undecided(session, stranger, t, id_of(referral), calendar.tz)
+            employer_vacancies.undecided(session, stranger, t, id_of(referral), calendar.tz)
         # Still undecided after three working days, and the seeker silent: staff are
         # reminded as before.
         monday = NOW + timedelta(days=6)
         assert followups.reminders(session, calendar, monday, 3) == [(referral, "interview")]
-        reasons = employer.outcome(
+        reasons = employer_vacancies.outcome(
             session, owner, t, id_of(referral), "not_hired", now, calendar.tz
         )
         assert reasons.text == "✖️ Aday neden işe alınmadı?"
-        employer.reason(session, owner, t, id_of(referral), "skills", now, calendar.tz)
+        employer_vacancies.reason(session, owner, t, id_of(referral), "skills", now, calendar.tz)
         assert (referral.status, referral.reason) == (codes.NOT_HIRED, "skills")
