@@ -77,6 +77,9 @@ RETIRED_CARD = "retired_card"
 REFERRAL_REMINDER = "referral_reminder"
 # The PDF of a job seeker's CV, sent into the employment centre's group at staff's request.
 CV_FILE = "cv_file"
+# The employment desk's message in the centre's group while it shows a job seeker's data
+# (a candidate list, a referral's card).
+DESK_SCREEN = "desk_screen"
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class GroupCopy:
 
     chat_id: int
     message_id: int
-    # RELAYED, RETIRED_CARD, REFERRAL_REMINDER or CV_FILE.
+    # RELAYED, RETIRED_CARD, REFERRAL_REMINDER, CV_FILE or DESK_SCREEN.
     purpose: str
     deletable: bool
     # The request it belongs to, for a relayed message or a retired card.

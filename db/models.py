@@ -743,6 +743,23 @@ class EmploymentGroupMessage(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+class EmploymentDeskScreen(SQLModel, table=True):
+    """The employment desk's message in the centre's staff group, by each job seeker whose
+    data it shows now (a candidate list, a referral's card): it is edited in place as staff
+    press its buttons, and recorded afresh at each press, so that erasing a seeker's data
+    takes the message out of the group while it shows them. `sent_at`: when the message
+    was sent (Telegram lets a bot delete it for 48 hours from then, not from its edit)."""
+
+    __tablename__ = "employment_desk_screen"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", "seeker_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: int = Field(foreign_key="job_seeker.id", index=True)
+    chat_id: int = _tg_id(nullable=False)
+    message_id: int
+    sent_at: datetime = _created(index=False)
+
+
 class VacancyAlert(SQLModel, table=True):
     """A published vacancy matched a seeker (core.employment.alerts): one row per seeker
     and vacancy, so nobody is told of a vacancy twice. `status`: new (to be sent at once),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -64,13 +64,21 @@ async def _staff_press(
 ) -> None:
     """A desk button: core checks the presser's role inside `act`; a refusal (a citizen
     pressing an old staff button, a firm verified meanwhile) comes as an alert. `tells`:
-    the work queued messages to citizens, which the outbox sends once committed."""
-    shown = await render.press(
-        update,
-        context,
-        lambda session, citizen, t, now: act(session, context.staff_member(session), t, now),
-        refusal,
-    )
+    the work queued messages to citizens, which the outbox sends once committed. In a
+    group, the pressed message is recorded with the job seekers its new screen shows, so
+    that erasing their data takes it out of the group."""
+    query = update.callback_query
+    pressed = query.message if query is not None and not is_private(update) else None
+
+    def work(session: Session, citizen: Citizen, t: Translator, now: datetime) -> Screen:
+        screen = act(session, context.staff_member(session), t, now)
+        if isinstance(pressed, Message):
+            group_messages.showing(
+                session, pressed.chat.id, pressed.message_id, screen.seekers_shown, pressed.date
+            )
+        return screen
+
+    shown = await render.press(update, context, work, refusal)
     if shown and tells:
         outbox.wake(context.application)
 

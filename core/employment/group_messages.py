@@ -1,18 +1,20 @@
 """Messages in the employment centre's staff group that show a job seeker's data: stored
-when sent, and handed to the caller when the seeker's data is erased (on their wish or by
-retention) so that it deletes or blanks them (core.privacy.GroupCopy)."""
+when sent (a referral's reminder, a CV's PDF) or, for the desk's message that staff edit
+in place, each time it comes to show them; handed to the caller when the seeker's data is
+erased (on their wish or by retention) so that it deletes or blanks them
+(core.privacy.GroupCopy)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, tuple_
 from sqlmodel import Session, col, select
 
-from core.privacy import GroupCopy, deletable
+from core.privacy import DESK_SCREEN, GroupCopy, deletable
 from db.inserts import insert_unless_exists
-from db.models import EmploymentGroupMessage
+from db.models import EmploymentDeskScreen, EmploymentGroupMessage
 
 
 def remember(
@@ -33,11 +35,56 @@ def remember(
     )
 
 
+def showing(
+    session: Session, chat_id: int, message_id: int, seeker_ids: Sequence[int], sent_at: datetime
+) -> None:
+    """The desk's message (sent at `sent_at`) shows these seekers' data now, and no one
+    else's: it was edited to a new screen, and who it showed before no longer matters."""
+    here = (col(EmploymentDeskScreen.chat_id) == chat_id) & (
+        col(EmploymentDeskScreen.message_id) == message_id
+    )
+    session.execute(delete(EmploymentDeskScreen).where(here))
+    for seeker_id in dict.fromkeys(seeker_ids):
+        session.add(
+            EmploymentDeskScreen(
+                seeker_id=seeker_id, chat_id=chat_id, message_id=message_id, sent_at=sent_at
+            )
+        )
+
+
 def take(session: Session, seeker_ids: Sequence[int], now: datetime) -> list[GroupCopy]:
-    """These seekers' messages in staff groups, to be taken out; their rows go (nothing
-    else uses them)."""
+    """These seekers' messages in staff groups, to be taken out, each once; their rows go
+    (nothing else uses them), and with a desk message's the rows of the others it shows
+    (the message goes as a whole)."""
     if not seeker_ids:
         return []
+    copies = _sent(session, seeker_ids, now)
+    taken = {(copy.chat_id, copy.message_id) for copy in copies}
+    screens = session.exec(
+        select(EmploymentDeskScreen)
+        .where(col(EmploymentDeskScreen.seeker_id).in_(seeker_ids))
+        .order_by(col(EmploymentDeskScreen.id))
+    ).all()
+    for screen in screens:
+        key = (screen.chat_id, screen.message_id)
+        if key not in taken:  # a reminder staff pressed on is the desk's message too
+            taken.add(key)
+            copies.append(
+                GroupCopy(
+                    chat_id=screen.chat_id,
+                    message_id=screen.message_id,
+                    purpose=DESK_SCREEN,
+                    deletable=deletable(screen.sent_at, now),
+                )
+            )
+    if taken:
+        whole = tuple_(col(EmploymentDeskScreen.chat_id), col(EmploymentDeskScreen.message_id))
+        session.execute(delete(EmploymentDeskScreen).where(whole.in_(sorted(taken))))
+    return copies
+
+
+def _sent(session: Session, seeker_ids: Sequence[int], now: datetime) -> list[GroupCopy]:
+    """The reminders and CV files that show these seekers, whose rows go."""
     rows = session.exec(
         select(EmploymentGroupMessage)
         .where(col(EmploymentGroupMessage.seeker_id).in_(seeker_ids))

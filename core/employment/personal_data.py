@@ -17,6 +17,7 @@ from core.privacy import Erased, PersonalData, iso
 from db.models import (
     Citizen,
     Employer,
+    EmploymentDeskScreen,
     EmploymentGroupMessage,
     JobSeeker,
     JobSeekerOccupation,
@@ -212,6 +213,7 @@ PERSONAL_DATA = PersonalData(
         ReferralEvent,
         VacancyAlert,
         EmploymentGroupMessage,
+        EmploymentDeskScreen,
     ),
     export=export,
     erase=erase,

@@ -141,7 +141,11 @@ def candidates(
     rows.append((s.CloseVacancy(vacancy_id).choice(t._("🔒 Close vacancy")),))
     rows.append((s.Published().choice(t._("⬅️ Back")),))
     body = "\n".join(lines)
-    return Screen(f"{note}\n\n{body}" if note else body, tuple(rows))
+    return Screen(
+        f"{note}\n\n{body}" if note else body,
+        tuple(rows),
+        seekers_shown=tuple(candidate.seeker_id for candidate, _ in found),
+    )
 
 
 def refer(
@@ -202,7 +206,11 @@ def refer(
     card_row = (
         s.Card(referral_id).choice(t._("📇 Open referral {number}").format(number=referral_id)),
     )
-    return Screen(shown.text, (card_row, *shown.choices))
+    return Screen(
+        shown.text,
+        (card_row, *shown.choices),
+        seekers_shown=(*shown.seekers_shown, seeker_id),  # the note names them
+    )
 
 
 def referral_card(session: Session, referral: Referral, t: Translator, tz: ZoneInfo) -> str:
@@ -232,6 +240,18 @@ def referral_card(session: Session, referral: Referral, t: Translator, tz: ZoneI
     return "\n".join(lines)
 
 
+def card_screen(
+    session: Session, referral: Referral, t: Translator, tz: ZoneInfo, note: str = ""
+) -> Screen:
+    """The referral's card (after `note`) with the outcomes staff may set now."""
+    text = referral_card(session, referral, t, tz)
+    return Screen(
+        f"{note}\n\n{text}" if note else text,
+        outcome_buttons(referral, t),
+        seekers_shown=(referral.seeker_id,),
+    )
+
+
 def outcome_buttons(referral: Referral, t: Translator) -> Rows:
     """The outcomes staff may set on the referral now."""
     assert referral.id is not None
@@ -257,9 +277,7 @@ def reminder(
         head = t._("⏰ Nobody answered whether this interview happened. Please follow up.")
     else:
         head = t._("⏰ Nobody answered whether this person started work. Please follow up.")
-    return Screen(
-        f"{head}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
-    )
+    return card_screen(session, referral, t, tz, head)
 
 
 def outcome(
@@ -279,9 +297,7 @@ def outcome(
         return start_dates(session, member, t, referral_id, now, tz)
     referrals.staff_change(session, member, referral, to, now, reason=reason, start_date=start_date)
     note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[to]))
-    return Screen(
-        f"{note}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
-    )
+    return card_screen(session, referral, t, tz, note)
 
 
 def start_dates(
@@ -355,7 +371,7 @@ def accept_question(
         for how, label in ACCEPTED_BY.items()
     ]
     rows.append((s.Card(referral_id).choice(t._("⬅️ Back")),))
-    return Screen(text, tuple(rows))
+    return Screen(text, tuple(rows), seekers_shown=(referral.seeker_id,))
 
 
 def accept_for_seeker(
@@ -388,9 +404,7 @@ def accept_for_seeker(
     )
     tell_firm_interested(session, referral, now)
     note = t._("✅ Recorded: {status}.").format(status=t._(STATUSES[codes.INTERESTED]))
-    return Screen(
-        f"{note}\n\n{referral_card(session, referral, t, tz)}", outcome_buttons(referral, t)
-    )
+    return card_screen(session, referral, t, tz, note)
 
 
 def not_hired_reasons(
@@ -412,4 +426,4 @@ def card(
 ) -> Screen:
     registry.authorize(member)
     referral = get_or_refuse(session, Referral, referral_id)
-    return Screen(referral_card(session, referral, t, tz), outcome_buttons(referral, t))
+    return card_screen(session, referral, t, tz)

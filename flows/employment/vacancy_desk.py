@@ -306,7 +306,7 @@ def vacancy_referrals(
     if moves:
         rows.append(moves)
     rows.append((s.Candidates(vacancy_id).choice(t._("⬅️ Back")),))
-    return Screen("\n".join(lines), tuple(rows))
+    return Screen("\n".join(lines), tuple(rows), seekers_shown=tuple(r.seeker_id for r, _ in found))
 
 
 def close_vacancy(

@@ -9,7 +9,7 @@ deleted messages gone."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -17,7 +17,7 @@ from core import citizens, privacy
 from core.employment import codes, referrals, registry
 from core.employment.registry import CV
 from db.engine import transaction
-from db.models import EmploymentGroupMessage, StaffMember
+from db.models import EmploymentDeskScreen, EmploymentGroupMessage, StaffMember
 from db.types import utcnow
 from emulator.client import BotMessage, SimGroup, SimUser
 from flows.privacy import Erase
@@ -219,13 +219,21 @@ def test_retention_leaves_no_personal_data_in_the_staff_groups(kent: Kent) -> No
 CANDIDATE, CANDIDATE_PHONE = "Selin Kaya", "+905321112233"
 
 
-def referral_reminded(kent: Kent) -> tuple[SimUser, BotMessage]:
-    """Selin is referred to a job, says she is interested, the firm records an interview,
-    and nobody answers the follow-up: the centre's group gets the reminder, with her name
-    and phone. Returns Selin and the reminder."""
+def a_candidate(kent: Kent) -> tuple[SimUser, SimUser, SimUser]:
+    """Mehmet of the centre has verified Can's firm and published its forklift vacancy, and
+    Selin's CV fits it. Returns Mehmet, Can and Selin."""
     mehmet = kent.staff("istihdam")
     owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
     selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
+    candidate_for(kent, mehmet, owner, selin)
+    return mehmet, owner, selin
+
+
+def candidate_for(
+    kent: Kent, mehmet: SimUser, owner: SimUser, selin: SimUser, refer: bool = False
+) -> datetime:
+    """a_candidate's data; with `refer`, Selin is referred, says she is interested and the
+    firm records an interview two days ago. Returns the time it was written."""
     now = utcnow()
     with transaction(kent.engine) as session:
         staff = session.exec(select(StaffMember).where(StaffMember.telegram_id == mehmet.id)).one()
@@ -249,11 +257,23 @@ def referral_reminded(kent: Kent) -> tuple[SimUser, BotMessage]:
             ),
             now,
         )
-        referral = referrals.refer(session, staff, vacancy, seeker, now, now.date())
-        referrals.seeker_change(session, candidate, referral, codes.INTERESTED, now)
-        referrals.employer_change(
-            session, firm_owner, referral, codes.INTERVIEW, now - timedelta(days=2)
-        )
+        if refer:
+            referral = referrals.refer(session, staff, vacancy, seeker, now, now.date())
+            referrals.seeker_change(session, candidate, referral, codes.INTERESTED, now)
+            referrals.employer_change(
+                session, firm_owner, referral, codes.INTERVIEW, now - timedelta(days=2)
+            )
+    return now
+
+
+def referral_reminded(kent: Kent) -> tuple[SimUser, BotMessage]:
+    """Selin is referred to a job, says she is interested, the firm records an interview,
+    and nobody answers the follow-up: the centre's group gets the reminder, with her name
+    and phone. Returns Selin and the reminder."""
+    mehmet = kent.staff("istihdam")
+    owner = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
+    selin = kent.emu.create_user(first_name="Selin", language_code="tr", started=True)
+    now = candidate_for(kent, mehmet, owner, selin, refer=True)
     kent.run_job(referral_followups)  # asks Selin and the firm how the interview went
     selin.wait_message(contains="Ege Lojistik firmasındaki “Forklift operatörü”")
     freeze(kent, now + timedelta(days=14))
@@ -287,14 +307,7 @@ def test_erasure_takes_a_referral_reminder_out_of_the_centres_group(kent: Kent) 
     selin, reminder = referral_reminded(kent)
     assert shows_candidate(group) == [reminder.message_id]
 
-    selin.send("/verilerimi_sil")
-    prompt = selin.wait_message(
-        predicate=lambda m: any(
-            b.get("callback_data") == ERASE for r in m.inline_keyboard for b in r
-        )
-    )
-    selin.press_data(prompt.message_id, ERASE)
-    selin.wait_message(contains="Kişisel verileriniz silindi")
+    erase_data_of(selin)
     reminder_taken_out(kent, group, reminder)
 
 
@@ -322,3 +335,58 @@ def test_retention_blanks_a_referral_reminder_in_the_centres_group(kent: Kent) -
     assert not deleted_in(kent, group)
     [left] = [m for m in group.transcript() if m.message_id == reminder.message_id]
     assert left.text == "🗑 Silindi: bu mesaj bir vatandaşın kişisel verilerini içeriyordu (KVKK)."
+
+
+def erase_data_of(citizen: SimUser) -> None:
+    citizen.send("/verilerimi_sil")
+    prompt = citizen.wait_message(
+        predicate=lambda m: any(
+            b.get("callback_data") == ERASE for r in m.inline_keyboard for b in r
+        )
+    )
+    citizen.press_data(prompt.message_id, ERASE)
+    citizen.wait_message(contains="Kişisel verileriniz silindi")
+
+
+def desk_on_the_candidates(kent: Kent, group: SimGroup) -> tuple[SimUser, SimUser, BotMessage]:
+    """Mehmet opens the desk in the centre's group and goes to the forklift vacancy's
+    candidates, which name Selin. Returns Mehmet, Selin and the desk's message."""
+    mehmet, _, selin = a_candidate(kent)
+    mehmet.send("/istihdam", chat=group)
+    board = group.wait_message(contains="personel masası")
+    mehmet.press("📢 Yayındaki ilanlar", chat=group, message_id=board.message_id)
+    group.wait_message(contains="adaylarını görmek için")
+    mehmet.press("Forklift operatörü — Ege Lojistik", chat=group, message_id=board.message_id)
+    group.wait_message(contains=f"1. {CANDIDATE}")
+    assert shows_candidate(group) == [board.message_id]
+    return mehmet, selin, board
+
+
+def test_erasure_takes_the_desk_out_of_the_group_while_it_shows_the_candidate(
+    kent: Kent,
+) -> None:
+    """The desk's message is edited in place as staff go: while it names Selin, her
+    erasure deletes it (within Telegram's 48 hours)."""
+    group = kent.groups["istihdam"]
+    _, selin, board = desk_on_the_candidates(kent, group)
+    erase_data_of(selin)
+    deadline = time.monotonic() + 5
+    while board.message_id not in deleted_in(kent, group):
+        assert time.monotonic() < deadline, "the desk's message was not deleted"
+        time.sleep(0.05)
+    assert shows_candidate(group) == []
+    with transaction(kent.engine) as session:
+        assert session.exec(select(EmploymentDeskScreen)).all() == []
+
+
+def test_a_desk_that_moved_on_from_the_candidate_stays_after_her_erasure(kent: Kent) -> None:
+    """Back at the list of vacancies, the message names nobody: it stays."""
+    group = kent.groups["istihdam"]
+    mehmet, selin, board = desk_on_the_candidates(kent, group)
+    mehmet.press("⬅️ Geri", chat=group, message_id=board.message_id)
+    group.wait_message(contains="adaylarını görmek için")
+    with transaction(kent.engine) as session:
+        assert session.exec(select(EmploymentDeskScreen)).all() == []
+    erase_data_of(selin)
+    kent.emu.wait_idle()
+    assert board.message_id not in deleted_in(kent, group)
