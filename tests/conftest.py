@@ -26,6 +26,7 @@ from emulator.client import EmulatorClient  # noqa: E402
 from emulator.server import RunningEmulator, start_in_thread  # noqa: E402
 from tests.databases import postgres_engine, postgres_url, sqlite_engine  # noqa: E402
 from tests.harness import BOT_TOKEN, Kent, start_kent, stop_kent  # noqa: E402
+from tests.templates import Template, sqlite_template  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,23 +45,25 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield from postgres_engine()
 
 
-@pytest.fixture
-def db(engine: Engine, config: Config) -> Engine:
-    """A migrated database with config's departments, categories and assemblies."""
-    from bot.app import prepare_database
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Template:
+    """The migrated database `db` and `pg` start from (tests/templates.py)."""
+    return sqlite_template(tmp_path_factory.mktemp("template"), config)
 
-    prepare_database(engine, config)
+
+@pytest.fixture
+def db(engine: Engine, template: Template) -> Engine:
+    """A migrated database with config's departments, categories and assemblies."""
+    template.copy_into(engine)
     return engine
 
 
 @pytest.fixture
-def pg(config: Config) -> Iterator[Engine]:
+def pg(template: Template) -> Iterator[Engine]:
     """A migrated PostgreSQL database only, for what SQLite cannot show (two writers at
     once, a server that makes the client wait)."""
-    from bot.app import prepare_database
-
     for engine in postgres_engine():
-        prepare_database(engine, config)
+        template.copy_into(engine)
         yield engine
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,7 +47,16 @@ def sqlite_engine(folder: Path) -> Engine:
     return make_engine(f"sqlite:///{folder / 'kentbot.sqlite'}")
 
 
-def postgres_engine() -> Iterator[Engine]:
+def sqlite_engines(folder: Path) -> Generator[Engine]:
+    """A SQLite file's engine, as postgres_engine gives a schema's: disposed afterwards."""
+    engine = sqlite_engine(folder)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def postgres_engine() -> Generator[Engine]:
     """A fresh schema per test, dropped afterwards, so tests never see each other's rows."""
     require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
