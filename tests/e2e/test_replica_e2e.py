@@ -65,6 +65,46 @@ def _until(check: Callable[[], bool], seconds: float = 20) -> None:
         time.sleep(0.1)
 
 
+def _on_replica(pair: Pair, statement: str) -> None:
+    """A statement that may not run in a transaction (ALTER SYSTEM), on the replica."""
+    engine = make_engine(pair.replica_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+            connection.execute(text("SELECT pg_reload_conf()"))
+    finally:
+        engine.dispose()
+
+
+def test_a_standby_cut_off_from_its_primary_is_not_read(
+    pair: Pair, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A standby that lost its primary replays all it got and then shows no lag at all:
+    its WAL receiver no longer streaming sends heavy reads to the primary, and they come
+    back once it streams again. (Runs first: the next test stops the replica.)"""
+    primary = make_engine(pair.primary_url)
+    replica = make_engine(pair.replica_url, connect_args={"connect_timeout": 2})
+    reads = Reads(primary, replica, max_lag=timedelta(hours=1), check_every=3600)
+    with replica.connect() as connection:
+        conninfo = connection.execute(text("SHOW primary_conninfo")).scalar_one()
+    try:
+        assert reads.check() and reads.engine() is replica
+        _on_replica(pair, "ALTER SYSTEM SET primary_conninfo = ''")  # the link is cut
+        with caplog.at_level(logging.INFO, logger="kentbot"):
+            _until(lambda: not reads.check())
+            assert reads.engine() is primary
+        assert "not receiving from the primary" in caplog.text
+    finally:
+        quoted = conninfo.replace("'", "''")
+        _on_replica(pair, f"ALTER SYSTEM SET primary_conninfo = '{quoted}'")
+    try:
+        _until(reads.check)
+        assert reads.engine() is replica
+    finally:
+        primary.dispose()
+        replica.dispose()
+
+
 def test_heavy_reads_follow_the_replica_and_fall_back_to_the_primary(
     pair: Pair, config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
