@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from core import numbering
 from core.codes import CHANNELS, REQUEST_TYPES
@@ -123,6 +123,31 @@ def checked(filing: Filing, session: Session) -> tuple[Filing, Category]:
         ),
         category,
     )
+
+
+# A client that lost the answer to its POST sends it again: within this time, the same
+# request again is that one, not a second.
+RETRY_WINDOW = timedelta(minutes=10)
+
+
+def filed_already(session: Session, filing: Filing, now: datetime | None = None) -> Request | None:
+    """The request this filing repeats: the same channel, topic, text, place and phone,
+    filed within RETRY_WINDOW; None when there is none. Refused as file_request would be
+    when the filing does not fit."""
+    filing, _ = checked(filing, session)
+    since = (now or utcnow()) - RETRY_WINDOW
+    same = select(Request).where(
+        col(Request.created_at) >= since,
+        Request.channel == filing.channel,
+        Request.category_code == filing.category_code,
+        Request.text == filing.text,
+        # None is the same as None here (SQL's = says neither true nor false of them).
+        col(Request.latitude).is_not_distinct_from(filing.latitude),
+        col(Request.longitude).is_not_distinct_from(filing.longitude),
+        col(Request.address).is_not_distinct_from(filing.address),
+        col(Request.contact_phone).is_not_distinct_from(filing.phone),
+    )
+    return session.exec(same.order_by(col(Request.id)).limit(1)).first()
 
 
 def file_request(

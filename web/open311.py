@@ -30,7 +30,7 @@ from common.i18n import N_, Translator, translator
 from core import api_keys, intake
 from core import public_requests as public
 from core.codes import STATUSES
-from core.filing import MAX_ADDRESS, MAX_TEXT, Filing, file_request, phone_number
+from core.filing import MAX_ADDRESS, MAX_TEXT, Filing, file_request, filed_already, phone_number
 from core.refusals import Refused
 from db import reference
 from db.engine import transaction, without_blocking
@@ -581,7 +581,11 @@ async def post_request(call: Call) -> Response | Answer:
     try:
         with transaction(site.engine) as session:
             filing = _filing(call, session, name, channel)
-            request, _event = file_request(session, calendar, filing)
+            # A POST sent again after its answer was lost gets the same request back.
+            request = filed_already(session, filing)
+            new = request is None
+            if request is None:
+                request, _event = file_request(session, calendar, filing)
             request_id, number = request.id, request.number
             department = department_name(
                 reference.get(session, Department, request.department_code), call.t
@@ -590,7 +594,10 @@ async def post_request(call: Call) -> Response | Answer:
         text = _FILING_REFUSALS.get(refused.reason, N_("The request could not be filed."))
         raise Open311Error(400, text) from None
     assert request_id is not None
-    log.info("request %s filed through Open311 (key %s)", number, name)
+    if new:
+        log.info("request %s filed through Open311 (key %s)", number, name)
+    else:
+        log.info("request %s sent again through Open311 (key %s): not filed twice", number, name)
     answer = Listing(
         "service_requests",
         "request",
@@ -605,7 +612,8 @@ async def post_request(call: Call) -> Response | Answer:
         ],
     )
     reply = response(answer, call.format)
-    reply.background = site.card_after_answer(request_id)
+    if new:
+        reply.background = site.card_after_answer(request_id)
     return reply
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from core import api_keys
+from core import api_keys, filing
 from db.engine import transaction
 from db.models import ApiKey, Request, RequestEvent
 from web.site import Site
@@ -203,7 +203,8 @@ def test_posting_needs_a_working_key(client: TestClient, site: Site, key: str) -
 def test_each_key_has_its_own_rate(client: TestClient, site: Site, key: str) -> None:
     with transaction(site.engine) as session:
         _row, slow = api_keys.create(session, "kiosk", channel="in_person", rate_per_minute=2)
-    assert [_post(client, slow).status_code for _ in range(2)] == [200, 200]
+    holes = [f"Caddede {n}. çukur var." for n in (1, 2)]  # two requests, not one sent twice
+    assert [_post(client, slow, description=hole).status_code for hole in holes] == [200, 200]
     refused = _post(client, slow)
     code, said = _error(refused)
     assert code == 429 and "saniye sonra tekrar deneyin" in said
@@ -214,6 +215,29 @@ def test_each_key_has_its_own_rate(client: TestClient, site: Site, key: str) -> 
         kiosk = session.exec(select(ApiKey).where(ApiKey.name == "kiosk")).one()
     assert channels == ["in_person", "in_person", "web"]
     assert kiosk.last_used_at is not None
+
+
+def test_a_post_sent_again_gets_the_same_request_back(
+    client: TestClient, site: Site, key: str
+) -> None:
+    """A client that lost the answer sends its POST again: within ten minutes the same
+    request (topic, text, place, phone) is the one already filed, not a second; after
+    that, or with any field changed, it is a new one."""
+    first = _xml(_post(client, key, phone="0532 111 22 33")).findtext("request/service_request_id")
+    again = _post(client, key, phone="0532 111 22 33")
+    assert again.status_code == 200
+    assert _xml(again).findtext("request/service_request_id") == first
+    assert _stored(site) == 1
+    other = _xml(_post(client, key, phone="0532 111 22 33", lat="41.025513"))
+    assert other.findtext("request/service_request_id") != first
+    assert _stored(site) == 2
+    with transaction(site.engine) as session:
+        filed = session.exec(select(Request).where(Request.number == first)).one()
+        filed.created_at -= filing.RETRY_WINDOW
+        session.add(filed)
+    later = _xml(_post(client, key, phone="0532 111 22 33"))
+    assert later.findtext("request/service_request_id") not in (first, None)
+    assert _stored(site) == 3
 
 
 def test_markup_in_a_description_is_text_in_both_formats(client: TestClient, key: str) -> None:
