@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from core import numbering
@@ -135,6 +136,15 @@ def filed_already(session: Session, filing: Filing, now: datetime | None = None)
     filed within RETRY_WINDOW; None when there is none. Refused as file_request would be
     when the filing does not fit."""
     filing, _ = checked(filing, session)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # The retry of a slow post may come while the first is still being filed: the
+        # second waits here until the first's transaction has ended, and then finds it.
+        # (On SQLite the web's posts are handled one at a time: db.engine.without_blocking.)
+        key = f"{filing.channel}\n{filing.category_code}\n{filing.text}"
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        )
     since = (now or utcnow()) - RETRY_WINDOW
     same = select(Request).where(
         col(Request.created_at) >= since,

@@ -4,6 +4,7 @@ shows the public of a request (core.api_keys, core.public_requests)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core import api_keys, intake, public_requests, request_privacy
-from core.filing import Filing, file_request
+from core.filing import Filing, file_request, filed_already
 from core.refusals import Refused
 from core.working_time import WorkingCalendar
 from db.engine import transaction
@@ -234,3 +235,31 @@ def test_search_keeps_to_its_period_topics_and_state(db: Engine, calendar: Worki
         ]
         assert public_requests.search(session, start, end, open_=False) == []
         assert len(public_requests.search(session, start, end, limit=1)) == 1
+
+
+def test_a_retry_that_comes_while_the_first_post_is_being_filed_finds_it(
+    pg: Engine, calendar: WorkingCalendar
+) -> None:
+    """On PostgreSQL two posts run at once: the retry waits for the first one's
+    transaction, then gets its request back instead of filing a second."""
+    post = Filing(
+        channel="web", type="sikayet", category_code="yol", text="Çukur var.", address="Okul yolu"
+    )
+    found: list[str | None] = []
+    with transaction(pg) as session:
+        assert filed_already(session, post) is None
+        first, _ = file_request(session, calendar, post)
+        number = first.number
+
+        def retry() -> None:
+            with transaction(pg) as other:
+                twin = filed_already(other, post)
+                found.append(twin.number if twin is not None else None)
+
+        waiting = threading.Thread(target=retry)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # held until the first post's transaction ends
+    waiting.join(timeout=10)
+    assert found == [number]
+    assert _count(pg) == 1
