@@ -744,17 +744,25 @@ class EmploymentGroupMessage(SQLModel, table=True):
 
 
 class EmploymentDeskScreen(SQLModel, table=True):
-    """The employment desk's message in the centre's staff group, by each job seeker whose
-    data it shows now (a candidate list, a referral's card): it is edited in place as staff
-    press its buttons, and recorded afresh at each press, so that erasing a seeker's data
-    takes the message out of the group while it shows them. `sent_at`: when the message
-    was sent (Telegram lets a bot delete it for 48 hours from then, not from its edit)."""
+    """The employment desk's message in the centre's staff group, by each person whose
+    data it shows now: a job seeker (a candidate list, a referral's card) or a firm's
+    contact person (the firm's page, by the firm). It is edited in place as staff press
+    its buttons, and recorded afresh at each press, so that erasing their data takes the
+    message out of the group while it shows them. `sent_at`: when the message was sent
+    (Telegram lets a bot delete it for 48 hours from then, not from its edit)."""
 
     __tablename__ = "employment_desk_screen"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id", "seeker_id"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", "seeker_id", "employer_id"),
+        CheckConstraint(
+            "(seeker_id IS NULL) <> (employer_id IS NULL)",
+            name="ck_employment_desk_screen_one_person",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    seeker_id: int = Field(foreign_key="job_seeker.id", index=True)
+    seeker_id: int | None = Field(default=None, foreign_key="job_seeker.id", index=True)
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
     chat_id: int = _tg_id(nullable=False)
     message_id: int
     sent_at: datetime = _created(index=False)

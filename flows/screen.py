@@ -70,9 +70,10 @@ class Screen:
     media: tuple[Media, ...] = ()
     expects_reply: str | None = None
     clears_replies: bool = False
-    # The job seekers (ids) whose personal data the screen shows: a staff group's message
-    # showing it is taken out of the group when their data is erased.
+    # The job seekers, and the firms whose contact person, the screen shows (by id): a
+    # staff group's message showing it is taken out of the group when their data is erased.
     seekers_shown: tuple[int, ...] = ()
+    firms_shown: tuple[int, ...] = ()
 
 
 def in_rows(choices: list[Choice], per_row: int) -> Rows:

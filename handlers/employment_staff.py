@@ -74,7 +74,12 @@ async def _staff_press(
         screen = act(session, context.staff_member(session), t, now)
         if isinstance(pressed, Message):
             group_messages.showing(
-                session, pressed.chat.id, pressed.message_id, screen.seekers_shown, pressed.date
+                session,
+                pressed.chat.id,
+                pressed.message_id,
+                pressed.date,
+                screen.seekers_shown,
+                screen.firms_shown,
             )
         return screen
 

@@ -36,33 +36,45 @@ def remember(
 
 
 def showing(
-    session: Session, chat_id: int, message_id: int, seeker_ids: Sequence[int], sent_at: datetime
+    session: Session,
+    chat_id: int,
+    message_id: int,
+    sent_at: datetime,
+    seeker_ids: Sequence[int] = (),
+    employer_ids: Sequence[int] = (),
 ) -> None:
-    """The desk's message (sent at `sent_at`) shows these seekers' data now, and no one
-    else's: it was edited to a new screen, and who it showed before no longer matters."""
+    """The desk's message (sent at `sent_at`) shows these seekers' data and these firms'
+    contact persons now, and no one else's: it was edited to a new screen, and who it
+    showed before no longer matters."""
     here = (col(EmploymentDeskScreen.chat_id) == chat_id) & (
         col(EmploymentDeskScreen.message_id) == message_id
     )
     session.execute(delete(EmploymentDeskScreen).where(here))
-    for seeker_id in dict.fromkeys(seeker_ids):
+    shown = [{"seeker_id": s} for s in dict.fromkeys(seeker_ids)]
+    shown += [{"employer_id": e} for e in dict.fromkeys(employer_ids)]
+    for person in shown:
         session.add(
-            EmploymentDeskScreen(
-                seeker_id=seeker_id, chat_id=chat_id, message_id=message_id, sent_at=sent_at
-            )
+            EmploymentDeskScreen(chat_id=chat_id, message_id=message_id, sent_at=sent_at, **person)
         )
 
 
-def take(session: Session, seeker_ids: Sequence[int], now: datetime) -> list[GroupCopy]:
-    """These seekers' messages in staff groups, to be taken out, each once; their rows go
-    (nothing else uses them), and with a desk message's the rows of the others it shows
-    (the message goes as a whole)."""
-    if not seeker_ids:
+def take(
+    session: Session, seeker_ids: Sequence[int], now: datetime, employer_ids: Sequence[int] = ()
+) -> list[GroupCopy]:
+    """These seekers' messages in staff groups (and the desk's that show these firms'
+    contact persons), to be taken out, each once; their rows go (nothing else uses
+    them), and with a desk message's the rows of the others it shows (the message goes
+    as a whole)."""
+    if not seeker_ids and not employer_ids:
         return []
-    copies = _sent(session, seeker_ids, now)
+    copies = _sent(session, seeker_ids, now) if seeker_ids else []
     taken = {(copy.chat_id, copy.message_id) for copy in copies}
     screens = session.exec(
         select(EmploymentDeskScreen)
-        .where(col(EmploymentDeskScreen.seeker_id).in_(seeker_ids))
+        .where(
+            col(EmploymentDeskScreen.seeker_id).in_(seeker_ids)
+            | col(EmploymentDeskScreen.employer_id).in_(employer_ids)
+        )
         .order_by(col(EmploymentDeskScreen.id))
     ).all()
     for screen in screens:

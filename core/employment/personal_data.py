@@ -171,15 +171,20 @@ def erase(session: Session, citizen: Citizen, now: datetime) -> Erased:
     not a person: its name and tax number stay, with its vacancies and referrals)."""
     assert citizen.id is not None
     seeker = session.exec(select(JobSeeker).where(JobSeeker.citizen_id == citizen.id)).first()
-    copies = []
+    seekers = []
     if seeker is not None:
         assert seeker.id is not None
         blank_cv(session, seeker, now)
-        # Their referral reminders and CV in the centre's group go too.
-        copies = group_messages.take(session, [seeker.id], now)
+        seekers.append(seeker.id)
+    firms = []
     for employer in session.exec(select(Employer).where(Employer.citizen_id == citizen.id)).all():
         employer.contact_name = employer.contact_phone = None
         session.add(employer)
+        assert employer.id is not None
+        firms.append(employer.id)
+    # Their referral reminders, CV and the desk's messages naming them go from the
+    # centre's group too.
+    copies = group_messages.take(session, seekers, now, firms)
     session.flush()
     return Erased(copies=copies)
 

@@ -97,7 +97,7 @@ def firm(session: Session, member: StaffMember | None, t: Translator, employer_i
             )
         )
     rows.append((s.Firms().choice(t._("⬅️ Back")),))
-    return Screen("\n".join(lines), tuple(rows))
+    return Screen("\n".join(lines), tuple(rows), firms_shown=(employer_id,))
 
 
 def verify(

@@ -390,3 +390,27 @@ def test_a_desk_that_moved_on_from_the_candidate_stays_after_her_erasure(kent: K
     erase_data_of(selin)
     kent.emu.wait_idle()
     assert board.message_id not in deleted_in(kent, group)
+
+
+def test_erasure_takes_the_desk_out_while_it_shows_the_firms_contact_person(kent: Kent) -> None:
+    """The desk's page of a firm waiting to be verified names its contact person, Can: his
+    erasure takes the page out of the group, and the firm keeps its name."""
+    group = kent.groups["istihdam"]
+    mehmet = kent.staff("istihdam")
+    can = kent.emu.create_user(first_name="Can", language_code="tr", started=True)
+    with transaction(kent.engine) as session:
+        logistics_firm(session, citizens.get_or_create(session, can.id, "tr"), now=utcnow())
+    mehmet.send("/istihdam", chat=group)
+    board = group.wait_message(contains="personel masası")
+    mehmet.press("🏢 Doğrulanacak firmalar", chat=group, message_id=board.message_id)
+    group.wait_message(predicate=lambda m: "Ege Lojistik" in m.flat_buttons)
+    mehmet.press("Ege Lojistik", chat=group, message_id=board.message_id)
+    page = group.wait_message(contains="Can Ege")
+    assert page.message_id == board.message_id and "+902321112233" in page.text
+
+    erase_data_of(can)
+    deadline = time.monotonic() + 5
+    while board.message_id not in deleted_in(kent, group):
+        assert time.monotonic() < deadline, "the firm's page was not deleted"
+        time.sleep(0.05)
+    assert not [m for m in group.transcript() if "Can Ege" in m.text]
