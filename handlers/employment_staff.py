@@ -65,8 +65,8 @@ async def _staff_press(
     """A desk button: core checks the presser's role inside `act`; a refusal (a citizen
     pressing an old staff button, a firm verified meanwhile) comes as an alert. `tells`:
     the work queued messages to citizens, which the outbox sends once committed. In a
-    group, the pressed message is recorded with the job seekers its new screen shows, so
-    that erasing their data takes it out of the group."""
+    group, the pressed message is recorded with the job seekers and the firms' contact
+    persons its new screen shows, so that erasing their data takes it out of the group."""
     query = update.callback_query
     pressed = query.message if query is not None and not is_private(update) else None
 
